@@ -1,0 +1,80 @@
+// Package iac is the one resource model that every infrastructure front end produces
+// (ARM JSON, Bicep, Terraform, exported Azure resources) and that the rules read. It is
+// ARM-shaped: a Bicep resource, a Terraform azurerm_* block and a Resource Graph row all
+// become the same Resource.
+package iac
+
+import (
+	"context"
+	"io/fs"
+
+	"github.com/awaf/awaf"
+)
+
+// Kind is the kind of a Value.
+type Kind uint8
+
+// Value kinds. Unknown is a value that cannot be known before deployment (a parameter
+// without a default, a reference() call, a Terraform attribute known after apply). It
+// is never guessed.
+const (
+	Null Kind = iota
+	Bool
+	Number
+	String
+	Array
+	Object
+	Unknown
+)
+
+// Value is a JSON-like value that remembers where it came from.
+type Value struct {
+	Kind   Kind
+	Bool   bool
+	Number float64
+	Str    string
+	Items  []*Value          // Array
+	Fields map[string]*Value // Object; keys as written in the source
+	Keys   []string          // Object keys in source order
+	// Why says what made an Unknown unknown, e.g. "parameter 'sku' has no default".
+	Why string
+	Loc awaf.Location
+}
+
+// Resource is one Azure resource, in ARM shape.
+type Resource struct {
+	Type       string // e.g. Microsoft.CognitiveServices/accounts/deployments
+	APIVersion string
+	Name       *Value // full ARM name, e.g. "acct/gpt4o"
+	Kind       *Value
+	Location   *Value
+	SKU        *Value
+	Identity   *Value
+	Tags       *Value
+	Properties *Value
+	// Parent is the symbolic name or resource id of the parent, when declared apart.
+	Parent    string
+	DependsOn []string
+	// ID is a stable identifier within the scan: the symbolic name, the Terraform
+	// address or the ARM resource id.
+	ID string
+	// Loc is where the resource is declared. Via lists the module calls that led to it,
+	// outermost first, so a resource inside a module reports the caller's place too.
+	Loc awaf.Location
+	Via []awaf.Location
+	// Source names the front end: "arm", "bicep", "terraform", "terraform-plan", "export".
+	Source string
+}
+
+// Diagnostic is something a front end could not read or resolve: a syntax error, an
+// unsupported construct, an unresolved registry or remote module. It never stops a scan.
+type Diagnostic struct {
+	Severity string // "error" or "warning"
+	Message  string
+	Loc      awaf.Location
+}
+
+// Scanner reads the files of one input format under a root.
+type Scanner interface {
+	Scan(ctx context.Context, fsys fs.FS, paths []string) ([]Resource, []Diagnostic, error)
+}

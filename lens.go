@@ -1,0 +1,201 @@
+// Package awaf holds the domain of the Azure Well-Architected assessment for AI
+// workloads: lenses and their questions, workload profiles, answers, the results of
+// evaluation, and the application error type. It imports only the standard library;
+// every other package depends on it, never the other way round.
+package awaf
+
+// PillarID names one of the six columns the assessment scores by.
+type PillarID string
+
+// The pillars of the framework, Responsible AI included as a sixth column.
+const (
+	Security      PillarID = "security"
+	Reliability   PillarID = "reliability"
+	Cost          PillarID = "cost"
+	Operations    PillarID = "operations"
+	Performance   PillarID = "performance"
+	ResponsibleAI PillarID = "responsible-ai"
+)
+
+// Pillars lists every pillar in the framework's usual order.
+var Pillars = []PillarID{Security, Reliability, Cost, Operations, Performance, ResponsibleAI}
+
+// AreaID names an AI design area (application design, grounding data, ...).
+type AreaID string
+
+// Effort is how much work a practice takes to put in place.
+type Effort string
+
+// Efforts, cheapest first.
+const (
+	EffortLow    Effort = "low"
+	EffortMedium Effort = "medium"
+	EffortHigh   Effort = "high"
+)
+
+// Location points at a place in a source file. Line and Column start at 1; zero means
+// unknown.
+type Location struct {
+	File   string `json:"file,omitempty"`
+	Line   int    `json:"line,omitempty"`
+	Column int    `json:"column,omitempty"`
+}
+
+// Lens is a body of questions that an assessment answers: the built-in Azure AI
+// workload lens, or one a team wrote or imported.
+type Lens struct {
+	ID          string
+	Name        string
+	Version     string // semver, without a leading "v"
+	Description string
+	Pillars     []Pillar
+	Areas       []Area
+	Top10       []Top10Item
+	Questions   []Question
+	Source      Location
+}
+
+// Pillar describes a pillar as a lens presents it.
+type Pillar struct {
+	ID          PillarID
+	Name        string
+	Description string
+}
+
+// Area describes a design area.
+type Area struct {
+	ID          AreaID
+	Name        string
+	Description string
+	Links       []Link
+}
+
+// Top10Item is one entry of the framework's design checklist.
+type Top10Item struct {
+	ID          string
+	Title       string
+	Description string
+	Links       []Link
+}
+
+// Question asks which practices a workload follows in one topic.
+type Question struct {
+	ID          string
+	Title       string
+	Description string
+	Area        AreaID
+	Pillars     []PillarID
+	// Applies is a CEL expression over the workload profile; empty means always.
+	Applies string
+	// AppliesWhen is Applies compiled; nil means always.
+	AppliesWhen ProfileCondition
+	// NotApplicableReason explains, in the reader's words, why the question is skipped
+	// when Applies is false.
+	NotApplicableReason string
+	Choices             []Choice
+	RiskRules           []RiskRule
+	Links               []Link
+	Source              Location
+}
+
+// Choice is one practice a question offers, or the "none of these" answer.
+type Choice struct {
+	ID          string
+	Title       string
+	Description string
+	// None marks the "none of these" answer: it carries no weight and excludes the
+	// other choices.
+	None    bool
+	Weight  int // 1 to 100; how much the practice matters within its question
+	Effort  Effort
+	Pillars []PillarID
+	Top10   []string
+	// Applies narrows the choice to some profiles, like Question.Applies.
+	Applies     string
+	AppliesWhen ProfileCondition
+	Guidance    Guidance
+	Links       []Link
+	Source      Location
+}
+
+// Guidance tells a team how to adopt a practice.
+type Guidance struct {
+	What   string `json:"what"`
+	Why    string `json:"why"`
+	Verify string `json:"verify"`
+}
+
+// Link points to documentation for depth.
+type Link struct {
+	Title string `json:"title,omitempty"`
+	URL   string `json:"url"`
+}
+
+// RiskRule maps the selected choices of a question to a risk. Rules are tried in
+// order; the first that matches decides.
+type RiskRule struct {
+	Condition string // CEL over choice ids, or "default"
+	Risk      Risk
+	Match     ChoiceCondition // compiled Condition
+	Source    Location
+}
+
+// ChoiceCondition is a compiled risk-rule condition over the selected choice ids.
+type ChoiceCondition interface {
+	Match(selected map[string]bool) (bool, error)
+}
+
+// ProfileCondition is a compiled applicability condition over a workload profile.
+type ProfileCondition interface {
+	Match(p Profile) (bool, error)
+}
+
+// Question returns the question with the given id.
+func (l *Lens) Question(id string) (*Question, bool) {
+	for i := range l.Questions {
+		if l.Questions[i].ID == id {
+			return &l.Questions[i], true
+		}
+	}
+	return nil, false
+}
+
+// Area returns the area with the given id.
+func (l *Lens) Area(id AreaID) (*Area, bool) {
+	for i := range l.Areas {
+		if l.Areas[i].ID == id {
+			return &l.Areas[i], true
+		}
+	}
+	return nil, false
+}
+
+// Pillar returns the pillar with the given id.
+func (l *Lens) Pillar(id PillarID) (*Pillar, bool) {
+	for i := range l.Pillars {
+		if l.Pillars[i].ID == id {
+			return &l.Pillars[i], true
+		}
+	}
+	return nil, false
+}
+
+// Choice returns the choice with the given id.
+func (q *Question) Choice(id string) (*Choice, bool) {
+	for i := range q.Choices {
+		if q.Choices[i].ID == id {
+			return &q.Choices[i], true
+		}
+	}
+	return nil, false
+}
+
+// HasPillar reports whether the choice serves p.
+func (c *Choice) HasPillar(p PillarID) bool {
+	for _, x := range c.Pillars {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}

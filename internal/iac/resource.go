@@ -64,6 +64,23 @@ type Resource struct {
 	Via []awaf.Location
 	// Source names the front end: "arm", "bicep", "terraform", "terraform-plan", "export".
 	Source string
+
+	// Zones is the ARM top-level "zones" array, when declared.
+	Zones *Value
+	// Scope is the resource an extension resource applies to (ARM "scope", Bicep
+	// scope:), e.g. the AI account a diagnostic setting or a lock is attached to. It
+	// holds a resource id or a symbolic name, as the source wrote it once evaluated.
+	Scope *Value
+	// Condition is nil when the resource is always deployed. It is an Unknown when the
+	// resource's condition cannot be decided before deployment; resources whose
+	// condition is known to be false are not produced at all.
+	Condition *Value
+	// Existing marks a reference to a resource deployed elsewhere (Bicep and ARM 2.0
+	// "existing"): its properties are not declared here and rules must not judge them.
+	Existing bool
+	// Metadata is the resource's "metadata" object (ARM) or @metadata decorator
+	// (Bicep); suppressions are read from it.
+	Metadata *Value
 }
 
 // Diagnostic is something a front end could not read or resolve: a syntax error, an

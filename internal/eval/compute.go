@@ -1,0 +1,240 @@
+package eval
+
+import (
+	"math"
+
+	"github.com/awaf/awaf/internal/eval/metrics"
+)
+
+// scorer computes the configured metrics of one dataset for any weight vector: the full
+// data (nil), a bootstrap resample (Poisson weights) or a segment (a 0/1 mask). Work that
+// does not depend on the weights, like sorting by score, is done once in newScorer.
+type scorer struct {
+	specs []MetricSpec
+	d     *dataset
+	k     int
+	pos   int // positive class index, -1 when not binary
+	// binary views
+	posScore []float64
+	isPos    []bool
+	order    []int32
+	// top-label calibration inputs
+	conf []float64
+	hit  []bool
+}
+
+func newScorer(specs []MetricSpec, d *dataset, positive int) *scorer {
+	s := &scorer{specs: specs, d: d, pos: positive}
+	if d.task != Classification {
+		return s
+	}
+	s.k = len(d.cls.names)
+	n := d.n
+	if s.pos >= 0 && d.mode != noScores {
+		s.posScore = make([]float64, n)
+		s.isPos = make([]bool, n)
+		for i := range n {
+			s.isPos[i] = int(d.truth[i]) == s.pos
+			if d.mode == binaryScore {
+				s.posScore[i] = d.score[i]
+			} else {
+				s.posScore[i] = d.probs[i*s.k+s.pos]
+			}
+		}
+		s.order = metrics.ScoreOrder(s.posScore)
+	}
+	if d.mode != noScores {
+		s.conf = make([]float64, n)
+		s.hit = make([]bool, n)
+		for i := range n {
+			s.conf[i], s.hit[i] = s.topLabel(i)
+		}
+	}
+	return s
+}
+
+// topLabel returns the highest probability of row i and whether its class is the true
+// one. With a binary score, P(positive) ≥ 0.5 predicts the positive class.
+func (s *scorer) topLabel(i int) (float64, bool) {
+	d := s.d
+	if d.mode == binaryScore {
+		p := d.score[i]
+		if s.pos < 0 {
+			return math.Max(p, 1-p), false
+		}
+		if p >= 0.5 {
+			return p, int(d.truth[i]) == s.pos
+		}
+		return 1 - p, int(d.truth[i]) != s.pos
+	}
+	row := d.probs[i*s.k : (i+1)*s.k]
+	var sum float64
+	best := 0
+	for c, p := range row {
+		sum += p
+		if p > row[best] {
+			best = c
+		}
+	}
+	conf := row[best]
+	if sum > 0 {
+		conf /= sum
+	}
+	return conf, int(d.truth[i]) == best
+}
+
+// probMatrix returns n×k probabilities; a binary score becomes (1−s, s).
+func (s *scorer) probMatrix() []float64 {
+	if s.d.mode != binaryScore {
+		return s.d.probs
+	}
+	p := make([]float64, s.d.n*s.k)
+	for i, x := range s.d.score {
+		for c := range s.k {
+			if c == s.pos {
+				p[i*s.k+c] = x
+			} else {
+				p[i*s.k+c] = (1 - x) / float64(s.k-1)
+			}
+		}
+	}
+	return p
+}
+
+// compute returns one value per spec (NaN where undefined).
+func (s *scorer) compute(w []float64) []float64 {
+	out := make([]float64, len(s.specs))
+	d := s.d
+	switch d.task {
+	case Classification:
+		cm := metrics.NewConfusion(s.k, d.truth, d.pred, w)
+		var probs []float64
+		for i, m := range s.specs {
+			switch m.Name {
+			case "accuracy":
+				out[i] = cm.Accuracy()
+			case "precision", "recall", "f1":
+				if m.Average == metrics.Binary && s.pos < 0 {
+					out[i] = math.NaN()
+					continue
+				}
+				p, r, f := cm.PRF(m.Average, s.pos)
+				out[i] = map[string]float64{"precision": p, "recall": r, "f1": f}[m.Name]
+			case "roc_auc":
+				switch {
+				case d.mode == noScores:
+					out[i] = math.NaN()
+				case s.order != nil && s.k == 2:
+					out[i] = metrics.ROCAUC(s.posScore, s.isPos, s.order, w)
+				case d.mode == binaryScore:
+					out[i] = math.NaN()
+				default:
+					out[i] = metrics.OneVsRestAUC(d.truth, d.probs, s.k, w)
+				}
+			case "pr_auc":
+				if s.order == nil || s.k != 2 {
+					out[i] = math.NaN()
+					continue
+				}
+				out[i] = metrics.AveragePrecision(s.posScore, s.isPos, s.order, w)
+			case "log_loss":
+				if d.mode == noScores || (d.mode == binaryScore && s.pos < 0) {
+					out[i] = math.NaN()
+					continue
+				}
+				if probs == nil {
+					probs = s.probMatrix()
+				}
+				out[i] = metrics.LogLoss(d.truth, probs, s.k, w)
+			case "ece":
+				if s.conf == nil {
+					out[i] = math.NaN()
+					continue
+				}
+				out[i] = metrics.ECE(metrics.Calibration(s.conf, s.hit, 10, w))
+			}
+		}
+	case Regression:
+		r := metrics.NewRegression(d.actual, d.predicted, w)
+		for i, m := range s.specs {
+			out[i] = map[string]float64{"mae": r.MAE, "rmse": r.RMSE, "mape": r.MAPE, "r2": r.R2}[m.Name]
+		}
+	case RAG:
+		for i, m := range s.specs {
+			out[i] = s.ragMetric(m, w)
+		}
+	}
+	return out
+}
+
+func (s *scorer) ragMetric(m MetricSpec, w []float64) float64 {
+	d := s.d
+	var v []float64
+	switch m.Name {
+	case "recall_at_k", "mrr", "ndcg_at_k":
+		v = make([]float64, len(d.queries))
+		for i, q := range d.queries {
+			if w != nil && w[i] == 0 {
+				continue
+			}
+			switch m.Name {
+			case "recall_at_k":
+				v[i] = metrics.RecallAt(q, m.K)
+			case "mrr":
+				v[i] = metrics.ReciprocalRank(q)
+			default:
+				v[i] = metrics.NDCGAt(q, m.K)
+			}
+		}
+	case "groundedness", "relevance":
+		v = d.judged[m.Name]
+	default:
+		v = d.lexical[m.Name]
+	}
+	if v == nil {
+		return math.NaN()
+	}
+	return metrics.Mean(v, w)
+}
+
+// prepareLexical computes the proxy scores once per row.
+func (d *dataset) prepareLexical(specs []MetricSpec) {
+	d.lexical = map[string][]float64{}
+	for _, m := range specs {
+		var f func(r ragRow) float64
+		switch m.Name {
+		case "groundedness_proxy":
+			f = func(r ragRow) float64 { return metrics.GroundednessProxy(r.Answer, r.Contexts) }
+		case "relevance_proxy":
+			f = func(r ragRow) float64 { return metrics.RelevanceProxy(r.Question, r.Answer) }
+		case "answer_f1":
+			f = func(r ragRow) float64 {
+				if r.GroundTruth == "" {
+					return math.NaN()
+				}
+				return metrics.TokenF1(r.Answer, r.GroundTruth)
+			}
+		default:
+			continue
+		}
+		v := make([]float64, len(d.rag))
+		for i, r := range d.rag {
+			v[i] = f(r)
+		}
+		d.lexical[m.Name] = v
+	}
+}
+
+// driftScores returns the values whose distribution drift compares: the positive-class
+// score, else the top probability, else the regression prediction.
+func (s *scorer) driftScores() []float64 {
+	switch {
+	case s.posScore != nil:
+		return s.posScore
+	case s.conf != nil:
+		return s.conf
+	case s.d.task == Regression:
+		return s.d.predicted
+	}
+	return nil
+}

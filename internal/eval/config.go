@@ -1,0 +1,530 @@
+package eval
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/eval/metrics"
+	"go.yaml.in/yaml/v3"
+)
+
+// Task is the kind of model being evaluated.
+type Task string
+
+// Tasks.
+const (
+	Classification Task = "classification"
+	Regression     Task = "regression"
+	RAG            Task = "rag"
+)
+
+// Config is an awaf-eval.yaml file.
+type Config struct {
+	Version int    `yaml:"version"`
+	Name    string `yaml:"name"`
+	Task    Task   `yaml:"task"`
+	// Current is the run being evaluated; Baseline the run it is compared with.
+	Current  Source  `yaml:"current"`
+	Baseline *Source `yaml:"baseline"`
+	Columns  Columns `yaml:"columns"`
+	// Positive names the positive class of a binary classifier (default "1" or "true"
+	// when the labels are 0/1 or false/true).
+	Positive string `yaml:"positive"`
+	// Segments are columns whose values split the rows into groups for per-segment
+	// metrics and fairness.
+	Segments  []string       `yaml:"segments"`
+	Metrics   []MetricSpec   `yaml:"metrics"`
+	Fairness  *FairnessSpec  `yaml:"fairness"`
+	Drift     *DriftSpec     `yaml:"drift"`
+	Bootstrap *BootstrapSpec `yaml:"bootstrap"`
+	Judge     *JudgeSpec     `yaml:"judge"`
+	Bins      int            `yaml:"calibrationBins"`
+	dir       string         // the config's directory: paths are relative to it
+	file      string         // the config's path, for messages
+	lines     map[string]int // where each top-level key is, for messages
+	problems  awaf.Problems  // collected while decoding
+}
+
+// Source is a prediction file.
+type Source struct {
+	Path   string `yaml:"path"`
+	Format Format `yaml:"format"`
+	Line   int    `yaml:"-"`
+}
+
+// UnmarshalYAML accepts a bare path as well as {path, format}.
+func (s *Source) UnmarshalYAML(n *yaml.Node) error {
+	s.Line = n.Line
+	if n.Kind == yaml.ScalarNode {
+		s.Path = n.Value
+		return nil
+	}
+	type plain Source
+	p := (*plain)(s)
+	if err := n.Decode(p); err != nil {
+		return err
+	}
+	s.Line = n.Line
+	return nil
+}
+
+// Columns names the columns (CSV) or keys (JSONL) to read. Empty names take defaults.
+type Columns struct {
+	// Classification.
+	Label      string `yaml:"label"`      // default "label"
+	Prediction string `yaml:"prediction"` // default "prediction"
+	Score      string `yaml:"score"`      // P(positive class) for binary; default "score"
+	// Probabilities is a JSON object {class: probability} per row (default
+	// "probabilities"); in CSV, ProbabilityPrefix+class columns may be used instead.
+	Probabilities     string `yaml:"probabilities"`
+	ProbabilityPrefix string `yaml:"probabilityPrefix"`
+	// Regression.
+	Actual    string `yaml:"actual"`    // default "actual"
+	Predicted string `yaml:"predicted"` // default "predicted"
+	// RAG.
+	Question    string `yaml:"question"`    // default "question"
+	Answer      string `yaml:"answer"`      // default "answer"
+	Contexts    string `yaml:"contexts"`    // default "contexts": strings or {id, text}
+	GroundTruth string `yaml:"groundTruth"` // default "ground_truth"
+	Relevance   string `yaml:"relevance"`   // default "relevance": grade per context
+	RelevantIDs string `yaml:"relevantIds"` // default "relevant_ids"
+}
+
+func (c *Columns) defaults() {
+	def := func(p *string, v string) {
+		if *p == "" {
+			*p = v
+		}
+	}
+	def(&c.Label, "label")
+	def(&c.Prediction, "prediction")
+	def(&c.Score, "score")
+	def(&c.Probabilities, "probabilities")
+	def(&c.Actual, "actual")
+	def(&c.Predicted, "predicted")
+	def(&c.Question, "question")
+	def(&c.Answer, "answer")
+	def(&c.Contexts, "contexts")
+	def(&c.GroundTruth, "ground_truth")
+	def(&c.Relevance, "relevance")
+	def(&c.RelevantIDs, "relevant_ids")
+}
+
+// MetricSpec asks for one metric and, optionally, a threshold on it.
+type MetricSpec struct {
+	Name    string          `yaml:"name"`
+	Average metrics.Average `yaml:"average"` // precision, recall, f1: macro (default), micro, weighted, binary
+	K       int             `yaml:"k"`       // recall_at_k, ndcg_at_k
+	// Min and Max are the threshold: the metric must be ≥ Min and ≤ Max.
+	Min *float64 `yaml:"min"`
+	Max *float64 `yaml:"max"`
+	// Segments applies a threshold to every segment of every segment column.
+	Segments *Bounds `yaml:"segments"`
+	Line     int     `yaml:"-"`
+}
+
+// UnmarshalYAML records the line and accepts a bare metric name.
+func (m *MetricSpec) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		m.Name, m.Line = n.Value, n.Line
+		return nil
+	}
+	type plain MetricSpec
+	if err := n.Decode((*plain)(m)); err != nil {
+		return err
+	}
+	m.Line = n.Line
+	return nil
+}
+
+// Bounds is a threshold: a value must lie in [Min, Max].
+type Bounds struct {
+	Min *float64 `yaml:"min"`
+	Max *float64 `yaml:"max"`
+}
+
+// FairnessSpec configures group fairness checks over Config.Segments.
+type FairnessSpec struct {
+	// MinRows leaves out segments with fewer rows: their metrics are too noisy to
+	// compare. Default 1.
+	MinRows int `yaml:"minRows"`
+	// MaxGap bounds the largest gap between segments of every configured metric.
+	MaxGap *float64 `yaml:"maxGap"`
+	// Bounds on demographic parity and equalized odds differences (binary only).
+	DemographicParityMax *float64 `yaml:"demographicParityMax"`
+	EqualizedOddsMax     *float64 `yaml:"equalizedOddsMax"`
+	Line                 int      `yaml:"-"`
+}
+
+// DriftSpec configures drift checks between the baseline and the current run.
+type DriftSpec struct {
+	// Scores compares the model's scores (the positive-class score, the top probability,
+	// or the regression prediction). Default true.
+	Scores   *bool    `yaml:"scores"`
+	Features []string `yaml:"features"`
+	Bins     int      `yaml:"bins"` // PSI bins, default 10
+	PSIMax   *float64 `yaml:"psiMax"`
+	KSMax    *float64 `yaml:"ksMax"` // bound on the KS statistic D
+}
+
+// BootstrapSpec configures confidence intervals.
+type BootstrapSpec struct {
+	Resamples int     `yaml:"resamples"` // default 200; 0 in the file keeps the default, -1 turns it off
+	Seed      uint64  `yaml:"seed"`      // default 1
+	Level     float64 `yaml:"level"`     // default 0.95
+}
+
+// JudgeSpec configures the LLM judge for groundedness and relevance.
+type JudgeSpec struct {
+	// Provider is "azure" (Azure OpenAI) or "openai" (any OpenAI-compatible endpoint).
+	Provider   string `yaml:"provider"`
+	Endpoint   string `yaml:"endpoint"`
+	Deployment string `yaml:"deployment"` // Azure deployment name
+	Model      string `yaml:"model"`
+	APIVersion string `yaml:"apiVersion"` // Azure, default 2024-10-21
+	// APIKeyEnv names the environment variable holding the key; the key never sits in
+	// the file.
+	APIKeyEnv string `yaml:"apiKeyEnv"`
+	// RequestsPerMinute caps the call rate (default 60); Concurrency the calls in flight
+	// (default 4).
+	RequestsPerMinute int      `yaml:"requestsPerMinute"`
+	Concurrency       int      `yaml:"concurrency"`
+	Timeout           Duration `yaml:"timeout"`    // per call, default 30s
+	MaxRetries        int      `yaml:"maxRetries"` // default 5
+	Cache             string   `yaml:"cache"`      // response cache file, default .awaf-eval-cache.jsonl
+	// Prices per 1,000 tokens, for the estimate shown before a run.
+	InputPer1K  float64 `yaml:"inputPer1k"`
+	OutputPer1K float64 `yaml:"outputPer1k"`
+	// MaxCost refuses to start when the estimate is higher (0: no limit).
+	MaxCost float64 `yaml:"maxCost"`
+	Line    int     `yaml:"-"`
+}
+
+// Duration is a time.Duration written as "30s".
+type Duration time.Duration
+
+// UnmarshalYAML parses a Go duration string.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil || v <= 0 {
+		return fmt.Errorf("line %d: want a positive duration like 30s, got %q", n.Line, n.Value)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// Dir returns the directory paths in the config are relative to.
+func (c *Config) Dir() string { return c.dir }
+
+// File returns the config's path.
+func (c *Config) File() string { return c.file }
+
+// Path resolves a path from the config.
+func (c *Config) Path(p string) string {
+	if filepath.IsAbs(p) || c.dir == "" {
+		return p
+	}
+	return filepath.Join(c.dir, p)
+}
+
+// LoadConfig reads and checks an awaf-eval.yaml file.
+func LoadConfig(path string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, awaf.Errorf(awaf.ENOTFOUND, "read eval config: %v", err)
+	}
+	return ParseConfig(path, b)
+}
+
+var lineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// ParseConfig parses and checks a config; name is used in messages and to resolve
+// relative paths. Every problem found is returned together as awaf.Problems.
+func ParseConfig(name string, b []byte) (*Config, error) {
+	c := &Config{file: name, dir: filepath.Dir(name), lines: map[string]int{}}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil {
+		var te *yaml.TypeError
+		var msgs []string
+		if errors.As(err, &te) {
+			msgs = te.Errors
+		} else {
+			msgs = []string{err.Error()}
+		}
+		var ps awaf.Problems
+		for _, m := range msgs {
+			p := awaf.Problem{Location: awaf.Location{File: name}, Message: m}
+			if sm := lineRE.FindStringSubmatch(m); sm != nil {
+				p.Line, _ = strconv.Atoi(sm[1])
+				p.Message = sm[2]
+			}
+			if strings.Contains(m, "EOF") && len(bytes.TrimSpace(b)) == 0 {
+				p.Message = "empty file: want a task, a current prediction file and metrics"
+			}
+			ps = append(ps, p)
+		}
+		return nil, ps
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(b, &root); err == nil && len(root.Content) > 0 {
+		m := root.Content[0]
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			c.lines[m.Content[i].Value] = m.Content[i].Line
+		}
+	}
+	c.Columns.defaults()
+	c.check()
+	if len(c.problems) > 0 {
+		return nil, c.problems
+	}
+	return c, nil
+}
+
+func (c *Config) problem(line int, format string, args ...any) {
+	c.problems = append(c.problems, awaf.Problem{
+		Location: awaf.Location{File: c.file, Line: line},
+		Message:  fmt.Sprintf(format, args...),
+	})
+}
+
+// metricInfo says which task a metric belongs to and which way is better.
+type metricInfo struct {
+	tasks        []Task
+	higherBetter bool
+	needsK       bool
+	averaged     bool
+	judge        bool
+	proxy        bool
+	title        string
+}
+
+// metricCatalog lists every metric the config may name.
+var metricCatalog = map[string]metricInfo{
+	"accuracy":           {tasks: []Task{Classification}, higherBetter: true, title: "Accuracy"},
+	"precision":          {tasks: []Task{Classification}, higherBetter: true, averaged: true, title: "Precision"},
+	"recall":             {tasks: []Task{Classification}, higherBetter: true, averaged: true, title: "Recall"},
+	"f1":                 {tasks: []Task{Classification}, higherBetter: true, averaged: true, title: "F1"},
+	"roc_auc":            {tasks: []Task{Classification}, higherBetter: true, title: "ROC AUC"},
+	"pr_auc":             {tasks: []Task{Classification}, higherBetter: true, title: "PR AUC (average precision)"},
+	"log_loss":           {tasks: []Task{Classification}, title: "Log loss"},
+	"ece":                {tasks: []Task{Classification}, title: "Expected calibration error"},
+	"mae":                {tasks: []Task{Regression}, title: "MAE"},
+	"rmse":               {tasks: []Task{Regression}, title: "RMSE"},
+	"mape":               {tasks: []Task{Regression}, title: "MAPE"},
+	"r2":                 {tasks: []Task{Regression}, higherBetter: true, title: "R²"},
+	"recall_at_k":        {tasks: []Task{RAG}, higherBetter: true, needsK: true, title: "Recall@k"},
+	"mrr":                {tasks: []Task{RAG}, higherBetter: true, title: "MRR"},
+	"ndcg_at_k":          {tasks: []Task{RAG}, higherBetter: true, needsK: true, title: "nDCG@k"},
+	"groundedness":       {tasks: []Task{RAG}, higherBetter: true, judge: true, title: "Groundedness (LLM judge, 1–5)"},
+	"relevance":          {tasks: []Task{RAG}, higherBetter: true, judge: true, title: "Relevance (LLM judge, 1–5)"},
+	"groundedness_proxy": {tasks: []Task{RAG}, higherBetter: true, proxy: true, title: "Groundedness (lexical proxy)"},
+	"relevance_proxy":    {tasks: []Task{RAG}, higherBetter: true, proxy: true, title: "Relevance (lexical proxy)"},
+	"answer_f1":          {tasks: []Task{RAG}, higherBetter: true, title: "Answer token F1"},
+}
+
+// ID is the metric's name in reports: "f1_macro", "recall@5", "ndcg@10".
+func (m MetricSpec) ID() string {
+	switch {
+	case m.Name == "recall_at_k":
+		return fmt.Sprintf("recall@%d", m.K)
+	case m.Name == "ndcg_at_k":
+		return fmt.Sprintf("ndcg@%d", m.K)
+	case metricCatalog[m.Name].averaged:
+		return m.Name + "_" + string(m.Average)
+	}
+	return m.Name
+}
+
+func (c *Config) check() {
+	if c.Version != 0 && c.Version != 1 {
+		c.problem(c.lines["version"], "version %d is not supported (want 1)", c.Version)
+	}
+	switch c.Task {
+	case Classification, Regression, RAG:
+	case "":
+		c.problem(0, "task is missing: want classification, regression or rag")
+	default:
+		c.problem(c.lines["task"], "task %q is unknown: want classification, regression or rag", c.Task)
+	}
+	c.checkSource(&c.Current, "current")
+	if c.Current.Path == "" {
+		c.problem(0, "current is missing: want the path of the prediction file to evaluate")
+	}
+	if c.Baseline != nil {
+		c.checkSource(c.Baseline, "baseline")
+	}
+	if len(c.Metrics) == 0 {
+		c.problem(c.lines["metrics"], "metrics is empty: name at least one metric")
+	}
+	seen := map[string]int{}
+	for i := range c.Metrics {
+		m := &c.Metrics[i]
+		info, ok := metricCatalog[m.Name]
+		if !ok {
+			c.problem(m.Line, "metric %q is unknown: want one of %s", m.Name, strings.Join(metricNames(), ", "))
+			continue
+		}
+		if c.Task != "" && !slices.Contains(info.tasks, c.Task) {
+			c.problem(m.Line, "metric %q does not apply to task %s", m.Name, c.Task)
+		}
+		if info.averaged {
+			switch m.Average {
+			case "":
+				m.Average = "macro"
+			case "macro", "micro", "weighted", "binary":
+			default:
+				c.problem(m.Line, "average %q is unknown: want macro, micro, weighted or binary", m.Average)
+			}
+		} else if m.Average != "" {
+			c.problem(m.Line, "average does not apply to %s", m.Name)
+		}
+		if info.needsK && m.K <= 0 {
+			c.problem(m.Line, "%s needs k, a positive number of contexts", m.Name)
+		}
+		if !info.needsK && m.K != 0 {
+			c.problem(m.Line, "k does not apply to %s", m.Name)
+		}
+		if m.Min != nil && m.Max != nil && *m.Min > *m.Max {
+			c.problem(m.Line, "min %g is above max %g", *m.Min, *m.Max)
+		}
+		if m.Segments != nil && len(c.Segments) == 0 {
+			c.problem(m.Line, "a segment threshold needs segment columns: add segments: [column, ...]")
+		}
+		if info.judge && c.Judge == nil {
+			c.problem(m.Line, "%s is scored by an LLM judge: add a judge section, or use %s_proxy", m.Name, m.Name)
+		}
+		if prev, dup := seen[m.ID()]; dup {
+			c.problem(m.Line, "metric %s is already listed on line %d", m.ID(), prev)
+		}
+		seen[m.ID()] = m.Line
+	}
+	if c.Fairness != nil {
+		if len(c.Segments) == 0 {
+			c.problem(c.lines["fairness"], "fairness needs segment columns: add segments: [column, ...]")
+		}
+		if c.Task != Classification && (c.Fairness.DemographicParityMax != nil || c.Fairness.EqualizedOddsMax != nil) {
+			c.problem(c.lines["fairness"], "demographic parity and equalized odds apply to classification only")
+		}
+		if c.Fairness.MinRows <= 0 {
+			c.Fairness.MinRows = 1
+		}
+	}
+	if c.Drift != nil {
+		if c.Baseline == nil {
+			c.problem(c.lines["drift"], "drift compares with a baseline: add baseline: <prediction file>")
+		}
+		if c.Drift.Bins == 0 {
+			c.Drift.Bins = 10
+		}
+		if c.Drift.Bins < 2 || c.Drift.Bins > 1000 {
+			c.problem(c.lines["drift"], "drift bins %d out of range 2..1000", c.Drift.Bins)
+		}
+		if c.Drift.Scores == nil {
+			t := true
+			c.Drift.Scores = &t
+		}
+	}
+	if c.Bootstrap == nil {
+		c.Bootstrap = &BootstrapSpec{}
+	}
+	if c.Bootstrap.Resamples == 0 {
+		c.Bootstrap.Resamples = 200
+	}
+	if c.Bootstrap.Resamples > 100000 {
+		c.problem(c.lines["bootstrap"], "bootstrap resamples %d is above 100000", c.Bootstrap.Resamples)
+	}
+	if c.Bootstrap.Seed == 0 {
+		c.Bootstrap.Seed = 1
+	}
+	if c.Bootstrap.Level == 0 {
+		c.Bootstrap.Level = 0.95
+	}
+	if c.Bootstrap.Level <= 0 || c.Bootstrap.Level >= 1 {
+		c.problem(c.lines["bootstrap"], "bootstrap level %g must be between 0 and 1", c.Bootstrap.Level)
+	}
+	if c.Bins == 0 {
+		c.Bins = 10
+	}
+	if c.Bins < 2 || c.Bins > 100 {
+		c.problem(c.lines["calibrationBins"], "calibrationBins %d out of range 2..100", c.Bins)
+	}
+	if j := c.Judge; j != nil {
+		c.checkJudge(j)
+	}
+}
+
+func (c *Config) checkSource(s *Source, role string) {
+	if s.Path == "" {
+		return
+	}
+	if s.Format == "" {
+		f, ok := FormatOf(s.Path)
+		if !ok {
+			c.problem(s.Line, "%s %s: cannot tell the format from the name: add format: jsonl or csv", role, s.Path)
+			return
+		}
+		s.Format = f
+	}
+	if s.Format != JSONL && s.Format != CSV {
+		c.problem(s.Line, "%s format %q is unknown: want jsonl or csv", role, s.Format)
+	}
+}
+
+func (c *Config) checkJudge(j *JudgeSpec) {
+	line := c.lines["judge"]
+	switch j.Provider {
+	case "azure":
+		if j.Deployment == "" {
+			c.problem(line, "judge: an azure provider needs deployment")
+		}
+		if j.APIVersion == "" {
+			j.APIVersion = "2024-10-21"
+		}
+	case "openai":
+		if j.Model == "" {
+			c.problem(line, "judge: an openai provider needs model")
+		}
+	default:
+		c.problem(line, "judge provider %q is unknown: want azure or openai", j.Provider)
+	}
+	if !strings.HasPrefix(j.Endpoint, "https://") && !strings.HasPrefix(j.Endpoint, "http://") {
+		c.problem(line, "judge endpoint %q: want an http(s) URL", j.Endpoint)
+	}
+	if j.RequestsPerMinute == 0 {
+		j.RequestsPerMinute = 60
+	}
+	if j.Concurrency == 0 {
+		j.Concurrency = 4
+	}
+	if j.Timeout == 0 {
+		j.Timeout = Duration(30 * time.Second)
+	}
+	if j.MaxRetries == 0 {
+		j.MaxRetries = 5
+	}
+	if j.Cache == "" {
+		j.Cache = ".awaf-eval-cache.jsonl"
+	}
+	if j.RequestsPerMinute < 0 || j.Concurrency < 0 || j.MaxRetries < 0 {
+		c.problem(line, "judge: requestsPerMinute, concurrency and maxRetries must be positive")
+	}
+}
+
+func metricNames() []string {
+	var n []string
+	for k := range metricCatalog {
+		n = append(n, k)
+	}
+	slices.Sort(n)
+	return n
+}

@@ -1,0 +1,406 @@
+package eval
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/awaf/awaf/internal/eval/metrics"
+)
+
+// classes maps class labels to indices; the baseline and the current run share one so
+// that their confusion matrices line up.
+type classes struct {
+	names []string
+	index map[string]int32
+}
+
+func (c *classes) id(name string) int32 {
+	if i, ok := c.index[name]; ok {
+		return i
+	}
+	i := int32(len(c.names))
+	c.index[name] = i
+	c.names = append(c.names, name)
+	return i
+}
+
+// scoreMode says where a classifier's probabilities come from.
+type scoreMode int
+
+const (
+	noScores   scoreMode = iota
+	binaryScore          // one score column: P(positive)
+	probObject           // a {class: probability} object per row
+	probPrefix           // CSV columns <prefix><class>
+)
+
+// segColumn is one segment column: the value index of each row.
+type segColumn struct {
+	name   string
+	values []string
+	index  map[string]int32
+	rows   []int32
+}
+
+// missingSegment names the segment of rows that have no value in a segment column.
+const missingSegment = "(missing)"
+
+func (s *segColumn) add(v string) {
+	if v == "" {
+		v = missingSegment
+	}
+	i, ok := s.index[v]
+	if !ok {
+		i = int32(len(s.values))
+		s.index[v] = i
+		s.values = append(s.values, v)
+	}
+	s.rows = append(s.rows, i)
+}
+
+// featureColumn holds one drift feature. It stays numeric until a value is not a number,
+// then becomes categorical.
+type featureColumn struct {
+	name    string
+	nums    []float64
+	cats    []string
+	numeric bool
+}
+
+func (f *featureColumn) add(v string) {
+	if f.numeric {
+		x, err := strconv.ParseFloat(v, 64)
+		if err == nil && x == x && x-x == 0 { // finite
+			f.nums = append(f.nums, x)
+			return
+		}
+		f.numeric = false
+		f.cats = make([]string, len(f.nums), len(f.nums)+1)
+		for i, x := range f.nums {
+			f.cats[i] = strconv.FormatFloat(x, 'g', -1, 64)
+		}
+		f.nums = nil
+	}
+	f.cats = append(f.cats, v)
+}
+
+// dataset is everything read from one prediction file, column by column.
+type dataset struct {
+	task     Task
+	n        int
+	segments []*segColumn
+	features []*featureColumn
+
+	// Classification.
+	cls       *classes
+	truth     []int32
+	pred      []int32
+	mode      scoreMode
+	score     []float64   // binaryScore
+	sparse    []classProb // probObject/probPrefix: probabilities, flattened
+	sparseEnd []int32     // end offset in sparse of each row
+	probs     []float64   // dense n×k, built by finish
+
+	// Regression.
+	actual, predicted []float64
+
+	// RAG.
+	queries []metrics.Query
+	rag     []ragRow
+	judged  map[string][]float64 // judge scores per metric, per row (NaN: not scored)
+	lexical map[string][]float64 // proxy scores per metric, per row
+}
+
+type classProb struct {
+	class int32
+	p     float64
+}
+
+type ragRow struct {
+	Question, Answer, GroundTruth string
+	Contexts                      []string
+}
+
+// ragContext is a retrieved context: a plain string, or an object with an id.
+type ragContext struct {
+	ID   string
+	Text string
+}
+
+func (c *ragContext) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		return jsonUnmarshal(b, &c.Text)
+	}
+	var o struct {
+		ID      any    `json:"id"`
+		Text    string `json:"text"`
+		Content string `json:"content"`
+	}
+	if err := jsonUnmarshal(b, &o); err != nil {
+		return err
+	}
+	if o.ID != nil {
+		c.ID = fmt.Sprint(o.ID)
+	}
+	c.Text = o.Text
+	if c.Text == "" {
+		c.Text = o.Content
+	}
+	return nil
+}
+
+// reader turns rows into a dataset for the configured task.
+type reader struct {
+	cfg      *Config
+	d        *dataset
+	needProb bool
+	first    bool
+	// prefixed probability columns, found from the CSV header on the first row
+	prefixCols []string
+}
+
+func newReader(cfg *Config, cls *classes, needScores bool) *reader {
+	d := &dataset{task: cfg.Task, cls: cls}
+	for _, s := range cfg.Segments {
+		d.segments = append(d.segments, &segColumn{name: s, index: map[string]int32{}})
+	}
+	if cfg.Drift != nil {
+		for _, f := range cfg.Drift.Features {
+			d.features = append(d.features, &featureColumn{name: f, numeric: true})
+		}
+	}
+	return &reader{cfg: cfg, d: d, needProb: needScores, first: true}
+}
+
+// add reads one row. It checks everything before it appends anything, so a bad row
+// leaves no trace in the dataset.
+func (r *reader) add(row *Row) error {
+	segs := make([]string, 0, 4)
+	for _, s := range r.d.segments {
+		v := ""
+		if row.Has(s.name) {
+			var err error
+			if v, err = row.Text(s.name); err != nil {
+				return err
+			}
+		}
+		segs = append(segs, v)
+	}
+	feats := make([]string, 0, 4)
+	for _, f := range r.d.features {
+		if !row.Has(f.name) {
+			return fmt.Errorf("drift feature %q is missing", f.name)
+		}
+		v, err := row.Text(f.name)
+		if err != nil {
+			return err
+		}
+		feats = append(feats, v)
+	}
+	var err error
+	switch r.cfg.Task {
+	case Classification:
+		err = r.addClass(row)
+	case Regression:
+		err = r.addRegression(row)
+	case RAG:
+		err = r.addRAG(row)
+	}
+	if err != nil {
+		return err
+	}
+	for i, s := range r.d.segments {
+		s.add(segs[i])
+	}
+	for i, f := range r.d.features {
+		f.add(feats[i])
+	}
+	r.d.n++
+	return nil
+}
+
+func (r *reader) addClass(row *Row) error {
+	col := r.cfg.Columns
+	label, err := row.Text(col.Label)
+	if err != nil {
+		return err
+	}
+	pred, err := row.Text(col.Prediction)
+	if err != nil {
+		return err
+	}
+	if r.first {
+		r.first = false
+		switch {
+		case row.Has(col.Probabilities):
+			r.d.mode = probObject
+		case row.header != nil && col.ProbabilityPrefix != "":
+			for h := range row.header {
+				if strings.HasPrefix(h, col.ProbabilityPrefix) {
+					r.prefixCols = append(r.prefixCols, h)
+				}
+			}
+			if len(r.prefixCols) > 0 {
+				r.d.mode = probPrefix
+			}
+		case row.Has(col.Score):
+			r.d.mode = binaryScore
+		}
+		if r.needProb && r.d.mode == noScores {
+			return fmt.Errorf("no %q or %q: the metrics asked for need scores", col.Score, col.Probabilities)
+		}
+	}
+	start := len(r.d.sparse)
+	switch r.d.mode {
+	case binaryScore:
+		s, err := row.Number(col.Score)
+		if err != nil {
+			return err
+		}
+		if s < 0 || s > 1 {
+			return fmt.Errorf("%q: %g is not a probability in [0, 1]", col.Score, s)
+		}
+		r.d.score = append(r.d.score, s)
+	case probObject:
+		var m map[string]float64
+		if err := row.JSON(col.Probabilities, &m); err != nil {
+			return err
+		}
+		if len(m) == 0 {
+			return fmt.Errorf("%q is empty", col.Probabilities)
+		}
+		for k, p := range m {
+			if !(p >= 0 && p <= 1) {
+				r.d.sparse = r.d.sparse[:start]
+				return fmt.Errorf("%q: %s = %g is not a probability in [0, 1]", col.Probabilities, k, p)
+			}
+			r.d.sparse = append(r.d.sparse, classProb{r.d.cls.id(k), p})
+		}
+	case probPrefix:
+		for _, h := range r.prefixCols {
+			p, err := row.Number(h)
+			if err != nil || p < 0 || p > 1 {
+				r.d.sparse = r.d.sparse[:start]
+				if err == nil {
+					err = fmt.Errorf("%q: %g is not a probability in [0, 1]", h, p)
+				}
+				return err
+			}
+			r.d.sparse = append(r.d.sparse, classProb{r.d.cls.id(strings.TrimPrefix(h, col.ProbabilityPrefix)), p})
+		}
+	}
+	if r.d.mode == probObject || r.d.mode == probPrefix {
+		r.d.sparseEnd = append(r.d.sparseEnd, int32(len(r.d.sparse)))
+	}
+	r.d.truth = append(r.d.truth, r.d.cls.id(label))
+	r.d.pred = append(r.d.pred, r.d.cls.id(pred))
+	return nil
+}
+
+func (r *reader) addRegression(row *Row) error {
+	y, err := row.Number(r.cfg.Columns.Actual)
+	if err != nil {
+		return err
+	}
+	p, err := row.Number(r.cfg.Columns.Predicted)
+	if err != nil {
+		return err
+	}
+	r.d.actual = append(r.d.actual, y)
+	r.d.predicted = append(r.d.predicted, p)
+	return nil
+}
+
+func (r *reader) addRAG(row *Row) error {
+	col := r.cfg.Columns
+	var rr ragRow
+	var err error
+	if rr.Question, err = row.Text(col.Question); err != nil {
+		return err
+	}
+	if rr.Answer, err = row.Text(col.Answer); err != nil {
+		return err
+	}
+	if row.Has(col.GroundTruth) {
+		if rr.GroundTruth, err = row.Text(col.GroundTruth); err != nil {
+			return err
+		}
+	}
+	var ctxs []ragContext
+	if row.Has(col.Contexts) {
+		if err := row.JSON(col.Contexts, &ctxs); err != nil {
+			return err
+		}
+	}
+	q := metrics.Query{Grades: make([]float64, len(ctxs))}
+	switch {
+	case row.Has(col.Relevance):
+		var grades []float64
+		if err := row.JSON(col.Relevance, &grades); err != nil {
+			return err
+		}
+		if len(grades) != len(ctxs) {
+			return fmt.Errorf("%q has %d grades for %d contexts", col.Relevance, len(grades), len(ctxs))
+		}
+		for i, g := range grades {
+			if g < 0 {
+				return fmt.Errorf("%q: grade %g is negative", col.Relevance, g)
+			}
+			q.Grades[i] = g
+			if g > 0 {
+				q.TotalRelevant++
+			}
+		}
+	case row.Has(col.RelevantIDs):
+		var ids []any
+		if err := row.JSON(col.RelevantIDs, &ids); err != nil {
+			return err
+		}
+		set := map[string]bool{}
+		for _, id := range ids {
+			set[fmt.Sprint(id)] = true
+		}
+		q.TotalRelevant = len(set)
+		q.Ideal = make([]float64, len(set))
+		for i := range q.Ideal {
+			q.Ideal[i] = 1
+		}
+		for i, c := range ctxs {
+			if c.ID == "" {
+				return fmt.Errorf("%q: context %d has no id to match %q", col.Contexts, i+1, col.RelevantIDs)
+			}
+			if set[c.ID] {
+				q.Grades[i] = 1
+				delete(set, c.ID) // a context listed twice counts once
+			}
+		}
+	}
+	rr.Contexts = make([]string, len(ctxs))
+	for i, c := range ctxs {
+		rr.Contexts[i] = c.Text
+	}
+	r.d.queries = append(r.d.queries, q)
+	r.d.rag = append(r.d.rag, rr)
+	return nil
+}
+
+// finish builds the dense probability matrix once every class is known.
+func (d *dataset) finish() {
+	if d.task != Classification {
+		return
+	}
+	k := len(d.cls.names)
+	switch d.mode {
+	case probObject, probPrefix:
+		d.probs = make([]float64, d.n*k)
+		var start int32
+		for i, end := range d.sparseEnd {
+			for _, cp := range d.sparse[start:end] {
+				d.probs[i*k+int(cp.class)] = cp.p
+			}
+			start = end
+		}
+		d.sparse, d.sparseEnd = nil, nil
+	}
+}

@@ -1,0 +1,74 @@
+package metrics
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+)
+
+// Interval is a two-sided confidence interval.
+type Interval struct {
+	Lower, Upper float64
+	Level        float64 // e.g. 0.95
+}
+
+// Contains reports whether x lies in the interval (inclusive).
+func (iv Interval) Contains(x float64) bool { return x >= iv.Lower && x <= iv.Upper }
+
+// Resampler draws bootstrap resamples as Poisson(1) weight vectors (the Poisson
+// bootstrap: each row appears k times with probability e⁻¹/k!, which approximates
+// drawing n rows with replacement without sorting or copying the data). The PCG seed
+// makes every run with the same seed give the same intervals.
+type Resampler struct {
+	rng *rand.Rand
+	cdf [16]float64
+}
+
+// NewResampler returns a resampler seeded with seed.
+func NewResampler(seed uint64) *Resampler {
+	r := &Resampler{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+	p := math.Exp(-1)
+	c := p
+	for k := range r.cdf {
+		r.cdf[k] = c
+		p /= float64(k + 1)
+		c += p
+	}
+	return r
+}
+
+// Weights fills w with Poisson(1) counts.
+func (r *Resampler) Weights(w []float64) {
+	for i := range w {
+		u := r.rng.Float64()
+		k := 0
+		for k < len(r.cdf)-1 && u > r.cdf[k] {
+			k++
+		}
+		w[i] = float64(k)
+	}
+}
+
+// Percentile returns the interval between the (1−level)/2 and (1+level)/2 quantiles of
+// the defined values in v (the percentile bootstrap). ok is false when fewer than two
+// values are defined.
+func Percentile(v []float64, level float64) (Interval, bool) {
+	d := make([]float64, 0, len(v))
+	for _, x := range v {
+		if !math.IsNaN(x) {
+			d = append(d, x)
+		}
+	}
+	if len(d) < 2 {
+		return Interval{}, false
+	}
+	slices.Sort(d)
+	q := func(p float64) float64 {
+		pos := p * float64(len(d)-1)
+		lo := int(math.Floor(pos))
+		hi := min(lo+1, len(d)-1)
+		return d[lo] + (pos-float64(lo))*(d[hi]-d[lo])
+	}
+	a := (1 - level) / 2
+	return Interval{Lower: q(a), Upper: q(1 - a), Level: level}, true
+}

@@ -1,0 +1,5 @@
+package metrics
+
+import "strconv"
+
+func fmtFloat(f float64) string { return strconv.FormatFloat(f, 'g', 4, 64) }

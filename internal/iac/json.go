@@ -1,0 +1,457 @@
+package iac
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/awaf/awaf"
+)
+
+// MaxDepth bounds how deeply JSON arrays and objects may nest before decoding gives up,
+// so a hostile file cannot exhaust the stack.
+const MaxDepth = 256
+
+// SyntaxError is a JSON file that could not be read, with the place it went wrong.
+type SyntaxError struct {
+	Loc awaf.Location
+	Msg string
+}
+
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("%s:%d:%d: %s", e.Loc.File, e.Loc.Line, e.Loc.Column, e.Msg)
+}
+
+// DecodeJSON reads one JSON document into a Value tree in which every value carries
+// the file, line and column (1-based, in characters) where it starts. It accepts the
+// comments ARM templates allow (// and /* */) and nothing else beyond RFC 8259. Object
+// keys keep their source order; a repeated key keeps the last value.
+func DecodeJSON(file string, data []byte) (*Value, error) {
+	d := &decoder{file: file, data: data, line: 1}
+	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
+		d.pos, d.lineStart = 3, 3 // byte order mark
+	}
+	d.skipSpace()
+	if d.err != nil {
+		return nil, d.err
+	}
+	v := d.value(0)
+	if d.err != nil {
+		return nil, d.err
+	}
+	d.skipSpace()
+	if d.err != nil {
+		return nil, d.err
+	}
+	if d.pos < len(d.data) {
+		return nil, d.fail("expected end of input after the top-level value, found %s", d.found())
+	}
+	return v, nil
+}
+
+type decoder struct {
+	file      string
+	data      []byte
+	pos       int
+	line      int
+	lineStart int
+	err       error
+}
+
+func (d *decoder) loc() awaf.Location {
+	col := 1
+	if d.pos > d.lineStart {
+		col = utf8.RuneCount(d.data[d.lineStart:d.pos]) + 1
+	}
+	return awaf.Location{File: d.file, Line: d.line, Column: col}
+}
+
+func (d *decoder) fail(format string, args ...any) error {
+	if d.err == nil {
+		d.err = &SyntaxError{Loc: d.loc(), Msg: fmt.Sprintf(format, args...)}
+	}
+	return d.err
+}
+
+// found describes the input at the current position for error messages.
+func (d *decoder) found() string {
+	if d.pos >= len(d.data) {
+		return "end of input"
+	}
+	r, _ := utf8.DecodeRune(d.data[d.pos:])
+	return strconv.QuoteRune(r)
+}
+
+func (d *decoder) skipSpace() {
+	for d.pos < len(d.data) {
+		switch c := d.data[d.pos]; c {
+		case '\n':
+			d.pos++
+			d.line++
+			d.lineStart = d.pos
+		case ' ', '\t', '\r':
+			d.pos++
+		case '/':
+			if d.pos+1 >= len(d.data) {
+				d.fail("expected a comment after '/'")
+				return
+			}
+			switch d.data[d.pos+1] {
+			case '/':
+				for d.pos < len(d.data) && d.data[d.pos] != '\n' {
+					d.pos++
+				}
+			case '*':
+				start := d.loc()
+				d.pos += 2
+				for {
+					if d.pos+1 >= len(d.data) {
+						d.err = &SyntaxError{Loc: start, Msg: "unterminated /* comment"}
+						return
+					}
+					if d.data[d.pos] == '*' && d.data[d.pos+1] == '/' {
+						d.pos += 2
+						break
+					}
+					if d.data[d.pos] == '\n' {
+						d.line++
+						d.lineStart = d.pos + 1
+					}
+					d.pos++
+				}
+			default:
+				d.fail("expected a comment after '/'")
+				return
+			}
+		default:
+			return
+		}
+	}
+}
+
+func (d *decoder) value(depth int) *Value {
+	if depth > MaxDepth {
+		d.fail("nesting deeper than %d levels", MaxDepth)
+		return nil
+	}
+	if d.pos >= len(d.data) {
+		d.fail("expected a value, found end of input")
+		return nil
+	}
+	loc := d.loc()
+	switch c := d.data[d.pos]; {
+	case c == '{':
+		return d.object(loc, depth)
+	case c == '[':
+		return d.array(loc, depth)
+	case c == '"':
+		s, ok := d.str()
+		if !ok {
+			return nil
+		}
+		return &Value{Kind: String, Str: s, Loc: loc}
+	case c == '-' || (c >= '0' && c <= '9'):
+		return d.number(loc)
+	case c == 't':
+		if d.literal("true") {
+			return &Value{Kind: Bool, Bool: true, Loc: loc}
+		}
+	case c == 'f':
+		if d.literal("false") {
+			return &Value{Kind: Bool, Loc: loc}
+		}
+	case c == 'n':
+		if d.literal("null") {
+			return &Value{Kind: Null, Loc: loc}
+		}
+	}
+	d.fail("expected a value (object, array, string, number, true, false or null), found %s", d.found())
+	return nil
+}
+
+func (d *decoder) literal(word string) bool {
+	if strings.HasPrefix(string(d.data[d.pos:min(len(d.data), d.pos+len(word))]), word) {
+		end := d.pos + len(word)
+		if end < len(d.data) && isIdentByte(d.data[end]) {
+			return false
+		}
+		d.pos = end
+		return true
+	}
+	return false
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+func (d *decoder) object(loc awaf.Location, depth int) *Value {
+	v := &Value{Kind: Object, Fields: map[string]*Value{}, Loc: loc}
+	d.pos++ // {
+	d.skipSpace()
+	if d.err != nil {
+		return nil
+	}
+	if d.pos < len(d.data) && d.data[d.pos] == '}' {
+		d.pos++
+		return v
+	}
+	for {
+		if d.pos >= len(d.data) || d.data[d.pos] != '"' {
+			d.fail("expected a property name in double quotes, found %s", d.found())
+			return nil
+		}
+		key, ok := d.str()
+		if !ok {
+			return nil
+		}
+		d.skipSpace()
+		if d.err != nil {
+			return nil
+		}
+		if d.pos >= len(d.data) || d.data[d.pos] != ':' {
+			d.fail("expected ':' after property name %q, found %s", key, d.found())
+			return nil
+		}
+		d.pos++
+		d.skipSpace()
+		if d.err != nil {
+			return nil
+		}
+		f := d.value(depth + 1)
+		if d.err != nil {
+			return nil
+		}
+		if _, dup := v.Fields[key]; !dup {
+			v.Keys = append(v.Keys, key)
+		}
+		v.Fields[key] = f
+		d.skipSpace()
+		if d.err != nil {
+			return nil
+		}
+		if d.pos >= len(d.data) {
+			d.fail("expected ',' or '}' to continue the object opened at line %d, found end of input", loc.Line)
+			return nil
+		}
+		switch d.data[d.pos] {
+		case ',':
+			d.pos++
+			d.skipSpace()
+			if d.err != nil {
+				return nil
+			}
+		case '}':
+			d.pos++
+			return v
+		default:
+			d.fail("expected ',' or '}' after the value of %q, found %s", key, d.found())
+			return nil
+		}
+	}
+}
+
+func (d *decoder) array(loc awaf.Location, depth int) *Value {
+	v := &Value{Kind: Array, Items: []*Value{}, Loc: loc}
+	d.pos++ // [
+	d.skipSpace()
+	if d.err != nil {
+		return nil
+	}
+	if d.pos < len(d.data) && d.data[d.pos] == ']' {
+		d.pos++
+		return v
+	}
+	for {
+		it := d.value(depth + 1)
+		if d.err != nil {
+			return nil
+		}
+		v.Items = append(v.Items, it)
+		d.skipSpace()
+		if d.err != nil {
+			return nil
+		}
+		if d.pos >= len(d.data) {
+			d.fail("expected ',' or ']' to continue the array opened at line %d, found end of input", loc.Line)
+			return nil
+		}
+		switch d.data[d.pos] {
+		case ',':
+			d.pos++
+			d.skipSpace()
+			if d.err != nil {
+				return nil
+			}
+		case ']':
+			d.pos++
+			return v
+		default:
+			d.fail("expected ',' or ']' in array, found %s", d.found())
+			return nil
+		}
+	}
+}
+
+func (d *decoder) number(loc awaf.Location) *Value {
+	start := d.pos
+	if d.data[d.pos] == '-' {
+		d.pos++
+	}
+	digits := func() int {
+		n := 0
+		for d.pos < len(d.data) && d.data[d.pos] >= '0' && d.data[d.pos] <= '9' {
+			d.pos++
+			n++
+		}
+		return n
+	}
+	intStart := d.pos
+	if digits() == 0 {
+		d.fail("expected a digit in number, found %s", d.found())
+		return nil
+	}
+	if d.data[intStart] == '0' && d.pos-intStart > 1 {
+		d.pos = intStart + 1
+		d.fail("a number must not start with 0")
+		return nil
+	}
+	if d.pos < len(d.data) && d.data[d.pos] == '.' {
+		d.pos++
+		if digits() == 0 {
+			d.fail("expected a digit after the decimal point, found %s", d.found())
+			return nil
+		}
+	}
+	if d.pos < len(d.data) && (d.data[d.pos] == 'e' || d.data[d.pos] == 'E') {
+		d.pos++
+		if d.pos < len(d.data) && (d.data[d.pos] == '+' || d.data[d.pos] == '-') {
+			d.pos++
+		}
+		if digits() == 0 {
+			d.fail("expected a digit in the exponent, found %s", d.found())
+			return nil
+		}
+	}
+	f, err := strconv.ParseFloat(string(d.data[start:d.pos]), 64)
+	if err != nil {
+		// Only a range error gets here; ParseFloat still returns ±Inf.
+		d.pos = start
+		d.fail("number %s is out of range", d.data[start:min(len(d.data), start+32)])
+		return nil
+	}
+	return &Value{Kind: Number, Number: f, Loc: loc}
+}
+
+// str reads a string token starting at the opening quote.
+func (d *decoder) str() (string, bool) {
+	d.pos++ // opening quote
+	start := d.pos
+	// Fast path: no escapes, no control characters.
+	for d.pos < len(d.data) {
+		c := d.data[d.pos]
+		if c == '"' {
+			s := string(d.data[start:d.pos])
+			d.pos++
+			if !utf8.ValidString(s) {
+				return strings.ToValidUTF8(s, "\uFFFD"), true
+			}
+			return s, true
+		}
+		if c == '\\' || c < 0x20 {
+			break
+		}
+		d.pos++
+	}
+	var b strings.Builder
+	b.Write(d.data[start:d.pos])
+	for {
+		if d.pos >= len(d.data) {
+			d.fail("unterminated string")
+			return "", false
+		}
+		c := d.data[d.pos]
+		switch {
+		case c == '"':
+			d.pos++
+			return strings.ToValidUTF8(b.String(), "\uFFFD"), true
+		case c < 0x20:
+			if c == '\n' {
+				d.fail("unterminated string: a newline must be written as \\n")
+			} else {
+				d.fail("control character %#x in string must be escaped", c)
+			}
+			return "", false
+		case c != '\\':
+			b.WriteByte(c)
+			d.pos++
+			continue
+		}
+		if d.pos+1 >= len(d.data) {
+			d.fail("unterminated string")
+			return "", false
+		}
+		e := d.data[d.pos+1]
+		switch e {
+		case '"', '\\', '/':
+			b.WriteByte(e)
+		case 'b':
+			b.WriteByte('\b')
+		case 'f':
+			b.WriteByte('\f')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 't':
+			b.WriteByte('\t')
+		case 'u':
+			r, ok := d.hex4(d.pos + 2)
+			if !ok {
+				d.fail("expected four hex digits after \\u")
+				return "", false
+			}
+			d.pos += 6
+			if utf16.IsSurrogate(r) {
+				if r2, ok := d.hex4(d.pos + 2); ok && d.pos+1 < len(d.data) && d.data[d.pos] == '\\' && d.data[d.pos+1] == 'u' {
+					if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+						d.pos += 6
+						b.WriteRune(dec)
+						continue
+					}
+				}
+				r = utf8.RuneError
+			}
+			b.WriteRune(r)
+			continue
+		default:
+			d.pos++
+			d.fail("invalid escape \\%c in string", e)
+			return "", false
+		}
+		d.pos += 2
+	}
+}
+
+func (d *decoder) hex4(at int) (rune, bool) {
+	if at+4 > len(d.data) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range d.data[at : at+4] {
+		r <<= 4
+		switch {
+		case c >= '0' && c <= '9':
+			r |= rune(c - '0')
+		case c >= 'a' && c <= 'f':
+			r |= rune(c - 'a' + 10)
+		case c >= 'A' && c <= 'F':
+			r |= rune(c - 'A' + 10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
+}

@@ -1,0 +1,94 @@
+package terraform
+
+import (
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/awaf/awaf/internal/iac"
+)
+
+// bodyValue turns a resource body into an object in Terraform's own shape: arguments
+// by name, nested blocks as arrays of objects (as in plan JSON), so that one mapping
+// table serves both .tf sources and plans. top holds the already evaluated top-level
+// arguments, or nil for nested bodies.
+func (in *instance) bodyValue(b *hclsyntax.Body, iter map[string]cty.Value, top map[string]cty.Value) *iac.Value {
+	out := &iac.Value{Kind: iac.Object, Fields: map[string]*iac.Value{}, Loc: locOf(b.SrcRange)}
+	for _, name := range sortedAttrNames(b) {
+		if metaArgs[name] && top != nil {
+			continue
+		}
+		a := b.Attributes[name]
+		v, ok := top[name]
+		if !ok {
+			v = in.eval(a.Expr, iter)
+		}
+		out.Keys = append(out.Keys, name)
+		out.Fields[name] = toValue(v, a.Expr)
+	}
+	add := func(typ string, v *iac.Value, rng hcl.Range) {
+		list, ok := out.Fields[typ]
+		if !ok {
+			list = &iac.Value{Kind: iac.Array, Items: []*iac.Value{}, Loc: locOf(rng)}
+			out.Fields[typ] = list
+			out.Keys = append(out.Keys, typ)
+		}
+		if v != nil {
+			list.Items = append(list.Items, v)
+		}
+	}
+	for _, blk := range b.Blocks {
+		switch {
+		case metaBlocks[blk.Type]:
+		case blk.Type == "dynamic" && len(blk.Labels) == 1:
+			in.dynamicBlock(blk, iter, add)
+		default:
+			add(blk.Type, in.bodyValue(blk.Body, iter, nil), blk.DefRange())
+		}
+	}
+	return out
+}
+
+// dynamicBlock expands `dynamic "x" { for_each = ...; content { ... } }`. When
+// for_each cannot be resolved, the blocks are unknown: one Unknown item stands for
+// them, so rules see "unknown", never an empty list.
+func (in *instance) dynamicBlock(blk *hclsyntax.Block, iter map[string]cty.Value, add func(string, *iac.Value, hcl.Range)) {
+	typ := blk.Labels[0]
+	itName := typ
+	if a, ok := blk.Body.Attributes["iterator"]; ok {
+		if k := hcl.ExprAsKeyword(a.Expr); k != "" {
+			itName = k
+		}
+	}
+	var content *hclsyntax.Body
+	for _, c := range blk.Body.Blocks {
+		if c.Type == "content" {
+			content = c.Body
+		}
+	}
+	fe, ok := blk.Body.Attributes["for_each"]
+	if !ok || content == nil {
+		in.s.warn(blk.DefRange(), "dynamic block needs for_each and a content block")
+		return
+	}
+	v, marks := in.eval(fe.Expr, iter).Unmark()
+	if !v.IsWhollyKnown() || v.IsNull() || !v.CanIterateElements() {
+		add(typ, &iac.Value{Kind: iac.Unknown, Why: orDefault(whyOf(marks), "for_each of dynamic block "+typ+" cannot be resolved"), Loc: locOf(fe.Expr.Range())}, blk.DefRange())
+		return
+	}
+	add(typ, nil, blk.DefRange())
+	for it := v.ElementIterator(); it.Next(); {
+		k, el := it.Element()
+		if v.Type().IsSetType() || v.Type().IsListType() || v.Type().IsTupleType() {
+			if v.Type().IsSetType() {
+				k = el
+			}
+		}
+		sub := make(map[string]cty.Value, len(iter)+1)
+		for n, x := range iter {
+			sub[n] = x
+		}
+		sub[itName] = cty.ObjectVal(map[string]cty.Value{"key": k, "value": el})
+		add(typ, in.bodyValue(content, sub, nil), blk.DefRange())
+	}
+}

@@ -1,0 +1,277 @@
+package terraform
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+
+	"github.com/awaf/awaf"
+)
+
+type iacLoc = awaf.Location
+
+var ctyString = cty.String
+
+// why is a cty mark on an unknown value that says what made it unknown. Marks travel
+// through operators and function calls, so the reason survives `lower(var.x)` or
+// `"${azurerm_x.y.id}/sub"`.
+type why string
+
+// unknown is an unknown value of any type that carries its reason.
+func unknown(format string, args ...any) cty.Value {
+	return cty.DynamicVal.Mark(why(fmt.Sprintf(format, args...)))
+}
+
+// whyOf returns the reasons marked on v, sorted and joined.
+func whyOf(marks cty.ValueMarks) string {
+	var out []string
+	for m := range marks {
+		if w, ok := m.(why); ok {
+			out = append(out, string(w))
+		}
+	}
+	sort.Strings(out)
+	return strings.Join(out, "; ")
+}
+
+// instance is one instantiation of a module: the root, or one call (one per count or
+// for_each key) with the caller's input values.
+type instance struct {
+	s      *scanner
+	mod    *module
+	prefix string // address prefix, "" for the root or "module.app." / `module.app["a"].`
+	vars   map[string]cty.Value
+	via    []awaf.Location
+	depth  int
+	stack  []string // module directories from the root, for cycle detection
+
+	rootDir  string   // the root module's directory, where .terraform/modules lives
+	callPath []string // module call names from the root, for modules.json keys
+
+	locals   map[string]cty.Value
+	inLocals map[string]bool
+	children map[string]cty.Value // module name -> outputs (object, tuple or map)
+	inChild  map[string]bool
+	res      map[string]*resourceState
+}
+
+// resourceState holds the evaluated instances of one resource declaration.
+type resourceState struct {
+	decl      *resourceDecl
+	busy      bool
+	done      bool
+	keyed     bool         // for_each
+	counted   bool         // count
+	unknownN  string       // count/for_each unresolvable: why
+	instances []*resInst   // in key order
+	byKey     map[string]*resInst
+}
+
+// resInst is one instance of a resource: its address, iteration values, and the
+// top-level arguments evaluated (used by references from other resources).
+type resInst struct {
+	addr  string
+	key   cty.Value // cty.NilVal without count/for_each
+	iter  map[string]cty.Value
+	attrs map[string]cty.Value
+	busy  bool
+	done  bool
+}
+
+func newInstance(s *scanner, mod *module, prefix string, vars map[string]cty.Value) *instance {
+	return &instance{
+		s: s, mod: mod, prefix: prefix, vars: vars,
+		locals: map[string]cty.Value{}, inLocals: map[string]bool{},
+		children: map[string]cty.Value{}, inChild: map[string]bool{},
+		res: map[string]*resourceState{},
+	}
+}
+
+// eval evaluates expr in this module instance. iter holds each/count and dynamic block
+// iterators. It never fails: what cannot be evaluated comes back unknown with a reason.
+func (in *instance) eval(expr hcl.Expression, iter map[string]cty.Value) cty.Value {
+	ctx := &hcl.EvalContext{Variables: in.variablesFor(expr, iter), Functions: in.s.funcs}
+	v, diags := expr.Value(ctx)
+	if diags.HasErrors() {
+		d := diags.Errs()[0].(*hcl.Diagnostic)
+		msg := d.Summary
+		if d.Detail != "" {
+			msg += ": " + d.Detail
+		}
+		in.s.warn(expr.Range(), msg)
+		return unknown("%s at %s", msg, rangeString(expr.Range()))
+	}
+	return v
+}
+
+func rangeString(r hcl.Range) string {
+	return fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Line, r.Start.Column)
+}
+
+// variablesFor builds only the variables expr refers to, evaluating locals, module
+// outputs and other resources on demand. Evaluating on demand gives locals their
+// dependency order for free and finds cycles through the busy flags.
+func (in *instance) variablesFor(expr hcl.Expression, iter map[string]cty.Value) map[string]cty.Value {
+	trs := expr.Variables()
+	if len(trs) == 0 {
+		return nil
+	}
+	vars := map[string]cty.Value{}
+	nested := map[string]map[string]cty.Value{}
+	put := func(root, name string, v cty.Value) {
+		if nested[root] == nil {
+			nested[root] = map[string]cty.Value{}
+		}
+		nested[root][name] = v
+	}
+	resAttrs := map[string]map[string]bool{} // "type.name" -> attributes read
+	for _, tr := range trs {
+		root := tr.RootName()
+		if v, ok := iter[root]; ok {
+			vars[root] = v
+			continue
+		}
+		name, ok := stepName(tr, 1)
+		switch root {
+		case "var":
+			if !ok {
+				continue
+			}
+			if v, ok := in.vars[name]; ok {
+				put(root, name, v)
+			} else {
+				put(root, name, unknown("variable %q is not declared in %s", name, in.mod.dir))
+			}
+		case "local":
+			if ok {
+				put(root, name, in.local(name))
+			}
+		case "module":
+			if ok {
+				put(root, name, in.moduleOutputs(name))
+			}
+		case "count", "each":
+			vars[root] = unknown("%s is used outside a resource with %s", root, map[string]string{"count": "count", "each": "for_each"}[root])
+		case "path":
+			if ok {
+				switch name {
+				case "module":
+					put(root, name, cty.StringVal(in.mod.dir))
+				default:
+					put(root, name, unknown("path.%s depends on where Terraform runs", name))
+				}
+			}
+		case "terraform":
+			if ok {
+				put(root, name, unknown("terraform.%s is set when Terraform runs", name))
+			}
+		case "data":
+			typ, ok1 := stepName(tr, 1)
+			nm, ok2 := stepName(tr, 2)
+			if ok1 && ok2 {
+				if nested["data"] == nil {
+					nested["data"] = map[string]cty.Value{}
+				}
+				inner := map[string]cty.Value{}
+				if prev, ok := nested["data"][typ]; ok {
+					for k, v := range prev.AsValueMap() {
+						inner[k] = v
+					}
+				}
+				inner[nm] = unknown("data source data.%s.%s is read during plan", typ, nm)
+				nested["data"][typ] = cty.ObjectVal(inner)
+			}
+		case "self":
+			vars[root] = unknown("self is known only after apply")
+		default:
+			if !ok {
+				continue
+			}
+			addr := root + "." + name
+			if _, declared := in.mod.byAddr[addr]; !declared {
+				put(root, name, unknown("%s%s is not declared in %s", in.prefix, addr, in.mod.dir))
+				continue
+			}
+			if resAttrs[addr] == nil {
+				resAttrs[addr] = map[string]bool{}
+			}
+			if attr, ok := attrAfterResource(tr); ok {
+				resAttrs[addr][attr] = true
+			}
+		}
+	}
+	for addr, attrs := range resAttrs {
+		typ, name, _ := strings.Cut(addr, ".")
+		put(typ, name, in.resourceRef(addr, attrs))
+	}
+	for root, m := range nested {
+		vars[root] = cty.ObjectVal(m)
+	}
+	return vars
+}
+
+// stepName returns the attribute name of traversal step i (root is step 0).
+func stepName(tr hcl.Traversal, i int) (string, bool) {
+	if len(tr) <= i {
+		return "", false
+	}
+	if a, ok := tr[i].(hcl.TraverseAttr); ok {
+		return a.Name, true
+	}
+	return "", false
+}
+
+// attrAfterResource returns the attribute read from a resource reference:
+// "id" in azurerm_x.y.id and in azurerm_x.y[0].id or azurerm_x.y["k"].id.
+func attrAfterResource(tr hcl.Traversal) (string, bool) {
+	i := 2
+	if len(tr) > i {
+		if _, ok := tr[i].(hcl.TraverseIndex); ok {
+			i++
+		}
+	}
+	return stepName(tr, i)
+}
+
+func (in *instance) local(name string) cty.Value {
+	if v, ok := in.locals[name]; ok {
+		return v
+	}
+	a, ok := in.mod.locals[name]
+	if !ok {
+		return unknown("local.%s is not defined in %s", name, in.mod.dir)
+	}
+	if in.inLocals[name] {
+		in.s.warn(a.NameRange, fmt.Sprintf("local.%s refers to itself through other locals", name))
+		return unknown("local.%s is part of a reference cycle", name)
+	}
+	in.inLocals[name] = true
+	v := in.eval(a.Expr, nil)
+	in.inLocals[name] = false
+	in.locals[name] = v
+	return v
+}
+
+// inputValue converts a variable's value to its declared type, applying optional
+// attribute defaults; when the conversion fails the value is kept as written.
+func inputValue(v *variable, val cty.Value) cty.Value {
+	if v == nil || v.typ == nil || val.IsNull() {
+		return val
+	}
+	ty, defaults, diags := typeexpr.TypeConstraintWithDefaults(v.typ)
+	if diags.HasErrors() {
+		return val
+	}
+	if defaults != nil {
+		val = defaults.Apply(val)
+	}
+	if out, err := convert.Convert(val, ty); err == nil {
+		return out
+	}
+	return val
+}

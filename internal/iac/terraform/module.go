@@ -1,0 +1,246 @@
+package terraform
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/awaf/awaf/internal/iac"
+)
+
+// maxFileSize bounds one .tf or .tfvars file; larger files are reported, not read.
+const maxFileSize = 8 << 20
+
+// module is one directory of .tf files, parsed once and shared by every call to it.
+type module struct {
+	dir       string
+	variables map[string]*variable
+	locals    map[string]*hcl.Attribute
+	resources []*resourceDecl
+	byAddr    map[string]*resourceDecl // "type.name"
+	calls     []*moduleCall
+	callByNm  map[string]*moduleCall
+	outputs   map[string]*hcl.Attribute
+	diags     []iac.Diagnostic
+}
+
+type variable struct {
+	name    string
+	dflt    hcl.Expression // nil when the variable has no default
+	typ     hcl.Expression
+	declRng hcl.Range
+}
+
+type resourceDecl struct {
+	typ, name string
+	body      *hclsyntax.Body
+	count     *hclsyntax.Attribute
+	forEach   *hclsyntax.Attribute
+	rng       hcl.Range // the block header
+	file      []byte    // source text, for suppression comments read by the rules
+}
+
+type moduleCall struct {
+	name    string
+	source  string
+	srcAttr *hclsyntax.Attribute
+	body    *hclsyntax.Body
+	count   *hclsyntax.Attribute
+	forEach *hclsyntax.Attribute
+	rng     hcl.Range
+}
+
+// metaArgs are resource and module arguments that Terraform consumes itself.
+var metaArgs = map[string]bool{
+	"count": true, "for_each": true, "provider": true, "providers": true,
+	"depends_on": true, "source": true, "version": true,
+}
+
+// metaBlocks are nested blocks that describe Terraform's handling, not the resource.
+var metaBlocks = map[string]bool{
+	"lifecycle": true, "provisioner": true, "connection": true, "timeouts": true,
+	"precondition": true, "postcondition": true,
+}
+
+// loadModule reads every .tf file of dir. Files that fail to parse become diagnostics;
+// what parsed is still used.
+func loadModule(fsys fs.FS, dir string, files []string) *module {
+	m := &module{
+		dir:       dir,
+		variables: map[string]*variable{},
+		locals:    map[string]*hcl.Attribute{},
+		byAddr:    map[string]*resourceDecl{},
+		callByNm:  map[string]*moduleCall{},
+		outputs:   map[string]*hcl.Attribute{},
+	}
+	if files == nil {
+		entries, err := fs.ReadDir(fsys, dir)
+		if err != nil {
+			m.diags = append(m.diags, iac.Diagnostic{Severity: "error",
+				Message: fmt.Sprintf("read module directory %s: %v", dir, err), Loc: locOf(hcl.Range{Filename: dir})})
+			return m
+		}
+		for _, e := range entries {
+			if !e.IsDir() && strings.HasSuffix(e.Name(), ".tf") {
+				files = append(files, path.Join(dir, e.Name()))
+			}
+		}
+	}
+	sort.Strings(files)
+	for _, name := range files {
+		src, d := readFile(fsys, name)
+		if d != nil {
+			m.diags = append(m.diags, *d)
+			continue
+		}
+		m.addFile(name, src)
+	}
+	return m
+}
+
+func readFile(fsys fs.FS, name string) ([]byte, *iac.Diagnostic) {
+	if st, err := fs.Stat(fsys, name); err == nil && st.Size() > maxFileSize {
+		return nil, &iac.Diagnostic{Severity: "error",
+			Message: fmt.Sprintf("%s is %d bytes, over the %d-byte limit; not read", name, st.Size(), maxFileSize),
+			Loc:     locOf(hcl.Range{Filename: name})}
+	}
+	src, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, &iac.Diagnostic{Severity: "error", Message: fmt.Sprintf("read %s: %v", name, err),
+			Loc: locOf(hcl.Range{Filename: name})}
+	}
+	return src, nil
+}
+
+func (m *module) addFile(name string, src []byte) {
+	f, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
+	m.diags = append(m.diags, hclDiags(diags)...)
+	if f == nil {
+		return
+	}
+	body, ok := f.Body.(*hclsyntax.Body)
+	if !ok {
+		return
+	}
+	for name, a := range body.Attributes {
+		m.diag("error", a.NameRange, "unexpected top-level argument %q; a Terraform file holds only blocks", name)
+	}
+	for _, b := range body.Blocks {
+		m.addBlock(b, src)
+	}
+}
+
+func (m *module) diag(sev string, rng hcl.Range, format string, args ...any) {
+	m.diags = append(m.diags, iac.Diagnostic{Severity: sev, Message: fmt.Sprintf(format, args...), Loc: locOf(rng)})
+}
+
+func (m *module) addBlock(b *hclsyntax.Block, src []byte) {
+	switch b.Type {
+	case "variable":
+		if len(b.Labels) != 1 {
+			m.diag("error", b.DefRange(), "variable block needs one label")
+			return
+		}
+		v := &variable{name: b.Labels[0], declRng: b.DefRange()}
+		if a, ok := b.Body.Attributes["default"]; ok {
+			v.dflt = a.Expr
+		}
+		if a, ok := b.Body.Attributes["type"]; ok {
+			v.typ = a.Expr
+		}
+		m.variables[v.name] = v
+	case "locals":
+		for name, a := range b.Body.Attributes {
+			if prev, dup := m.locals[name]; dup {
+				m.diag("error", a.NameRange, "local %q is also defined at %s", name, prev.NameRange.String())
+				continue
+			}
+			m.locals[name] = a.AsHCLAttribute()
+		}
+	case "resource":
+		if len(b.Labels) != 2 {
+			m.diag("error", b.DefRange(), "resource block needs two labels (type and name)")
+			return
+		}
+		r := &resourceDecl{typ: b.Labels[0], name: b.Labels[1], body: b.Body, rng: b.DefRange(), file: src}
+		r.count = b.Body.Attributes["count"]
+		r.forEach = b.Body.Attributes["for_each"]
+		addr := r.typ + "." + r.name
+		if prev, dup := m.byAddr[addr]; dup {
+			m.diag("error", b.DefRange(), "resource %s is also declared at %s", addr, prev.rng.String())
+			return
+		}
+		m.byAddr[addr] = r
+		m.resources = append(m.resources, r)
+	case "module":
+		if len(b.Labels) != 1 {
+			m.diag("error", b.DefRange(), "module block needs one label")
+			return
+		}
+		c := &moduleCall{name: b.Labels[0], body: b.Body, rng: b.DefRange()}
+		c.count = b.Body.Attributes["count"]
+		c.forEach = b.Body.Attributes["for_each"]
+		if a, ok := b.Body.Attributes["source"]; ok {
+			c.srcAttr = a
+			v, d := a.Expr.Value(nil)
+			if d.HasErrors() || !v.IsKnown() || v.IsNull() || !v.Type().Equals(ctyString) {
+				m.diag("error", a.Expr.Range(), "module %q: source must be a literal string", c.name)
+			} else {
+				c.source = v.AsString()
+			}
+		} else {
+			m.diag("error", b.DefRange(), "module %q has no source", c.name)
+		}
+		if _, dup := m.callByNm[c.name]; dup {
+			m.diag("error", b.DefRange(), "module %q is declared twice", c.name)
+			return
+		}
+		m.callByNm[c.name] = c
+		m.calls = append(m.calls, c)
+	case "output":
+		if len(b.Labels) == 1 {
+			if a, ok := b.Body.Attributes["value"]; ok {
+				m.outputs[b.Labels[0]] = a.AsHCLAttribute()
+			}
+		}
+	case "data", "provider", "terraform", "moved", "import", "check", "removed":
+		// Data sources are read during plan; their attributes stay unknown when
+		// referenced. The other blocks describe Terraform itself.
+	default:
+		m.diag("warning", b.DefRange(), "unsupported top-level block %q ignored", b.Type)
+	}
+}
+
+// isLocalSource reports whether a module source is a path on disk, as Terraform defines it.
+func isLocalSource(s string) bool {
+	return strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") || s == "." || s == ".."
+}
+
+func locOf(r hcl.Range) iacLoc {
+	return iacLoc{File: r.Filename, Line: r.Start.Line, Column: r.Start.Column}
+}
+
+func hclDiags(diags hcl.Diagnostics) []iac.Diagnostic {
+	var out []iac.Diagnostic
+	for _, d := range diags {
+		sev := "error"
+		if d.Severity == hcl.DiagWarning {
+			sev = "warning"
+		}
+		msg := d.Summary
+		if d.Detail != "" {
+			msg += ": " + d.Detail
+		}
+		var loc iacLoc
+		if d.Subject != nil {
+			loc = locOf(*d.Subject)
+		}
+		out = append(out, iac.Diagnostic{Severity: sev, Message: msg, Loc: loc})
+	}
+	return out
+}

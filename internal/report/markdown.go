@@ -1,0 +1,88 @@
+package report
+
+import (
+	"embed"
+	"fmt"
+	"io"
+	"strings"
+	"text/template"
+
+	"github.com/awaf/awaf"
+)
+
+//go:embed templates
+var templates embed.FS
+
+// markdownTemplate is parsed once; a broken template fails every test at start-up.
+var markdownTemplate = template.Must(template.New("report.md.tmpl").Funcs(template.FuncMap{
+	"cell":    mdCell,
+	"line":    mdLine,
+	"num":     num,
+	"inc":     func(i int) int { return i + 1 },
+	"band":    func(b awaf.Band) string { return string(b) },
+	"risk":    riskTitle,
+	"status":  top10Status,
+	"join":    strings.Join,
+	"str":     func(v any) string { return fmt.Sprint(v) },
+	"kinds":   profileKinds,
+	"pillars": func(ids []awaf.PillarID) string { return joinIDs(ids) },
+	"rows": func(head string, rows []scoreRow) map[string]any {
+		return map[string]any{"Head": head, "Rows": rows}
+	},
+}).ParseFS(templates, "templates/report.md.tmpl"))
+
+func renderMarkdown(w io.Writer, in Input) error {
+	if err := markdownTemplate.Execute(w, newView(in)); err != nil {
+		return fmt.Errorf("render markdown: %w", err)
+	}
+	return nil
+}
+
+// mdCell makes text safe inside a GitHub table cell: pipes would end the cell, line
+// breaks the row, and raw angle brackets would be taken for HTML.
+func mdCell(s string) string {
+	s = strings.TrimSpace(mdLine(s))
+	return strings.ReplaceAll(s, "|", `\|`)
+}
+
+// mdLine makes text safe on one Markdown line outside tables.
+func mdLine(s string) string {
+	r := strings.NewReplacer(
+		"\r\n", "<br>", "\n", "<br>", "\r", "<br>",
+		"<", "&lt;", ">", "&gt;",
+	)
+	return r.Replace(s)
+}
+
+func top10Status(s awaf.Top10Status) string {
+	switch s {
+	case awaf.Top10Met:
+		return "✅ met"
+	case awaf.Top10Partial:
+		return "🟡 partial"
+	case awaf.Top10Missing:
+		return "❌ missing"
+	case awaf.Top10NotApplicable:
+		return "not applicable"
+	}
+	return string(s)
+}
+
+func profileKinds(p awaf.Profile) string {
+	if len(p.Kinds) == 0 {
+		return "no workload kinds given"
+	}
+	ks := make([]string, len(p.Kinds))
+	for i, k := range p.Kinds {
+		ks[i] = mdLine(string(k))
+	}
+	return strings.Join(ks, ", ")
+}
+
+func joinIDs[T ~string](ids []T) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = string(id)
+	}
+	return strings.Join(s, ", ")
+}

@@ -1,0 +1,236 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/awaf/awaf"
+	"github.com/xuri/excelize/v2"
+)
+
+// Sheet names of the workbook.
+const (
+	sheetSummary = "Summary"
+	sheetPlan    = "Plan"
+	sheetAnswers = "Answers"
+)
+
+// column is one column of a table sheet: its header and width in characters.
+type column struct {
+	Head  string
+	Width float64
+	Wrap  bool
+}
+
+var (
+	planColumns = []column{
+		{"Rank", 6, false}, {"Horizon", 9, false}, {"Priority", 9, false}, {"Recommendation", 48, true},
+		{"Question", 40, true}, {"Question id", 22, false}, {"Choice id", 22, false}, {"Design area", 20, false},
+		{"Pillars", 22, true}, {"Top 10", 18, true}, {"Risk", 9, false}, {"Weight", 8, false},
+		{"Effort", 8, false}, {"Impact", 8, false}, {"Why this rank", 50, true}, {"What to do", 50, true},
+		{"Why it matters", 50, true}, {"How to verify", 50, true}, {"Links", 50, true},
+	}
+	answerColumns = []column{
+		{"Question id", 22, false}, {"Question", 48, true}, {"Design area", 20, false}, {"Pillars", 22, true},
+		{"Risk", 14, false}, {"Score", 8, false}, {"Selected", 50, true}, {"Missing", 50, true},
+		{"Note", 40, true}, {"Not applicable reason", 36, true},
+	}
+)
+
+// renderXLSX writes a workbook with a summary, the plan and the answers, for teams who
+// track remediation in Excel. Numbers are stored as numbers so they sort and filter.
+func renderXLSX(w io.Writer, in Input) (err error) {
+	v := newView(in)
+	f := excelize.NewFile()
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("render xlsx: %w", cerr)
+		}
+	}()
+	x := &xlsx{f: f}
+	x.init()
+	x.summary(v)
+	x.plan(v)
+	x.answers(in, v)
+	if err := f.SetDocProps(&excelize.DocProperties{
+		Title:   "Well-Architected review: " + v.Workload.Name,
+		Subject: v.Lens.Name + " " + v.Lens.Version,
+		Creator: "awaf",
+		Created: v.Generated.Format(time.RFC3339),
+	}); err != nil {
+		x.fail(err)
+	}
+	if x.err != nil {
+		return fmt.Errorf("render xlsx: %w", x.err)
+	}
+	if err := f.Write(w); err != nil {
+		return fmt.Errorf("render xlsx: %w", err)
+	}
+	return nil
+}
+
+// xlsx keeps the first error of a run of excelize calls, so the sheet code reads as a
+// list of cells rather than a ladder of checks.
+type xlsx struct {
+	f                       *excelize.File
+	err                     error
+	bold, head, wrap, title int
+}
+
+func (x *xlsx) fail(err error) {
+	if x.err == nil && err != nil {
+		x.err = err
+	}
+}
+
+func (x *xlsx) style(s *excelize.Style) int {
+	id, err := x.f.NewStyle(s)
+	x.fail(err)
+	return id
+}
+
+func (x *xlsx) init() {
+	x.fail(x.f.SetSheetName("Sheet1", sheetSummary))
+	for _, s := range []string{sheetPlan, sheetAnswers} {
+		_, err := x.f.NewSheet(s)
+		x.fail(err)
+	}
+	x.title = x.style(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}})
+	x.bold = x.style(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	x.head = x.style(&excelize.Style{
+		Font:      &excelize.Font{Bold: true, Color: "FFFFFF"},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"0F2A4A"}},
+		Alignment: &excelize.Alignment{Vertical: "top", WrapText: true},
+	})
+	x.wrap = x.style(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
+}
+
+func (x *xlsx) row(sheet string, r int, values ...any) {
+	cell, err := excelize.CoordinatesToCellName(1, r)
+	x.fail(err)
+	x.fail(x.f.SetSheetRow(sheet, cell, &values))
+}
+
+func (x *xlsx) styleRow(sheet string, r, cols, style int) {
+	from, err1 := excelize.CoordinatesToCellName(1, r)
+	to, err2 := excelize.CoordinatesToCellName(cols, r)
+	x.fail(err1)
+	x.fail(err2)
+	x.fail(x.f.SetCellStyle(sheet, from, to, style))
+}
+
+func (x *xlsx) summary(v *view) {
+	s := sheetSummary
+	r := 1
+	x.row(s, r, "Well-Architected review: "+v.Workload.Name)
+	x.styleRow(s, r, 1, x.title)
+	r++
+	x.row(s, r, "Lens", v.Lens.Name, v.Lens.ID, v.Lens.Version)
+	r++
+	x.row(s, r, "Generated", v.Date)
+	r++
+	x.row(s, r, "Profile", joinIDs(v.Profile.Kinds), string(v.Profile.Criticality), string(v.Profile.Sensitivity), string(v.Profile.Exposure), joinIDs(v.Profile.Priorities))
+	r += 2
+	scoreHead := []any{"", "Score", "Band", "High risks", "Medium risks", "Answered", "Questions"}
+	scoreHead[0] = "Overall"
+	x.row(s, r, scoreHead...)
+	x.styleRow(s, r, len(scoreHead), x.head)
+	r++
+	x.row(s, r, "Overall", v.Overall.Score, string(v.Overall.Band), v.Overall.High, v.Overall.Medium, v.Overall.Answered, v.Overall.Questions)
+	r += 2
+	for _, table := range []struct {
+		head string
+		rows []scoreRow
+	}{{"Pillar", v.Pillars}, {"Design area", v.Areas}} {
+		scoreHead[0] = table.head
+		x.row(s, r, scoreHead...)
+		x.styleRow(s, r, len(scoreHead), x.head)
+		r++
+		for _, p := range table.rows {
+			if p.Assessed {
+				x.row(s, r, p.Name, p.Score.Score, string(p.Band), p.High, p.Medium, p.Answered, p.Questions)
+			} else {
+				x.row(s, r, p.Name, nil, msNotAssessed, p.High, p.Medium, p.Answered, p.Questions)
+			}
+			r++
+		}
+		r++
+	}
+	x.row(s, r, "Top 10 item", "Status", "Practices in place", "Applicable practices")
+	x.styleRow(s, r, 4, x.head)
+	r++
+	for i, t := range v.Top10 {
+		x.row(s, r, fmt.Sprintf("%d. %s", i+1, t.Title), string(t.Status), t.Met, t.Total)
+		r++
+	}
+	x.fail(x.f.SetColWidth(s, "A", "A", 44))
+	x.fail(x.f.SetColWidth(s, "B", "G", 14))
+}
+
+func (x *xlsx) table(sheet string, cols []column, rows [][]any) {
+	head := make([]any, len(cols))
+	for i, c := range cols {
+		head[i] = c.Head
+		name, err := excelize.ColumnNumberToName(i + 1)
+		x.fail(err)
+		x.fail(x.f.SetColWidth(sheet, name, name, c.Width))
+		if c.Wrap {
+			x.fail(x.f.SetColStyle(sheet, name, x.wrap))
+		}
+	}
+	x.row(sheet, 1, head...)
+	x.styleRow(sheet, 1, len(cols), x.head)
+	for i, r := range rows {
+		x.row(sheet, i+2, r...)
+	}
+	last, err := excelize.CoordinatesToCellName(len(cols), len(rows)+1)
+	x.fail(err)
+	x.fail(x.f.AutoFilter(sheet, "A1:"+last, nil))
+	x.fail(x.f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}))
+}
+
+func (x *xlsx) plan(v *view) {
+	rows := make([][]any, 0, len(v.Plan))
+	for _, r := range v.Plan {
+		links := make([]string, len(r.Links))
+		for i, l := range r.Links {
+			links[i] = l.URL
+		}
+		rows = append(rows, []any{
+			r.Rank, horizonTitle(r.Horizon), r.Priority, r.Title, r.QuestionTitle, r.Question, r.Choice,
+			r.AreaName, r.PillarNames, strings.Join(r.Top10, ", "), riskTitle(r.Risk), r.Weight,
+			string(r.Effort), r.Impact, r.Why, r.Guidance.What, r.Guidance.Why, r.Guidance.Verify,
+			strings.Join(links, "\n"),
+		})
+	}
+	x.table(sheetPlan, planColumns, rows)
+}
+
+func (x *xlsx) answers(in Input, v *view) {
+	l := in.Lens
+	rows := make([][]any, 0, len(in.Result.Questions))
+	for _, q := range in.Result.Questions {
+		reason := ""
+		if q.Risk == awaf.RiskNotApplicable {
+			reason = reasonText(l, q)
+			if in.Assessment != nil {
+				if a, ok := in.Assessment.Answer(q.Question); ok && a.NotApplicable != nil && a.NotApplicable.Note != "" {
+					reason += ": " + a.NotApplicable.Note
+				}
+			}
+		}
+		var score any = q.Score
+		if q.Risk == awaf.RiskNotApplicable || q.Risk == awaf.RiskUnanswered {
+			score = nil
+		}
+		rows = append(rows, []any{
+			q.Question, q.Title, areaName(l, q.Area), pillarNames(l, q.Pillars), riskTitle(q.Risk), score,
+			strings.Join(choiceTitles(l, q.Question, q.Selected), "\n"),
+			strings.Join(choiceTitles(l, q.Question, q.Missing), "\n"),
+			q.Note, reason,
+		})
+	}
+	x.table(sheetAnswers, answerColumns, rows)
+}

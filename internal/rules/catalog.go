@@ -1,0 +1,261 @@
+package rules
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"cel.dev/cel-go/cel"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/awaf/awaf"
+)
+
+//go:embed catalog/*.yaml
+var builtinFS embed.FS
+
+// MaxFileSize bounds one rule file.
+const MaxFileSize = 1 << 20
+
+// Catalog is a compiled set of rules, safe for concurrent use.
+type Catalog struct {
+	Rules  []*Rule
+	byID   map[string]*Rule
+	byType map[string][]*Rule // lower-cased type -> rules, in catalog order
+}
+
+// Rule returns the rule with the given id.
+func (c *Catalog) Rule(id string) (*Rule, bool) {
+	r, ok := c.byID[id]
+	return r, ok
+}
+
+// For returns the rules that select resources of type typ.
+func (c *Catalog) For(typ string) []*Rule { return c.byType[strings.ToLower(typ)] }
+
+// Builtin loads the embedded catalog.
+func Builtin() (*Catalog, error) {
+	sub, err := fs.Sub(builtinFS, "catalog")
+	if err != nil {
+		return nil, err
+	}
+	return Load(sub)
+}
+
+// Load reads every *.yaml and *.yml file at the top of fsys (sorted by name) and
+// compiles the rules. It returns awaf.Problems naming file and line for everything
+// wrong: unknown fields, missing fields, duplicate ids, CEL that does not compile.
+func Load(fsys fs.FS, more ...*Catalog) (*Catalog, error) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("read rules: %w", err)
+	}
+	var files []string
+	for _, e := range entries {
+		if !e.IsDir() && (strings.HasSuffix(e.Name(), ".yaml") || strings.HasSuffix(e.Name(), ".yml")) {
+			files = append(files, e.Name())
+		}
+	}
+	sort.Strings(files)
+	env, err := newEnv()
+	if err != nil {
+		return nil, fmt.Errorf("rules CEL environment: %w", err)
+	}
+	c := &Catalog{byID: map[string]*Rule{}, byType: map[string][]*Rule{}}
+	var probs awaf.Problems
+	for _, base := range more {
+		for _, r := range base.Rules {
+			c.add(r)
+		}
+	}
+	for _, name := range files {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			probs = append(probs, awaf.Problem{Location: awaf.Location{File: name}, Message: err.Error()})
+			continue
+		}
+		rs, ps := parseFile(env, name, data)
+		probs = append(probs, ps...)
+		for _, r := range rs {
+			if prev, dup := c.byID[r.ID]; dup {
+				probs = append(probs, awaf.Problem{Location: r.Source, Message: fmt.Sprintf("rule %s is already defined at %s:%d", r.ID, prev.Source.File, prev.Source.Line)})
+				continue
+			}
+			c.add(r)
+		}
+	}
+	if len(probs) > 0 {
+		return nil, probs
+	}
+	return c, nil
+}
+
+func (c *Catalog) add(r *Rule) {
+	c.Rules = append(c.Rules, r)
+	c.byID[r.ID] = r
+	for t := range r.types {
+		c.byType[t] = append(c.byType[t], r)
+	}
+}
+
+var (
+	idPattern   = regexp.MustCompile(`^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$`)
+	knownFields = []string{"id", "title", "severity", "pillars", "types", "when", "condition", "path", "message",
+		"default", "rationale", "remediation", "links", "choices", "row"}
+)
+
+// parseFile decodes one rule file: a mapping with a "rules" sequence.
+func parseFile(env *cel.Env, name string, data []byte) ([]*Rule, awaf.Problems) {
+	at := func(n *yaml.Node) awaf.Location { return awaf.Location{File: name, Line: n.Line, Column: n.Column} }
+	if len(data) > MaxFileSize {
+		return nil, awaf.Problems{{Location: awaf.Location{File: name}, Message: fmt.Sprintf("file is %d bytes, over the %d-byte limit", len(data), MaxFileSize)}}
+	}
+	var root yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&root); err != nil {
+		return nil, awaf.Problems{{Location: awaf.Location{File: name}, Message: "not valid YAML: " + err.Error()}}
+	}
+	if len(root.Content) != 1 || root.Content[0].Kind != yaml.MappingNode {
+		return nil, awaf.Problems{{Location: at(&root), Message: "expected a mapping with a 'rules' list"}}
+	}
+	var seq *yaml.Node
+	top := root.Content[0]
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		if top.Content[i].Value == "rules" {
+			seq = top.Content[i+1]
+		} else {
+			return nil, awaf.Problems{{Location: at(top.Content[i]), Message: fmt.Sprintf("unknown key %q; a rule file holds only 'rules'", top.Content[i].Value)}}
+		}
+	}
+	if seq == nil || seq.Kind != yaml.SequenceNode {
+		return nil, awaf.Problems{{Location: at(top), Message: "expected 'rules' to be a list"}}
+	}
+	var out []*Rule
+	var probs awaf.Problems
+	for _, n := range seq.Content {
+		r, ps := parseRule(env, n, at)
+		probs = append(probs, ps...)
+		if r != nil && len(ps) == 0 {
+			out = append(out, r)
+		}
+	}
+	return out, probs
+}
+
+func parseRule(env *cel.Env, n *yaml.Node, at func(*yaml.Node) awaf.Location) (*Rule, awaf.Problems) {
+	var probs awaf.Problems
+	bad := func(n *yaml.Node, format string, args ...any) {
+		probs = append(probs, awaf.Problem{Location: at(n), Message: fmt.Sprintf(format, args...)})
+	}
+	if n.Kind != yaml.MappingNode {
+		bad(n, "expected a rule (a mapping)")
+		return nil, probs
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; !slices.Contains(knownFields, k.Value) {
+			bad(k, "unknown field %q", k.Value)
+		}
+	}
+	r := &Rule{}
+	if err := n.Decode(r); err != nil {
+		bad(n, "%v", err)
+		return nil, probs
+	}
+	r.Source = at(n)
+	id := r.ID
+	if id == "" {
+		id = "rule"
+	}
+	switch {
+	case r.ID == "":
+		bad(n, "rule has no id")
+	case !idPattern.MatchString(r.ID):
+		bad(n, "rule id %q: want upper-case words joined by '-', e.g. AWAF-AOAI-001", r.ID)
+	}
+	need := func(v, field string) {
+		if strings.TrimSpace(v) == "" {
+			bad(n, "%s: %s is required", id, field)
+		}
+	}
+	need(r.Title, "title")
+	need(r.Condition, "condition")
+	need(r.Rationale, "rationale")
+	need(r.Remediation.Text, "remediation.text")
+	need(r.Default.Value, "default.value")
+	need(r.Default.Meaning, "default.meaning")
+	if _, err := ParseSeverity(string(r.Severity)); err != nil {
+		bad(n, "%s: %v", id, err)
+	}
+	if len(r.Pillars) == 0 {
+		bad(n, "%s: pillars is required", id)
+	}
+	for _, p := range r.Pillars {
+		if !slices.Contains(awaf.Pillars, p) {
+			bad(n, "%s: unknown pillar %q (want one of %v)", id, p, awaf.Pillars)
+		}
+	}
+	if len(r.Types) == 0 {
+		bad(n, "%s: types is required", id)
+	}
+	r.types = map[string]bool{}
+	for _, t := range r.Types {
+		if strings.Count(t, "/") < 1 || !strings.Contains(t, ".") {
+			bad(n, "%s: type %q is not an ARM resource type such as Microsoft.CognitiveServices/accounts", id, t)
+		}
+		r.types[strings.ToLower(t)] = true
+	}
+	if len(r.Links) == 0 {
+		bad(n, "%s: at least one Learn link is required", id)
+	}
+	for _, l := range r.Links {
+		if !strings.HasPrefix(l, "https://") {
+			bad(n, "%s: link %q is not an https URL", id, l)
+		}
+	}
+	var err error
+	if r.Condition != "" {
+		if r.condition, err = compile(env, r.Condition); err != nil {
+			bad(n, "%s: condition: %v", id, err)
+		}
+	}
+	if r.When != "" {
+		if r.when, err = compile(env, r.When); err != nil {
+			bad(n, "%s: when: %v", id, err)
+		}
+	}
+	return r, probs
+}
+
+func compile(env *cel.Env, expr string) (cel.Program, error) {
+	ast, iss := env.Compile(expr)
+	if iss != nil && iss.Err() != nil {
+		var msgs []string
+		for _, e := range iss.Errors() {
+			msgs = append(msgs, fmt.Sprintf("column %d: %s", e.Location.Column()+1, e.Message))
+		}
+		return nil, errors.New(strings.Join(msgs, "; "))
+	}
+	if t := ast.OutputType(); !t.IsExactType(cel.BoolType) && !t.IsExactType(cel.DynType) {
+		return nil, fmt.Errorf("expression gives %s, expected a boolean", t)
+	}
+	return env.Program(ast, cel.CostLimit(costLimit))
+}
+
+// LoadDir is Load for a user's rules directory layered on top of base (the built-in
+// catalog), so user rules cannot reuse a built-in id.
+func LoadDir(fsys fs.FS, dir string, base *Catalog) (*Catalog, error) {
+	sub, err := fs.Sub(fsys, path.Clean(dir))
+	if err != nil {
+		return nil, err
+	}
+	if base == nil {
+		return Load(sub)
+	}
+	return Load(sub, base)
+}

@@ -1,0 +1,467 @@
+package rules
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+
+	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/iac"
+)
+
+// Unresolved names an input a rule's outcome depends on that cannot be known before
+// deployment, and where it is.
+type Unresolved struct {
+	Why string        `json:"why"`
+	Loc awaf.Location `json:"location"`
+}
+
+// Finding is the outcome of one rule on one resource.
+type Finding struct {
+	Rule     *Rule
+	Status   Status
+	Resource *iac.Resource
+	// Loc points at the property the rule is about when the template declares it,
+	// else at the resource.
+	Loc     awaf.Location
+	Message string
+	// Unresolved lists what made an unknown outcome unknown.
+	Unresolved []Unresolved
+}
+
+// Options tune an evaluation.
+type Options struct {
+	// Profile, when known, lets rules that depend on the workload's criticality or data
+	// sensitivity decide; without it they judge by the safer reading.
+	Profile *awaf.Profile
+	// Workers bounds parallel evaluation; 0 means GOMAXPROCS.
+	Workers int
+}
+
+// workloadBase offsets the unknown ids of the shared workload view from the ids of
+// one resource's own values.
+const workloadBase = 1 << 40
+
+// Evaluate runs every rule of the catalog on every resource it selects. Resources
+// marked Existing are linked but not judged: their properties are declared elsewhere.
+// Findings come in resource order, then catalog order, whatever the parallelism.
+func (c *Catalog) Evaluate(ctx context.Context, res []iac.Resource, opt Options) ([]Finding, error) {
+	g := newGraph(res)
+	wreg := &registry{base: workloadBase}
+	shared := map[string]any{
+		"workload": workloadView(res, wreg),
+		"profile":  profileView(opt.Profile),
+	}
+	per := make([][]Finding, len(res))
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var wg sync.WaitGroup
+	next := make(chan int, workers)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				per[i] = c.evalResource(g, i, shared, wreg)
+			}
+		}()
+	}
+	var err error
+	for i := range res {
+		if err = ctx.Err(); err != nil {
+			break
+		}
+		if res[i].Existing || len(c.For(res[i].Type)) == 0 {
+			continue
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, p := range per {
+		n += len(p)
+	}
+	out := make([]Finding, 0, n)
+	for _, p := range per {
+		out = append(out, p...)
+	}
+	return out, nil
+}
+
+// registry numbers the unknown values of one evaluation so that the unknown a CEL
+// condition returns can be traced back to the values that caused it.
+type registry struct {
+	base  int64
+	items []Unresolved
+}
+
+func (g *registry) add(why string, loc awaf.Location) ref.Val {
+	g.items = append(g.items, Unresolved{Why: why, Loc: loc})
+	return types.NewUnknown(g.base+int64(len(g.items)), nil)
+}
+
+func (g *registry) convert(v *iac.Value) any {
+	return iac.ToGoFunc(v, func(u *iac.Value) any {
+		why := u.Why
+		if why == "" {
+			why = "value not known before deployment"
+		}
+		return g.add(why, u.Loc)
+	})
+}
+
+func (g *registry) lookup(id int64) (Unresolved, bool) {
+	i := id - g.base - 1
+	if i < 0 || i >= int64(len(g.items)) {
+		return Unresolved{}, false
+	}
+	return g.items[i], true
+}
+
+// resourceView converts a resource to the plain map conditions read.
+func resourceView(r *iac.Resource, reg *registry) map[string]any {
+	m := map[string]any{
+		"type":       r.Type,
+		"apiVersion": r.APIVersion,
+		"source":     r.Source,
+		"id":         r.ID,
+	}
+	put := func(k string, v *iac.Value) {
+		if v != nil {
+			m[k] = reg.convert(v)
+		}
+	}
+	put("name", r.Name)
+	put("kind", r.Kind)
+	put("location", r.Location)
+	put("sku", r.SKU)
+	put("identity", r.Identity)
+	put("tags", r.Tags)
+	put("properties", r.Properties)
+	put("zones", r.Zones)
+	put("scope", r.Scope)
+	if r.Parent != "" {
+		m["parent"] = r.Parent
+	}
+	return m
+}
+
+// workloadView precomputes the facts that span the scan, so that a rule on one
+// resource reads them in constant time.
+//
+//	types          lower-cased type -> number of resources
+//	contentSafety  a Content Safety (or multi-service AI Services) account is declared
+//	aiRegions      distinct regions of OpenAI and AI Services accounts
+//
+// Each becomes unknown when an unknown kind or location could change its answer.
+func workloadView(res []iac.Resource, reg *registry) map[string]any {
+	counts := map[string]any{}
+	var safety any = false
+	var safetyUnknown []*iac.Value
+	var regions []any
+	seen := map[string]bool{}
+	var regionUnknown []*iac.Value
+	for i := range res {
+		r := &res[i]
+		t := strings.ToLower(r.Type)
+		n, _ := counts[t].(int64)
+		counts[t] = n + 1
+		if t != "microsoft.cognitiveservices/accounts" {
+			continue
+		}
+		kind, known, _ := r.Kind.AsString()
+		if !known {
+			safetyUnknown = append(safetyUnknown, r.Kind)
+		} else if strings.EqualFold(kind, "ContentSafety") || strings.EqualFold(kind, "AIServices") {
+			safety = true
+		}
+		if !known || strings.EqualFold(kind, "OpenAI") || strings.EqualFold(kind, "AIServices") {
+			loc, lknown, ok := r.Location.AsString()
+			switch {
+			case !lknown:
+				regionUnknown = append(regionUnknown, r.Location)
+			case ok && !seen[normRegion(loc)]:
+				seen[normRegion(loc)] = true
+				regions = append(regions, loc)
+			}
+		}
+	}
+	if safety == false && len(safetyUnknown) > 0 {
+		safety = reg.merge("the kind of an AI account", safetyUnknown)
+	}
+	var aiRegions any = regions
+	if regions == nil {
+		aiRegions = []any{}
+	}
+	if len(regions) < 2 && len(regionUnknown) > 0 {
+		aiRegions = reg.merge("the region of an AI account", regionUnknown)
+	}
+	return map[string]any{"types": counts, "contentSafety": safety, "aiRegions": aiRegions}
+}
+
+func normRegion(s string) string { return strings.ReplaceAll(strings.ToLower(s), " ", "") }
+
+// merge registers several unknown values as one CEL unknown.
+func (g *registry) merge(what string, vs []*iac.Value) ref.Val {
+	var unk *types.Unknown
+	for _, v := range vs {
+		u := g.add(fmt.Sprintf("%s is not known before deployment (%s)", what, v.Why), v.Loc).(*types.Unknown)
+		unk = types.MergeUnknowns(unk, u)
+	}
+	return unk
+}
+
+func profileView(p *awaf.Profile) map[string]any {
+	m := map[string]any{"criticality": "", "sensitivity": "", "exposure": "", "kinds": []any{}, "components": []any{}, "known": p != nil}
+	if p == nil {
+		return m
+	}
+	m["criticality"] = string(p.Criticality)
+	m["sensitivity"] = string(p.Sensitivity)
+	m["exposure"] = string(p.Exposure)
+	kinds := make([]any, len(p.Kinds))
+	for i, k := range p.Kinds {
+		kinds[i] = string(k)
+	}
+	comps := make([]any, len(p.Components))
+	for i, c := range p.Components {
+		comps[i] = string(c)
+	}
+	m["kinds"], m["components"] = kinds, comps
+	return m
+}
+
+// relatedView gives the resources linked to resource i. A link list with no known
+// member but with links anywhere in the scan whose target is unknown becomes an
+// unknown itself: one of those may point here.
+func (g *graph) relatedView(i int, reg *registry) map[string]any {
+	l := g.links[i]
+	r := &g.res[i]
+	m := map[string]any{}
+	list := func(kind string, idx []int) {
+		if len(idx) == 0 && len(g.pending[kind]) > 0 {
+			var unk *types.Unknown
+			for _, p := range g.pending[kind] {
+				why := p.Why
+				if why == "" {
+					why = "target not known before deployment"
+				}
+				u := reg.add(fmt.Sprintf("a %s link whose target is not known before deployment (%s)", kindNoun(kind), why), p.Loc)
+				unk = types.MergeUnknowns(unk, u.(*types.Unknown))
+			}
+			m[kind] = unk
+			return
+		}
+		out := make([]any, len(idx))
+		for j, k := range idx {
+			out[j] = resourceView(&g.res[k], reg)
+		}
+		m[kind] = out
+	}
+	list(linkPE, l.privateEndpoints)
+	list(linkDiag, l.diagnosticSettings)
+	alerts := l.metricAlerts
+	if byType := g.typeAlerts[strings.ToLower(r.Type)]; len(byType) > 0 {
+		alerts = append([]int(nil), alerts...)
+		for _, k := range byType {
+			if !contains(alerts, k) {
+				alerts = append(alerts, k)
+			}
+		}
+		sort.Ints(alerts)
+	}
+	list(linkAlert, alerts)
+	if l.parent >= 0 {
+		m["parent"] = resourceView(&g.res[l.parent], reg)
+	}
+	m["keyVault"] = g.refView(reg, "Key Vault", g.vaultFor,
+		r.Properties.Get("encryption.keyVaultProperties.keyVaultUri"),
+		r.Properties.Get("encryption.keyVaultProperties.keyVaultArmId"),
+		r.Properties.Get("keyVaultKeyUri"),
+		r.Properties.Get("keyVault"))
+	m["storageAccount"] = g.refView(reg, "storage account", g.resolveValue, r.Properties.Get("storageAccount"))
+	return m
+}
+
+func (g *graph) resolveValue(v *iac.Value) (int, bool) {
+	s, known, ok := v.AsString()
+	if !ok || !known {
+		return -1, false
+	}
+	return g.resolve(s)
+}
+
+// refView resolves the first declared reference among refs: the resource's view when
+// it is in the scan, an unknown when the reference or the resource is not knowable
+// from the scanned files, nil when nothing is referenced.
+func (g *graph) refView(reg *registry, noun string, find func(*iac.Value) (int, bool), refs ...*iac.Value) any {
+	for _, v := range refs {
+		if v == nil || v.Kind == iac.Null {
+			continue
+		}
+		if v.IsUnknown() {
+			return reg.add(fmt.Sprintf("the %s reference is not known before deployment (%s)", noun, v.Why), v.Loc)
+		}
+		if k, ok := find(v); ok {
+			return resourceView(&g.res[k], reg)
+		}
+		s, _, _ := v.AsString()
+		return reg.add(fmt.Sprintf("the %s %q is not declared in the scanned files", noun, s), v.Loc)
+	}
+	return nil
+}
+
+func kindNoun(kind string) string {
+	switch kind {
+	case linkPE:
+		return "private endpoint"
+	case linkDiag:
+		return "diagnostic setting"
+	}
+	return "metric alert"
+}
+
+func contains(xs []int, x int) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Catalog) evalResource(g *graph, i int, shared map[string]any, wreg *registry) []Finding {
+	r := &g.res[i]
+	reg := &registry{}
+	vars := map[string]any{
+		"resource": resourceView(r, reg),
+		"related":  g.relatedView(i, reg),
+		"workload": shared["workload"],
+		"profile":  shared["profile"],
+	}
+	var out []Finding
+	for _, rule := range c.For(r.Type) {
+		f, ok := rule.eval(r, vars, reg, wreg)
+		if ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// eval runs one rule; ok is false when the rule's When excludes the resource.
+func (rule *Rule) eval(r *iac.Resource, vars map[string]any, reg, wreg *registry) (Finding, bool) {
+	f := Finding{Rule: rule, Resource: r, Loc: r.Loc}
+	if rule.Path != "" {
+		if v := propertyAt(r, rule.Path); v != nil && v.Loc.Line > 0 {
+			f.Loc = v.Loc
+		}
+	}
+	if rule.when != nil {
+		out, _, err := rule.when.Eval(vars)
+		switch {
+		case err != nil:
+			return rule.unknown(f, reg, wreg, out, err), true
+		case types.IsUnknown(out):
+			return rule.unknown(f, reg, wreg, out, nil), true
+		case out != types.True:
+			return f, false
+		}
+	}
+	out, _, err := rule.condition.Eval(vars)
+	switch {
+	case err != nil || types.IsUnknown(out):
+		return rule.unknown(f, reg, wreg, out, err), true
+	case out == types.True:
+		f.Status = Pass
+		f.Message = rule.Title
+	default:
+		f.Status = Fail
+		f.Message = rule.failMessage(r)
+	}
+	if r.Condition.IsUnknown() {
+		f.Message += fmt.Sprintf(" (applies if the resource is deployed; its condition is not known before deployment: %s)", r.Condition.Why)
+	}
+	return f, true
+}
+
+func (rule *Rule) failMessage(r *iac.Resource) string {
+	msg := rule.Message
+	if msg == "" {
+		msg = "Not met: " + rule.Title
+	}
+	if rule.Path != "" && propertyAt(r, rule.Path) == nil {
+		msg += fmt.Sprintf(" (%s is not set; the platform default is %s: %s)", rule.Path, rule.Default.Value, rule.Default.Meaning)
+	}
+	return msg
+}
+
+func (rule *Rule) unknown(f Finding, reg, wreg *registry, out ref.Val, err error) Finding {
+	f.Status = Unknown
+	if u, ok := out.(*types.Unknown); ok {
+		for _, id := range u.IDs() {
+			if x, ok := reg.lookup(id); ok {
+				f.Unresolved = append(f.Unresolved, x)
+			} else if x, ok := wreg.lookup(id); ok {
+				f.Unresolved = append(f.Unresolved, x)
+			}
+		}
+	}
+	if err != nil {
+		f.Unresolved = append(f.Unresolved, Unresolved{Why: "the rule could not be evaluated: " + err.Error(), Loc: f.Loc})
+	}
+	if len(f.Unresolved) == 0 {
+		f.Unresolved = []Unresolved{{Why: "a value the rule reads is not known before deployment", Loc: f.Loc}}
+	}
+	whys := make([]string, 0, len(f.Unresolved))
+	for _, u := range f.Unresolved {
+		s := u.Why
+		if u.Loc.File != "" && u.Loc.Line > 0 {
+			s += fmt.Sprintf(" at %s:%d", u.Loc.File, u.Loc.Line)
+		}
+		whys = append(whys, s)
+	}
+	f.Message = fmt.Sprintf("Unknown: could not be resolved before deployment: %s — %s", strings.Join(whys, "; "), rule.Title)
+	return f
+}
+
+// propertyAt reads a rule path ("properties.x.y", "sku.name", "identity.type") from
+// the resource's parts.
+func propertyAt(r *iac.Resource, path string) *iac.Value {
+	head, rest, _ := strings.Cut(path, ".")
+	var v *iac.Value
+	switch strings.ToLower(head) {
+	case "properties":
+		v = r.Properties
+	case "sku":
+		v = r.SKU
+	case "identity":
+		v = r.Identity
+	case "tags":
+		v = r.Tags
+	case "kind":
+		v = r.Kind
+	case "location":
+		v = r.Location
+	case "zones":
+		v = r.Zones
+	default:
+		return nil
+	}
+	if rest == "" {
+		return v
+	}
+	return v.Get(rest)
+}

@@ -1,0 +1,200 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/awaf/awaf/internal/iac"
+)
+
+// graph links the resources of one scan: private endpoints to their targets,
+// diagnostic settings and metric alerts to the resources they watch, children to
+// their parents, accounts to the Key Vault and storage they reference. Links whose
+// target is unknown before deployment are kept apart, so that a resource without a
+// known link gets "unknown" rather than "no link".
+type graph struct {
+	res     []iac.Resource
+	byID    map[string]int // lower-cased symbolic name, address or resource id
+	byName  map[string]int // lower-cased "type|name"
+	links   []links
+	pending map[string][]*iac.Value // link kind -> unknown targets anywhere in the scan
+	// typeAlerts lists metric alerts by their targetResourceType: an alert scoped to a
+	// resource group or subscription watches every resource of that type in it.
+	typeAlerts map[string][]int
+}
+
+type links struct {
+	privateEndpoints   []int
+	diagnosticSettings []int
+	metricAlerts       []int
+	parent             int // -1 when none is in the scan
+}
+
+// Link kinds, also the keys of the CEL "related" map.
+const (
+	linkPE    = "privateEndpoints"
+	linkDiag  = "diagnosticSettings"
+	linkAlert = "metricAlerts"
+)
+
+func newGraph(res []iac.Resource) *graph {
+	g := &graph{
+		res:     res,
+		byID:    make(map[string]int, len(res)),
+		byName:  make(map[string]int, len(res)),
+		links:   make([]links, len(res)),
+		pending:    map[string][]*iac.Value{},
+		typeAlerts: map[string][]int{},
+	}
+	for i := range res {
+		r := &res[i]
+		g.links[i].parent = -1
+		if r.ID != "" {
+			g.byID[strings.ToLower(r.ID)] = i
+		}
+		if name, ok := r.NameString(); ok {
+			g.byName[strings.ToLower(r.Type)+"|"+strings.ToLower(name)] = i
+		}
+	}
+	for i := range res {
+		g.link(i)
+	}
+	return g
+}
+
+// resolve finds the resource a reference names: a resource id (with or without
+// placeholders), a symbolic name or Terraform address, optionally ending in ".id".
+func (g *graph) resolve(ref string) (int, bool) {
+	low := strings.ToLower(strings.TrimSpace(ref))
+	if low == "" {
+		return -1, false
+	}
+	if i, ok := g.byID[low]; ok {
+		return i, true
+	}
+	if i, ok := g.byID[strings.TrimSuffix(low, ".id")]; ok {
+		return i, true
+	}
+	if typ, name, ok := iac.ParseResourceID(ref); ok {
+		if i, ok := g.byName[strings.ToLower(typ)+"|"+strings.ToLower(name)]; ok {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+// target records that resource i (a PE, a setting, an alert) points at ref.
+func (g *graph) target(kind string, i int, ref *iac.Value) {
+	if ref == nil {
+		return
+	}
+	if ref.IsUnknown() {
+		g.pending[kind] = append(g.pending[kind], ref)
+		return
+	}
+	s, _, ok := ref.AsString()
+	if !ok {
+		return
+	}
+	t, found := g.resolve(s)
+	if !found || t == i {
+		return
+	}
+	switch kind {
+	case linkPE:
+		g.links[t].privateEndpoints = append(g.links[t].privateEndpoints, i)
+	case linkDiag:
+		g.links[t].diagnosticSettings = append(g.links[t].diagnosticSettings, i)
+	case linkAlert:
+		g.links[t].metricAlerts = append(g.links[t].metricAlerts, i)
+	}
+}
+
+func (g *graph) link(i int) {
+	r := &g.res[i]
+	typ := strings.ToLower(r.Type)
+	switch {
+	case typ == "microsoft.network/privateendpoints":
+		for _, list := range []string{"privateLinkServiceConnections", "manualPrivateLinkServiceConnections"} {
+			conns := r.Properties.Get(list)
+			if conns.IsUnknown() {
+				g.pending[linkPE] = append(g.pending[linkPE], conns)
+				continue
+			}
+			if conns == nil || conns.Kind != iac.Array {
+				continue
+			}
+			for _, c := range conns.Items {
+				g.target(linkPE, i, c.Get("properties.privateLinkServiceId"))
+			}
+		}
+	case typ == "microsoft.insights/diagnosticsettings":
+		switch {
+		case r.Scope != nil:
+			g.target(linkDiag, i, r.Scope)
+		case r.Parent != "":
+			g.target(linkDiag, i, iac.NewString(r.Parent, r.Loc))
+		default:
+			// Without a scope the setting applies to the deployment's scope (a
+			// subscription or resource group), not to one resource.
+		}
+	case strings.HasSuffix(typ, "/providers/diagnosticsettings"):
+		// Older nested form: type "<type>/providers/diagnosticSettings", name
+		// "<name>/Microsoft.Insights/<setting>".
+		if name, ok := r.NameString(); ok {
+			lname := strings.ToLower(name)
+			if cut := strings.Index(lname, "/microsoft.insights/"); cut > 0 {
+				key := strings.TrimSuffix(typ, "/providers/diagnosticsettings") + "|" + lname[:cut]
+				if t, ok := g.byName[key]; ok {
+					g.links[t].diagnosticSettings = append(g.links[t].diagnosticSettings, i)
+				}
+			}
+		}
+	case typ == "microsoft.insights/metricalerts":
+		scopes := r.Properties.Get("scopes")
+		if scopes.IsUnknown() {
+			g.pending[linkAlert] = append(g.pending[linkAlert], scopes)
+		} else if scopes != nil && scopes.Kind == iac.Array {
+			for _, s := range scopes.Items {
+				g.target(linkAlert, i, s)
+			}
+		}
+		if t, _, ok := r.Properties.Get("targetResourceType").AsString(); ok {
+			g.typeAlerts[strings.ToLower(t)] = append(g.typeAlerts[strings.ToLower(t)], i)
+		}
+	}
+	// Child resources: parent by symbolic name, or by the name prefix and the type.
+	if r.Parent != "" {
+		if p, ok := g.resolve(r.Parent); ok && p != i {
+			g.links[i].parent = p
+			return
+		}
+	}
+	if cut := strings.LastIndexByte(r.Type, '/'); cut > 0 && strings.Count(r.Type, "/") >= 2 {
+		if name, ok := r.NameString(); ok {
+			if n := strings.LastIndexByte(name, '/'); n > 0 {
+				if p, ok := g.byName[strings.ToLower(r.Type[:cut])+"|"+strings.ToLower(name[:n])]; ok {
+					g.links[i].parent = p
+				}
+			}
+		}
+	}
+}
+
+// vaultFor finds the Key Vault a key URI (https://name.vault.azure.net/keys/...) or a
+// vault resource id names.
+func (g *graph) vaultFor(v *iac.Value) (int, bool) {
+	s, known, ok := v.AsString()
+	if !ok || !known {
+		return -1, false
+	}
+	if i, ok := g.resolve(s); ok {
+		return i, true
+	}
+	host := strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(s), "https://"), "http://")
+	if cut := strings.IndexByte(host, '.'); cut > 0 {
+		if i, ok := g.byName["microsoft.keyvault/vaults|"+host[:cut]]; ok {
+			return i, true
+		}
+	}
+	return -1, false
+}

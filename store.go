@@ -1,0 +1,312 @@
+package awaf
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// This file holds what the team server stores: people, workloads and who may touch
+// them, credentials, the answers a team gives together, milestones, the state of the
+// remediation plan, and the audit log. The Store interface is implemented on SQLite
+// and on PostgreSQL; the server sees only the interface.
+
+// Role is what a person or token may do on one workload.
+type Role string
+
+// Roles, most powerful first. Site administrators (User.Admin) act as owners
+// everywhere.
+const (
+	RoleOwner       Role = "owner"       // everything, including who has access
+	RoleContributor Role = "contributor" // answers, plan, milestones, exports
+	RoleReader      Role = "reader"      // read only
+)
+
+// Roles lists the roles, most powerful first.
+var Roles = []Role{RoleOwner, RoleContributor, RoleReader}
+
+func (r Role) rank() int {
+	switch r {
+	case RoleOwner:
+		return 3
+	case RoleContributor:
+		return 2
+	case RoleReader:
+		return 1
+	}
+	return 0
+}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r.rank() > 0 }
+
+// Allows reports whether a holder of r may do what needs the role need.
+func (r Role) Allows(need Role) bool { return r.Valid() && r.rank() >= need.rank() }
+
+// User is a person with a local account.
+type User struct {
+	ID    int64  `json:"id"`
+	Email string `json:"email"` // unique, stored lower-case
+	Name  string `json:"name,omitempty"`
+	// Admin marks a site administrator: owner of every workload, may add people.
+	Admin bool `json:"admin"`
+	// PasswordHash is an argon2id hash in the PHC string format; never serialized.
+	PasswordHash string    `json:"-"`
+	Created      time.Time `json:"created"`
+}
+
+// WorkloadRecord is a workload the server keeps: what is assessed, against which lens,
+// in which context. Its answers are stored one by one (StoredAnswer).
+type WorkloadRecord struct {
+	ID int64 `json:"id"`
+	Workload
+	Lens    LensRef   `json:"lens"`
+	Profile Profile   `json:"profile"`
+	Created time.Time `json:"created"`
+	Updated time.Time `json:"updated"`
+	// Version counts updates, for optimistic concurrency.
+	Version int64 `json:"version"`
+}
+
+// Membership grants a user a role on a workload.
+type Membership struct {
+	WorkloadID int64  `json:"workloadId"`
+	UserID     int64  `json:"userId"`
+	Email      string `json:"email"`
+	Role       Role   `json:"role"`
+	// GrantedBy names who granted the role (an email, or "setup").
+	GrantedBy string    `json:"grantedBy"`
+	Granted   time.Time `json:"granted"`
+}
+
+// Token is an API token scoped to one workload and one role. Only a hash of the secret
+// is stored; the secret is shown once when the token is made.
+type Token struct {
+	ID         int64  `json:"id"`
+	WorkloadID int64  `json:"workloadId"`
+	Name       string `json:"name"`
+	Role       Role   `json:"role"`
+	// Hash is the hex SHA-256 of the secret.
+	Hash string `json:"-"`
+	// Prefix is the first characters of the secret, to recognize it in lists.
+	Prefix    string    `json:"prefix"`
+	CreatedBy string    `json:"createdBy"`
+	Created   time.Time `json:"created"`
+	Expires   time.Time `json:"expires,omitzero"` // zero: never
+	Revoked   time.Time `json:"revoked,omitzero"` // zero: live
+}
+
+// Live reports whether the token may be used at now.
+func (t *Token) Live(now time.Time) bool {
+	return t.Revoked.IsZero() && (t.Expires.IsZero() || now.Before(t.Expires))
+}
+
+// Session is a signed-in browser. Only a hash of the cookie value is stored.
+type Session struct {
+	// Hash is the hex SHA-256 of the random cookie value.
+	Hash   string `json:"-"`
+	UserID int64  `json:"userId"`
+	// CSRF is the synchronizer token forms must echo.
+	CSRF    string    `json:"-"`
+	Created time.Time `json:"created"`
+	Expires time.Time `json:"expires"`
+}
+
+// Actor is who makes a change: a signed-in user or an API token.
+type Actor struct {
+	UserID  int64  `json:"userId,omitempty"`
+	TokenID int64  `json:"tokenId,omitempty"`
+	Name    string `json:"name"` // an email, "token:<name>", or "system"
+}
+
+// Audit actions.
+const (
+	AuditSignIn        = "sign-in"
+	AuditSignInFailed  = "sign-in-failed"
+	AuditSignOut       = "sign-out"
+	AuditUserCreate    = "user.create"
+	AuditWorkloadSave  = "workload.save"
+	AuditAnswer        = "answer.save"
+	AuditGrant         = "access.grant"
+	AuditRevoke        = "access.revoke"
+	AuditTokenCreate   = "token.create"
+	AuditTokenRevoke   = "token.revoke"
+	AuditMilestone     = "milestone.create"
+	AuditPlanItem      = "plan.save"
+	AuditExport        = "export"
+	AuditPasswordReset = "user.password"
+)
+
+// AuditEvent is one entry of the append-only audit log.
+type AuditEvent struct {
+	ID         int64     `json:"id"`
+	At         time.Time `json:"at"`
+	Actor      Actor     `json:"actor"`
+	WorkloadID int64     `json:"workloadId,omitempty"` // zero: site-wide
+	Action     string    `json:"action"`
+	Target     string    `json:"target"`
+	// Before and After are the JSON values around the change, null when there is none.
+	Before json.RawMessage `json:"before,omitempty"`
+	After  json.RawMessage `json:"after,omitempty"`
+}
+
+// AuditFilter selects audit events, newest first.
+type AuditFilter struct {
+	WorkloadID int64 // zero: every workload and site-wide events
+	BeforeID   int64 // zero: from the newest
+	Limit      int   // zero: store default
+}
+
+// StoredAnswer is an answer with the version used to detect concurrent edits.
+type StoredAnswer struct {
+	WorkloadID int64 `json:"workloadId"`
+	Answer
+	Version   int64     `json:"version"`
+	UpdatedBy string    `json:"updatedBy"`
+	Updated   time.Time `json:"updated"`
+}
+
+// AnyVersion tells PutAnswer and PutPlanItem to overwrite whatever is stored.
+const AnyVersion int64 = -1
+
+// Milestone is a named snapshot of a workload's assessment.
+type Milestone struct {
+	ID         int64      `json:"id"`
+	WorkloadID int64      `json:"workloadId"`
+	Name       string     `json:"name"`
+	CreatedBy  string     `json:"createdBy"`
+	Created    time.Time  `json:"created"`
+	Assessment Assessment `json:"assessment"`
+}
+
+// PlanStatus is where a remediation item stands.
+type PlanStatus string
+
+// Plan statuses.
+const (
+	PlanOpen         PlanStatus = "open"
+	PlanInProgress   PlanStatus = "in-progress"
+	PlanDone         PlanStatus = "done"
+	PlanAcceptedRisk PlanStatus = "accepted-risk"
+)
+
+// PlanStatuses lists them.
+var PlanStatuses = []PlanStatus{PlanOpen, PlanInProgress, PlanDone, PlanAcceptedRisk}
+
+// RemediationItem is the team's tracking of one recommendation (a question's choice).
+type RemediationItem struct {
+	WorkloadID int64      `json:"workloadId"`
+	Question   string     `json:"question"`
+	Choice     string     `json:"choice"`
+	Owner      string     `json:"owner,omitempty"`
+	Status     PlanStatus `json:"status"`
+	// Reason is required for accepted risk.
+	Reason    string    `json:"reason,omitempty"`
+	Version   int64     `json:"version"`
+	UpdatedBy string    `json:"updatedBy"`
+	Updated   time.Time `json:"updated"`
+}
+
+// Validate checks the item's status and reason.
+func (it *RemediationItem) Validate() error {
+	switch it.Status {
+	case PlanOpen, PlanInProgress, PlanDone:
+	case PlanAcceptedRisk:
+		if it.Reason == "" {
+			return Errorf(EINVALID, "accepting a risk needs a reason")
+		}
+	default:
+		return Errorf(EINVALID, "unknown plan status %q", it.Status)
+	}
+	if it.Question == "" || it.Choice == "" {
+		return Errorf(EINVALID, "a plan item needs a question and a choice")
+	}
+	return nil
+}
+
+// Throttle counts failed sign-ins for one key (an email or a client address) so that
+// every replica sees the same count.
+type Throttle struct {
+	Key         string
+	Failures    int
+	WindowStart time.Time
+	LockedUntil time.Time
+}
+
+// ThrottlePolicy decides when failures lock a key.
+type ThrottlePolicy struct {
+	Max    int           // failures within Window that lock the key
+	Window time.Duration // failures older than this are forgotten
+	Lock   time.Duration // how long a lock lasts
+}
+
+// Store keeps everything the team server knows. Methods that change data take the
+// Actor that made the change and write its audit event in the same transaction.
+// Lookups of missing rows return an *Error with code ENOTFOUND; duplicates ECONFLICT;
+// stale versions ECONFLICT.
+type Store interface {
+	// Users.
+	CreateUser(ctx context.Context, by Actor, u *User) error
+	User(ctx context.Context, id int64) (*User, error)
+	UserByEmail(ctx context.Context, email string) (*User, error)
+	Users(ctx context.Context) ([]User, error)
+	CountUsers(ctx context.Context) (int, error)
+	SetPassword(ctx context.Context, by Actor, userID int64, hash string) error
+
+	// Workloads. CreateWorkload makes creator its owner.
+	CreateWorkload(ctx context.Context, by Actor, w *WorkloadRecord) error
+	Workload(ctx context.Context, id int64) (*WorkloadRecord, error)
+	// Workloads lists the workloads userID is a member of, or every workload when
+	// userID is zero.
+	Workloads(ctx context.Context, userID int64) ([]WorkloadRecord, error)
+	// UpdateWorkload saves name, description, lens and profile when w.Version is the
+	// stored version, and increments w.Version.
+	UpdateWorkload(ctx context.Context, by Actor, w *WorkloadRecord) error
+
+	// Access.
+	Grant(ctx context.Context, by Actor, workloadID, userID int64, role Role) error
+	Revoke(ctx context.Context, by Actor, workloadID, userID int64) error
+	Memberships(ctx context.Context, workloadID int64) ([]Membership, error)
+	// Role returns userID's role on the workload, ENOTFOUND when it has none.
+	Role(ctx context.Context, workloadID, userID int64) (Role, error)
+
+	// API tokens.
+	CreateToken(ctx context.Context, by Actor, t *Token) error
+	TokenByHash(ctx context.Context, hash string) (*Token, error)
+	Tokens(ctx context.Context, workloadID int64) ([]Token, error)
+	RevokeToken(ctx context.Context, by Actor, workloadID, tokenID int64) error
+
+	// Sessions.
+	CreateSession(ctx context.Context, s *Session) error
+	SessionByHash(ctx context.Context, hash string) (*Session, error)
+	DeleteSession(ctx context.Context, hash string) error
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
+
+	// Answers. PutAnswer stores ans when version is the stored version (0 for a new
+	// answer, AnyVersion to overwrite) and returns it with its new version.
+	Answers(ctx context.Context, workloadID int64) ([]StoredAnswer, error)
+	PutAnswer(ctx context.Context, by Actor, workloadID int64, ans Answer, version int64) (*StoredAnswer, error)
+	// Assessment assembles the workload and its answers.
+	Assessment(ctx context.Context, workloadID int64) (*Assessment, error)
+
+	// Milestones. CreateMilestone snapshots the current assessment.
+	CreateMilestone(ctx context.Context, by Actor, workloadID int64, name string) (*Milestone, error)
+	Milestone(ctx context.Context, workloadID, id int64) (*Milestone, error)
+	Milestones(ctx context.Context, workloadID int64) ([]Milestone, error)
+
+	// Remediation plan tracking.
+	PlanItems(ctx context.Context, workloadID int64) ([]RemediationItem, error)
+	PutPlanItem(ctx context.Context, by Actor, it RemediationItem, version int64) (*RemediationItem, error)
+
+	// Audit log: append-only, there is no way to change or remove an event.
+	AppendAudit(ctx context.Context, e AuditEvent) error
+	AuditEvents(ctx context.Context, f AuditFilter) ([]AuditEvent, error)
+
+	// Sign-in throttling.
+	Throttle(ctx context.Context, key string) (*Throttle, error)
+	AddFailure(ctx context.Context, key string, now time.Time, p ThrottlePolicy) (*Throttle, error)
+	ClearFailures(ctx context.Context, key string) error
+
+	Ping(ctx context.Context) error
+	Close() error
+}

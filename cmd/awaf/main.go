@@ -91,6 +91,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "version", "--version":
 		fmt.Fprintf(stdout, "awaf %s\n", version)
 		return nil
+	case "lens":
+		return runLens(ctx, args[1:], stdin, stdout, stderr)
+	case "assess":
+		return runAssess(ctx, args[1:], stdin, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "awaf: unknown command %q\n\n%s", args[0], usage)
 	return errUsage

@@ -14,6 +14,7 @@ type scorer struct {
 	d     *dataset
 	k     int
 	pos   int // positive class index, -1 when not binary
+	bins  int // calibration bins
 	// binary views
 	posScore []float64
 	isPos    []bool
@@ -23,8 +24,8 @@ type scorer struct {
 	hit  []bool
 }
 
-func newScorer(specs []MetricSpec, d *dataset, positive int) *scorer {
-	s := &scorer{specs: specs, d: d, pos: positive}
+func newScorer(specs []MetricSpec, d *dataset, positive, bins int) *scorer {
+	s := &scorer{specs: specs, d: d, pos: positive, bins: bins}
 	if d.task != Classification {
 		return s
 	}
@@ -151,7 +152,7 @@ func (s *scorer) compute(w []float64) []float64 {
 					out[i] = math.NaN()
 					continue
 				}
-				out[i] = metrics.ECE(metrics.Calibration(s.conf, s.hit, 10, w))
+				out[i] = metrics.ECE(metrics.Calibration(s.conf, s.hit, s.bins, w))
 			}
 		}
 	case Regression:

@@ -2,6 +2,7 @@ package eval
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -173,9 +174,53 @@ func newReader(cfg *Config, cls *classes, needScores bool) *reader {
 	return &reader{cfg: cfg, d: d, needProb: needScores, first: true}
 }
 
-// add reads one row. It checks everything before it appends anything, so a bad row
-// leaves no trace in the dataset.
+// add reads one row. The task's own columns are checked first, so a row is reported
+// for its most important fault; a row rejected later is rolled back.
 func (r *reader) add(row *Row) error {
+	var err error
+	switch r.cfg.Task {
+	case Classification:
+		err = r.addClass(row)
+	case Regression:
+		err = r.addRegression(row)
+	case RAG:
+		err = r.addRAG(row)
+	}
+	if err != nil {
+		return err
+	}
+	if err := r.addExtra(row); err != nil {
+		r.d.truncate(r.d.n)
+		return err
+	}
+	r.d.n++
+	return nil
+}
+
+// truncate drops every row from n on.
+func (d *dataset) truncate(n int) {
+	switch d.task {
+	case Classification:
+		d.truth, d.pred = d.truth[:n], d.pred[:n]
+		if d.score != nil {
+			d.score = d.score[:n]
+		}
+		if d.sparseEnd != nil {
+			d.sparseEnd = d.sparseEnd[:n]
+			end := int32(0)
+			if n > 0 {
+				end = d.sparseEnd[n-1]
+			}
+			d.sparse = d.sparse[:end]
+		}
+	case Regression:
+		d.actual, d.predicted = d.actual[:n], d.predicted[:n]
+	case RAG:
+		d.queries, d.rag = d.queries[:n], d.rag[:n]
+	}
+}
+
+func (r *reader) addExtra(row *Row) error {
 	segs := make([]string, 0, 4)
 	for _, s := range r.d.segments {
 		v := ""
@@ -198,25 +243,12 @@ func (r *reader) add(row *Row) error {
 		}
 		feats = append(feats, v)
 	}
-	var err error
-	switch r.cfg.Task {
-	case Classification:
-		err = r.addClass(row)
-	case Regression:
-		err = r.addRegression(row)
-	case RAG:
-		err = r.addRAG(row)
-	}
-	if err != nil {
-		return err
-	}
 	for i, s := range r.d.segments {
 		s.add(segs[i])
 	}
 	for i, f := range r.d.features {
 		f.add(feats[i])
 	}
-	r.d.n++
 	return nil
 }
 
@@ -383,6 +415,31 @@ func (r *reader) addRAG(row *Row) error {
 	r.d.queries = append(r.d.queries, q)
 	r.d.rag = append(r.d.rag, rr)
 	return nil
+}
+
+// sort puts the class names in order and returns each old index's new index.
+func (c *classes) sort() []int32 {
+	old := slices.Clone(c.names)
+	slices.Sort(c.names)
+	remap := make([]int32, len(old))
+	for i, n := range c.names {
+		c.index[n] = int32(i)
+	}
+	for i, n := range old {
+		remap[i] = c.index[n]
+	}
+	return remap
+}
+
+// remap renumbers class indices after classes.sort.
+func (d *dataset) remap(m []int32) {
+	for i := range d.truth {
+		d.truth[i] = m[d.truth[i]]
+		d.pred[i] = m[d.pred[i]]
+	}
+	for i := range d.sparse {
+		d.sparse[i].class = m[d.sparse[i].class]
+	}
 }
 
 // finish builds the dense probability matrix once every class is known.

@@ -324,3 +324,29 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestMarshalRoundTrip: a lens written by MarshalYAML parses back to the same lens.
+func TestMarshalRoundTrip(t *testing.T) {
+	l, err := lens.LoadFile("testdata/small.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := lens.MarshalYAML(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := lens.Parse("written.yaml", out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	again, err := lens.MarshalYAML(back)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(again) != string(out) {
+		t.Errorf("second write differs:\n%s\n---\n%s", out, again)
+	}
+	if len(back.Questions) != len(l.Questions) || back.Questions[0].RiskRules[1].Condition != "id_none || !id_no_keys" {
+		t.Errorf("round trip lost content: %+v", back.Questions[0].RiskRules)
+	}
+}

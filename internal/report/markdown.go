@@ -24,7 +24,7 @@ var markdownTemplate = template.Must(template.New("report.md.tmpl").Funcs(templa
 	"status":  top10Status,
 	"join":    strings.Join,
 	"str":     func(v any) string { return fmt.Sprint(v) },
-	"kinds":   profileKinds,
+	"profile": profileLine,
 	"pillars": func(ids []awaf.PillarID) string { return joinIDs(ids) },
 	"rows": func(head string, rows []scoreRow) map[string]any {
 		return map[string]any{"Head": head, "Rows": rows}
@@ -68,15 +68,28 @@ func top10Status(s awaf.Top10Status) string {
 	return string(s)
 }
 
-func profileKinds(p awaf.Profile) string {
-	if len(p.Kinds) == 0 {
-		return "no workload kinds given"
+// profileLine describes the workload profile in one sentence, leaving out what is unset.
+func profileLine(p awaf.Profile) string {
+	var parts []string
+	if len(p.Kinds) > 0 {
+		parts = append(parts, joinIDs(p.Kinds))
 	}
-	ks := make([]string, len(p.Kinds))
-	for i, k := range p.Kinds {
-		ks[i] = mdLine(string(k))
+	if p.Criticality != "" {
+		parts = append(parts, string(p.Criticality))
 	}
-	return strings.Join(ks, ", ")
+	if p.Sensitivity != "" {
+		parts = append(parts, string(p.Sensitivity)+" data")
+	}
+	if p.Exposure != "" {
+		parts = append(parts, string(p.Exposure)+" users")
+	}
+	if len(p.Priorities) > 0 {
+		parts = append(parts, "priorities "+joinIDs(p.Priorities))
+	}
+	if len(parts) == 0 {
+		return "not set"
+	}
+	return mdLine(strings.Join(parts, "; "))
 }
 
 func joinIDs[T ~string](ids []T) string {

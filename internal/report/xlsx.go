@@ -134,7 +134,6 @@ func (x *xlsx) summary(v *view) {
 	x.row(s, r, "Profile", joinIDs(v.Profile.Kinds), string(v.Profile.Criticality), string(v.Profile.Sensitivity), string(v.Profile.Exposure), joinIDs(v.Profile.Priorities))
 	r += 2
 	scoreHead := []any{"", "Score", "Band", "High risks", "Medium risks", "Answered", "Questions"}
-	scoreHead[0] = "Overall"
 	x.row(s, r, scoreHead...)
 	x.styleRow(s, r, len(scoreHead), x.head)
 	r++

@@ -68,6 +68,12 @@ func newEnv() (*cel.Env, error) {
 					s, ok := a.(types.String)
 					return types.Bool(ok && strings.HasPrefix(strings.ToLower(string(s)), strings.ToLower(string(b.(types.String)))))
 				}))),
+		cel.Function("icontains",
+			cel.Overload("icontains_dyn_string", []*cel.Type{cel.DynType, cel.StringType}, cel.BoolType,
+				cel.BinaryBinding(func(a, b ref.Val) ref.Val {
+					s, ok := a.(types.String)
+					return types.Bool(ok && strings.Contains(strings.ToLower(string(s)), strings.ToLower(string(b.(types.String)))))
+				}))),
 		cel.Function("truthy",
 			cel.Overload("truthy_dyn", []*cel.Type{cel.DynType}, cel.BoolType,
 				cel.UnaryBinding(func(a ref.Val) ref.Val {

@@ -56,7 +56,7 @@ func (c *Catalog) Evaluate(ctx context.Context, res []iac.Resource, opt Options)
 	wreg := &registry{base: workloadBase}
 	shared := map[string]any{
 		"workload": workloadView(res, wreg),
-		"profile":  profileView(opt.Profile),
+		"profile":  profileView(opt.Profile, wreg),
 	}
 	per := make([][]Finding, len(res))
 	workers := opt.Workers
@@ -155,7 +155,22 @@ func resourceView(r *iac.Resource, reg *registry) map[string]any {
 	if r.Parent != "" {
 		m["parent"] = r.Parent
 	}
+	if r.Existing {
+		// A reference to a resource deployed elsewhere: its settings live there.
+		m["properties"] = reg.add(fmt.Sprintf("%s is declared as existing; its properties are set outside the scanned files", describe(r)), r.Loc)
+	}
 	return m
+}
+
+// describe names a resource for messages: its type and name when known, else its id.
+func describe(r *iac.Resource) string {
+	if name, ok := r.NameString(); ok {
+		return fmt.Sprintf("%s '%s'", r.Type, name)
+	}
+	if r.ID != "" {
+		return fmt.Sprintf("%s '%s'", r.Type, r.ID)
+	}
+	return r.Type
 }
 
 // workloadView precomputes the facts that span the scan, so that a rule on one
@@ -223,14 +238,26 @@ func (g *registry) merge(what string, vs []*iac.Value) ref.Val {
 	return unk
 }
 
-func profileView(p *awaf.Profile) map[string]any {
-	m := map[string]any{"criticality": "", "sensitivity": "", "exposure": "", "kinds": []any{}, "components": []any{}, "known": p != nil}
-	if p == nil {
-		return m
+// profileView gives the workload profile. Without one, criticality and sensitivity
+// are unknowns: a rule that needs them says so instead of assuming.
+func profileView(p *awaf.Profile, reg *registry) map[string]any {
+	missing := func(what string) any {
+		return reg.add(fmt.Sprintf("the workload's %s is not known (give an answers file with a profile: --answers)", what), awaf.Location{})
 	}
-	m["criticality"] = string(p.Criticality)
-	m["sensitivity"] = string(p.Sensitivity)
-	m["exposure"] = string(p.Exposure)
+	m := map[string]any{"known": p != nil, "kinds": []any{}, "components": []any{}}
+	str := func(key, val string) {
+		if val == "" {
+			m[key] = missing(key)
+		} else {
+			m[key] = val
+		}
+	}
+	if p == nil {
+		p = &awaf.Profile{}
+	}
+	str("criticality", string(p.Criticality))
+	str("sensitivity", string(p.Sensitivity))
+	str("exposure", string(p.Exposure))
 	kinds := make([]any, len(p.Kinds))
 	for i, k := range p.Kinds {
 		kinds[i] = string(k)
@@ -283,8 +310,28 @@ func (g *graph) relatedView(i int, reg *registry) map[string]any {
 		sort.Ints(alerts)
 	}
 	list(linkAlert, alerts)
-	if l.parent >= 0 {
+	switch {
+	case l.parent >= 0:
 		m["parent"] = resourceView(&g.res[l.parent], reg)
+		sib := make([]any, 0, len(g.children[l.parent]))
+		for _, k := range g.children[l.parent] {
+			if k == i {
+				continue
+			}
+			c := &g.res[k]
+			e := map[string]any{"type": c.Type}
+			if name, known, ok := c.Name.AsString(); !known {
+				e["name"] = reg.add(fmt.Sprintf("the name of %s is not known before deployment (%s)", c.Type, c.Name.Why), c.Name.Loc)
+			} else if ok {
+				e["name"] = name[strings.LastIndexByte(name, '/')+1:]
+			}
+			sib = append(sib, e)
+		}
+		m["siblings"] = sib
+	case strings.Count(r.Type, "/") >= 2:
+		why := fmt.Sprintf("the parent of %s is not declared in the scanned files", describe(r))
+		m["parent"] = reg.add(why, r.Loc)
+		m["siblings"] = reg.add(why, r.Loc)
 	}
 	m["keyVault"] = g.refView(reg, "Key Vault", g.vaultFor,
 		r.Properties.Get("encryption.keyVaultProperties.keyVaultUri"),

@@ -20,6 +20,7 @@ type graph struct {
 	// typeAlerts lists metric alerts by their targetResourceType: an alert scoped to a
 	// resource group or subscription watches every resource of that type in it.
 	typeAlerts map[string][]int
+	children   map[int][]int // parent -> children, in scan order
 }
 
 type links struct {
@@ -38,12 +39,13 @@ const (
 
 func newGraph(res []iac.Resource) *graph {
 	g := &graph{
-		res:     res,
-		byID:    make(map[string]int, len(res)),
-		byName:  make(map[string]int, len(res)),
-		links:   make([]links, len(res)),
+		res:        res,
+		byID:       make(map[string]int, len(res)),
+		byName:     make(map[string]int, len(res)),
+		links:      make([]links, len(res)),
 		pending:    map[string][]*iac.Value{},
 		typeAlerts: map[string][]int{},
+		children:   map[int][]int{},
 	}
 	for i := range res {
 		r := &res[i]
@@ -57,6 +59,11 @@ func newGraph(res []iac.Resource) *graph {
 	}
 	for i := range res {
 		g.link(i)
+	}
+	for i := range res {
+		if p := g.links[i].parent; p >= 0 {
+			g.children[p] = append(g.children[p], i)
+		}
 	}
 	return g
 }

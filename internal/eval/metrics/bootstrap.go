@@ -8,8 +8,9 @@ import (
 
 // Interval is a two-sided confidence interval.
 type Interval struct {
-	Lower, Upper float64
-	Level        float64 // e.g. 0.95
+	Lower float64 `json:"lower"`
+	Upper float64 `json:"upper"`
+	Level float64 `json:"level"` // e.g. 0.95
 }
 
 // Contains reports whether x lies in the interval (inclusive).

@@ -241,10 +241,11 @@ func LogLoss(truth []int32, probs []float64, k int, w []float64) float64 {
 
 // CalibrationBin is one bin of a reliability diagram.
 type CalibrationBin struct {
-	Lower, Upper float64 // bin edges
-	Count        float64 // rows in the bin
-	Confidence   float64 // mean predicted probability
-	Observed     float64 // observed frequency (accuracy, or share of positives)
+	Lower      float64 `json:"lower"`      // bin edges
+	Upper      float64 `json:"upper"`      //
+	Count      float64 `json:"count"`      // rows in the bin
+	Confidence float64 `json:"confidence"` // mean predicted probability
+	Observed   float64 `json:"observed"`   // observed frequency (accuracy, or share of positives)
 }
 
 // Calibration bins confidence into `bins` equal-width bins over [0, 1] and compares the

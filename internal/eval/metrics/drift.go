@@ -11,8 +11,9 @@ const PSIFloor = 1e-4
 
 // PSIBin is one bin of a population stability comparison.
 type PSIBin struct {
-	Label             string  `json:"label"`
-	Baseline, Current float64 // shares of each population
+	Label    string  `json:"label"`
+	Baseline float64 `json:"baseline"` // share of the baseline
+	Current  float64 `json:"current"`  // share of the current run
 }
 
 // PSI is the population stability index of two shares: Σ (c − b) · ln(c / b), with

@@ -152,3 +152,10 @@ func (r row) Scan(dest ...any) error {
 	}
 	return err
 }
+
+// ExecRaw runs a statement outside the Store's methods; tests use it to show what the
+// schema itself refuses.
+func (db *DB) ExecRaw(ctx context.Context, stmt string) error {
+	_, err := db.pool.Exec(ctx, stmt)
+	return err
+}

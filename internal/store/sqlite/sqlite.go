@@ -194,3 +194,13 @@ func (r row) Scan(dest ...any) error {
 	}
 	return err
 }
+
+// Path is the database file.
+func (db *DB) Path() string { return db.path }
+
+// ExecRaw runs a statement outside the Store's methods; tests use it to show what the
+// schema itself refuses.
+func (db *DB) ExecRaw(ctx context.Context, stmt string) error {
+	_, err := db.sql.ExecContext(ctx, stmt)
+	return err
+}

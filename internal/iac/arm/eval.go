@@ -1,0 +1,392 @@
+package arm
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/iac"
+)
+
+// evaluator evaluates the expressions of one template (or one inner-scoped nested
+// template) against its parameters, variables and user-defined functions.
+type evaluator struct {
+	file     string
+	params   map[string]*iac.Value // lower-case name -> value
+	varsRaw  map[string]*iac.Value // lower-case name -> declaration
+	varsDone map[string]*iac.Value
+	varsBusy map[string]bool
+	funcs    map[string]*userFunc // "ns.name", lower-case
+	symbols  map[string]string    // languageVersion 2.0: symbolic name -> resource id
+	sink     *sink
+}
+
+// sink collects diagnostics for a whole Expand call, without repeats, and caches parsed
+// expressions, since copy loops evaluate the same text many times.
+type sink struct {
+	diags []iac.Diagnostic
+	seen  map[diagKey]bool
+	cache map[string]cached
+	depth int // nested deployments being expanded
+}
+
+type diagKey struct {
+	loc awaf.Location
+	msg string
+}
+
+type cached struct {
+	n   node
+	err error
+}
+
+func newSink() *sink {
+	return &sink{seen: map[diagKey]bool{}, cache: map[string]cached{}}
+}
+
+func (s *sink) add(sev, msg string, loc awaf.Location) {
+	k := diagKey{loc, msg}
+	if s.seen[k] {
+		return
+	}
+	s.seen[k] = true
+	s.diags = append(s.diags, iac.Diagnostic{Severity: sev, Message: msg, Loc: loc})
+}
+
+func (s *sink) errorf(loc awaf.Location, format string, args ...any) {
+	s.add("error", fmt.Sprintf(format, args...), loc)
+}
+
+func (s *sink) warnf(loc awaf.Location, format string, args ...any) {
+	s.add("warning", fmt.Sprintf(format, args...), loc)
+}
+
+type userFunc struct {
+	name   string
+	params []string // lower-case
+	output *iac.Value
+}
+
+// scope is a chain of names bound while evaluating: copy loop indexes, lambda
+// variables and user-function parameters.
+type scope struct {
+	up   *scope
+	kind scopeKind
+	name string // lower-case
+	val  *iac.Value
+}
+
+type scopeKind uint8
+
+const (
+	copyScope     scopeKind = iota // a copy loop; name is the loop name
+	resourceLoop                   // the resource's own copy loop, copyIndex() without a name
+	lambdaScope                    // lambda('x', ...) variable
+	funcParam                      // user-defined function parameter
+	funcBoundary                   // start of a user-defined function body
+)
+
+func (s *scope) with(kind scopeKind, name string, val *iac.Value) *scope {
+	return &scope{up: s, kind: kind, name: strings.ToLower(name), val: val}
+}
+
+// tree evaluates a piece of template JSON: strings that are expressions are evaluated,
+// objects with a property "copy" array get their property loops expanded.
+func (e *evaluator) tree(v *iac.Value, sc *scope) *iac.Value {
+	if v == nil {
+		return nil
+	}
+	switch v.Kind {
+	case iac.String:
+		if isExpression(v.Str) {
+			return e.exprString(v.Str, v.Loc, sc)
+		}
+		if len(v.Str) >= 2 && v.Str[0] == '[' && v.Str[1] == '[' {
+			return iac.NewString(literal(v.Str), v.Loc)
+		}
+		return v
+	case iac.Array:
+		items := make([]*iac.Value, len(v.Items))
+		for i, it := range v.Items {
+			items[i] = e.tree(it, sc)
+		}
+		return iac.NewArray(v.Loc, items...)
+	case iac.Object:
+		out := &iac.Value{Kind: iac.Object, Fields: make(map[string]*iac.Value, len(v.Keys)), Loc: v.Loc}
+		for _, k := range v.Keys {
+			f := v.Fields[k]
+			if strings.EqualFold(k, "copy") && f.Kind == iac.Array && isPropertyCopy(f) {
+				for _, spec := range f.Items {
+					name, arr := e.propertyCopy(spec, sc)
+					if name != "" {
+						out.Set(name, arr)
+					}
+				}
+				continue
+			}
+			out.Set(k, e.tree(f, sc))
+		}
+		return out
+	}
+	return v
+}
+
+func isPropertyCopy(v *iac.Value) bool {
+	for _, it := range v.Items {
+		if it.Kind != iac.Object || it.Field("name") == nil || it.Field("input") == nil {
+			return false
+		}
+	}
+	return len(v.Items) > 0
+}
+
+// propertyCopy expands {"name": n, "count": c, "input": x} into the array property n.
+func (e *evaluator) propertyCopy(spec *iac.Value, sc *scope) (string, *iac.Value) {
+	nameV := e.tree(spec.Field("name"), sc)
+	name, known, ok := nameV.AsString()
+	if !ok || !known {
+		e.sink.errorf(spec.Loc, "property copy: expected a known string \"name\"")
+		return "", nil
+	}
+	count, unknown := e.count(spec.Field("count"), sc, spec.Loc, "property copy '"+name+"'")
+	if unknown != nil {
+		item := e.tree(spec.Field("input"), sc.with(copyScope, name, unknown))
+		return name, iac.NewArray(spec.Loc, item).At(spec.Loc)
+	}
+	items := make([]*iac.Value, 0, count)
+	for i := 0; i < count; i++ {
+		items = append(items, e.tree(spec.Field("input"), sc.with(copyScope, name, iac.NewNumber(float64(i), spec.Loc))))
+	}
+	return name, iac.NewArray(spec.Loc, items...)
+}
+
+// maxCopy is ARM's limit on the iterations of one copy loop.
+const maxCopy = 800
+
+// count evaluates a copy count. When it cannot be known, it returns an Unknown that the
+// caller binds as the loop index, so one representative instance is still checked.
+func (e *evaluator) count(v *iac.Value, sc *scope, at awaf.Location, what string) (int, *iac.Value) {
+	if v == nil {
+		e.sink.errorf(at, "%s: expected \"count\"", what)
+		return 0, nil
+	}
+	c := e.tree(v, sc)
+	if c.IsUnknown() {
+		return 0, iac.NewUnknown(fmt.Sprintf("%s: count is unknown (%s)", what, c.Why), v.Loc)
+	}
+	n, known, ok := c.AsNumber()
+	if !ok || !known || n < 0 || !iac.IsInteger(n) {
+		e.sink.errorf(v.Loc, "%s: expected a whole number count, found %s", what, c)
+		return 0, nil
+	}
+	if n > maxCopy {
+		e.sink.errorf(v.Loc, "%s: count %v is above ARM's limit of %d; only %d expanded", what, n, maxCopy, maxCopy)
+		n = maxCopy
+	}
+	return int(n), nil
+}
+
+// exprString evaluates "[...]" text found at loc. A broken expression gives a
+// diagnostic and an Unknown saying so, so that nothing downstream treats it as a value.
+func (e *evaluator) exprString(s string, loc awaf.Location, sc *scope) *iac.Value {
+	src := s[1 : len(s)-1]
+	c, ok := e.sink.cache[src]
+	if !ok {
+		n, err := parseExpr(src)
+		c = cached{n, err}
+		e.sink.cache[src] = c
+	}
+	if c.err != nil {
+		at := loc
+		if ee, ok := c.err.(*exprError); ok {
+			at.Column += 2 + ee.Offset // the opening quote and '['
+			e.sink.errorf(at, "invalid expression: %s", ee.Msg)
+		} else {
+			e.sink.errorf(at, "invalid expression: %v", c.err)
+		}
+		return iac.NewUnknown("invalid expression "+s, loc)
+	}
+	v, err := e.eval(c.n, sc, loc)
+	if err != nil {
+		e.sink.errorf(loc, "%s: %v", s, err)
+		return iac.NewUnknown(fmt.Sprintf("expression %s failed: %v", s, err), loc)
+	}
+	if v == nil {
+		return iac.NewNull(loc)
+	}
+	return v.At(loc)
+}
+
+func (e *evaluator) eval(n node, sc *scope, loc awaf.Location) (*iac.Value, error) {
+	switch n := n.(type) {
+	case *strLit:
+		return iac.NewString(n.s, loc), nil
+	case *numLit:
+		return iac.NewNumber(n.n, loc), nil
+	case *call:
+		return e.call(n, sc, loc)
+	case *member:
+		x, err := e.eval(n.x, sc, loc)
+		if err != nil {
+			return nil, err
+		}
+		return access(x, iac.NewString(n.name, loc), loc)
+	case *index:
+		x, err := e.eval(n.x, sc, loc)
+		if err != nil {
+			return nil, err
+		}
+		i, err := e.eval(n.idx, sc, loc)
+		if err != nil {
+			return nil, err
+		}
+		return access(x, i, loc)
+	}
+	return nil, fmt.Errorf("unknown expression node %T", n)
+}
+
+// access is x.name or x[i].
+func access(x, key *iac.Value, loc awaf.Location) (*iac.Value, error) {
+	if x.IsUnknown() {
+		return x, nil
+	}
+	if key.IsUnknown() {
+		return key, nil
+	}
+	switch x.Kind {
+	case iac.Object:
+		name, _, ok := key.AsString()
+		if !ok || key.Kind != iac.String {
+			return nil, fmt.Errorf("an object's property must be named by a string, not %s", key.Kind)
+		}
+		f := x.Field(name)
+		if f == nil {
+			return nil, fmt.Errorf("the object has no property %q", name)
+		}
+		return f, nil
+	case iac.Array:
+		if key.Kind != iac.Number || !iac.IsInteger(key.Number) {
+			return nil, fmt.Errorf("an array index must be a whole number, not %s", key)
+		}
+		it := x.Index(int(key.Number))
+		if it == nil {
+			return nil, fmt.Errorf("index %v is out of range for an array of %d", key.Number, len(x.Items))
+		}
+		return it, nil
+	case iac.Null:
+		return nil, fmt.Errorf("cannot read %s of null", key)
+	}
+	return nil, fmt.Errorf("cannot read %s of a %s", key, x.Kind)
+}
+
+// variable returns the value of variables(name), evaluating it once.
+func (e *evaluator) variable(name string, loc awaf.Location) (*iac.Value, error) {
+	key := strings.ToLower(name)
+	if v, ok := e.varsDone[key]; ok {
+		return v, nil
+	}
+	raw, ok := e.varsRaw[key]
+	if !ok {
+		return nil, fmt.Errorf("variable %q is not declared", name)
+	}
+	if e.varsBusy[key] {
+		return nil, fmt.Errorf("variable %q refers to itself", name)
+	}
+	e.varsBusy[key] = true
+	var v *iac.Value
+	if raw.Kind == iac.Object && raw.Field("$copyLoop") != nil {
+		v = e.variableCopy(raw.Field("$copyLoop"), nil)
+	} else {
+		v = e.tree(raw, nil)
+	}
+	delete(e.varsBusy, key)
+	e.varsDone[key] = v
+	return v, nil
+}
+
+// variableCopy expands a variable copy loop {"name", "count", "input"}.
+func (e *evaluator) variableCopy(spec *iac.Value, sc *scope) *iac.Value {
+	name, _ := plainString(spec.Field("name"))
+	count, unknown := e.count(spec.Field("count"), sc, spec.Loc, "variable copy '"+name+"'")
+	if unknown != nil {
+		return iac.NewUnknown(unknown.Why, spec.Loc)
+	}
+	items := make([]*iac.Value, 0, count)
+	for i := 0; i < count; i++ {
+		items = append(items, e.tree(spec.Field("input"), sc.with(copyScope, name, iac.NewNumber(float64(i), spec.Loc))))
+	}
+	return iac.NewArray(spec.Loc, items...)
+}
+
+// setVariables records the "variables" section. A "copy" array in it declares one
+// variable per entry.
+func (e *evaluator) setVariables(vars *iac.Value) {
+	e.varsRaw = map[string]*iac.Value{}
+	e.varsDone = map[string]*iac.Value{}
+	e.varsBusy = map[string]bool{}
+	if vars == nil {
+		return
+	}
+	if vars.Kind != iac.Object {
+		e.sink.errorf(vars.Loc, "\"variables\" must be an object, found %s", vars.Kind)
+		return
+	}
+	for _, k := range vars.Keys {
+		f := vars.Fields[k]
+		if strings.EqualFold(k, "copy") && f.Kind == iac.Array {
+			for _, spec := range f.Items {
+				name, ok := plainString(spec.Field("name"))
+				if !ok {
+					e.sink.errorf(spec.Loc, "variable copy: expected a \"name\" string")
+					continue
+				}
+				wrapped := iac.NewObject(spec.Loc)
+				wrapped.Set("$copyLoop", spec)
+				e.varsRaw[strings.ToLower(name)] = wrapped
+			}
+			continue
+		}
+		e.varsRaw[strings.ToLower(k)] = f
+	}
+}
+
+// setFunctions records user-defined functions: [{"namespace", "members": {name: {...}}}].
+func (e *evaluator) setFunctions(fns *iac.Value) {
+	e.funcs = map[string]*userFunc{}
+	if fns == nil {
+		return
+	}
+	if fns.Kind != iac.Array {
+		e.sink.errorf(fns.Loc, "\"functions\" must be an array, found %s", fns.Kind)
+		return
+	}
+	for _, ns := range fns.Items {
+		nsName, ok := plainString(ns.Field("namespace"))
+		members := ns.Field("members")
+		if !ok || members == nil || members.Kind != iac.Object {
+			e.sink.errorf(ns.Loc, "a function namespace needs \"namespace\" and \"members\"")
+			continue
+		}
+		for _, fname := range members.Keys {
+			def := members.Fields[fname]
+			uf := &userFunc{name: nsName + "." + fname, output: def.Get("output.value")}
+			if uf.output == nil {
+				e.sink.errorf(def.Loc, "function %s: expected \"output\" with a \"value\"", uf.name)
+				continue
+			}
+			if ps := def.Field("parameters"); ps != nil && ps.Kind == iac.Array {
+				for _, p := range ps.Items {
+					pn, _ := plainString(p.Field("name"))
+					uf.params = append(uf.params, strings.ToLower(pn))
+				}
+			}
+			e.funcs[strings.ToLower(uf.name)] = uf
+		}
+	}
+}
+
+// plainString returns a known string value.
+func plainString(v *iac.Value) (string, bool) {
+	s, known, ok := v.AsString()
+	return s, known && ok
+}

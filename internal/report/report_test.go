@@ -1,0 +1,152 @@
+package report
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// golden compares got with testdata/name, or rewrites the file with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (run go test -update and review the diff):\n%s", name, firstDiff(string(want), string(got)))
+	}
+}
+
+// firstDiff shows the first differing line, enough to see what moved.
+func firstDiff(want, got string) string {
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(wl) || i < len(gl); i++ {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			return fmt.Sprintf("line %d:\nwant: %s\ngot:  %s", i+1, w, g)
+		}
+	}
+	return "(same lines, different bytes)"
+}
+
+// MustRender renders in format f or fails the test.
+func MustRender(tb testing.TB, f Format, in Input) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	if err := Render(&buf, f, in); err != nil {
+		tb.Fatalf("render %s: %v", f, err)
+	}
+	return buf.Bytes()
+}
+
+// dumpXLSX reads a workbook back and prints what a reader sees: sheets, frozen panes,
+// filters and cell values. The xlsx bytes themselves carry zip timestamps.
+func dumpXLSX(tb testing.TB, b []byte) []byte {
+	tb.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		tb.Fatalf("open xlsx: %v", err)
+	}
+	defer f.Close()
+	var out strings.Builder
+	for _, dn := range f.GetDefinedName() {
+		fmt.Fprintf(&out, "defined name %s (%s) = %s\n", dn.Name, dn.Scope, dn.RefersTo)
+	}
+	for _, sheet := range f.GetSheetList() {
+		fmt.Fprintf(&out, "== %s\n", sheet)
+		panes, err := f.GetPanes(sheet)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if panes.Freeze {
+			fmt.Fprintf(&out, "frozen at %s\n", panes.TopLeftCell)
+		}
+		rows, err := f.GetRows(sheet)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for i, r := range rows {
+			fmt.Fprintf(&out, "%d: %q\n", i+1, r)
+		}
+	}
+	return []byte(out.String())
+}
+
+func TestGolden(t *testing.T) {
+	cases := []struct {
+		name string
+		in   Input
+	}{
+		{"tiny", tinyInput()},
+		{"edge", tinyEdge()},
+	}
+	for _, c := range cases {
+		for _, f := range Formats() {
+			t.Run(c.name+"."+string(f), func(t *testing.T) {
+				got := MustRender(t, f, c.in)
+				name := c.name + "." + string(f)
+				if f == XLSX {
+					got, name = dumpXLSX(t, got), name+".txt"
+				}
+				golden(t, name, got)
+			})
+		}
+	}
+}
+
+func TestParseFormat(t *testing.T) {
+	cases := []struct {
+		in   string
+		want Format
+		err  bool
+	}{
+		{"md", Markdown, false},
+		{"Markdown", Markdown, false},
+		{" HTML ", HTML, false},
+		{"json", JSON, false},
+		{"csv", CSV, false},
+		{"xlsx", XLSX, false},
+		{"pdf", "", true},
+		{"", "", true},
+	}
+	for _, c := range cases {
+		t.Run(c.in, func(t *testing.T) {
+			got, err := ParseFormat(c.in)
+			if (err != nil) != c.err || got != c.want {
+				t.Errorf("ParseFormat(%q) = %q, %v; want %q, error %v", c.in, got, err, c.want, c.err)
+			}
+		})
+	}
+}
+
+func TestRenderRejects(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Render(&buf, "pdf", tinyInput()); err == nil || !strings.Contains(err.Error(), "pdf") {
+		t.Errorf("unknown format: err = %v", err)
+	}
+	if err := Render(&buf, Markdown, Input{}); err == nil {
+		t.Error("missing lens and result: no error")
+	}
+}

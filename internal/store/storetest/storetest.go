@@ -1,0 +1,579 @@
+// Package storetest is the one conformance suite every awaf.Store implementation must
+// pass. Each store package runs it from its own tests.
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/awaf/awaf"
+)
+
+// Clock is a settable clock for stores under test.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock returns a clock at a fixed instant.
+func NewClock() *Clock {
+	return &Clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+}
+
+// Now returns the current time of the clock.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Advance moves the clock on.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// Opener opens a fresh, empty store driven by clock. The store is closed by the
+// suite.
+type Opener func(t *testing.T, clock func() time.Time) awaf.Store
+
+// Run runs every conformance test against stores made by open.
+func Run(t *testing.T, open Opener) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, s awaf.Store, c *Clock)
+	}{
+		{"Users", testUsers},
+		{"Workloads", testWorkloads},
+		{"Access", testAccess},
+		{"Tokens", testTokens},
+		{"Sessions", testSessions},
+		{"Answers", testAnswers},
+		{"AnswerConflict", testAnswerConflict},
+		{"ConcurrentAnswers", testConcurrentAnswers},
+		{"Milestones", testMilestones},
+		{"Plan", testPlan},
+		{"Audit", testAudit},
+		{"Throttle", testThrottle},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := NewClock()
+			s := open(t, c.Now)
+			t.Cleanup(func() { s.Close() })
+			tt.fn(t, s, c)
+		})
+	}
+}
+
+func code(t *testing.T, err error, want string) {
+	t.Helper()
+	if got := awaf.ErrorCode(err); got != want {
+		t.Fatalf("error code = %q (%v), want %q", got, err, want)
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+var system = awaf.Actor{Name: "system"}
+
+// MustUser creates a user.
+func MustUser(t *testing.T, s awaf.Store, email string, admin bool) *awaf.User {
+	t.Helper()
+	u := &awaf.User{Email: email, Admin: admin, PasswordHash: "$argon2id$test"}
+	must(t, s.CreateUser(context.Background(), system, u))
+	return u
+}
+
+// ActorOf returns the actor for a user.
+func ActorOf(u *awaf.User) awaf.Actor { return awaf.Actor{UserID: u.ID, Name: u.Email} }
+
+// MustWorkload creates a workload owned by owner.
+func MustWorkload(t *testing.T, s awaf.Store, owner *awaf.User, name string) *awaf.WorkloadRecord {
+	t.Helper()
+	w := &awaf.WorkloadRecord{
+		Workload: awaf.Workload{Name: name, Environment: "prod"},
+		Lens:     awaf.LensRef{ID: "azure-ai", Version: "1.0.0"},
+		Profile: awaf.Profile{Kinds: []awaf.Kind{awaf.KindGenerative}, Criticality: awaf.BusinessCritical,
+			Sensitivity: awaf.Confidential, Exposure: awaf.ExposureExternal, Priorities: []awaf.PillarID{awaf.Security}},
+	}
+	must(t, s.CreateWorkload(context.Background(), ActorOf(owner), w))
+	return w
+}
+
+func testUsers(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	n, err := s.CountUsers(ctx)
+	must(t, err)
+	if n != 0 {
+		t.Fatalf("fresh store has %d users", n)
+	}
+	u := MustUser(t, s, " Ada@Example.com ", true)
+	if u.ID == 0 || u.Email != "ada@example.com" || !u.Created.Equal(c.Now()) {
+		t.Fatalf("created user = %+v", u)
+	}
+	code(t, s.CreateUser(ctx, system, &awaf.User{Email: "ADA@example.com"}), awaf.ECONFLICT)
+	code(t, s.CreateUser(ctx, system, &awaf.User{Email: "not-an-email"}), awaf.EINVALID)
+
+	got, err := s.UserByEmail(ctx, "ada@EXAMPLE.com")
+	must(t, err)
+	if !reflect.DeepEqual(got, u) {
+		t.Fatalf("UserByEmail = %+v, want %+v", got, u)
+	}
+	got, err = s.User(ctx, u.ID)
+	must(t, err)
+	if got.PasswordHash != "$argon2id$test" || !got.Admin {
+		t.Fatalf("User = %+v", got)
+	}
+	_, err = s.User(ctx, u.ID+100)
+	code(t, err, awaf.ENOTFOUND)
+	_, err = s.UserByEmail(ctx, "nobody@example.com")
+	code(t, err, awaf.ENOTFOUND)
+
+	MustUser(t, s, "bob@example.com", false)
+	us, err := s.Users(ctx)
+	must(t, err)
+	if len(us) != 2 || us[0].Email != "ada@example.com" || us[1].Email != "bob@example.com" || us[1].Admin {
+		t.Fatalf("Users = %+v", us)
+	}
+	must(t, s.SetPassword(ctx, ActorOf(u), u.ID, "new-hash"))
+	got, _ = s.User(ctx, u.ID)
+	if got.PasswordHash != "new-hash" {
+		t.Fatalf("password hash = %q", got.PasswordHash)
+	}
+	code(t, s.SetPassword(ctx, system, 9999, "x"), awaf.ENOTFOUND)
+}
+
+func testWorkloads(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	ada := MustUser(t, s, "ada@example.com", false)
+	bob := MustUser(t, s, "bob@example.com", false)
+	w := MustWorkload(t, s, ada, "Support chat")
+	MustWorkload(t, s, bob, "Batch scoring")
+	code(t, s.CreateWorkload(ctx, ActorOf(ada), &awaf.WorkloadRecord{Workload: awaf.Workload{Name: "  "}}), awaf.EINVALID)
+
+	got, err := s.Workload(ctx, w.ID)
+	must(t, err)
+	if !reflect.DeepEqual(got, w) {
+		t.Fatalf("Workload =\n%+v\nwant\n%+v", got, w)
+	}
+	_, err = s.Workload(ctx, w.ID+1000)
+	code(t, err, awaf.ENOTFOUND)
+
+	role, err := s.Role(ctx, w.ID, ada.ID)
+	must(t, err)
+	if role != awaf.RoleOwner {
+		t.Fatalf("creator role = %q", role)
+	}
+	_, err = s.Role(ctx, w.ID, bob.ID)
+	code(t, err, awaf.ENOTFOUND)
+
+	mine, err := s.Workloads(ctx, ada.ID)
+	must(t, err)
+	if len(mine) != 1 || mine[0].ID != w.ID {
+		t.Fatalf("ada's workloads = %+v", mine)
+	}
+	all, err := s.Workloads(ctx, 0)
+	must(t, err)
+	if len(all) != 2 || all[0].Name != "Batch scoring" {
+		t.Fatalf("all workloads = %+v", all)
+	}
+
+	c.Advance(time.Minute)
+	stale := *got
+	got.Name = "Support chat v2"
+	got.Profile.Components = []awaf.Component{awaf.CompGateway}
+	must(t, s.UpdateWorkload(ctx, ActorOf(ada), got))
+	if got.Version != 2 || !got.Updated.Equal(c.Now()) {
+		t.Fatalf("after update version=%d updated=%v", got.Version, got.Updated)
+	}
+	again, _ := s.Workload(ctx, w.ID)
+	if !reflect.DeepEqual(again, got) {
+		t.Fatalf("stored after update =\n%+v\nwant\n%+v", again, got)
+	}
+	stale.Name = "lost update"
+	code(t, s.UpdateWorkload(ctx, ActorOf(ada), &stale), awaf.ECONFLICT)
+}
+
+func testAccess(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	ada := MustUser(t, s, "ada@example.com", false)
+	bob := MustUser(t, s, "bob@example.com", false)
+	w := MustWorkload(t, s, ada, "Support chat")
+
+	c.Advance(time.Hour)
+	must(t, s.Grant(ctx, ActorOf(ada), w.ID, bob.ID, awaf.RoleReader))
+	code(t, s.Grant(ctx, ActorOf(ada), w.ID, bob.ID, "superuser"), awaf.EINVALID)
+	code(t, s.Grant(ctx, ActorOf(ada), w.ID, 9999, awaf.RoleReader), awaf.ENOTFOUND)
+	code(t, s.Grant(ctx, ActorOf(ada), 9999, bob.ID, awaf.RoleReader), awaf.ENOTFOUND)
+
+	ms, err := s.Memberships(ctx, w.ID)
+	must(t, err)
+	if len(ms) != 2 {
+		t.Fatalf("memberships = %+v", ms)
+	}
+	if m := ms[1]; m.Email != "bob@example.com" || m.Role != awaf.RoleReader || m.GrantedBy != "ada@example.com" || !m.Granted.Equal(c.Now()) {
+		t.Fatalf("bob's membership = %+v", m)
+	}
+	must(t, s.Grant(ctx, ActorOf(ada), w.ID, bob.ID, awaf.RoleContributor))
+	if r, _ := s.Role(ctx, w.ID, bob.ID); r != awaf.RoleContributor {
+		t.Fatalf("bob's role after change = %q", r)
+	}
+	code(t, s.Revoke(ctx, ActorOf(bob), w.ID, ada.ID), awaf.ECONFLICT) // last owner
+	must(t, s.Revoke(ctx, ActorOf(ada), w.ID, bob.ID))
+	_, err = s.Role(ctx, w.ID, bob.ID)
+	code(t, err, awaf.ENOTFOUND)
+	code(t, s.Revoke(ctx, ActorOf(ada), w.ID, bob.ID), awaf.ENOTFOUND)
+}
+
+func testTokens(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	ada := MustUser(t, s, "ada@example.com", false)
+	w := MustWorkload(t, s, ada, "Support chat")
+	tok := &awaf.Token{WorkloadID: w.ID, Name: "ci", Role: awaf.RoleContributor, Hash: "aa11", Prefix: "awaf_ab", Expires: c.Now().Add(24 * time.Hour)}
+	must(t, s.CreateToken(ctx, ActorOf(ada), tok))
+	if tok.ID == 0 || tok.CreatedBy != "ada@example.com" {
+		t.Fatalf("created token = %+v", tok)
+	}
+	code(t, s.CreateToken(ctx, ActorOf(ada), &awaf.Token{WorkloadID: w.ID, Name: "dup", Role: awaf.RoleReader, Hash: "aa11"}), awaf.ECONFLICT)
+	code(t, s.CreateToken(ctx, ActorOf(ada), &awaf.Token{WorkloadID: w.ID, Name: "x", Role: "root", Hash: "bb"}), awaf.EINVALID)
+	code(t, s.CreateToken(ctx, ActorOf(ada), &awaf.Token{WorkloadID: 9999, Name: "x", Role: awaf.RoleReader, Hash: "cc"}), awaf.ENOTFOUND)
+
+	got, err := s.TokenByHash(ctx, "aa11")
+	must(t, err)
+	if !reflect.DeepEqual(got, tok) {
+		t.Fatalf("TokenByHash = %+v, want %+v", got, tok)
+	}
+	if !got.Live(c.Now()) || got.Live(c.Now().Add(25*time.Hour)) {
+		t.Fatal("token liveness wrong around its expiry")
+	}
+	_, err = s.TokenByHash(ctx, "nope")
+	code(t, err, awaf.ENOTFOUND)
+
+	c.Advance(time.Minute)
+	must(t, s.RevokeToken(ctx, ActorOf(ada), w.ID, tok.ID))
+	code(t, s.RevokeToken(ctx, ActorOf(ada), w.ID+1, tok.ID), awaf.ENOTFOUND)
+	got, _ = s.TokenByHash(ctx, "aa11")
+	if got.Live(c.Now()) || !got.Revoked.Equal(c.Now()) {
+		t.Fatalf("revoked token = %+v", got)
+	}
+	ts, err := s.Tokens(ctx, w.ID)
+	must(t, err)
+	if len(ts) != 1 || ts[0].ID != tok.ID {
+		t.Fatalf("Tokens = %+v", ts)
+	}
+}
+
+func testSessions(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	ada := MustUser(t, s, "ada@example.com", false)
+	se := &awaf.Session{Hash: "h1", UserID: ada.ID, CSRF: "csrf1", Expires: c.Now().Add(time.Hour)}
+	must(t, s.CreateSession(ctx, se))
+	must(t, s.CreateSession(ctx, &awaf.Session{Hash: "h2", UserID: ada.ID, CSRF: "csrf2", Expires: c.Now().Add(3 * time.Hour)}))
+	code(t, s.CreateSession(ctx, &awaf.Session{Hash: "h1", UserID: ada.ID}), awaf.ECONFLICT)
+	got, err := s.SessionByHash(ctx, "h1")
+	must(t, err)
+	if !reflect.DeepEqual(got, se) {
+		t.Fatalf("SessionByHash = %+v, want %+v", got, se)
+	}
+	n, err := s.DeleteExpiredSessions(ctx, c.Now().Add(2*time.Hour))
+	must(t, err)
+	if n != 1 {
+		t.Fatalf("deleted %d expired sessions, want 1", n)
+	}
+	_, err = s.SessionByHash(ctx, "h1")
+	code(t, err, awaf.ENOTFOUND)
+	must(t, s.DeleteSession(ctx, "h2"))
+	_, err = s.SessionByHash(ctx, "h2")
+	code(t, err, awaf.ENOTFOUND)
+}
+
+func testAnswers(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	ada := MustUser(t, s, "ada@example.com", false)
+	w := MustWorkload(t, s, ada, "Support chat")
+	want := map[string]awaf.Answer{}
+	for i := range 40 {
+		a := awaf.Answer{Question: fmt.Sprintf("q%02d", i), Selected: []string{"a", "b"}, Note: fmt.Sprintf("note %d, with 'quotes' and ünïcode", i)}
+		if i%7 == 0 {
+			a = awaf.Answer{Question: a.Question, NotApplicable: &awaf.NotApplicable{Reason: awaf.NAOutOfScope, Note: "no training"}}
+		}
+		sa, err := s.PutAnswer(ctx, ActorOf(ada), w.ID, a, 0)
+		must(t, err)
+		if sa.Version != 1 || sa.UpdatedBy != "ada@example.com" {
+			t.Fatalf("stored answer = %+v", sa)
+		}
+		want[a.Question] = a
+	}
+	_, err := s.PutAnswer(ctx, ActorOf(ada), w.ID, awaf.Answer{}, 0)
+	code(t, err, awaf.EINVALID)
+	_, err = s.PutAnswer(ctx, ActorOf(ada), 9999, awaf.Answer{Question: "q"}, 0)
+	code(t, err, awaf.ENOTFOUND)
+
+	as, err := s.Answers(ctx, w.ID)
+	must(t, err)
+	if len(as) != len(want) {
+		t.Fatalf("got %d answers, want %d", len(as), len(want))
+	}
+	for _, sa := range as {
+		if !reflect.DeepEqual(sa.Answer, want[sa.Question]) {
+			t.Fatalf("answer %s = %+v, want %+v", sa.Question, sa.Answer, want[sa.Question])
+		}
+	}
+	a, err := s.Assessment(ctx, w.ID)
+	must(t, err)
+	if a.Workload.Name != "Support chat" || a.Lens != w.Lens || !reflect.DeepEqual(a.Profile, w.Profile) || len(a.Answers) != 40 {
+		t.Fatalf("assessment = %+v", a)
+	}
+	_, err = s.Assessment(ctx, 9999)
+	code(t, err, awaf.ENOTFOUND)
+}
+
+func testAnswerConflict(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	ada := MustUser(t, s, "ada@example.com", false)
+	w := MustWorkload(t, s, ada, "Support chat")
+	first, err := s.PutAnswer(ctx, ActorOf(ada), w.ID, awaf.Answer{Question: "q1", Selected: []string{"a"}}, 0)
+	must(t, err)
+	// A second "new" answer to the same question is someone else's edit.
+	_, err = s.PutAnswer(ctx, ActorOf(ada), w.ID, awaf.Answer{Question: "q1", Selected: []string{"b"}}, 0)
+	code(t, err, awaf.ECONFLICT)
+	second, err := s.PutAnswer(ctx, ActorOf(ada), w.ID, awaf.Answer{Question: "q1", Selected: []string{"c"}}, first.Version)
+	must(t, err)
+	if second.Version != 2 {
+		t.Fatalf("version after update = %d", second.Version)
+	}
+	_, err = s.PutAnswer(ctx, ActorOf(ada), w.ID, awaf.Answer{Question: "q1", Selected: []string{"stale"}}, first.Version)
+	code(t, err, awaf.ECONFLICT)
+	forced, err := s.PutAnswer(ctx, ActorOf(ada), w.ID, awaf.Answer{Question: "q1", Selected: []string{"d"}}, awaf.AnyVersion)
+	must(t, err)
+	if forced.Version != 3 {
+		t.Fatalf("forced version = %d", forced.Version)
+	}
+	_, err = s.PutAnswer(ctx, ActorOf(ada), w.ID, awaf.Answer{Question: "q2"}, 5)
+	code(t, err, awaf.ECONFLICT)
+	as, _ := s.Answers(ctx, w.ID)
+	if len(as) != 1 || as[0].Selected[0] != "d" {
+		t.Fatalf("answers = %+v", as)
+	}
+}
+
+// testConcurrentAnswers has many writers race on one version: exactly one wins, and
+// nothing is lost on distinct questions.
+func testConcurrentAnswers(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	ada := MustUser(t, s, "ada@example.com", false)
+	w := MustWorkload(t, s, ada, "Support chat")
+	base, err := s.PutAnswer(ctx, ActorOf(ada), w.ID, awaf.Answer{Question: "shared"}, 0)
+	must(t, err)
+	const n = 8
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = s.PutAnswer(ctx, ActorOf(ada), w.ID, awaf.Answer{Question: "shared", Note: fmt.Sprint(i)}, base.Version)
+			if _, err := s.PutAnswer(ctx, ActorOf(ada), w.ID, awaf.Answer{Question: fmt.Sprintf("own%d", i)}, 0); err != nil && errs[i] == nil {
+				errs[i] = err
+			}
+		}()
+	}
+	wg.Wait()
+	won := 0
+	for _, err := range errs {
+		switch awaf.ErrorCode(err) {
+		case "":
+			won++
+		case awaf.ECONFLICT:
+		default:
+			t.Fatalf("concurrent save: %v", err)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%d writers won the same version, want 1", won)
+	}
+	as, _ := s.Answers(ctx, w.ID)
+	if len(as) != n+1 {
+		t.Fatalf("got %d answers, want %d", len(as), n+1)
+	}
+}
+
+func testMilestones(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	ada := MustUser(t, s, "ada@example.com", false)
+	w := MustWorkload(t, s, ada, "Support chat")
+	_, err := s.PutAnswer(ctx, ActorOf(ada), w.ID, awaf.Answer{Question: "q1", Selected: []string{"a"}}, 0)
+	must(t, err)
+	m1, err := s.CreateMilestone(ctx, ActorOf(ada), w.ID, "Baseline")
+	must(t, err)
+	c.Advance(time.Hour)
+	_, err = s.PutAnswer(ctx, ActorOf(ada), w.ID, awaf.Answer{Question: "q1", Selected: []string{"b"}}, awaf.AnyVersion)
+	must(t, err)
+	m2, err := s.CreateMilestone(ctx, ActorOf(ada), w.ID, "After fixes")
+	must(t, err)
+	_, err = s.CreateMilestone(ctx, ActorOf(ada), w.ID, " ")
+	code(t, err, awaf.EINVALID)
+	_, err = s.CreateMilestone(ctx, ActorOf(ada), 9999, "x")
+	code(t, err, awaf.ENOTFOUND)
+
+	got, err := s.Milestone(ctx, w.ID, m1.ID)
+	must(t, err)
+	if got.Name != "Baseline" || got.Assessment.Answers[0].Selected[0] != "a" || got.CreatedBy != "ada@example.com" {
+		t.Fatalf("baseline = %+v", got)
+	}
+	if !reflect.DeepEqual(got.Assessment.Profile, w.Profile) {
+		t.Fatalf("milestone profile = %+v", got.Assessment.Profile)
+	}
+	_, err = s.Milestone(ctx, w.ID+1, m1.ID)
+	code(t, err, awaf.ENOTFOUND)
+	ms, err := s.Milestones(ctx, w.ID)
+	must(t, err)
+	if len(ms) != 2 || ms[0].ID != m2.ID || ms[0].Assessment.Answers[0].Selected[0] != "b" {
+		t.Fatalf("milestones = %+v", ms)
+	}
+}
+
+func testPlan(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	ada := MustUser(t, s, "ada@example.com", false)
+	w := MustWorkload(t, s, ada, "Support chat")
+	it := awaf.RemediationItem{WorkloadID: w.ID, Question: "q1", Choice: "c1", Owner: "bob@example.com", Status: awaf.PlanInProgress}
+	got, err := s.PutPlanItem(ctx, ActorOf(ada), it, 0)
+	must(t, err)
+	if got.Version != 1 || got.UpdatedBy != "ada@example.com" {
+		t.Fatalf("plan item = %+v", got)
+	}
+	bad := it
+	bad.Status = awaf.PlanAcceptedRisk
+	_, err = s.PutPlanItem(ctx, ActorOf(ada), bad, 1)
+	code(t, err, awaf.EINVALID)
+	bad.Status = "later"
+	_, err = s.PutPlanItem(ctx, ActorOf(ada), bad, 1)
+	code(t, err, awaf.EINVALID)
+	it.Status, it.Reason = awaf.PlanAcceptedRisk, "compensating control in the gateway"
+	got, err = s.PutPlanItem(ctx, ActorOf(ada), it, 1)
+	must(t, err)
+	if got.Version != 2 {
+		t.Fatalf("version = %d", got.Version)
+	}
+	_, err = s.PutPlanItem(ctx, ActorOf(ada), it, 1)
+	code(t, err, awaf.ECONFLICT)
+	items, err := s.PlanItems(ctx, w.ID)
+	must(t, err)
+	if len(items) != 1 || items[0].Status != awaf.PlanAcceptedRisk || items[0].Reason == "" || items[0].Owner != "bob@example.com" {
+		t.Fatalf("plan items = %+v", items)
+	}
+}
+
+func testAudit(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	ada := MustUser(t, s, "ada@example.com", false)
+	bob := MustUser(t, s, "bob@example.com", false)
+	w := MustWorkload(t, s, ada, "Support chat")
+	other := MustWorkload(t, s, bob, "Other")
+	_, err := s.PutAnswer(ctx, ActorOf(ada), w.ID, awaf.Answer{Question: "q1", Selected: []string{"a"}}, 0)
+	must(t, err)
+	c.Advance(time.Second)
+	_, err = s.PutAnswer(ctx, ActorOf(ada), w.ID, awaf.Answer{Question: "q1", Selected: []string{"b"}}, 1)
+	must(t, err)
+	must(t, s.Grant(ctx, ActorOf(ada), w.ID, bob.ID, awaf.RoleReader))
+	must(t, s.AppendAudit(ctx, awaf.AuditEvent{Actor: ActorOf(ada), Action: awaf.AuditSignIn, Target: "ada@example.com"}))
+	code(t, s.AppendAudit(ctx, awaf.AuditEvent{Actor: ActorOf(ada)}), awaf.EINVALID)
+
+	es, err := s.AuditEvents(ctx, awaf.AuditFilter{WorkloadID: w.ID})
+	must(t, err)
+	var actions []string
+	for _, e := range es {
+		actions = append(actions, e.Action)
+		if e.WorkloadID != w.ID {
+			t.Fatalf("event of workload %d in workload %d's log", e.WorkloadID, w.ID)
+		}
+	}
+	wantActions := []string{awaf.AuditGrant, awaf.AuditAnswer, awaf.AuditAnswer, awaf.AuditGrant, awaf.AuditWorkloadSave}
+	if !reflect.DeepEqual(actions, wantActions) {
+		t.Fatalf("actions newest first = %v, want %v", actions, wantActions)
+	}
+	upd := es[1]
+	var before, after awaf.Answer
+	must(t, json.Unmarshal(upd.Before, &before))
+	must(t, json.Unmarshal(upd.After, &after))
+	if before.Selected[0] != "a" || after.Selected[0] != "b" || upd.Actor.Name != "ada@example.com" || upd.Actor.UserID != ada.ID || upd.Target != "question:q1" {
+		t.Fatalf("answer event = %+v", upd)
+	}
+	if es[2].Before != nil {
+		t.Fatalf("first answer has a before value: %s", es[2].Before)
+	}
+	if !upd.At.Equal(c.Now()) {
+		t.Fatalf("event time = %v, want %v", upd.At, c.Now())
+	}
+
+	page, err := s.AuditEvents(ctx, awaf.AuditFilter{WorkloadID: w.ID, BeforeID: es[1].ID, Limit: 2})
+	must(t, err)
+	if len(page) != 2 || page[0].ID != es[2].ID {
+		t.Fatalf("second page = %+v", page)
+	}
+	all, err := s.AuditEvents(ctx, awaf.AuditFilter{})
+	must(t, err)
+	sawOther, sawSite := false, false
+	for _, e := range all {
+		sawOther = sawOther || e.WorkloadID == other.ID
+		sawSite = sawSite || e.Action == awaf.AuditSignIn
+	}
+	if !sawOther || !sawSite {
+		t.Fatalf("unfiltered log misses events: %+v", all)
+	}
+}
+
+func testThrottle(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	p := awaf.ThrottlePolicy{Max: 3, Window: 10 * time.Minute, Lock: 15 * time.Minute}
+	th, err := s.Throttle(ctx, "email:ada@example.com")
+	must(t, err)
+	if th.Failures != 0 || !th.LockedUntil.IsZero() {
+		t.Fatalf("fresh throttle = %+v", th)
+	}
+	for i := 1; i <= 2; i++ {
+		th, err = s.AddFailure(ctx, "email:ada@example.com", c.Now(), p)
+		must(t, err)
+		if th.Failures != i || !th.LockedUntil.IsZero() {
+			t.Fatalf("after %d failures: %+v", i, th)
+		}
+		c.Advance(time.Minute)
+	}
+	th, err = s.AddFailure(ctx, "email:ada@example.com", c.Now(), p)
+	must(t, err)
+	if !th.LockedUntil.Equal(c.Now().Add(15 * time.Minute)) {
+		t.Fatalf("third failure did not lock: %+v", th)
+	}
+	stored, err := s.Throttle(ctx, "email:ada@example.com")
+	must(t, err)
+	if !stored.LockedUntil.Equal(th.LockedUntil) {
+		t.Fatalf("stored lock = %v, want %v", stored.LockedUntil, th.LockedUntil)
+	}
+	// Failures spread out beyond the window never lock.
+	for range 5 {
+		th, err = s.AddFailure(ctx, "ip:192.0.2.1", c.Now(), p)
+		must(t, err)
+		c.Advance(11 * time.Minute)
+	}
+	if th.Failures != 1 || !th.LockedUntil.IsZero() {
+		t.Fatalf("spread-out failures = %+v", th)
+	}
+	must(t, s.ClearFailures(ctx, "ip:192.0.2.1"))
+	th, _ = s.Throttle(ctx, "ip:192.0.2.1")
+	if th.Failures != 0 {
+		t.Fatalf("after clear = %+v", th)
+	}
+}

@@ -101,7 +101,7 @@ func openAssessment(path, lensRef string, create bool) (*awaf.Assessment, *awaf.
 	}
 	l, err := lens.Resolve(ref)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s names lens %q: %w", path, ref, err)
+		return nil, nil, fmt.Errorf("%s names lens %q; pass its file with --lens: %w", path, ref, err)
 	}
 	if err := f.Check(l); err != nil {
 		return nil, nil, err

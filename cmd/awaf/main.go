@@ -95,6 +95,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runLens(ctx, args[1:], stdin, stdout, stderr)
 	case "assess":
 		return runAssess(ctx, args[1:], stdin, stdout, stderr)
+	case "eval":
+		return runEval(ctx, args[1:], stdin, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "awaf: unknown command %q\n\n%s", args[0], usage)
 	return errUsage

@@ -30,10 +30,10 @@ func (c *classes) id(name string) int32 {
 type scoreMode int
 
 const (
-	noScores   scoreMode = iota
-	binaryScore          // one score column: P(positive)
-	probObject           // a {class: probability} object per row
-	probPrefix           // CSV columns <prefix><class>
+	noScores    scoreMode = iota
+	binaryScore           // one score column: P(positive)
+	probObject            // a {class: probability} object per row
+	probPrefix            // CSV columns <prefix><class>
 )
 
 // segColumn is one segment column: the value index of each row.
@@ -159,6 +159,16 @@ type reader struct {
 	first    bool
 	// prefixed probability columns, found from the CSV header on the first row
 	prefixCols []string
+
+	// The row being parsed, committed only when every column is good.
+	label, predicted string
+	score            float64
+	probKeys         []string
+	probVals         []float64
+	y, yhat          float64
+	q                metrics.Query
+	rr               ragRow
+	segs, feats      []string
 }
 
 func newReader(cfg *Config, cls *classes, needScores bool) *reader {
@@ -174,65 +184,32 @@ func newReader(cfg *Config, cls *classes, needScores bool) *reader {
 	return &reader{cfg: cfg, d: d, needProb: needScores, first: true}
 }
 
-// add reads one row. The task's own columns are checked first, so a row is reported
-// for its most important fault; a row rejected later is rolled back.
+// add reads one row in two steps: parse every column the config asks for, and only
+// when all of them are good, commit the row. A bad row leaves no trace, not even a
+// class name that would otherwise count in macro averages.
 func (r *reader) add(row *Row) error {
 	var err error
 	switch r.cfg.Task {
 	case Classification:
-		err = r.addClass(row)
+		err = r.parseClass(row)
 	case Regression:
-		err = r.addRegression(row)
+		err = r.parseRegression(row)
 	case RAG:
-		err = r.addRAG(row)
+		err = r.parseRAG(row)
 	}
 	if err != nil {
 		return err
 	}
-	if err := r.addExtra(row); err != nil {
-		r.d.truncate(r.d.n)
-		return err
-	}
-	r.d.n++
-	return nil
-}
-
-// truncate drops every row from n on.
-func (d *dataset) truncate(n int) {
-	switch d.task {
-	case Classification:
-		d.truth, d.pred = d.truth[:n], d.pred[:n]
-		if d.score != nil {
-			d.score = d.score[:n]
-		}
-		if d.sparseEnd != nil {
-			d.sparseEnd = d.sparseEnd[:n]
-			end := int32(0)
-			if n > 0 {
-				end = d.sparseEnd[n-1]
-			}
-			d.sparse = d.sparse[:end]
-		}
-	case Regression:
-		d.actual, d.predicted = d.actual[:n], d.predicted[:n]
-	case RAG:
-		d.queries, d.rag = d.queries[:n], d.rag[:n]
-	}
-}
-
-func (r *reader) addExtra(row *Row) error {
-	segs := make([]string, 0, 4)
+	r.segs, r.feats = r.segs[:0], r.feats[:0]
 	for _, s := range r.d.segments {
 		v := ""
 		if row.Has(s.name) {
-			var err error
 			if v, err = row.Text(s.name); err != nil {
 				return err
 			}
 		}
-		segs = append(segs, v)
+		r.segs = append(r.segs, v)
 	}
-	feats := make([]string, 0, 4)
 	for _, f := range r.d.features {
 		if !row.Has(f.name) {
 			return fmt.Errorf("drift feature %q is missing", f.name)
@@ -241,25 +218,35 @@ func (r *reader) addExtra(row *Row) error {
 		if err != nil {
 			return err
 		}
-		feats = append(feats, v)
+		r.feats = append(r.feats, v)
+	}
+	switch r.cfg.Task {
+	case Classification:
+		r.commitClass()
+	case Regression:
+		r.d.actual = append(r.d.actual, r.y)
+		r.d.predicted = append(r.d.predicted, r.yhat)
+	case RAG:
+		r.d.queries = append(r.d.queries, r.q)
+		r.d.rag = append(r.d.rag, r.rr)
 	}
 	for i, s := range r.d.segments {
-		s.add(segs[i])
+		s.add(r.segs[i])
 	}
 	for i, f := range r.d.features {
-		f.add(feats[i])
+		f.add(r.feats[i])
 	}
+	r.d.n++
 	return nil
 }
 
-func (r *reader) addClass(row *Row) error {
+func (r *reader) parseClass(row *Row) error {
 	col := r.cfg.Columns
-	label, err := row.Text(col.Label)
-	if err != nil {
+	var err error
+	if r.label, err = row.Text(col.Label); err != nil {
 		return err
 	}
-	pred, err := row.Text(col.Prediction)
-	if err != nil {
+	if r.predicted, err = row.Text(col.Prediction); err != nil {
 		return err
 	}
 	if r.first {
@@ -273,6 +260,7 @@ func (r *reader) addClass(row *Row) error {
 					r.prefixCols = append(r.prefixCols, h)
 				}
 			}
+			slices.Sort(r.prefixCols)
 			if len(r.prefixCols) > 0 {
 				r.d.mode = probPrefix
 			}
@@ -280,10 +268,11 @@ func (r *reader) addClass(row *Row) error {
 			r.d.mode = binaryScore
 		}
 		if r.needProb && r.d.mode == noScores {
+			r.first = true // decide again on the next row
 			return fmt.Errorf("no %q or %q: the metrics asked for need scores", col.Score, col.Probabilities)
 		}
 	}
-	start := len(r.d.sparse)
+	r.probKeys, r.probVals = r.probKeys[:0], r.probVals[:0]
 	switch r.d.mode {
 	case binaryScore:
 		s, err := row.Number(col.Score)
@@ -293,7 +282,7 @@ func (r *reader) addClass(row *Row) error {
 		if s < 0 || s > 1 {
 			return fmt.Errorf("%q: %g is not a probability in [0, 1]", col.Score, s)
 		}
-		r.d.score = append(r.d.score, s)
+		r.score = s
 	case probObject:
 		var m map[string]float64
 		if err := row.JSON(col.Probabilities, &m); err != nil {
@@ -304,47 +293,52 @@ func (r *reader) addClass(row *Row) error {
 		}
 		for k, p := range m {
 			if !(p >= 0 && p <= 1) {
-				r.d.sparse = r.d.sparse[:start]
 				return fmt.Errorf("%q: %s = %g is not a probability in [0, 1]", col.Probabilities, k, p)
 			}
-			r.d.sparse = append(r.d.sparse, classProb{r.d.cls.id(k), p})
+			r.probKeys = append(r.probKeys, k)
+			r.probVals = append(r.probVals, p)
 		}
 	case probPrefix:
 		for _, h := range r.prefixCols {
 			p, err := row.Number(h)
-			if err != nil || p < 0 || p > 1 {
-				r.d.sparse = r.d.sparse[:start]
-				if err == nil {
-					err = fmt.Errorf("%q: %g is not a probability in [0, 1]", h, p)
-				}
+			if err != nil {
 				return err
 			}
-			r.d.sparse = append(r.d.sparse, classProb{r.d.cls.id(strings.TrimPrefix(h, col.ProbabilityPrefix)), p})
+			if p < 0 || p > 1 {
+				return fmt.Errorf("%q: %g is not a probability in [0, 1]", h, p)
+			}
+			r.probKeys = append(r.probKeys, strings.TrimPrefix(h, col.ProbabilityPrefix))
+			r.probVals = append(r.probVals, p)
 		}
 	}
-	if r.d.mode == probObject || r.d.mode == probPrefix {
-		r.d.sparseEnd = append(r.d.sparseEnd, int32(len(r.d.sparse)))
-	}
-	r.d.truth = append(r.d.truth, r.d.cls.id(label))
-	r.d.pred = append(r.d.pred, r.d.cls.id(pred))
 	return nil
 }
 
-func (r *reader) addRegression(row *Row) error {
-	y, err := row.Number(r.cfg.Columns.Actual)
-	if err != nil {
-		return err
+func (r *reader) commitClass() {
+	d := r.d
+	switch d.mode {
+	case binaryScore:
+		d.score = append(d.score, r.score)
+	case probObject, probPrefix:
+		for i, k := range r.probKeys {
+			d.sparse = append(d.sparse, classProb{d.cls.id(k), r.probVals[i]})
+		}
+		d.sparseEnd = append(d.sparseEnd, int32(len(d.sparse)))
 	}
-	p, err := row.Number(r.cfg.Columns.Predicted)
-	if err != nil {
-		return err
-	}
-	r.d.actual = append(r.d.actual, y)
-	r.d.predicted = append(r.d.predicted, p)
-	return nil
+	d.truth = append(d.truth, d.cls.id(r.label))
+	d.pred = append(d.pred, d.cls.id(r.predicted))
 }
 
-func (r *reader) addRAG(row *Row) error {
+func (r *reader) parseRegression(row *Row) error {
+	var err error
+	if r.y, err = row.Number(r.cfg.Columns.Actual); err != nil {
+		return err
+	}
+	r.yhat, err = row.Number(r.cfg.Columns.Predicted)
+	return err
+}
+
+func (r *reader) parseRAG(row *Row) error {
 	col := r.cfg.Columns
 	var rr ragRow
 	var err error
@@ -412,8 +406,7 @@ func (r *reader) addRAG(row *Row) error {
 	for i, c := range ctxs {
 		rr.Contexts[i] = c.Text
 	}
-	r.d.queries = append(r.d.queries, q)
-	r.d.rag = append(r.d.rag, rr)
+	r.q, r.rr = q, rr
 	return nil
 }
 

@@ -159,7 +159,10 @@ func (r *Row) parseObject(b []byte) error {
 		return trailing(b, i+1)
 	}
 	for {
-		if i >= len(b) || b[i] != '"' {
+		if i >= len(b) {
+			return errors.New("line ends inside the object")
+		}
+		if b[i] != '"' {
 			return fmt.Errorf("column %d: want a key", i+1)
 		}
 		end, esc, err := scanString(b, i)

@@ -40,8 +40,8 @@ type Options struct {
 	ConfirmJudge func(judge.Estimate) error
 	// JudgeWorkers is the number of judge calls in flight (default 4).
 	JudgeWorkers int
-	Progress Progress
-	Now      func() time.Time
+	Progress     Progress
+	Now          func() time.Time
 	// Workers bounds the goroutines used for the bootstrap; default GOMAXPROCS.
 	Workers int
 }
@@ -60,7 +60,7 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Report, error) {
 		opt.Now = time.Now
 	}
 	defer opt.Progress.Done()
-	rep := &Report{Name: cfg.Name, Task: cfg.Task, Config: cfg.file, At: opt.Now().UTC()}
+	rep := &Report{Name: cfg.Name, Task: cfg.Task, Config: cfg.file, At: opt.Now().UTC().Truncate(time.Second)}
 	cls := &classes{index: map[string]int32{}}
 	needScores := false
 	for _, m := range cfg.Metrics {

@@ -79,11 +79,11 @@ type scope struct {
 type scopeKind uint8
 
 const (
-	copyScope     scopeKind = iota // a copy loop; name is the loop name
-	resourceLoop                   // the resource's own copy loop, copyIndex() without a name
-	lambdaScope                    // lambda('x', ...) variable
-	funcParam                      // user-defined function parameter
-	funcBoundary                   // start of a user-defined function body
+	copyScope    scopeKind = iota // a copy loop; name is the loop name
+	resourceLoop                  // the resource's own copy loop, copyIndex() without a name
+	lambdaScope                   // lambda('x', ...) variable
+	funcParam                     // user-defined function parameter
+	funcBoundary                  // start of a user-defined function body
 )
 
 func (s *scope) with(kind scopeKind, name string, val *iac.Value) *scope {
@@ -124,7 +124,23 @@ func (e *evaluator) tree(v *iac.Value, sc *scope) *iac.Value {
 				}
 				continue
 			}
-			out.Set(k, e.tree(f, sc))
+			key := k
+			if isExpression(k) {
+				// ARM evaluates property names too, e.g. userAssignedIdentities keyed by id.
+				kv := e.exprString(k, f.Loc, sc)
+				s, known, ok := kv.AsString()
+				switch {
+				case !known:
+					e.sink.warnf(f.Loc, "property name %s is unknown before deployment (%s); kept as written", k, kv.Why)
+				case !ok || kv.Kind != iac.String:
+					e.sink.errorf(f.Loc, "property name %s must evaluate to a string, found %s", k, kv.Kind)
+				default:
+					key = s
+				}
+			} else if len(k) >= 2 && k[0] == '[' && k[1] == '[' {
+				key = literal(k)
+			}
+			out.Set(key, e.tree(f, sc))
 		}
 		return out
 	}

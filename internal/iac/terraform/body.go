@@ -19,12 +19,18 @@ func (in *instance) bodyValue(b *hclsyntax.Body, iter map[string]cty.Value, top 
 			continue
 		}
 		a := b.Attributes[name]
+		var expr hclsyntax.Expression = a.Expr
 		v, ok := top[name]
+		if call, isCall := expr.(*hclsyntax.FunctionCallExpr); isCall && name == "body" && call.Name == "jsonencode" && len(call.Args) == 1 {
+			// azapi 1.x bodies: read the object inside jsonencode so that each
+			// property keeps its own line.
+			expr, ok = call.Args[0], false
+		}
 		if !ok {
-			v = in.eval(a.Expr, iter)
+			v = in.eval(expr, iter)
 		}
 		out.Keys = append(out.Keys, name)
-		out.Fields[name] = toValue(v, a.Expr)
+		out.Fields[name] = toValue(v, expr)
 	}
 	add := func(typ string, v *iac.Value, rng hcl.Range) {
 		list, ok := out.Fields[typ]
@@ -43,7 +49,9 @@ func (in *instance) bodyValue(b *hclsyntax.Body, iter map[string]cty.Value, top 
 		case blk.Type == "dynamic" && len(blk.Labels) == 1:
 			in.dynamicBlock(blk, iter, add)
 		default:
-			add(blk.Type, in.bodyValue(blk.Body, iter, nil), blk.DefRange())
+			item := in.bodyValue(blk.Body, iter, nil)
+			item.Loc = locOf(blk.DefRange())
+			add(blk.Type, item, blk.DefRange())
 		}
 	}
 	return out
@@ -89,6 +97,8 @@ func (in *instance) dynamicBlock(blk *hclsyntax.Block, iter map[string]cty.Value
 			sub[n] = x
 		}
 		sub[itName] = cty.ObjectVal(map[string]cty.Value{"key": k, "value": el})
-		add(typ, in.bodyValue(content, sub, nil), blk.DefRange())
+		item := in.bodyValue(content, sub, nil)
+		item.Loc = locOf(blk.DefRange())
+		add(typ, item, blk.DefRange())
 	}
 }

@@ -65,10 +65,10 @@ type resourceState struct {
 	decl      *resourceDecl
 	busy      bool
 	done      bool
-	keyed     bool         // for_each
-	counted   bool         // count
-	unknownN  string       // count/for_each unresolvable: why
-	instances []*resInst   // in key order
+	keyed     bool       // for_each
+	counted   bool       // count
+	unknownN  string     // count/for_each unresolvable: why
+	instances []*resInst // in key order
 	byKey     map[string]*resInst
 }
 

@@ -234,36 +234,68 @@ func (in *instance) resourceRef(addr string, read map[string]bool) cty.Value {
 }
 
 // stableID builds an ARM resource id for a reference such as azurerm_x.y.id, so that
-// a private endpoint or a diagnostic setting can be linked to its target. The
-// subscription is the placeholder {subscriptionId}; anything else unknown makes the
-// whole id unknown.
+// a private endpoint or a diagnostic setting can be linked to its target.
 func (in *instance) stableID(d *resourceDecl, ri *resInst) cty.Value {
 	attrs := in.attrs(d, ri)
-	after := unknown("%s.id is known only after apply", ri.addr)
-	tm, ok := typeMaps[d.typ]
-	if !ok || tm.ARMType == "" {
-		return after
-	}
-	name, ok := knownString(attrs["name"])
+	id, ok := armID(d.typ, func(a string) (string, bool) { return knownString(attrs[a]) })
 	if !ok {
-		return after
+		return unknown("%s.id is known only after apply", ri.addr)
 	}
-	if d.typ == "azurerm_resource_group" {
-		return cty.StringVal("/subscriptions/{subscriptionId}/resourceGroups/" + name)
+	return cty.StringVal(id)
+}
+
+// armID builds the ARM id of a resource from its arguments, in the form ARM's
+// resourceId() gives: the subscription is the placeholder {subscriptionId}; anything
+// else unknown gives no id.
+func armID(tfType string, get func(attr string) (string, bool)) (string, bool) {
+	name, ok := get("name")
+	if !ok {
+		return "", false
 	}
-	if tm.ParentAttr != "" {
-		parent, ok := knownString(attrs[tm.ParentAttr])
-		if !ok {
-			return after
+	if tfType == "azapi_resource" {
+		typ, ok1 := get("type")
+		parent, ok2 := get("parent_id")
+		if !ok1 || !ok2 {
+			return "", false
 		}
-		seg := tm.ARMType[strings.LastIndex(tm.ARMType, "/")+1:]
-		return cty.StringVal(parent + "/" + seg + "/" + name)
+		typ, _, _ = strings.Cut(typ, "@")
+		if strings.Count(typ, "/") >= 2 {
+			return parent + "/" + typ[strings.LastIndex(typ, "/")+1:] + "/" + name, true
+		}
+		return strings.TrimRight(parent, "/") + "/providers/" + typ + "/" + name, true
 	}
-	rg, ok := knownString(attrs["resource_group_name"])
+	if tfType == "azurerm_resource_group" {
+		return "/subscriptions/{subscriptionId}/resourceGroups/" + name, true
+	}
+	tm, ok := typeMaps[tfType]
+	if !ok || tm.ARMType == "" {
+		return "", false
+	}
+	seg := tm.ARMType[strings.LastIndex(tm.ARMType, "/")+1:]
+	if tm.ParentAttr != "" {
+		parent, ok := get(tm.ParentAttr)
+		if !ok {
+			return "", false
+		}
+		return parent + "/" + seg + "/" + name, true
+	}
+	rg, ok := get("resource_group_name")
 	if !ok {
-		return after
+		return "", false
 	}
-	return cty.StringVal("/subscriptions/{subscriptionId}/resourceGroups/" + rg + "/providers/" + tm.ARMType + "/" + name)
+	prefix := "/subscriptions/{subscriptionId}/resourceGroups/" + rg + "/providers/"
+	if tm.ParentNameAttr != "" {
+		parent, ok := get(tm.ParentNameAttr)
+		if !ok {
+			return "", false
+		}
+		parentType := tm.ARMType[:strings.LastIndex(tm.ARMType, "/")]
+		return prefix + parentType + "/" + parent + "/" + seg + "/" + name, true
+	}
+	if strings.Count(tm.ARMType, "/") != 1 {
+		return "", false
+	}
+	return prefix + tm.ARMType + "/" + name, true
 }
 
 func knownString(v cty.Value) (string, bool) {

@@ -17,7 +17,10 @@ type typeMap struct {
 	// ParentAttr names the argument that holds the parent's id, for child resources:
 	// the ARM name becomes "<parent name>/<name>".
 	ParentAttr string
-	Attrs      []attrMap
+	// ParentNameAttr names the argument that holds the parent's name, for child
+	// resources declared by names (azurerm_subnet's virtual_network_name).
+	ParentNameAttr string
+	Attrs          []attrMap
 	// Defaults are values the azurerm provider sends when an argument is absent and
 	// that differ from what ARM assumes when the property is absent (see defaults.md).
 	Defaults []providerDefault
@@ -562,24 +565,24 @@ var typeMaps = map[string]typeMap{
 	},
 	// Companions without rules of their own: they give the workload's shape and the
 	// targets of cross-resource links.
-	"azurerm_resource_group":              {ARMType: "Microsoft.Resources/resourceGroups", Attrs: commonAttrs},
-	"azurerm_log_analytics_workspace":     {ARMType: "Microsoft.OperationalInsights/workspaces", Attrs: join(commonAttrs, []attrMap{{From: "sku", To: "properties.sku.name"}, {From: "retention_in_days", To: "properties.retentionInDays"}, {From: "local_authentication_disabled", To: "properties.features.disableLocalAuth"}})},
-	"azurerm_application_insights":        {ARMType: "Microsoft.Insights/components", Attrs: join(commonAttrs, []attrMap{{From: "application_type", To: "kind"}, {From: "workspace_id", To: "properties.WorkspaceResourceId"}, {From: "local_authentication_disabled", To: "properties.DisableLocalAuth"}})},
-	"azurerm_user_assigned_identity":      {ARMType: "Microsoft.ManagedIdentity/userAssignedIdentities", Attrs: commonAttrs},
-	"azurerm_virtual_network":             {ARMType: "Microsoft.Network/virtualNetworks", Attrs: join(commonAttrs, []attrMap{{From: "address_space", To: "properties.addressSpace.addressPrefixes"}})},
-	"azurerm_subnet":                      {ARMType: "Microsoft.Network/virtualNetworks/subnets", Attrs: []attrMap{{From: "name", To: "name"}, {From: "address_prefixes", To: "properties.addressPrefixes"}}, Custom: subnetName},
-	"azurerm_container_registry":          {ARMType: "Microsoft.ContainerRegistry/registries", Attrs: join(commonAttrs, []attrMap{{From: "sku", To: "sku.name"}, {From: "admin_enabled", To: "properties.adminUserEnabled"}, {From: "public_network_access_enabled", To: "properties.publicNetworkAccess", Conv: enabledDisabled}, {From: "zone_redundancy_enabled", To: "properties.zoneRedundancy", Conv: enabledDisabled}})},
-	"azurerm_key_vault_key":               {ARMType: "Microsoft.KeyVault/vaults/keys", ParentAttr: "key_vault_id", Attrs: []attrMap{{From: "name", To: "name"}, {From: "key_type", To: "properties.kty"}, {From: "key_size", To: "properties.keySize"}, {From: "tags", To: "tags"}}},
-	"azurerm_private_dns_zone":            {ARMType: "Microsoft.Network/privateDnsZones", Attrs: []attrMap{{From: "name", To: "name"}, {From: "tags", To: "tags"}}, Defaults: []providerDefault{{To: "location", Value: "global"}}},
-	"azurerm_monitor_action_group":        {ARMType: "Microsoft.Insights/actionGroups", Attrs: join(commonAttrs, []attrMap{{From: "short_name", To: "properties.groupShortName"}, {From: "enabled", To: "properties.enabled"}})},
-	"azurerm_application_gateway":         {ARMType: "Microsoft.Network/applicationGateways", Attrs: join(commonAttrs, []attrMap{{From: "zones", To: "zones"}, {From: "sku.name", To: "properties.sku.name"}, {From: "sku.tier", To: "properties.sku.tier"}, {From: "sku.capacity", To: "properties.sku.capacity"}, {From: "firewall_policy_id", To: "properties.firewallPolicy.id"}})},
-	"azurerm_container_app":               {ARMType: "Microsoft.App/containerApps", Attrs: join(commonAttrs, []attrMap{{From: "container_app_environment_id", To: "properties.environmentId"}, {From: "ingress.external_enabled", To: "properties.configuration.ingress.external"}})},
-	"azurerm_container_app_environment":   {ARMType: "Microsoft.App/managedEnvironments", Attrs: join(commonAttrs, []attrMap{{From: "zone_redundancy_enabled", To: "properties.zoneRedundant"}, {From: "internal_load_balancer_enabled", To: "properties.vnetConfiguration.internal"}, {From: "infrastructure_subnet_id", To: "properties.vnetConfiguration.infrastructureSubnetId"}})},
-	"azurerm_role_assignment":             {ARMType: "Microsoft.Authorization/roleAssignments", Attrs: []attrMap{{From: "name", To: "name"}, {From: "scope", To: "scope"}, {From: "role_definition_name", To: "properties.roleDefinitionName"}, {From: "role_definition_id", To: "properties.roleDefinitionId"}, {From: "principal_id", To: "properties.principalId"}, {From: "principal_type", To: "properties.principalType"}}},
-	"azurerm_eventhub_namespace":          {ARMType: "Microsoft.EventHub/namespaces", Attrs: join(commonAttrs, []attrMap{{From: "sku", To: "sku.name"}, {From: "local_authentication_enabled", To: "properties.disableLocalAuth", Conv: not}, {From: "public_network_access_enabled", To: "properties.publicNetworkAccess", Conv: enabledDisabled}})},
-	"azurerm_cosmosdb_sql_database":       {ARMType: "Microsoft.DocumentDB/databaseAccounts/sqlDatabases", Attrs: []attrMap{{From: "name", To: "name"}}, Custom: cosmosChildName},
-	"azurerm_storage_container":           {ARMType: "Microsoft.Storage/storageAccounts/blobServices/containers", Attrs: []attrMap{{From: "name", To: "name"}, {From: "container_access_type", To: "properties.publicAccess"}}, Custom: containerName},
-	"azurerm_redis_cache":                 {ARMType: "Microsoft.Cache/redis", Attrs: join(commonAttrs, []attrMap{{From: "sku_name", To: "properties.sku.name"}, {From: "family", To: "properties.sku.family"}, {From: "capacity", To: "properties.sku.capacity"}, {From: "minimum_tls_version", To: "properties.minimumTlsVersion"}, {From: "public_network_access_enabled", To: "properties.publicNetworkAccess", Conv: enabledDisabled}, {From: "non_ssl_port_enabled", To: "properties.enableNonSslPort"}})},
+	"azurerm_resource_group":                         {ARMType: "Microsoft.Resources/resourceGroups", Attrs: commonAttrs},
+	"azurerm_log_analytics_workspace":                {ARMType: "Microsoft.OperationalInsights/workspaces", Attrs: join(commonAttrs, []attrMap{{From: "sku", To: "properties.sku.name"}, {From: "retention_in_days", To: "properties.retentionInDays"}, {From: "local_authentication_disabled", To: "properties.features.disableLocalAuth"}})},
+	"azurerm_application_insights":                   {ARMType: "Microsoft.Insights/components", Attrs: join(commonAttrs, []attrMap{{From: "application_type", To: "kind"}, {From: "workspace_id", To: "properties.WorkspaceResourceId"}, {From: "local_authentication_disabled", To: "properties.DisableLocalAuth"}})},
+	"azurerm_user_assigned_identity":                 {ARMType: "Microsoft.ManagedIdentity/userAssignedIdentities", Attrs: commonAttrs},
+	"azurerm_virtual_network":                        {ARMType: "Microsoft.Network/virtualNetworks", Attrs: join(commonAttrs, []attrMap{{From: "address_space", To: "properties.addressSpace.addressPrefixes"}})},
+	"azurerm_subnet":                                 {ARMType: "Microsoft.Network/virtualNetworks/subnets", ParentNameAttr: "virtual_network_name", Attrs: []attrMap{{From: "name", To: "name"}, {From: "address_prefixes", To: "properties.addressPrefixes"}}},
+	"azurerm_container_registry":                     {ARMType: "Microsoft.ContainerRegistry/registries", Attrs: join(commonAttrs, []attrMap{{From: "sku", To: "sku.name"}, {From: "admin_enabled", To: "properties.adminUserEnabled"}, {From: "public_network_access_enabled", To: "properties.publicNetworkAccess", Conv: enabledDisabled}, {From: "zone_redundancy_enabled", To: "properties.zoneRedundancy", Conv: enabledDisabled}})},
+	"azurerm_key_vault_key":                          {ARMType: "Microsoft.KeyVault/vaults/keys", ParentAttr: "key_vault_id", Attrs: []attrMap{{From: "name", To: "name"}, {From: "key_type", To: "properties.kty"}, {From: "key_size", To: "properties.keySize"}, {From: "tags", To: "tags"}}},
+	"azurerm_private_dns_zone":                       {ARMType: "Microsoft.Network/privateDnsZones", Attrs: []attrMap{{From: "name", To: "name"}, {From: "tags", To: "tags"}}, Defaults: []providerDefault{{To: "location", Value: "global"}}},
+	"azurerm_monitor_action_group":                   {ARMType: "Microsoft.Insights/actionGroups", Attrs: join(commonAttrs, []attrMap{{From: "short_name", To: "properties.groupShortName"}, {From: "enabled", To: "properties.enabled"}})},
+	"azurerm_application_gateway":                    {ARMType: "Microsoft.Network/applicationGateways", Attrs: join(commonAttrs, []attrMap{{From: "zones", To: "zones"}, {From: "sku.name", To: "properties.sku.name"}, {From: "sku.tier", To: "properties.sku.tier"}, {From: "sku.capacity", To: "properties.sku.capacity"}, {From: "firewall_policy_id", To: "properties.firewallPolicy.id"}})},
+	"azurerm_container_app":                          {ARMType: "Microsoft.App/containerApps", Attrs: join(commonAttrs, []attrMap{{From: "container_app_environment_id", To: "properties.environmentId"}, {From: "ingress.external_enabled", To: "properties.configuration.ingress.external"}})},
+	"azurerm_container_app_environment":              {ARMType: "Microsoft.App/managedEnvironments", Attrs: join(commonAttrs, []attrMap{{From: "zone_redundancy_enabled", To: "properties.zoneRedundant"}, {From: "internal_load_balancer_enabled", To: "properties.vnetConfiguration.internal"}, {From: "infrastructure_subnet_id", To: "properties.vnetConfiguration.infrastructureSubnetId"}})},
+	"azurerm_role_assignment":                        {ARMType: "Microsoft.Authorization/roleAssignments", Attrs: []attrMap{{From: "name", To: "name"}, {From: "scope", To: "scope"}, {From: "role_definition_name", To: "properties.roleDefinitionName"}, {From: "role_definition_id", To: "properties.roleDefinitionId"}, {From: "principal_id", To: "properties.principalId"}, {From: "principal_type", To: "properties.principalType"}}},
+	"azurerm_eventhub_namespace":                     {ARMType: "Microsoft.EventHub/namespaces", Attrs: join(commonAttrs, []attrMap{{From: "sku", To: "sku.name"}, {From: "local_authentication_enabled", To: "properties.disableLocalAuth", Conv: not}, {From: "public_network_access_enabled", To: "properties.publicNetworkAccess", Conv: enabledDisabled}})},
+	"azurerm_cosmosdb_sql_database":                  {ARMType: "Microsoft.DocumentDB/databaseAccounts/sqlDatabases", ParentNameAttr: "account_name", Attrs: []attrMap{{From: "name", To: "name"}}},
+	"azurerm_storage_container":                      {ARMType: "Microsoft.Storage/storageAccounts/blobServices/containers", Attrs: []attrMap{{From: "name", To: "name"}, {From: "container_access_type", To: "properties.publicAccess"}}, Custom: containerName},
+	"azurerm_redis_cache":                            {ARMType: "Microsoft.Cache/redis", Attrs: join(commonAttrs, []attrMap{{From: "sku_name", To: "properties.sku.name"}, {From: "family", To: "properties.sku.family"}, {From: "capacity", To: "properties.sku.capacity"}, {From: "minimum_tls_version", To: "properties.minimumTlsVersion"}, {From: "public_network_access_enabled", To: "properties.publicNetworkAccess", Conv: enabledDisabled}, {From: "non_ssl_port_enabled", To: "properties.enableNonSslPort"}})},
 	"azurerm_machine_learning_datastore_blobstorage": {ARMType: "Microsoft.MachineLearningServices/workspaces/datastores", ParentAttr: "workspace_id", Attrs: []attrMap{{From: "name", To: "name"}, {From: "storage_container_id", To: "properties.storageContainerId"}}},
 }
 
@@ -774,16 +777,7 @@ func diagnosticLogs(tf, arm *iac.Value, _ iacLoc) {
 	}
 }
 
-// subnetName, cosmosChildName and containerName build child names from the parent
-// name arguments these resources take instead of a parent id.
-func subnetName(tf, arm *iac.Value, _ iacLoc) {
-	childName(arm, tf.Field("virtual_network_name"), tf.Field("name"))
-}
-
-func cosmosChildName(tf, arm *iac.Value, _ iacLoc) {
-	childName(arm, tf.Field("account_name"), tf.Field("name"))
-}
-
+// containerName builds a blob container's name from its account (by name or id).
 func containerName(tf, arm *iac.Value, _ iacLoc) {
 	acct := tf.Field("storage_account_name")
 	if acct == nil {

@@ -298,8 +298,11 @@ func (s *scanner) collect(ctx context.Context, in *instance) error {
 			r.Via = in.via
 			r.Source = Source
 			r.DependsOn = in.dependsOn(d.body)
-			if r.Parent == "" {
+			if strings.Count(r.Type, "/") >= 2 {
 				r.Parent = in.parentAddr(d, ri)
+			}
+			if st.unknownN != "" {
+				r.Condition = iac.NewUnknown("instances of "+in.prefix+d.typ+"."+d.name+": "+st.unknownN, r.Loc)
 			}
 			s.out = append(s.out, r)
 		}
@@ -364,11 +367,15 @@ func (in *instance) dependsOn(b *hclsyntax.Body) []string {
 // it by reference (cognitive_account_id = azurerm_cognitive_account.main.id, or
 // azurerm_x.y[each.key].id).
 func (in *instance) parentAddr(d *resourceDecl, ri *resInst) string {
-	tm, ok := typeMaps[d.typ]
-	if !ok || tm.ParentAttr == "" {
-		return ""
+	attr := "parent_id"
+	if d.typ != "azapi_resource" {
+		tm, ok := typeMaps[d.typ]
+		if !ok || tm.ParentAttr == "" {
+			return ""
+		}
+		attr = tm.ParentAttr
 	}
-	a, ok := d.body.Attributes[tm.ParentAttr]
+	a, ok := d.body.Attributes[attr]
 	if !ok {
 		return ""
 	}

@@ -29,6 +29,10 @@ func New(db DB, d Dialect, now func() time.Time) *Store {
 	return &Store{db: db, c: boundConn{db, d}, d: d, now: now}
 }
 
+// clock returns now at the precision the database keeps, so that values returned
+// from writes equal those read back.
+func (s *Store) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
 // tx runs fn in a transaction with placeholders rewritten.
 func (s *Store) tx(ctx context.Context, fn func(c Conn) error) error {
 	return s.db.InTx(ctx, func(c Conn) error { return fn(boundConn{c, s.d}) })
@@ -90,14 +94,14 @@ func (s *Store) audit(ctx context.Context, c Conn, by awaf.Actor, workloadID int
 		return err
 	}
 	return s.appendAudit(ctx, c, awaf.AuditEvent{
-		At: s.now(), Actor: by, WorkloadID: workloadID, Action: action, Target: target,
+		At: s.clock(), Actor: by, WorkloadID: workloadID, Action: action, Target: target,
 		Before: json.RawMessage(b), After: json.RawMessage(a),
 	})
 }
 
 func (s *Store) appendAudit(ctx context.Context, c Conn, e awaf.AuditEvent) error {
 	if e.At.IsZero() {
-		e.At = s.now()
+		e.At = s.clock()
 	}
 	if e.Action == "" {
 		return awaf.Errorf(awaf.EINVALID, "audit event without an action")
@@ -136,7 +140,7 @@ func (s *Store) CreateUser(ctx context.Context, by awaf.Actor, u *awaf.User) err
 		return awaf.Errorf(awaf.EINVALID, "a user needs an email address")
 	}
 	if u.Created.IsZero() {
-		u.Created = s.now()
+		u.Created = s.clock()
 	}
 	return s.tx(ctx, func(c Conn) error {
 		err := c.QueryRow(ctx, `INSERT INTO users (email, name, admin, password_hash, created)
@@ -237,7 +241,7 @@ func (s *Store) CreateWorkload(ctx context.Context, by awaf.Actor, w *awaf.Workl
 	if err != nil {
 		return err
 	}
-	now := s.now()
+	now := s.clock()
 	w.Created, w.Updated, w.Version = now, now, 1
 	return s.tx(ctx, func(c Conn) error {
 		err := c.QueryRow(ctx, `INSERT INTO workloads
@@ -300,7 +304,7 @@ func (s *Store) UpdateWorkload(ctx context.Context, by awaf.Actor, w *awaf.Workl
 		if err != nil {
 			return notFound(err, "workload %d not found", w.ID)
 		}
-		now := s.now()
+		now := s.clock()
 		n, err := c.Exec(ctx, `UPDATE workloads SET name = ?, description = ?, owner = ?, environment = ?,
 			lens_id = ?, lens_version = ?, profile = ?, updated = ?, version = version + 1
 			WHERE id = ? AND version = ?`,
@@ -337,7 +341,7 @@ func (s *Store) grant(ctx context.Context, c Conn, by awaf.Actor, workloadID, us
 	case !errors.Is(err, ErrNoRows):
 		return err
 	}
-	now := s.now()
+	now := s.clock()
 	if before == nil {
 		_, err = c.Exec(ctx, `INSERT INTO memberships (workload_id, user_id, role, granted_by, granted) VALUES (?, ?, ?, ?, ?)`,
 			workloadID, userID, string(role), by.Name, micro(now))
@@ -460,7 +464,7 @@ func (s *Store) CreateToken(ctx context.Context, by awaf.Actor, t *awaf.Token) e
 		return awaf.Errorf(awaf.EINVALID, "a token needs a name and a secret")
 	}
 	t.CreatedBy = by.Name
-	t.Created = s.now()
+	t.Created = s.clock()
 	return s.tx(ctx, func(c Conn) error {
 		if err := s.workloadExists(ctx, c, t.WorkloadID); err != nil {
 			return err
@@ -506,7 +510,7 @@ func (s *Store) RevokeToken(ctx context.Context, by awaf.Actor, workloadID, toke
 		if !before.Revoked.IsZero() {
 			return nil
 		}
-		now := s.now()
+		now := s.clock()
 		if _, err := c.Exec(ctx, `UPDATE tokens SET revoked = ? WHERE id = ?`, micro(now), tokenID); err != nil {
 			return err
 		}
@@ -523,7 +527,7 @@ func (s *Store) CreateSession(ctx context.Context, se *awaf.Session) error {
 		return awaf.Errorf(awaf.EINVALID, "a session needs a hash and a user")
 	}
 	if se.Created.IsZero() {
-		se.Created = s.now()
+		se.Created = s.clock()
 	}
 	_, err := s.c.Exec(ctx, `INSERT INTO sessions (hash, user_id, csrf, created, expires) VALUES (?, ?, ?, ?, ?)`,
 		se.Hash, se.UserID, se.CSRF, micro(se.Created), micro(se.Expires))
@@ -610,7 +614,7 @@ func (s *Store) PutAnswer(ctx context.Context, by awaf.Actor, workloadID int64, 
 		if err != nil && !errors.Is(err, ErrNoRows) {
 			return err
 		}
-		now := s.now()
+		now := s.clock()
 		stale := awaf.Errorf(awaf.ECONFLICT, "the answer to %s was changed by someone else; reload to see it", ans.Question)
 		if before == nil {
 			if version != 0 && version != awaf.AnyVersion {
@@ -686,7 +690,7 @@ func (s *Store) CreateMilestone(ctx context.Context, by awaf.Actor, workloadID i
 	if name == "" {
 		return nil, awaf.Errorf(awaf.EINVALID, "a milestone needs a name")
 	}
-	m := &awaf.Milestone{WorkloadID: workloadID, Name: name, CreatedBy: by.Name, Created: s.now()}
+	m := &awaf.Milestone{WorkloadID: workloadID, Name: name, CreatedBy: by.Name, Created: s.clock()}
 	err := s.tx(ctx, func(c Conn) error {
 		a, err := s.assessment(ctx, c, workloadID)
 		if err != nil {
@@ -798,7 +802,7 @@ func (s *Store) PutPlanItem(ctx context.Context, by awaf.Actor, it awaf.Remediat
 			return err
 		}
 		stale := awaf.Errorf(awaf.ECONFLICT, "plan item %s/%s was changed by someone else; reload to see it", it.Question, it.Choice)
-		now := s.now()
+		now := s.clock()
 		it.UpdatedBy, it.Updated = by.Name, now
 		if before == nil {
 			if version != 0 && version != awaf.AnyVersion {

@@ -1,0 +1,195 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/awaf/awaf"
+)
+
+// ErrLocked is returned when too many sign-ins failed for the account or the client.
+// Callers answer 429 and must not say which of the two is locked.
+var ErrLocked = errors.New("too many failed sign-ins; try again later")
+
+// ErrBadCredentials is the one answer to an unknown email or a wrong password, so
+// that sign-in does not reveal which accounts exist.
+var ErrBadCredentials = awaf.Errorf(awaf.EUNAUTH, "wrong email or password")
+
+// TokenPrefix starts every API token so that secret scanners can recognize them.
+const TokenPrefix = "awaf_"
+
+// Auth signs people and tokens in against a store.
+type Auth struct {
+	Store  awaf.Store
+	Now    func() time.Time
+	Params Params
+	// Throttle for each account and for each client address.
+	Throttle awaf.ThrottlePolicy
+	// SessionTTL is how long a session lasts from sign-in.
+	SessionTTL time.Duration
+
+	once  sync.Once
+	dummy string // a hash to verify against for unknown emails
+}
+
+// New returns an Auth with defaults: 5 failures in 15 minutes lock for 15 minutes,
+// sessions last 12 hours.
+func New(store awaf.Store, now func() time.Time) *Auth {
+	if now == nil {
+		now = time.Now
+	}
+	return &Auth{
+		Store: store, Now: now, Params: DefaultParams,
+		Throttle:   awaf.ThrottlePolicy{Max: 5, Window: 15 * time.Minute, Lock: 15 * time.Minute},
+		SessionTTL: 12 * time.Hour,
+	}
+}
+
+func (a *Auth) dummyHash() string {
+	a.once.Do(func() { a.dummy, _ = HashPassword("not-a-real-password", a.Params) })
+	return a.dummy
+}
+
+// Warm computes the dummy hash up front so that the first unknown-email sign-in
+// takes as long as the rest.
+func (a *Auth) Warm() { a.dummyHash() }
+
+// SignIn checks email and password and opens a session. It returns the cookie value,
+// which is never stored. client is the caller's address, throttled on its own.
+func (a *Auth) SignIn(ctx context.Context, email, password, client string) (*awaf.User, *awaf.Session, string, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	now := a.Now()
+	keys := []string{"email:" + email, "client:" + client}
+	for _, k := range keys {
+		th, err := a.Store.Throttle(ctx, k)
+		if err != nil {
+			return nil, nil, "", err
+		}
+		if now.Before(th.LockedUntil) {
+			return nil, nil, "", ErrLocked
+		}
+	}
+	u, err := a.Store.UserByEmail(ctx, email)
+	hash := ""
+	switch {
+	case err == nil:
+		hash = u.PasswordHash
+	case awaf.ErrorCode(err) == awaf.ENOTFOUND:
+		u = nil
+	default:
+		return nil, nil, "", err
+	}
+	if hash == "" {
+		hash = a.dummyHash()
+	}
+	ok, verr := VerifyPassword(hash, password)
+	if u == nil || verr != nil || !ok {
+		for _, k := range keys {
+			if _, err := a.Store.AddFailure(ctx, k, now, a.Throttle); err != nil {
+				return nil, nil, "", err
+			}
+		}
+		a.Store.AppendAudit(ctx, awaf.AuditEvent{Actor: awaf.Actor{Name: email}, Action: awaf.AuditSignInFailed, Target: client})
+		return nil, nil, "", ErrBadCredentials
+	}
+	// Only the account's count is cleared: one good password must not unlock a
+	// client that is guessing at other accounts.
+	if err := a.Store.ClearFailures(ctx, keys[0]); err != nil {
+		return nil, nil, "", err
+	}
+	s, secret, err := a.openSession(ctx, u.ID, now)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	err = a.Store.AppendAudit(ctx, awaf.AuditEvent{Actor: awaf.Actor{UserID: u.ID, Name: u.Email}, Action: awaf.AuditSignIn, Target: client})
+	return u, s, secret, err
+}
+
+// OpenSession starts a session for a user who has just proved who they are (first-run
+// set-up).
+func (a *Auth) OpenSession(ctx context.Context, userID int64) (*awaf.Session, string, error) {
+	return a.openSession(ctx, userID, a.Now())
+}
+
+func (a *Auth) openSession(ctx context.Context, userID int64, now time.Time) (*awaf.Session, string, error) {
+	secret, err := NewSecret()
+	if err != nil {
+		return nil, "", err
+	}
+	csrf, err := NewSecret()
+	if err != nil {
+		return nil, "", err
+	}
+	s := &awaf.Session{Hash: HashSecret(secret), UserID: userID, CSRF: csrf, Created: now, Expires: now.Add(a.SessionTTL)}
+	if err := a.Store.CreateSession(ctx, s); err != nil {
+		return nil, "", fmt.Errorf("open session: %w", err)
+	}
+	return s, secret, nil
+}
+
+// Session returns the live session and its user for a cookie value.
+func (a *Auth) Session(ctx context.Context, secret string) (*awaf.Session, *awaf.User, error) {
+	if secret == "" || len(secret) > 100 {
+		return nil, nil, awaf.Errorf(awaf.EUNAUTH, "not signed in")
+	}
+	s, err := a.Store.SessionByHash(ctx, HashSecret(secret))
+	if awaf.ErrorCode(err) == awaf.ENOTFOUND {
+		return nil, nil, awaf.Errorf(awaf.EUNAUTH, "not signed in")
+	} else if err != nil {
+		return nil, nil, err
+	}
+	if !a.Now().Before(s.Expires) {
+		a.Store.DeleteSession(ctx, s.Hash)
+		return nil, nil, awaf.Errorf(awaf.EUNAUTH, "session expired")
+	}
+	u, err := a.Store.User(ctx, s.UserID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, u, nil
+}
+
+// SignOut ends the session of a cookie value.
+func (a *Auth) SignOut(ctx context.Context, secret string) error {
+	return a.Store.DeleteSession(ctx, HashSecret(secret))
+}
+
+// NewToken makes an API token and returns its secret, the only time it is shown.
+func (a *Auth) NewToken(ctx context.Context, by awaf.Actor, workloadID int64, name string, role awaf.Role, ttl time.Duration) (string, *awaf.Token, error) {
+	s, err := NewSecret()
+	if err != nil {
+		return "", nil, err
+	}
+	secret := TokenPrefix + s
+	t := &awaf.Token{WorkloadID: workloadID, Name: name, Role: role, Hash: HashSecret(secret), Prefix: secret[:len(TokenPrefix)+6]}
+	if ttl > 0 {
+		t.Expires = a.Now().Add(ttl)
+	}
+	if err := a.Store.CreateToken(ctx, by, t); err != nil {
+		return "", nil, err
+	}
+	return secret, t, nil
+}
+
+// Token returns the live token for a bearer secret.
+func (a *Auth) Token(ctx context.Context, secret string) (*awaf.Token, error) {
+	bad := awaf.Errorf(awaf.EUNAUTH, "invalid or revoked token")
+	if !strings.HasPrefix(secret, TokenPrefix) || len(secret) > 100 {
+		return nil, bad
+	}
+	h := HashSecret(secret)
+	t, err := a.Store.TokenByHash(ctx, h)
+	if awaf.ErrorCode(err) == awaf.ENOTFOUND {
+		return nil, bad
+	} else if err != nil {
+		return nil, err
+	}
+	if !Equal(t.Hash, h) || !t.Live(a.Now()) {
+		return nil, bad
+	}
+	return t, nil
+}

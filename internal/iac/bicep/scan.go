@@ -1,0 +1,389 @@
+// Package bicep reads Bicep templates (.bicep) and parameter files (.bicepparam)
+// natively, without the Bicep CLI, and evaluates them into iac Resources: parameters,
+// variables, loops, conditions, nested and parent-linked resources, local modules
+// (followed with the caller's values) and registry modules from the local module cache.
+// What it cannot evaluate becomes an Unknown value with its reason, and what it does
+// not support becomes a Diagnostic with its location; nothing is skipped silently.
+package bicep
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/iac"
+)
+
+// Limits on input size.
+const (
+	maxFileSize      = 4 << 20
+	defaultMaxOutput = 200000
+)
+
+// ExpandARM expands an ARM JSON template with parameter values already evaluated; the
+// ARM front end provides it (arm.Expand). Bicep uses it for JSON modules and for
+// registry modules, which the module cache holds as ARM JSON.
+type ExpandARM func(ctx context.Context, file string, data []byte, params map[string]*iac.Value) ([]iac.Resource, []iac.Diagnostic)
+
+// Scanner reads Bicep files. The zero value reads no module cache and cannot expand
+// ARM JSON modules; New gives one with the defaults.
+type Scanner struct {
+	// Cache is the Bicep module cache (the directory "bicep restore" fills, by default
+	// ~/.bicep), holding br/... and ts/... trees. Nil means no cache.
+	Cache fs.FS
+	// CacheName is how locations name files in Cache, e.g. "/home/me/.bicep".
+	CacheName string
+	// ARM expands ARM JSON modules; nil reports them as not expanded.
+	ARM ExpandARM
+	// MaxResources bounds the resources one call produces (0 means a default).
+	MaxResources int
+}
+
+// DefaultCacheDir is where the Bicep CLI keeps restored modules: ~/.bicep.
+func DefaultCacheDir() string {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(home, ".bicep")
+}
+
+// WithCacheDir returns a copy of s that reads the module cache in dir, if it exists.
+func (s Scanner) WithCacheDir(dir string) Scanner {
+	if dir == "" {
+		return s
+	}
+	if st, err := os.Stat(dir); err == nil && st.IsDir() {
+		s.Cache = os.DirFS(dir)
+		s.CacheName = filepath.ToSlash(dir)
+	}
+	return s
+}
+
+// Scan reads the Bicep files at paths (files or directories, slash paths inside fsys)
+// with the default module cache and no ARM expansion. See Scanner.Scan.
+func Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Resource, []iac.Diagnostic, error) {
+	s := Scanner{}.WithCacheDir(DefaultCacheDir())
+	s.ARM = defaultARM
+	return s.Scan(ctx, fsys, paths)
+}
+
+var _ iac.Scanner = Scanner{}
+
+// scanState is shared by every template evaluated in one Scan call.
+type scanState struct {
+	ctx          context.Context
+	fsys         fs.FS
+	cache        fs.FS
+	cacheName    string
+	expandARM    ExpandARM
+	files        map[string]*fileEntry
+	imports      map[string]*env
+	configs      map[string]*bicepConfig
+	out          []iac.Resource
+	diags        []iac.Diagnostic
+	maxResources int
+	truncated    bool
+}
+
+type fileEntry struct {
+	file *File
+	err  error
+}
+
+// Scan evaluates each entry template. A .bicepparam file evaluates the template it
+// names with its values; a template that a .bicepparam file, or another template's
+// module call, already covers is not evaluated again on its own. Other templates are
+// evaluated with their defaults, or with <name>.parameters.json beside them.
+func (s Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Resource, []iac.Diagnostic, error) {
+	sc := &scanState{
+		ctx: ctx, fsys: fsys, cache: s.Cache, cacheName: s.CacheName, expandARM: s.ARM,
+		files: map[string]*fileEntry{}, imports: map[string]*env{}, configs: map[string]*bicepConfig{},
+		maxResources: s.MaxResources,
+	}
+	if sc.maxResources <= 0 {
+		sc.maxResources = defaultMaxOutput
+	}
+	var templates, paramFiles []string
+	for _, p := range paths {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		files, err := collect(fsys, p)
+		if err != nil {
+			sc.diags = append(sc.diags, iac.Diagnostic{Severity: "error", Message: err.Error(), Loc: awaf.Location{File: p}})
+			continue
+		}
+		for _, f := range files {
+			switch strings.ToLower(path.Ext(f)) {
+			case ".bicep":
+				templates = append(templates, f)
+			case ".bicepparam":
+				paramFiles = append(paramFiles, f)
+			}
+		}
+	}
+	templates, paramFiles = dedupe(templates), dedupe(paramFiles)
+
+	covered := map[string]bool{}
+	type job struct {
+		template string
+		inputs   map[string]*iac.Value
+		src      string
+		via      *Using
+		pf       *File
+	}
+	var jobs []job
+	for _, pf := range paramFiles {
+		f, err := sc.parseFile(pf)
+		if err != nil {
+			sc.diags = append(sc.diags, iac.Diagnostic{Severity: "error", Message: err.Error(), Loc: awaf.Location{File: pf}})
+			continue
+		}
+		u := usingOf(f)
+		if u == nil {
+			sc.diags = append(sc.diags, iac.Diagnostic{Severity: "error", Message: "parameter file has no 'using' statement naming its template", Loc: awaf.Location{File: pf, Line: 1, Column: 1}})
+			continue
+		}
+		if u.None {
+			continue
+		}
+		if strings.HasPrefix(u.Path, "br:") || strings.HasPrefix(u.Path, "br/") || strings.HasPrefix(u.Path, "ts:") || strings.HasPrefix(u.Path, "ts/") {
+			sc.diags = append(sc.diags, iac.Diagnostic{Severity: "warning", Message: "unresolved registry module " + u.Path + ": parameter files for registry templates are not followed", Loc: locOf(pf, u.P)})
+			continue
+		}
+		tp := resolvePath(pf, u.Path)
+		covered[tp] = true
+		jobs = append(jobs, job{template: tp, src: pf, via: u, pf: f})
+	}
+	// Templates called as modules by another entry template are not entry points.
+	for _, t := range templates {
+		f, err := sc.parseFile(t)
+		if err != nil {
+			continue
+		}
+		for _, st := range f.Stmts {
+			if m, ok := st.(*Module); ok && m.Path != "" && !strings.Contains(m.Path, ":") {
+				if mp := resolvePath(t, m.Path); mp != t {
+					covered[mp] = true
+				}
+			}
+		}
+	}
+	for _, t := range templates {
+		if !covered[t] {
+			jobs = append(jobs, job{template: t})
+		}
+	}
+
+	for _, j := range jobs {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		f, err := sc.parseFile(j.template)
+		if err != nil {
+			at := awaf.Location{File: j.template}
+			if j.via != nil {
+				at = locOf(j.src, j.via.P)
+			}
+			sc.diags = append(sc.diags, iac.Diagnostic{Severity: "error", Message: fmt.Sprintf("template %s: %v", j.template, err), Loc: at})
+			continue
+		}
+		var e *env
+		if j.pf != nil {
+			e = sc.paramEnv(j.pf, f)
+		} else {
+			inputs, src := sc.parametersJSON(j.template)
+			e = sc.newEnv(f, inputs, nil, "")
+			e.inputSrc = src
+			if inputs != nil {
+				e.checkInputs(inputs, &Module{Name: src})
+			}
+		}
+		e.emitAll()
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	return sc.out, sc.diags, nil
+}
+
+func locOf(file string, p Pos) awaf.Location {
+	return awaf.Location{File: file, Line: p.Line, Column: p.Col}
+}
+
+func dedupe(s []string) []string {
+	sort.Strings(s)
+	out := s[:0]
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// collect lists the .bicep and .bicepparam files at p: p itself, or the files under it.
+func collect(fsys fs.FS, p string) ([]string, error) {
+	p = path.Clean(p)
+	st, err := fs.Stat(fsys, p)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	if !st.IsDir() {
+		return []string{p}, nil
+	}
+	var out []string
+	err = fs.WalkDir(fsys, p, func(q string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if q != p && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		switch strings.ToLower(path.Ext(q)) {
+		case ".bicep", ".bicepparam":
+			out = append(out, q)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// parseFile reads and parses a file once per scan; its syntax errors are reported
+// the first time.
+func (sc *scanState) parseFile(p string) (*File, error) {
+	if fe, ok := sc.files[p]; ok {
+		return fe.file, fe.err
+	}
+	fe := &fileEntry{}
+	sc.files[p] = fe
+	st, err := fs.Stat(sc.fsys, p)
+	if err != nil {
+		fe.err = err
+		return nil, err
+	}
+	if st.Size() > maxFileSize {
+		fe.err = fmt.Errorf("%s is larger than %d bytes", p, maxFileSize)
+		return nil, fe.err
+	}
+	data, err := fs.ReadFile(sc.fsys, p)
+	if err != nil {
+		fe.err = err
+		return nil, err
+	}
+	src := strings.TrimPrefix(string(data), "\uFEFF")
+	fe.file = Parse(p, src)
+	for _, se := range fe.file.Errors {
+		sc.diags = append(sc.diags, iac.Diagnostic{Severity: "error", Message: "syntax error: " + se.Msg, Loc: locOf(p, se.Pos)})
+	}
+	return fe.file, nil
+}
+
+func usingOf(f *File) *Using {
+	for _, st := range f.Stmts {
+		if u, ok := st.(*Using); ok {
+			return u
+		}
+	}
+	return nil
+}
+
+// paramEnv evaluates a .bicepparam file's values and returns the environment of the
+// template it names, fed with them.
+func (sc *scanState) paramEnv(pf, tmpl *File) *env {
+	// The parameter file is a small template of its own: its vars and imports may be
+	// used by its param values.
+	pe := sc.newEnv(pf, nil, nil, "")
+	inputs := map[string]*iac.Value{}
+	for _, st := range pf.Stmts {
+		switch s := st.(type) {
+		case *Param:
+			if s.Default == nil {
+				pe.diag("error", s.P, "parameter %s has no value", s.Name)
+				continue
+			}
+			inputs[s.Name] = pe.eval(s.Default, nil)
+		case *Using, *Var, *Import, *TypeDecl, *Func, *Metadata:
+		case *BadStmt:
+		default:
+			pe.diag("warning", st.Start(), "unsupported construct in a parameter file: %T", st)
+		}
+	}
+	e := sc.newEnv(tmpl, inputs, nil, "")
+	e.inputSrc = pf.Path
+	e.checkInputs(inputs, &Module{Name: pf.Path})
+	return e
+}
+
+// parametersJSON reads <name>.parameters.json beside a template, ARM style, when
+// there is one.
+func (sc *scanState) parametersJSON(tmpl string) (map[string]*iac.Value, string) {
+	base := strings.TrimSuffix(tmpl, path.Ext(tmpl))
+	for _, cand := range []string{base + ".parameters.json", base + ".params.json"} {
+		data, err := fs.ReadFile(sc.fsys, cand)
+		if err != nil {
+			continue
+		}
+		v, err := iac.DecodeJSON(cand, data)
+		if err != nil {
+			sc.diags = append(sc.diags, iac.DiagnosticFromError(cand, err))
+			return nil, ""
+		}
+		ps := v.Field("parameters")
+		if ps == nil || ps.Kind != iac.Object {
+			sc.diags = append(sc.diags, iac.Diagnostic{Severity: "warning", Message: "parameters file has no 'parameters' object", Loc: v.Loc})
+			return nil, ""
+		}
+		inputs := map[string]*iac.Value{}
+		for _, k := range ps.Keys {
+			entry := ps.Fields[k]
+			switch {
+			case entry.Field("value") != nil:
+				inputs[k] = entry.Field("value")
+			case entry.Field("reference") != nil:
+				inputs[k] = iac.NewUnknown(fmt.Sprintf("parameter '%s' is a Key Vault reference", k), entry.Loc)
+			}
+		}
+		return inputs, cand
+	}
+	return nil, ""
+}
+
+// importEnv returns the environment of a file named by "import ... from", for its
+// exported variables and functions.
+func (sc *scanState) importEnv(from *env, s *Import) *env {
+	if strings.Contains(s.Path, ":") {
+		from.diag("warning", s.P, "unresolved registry module %s: imports from registries are not read", s.Path)
+		return nil
+	}
+	p := resolvePath(from.path, s.Path)
+	if e, ok := sc.imports[p]; ok {
+		if e == nil {
+			from.diag("error", s.P, "import cycle through %s", p)
+		}
+		return e
+	}
+	if strings.HasSuffix(strings.ToLower(p), ".json") {
+		from.diag("warning", s.P, "unsupported construct: import from an ARM JSON file")
+		return nil
+	}
+	sc.imports[p] = nil
+	f, err := sc.parseFile(p)
+	if err != nil {
+		from.diag("error", s.P, "import %s: %v", s.Path, err)
+		return nil
+	}
+	e := sc.newEnv(f, nil, nil, "")
+	sc.imports[p] = e
+	return e
+}

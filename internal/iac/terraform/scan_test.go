@@ -1,0 +1,499 @@
+package terraform
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/awaf/awaf/internal/iac"
+)
+
+func mapFS(files map[string]string) fstest.MapFS {
+	fsys := fstest.MapFS{}
+	for name, src := range files {
+		fsys[name] = &fstest.MapFile{Data: []byte(src)}
+	}
+	return fsys
+}
+
+func mustScan(t *testing.T, files map[string]string, paths ...string) ([]iac.Resource, []iac.Diagnostic) {
+	t.Helper()
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	res, diags, err := Scan(context.Background(), mapFS(files), paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, diags
+}
+
+func byID(res []iac.Resource, id string) *iac.Resource {
+	for i := range res {
+		if res[i].ID == id {
+			return &res[i]
+		}
+	}
+	return nil
+}
+
+func ids(res []iac.Resource) string {
+	var out []string
+	for _, r := range res {
+		out = append(out, r.ID)
+	}
+	return strings.Join(out, " ")
+}
+
+// want describes one expected value: JSON text of a known value, or "?" plus a
+// fragment of the Why for an Unknown.
+func checkValue(t *testing.T, r *iac.Resource, path, want string) {
+	t.Helper()
+	if r == nil {
+		t.Fatalf("resource not found")
+	}
+	root := iac.NewObject(r.Loc)
+	for k, v := range map[string]*iac.Value{"name": r.Name, "kind": r.Kind, "location": r.Location,
+		"sku": r.SKU, "identity": r.Identity, "tags": r.Tags, "properties": r.Properties,
+		"zones": r.Zones, "scope": r.Scope, "condition": r.Condition} {
+		if v != nil {
+			root.Set(k, v)
+		}
+	}
+	got := root.Get(path)
+	switch {
+	case want == "<absent>":
+		if got != nil {
+			t.Errorf("%s = %s, want absent", path, got)
+		}
+	case got == nil:
+		t.Errorf("%s is absent, want %s", path, want)
+	case strings.HasPrefix(want, "?"):
+		if got.Kind != iac.Unknown || !strings.Contains(got.Why, want[1:]) {
+			t.Errorf("%s = %s (why %q), want unknown containing %q", path, got, got.Why, want[1:])
+		}
+	case got.String() != want:
+		t.Errorf("%s = %s, want %s", path, got, want)
+	}
+}
+
+const account = `
+resource "azurerm_cognitive_account" "a" {
+  name                = "acct"
+  resource_group_name = "rg"
+  location            = "swedencentral"
+  kind                = "OpenAI"
+  sku_name            = "S0"
+}
+`
+
+func TestEvaluation(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		paths []string
+		id    string
+		path  string
+		want  string
+	}{
+		{
+			name: "variable default",
+			files: map[string]string{"main.tf": `
+variable "sku" { default = "S0" }
+resource "azurerm_cognitive_account" "a" { name = "a"
+  sku_name = var.sku }`},
+			id: "azurerm_cognitive_account.a", path: "sku.name", want: `"S0"`,
+		},
+		{
+			name: "variable without default is unknown",
+			files: map[string]string{"main.tf": `
+variable "sku" {}
+resource "azurerm_cognitive_account" "a" { name = "a"
+  sku_name = var.sku }`},
+			id: "azurerm_cognitive_account.a", path: "sku.name", want: `?variable "sku" has no default`,
+		},
+		{
+			name: "terraform.tfvars beats default, auto.tfvars beats terraform.tfvars",
+			files: map[string]string{
+				"main.tf":          `variable "sku" { default = "F0" }` + "\n" + `resource "azurerm_cognitive_account" "a" { sku_name = var.sku }`,
+				"terraform.tfvars": `sku = "S1"`,
+				"a.auto.tfvars":    `sku = "S2"`,
+			},
+			id: "azurerm_cognitive_account.a", path: "sku.name", want: `"S2"`,
+		},
+		{
+			name: "explicit var file comes last",
+			files: map[string]string{
+				"main.tf":          `variable "sku" { default = "F0" }` + "\n" + `resource "azurerm_cognitive_account" "a" { sku_name = var.sku }`,
+				"terraform.tfvars": `sku = "S1"`,
+				"env/prod.tfvars":  `sku = "S3"`,
+			},
+			paths: []string{"main.tf", "env/prod.tfvars"},
+			id:    "azurerm_cognitive_account.a", path: "sku.name", want: `"S3"`,
+		},
+		{
+			name: "tfvars json",
+			files: map[string]string{
+				"main.tf":               `variable "sku" {}` + "\n" + `resource "azurerm_cognitive_account" "a" { sku_name = var.sku }`,
+				"terraform.tfvars.json": `{"sku": "S4"}`,
+			},
+			id: "azurerm_cognitive_account.a", path: "sku.name", want: `"S4"`,
+		},
+		{
+			name: "locals in dependency order across files",
+			files: map[string]string{
+				"a.tf": `locals { name = "${local.prefix}-oai" }`,
+				"b.tf": `locals { prefix = upper(var.env) }` + "\n" + `variable "env" { default = "dev" }`,
+				"c.tf": `resource "azurerm_cognitive_account" "a" { name = local.name }`,
+			},
+			id: "azurerm_cognitive_account.a", path: "name", want: `"DEV-oai"`,
+		},
+		{
+			name:  "local cycle is unknown",
+			files: map[string]string{"main.tf": `locals { a = local.b` + "\n" + `b = local.a }` + "\n" + `resource "azurerm_cognitive_account" "a" { name = local.a }`},
+			id:    "azurerm_cognitive_account.a", path: "name", want: `?cycle`,
+		},
+		{
+			name: "functions",
+			files: map[string]string{"main.tf": `
+locals { tags = merge({ a = "1" }, { b = lower("X") }) }
+resource "azurerm_cognitive_account" "a" {
+  name = format("%s-%02d", join("-", concat(["a"], ["b"])), length(local.tags))
+  tags = merge(local.tags, { c = coalesce("", "z"), d = lookup(local.tags, "zz", "dflt"), e = tostring(3) })
+}`},
+			id: "azurerm_cognitive_account.a", path: "tags", want: `{"a":"1","b":"x","c":"z","d":"dflt","e":"3"}`,
+		},
+		{
+			name:  "format and join",
+			files: map[string]string{"main.tf": `resource "azurerm_cognitive_account" "a" { name = format("%s-%02d", join("-", concat(["a"], ["b"])), 7) }`},
+			id:    "azurerm_cognitive_account.a", path: "name", want: `"a-b-07"`,
+		},
+		{
+			name:  "try and can",
+			files: map[string]string{"main.tf": `resource "azurerm_cognitive_account" "a" { name = try({}.missing, "fallback") }`},
+			id:    "azurerm_cognitive_account.a", path: "name", want: `"fallback"`,
+		},
+		{
+			name:  "impure function is unknown",
+			files: map[string]string{"main.tf": `resource "azurerm_cognitive_account" "a" { name = "x-${uuid()}" }`},
+			id:    "azurerm_cognitive_account.a", path: "name", want: `?uuid`,
+		},
+		{
+			name: "reference to another resource's argument passes through",
+			files: map[string]string{"main.tf": `
+resource "azurerm_resource_group" "rg" { name = "rg-1"
+  location = "westeurope" }
+resource "azurerm_cognitive_account" "a" { name = "a"
+  location = azurerm_resource_group.rg.location }`},
+			id: "azurerm_cognitive_account.a", path: "location", want: `"westeurope"`,
+		},
+		{
+			name: "computed attribute of another resource is unknown",
+			files: map[string]string{"main.tf": account + `
+resource "azurerm_linux_web_app" "w" { name = "w"
+  site_config { minimum_tls_version = azurerm_cognitive_account.a.endpoint } }`},
+			id: "azurerm_linux_web_app.w", path: "properties.siteConfig.minTlsVersion", want: `?azurerm_cognitive_account.a.endpoint is known only after apply`,
+		},
+		{
+			name: "id of another resource is a stable ARM id",
+			files: map[string]string{"main.tf": account + `
+resource "azurerm_private_endpoint" "pe" { name = "pe"
+  private_service_connection {
+    name = "c"
+    private_connection_resource_id = azurerm_cognitive_account.a.id
+    is_manual_connection = false
+  } }`},
+			id: "azurerm_private_endpoint.pe", path: "properties.privateLinkServiceConnections[0].properties.privateLinkServiceId",
+			want: `"/subscriptions/{subscriptionId}/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct"`,
+		},
+		{
+			name: "data source is unknown",
+			files: map[string]string{"main.tf": `
+data "azurerm_client_config" "c" {}
+resource "azurerm_key_vault" "kv" { name = "kv"
+  tenant_id = data.azurerm_client_config.c.tenant_id }`},
+			id: "azurerm_key_vault.kv", path: "properties.tenantId", want: `?data source data.azurerm_client_config.c`,
+		},
+		{
+			name: "count gives one resource per index",
+			files: map[string]string{"main.tf": `
+resource "azurerm_search_service" "s" {
+  count = 2
+  name  = "srch-${count.index}"
+}`},
+			id: "azurerm_search_service.s[1]", path: "name", want: `"srch-1"`,
+		},
+		{
+			name: "for_each over a set",
+			files: map[string]string{"main.tf": `
+resource "azurerm_search_service" "s" {
+  for_each = toset(["b", "a"])
+  name     = "srch-${each.value}"
+}`},
+			id: `azurerm_search_service.s["a"]`, path: "name", want: `"srch-a"`,
+		},
+		{
+			name: "unresolvable count gives one instance with an unknown condition",
+			files: map[string]string{"main.tf": `
+variable "n" {}
+resource "azurerm_search_service" "s" {
+  count = var.n
+  name  = "srch"
+}`},
+			id: `azurerm_search_service.s[*]`, path: "condition", want: `?variable "n" has no default`,
+		},
+		{
+			name: "dynamic block",
+			files: map[string]string{"main.tf": `
+variable "subnets" { default = ["s1", "s2"] }
+resource "azurerm_cognitive_account" "a" {
+  name = "a"
+  network_acls {
+    default_action = "Deny"
+    dynamic "virtual_network_rules" {
+      for_each = var.subnets
+      content { subnet_id = virtual_network_rules.value }
+    }
+  }
+}`},
+			id: "azurerm_cognitive_account.a", path: "properties.networkAcls.virtualNetworkRules[1].id", want: `"s2"`,
+		},
+		{
+			name: "variable type conversion with optional defaults",
+			files: map[string]string{"main.tf": `
+variable "d" {
+  type    = object({ sku = optional(string, "GlobalStandard"), cap = optional(number, 5) })
+  default = {}
+}
+resource "azurerm_cognitive_deployment" "d" {
+  name = "x"
+  sku {
+    name     = var.d.sku
+    capacity = var.d.cap
+  }
+}`},
+			id: "azurerm_cognitive_deployment.d", path: "sku", want: `{"capacity":5,"name":"GlobalStandard"}`,
+		},
+		{
+			name: "azapi body in jsonencode",
+			files: map[string]string{"main.tf": `
+resource "azapi_resource" "acct" {
+  type      = "Microsoft.CognitiveServices/accounts@2024-10-01"
+  name      = "oai"
+  parent_id = "/subscriptions/x/resourceGroups/rg"
+  body = jsonencode({
+    kind       = "OpenAI"
+    properties = { disableLocalAuth = true }
+  })
+}`},
+			id: "azapi_resource.acct", path: "properties.disableLocalAuth", want: `true`,
+		},
+		{
+			name: "azapi child resource takes the parent's name",
+			files: map[string]string{"main.tf": `
+resource "azapi_resource" "acct" {
+  type      = "Microsoft.CognitiveServices/accounts@2024-10-01"
+  name      = "oai"
+  parent_id = "/subscriptions/x/resourceGroups/rg"
+  body      = { kind = "OpenAI" }
+}
+resource "azapi_resource" "dep" {
+  type      = "Microsoft.CognitiveServices/accounts/deployments@2024-10-01"
+  name      = "gpt"
+  parent_id = azapi_resource.acct.id
+  body      = { properties = { raiPolicyName = "strict" } }
+}`},
+			id: "azapi_resource.dep", path: "name", want: `"oai/gpt"`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, _ := mustScan(t, tt.files, tt.paths...)
+			r := byID(res, tt.id)
+			if r == nil {
+				t.Fatalf("no resource %s; got %s", tt.id, ids(res))
+			}
+			checkValue(t, r, tt.path, tt.want)
+		})
+	}
+}
+
+func TestCountZeroDropsResource(t *testing.T) {
+	res, _ := mustScan(t, map[string]string{"main.tf": `
+variable "on" { default = false }
+resource "azurerm_search_service" "s" {
+  count = var.on ? 1 : 0
+  name  = "s"
+}`})
+	if len(res) != 0 {
+		t.Fatalf("got %s, want no resources", ids(res))
+	}
+}
+
+func TestModules(t *testing.T) {
+	files := map[string]string{
+		"main.tf": `
+module "oai" {
+  source   = "./mod"
+  for_each = { east = "eastus2", west = "westus3" }
+  name     = "oai-${each.key}"
+  location = each.value
+}
+module "remote" {
+  source = "git::https://example.com/mod.git"
+}
+resource "azurerm_monitor_metric_alert" "m" {
+  name   = "alert"
+  scopes = [module.oai["east"].id]
+}`,
+		"mod/main.tf": `
+variable "name" {}
+variable "location" {}
+variable "public" { default = false }
+resource "azurerm_cognitive_account" "a" {
+  name                          = var.name
+  location                      = var.location
+  resource_group_name           = "rg"
+  public_network_access_enabled = var.public
+}
+output "id" { value = azurerm_cognitive_account.a.id }`,
+	}
+	res, diags := mustScan(t, files)
+	r := byID(res, `module.oai["west"].azurerm_cognitive_account.a`)
+	if r == nil {
+		t.Fatalf("no module resource; got %s", ids(res))
+	}
+	checkValue(t, r, "location", `"westus3"`)
+	checkValue(t, r, "properties.publicNetworkAccess", `"Disabled"`)
+	if r.Loc.File != "mod/main.tf" || r.Loc.Line != 5 {
+		t.Errorf("Loc = %+v, want mod/main.tf:5", r.Loc)
+	}
+	if len(r.Via) != 1 || r.Via[0].File != "main.tf" || r.Via[0].Line != 2 {
+		t.Errorf("Via = %+v, want the call at main.tf:2", r.Via)
+	}
+	checkValue(t, byID(res, "azurerm_monitor_metric_alert.m"), "properties.scopes[0]",
+		`"/subscriptions/{subscriptionId}/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/oai-east"`)
+	if len(res) != 3 {
+		t.Errorf("got %s, want 3 resources (the module directory is not a root of its own)", ids(res))
+	}
+	var remote bool
+	for _, d := range diags {
+		if strings.Contains(d.Message, "unresolved remote module") && d.Loc.File == "main.tf" && d.Loc.Line == 9 {
+			remote = true
+		}
+	}
+	if !remote {
+		t.Errorf("no remote module diagnostic at main.tf:9; got %+v", diags)
+	}
+}
+
+func TestModuleCycle(t *testing.T) {
+	files := map[string]string{
+		"main.tf":   `module "a" { source = "./a" }`,
+		"a/main.tf": `module "b" { source = "../b" }` + "\n" + account,
+		"b/main.tf": `module "a" { source = "../a" }`,
+	}
+	res, diags := mustScan(t, files, "main.tf")
+	if byID(res, "module.a.azurerm_cognitive_account.a") == nil {
+		t.Errorf("resources before the cycle are lost: %s", ids(res))
+	}
+	var cycle bool
+	for _, d := range diags {
+		cycle = cycle || strings.Contains(d.Message, "cycle")
+	}
+	if !cycle {
+		t.Errorf("no cycle diagnostic: %+v", diags)
+	}
+}
+
+func TestInstalledRemoteModule(t *testing.T) {
+	files := map[string]string{
+		"main.tf": `module "reg" {
+  source  = "Azure/avm-res-cognitiveservices-account/azurerm"
+  version = "0.7.0"
+  name    = "from-registry"
+}`,
+		".terraform/modules/modules.json": `{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"reg","Source":"registry.terraform.io/Azure/avm-res-cognitiveservices-account/azurerm","Version":"0.7.0","Dir":".terraform/modules/reg"}]}`,
+		".terraform/modules/reg/main.tf": `variable "name" {}` + "\n" + `resource "azurerm_cognitive_account" "this" { name = var.name }`,
+	}
+	res, diags := mustScan(t, files)
+	checkValue(t, byID(res, "module.reg.azurerm_cognitive_account.this"), "name", `"from-registry"`)
+	for _, d := range diags {
+		if strings.Contains(d.Message, "unresolved") {
+			t.Errorf("unexpected %s", d.Message)
+		}
+	}
+}
+
+func TestBrokenFileDoesNotStopOthers(t *testing.T) {
+	files := map[string]string{
+		"a/main.tf": `resource "azurerm_cognitive_account" "a" {` + "\n  name = \n}",
+		"b/main.tf": account,
+	}
+	res, diags := mustScan(t, files)
+	if byID(res, "azurerm_cognitive_account.a") == nil {
+		t.Fatalf("b/main.tf was not read: %s", ids(res))
+	}
+	if len(diags) == 0 || diags[0].Loc.File != "a/main.tf" || diags[0].Loc.Line == 0 || diags[0].Severity != "error" {
+		t.Fatalf("want an error with a location in a/main.tf, got %+v", diags)
+	}
+}
+
+func TestCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, _, err := Scan(ctx, mapFS(map[string]string{"main.tf": account}), []string{"."})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+}
+
+func TestValueLocations(t *testing.T) {
+	res, _ := mustScan(t, map[string]string{"main.tf": `resource "azurerm_cognitive_account" "a" {
+  name = "a"
+  network_acls {
+    default_action = "Deny"
+  }
+  tags = {
+    env = "prod"
+  }
+}`})
+	r := byID(res, "azurerm_cognitive_account.a")
+	for path, line := range map[string]int{"properties.networkAcls.defaultAction": 4, "env": 7} {
+		var v *iac.Value
+		if path == "env" {
+			v = r.Tags.Get("env")
+		} else {
+			v = r.Properties.Get(strings.TrimPrefix(path, "properties."))
+		}
+		if v == nil || v.Loc.Line != line || v.Loc.File != "main.tf" || v.Loc.Column == 0 {
+			t.Errorf("%s at %+v, want main.tf:%d", path, v, line)
+		}
+	}
+}
+
+func TestIsPlan(t *testing.T) {
+	for in, want := range map[string]bool{
+		`{"format_version":"1.2","planned_values":{}}`: true,
+		`{"format_version":"1.0","values":{}}`:         false,
+		`{"$schema":"x","resources":[]}`:               false,
+		`not json`:                                     false,
+	} {
+		if got := IsPlan([]byte(in)); got != want {
+			t.Errorf("IsPlan(%s) = %v", in, got)
+		}
+	}
+}
+
+func TestPlanErrors(t *testing.T) {
+	_, diags := ReadPlan("p.json", []byte("{\n  \"format_version\": \"1.2\",\n  \"planned_values\": {,}\n}"))
+	if len(diags) != 1 || diags[0].Loc.Line != 3 {
+		t.Errorf("want one error on line 3, got %+v", diags)
+	}
+	_, diags = ReadPlan("p.json", []byte(`{"format_version":"9.0","planned_values":{}}`))
+	if len(diags) != 1 || !strings.Contains(diags[0].Message, "format version") {
+		t.Errorf("want a format version error, got %+v", diags)
+	}
+}

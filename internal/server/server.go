@@ -1,0 +1,163 @@
+// Package server is the team server: a web UI rendered on the server with
+// html/template and a JSON API under /api/v1, both on one awaf.Store. Every route is
+// registered in routes() with the access it needs, and one wrapper enforces it, so a
+// route cannot be added without saying who may call it.
+package server
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/auth"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// Config is what the server runs on.
+type Config struct {
+	Store awaf.Store
+	Auth  *auth.Auth
+	// Lens returns a lens by id; new workloads use DefaultLens.
+	Lens        func(id string) (*awaf.Lens, error)
+	DefaultLens string
+	Log         *slog.Logger
+	Now         func() time.Time
+	// SecureCookies marks cookies Secure even when TLS ends in front of the server.
+	SecureCookies bool
+	// MaxBody limits request bodies; zero means 1 MiB.
+	MaxBody int64
+}
+
+// Server serves the UI and the API.
+type Server struct {
+	cfg    Config
+	pages  map[string]*template.Template
+	routes []Route
+	mux    *http.ServeMux
+}
+
+// Route is one registered pattern and who may call it.
+type Route struct {
+	Pattern string
+	Access  Access
+}
+
+// New checks the configuration, parses every template and registers every route.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil || cfg.Auth == nil || cfg.Lens == nil {
+		return nil, fmt.Errorf("server: Store, Auth and Lens are required")
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.MaxBody == 0 {
+		cfg.MaxBody = 1 << 20
+	}
+	if _, err := cfg.Lens(cfg.DefaultLens); err != nil {
+		return nil, fmt.Errorf("server: default lens: %w", err)
+	}
+	s := &Server{cfg: cfg, mux: http.NewServeMux()}
+	if err := s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	s.register()
+	return s, nil
+}
+
+// Routes lists every registered route; tests walk it.
+func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }
+
+// Handler returns the server's http.Handler with its outer middleware.
+func (s *Server) Handler() http.Handler {
+	cop := http.NewCrossOriginProtection()
+	return s.recoverPanics(s.securityHeaders(s.limitBody(cop.Handler(s.mux))))
+}
+
+// register holds every route of the server.
+func (s *Server) register() {
+	static, err := fs.Sub(staticFiles, "static")
+	if err != nil {
+		panic(err) // embedded above
+	}
+	files := http.FileServerFS(static)
+
+	// Operations and static files.
+	s.handle("GET /healthz", Public, s.healthz)
+	s.handle("GET /readyz", Public, s.readyz)
+	s.handle("GET /static/", Public, func(w http.ResponseWriter, r *http.Request, _ *request) error {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		http.StripPrefix("/static/", files).ServeHTTP(w, r)
+		return nil
+	})
+
+	// Signing in.
+	s.handle("GET /{$}", Public, s.home)
+	s.handle("GET /setup", Public, s.setupPage)
+	s.handle("POST /setup", Public, s.setup)
+	s.handle("GET /signin", Public, s.signInPage)
+	s.handle("POST /signin", Public, s.signIn)
+	s.handle("POST /signout", SignedIn, s.signOut)
+
+	// Site administration.
+	s.handle("GET /admin/users", Admin, s.usersPage)
+	s.handle("POST /admin/users", Admin, s.addUser)
+
+	// Workloads in the browser.
+	s.handle("GET /workloads", SignedIn, s.workloadsPage)
+	s.handle("POST /workloads", SignedIn, s.createWorkload)
+	s.handle("GET /w/{id}", Member(awaf.RoleReader), s.workloadPage)
+	s.handle("POST /w/{id}", Member(awaf.RoleContributor), s.saveWorkload)
+	s.handle("GET /w/{id}/assess", Member(awaf.RoleReader), s.assessIndex)
+	s.handle("GET /w/{id}/assess/{area}", Member(awaf.RoleReader), s.assessPage)
+	s.handle("POST /w/{id}/assess/{area}", Member(awaf.RoleContributor), s.saveAnswers)
+	s.handle("GET /w/{id}/dashboard", Member(awaf.RoleReader), s.dashboardPage)
+	s.handle("GET /w/{id}/plan", Member(awaf.RoleReader), s.planPage)
+	s.handle("POST /w/{id}/plan", Member(awaf.RoleContributor), s.savePlanItem)
+	s.handle("GET /w/{id}/milestones", Member(awaf.RoleReader), s.milestonesPage)
+	s.handle("POST /w/{id}/milestones", Member(awaf.RoleContributor), s.createMilestone)
+	s.handle("GET /w/{id}/compare", Member(awaf.RoleReader), s.comparePage)
+	s.handle("GET /w/{id}/access", Member(awaf.RoleReader), s.accessPage)
+	s.handle("POST /w/{id}/access", Member(awaf.RoleOwner), s.grant)
+	s.handle("POST /w/{id}/access/{user}/revoke", Member(awaf.RoleOwner), s.revoke)
+	s.handle("POST /w/{id}/tokens", Member(awaf.RoleOwner), s.createToken)
+	s.handle("POST /w/{id}/tokens/{token}/revoke", Member(awaf.RoleOwner), s.revokeToken)
+	s.handle("GET /w/{id}/audit", Member(awaf.RoleContributor), s.auditPage)
+	s.handle("GET /w/{id}/audit.csv", Member(awaf.RoleContributor), s.auditCSV)
+	s.handle("GET /w/{id}/export/{format}", Member(awaf.RoleReader), s.export)
+
+	// JSON API.
+	s.handle("GET /api/v1/workloads", SignedIn, s.apiWorkloads)
+	s.handle("POST /api/v1/workloads", SignedIn, s.apiCreateWorkload)
+	s.handle("GET /api/v1/workloads/{id}", Member(awaf.RoleReader), s.apiWorkload)
+	s.handle("PUT /api/v1/workloads/{id}", Member(awaf.RoleContributor), s.apiSaveWorkload)
+	s.handle("GET /api/v1/workloads/{id}/answers", Member(awaf.RoleReader), s.apiAnswers)
+	s.handle("PUT /api/v1/workloads/{id}/answers/{question}", Member(awaf.RoleContributor), s.apiPutAnswer)
+	s.handle("GET /api/v1/workloads/{id}/result", Member(awaf.RoleReader), s.apiResult)
+	s.handle("GET /api/v1/workloads/{id}/reports/{format}", Member(awaf.RoleReader), s.export)
+	s.handle("GET /api/v1/workloads/{id}/milestones", Member(awaf.RoleReader), s.apiMilestones)
+	s.handle("POST /api/v1/workloads/{id}/milestones", Member(awaf.RoleContributor), s.apiCreateMilestone)
+	s.handle("GET /api/v1/workloads/{id}/milestones/{milestone}", Member(awaf.RoleReader), s.apiMilestone)
+	s.handle("GET /api/v1/workloads/{id}/compare", Member(awaf.RoleReader), s.apiCompare)
+	s.handle("GET /api/v1/workloads/{id}/plan", Member(awaf.RoleReader), s.apiPlan)
+	s.handle("PUT /api/v1/workloads/{id}/plan/{question}/{choice}", Member(awaf.RoleContributor), s.apiPutPlanItem)
+	s.handle("GET /api/v1/workloads/{id}/access", Member(awaf.RoleReader), s.apiAccess)
+	s.handle("GET /api/v1/workloads/{id}/audit", Member(awaf.RoleContributor), s.apiAudit)
+}
+
+func (s *Server) handle(pattern string, a Access, h handlerFunc) {
+	s.routes = append(s.routes, Route{Pattern: pattern, Access: a})
+	s.mux.Handle(pattern, s.guard(a, h))
+}

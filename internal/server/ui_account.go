@@ -1,0 +1,191 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/auth"
+)
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request, _ *request) error {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, err := w.Write([]byte("ok\n"))
+	return err
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request, _ *request) error {
+	if err := s.cfg.Store.Ping(r.Context()); err != nil {
+		s.cfg.Log.Warn("not ready", "err", err)
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return nil
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, err := w.Write([]byte("ready\n"))
+	return err
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request, q *request) error {
+	switch n, err := s.cfg.Store.CountUsers(r.Context()); {
+	case err != nil:
+		return err
+	case n == 0:
+		http.Redirect(w, r, "/setup", http.StatusSeeOther)
+	case q.user != nil:
+		http.Redirect(w, r, "/workloads", http.StatusSeeOther)
+	default:
+		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+	}
+	return nil
+}
+
+type credentialsForm struct {
+	Email string
+	Next  string
+}
+
+func (s *Server) setupPage(w http.ResponseWriter, r *http.Request, q *request) error {
+	n, err := s.cfg.Store.CountUsers(r.Context())
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		return nil
+	}
+	p := pageFor(q, "Set up awaf", "")
+	p.CSRF = s.preCSRF(w, r)
+	p.Data = credentialsForm{}
+	return s.render(w, r, "setup", p)
+}
+
+// setup creates the first administrator. It only works while there are no users.
+func (s *Server) setup(w http.ResponseWriter, r *http.Request, q *request) error {
+	ctx := r.Context()
+	n, err := s.cfg.Store.CountUsers(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return awaf.Errorf(awaf.EFORBIDDEN, "this server is already set up; sign in instead")
+	}
+	email := strings.TrimSpace(r.PostFormValue("email"))
+	pw := r.PostFormValue("password")
+	fail := func(msg string) error {
+		p := pageFor(q, "Set up awaf", "")
+		p.CSRF, p.Error, p.Data = s.preCSRF(w, r), msg, credentialsForm{Email: email}
+		return s.renderStatus(w, r, http.StatusBadRequest, "setup", p)
+	}
+	if pw != r.PostFormValue("confirm") {
+		return fail("The passwords differ.")
+	}
+	hash, err := auth.HashPassword(pw, s.cfg.Auth.Params)
+	if err != nil {
+		return fail(awaf.ErrorMessage(err))
+	}
+	u := &awaf.User{Email: email, Name: strings.TrimSpace(r.PostFormValue("name")), Admin: true, PasswordHash: hash}
+	if err := s.cfg.Store.CreateUser(ctx, awaf.Actor{Name: "setup"}, u); err != nil {
+		if awaf.ErrorCode(err) == awaf.EINVALID {
+			return fail(awaf.ErrorMessage(err))
+		}
+		return err
+	}
+	se, secret, err := s.cfg.Auth.OpenSession(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	s.setCookie(w, r, sessionCookie, secret, se.Expires)
+	http.Redirect(w, r, "/workloads", http.StatusSeeOther)
+	return nil
+}
+
+// localPath keeps a redirect target on this server.
+func localPath(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || len(next) > 500 {
+		return "/workloads"
+	}
+	return next
+}
+
+func (s *Server) signInPage(w http.ResponseWriter, r *http.Request, q *request) error {
+	if q.user != nil {
+		http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return nil
+	}
+	p := pageFor(q, "Sign in", "")
+	p.CSRF = s.preCSRF(w, r)
+	p.Data = credentialsForm{Next: r.URL.Query().Get("next")}
+	return s.render(w, r, "signin", p)
+}
+
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request, q *request) error {
+	email := r.PostFormValue("email")
+	next := r.PostFormValue("next")
+	_, se, secret, err := s.cfg.Auth.SignIn(r.Context(), email, r.PostFormValue("password"), clientAddr(r))
+	if err != nil {
+		st := http.StatusUnauthorized
+		switch {
+		case errors.Is(err, auth.ErrLocked):
+			st = http.StatusTooManyRequests
+			w.Header().Set("Retry-After", "900")
+		case awaf.ErrorCode(err) != awaf.EUNAUTH:
+			return err
+		}
+		p := pageFor(q, "Sign in", "")
+		p.CSRF, p.Error, p.Data = s.preCSRF(w, r), awaf.ErrorMessage(err), credentialsForm{Email: email, Next: next}
+		if errors.Is(err, auth.ErrLocked) {
+			p.Error = auth.ErrLocked.Error()
+		}
+		return s.renderStatus(w, r, st, "signin", p)
+	}
+	s.setCookie(w, r, sessionCookie, secret, se.Expires)
+	http.Redirect(w, r, localPath(next), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request, q *request) error {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if err := s.cfg.Auth.SignOut(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
+	if err := s.cfg.Store.AppendAudit(r.Context(), awaf.AuditEvent{Actor: q.actor(), Action: awaf.AuditSignOut, Target: q.user.Email}); err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r)})
+	http.Redirect(w, r, "/signin", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, q *request) error {
+	return s.showUsers(w, r, q, http.StatusOK, "", "")
+}
+
+func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, q *request, st int, flash, msg string) error {
+	us, err := s.cfg.Store.Users(r.Context())
+	if err != nil {
+		return err
+	}
+	p := pageFor(q, "People", "users")
+	p.Data, p.Flash, p.Error = us, flash, msg
+	return s.renderStatus(w, r, st, "users", p)
+}
+
+func (s *Server) addUser(w http.ResponseWriter, r *http.Request, q *request) error {
+	hash, err := auth.HashPassword(r.PostFormValue("password"), s.cfg.Auth.Params)
+	if err != nil {
+		return s.showUsers(w, r, q, http.StatusBadRequest, "", awaf.ErrorMessage(err))
+	}
+	u := &awaf.User{
+		Email: r.PostFormValue("email"), Name: strings.TrimSpace(r.PostFormValue("name")),
+		Admin: r.PostFormValue("admin") == "on", PasswordHash: hash,
+	}
+	if err := s.cfg.Store.CreateUser(r.Context(), q.actor(), u); err != nil {
+		if c := awaf.ErrorCode(err); c == awaf.EINVALID || c == awaf.ECONFLICT {
+			return s.showUsers(w, r, q, status(c), "", awaf.ErrorMessage(err))
+		}
+		return err
+	}
+	return s.showUsers(w, r, q, http.StatusOK, "Added "+u.Email+".", "")
+}

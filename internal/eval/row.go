@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"unicode/utf8"
 )
 
 // Row is one prediction record, from a JSONL object or a CSV line. Values are looked up
@@ -135,7 +136,7 @@ func kindOf(v []byte) string {
 }
 
 func jsonString(v []byte) (string, error) {
-	if bytes.IndexByte(v, '\\') < 0 {
+	if bytes.IndexByte(v, '\\') < 0 && utf8.Valid(v) {
 		return string(v[1 : len(v)-1]), nil
 	}
 	var s string

@@ -291,12 +291,16 @@ type radar struct {
 }
 
 type radarAxis struct {
-	X2, Y2         float64 // outer end of the axis
-	LX, LY         float64 // label position
-	Anchor         string  // text-anchor of the label
-	Label, Score   string
-	NotAssessed    bool
-	BaselineOffset string
+	X2, Y2 float64 // outer end of the axis
+	Anchor string  // text-anchor of the label
+	Lines  []radarLine
+}
+
+// radarLine is one line of an axis label: words of the pillar name, then the score.
+type radarLine struct {
+	X, Y  float64
+	Text  string
+	Value bool // the score line
 }
 
 type radarRing struct {
@@ -309,9 +313,9 @@ type radarPoint struct{ X, Y float64 }
 
 const (
 	radarW      = 460.0
-	radarH      = 360.0
+	radarH      = 400.0
 	radarCX     = radarW / 2
-	radarCY     = radarH/2 + 4
+	radarCY     = radarH / 2
 	radarRadius = 120.0
 )
 
@@ -340,8 +344,8 @@ func newRadar(ps []scoreRow) radar {
 	var desc []string
 	for i, p := range ps {
 		x2, y2 := at(i, 100)
-		lx, ly := at(i, 100+22*100/radarRadius)
-		ax := radarAxis{X2: x2, Y2: y2, LX: lx, LY: ly, Label: p.Name, Score: num(p.Score.Score), NotAssessed: !p.Assessed}
+		lx, ly := at(i, 100+16*100/radarRadius)
+		ax := radarAxis{X2: x2, Y2: y2}
 		switch {
 		case math.Abs(lx-radarCX) < 1:
 			ax.Anchor = "middle"
@@ -350,8 +354,26 @@ func newRadar(ps []scoreRow) radar {
 		default:
 			ax.Anchor = "end"
 		}
-		if ly > radarCY+1 {
-			ax.BaselineOffset = "0.8em"
+		score := num(p.Score.Score)
+		if !p.Assessed {
+			score = "n/a"
+		}
+		texts := append(wrapWords(p.Name, 12), score)
+		// Stack the lines so the block sits outside the ring: above the top axis,
+		// below the bottom one, centred beside the others.
+		const lineHeight = 15.0
+		n := float64(len(texts))
+		var y float64
+		switch {
+		case ax.Anchor == "middle" && ly < radarCY:
+			y = ly - (n-1)*lineHeight
+		case ax.Anchor == "middle":
+			y = ly + 10
+		default:
+			y = ly - (n-1)*lineHeight/2 + 4
+		}
+		for j, t := range texts {
+			ax.Lines = append(ax.Lines, radarLine{X: lx, Y: round1(y + float64(j)*lineHeight), Text: t, Value: j == len(texts)-1})
 		}
 		r.Axes = append(r.Axes, ax)
 		value := p.Score.Score
@@ -371,6 +393,22 @@ func newRadar(ps []scoreRow) radar {
 	r.Polygon = strings.Join(pts, " ")
 	r.Desc = "Pillar scores out of 100: " + strings.Join(desc, "; ") + "."
 	return r
+}
+
+// wrapWords breaks a label into lines of about width characters, at spaces.
+func wrapWords(s string, width int) []string {
+	var lines []string
+	for _, w := range strings.Fields(s) {
+		if n := len(lines); n > 0 && len(lines[n-1])+1+len(w) <= width {
+			lines[n-1] += " " + w
+			continue
+		}
+		lines = append(lines, w)
+	}
+	if len(lines) == 0 {
+		lines = []string{s}
+	}
+	return lines
 }
 
 func round1(f float64) float64 { return math.Round(f*10) / 10 }

@@ -102,16 +102,20 @@ func TestEvaluation(t *testing.T) {
 			name: "variable default",
 			files: map[string]string{"main.tf": `
 variable "sku" { default = "S0" }
-resource "azurerm_cognitive_account" "a" { name = "a"
-  sku_name = var.sku }`},
+resource "azurerm_cognitive_account" "a" {
+  name     = "a"
+  sku_name = var.sku
+}`},
 			id: "azurerm_cognitive_account.a", path: "sku.name", want: `"S0"`,
 		},
 		{
 			name: "variable without default is unknown",
 			files: map[string]string{"main.tf": `
 variable "sku" {}
-resource "azurerm_cognitive_account" "a" { name = "a"
-  sku_name = var.sku }`},
+resource "azurerm_cognitive_account" "a" {
+  name     = "a"
+  sku_name = var.sku
+}`},
 			id: "azurerm_cognitive_account.a", path: "sku.name", want: `?variable "sku" has no default`,
 		},
 		{
@@ -152,7 +156,7 @@ resource "azurerm_cognitive_account" "a" { name = "a"
 		},
 		{
 			name:  "local cycle is unknown",
-			files: map[string]string{"main.tf": `locals { a = local.b` + "\n" + `b = local.a }` + "\n" + `resource "azurerm_cognitive_account" "a" { name = local.a }`},
+			files: map[string]string{"main.tf": "locals {\n  a = local.b\n  b = local.a\n}\n" + `resource "azurerm_cognitive_account" "a" { name = local.a }`},
 			id:    "azurerm_cognitive_account.a", path: "name", want: `?cycle`,
 		},
 		{
@@ -183,28 +187,36 @@ resource "azurerm_cognitive_account" "a" {
 		{
 			name: "reference to another resource's argument passes through",
 			files: map[string]string{"main.tf": `
-resource "azurerm_resource_group" "rg" { name = "rg-1"
-  location = "westeurope" }
-resource "azurerm_cognitive_account" "a" { name = "a"
-  location = azurerm_resource_group.rg.location }`},
+resource "azurerm_resource_group" "rg" {
+  name     = "rg-1"
+  location = "westeurope"
+}
+resource "azurerm_cognitive_account" "a" {
+  name     = "a"
+  location = azurerm_resource_group.rg.location
+}`},
 			id: "azurerm_cognitive_account.a", path: "location", want: `"westeurope"`,
 		},
 		{
 			name: "computed attribute of another resource is unknown",
 			files: map[string]string{"main.tf": account + `
-resource "azurerm_linux_web_app" "w" { name = "w"
-  site_config { minimum_tls_version = azurerm_cognitive_account.a.endpoint } }`},
+resource "azurerm_linux_web_app" "w" {
+  name = "w"
+  site_config { minimum_tls_version = azurerm_cognitive_account.a.endpoint }
+}`},
 			id: "azurerm_linux_web_app.w", path: "properties.siteConfig.minTlsVersion", want: `?azurerm_cognitive_account.a.endpoint is known only after apply`,
 		},
 		{
 			name: "id of another resource is a stable ARM id",
 			files: map[string]string{"main.tf": account + `
-resource "azurerm_private_endpoint" "pe" { name = "pe"
+resource "azurerm_private_endpoint" "pe" {
+  name = "pe"
   private_service_connection {
     name = "c"
     private_connection_resource_id = azurerm_cognitive_account.a.id
     is_manual_connection = false
-  } }`},
+  }
+}`},
 			id: "azurerm_private_endpoint.pe", path: "properties.privateLinkServiceConnections[0].properties.privateLinkServiceId",
 			want: `"/subscriptions/{subscriptionId}/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct"`,
 		},
@@ -212,8 +224,10 @@ resource "azurerm_private_endpoint" "pe" { name = "pe"
 			name: "data source is unknown",
 			files: map[string]string{"main.tf": `
 data "azurerm_client_config" "c" {}
-resource "azurerm_key_vault" "kv" { name = "kv"
-  tenant_id = data.azurerm_client_config.c.tenant_id }`},
+resource "azurerm_key_vault" "kv" {
+  name      = "kv"
+  tenant_id = data.azurerm_client_config.c.tenant_id
+}`},
 			id: "azurerm_key_vault.kv", path: "properties.tenantId", want: `?data source data.azurerm_client_config.c`,
 		},
 		{
@@ -274,7 +288,7 @@ resource "azurerm_cognitive_deployment" "d" {
     capacity = var.d.cap
   }
 }`},
-			id: "azurerm_cognitive_deployment.d", path: "sku", want: `{"capacity":5,"name":"GlobalStandard"}`,
+			id: "azurerm_cognitive_deployment.d", path: "sku", want: `{"name":"GlobalStandard","capacity":5}`,
 		},
 		{
 			name: "azapi body in jsonencode",
@@ -310,7 +324,12 @@ resource "azapi_resource" "dep" {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, _ := mustScan(t, tt.files, tt.paths...)
+			res, diags := mustScan(t, tt.files, tt.paths...)
+			for _, d := range diags {
+				if d.Severity == "error" {
+					t.Errorf("unexpected error: %+v", d)
+				}
+			}
 			r := byID(res, tt.id)
 			if r == nil {
 				t.Fatalf("no resource %s; got %s", tt.id, ids(res))
@@ -416,7 +435,7 @@ func TestInstalledRemoteModule(t *testing.T) {
   name    = "from-registry"
 }`,
 		".terraform/modules/modules.json": `{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"reg","Source":"registry.terraform.io/Azure/avm-res-cognitiveservices-account/azurerm","Version":"0.7.0","Dir":".terraform/modules/reg"}]}`,
-		".terraform/modules/reg/main.tf": `variable "name" {}` + "\n" + `resource "azurerm_cognitive_account" "this" { name = var.name }`,
+		".terraform/modules/reg/main.tf":  `variable "name" {}` + "\n" + `resource "azurerm_cognitive_account" "this" { name = var.name }`,
 	}
 	res, diags := mustScan(t, files)
 	checkValue(t, byID(res, "module.reg.azurerm_cognitive_account.this"), "name", `"from-registry"`)

@@ -1,0 +1,541 @@
+package server
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/report"
+)
+
+// Dashboard.
+
+type radarAxis struct {
+	Name         string
+	X, Y         float64 // end of the axis
+	LX, LY       float64 // label position
+	Anchor       string
+	Score        float64
+	Band         awaf.Band
+}
+
+type dashboardData struct {
+	Result  *awaf.Result
+	Axes    []radarAxis
+	Rings   []string // polygon points of the 25/50/75/100 rings
+	Polygon string   // the workload's scores
+}
+
+// radar lays the pillar scores out on a 300x300 SVG with the centre at 150,150.
+func radar(ps []awaf.PillarScore) ([]radarAxis, []string, string) {
+	const cx, cy, rad = 150.0, 150.0, 100.0
+	n := len(ps)
+	if n == 0 {
+		return nil, nil, ""
+	}
+	pt := func(i int, frac float64) (float64, float64) {
+		a := -math.Pi/2 + 2*math.Pi*float64(i)/float64(n)
+		return cx + rad*frac*math.Cos(a), cy + rad*frac*math.Sin(a)
+	}
+	var axes []radarAxis
+	var poly []string
+	for i, p := range ps {
+		x, y := pt(i, 1)
+		lx, ly := pt(i, 1.22)
+		anchor := "middle"
+		if lx < cx-5 {
+			anchor = "end"
+		} else if lx > cx+5 {
+			anchor = "start"
+		}
+		axes = append(axes, radarAxis{Name: p.Name, X: x, Y: y, LX: lx, LY: ly, Anchor: anchor, Score: p.Score.Score, Band: p.Band})
+		sx, sy := pt(i, p.Score.Score/100)
+		poly = append(poly, fmt.Sprintf("%.1f,%.1f", sx, sy))
+	}
+	var rings []string
+	for _, f := range []float64{0.25, 0.5, 0.75, 1} {
+		var ring []string
+		for i := range ps {
+			x, y := pt(i, f)
+			ring = append(ring, fmt.Sprintf("%.1f,%.1f", x, y))
+		}
+		rings = append(rings, strings.Join(ring, " "))
+	}
+	return axes, rings, strings.Join(poly, " ")
+}
+
+func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, q *request) error {
+	ev, err := s.evaluateWorkload(r.Context(), q.workload.ID)
+	if err != nil {
+		return err
+	}
+	d := dashboardData{Result: ev.Result}
+	d.Axes, d.Rings, d.Polygon = radar(ev.Result.Pillars)
+	p := pageFor(q, "Dashboard · "+q.workload.Name, "dashboard")
+	p.Data = d
+	return s.render(w, r, "dashboard", p)
+}
+
+// Remediation plan.
+
+type planRow struct {
+	awaf.Recommendation
+	Item awaf.RemediationItem
+}
+
+type planData struct {
+	Rows     []planRow
+	Statuses []awaf.PlanStatus
+	Filter   struct{ Status, Horizon, Pillar string }
+	Pillars  []awaf.PillarScore
+	Total    int
+}
+
+func (s *Server) planPage(w http.ResponseWriter, r *http.Request, q *request) error {
+	return s.showPlan(w, r, q, http.StatusOK, "")
+}
+
+func (s *Server) showPlan(w http.ResponseWriter, r *http.Request, q *request, st int, msg string) error {
+	ctx := r.Context()
+	ev, err := s.evaluateWorkload(ctx, q.workload.ID)
+	if err != nil {
+		return err
+	}
+	items, err := s.cfg.Store.PlanItems(ctx, q.workload.ID)
+	if err != nil {
+		return err
+	}
+	byKey := map[string]awaf.RemediationItem{}
+	for _, it := range items {
+		byKey[it.Question+"/"+it.Choice] = it
+	}
+	d := planData{Statuses: awaf.PlanStatuses, Pillars: ev.Result.Pillars, Total: len(ev.Result.Plan)}
+	f := r.URL.Query()
+	d.Filter.Status, d.Filter.Horizon, d.Filter.Pillar = f.Get("status"), f.Get("horizon"), f.Get("pillar")
+	for _, rec := range ev.Result.Plan {
+		it, ok := byKey[rec.Question+"/"+rec.Choice]
+		if !ok {
+			it = awaf.RemediationItem{WorkloadID: q.workload.ID, Question: rec.Question, Choice: rec.Choice, Status: awaf.PlanOpen}
+		}
+		if d.Filter.Status != "" && string(it.Status) != d.Filter.Status {
+			continue
+		}
+		if d.Filter.Horizon != "" && string(rec.Horizon) != d.Filter.Horizon {
+			continue
+		}
+		if d.Filter.Pillar != "" && !hasPillar(rec.Pillars, awaf.PillarID(d.Filter.Pillar)) {
+			continue
+		}
+		d.Rows = append(d.Rows, planRow{Recommendation: rec, Item: it})
+	}
+	p := pageFor(q, "Plan · "+q.workload.Name, "plan")
+	p.Data, p.Error = d, msg
+	if r.URL.Query().Get("saved") != "" {
+		p.Flash = "Saved."
+	}
+	return s.renderStatus(w, r, st, "plan", p)
+}
+
+func hasPillar(ps []awaf.PillarID, p awaf.PillarID) bool {
+	for _, x := range ps {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) savePlanItem(w http.ResponseWriter, r *http.Request, q *request) error {
+	it := awaf.RemediationItem{
+		WorkloadID: q.workload.ID,
+		Question:   r.PostFormValue("question"),
+		Choice:     r.PostFormValue("choice"),
+		Owner:      strings.TrimSpace(r.PostFormValue("owner")),
+		Status:     awaf.PlanStatus(r.PostFormValue("status")),
+		Reason:     strings.TrimSpace(r.PostFormValue("reason")),
+	}
+	version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
+	if _, err := s.cfg.Store.PutPlanItem(r.Context(), q.actor(), it, version); err != nil {
+		if c := awaf.ErrorCode(err); c == awaf.EINVALID || c == awaf.ECONFLICT {
+			return s.showPlan(w, r, q, status(c), awaf.ErrorMessage(err))
+		}
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/w/%d/plan?saved=1#%s-%s", q.workload.ID, it.Question, it.Choice), http.StatusSeeOther)
+	return nil
+}
+
+// Milestones.
+
+func (s *Server) milestonesPage(w http.ResponseWriter, r *http.Request, q *request) error {
+	return s.showMilestones(w, r, q, http.StatusOK, "")
+}
+
+type milestoneRow struct {
+	awaf.Milestone
+	Overall awaf.Score
+}
+
+func (s *Server) showMilestones(w http.ResponseWriter, r *http.Request, q *request, st int, msg string) error {
+	ms, err := s.cfg.Store.Milestones(r.Context(), q.workload.ID)
+	if err != nil {
+		return err
+	}
+	var rows []milestoneRow
+	for _, m := range ms {
+		row := milestoneRow{Milestone: m}
+		if ev, err := s.evaluate(r.Context(), &m.Assessment); err == nil {
+			row.Overall = ev.Result.Overall
+		}
+		rows = append(rows, row)
+	}
+	p := pageFor(q, "Milestones · "+q.workload.Name, "milestones")
+	p.Data, p.Error = rows, msg
+	return s.renderStatus(w, r, st, "milestones", p)
+}
+
+func (s *Server) createMilestone(w http.ResponseWriter, r *http.Request, q *request) error {
+	if _, err := s.cfg.Store.CreateMilestone(r.Context(), q.actor(), q.workload.ID, r.PostFormValue("name")); err != nil {
+		if awaf.ErrorCode(err) == awaf.EINVALID {
+			return s.showMilestones(w, r, q, http.StatusBadRequest, awaf.ErrorMessage(err))
+		}
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/w/%d/milestones", q.workload.ID), http.StatusSeeOther)
+	return nil
+}
+
+// Comparison is the difference between two evaluations of a workload.
+type Comparison struct {
+	From, To      string
+	Overall       ScoreDelta
+	Pillars       []ScoreDelta
+	Areas         []ScoreDelta
+	RisksAdded    []RiskChange
+	RisksResolved []RiskChange
+}
+
+// ScoreDelta is a score before and after.
+type ScoreDelta struct {
+	Name     string  `json:"name"`
+	From     float64 `json:"from"`
+	To       float64 `json:"to"`
+	Delta    float64 `json:"delta"`
+	FromBand awaf.Band
+	ToBand   awaf.Band
+}
+
+// RiskChange is a question whose high or medium risk appeared or went away.
+type RiskChange struct {
+	Question string    `json:"question"`
+	Title    string    `json:"title"`
+	From     awaf.Risk `json:"from"`
+	To       awaf.Risk `json:"to"`
+}
+
+func delta(name string, a, b awaf.Score) ScoreDelta {
+	return ScoreDelta{Name: name, From: a.Score, To: b.Score, Delta: math.Round((b.Score-a.Score)*10) / 10, FromBand: a.Band, ToBand: b.Band}
+}
+
+func serious(r awaf.Risk) bool { return r == awaf.RiskHigh || r == awaf.RiskMedium }
+
+func compare(fromName string, a *awaf.Result, toName string, b *awaf.Result) Comparison {
+	c := Comparison{From: fromName, To: toName, Overall: delta("Overall", a.Overall, b.Overall)}
+	pa := map[awaf.PillarID]awaf.Score{}
+	for _, p := range a.Pillars {
+		pa[p.Pillar] = p.Score
+	}
+	for _, p := range b.Pillars {
+		c.Pillars = append(c.Pillars, delta(p.Name, pa[p.Pillar], p.Score))
+	}
+	aa := map[awaf.AreaID]awaf.Score{}
+	for _, ar := range a.Areas {
+		aa[ar.Area] = ar.Score
+	}
+	for _, ar := range b.Areas {
+		c.Areas = append(c.Areas, delta(ar.Name, aa[ar.Area], ar.Score))
+	}
+	qa := map[string]awaf.QuestionResult{}
+	for _, qr := range a.Questions {
+		qa[qr.Question] = qr
+	}
+	for _, qb := range b.Questions {
+		before := qa[qb.Question].Risk
+		switch {
+		case serious(qb.Risk) && (!serious(before) || before != qb.Risk && qb.Risk == awaf.RiskHigh):
+			c.RisksAdded = append(c.RisksAdded, RiskChange{Question: qb.Question, Title: qb.Title, From: before, To: qb.Risk})
+		case serious(before) && (!serious(qb.Risk) || before == awaf.RiskHigh && qb.Risk == awaf.RiskMedium):
+			c.RisksResolved = append(c.RisksResolved, RiskChange{Question: qb.Question, Title: qb.Title, From: before, To: qb.Risk})
+		}
+	}
+	return c
+}
+
+// comparison evaluates two milestones, or a milestone and the current answers when
+// the id is "current" or empty.
+func (s *Server) comparison(r *http.Request, q *request) (*Comparison, []awaf.Milestone, error) {
+	ctx := r.Context()
+	ms, err := s.cfg.Store.Milestones(ctx, q.workload.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	pick := func(v string) (string, *awaf.Assessment, error) {
+		if v == "" || v == "current" {
+			a, err := s.cfg.Store.Assessment(ctx, q.workload.ID)
+			return "Current answers", a, err
+		}
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return "", nil, awaf.Errorf(awaf.EINVALID, "bad milestone id %q", v)
+		}
+		m, err := s.cfg.Store.Milestone(ctx, q.workload.ID, id)
+		if err != nil {
+			return "", nil, err
+		}
+		return m.Name, &m.Assessment, nil
+	}
+	from, to := r.URL.Query().Get("from"), r.URL.Query().Get("to")
+	if from == "" && len(ms) > 0 {
+		from = strconv.FormatInt(ms[0].ID, 10)
+	}
+	fromName, fa, err := pick(from)
+	if err != nil {
+		return nil, nil, err
+	}
+	toName, ta, err := pick(to)
+	if err != nil {
+		return nil, nil, err
+	}
+	fe, err := s.evaluate(ctx, fa)
+	if err != nil {
+		return nil, nil, err
+	}
+	te, err := s.evaluate(ctx, ta)
+	if err != nil {
+		return nil, nil, err
+	}
+	c := compare(fromName, fe.Result, toName, te.Result)
+	return &c, ms, nil
+}
+
+type compareData struct {
+	Comparison
+	Milestones []awaf.Milestone
+	FromID     string
+	ToID       string
+}
+
+func (s *Server) comparePage(w http.ResponseWriter, r *http.Request, q *request) error {
+	c, ms, err := s.comparison(r, q)
+	if err != nil {
+		return err
+	}
+	p := pageFor(q, "Compare · "+q.workload.Name, "milestones")
+	p.Data = compareData{Comparison: *c, Milestones: ms, FromID: r.URL.Query().Get("from"), ToID: r.URL.Query().Get("to")}
+	return s.render(w, r, "compare", p)
+}
+
+// Access.
+
+type accessData struct {
+	Members  []awaf.Membership
+	Tokens   []awaf.Token
+	Roles    []awaf.Role
+	NewToken string
+	Now      time.Time
+}
+
+func (s *Server) accessPage(w http.ResponseWriter, r *http.Request, q *request) error {
+	return s.showAccess(w, r, q, http.StatusOK, "", "", "")
+}
+
+func (s *Server) showAccess(w http.ResponseWriter, r *http.Request, q *request, st int, flash, msg, newToken string) error {
+	ms, err := s.cfg.Store.Memberships(r.Context(), q.workload.ID)
+	if err != nil {
+		return err
+	}
+	ts, err := s.cfg.Store.Tokens(r.Context(), q.workload.ID)
+	if err != nil {
+		return err
+	}
+	p := pageFor(q, "Who has access · "+q.workload.Name, "access")
+	p.Data = accessData{Members: ms, Tokens: ts, Roles: awaf.Roles, NewToken: newToken, Now: s.cfg.Now()}
+	p.Flash, p.Error = flash, msg
+	return s.renderStatus(w, r, st, "access", p)
+}
+
+func (s *Server) grant(w http.ResponseWriter, r *http.Request, q *request) error {
+	ctx := r.Context()
+	email := r.PostFormValue("email")
+	role := awaf.Role(r.PostFormValue("role"))
+	u, err := s.cfg.Store.UserByEmail(ctx, email)
+	if awaf.ErrorCode(err) == awaf.ENOTFOUND {
+		return s.showAccess(w, r, q, http.StatusBadRequest, "", "No account for "+email+"; a site administrator adds people first.", "")
+	} else if err != nil {
+		return err
+	}
+	if err := s.cfg.Store.Grant(ctx, q.actor(), q.workload.ID, u.ID, role); err != nil {
+		if awaf.ErrorCode(err) == awaf.EINVALID {
+			return s.showAccess(w, r, q, http.StatusBadRequest, "", awaf.ErrorMessage(err), "")
+		}
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/w/%d/access", q.workload.ID), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) revoke(w http.ResponseWriter, r *http.Request, q *request) error {
+	uid, err := strconv.ParseInt(r.PathValue("user"), 10, 64)
+	if err != nil {
+		return awaf.Errorf(awaf.ENOTFOUND, "no such member")
+	}
+	if err := s.cfg.Store.Revoke(r.Context(), q.actor(), q.workload.ID, uid); err != nil {
+		if awaf.ErrorCode(err) == awaf.ECONFLICT {
+			return s.showAccess(w, r, q, http.StatusConflict, "", awaf.ErrorMessage(err), "")
+		}
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/w/%d/access", q.workload.ID), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request, q *request) error {
+	days, _ := strconv.Atoi(r.PostFormValue("days"))
+	if days < 0 || days > 3650 {
+		return s.showAccess(w, r, q, http.StatusBadRequest, "", "A token lasts from 0 (no expiry) to 3650 days.", "")
+	}
+	role := awaf.Role(r.PostFormValue("role"))
+	secret, _, err := s.cfg.Auth.NewToken(r.Context(), q.actor(), q.workload.ID, r.PostFormValue("name"), role, time.Duration(days)*24*time.Hour)
+	if awaf.ErrorCode(err) == awaf.EINVALID {
+		return s.showAccess(w, r, q, http.StatusBadRequest, "", awaf.ErrorMessage(err), "")
+	} else if err != nil {
+		return err
+	}
+	// The secret is shown on this response only; it is not stored and a reload of
+	// the page will not show it again.
+	return s.showAccess(w, r, q, http.StatusOK, "Token created. Copy it now: it will not be shown again.", "", secret)
+}
+
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, q *request) error {
+	id, err := strconv.ParseInt(r.PathValue("token"), 10, 64)
+	if err != nil {
+		return awaf.Errorf(awaf.ENOTFOUND, "no such token")
+	}
+	if err := s.cfg.Store.RevokeToken(r.Context(), q.actor(), q.workload.ID, id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/w/%d/access", q.workload.ID), http.StatusSeeOther)
+	return nil
+}
+
+// Audit log.
+
+type auditData struct {
+	Events []awaf.AuditEvent
+	Older  int64
+}
+
+func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, q *request) error {
+	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+	const pageSize = 100
+	es, err := s.cfg.Store.AuditEvents(r.Context(), awaf.AuditFilter{WorkloadID: q.workload.ID, BeforeID: before, Limit: pageSize})
+	if err != nil {
+		return err
+	}
+	d := auditData{Events: es}
+	if len(es) == pageSize {
+		d.Older = es[len(es)-1].ID
+	}
+	p := pageFor(q, "Audit log · "+q.workload.Name, "audit")
+	p.Data = d
+	return s.render(w, r, "audit", p)
+}
+
+// csvSafe keeps spreadsheet programs from running a cell as a formula.
+func csvSafe(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+func (s *Server) auditCSV(w http.ResponseWriter, r *http.Request, q *request) error {
+	ctx := r.Context()
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	cw.Write([]string{"id", "time", "actor", "action", "target", "before", "after"})
+	var before int64
+	for {
+		es, err := s.cfg.Store.AuditEvents(ctx, awaf.AuditFilter{WorkloadID: q.workload.ID, BeforeID: before, Limit: 1000})
+		if err != nil {
+			return err
+		}
+		for _, e := range es {
+			cw.Write([]string{strconv.FormatInt(e.ID, 10), e.At.UTC().Format(time.RFC3339Nano), csvSafe(e.Actor.Name),
+				e.Action, csvSafe(e.Target), csvSafe(string(e.Before)), csvSafe(string(e.After))})
+		}
+		if len(es) < 1000 {
+			break
+		}
+		before = es[len(es)-1].ID
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	if err := s.cfg.Store.AppendAudit(ctx, awaf.AuditEvent{Actor: q.actor(), WorkloadID: q.workload.ID, Action: awaf.AuditExport, Target: "audit.csv"}); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="awaf-audit-%d.csv"`, q.workload.ID))
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// Exports.
+
+var contentTypes = map[report.Format]string{
+	report.Markdown: "text/markdown; charset=utf-8",
+	report.HTML:     "text/html; charset=utf-8",
+	report.JSON:     "application/json",
+	report.CSV:      "text/csv; charset=utf-8",
+	report.XLSX:     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+func (s *Server) export(w http.ResponseWriter, r *http.Request, q *request) error {
+	f, err := report.ParseFormat(r.PathValue("format"))
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	ev, err := s.evaluateWorkload(ctx, q.workload.ID)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := report.Render(&buf, f, report.Input{Lens: ev.Lens, Assessment: ev.Assessment, Result: ev.Result, Generated: s.cfg.Now()}); err != nil {
+		return fmt.Errorf("render %s: %w", f, err)
+	}
+	if err := s.cfg.Store.AppendAudit(ctx, awaf.AuditEvent{Actor: q.actor(), WorkloadID: q.workload.ID, Action: awaf.AuditExport, Target: "report." + string(f)}); err != nil {
+		return err
+	}
+	ct := contentTypes[f]
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="awaf-report-%d%s"`, q.workload.ID, f.Ext()))
+	if f == report.HTML {
+		// The report page is self-contained and may carry its own inline styles; it is
+		// downloaded, and this policy keeps it inert if a browser opens it in place.
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox")
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
+}

@@ -1,0 +1,452 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/assess"
+)
+
+// evaluation is a workload's assessment scored against its lens.
+type evaluation struct {
+	Lens       *awaf.Lens
+	Assessment *awaf.Assessment
+	Result     *awaf.Result
+}
+
+func (s *Server) lensFor(ref awaf.LensRef) (*awaf.Lens, error) {
+	id := ref.ID
+	if id == "" {
+		id = s.cfg.DefaultLens
+	}
+	return s.cfg.Lens(id)
+}
+
+func (s *Server) evaluate(ctx context.Context, a *awaf.Assessment) (*evaluation, error) {
+	l, err := s.lensFor(a.Lens)
+	if err != nil {
+		return nil, err
+	}
+	res, err := assess.Evaluate(l, a)
+	if err != nil {
+		return nil, fmt.Errorf("evaluate: %w", err)
+	}
+	return &evaluation{Lens: l, Assessment: a, Result: res}, nil
+}
+
+func (s *Server) evaluateWorkload(ctx context.Context, id int64) (*evaluation, error) {
+	a, err := s.cfg.Store.Assessment(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.evaluate(ctx, a)
+}
+
+type workloadsData struct {
+	Workloads []awaf.WorkloadRecord
+	Name      string
+}
+
+func (s *Server) workloadsPage(w http.ResponseWriter, r *http.Request, q *request) error {
+	return s.showWorkloads(w, r, q, http.StatusOK, "", "")
+}
+
+func (s *Server) showWorkloads(w http.ResponseWriter, r *http.Request, q *request, st int, name, msg string) error {
+	uid := q.user.ID
+	if q.user.Admin {
+		uid = 0
+	}
+	ws, err := s.cfg.Store.Workloads(r.Context(), uid)
+	if err != nil {
+		return err
+	}
+	p := pageFor(q, "Workloads", "workloads")
+	p.Data, p.Error = workloadsData{Workloads: ws, Name: name}, msg
+	return s.renderStatus(w, r, st, "workloads", p)
+}
+
+func (s *Server) newWorkload(ctx context.Context, q *request, wl awaf.Workload) (*awaf.WorkloadRecord, error) {
+	l, err := s.cfg.Lens(s.cfg.DefaultLens)
+	if err != nil {
+		return nil, err
+	}
+	rec := &awaf.WorkloadRecord{Workload: wl, Lens: awaf.LensRef{ID: l.ID, Version: l.Version}}
+	if err := s.cfg.Store.CreateWorkload(ctx, q.actor(), rec); err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+func (s *Server) createWorkload(w http.ResponseWriter, r *http.Request, q *request) error {
+	wl := awaf.Workload{
+		Name:        r.PostFormValue("name"),
+		Description: strings.TrimSpace(r.PostFormValue("description")),
+		Environment: strings.TrimSpace(r.PostFormValue("environment")),
+	}
+	rec, err := s.newWorkload(r.Context(), q, wl)
+	if awaf.ErrorCode(err) == awaf.EINVALID {
+		return s.showWorkloads(w, r, q, http.StatusBadRequest, wl.Name, awaf.ErrorMessage(err))
+	} else if err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/w/%d", rec.ID), http.StatusSeeOther)
+	return nil
+}
+
+type option struct {
+	Value, Label string
+	Checked      bool
+}
+
+type workloadData struct {
+	Kinds, Components                   []option
+	Criticality, Sensitivity, Exposure  []option
+	Priorities                          [3][]option
+	Overall                             awaf.Score
+	Areas                               []awaf.AreaScore
+	FirstArea                           awaf.AreaID
+	LensName                            string
+	ProfileComplete                     bool
+}
+
+func options[T ~string](all []T, chosen func(T) bool) []option {
+	out := make([]option, 0, len(all))
+	for _, v := range all {
+		out = append(out, option{Value: string(v), Label: strings.ReplaceAll(string(v), "-", " "), Checked: chosen(v)})
+	}
+	return out
+}
+
+func (s *Server) workloadPage(w http.ResponseWriter, r *http.Request, q *request) error {
+	return s.showWorkload(w, r, q, http.StatusOK, "")
+}
+
+func (s *Server) showWorkload(w http.ResponseWriter, r *http.Request, q *request, st int, msg string) error {
+	ev, err := s.evaluateWorkload(r.Context(), q.workload.ID)
+	if err != nil {
+		return err
+	}
+	prof := q.workload.Profile
+	d := workloadData{
+		Kinds:           options(awaf.Kinds, prof.HasKind),
+		Components:      options(awaf.Components, prof.HasComponent),
+		Criticality:     options(awaf.Criticalities, func(c awaf.Criticality) bool { return c == prof.Criticality }),
+		Sensitivity:     options(awaf.Sensitivities, func(c awaf.Sensitivity) bool { return c == prof.Sensitivity }),
+		Exposure:        options(awaf.Exposures, func(c awaf.Exposure) bool { return c == prof.Exposure }),
+		Overall:         ev.Result.Overall,
+		Areas:           ev.Result.Areas,
+		LensName:        ev.Lens.Name + " " + ev.Lens.Version,
+		ProfileComplete: prof.Complete(),
+	}
+	for i := range d.Priorities {
+		d.Priorities[i] = options(awaf.Pillars, func(p awaf.PillarID) bool { return i < len(prof.Priorities) && prof.Priorities[i] == p })
+	}
+	if len(ev.Lens.Areas) > 0 {
+		d.FirstArea = ev.Lens.Areas[0].ID
+	}
+	p := pageFor(q, q.workload.Name, "workload")
+	p.Data, p.Error = d, msg
+	if r.URL.Query().Get("saved") != "" {
+		p.Flash = "Saved."
+	}
+	return s.renderStatus(w, r, st, "workload", p)
+}
+
+// profileFromForm reads and checks the profile fields of a form.
+func profileFromForm(f url.Values) (awaf.Profile, error) {
+	var p awaf.Profile
+	for _, v := range f["kind"] {
+		if !slices.Contains(awaf.Kinds, awaf.Kind(v)) {
+			return p, awaf.Errorf(awaf.EINVALID, "unknown workload kind %q", v)
+		}
+		p.Kinds = append(p.Kinds, awaf.Kind(v))
+	}
+	for _, v := range f["component"] {
+		if !slices.Contains(awaf.Components, awaf.Component(v)) {
+			return p, awaf.Errorf(awaf.EINVALID, "unknown component %q", v)
+		}
+		p.Components = append(p.Components, awaf.Component(v))
+	}
+	if v := f.Get("criticality"); v != "" {
+		if !slices.Contains(awaf.Criticalities, awaf.Criticality(v)) {
+			return p, awaf.Errorf(awaf.EINVALID, "unknown criticality %q", v)
+		}
+		p.Criticality = awaf.Criticality(v)
+	}
+	if v := f.Get("sensitivity"); v != "" {
+		if !slices.Contains(awaf.Sensitivities, awaf.Sensitivity(v)) {
+			return p, awaf.Errorf(awaf.EINVALID, "unknown sensitivity %q", v)
+		}
+		p.Sensitivity = awaf.Sensitivity(v)
+	}
+	if v := f.Get("exposure"); v != "" {
+		if !slices.Contains(awaf.Exposures, awaf.Exposure(v)) {
+			return p, awaf.Errorf(awaf.EINVALID, "unknown exposure %q", v)
+		}
+		p.Exposure = awaf.Exposure(v)
+	}
+	for _, v := range f["priority"] {
+		if v == "" {
+			continue
+		}
+		id := awaf.PillarID(v)
+		if !slices.Contains(awaf.Pillars, id) {
+			return p, awaf.Errorf(awaf.EINVALID, "unknown pillar %q", v)
+		}
+		if slices.Contains(p.Priorities, id) {
+			return p, awaf.Errorf(awaf.EINVALID, "pillar %s is listed twice in the priorities", v)
+		}
+		p.Priorities = append(p.Priorities, id)
+	}
+	return p, nil
+}
+
+func (s *Server) saveWorkload(w http.ResponseWriter, r *http.Request, q *request) error {
+	if err := r.ParseForm(); err != nil {
+		return awaf.Errorf(awaf.EINVALID, "bad form")
+	}
+	prof, err := profileFromForm(r.PostForm)
+	if err != nil {
+		return s.showWorkload(w, r, q, http.StatusBadRequest, awaf.ErrorMessage(err))
+	}
+	rec := *q.workload
+	rec.Profile = prof
+	if v := r.PostFormValue("name"); v != "" {
+		rec.Name = v
+	}
+	rec.Description = strings.TrimSpace(r.PostFormValue("description"))
+	rec.Environment = strings.TrimSpace(r.PostFormValue("environment"))
+	rec.Version, _ = strconv.ParseInt(r.PostFormValue("version"), 10, 64)
+	if err := s.cfg.Store.UpdateWorkload(r.Context(), q.actor(), &rec); err != nil {
+		if c := awaf.ErrorCode(err); c == awaf.EINVALID || c == awaf.ECONFLICT {
+			return s.showWorkload(w, r, q, status(c), awaf.ErrorMessage(err))
+		}
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/w/%d?saved=1", rec.ID), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) assessIndex(w http.ResponseWriter, r *http.Request, q *request) error {
+	l, err := s.lensFor(q.workload.Lens)
+	if err != nil {
+		return err
+	}
+	if len(l.Areas) == 0 {
+		return awaf.Errorf(awaf.ENOTFOUND, "the lens has no design areas")
+	}
+	http.Redirect(w, r, fmt.Sprintf("/w/%d/assess/%s", q.workload.ID, url.PathEscape(string(l.Areas[0].ID))), http.StatusSeeOther)
+	return nil
+}
+
+// questionView is one question of the assessment form.
+type questionView struct {
+	Q        *awaf.Question
+	Result   awaf.QuestionResult
+	Answer   awaf.Answer
+	Version  int64
+	Selected map[string]bool
+	NAReason string
+	NANote   string
+	Applies  bool
+	Scanned  map[string]awaf.Evidence // choice -> evidence from awaf scan
+	Error    string
+}
+
+type areaLink struct {
+	ID       awaf.AreaID
+	Name     string
+	Answered int
+	Total    int
+	Current  bool
+}
+
+type assessData struct {
+	Area      *awaf.Area
+	Areas     []areaLink
+	Questions []questionView
+	Overall   awaf.Score
+	Next      awaf.AreaID
+	NAReasons []awaf.NAReason
+}
+
+func (s *Server) assessPage(w http.ResponseWriter, r *http.Request, q *request) error {
+	return s.showAssess(w, r, q, http.StatusOK, nil, "")
+}
+
+func (s *Server) showAssess(w http.ResponseWriter, r *http.Request, q *request, st int, problems map[string]string, flash string) error {
+	ctx := r.Context()
+	ev, err := s.evaluateWorkload(ctx, q.workload.ID)
+	if err != nil {
+		return err
+	}
+	area, ok := ev.Lens.Area(awaf.AreaID(r.PathValue("area")))
+	if !ok {
+		return awaf.Errorf(awaf.ENOTFOUND, "no design area %q in this lens", r.PathValue("area"))
+	}
+	stored, err := s.cfg.Store.Answers(ctx, q.workload.ID)
+	if err != nil {
+		return err
+	}
+	byQ := map[string]awaf.StoredAnswer{}
+	for _, a := range stored {
+		byQ[a.Question] = a
+	}
+	results := map[string]awaf.QuestionResult{}
+	for _, qr := range ev.Result.Questions {
+		results[qr.Question] = qr
+	}
+	d := assessData{Area: area, Overall: ev.Result.Overall, NAReasons: awaf.NAReasons}
+	for i, a := range ev.Lens.Areas {
+		sc := ev.Result.Areas[i]
+		d.Areas = append(d.Areas, areaLink{ID: a.ID, Name: a.Name, Answered: sc.Answered, Total: sc.Questions, Current: a.ID == area.ID})
+		if a.ID == area.ID && i+1 < len(ev.Lens.Areas) {
+			d.Next = ev.Lens.Areas[i+1].ID
+		}
+	}
+	for i := range ev.Lens.Questions {
+		qq := &ev.Lens.Questions[i]
+		if qq.Area != area.ID {
+			continue
+		}
+		sa := byQ[qq.ID]
+		v := questionView{Q: qq, Result: results[qq.ID], Answer: sa.Answer, Version: sa.Version, Selected: map[string]bool{},
+			Scanned: map[string]awaf.Evidence{}, Error: problems[qq.ID]}
+		v.Applies = !(v.Result.Risk == awaf.RiskNotApplicable && v.Result.Reason == awaf.NAProfile)
+		for _, c := range sa.Selected {
+			v.Selected[c] = true
+		}
+		if na := sa.NotApplicable; na != nil {
+			v.NAReason, v.NANote = string(na.Reason), na.Note
+		}
+		for _, e := range sa.Evidence {
+			if e.Source == "scan" {
+				v.Scanned[e.Choice] = e
+			}
+		}
+		d.Questions = append(d.Questions, v)
+	}
+	p := pageFor(q, area.Name+" · "+q.workload.Name, "assess")
+	p.Data, p.Flash = d, flash
+	if len(problems) > 0 {
+		p.Error = "Some answers were not saved; see the messages below."
+	}
+	return s.renderStatus(w, r, st, "assess", p)
+}
+
+// answerFromForm reads one question's fields: sel.<id> (choices), note.<id>,
+// na.<id> (reason) and nanote.<id>.
+func answerFromForm(f url.Values, id string) awaf.Answer {
+	a := awaf.Answer{Question: id, Selected: f["sel."+id], Note: strings.TrimSpace(f.Get("note." + id))}
+	if reason := f.Get("na." + id); reason != "" {
+		a.NotApplicable = &awaf.NotApplicable{Reason: awaf.NAReason(reason), Note: strings.TrimSpace(f.Get("nanote." + id))}
+	}
+	return a
+}
+
+// checkAnswer validates an answer against its lens before it is stored.
+func checkAnswer(l *awaf.Lens, a *awaf.Answer) error {
+	q, ok := l.Question(a.Question)
+	if !ok {
+		return awaf.Errorf(awaf.ENOTFOUND, "no question %q in lens %s", a.Question, l.ID)
+	}
+	none := false
+	seen := map[string]bool{}
+	for _, id := range a.Selected {
+		c, ok := q.Choice(id)
+		if !ok {
+			return awaf.Errorf(awaf.EINVALID, "question %s has no choice %q", q.ID, id)
+		}
+		if seen[id] {
+			return awaf.Errorf(awaf.EINVALID, "choice %s is selected twice", id)
+		}
+		seen[id] = true
+		none = none || c.None
+	}
+	if none && len(a.Selected) > 1 {
+		return awaf.Errorf(awaf.EINVALID, "“none of these” cannot be combined with other choices")
+	}
+	if na := a.NotApplicable; na != nil {
+		if !slices.Contains(awaf.NAReasons, na.Reason) {
+			return awaf.Errorf(awaf.EINVALID, "unknown not-applicable reason %q", na.Reason)
+		}
+		if len(a.Selected) > 0 {
+			return awaf.Errorf(awaf.EINVALID, "a question marked not applicable has no selected choices")
+		}
+	}
+	if len(a.Note) > 10000 {
+		return awaf.Errorf(awaf.EINVALID, "notes are limited to 10000 characters")
+	}
+	return nil
+}
+
+// sameAnswer reports whether saving b over a would change nothing the user sees.
+func sameAnswer(a, b awaf.Answer) bool {
+	a.Evidence, b.Evidence = nil, nil
+	if len(a.Selected) == 0 {
+		a.Selected = nil
+	}
+	if len(b.Selected) == 0 {
+		b.Selected = nil
+	}
+	return reflect.DeepEqual(a, b)
+}
+
+func (s *Server) saveAnswers(w http.ResponseWriter, r *http.Request, q *request) error {
+	ctx := r.Context()
+	if err := r.ParseForm(); err != nil {
+		return awaf.Errorf(awaf.EINVALID, "bad form")
+	}
+	l, err := s.lensFor(q.workload.Lens)
+	if err != nil {
+		return err
+	}
+	stored, err := s.cfg.Store.Answers(ctx, q.workload.ID)
+	if err != nil {
+		return err
+	}
+	byQ := map[string]awaf.StoredAnswer{}
+	for _, a := range stored {
+		byQ[a.Question] = a
+	}
+	problems := map[string]string{}
+	saved := 0
+	for _, id := range r.PostForm["q"] {
+		a := answerFromForm(r.PostForm, id)
+		if err := checkAnswer(l, &a); err != nil {
+			problems[id] = awaf.ErrorMessage(err)
+			continue
+		}
+		old, had := byQ[id]
+		// Evidence from a scan stays with the answer when people edit it.
+		a.Evidence = old.Evidence
+		if had && sameAnswer(old.Answer, a) {
+			continue
+		}
+		version, _ := strconv.ParseInt(r.PostForm.Get("v."+id), 10, 64)
+		if _, err := s.cfg.Store.PutAnswer(ctx, q.actor(), q.workload.ID, a, version); err != nil {
+			if c := awaf.ErrorCode(err); c == awaf.ECONFLICT || c == awaf.EINVALID {
+				problems[id] = awaf.ErrorMessage(err)
+				continue
+			}
+			return err
+		}
+		saved++
+	}
+	if len(problems) > 0 {
+		return s.showAssess(w, r, q, http.StatusConflict, problems, "")
+	}
+	next := r.URL.Path
+	if r.PostFormValue("go") == "next" && r.PostFormValue("next") != "" {
+		next = fmt.Sprintf("/w/%d/assess/%s", q.workload.ID, url.PathEscape(r.PostFormValue("next")))
+	}
+	http.Redirect(w, r, next+"?saved="+strconv.Itoa(saved), http.StatusSeeOther)
+	return nil
+}

@@ -52,7 +52,10 @@ type Lens struct {
 	Areas       []Area
 	Top10       []Top10Item
 	Questions   []Question
-	Source      Location
+	// Metadata keeps facts from an imported source that the format has no field for,
+	// such as the original AWS pillar id, so an export can restore them.
+	Metadata map[string]string
+	Source   Location
 }
 
 // Pillar describes a pillar as a lens presents it.
@@ -60,6 +63,7 @@ type Pillar struct {
 	ID          PillarID
 	Name        string
 	Description string
+	Metadata    map[string]string
 }
 
 // Area describes a design area.
@@ -95,6 +99,7 @@ type Question struct {
 	Choices             []Choice
 	RiskRules           []RiskRule
 	Links               []Link
+	Metadata            map[string]string
 	Source              Location
 }
 
@@ -115,6 +120,7 @@ type Choice struct {
 	AppliesWhen ProfileCondition
 	Guidance    Guidance
 	Links       []Link
+	Metadata    map[string]string
 	Source      Location
 }
 

@@ -20,6 +20,8 @@ const (
 	BandCritical  Band = "Critical"
 	BandModerate  Band = "Moderate"
 	BandExcellent Band = "Excellent"
+	// BandNotAssessed marks a pillar or area without any applicable question.
+	BandNotAssessed Band = "Not assessed"
 )
 
 // BandOf returns the band of a score.

@@ -202,6 +202,9 @@ func summarize(evals []questionEval, in func(questionEval) bool, choiceIn func(*
 	}
 	s.Score = percent(got, total)
 	s.Band = awaf.BandOf(s.Score)
+	if s.Questions == 0 {
+		s.Band = awaf.BandNotAssessed
+	}
 	return s
 }
 

@@ -230,7 +230,7 @@ func TestNotApplicableLeavesTheDenominator(t *testing.T) {
 	if without.Overall.Questions != 2 || with.Overall.Questions != 3 {
 		t.Errorf("applicable counts %d and %d", with.Overall.Questions, without.Overall.Questions)
 	}
-	if s := pillar(without, awaf.Cost); s.Questions != 0 || s.Score != 0 {
+	if s := pillar(without, awaf.Cost); s.Questions != 0 || s.Score != 0 || s.Band != awaf.BandNotAssessed {
 		t.Errorf("cost with its only question N/A: %+v", s)
 	}
 }

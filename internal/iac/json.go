@@ -58,14 +58,19 @@ type decoder struct {
 	line      int
 	lineStart int
 	err       error
+	// column cache for loc
+	colLine, colPos, col int
 }
 
 func (d *decoder) loc() awaf.Location {
-	col := 1
-	if d.pos > d.lineStart {
-		col = utf8.RuneCount(d.data[d.lineStart:d.pos]) + 1
+	// Columns count characters; counting resumes from the last place asked about on
+	// the same line, so long minified lines stay linear.
+	if d.colLine != d.line || d.colPos < d.lineStart || d.colPos > d.pos {
+		d.colLine, d.colPos, d.col = d.line, d.lineStart, 1
 	}
-	return awaf.Location{File: d.file, Line: d.line, Column: col}
+	d.col += utf8.RuneCount(d.data[d.colPos:d.pos])
+	d.colPos = d.pos
+	return awaf.Location{File: d.file, Line: d.line, Column: d.col}
 }
 
 func (d *decoder) fail(format string, args ...any) error {

@@ -92,19 +92,20 @@ func (c *choiceCondition) Match(selected map[string]bool) (bool, error) {
 	return out == types.True, nil
 }
 
-// compileChoices compiles a risk rule condition in an environment that declares
-// exactly the question's choice ids as booleans, so a misspelt id fails at load.
-func compileChoices(ids []string, expr string) (*choiceCondition, error) {
-	if expr == "default" {
-		return &choiceCondition{expr: expr, dflt: true}, nil
-	}
+// choiceEnv declares exactly a question's choice ids as booleans, so a misspelt id in
+// a risk rule fails at load. One environment serves all rules of a question.
+func choiceEnv(ids []string) (*cel.Env, error) {
 	opts := make([]cel.EnvOption, 0, len(ids))
 	for _, id := range ids {
 		opts = append(opts, cel.Variable(id, cel.BoolType))
 	}
-	env, err := cel.NewEnv(opts...)
-	if err != nil {
-		return nil, err
+	return cel.NewEnv(opts...)
+}
+
+// compileChoices compiles a risk rule condition in a question's choice environment.
+func compileChoices(env *cel.Env, ids []string, expr string) (*choiceCondition, error) {
+	if expr == "default" {
+		return &choiceCondition{expr: expr, dflt: true}, nil
 	}
 	prg, err := compileBool(env, expr)
 	if err != nil {
@@ -148,4 +149,3 @@ func compileBool(env *cel.Env, expr string) (cel.Program, error) {
 	}
 	return env.Program(ast, cel.CostLimit(costLimit))
 }
-

@@ -78,6 +78,26 @@ func (d *decoder) need(parent *yaml.Node, m map[string]*yaml.Node, ctx string, k
 	}
 }
 
+// metadata reads a flat mapping of string keys to string values.
+func (d *decoder) metadata(n *yaml.Node, ctx string) map[string]string {
+	if n == nil {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, "%s: expected a mapping of names to text, found %s", ctx, kindName(n))
+		return nil
+	}
+	out := map[string]string{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if _, dup := out[k.Value]; dup {
+			d.errorf(k, "%s: duplicate key %q", ctx, k.Value)
+		}
+		out[k.Value] = d.str(v, ctx+"."+k.Value, false)
+	}
+	return out
+}
+
 func (d *decoder) integer(n *yaml.Node, ctx string) int {
 	if n == nil {
 		return 0
@@ -149,13 +169,14 @@ func (d *decoder) lens(root *yaml.Node) *awaf.Lens {
 	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
 		doc = doc.Content[0]
 	}
-	f := d.fields(doc, "lens", "id", "name", "version", "description", "pillars", "areas", "top10", "questions")
+	f := d.fields(doc, "lens", "id", "name", "version", "description", "pillars", "areas", "top10", "questions", "metadata")
 	d.need(doc, f, "lens", "id", "name", "version", "pillars", "areas", "questions")
 	l := &awaf.Lens{
 		ID:          d.str(f["id"], "id", true),
 		Name:        d.str(f["name"], "name", true),
 		Version:     d.str(f["version"], "version", true),
 		Description: d.str(f["description"], "description", false),
+		Metadata:    d.metadata(f["metadata"], "metadata"),
 		Source:      d.at(doc),
 	}
 	if l.ID != "" && !slugRe.MatchString(l.ID) {
@@ -166,9 +187,10 @@ func (d *decoder) lens(root *yaml.Node) *awaf.Lens {
 	}
 	for i, n := range d.seq(f["pillars"], "pillars") {
 		c := fmt.Sprintf("pillars[%d]", i)
-		pf := d.fields(n, c, "id", "name", "description")
+		pf := d.fields(n, c, "id", "name", "description", "metadata")
 		d.need(n, pf, c, "id", "name")
-		p := awaf.Pillar{ID: awaf.PillarID(d.str(pf["id"], c+".id", true)), Name: d.str(pf["name"], c+".name", true), Description: d.str(pf["description"], c+".description", false)}
+		p := awaf.Pillar{ID: awaf.PillarID(d.str(pf["id"], c+".id", true)), Name: d.str(pf["name"], c+".name", true),
+			Description: d.str(pf["description"], c+".description", false), Metadata: d.metadata(pf["metadata"], c+".metadata")}
 		if p.ID != "" && !slices.Contains(awaf.Pillars, p.ID) {
 			d.errorf(pf["id"], "%s: pillar %q is not one of %s", c, p.ID, joinIDs(awaf.Pillars))
 		}
@@ -226,7 +248,7 @@ func (d *decoder) lens(root *yaml.Node) *awaf.Lens {
 
 func (d *decoder) question(l *awaf.Lens, n *yaml.Node, i int, top10 map[string]bool) awaf.Question {
 	c := fmt.Sprintf("questions[%d]", i)
-	f := d.fields(n, c, "id", "title", "description", "area", "pillars", "applies", "notApplicableReason", "links", "choices", "risk")
+	f := d.fields(n, c, "id", "title", "description", "area", "pillars", "applies", "notApplicableReason", "links", "choices", "risk", "metadata")
 	d.need(n, f, c, "id", "title", "area", "pillars", "choices")
 	q := awaf.Question{
 		ID:                  d.str(f["id"], c+".id", true),
@@ -236,6 +258,7 @@ func (d *decoder) question(l *awaf.Lens, n *yaml.Node, i int, top10 map[string]b
 		Applies:             strings.TrimSpace(d.str(f["applies"], c+".applies", false)),
 		NotApplicableReason: d.str(f["notApplicableReason"], c+".notApplicableReason", false),
 		Links:               d.links(f["links"], c+".links"),
+		Metadata:            d.metadata(f["metadata"], c+".metadata"),
 		Source:              d.at(n),
 	}
 	if q.ID != "" {
@@ -304,7 +327,7 @@ func (d *decoder) question(l *awaf.Lens, n *yaml.Node, i int, top10 map[string]b
 
 func (d *decoder) choice(l *awaf.Lens, q *awaf.Question, n *yaml.Node, j int, qc string, top10 map[string]bool) awaf.Choice {
 	c := fmt.Sprintf("%s: choices[%d]", qc, j)
-	f := d.fields(n, c, "id", "title", "description", "none", "weight", "effort", "pillars", "top10", "applies", "guidance", "links")
+	f := d.fields(n, c, "id", "title", "description", "none", "weight", "effort", "pillars", "top10", "applies", "guidance", "links", "metadata")
 	d.need(n, f, c, "id", "title")
 	ch := awaf.Choice{
 		ID:          d.str(f["id"], c+".id", true),
@@ -312,6 +335,7 @@ func (d *decoder) choice(l *awaf.Lens, q *awaf.Question, n *yaml.Node, j int, qc
 		Description: d.str(f["description"], c+".description", false),
 		None:        d.boolean(f["none"], c+".none"),
 		Applies:     strings.TrimSpace(d.str(f["applies"], c+".applies", false)),
+		Metadata:    d.metadata(f["metadata"], c+".metadata"),
 		Source:      d.at(n),
 	}
 	if ch.ID != "" {

@@ -13,20 +13,22 @@ import (
 // fileLens mirrors the file format for writing. Field order is the documented order,
 // so written lenses diff cleanly.
 type fileLens struct {
-	ID          string         `yaml:"id" json:"id"`
-	Name        string         `yaml:"name" json:"name"`
-	Version     string         `yaml:"version" json:"version"`
-	Description string         `yaml:"description,omitempty" json:"description,omitempty"`
-	Pillars     []filePillar   `yaml:"pillars" json:"pillars"`
-	Areas       []fileArea     `yaml:"areas" json:"areas"`
-	Top10       []fileTop10    `yaml:"top10,omitempty" json:"top10,omitempty"`
-	Questions   []fileQuestion `yaml:"questions" json:"questions"`
+	ID          string            `yaml:"id" json:"id"`
+	Name        string            `yaml:"name" json:"name"`
+	Version     string            `yaml:"version" json:"version"`
+	Description string            `yaml:"description,omitempty" json:"description,omitempty"`
+	Pillars     []filePillar      `yaml:"pillars" json:"pillars"`
+	Areas       []fileArea        `yaml:"areas" json:"areas"`
+	Top10       []fileTop10       `yaml:"top10,omitempty" json:"top10,omitempty"`
+	Questions   []fileQuestion    `yaml:"questions" json:"questions"`
+	Metadata    map[string]string `yaml:"metadata,omitempty" json:"metadata,omitempty"`
 }
 
 type filePillar struct {
-	ID          awaf.PillarID `yaml:"id" json:"id"`
-	Name        string        `yaml:"name" json:"name"`
-	Description string        `yaml:"description,omitempty" json:"description,omitempty"`
+	ID          awaf.PillarID     `yaml:"id" json:"id"`
+	Name        string            `yaml:"name" json:"name"`
+	Description string            `yaml:"description,omitempty" json:"description,omitempty"`
+	Metadata    map[string]string `yaml:"metadata,omitempty" json:"metadata,omitempty"`
 }
 
 type fileArea struct {
@@ -44,30 +46,32 @@ type fileTop10 struct {
 }
 
 type fileQuestion struct {
-	ID                  string          `yaml:"id" json:"id"`
-	Title               string          `yaml:"title" json:"title"`
-	Description         string          `yaml:"description,omitempty" json:"description,omitempty"`
-	Area                awaf.AreaID     `yaml:"area" json:"area"`
-	Pillars             []awaf.PillarID `yaml:"pillars,flow" json:"pillars"`
-	Applies             string          `yaml:"applies,omitempty" json:"applies,omitempty"`
-	NotApplicableReason string          `yaml:"notApplicableReason,omitempty" json:"notApplicableReason,omitempty"`
-	Links               []awaf.Link     `yaml:"links,omitempty" json:"links,omitempty"`
-	Choices             []fileChoice    `yaml:"choices" json:"choices"`
-	Risk                []fileRule      `yaml:"risk,omitempty" json:"risk,omitempty"`
+	ID                  string            `yaml:"id" json:"id"`
+	Title               string            `yaml:"title" json:"title"`
+	Description         string            `yaml:"description,omitempty" json:"description,omitempty"`
+	Area                awaf.AreaID       `yaml:"area" json:"area"`
+	Pillars             []awaf.PillarID   `yaml:"pillars,flow" json:"pillars"`
+	Applies             string            `yaml:"applies,omitempty" json:"applies,omitempty"`
+	NotApplicableReason string            `yaml:"notApplicableReason,omitempty" json:"notApplicableReason,omitempty"`
+	Links               []awaf.Link       `yaml:"links,omitempty" json:"links,omitempty"`
+	Choices             []fileChoice      `yaml:"choices" json:"choices"`
+	Risk                []fileRule        `yaml:"risk,omitempty" json:"risk,omitempty"`
+	Metadata            map[string]string `yaml:"metadata,omitempty" json:"metadata,omitempty"`
 }
 
 type fileChoice struct {
-	ID          string          `yaml:"id" json:"id"`
-	Title       string          `yaml:"title" json:"title"`
-	Description string          `yaml:"description,omitempty" json:"description,omitempty"`
-	None        bool            `yaml:"none,omitempty" json:"none,omitempty"`
-	Weight      int             `yaml:"weight,omitempty" json:"weight"`
-	Effort      awaf.Effort     `yaml:"effort,omitempty" json:"effort,omitempty"`
-	Pillars     []awaf.PillarID `yaml:"pillars,flow,omitempty" json:"pillars,omitempty"`
-	Top10       []string        `yaml:"top10,flow,omitempty" json:"top10"`
-	Applies     string          `yaml:"applies,omitempty" json:"applies,omitempty"`
-	Guidance    *awaf.Guidance  `yaml:"guidance,omitempty" json:"guidance,omitempty"`
-	Links       []awaf.Link     `yaml:"links,omitempty" json:"links,omitempty"`
+	ID          string            `yaml:"id" json:"id"`
+	Title       string            `yaml:"title" json:"title"`
+	Description string            `yaml:"description,omitempty" json:"description,omitempty"`
+	None        bool              `yaml:"none,omitempty" json:"none,omitempty"`
+	Weight      int               `yaml:"weight,omitempty" json:"weight"`
+	Effort      awaf.Effort       `yaml:"effort,omitempty" json:"effort,omitempty"`
+	Pillars     []awaf.PillarID   `yaml:"pillars,flow,omitempty" json:"pillars,omitempty"`
+	Top10       []string          `yaml:"top10,flow,omitempty" json:"top10"`
+	Applies     string            `yaml:"applies,omitempty" json:"applies,omitempty"`
+	Guidance    *awaf.Guidance    `yaml:"guidance,omitempty" json:"guidance,omitempty"`
+	Links       []awaf.Link       `yaml:"links,omitempty" json:"links,omitempty"`
+	Metadata    map[string]string `yaml:"metadata,omitempty" json:"metadata,omitempty"`
 }
 
 type fileRule struct {
@@ -76,9 +80,9 @@ type fileRule struct {
 }
 
 func toFile(l *awaf.Lens) fileLens {
-	f := fileLens{ID: l.ID, Name: l.Name, Version: l.Version, Description: l.Description}
+	f := fileLens{ID: l.ID, Name: l.Name, Version: l.Version, Description: l.Description, Metadata: l.Metadata}
 	for _, p := range l.Pillars {
-		f.Pillars = append(f.Pillars, filePillar{ID: p.ID, Name: p.Name, Description: p.Description})
+		f.Pillars = append(f.Pillars, filePillar{ID: p.ID, Name: p.Name, Description: p.Description, Metadata: p.Metadata})
 	}
 	for _, a := range l.Areas {
 		f.Areas = append(f.Areas, fileArea{ID: a.ID, Name: a.Name, Description: a.Description, Links: a.Links})
@@ -88,10 +92,10 @@ func toFile(l *awaf.Lens) fileLens {
 	}
 	for _, q := range l.Questions {
 		fq := fileQuestion{ID: q.ID, Title: q.Title, Description: q.Description, Area: q.Area, Pillars: q.Pillars,
-			Applies: q.Applies, NotApplicableReason: q.NotApplicableReason, Links: q.Links}
+			Applies: q.Applies, NotApplicableReason: q.NotApplicableReason, Links: q.Links, Metadata: q.Metadata}
 		for _, c := range q.Choices {
 			fc := fileChoice{ID: c.ID, Title: c.Title, Description: c.Description, None: c.None, Weight: c.Weight,
-				Effort: c.Effort, Pillars: c.Pillars, Top10: c.Top10, Applies: c.Applies, Links: c.Links}
+				Effort: c.Effort, Pillars: c.Pillars, Top10: c.Top10, Applies: c.Applies, Links: c.Links, Metadata: c.Metadata}
 			if !c.None {
 				g := c.Guidance
 				fc.Guidance = &g

@@ -86,8 +86,6 @@ func yamlProblem(name string, err error) awaf.Problem {
 	return p
 }
 
-
-
 func depth(n *yaml.Node) int {
 	max := 0
 	for _, c := range n.Content {
@@ -137,6 +135,14 @@ func compile(d *decoder, l *awaf.Lens, root *yaml.Node) {
 				}
 			}
 		}
+		if len(q.RiskRules) == 0 {
+			continue
+		}
+		env, err := choiceEnv(ids)
+		if err != nil {
+			d.problems = append(d.problems, awaf.Problem{Location: q.Source, Message: fmt.Sprintf("question %s: choice ids: %v", q.ID, err)})
+			continue
+		}
 		for ri := range q.RiskRules {
 			r := &q.RiskRules[ri]
 			if r.Condition == "" {
@@ -145,7 +151,7 @@ func compile(d *decoder, l *awaf.Lens, root *yaml.Node) {
 			if r.Condition == "default" && ri != len(q.RiskRules)-1 {
 				d.problems = append(d.problems, awaf.Problem{Location: r.Source, Message: fmt.Sprintf("question %s: risk rule %d: default must be the last rule; the rules after it can never match", q.ID, ri+1)})
 			}
-			c, err := compileChoices(ids, r.Condition)
+			c, err := compileChoices(env, ids, r.Condition)
 			if err != nil {
 				at := r.Source
 				var ce *exprError

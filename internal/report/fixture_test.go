@@ -12,7 +12,9 @@ var generated = time.Date(2026, 11, 28, 9, 30, 0, 0, time.UTC)
 // tinyLens is a hand-made lens small enough to read in a golden file: three areas,
 // four questions, titles with characters every format must escape.
 func tinyLens() *awaf.Lens {
-	link := func(s string) []awaf.Link { return []awaf.Link{{Title: "Docs", URL: "https://learn.microsoft.com/azure/" + s}} }
+	link := func(s string) []awaf.Link {
+		return []awaf.Link{{Title: "Docs", URL: "https://learn.microsoft.com/azure/" + s}}
+	}
 	return &awaf.Lens{
 		ID: "tiny", Name: "Tiny <lens>", Version: "0.1.0",
 		Pillars: []awaf.Pillar{
@@ -64,7 +66,7 @@ func tinyLens() *awaf.Lens {
 			},
 			{
 				ID: "training_retention", Title: "Is training data retention reviewed?", Area: "training-data",
-				Pillars: []awaf.PillarID{awaf.Security},
+				Pillars:             []awaf.PillarID{awaf.Security},
 				NotApplicableReason: "Only workloads that train models keep training data.",
 				Choices: []awaf.Choice{
 					{ID: "tr_review", Title: "Retention reviewed yearly", Weight: 100, Effort: awaf.EffortLow, Top10: []string{"data-retention"}},

@@ -17,12 +17,12 @@ import (
 // Dashboard.
 
 type radarAxis struct {
-	Name         string
-	X, Y         float64 // end of the axis
-	LX, LY       float64 // label position
-	Anchor       string
-	Score        float64
-	Band         awaf.Band
+	Name   string
+	X, Y   float64 // end of the axis
+	LX, LY float64 // label position
+	Anchor string
+	Score  float64
+	Band   awaf.Band
 }
 
 type dashboardData struct {

@@ -106,14 +106,14 @@ type option struct {
 }
 
 type workloadData struct {
-	Kinds, Components                   []option
-	Criticality, Sensitivity, Exposure  []option
-	Priorities                          [3][]option
-	Overall                             awaf.Score
-	Areas                               []awaf.AreaScore
-	FirstArea                           awaf.AreaID
-	LensName                            string
-	ProfileComplete                     bool
+	Kinds, Components                  []option
+	Criticality, Sensitivity, Exposure []option
+	Priorities                         [3][]option
+	Overall                            awaf.Score
+	Areas                              []awaf.AreaScore
+	FirstArea                          awaf.AreaID
+	LensName                           string
+	ProfileComplete                    bool
 }
 
 func options[T ~string](all []T, chosen func(T) bool) []option {
@@ -256,7 +256,7 @@ type questionView struct {
 	NAReason string
 	NANote   string
 	Applies  bool
-	Scanned  map[string]awaf.Evidence // choice -> evidence from awaf scan
+	Scanned  map[string]*awaf.Evidence // choice -> evidence from awaf scan
 	Error    string
 }
 
@@ -278,7 +278,11 @@ type assessData struct {
 }
 
 func (s *Server) assessPage(w http.ResponseWriter, r *http.Request, q *request) error {
-	return s.showAssess(w, r, q, http.StatusOK, nil, "")
+	flash := ""
+	if n := r.URL.Query().Get("saved"); n != "" {
+		flash = "Saved " + n + " answer(s)."
+	}
+	return s.showAssess(w, r, q, http.StatusOK, nil, flash)
 }
 
 func (s *Server) showAssess(w http.ResponseWriter, r *http.Request, q *request, st int, problems map[string]string, flash string) error {
@@ -318,7 +322,7 @@ func (s *Server) showAssess(w http.ResponseWriter, r *http.Request, q *request, 
 		}
 		sa := byQ[qq.ID]
 		v := questionView{Q: qq, Result: results[qq.ID], Answer: sa.Answer, Version: sa.Version, Selected: map[string]bool{},
-			Scanned: map[string]awaf.Evidence{}, Error: problems[qq.ID]}
+			Scanned: map[string]*awaf.Evidence{}, Error: problems[qq.ID]}
 		v.Applies = !(v.Result.Risk == awaf.RiskNotApplicable && v.Result.Reason == awaf.NAProfile)
 		for _, c := range sa.Selected {
 			v.Selected[c] = true
@@ -328,7 +332,7 @@ func (s *Server) showAssess(w http.ResponseWriter, r *http.Request, q *request, 
 		}
 		for _, e := range sa.Evidence {
 			if e.Source == "scan" {
-				v.Scanned[e.Choice] = e
+				v.Scanned[e.Choice] = &e
 			}
 		}
 		d.Questions = append(d.Questions, v)

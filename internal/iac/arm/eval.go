@@ -112,7 +112,7 @@ func (e *evaluator) tree(v *iac.Value, sc *scope) *iac.Value {
 		}
 		return iac.NewArray(v.Loc, items...)
 	case iac.Object:
-		out := &iac.Value{Kind: iac.Object, Fields: make(map[string]*iac.Value, len(v.Keys)), Loc: v.Loc}
+		out := &iac.Value{Kind: iac.Object, Fields: make(map[string]*iac.Value, len(v.Keys)), Keys: make([]string, 0, len(v.Keys)), Loc: v.Loc}
 		for _, k := range v.Keys {
 			f := v.Fields[k]
 			if strings.EqualFold(k, "copy") && f.Kind == iac.Array && isPropertyCopy(f) {
@@ -140,7 +140,10 @@ func (e *evaluator) tree(v *iac.Value, sc *scope) *iac.Value {
 			} else if len(k) >= 2 && k[0] == '[' && k[1] == '[' {
 				key = literal(k)
 			}
-			out.Set(key, e.tree(f, sc))
+			if _, dup := out.Fields[key]; !dup {
+				out.Keys = append(out.Keys, key)
+			}
+			out.Fields[key] = e.tree(f, sc)
 		}
 		return out
 	}

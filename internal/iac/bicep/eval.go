@@ -494,7 +494,7 @@ func (e *env) member(x *iac.Value, name string, safe bool, p Pos, src Expr) *iac
 		}
 		return e.typeError(p, "cannot read property %q of null", name)
 	case iac.Object:
-		if inst, ok := e.refs[x]; ok {
+		if inst := e.refs[x]; inst != nil {
 			if v := x.Field(name); v != nil {
 				return v
 			}
@@ -511,10 +511,6 @@ func (e *env) member(x *iac.Value, name string, safe bool, p Pos, src Expr) *iac
 		}
 		e.diag("warning", p, "property %q is not declared in the object", name)
 		return e.unknown(p, "property %q is not declared", name)
-	case iac.Array:
-		if _, ok := e.refs[x]; ok || safe {
-			break
-		}
 	}
 	if safe {
 		return iac.NewNull(e.loc(p))

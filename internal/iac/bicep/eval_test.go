@@ -53,7 +53,7 @@ func TestEvalExpressions(t *testing.T) {
 		{"filter and map", "var xs = [{ n: 'a', on: true }, { n: 'b', on: false }]\nvar x = map(filter(xs, x => x.on), x => toUpper(x.n))", `["A"]`},
 		{"reduce, sort, toObject", "var x = [reduce([1, 2, 3], 0, (acc, v) => acc + v), sort([3, 1, 2], (a, b) => a < b), toObject(['a', 'b'], k => k, k => length(k))]", `[6,[1,2,3],{"a":1,"b":1}]`},
 		{"for expression in a variable", "var x = [for (n, i) in ['a', 'b']: '${n}${i}']", `["a0","b1"]`},
-		{"for with filter", "var x = [for n in range(0, 4): if (n % 2 == 0) n]", `[0,2]`},
+		{"for with filter", "var x = [for n in range(0, 4): if (n % 2 == 0) { v: n }]", `[{"v":0},{"v":2}]`},
 		{"spread", "var a = { k: 1 }\nvar x = { ...a, l: [...[1], 2] }", `{"k":1,"l":[1,2]}`},
 		{"user-defined function", "func twice(s string) string => '${s}${s}'\nvar x = twice('ab')", `"abab"`},
 		{"user-defined function sees only its parameters", "func id(v int) int => v\nvar x = id(5)", `5`},

@@ -188,7 +188,7 @@ func (e *env) newInstance(rd *resDecl, body *ObjectLit, loc *locals, parent *ins
 	typ, ver := splitTypeRef(rd.decl.TypeRef)
 	if p := findProp(body, "parent"); p != nil && parent == nil {
 		pv := e.eval(p.Value, loc)
-		if pi, ok := e.refs[pv]; ok {
+		if pi := e.refs[pv]; pi != nil {
 			in.parent = pi
 		} else if pv.Kind != iac.Unknown {
 			e.typeError(p.P, "parent of %s must be a resource", rd.key)
@@ -222,7 +222,7 @@ func (e *env) newInstance(rd *resDecl, body *ObjectLit, loc *locals, parent *ins
 	prefix := e.scopePrefix()
 	if p := findProp(body, "scope"); p != nil {
 		sv := e.eval(p.Value, loc)
-		if si, ok := e.refs[sv]; ok {
+		if si := e.refs[sv]; si != nil {
 			in.scope = si.id
 			if si.id.Kind == iac.String {
 				prefix = si.id.Str
@@ -260,7 +260,6 @@ func (e *env) resourceRefs(rd *resDecl) *iac.Value {
 	for _, in := range insts {
 		a.Items = append(a.Items, in.ref)
 	}
-	e.refs[a] = nil
 	return a
 }
 

@@ -162,24 +162,8 @@ func (s Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Re
 		covered[tp] = true
 		jobs = append(jobs, job{template: tp, src: pf, via: u, pf: f})
 	}
-	// Templates called as modules by another entry template are not entry points.
-	for _, t := range templates {
-		f, err := sc.parseFile(t)
-		if err != nil {
-			continue
-		}
-		for _, st := range f.Stmts {
-			if m, ok := st.(*Module); ok && m.Path != "" && !strings.Contains(m.Path, ":") {
-				if mp := resolvePath(t, m.Path); mp != t {
-					covered[mp] = true
-				}
-			}
-		}
-	}
-	for _, t := range templates {
-		if !covered[t] {
-			jobs = append(jobs, job{template: t})
-		}
+	for _, t := range sc.entryTemplates(templates, covered) {
+		jobs = append(jobs, job{template: t})
 	}
 
 	for _, j := range jobs {
@@ -212,6 +196,56 @@ func (s Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Re
 		return nil, nil, err
 	}
 	return sc.out, sc.diags, nil
+}
+
+// entryTemplates picks the templates to evaluate on their own: those no other template
+// calls as a module. Templates reached only through a cycle of module calls still get
+// one entry (the first by name), so the cycle is reported rather than the files lost.
+func (sc *scanState) entryTemplates(templates []string, covered map[string]bool) []string {
+	calls := map[string][]string{}
+	called := map[string]bool{}
+	for _, t := range templates {
+		f, err := sc.parseFile(t)
+		if err != nil {
+			continue
+		}
+		for _, st := range f.Stmts {
+			if m, ok := st.(*Module); ok && m.Path != "" && !strings.Contains(m.Path, ":") {
+				if mp := resolvePath(t, m.Path); mp != t {
+					calls[t] = append(calls[t], mp)
+					called[mp] = true
+				}
+			}
+		}
+	}
+	reached := map[string]bool{}
+	var visit func(string)
+	visit = func(t string) {
+		if reached[t] {
+			return
+		}
+		reached[t] = true
+		for _, c := range calls[t] {
+			visit(c)
+		}
+	}
+	for t := range covered {
+		visit(t)
+	}
+	var entries []string
+	for _, t := range templates {
+		if !called[t] && !reached[t] {
+			entries = append(entries, t)
+			visit(t)
+		}
+	}
+	for _, t := range templates {
+		if !reached[t] {
+			entries = append(entries, t)
+			visit(t)
+		}
+	}
+	return entries
 }
 
 func locOf(file string, p Pos) awaf.Location {

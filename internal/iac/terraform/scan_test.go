@@ -54,15 +54,7 @@ func checkValue(t *testing.T, r *iac.Resource, path, want string) {
 	if r == nil {
 		t.Fatalf("resource not found")
 	}
-	root := iac.NewObject(r.Loc)
-	for k, v := range map[string]*iac.Value{"name": r.Name, "kind": r.Kind, "location": r.Location,
-		"sku": r.SKU, "identity": r.Identity, "tags": r.Tags, "properties": r.Properties,
-		"zones": r.Zones, "scope": r.Scope, "condition": r.Condition} {
-		if v != nil {
-			root.Set(k, v)
-		}
-	}
-	got := root.Get(path)
+	got := getPath(r, path)
 	switch {
 	case want == "<absent>":
 		if got != nil {
@@ -515,4 +507,17 @@ func TestPlanErrors(t *testing.T) {
 	if len(diags) != 1 || !strings.Contains(diags[0].Message, "format version") {
 		t.Errorf("want a format version error, got %+v", diags)
 	}
+}
+
+// getPath reads a path from a resource as if it were one ARM JSON object.
+func getPath(r *iac.Resource, path string) *iac.Value {
+	root := iac.NewObject(r.Loc)
+	for k, v := range map[string]*iac.Value{"name": r.Name, "kind": r.Kind, "location": r.Location,
+		"sku": r.SKU, "identity": r.Identity, "tags": r.Tags, "properties": r.Properties,
+		"zones": r.Zones, "scope": r.Scope, "condition": r.Condition} {
+		if v != nil {
+			root.Set(k, v)
+		}
+	}
+	return root.Get(path)
 }

@@ -1,0 +1,198 @@
+package scan
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/iac"
+	"github.com/awaf/awaf/internal/rules"
+)
+
+// EvidenceSource is the Evidence.Source of everything awaf scan records.
+const EvidenceSource = "scan"
+
+// Proposal is a choice the scan's evidence supports on a question nobody answered
+// yet. It is shown to the user, who confirms it; it is never written as an answer.
+type Proposal struct {
+	Question string
+	Choice   string
+	Rules    []string
+}
+
+// Attach records the scan's findings as evidence on the assessment's answers: one item
+// per (choice, rule), passed only when every resource the rule checked passes. Earlier
+// scan evidence is replaced; selections, notes and not-applicable marks are left as
+// the team wrote them. It returns the proposals: choices whose evidence all passed on
+// questions without an answer.
+func Attach(a *awaf.Assessment, l *awaf.Lens, r *Result, at time.Time) []Proposal {
+	questionOf := map[string]string{}
+	for _, q := range l.Questions {
+		for _, c := range q.Choices {
+			questionOf[c.ID] = q.ID
+		}
+	}
+	type key struct{ choice, rule string }
+	type tally struct {
+		rule                       *rules.Rule
+		pass, fail, unknown, suppr int
+		firstFail, firstPass       *Finding
+	}
+	tallies := map[key]*tally{}
+	var keys []key
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		for _, c := range f.Rule.Choices {
+			if _, ok := questionOf[c]; !ok {
+				continue
+			}
+			k := key{c, f.Rule.ID}
+			t := tallies[k]
+			if t == nil {
+				t = &tally{rule: f.Rule}
+				tallies[k] = t
+				keys = append(keys, k)
+			}
+			switch f.Effective() {
+			case "pass":
+				t.pass++
+				if t.firstPass == nil {
+					t.firstPass = f
+				}
+			case "fail":
+				t.fail++
+				if t.firstFail == nil {
+					t.firstFail = f
+				}
+			case "unknown":
+				t.unknown++
+			case "suppressed":
+				t.suppr++
+			}
+		}
+	}
+	// Earlier scan evidence goes, whatever question it sat on.
+	for i := range a.Answers {
+		a.Answers[i].Evidence = slices.DeleteFunc(a.Answers[i].Evidence, func(e awaf.Evidence) bool { return e.Source == EvidenceSource })
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].choice != keys[j].choice {
+			return keys[i].choice < keys[j].choice
+		}
+		return keys[i].rule < keys[j].rule
+	})
+	passedAll := map[string]bool{}
+	rulesOf := map[string][]string{}
+	for _, k := range keys {
+		t := tallies[k]
+		if t.pass+t.fail == 0 {
+			continue // only unknowns or accepted findings: no evidence either way
+		}
+		passed := t.fail == 0 && t.unknown == 0 && t.suppr == 0
+		var parts []string
+		for _, p := range []struct {
+			n    int
+			word string
+		}{{t.pass, "pass"}, {t.fail, "fail"}, {t.unknown, "unknown"}, {t.suppr, "suppressed"}} {
+			if p.n > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", p.n, p.word))
+			}
+		}
+		summary := fmt.Sprintf("%s %s: %s", t.rule.ID, t.rule.Title, strings.Join(parts, ", "))
+		first := t.firstPass
+		if t.firstFail != nil {
+			first = t.firstFail
+			summary += fmt.Sprintf(" (first failure: %s '%s')", first.Resource.Type, displayName(first.Resource))
+		}
+		loc := first.Loc
+		ev := awaf.Evidence{Choice: k.choice, Source: EvidenceSource, Passed: passed, Summary: summary, Location: &loc, At: at}
+		q := questionOf[k.choice]
+		ans, ok := a.Answer(q)
+		if !ok {
+			a.SetAnswer(awaf.Answer{Question: q})
+			ans, _ = a.Answer(q)
+		}
+		ans.Evidence = append(ans.Evidence, ev)
+		if prev, seen := passedAll[k.choice]; !seen || prev {
+			passedAll[k.choice] = passed
+		}
+		rulesOf[k.choice] = append(rulesOf[k.choice], k.rule)
+	}
+	var props []Proposal
+	for _, q := range l.Questions {
+		if ans, ok := a.Answer(q.ID); ok && ans.Answered() {
+			continue
+		}
+		for _, c := range q.Choices {
+			if passedAll[c.ID] {
+				props = append(props, Proposal{Question: q.ID, Choice: c.ID, Rules: rulesOf[c.ID]})
+			}
+		}
+	}
+	return props
+}
+
+// Components detects the reference-architecture components the scanned resources
+// show, in the order of awaf.Components.
+func Components(res []iac.Resource) []awaf.Component {
+	found := map[awaf.Component]bool{}
+	for i := range res {
+		r := &res[i]
+		kind, _, _ := r.Kind.AsString()
+		kind = strings.ToLower(kind)
+		switch strings.ToLower(r.Type) {
+		case "microsoft.network/applicationgateways", "microsoft.network/frontdoors", "microsoft.cdn/profiles",
+			"microsoft.network/applicationgatewaywebapplicationfirewallpolicies", "microsoft.network/frontdoorwebapplicationfirewallpolicies":
+			found[awaf.CompGateway] = true
+		case "microsoft.apimanagement/service":
+			found[awaf.CompAIGateway] = true
+		case "microsoft.web/sites", "microsoft.app/containerapps", "microsoft.containerservice/managedclusters":
+			found[awaf.CompFrontEnd] = true
+		case "microsoft.cognitiveservices/accounts":
+			switch kind {
+			case "openai", "aiservices":
+				found[awaf.CompModelHosting] = true
+				if kind == "aiservices" {
+					found[awaf.CompContentSafety] = true
+				}
+			case "contentsafety":
+				found[awaf.CompContentSafety] = true
+			}
+		case "microsoft.cognitiveservices/accounts/deployments", "microsoft.machinelearningservices/workspaces/onlineendpoints",
+			"microsoft.machinelearningservices/workspaces/serverlessendpoints":
+			found[awaf.CompModelHosting] = true
+		case "microsoft.search/searchservices":
+			found[awaf.CompGroundingIndex] = true
+		case "microsoft.documentdb/databaseaccounts":
+			found[awaf.CompChatMemory] = true
+		case "microsoft.operationalinsights/workspaces", "microsoft.insights/components":
+			found[awaf.CompMonitoring] = true
+		case "microsoft.network/privateendpoints", "microsoft.network/privatednszones":
+			found[awaf.CompPrivateNetworking] = true
+		case "microsoft.keyvault/vaults":
+			found[awaf.CompKeyVault] = true
+		case "microsoft.machinelearningservices/workspaces":
+			if kind == "featurestore" {
+				found[awaf.CompFeatureStore] = true
+			}
+		case "microsoft.machinelearningservices/workspaces/computes":
+			if t, _, _ := r.Properties.Get("computeType").AsString(); strings.EqualFold(t, "AmlCompute") {
+				found[awaf.CompTrainingCompute] = true
+			}
+		case "microsoft.storage/storageaccounts":
+			if r.Properties.Get("isHnsEnabled").Truthy() {
+				found[awaf.CompDataLake] = true
+			}
+		}
+	}
+	var out []awaf.Component
+	for _, c := range awaf.Components {
+		if found[c] {
+			out = append(out, c)
+		}
+	}
+	return out
+}

@@ -1,0 +1,310 @@
+package scan
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/rules"
+)
+
+// SARIF 2.1.0, the subset awaf writes. GitHub code scanning reads rules from
+// tool.driver.rules (with help text and a helpUri), results with a physical location,
+// and partialFingerprints to follow a result across commits.
+type sarifLog struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool               sarifTool         `json:"tool"`
+	Results            []sarifResult     `json:"results"`
+	Invocations        []sarifInvocation `json:"invocations"`
+	OriginalURIBaseIDs map[string]any    `json:"originalUriBaseIds,omitempty"`
+	ColumnKind         string            `json:"columnKind"`
+	AutomationDetails  *sarifAutomation  `json:"automationDetails,omitempty"`
+}
+
+type sarifAutomation struct {
+	ID string `json:"id"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	Version        string      `json:"version,omitempty"`
+	InformationURI string      `json:"informationUri"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifText struct {
+	Text     string `json:"text"`
+	Markdown string `json:"markdown,omitempty"`
+}
+
+type sarifRule struct {
+	ID                   string         `json:"id"`
+	Name                 string         `json:"name"`
+	ShortDescription     sarifText      `json:"shortDescription"`
+	FullDescription      sarifText      `json:"fullDescription"`
+	Help                 sarifText      `json:"help"`
+	HelpURI              string         `json:"helpUri,omitempty"`
+	DefaultConfiguration sarifConfig    `json:"defaultConfiguration"`
+	Properties           map[string]any `json:"properties"`
+}
+
+type sarifConfig struct {
+	Level string `json:"level"`
+}
+
+type sarifResult struct {
+	RuleID              string            `json:"ruleId"`
+	RuleIndex           int               `json:"ruleIndex"`
+	Kind                string            `json:"kind"`
+	Level               string            `json:"level"`
+	Message             sarifText         `json:"message"`
+	Locations           []sarifLocation   `json:"locations"`
+	RelatedLocations    []sarifLocation   `json:"relatedLocations,omitempty"`
+	PartialFingerprints map[string]string `json:"partialFingerprints"`
+	Suppressions        []sarifSupp       `json:"suppressions,omitempty"`
+	Properties          map[string]any    `json:"properties,omitempty"`
+}
+
+type sarifLocation struct {
+	ID               int               `json:"id,omitempty"`
+	PhysicalLocation *sarifPhysical    `json:"physicalLocation,omitempty"`
+	LogicalLocations []sarifLogicalLoc `json:"logicalLocations,omitempty"`
+	Message          *sarifText        `json:"message,omitempty"`
+}
+
+type sarifPhysical struct {
+	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+	Region           *sarifRegion  `json:"region,omitempty"`
+}
+
+type sarifArtifact struct {
+	URI       string `json:"uri"`
+	URIBaseID string `json:"uriBaseId,omitempty"`
+}
+
+type sarifRegion struct {
+	StartLine   int `json:"startLine"`
+	StartColumn int `json:"startColumn,omitempty"`
+}
+
+type sarifLogicalLoc struct {
+	Name               string `json:"name"`
+	FullyQualifiedName string `json:"fullyQualifiedName,omitempty"`
+	Kind               string `json:"kind,omitempty"`
+}
+
+type sarifSupp struct {
+	Kind          string `json:"kind"`
+	Status        string `json:"status"`
+	Justification string `json:"justification"`
+}
+
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+}
+
+type sarifNotification struct {
+	Level     string          `json:"level"`
+	Message   sarifText       `json:"message"`
+	Locations []sarifLocation `json:"locations,omitempty"`
+}
+
+// sarifLevel maps severity to a SARIF level: high is an error, medium a warning, low a
+// note.
+func sarifLevel(s rules.Severity) string {
+	switch s {
+	case rules.High:
+		return "error"
+	case rules.Medium:
+		return "warning"
+	}
+	return "note"
+}
+
+// securitySeverity is the CVSS-like score GitHub uses to rank security alerts.
+func securitySeverity(s rules.Severity) string {
+	switch s {
+	case rules.High:
+		return "8.0"
+	case rules.Medium:
+		return "5.5"
+	}
+	return "3.0"
+}
+
+func ruleHelp(r *rules.Rule) sarifText {
+	var t, m strings.Builder
+	fmt.Fprintf(&t, "%s\n\nWhy: %s\n\nFix: %s\n\nIf the property is missing: %s (%s).", r.Title, r.Rationale, r.Remediation.Text, r.Default.Value, r.Default.Meaning)
+	fmt.Fprintf(&m, "**%s**\n\n%s\n\n**Remediation.** %s\n\n", r.Title, r.Rationale, r.Remediation.Text)
+	if r.Remediation.Bicep != "" {
+		fmt.Fprintf(&m, "Bicep:\n\n```bicep\n%s```\n\n", r.Remediation.Bicep)
+	}
+	if r.Remediation.Terraform != "" {
+		fmt.Fprintf(&m, "Terraform:\n\n```hcl\n%s```\n\n", r.Remediation.Terraform)
+	}
+	fmt.Fprintf(&m, "**If the property is missing:** %s — %s", r.Default.Value, r.Default.Meaning)
+	if r.Default.APIVersions != "" {
+		fmt.Fprintf(&m, " (%s)", r.Default.APIVersions)
+	}
+	m.WriteString(".\n\n")
+	for _, l := range r.Links {
+		fmt.Fprintf(&m, "- <%s>\n", l)
+	}
+	return sarifText{Text: t.String(), Markdown: m.String()}
+}
+
+func sarifPhysicalLoc(l awaf.Location) *sarifPhysical {
+	if l.File == "" {
+		return nil
+	}
+	p := &sarifPhysical{ArtifactLocation: sarifArtifact{URI: uriPath(l.File), URIBaseID: "%SRCROOT%"}}
+	if l.Line > 0 {
+		p.Region = &sarifRegion{StartLine: l.Line, StartColumn: max(l.Column, 0)}
+	}
+	return p
+}
+
+// uriPath writes a slash path as a relative URI reference, escaping what a URI may
+// not hold.
+func uriPath(p string) string {
+	r := strings.NewReplacer("%", "%25", " ", "%20", "#", "%23", "?", "%3F", "[", "%5B", "]", "%5D")
+	return r.Replace(strings.TrimPrefix(p, "./"))
+}
+
+// writeSARIF writes failures, unknowns and suppressed findings as results; passes are
+// left out, as code scanning shows only problems. Unknowns are results of kind
+// "review" (level none): someone has to look, the tool could not decide.
+func writeSARIF(w io.Writer, r *Result, opt WriteOptions) error {
+	driver := sarifDriver{Name: "awaf", Version: opt.Version, InformationURI: "https://github.com/awaf/awaf"}
+	index := map[string]int{}
+	// Every rule of the catalog is listed, so that a rule's help is there even when
+	// only suppressed results point at it.
+	for _, rule := range r.Catalog.Rules {
+		index[rule.ID] = len(driver.Rules)
+		tags := []string{"azure", "ai", "well-architected"}
+		for _, p := range rule.Pillars {
+			tags = append(tags, string(p))
+		}
+		props := map[string]any{"tags": tags, "precision": "high", "problem.severity": map[rules.Severity]string{rules.High: "error", rules.Medium: "warning", rules.Low: "recommendation"}[rule.Severity]}
+		if slices.Contains(rule.Pillars, awaf.Security) {
+			props["security-severity"] = securitySeverity(rule.Severity)
+		}
+		if len(rule.Choices) > 0 {
+			props["lensChoices"] = rule.Choices
+		}
+		driver.Rules = append(driver.Rules, sarifRule{
+			ID: rule.ID, Name: sarifName(rule.ID),
+			ShortDescription:     sarifText{Text: rule.Title},
+			FullDescription:      sarifText{Text: rule.Rationale},
+			Help:                 ruleHelp(rule),
+			HelpURI:              rule.HelpURI(),
+			DefaultConfiguration: sarifConfig{Level: sarifLevel(rule.Severity)},
+			Properties:           props,
+		})
+	}
+	run := sarifRun{
+		Tool:               sarifTool{Driver: driver},
+		Results:            []sarifResult{},
+		ColumnKind:         "unicodeCodePoints",
+		OriginalURIBaseIDs: map[string]any{"%SRCROOT%": map[string]any{"description": map[string]string{"text": "The directory awaf scan was run from."}}},
+		AutomationDetails:  &sarifAutomation{ID: "awaf/scan/"},
+	}
+	inv := sarifInvocation{ExecutionSuccessful: true}
+	for _, d := range r.Diagnostics {
+		n := sarifNotification{Level: map[string]string{"error": "error"}[d.Severity], Message: sarifText{Text: d.Message}}
+		if n.Level == "" {
+			n.Level = "warning"
+		}
+		if p := sarifPhysicalLoc(d.Loc); p != nil {
+			n.Locations = []sarifLocation{{PhysicalLocation: p}}
+		}
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
+	}
+	run.Invocations = []sarifInvocation{inv}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		if f.Status == rules.Pass {
+			continue
+		}
+		name := displayName(f.Resource)
+		res := sarifResult{
+			RuleID: f.Rule.ID, RuleIndex: index[f.Rule.ID],
+			Kind: "fail", Level: sarifLevel(f.Rule.Severity),
+			Message: sarifText{Text: fmt.Sprintf("%s '%s': %s", f.Resource.Type, name, f.Message)},
+			PartialFingerprints: map[string]string{
+				"awafFinding/v1": strings.ToLower(f.Rule.ID + "|" + f.Resource.Type + "|" + name),
+			},
+		}
+		if f.Status == rules.Unknown {
+			res.Kind, res.Level = "review", "none"
+		}
+		loc := sarifLocation{
+			LogicalLocations: []sarifLogicalLoc{{Name: name, FullyQualifiedName: f.Resource.Type + "/" + name, Kind: "resource"}},
+			PhysicalLocation: sarifPhysicalLoc(f.Loc),
+		}
+		if loc.PhysicalLocation == nil {
+			// Results need a file for code scanning; fall back to the resource.
+			loc.PhysicalLocation = sarifPhysicalLoc(f.Resource.Loc)
+		}
+		res.Locations = []sarifLocation{loc}
+		id := 1
+		for _, u := range f.Unresolved {
+			if p := sarifPhysicalLoc(u.Loc); p != nil && u.Loc != f.Loc {
+				res.RelatedLocations = append(res.RelatedLocations, sarifLocation{ID: id, PhysicalLocation: p, Message: &sarifText{Text: u.Why}})
+				id++
+			}
+		}
+		for _, via := range f.Resource.Via {
+			if p := sarifPhysicalLoc(via); p != nil {
+				res.RelatedLocations = append(res.RelatedLocations, sarifLocation{ID: id, PhysicalLocation: p, Message: &sarifText{Text: "module call that declares the resource"}})
+				id++
+			}
+		}
+		if s := f.Suppression; s != nil {
+			kind := "inSource"
+			if s.Kind == "baseline" {
+				kind = "external"
+			}
+			res.Suppressions = []sarifSupp{{Kind: kind, Status: "accepted", Justification: s.Reason}}
+		}
+		if len(f.Rule.Choices) > 0 {
+			res.Properties = map[string]any{"lensChoices": f.Rule.Choices}
+		}
+		run.Results = append(run.Results, res)
+	}
+	doc := sarifLog{
+		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
+		Version: "2.1.0",
+		Runs:    []sarifRun{run},
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(doc)
+}
+
+// sarifName turns AWAF-AOAI-001 into AwafAoai001, the kind of name SARIF viewers show.
+func sarifName(id string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(id, "-") {
+		if part == "" {
+			continue
+		}
+		b.WriteString(part[:1])
+		b.WriteString(strings.ToLower(part[1:]))
+	}
+	return b.String()
+}

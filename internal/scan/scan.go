@@ -1,0 +1,381 @@
+// Package scan runs awaf's rules over infrastructure code and resource exports: it
+// walks a file tree, hands each file to the front end for its format (ARM JSON, Bicep,
+// Terraform source or plan, Azure exports), evaluates the rule catalog on the
+// resources, applies suppressions and baselines, and renders the findings as text,
+// JSON, SARIF, Markdown or JUnit.
+package scan
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/iac"
+	"github.com/awaf/awaf/internal/rules"
+)
+
+// ScanFunc is the contract of every front end: it reads the given files (slash paths
+// inside fsys) and returns resources and diagnostics. Its error means the whole call
+// failed (ctx ended); a broken file is a diagnostic.
+type ScanFunc func(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Resource, []iac.Diagnostic, error)
+
+// Frontends holds one scanner per input format. A nil one leaves its files unread,
+// with a diagnostic, rather than silently skipping them.
+type Frontends struct {
+	ARM       ScanFunc
+	Bicep     ScanFunc
+	Terraform ScanFunc
+	Plan      ScanFunc
+	Export    ScanFunc
+}
+
+// Format is the kind of an input file.
+type Format string
+
+// Input formats, in the order their resources are reported.
+const (
+	FormatARM       Format = "arm"
+	FormatBicep     Format = "bicep"
+	FormatTerraform Format = "terraform"
+	FormatPlan      Format = "terraform-plan"
+	FormatExport    Format = "export"
+)
+
+var formats = []Format{FormatARM, FormatBicep, FormatTerraform, FormatPlan, FormatExport}
+
+// Options configure a scan.
+type Options struct {
+	Frontends Frontends
+	Catalog   *rules.Catalog
+	// Profile, when known, lets profile-dependent rules decide.
+	Profile *awaf.Profile
+	// Baseline accepts known findings.
+	Baseline *Baseline
+	// Now is the clock for baseline expiry.
+	Now func() time.Time
+	// Progress, when set, is told about each stage of the scan.
+	Progress func(stage string, n int)
+	// Sniff decides whether JSON content is a format; the defaults recognise ARM
+	// templates and parameter files, plan JSON and exports.
+	Sniff func(data []byte) (Format, bool)
+}
+
+// File is one input file and the format it was read as.
+type File struct {
+	Path   string `json:"path"`
+	Format Format `json:"format"`
+}
+
+// Result is everything a scan found.
+type Result struct {
+	Files       []File
+	Resources   []iac.Resource
+	Findings    []Finding
+	Diagnostics []iac.Diagnostic
+	Catalog     *rules.Catalog
+}
+
+// Finding is a rule outcome, possibly suppressed.
+type Finding struct {
+	rules.Finding
+	Suppression *Suppression
+}
+
+// Effective is the status a finding counts as: suppressed fails and unknowns count as
+// suppressed.
+func (f *Finding) Effective() string {
+	if f.Suppression != nil {
+		return "suppressed"
+	}
+	return string(f.Status)
+}
+
+// maxJSONSniff bounds how much of a JSON file is read to decide its format; larger
+// files are still handed to the front end that their start suggests.
+const maxSniffFile = 64 << 20
+
+// skipDirs are never walked: VCS data, dependencies and Terraform's provider cache.
+var skipDirs = map[string]bool{".git": true, "node_modules": true, ".terraform": true, ".hg": true, ".svn": true}
+
+// Run scans paths (files or directories, slash paths inside fsys; "." for all).
+func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result, error) {
+	if opt.Catalog == nil {
+		return nil, fmt.Errorf("scan: no rule catalog")
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	res := &Result{Catalog: opt.Catalog}
+	groups := map[Format][]string{}
+	explicit := map[string]bool{}
+	for _, p := range paths {
+		p = path.Clean(p)
+		st, err := fs.Stat(fsys, p)
+		if err != nil {
+			res.Diagnostics = append(res.Diagnostics, iac.Diagnostic{Severity: "error", Message: fmt.Sprintf("cannot read %s: %v", p, unwrapPathErr(err)), Loc: awaf.Location{File: p}})
+			continue
+		}
+		if !st.IsDir() {
+			explicit[p] = true
+			res.classify(fsys, p, groups, true, opt)
+			continue
+		}
+		err = fs.WalkDir(fsys, p, func(name string, d fs.DirEntry, err error) error {
+			if err != nil {
+				res.Diagnostics = append(res.Diagnostics, iac.Diagnostic{Severity: "error", Message: fmt.Sprintf("cannot read %s: %v", name, unwrapPathErr(err)), Loc: awaf.Location{File: name}})
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if d.IsDir() {
+				if name != p && skipDirs[d.Name()] {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.Type().IsRegular() {
+				res.classify(fsys, name, groups, false, opt)
+			}
+			return nil
+		})
+		if err != nil && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+	}
+	if opt.Progress != nil {
+		opt.Progress("files", len(res.Files))
+	}
+
+	// Front ends run side by side; their outputs are joined in a fixed order.
+	type out struct {
+		res   []iac.Resource
+		diags []iac.Diagnostic
+		err   error
+	}
+	outs := make([]out, len(formats))
+	var wg sync.WaitGroup
+	for i, f := range formats {
+		files := groups[f]
+		if len(files) == 0 {
+			continue
+		}
+		fn := opt.Frontends.get(f)
+		if fn == nil {
+			for _, name := range files {
+				outs[i].diags = append(outs[i].diags, iac.Diagnostic{Severity: "warning", Message: fmt.Sprintf("%s looks like %s input, which this build cannot read; skipped", name, f), Loc: awaf.Location{File: name}})
+			}
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, d, err := fn(ctx, fsys, files)
+			outs[i] = out{r, d, err}
+		}()
+	}
+	wg.Wait()
+	for _, o := range outs {
+		if o.err != nil {
+			return nil, o.err
+		}
+		res.Resources = append(res.Resources, o.res...)
+		res.Diagnostics = append(res.Diagnostics, o.diags...)
+	}
+	if opt.Progress != nil {
+		opt.Progress("resources", len(res.Resources))
+	}
+	fs0, err := opt.Catalog.Evaluate(ctx, res.Resources, rules.Options{Profile: opt.Profile})
+	if err != nil {
+		return nil, err
+	}
+	res.Findings = make([]Finding, len(fs0))
+	for i := range fs0 {
+		res.Findings[i] = Finding{Finding: fs0[i]}
+	}
+	if opt.Progress != nil {
+		opt.Progress("findings", len(res.Findings))
+	}
+	sup := newSuppressor(fsys)
+	res.Diagnostics = append(res.Diagnostics, sup.apply(res.Findings)...)
+	if opt.Baseline != nil {
+		res.Diagnostics = append(res.Diagnostics, opt.Baseline.apply(res.Findings, opt.Now())...)
+	}
+	sortDiagnostics(res.Diagnostics)
+	return res, nil
+}
+
+func (f Frontends) get(format Format) ScanFunc {
+	switch format {
+	case FormatARM:
+		return f.ARM
+	case FormatBicep:
+		return f.Bicep
+	case FormatTerraform:
+		return f.Terraform
+	case FormatPlan:
+		return f.Plan
+	case FormatExport:
+		return f.Export
+	}
+	return nil
+}
+
+// classify picks the front end for one file by its name and, for JSON, its content.
+// Variable files (.tfvars) are passed on only when named explicitly: Terraform loads
+// terraform.tfvars and *.auto.tfvars by itself, and two environments' var files found
+// in one tree must not both apply.
+func (r *Result) classify(fsys fs.FS, name string, groups map[Format][]string, explicit bool, opt Options) {
+	base := strings.ToLower(path.Base(name))
+	add := func(f Format) {
+		groups[f] = append(groups[f], name)
+		r.Files = append(r.Files, File{Path: name, Format: f})
+	}
+	switch {
+	case strings.HasSuffix(base, ".bicep"), strings.HasSuffix(base, ".bicepparam"):
+		add(FormatBicep)
+	case strings.HasSuffix(base, ".tf"), strings.HasSuffix(base, ".tf.json"):
+		add(FormatTerraform)
+	case strings.HasSuffix(base, ".tfvars"), strings.HasSuffix(base, ".tfvars.json"):
+		if explicit {
+			add(FormatTerraform)
+		}
+	case strings.HasSuffix(base, ".json"), strings.HasSuffix(base, ".jsonc"):
+		if st, err := fs.Stat(fsys, name); err == nil && st.Size() > maxSniffFile {
+			r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: "warning", Message: fmt.Sprintf("%s is %d bytes, over the %d-byte limit; not read", name, st.Size(), maxSniffFile), Loc: awaf.Location{File: name}})
+			return
+		}
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: "error", Message: fmt.Sprintf("cannot read %s: %v", name, unwrapPathErr(err)), Loc: awaf.Location{File: name}})
+			return
+		}
+		sniff := opt.Sniff
+		if sniff == nil {
+			sniff = SniffJSON
+		}
+		if f, ok := sniff(data); ok {
+			add(f)
+		} else if explicit {
+			r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: "warning", Message: fmt.Sprintf("%s is JSON but not an ARM template, parameter file, Terraform plan or Azure export; skipped", name), Loc: awaf.Location{File: name}})
+		}
+	default:
+		if explicit {
+			r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: "warning", Message: fmt.Sprintf("%s: unknown file type (want .bicep, .bicepparam, .tf, .tfvars or .json); skipped", name), Loc: awaf.Location{File: name}})
+		}
+	}
+}
+
+// SniffJSON tells the JSON inputs apart by content: ARM templates and parameter files
+// by their $schema, Terraform plans by format_version and planned_values, and Azure
+// exports (Resource Graph results, `az resource list` / `show` output) by their shape.
+func SniffJSON(data []byte) (Format, bool) {
+	head := bytes.TrimLeft(data[:min(len(data), 8192)], " \t\r\n\ufeff")
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	low := bytes.ToLower(head)
+	switch {
+	case bytes.Contains(low, []byte(`"$schema"`)) &&
+		(bytes.Contains(low, []byte("deploymenttemplate")) || bytes.Contains(low, []byte("deploymentparameters"))):
+		return FormatARM, true
+	case bytes.Contains(low, []byte(`"format_version"`)) && bytes.Contains(data, []byte(`"planned_values"`)):
+		return FormatPlan, true
+	case len(head) > 0 && (head[0] == '[' || head[0] == '{') && looksLikeExport(low):
+		return FormatExport, true
+	}
+	return "", false
+}
+
+// looksLikeExport checks the start of a JSON document for an Azure resource: an "id"
+// with "/providers/" and a "type" with a provider namespace.
+func looksLikeExport(low []byte) bool {
+	return bytes.Contains(low, []byte(`"id"`)) && bytes.Contains(low, []byte(`/providers/`)) &&
+		bytes.Contains(low, []byte(`"type"`)) && bytes.Contains(low, []byte(`"microsoft.`))
+}
+
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if e, ok := err.(*fs.PathError); ok {
+		pe = e
+		return pe.Err
+	}
+	return err
+}
+
+func sortDiagnostics(ds []iac.Diagnostic) {
+	slices.SortStableFunc(ds, func(a, b iac.Diagnostic) int {
+		if c := strings.Compare(a.Loc.File, b.Loc.File); c != 0 {
+			return c
+		}
+		if a.Loc.Line != b.Loc.Line {
+			return a.Loc.Line - b.Loc.Line
+		}
+		return a.Loc.Column - b.Loc.Column
+	})
+}
+
+// Counts summarises findings by effective status.
+type Counts struct {
+	Pass       int `json:"pass"`
+	Fail       int `json:"fail"`
+	Unknown    int `json:"unknown"`
+	Suppressed int `json:"suppressed"`
+	High       int `json:"high"`   // unsuppressed failures by severity
+	Medium     int `json:"medium"` //
+	Low        int `json:"low"`    //
+}
+
+// Count summarises the findings.
+func (r *Result) Count() Counts {
+	var c Counts
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		switch f.Effective() {
+		case "pass":
+			c.Pass++
+		case "fail":
+			c.Fail++
+			switch f.Rule.Severity {
+			case rules.High:
+				c.High++
+			case rules.Medium:
+				c.Medium++
+			case rules.Low:
+				c.Low++
+			}
+		case "unknown":
+			c.Unknown++
+		case "suppressed":
+			c.Suppressed++
+		}
+	}
+	return c
+}
+
+// Gate returns the unsuppressed findings at or above min severity that fail the CI
+// gate: failures, and unknowns too when failUnknown is set.
+func (r *Result) Gate(min rules.Severity, failUnknown bool) []*Finding {
+	var out []*Finding
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		if f.Suppression != nil || f.Rule.Severity.Rank() < min.Rank() {
+			continue
+		}
+		if f.Status == rules.Fail || (failUnknown && f.Status == rules.Unknown) {
+			out = append(out, f)
+		}
+	}
+	return out
+}

@@ -95,8 +95,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runLens(ctx, args[1:], stdin, stdout, stderr)
 	case "assess":
 		return runAssess(ctx, args[1:], stdin, stdout, stderr)
+	case "report":
+		return runReport(ctx, args[1:], stdin, stdout, stderr)
 	case "eval":
 		return runEval(ctx, args[1:], stdin, stdout, stderr)
+	case "scan":
+		return runScan(ctx, args[1:], stdin, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "awaf: unknown command %q\n\n%s", args[0], usage)
 	return errUsage

@@ -84,7 +84,7 @@ func TestBrowserCharts(t *testing.T) {
 
 	var mu sync.Mutex
 	var requests, problems []string
-	chromedp.ListenTarget(ctx, func(ev any) {
+	if err := chromedp.Listen(ctx, func(ev any) {
 		mu.Lock()
 		defer mu.Unlock()
 		switch e := ev.(type) {
@@ -93,28 +93,30 @@ func TestBrowserCharts(t *testing.T) {
 				requests = append(requests, e.Request.URL)
 			}
 		case *runtime.EventConsoleAPICalled:
-			if e.Type == runtime.APITypeError || e.Type == runtime.APITypeWarning {
+			if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeWarning {
 				problems = append(problems, "console "+string(e.Type))
 			}
 		case *runtime.EventExceptionThrown:
 			problems = append(problems, "exception: "+e.ExceptionDetails.Text)
 		case *log.EventEntryAdded:
-			if e.Entry.Level == log.LevelError {
+			if e.Entry.Level == log.EntryLevelError {
 				problems = append(problems, "log: "+e.Entry.Text)
 			}
 		}
-	})
+	}); err != nil {
+		t.Fatalf("start %s: %v", chrome, err)
+	}
 
 	for _, width := range []int64{1280, 360} {
-		var facts chartFacts
-		err := chromedp.Run(ctx,
-			network.Enable(),
-			log.Enable(),
+		err := chromedp.Do(ctx,
 			chromedp.EmulateViewport(width, 900),
 			chromedp.Navigate(url),
 			chromedp.WaitReady("#area-bars"),
-			chromedp.Evaluate(chartProbe, &facts),
 		)
+		if err != nil {
+			t.Fatalf("width %d: %v", width, err)
+		}
+		facts, err := chromedp.Run(ctx, chromedp.Evaluate[chartFacts](chartProbe))
 		if err != nil {
 			t.Fatalf("width %d: %v", width, err)
 		}

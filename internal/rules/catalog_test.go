@@ -1,6 +1,13 @@
 package rules
 
-import "testing"
+import (
+	"bytes"
+	"flag"
+	"os"
+	"testing"
+
+	"github.com/awaf/awaf/internal/lens"
+)
 
 // TestBuiltin loads every embedded rule file; any problem fails the build.
 func TestBuiltin(t *testing.T) {
@@ -10,5 +17,63 @@ func TestBuiltin(t *testing.T) {
 	}
 	if len(c.Rules) == 0 {
 		t.Fatal("no rules")
+	}
+}
+
+// TestChoicesExistInBuiltinLens keeps the rule-to-choice mapping in step with the
+// built-in lens: every choice a rule names must be a choice of that lens.
+func TestChoicesExistInBuiltinLens(t *testing.T) {
+	c, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := lens.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	choices := map[string]bool{}
+	for _, q := range l.Questions {
+		for _, ch := range q.Choices {
+			choices[ch.ID] = true
+		}
+	}
+	mapped := 0
+	for _, r := range c.Rules {
+		if len(r.Choices) == 0 {
+			t.Errorf("%s names no lens choice", r.ID)
+		}
+		for _, id := range r.Choices {
+			if !choices[id] {
+				t.Errorf("%s names choice %q, which the built-in lens %s does not have", r.ID, id, l.ID)
+			}
+			mapped++
+		}
+	}
+	if mapped == 0 {
+		t.Fatal("no rule maps to a lens choice")
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite docs/rules.md from the catalog")
+
+// TestRulesDoc fails when docs/rules.md is not the catalog's current rendering.
+func TestRulesDoc(t *testing.T) {
+	c, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := append(c.Markdown(), '\n')
+	const path = "../../docs/rules.md"
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./internal/rules -run TestRulesDoc -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatal("docs/rules.md is stale: run go test ./internal/rules -run TestRulesDoc -update")
 	}
 }

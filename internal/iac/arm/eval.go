@@ -65,6 +65,7 @@ type userFunc struct {
 	name   string
 	params []string // lower-case
 	output *iac.Value
+	active bool // being evaluated: a call to it now would recurse forever
 }
 
 // scope is a chain of names bound while evaluating: copy loop indexes, lambda

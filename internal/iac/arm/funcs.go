@@ -453,8 +453,11 @@ func (e *evaluator) builtin(c *call, args []*iac.Value, sc *scope, loc awaf.Loca
 				return nil, fmt.Errorf("padLeft: expected a padding character")
 			}
 		}
-		for len([]rune(s)) < int(n) {
-			s = pad[:1] + s
+		if n > 10000 {
+			return nil, fmt.Errorf("padLeft: width %v is above 10000", n)
+		}
+		if k := int(n) - len([]rune(s)); k > 0 {
+			s = strings.Repeat(pad[:1], k) + s
 		}
 		return S(s), nil
 	case "string":
@@ -911,8 +914,8 @@ func (e *evaluator) userCall(uf *userFunc, c *call, sc *scope, loc awaf.Location
 	if len(c.args) != len(uf.params) {
 		return nil, fmt.Errorf("function %s expects %d argument(s), got %d", uf.name, len(uf.params), len(c.args))
 	}
-	if e.sink.depth > maxNesting*4 {
-		return nil, fmt.Errorf("function %s: calls nested too deeply", uf.name)
+	if uf.active {
+		return nil, fmt.Errorf("function %s calls itself", uf.name)
 	}
 	inner := (&scope{}).with(funcBoundary, "", nil)
 	for i, a := range c.args {
@@ -922,8 +925,8 @@ func (e *evaluator) userCall(uf *userFunc, c *call, sc *scope, loc awaf.Location
 		}
 		inner = inner.with(funcParam, uf.params[i], v)
 	}
-	e.sink.depth++
-	defer func() { e.sink.depth-- }()
+	uf.active = true
+	defer func() { uf.active = false }()
 	return e.tree(uf.output, inner), nil
 }
 

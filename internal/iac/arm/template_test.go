@@ -106,3 +106,28 @@ func TestGolden(t *testing.T) {
 		})
 	}
 }
+
+func FuzzExpand(f *testing.F) {
+	for _, p := range []string{"testdata/rag/azuredeploy.json", "testdata/v2/main.json"} {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(`{"resources": [{"type": "a.b/c", "name": "[string(copyIndex())]", "copy": {"name": "x", "count": 2}, "resources": [{"type": "d", "name": "e"}]}]}`))
+	f.Add([]byte(`{"functions": [{"namespace": "n", "members": {"f": {"parameters": [], "output": {"value": "[n.f()]"}}}}], "variables": {"v": "[n.f()]"}, "resources": [{"type": "a.b/c", "name": "[variables('v')]"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, diags := Expand(context.Background(), "fuzz.json", data, nil)
+		for _, r := range res {
+			if r.Type == "" || r.Name == nil || r.Loc.File != "fuzz.json" || r.Loc.Line < 1 {
+				t.Fatalf("bad resource %+v", r)
+			}
+		}
+		for _, d := range diags {
+			if d.Loc.File != "fuzz.json" {
+				t.Fatalf("diagnostic without file: %+v", d)
+			}
+		}
+	})
+}

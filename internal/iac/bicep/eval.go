@@ -10,6 +10,12 @@ import (
 	"github.com/awaf/awaf/internal/iac"
 )
 
+// Limits on what one template may build, so hostile input cannot exhaust memory.
+const (
+	maxString = 1 << 20
+	maxItems  = 100000
+)
+
 // maxCallDepth bounds user-defined function recursion and nested lambdas.
 const maxCallDepth = 64
 
@@ -301,8 +307,18 @@ func (e *env) paramValue(p *Param) *iac.Value {
 // ---- expressions ----
 
 func (e *env) eval(x Expr, loc *locals) *iac.Value {
-	if err := e.sc.ctx.Err(); err != nil {
-		return iac.NewUnknown("scan cancelled", awaf.Location{File: e.path})
+	e.sc.steps++
+	if e.sc.steps > e.sc.maxSteps && x != nil {
+		if !e.sc.exhausted {
+			e.sc.exhausted = true
+			e.diag("error", x.Start(), "evaluation stopped after %d steps; the rest of the scan is unknown", e.sc.maxSteps)
+		}
+		return e.unknown(x.Start(), "evaluation budget exhausted")
+	}
+	if e.sc.steps%1024 == 0 {
+		if err := e.sc.ctx.Err(); err != nil {
+			return iac.NewUnknown("scan cancelled", awaf.Location{File: e.path})
+		}
 	}
 	switch n := x.(type) {
 	case nil:
@@ -326,6 +342,9 @@ func (e *env) eval(x Expr, loc *locals) *iac.Value {
 				v := e.eval(sp.X, loc)
 				switch v.Kind {
 				case iac.Array:
+					if len(a.Items)+len(v.Items) > maxItems {
+						return e.typeError(sp.P, "array longer than %d items", maxItems)
+					}
 					a.Items = append(a.Items, v.Items...)
 				case iac.Unknown:
 					return v
@@ -425,6 +444,9 @@ func (e *env) evalString(n *StringLit, loc *locals) *iac.Value {
 		}
 		b.WriteString(toText(v))
 		b.WriteString(n.Parts[i+1])
+		if b.Len() > maxString {
+			return e.typeError(n.P, "string longer than %d bytes", maxString)
+		}
 	}
 	return iac.NewString(b.String(), e.loc(n.P))
 }
@@ -682,6 +704,9 @@ func (e *env) forValues(f *ForExpr, loc *locals) *iac.Value {
 	}
 	out := iac.NewArray(at)
 	for i, it := range items {
+		if e.sc.exhausted {
+			break
+		}
 		l := loc.with(f.Item, it).with(f.Index, iac.NewNumber(float64(i), at))
 		body := f.Body
 		if c, ok := body.(*IfExpr); ok {

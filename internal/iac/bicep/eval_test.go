@@ -14,7 +14,7 @@ import (
 func evalVar(t *testing.T, src string) (string, []iac.Diagnostic) {
 	t.Helper()
 	fsys := fstest.MapFS{"main.bicep": {Data: []byte(src)}, "data.json": {Data: []byte(`{"a": {"b": [1, 2]}}`)}, "note.txt": {Data: []byte("hello")}}
-	sc := &scanState{ctx: context.Background(), fsys: fsys, files: map[string]*fileEntry{}, imports: map[string]*env{}, configs: map[string]*bicepConfig{}, maxResources: 1000}
+	sc := Scanner{}.newState(context.Background(), fsys)
 	f, err := sc.parseFile("main.bicep")
 	if err != nil {
 		t.Fatal(err)

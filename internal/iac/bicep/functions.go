@@ -244,6 +244,9 @@ func (e *env) builtin(n *Call, name string, loc *locals) *iac.Value {
 					return e.typeError(n.P, "concat(): mixes arrays and %s", a.Kind)
 				}
 				out.Items = append(out.Items, a.Items...)
+				if len(out.Items) > maxItems {
+					return e.typeError(n.P, "concat(): array longer than %d items", maxItems)
+				}
 			}
 			return out
 		}
@@ -253,6 +256,9 @@ func (e *env) builtin(n *Call, name string, loc *locals) *iac.Value {
 				return iac.NewUnknown(u.Why, at)
 			}
 			b.WriteString(toText(a))
+			if b.Len() > maxString {
+				return e.typeError(n.P, "concat(): string longer than %d bytes", maxString)
+			}
 		}
 		return iac.NewString(b.String(), at)
 	case "format":
@@ -264,7 +270,10 @@ func (e *env) builtin(n *Call, name string, loc *locals) *iac.Value {
 				return iac.NewUnknown(u.Why, at)
 			}
 		}
-		return iac.NewString(format(args[0].Str, args[1:]), at)
+		if s := format(args[0].Str, args[1:]); len(s) <= maxString {
+			return iac.NewString(s, at)
+		}
+		return e.typeError(n.P, "format(): string longer than %d bytes", maxString)
 	case "toLower", "toUpper", "trim":
 		if !need(1, 1) || args[0].Kind != iac.String {
 			return bad()
@@ -279,6 +288,13 @@ func (e *env) builtin(n *Call, name string, loc *locals) *iac.Value {
 	case "replace":
 		if !need(3, 3) || !allKind(iac.String, args...) {
 			return bad()
+		}
+		if args[1].Str != "" && len(args[2].Str) > len(args[1].Str) &&
+			strings.Count(args[0].Str, args[1].Str)*(len(args[2].Str)-len(args[1].Str))+len(args[0].Str) > maxString {
+			return e.typeError(n.P, "replace(): result longer than %d bytes", maxString)
+		}
+		if args[1].Str == "" {
+			return iac.NewString(args[0].Str, at)
 		}
 		return iac.NewString(strings.ReplaceAll(args[0].Str, args[1].Str, args[2].Str), at)
 	case "startsWith", "endsWith":
@@ -328,7 +344,10 @@ func (e *env) builtin(n *Call, name string, loc *locals) *iac.Value {
 			}
 			parts[i] = toText(it)
 		}
-		return iac.NewString(strings.Join(parts, args[1].Str), at)
+		if s := strings.Join(parts, args[1].Str); len(s) <= maxString {
+			return iac.NewString(s, at)
+		}
+		return e.typeError(n.P, "join(): string longer than %d bytes", maxString)
 	case "substring":
 		if !need(2, 3) || args[0].Kind != iac.String || args[1].Kind != iac.Number {
 			return bad()
@@ -355,8 +374,12 @@ func (e *env) builtin(n *Call, name string, loc *locals) *iac.Value {
 		if len(args) == 3 && args[2].Kind == iac.String && args[2].Str != "" {
 			pad = args[2].Str[:1]
 		}
-		for utf8.RuneCountInString(s) < int(args[1].Number) {
-			s = pad + s
+		width := int(args[1].Number)
+		if width > maxString {
+			return e.typeError(n.P, "padLeft(): width %d too large", width)
+		}
+		if n := width - utf8.RuneCountInString(s); n > 0 {
+			s = strings.Repeat(pad, n) + s
 		}
 		return iac.NewString(s, at)
 	case "length":
@@ -444,6 +467,9 @@ func (e *env) builtin(n *Call, name string, loc *locals) *iac.Value {
 		}
 		out := iac.NewArray(at)
 		for _, it := range args[0].Items {
+			if len(out.Items) > maxItems {
+				return e.typeError(n.P, "flatten(): array longer than %d items", maxItems)
+			}
 			if it.Kind == iac.Array {
 				out.Items = append(out.Items, it.Items...)
 			} else {
@@ -456,7 +482,7 @@ func (e *env) builtin(n *Call, name string, loc *locals) *iac.Value {
 			return bad()
 		}
 		start, count := int(args[0].Number), int(args[1].Number)
-		if count < 0 || count > 100000 {
+		if count < 0 || count > maxItems {
 			return e.typeError(n.P, "range(): count %d out of bounds", count)
 		}
 		out := iac.NewArray(at)
@@ -982,6 +1008,9 @@ func (e *env) lambdaBuiltin(n *Call, name string, loc *locals) *iac.Value {
 		return e.typeError(n.P, "%s() needs an array, not %s", name, coll.Kind)
 	}
 	idx := func(i int) *iac.Value { return iac.NewNumber(float64(i), at) }
+	if e.sc.exhausted {
+		return e.unknown(n.P, "evaluation budget exhausted")
+	}
 	switch name {
 	case "filter":
 		out := iac.NewArray(at)

@@ -149,6 +149,14 @@ func (e *env) expand(body Expr, loc *locals, what string, yield func(*ObjectLit,
 			e.diag("error", x.Start(), "body of %s is not an object", what)
 			return
 		}
+		e.sc.copies++
+		if e.sc.copies > 2*e.sc.maxResources {
+			if !e.sc.exhausted {
+				e.sc.exhausted = true
+				e.diag("error", obj.P, "more than %d resource and module copies; the rest are not read", 2*e.sc.maxResources)
+			}
+			return
+		}
 		yield(obj, l, cond, dropped, idx)
 	}
 	f, ok := body.(*ForExpr)
@@ -170,6 +178,9 @@ func (e *env) expand(body Expr, loc *locals, what string, yield func(*ObjectLit,
 		return
 	}
 	for i, it := range items {
+		if e.sc.exhausted || e.sc.ctx.Err() != nil {
+			return
+		}
 		one(f.Body, loc.with(f.Item, it).with(f.Index, iac.NewNumber(float64(i), e.loc(f.P))), i)
 	}
 }

@@ -24,6 +24,7 @@ import (
 const (
 	maxFileSize      = 4 << 20
 	defaultMaxOutput = 200000
+	defaultMaxSteps  = 50_000_000
 )
 
 // ExpandARM expands an ARM JSON template with parameter values already evaluated; the
@@ -90,6 +91,12 @@ type scanState struct {
 	diags        []iac.Diagnostic
 	maxResources int
 	truncated    bool
+	// steps counts expression evaluations against maxSteps, which bounds the work one
+	// scan may do (nested loops over large ranges, deep recursion).
+	steps     int
+	maxSteps  int
+	copies    int // resource and module copies made by expand
+	exhausted bool
 }
 
 type fileEntry struct {
@@ -102,14 +109,7 @@ type fileEntry struct {
 // module call, already covers is not evaluated again on its own. Other templates are
 // evaluated with their defaults, or with <name>.parameters.json beside them.
 func (s Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Resource, []iac.Diagnostic, error) {
-	sc := &scanState{
-		ctx: ctx, fsys: fsys, cache: s.Cache, cacheName: s.CacheName, expandARM: s.ARM,
-		files: map[string]*fileEntry{}, imports: map[string]*env{}, configs: map[string]*bicepConfig{},
-		maxResources: s.MaxResources,
-	}
-	if sc.maxResources <= 0 {
-		sc.maxResources = defaultMaxOutput
-	}
+	sc := s.newState(ctx, fsys)
 	var templates, paramFiles []string
 	for _, p := range paths {
 		if err := ctx.Err(); err != nil {
@@ -196,6 +196,18 @@ func (s Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Re
 		return nil, nil, err
 	}
 	return sc.out, sc.diags, nil
+}
+
+func (s Scanner) newState(ctx context.Context, fsys fs.FS) *scanState {
+	sc := &scanState{
+		ctx: ctx, fsys: fsys, cache: s.Cache, cacheName: s.CacheName, expandARM: s.ARM,
+		files: map[string]*fileEntry{}, imports: map[string]*env{}, configs: map[string]*bicepConfig{},
+		maxResources: s.MaxResources, maxSteps: defaultMaxSteps,
+	}
+	if sc.maxResources <= 0 {
+		sc.maxResources = defaultMaxOutput
+	}
+	return sc
 }
 
 // entryTemplates picks the templates to evaluate on their own: those no other template

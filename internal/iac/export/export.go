@@ -22,10 +22,10 @@ type Shape uint8
 
 // Shapes the CLI produces.
 const (
-	NotExport Shape = iota
-	GraphResult      // {"count": n, "data": [...]} from az graph query
-	ResourceList     // [...] from az resource list, or az graph query --query data
-	ResourceShow     // {...} one resource from az resource show
+	NotExport    Shape = iota
+	GraphResult        // {"count": n, "data": [...]} from az graph query
+	ResourceList       // [...] from az resource list, or az graph query --query data
+	ResourceShow       // {...} one resource from az resource show
 )
 
 func (s Shape) String() string {
@@ -178,6 +178,15 @@ func resource(row *iac.Value) (iac.Resource, string) {
 		Source:   "export",
 	}
 	r.Properties = row.Field("properties")
+	if r.Properties == nil || r.Properties.Kind == iac.Null {
+		// az resource list prints "properties": null and a Resource Graph query may
+		// not project them: that is missing data, not a resource without properties.
+		at := row.Loc
+		if r.Properties != nil {
+			at = r.Properties.Loc
+		}
+		r.Properties = iac.NewUnknown("properties are not in this export (az resource list omits them; use az graph query or az resource show)", at)
+	}
 	if idType, idName, ok := iac.ParseResourceID(id); ok && strings.EqualFold(idType, typ) {
 		// Child resources: the id holds the full ARM name ("acct/deployment").
 		if n, _, _ := r.Name.AsString(); n != idName {

@@ -372,7 +372,7 @@ var typeMaps = map[string]typeMap{
 			// azurerm 3.x and later always create vaults with soft delete on; the
 			// argument to turn it off is gone.
 			{When: "soft_delete_enabled", To: "properties.enableSoftDelete", Value: true},
-			{When: "sku_name", To: "properties.sku.family", Value: "A"},
+			{To: "properties.sku.family", Value: "A"}, // the provider always sends family A
 		},
 	},
 	"azurerm_storage_account": {

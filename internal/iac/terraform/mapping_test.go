@@ -49,8 +49,8 @@ func TestMapping(t *testing.T) {
 	for _, r := range readRows(t) {
 		t.Run(fmt.Sprintf("%d_%s_%s", r.line, r.typ, r.from), func(t *testing.T) {
 			pre, body := "", r.hcl
-			if i := strings.Index(body, "@"); i >= 0 {
-				pre, body = body[:i], body[i+1:]
+			if i := strings.Index(body, "^^"); i >= 0 {
+				pre, body = body[:i], body[i+2:]
 			}
 			if !strings.HasPrefix(strings.TrimSpace(body), "name ") {
 				body = "name = \"n\"\n" + body

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -92,13 +94,38 @@ func loadModule(fsys fs.FS, dir string, files []string) *module {
 		}
 	}
 	sort.Strings(files)
-	for _, name := range files {
-		src, d := readFile(fsys, name)
-		if d != nil {
-			m.diags = append(m.diags, *d)
+	// Parse the files in parallel; add them in name order so that results and
+	// diagnostics stay deterministic.
+	type parsed struct {
+		src   []byte
+		file  *hcl.File
+		diags hcl.Diagnostics
+		err   *iac.Diagnostic
+	}
+	out := make([]parsed, len(files))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, name := range files {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			src, d := readFile(fsys, name)
+			if d != nil {
+				out[i].err = d
+				return
+			}
+			f, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
+			out[i] = parsed{src: src, file: f, diags: diags}
+		}()
+	}
+	wg.Wait()
+	for _, p := range out {
+		if p.err != nil {
+			m.diags = append(m.diags, *p.err)
 			continue
 		}
-		m.addFile(name, src)
+		m.addParsed(p.file, p.diags, p.src)
 	}
 	return m
 }
@@ -117,8 +144,7 @@ func readFile(fsys fs.FS, name string) ([]byte, *iac.Diagnostic) {
 	return src, nil
 }
 
-func (m *module) addFile(name string, src []byte) {
-	f, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
+func (m *module) addParsed(f *hcl.File, diags hcl.Diagnostics, src []byte) {
 	m.diags = append(m.diags, hclDiags(diags)...)
 	if f == nil {
 		return

@@ -101,6 +101,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runEval(ctx, args[1:], stdin, stdout, stderr)
 	case "scan":
 		return runScan(ctx, args[1:], stdin, stdout, stderr)
+	case "serve":
+		return runServe(ctx, args[1:], stdin, stdout, stderr)
+	case "migrate":
+		return runMigrate(ctx, args[1:], stdin, stdout, stderr)
+	case "user":
+		return runUser(ctx, args[1:], stdin, stdout, stderr)
+	case "backup":
+		return runBackup(ctx, args[1:], stdin, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "awaf: unknown command %q\n\n%s", args[0], usage)
 	return errUsage

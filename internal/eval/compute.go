@@ -22,6 +22,8 @@ type scorer struct {
 	// top-label calibration inputs
 	conf []float64
 	hit  []bool
+	// probs is the n×k probability matrix for log loss, built on first use
+	probs []float64
 }
 
 func newScorer(specs []MetricSpec, d *dataset, positive, bins int) *scorer {
@@ -89,6 +91,9 @@ func (s *scorer) probMatrix() []float64 {
 	if s.d.mode != binaryScore {
 		return s.d.probs
 	}
+	if s.probs != nil {
+		return s.probs
+	}
 	p := make([]float64, s.d.n*s.k)
 	for i, x := range s.d.score {
 		for c := range s.k {
@@ -99,7 +104,69 @@ func (s *scorer) probMatrix() []float64 {
 			}
 		}
 	}
+	s.probs = p
 	return p
+}
+
+// subset returns a scorer over the given rows only, in O(n): the parent's score order
+// is filtered rather than sorted again. Segments use it, so that every segment costs its
+// own rows and not the whole file.
+func (s *scorer) subset(rows []int32) *scorer {
+	d := s.d
+	sd := &dataset{task: d.task, n: len(rows), cls: d.cls, mode: d.mode}
+	sub := &scorer{specs: s.specs, d: sd, k: s.k, pos: s.pos, bins: s.bins}
+	switch d.task {
+	case Classification:
+		sd.truth, sd.pred = gather(d.truth, rows), gather(d.pred, rows)
+		if d.score != nil {
+			sd.score = gather(d.score, rows)
+		}
+		if d.probs != nil {
+			sd.probs = make([]float64, 0, len(rows)*s.k)
+			for _, r := range rows {
+				sd.probs = append(sd.probs, d.probs[int(r)*s.k:int(r+1)*s.k]...)
+			}
+		}
+		if s.posScore != nil {
+			sub.posScore, sub.isPos = gather(s.posScore, rows), gather(s.isPos, rows)
+			at := make([]int32, d.n)
+			for i := range at {
+				at[i] = -1
+			}
+			for i, r := range rows {
+				at[r] = int32(i)
+			}
+			sub.order = make([]int32, 0, len(rows))
+			for _, r := range s.order {
+				if at[r] >= 0 {
+					sub.order = append(sub.order, at[r])
+				}
+			}
+		}
+		if s.conf != nil {
+			sub.conf, sub.hit = gather(s.conf, rows), gather(s.hit, rows)
+		}
+	case Regression:
+		sd.actual, sd.predicted = gather(d.actual, rows), gather(d.predicted, rows)
+	case RAG:
+		sd.queries, sd.rag = gather(d.queries, rows), gather(d.rag, rows)
+		sd.lexical, sd.judged = map[string][]float64{}, map[string][]float64{}
+		for k, v := range d.lexical {
+			sd.lexical[k] = gather(v, rows)
+		}
+		for k, v := range d.judged {
+			sd.judged[k] = gather(v, rows)
+		}
+	}
+	return sub
+}
+
+func gather[T any](v []T, rows []int32) []T {
+	out := make([]T, len(rows))
+	for i, r := range rows {
+		out[i] = v[r]
+	}
+	return out
 }
 
 // compute returns one value per spec (NaN where undefined).

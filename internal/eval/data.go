@@ -20,6 +20,18 @@ func (c *classes) id(name string) int32 {
 	if i, ok := c.index[name]; ok {
 		return i
 	}
+	return c.add(name)
+}
+
+// idBytes is id without allocating for a class already known.
+func (c *classes) idBytes(name []byte) int32 {
+	if i, ok := c.index[string(name)]; ok {
+		return i
+	}
+	return c.add(string(name))
+}
+
+func (c *classes) add(name string) int32 {
 	i := int32(len(c.names))
 	c.index[name] = i
 	c.names = append(c.names, name)
@@ -47,15 +59,15 @@ type segColumn struct {
 // missingSegment names the segment of rows that have no value in a segment column.
 const missingSegment = "(missing)"
 
-func (s *segColumn) add(v string) {
-	if v == "" {
-		v = missingSegment
+func (s *segColumn) add(v []byte) {
+	if len(v) == 0 {
+		v = []byte(missingSegment)
 	}
-	i, ok := s.index[v]
+	i, ok := s.index[string(v)]
 	if !ok {
 		i = int32(len(s.values))
-		s.index[v] = i
-		s.values = append(s.values, v)
+		s.index[string(v)] = i
+		s.values = append(s.values, string(v))
 	}
 	s.rows = append(s.rows, i)
 }
@@ -161,14 +173,15 @@ type reader struct {
 	prefixCols []string
 
 	// The row being parsed, committed only when every column is good.
-	label, predicted string
+	label, predicted []byte
 	score            float64
 	probKeys         []string
 	probVals         []float64
 	y, yhat          float64
 	q                metrics.Query
 	rr               ragRow
-	segs, feats      []string
+	segs             [][]byte
+	feats            []string
 }
 
 func newReader(cfg *Config, cls *classes, needScores bool) *reader {
@@ -200,15 +213,17 @@ func (r *reader) add(row *Row) error {
 	if err != nil {
 		return err
 	}
-	r.segs, r.feats = r.segs[:0], r.feats[:0]
-	for _, s := range r.d.segments {
-		v := ""
+	r.feats = r.feats[:0]
+	for len(r.segs) < len(r.d.segments) {
+		r.segs = append(r.segs, nil)
+	}
+	for i, s := range r.d.segments {
+		r.segs[i] = r.segs[i][:0]
 		if row.Has(s.name) {
-			if v, err = row.Text(s.name); err != nil {
+			if r.segs[i], err = row.AppendText(r.segs[i], s.name); err != nil {
 				return err
 			}
 		}
-		r.segs = append(r.segs, v)
 	}
 	for _, f := range r.d.features {
 		if !row.Has(f.name) {
@@ -243,10 +258,10 @@ func (r *reader) add(row *Row) error {
 func (r *reader) parseClass(row *Row) error {
 	col := r.cfg.Columns
 	var err error
-	if r.label, err = row.Text(col.Label); err != nil {
+	if r.label, err = row.AppendText(r.label[:0], col.Label); err != nil {
 		return err
 	}
-	if r.predicted, err = row.Text(col.Prediction); err != nil {
+	if r.predicted, err = row.AppendText(r.predicted[:0], col.Prediction); err != nil {
 		return err
 	}
 	if r.first {
@@ -325,8 +340,8 @@ func (r *reader) commitClass() {
 		}
 		d.sparseEnd = append(d.sparseEnd, int32(len(d.sparse)))
 	}
-	d.truth = append(d.truth, d.cls.id(r.label))
-	d.pred = append(d.pred, d.cls.id(r.predicted))
+	d.truth = append(d.truth, d.cls.idBytes(r.label))
+	d.pred = append(d.pred, d.cls.idBytes(r.predicted))
 }
 
 func (r *reader) parseRegression(row *Row) error {

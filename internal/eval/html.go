@@ -25,6 +25,7 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"calibration": func(r *Report) template.HTML { return calibrationSVG(r) },
 	"scores":      func(r *Report) template.HTML { return scoresSVG(r) },
 	"segbars":     func(r *Report, t SegmentTable, i int) template.HTML { return segmentSVG(r, t, i) },
+	"charted":     charted,
 	"metricID":    func(r *Report, i int) string { return r.Metrics[i].ID },
 	"deref":       func(n *Num) Num { return *n },
 }).Parse(htmlSource))
@@ -105,7 +106,7 @@ type plot struct {
 }
 
 func newPlot(label string, w, h float64) *plot {
-	p := &plot{w: w, h: h, left: 48, top: 12}
+	p := &plot{w: w, h: h, left: 48, top: 24}
 	p.pw, p.ph = w-p.left-14, h-p.top-40
 	p.f(`<svg class="chart" role="img" aria-label="%s" viewBox="0 0 %g %g" width="%g" height="%g">`, esc(label), w, h, w, h)
 	return p
@@ -114,11 +115,11 @@ func newPlot(label string, w, h float64) *plot {
 func (p *plot) x(v float64) float64 { return p.left + v*p.pw }
 func (p *plot) y(v float64) float64 { return p.top + (1-v)*p.ph }
 
-func (p *plot) axes(xlabel, ylabel string, xlo, xhi float64) {
+func (p *plot) axes(xlabel, ylabel string, xlo, xhi, yhi float64) {
 	p.f(`<rect x="%g" y="%g" width="%g" height="%g" fill="none" stroke="#bbb"/>`, p.left, p.top, p.pw, p.ph)
 	for i := 0; i <= 4; i++ {
 		v := float64(i) / 4
-		p.f(`<text x="%g" y="%g" class="tick" text-anchor="end">%.2g</text>`, p.left-4, p.y(v)+4, v)
+		p.f(`<text x="%g" y="%g" class="tick" text-anchor="end">%.2g</text>`, p.left-4, p.y(v)+4, v*yhi)
 		p.f(`<text x="%g" y="%g" class="tick" text-anchor="middle">%.3g</text>`, p.x(v), p.top+p.ph+14, xlo+v*(xhi-xlo))
 	}
 	p.f(`<text x="%g" y="%g" class="axis" text-anchor="middle">%s</text>`, p.left+p.pw/2, p.h-6, esc(xlabel))
@@ -138,7 +139,7 @@ func calibrationSVG(r *Report) template.HTML {
 		return ""
 	}
 	p := newPlot("Calibration curve", 360, 300)
-	p.axes("predicted probability", "observed rate", 0, 1)
+	p.axes("predicted probability", "observed rate", 0, 1, 1)
 	p.f(`<line x1="%g" y1="%g" x2="%g" y2="%g" stroke="#999" stroke-dasharray="4 3"/>`, p.x(0), p.y(0), p.x(1), p.y(1))
 	var pts []string
 	var maxN float64
@@ -178,7 +179,11 @@ func scoresSVG(r *Report) template.HTML {
 	}
 	p := newPlot("Score distribution, baseline and current", 420, 300)
 	lo, hi := hst.Edges[0], hst.Edges[len(hst.Edges)-1]
-	p.axes("score", "share of rows (scaled)", lo, hi)
+	xlabel := "score"
+	if r.Task == Regression {
+		xlabel = "prediction"
+	}
+	p.axes(xlabel, "share of rows", lo, hi, top)
 	n := float64(len(hst.Current))
 	bw := p.pw / n
 	draw := func(v []float64, color string, off float64, who string) {
@@ -190,31 +195,42 @@ func scoresSVG(r *Report) template.HTML {
 	}
 	draw(hst.Baseline, "#b7b7b7", 0, "baseline")
 	draw(hst.Current, "#0b5394", bw/2, "current")
-	p.f(`<rect x="%g" y="%g" width="10" height="10" fill="#b7b7b7"/><text x="%g" y="%g" class="tick">baseline</text>`, p.left+8, p.top+6, p.left+22, p.top+15)
-	p.f(`<rect x="%g" y="%g" width="10" height="10" fill="#0b5394"/><text x="%g" y="%g" class="tick">current</text>`, p.left+90, p.top+6, p.left+104, p.top+15)
+	if hst.Baseline != nil {
+		p.f(`<rect x="%g" y="6" width="10" height="10" fill="#b7b7b7"/><text x="%g" y="15" class="tick">baseline</text>`, p.left, p.left+14)
+	}
+	p.f(`<rect x="%g" y="6" width="10" height="10" fill="#0b5394"/><text x="%g" y="15" class="tick">current</text>`, p.left+80, p.left+94)
 	return p.html()
 }
 
 // segmentSVG draws one metric across the segments of a column as horizontal bars, with
-// the segment threshold, if any, as a red line.
+// the segment threshold, if any, as a red dashed line.
 func segmentSVG(r *Report, t SegmentTable, i int) template.HTML {
 	m := r.Metrics[i]
+	if len(t.Rows) == 0 {
+		return ""
+	}
 	var top float64
-	var n int
 	for _, row := range t.Rows {
 		if !row.Skipped && row.Values[i].Defined() {
 			top = max(top, math.Abs(float64(row.Values[i])))
 		}
-		n++
 	}
-	if n == 0 {
-		return ""
+	bound, hasBound := math.NaN(), false
+	for _, c := range r.Checks {
+		if c.Group == "segments" && strings.HasPrefix(c.Name, m.ID+"[") {
+			_, err := fmt.Sscanf(strings.TrimLeft(c.Bound, "≥≤ "), "%g", &bound)
+			hasBound = err == nil && bound >= 0
+			break
+		}
 	}
-	if top == 0 || (top <= 1 && (m.HigherIsBetter || m.Name == "ece" || m.Name == "mape")) {
+	if hasBound {
+		top = max(top, bound)
+	}
+	if top == 0 || (top <= 1 && m.HigherIsBetter) {
 		top = 1
 	}
 	const left, barH, w = 110.0, 20.0, 440.0
-	h := 10 + float64(n)*(barH+6) + 10
+	h := 10 + float64(len(t.Rows))*(barH+6) + 10
 	var s svg
 	s.f(`<svg class="chart" role="img" aria-label="%s by %s" viewBox="0 0 %g %g" width="%g" height="%g">`, esc(m.ID), esc(t.Column), w, h, w, h)
 	pw := w - left - 70
@@ -225,23 +241,32 @@ func segmentSVG(r *Report, t SegmentTable, i int) template.HTML {
 			s.f(`<text x="%g" y="%g" class="tick">n/a (%d rows)</text>`, left+4, y+barH/2+4, row.Rows)
 			continue
 		}
-		v := float64(row.Values[i])
-		bw := math.Abs(v) / top * pw
+		bw := math.Abs(float64(row.Values[i])) / top * pw
 		s.f(`<rect x="%g" y="%g" width="%.1f" height="%g" fill="#6fa8dc"><title>%s = %s, %d rows</title></rect>`, left, y, bw, barH, esc(row.Value), row.Values[i], row.Rows)
 		s.f(`<text x="%.1f" y="%g" class="tick">%s</text>`, left+bw+4, y+barH/2+4, row.Values[i])
 	}
-	// The segment bound, from the checks.
-	for _, c := range r.Checks {
-		if c.Group != "segments" || !strings.HasPrefix(c.Name, m.ID+"[") {
-			continue
-		}
-		var b float64
-		if _, err := fmt.Sscanf(strings.TrimLeft(c.Bound, "≥≤ "), "%g", &b); err == nil && b <= top {
-			x := left + b/top*pw
-			s.f(`<line x1="%.1f" y1="4" x2="%.1f" y2="%g" stroke="#c00" stroke-dasharray="3 2"><title>segment threshold %s</title></line>`, x, x, h-4, esc(c.Bound))
-		}
-		break
+	if hasBound {
+		x := left + bound/top*pw
+		s.f(`<line x1="%.1f" y1="4" x2="%.1f" y2="%g" stroke="#c00" stroke-dasharray="3 2"><title>segment threshold %g</title></line>`, x, x, h-4, bound)
 	}
 	s.f(`</svg>`)
 	return s.html()
+}
+
+// charted picks the metrics drawn per segment: those with a segment threshold, or the
+// first metric when none has one, to keep the page readable.
+func charted(r *Report) []int {
+	var out []int
+	for i, m := range r.Metrics {
+		for _, c := range r.Checks {
+			if c.Group == "segments" && strings.HasPrefix(c.Name, m.ID+"[") {
+				out = append(out, i)
+				break
+			}
+		}
+	}
+	if len(out) == 0 && len(r.Metrics) > 0 {
+		out = []int{0}
+	}
+	return out
 }

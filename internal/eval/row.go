@@ -74,6 +74,38 @@ func (r *Row) Text(key string) (string, error) {
 	return strconv.FormatFloat(f, 'g', -1, 64), nil
 }
 
+// AppendText appends the value of key as Text would return it, without allocating in
+// the common cases (a plain string, an integer, a CSV cell). The class labels of a
+// million-row file go through it.
+func (r *Row) AppendText(dst []byte, key string) ([]byte, error) {
+	v, ok := r.lookup(key)
+	if !ok {
+		return dst, fmt.Errorf("%q is missing", key)
+	}
+	if r.header != nil {
+		return append(dst, r.cells[r.header[key]]...), nil
+	}
+	switch c := v[0]; {
+	case c == '"' && bytes.IndexByte(v, '\\') < 0 && utf8.Valid(v):
+		return append(dst, v[1:len(v)-1]...), nil
+	case c >= '0' && c <= '9' && plainInt(v):
+		return append(dst, v...), nil
+	}
+	t, err := r.Text(key)
+	return append(dst, t...), err
+}
+
+// plainInt reports whether a JSON number is an integer written without a sign,
+// fraction or exponent (so that it is already in its shortest form).
+func plainInt(v []byte) bool {
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(v) < 16
+}
+
 // Number returns the value of key as a finite number. Numeric JSON strings are accepted;
 // NaN and infinities are not, so no metric ever sees them.
 func (r *Row) Number(key string) (float64, error) {

@@ -374,11 +374,14 @@ func segmentsAndFairness(cfg *Config, rep *Report, sc *scorer) {
 	if cfg.Fairness != nil {
 		minRows = cfg.Fairness.MinRows
 	}
-	mask := make([]float64, d.n)
 	for _, seg := range d.segments {
 		table := SegmentTable{Column: seg.name}
 		var groups []metrics.GroupRates
 		var groupRows []GroupRates
+		members := make([][]int32, len(seg.values))
+		for i, v := range seg.rows {
+			members[v] = append(members[v], int32(i))
+		}
 		// Segments are listed in name order so reports are stable.
 		order := make([]int32, len(seg.values))
 		for i := range order {
@@ -386,22 +389,15 @@ func segmentsAndFairness(cfg *Config, rep *Report, sc *scorer) {
 		}
 		slices.SortFunc(order, func(a, b int32) int { return strings.Compare(seg.values[a], seg.values[b]) })
 		for _, v := range order {
-			rows := 0
-			for i, r := range seg.rows {
-				if r == v {
-					mask[i] = 1
-					rows++
-				} else {
-					mask[i] = 0
-				}
-			}
-			sr := SegmentResult{Value: seg.values[v], Rows: rows}
-			if rows < minRows {
+			rows := members[v]
+			sr := SegmentResult{Value: seg.values[v], Rows: len(rows)}
+			if len(rows) < minRows {
 				sr.Skipped = true
 				table.Rows = append(table.Rows, sr)
 				continue
 			}
-			vals := sc.compute(mask)
+			sub := sc.subset(rows)
+			vals := sub.compute(nil)
 			for i, x := range vals {
 				sr.Values = append(sr.Values, Num(x))
 				m := cfg.Metrics[i]
@@ -415,18 +411,16 @@ func segmentsAndFairness(cfg *Config, rep *Report, sc *scorer) {
 				}
 			}
 			table.Rows = append(table.Rows, sr)
-			if sc.isPos != nil || (d.task == Classification && sc.pos >= 0) {
-				truth := make([]bool, 0, rows)
-				pred := make([]bool, 0, rows)
-				for i, r := range seg.rows {
-					if r == v {
-						truth = append(truth, int(d.truth[i]) == sc.pos)
-						pred = append(pred, int(d.pred[i]) == sc.pos)
-					}
+			if d.task == Classification && sc.pos >= 0 {
+				truth := make([]bool, len(rows))
+				pred := make([]bool, len(rows))
+				for i := range rows {
+					truth[i] = int(sub.d.truth[i]) == sc.pos
+					pred[i] = int(sub.d.pred[i]) == sc.pos
 				}
 				g := metrics.NewGroupRates(truth, pred, nil)
 				groups = append(groups, g)
-				groupRows = append(groupRows, GroupRates{Value: seg.values[v], Rows: rows,
+				groupRows = append(groupRows, GroupRates{Value: seg.values[v], Rows: len(rows),
 					SelectionRate: Num(g.SelectionRate), TPR: Num(g.TPR), FPR: Num(g.FPR)})
 			}
 		}

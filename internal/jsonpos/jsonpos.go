@@ -34,7 +34,9 @@ func Scan(name string, data []byte, maxDepth int) (*Index, error) {
 		return nil, awaf.Problems{{Location: awaf.Location{File: name}, Message: "file is empty: expected a JSON object"}}
 	}
 	if err := s.value("", 0); err != nil {
-		s.problems = append(s.problems, s.fatal(err))
+		if !errors.Is(err, errDepth) {
+			s.problems = append(s.problems, s.fatal(err))
+		}
 	} else if _, err := s.dec.Token(); !errors.Is(err, io.EOF) {
 		s.problems = append(s.problems, awaf.Problem{Location: ix.offset(s.next()), Message: "unexpected data after the end of the JSON document"})
 	}
@@ -160,14 +162,10 @@ func (s *scanner) value(path string, depth int) error {
 
 // fatal turns the error that stopped the walk into a problem at its place.
 func (s *scanner) fatal(err error) awaf.Problem {
-	if errors.Is(err, errDepth) {
-		return s.problems[len(s.problems)-1]
-	}
-	s.problems = s.problems[:len(s.problems):len(s.problems)]
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &se):
-		return awaf.Problem{Location: s.ix.offset(int(se.Offset)), Message: "invalid JSON: " + se.Error()}
+		return awaf.Problem{Location: s.ix.offset(max(0, int(se.Offset)-1)), Message: "invalid JSON: " + se.Error()}
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return awaf.Problem{Location: s.ix.offset(len(s.ix.data)), Message: "invalid JSON: the file ends in the middle of a value (truncated?)"}
 	}

@@ -46,13 +46,12 @@ func mdCell(s string) string {
 }
 
 // mdLine makes text safe on one Markdown line outside tables.
-func mdLine(s string) string {
-	r := strings.NewReplacer(
-		"\r\n", "<br>", "\n", "<br>", "\r", "<br>",
-		"<", "&lt;", ">", "&gt;",
-	)
-	return r.Replace(s)
-}
+func mdLine(s string) string { return mdEscaper.Replace(s) }
+
+var mdEscaper = strings.NewReplacer(
+	"\r\n", "<br>", "\n", "<br>", "\r", "<br>",
+	"<", "&lt;", ">", "&gt;",
+)
 
 func top10Status(s awaf.Top10Status) string {
 	switch s {

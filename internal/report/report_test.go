@@ -83,6 +83,13 @@ func dumpXLSX(tb testing.TB, b []byte) []byte {
 		if panes.Freeze {
 			fmt.Fprintf(&out, "frozen at %s\n", panes.TopLeftCell)
 		}
+		tables, err := f.GetTables(sheet)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for _, tbl := range tables {
+			fmt.Fprintf(&out, "table %s %s\n", tbl.Name, tbl.Range)
+		}
 		rows, err := f.GetRows(sheet)
 		if err != nil {
 			tb.Fatal(err)

@@ -58,6 +58,7 @@ type recView struct {
 	QuestionTitle string
 	AreaName      string
 	PillarNames   string
+	Top10Titles   []string // "#2 Security controls in Responsible AI"
 }
 
 type horizonView struct {
@@ -124,6 +125,7 @@ func newView(in Input) *view {
 			QuestionTitle:  questionTitle(l, rec.Question),
 			AreaName:       areaName(l, rec.Area),
 			PillarNames:    pillarNames(l, rec.Pillars),
+			Top10Titles:    top10Titles(l, rec.Top10),
 		}
 		v.Plan = append(v.Plan, rv)
 		for i := range v.Horizons {
@@ -197,6 +199,20 @@ func pillarNames(l *awaf.Lens, ids []awaf.PillarID) string {
 		names[i] = pillarName(l, id)
 	}
 	return strings.Join(names, ", ")
+}
+
+func top10Titles(l *awaf.Lens, ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		title := id
+		for i, t := range l.Top10 {
+			if t.ID == id {
+				title = fmt.Sprintf("#%d %s", i+1, t.Title)
+			}
+		}
+		out = append(out, title)
+	}
+	return out
 }
 
 func choiceTitle(l *awaf.Lens, question, choice string) string {

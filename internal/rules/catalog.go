@@ -46,13 +46,19 @@ func Builtin() (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Load(sub)
+	return load(sub, false, nil)
 }
 
 // Load reads every *.yaml and *.yml file at the top of fsys (sorted by name) and
 // compiles the rules. It returns awaf.Problems naming file and line for everything
 // wrong: unknown fields, missing fields, duplicate ids, CEL that does not compile.
 func Load(fsys fs.FS, more ...*Catalog) (*Catalog, error) {
+	return load(fsys, true, more)
+}
+
+// load compiles the rules; limit bounds each condition's cost, which user rules need
+// and the reviewed built-in ones skip for speed.
+func load(fsys fs.FS, limit bool, more []*Catalog) (*Catalog, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, fmt.Errorf("read rules: %w", err)
@@ -81,7 +87,7 @@ func Load(fsys fs.FS, more ...*Catalog) (*Catalog, error) {
 			probs = append(probs, awaf.Problem{Location: awaf.Location{File: name}, Message: err.Error()})
 			continue
 		}
-		rs, ps := parseFile(env, name, data)
+		rs, ps := parseFile(env, name, data, limit)
 		probs = append(probs, ps...)
 		for _, r := range rs {
 			if prev, dup := c.byID[r.ID]; dup {
@@ -112,7 +118,7 @@ var (
 )
 
 // parseFile decodes one rule file: a mapping with a "rules" sequence.
-func parseFile(env *cel.Env, name string, data []byte) ([]*Rule, awaf.Problems) {
+func parseFile(env *cel.Env, name string, data []byte, limit bool) ([]*Rule, awaf.Problems) {
 	at := func(n *yaml.Node) awaf.Location { return awaf.Location{File: name, Line: n.Line, Column: n.Column} }
 	if len(data) > MaxFileSize {
 		return nil, awaf.Problems{{Location: awaf.Location{File: name}, Message: fmt.Sprintf("file is %d bytes, over the %d-byte limit", len(data), MaxFileSize)}}
@@ -139,7 +145,7 @@ func parseFile(env *cel.Env, name string, data []byte) ([]*Rule, awaf.Problems) 
 	var out []*Rule
 	var probs awaf.Problems
 	for _, n := range seq.Content {
-		r, ps := parseRule(env, n, at)
+		r, ps := parseRule(env, n, at, limit)
 		probs = append(probs, ps...)
 		if r != nil && len(ps) == 0 {
 			out = append(out, r)
@@ -148,7 +154,7 @@ func parseFile(env *cel.Env, name string, data []byte) ([]*Rule, awaf.Problems) 
 	return out, probs
 }
 
-func parseRule(env *cel.Env, n *yaml.Node, at func(*yaml.Node) awaf.Location) (*Rule, awaf.Problems) {
+func parseRule(env *cel.Env, n *yaml.Node, at func(*yaml.Node) awaf.Location, limit bool) (*Rule, awaf.Problems) {
 	var probs awaf.Problems
 	bad := func(n *yaml.Node, format string, args ...any) {
 		probs = append(probs, awaf.Problem{Location: at(n), Message: fmt.Sprintf(format, args...)})
@@ -220,19 +226,19 @@ func parseRule(env *cel.Env, n *yaml.Node, at func(*yaml.Node) awaf.Location) (*
 	}
 	var err error
 	if r.Condition != "" {
-		if r.condition, err = compile(env, r.Condition); err != nil {
+		if r.condition, err = compile(env, r.Condition, limit); err != nil {
 			bad(n, "%s: condition: %v", id, err)
 		}
 	}
 	if r.When != "" {
-		if r.when, err = compile(env, r.When); err != nil {
+		if r.when, err = compile(env, r.When, limit); err != nil {
 			bad(n, "%s: when: %v", id, err)
 		}
 	}
 	return r, probs
 }
 
-func compile(env *cel.Env, expr string) (cel.Program, error) {
+func compile(env *cel.Env, expr string, limit bool) (cel.Program, error) {
 	ast, iss := env.Compile(expr)
 	if iss != nil && iss.Err() != nil {
 		var msgs []string
@@ -244,7 +250,10 @@ func compile(env *cel.Env, expr string) (cel.Program, error) {
 	if t := ast.OutputType(); !t.IsExactType(cel.BoolType) && !t.IsExactType(cel.DynType) {
 		return nil, fmt.Errorf("expression gives %s, expected a boolean", t)
 	}
-	return env.Program(ast, cel.CostLimit(costLimit))
+	if !limit {
+		return env.Program(ast, cel.EvalOptions(cel.OptOptimize))
+	}
+	return env.Program(ast, cel.CostLimit(costLimit), cel.EvalOptions(cel.OptOptimize))
 }
 
 // LoadDir is Load for a user's rules directory layered on top of base (the built-in

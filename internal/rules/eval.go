@@ -10,6 +10,7 @@ import (
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/interpreter"
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/iac"
@@ -392,11 +393,15 @@ func contains(xs []int, x int) bool {
 func (c *Catalog) evalResource(g *graph, i int, shared map[string]any, wreg *registry) []Finding {
 	r := &g.res[i]
 	reg := &registry{}
-	vars := map[string]any{
+	// One activation serves every rule on the resource.
+	vars, err := interpreter.NewActivation(map[string]any{
 		"resource": resourceView(r, reg),
 		"related":  g.relatedView(i, reg),
 		"workload": shared["workload"],
 		"profile":  shared["profile"],
+	})
+	if err != nil {
+		panic(err) // a map activation cannot fail
 	}
 	var out []Finding
 	for _, rule := range c.For(r.Type) {
@@ -409,7 +414,7 @@ func (c *Catalog) evalResource(g *graph, i int, shared map[string]any, wreg *reg
 }
 
 // eval runs one rule; ok is false when the rule's When excludes the resource.
-func (rule *Rule) eval(r *iac.Resource, vars map[string]any, reg, wreg *registry) (Finding, bool) {
+func (rule *Rule) eval(r *iac.Resource, vars interpreter.Activation, reg, wreg *registry) (Finding, bool) {
 	f := Finding{Rule: rule, Resource: r, Loc: r.Loc}
 	if rule.Path != "" {
 		if v := propertyAt(r, rule.Path); v != nil && v.Loc.Line > 0 {

@@ -243,3 +243,20 @@ func (f *fixture) bodyFor(method, path string) (url.Values, string) {
 }
 
 func (f *fixture) advance(d time.Duration) { f.clock.Advance(d) }
+
+// newEmptyServer is a server with no users yet.
+func newEmptyServer(t *testing.T) http.Handler {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "empty.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	a := auth.New(db, nil)
+	a.Params = fastParams
+	srv, err := server.New(server.Config{Store: db, Auth: a, Lens: lens.BuiltinByID, DefaultLens: lens.BuiltinID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv.Handler()
+}

@@ -143,14 +143,71 @@ func (c Confusion) PRF(avg Average, pos int) (p, r, f float64) {
 }
 
 // ScoreOrder returns row indices sorted by score, highest first. ROC and PR curves sweep
-// it; compute it once and reuse it across bootstrap resamples.
+// it; compute it once and reuse it across bootstrap resamples and segments. It is an
+// LSD radix sort on the scores' bits (four 16-bit passes), which is several times
+// faster than a comparison sort on a million rows; equal scores keep row order.
 func ScoreOrder(score []float64) []int32 {
-	idx := make([]int32, len(score))
-	for i := range idx {
+	n := len(score)
+	keys := make([]uint64, n)
+	idx := make([]int32, n)
+	for i, s := range score {
+		keys[i] = ^sortableBits(s) // descending
 		idx[i] = int32(i)
 	}
-	sort.Slice(idx, func(a, b int) bool { return score[idx[a]] > score[idx[b]] })
+	if n < 256 {
+		sort.Stable(byKey{keys, idx})
+		return idx
+	}
+	keys2 := make([]uint64, n)
+	idx2 := make([]int32, n)
+	var count [1 << 16]int
+	for shift := uint(0); shift < 64; shift += 16 {
+		clear(count[:])
+		for _, k := range keys {
+			count[(k>>shift)&0xffff]++
+		}
+		if count[(keys[0]>>shift)&0xffff] == n {
+			continue // every key has the same digit here
+		}
+		sum := 0
+		for d, c := range count {
+			count[d] = sum
+			sum += c
+		}
+		for i, k := range keys {
+			d := (k >> shift) & 0xffff
+			keys2[count[d]] = k
+			idx2[count[d]] = idx[i]
+			count[d]++
+		}
+		keys, keys2 = keys2, keys
+		idx, idx2 = idx2, idx
+	}
 	return idx
+}
+
+// sortableBits maps a float to a uint64 with the same order (negative zero as zero).
+func sortableBits(f float64) uint64 {
+	if f == 0 {
+		f = 0
+	}
+	b := math.Float64bits(f)
+	if b>>63 == 1 {
+		return ^b
+	}
+	return b | 1<<63
+}
+
+type byKey struct {
+	k []uint64
+	i []int32
+}
+
+func (b byKey) Len() int           { return len(b.k) }
+func (b byKey) Less(x, y int) bool { return b.k[x] < b.k[y] }
+func (b byKey) Swap(x, y int) {
+	b.k[x], b.k[y] = b.k[y], b.k[x]
+	b.i[x], b.i[y] = b.i[y], b.i[x]
 }
 
 // ROCAUC is the area under the ROC curve of a binary score (trapezoids, ties swept

@@ -307,3 +307,35 @@ func TestBootstrap(t *testing.T) {
 		t.Error("one value must give no interval")
 	}
 }
+
+func TestScoreOrder(t *testing.T) {
+	for _, n := range []int{0, 1, 5, 300, 5000} {
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = float64((i*7919)%1013) / 1013
+			if i%5 == 0 {
+				v[i] = -v[i] // negatives sort too
+			}
+		}
+		if n > 3 {
+			v[1], v[2] = math.Copysign(0, -1), 0
+		}
+		o := ScoreOrder(v)
+		if len(o) != n {
+			t.Fatalf("n=%d: len %d", n, len(o))
+		}
+		seen := map[int32]bool{}
+		for i := range o {
+			seen[o[i]] = true
+			if i > 0 && v[o[i-1]] < v[o[i]] {
+				t.Fatalf("n=%d: not descending at %d: %v < %v", n, i, v[o[i-1]], v[o[i]])
+			}
+			if i > 0 && v[o[i-1]] == v[o[i]] && o[i-1] > o[i] {
+				t.Fatalf("n=%d: ties not stable at %d", n, i)
+			}
+		}
+		if len(seen) != n {
+			t.Fatalf("n=%d: not a permutation", n)
+		}
+	}
+}

@@ -18,7 +18,10 @@ type evaluator struct {
 	varsBusy map[string]bool
 	funcs    map[string]*userFunc // "ns.name", lower-case
 	symbols  map[string]string    // languageVersion 2.0: symbolic name -> resource id
-	sink     *sink
+	// deployments holds the outputs of nested and linked deployments expanded so far,
+	// by lower-case deployment name, for reference(...).outputs.
+	deployments map[string]*iac.Value
+	sink        *sink
 }
 
 // sink collects diagnostics for a whole Expand call, without repeats, and caches parsed
@@ -28,7 +31,11 @@ type sink struct {
 	seen  map[diagKey]bool
 	cache map[string]cached
 	depth int // nested deployments being expanded
+	steps int // expression nodes evaluated, bounded by maxSteps
 }
+
+// maxSteps bounds the work one template may cause (lambdas over ranges can nest).
+const maxSteps = 2_000_000
 
 type diagKey struct {
 	loc awaf.Location
@@ -107,16 +114,38 @@ func (e *evaluator) tree(v *iac.Value, sc *scope) *iac.Value {
 		}
 		return v
 	case iac.Array:
-		items := make([]*iac.Value, len(v.Items))
+		// Values without expressions are returned as they are, not copied: most of a
+		// template is literal, and the model's values are never modified once built.
+		var items []*iac.Value
 		for i, it := range v.Items {
-			items[i] = e.tree(it, sc)
+			r := e.tree(it, sc)
+			if items == nil && r != it {
+				items = make([]*iac.Value, len(v.Items))
+				copy(items, v.Items[:i])
+			}
+			if items != nil {
+				items[i] = r
+			}
+		}
+		if items == nil {
+			return v
 		}
 		return iac.NewArray(v.Loc, items...)
 	case iac.Object:
-		out := &iac.Value{Kind: iac.Object, Fields: make(map[string]*iac.Value, len(v.Keys)), Keys: make([]string, 0, len(v.Keys)), Loc: v.Loc}
-		for _, k := range v.Keys {
+		var out *iac.Value
+		begin := func(upto int) {
+			out = &iac.Value{Kind: iac.Object, Fields: make(map[string]*iac.Value, len(v.Keys)), Keys: make([]string, 0, len(v.Keys)), Loc: v.Loc}
+			for _, k := range v.Keys[:upto] {
+				out.Keys = append(out.Keys, k)
+				out.Fields[k] = v.Fields[k]
+			}
+		}
+		for i, k := range v.Keys {
 			f := v.Fields[k]
-			if strings.EqualFold(k, "copy") && f.Kind == iac.Array && isPropertyCopy(f) {
+			if f.Kind == iac.Array && len(k) == 4 && strings.EqualFold(k, "copy") && isPropertyCopy(f) {
+				if out == nil {
+					begin(i)
+				}
 				for _, spec := range f.Items {
 					name, arr := e.propertyCopy(spec, sc)
 					if name != "" {
@@ -126,25 +155,36 @@ func (e *evaluator) tree(v *iac.Value, sc *scope) *iac.Value {
 				continue
 			}
 			key := k
-			if isExpression(k) {
-				// ARM evaluates property names too, e.g. userAssignedIdentities keyed by id.
-				kv := e.exprString(k, f.Loc, sc)
-				s, known, ok := kv.AsString()
-				switch {
-				case !known:
-					e.sink.warnf(f.Loc, "property name %s is unknown before deployment (%s); kept as written", k, kv.Why)
-				case !ok || kv.Kind != iac.String:
-					e.sink.errorf(f.Loc, "property name %s must evaluate to a string, found %s", k, kv.Kind)
-				default:
-					key = s
+			if k != "" && k[0] == '[' {
+				if isExpression(k) {
+					// ARM evaluates property names too, e.g. userAssignedIdentities keyed by id.
+					kv := e.exprString(k, f.Loc, sc)
+					s, known, ok := kv.AsString()
+					switch {
+					case !known:
+						e.sink.warnf(f.Loc, "property name %s is unknown before deployment (%s); kept as written", k, kv.Why)
+					case !ok || kv.Kind != iac.String:
+						e.sink.errorf(f.Loc, "property name %s must evaluate to a string, found %s", k, kv.Kind)
+					default:
+						key = s
+					}
+				} else {
+					key = literal(k)
 				}
-			} else if len(k) >= 2 && k[0] == '[' && k[1] == '[' {
-				key = literal(k)
 			}
-			if _, dup := out.Fields[key]; !dup {
-				out.Keys = append(out.Keys, key)
+			r := e.tree(f, sc)
+			if out == nil && (r != f || key != k) {
+				begin(i)
 			}
-			out.Fields[key] = e.tree(f, sc)
+			if out != nil {
+				if _, dup := out.Fields[key]; !dup {
+					out.Keys = append(out.Keys, key)
+				}
+				out.Fields[key] = r
+			}
+		}
+		if out == nil {
+			return v
 		}
 		return out
 	}
@@ -234,10 +274,17 @@ func (e *evaluator) exprString(s string, loc awaf.Location, sc *scope) *iac.Valu
 	if v == nil {
 		return iac.NewNull(loc)
 	}
+	if v.Loc == loc {
+		return v
+	}
 	return v.At(loc)
 }
 
 func (e *evaluator) eval(n node, sc *scope, loc awaf.Location) (*iac.Value, error) {
+	e.sink.steps++
+	if e.sink.steps > maxSteps {
+		return nil, fmt.Errorf("evaluation stopped after %d steps; the template does too much work to check", maxSteps)
+	}
 	switch n := n.(type) {
 	case *strLit:
 		return iac.NewString(n.s, loc), nil

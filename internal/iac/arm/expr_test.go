@@ -1,6 +1,8 @@
 package arm
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -35,7 +37,7 @@ func newTestEvaluator(t *testing.T) *evaluator {
 	ev := &evaluator{file: "t.json", sink: newSink(), symbols: map[string]string{}}
 	x := &expander{file: "t.json", sink: ev.sink}
 	ev.setFunctions(tmpl.Field("functions"))
-	ev.params = x.bindParams(ev, tmpl.Field("parameters"), nil)
+	ev.params = x.bindParams(ev, tmpl, nil)
 	ev.setVariables(tmpl.Field("variables"))
 	return ev
 }
@@ -223,4 +225,26 @@ func FuzzParseExpr(f *testing.F) {
 		ev := newTestEvaluator(t)
 		ev.exprString("["+src+"]", awaf.Location{File: "f", Line: 1, Column: 1}, nil)
 	})
+}
+
+func TestDoublingIsBounded(t *testing.T) {
+	var vars []string
+	vars = append(vars, `"v0": "abcdefghijklmnopqrstuvwxyz0123456789"`)
+	for i := 1; i < 40; i++ {
+		vars = append(vars, fmt.Sprintf(`"v%d": "[concat(variables('v%d'), variables('v%d'))]"`, i, i-1, i-1))
+	}
+	src := tmpl(`"variables": {` + strings.Join(vars, ",") + `}, "resources": [{"type": "Microsoft.Web/sites", "name": "x", "properties": {"p": "[variables('v39')]"}}]`)
+	res, diags := Expand(context.Background(), "main.json", []byte(src), nil)
+	if len(res) != 1 || !res[0].Properties.Get("p").IsUnknown() || len(diags) == 0 {
+		t.Fatalf("got %v %v", res, diags)
+	}
+}
+
+func TestWorkIsBounded(t *testing.T) {
+	ev := newTestEvaluator(t)
+	ev.sink.steps = maxSteps - 5000 // as if most of the budget were spent already
+	got := ev.exprString("[length(map(range(0, 100), lambda('a', map(range(0, 100), lambda('b', add(lambdaVariables('b'), 1))))))]", awaf.Location{File: "t.json", Line: 1, Column: 1}, nil)
+	if !got.IsUnknown() || len(ev.sink.diags) != 1 || !strings.Contains(ev.sink.diags[0].Message, "evaluation stopped") {
+		t.Fatalf("got %s %v", got, ev.sink.diags)
+	}
 }

@@ -68,8 +68,25 @@ func (e *evaluator) call(c *call, sc *scope, loc awaf.Location) (*iac.Value, err
 			}
 		}
 	}
-	return e.builtin(c, args, sc, loc)
+	v, err := e.builtin(c, args, sc, loc)
+	if err == nil && v != nil {
+		// Values that double at each step (concat(v, v) through a chain of
+		// variables) would otherwise exhaust memory.
+		switch {
+		case v.Kind == iac.String && len(v.Str) > maxStringLen:
+			return nil, fmt.Errorf("%s: result longer than %d bytes", c.orig, maxStringLen)
+		case v.Kind == iac.Array && len(v.Items) > maxArrayLen:
+			return nil, fmt.Errorf("%s: result longer than %d items", c.orig, maxArrayLen)
+		}
+	}
+	return v, err
 }
+
+// Limits on values built by expressions.
+const (
+	maxStringLen = 1 << 20
+	maxArrayLen  = 100000
+)
 
 // lenient functions accept Unknown arguments themselves; every other function gives
 // Unknown as soon as an argument is Unknown.
@@ -697,7 +714,19 @@ func (e *evaluator) builtin(c *call, args []*iac.Value, sc *scope, loc awaf.Loca
 		return unknown(c.orig + "() is known at deployment"), nil
 	case "datetimeadd", "datetimefromepoch", "datetimetoepoch":
 		return unknown(c.orig + "() is not evaluated"), nil
-	case "reference", "pickzones", "listkeys", "list":
+	case "reference":
+		if outs := e.deploymentOutputs(args); outs != nil {
+			props := iac.NewObject(loc)
+			props.Set("outputs", outs)
+			if len(args) == 3 && strings.EqualFold(toText(args[2]), "full") {
+				full := iac.NewObject(loc)
+				full.Set("properties", props)
+				return full, nil
+			}
+			return props, nil
+		}
+		return unknown(c.orig + "() is known after deployment"), nil
+	case "pickzones", "listkeys", "list":
 		return unknown(c.orig + "() is known after deployment"), nil
 	case "items":
 		if err := argc(c, args, 1, 1); err != nil {
@@ -1496,3 +1525,25 @@ func looksLikeType(s string) bool {
 type errUnknownName struct{ v *iac.Value }
 
 func (e errUnknownName) Error() string { return e.v.Why }
+
+// deploymentOutputs finds the outputs of a nested deployment that reference() names by
+// deployment name, symbolic name or resource id.
+func (e *evaluator) deploymentOutputs(args []*iac.Value) *iac.Value {
+	if len(args) == 0 || e.deployments == nil {
+		return nil
+	}
+	s, ok := plainString(args[0])
+	if !ok {
+		return nil
+	}
+	if id, found := e.symbols[strings.ToLower(s)]; found {
+		s = id
+	}
+	if typ, name, ok := iac.ParseResourceID(s); ok {
+		if !strings.EqualFold(typ, "Microsoft.Resources/deployments") {
+			return nil
+		}
+		s = name
+	}
+	return e.deployments[strings.ToLower(s)]
+}

@@ -95,8 +95,9 @@ func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.R
 		dirTemplates[path.Dir(t.path)]++
 	}
 	type result struct {
-		res   []iac.Resource
-		diags []iac.Diagnostic
+		res    []iac.Resource
+		diags  []iac.Diagnostic
+		linked []string
 	}
 	results := make([]result, len(templates))
 	var wg sync.WaitGroup
@@ -110,16 +111,27 @@ func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.R
 				return
 			}
 			params, pd := s.params(fsys, t.path, dirTemplates[path.Dir(t.path)] == 1)
-			res, d := Expand(ctx, t.path, t.data, params)
-			results[i] = result{res, append(pd, d...)}
+			res, d, linked := expandFS(ctx, fsys, t.path, t.data, params)
+			results[i] = result{res, append(pd, d...), linked}
 		}()
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	var out []iac.Resource
+	// A template another one links to is reported through that link, with the
+	// values passed to it, not again on its own.
+	linked := map[string]bool{}
 	for _, r := range results {
+		for _, l := range r.linked {
+			linked[l] = true
+		}
+	}
+	var out []iac.Resource
+	for i, r := range results {
+		if linked[templates[i].path] {
+			continue
+		}
 		out = append(out, r.res...)
 		diags = append(diags, r.diags...)
 	}

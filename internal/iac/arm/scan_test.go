@@ -229,3 +229,59 @@ func TestScanCancelled(t *testing.T) {
 		t.Error("want the context error")
 	}
 }
+
+func TestScanFollowsLinkedTemplates(t *testing.T) {
+	fsys := fstest.MapFS{
+		"main.json": {Data: []byte(tmpl(`"resources": [
+			{"type": "Microsoft.Resources/deployments", "name": "search", "properties": {"templateLink": {"relativePath": "modules/search.json"},
+			  "parameters": {"replicas": {"value": 3}}}},
+			{"type": "Microsoft.Resources/deployments", "name": "remote", "properties": {"templateLink": {"uri": "https://example.org/t.json"}}},
+			{"type": "Microsoft.Resources/deployments", "name": "loop", "properties": {"templateLink": {"relativePath": "main.json"}}}]`))},
+		"modules/search.json": {Data: []byte(tmpl(`"parameters": {"replicas": {"type": "int"}}, "resources": [{"type": "Microsoft.Search/searchServices", "name": "s", "properties": {"replicaCount": "[parameters('replicas')]"}}]`))},
+	}
+	res, diags, err := Scan(context.Background(), fsys, []string{"."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 1 || res[0].Loc.File != "modules/search.json" || len(res[0].Via) != 1 || res[0].Via[0].File != "main.json" {
+		t.Fatalf("resources = %+v", res)
+	}
+	if got := res[0].Properties.Get("replicaCount").String(); got != "3" {
+		t.Errorf("replicaCount = %s", got)
+	}
+	var msgs []string
+	for _, d := range diags {
+		msgs = append(msgs, d.Message)
+	}
+	want := "linked template (uri or template spec) is not followed; its resources are not scanned|linked template main.json links to itself"
+	if strings.Join(msgs, "|") != want {
+		t.Errorf("diagnostics %q", msgs)
+	}
+}
+
+func TestDeploymentOutputsAndReference(t *testing.T) {
+	src := tmpl(`"resources": [
+	  {"type": "Microsoft.Resources/deployments", "name": "identity", "properties": {
+	    "expressionEvaluationOptions": {"scope": "inner"},
+	    "template": {"parameters": {"n": {"type": "string", "defaultValue": "agents-id"}},
+	      "resources": [], "outputs": {"id": {"type": "string", "value": "[resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', parameters('n'))]"},
+	      "principal": {"type": "string", "value": "[reference(parameters('n')).principalId]"}}}}},
+	  {"type": "Microsoft.Search/searchServices", "name": "s",
+	   "identity": {"type": "UserAssigned", "userAssignedIdentities": {"[reference(resourceId('Microsoft.Resources/deployments', 'identity'), '2022-09-01').outputs.id.value]": {}}},
+	   "properties": {"owner": "[reference('identity', '2022-09-01', 'Full').properties.outputs.principal.value]"}}],
+	 "outputs": {"searchName": {"type": "string", "value": "s"}, "names": {"type": "array", "copy": {"count": 2, "input": "[format('n{0}', copyIndex())]"}}}`)
+	r := Evaluate(context.Background(), "main.json", []byte(src), nil)
+	if len(r.Diagnostics) != 0 || len(r.Resources) != 1 {
+		t.Fatalf("got %+v", r)
+	}
+	ids := r.Resources[0].Identity.Get("userAssignedIdentities")
+	if len(ids.Keys) != 1 || !strings.HasSuffix(ids.Keys[0], "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/agents-id") {
+		t.Errorf("identities = %s", ids)
+	}
+	if owner := r.Resources[0].Properties.Get("owner"); !owner.IsUnknown() {
+		t.Errorf("owner = %s, want unknown", owner)
+	}
+	if got := r.Outputs.String(); got != `{"searchName":{"type":"string","value":"s"},"names":{"type":"array","value":["n0","n1"]}}` {
+		t.Errorf("outputs = %s", got)
+	}
+}

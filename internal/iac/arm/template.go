@@ -8,6 +8,8 @@ package arm
 import (
 	"context"
 	"fmt"
+	"io/fs"
+	"path"
 	"strconv"
 	"strings"
 
@@ -33,13 +35,68 @@ func Expand(ctx context.Context, file string, data []byte, params map[string]*ia
 
 // ExpandValue is Expand for a template already decoded (with locations).
 func ExpandValue(ctx context.Context, root *iac.Value, params map[string]*iac.Value) ([]iac.Resource, []iac.Diagnostic) {
-	x := &expander{ctx: ctx, file: root.Loc.File, sink: newSink()}
+	return expandWith(ctx, root, params, nil)
+}
+
+// ExpandFS is Expand for a template inside fsys at the slash path file: linked
+// templates with a relativePath are read from fsys too.
+func ExpandFS(ctx context.Context, fsys fs.FS, file string, data []byte, params map[string]*iac.Value) ([]iac.Resource, []iac.Diagnostic) {
+	res, diags, _ := expandFS(ctx, fsys, file, data, params)
+	return res, diags
+}
+
+// expandFS also returns the linked templates it read, so that Scan does not report
+// them a second time on their own.
+func expandFS(ctx context.Context, fsys fs.FS, file string, data []byte, params map[string]*iac.Value) ([]iac.Resource, []iac.Diagnostic, []string) {
+	root, err := iac.DecodeJSON(file, data)
+	if err != nil {
+		return nil, []iac.Diagnostic{iac.DiagnosticFromError(file, err)}, nil
+	}
+	var loaded []string
+	res, diags := expandWith(ctx, root, params, func(p string) ([]byte, error) {
+		d, diag := readFile(fsys, p)
+		if diag != nil {
+			return nil, fmt.Errorf("%s", diag.Message)
+		}
+		loaded = append(loaded, p)
+		return d, nil
+	})
+	return res, diags, loaded
+}
+
+func expandWith(ctx context.Context, root *iac.Value, params map[string]*iac.Value, load func(string) ([]byte, error)) ([]iac.Resource, []iac.Diagnostic) {
+	r := evaluate(ctx, root, params, load)
+	return r.Resources, r.Diagnostics
+}
+
+// Result is everything Evaluate reads from a template.
+type Result struct {
+	Resources   []iac.Resource
+	Diagnostics []iac.Diagnostic
+	// Outputs is the template's "outputs" evaluated, shaped as reference() of a
+	// deployment gives them: {"name": {"type": "string", "value": ...}}.
+	Outputs *iac.Value
+}
+
+// Evaluate is Expand that also evaluates the template's outputs, for callers that
+// use a template as a module (Bicep registry modules from the local cache).
+func Evaluate(ctx context.Context, file string, data []byte, params map[string]*iac.Value) Result {
+	root, err := iac.DecodeJSON(file, data)
+	if err != nil {
+		return Result{Diagnostics: []iac.Diagnostic{iac.DiagnosticFromError(file, err)}, Outputs: iac.NewObject(awaf.Location{File: file, Line: 1, Column: 1})}
+	}
+	return evaluate(ctx, root, params, nil)
+}
+
+func evaluate(ctx context.Context, root *iac.Value, params map[string]*iac.Value, load func(string) ([]byte, error)) Result {
+	x := &expander{ctx: ctx, file: root.Loc.File, sink: newSink(), load: load}
 	if root.Kind != iac.Object {
 		x.sink.errorf(root.Loc, "expected a template object, found %s", root.Kind)
-		return nil, x.sink.diags
+		return Result{Diagnostics: x.sink.diags, Outputs: iac.NewObject(root.Loc)}
 	}
-	x.template(root, params, nil, nil)
-	return x.out, x.sink.diags
+	ev := x.template(root, params, nil, nil)
+	outs := x.outputs(ev, root)
+	return Result{Resources: x.out, Diagnostics: x.sink.diags, Outputs: outs}
 }
 
 type expander struct {
@@ -47,6 +104,8 @@ type expander struct {
 	file string
 	sink *sink
 	out  []iac.Resource
+	// load reads a linked template by slash path; nil when there is no file tree.
+	load func(path string) ([]byte, error)
 }
 
 // parentInfo is what a nested child resource inherits.
@@ -59,12 +118,12 @@ type parentInfo struct {
 
 // template expands one template. outer is the evaluator of the enclosing template for a
 // nested deployment evaluated in "outer" scope; nil otherwise.
-func (x *expander) template(t *iac.Value, params map[string]*iac.Value, outer *evaluator, via []awaf.Location) {
+func (x *expander) template(t *iac.Value, params map[string]*iac.Value, outer *evaluator, via []awaf.Location) *evaluator {
 	ev := outer
 	if ev == nil {
-		ev = &evaluator{file: x.file, sink: x.sink, symbols: map[string]string{}}
+		ev = &evaluator{file: x.file, sink: x.sink, symbols: map[string]string{}, deployments: map[string]*iac.Value{}}
 		ev.setFunctions(t.Field("functions"))
-		ev.params = x.bindParams(ev, t.Field("parameters"), params)
+		ev.params = x.bindParams(ev, t, params)
 		ev.setVariables(t.Field("variables"))
 	}
 	start := len(x.out)
@@ -74,14 +133,14 @@ func (x *expander) template(t *iac.Value, params map[string]*iac.Value, outer *e
 	case res.Kind == iac.Array:
 		for _, r := range res.Items {
 			if x.ctx.Err() != nil {
-				return
+				return ev
 			}
 			x.resource(ev, "", r, nil, nil, via)
 		}
 	case res.Kind == iac.Object: // languageVersion 2.0: symbolic names
 		for _, sym := range res.Keys {
 			if x.ctx.Err() != nil {
-				return
+				return ev
 			}
 			x.resource(ev, sym, res.Fields[sym], nil, nil, via)
 		}
@@ -102,9 +161,49 @@ func (x *expander) template(t *iac.Value, params map[string]*iac.Value, outer *e
 			}
 		}
 	}
+	return ev
 }
 
-func (x *expander) bindParams(ev *evaluator, decl *iac.Value, given map[string]*iac.Value) map[string]*iac.Value {
+// outputs evaluates a template's "outputs" as reference(deployment).outputs gives
+// them: {name: {"type": t, "value": v}}.
+func (x *expander) outputs(ev *evaluator, t *iac.Value) *iac.Value {
+	outs := t.Field("outputs")
+	result := iac.NewObject(t.Loc)
+	if outs == nil || outs.Kind != iac.Object {
+		return result
+	}
+	for _, name := range outs.Keys {
+		o := outs.Fields[name]
+		entry := iac.NewObject(o.Loc)
+		if typ := o.Field("type"); typ != nil {
+			entry.Set("type", typ)
+		}
+		switch {
+		case o.Field("copy") != nil:
+			spec := o.Field("copy")
+			count, unknown := ev.count(spec.Field("count"), nil, spec.Loc, "output copy '"+name+"'")
+			if unknown != nil {
+				entry.Set("value", unknown)
+				break
+			}
+			items := make([]*iac.Value, count)
+			for i := range items {
+				// copyIndex() without a name refers to the output's own loop.
+				items[i] = ev.tree(spec.Field("input"), (*scope)(nil).with(resourceLoop, "", iac.NewNumber(float64(i), spec.Loc)))
+			}
+			entry.Set("value", iac.NewArray(spec.Loc, items...))
+		case o.Field("value") != nil:
+			entry.Set("value", ev.tree(o.Field("value"), nil))
+		default:
+			entry.Set("value", iac.NewUnknown(fmt.Sprintf("output '%s' has no value", name), o.Loc))
+		}
+		result.Set(name, entry)
+	}
+	return result
+}
+
+func (x *expander) bindParams(ev *evaluator, t *iac.Value, given map[string]*iac.Value) map[string]*iac.Value {
+	decl := t.Field("parameters")
 	out := map[string]*iac.Value{}
 	ev.params = out // defaults may refer to parameters declared before them
 	givenLower := make(map[string]*iac.Value, len(given))
@@ -141,7 +240,7 @@ func (x *expander) bindParams(ev *evaluator, decl *iac.Value, given map[string]*
 		}
 	}
 	for k := range givenLower {
-		x.sink.warnf(awaf.Location{File: x.file, Line: 1, Column: 1}, "parameter %q is given a value but the template does not declare it", k)
+		x.sink.warnf(t.Loc, "parameter %q is given a value but the template does not declare it", k)
 	}
 	return out
 }
@@ -247,7 +346,8 @@ func (x *expander) instance(ev *evaluator, sym string, r *iac.Value, parent *par
 			return
 		}
 		if link := r.Get("properties.templateLink"); link != nil {
-			x.sink.warnf(link.Loc, "linked template is not followed; its resources are not scanned")
+			x.linked(ev, r, link, sc, via)
+			return
 		}
 	}
 	res.Kind = ev.tree(r.Field("kind"), sc)
@@ -316,23 +416,91 @@ func (x *expander) nested(ev *evaluator, r, props *iac.Value, sc *scope, via []a
 		// Outer scope: the inner template's expressions see the enclosing template's
 		// parameters and variables.
 		x.template(tmpl, nil, ev, nextVia)
+		x.recordOutputs(ev, r, x.outputs(ev, tmpl), sc)
 		return
 	}
-	params := map[string]*iac.Value{}
-	if ps := props.Field("parameters"); ps != nil && ps.Kind == iac.Object {
-		for _, name := range ps.Keys {
-			p := ps.Fields[name]
-			switch {
-			case p.Field("value") != nil:
-				params[name] = ev.tree(p.Field("value"), sc)
-			case p.Field("reference") != nil:
-				params[name] = iac.NewUnknown(fmt.Sprintf("parameter '%s' is read from Key Vault at deployment", name), p.Loc)
-			default:
-				x.sink.errorf(p.Loc, "nested deployment parameter %q: expected \"value\" or \"reference\"", name)
-			}
+	innerEv := x.template(tmpl, x.deploymentParams(ev, props, sc), nil, nextVia)
+	x.recordOutputs(ev, r, x.outputs(innerEv, tmpl), sc)
+}
+
+// linked follows a templateLink with a relativePath to a file in the scanned tree;
+// links to URLs and template specs are reported, not fetched.
+func (x *expander) linked(ev *evaluator, r, link *iac.Value, sc *scope, via []awaf.Location) {
+	rel, ok := plainString(ev.tree(link.Field("relativePath"), sc))
+	if !ok || x.load == nil {
+		x.sink.warnf(link.Loc, "linked template (uri or template spec) is not followed; its resources are not scanned")
+		return
+	}
+	if x.sink.depth >= maxNesting {
+		x.sink.errorf(r.Loc, "nested deployments deeper than %d levels are not expanded", maxNesting)
+		return
+	}
+	cur := r.Loc.File
+	target := path.Join(path.Dir(cur), rel)
+	for _, v := range via {
+		if v.File == target {
+			x.sink.errorf(link.Loc, "linked template %s links back to itself through %s", target, v.File)
+			return
 		}
 	}
-	x.template(tmpl, params, nil, nextVia)
+	if target == cur {
+		x.sink.errorf(link.Loc, "linked template %s links to itself", target)
+		return
+	}
+	data, err := x.load(target)
+	if err != nil {
+		x.sink.errorf(link.Loc, "linked template %s: %v", target, err)
+		return
+	}
+	root, err := iac.DecodeJSON(target, data)
+	if err != nil {
+		d := iac.DiagnosticFromError(target, err)
+		x.sink.add(d.Severity, d.Message, d.Loc)
+		return
+	}
+	if root.Kind != iac.Object {
+		x.sink.errorf(root.Loc, "expected a template object, found %s", root.Kind)
+		return
+	}
+	params := x.deploymentParams(ev, r.Field("properties"), sc)
+	if pl := r.Get("properties.parametersLink"); pl != nil {
+		x.sink.warnf(pl.Loc, "parametersLink is not followed; parameters without a default stay unknown")
+	}
+	nextVia := append(append([]awaf.Location(nil), via...), r.Loc)
+	x.sink.depth++
+	defer func() { x.sink.depth-- }()
+	innerEv := x.template(root, params, nil, nextVia)
+	x.recordOutputs(ev, r, x.outputs(innerEv, root), sc)
+}
+
+// recordOutputs lets reference() of a nested or linked deployment read its outputs.
+func (x *expander) recordOutputs(ev *evaluator, r, outputs *iac.Value, sc *scope) {
+	name, ok := plainString(ev.tree(r.Field("name"), sc))
+	if !ok {
+		return
+	}
+	ev.deployments[strings.ToLower(name)] = outputs
+}
+
+// deploymentParams evaluates the "parameters" a deployment passes to its template.
+func (x *expander) deploymentParams(ev *evaluator, props *iac.Value, sc *scope) map[string]*iac.Value {
+	params := map[string]*iac.Value{}
+	ps := props.Field("parameters")
+	if ps == nil || ps.Kind != iac.Object {
+		return params
+	}
+	for _, name := range ps.Keys {
+		p := ps.Fields[name]
+		switch {
+		case p.Field("value") != nil:
+			params[name] = ev.tree(p.Field("value"), sc)
+		case p.Field("reference") != nil:
+			params[name] = iac.NewUnknown(fmt.Sprintf("parameter '%s' is read from Key Vault at deployment", name), p.Loc)
+		default:
+			x.sink.errorf(p.Loc, "deployment parameter %q: expected \"value\" or \"reference\"", name)
+		}
+	}
+	return params
 }
 
 func (x *expander) legacyExtension(res *iac.Resource, targetType, extType string) {

@@ -308,7 +308,7 @@ func (e *env) paramValue(p *Param) *iac.Value {
 
 func (e *env) eval(x Expr, loc *locals) *iac.Value {
 	e.sc.steps++
-	if e.sc.steps > e.sc.maxSteps && x != nil {
+	if (e.sc.exhausted || e.sc.steps > e.sc.maxSteps) && x != nil {
 		if !e.sc.exhausted {
 			e.sc.exhausted = true
 			e.diag("error", x.Start(), "evaluation stopped after %d steps; the rest of the scan is unknown", e.sc.maxSteps)

@@ -389,7 +389,7 @@ module ms 'm.bicep' = [for n in ['two', 'three']: {
 		{
 			name: "parameters JSON beside the template",
 			files: map[string]string{
-				"main.bicep":            "param replicas int\nparam secret string\nresource s 'Microsoft.Search/searchServices@2023-11-01' = {\n  name: 'srch'\n  properties: { replicaCount: replicas, key: secret }\n}",
+				"main.bicep":           "param replicas int\nparam secret string\nresource s 'Microsoft.Search/searchServices@2023-11-01' = {\n  name: 'srch'\n  properties: { replicaCount: replicas, key: secret }\n}",
 				"main.parameters.json": `{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "parameters": {"replicas": {"value": 3}, "secret": {"reference": {"keyVault": {"id": "x"}, "secretName": "s"}}}}`,
 			},
 			wantNames: "srch",

@@ -485,6 +485,10 @@ func (e *env) builtin(n *Call, name string, loc *locals) *iac.Value {
 		if count < 0 || count > maxItems {
 			return e.typeError(n.P, "range(): count %d out of bounds", count)
 		}
+		e.sc.steps += count
+		if e.sc.steps > e.sc.maxSteps {
+			return e.unknown(n.P, "evaluation budget exhausted")
+		}
 		out := iac.NewArray(at)
 		for i := 0; i < count; i++ {
 			out.Items = append(out.Items, iac.NewNumber(float64(start+i), at))

@@ -107,10 +107,10 @@ func checkGolden(t *testing.T, name string, got []byte) {
 func TestGolden(t *testing.T) {
 	cache := os.DirFS(filepath.Join("testdata", "cache"))
 	tests := []struct {
-		name    string
-		paths   []string
-		cache   bool
-		golden  string
+		name   string
+		paths  []string
+		cache  bool
+		golden string
 	}{
 		// The .bicepparam file names main.bicep, which is then read only with its values.
 		{"baseline with bicepparam", []string{"."}, false, "baseline-bicepparam.json"},

@@ -2,6 +2,7 @@ package bicep
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -19,7 +20,7 @@ func TestHostileInput(t *testing.T) {
 		{"doubling strings", "var a0 = '" + strings.Repeat("x", 1000) + "'\n" + func() string {
 			var b strings.Builder
 			for i := 1; i < 40; i++ {
-				b.WriteString("var a" + itoa(i) + " = '${a" + itoa(i-1) + "}${a" + itoa(i-1) + "}'\n")
+				b.WriteString(fmt.Sprintf("var a%d = '${a%d}${a%d}'\n", i, i-1, i-1))
 			}
 			return b.String()
 		}() + "output o string = a39", "string longer than"},
@@ -46,5 +47,3 @@ func TestHostileInput(t *testing.T) {
 		})
 	}
 }
-
-func itoa(i int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+i/10)) + string(rune('0'+i%10))) }

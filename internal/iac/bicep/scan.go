@@ -24,7 +24,10 @@ import (
 const (
 	maxFileSize      = 4 << 20
 	defaultMaxOutput = 200000
-	defaultMaxSteps  = 50_000_000
+	// The evaluation budget: a base plus an allowance per byte of source read, so
+	// large real corpora fit and a small hostile file cannot run for long.
+	baseSteps    = 2_000_000
+	stepsPerByte = 50
 )
 
 // ExpandARM expands an ARM JSON template with parameter values already evaluated; the
@@ -202,7 +205,7 @@ func (s Scanner) newState(ctx context.Context, fsys fs.FS) *scanState {
 	sc := &scanState{
 		ctx: ctx, fsys: fsys, cache: s.Cache, cacheName: s.CacheName, expandARM: s.ARM,
 		files: map[string]*fileEntry{}, imports: map[string]*env{}, configs: map[string]*bicepConfig{},
-		maxResources: s.MaxResources, maxSteps: defaultMaxSteps,
+		maxResources: s.MaxResources, maxSteps: baseSteps,
 	}
 	if sc.maxResources <= 0 {
 		sc.maxResources = defaultMaxOutput
@@ -327,6 +330,7 @@ func (sc *scanState) parseFile(p string) (*File, error) {
 		fe.err = err
 		return nil, err
 	}
+	sc.maxSteps += stepsPerByte * len(data)
 	src := strings.TrimPrefix(string(data), "\uFEFF")
 	fe.file = Parse(p, src)
 	for _, se := range fe.file.Errors {

@@ -33,7 +33,7 @@ func FuzzScan(f *testing.F) {
 			"terraform.tfvars": {Data: []byte(vars)},
 			"m/main.tf":        {Data: []byte(src)},
 		}
-		_, _, err := Scan(context.Background(), fsys, []string{"."})
+		_, _, err := scan(context.Background(), fsys, []string{"."}, 200)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -145,6 +145,7 @@ func (in *instance) state(addr string) *resourceState {
 	st := &resourceState{decl: d, busy: true, byKey: map[string]*resInst{}}
 	in.res[addr] = st
 	e := in.expand(d.count, d.forEach)
+	e = in.s.spend(e, d.rng, in.prefix+addr)
 	st.keyed, st.counted, st.unknownN = e.keyed, e.counted, e.why
 	for i, k := range e.instanceKeys() {
 		ri := &resInst{addr: in.prefix + addr + k, iter: e.iterValues(i)}
@@ -362,6 +363,7 @@ func (in *instance) instantiateDir(c *moduleCall, dir string) childResult {
 		return childResult{why: fmt.Sprintf("module %q: directory %s has no .tf files", c.name, dir)}
 	}
 	e := in.expand(c.count, c.forEach)
+	e = in.s.spend(e, c.rng, in.prefix+"module."+c.name)
 	res := childResult{keys: e.keys, keyed: e.keyed, count: e.counted}
 	for i, k := range e.instanceKeys() {
 		iter := e.iterValues(i)
@@ -454,4 +456,24 @@ func (in *instance) outputs() cty.Value {
 		m[name] = in.eval(a.Expr, nil)
 	}
 	return cty.ObjectVal(m)
+}
+
+// maxInstances bounds the resource and module instances one Scan expands, so that
+// nested counts cannot multiply without end.
+const maxInstances = 100000
+
+// spend takes an expansion's instances from the scan's budget; past the budget the
+// expansion becomes one unresolved instance, with a warning.
+func (s *scanner) spend(e expansion, rng hcl.Range, addr string) expansion {
+	n := len(e.keys)
+	if e.why != "" || (!e.counted && !e.keyed) {
+		n = 1
+	}
+	if s.spent+n <= s.limit {
+		s.spent += n
+		return e
+	}
+	s.spent++
+	s.warn(rng, fmt.Sprintf("%s: more than %d instances in one scan; the rest are reported once each", addr, s.limit))
+	return expansion{counted: e.counted, keyed: e.keyed || !e.counted, why: fmt.Sprintf("over the limit of %d instances", s.limit)}
 }

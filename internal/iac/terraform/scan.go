@@ -36,7 +36,13 @@ const Source = "terraform"
 // directory, one module each; a directory that another one calls as a local module is
 // not scanned on its own. The error is non-nil only when ctx ends.
 func Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Resource, []iac.Diagnostic, error) {
+	return scan(ctx, fsys, paths, maxInstances)
+}
+
+// scan is Scan with an instance budget; the fuzz test uses a small one.
+func scan(ctx context.Context, fsys fs.FS, paths []string, limit int) ([]iac.Resource, []iac.Diagnostic, error) {
 	s := newScanner(fsys)
+	s.limit = limit
 	dirs, varFiles := s.inputs(paths)
 	roots := s.roots(dirs)
 	for _, dir := range roots {
@@ -66,6 +72,8 @@ type scanner struct {
 	diags   []iac.Diagnostic
 	warned  map[string]bool
 	loaded  map[string]map[string]string // root dir -> installed module key -> dir
+	spent   int                          // instances expanded, against limit
+	limit   int
 }
 
 func newScanner(fsys fs.FS) *scanner {

@@ -521,3 +521,24 @@ func getPath(r *iac.Resource, path string) *iac.Value {
 	}
 	return root.Get(path)
 }
+
+func TestInstanceBudget(t *testing.T) {
+	fsys := mapFS(map[string]string{
+		"main.tf":   "module \"m\" {\n  source = \"./m\"\n  count  = 50\n}\n",
+		"m/main.tf": "resource \"azurerm_key_vault\" \"k\" {\n  count = 50\n  name  = \"kv\"\n}\n",
+	})
+	res, diags, err := scan(context.Background(), fsys, []string{"."}, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) > 1100 || len(res) < 900 {
+		t.Errorf("got %d resources, want about the budget of 1000", len(res))
+	}
+	var warned bool
+	for _, d := range diags {
+		warned = warned || strings.Contains(d.Message, "more than 1000 instances")
+	}
+	if !warned {
+		t.Errorf("no budget warning: %+v", diags)
+	}
+}

@@ -1,0 +1,212 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/awaf/awaf/internal/answers"
+)
+
+const ragARM = "../internal/scan/testdata/rag/arm"
+
+func runScanCmd(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(context.Background(), append([]string{"scan"}, args...), strings.NewReader(""), &out, &errb)
+	return out.String(), errb.String(), exitCode(err, &errb)
+}
+
+func TestScanExitCodes(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"failures at low", []string{ragARM}, 1},
+		{"one high failure", []string{ragARM, "--fail-on", "high"}, 1},
+		{"gate off", []string{"--fail-on", "none", ragARM}, 0},
+		{"bad format", []string{ragARM, "--format", "yaml"}, 2},
+		{"bad severity", []string{ragARM, "--fail-on", "critical"}, 2},
+		{"propose without answers", []string{ragARM, "--propose"}, 2},
+		{"missing path", []string{"no/such/dir"}, 2},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, errs, code := runScanCmd(t, c.args...)
+			if code != c.code {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, c.code, out, errs)
+			}
+		})
+	}
+}
+
+func TestScanFormats(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"json", "sarif", "md", "junit", "text"} {
+		out := filepath.Join(dir, "out."+f)
+		_, errs, code := runScanCmd(t, ragARM, "--format", f, "-o", out, "--fail-on", "none")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", f, code, errs)
+		}
+		data, err := os.ReadFile(out)
+		if err != nil || len(data) == 0 {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if f == "text" && bytes.Contains(data, []byte("\x1b[")) {
+			t.Error("colour written to a file")
+		}
+		if f == "json" {
+			var doc map[string]any
+			if err := json.Unmarshal(data, &doc); err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range []string{"resources", "findings", "diagnostics"} {
+				if _, ok := doc[k]; !ok {
+					t.Errorf("json lacks %s", k)
+				}
+			}
+		}
+	}
+}
+
+// TestScanProposesAnswers runs the whole scan-to-answers flow: the profile decides the
+// profile-dependent rules, evidence lands in the answers file, a human answer is left
+// alone, components fill the empty profile, and proposals are listed.
+func TestScanProposesAnswers(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "awaf.yaml")
+	const file = `lens:
+  id: azure-ai-workload
+  version: 1.0.0
+workload:
+  name: contoso rag
+profile:
+  kinds: [generative]
+  components: []
+  criticality: standard
+  sensitivity: internal
+  exposure: internal
+  priorities: [security]
+answers:
+  - question: platform_identity
+    selected: [id_none]
+`
+	if err := os.WriteFile(path, []byte(file), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := runScanCmd(t, ragARM, "--answers", path, "--propose", "--format", "json", "--fail-on", "none")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(errs, "proposed from evidence") || !strings.Contains(errs, "recorded evidence in") {
+		t.Errorf("stderr: %s", errs)
+	}
+	// With the profile, the residency and multi-region rules decide instead of unknown.
+	var doc struct {
+		Findings []struct {
+			Rule, Status string
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range doc.Findings {
+		if (f.Rule == "AWAF-DEPLOY-006" || f.Rule == "AWAF-AOAI-015") && f.Status != "pass" {
+			t.Errorf("%s is %s with an internal, standard profile", f.Rule, f.Status)
+		}
+	}
+	a, err := answers.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Profile.Components) == 0 {
+		t.Error("components were not proposed")
+	}
+	id, ok := a.Answer("platform_identity")
+	if !ok || len(id.Selected) != 1 || id.Selected[0] != "id_none" {
+		t.Errorf("human answer changed: %+v", id)
+	}
+	if len(id.Evidence) == 0 {
+		t.Error("no evidence on platform_identity")
+	}
+	net, ok := a.Answer("platform_network")
+	if !ok || len(net.Evidence) == 0 || net.Answered() {
+		t.Errorf("platform_network: %+v", net)
+	}
+	// A second scan replaces the scan evidence instead of piling it up.
+	if _, errs, code := runScanCmd(t, ragARM, "--answers", path, "--fail-on", "none"); code != 0 {
+		t.Fatalf("rescan: %s", errs)
+	}
+	b, err := answers.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id2, _ := b.Answer("platform_identity")
+	if len(id2.Evidence) != len(id.Evidence) {
+		t.Errorf("evidence grew from %d to %d", len(id.Evidence), len(id2.Evidence))
+	}
+}
+
+func TestScanBaselineRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	base := filepath.Join(dir, "baseline.yaml")
+	if _, errs, code := runScanCmd(t, ragARM, "--write-baseline", base, "--baseline-reason", "accepted for the pilot", "--fail-on", "none"); code != 0 {
+		t.Fatalf("write: %s", errs)
+	}
+	out, errs, code := runScanCmd(t, ragARM, "--baseline", base, "--format", "json")
+	if code != 0 {
+		t.Fatalf("with the baseline every failure is accepted; exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, `"status": "suppressed"`) || !strings.Contains(out, "accepted for the pilot") {
+		t.Error("suppressed findings must stay visible in JSON")
+	}
+	if _, _, code := runScanCmd(t, ragARM, "--write-baseline", base); code != 2 {
+		t.Error("--write-baseline without a reason must be a usage error")
+	}
+}
+
+func TestScanRulesDir(t *testing.T) {
+	dir := t.TempDir()
+	rule := `rules:
+  - id: ACME-TAG-001
+    title: Search services carry a cost centre tag
+    severity: low
+    pillars: [cost]
+    types: [Microsoft.Search/searchServices]
+    condition: get(resource, "tags.costCenter", "") != ""
+    default: {value: none, meaning: no cost centre}
+    rationale: Chargeback needs it.
+    remediation: {text: Add a costCenter tag.}
+    links: [https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources]
+`
+	if err := os.WriteFile(filepath.Join(dir, "acme.yaml"), []byte(rule), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, _ := runScanCmd(t, ragARM, "--rules", dir, "--format", "json")
+	if !strings.Contains(out, `"rule": "ACME-TAG-001"`) {
+		t.Fatalf("user rule not run: %s", errs)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "acme.yaml"), []byte(strings.Replace(rule, "!= \"\"", "!= ", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errs, code := runScanCmd(t, ragARM, "--rules", dir)
+	if code != 2 || !strings.Contains(errs, "acme.yaml:2") {
+		t.Errorf("a broken user rule must be an input error naming file and line; exit %d: %s", code, errs)
+	}
+}
+
+func TestScanHelp(t *testing.T) {
+	var out, errb bytes.Buffer
+	err := run(context.Background(), []string{"scan", "-h"}, strings.NewReader(""), &out, &errb)
+	if err != nil && !errors.Is(err, errUsage) {
+		t.Fatal(err)
+	}
+	if !strings.Contains(errb.String(), "--fail-on") {
+		t.Errorf("help: %s", errb.String())
+	}
+}

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/auth"
+	"github.com/awaf/awaf/internal/lens"
+	"github.com/awaf/awaf/internal/server"
+	"github.com/awaf/awaf/internal/store/postgres"
+	"github.com/awaf/awaf/internal/store/sqlite"
+)
+
+// defaultDB is where the server keeps its data when neither --db nor AWAF_DB says.
+const defaultDB = "sqlite:awaf.db"
+
+// env returns the AWAF_* variable name, or def when it is unset.
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+// database is an opened store and, for SQLite, its backup.
+type database struct {
+	awaf.Store
+	migrate func(context.Context) (int, error)
+	backup  func(context.Context, string) error
+}
+
+// openDB opens sqlite:PATH or postgres://... . migrate false leaves the schema alone.
+func openDB(ctx context.Context, dsn string, migrate bool) (*database, error) {
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "//")
+		db, err := sqlite.Open(ctx, path, sqlite.Options{NoMigrate: !migrate})
+		if err != nil {
+			return nil, err
+		}
+		return &database{Store: db, migrate: db.Migrate, backup: db.Backup}, nil
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		db, err := postgres.Open(ctx, dsn, postgres.Options{NoMigrate: !migrate})
+		if err != nil {
+			return nil, err
+		}
+		return &database{Store: db, migrate: db.Migrate}, nil
+	}
+	return nil, awaf.Errorf(awaf.EINVALID, "--db %q: want sqlite:FILE or postgres://...", dsn)
+}
+
+func newLogger(w io.Writer, format string) (*slog.Logger, error) {
+	switch format {
+	case "text", "":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return nil, awaf.Errorf(awaf.EINVALID, "--log-format %q: want text or json", format)
+}
+
+func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("awaf serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", env("AWAF_ADDR", "127.0.0.1:8080"), "address to listen on (AWAF_ADDR)")
+	dsn := fs.String("db", env("AWAF_DB", defaultDB), "database: sqlite:FILE or postgres://... (AWAF_DB)")
+	secure, _ := strconv.ParseBool(env("AWAF_SECURE_COOKIES", "false"))
+	secureCookies := fs.Bool("secure-cookies", secure, "mark cookies Secure when TLS ends at a proxy in front (AWAF_SECURE_COOKIES)")
+	logFormat := fs.String("log-format", env("AWAF_LOG_FORMAT", "text"), "log format: text or json (AWAF_LOG_FORMAT)")
+	lensID := fs.String("lens", env("AWAF_LENS", lens.BuiltinID), "built-in lens for new workloads (AWAF_LENS)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: awaf serve [--addr 127.0.0.1:8080] [--db sqlite:awaf.db|postgres://...]\n\n"+
+			"Serves the team web UI and the /api/v1 JSON API. Migrations are applied at start.\n"+
+			"On a new database, open the address in a browser to create the first administrator.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError(fs, "unexpected arguments")
+	}
+	log, err := newLogger(stderr, *logFormat)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dsn, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	a := auth.New(db, nil)
+	a.Warm()
+	srv, err := server.New(server.Config{
+		Store: db, Auth: a, Lens: lens.BuiltinByID, DefaultLens: *lensID, Log: log, SecureCookies: *secureCookies,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", *addr, err)
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	go sweepSessions(ctx, db, log)
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("db", redact(*dsn)))
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	// Shutdown stops accepting connections and waits for requests in flight, so every
+	// write acknowledged to a client has committed before the database closes.
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// sweepSessions deletes expired sessions hourly. Every replica may run it: the
+// delete is idempotent.
+func sweepSessions(ctx context.Context, db awaf.Store, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := db.DeleteExpiredSessions(ctx, time.Now()); err != nil {
+				log.Warn("sweep sessions", slog.Any("err", err))
+			} else if n > 0 {
+				log.Info("swept sessions", slog.Int("expired", n))
+			}
+		}
+	}
+}
+
+// redact hides a password in a connection URL before it is logged.
+func redact(dsn string) string {
+	scheme, rest, ok := strings.Cut(dsn, "://")
+	if !ok {
+		return dsn
+	}
+	cred, host, ok := strings.Cut(rest, "@")
+	if !ok {
+		return dsn
+	}
+	if user, _, hasPw := strings.Cut(cred, ":"); hasPw {
+		return scheme + "://" + user + ":***@" + host
+	}
+	return dsn
+}

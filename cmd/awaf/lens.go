@@ -15,6 +15,14 @@ const lensUsage = `Usage:
   awaf lens show [ID|FILE] [--format yaml|json]
                                        print a lens (default: the built-in AI lens)
   awaf lens validate FILE              check a lens file; lists every problem
+  awaf lens import aws|checklist FILE [-o lens.yaml]
+                                       map an AWS custom lens or an Azure review checklist
+  awaf lens export aws ID|FILE [-o lens.json]
+                                       write a lens as an AWS custom lens
+  awaf lens diff OLD NEW [--format text|json]
+                                       list added, removed and changed questions and choices
+  awaf lens upgrade --to VERSION|FILE [--answers awaf.yaml]
+                                       move answers to a new lens version (keeps a milestone)
 `
 
 func runLens(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -29,6 +37,14 @@ func runLens(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return lensShow(args[1:], stdout, stderr)
 	case "validate":
 		return lensValidate(args[1:], stdout, stderr)
+	case "import":
+		return lensImport(args[1:], stdout, stderr)
+	case "export":
+		return lensExport(args[1:], stdout, stderr)
+	case "diff":
+		return lensDiff(args[1:], stdout, stderr)
+	case "upgrade":
+		return lensUpgrade(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, lensUsage)
 		return nil

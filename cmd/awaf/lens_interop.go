@@ -6,11 +6,14 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/answers"
 	"github.com/awaf/awaf/internal/awslens"
+	"github.com/awaf/awaf/internal/checklist"
 	"github.com/awaf/awaf/internal/lens"
+	"github.com/awaf/awaf/internal/lensdiff"
 )
 
 const lensImportUsage = `Usage:
@@ -203,4 +206,210 @@ func orStdout(path string) string {
 		return "<stdout>"
 	}
 	return path
+}
+
+// importChecklist maps a review checklist onto a lens, and its item statuses, when it
+// has any, onto answers to that lens.
+func importChecklist(name string, data []byte, id, version string) (*awaf.Lens, *awaf.Assessment, error) {
+	f, err := checklist.Parse(name, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := checklist.Lens(f, checklist.Options{ID: id, Version: version})
+	if err != nil {
+		return nil, nil, err
+	}
+	// Answers name the lens's ids as the YAML holds them, so build them from the
+	// lens as it will load.
+	y, err := lens.MarshalYAML(l)
+	if err != nil {
+		return nil, nil, err
+	}
+	loaded, err := lens.Parse(name, y)
+	if err != nil {
+		return nil, nil, fmt.Errorf("imported lens does not validate (a bug in the importer): %w", err)
+	}
+	a, err := checklist.Assessment(f, loaded)
+	if err != nil {
+		return nil, nil, err
+	}
+	return l, a, nil
+}
+
+// resolveLens reads a lens from a built-in id, a lens YAML file, or an AWS custom lens
+// JSON file (imported on the fly, so two AWS versions can be compared).
+func resolveLens(ref string) (*awaf.Lens, error) {
+	if strings.HasSuffix(strings.ToLower(ref), ".json") {
+		data, err := readInput(ref)
+		if err != nil {
+			return nil, err
+		}
+		return awslens.ParseImport(ref, data, awslens.Options{})
+	}
+	return lens.Resolve(ref)
+}
+
+const lensDiffUsage = `Usage:
+  awaf lens diff OLD NEW [--format text|json]
+
+Lists the questions and choices added, removed and changed between two lenses (built-in
+ids, lens files, or AWS custom lens JSON files).
+`
+
+func lensDiff(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("awaf lens diff", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, lensDiffUsage) }
+	format := fs.String("format", "text", "text or json")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 {
+		return usageError(fs, "takes two lenses: OLD NEW")
+	}
+	old, err := resolveLens(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	nw, err := resolveLens(fs.Arg(1))
+	if err != nil {
+		return err
+	}
+	d := lensdiff.Compare(old, nw)
+	switch *format {
+	case "text":
+		return d.WriteText(stdout)
+	case "json":
+		return d.WriteJSON(stdout)
+	}
+	return usageError(fs, fmt.Sprintf("unknown format %q (text or json)", *format))
+}
+
+const lensUpgradeUsage = `Usage:
+  awaf lens upgrade --to VERSION|ID|FILE [--answers awaf.yaml] [--from OLD-LENS] [--dry-run]
+
+Moves an answers file to another version of its lens. Answers whose question and
+choice ids exist in the new version are kept; the rest are listed as dropped, and new
+questions start unanswered. The old answers are first saved as a milestone next to
+the file: awaf.yaml.milestone-<old version>-<date>.yaml.
+`
+
+func lensUpgrade(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("awaf lens upgrade", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, lensUpgradeUsage) }
+	path := fs.String("answers", "awaf.yaml", "answers file to upgrade")
+	to := fs.String("to", "", "the new lens: a version of the answers' built-in lens, a lens id, or a lens file")
+	fromRef := fs.String("from", "", "the lens the answers were given against, when it is not built in (tells new questions apart)")
+	dry := fs.Bool("dry-run", false, "report what would change and write nothing")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 || *to == "" {
+		return usageError(fs, "needs --to and no other arguments")
+	}
+	raw, err := readInput(*path)
+	if err != nil {
+		return err
+	}
+	f, err := answers.Parse(*path, raw)
+	if err != nil {
+		return err
+	}
+	target, err := upgradeTarget(*to, f.Lens)
+	if err != nil {
+		return err
+	}
+	var from *awaf.Lens
+	if *fromRef != "" {
+		if from, err = resolveLens(*fromRef); err != nil {
+			return err
+		}
+	} else if l, err := lens.Resolve(f.Lens.ID); err == nil && l.Version == f.Lens.Version {
+		from = l
+	}
+	if target.ID == f.Lens.ID && target.Version == f.Lens.Version {
+		fmt.Fprintf(stdout, "%s: already on lens %s %s; nothing to do\n", *path, target.ID, target.Version)
+		return nil
+	}
+	upgraded, u := lensdiff.Carry(f.Assessment, from, target)
+	fmt.Fprintf(stdout, "%s: lens %s %s -> %s %s: %d answers kept, %d dropped, %d new questions\n",
+		*path, u.From.ID, orText(u.From.Version, "(no version)"), u.To.ID, u.To.Version, u.Kept, len(u.Dropped), len(u.NewQuestions))
+	for _, d := range u.Dropped {
+		what := "answer to " + d.Question
+		if len(d.Choices) > 0 {
+			what = d.Question + ": " + strings.Join(d.Choices, ", ")
+		}
+		fmt.Fprintf(stdout, "  dropped %s (%s)\n", what, d.Reason)
+	}
+	for _, q := range u.NewQuestions {
+		fmt.Fprintf(stdout, "  new question %s (unanswered)\n", q)
+	}
+	if *dry {
+		fmt.Fprintln(stdout, "dry run: nothing written")
+		return nil
+	}
+	milestone := milestonePath(*path, f.Lens.Version, reportTime())
+	if err := answers.WriteFileAtomic(milestone, raw, 0o644); err != nil {
+		return err
+	}
+	if err := answers.Save(*path, upgraded); err != nil {
+		return fmt.Errorf("%w (the old answers are safe in %s)", err, milestone)
+	}
+	fmt.Fprintf(stdout, "saved the old answers as %s\n", milestone)
+	return nil
+}
+
+// upgradeTarget finds the lens to upgrade to: a file, a version of the answers' own
+// built-in lens, or another lens id.
+func upgradeTarget(to string, cur awaf.LensRef) (*awaf.Lens, error) {
+	if strings.ContainsAny(to, `/\`) || strings.HasSuffix(to, ".yaml") || strings.HasSuffix(to, ".yml") || strings.HasSuffix(to, ".json") {
+		return resolveLens(to)
+	}
+	if semverish(to) {
+		l, err := lens.Resolve(cur.ID)
+		if err != nil {
+			return nil, awaf.Errorf(awaf.ENOTFOUND, "lens %s is not built in; pass the new version's file with --to", cur.ID)
+		}
+		if l.Version != to {
+			return nil, awaf.Errorf(awaf.ENOTFOUND, "lens %s %s is not available: this awaf has version %s built in; pass a lens file with --to", cur.ID, to, l.Version)
+		}
+		return l, nil
+	}
+	return lens.Resolve(to)
+}
+
+func semverish(s string) bool {
+	s = strings.TrimPrefix(s, "v")
+	parts := strings.SplitN(strings.SplitN(s, "-", 2)[0], ".", 3)
+	if len(parts) != 3 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || strings.Trim(p, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// milestonePath names the copy of the answers kept before an upgrade, never reusing an
+// existing file.
+func milestonePath(path, version string, now time.Time) string {
+	version = orText(version, "unversioned")
+	base := fmt.Sprintf("%s.milestone-%s-%s", path, version, now.Format("20060102"))
+	p := base + ".yaml"
+	for n := 2; ; n++ {
+		if _, err := os.Stat(p); err != nil {
+			return p
+		}
+		p = fmt.Sprintf("%s-%d.yaml", base, n)
+	}
+}
+
+func orText(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
 }

@@ -97,6 +97,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runAssess(ctx, args[1:], stdin, stdout, stderr)
 	case "report":
 		return runReport(ctx, args[1:], stdin, stdout, stderr)
+	case "import":
+		return runImport(ctx, args[1:], stdin, stdout, stderr)
 	case "eval":
 		return runEval(ctx, args[1:], stdin, stdout, stderr)
 	case "scan":

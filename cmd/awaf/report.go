@@ -22,7 +22,7 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	fs := flag.NewFlagSet("awaf report", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	path := fs.String("answers", "awaf.yaml", "answers file to score")
-	format := fs.String("format", "md", "report format: md, html, json, csv or xlsx (default: from the -o extension, else md)")
+	format := fs.String("format", "", "report format: md, html, json, csv or xlsx (default: from the -o extension, else md)")
 	var out string
 	fs.StringVar(&out, "o", "", "write the report to this file instead of stdout (written atomically)")
 	fs.StringVar(&out, "output", "", "same as -o")
@@ -41,10 +41,9 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if fs.NArg() > 0 {
 		return usageError(fs, "unexpected arguments: "+strings.Join(fs.Args(), " "))
 	}
-	formatSet := false
-	fs.Visit(func(f *flag.Flag) { formatSet = formatSet || f.Name == "format" })
-	if !formatSet && out != "" && out != "-" {
-		if f, err := report.ParseFormat(strings.TrimPrefix(filepath.Ext(out), ".")); err == nil {
+	if *format == "" {
+		*format = string(report.Markdown)
+		if f, err := report.ParseFormat(strings.TrimPrefix(filepath.Ext(out), ".")); err == nil && out != "-" {
 			*format = string(f)
 		}
 	}

@@ -19,7 +19,8 @@ func runScanCmd(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	err := run(context.Background(), append([]string{"scan"}, args...), strings.NewReader(""), &out, &errb)
-	return out.String(), errb.String(), exitCode(err, &errb)
+	code := exitCode(err, &errb)
+	return out.String(), errb.String(), code
 }
 
 func TestScanExitCodes(t *testing.T) {
@@ -196,7 +197,7 @@ func TestScanRulesDir(t *testing.T) {
 	}
 	_, errs, code := runScanCmd(t, ragARM, "--rules", dir)
 	if code != 2 || !strings.Contains(errs, "acme.yaml:2") {
-		t.Errorf("a broken user rule must be an input error naming file and line; exit %d: %s", code, errs)
+		t.Errorf("a broken user rule must be an input error naming file and line; exit %d: %q", code, errs)
 	}
 }
 

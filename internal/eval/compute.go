@@ -46,6 +46,11 @@ func newScorer(specs []MetricSpec, d *dataset, positive, bins int) *scorer {
 		}
 		s.order = metrics.ScoreOrder(s.posScore)
 	}
+	for _, m := range specs {
+		if m.Name == "log_loss" && d.mode == binaryScore && s.pos >= 0 {
+			s.probMatrix() // built here, before resamples share the scorer across goroutines
+		}
+	}
 	if d.mode != noScores {
 		s.conf = make([]float64, n)
 		s.hit = make([]bool, n)

@@ -178,9 +178,9 @@ type DriftSpec struct {
 
 // BootstrapSpec configures confidence intervals.
 type BootstrapSpec struct {
-	Resamples int     `yaml:"resamples"` // default 200; 0 in the file keeps the default, -1 turns it off
-	Seed      uint64  `yaml:"seed"`      // default 1
-	Level     float64 `yaml:"level"`     // default 0.95
+	Resamples int     `yaml:"resamples" json:"resamples"` // default 200; -1 turns it off
+	Seed      uint64  `yaml:"seed" json:"seed"`           // default 1
+	Level     float64 `yaml:"level" json:"level"`         // default 0.95
 }
 
 // JudgeSpec configures the LLM judge for groundedness and relevance.
@@ -245,7 +245,10 @@ func LoadConfig(path string) (*Config, error) {
 	return ParseConfig(path, b)
 }
 
-var lineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+var (
+	lineRE  = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	fieldRE = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+)
 
 // ParseConfig parses and checks a config; name is used in messages and to resolve
 // relative paths. Every problem found is returned together as awaf.Problems.
@@ -267,6 +270,9 @@ func ParseConfig(name string, b []byte) (*Config, error) {
 			if sm := lineRE.FindStringSubmatch(m); sm != nil {
 				p.Line, _ = strconv.Atoi(sm[1])
 				p.Message = sm[2]
+			}
+			if fm := fieldRE.FindStringSubmatch(p.Message); fm != nil {
+				p.Message = fmt.Sprintf("unknown key %q", fm[1])
 			}
 			if strings.Contains(m, "EOF") && len(bytes.TrimSpace(b)) == 0 {
 				p.Message = "empty file: want a task, a current prediction file and metrics"

@@ -42,7 +42,7 @@ func TestParseConfigProblems(t *testing.T) {
 		want string
 	}{
 		{"empty", ``, 0, "empty file"},
-		{"unknown key", "task: regression\ncurrent: a.csv\nmetrics: [mae]\ncolour: red\n", 4, "field colour not found"},
+		{"unknown key", "task: regression\ncurrent: a.csv\nmetrics: [mae]\ncolour: red\n", 4, `unknown key "colour"`},
 		{"unknown task", "task: ranking\ncurrent: a.csv\nmetrics: [mae]\n", 1, `task "ranking" is unknown`},
 		{"no task", "current: a.csv\nmetrics: [mae]\n", 0, "task is missing"},
 		{"no current", "task: regression\nmetrics: [mae]\n", 0, "current is missing"},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -209,4 +210,55 @@ func FuzzCSV(f *testing.F) {
 			t.Fatalf("stats %+v", st)
 		}
 	})
+}
+
+func TestValidNumber(t *testing.T) {
+	for _, s := range []string{"0", "-0", "1", "10", "1.5", "-1.5e10", "2E-3", "0.0", "1e+2"} {
+		if !validNumber([]byte(s)) || !json.Valid([]byte(s)) {
+			t.Errorf("%q: want valid", s)
+		}
+	}
+	for _, s := range []string{"", "-", "01", "1.", ".5", "1e", "1e+", "+1", "1.2.3", "--1", "0x1", "1e5.0"} {
+		if validNumber([]byte(s)) {
+			t.Errorf("%q: want invalid", s)
+		}
+	}
+}
+
+// Batches end at 1 MiB; rows must come out in order with the right line numbers across
+// batch ends and around a line longer than a batch.
+func TestScanJSONLBatches(t *testing.T) {
+	var b strings.Builder
+	want := 0
+	for i := 1; i <= 30000; i++ {
+		switch {
+		case i == 20000:
+			fmt.Fprintf(&b, "{\"a\": %d, \"big\": %q}\n", i, strings.Repeat("x", 3<<20))
+		case i%7777 == 0:
+			b.WriteString("{bad\n")
+			continue
+		default:
+			fmt.Fprintf(&b, "{\"a\": %d, \"pad\": \"%s\"}\n", i, strings.Repeat("y", i%50))
+		}
+		want++
+	}
+	st := InputStats{}
+	next := 1
+	err := Scan(context.Background(), strings.NewReader(b.String()), JSONL, &st, func(r *Row) error {
+		v, err := r.Number("a")
+		if err != nil {
+			return err
+		}
+		for next%7777 == 0 {
+			next++
+		}
+		if int(v) != next || r.Line != next {
+			t.Fatalf("row a=%v on line %d, want %d", v, r.Line, next)
+		}
+		next++
+		return nil
+	})
+	if err != nil || st.Rows != want || st.Bad != 3 || st.BadRows[0].Line != 7777 {
+		t.Fatalf("err %v, stats %+v", err, st)
+	}
 }

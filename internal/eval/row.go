@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Row is one prediction record, from a JSONL object or a CSV line. Values are looked up
@@ -20,8 +21,6 @@ type Row struct {
 	cells  []string
 	header map[string]int
 }
-
-var errAbsent = errors.New("absent")
 
 func (r *Row) lookup(key string) ([]byte, bool) {
 	if r.header != nil {
@@ -117,6 +116,13 @@ func (r *Row) Number(key string) (float64, error) {
 	switch {
 	case r.header != nil:
 		s = r.cells[r.header[key]]
+	case v[0] == '-' || (v[0] >= '0' && v[0] <= '9'):
+		// The span is a checked JSON number: parse it in place, without a copy.
+		f, err := strconv.ParseFloat(unsafe.String(&v[0], len(v)), 64)
+		if err != nil || math.IsInf(f, 0) {
+			return 0, fmt.Errorf("%q: %s is not a finite number", key, v)
+		}
+		return f, nil
 	case v[0] == '"':
 		var err error
 		if s, err = jsonString(v); err != nil {
@@ -296,12 +302,50 @@ func scanValue(b []byte, i int) (int, error) {
 		for j < len(b) && (b[j] == '-' || b[j] == '+' || b[j] == '.' || b[j] == 'e' || b[j] == 'E' || (b[j] >= '0' && b[j] <= '9')) {
 			j++
 		}
-		if !json.Valid(b[i:j]) {
+		if !validNumber(b[i:j]) {
 			return 0, fmt.Errorf("column %d: bad number %q", i+1, b[i:j])
 		}
 		return j, nil
 	}
 	return 0, fmt.Errorf("column %d: unexpected %q", i+1, b[i])
+}
+
+// validNumber checks the JSON number grammar:
+// -? (0 | [1-9][0-9]*) (\.[0-9]+)? ([eE][+-]?[0-9]+)?
+func validNumber(b []byte) bool {
+	i := 0
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	digits := func() int {
+		start := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		return i - start
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case digits() == 0:
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(b)
 }
 
 func literal(b []byte, i int, word string) (int, error) {

@@ -181,8 +181,9 @@ func writeJSONString(b *bytes.Buffer, s string) {
 }
 
 // ToGo gives the resource as one plain Go map in ARM shape (type, apiVersion, name,
-// kind, location, sku, identity, tags, properties, zones, scope, dependsOn, parent,
-// id, source, existing), for rule conditions. Absent parts are left out.
+// kind, location, sku, identity, tags, properties, zones, scope, metadata, condition,
+// dependsOn, parent, id, source, existing), for rule conditions. Absent parts are left
+// out.
 func (r *Resource) ToGo() map[string]any {
 	m := map[string]any{
 		"type":       r.Type,
@@ -206,6 +207,7 @@ func (r *Resource) ToGo() map[string]any {
 	put("zones", r.Zones)
 	put("scope", r.Scope)
 	put("metadata", r.Metadata)
+	put("condition", r.Condition)
 	if r.Parent != "" {
 		m["parent"] = r.Parent
 	}

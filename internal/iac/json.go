@@ -26,8 +26,9 @@ func (e *SyntaxError) Error() string {
 
 // DecodeJSON reads one JSON document into a Value tree in which every value carries
 // the file, line and column (1-based, in characters) where it starts. It accepts the
-// comments ARM templates allow (// and /* */) and nothing else beyond RFC 8259. Object
-// keys keep their source order; a repeated key keeps the last value.
+// comments ARM templates allow (// and /* */) and strings broken over several lines,
+// and nothing else beyond RFC 8259. Object keys keep their source order; a repeated
+// key keeps the last value.
 func DecodeJSON(file string, data []byte) (*Value, error) {
 	d := &decoder{file: file, data: data, line: 1}
 	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
@@ -60,6 +61,18 @@ type decoder struct {
 	err       error
 	// column cache for loc
 	colLine, colPos, col int
+	// slab hands out Values from chunks: one allocation per many values.
+	slab []Value
+}
+
+func (d *decoder) newValue(kind Kind, loc awaf.Location) *Value {
+	if len(d.slab) == 0 {
+		d.slab = make([]Value, 128)
+	}
+	v := &d.slab[0]
+	d.slab = d.slab[1:]
+	v.Kind, v.Loc = kind, loc
+	return v
 }
 
 func (d *decoder) loc() awaf.Location {
@@ -156,20 +169,24 @@ func (d *decoder) value(depth int) *Value {
 		if !ok {
 			return nil
 		}
-		return &Value{Kind: String, Str: s, Loc: loc}
+		v := d.newValue(String, loc)
+		v.Str = s
+		return v
 	case c == '-' || (c >= '0' && c <= '9'):
 		return d.number(loc)
 	case c == 't':
 		if d.literal("true") {
-			return &Value{Kind: Bool, Bool: true, Loc: loc}
+			v := d.newValue(Bool, loc)
+			v.Bool = true
+			return v
 		}
 	case c == 'f':
 		if d.literal("false") {
-			return &Value{Kind: Bool, Loc: loc}
+			return d.newValue(Bool, loc)
 		}
 	case c == 'n':
 		if d.literal("null") {
-			return &Value{Kind: Null, Loc: loc}
+			return d.newValue(Null, loc)
 		}
 	}
 	d.fail("expected a value (object, array, string, number, true, false or null), found %s", d.found())
@@ -193,7 +210,8 @@ func isIdentByte(c byte) bool {
 }
 
 func (d *decoder) object(loc awaf.Location, depth int) *Value {
-	v := &Value{Kind: Object, Fields: map[string]*Value{}, Loc: loc}
+	v := d.newValue(Object, loc)
+	v.Fields, v.Keys = map[string]*Value{}, make([]string, 0, 4)
 	d.pos++ // {
 	d.skipSpace()
 	if d.err != nil {
@@ -259,7 +277,8 @@ func (d *decoder) object(loc awaf.Location, depth int) *Value {
 }
 
 func (d *decoder) array(loc awaf.Location, depth int) *Value {
-	v := &Value{Kind: Array, Items: []*Value{}, Loc: loc}
+	v := d.newValue(Array, loc)
+	v.Items = []*Value{}
 	d.pos++ // [
 	d.skipSpace()
 	if d.err != nil {
@@ -347,20 +366,24 @@ func (d *decoder) number(loc awaf.Location) *Value {
 		d.fail("number %s is out of range", d.data[start:min(len(d.data), start+32)])
 		return nil
 	}
-	return &Value{Kind: Number, Number: f, Loc: loc}
+	v := d.newValue(Number, loc)
+	v.Number = f
+	return v
 }
 
 // str reads a string token starting at the opening quote.
 func (d *decoder) str() (string, bool) {
+	quote, qLine, qLineStart := d.pos, d.line, d.lineStart
 	d.pos++ // opening quote
 	start := d.pos
 	// Fast path: no escapes, no control characters.
+	ascii := true
 	for d.pos < len(d.data) {
 		c := d.data[d.pos]
 		if c == '"' {
 			s := string(d.data[start:d.pos])
 			d.pos++
-			if !utf8.ValidString(s) {
+			if !ascii && !utf8.ValidString(s) {
 				return strings.ToValidUTF8(s, "\uFFFD"), true
 			}
 			return s, true
@@ -368,13 +391,17 @@ func (d *decoder) str() (string, bool) {
 		if c == '\\' || c < 0x20 {
 			break
 		}
+		if c >= 0x80 {
+			ascii = false
+		}
 		d.pos++
 	}
 	var b strings.Builder
 	b.Write(d.data[start:d.pos])
 	for {
 		if d.pos >= len(d.data) {
-			d.fail("unterminated string")
+			d.pos, d.line, d.lineStart = quote, qLine, qLineStart
+			d.fail("unterminated string: expected a closing '\"' for the string that starts here")
 			return "", false
 		}
 		c := d.data[d.pos]
@@ -382,12 +409,19 @@ func (d *decoder) str() (string, bool) {
 		case c == '"':
 			d.pos++
 			return strings.ToValidUTF8(b.String(), "\uFFFD"), true
+		case c == '\n':
+			// ARM accepts strings broken over several lines (tab and CR too).
+			b.WriteByte(c)
+			d.pos++
+			d.line++
+			d.lineStart = d.pos
+			continue
+		case c == '\r' || c == '\t':
+			b.WriteByte(c)
+			d.pos++
+			continue
 		case c < 0x20:
-			if c == '\n' {
-				d.fail("unterminated string: a newline must be written as \\n")
-			} else {
-				d.fail("control character %#x in string must be escaped", c)
-			}
+			d.fail("control character %#x in string must be escaped", c)
 			return "", false
 		case c != '\\':
 			b.WriteByte(c)

@@ -362,3 +362,57 @@ func Equal(a, b *Value) (equal, known bool) {
 func IsInteger(f float64) bool {
 	return f == math.Trunc(f) && f >= math.MinInt64 && f <= math.MaxInt64
 }
+
+// WithoutNulls returns v with object members whose value is null removed, at every
+// depth (array items stay). ARM treats a property set to null as not set, and
+// templates use null() to leave a property out, so front ends apply this to resource
+// bodies. v itself is not modified; unchanged subtrees are shared.
+func (v *Value) WithoutNulls() *Value {
+	if v == nil || v.Kind == Null {
+		return nil
+	}
+	switch v.Kind {
+	case Array:
+		var items []*Value
+		for i, it := range v.Items {
+			r := it
+			if it != nil && it.Kind != Null {
+				r = it.WithoutNulls()
+			}
+			if items == nil && r != it {
+				items = append(make([]*Value, 0, len(v.Items)), v.Items[:i]...)
+			}
+			if items != nil {
+				items = append(items, r)
+			}
+		}
+		if items == nil {
+			return v
+		}
+		c := *v
+		c.Items = items
+		return &c
+	case Object:
+		var out *Value
+		for i, k := range v.Keys {
+			f := v.Fields[k]
+			r := f.WithoutNulls()
+			if out == nil && r != f {
+				out = &Value{Kind: Object, Fields: make(map[string]*Value, len(v.Keys)), Keys: make([]string, 0, len(v.Keys)), Loc: v.Loc}
+				for _, pk := range v.Keys[:i] {
+					out.Keys = append(out.Keys, pk)
+					out.Fields[pk] = v.Fields[pk]
+				}
+			}
+			if out != nil && r != nil {
+				out.Keys = append(out.Keys, k)
+				out.Fields[k] = r
+			}
+		}
+		if out == nil {
+			return v
+		}
+		return out
+	}
+	return v
+}

@@ -55,6 +55,7 @@ func TestDecodeValues(t *testing.T) {
 		{"duplicate key keeps last", `{"a":1,"b":2,"a":3}`, `{"a":3,"b":2}`},
 		{"empty", `[{}, []]`, `[{},[]]`},
 		{"bom", "\ufeff{\"x\":true}", `{"x":true}`},
+		{"multi-line string", "[\"a\nb\", 1]", `["a\nb",1]`},
 		{"lone surrogate", `"\ud800x"`, "\"\ufffdx\""},
 	}
 	for _, tt := range tests {
@@ -75,7 +76,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"missing comma", "{\n \"a\": 1\n \"b\": 2}", 3, 2, `expected ',' or '}' after the value of "a", found '"'`},
 		{"trailing comma", `{"a": 1,}`, 1, 9, `expected a property name in double quotes, found '}'`},
 		{"bare word", `[tru]`, 1, 2, "expected a value (object, array, string, number, true, false or null), found 't'"},
-		{"unterminated string", "{\"a\": \"b\n}", 1, 9, `unterminated string: a newline must be written as \n`},
+		{"unterminated string", "{\"a\": \"b\n}", 1, 7, `unterminated string: expected a closing '"' for the string that starts here`},
+		{"control character", "[\"a\x01\"]", 1, 4, `control character 0x1 in string must be escaped`},
 		{"eof in array", `[1, 2`, 1, 6, `expected ',' or ']' to continue the array opened at line 1, found end of input`},
 		{"leading zero", `01`, 1, 2, "a number must not start with 0"},
 		{"two values", `{} {}`, 1, 4, "expected end of input after the top-level value, found '{'"},
@@ -241,4 +243,52 @@ func FuzzDecodeJSON(f *testing.F) {
 			t.Fatalf("round trip changed %s into %s", v, again)
 		}
 	})
+}
+
+func TestWithoutNulls(t *testing.T) {
+	tests := []struct{ name, src, want string }{
+		{"nested members", `{"a": null, "b": {"c": null, "d": 1}, "e": [null, {"f": null}]}`, `{"b":{"d":1},"e":[null,{}]}`},
+		{"unchanged is shared", `{"a": 1, "b": [2]}`, `{"a":1,"b":[2]}`},
+		{"top-level null", `null`, `null`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := mustDecode(t, tt.src)
+			before := v.String()
+			got := v.WithoutNulls()
+			if got.String() != tt.want {
+				t.Errorf("got %s, want %s", got, tt.want)
+			}
+			if v.String() != before {
+				t.Errorf("input modified: %s", v)
+			}
+			if tt.name == "unchanged is shared" && got != v {
+				t.Error("an unchanged value should be returned as is")
+			}
+		})
+	}
+}
+
+func TestResourceToGo(t *testing.T) {
+	loc := awaf.Location{File: "m.json", Line: 3, Column: 5}
+	props := NewObject(loc)
+	props.Set("disableLocalAuth", NewBool(true, loc))
+	r := Resource{Type: "Microsoft.CognitiveServices/accounts", Name: NewString("a", loc), Properties: props,
+		Condition: NewUnknown("parameter 'on' has no value", loc), Source: "arm", ID: "/x", DependsOn: []string{"/y"}}
+	got := r.ToGo()
+	want := map[string]any{
+		"type": "Microsoft.CognitiveServices/accounts", "apiVersion": "", "source": "arm", "id": "/x", "existing": false,
+		"name": "a", "properties": map[string]any{"disableLocalAuth": true},
+		"condition": Unresolved{Why: "parameter 'on' has no value", Loc: loc}, "dependsOn": []any{"/y"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("ToGo = %#v\nwant %#v", got, want)
+	}
+}
+
+func TestDecodeLinesAfterMultiLineString(t *testing.T) {
+	v := mustDecode(t, "{\"e\": \"[concat('a',\n   'b')]\",\n \"next\": 1}")
+	if got := v.Get("next").Loc; got.Line != 3 || got.Column != 10 {
+		t.Errorf("next at %+v, want 3:10", got)
+	}
 }

@@ -19,7 +19,7 @@ const (
 	msOverall          = "Your overall results"
 	msRecommendations  = "Recommendations for your workload"
 	msNextSteps        = "Next Steps"
-	msNotAssessed      = "Not assessed"
+	msNotAssessed      = string(awaf.BandNotAssessed)
 	msSeparator        = "-----------"
 	msTitleDateLayout  = "Jan 2, 2006 - 3:04:05 PM"
 	msCompleteNo       = "N"

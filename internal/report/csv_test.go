@@ -170,7 +170,7 @@ func TestCSVMatchesSample(t *testing.T) {
 		t.Fatalf("%d category lines for %d pillars", len(e.Categories), len(r.Pillars))
 	}
 	for i, c := range e.Categories {
-		if c.Name != r.Pillars[i].Name || c.Band != string(r.Pillars[i].Band) {
+		if c.Name != r.Pillars[i].Name || c.Band != string(r.Pillars[i].Band) || c.Max != 100 || float64(c.Score) != r.Pillars[i].Score.Score {
 			t.Errorf("category %d: %+v, pillar %+v", i, c, r.Pillars[i])
 		}
 	}

@@ -135,7 +135,7 @@ func tinyResult() *awaf.Result {
 		Areas: []awaf.AreaScore{
 			{Area: "application-design", Name: "Application design", Score: score(50, 1, 0, 2, 2)},
 			{Area: "grounding-data", Name: "Grounding data", Score: score(50, 0, 1, 1, 1)},
-			{Area: "training-data", Name: "Training data", Score: score(0, 0, 0, 0, 0)},
+			{Area: "training-data", Name: "Training data", Score: awaf.Score{Band: awaf.BandNotAssessed}},
 		},
 		Questions: []awaf.QuestionResult{
 			{Question: "prompt_safety", Title: l.Questions[0].Title, Area: "application-design", Pillars: ps(awaf.Security, awaf.ResponsibleAI),
@@ -172,7 +172,7 @@ func tinyEdge() Input {
 		Overall:  awaf.Score{Band: awaf.BandCritical, Questions: 2, Unanswered: 2},
 		Pillars: []awaf.PillarScore{
 			{Pillar: awaf.Security, Name: "Security", Score: awaf.Score{Band: awaf.BandCritical, Questions: 1, Unanswered: 1}},
-			{Pillar: awaf.Cost, Name: "Cost Optimization", Score: awaf.Score{Band: awaf.BandCritical}},
+			{Pillar: awaf.Cost, Name: "Cost Optimization", Score: awaf.Score{Band: awaf.BandNotAssessed}},
 		},
 		Areas: []awaf.AreaScore{{Area: "application-design", Name: "Application design", Score: awaf.Score{Band: awaf.BandCritical, Questions: 2, Unanswered: 2}}},
 		Questions: []awaf.QuestionResult{

@@ -13,10 +13,12 @@ import (
 // htmlTemplate is parsed once; html/template escapes every value for its context, so
 // notes and titles cannot inject markup.
 var htmlTemplate = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
-	"num":         num,
-	"inc":         func(i int) int { return i + 1 },
-	"iso":         func(t time.Time) string { return t.Format(time.RFC3339) },
-	"bandClass":   func(b awaf.Band) string { return "band-" + strings.ToLower(string(b)) },
+	"num": num,
+	"inc": func(i int) int { return i + 1 },
+	"iso": func(t time.Time) string { return t.Format(time.RFC3339) },
+	"bandClass": func(b awaf.Band) string {
+		return "band-" + strings.ReplaceAll(strings.ToLower(string(b)), " ", "-")
+	},
 	"riskClass":   func(r awaf.Risk) string { return "risk-" + string(r) },
 	"riskTitle":   riskTitle,
 	"statusClass": func(s awaf.Top10Status) string { return "st-" + string(s) },

@@ -16,6 +16,7 @@ var templates embed.FS
 // markdownTemplate is parsed once; a broken template fails every test at start-up.
 var markdownTemplate = template.Must(template.New("report.md.tmpl").Funcs(template.FuncMap{
 	"cell":    mdCell,
+	"url":     mdURL.Replace,
 	"line":    mdLine,
 	"num":     num,
 	"inc":     func(i int) int { return i + 1 },
@@ -47,6 +48,9 @@ func mdCell(s string) string {
 
 // mdLine makes text safe on one Markdown line outside tables.
 func mdLine(s string) string { return mdEscaper.Replace(s) }
+
+// mdURL percent-encodes what would end a Markdown link target early.
+var mdURL = strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E")
 
 var mdEscaper = strings.NewReplacer(
 	"\r\n", "<br>", "\n", "<br>", "\r", "<br>",

@@ -29,7 +29,10 @@ type Catalog struct {
 	Rules  []*Rule
 	byID   map[string]*Rule
 	byType map[string][]*Rule // lower-cased type -> rules, in catalog order
+	// related marks the types some rule of which reads the "related" variable.
+	related map[string]bool
 }
+
 
 // Rule returns the rule with the given id.
 func (c *Catalog) Rule(id string) (*Rule, bool) {
@@ -74,7 +77,7 @@ func load(fsys fs.FS, limit bool, more []*Catalog) (*Catalog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rules CEL environment: %w", err)
 	}
-	c := &Catalog{byID: map[string]*Rule{}, byType: map[string][]*Rule{}}
+	c := &Catalog{byID: map[string]*Rule{}, byType: map[string][]*Rule{}, related: map[string]bool{}}
 	var probs awaf.Problems
 	for _, base := range more {
 		for _, r := range base.Rules {
@@ -106,8 +109,12 @@ func load(fsys fs.FS, limit bool, more []*Catalog) (*Catalog, error) {
 func (c *Catalog) add(r *Rule) {
 	c.Rules = append(c.Rules, r)
 	c.byID[r.ID] = r
+	uses := strings.Contains(r.When, "related") || strings.Contains(r.Condition, "related")
 	for t := range r.types {
 		c.byType[t] = append(c.byType[t], r)
+		if uses {
+			c.related[t] = true
+		}
 	}
 }
 

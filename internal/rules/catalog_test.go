@@ -77,3 +77,34 @@ func TestRulesDoc(t *testing.T) {
 		t.Fatal("docs/rules.md is stale: run go test ./internal/rules -run TestRulesDoc -update")
 	}
 }
+
+// FuzzParseRules feeds arbitrary bytes to the rule file parser (user rules come from
+// --rules DIR): it must report problems, never panic.
+func FuzzParseRules(f *testing.F) {
+	for _, name := range []string{"cognitive.yaml", "platform.yaml"} {
+		data, err := builtinFS.ReadFile("catalog/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("rules:\n  - id: X-1\n    condition: get(resource, \"a\", 1) > \n"))
+	f.Add([]byte("rules: {}\n"))
+	env, err := newEnv()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rs, ps := parseFile(env, "fuzz.yaml", data, true)
+		for _, p := range ps {
+			if p.File != "fuzz.yaml" {
+				t.Errorf("problem without the file name: %v", p)
+			}
+		}
+		for _, r := range rs {
+			if r.condition == nil {
+				t.Errorf("rule %s accepted without a compiled condition", r.ID)
+			}
+		}
+	})
+}

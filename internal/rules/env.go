@@ -10,6 +10,8 @@ import (
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/common/types/traits"
 	"cel.dev/cel-go/ext"
+
+	"github.com/awaf/awaf/internal/iac"
 )
 
 // costLimit bounds the work of one condition on one resource, so a user's rule cannot
@@ -124,6 +126,22 @@ func getPath(root ref.Val, path string, dflt ref.Val) ref.Val {
 	for path != "" {
 		if types.IsUnknownOrError(cur) {
 			return cur
+		}
+		// A view over a resource value walks the rest of the path in place.
+		var v *iac.Value
+		var reg *registry
+		switch x := cur.(type) {
+		case *objectView:
+			v, reg = x.v, x.reg
+		case *arrayView:
+			v, reg = x.v, x.reg
+		}
+		if v != nil {
+			v = v.Get(path)
+			if v == nil || v.Kind == iac.Null {
+				return dflt
+			}
+			return reg.val(v)
 		}
 		if path[0] == '[' {
 			end := strings.IndexByte(path, ']')

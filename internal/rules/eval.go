@@ -80,7 +80,7 @@ func (c *Catalog) Evaluate(ctx context.Context, res []iac.Resource, opt Options)
 		if err = ctx.Err(); err != nil {
 			break
 		}
-		if res[i].Existing || len(c.For(res[i].Type)) == 0 {
+		if res[i].Existing || len(c.byType[g.ltype[i]]) == 0 {
 			continue
 		}
 		next <- i
@@ -141,7 +141,7 @@ func resourceView(r *iac.Resource, reg *registry) map[string]any {
 	}
 	put := func(k string, v *iac.Value) {
 		if v != nil {
-			m[k] = reg.convert(v)
+			m[k] = reg.val(v)
 		}
 	}
 	put("name", r.Name)
@@ -393,10 +393,15 @@ func contains(xs []int, x int) bool {
 func (c *Catalog) evalResource(g *graph, i int, shared map[string]any, wreg *registry) []Finding {
 	r := &g.res[i]
 	reg := &registry{}
-	// One activation serves every rule on the resource.
+	// One activation serves every rule on the resource. The linked resources are only
+	// gathered when a rule for this type reads them.
+	var related any = map[string]any{}
+	if c.related[g.ltype[i]] {
+		related = g.relatedView(i, reg)
+	}
 	vars, err := interpreter.NewActivation(map[string]any{
 		"resource": resourceView(r, reg),
-		"related":  g.relatedView(i, reg),
+		"related":  related,
 		"workload": shared["workload"],
 		"profile":  shared["profile"],
 	})
@@ -404,7 +409,7 @@ func (c *Catalog) evalResource(g *graph, i int, shared map[string]any, wreg *reg
 		panic(err) // a map activation cannot fail
 	}
 	var out []Finding
-	for _, rule := range c.For(r.Type) {
+	for _, rule := range c.byType[g.ltype[i]] {
 		f, ok := rule.eval(r, vars, reg, wreg)
 		if ok {
 			out = append(out, f)
@@ -416,11 +421,6 @@ func (c *Catalog) evalResource(g *graph, i int, shared map[string]any, wreg *reg
 // eval runs one rule; ok is false when the rule's When excludes the resource.
 func (rule *Rule) eval(r *iac.Resource, vars interpreter.Activation, reg, wreg *registry) (Finding, bool) {
 	f := Finding{Rule: rule, Resource: r, Loc: r.Loc}
-	if rule.Path != "" {
-		if v := propertyAt(r, rule.Path); v != nil && v.Loc.Line > 0 {
-			f.Loc = v.Loc
-		}
-	}
 	if rule.when != nil {
 		out, _, err := rule.when.Eval(vars)
 		switch {
@@ -430,6 +430,11 @@ func (rule *Rule) eval(r *iac.Resource, vars interpreter.Activation, reg, wreg *
 			return rule.unknown(f, reg, wreg, out, nil), true
 		case out != types.True:
 			return f, false
+		}
+	}
+	if rule.Path != "" {
+		if v := propertyAt(r, rule.Path); v != nil && v.Loc.Line > 0 {
+			f.Loc = v.Loc
 		}
 	}
 	out, _, err := rule.condition.Eval(vars)
@@ -462,6 +467,11 @@ func (rule *Rule) failMessage(r *iac.Resource) string {
 
 func (rule *Rule) unknown(f Finding, reg, wreg *registry, out ref.Val, err error) Finding {
 	f.Status = Unknown
+	if rule.Path != "" {
+		if v := propertyAt(f.Resource, rule.Path); v != nil && v.Loc.Line > 0 {
+			f.Loc = v.Loc
+		}
+	}
 	if u, ok := out.(*types.Unknown); ok {
 		for _, id := range u.IDs() {
 			if x, ok := reg.lookup(id); ok {

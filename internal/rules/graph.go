@@ -13,6 +13,7 @@ import (
 // known link gets "unknown" rather than "no link".
 type graph struct {
 	res     []iac.Resource
+	ltype   []string       // lower-cased types, computed once
 	byID    map[string]int // lower-cased symbolic name, address or resource id
 	byName  map[string]int // lower-cased "type|name"
 	links   []links
@@ -43,6 +44,7 @@ func newGraph(res []iac.Resource) *graph {
 		byID:       make(map[string]int, len(res)),
 		byName:     make(map[string]int, len(res)),
 		links:      make([]links, len(res)),
+		ltype:      make([]string, len(res)),
 		pending:    map[string][]*iac.Value{},
 		typeAlerts: map[string][]int{},
 		children:   map[int][]int{},
@@ -50,11 +52,12 @@ func newGraph(res []iac.Resource) *graph {
 	for i := range res {
 		r := &res[i]
 		g.links[i].parent = -1
+		g.ltype[i] = strings.ToLower(r.Type)
 		if r.ID != "" {
 			g.byID[strings.ToLower(r.ID)] = i
 		}
 		if name, ok := r.NameString(); ok {
-			g.byName[strings.ToLower(r.Type)+"|"+strings.ToLower(name)] = i
+			g.byName[g.ltype[i]+"|"+strings.ToLower(name)] = i
 		}
 	}
 	for i := range res {
@@ -118,7 +121,7 @@ func (g *graph) target(kind string, i int, ref *iac.Value) {
 
 func (g *graph) link(i int) {
 	r := &g.res[i]
-	typ := strings.ToLower(r.Type)
+	typ := g.ltype[i]
 	switch {
 	case typ == "microsoft.network/privateendpoints":
 		for _, list := range []string{"privateLinkServiceConnections", "manualPrivateLinkServiceConnections"} {

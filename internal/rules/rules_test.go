@@ -154,7 +154,7 @@ func TestRuleCases(t *testing.T) {
 					for i := range c.Workload {
 						res = append(res, fixture(t, &c.Workload[i]))
 					}
-					one := &Catalog{byID: map[string]*Rule{}, byType: map[string][]*Rule{}}
+					one := &Catalog{byID: map[string]*Rule{}, byType: map[string][]*Rule{}, related: map[string]bool{}}
 					one.add(rule)
 					fs, err := one.Evaluate(context.Background(), res, Options{Profile: c.Profile})
 					if err != nil {

@@ -3,6 +3,9 @@ package scan
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -372,4 +375,30 @@ func BenchmarkRulesOnly10k(b *testing.B) {
 	}
 	b.ReportMetric(10000*float64(b.N)/time.Since(start).Seconds(), "resources/s")
 	b.ReportMetric(10000*float64(b.N)/cpuSince(cpu0), "resources/cpu-s")
+}
+
+// TestWriteCorpus writes the generated corpora to disk for timing the binary:
+//
+//	AWAF_CORPUS_DIR=/tmp/corpus AWAF_CORPUS_N=10000 go test ./internal/scan -run TestWriteCorpus
+//	awaf scan /tmp/corpus/arm --format json -o /dev/null --fail-on none
+func TestWriteCorpus(t *testing.T) {
+	dir := os.Getenv("AWAF_CORPUS_DIR")
+	if dir == "" {
+		t.Skip("AWAF_CORPUS_DIR not set")
+	}
+	n, err := strconv.Atoi(os.Getenv("AWAF_CORPUS_N"))
+	if err != nil || n <= 0 {
+		n = 1000
+	}
+	for _, fsys := range []fstest.MapFS{armCorpus(n), tfCorpus(n), bicepCorpus(n)} {
+		for name, f := range fsys {
+			p := filepath.Join(dir, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }

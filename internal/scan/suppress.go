@@ -265,13 +265,20 @@ func (b *Baseline) apply(fs []Finding, now time.Time) []iac.Diagnostic {
 			if !strings.EqualFold(resourceName(f.Resource), a.Name) {
 				continue
 			}
-			if a.File != "" && a.File != f.Resource.Loc.File {
+			if a.File != "" && !sameFile(a.File, f.Resource.Loc.File) {
 				continue
 			}
 			f.Suppression = &Suppression{Kind: "baseline", Reason: a.Reason, Expires: a.Expires, Loc: awaf.Location{File: b.name, Line: a.line}}
 		}
 	}
 	return diags
+}
+
+// sameFile compares a baseline's file with a finding's: the scan may be rooted
+// elsewhere than where the baseline was written, so one may be a suffix of the other.
+func sameFile(a, b string) bool {
+	a, b = strings.TrimPrefix(a, "./"), strings.TrimPrefix(b, "./")
+	return a == b || strings.HasSuffix(a, "/"+b) || strings.HasSuffix(b, "/"+a)
 }
 
 // resourceName is the name a report and a baseline use for a resource: its full name

@@ -10,7 +10,7 @@ import (
 
 // publicRoutes are the only routes anonymous callers may use.
 var publicRoutes = map[string]bool{
-	"GET /healthz": true, "GET /readyz": true, "GET /static/": true, "GET /{$}": true,
+	"GET /healthz": true, "GET /readyz": true, "GET /metrics": true, "GET /api/v1/openapi.json": true, "GET /static/": true, "GET /{$}": true,
 	"GET /setup": true, "POST /setup": true, "GET /signin": true, "POST /signin": true,
 }
 

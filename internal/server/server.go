@@ -23,6 +23,9 @@ var templateFiles embed.FS
 //go:embed static
 var staticFiles embed.FS
 
+//go:embed openapi.json
+var openAPI []byte
+
 // Config is what the server runs on.
 type Config struct {
 	Store awaf.Store
@@ -40,10 +43,11 @@ type Config struct {
 
 // Server serves the UI and the API.
 type Server struct {
-	cfg    Config
-	pages  map[string]*template.Template
-	routes []Route
-	mux    *http.ServeMux
+	cfg     Config
+	pages   map[string]*template.Template
+	routes  []Route
+	mux     *http.ServeMux
+	metrics *metrics
 }
 
 // Route is one registered pattern and who may call it.
@@ -69,7 +73,7 @@ func New(cfg Config) (*Server, error) {
 	if _, err := cfg.Lens(cfg.DefaultLens); err != nil {
 		return nil, fmt.Errorf("server: default lens: %w", err)
 	}
-	s := &Server{cfg: cfg, mux: http.NewServeMux()}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics()}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -97,6 +101,7 @@ func (s *Server) register() {
 	// Operations and static files.
 	s.handle("GET /healthz", Public, s.healthz)
 	s.handle("GET /readyz", Public, s.readyz)
+	s.handle("GET /metrics", Public, s.serveMetrics)
 	s.handle("GET /static/", Public, func(w http.ResponseWriter, r *http.Request, _ *request) error {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		http.StripPrefix("/static/", files).ServeHTTP(w, r)
@@ -139,6 +144,7 @@ func (s *Server) register() {
 	s.handle("GET /w/{id}/export/{format}", Member(awaf.RoleReader), s.export)
 
 	// JSON API.
+	s.handle("GET /api/v1/openapi.json", Public, s.openAPI)
 	s.handle("GET /api/v1/workloads", SignedIn, s.apiWorkloads)
 	s.handle("POST /api/v1/workloads", SignedIn, s.apiCreateWorkload)
 	s.handle("GET /api/v1/workloads/{id}", Member(awaf.RoleReader), s.apiWorkload)
@@ -159,5 +165,5 @@ func (s *Server) register() {
 
 func (s *Server) handle(pattern string, a Access, h handlerFunc) {
 	s.routes = append(s.routes, Route{Pattern: pattern, Access: a})
-	s.mux.Handle(pattern, s.guard(a, h))
+	s.mux.Handle(pattern, s.metrics.measure(pattern, s.guard(a, h)))
 }

@@ -445,3 +445,21 @@ func TestInternalErrorsHideDetails(t *testing.T) {
 		t.Fatalf("readyz with a closed database = %d", res.StatusCode)
 	}
 }
+
+func TestMetrics(t *testing.T) {
+	f := newFixture(t)
+	f.do(call{method: "GET", path: fmt.Sprintf("/w/%d/dashboard", f.w.ID), as: "reader"})
+	f.do(call{method: "GET", path: fmt.Sprintf("/w/%d/dashboard", f.w.ID), as: "outsider"})
+	body := readBody(t, f.do(call{method: "GET", path: "/metrics"}))
+	for _, want := range []string{
+		`awaf_http_requests_total{route="GET /w/{id}/dashboard",code="200"} 1`,
+		`awaf_http_requests_total{route="GET /w/{id}/dashboard",code="404"} 1`,
+		`awaf_http_request_duration_seconds_count{route="GET /w/{id}/dashboard"} 2`,
+		`awaf_http_request_duration_seconds_bucket{route="GET /w/{id}/dashboard",le="+Inf"} 2`,
+		"# TYPE awaf_http_request_duration_seconds histogram",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics miss %q:\n%s", want, body)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/awaf/awaf/internal/iac"
 )
@@ -139,6 +140,26 @@ func BenchmarkStdlibDecode(b *testing.B) {
 		var v any
 		if err := json.Unmarshal(data, &v); err != nil {
 			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(1000*b.N)/b.Elapsed().Seconds(), "resources/s")
+}
+
+// BenchmarkScan reads 10 templates of 100 resources each through Scan, which expands
+// files in parallel:
+//
+//	go test -run XXX -bench Scan -benchmem ./internal/iac/arm/
+func BenchmarkScan(b *testing.B) {
+	fsys := fstest.MapFS{}
+	for i := 0; i < 10; i++ {
+		fsys[fmt.Sprintf("t%02d/azuredeploy.json", i)] = &fstest.MapFile{Data: generateTemplate(100)}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, diags, err := Scan(context.Background(), fsys, []string{"."})
+		if err != nil || len(res) != 1000 || len(diags) != 0 {
+			b.Fatalf("got %d resources, %v, %v", len(res), diags, err)
 		}
 	}
 	b.ReportMetric(float64(1000*b.N)/b.Elapsed().Seconds(), "resources/s")

@@ -1,6 +1,7 @@
 package arm
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -268,6 +269,12 @@ func (e *evaluator) exprString(s string, loc awaf.Location, sc *scope) *iac.Valu
 	}
 	v, err := e.eval(c.n, sc, loc)
 	if err != nil {
+		var u errUnsupported
+		if errors.As(err, &u) {
+			// A gap in this evaluator, not a fault in the template.
+			e.sink.warnf(loc, "%s: %v; the value is treated as unknown", s, err)
+			return iac.NewUnknown(fmt.Sprintf("%s uses %s, which awaf does not evaluate", s, u.name), loc)
+		}
 		e.sink.errorf(loc, "%s: %v", s, err)
 		return iac.NewUnknown(fmt.Sprintf("expression %s failed: %v", s, err), loc)
 	}

@@ -136,6 +136,15 @@ func (p *parser) next() error {
 	}
 	switch {
 	case c == '\'':
+		// Fast path: no doubled quote inside, so the text is a slice of the source.
+		if end := strings.IndexByte(p.src[start+1:], '\''); end >= 0 {
+			after := start + 1 + end + 1
+			if after >= len(p.src) || p.src[after] != '\'' {
+				p.pos = after
+				p.tok = token{kind: tString, at: start, text: p.src[start+1 : start+1+end]}
+				return nil
+			}
+		}
 		var b strings.Builder
 		p.pos++
 		for {
@@ -265,7 +274,7 @@ func (p *parser) call() (node, error) {
 	if err := p.next(); err != nil {
 		return nil, err
 	}
-	c := &call{at: at, name: strings.ToLower(name), orig: name}
+	c := &call{at: at, name: strings.ToLower(name), orig: name, args: make([]node, 0, 4)}
 	if p.tok.kind == tRParen {
 		return c, p.next()
 	}

@@ -93,6 +93,10 @@ func TestExpressions(t *testing.T) {
 		{"reduce lambda", `[reduce(range(1, 4), 0, lambda('acc', 'n', add(lambdaVariables('acc'), lambdaVariables('n'))))]`, `10`},
 		{"items", `[items(createObject('b', 2, 'a', 1))]`, `[{"key":"a","value":1},{"key":"b","value":2}]`},
 		{"tryGet", `[createArray(tryGet(parameters('tags'), 'owner', 'team'), tryGet(parameters('tags'), 'none'))]`, `["ml",null]`},
+		{"parseCidr v4", `[parseCidr('10.144.0.0/20')]`, `{"network":"10.144.0.0","netmask":"255.255.240.0","broadcast":"10.144.15.255","firstUsable":"10.144.0.1","lastUsable":"10.144.15.254","cidr":20}`},
+		{"parseCidr v6", `[parseCidr('fdad:3236:5555::/48')]`, `{"network":"fdad:3236:5555::","netmask":"ffff:ffff:ffff::","firstUsable":"fdad:3236:5555::","lastUsable":"fdad:3236:5555:ffff:ffff:ffff:ffff:ffff","cidr":48}`},
+		{"cidrSubnet", `[createArray(cidrSubnet('10.144.0.0/20', 24, 3), cidrSubnet('fdad:3236:5555::/48', 52, 1))]`, `["10.144.3.0/24","fdad:3236:5555:1000::/52"]`},
+		{"cidrHost", `[createArray(cidrHost('10.144.3.0/24', 0), cidrHost('10.144.3.0/24', 253), cidrHost('fdad:3236:5555:3000::/52', 4))]`, `["10.144.3.1","10.144.3.254","fdad:3236:5555:3000::5"]`},
 		{"nested calls and whitespace", `[ concat( 'a' , format( '{0}', add( 1 , 1 ) ) ) ]`, `"a2"`},
 	}
 	for _, tt := range tests {
@@ -166,12 +170,14 @@ func TestExpressionErrors(t *testing.T) {
 		{"missing paren", `[concat('a', 'b']`, "invalid expression: expected ',' or ')' in the arguments of concat, found end of expression", 9, 21},
 		{"bare identifier", `[foo]`, "invalid expression: expected '(' after function name \"foo\", found end of expression", 9, 9},
 		{"trailing junk", `[concat('a') x]`, "invalid expression: expected end of expression, found \"x\"", 9, 18},
-		{"unknown function", `[nosuch(1)]`, "[nosuch(1)]: function nosuch is not supported", 9, 4},
+		{"unknown function", `[nosuch(1)]`, "[nosuch(1)]: function nosuch is not supported; the value is treated as unknown", 9, 4},
 		{"undeclared parameter", `[parameters('nope')]`, "[parameters('nope')]: parameter \"nope\" is not declared", 9, 4},
 		{"self-referencing variable", `[variables('loop')]`, "[variables('loop')]: variable \"loop\" refers to itself", 12, 14},
 		{"missing property", `[parameters('tags').nope]`, "[parameters('tags').nope]: the object has no property \"nope\"", 9, 4},
 		{"index out of range", `[parameters('list')[5]]`, "[parameters('list')[5]]: index 5 is out of range for an array of 3", 9, 4},
 		{"wrong arity", `[equals(1)]`, "[equals(1)]: equals expects 2 argument(s), got 1", 9, 4},
+		{"cidrHost past the last usable address", `[cidrHost('10.0.0.0/24', 254)]`, "[cidrHost('10.0.0.0/24', 254)]: cidrHost: host 254 is outside 10.0.0.0/24", 9, 4},
+		{"cidrSubnet bad prefix", `[cidrSubnet('10.0.0.0/24', 16, 0)]`, "[cidrSubnet('10.0.0.0/24', 16, 0)]: cidrSubnet: new prefix /16 must be between /24 and /32", 9, 4},
 		{"copyIndex outside loop", `[copyIndex()]`, "[copyIndex()]: copyIndex() used outside a copy loop", 9, 4},
 	}
 	for _, tt := range tests {
@@ -183,7 +189,7 @@ func TestExpressionErrors(t *testing.T) {
 			}
 			var found bool
 			for _, d := range ev.sink.diags {
-				if d.Message == tt.msg && d.Loc.Line == tt.line && d.Loc.Column == tt.col && d.Severity == "error" {
+				if d.Message == tt.msg && d.Loc.Line == tt.line && d.Loc.Column == tt.col && (d.Severity == "error") != strings.Contains(d.Message, "not supported") {
 					found = true
 				}
 			}

@@ -780,6 +780,44 @@ func (e *evaluator) builtin(c *call, args []*iac.Value, sc *scope, loc awaf.Loca
 			cur = f
 		}
 		return cur, nil
+	case "parsecidr":
+		if err := argc(c, args, 1, 1); err != nil {
+			return nil, err
+		}
+		s, err := str(0)
+		if err != nil {
+			return nil, err
+		}
+		return fnParseCidr(s, loc)
+	case "cidrsubnet", "cidrhost":
+		if err := argc(c, args, 2, 3); err != nil {
+			return nil, err
+		}
+		s, err := str(0)
+		if err != nil {
+			return nil, err
+		}
+		a, err := num(1)
+		if err != nil {
+			return nil, err
+		}
+		var out string
+		if c.name == "cidrhost" {
+			out, err = fnCidrHost(s, a)
+		} else {
+			if len(args) != 3 {
+				return nil, fmt.Errorf("cidrSubnet expects 3 arguments")
+			}
+			b, nerr := num(2)
+			if nerr != nil {
+				return nil, nerr
+			}
+			out, err = fnCidrSubnet(s, a, b)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return S(out), nil
 	case "uri":
 		if err := argc(c, args, 2, 2); err != nil {
 			return nil, err
@@ -805,7 +843,7 @@ func (e *evaluator) builtin(c *call, args []*iac.Value, sc *scope, loc awaf.Loca
 	if strings.HasPrefix(c.name, "list") {
 		return unknown(c.orig + "() is known after deployment"), nil
 	}
-	return nil, fmt.Errorf("function %s is not supported", c.orig)
+	return nil, errUnsupported{c.orig}
 }
 
 func unknownOf(args []*iac.Value, loc awaf.Location) *iac.Value {
@@ -1095,7 +1133,7 @@ func (e *evaluator) fnLambda(c *call, sc *scope, loc awaf.Location) (*iac.Value,
 		}
 		return o, nil
 	}
-	return nil, fmt.Errorf("function %s is not supported", c.orig)
+	return nil, errUnsupported{c.orig}
 }
 
 func fnConcat(c *call, args []*iac.Value, loc awaf.Location) (*iac.Value, error) {
@@ -1447,6 +1485,11 @@ func resourceIDFunc(c *call, args []*iac.Value) (string, error) {
 		}
 	}
 	if typeAt < 0 {
+		for _, a := range args {
+			if a.IsUnknown() {
+				return "", errUnknownName{a} // the type may be the unknown part
+			}
+		}
 		return "", fmt.Errorf("%s: expected a resource type such as 'Microsoft.Storage/storageAccounts'", c.orig)
 	}
 	names := []string{}
@@ -1547,3 +1590,8 @@ func (e *evaluator) deploymentOutputs(args []*iac.Value) *iac.Value {
 	}
 	return e.deployments[strings.ToLower(s)]
 }
+
+// errUnsupported is a function this evaluator does not implement.
+type errUnsupported struct{ name string }
+
+func (e errUnsupported) Error() string { return "function " + e.name + " is not supported" }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"runtime"
@@ -72,22 +73,21 @@ func Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Resource, []ia
 // Templates are expanded in parallel; the result is in path order whatever the timing.
 func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Resource, []iac.Diagnostic, error) {
 	files, diags := collect(fsys, paths)
-	type job struct {
-		path string
-		data []byte
-	}
+	type job struct{ path string }
 	var templates []job
 	for _, p := range files {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}
-		data, d := readFile(fsys, p)
-		if d != nil {
-			diags = append(diags, *d)
+		// Only the head is read here; each template is read whole by its worker, so
+		// memory holds the templates being expanded, not every file at once.
+		head, err := readHead(fsys, p)
+		if err != nil {
+			diags = append(diags, iac.Diagnostic{Severity: "error", Message: fmt.Sprintf("read: %v", err), Loc: awaf.Location{File: p, Line: 1, Column: 1}})
 			continue
 		}
-		if Kind(data) == Template {
-			templates = append(templates, job{p, data})
+		if Kind(head) == Template {
+			templates = append(templates, job{p})
 		}
 	}
 	dirTemplates := map[string]int{}
@@ -110,8 +110,13 @@ func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.R
 			if ctx.Err() != nil {
 				return
 			}
+			data, rd := readFile(fsys, t.path)
+			if rd != nil {
+				results[i] = result{diags: []iac.Diagnostic{*rd}}
+				return
+			}
 			params, pd := s.params(fsys, t.path, dirTemplates[path.Dir(t.path)] == 1)
-			res, d, linked := expandFS(ctx, fsys, t.path, t.data, params)
+			res, d, linked := expandFS(ctx, fsys, t.path, data, params)
 			results[i] = result{res, append(pd, d...), linked}
 		}()
 	}
@@ -220,6 +225,21 @@ func ReadParameters(file string, data []byte) (map[string]*iac.Value, []iac.Diag
 		}
 	}
 	return out, diags
+}
+
+// readHead reads the first bytes of a file, enough for Kind.
+func readHead(fsys fs.FS, p string) ([]byte, error) {
+	f, err := fsys.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	buf := make([]byte, 4096)
+	n, err := io.ReadFull(f, buf)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return nil, err
+	}
+	return buf[:n], nil
 }
 
 func readFile(fsys fs.FS, p string) ([]byte, *iac.Diagnostic) {

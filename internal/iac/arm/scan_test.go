@@ -285,3 +285,17 @@ func TestDeploymentOutputsAndReference(t *testing.T) {
 		t.Errorf("outputs = %s", got)
 	}
 }
+
+func TestConditionalDeploymentMarksItsResources(t *testing.T) {
+	src := tmpl(`"parameters": {"withSearch": {"type": "bool"}}, "resources": [
+	  {"condition": "[parameters('withSearch')]", "type": "Microsoft.Resources/deployments", "name": "d", "properties": {
+	    "expressionEvaluationOptions": {"scope": "inner"},
+	    "template": {"resources": [{"type": "Microsoft.Search/searchServices", "name": "s"}, {"condition": "[false()]", "type": "Microsoft.Web/sites", "name": "w"}]}}}]`)
+	res, diags := expand(t, src, nil)
+	if len(diags) != 0 || len(res) != 1 {
+		t.Fatalf("got %v %v", res, diags)
+	}
+	if c := res[0].Condition; c == nil || !strings.Contains(c.Why, "parameter 'withSearch' has no value") {
+		t.Errorf("condition = %v", c)
+	}
+}

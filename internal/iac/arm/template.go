@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -239,7 +240,12 @@ func (x *expander) bindParams(ev *evaluator, t *iac.Value, given map[string]*iac
 			out[key] = iac.NewUnknown(fmt.Sprintf("parameter '%s' has no value", name), p.Loc)
 		}
 	}
+	extra := make([]string, 0, len(givenLower))
 	for k := range givenLower {
+		extra = append(extra, k)
+	}
+	sort.Strings(extra)
+	for _, k := range extra {
 		x.sink.warnf(t.Loc, "parameter %q is given a value but the template does not declare it", k)
 	}
 	return out
@@ -287,7 +293,8 @@ func (x *expander) instance(ev *evaluator, sym string, r *iac.Value, parent *par
 	if parent != nil {
 		condition = parent.condition
 	}
-	if c := r.Field("condition"); c != nil {
+	f := fieldsOf(r)
+	if c := f[fCondition]; c != nil {
 		v := ev.tree(c, sc)
 		b, known, ok := v.AsBool()
 		switch {
@@ -305,13 +312,13 @@ func (x *expander) instance(ev *evaluator, sym string, r *iac.Value, parent *par
 			condition = s.val
 		}
 	}
-	typV := ev.tree(r.Field("type"), sc)
+	typV := ev.tree(f[fType], sc)
 	typ, ok := plainString(typV)
 	if !ok || typ == "" {
 		x.sink.errorf(r.Loc, "resource: expected a \"type\" string such as \"Microsoft.Storage/storageAccounts\"")
 		return
 	}
-	nameV := ev.tree(r.Field("name"), sc)
+	nameV := ev.tree(f[fName], sc)
 	if nameV == nil {
 		x.sink.errorf(r.Loc, "resource %s: expected a \"name\"", typ)
 		return
@@ -327,9 +334,9 @@ func (x *expander) instance(ev *evaluator, sym string, r *iac.Value, parent *par
 		Via:       via,
 		Source:    "arm",
 		Condition: condition,
-		Existing:  r.Field("existing").Truthy(),
+		Existing:  f[fExisting].Truthy(),
 	}
-	if av, ok := plainString(ev.tree(r.Field("apiVersion"), sc)); ok {
+	if av, ok := plainString(ev.tree(f[fAPIVersion], sc)); ok {
 		res.APIVersion = av
 	}
 	// Old-style extension resources: "Microsoft.CognitiveServices/accounts/providers/
@@ -338,7 +345,16 @@ func (x *expander) instance(ev *evaluator, sym string, r *iac.Value, parent *par
 		x.legacyExtension(&res, typ[:i], typ[i+len("/providers/"):])
 	}
 	if strings.EqualFold(res.Type, "Microsoft.Resources/deployments") {
-		if props := r.Field("properties"); props != nil && props.Field("template") != nil {
+		start := len(x.out)
+		// Whatever a deployment that may not happen deploys may not happen either.
+		defer func() {
+			for i := start; i < len(x.out); i++ {
+				if x.out[i].Condition == nil {
+					x.out[i].Condition = condition
+				}
+			}
+		}()
+		if props := f[fProperties]; props != nil && props.Field("template") != nil {
 			x.nested(ev, r, props, sc, via)
 			if sym != "" {
 				ev.symbols[strings.ToLower(sym)] = resourceID(res.Type, res.Name, r.Loc)
@@ -350,16 +366,18 @@ func (x *expander) instance(ev *evaluator, sym string, r *iac.Value, parent *par
 			return
 		}
 	}
-	res.Kind = ev.tree(r.Field("kind"), sc)
-	res.Location = ev.tree(r.Field("location"), sc)
-	res.SKU = ev.tree(r.Field("sku"), sc)
-	res.Identity = ev.tree(r.Field("identity"), sc)
-	res.Tags = ev.tree(r.Field("tags"), sc)
-	res.Properties = ev.tree(r.Field("properties"), sc)
-	res.Zones = ev.tree(r.Field("zones"), sc)
-	res.Metadata = ev.tree(r.Field("metadata"), sc)
-	if s := r.Field("scope"); s != nil {
-		res.Scope = normalizeScope(ev.tree(s, sc))
+	// A member set to null is a member not set, for ARM as for the rules.
+	body := func(i int) *iac.Value { return ev.tree(f[i], sc).WithoutNulls() }
+	res.Kind = body(fKind)
+	res.Location = body(fLocation)
+	res.SKU = body(fSKU)
+	res.Identity = body(fIdentity)
+	res.Tags = body(fTags)
+	res.Properties = body(fProperties)
+	res.Zones = body(fZones)
+	res.Metadata = body(fMetadata)
+	if s := f[fScope]; s != nil {
+		res.Scope = normalizeScope(ev.tree(s, sc)).WithoutNulls()
 	}
 	res.ID = resourceID(res.Type, res.Name, r.Loc)
 	if scopeID, ok := plainString(res.Scope); ok && strings.HasPrefix(scopeID, "/") && strings.HasPrefix(res.ID, "/") {
@@ -374,7 +392,7 @@ func (x *expander) instance(ev *evaluator, sym string, r *iac.Value, parent *par
 	} else if p := parentID(res.Type, res.Name); p != "" {
 		res.Parent = p
 	}
-	if deps := ev.tree(r.Field("dependsOn"), sc); deps != nil && deps.Kind == iac.Array {
+	if deps := ev.tree(f[fDependsOn], sc); deps != nil && deps.Kind == iac.Array {
 		for _, d := range deps.Items {
 			if s, ok := plainString(d); ok {
 				res.DependsOn = append(res.DependsOn, normalizeDependency(s))
@@ -385,7 +403,7 @@ func (x *expander) instance(ev *evaluator, sym string, r *iac.Value, parent *par
 		ev.symbols[strings.ToLower(sym)] = res.ID
 	}
 	x.out = append(x.out, res)
-	if children := r.Field("resources"); children != nil {
+	if children := f[fResources]; children != nil {
 		if children.Kind != iac.Array {
 			x.sink.errorf(children.Loc, "child \"resources\" must be an array, found %s", children.Kind)
 			return
@@ -603,4 +621,51 @@ func normalizeDependency(s string) string {
 		}
 	}
 	return s
+}
+
+// The members of a resource declaration that expansion reads, found in one pass over
+// its keys (names match case-insensitively, as everywhere in ARM).
+const (
+	fCondition = iota
+	fType
+	fName
+	fExisting
+	fAPIVersion
+	fProperties
+	fKind
+	fLocation
+	fSKU
+	fIdentity
+	fTags
+	fZones
+	fMetadata
+	fScope
+	fDependsOn
+	fResources
+	nFields
+)
+
+var fieldIndex = func() map[string]int {
+	m := map[string]int{}
+	for i, n := range []string{"condition", "type", "name", "existing", "apiVersion", "properties", "kind",
+		"location", "sku", "identity", "tags", "zones", "metadata", "scope", "dependsOn", "resources"} {
+		m[n] = i
+		m[strings.ToLower(n)] = i
+	}
+	return m
+}()
+
+func fieldsOf(r *iac.Value) (f [nFields]*iac.Value) {
+	for _, k := range r.Keys {
+		i, ok := fieldIndex[k]
+		if !ok {
+			if i, ok = fieldIndex[strings.ToLower(k)]; !ok {
+				continue
+			}
+		}
+		if f[i] == nil {
+			f[i] = r.Fields[k]
+		}
+	}
+	return f
 }

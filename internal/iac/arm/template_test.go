@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/iac"
 )
 
@@ -130,4 +131,73 @@ func FuzzExpand(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestModuleAsBicepUsesIt evaluates a Bicep-generated-style registry module with
+// parameter values passed in, as the Bicep front end does for modules from the cache.
+func TestModuleAsBicepUsesIt(t *testing.T) {
+	data, err := os.ReadFile("testdata/module/main.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	caller := awaf.Location{File: "main.bicep", Line: 12, Column: 3}
+	deps, _ := iac.DecodeJSON("main.bicep", []byte(`[{"model": {"format": "OpenAI", "name": "gpt-4o", "version": "2024-08-06"}, "raiPolicyName": "strict"},
+		{"name": "embed", "model": {"format": "OpenAI", "name": "text-embedding-3-small", "version": "1"}, "sku": {"name": "GlobalStandard", "capacity": 5}}]`))
+	params := map[string]*iac.Value{
+		"name":             iac.NewString("team-oai", caller),
+		"kind":             iac.NewString("OpenAI", caller),
+		"deployments":      deps,
+		"privateEndpoints": iac.NewArray(caller, iac.NewObject(caller)),
+		"managedIdentities": func() *iac.Value {
+			o := iac.NewObject(caller)
+			o.Set("systemAssigned", iac.NewBool(true, caller))
+			return o
+		}(),
+		"diagnosticSettings": iac.NewArray(caller, func() *iac.Value {
+			o := iac.NewObject(caller)
+			o.Set("workspaceResourceId", iac.NewUnknown("param 'law' has no value", caller))
+			return o
+		}()),
+	}
+	r := Evaluate(context.Background(), "testdata/module/main.json", data, params)
+	golden(t, "module.json", summarize(r.Resources, r.Diagnostics))
+	if got := r.Outputs.Get("resourceId.value").String(); !strings.HasSuffix(got, `/accounts/team-oai"`) {
+		t.Errorf("resourceId output = %s", got)
+	}
+	if !r.Outputs.Get("endpoint.value").IsUnknown() || !r.Outputs.Get("systemAssignedMIPrincipalId.value").IsUnknown() {
+		t.Errorf("outputs = %s", r.Outputs)
+	}
+}
+
+// TestEveryValueHasALocation walks every value of every resource the test templates
+// give and checks it points into a file.
+func TestEveryValueHasALocation(t *testing.T) {
+	res, _, err := Scan(context.Background(), os.DirFS("."), []string{"testdata/rag", "testdata/v2", "testdata/module"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var walk func(where string, v *iac.Value)
+	walk = func(where string, v *iac.Value) {
+		if v == nil {
+			return
+		}
+		if v.Loc.File == "" || v.Loc.Line < 1 || v.Loc.Column < 1 {
+			t.Errorf("%s: value %s has no location (%+v)", where, v, v.Loc)
+		}
+		for i, it := range v.Items {
+			walk(fmt.Sprintf("%s[%d]", where, i), it)
+		}
+		for _, k := range v.Keys {
+			walk(where+"."+k, v.Fields[k])
+		}
+	}
+	for _, r := range res {
+		if r.Loc.File == "" || r.Loc.Line < 1 {
+			t.Errorf("resource %s has no location", r.ID)
+		}
+		for name, v := range map[string]*iac.Value{"name": r.Name, "kind": r.Kind, "location": r.Location, "sku": r.SKU,
+			"identity": r.Identity, "tags": r.Tags, "properties": r.Properties, "scope": r.Scope, "condition": r.Condition} {
+			walk(r.ID+" "+name, v)
+		}
+	}
 }

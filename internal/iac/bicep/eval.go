@@ -24,15 +24,40 @@ type locals struct {
 	name string
 	val  *iac.Value
 	next *locals
+	// res marks the body of a resource: the resources nested in it are in scope by
+	// their plain names there, for it and for every resource nested below it.
+	res *resDecl
 }
 
 func (l *locals) lookup(name string) (*iac.Value, bool) {
 	for ; l != nil; l = l.next {
-		if l.name == name {
+		if l.res == nil && l.name == name {
 			return l.val, true
 		}
 	}
 	return nil, false
+}
+
+// nested finds a resource declared in the body of an enclosing resource.
+func (l *locals) nested(name string) *resDecl {
+	for ; l != nil; l = l.next {
+		if l.res == nil {
+			continue
+		}
+		for _, c := range l.res.children {
+			if c.decl.Name == name {
+				return c
+			}
+		}
+	}
+	return nil
+}
+
+func (l *locals) inside(rd *resDecl) *locals {
+	if len(rd.children) == 0 {
+		return l
+	}
+	return &locals{res: rd, next: l}
 }
 
 func (l *locals) with(name string, v *iac.Value) *locals {
@@ -51,6 +76,7 @@ const (
 	symModule
 	symNamespace // import * as ns
 	symImported  // import {x} from: a var in another file
+	symUnread    // imported from a registry module, which is not read
 )
 
 // symbol is a named declaration of a template, evaluated on first use.
@@ -61,7 +87,8 @@ type symbol struct {
 	vr    *Var
 	res   *resDecl
 	mod   *modDecl
-	other *env // symNamespace, symImported
+	other *env    // symNamespace, symImported
+	imp   *Import // symUnread
 	name  string
 	state uint8 // 0 new, 1 evaluating, 2 done
 	val   *iac.Value
@@ -84,7 +111,6 @@ type env struct {
 	resOrder []*resDecl // every resource declaration, parents before children
 	modOrder []*modDecl
 	stmtDecl map[Stmt]any // statement -> *resDecl or *modDecl, for emission order
-	refs     map[*iac.Value]*instance
 	callDep  int
 	emitted  bool
 	// parentEnv is the template that called this one as a module; cycles are found
@@ -93,6 +119,9 @@ type env struct {
 	depth     int
 	// cond is the condition inherited from a conditional module call.
 	cond *iac.Value
+	// prefix overrides the deployment scope part of resource ids, for modules
+	// deployed with scope: resourceGroup('other').
+	prefix string
 }
 
 type funcRef struct {
@@ -105,6 +134,9 @@ func (e *env) loc(p Pos) awaf.Location {
 }
 
 func (e *env) diag(sev string, p Pos, format string, args ...any) {
+	if e.sc.quiet > 0 {
+		return
+	}
 	e.sc.diags = append(e.sc.diags, iac.Diagnostic{Severity: sev, Message: fmt.Sprintf(format, args...), Loc: e.loc(p)})
 }
 
@@ -119,7 +151,7 @@ func (sc *scanState) newEnv(f *File, inputs map[string]*iac.Value, via []awaf.Lo
 		sc: sc, file: f, path: f.Path, via: via, idPrefix: idPrefix, scope: "resourceGroup",
 		inputs: inputs, syms: map[string]*symbol{}, funcs: map[string]*funcRef{},
 		outputs: map[string]*Output{}, outVals: map[string]*iac.Value{},
-		stmtDecl: map[Stmt]any{}, refs: map[*iac.Value]*instance{},
+		stmtDecl: map[Stmt]any{},
 	}
 	declare := func(name string, pos Pos, s *symbol) {
 		if name == "" {
@@ -205,6 +237,21 @@ func (e *env) importSymbols(s *Import, declare func(string, Pos, *symbol)) {
 		// already knows (az, sys) or extensions whose resources it reads as usual.
 		return
 	}
+	if strings.Contains(s.Path, ":") {
+		// Registry imports mostly bring types, which evaluation does not need. A
+		// variable or function from one is reported where it is used.
+		if s.Wildcard != "" {
+			declare(s.Wildcard, s.P, &symbol{kind: symUnread, imp: s})
+		}
+		for _, n := range s.Names {
+			local := n.Name
+			if n.Alias != "" {
+				local = n.Alias
+			}
+			declare(local, n.P, &symbol{kind: symUnread, imp: s})
+		}
+		return
+	}
 	other := e.sc.importEnv(e, s)
 	if other == nil {
 		return
@@ -247,6 +294,9 @@ func (e *env) lookup(id *Ident, loc *locals) *iac.Value {
 	if v, ok := loc.lookup(id.Name); ok {
 		return v
 	}
+	if rd := loc.nested(id.Name); rd != nil {
+		return e.resourceRefs(rd)
+	}
 	sym, ok := e.syms[id.Name]
 	if !ok {
 		switch id.Name {
@@ -282,13 +332,21 @@ func (e *env) symbolValue(sym *symbol) *iac.Value {
 		v = e.moduleValue(sym.mod)
 	case symNamespace:
 		v = e.unknown(sym.pos, "import namespace %s used as a value", sym.name)
+	case symUnread:
+		v = e.unreadImport(sym)
 	}
 	sym.val, sym.state = v, 2
 	return v
 }
 
+func (e *env) unreadImport(sym *symbol) *iac.Value {
+	e.diag("warning", sym.imp.P, "unresolved registry module %s: %s is imported from it and not read", sym.imp.Path, sym.name)
+	return e.unknown(sym.pos, "%s comes from registry module %s, which is not read", sym.name, sym.imp.Path)
+}
+
 func (e *env) paramValue(p *Param) *iac.Value {
-	if v, ok := e.inputs[p.Name]; ok {
+	// A null value counts as no value: the default applies, as ARM does it.
+	if v, ok := e.inputs[p.Name]; ok && (v.Kind != iac.Null || p.Default == nil) {
 		return v
 	}
 	if p.Default != nil {
@@ -511,12 +569,13 @@ func (e *env) member(x *iac.Value, name string, safe bool, p Pos, src Expr) *iac
 	case iac.Unknown:
 		return x
 	case iac.Null:
-		if safe {
+		// a.?b.c: a safe access short-circuits the rest of its chain.
+		if safe || safeChain(src) {
 			return iac.NewNull(e.loc(p))
 		}
 		return e.typeError(p, "cannot read property %q of null", name)
 	case iac.Object:
-		if inst := e.refs[x]; inst != nil {
+		if inst := e.sc.refs[x]; inst != nil {
 			if v := x.Field(name); v != nil {
 				return v
 			}
@@ -538,6 +597,28 @@ func (e *env) member(x *iac.Value, name string, safe bool, p Pos, src Expr) *iac
 		return iac.NewNull(e.loc(p))
 	}
 	return e.typeError(p, "cannot read property %q of %s", name, x.Kind)
+}
+
+// safeChain reports whether an access chain holds a safe access (.? or [?]).
+func safeChain(x Expr) bool {
+	for {
+		switch n := x.(type) {
+		case *Member:
+			if n.Safe {
+				return true
+			}
+			x = n.X
+		case *Index:
+			if n.Safe {
+				return true
+			}
+			x = n.X
+		case *NonNull:
+			x = n.X
+		default:
+			return false
+		}
+	}
 }
 
 func (e *env) index(n *Index, loc *locals) *iac.Value {
@@ -568,7 +649,7 @@ func (e *env) index(n *Index, loc *locals) *iac.Value {
 		}
 		return e.member(x, i.Str, n.Safe, n.P, n.X)
 	case iac.Null:
-		if n.Safe {
+		if n.Safe || safeChain(n.X) {
 			return iac.NewNull(e.loc(n.P))
 		}
 	}

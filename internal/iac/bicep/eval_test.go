@@ -37,6 +37,7 @@ func TestEvalExpressions(t *testing.T) {
 		{"arithmetic", "var x = [7 / 2, 7 % 2, -3 * 2, 10 - 4 - 3]", `[3,1,-6,3]`},
 		{"comparison", "var x = ['a' < 'b', 2 >= 3, 'A' =~ 'a', 'A' !~ 'a', [1] == [1]]", `[true,false,true,false,true]`},
 		{"member and index", "var o = { a: { b: [10, 20] } }\nvar x = o.a.b[1]", `20`},
+		{"safe access short-circuits the chain", "var o = {}\nvar x = [o.?a.b.c, o.?a[0], o.?a.b ?? 'd']", `[null,null,"d"]`},
 		{"safe access and coalesce", "var o = { a: 1 }\nvar x = [o.?missing, o.?missing ?? 'dflt', o[?'a']]", `[null,"dflt",1]`},
 		{"string functions", "var x = [toLower('AbC'), toUpper('abc'), replace('a-b-c', '-', ''), substring('abcdef', 1, 3), startsWith('Hello', 'he'), endsWith('Hello', 'LO'), trim('  x  ')]", `["abc","ABC","abc","bcd",true,true,"x"]`},
 		{"format", "var x = format('{0}-{1:D3}-{{x}}', 'a', 7)", `"a-007-{x}"`},
@@ -73,6 +74,7 @@ func TestEvalExpressions(t *testing.T) {
 		{"nested resource access", "resource st 'Microsoft.Storage/storageAccounts@2023-05-01' = {\n  name: 'st1'\n  resource blob 'blobServices' = {\n    name: 'default'\n  }\n}\nvar x = st::blob.id", `"/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.Storage/storageAccounts/st1/blobServices/default"`},
 		{"sys and az namespaces", "var x = [sys.concat('a', 'b'), az.resourceGroup().id]", `["ab","/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}"]`},
 		{"loadTextContent and loadJsonContent", "var x = [loadTextContent('note.txt'), loadJsonContent('data.json').a.b[1]]", `["hello",2]`},
+		{"cidr functions", "var x = [cidrSubnet('10.144.0.0/20', 24, 3), cidrHost('10.144.3.0/24', 3), parseCidr('10.144.3.0/24').lastUsable]", `["10.144.3.0/24","10.144.3.4","10.144.3.254"]`},
 		{"out-of-order variables", "var x = y + 1\nvar y = 41", `42`},
 	}
 	for _, tt := range tests {
@@ -352,6 +354,19 @@ module ms 'm.bicep' = [for n in ['two', 'three']: {
 			},
 		},
 		{
+			name: "a null module parameter takes the default",
+			files: map[string]string{
+				"main.bicep": "var cfg = {}\nmodule m 'm.bicep' = {\n  name: 'm'\n  params: {\n    sku: cfg.?sku\n    tier: cfg.?tier\n  }\n}",
+				"m.bicep":    "param sku string = 'standard'\nparam tier string?\nresource s 'Microsoft.Search/searchServices@2023-11-01' = {\n  name: 'srch'\n  sku: { name: sku, tier: tier }\n}",
+			},
+			wantNames: "srch",
+			check: func(t *testing.T, res []iac.Resource) {
+				if got := res[0].SKU.String(); got != `{"name":"standard","tier":null}` {
+					t.Errorf("sku = %s", got)
+				}
+			},
+		},
+		{
 			name: "module cycle is detected",
 			files: map[string]string{
 				"a.bicep": "module b 'b.bicep' = {\n  name: 'b'\n}\nresource s 'Microsoft.Search/searchServices@2023-11-01' = {\n  name: 'sa'\n}",
@@ -412,6 +427,117 @@ module ms 'm.bicep' = [for n in ['two', 'three']: {
 			wantDiags: []string{"bad.bicep:5:1: error: syntax error: expected \"}\""},
 		},
 		{
+			name: "module scope moves ids, resource references pass into modules",
+			files: map[string]string{
+				"main.bicep": `resource acct 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'oai'
+}
+module diag 'diag.bicep' = {
+  name: 'diag'
+  scope: resourceGroup('rg-logs')
+  params: {
+    target: acct
+  }
+}`,
+				"diag.bicep": `param target resource 'Microsoft.CognitiveServices/accounts@2024-10-01'
+resource ws 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: 'logs-${target.name}'
+  properties: {
+    source: target.id
+    endpoint: target.properties.endpoint
+  }
+}`,
+			},
+			wantNames: "oai,logs-oai",
+			check: func(t *testing.T, res []iac.Resource) {
+				if !strings.HasPrefix(res[1].ID, "/subscriptions/{subscriptionId}/resourceGroups/rg-logs/providers/") {
+					t.Errorf("id = %s", res[1].ID)
+				}
+				if got := res[1].Properties.Get("source").Str; got != res[0].ID {
+					t.Errorf("source = %q", got)
+				}
+				if ep := res[1].Properties.Get("endpoint"); !ep.IsUnknown() || ep.Why != "acct.properties is only known after deployment" {
+					t.Errorf("endpoint = %v", ep)
+				}
+			},
+		},
+		{
+			name: "child of a conditional parent inherits the condition",
+			files: map[string]string{"main.bicep": `param on bool
+resource st 'Microsoft.Storage/storageAccounts@2023-05-01' = if (on) {
+  name: 'st'
+  resource blob 'blobServices' = {
+    name: 'default'
+  }
+}
+resource off 'Microsoft.Storage/storageAccounts@2023-05-01' = if (!true) {
+  name: 'off'
+  resource blob 'blobServices' = {
+    name: 'default'
+  }
+}`},
+			wantNames: "st,st/default",
+			check: func(t *testing.T, res []iac.Resource) {
+				if !res[1].Condition.IsUnknown() {
+					t.Errorf("child condition = %v", res[1].Condition)
+				}
+			},
+		},
+		{
+			name: "registry aliases from bicepconfig.json, local ARM JSON module",
+			files: map[string]string{
+				"bicepconfig.json": `{
+  // aliases for the team registry
+  "moduleAliases": {
+    "br": { "team": { "registry": "contoso.azurecr.io", "modulePath": "bicep/modules" } },
+    "ts": { "specs": { "subscription": "0000", "resourceGroup": "rg-specs" } }
+  }
+}`,
+				"main.bicep": `module a 'br/team:search:1.0' = {
+  name: 'a'
+}
+module b 'ts/specs:vault:2.0' = {
+  name: 'b'
+}
+module c 'br/nope:x:1' = {
+  name: 'c'
+}
+module d 'arm/sa.json' = {
+  name: 'd'
+  params: {
+    name: 'stjson'
+  }
+}`,
+				"arm/sa.json": `{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0",
+  "parameters": {"name": {"type": "string"}},
+  "resources": [{"type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-05-01", "name": "[parameters('name')]", "properties": {"allowBlobPublicAccess": false}}]}`,
+			},
+			wantNames: "stjson",
+			wantDiags: []string{
+				"main.bicep:1:10: warning: unresolved registry module br/team:search:1.0: no local Bicep module cache",
+				"main.bicep:4:10: warning: unresolved registry module ts/specs:vault:2.0: no local Bicep module cache",
+				"main.bicep:7:10: warning: unresolved registry module br/nope:x:1: unknown registry alias 'nope'",
+			},
+			check: func(t *testing.T, res []iac.Resource) {
+				if len(res[0].Via) != 1 || at(res[0].Via[0]) != "main.bicep:10:1" || res[0].Loc.File != "arm/sa.json" {
+					t.Errorf("loc %v via %v", res[0].Loc, res[0].Via)
+				}
+			},
+		},
+		{
+			name:      "statements not evaluated are reported",
+			files:     map[string]string{"main.bicep": "assert ok = true\nvar x = 1"},
+			wantDiags: []string{"main.bicep:1:1: warning: unsupported construct: assert statement is not evaluated"},
+		},
+		{
+			name: "registry imports are reported where used",
+			files: map[string]string{
+				"main.bicep": "import { lockType, prefixFor } from 'br/public:avm/utl/types/avm-common-types:0.6.0'\nparam lock lockType?\nresource s 'Microsoft.Search/searchServices@2023-11-01' = {\n  name: prefixFor('x')\n}",
+			},
+			wantNames: "?s",
+			wantDiags: []string{"main.bicep:1:1: warning: unresolved registry module br/public:avm/utl/types/avm-common-types:0.6.0: prefixFor is imported from it and not read"},
+		},
+		{
 			name: "imports of functions and variables",
 			files: map[string]string{
 				"main.bicep": "import { prefix, mk as make } from 'lib.bicep'\nimport * as lib from 'lib.bicep'\nresource s 'Microsoft.Search/searchServices@2023-11-01' = {\n  name: make(prefix)\n  properties: { other: lib.mk('z') }\n}",
@@ -444,6 +570,25 @@ module ms 'm.bicep' = [for n in ['two', 'three']: {
 				tt.check(t, res)
 			}
 		})
+	}
+}
+
+func TestCachePaths(t *testing.T) {
+	tests := []struct {
+		ref  string
+		want string
+	}{
+		{"br:contoso.azurecr.io/bicep/modules/kv:1.2.3", "br/contoso.azurecr.io/bicep$modules$kv/1.2.3$/main.json"},
+		{"br/public:avm/res/search/search-service:0.9.0", "br/mcr.microsoft.com/bicep$avm$res$search$search-service/0.9.0$/main.json"},
+		{"ts:00000000-0000-0000-0000-000000000000/rg/spec:1.0", "ts/00000000-0000-0000-0000-000000000000/rg/spec/1.0/main.json"},
+	}
+	sc := Scanner{}.newState(context.Background(), fstest.MapFS{})
+	e := sc.newEnv(&File{Path: "main.bicep"}, nil, nil, "")
+	for _, tt := range tests {
+		got, why := e.cachePaths(tt.ref)
+		if why != "" || len(got) == 0 || got[0] != tt.want {
+			t.Errorf("cachePaths(%q) = %v %q, want %s", tt.ref, got, why, tt.want)
+		}
 	}
 }
 

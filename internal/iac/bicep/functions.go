@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
+	"math/big"
+	"net"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
@@ -28,6 +31,7 @@ var deployTime = map[string]string{
 	"getSecret":               "getSecret() reads Key Vault at deployment",
 	"readEnvironmentVariable": "readEnvironmentVariable() reads the deploying machine",
 	"externalInput":           "externalInput() is supplied at deployment",
+	"deployer":                "deployer() is the identity running the deployment",
 }
 
 // lambdaFuncs take a lambda as their last argument.
@@ -45,6 +49,8 @@ func (e *env) call(n *Call, loc *locals) *iac.Value {
 				switch {
 				case !declared && (id.Name == "az" || id.Name == "sys"):
 					return e.builtin(n, name, loc)
+				case declared && sym.kind == symUnread:
+					return e.unreadImport(sym)
 				case declared && sym.kind == symNamespace:
 					if fr, ok := sym.other.funcs[name]; ok {
 						return e.callUser(n, fr, loc)
@@ -57,13 +63,16 @@ func (e *env) call(n *Call, loc *locals) *iac.Value {
 		if t.Kind == iac.Unknown {
 			return t
 		}
-		if in, ok := e.refs[t]; ok && in != nil {
+		if in, ok := e.sc.refs[t]; ok && in != nil {
 			return e.unknown(n.P, "%s.%s() is only known at deployment", in.decl.key, name)
 		}
 		return e.unsupported(n.P, "method call ."+name+"()")
 	}
 	if fr, ok := e.funcs[name]; ok {
 		return e.callUser(n, fr, loc)
+	}
+	if sym, ok := e.syms[name]; ok && sym.kind == symUnread {
+		return e.unreadImport(sym)
 	}
 	return e.builtin(n, name, loc)
 }
@@ -162,6 +171,7 @@ func (e *env) builtin(n *Call, name string, loc *locals) *iac.Value {
 	case "deployment":
 		o := iac.NewObject(at)
 		o.Set("name", iac.NewUnknown("deployment().name is chosen at deployment", at))
+		o.Set("location", iac.NewUnknown("deployment().location is chosen at deployment", at))
 		o.Set("properties", iac.NewUnknown("deployment() depends on the deployment", at))
 		return o
 	case "environment":
@@ -589,6 +599,8 @@ func (e *env) builtin(n *Call, name string, loc *locals) *iac.Value {
 			return iac.NewUnknown("equals() on unknown values", at)
 		}
 		return iac.NewBool(eq, at)
+	case "parseCidr", "cidrSubnet", "cidrHost":
+		return e.cidr(n, name, args, at)
 	case "dateTimeAdd", "dateTimeFromEpoch", "dateTimeToEpoch":
 		return iac.NewUnknown(name+"() is not evaluated", at)
 	default:
@@ -716,6 +728,10 @@ func (e *env) loadFile(n *Call, name string, args []*iac.Value, at awaf.Location
 		return e.typeError(n.P, "%s() needs a file path", name)
 	}
 	p := resolvePath(e.path, args[0].Str)
+	if !fs.ValidPath(p) {
+		e.diag("warning", n.P, "%s(): %s is outside the scanned directory tree", name, args[0].Str)
+		return iac.NewUnknown(fmt.Sprintf("%s(): %s is outside the scanned tree", name, args[0].Str), at)
+	}
 	data, err := fs.ReadFile(e.sc.fsys, p)
 	if err != nil {
 		e.diag("warning", n.P, "%s(): %v", name, err)
@@ -1103,4 +1119,75 @@ func (e *env) lambdaBuiltin(n *Call, name string, loc *locals) *iac.Value {
 		return out
 	}
 	return e.unsupported(n.P, "function "+name+"()")
+}
+
+// cidr implements parseCidr, cidrSubnet and cidrHost for IPv4 and IPv6 ranges.
+func (e *env) cidr(n *Call, name string, args []*iac.Value, at awaf.Location) *iac.Value {
+	if len(args) == 0 || args[0].Kind != iac.String {
+		return e.typeError(n.P, "%s() needs a CIDR string", name)
+	}
+	pfx, err := netip.ParsePrefix(args[0].Str)
+	if err != nil {
+		return e.typeError(n.P, "%s(): %v", name, err)
+	}
+	pfx = pfx.Masked()
+	bits := pfx.Addr().BitLen()
+	switch name {
+	case "parseCidr":
+		o := iac.NewObject(at)
+		first, last := pfx.Addr(), lastAddr(pfx)
+		o.Set("network", iac.NewString(first.String(), at))
+		if first.Is4() {
+			mask := net.CIDRMask(pfx.Bits(), 32)
+			o.Set("netmask", iac.NewString(net.IP(mask).String(), at))
+			o.Set("broadcast", iac.NewString(last.String(), at))
+			if pfx.Bits() < 31 {
+				first, last = first.Next(), last.Prev()
+			}
+		}
+		o.Set("firstUsable", iac.NewString(first.String(), at))
+		o.Set("lastUsable", iac.NewString(last.String(), at))
+		o.Set("cidr", iac.NewNumber(float64(pfx.Bits()), at))
+		return o
+	case "cidrSubnet":
+		if len(args) != 3 || args[1].Kind != iac.Number || args[2].Kind != iac.Number {
+			return e.typeError(n.P, "cidrSubnet() needs a CIDR, a prefix length and an index")
+		}
+		newBits, idx := int(args[1].Number), uint64(args[2].Number)
+		if newBits < pfx.Bits() || newBits > bits || (newBits-pfx.Bits() < 64 && idx >= 1<<(newBits-pfx.Bits())) {
+			return e.typeError(n.P, "cidrSubnet(): subnet /%d number %d does not fit in %s", newBits, idx, pfx)
+		}
+		addr := addOffset(pfx.Addr(), idx, bits-newBits)
+		return iac.NewString(netip.PrefixFrom(addr, newBits).String(), at)
+	default: // cidrHost
+		if len(args) != 2 || args[1].Kind != iac.Number {
+			return e.typeError(n.P, "cidrHost() needs a CIDR and an index")
+		}
+		idx := uint64(args[1].Number) + 1 // host 0 is the first address after the network's
+		addr := addOffset(pfx.Addr(), idx, 0)
+		if !pfx.Contains(addr) {
+			return e.typeError(n.P, "cidrHost(): host %d is outside %s", idx-1, pfx)
+		}
+		return iac.NewString(addr.String(), at)
+	}
+}
+
+// addOffset adds idx << shift to an address.
+func addOffset(a netip.Addr, idx uint64, shift int) netip.Addr {
+	b := a.AsSlice()
+	carry := new(big.Int).Lsh(new(big.Int).SetUint64(idx), uint(shift))
+	v := new(big.Int).SetBytes(b)
+	v.Add(v, carry)
+	out := v.FillBytes(make([]byte, len(b)))
+	r, _ := netip.AddrFromSlice(out)
+	return r
+}
+
+func lastAddr(p netip.Prefix) netip.Addr {
+	b := p.Addr().AsSlice()
+	for i := p.Bits(); i < len(b)*8; i++ {
+		b[i/8] |= 1 << (7 - i%8)
+	}
+	r, _ := netip.AddrFromSlice(b)
+	return r
 }

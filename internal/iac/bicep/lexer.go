@@ -156,6 +156,13 @@ func (lx *lexer) run() {
 				}
 				lx.advance(end + 4)
 				continue
+			case c == '#' && (lx.off == 0 || lineStart(lx.src, lx.off)):
+				// A pragma such as "#disable-next-line BCP036" speaks to the Bicep
+				// linter; it has no meaning for evaluation.
+				for lx.off < len(lx.src) && lx.src[lx.off] != '\n' {
+					lx.advance(1)
+				}
+				continue
 			case c == '\n':
 				p := lx.pos()
 				lx.advance(1)
@@ -172,6 +179,20 @@ func (lx *lexer) run() {
 		}
 		lx.next()
 	}
+}
+
+// lineStart reports whether only blanks precede off on its line.
+func lineStart(src string, off int) bool {
+	for i := off - 1; i >= 0; i-- {
+		switch src[i] {
+		case '\n':
+			return true
+		case ' ', '\t', '\r':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func isIdentStart(c byte) bool {

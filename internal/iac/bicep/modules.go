@@ -74,6 +74,11 @@ func (e *env) moduleInstances(md *modDecl) []*modInst {
 			mi.name = iac.NewString(md.decl.Name, at)
 		}
 		mi.params = map[string]*iac.Value{}
+		if dropped {
+			// Not deployed: its parameters are never evaluated by Azure either.
+			md.insts = append(md.insts, mi)
+			return
+		}
 		if p := findProp(body, "params"); p != nil {
 			pv := e.eval(p.Value, l)
 			switch pv.Kind {
@@ -100,6 +105,14 @@ func (e *env) moduleInstances(md *modDecl) []*modInst {
 			child.depth = e.depth + 1
 			mi.child = child
 			child.checkInputs(mi.params, md.decl)
+			// scope: resourceGroup('other') deploys the module's resources elsewhere;
+			// their ids say so.
+			if p := findProp(body, "scope"); p != nil {
+				sv := e.eval(p.Value, l)
+				if id := sv.Field("id"); id != nil && id.Kind == iac.String {
+					child.prefix = id.Str
+				}
+			}
 		}
 		md.insts = append(md.insts, mi)
 	})
@@ -134,6 +147,10 @@ func (e *env) resolveModule(md *modDecl) {
 		return
 	}
 	p := resolvePath(e.path, ref)
+	if !fs.ValidPath(p) {
+		e.diag("error", md.decl.PathPos, "module %s is outside the scanned directory tree", ref)
+		return
+	}
 	for a := e; a != nil; a = a.parentEnv {
 		if a.path == p {
 			chain := []string{p}
@@ -325,9 +342,12 @@ func (e *env) moduleValue(md *modDecl) *iac.Value {
 		}
 		v := iac.NewObject(at)
 		v.Set("name", mi.name)
-		if mi.child != nil {
+		switch {
+		case mi.child != nil:
 			v.Set("outputs", mi.child.allOutputs(at))
-		} else {
+		case mi.dropped:
+			v.Set("outputs", iac.NewUnknown("module "+md.decl.Name+" is not deployed (its condition is false)", at))
+		default:
 			v.Set("outputs", iac.NewUnknown("outputs of module "+md.decl.Name+" are not read", at))
 		}
 		mi.value = v

@@ -297,6 +297,7 @@ func (p *parser) stmt() Stmt {
 		p.expect(")")
 		s.Result = p.typeExpr()
 		p.expect("=>")
+		p.skipNewlines()
 		s.Body = p.expr()
 		return s
 	case "import", "extension", "provider":
@@ -390,18 +391,20 @@ func (p *parser) importStmt(decs []*Decorator) Stmt {
 		s.From = true
 	case t.Text == "import" && p.is("{"):
 		p.next()
+		// Names are separated by commas, new lines or both.
 		p.push(true)
 		for !p.is("}") && p.peek().Kind != tEOF {
 			name, pos := p.ident("imported symbol")
+			if name == "" {
+				break
+			}
 			in := ImportName{P: pos, Name: name}
 			if p.isKeyword("as") {
 				p.next()
 				in.Alias, _ = p.ident("alias")
 			}
 			s.Names = append(s.Names, in)
-			if !p.accept(",") {
-				break
-			}
+			p.accept(",")
 		}
 		p.pop()
 		p.expect("}")
@@ -458,6 +461,11 @@ func (p *parser) typeExpr() *TypeExpr {
 		return &TypeExpr{P: p.peek().Pos}
 	}
 	defer p.leave()
+	// A union may start on the next line with a leading "|".
+	if nt, j := p.peekPastNL(); nt.Kind == tPunct && nt.Text == "|" {
+		p.i = j + 1
+		p.skipNewlines()
+	}
 	start := p.peek().Pos
 	var parts []string
 	for {
@@ -489,10 +497,32 @@ func (p *parser) typeMember() string {
 	case t.Kind == tIdent:
 		p.next()
 		text = t.Text
-		for p.is(".") {
+		// Type arguments, as in resourceInput<'Microsoft.X/y@2024-01-01'>.properties.
+		if p.is("<") {
 			p.next()
-			n, _ := p.ident("type name")
-			text += "." + n
+			arg := p.typeExpr()
+			p.expect(">")
+			text += "<" + arg.Text + ">"
+		}
+		// Member and element access into a type: .properties.items[*].name
+		for {
+			if p.is(".") {
+				p.next()
+				n, _ := p.ident("type name")
+				text += "." + n
+				continue
+			}
+			if p.is("[") {
+				nt := p.toks[p.i+1]
+				if (nt.Kind == tPunct && nt.Text == "*") || nt.Kind == tInt || nt.Kind == tString {
+					p.next()
+					p.next()
+					p.expect("]")
+					text += "[" + nt.Text + "]"
+					continue
+				}
+			}
+			break
 		}
 	case t.Kind == tString:
 		p.next()
@@ -646,6 +676,7 @@ func (p *parser) tryLambda() Expr {
 	if t.Kind == tIdent && p.toks[j+1].Kind == tPunct && p.toks[j+1].Text == "=>" {
 		p.next()
 		p.next()
+		p.skipNewlines()
 		return &Lambda{P: t.Pos, Params: []string{t.Text}, Body: p.expr()}
 	}
 	if !(t.Kind == tPunct && t.Text == "(") {
@@ -683,6 +714,7 @@ func (p *parser) tryLambda() Expr {
 		return nil
 	}
 	p.i = k + 1
+	p.skipNewlines()
 	return &Lambda{P: t.Pos, Params: params, Body: p.expr()}
 }
 
@@ -886,7 +918,8 @@ func (p *parser) array() Expr {
 	start := p.expect("[")
 	p.push(false)
 	defer p.pop()
-	if p.isKeyword("for") {
+	if nt, j := p.peekPastNL(); nt.Kind == tIdent && nt.Text == "for" {
+		p.i = j
 		return p.forExpr(start)
 	}
 	a := &ArrayLit{P: start}

@@ -168,6 +168,7 @@ type t = {
   *: int
 }
 type u = ('a' | 'b')[]
+type props = resourceInput<'Microsoft.Storage/storageAccounts@2023-05-01'>.properties
 func greet(name string) string => 'hi ${name}'
 var v = 1
 resource acct 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
@@ -232,6 +233,7 @@ output s string = greet('x')
 		`param opt string? decorators=0 default=<nil>`,
 		`type t object`,
 		`type u ('a' | 'b')[]`,
+		`type props resourceInput<'Microsoft.Storage/storageAccounts@2023-05-01'>.properties`,
 		`func greet params=1 (str "hi " name "")`,
 		`var v 1`,
 		`resource acct Microsoft.Storage/storageAccounts@2023-05-01 existing=true (object name:"st")`,

@@ -22,6 +22,7 @@ type resDecl struct {
 
 // instance is one copy of a resource: one per loop item, per parent copy.
 type instance struct {
+	env        *env
 	decl       *resDecl
 	body       *ObjectLit
 	locals     *locals
@@ -51,6 +52,9 @@ const (
 )
 
 func (e *env) scopePrefix() string {
+	if e.prefix != "" {
+		return e.prefix
+	}
 	switch strings.ToLower(e.scope) {
 	case "subscription":
 		return "/subscriptions/" + subPlaceholder
@@ -108,7 +112,11 @@ func (e *env) instances(rd *resDecl) []*instance {
 			if idx >= 0 {
 				rd.looped = true
 			}
-			in := e.newInstance(rd, body, l, pi, idx)
+			if dropped || (pi != nil && pi.dropped) {
+				e.sc.quiet++
+				defer func() { e.sc.quiet-- }()
+			}
+			in := e.newInstance(rd, body, l.inside(rd), pi, idx)
 			in.cond, in.dropped = cond, dropped
 			if pi != nil {
 				if pi.dropped {
@@ -195,11 +203,11 @@ func findProp(o *ObjectLit, key string) *Property {
 }
 
 func (e *env) newInstance(rd *resDecl, body *ObjectLit, loc *locals, parent *instance, idx int) *instance {
-	in := &instance{decl: rd, body: body, locals: loc, index: idx, parent: parent}
+	in := &instance{env: e, decl: rd, body: body, locals: loc, index: idx, parent: parent}
 	typ, ver := splitTypeRef(rd.decl.TypeRef)
 	if p := findProp(body, "parent"); p != nil && parent == nil {
 		pv := e.eval(p.Value, loc)
-		if pi := e.refs[pv]; pi != nil {
+		if pi := e.sc.refs[pv]; pi != nil {
 			in.parent = pi
 		} else if pv.Kind != iac.Unknown {
 			e.typeError(p.P, "parent of %s must be a resource", rd.key)
@@ -215,6 +223,13 @@ func (e *env) newInstance(rd *resDecl, body *ObjectLit, loc *locals, parent *ins
 	at := e.loc(rd.decl.P)
 	if p := findProp(body, "name"); p != nil {
 		in.name = e.eval(p.Value, loc)
+	} else if p := findProp(body, "uniqueName"); p != nil && !strings.HasPrefix(typ, "Microsoft.") || strings.HasPrefix(typ, "Microsoft.Graph/") {
+		// Extension resources (Microsoft Graph) are keyed by uniqueName, if at all.
+		if p != nil {
+			in.name = e.eval(p.Value, loc)
+		} else {
+			in.name = e.unknown(body.P, "%s resources have no name", typ)
+		}
 	} else {
 		e.diag("error", body.P, "resource %s has no name", rd.key)
 		in.name = e.unknown(body.P, "resource %s has no name", rd.key)
@@ -233,7 +248,7 @@ func (e *env) newInstance(rd *resDecl, body *ObjectLit, loc *locals, parent *ins
 	prefix := e.scopePrefix()
 	if p := findProp(body, "scope"); p != nil {
 		sv := e.eval(p.Value, loc)
-		if si := e.refs[sv]; si != nil {
+		if si := e.sc.refs[sv]; si != nil {
 			in.scope = si.id
 			if si.id.Kind == iac.String {
 				prefix = si.id.Str
@@ -256,7 +271,7 @@ func (e *env) newInstance(rd *resDecl, body *ObjectLit, loc *locals, parent *ins
 	ref.Set("type", iac.NewString(in.typ, at))
 	ref.Set("apiVersion", iac.NewString(in.apiVersion, at))
 	in.ref = ref
-	e.refs[ref] = in
+	e.sc.refs[ref] = in
 	return in
 }
 
@@ -275,19 +290,19 @@ func (e *env) resourceRefs(rd *resDecl) *iac.Value {
 }
 
 // symbolicID identifies an instance when its resource id is not known.
-func (in *instance) symbolicID(e *env) string {
-	s := e.idPrefix + in.decl.key
+func (in *instance) symbolicID() string {
+	s := in.env.idPrefix + in.decl.key
 	if in.index >= 0 {
 		s += "[" + strconv.Itoa(in.index) + "]"
 	}
 	return s
 }
 
-func (in *instance) stableID(e *env) string {
+func (in *instance) stableID() string {
 	if in.id.Kind == iac.String {
 		return in.id.Str
 	}
-	return in.symbolicID(e)
+	return in.symbolicID()
 }
 
 // resourceFields are the body keys that become Resource fields rather than staying
@@ -330,7 +345,7 @@ func (e *env) resource(in *instance) iac.Resource {
 		Properties: obj.Field("properties"),
 		Zones:      obj.Field("zones"),
 		Scope:      in.scope,
-		ID:         in.stableID(e),
+		ID:         in.stableID(),
 		Loc:        e.loc(rd.decl.P),
 		Via:        e.via,
 		Source:     "bicep",
@@ -341,7 +356,7 @@ func (e *env) resource(in *instance) iac.Resource {
 		r.Condition = e.cond
 	}
 	if in.parent != nil {
-		r.Parent = in.parent.stableID(e)
+		r.Parent = in.parent.stableID()
 	}
 	for _, d := range rd.decl.Decorators {
 		if d.Call.Name == "metadata" && len(d.Call.Args) == 1 {
@@ -360,8 +375,8 @@ func (e *env) dependsOn(v *iac.Value) []string {
 	var out []string
 	var add func(v *iac.Value)
 	add = func(v *iac.Value) {
-		if in, ok := e.refs[v]; ok && in != nil {
-			out = append(out, in.stableID(e))
+		if in, ok := e.sc.refs[v]; ok && in != nil {
+			out = append(out, in.stableID())
 			return
 		}
 		switch v.Kind {

@@ -13,8 +13,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/iac"
@@ -36,7 +39,7 @@ const (
 type ExpandARM func(ctx context.Context, file string, data []byte, params map[string]*iac.Value) ([]iac.Resource, []iac.Diagnostic)
 
 // Scanner reads Bicep files. The zero value reads no module cache and cannot expand
-// ARM JSON modules; New gives one with the defaults.
+// ARM JSON modules; New gives one with both.
 type Scanner struct {
 	// Cache is the Bicep module cache (the directory "bicep restore" fills, by default
 	// ~/.bicep), holding br/... and ts/... trees. Nil means no cache.
@@ -70,41 +73,57 @@ func (s Scanner) WithCacheDir(dir string) Scanner {
 	return s
 }
 
+// New returns a Scanner that reads registry modules from the Bicep module cache in
+// cacheDir (DefaultCacheDir when empty; a missing directory means no cache) and
+// expands ARM JSON modules with the ARM front end.
+func New(cacheDir string) Scanner {
+	if cacheDir == "" {
+		cacheDir = DefaultCacheDir()
+	}
+	s := Scanner{ARM: defaultARM}.WithCacheDir(cacheDir)
+	return s
+}
+
 // Scan reads the Bicep files at paths (files or directories, slash paths inside fsys)
-// with the default module cache and no ARM expansion. See Scanner.Scan.
+// with New(""): the default module cache and ARM expansion. See Scanner.Scan.
 func Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Resource, []iac.Diagnostic, error) {
-	s := Scanner{}.WithCacheDir(DefaultCacheDir())
-	s.ARM = defaultARM
-	return s.Scan(ctx, fsys, paths)
+	return New("").Scan(ctx, fsys, paths)
 }
 
 var _ iac.Scanner = Scanner{}
 
 // scanState is shared by every template evaluated in one Scan call.
 type scanState struct {
-	ctx          context.Context
-	fsys         fs.FS
-	cache        fs.FS
-	cacheName    string
-	expandARM    ExpandARM
-	files        map[string]*fileEntry
-	imports      map[string]*env
-	configs      map[string]*bicepConfig
+	ctx       context.Context
+	fsys      fs.FS
+	cache     fs.FS
+	cacheName string
+	expandARM ExpandARM
+	files     map[string]*fileEntry
+	imports   map[string]*env
+	configs   map[string]*bicepConfig
+	// refs maps the reference object of each resource copy back to it, so that a
+	// reference passed into a module still reads as that resource.
+	refs         map[*iac.Value]*instance
 	out          []iac.Resource
 	diags        []iac.Diagnostic
 	maxResources int
 	truncated    bool
 	// steps counts expression evaluations against maxSteps, which bounds the work one
 	// scan may do (nested loops over large ranges, deep recursion).
-	steps     int
-	maxSteps  int
-	copies    int // resource and module copies made by expand
+	steps    int
+	maxSteps int
+	copies   int // resource and module copies made by expand
+	// quiet silences diagnostics while reading resources whose condition is false:
+	// their expressions may well fail where the template expects them not to run.
+	quiet     int
 	exhausted bool
 }
 
 type fileEntry struct {
 	file *File
 	err  error
+	size int
 }
 
 // Scan evaluates each entry template. A .bicepparam file evaluates the template it
@@ -133,6 +152,7 @@ func (s Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Re
 		}
 	}
 	templates, paramFiles = dedupe(templates), dedupe(paramFiles)
+	sc.preparse(append(append([]string(nil), paramFiles...), templates...))
 
 	covered := map[string]bool{}
 	type job struct {
@@ -162,6 +182,10 @@ func (s Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Re
 			continue
 		}
 		tp := resolvePath(pf, u.Path)
+		if !fs.ValidPath(tp) {
+			sc.diags = append(sc.diags, iac.Diagnostic{Severity: "error", Message: "template " + u.Path + " is outside the scanned directory tree", Loc: locOf(pf, u.P)})
+			continue
+		}
 		covered[tp] = true
 		jobs = append(jobs, job{template: tp, src: pf, via: u, pf: f})
 	}
@@ -198,14 +222,14 @@ func (s Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Re
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	return sc.out, sc.diags, nil
+	return sc.out, dedupeDiags(sc.diags), nil
 }
 
 func (s Scanner) newState(ctx context.Context, fsys fs.FS) *scanState {
 	sc := &scanState{
 		ctx: ctx, fsys: fsys, cache: s.Cache, cacheName: s.CacheName, expandARM: s.ARM,
 		files: map[string]*fileEntry{}, imports: map[string]*env{}, configs: map[string]*bicepConfig{},
-		maxResources: s.MaxResources, maxSteps: baseSteps,
+		refs: map[*iac.Value]*instance{}, maxResources: s.MaxResources, maxSteps: baseSteps,
 	}
 	if sc.maxResources <= 0 {
 		sc.maxResources = defaultMaxOutput
@@ -263,6 +287,19 @@ func (sc *scanState) entryTemplates(templates []string, covered map[string]bool)
 	return entries
 }
 
+// dedupeDiags drops repeats: a module called many times reports each problem once.
+func dedupeDiags(ds []iac.Diagnostic) []iac.Diagnostic {
+	seen := map[iac.Diagnostic]bool{}
+	out := ds[:0]
+	for _, d := range ds {
+		if !seen[d] {
+			seen[d] = true
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 func locOf(file string, p Pos) awaf.Location {
 	return awaf.Location{File: file, Line: p.Line, Column: p.Col}
 }
@@ -314,29 +351,70 @@ func (sc *scanState) parseFile(p string) (*File, error) {
 	if fe, ok := sc.files[p]; ok {
 		return fe.file, fe.err
 	}
-	fe := &fileEntry{}
+	fe := readAndParse(sc.fsys, p)
+	sc.register(p, fe)
+	return fe.file, fe.err
+}
+
+func (sc *scanState) register(p string, fe *fileEntry) {
 	sc.files[p] = fe
-	st, err := fs.Stat(sc.fsys, p)
-	if err != nil {
-		fe.err = err
-		return nil, err
+	sc.maxSteps += stepsPerByte * fe.size
+	if fe.file == nil {
+		return
 	}
-	if st.Size() > maxFileSize {
-		fe.err = fmt.Errorf("%s is larger than %d bytes", p, maxFileSize)
-		return nil, fe.err
-	}
-	data, err := fs.ReadFile(sc.fsys, p)
-	if err != nil {
-		fe.err = err
-		return nil, err
-	}
-	sc.maxSteps += stepsPerByte * len(data)
-	src := strings.TrimPrefix(string(data), "\uFEFF")
-	fe.file = Parse(p, src)
 	for _, se := range fe.file.Errors {
 		sc.diags = append(sc.diags, iac.Diagnostic{Severity: "error", Message: "syntax error: " + se.Msg, Loc: locOf(p, se.Pos)})
 	}
-	return fe.file, nil
+}
+
+// preparse parses files side by side; parsing needs nothing but the file, and it is
+// half the work of a scan. Results are registered in path order, so diagnostics come
+// out the same whatever the timing.
+func (sc *scanState) preparse(paths []string) {
+	if len(paths) < 2 {
+		return
+	}
+	entries := make([]*fileEntry, len(paths))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(paths)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(paths) || sc.ctx.Err() != nil {
+					return
+				}
+				entries[i] = readAndParse(sc.fsys, paths[i])
+			}
+		})
+	}
+	wg.Wait()
+	for i, p := range paths {
+		if _, done := sc.files[p]; !done && entries[i] != nil {
+			sc.register(p, entries[i])
+		}
+	}
+}
+
+func readAndParse(fsys fs.FS, p string) *fileEntry {
+	fe := &fileEntry{}
+	st, err := fs.Stat(fsys, p)
+	if err != nil {
+		fe.err = err
+		return fe
+	}
+	if st.Size() > maxFileSize {
+		fe.err = fmt.Errorf("%s is larger than %d bytes", p, maxFileSize)
+		return fe
+	}
+	data, err := fs.ReadFile(fsys, p)
+	if err != nil {
+		fe.err = err
+		return fe
+	}
+	fe.size = len(data)
+	fe.file = Parse(p, strings.TrimPrefix(string(data), "\uFEFF"))
+	return fe
 }
 
 func usingOf(f *File) *Using {
@@ -412,11 +490,11 @@ func (sc *scanState) parametersJSON(tmpl string) (map[string]*iac.Value, string)
 // importEnv returns the environment of a file named by "import ... from", for its
 // exported variables and functions.
 func (sc *scanState) importEnv(from *env, s *Import) *env {
-	if strings.Contains(s.Path, ":") {
-		from.diag("warning", s.P, "unresolved registry module %s: imports from registries are not read", s.Path)
+	p := resolvePath(from.path, s.Path)
+	if !fs.ValidPath(p) {
+		from.diag("error", s.P, "import %s is outside the scanned directory tree", s.Path)
 		return nil
 	}
-	p := resolvePath(from.path, s.Path)
 	if e, ok := sc.imports[p]; ok {
 		if e == nil {
 			from.diag("error", s.P, "import cycle through %s", p)

@@ -26,10 +26,11 @@ const (
 	GraphResult        // {"count": n, "data": [...]} from az graph query
 	ResourceList       // [...] from az resource list, or az graph query --query data
 	ResourceShow       // {...} one resource from az resource show
+	GraphTable         // {"data": {"columns": [...], "rows": [[...]]}}: the Resource Graph REST table format
 )
 
 func (s Shape) String() string {
-	return [...]string{"not an export", "Resource Graph result", "resource list", "single resource"}[s]
+	return [...]string{"not an export", "Resource Graph result", "resource list", "single resource", "Resource Graph table"}[s]
 }
 
 // MaxFileSize is the largest export Scan reads.
@@ -46,6 +47,10 @@ func Detect(v *iac.Value) Shape {
 		if rows := v.Field("data").Items; len(rows) == 0 || isResource(rows[0]) {
 			return GraphResult
 		}
+	case v.Kind == iac.Object && v.Field("data") != nil && v.Field("data").Kind == iac.Object:
+		if rows := tableRows(v.Field("data")); rows != nil && (len(rows) == 0 || isResource(rows[0])) {
+			return GraphTable
+		}
 	case v.Kind == iac.Array:
 		if len(v.Items) > 0 && isResource(v.Items[0]) {
 			return ResourceList
@@ -60,6 +65,37 @@ func Detect(v *iac.Value) Shape {
 func Is(data []byte) bool {
 	v, err := iac.DecodeJSON("", data)
 	return err == nil && Detect(v) != NotExport
+}
+
+// tableRows turns {"columns": [{"name": ...}], "rows": [[...]]} into one object per
+// row, or nil when data is not in that form. Each value keeps its own position.
+func tableRows(data *iac.Value) []*iac.Value {
+	cols, rows := data.Field("columns"), data.Field("rows")
+	if cols == nil || rows == nil || cols.Kind != iac.Array || rows.Kind != iac.Array {
+		return nil
+	}
+	names := make([]string, len(cols.Items))
+	for i, c := range cols.Items {
+		n, known, ok := c.Field("name").AsString()
+		if !ok || !known {
+			return nil
+		}
+		names[i] = n
+	}
+	out := make([]*iac.Value, 0, len(rows.Items))
+	for _, r := range rows.Items {
+		if r.Kind != iac.Array {
+			return nil
+		}
+		o := iac.NewObject(r.Loc)
+		for i, cell := range r.Items {
+			if i < len(names) {
+				o.Set(names[i], cell)
+			}
+		}
+		out = append(out, o)
+	}
+	return out
 }
 
 // isResource: a row with a string type and an id or a name.
@@ -139,6 +175,8 @@ func FromValue(v *iac.Value) ([]iac.Resource, []iac.Diagnostic) {
 		rows = v.Items
 	case ResourceShow:
 		rows = []*iac.Value{v}
+	case GraphTable:
+		rows = tableRows(v.Field("data"))
 	default:
 		return nil, nil
 	}
@@ -164,15 +202,17 @@ func resource(row *iac.Value) (iac.Resource, string) {
 		return iac.Resource{}, "expected a \"type\" such as \"Microsoft.Storage/storageAccounts\""
 	}
 	id, _, _ := row.Field("id").AsString()
+	// Exports print unset members as null; the model leaves them out.
+	body := func(key string) *iac.Value { return row.Field(key).WithoutNulls() }
 	r := iac.Resource{
 		Type:     CanonicalType(typ, id),
 		Name:     row.Field("name"),
-		Kind:     row.Field("kind"),
-		Location: row.Field("location"),
-		SKU:      row.Field("sku"),
-		Identity: row.Field("identity"),
-		Tags:     row.Field("tags"),
-		Zones:    row.Field("zones"),
+		Kind:     body("kind"),
+		Location: body("location"),
+		SKU:      body("sku"),
+		Identity: body("identity"),
+		Tags:     body("tags"),
+		Zones:    body("zones"),
 		ID:       id,
 		Loc:      row.Loc,
 		Source:   "export",
@@ -186,6 +226,8 @@ func resource(row *iac.Value) (iac.Resource, string) {
 			at = r.Properties.Loc
 		}
 		r.Properties = iac.NewUnknown("properties are not in this export (az resource list omits them; use az graph query or az resource show)", at)
+	} else {
+		r.Properties = r.Properties.WithoutNulls()
 	}
 	if idType, idName, ok := iac.ParseResourceID(id); ok && strings.EqualFold(idType, typ) {
 		// Child resources: the id holds the full ARM name ("acct/deployment").
@@ -234,7 +276,8 @@ func scopeOf(id string) string {
 	return id[:i]
 }
 
-// CanonicalType gives a type its ARM casing: from the table of known types, else from
+// CanonicalType gives a type its ARM casing: from the table of known types (the AI
+// workload's usual types), else from
 // the resource id when it spells the same type, else as given.
 func CanonicalType(typ, id string) string {
 	if t, ok := knownTypes[strings.ToLower(typ)]; ok {
@@ -303,6 +346,26 @@ var knownTypes = func() map[string]string {
 		"Microsoft.ServiceBus/namespaces",
 		"Microsoft.BotService/botServices",
 		"Microsoft.Resources/deployments",
+		"Microsoft.CognitiveServices/accounts/commitmentPlans",
+		"Microsoft.CognitiveServices/accounts/defenderForAISettings",
+		"Microsoft.CognitiveServices/accounts/projects/connections",
+		"Microsoft.Search/searchServices/sharedPrivateLinkResources",
+		"Microsoft.DocumentDB/databaseAccounts/sqlDatabases",
+		"Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers",
+		"Microsoft.Web/sites/slots",
+		"Microsoft.App/jobs",
+		"Microsoft.KeyVault/managedHSMs",
+		"Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
+		"Microsoft.Network/networkInterfaces",
+		"Microsoft.Network/bastionHosts",
+		"Microsoft.Network/azureFirewalls",
+		"Microsoft.Network/firewallPolicies",
+		"Microsoft.Network/natGateways",
+		"Microsoft.Insights/dataCollectionRules",
+		"Microsoft.Insights/activityLogAlerts",
+		"Microsoft.Monitor/accounts",
+		"Microsoft.Dashboard/grafana",
+		"Microsoft.Resources/resourceGroups",
 	} {
 		m[strings.ToLower(t)] = t
 	}

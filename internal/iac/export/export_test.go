@@ -31,6 +31,7 @@ func TestDetect(t *testing.T) {
 		{"array of strings", `["a", "b"]`, NotExport},
 		{"data of non-resources", `{"data": [{"a": 1}]}`, NotExport},
 		{"empty array", `[]`, NotExport},
+		{"graph table", `{"totalRecords": 1, "data": {"columns": [{"name": "id", "type": "string"}, {"name": "type", "type": "string"}, {"name": "name", "type": "string"}], "rows": [["/subscriptions/s/resourceGroups/g/providers/Microsoft.Web/sites/a", "microsoft.web/sites", "a"]]}}`, GraphTable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,6 +81,12 @@ func TestReadRows(t *testing.T) {
 			want: "Microsoft.Insights/diagnosticSettings|diag||/subscriptions/s/resourceGroups/g/providers/Microsoft.Search/searchServices/x",
 		},
 		{
+			name: "Resource Graph table format",
+			src: `{"data": {"columns": [{"name": "id", "type": "string"}, {"name": "name", "type": "string"}, {"name": "type", "type": "string"}, {"name": "properties", "type": "object"}],
+				"rows": [["/subscriptions/s/resourceGroups/g/providers/Microsoft.Search/searchServices/x", "x", "microsoft.search/searchservices", {"replicaCount": 3}]]}}`,
+			want: "Microsoft.Search/searchServices|x||",
+		},
+		{
 			name:  "rows without a type are skipped with a warning",
 			src:   `{"data": [{"id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.Web/sites/a", "type": "microsoft.web/sites", "name": "a"}, {"name": "projected", "count_": 3}]}`,
 			want:  "Microsoft.Web/sites|a||",
@@ -94,7 +101,7 @@ func TestReadRows(t *testing.T) {
 				s, _, _ := r.Scope.AsString()
 				n, _ := r.NameString()
 				got = append(got, r.Type+"|"+n+"|"+r.Parent+"|"+s)
-				if r.Source != "export" || r.Loc.File != "in.json" || r.Loc.Line != 1 {
+				if r.Source != "export" || r.Loc.File != "in.json" || r.Loc.Line < 1 || r.Loc.Column < 1 {
 					t.Errorf("resource %s: source %q at %+v", n, r.Source, r.Loc)
 				}
 			}

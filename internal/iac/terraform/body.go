@@ -87,10 +87,9 @@ func (in *instance) dynamicBlock(blk *hclsyntax.Block, iter map[string]cty.Value
 	add(typ, nil, blk.DefRange())
 	for it := v.ElementIterator(); it.Next(); {
 		k, el := it.Element()
-		if v.Type().IsSetType() || v.Type().IsListType() || v.Type().IsTupleType() {
-			if v.Type().IsSetType() {
-				k = el
-			}
+		if v.Type().IsSetType() {
+			// A set's elements are their own keys, as in Terraform.
+			k = el
 		}
 		sub := make(map[string]cty.Value, len(iter)+1)
 		for n, x := range iter {

@@ -50,6 +50,7 @@ type instance struct {
 	depth  int
 	stack  []string // module directories from the root, for cycle detection
 
+	cond     string   // why this module instance may not exist (unresolved count/for_each)
 	rootDir  string   // the root module's directory, where .terraform/modules lives
 	callPath []string // module call names from the root, for modules.json keys
 
@@ -58,6 +59,8 @@ type instance struct {
 	children map[string]cty.Value // module name -> outputs (object, tuple or map)
 	inChild  map[string]bool
 	res      map[string]*resourceState
+	dataVals map[string]map[string]cty.Value
+	inData   map[string]bool
 }
 
 // resourceState holds the evaluated instances of one resource declaration.
@@ -88,7 +91,9 @@ func newInstance(s *scanner, mod *module, prefix string, vars map[string]cty.Val
 		s: s, mod: mod, prefix: prefix, vars: vars,
 		locals: map[string]cty.Value{}, inLocals: map[string]bool{},
 		children: map[string]cty.Value{}, inChild: map[string]bool{},
-		res: map[string]*resourceState{},
+		res:      map[string]*resourceState{},
+		dataVals: map[string]map[string]cty.Value{},
+		inData:   map[string]bool{},
 	}
 }
 
@@ -99,6 +104,11 @@ func (in *instance) eval(expr hcl.Expression, iter map[string]cty.Value) cty.Val
 	v, diags := expr.Value(ctx)
 	if diags.HasErrors() {
 		d := diags.Errs()[0].(*hcl.Diagnostic)
+		if d.Summary == "Unsupported attribute" && refersToResource(expr) {
+			// A computed attribute reached through a splat or a whole-resource
+			// value: Terraform knows it only after apply.
+			return unknown("%s refers to an attribute known only after apply", rangeString(expr.Range()))
+		}
 		msg := d.Summary
 		if d.Detail != "" {
 			msg += ": " + d.Detail
@@ -129,7 +139,8 @@ func (in *instance) variablesFor(expr hcl.Expression, iter map[string]cty.Value)
 		}
 		nested[root][name] = v
 	}
-	resAttrs := map[string]map[string]bool{} // "type.name" -> attributes read
+	resAttrs := map[string]map[string]bool{}  // "type.name" -> attributes read
+	dataAttrs := map[string]map[string]bool{} // data "type.name" -> attributes read
 	for _, tr := range trs {
 		root := tr.RootName()
 		if v, ok := iter[root]; ok {
@@ -174,17 +185,15 @@ func (in *instance) variablesFor(expr hcl.Expression, iter map[string]cty.Value)
 			typ, ok1 := stepName(tr, 1)
 			nm, ok2 := stepName(tr, 2)
 			if ok1 && ok2 {
-				if nested["data"] == nil {
-					nested["data"] = map[string]cty.Value{}
+				key := typ + "." + nm
+				if dataAttrs[key] == nil {
+					dataAttrs[key] = map[string]bool{}
 				}
-				inner := map[string]cty.Value{}
-				if prev, ok := nested["data"][typ]; ok {
-					for k, v := range prev.AsValueMap() {
-						inner[k] = v
-					}
+				if attr, ok := stepName(tr, 3); ok {
+					dataAttrs[key][attr] = true
+				} else {
+					dataAttrs[key][allAttrs] = true
 				}
-				inner[nm] = unknown("data source data.%s.%s is read during plan", typ, nm)
-				nested["data"][typ] = cty.ObjectVal(inner)
 			}
 		case "self":
 			vars[root] = unknown("self is known only after apply")
@@ -202,6 +211,10 @@ func (in *instance) variablesFor(expr hcl.Expression, iter map[string]cty.Value)
 			}
 			if attr, ok := attrAfterResource(tr); ok {
 				resAttrs[addr][attr] = true
+			} else {
+				// A splat or the whole resource: pass every argument set in
+				// configuration, and the id.
+				resAttrs[addr][allAttrs] = true
 			}
 		}
 	}
@@ -209,10 +222,67 @@ func (in *instance) variablesFor(expr hcl.Expression, iter map[string]cty.Value)
 		typ, name, _ := strings.Cut(addr, ".")
 		put(typ, name, in.resourceRef(addr, attrs))
 	}
+	if len(dataAttrs) > 0 {
+		byType := map[string]map[string]cty.Value{}
+		for key, attrs := range dataAttrs {
+			typ, name, _ := strings.Cut(key, ".")
+			if byType[typ] == nil {
+				byType[typ] = map[string]cty.Value{}
+			}
+			byType[typ][name] = in.dataRef(typ, name, attrs)
+		}
+		for typ, m := range byType {
+			put("data", typ, cty.ObjectVal(m))
+		}
+	}
 	for root, m := range nested {
 		vars[root] = cty.ObjectVal(m)
 	}
 	return vars
+}
+
+// dataRef is the value of a reference to a data source. Its arguments are known, and
+// so is the id of an existing azurerm resource looked up by name and resource group;
+// everything else is read during plan.
+func (in *instance) dataRef(typ, name string, read map[string]bool) cty.Value {
+	later := func() cty.Value { return unknown("data source data.%s.%s is read during plan", typ, name) }
+	body, ok := in.mod.data[typ+"."+name]
+	if !ok || read[allAttrs] {
+		return later()
+	}
+	key := "data." + typ + "." + name
+	if in.inData[key] {
+		return unknown("data.%s.%s refers to itself", typ, name)
+	}
+	attrs, ok := in.dataVals[key]
+	if !ok {
+		in.inData[key] = true
+		attrs = map[string]cty.Value{}
+		for n, a := range body.Attributes {
+			if !metaArgs[n] {
+				attrs[n] = in.eval(a.Expr, nil)
+			}
+		}
+		in.inData[key] = false
+		in.dataVals[key] = attrs
+	}
+	obj := map[string]cty.Value{}
+	for a := range read {
+		v, set := attrs[a]
+		switch {
+		case a == "id":
+			if id, ok := armID(typ, func(x string) (string, bool) { return knownString(attrs[x]) }); ok {
+				obj[a] = cty.StringVal(id)
+			} else {
+				obj[a] = later()
+			}
+		case set:
+			obj[a] = v
+		default:
+			obj[a] = later()
+		}
+	}
+	return cty.ObjectVal(obj)
 }
 
 // stepName returns the attribute name of traversal step i (root is step 0).
@@ -274,4 +344,19 @@ func inputValue(v *variable, val cty.Value) cty.Value {
 		return out
 	}
 	return val
+}
+
+// allAttrs marks a reference that reads the whole resource object.
+const allAttrs = "\x00all"
+
+// refersToResource reports whether expr refers to a managed resource.
+func refersToResource(expr hcl.Expression) bool {
+	for _, tr := range expr.Variables() {
+		switch tr.RootName() {
+		case "var", "local", "module", "data", "each", "count", "path", "terraform", "self":
+		default:
+			return true
+		}
+	}
+	return false
 }

@@ -1,8 +1,16 @@
 package terraform
 
 import (
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
+	"fmt"
+	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
 	"github.com/zclconf/go-cty/cty"
@@ -79,7 +87,141 @@ func functions() map[string]function.Function {
 		"upper":           stdlib.UpperFunc,
 		"values":          stdlib.ValuesFunc,
 		"zipmap":          stdlib.ZipmapFunc,
+		"strrev":          stdlib.ReverseFunc,
+		"base64encode":    stringFunc(func(s string) (string, error) { return base64.StdEncoding.EncodeToString([]byte(s)), nil }),
+		"base64decode":    stringFunc(base64Decode),
+		"md5":             stringFunc(hexDigest(func(b []byte) []byte { h := md5.Sum(b); return h[:] })),
+		"sha1":            stringFunc(hexDigest(func(b []byte) []byte { h := sha1.Sum(b); return h[:] })),
+		"sha256":          stringFunc(hexDigest(func(b []byte) []byte { h := sha256.Sum256(b); return h[:] })),
+		"urlencode":       stringFunc(func(s string) (string, error) { return url.QueryEscape(s), nil }),
+		"sensitive":       identityFunc,
+		"nonsensitive":    identityFunc,
+		"one":             oneFunc,
+		"alltrue":         boolListFunc(true),
+		"anytrue":         boolListFunc(false),
+		"uuid":            later("uuid() gives a new value on every run"),
+		"timestamp":       later("timestamp() is the time of the run"),
+		"plantimestamp":   later("plantimestamp() is the time of the plan"),
+		"bcrypt":          later("bcrypt() salts randomly"),
+		"file":            later("file() is not read by the scanner"),
+		"filebase64":      later("filebase64() is not read by the scanner"),
+		"fileexists":      later("fileexists() is not evaluated by the scanner"),
+		"fileset":         later("fileset() is not evaluated by the scanner"),
+		"templatefile":    later("templatefile() is not evaluated by the scanner"),
+		"filemd5":         later("filemd5() is not evaluated by the scanner"),
+		"filesha256":      later("filesha256() is not evaluated by the scanner"),
+		"abspath":         later("abspath() depends on where Terraform runs"),
+		"pathexpand":      later("pathexpand() depends on where Terraform runs"),
+		"cidrsubnet":      later("cidrsubnet() is not evaluated by the scanner"),
+		"cidrhost":        later("cidrhost() is not evaluated by the scanner"),
+		"cidrsubnets":     later("cidrsubnets() is not evaluated by the scanner"),
+		"yamlencode":      later("yamlencode() is not evaluated by the scanner"),
+		"yamldecode":      later("yamldecode() is not evaluated by the scanner"),
 	}
+}
+
+// later is a function whose result the scanner does not compute: it returns an
+// Unknown that says why, instead of failing the expression.
+func later(reason string) function.Function {
+	return function.New(&function.Spec{
+		VarParam: &function.Parameter{Name: "args", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true},
+		Type:     function.StaticReturnType(cty.DynamicPseudoType),
+		Impl: func([]cty.Value, cty.Type) (cty.Value, error) {
+			return unknown("%s", reason), nil
+		},
+	})
+}
+
+func stringFunc(f func(string) (string, error)) function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "str", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			out, err := f(args[0].AsString())
+			if err != nil {
+				return cty.NilVal, err
+			}
+			return cty.StringVal(out), nil
+		},
+	})
+}
+
+func base64Decode(s string) (string, error) {
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return "", fmt.Errorf("invalid base64: %w", err)
+	}
+	if !utf8.Valid(b) {
+		return "", errors.New("the decoded bytes are not UTF-8")
+	}
+	return string(b), nil
+}
+
+func hexDigest(sum func([]byte) []byte) func(string) (string, error) {
+	return func(s string) (string, error) { return hex.EncodeToString(sum([]byte(s))), nil }
+}
+
+var identityFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true}},
+	Type:   func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
+	Impl:   func(args []cty.Value, _ cty.Type) (cty.Value, error) { return args[0], nil },
+})
+
+// oneFunc is Terraform's one(): null for an empty collection, the element for one,
+// an error for more.
+var oneFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "list", Type: cty.DynamicPseudoType}},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		ty := args[0].Type()
+		switch {
+		case ty.IsListType() || ty.IsSetType():
+			return ty.ElementType(), nil
+		case ty.IsTupleType():
+			if n := len(ty.TupleElementTypes()); n == 1 {
+				return ty.TupleElementTypes()[0], nil
+			} else if n == 0 {
+				return cty.DynamicPseudoType, nil
+			}
+			return cty.NilType, errors.New("must be a list, set or tuple of at most one element")
+		}
+		return cty.NilType, errors.New("must be a list, set or tuple")
+	},
+	Impl: func(args []cty.Value, ty cty.Type) (cty.Value, error) {
+		v := args[0]
+		switch n := v.LengthInt(); {
+		case n == 0:
+			return cty.NullVal(ty), nil
+		case n > 1:
+			return cty.NilVal, errors.New("must have at most one element")
+		}
+		it := v.ElementIterator()
+		it.Next()
+		_, el := it.Element()
+		return el, nil
+	},
+})
+
+// boolListFunc is alltrue (all = true) or anytrue (all = false).
+func boolListFunc(all bool) function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "list", Type: cty.List(cty.Bool)}},
+		Type:   function.StaticReturnType(cty.Bool),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			for it := args[0].ElementIterator(); it.Next(); {
+				_, el := it.Element()
+				if !el.IsKnown() {
+					return cty.UnknownVal(cty.Bool), nil
+				}
+				if el.IsNull() {
+					continue
+				}
+				if el.True() != all {
+					return cty.BoolVal(!all), nil
+				}
+			}
+			return cty.BoolVal(all), nil
+		},
+	})
 }
 
 var startsWithFunc = stringPredicate(strings.HasPrefix)

@@ -102,7 +102,20 @@ func golden(t *testing.T, name string, got []byte) {
 		t.Fatalf("%v (run go test -update)", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file; run go test -update and review the diff\n%s", file, got)
+		g, w := bytes.Split(got, []byte("\n")), bytes.Split(want, []byte("\n"))
+		for i := 0; i < len(g) || i < len(w); i++ {
+			var gl, wl []byte
+			if i < len(g) {
+				gl = g[i]
+			}
+			if i < len(w) {
+				wl = w[i]
+			}
+			if !bytes.Equal(gl, wl) {
+				t.Errorf("%s:%d differs (run go test -update and review the diff)\n got: %s\nwant: %s", file, i+1, gl, wl)
+				return
+			}
+		}
 	}
 }
 
@@ -120,4 +133,65 @@ func TestGoldenPlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "plan.json", dump(t, res, diags))
+}
+
+// TestSourceAndPlanAgree reads the rag configuration and the plan made from it: every
+// known value the source gives must be in the plan with the same value (the plan may
+// hold more: provider defaults and computed attributes).
+func TestSourceAndPlanAgree(t *testing.T) {
+	src, _, err := Scan(context.Background(), os.DirFS("testdata"), []string{"rag"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, _, err := ScanPlan(context.Background(), os.DirFS("testdata"), "plan/rag.plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	compared := 0
+	for _, p := range plan {
+		s := byID(src, p.ID)
+		if s == nil {
+			t.Errorf("%s is in the plan but not in the source scan", p.ID)
+			continue
+		}
+		compared++
+		if s.Type != p.Type || s.Parent != p.Parent {
+			t.Errorf("%s: type/parent %s/%s vs %s/%s", p.ID, s.Type, s.Parent, p.Type, p.Parent)
+		}
+		for _, part := range []string{"name", "kind", "location", "sku", "identity", "tags", "properties"} {
+			agree(t, p.ID+" "+part, getPath(s, part), getPath(&p, part))
+		}
+	}
+	if compared < 7 {
+		t.Errorf("compared %d resources, want all 7 of the plan", compared)
+	}
+}
+
+func agree(t *testing.T, where string, s, p *iac.Value) {
+	t.Helper()
+	if s == nil || s.Kind == iac.Unknown {
+		return
+	}
+	if p == nil {
+		t.Errorf("%s: %s in the source, absent in the plan", where, s)
+		return
+	}
+	switch s.Kind {
+	case iac.Object:
+		for _, k := range s.Keys {
+			agree(t, where+"."+k, s.Fields[k], p.Field(k))
+		}
+	case iac.Array:
+		if p.Kind != iac.Array || len(p.Items) != len(s.Items) {
+			t.Errorf("%s: %s in the source, %s in the plan", where, s, p)
+			return
+		}
+		for i := range s.Items {
+			agree(t, fmt.Sprintf("%s[%d]", where, i), s.Items[i], p.Items[i])
+		}
+	default:
+		if eq, known := iac.Equal(s, p); known && !eq {
+			t.Errorf("%s: %s in the source, %s in the plan", where, s, p)
+		}
+	}
 }

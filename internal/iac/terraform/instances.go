@@ -202,7 +202,16 @@ func (in *instance) resourceRef(addr string, read map[string]bool) cty.Value {
 		}
 		attrs := in.attrs(st.decl, ri)
 		obj := map[string]cty.Value{}
+		if read[allAttrs] {
+			for a, v := range attrs {
+				obj[a] = v
+			}
+			obj["id"] = in.stableID(st.decl, ri)
+		}
 		for a := range read {
+			if a == allAttrs {
+				continue
+			}
 			switch v, ok := attrs[a]; {
 			case a == "id":
 				obj[a] = in.stableID(st.decl, ri)
@@ -378,7 +387,7 @@ func (in *instance) instantiateDir(c *moduleCall, dir string) childResult {
 			}
 		}
 		for name, a := range c.body.Attributes {
-			if _, ok := mod.variables[name]; !ok && !metaArgs[name] {
+			if _, ok := mod.variables[name]; !ok && !moduleMetaArgs[name] {
 				in.s.warn(a.NameRange, fmt.Sprintf("module %q has no variable %q", c.name, name))
 			}
 		}
@@ -386,6 +395,10 @@ func (in *instance) instantiateDir(c *moduleCall, dir string) childResult {
 		child.via = append(append([]iacLoc(nil), in.via...), locOf(c.rng))
 		child.depth = in.depth + 1
 		child.rootDir = in.rootDir
+		child.cond = in.cond
+		if e.why != "" {
+			child.cond = fmt.Sprintf("instances of %smodule.%s: %s", in.prefix, c.name, e.why)
+		}
 		child.callPath = append(append([]string(nil), in.callPath...), c.name)
 		child.stack = append(append([]string(nil), in.stack...), in.mod.dir)
 		res.insts = append(res.insts, child)

@@ -22,7 +22,7 @@ type typeMap struct {
 	ParentNameAttr string
 	Attrs          []attrMap
 	// Defaults are values the azurerm provider sends when an argument is absent and
-	// that differ from what ARM assumes when the property is absent (see defaults.md).
+	// that differ from what ARM assumes when the property is absent (see MAPPING.md).
 	Defaults []providerDefault
 	// Custom handles mappings that need several arguments at once.
 	Custom func(tf *iac.Value, arm *iac.Value, loc iacLoc)

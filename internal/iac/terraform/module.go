@@ -28,6 +28,7 @@ type module struct {
 	calls     []*moduleCall
 	callByNm  map[string]*moduleCall
 	outputs   map[string]*hcl.Attribute
+	data      map[string]*hclsyntax.Body // "type.name" of data sources without count/for_each
 	diags     []iac.Diagnostic
 }
 
@@ -57,10 +58,12 @@ type moduleCall struct {
 	rng     hcl.Range
 }
 
-// metaArgs are resource and module arguments that Terraform consumes itself.
-var metaArgs = map[string]bool{
-	"count": true, "for_each": true, "provider": true, "providers": true,
-	"depends_on": true, "source": true, "version": true,
+// metaArgs are resource arguments that Terraform consumes itself.
+var metaArgs = map[string]bool{"count": true, "for_each": true, "provider": true, "depends_on": true}
+
+// moduleMetaArgs are the module call arguments that are not input variables.
+var moduleMetaArgs = map[string]bool{
+	"count": true, "for_each": true, "providers": true, "depends_on": true, "source": true, "version": true,
 }
 
 // metaBlocks are nested blocks that describe Terraform's handling, not the resource.
@@ -79,6 +82,7 @@ func loadModule(fsys fs.FS, dir string, files []string) *module {
 		byAddr:    map[string]*resourceDecl{},
 		callByNm:  map[string]*moduleCall{},
 		outputs:   map[string]*hcl.Attribute{},
+		data:      map[string]*hclsyntax.Body{},
 	}
 	if files == nil {
 		entries, err := fs.ReadDir(fsys, dir)
@@ -88,8 +92,14 @@ func loadModule(fsys fs.FS, dir string, files []string) *module {
 			return m
 		}
 		for _, e := range entries {
-			if !e.IsDir() && strings.HasSuffix(e.Name(), ".tf") {
-				files = append(files, path.Join(dir, e.Name()))
+			n := e.Name()
+			switch {
+			case e.IsDir() || !strings.HasSuffix(n, ".tf"):
+			case n == "override.tf" || strings.HasSuffix(n, "_override.tf"):
+				m.diag("warning", hcl.Range{Filename: path.Join(dir, n), Start: hcl.InitialPos},
+					"override files are not merged yet; %s is skipped", path.Join(dir, n))
+			default:
+				files = append(files, path.Join(dir, n))
 			}
 		}
 	}
@@ -111,6 +121,9 @@ func loadModule(fsys fs.FS, dir string, files []string) *module {
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			src, d := readFile(fsys, name)
+			if d == nil {
+				d = checkNesting(name, src)
+			}
 			if d != nil {
 				out[i].err = d
 				return
@@ -234,9 +247,14 @@ func (m *module) addBlock(b *hclsyntax.Block, src []byte) {
 				m.outputs[b.Labels[0]] = a.AsHCLAttribute()
 			}
 		}
-	case "data", "provider", "terraform", "moved", "import", "check", "removed":
-		// Data sources are read during plan; their attributes stay unknown when
-		// referenced. The other blocks describe Terraform itself.
+	case "data":
+		// Data sources are read during plan: only their arguments and, for azurerm
+		// types, their id are known before.
+		if len(b.Labels) == 2 && b.Body.Attributes["count"] == nil && b.Body.Attributes["for_each"] == nil {
+			m.data[b.Labels[0]+"."+b.Labels[1]] = b.Body
+		}
+	case "provider", "terraform", "moved", "import", "check", "removed":
+		// These blocks describe Terraform itself.
 	default:
 		m.diag("warning", b.DefRange(), "unsupported top-level block %q ignored", b.Type)
 	}
@@ -269,4 +287,54 @@ func hclDiags(diags hcl.Diagnostics) []iac.Diagnostic {
 		out = append(out, iac.Diagnostic{Severity: sev, Message: msg, Loc: loc})
 	}
 	return out
+}
+
+// maxNesting bounds how deeply brackets nest in one file; the HCL parser is
+// recursive, and a file of nothing but "[" must not exhaust the stack.
+const maxNesting = 200
+
+// checkNesting reports a file whose brackets nest deeper than maxNesting. It skips
+// quoted strings and comments; it is a guard, not a parser.
+func checkNesting(name string, src []byte) *iac.Diagnostic {
+	depth, line, col := 0, 1, 0
+	inStr, lineComment, blockComment := false, false, false
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		col++
+		if c == '\n' {
+			line, col, lineComment = line+1, 0, false
+			continue
+		}
+		switch {
+		case lineComment:
+		case blockComment:
+			if c == '*' && i+1 < len(src) && src[i+1] == '/' {
+				blockComment = false
+				i++
+			}
+		case inStr:
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inStr = false
+			}
+		case c == '"':
+			inStr = true
+		case c == '#' || (c == '/' && i+1 < len(src) && src[i+1] == '/'):
+			lineComment = true
+		case c == '/' && i+1 < len(src) && src[i+1] == '*':
+			blockComment = true
+			i++
+		case c == '{' || c == '[' || c == '(':
+			depth++
+			if depth > maxNesting {
+				return &iac.Diagnostic{Severity: "error",
+					Message: fmt.Sprintf("%s: brackets nest deeper than %d levels; file not read", name, maxNesting),
+					Loc:     iacLoc{File: name, Line: line, Column: col}}
+			}
+		case c == '}' || c == ']' || c == ')':
+			depth--
+		}
+	}
+	return nil
 }

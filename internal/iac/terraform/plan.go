@@ -48,7 +48,7 @@ func ScanPlan(ctx context.Context, fsys fs.FS, name string) ([]iac.Resource, []i
 	if d != nil {
 		return nil, []iac.Diagnostic{*d}, nil
 	}
-	res, diags := ReadPlan(name, data)
+	res, diags := readPlan(name, data, newPlanSources(fsys, name))
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
@@ -69,6 +69,10 @@ func readPlanFile(fsys fs.FS, name string) ([]byte, *iac.Diagnostic) {
 
 // ReadPlan converts plan JSON held in memory; file names it in locations.
 func ReadPlan(file string, data []byte) ([]iac.Resource, []iac.Diagnostic) {
+	return readPlan(file, data, nil)
+}
+
+func readPlan(file string, data []byte, src *planSources) ([]iac.Resource, []iac.Diagnostic) {
 	var plan tfjson.Plan
 	if err := json.Unmarshal(data, &plan); err != nil {
 		loc := iacLoc{File: file, Line: 1, Column: 1}
@@ -81,7 +85,7 @@ func ReadPlan(file string, data []byte) ([]iac.Resource, []iac.Diagnostic) {
 	if plan.PlannedValues == nil || plan.PlannedValues.RootModule == nil {
 		return nil, []iac.Diagnostic{{Severity: "warning", Message: file + " has no planned_values", Loc: iacLoc{File: file, Line: 1, Column: 1}}}
 	}
-	p := &planReader{file: file, data: data, plan: &plan,
+	p := &planReader{file: file, data: data, plan: &plan, src: src,
 		unknown: map[string]any{}, planned: map[string]*tfjson.StateResource{}, values: map[string]*iac.Value{}, busy: map[string]bool{}}
 	for _, rc := range plan.ResourceChanges {
 		if rc.Change != nil {
@@ -106,6 +110,7 @@ type planReader struct {
 	planned map[string]*tfjson.StateResource // address -> planned resource
 	values  map[string]*iac.Value            // address -> Terraform-shaped values, unknowns resolved
 	busy    map[string]bool
+	src     *planSources // the .tf files beside the plan, when there are any
 }
 
 func (p *planReader) index(m *tfjson.StateModule) {
@@ -125,13 +130,18 @@ func (p *planReader) walk(m *tfjson.StateModule, via []iacLoc, out *[]iac.Resour
 			continue
 		}
 		tf := p.tfValues(r.Address)
-		res, ok := mapResource(r.Type, tf, p.addrLoc(r.Address))
+		loc, resVia := p.addrLoc(r.Address), via
+		if d, srcVia := p.src.find(p.plan.Config, r.Address); d != nil {
+			relocate(tf, d)
+			loc, resVia = locOf(d.rng), srcVia
+		}
+		res, ok := mapResource(r.Type, tf, loc)
 		if !ok {
 			continue
 		}
 		res.ID = r.Address
 		res.Source = PlanSource
-		res.Via = via
+		res.Via = resVia
 		if strings.Count(res.Type, "/") >= 2 {
 			res.Parent = p.parentAddr(r)
 		}

@@ -155,12 +155,17 @@ func (s *scanner) inputs(paths []string) (dirs []string, varFiles []string) {
 				if !d.IsDir() && strings.HasSuffix(q, ".tf") {
 					addDir(path.Dir(q))
 				}
+				if !d.IsDir() && strings.HasSuffix(q, ".tf.json") {
+					s.diags = append(s.diags, tfJSONDiag(q))
+				}
 				return nil
 			})
 		case strings.HasSuffix(p, ".tfvars") || strings.HasSuffix(p, ".tfvars.json"):
 			varFiles = append(varFiles, p)
 		case strings.HasSuffix(p, ".tf"):
 			addDir(path.Dir(p))
+		case strings.HasSuffix(p, ".tf.json"):
+			s.diags = append(s.diags, tfJSONDiag(p))
 		default:
 			s.diags = append(s.diags, iac.Diagnostic{Severity: "warning", Message: fmt.Sprintf("%s is not a Terraform file; skipped", p), Loc: iacLoc{File: p}})
 		}
@@ -223,13 +228,11 @@ func (s *scanner) rootVars(mod *module, varFiles []string) map[string]cty.Value 
 	files = append(files, varFiles...)
 	for _, f := range files {
 		for name, a := range s.readVarFile(f) {
-			v, declared := mod.variables[name]
-			if !declared {
+			if _, declared := mod.variables[name]; !declared {
 				s.warn(a.rng, fmt.Sprintf("%s sets %q, which module %s does not declare", f, name, mod.dir))
 				continue
 			}
 			vals[name] = a.val
-			_ = v
 		}
 	}
 	for name, v := range mod.variables {
@@ -250,6 +253,9 @@ type varValue struct {
 // Terraform requires.
 func (s *scanner) readVarFile(name string) map[string]varValue {
 	src, d := readFile(s.fsys, name)
+	if d == nil {
+		d = checkNesting(name, src)
+	}
 	if d != nil {
 		s.diags = append(s.diags, *d)
 		return nil
@@ -309,8 +315,11 @@ func (s *scanner) collect(ctx context.Context, in *instance) error {
 			if strings.Count(r.Type, "/") >= 2 {
 				r.Parent = in.parentAddr(d, ri)
 			}
-			if st.unknownN != "" {
+			switch {
+			case st.unknownN != "":
 				r.Condition = iac.NewUnknown("instances of "+in.prefix+d.typ+"."+d.name+": "+st.unknownN, r.Loc)
+			case in.cond != "":
+				r.Condition = iac.NewUnknown(in.cond, r.Loc)
 			}
 			s.out = append(s.out, r)
 		}
@@ -482,7 +491,10 @@ func sortDiags(d []iac.Diagnostic) {
 		if a.Line != b.Line {
 			return a.Line < b.Line
 		}
-		return a.Column < b.Column
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		return d[i].Message < d[j].Message
 	})
 }
 
@@ -493,4 +505,8 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+func tfJSONDiag(name string) iac.Diagnostic {
+	return iac.Diagnostic{Severity: "warning", Message: fmt.Sprintf("%s: Terraform JSON syntax (.tf.json) is not supported yet; file skipped (scan a plan instead)", name), Loc: iacLoc{File: name, Line: 1, Column: 1}}
 }

@@ -3,10 +3,14 @@ package terraform
 import (
 	"context"
 	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
 
+	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/iac"
 )
 
@@ -167,6 +171,40 @@ resource "azurerm_cognitive_account" "a" {
 			id:    "azurerm_cognitive_account.a", path: "name", want: `"a-b-07"`,
 		},
 		{
+			name: "for expression and splat",
+			files: map[string]string{"main.tf": `
+variable "subnets" { default = { a = "10.0.1.0/24", b = "10.0.2.0/24" } }
+resource "azurerm_search_service" "s" {
+  count = 2
+  name  = "srch-${count.index}"
+}
+resource "azurerm_cognitive_account" "a" {
+  name = "a"
+  fqdns = concat([for k, v in var.subnets : "${k}=${v}"], azurerm_search_service.s[*].name)
+  network_acls {
+    default_action = "Deny"
+    ip_rules       = azurerm_search_service.s[*].endpoint
+  }
+}`},
+			id: "azurerm_cognitive_account.a", path: "properties.allowedFqdnList", want: `["a=10.0.1.0/24","b=10.0.2.0/24","srch-0","srch-1"]`,
+		},
+		{
+			name: "computed attribute through a splat is unknown",
+			files: map[string]string{"main.tf": `
+resource "azurerm_search_service" "s" {
+  count = 2
+  name  = "srch-${count.index}"
+}
+resource "azurerm_cognitive_account" "a" {
+  name = "a"
+  network_acls {
+    default_action = "Deny"
+    ip_rules       = azurerm_search_service.s[*].endpoint
+  }
+}`},
+			id: "azurerm_cognitive_account.a", path: "properties.networkAcls.ipRules", want: `?known only after apply`,
+		},
+		{
 			name:  "try and can",
 			files: map[string]string{"main.tf": `resource "azurerm_cognitive_account" "a" { name = try({}.missing, "fallback") }`},
 			id:    "azurerm_cognitive_account.a", path: "name", want: `"fallback"`,
@@ -174,7 +212,14 @@ resource "azurerm_cognitive_account" "a" {
 		{
 			name:  "impure function is unknown",
 			files: map[string]string{"main.tf": `resource "azurerm_cognitive_account" "a" { name = "x-${uuid()}" }`},
-			id:    "azurerm_cognitive_account.a", path: "name", want: `?uuid`,
+			id:    "azurerm_cognitive_account.a", path: "name", want: `?uuid() gives a new value`,
+		},
+		{
+			name: "more pure functions",
+			files: map[string]string{"main.tf": `resource "azurerm_cognitive_account" "a" {
+  name = join(",", [base64encode("ai"), substr(sha256("x"), 0, 8), tostring(one(["only"])), tostring(alltrue([true, true])), tostring(anytrue([false])), strrev("abc")])
+}`},
+			id: "azurerm_cognitive_account.a", path: "name", want: `"YWk=,2d711642,only,true,false,cba"`,
 		},
 		{
 			name: "reference to another resource's argument passes through",
@@ -221,6 +266,21 @@ resource "azurerm_key_vault" "kv" {
   tenant_id = data.azurerm_client_config.c.tenant_id
 }`},
 			id: "azurerm_key_vault.kv", path: "properties.tenantId", want: `?data source data.azurerm_client_config.c`,
+		},
+		{
+			name: "id of an existing resource looked up by name",
+			files: map[string]string{"main.tf": `
+data "azurerm_log_analytics_workspace" "law" {
+  name                = "law-shared"
+  resource_group_name = "rg-monitor"
+}
+resource "azurerm_monitor_diagnostic_setting" "d" {
+  name                       = "d"
+  target_resource_id         = "/x"
+  log_analytics_workspace_id = data.azurerm_log_analytics_workspace.law.id
+}`},
+			id: "azurerm_monitor_diagnostic_setting.d", path: "properties.workspaceId",
+			want: `"/subscriptions/{subscriptionId}/resourceGroups/rg-monitor/providers/Microsoft.OperationalInsights/workspaces/law-shared"`,
 		},
 		{
 			name: "count gives one resource per index",
@@ -540,5 +600,117 @@ func TestInstanceBudget(t *testing.T) {
 	}
 	if !warned {
 		t.Errorf("no budget warning: %+v", diags)
+	}
+}
+
+func TestUnresolvedModuleCount(t *testing.T) {
+	res, _ := mustScan(t, map[string]string{
+		"main.tf":     "variable \"n\" {}\nmodule \"m\" {\n  source = \"./m\"\n  count  = var.n\n}\n",
+		"m/main.tf":   account,
+		"override.tf": "resource \"azurerm_cognitive_account\" \"a\" {}\n",
+	})
+	r := byID(res, "module.m[*].azurerm_cognitive_account.a")
+	if r == nil {
+		t.Fatalf("got %s", ids(res))
+	}
+	checkValue(t, r, "condition", `?variable "n" has no default`)
+	checkValue(t, r, "name", `"acct"`)
+}
+
+func TestPlanShapes(t *testing.T) {
+	plan := `{
+  "format_version": "1.2",
+  "planned_values": {"root_module": {"resources": [
+    {"address": "azapi_resource.dep", "mode": "managed", "type": "azapi_resource", "name": "dep",
+     "values": {"type": "Microsoft.CognitiveServices/accounts/deployments@2024-10-01", "name": "gpt",
+       "parent_id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/oai",
+       "body": "{\"properties\":{\"raiPolicyName\":\"strict\"},\"sku\":{\"name\":\"ProvisionedManaged\"}}"}},
+    {"address": "azurerm_key_vault.kv", "mode": "managed", "type": "azurerm_key_vault", "name": "kv",
+     "values": {"name": "kv1", "purge_protection_enabled": true}},
+    {"address": "data.azurerm_client_config.c", "mode": "data", "type": "azurerm_client_config", "name": "c", "values": {}}
+  ]}},
+  "resource_changes": [
+    {"address": "azurerm_key_vault.kv", "change": {"actions": ["create"], "after_unknown": {"network_acls": true, "tenant_id": true}}}
+  ]
+}`
+	res, diags := ReadPlan("p.json", []byte(plan))
+	if len(diags) > 0 {
+		t.Fatalf("unexpected %+v", diags)
+	}
+	if len(res) != 2 {
+		t.Fatalf("got %s, want the two managed resources", ids(res))
+	}
+	dep := byID(res, "azapi_resource.dep")
+	checkValue(t, dep, "name", `"oai/gpt"`)
+	checkValue(t, dep, "properties.raiPolicyName", `"strict"`)
+	checkValue(t, dep, "sku.name", `"ProvisionedManaged"`)
+	if dep.APIVersion != "2024-10-01" || dep.Source != PlanSource || dep.Loc.Line != 4 {
+		t.Errorf("apiVersion %q source %q loc %+v", dep.APIVersion, dep.Source, dep.Loc)
+	}
+	kv := byID(res, "azurerm_key_vault.kv")
+	checkValue(t, kv, "properties.networkAcls.defaultAction", "?azurerm_key_vault.kv.network_acls is known only after apply")
+	checkValue(t, kv, "properties.tenantId", "?known only after apply")
+	checkValue(t, kv, "properties.enablePurgeProtection", "true")
+}
+
+// TestPlanBesideSources puts the plan next to the configuration it came from: the
+// resources then point at their .tf declarations.
+func TestPlanBesideSources(t *testing.T) {
+	fsys := fstest.MapFS{}
+	err := fs.WalkDir(os.DirFS("testdata"), "rag", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(filepath.Join("testdata", p))
+		fsys[p] = &fstest.MapFile{Data: data}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := os.ReadFile("testdata/plan/rag.plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys["rag/tfplan.json"] = &fstest.MapFile{Data: plan}
+	res, diags, err := ScanPlan(context.Background(), fsys, "rag/tfplan.json")
+	if err != nil || len(diags) > 0 {
+		t.Fatalf("err %v, diags %+v", err, diags)
+	}
+	acct := byID(res, "module.openai.azurerm_cognitive_account.this")
+	if acct.Loc != (awaf.Location{File: "rag/modules/openai/main.tf", Line: 18, Column: 1}) {
+		t.Errorf("Loc = %+v", acct.Loc)
+	}
+	if len(acct.Via) != 1 || acct.Via[0] != (awaf.Location{File: "rag/main.tf", Line: 27, Column: 1}) {
+		t.Errorf("Via = %+v", acct.Via)
+	}
+	for path, line := range map[string]int{
+		"properties.disableLocalAuth":              25, // local_auth_enabled
+		"properties.networkAcls.defaultAction":     29, // inside network_acls
+		"properties.restrictOutboundNetworkAccess": 18, // filled in by the provider
+	} {
+		if v := getPath(acct, path); v == nil || v.Loc.File != "rag/modules/openai/main.tf" || v.Loc.Line != line {
+			t.Errorf("%s at %+v, want line %d", path, v.Loc, line)
+		}
+	}
+	if st := byID(res, "azurerm_storage_account.docs"); st.Loc.File != "rag/main.tf" || len(st.Via) != 0 {
+		t.Errorf("storage at %+v via %+v", st.Loc, st.Via)
+	}
+}
+
+func TestNestingLimit(t *testing.T) {
+	deep := "locals {\n  a = " + strings.Repeat("[", 100000) + "\n}\n"
+	res, diags := mustScan(t, map[string]string{"a/main.tf": deep, "b/main.tf": account})
+	if byID(res, "azurerm_cognitive_account.a") == nil {
+		t.Errorf("b/main.tf was not read")
+	}
+	if len(diags) != 1 || !strings.Contains(diags[0].Message, "nest deeper") || diags[0].Loc.Line != 2 {
+		t.Errorf("want one nesting error on line 2, got %+v", diags)
+	}
+	// Brackets inside strings and comments do not count.
+	ok := "# " + strings.Repeat("[", 300) + "\nlocals {\n  a = \"" + strings.Repeat("{", 300) + "\"\n}\n" + account
+	res, diags = mustScan(t, map[string]string{"main.tf": ok})
+	if byID(res, "azurerm_cognitive_account.a") == nil || len(diags) != 0 {
+		t.Errorf("strings and comments counted: %+v", diags)
 	}
 }

@@ -1,0 +1,213 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/answers"
+	"github.com/awaf/awaf/internal/assess"
+	"github.com/awaf/awaf/internal/lens"
+	"github.com/awaf/awaf/internal/mscsv"
+)
+
+const importUsage = `Usage:
+  awaf import ms-csv FILE.csv -o awaf.yaml [--lens ID|FILE] [--profile answers.yaml] [--lens-id ID]
+
+Reads an assessment exported as CSV from Microsoft's assessment platform (or awaf's own
+'awaf report --format csv') and writes an answers file. Questions are matched to the
+lens (default: the built-in AI lens) by their titles; questions it lacks get a lens
+made from the CSV, written next to the answers as <lens-id>.lens.yaml. The CSV has no
+workload profile; --profile takes one from an existing answers file.
+`
+
+func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(stderr, importUsage)
+		return errUsage
+	}
+	if args[0] != "ms-csv" {
+		fmt.Fprintf(stderr, "awaf import: unknown source %q (ms-csv)\n\n%s", args[0], importUsage)
+		return errUsage
+	}
+	fs := flag.NewFlagSet("awaf import ms-csv", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, importUsage) }
+	out := fs.String("o", "awaf.yaml", "answers file to write")
+	lensRef := fs.String("lens", "", "lens id or file to match questions against (default: the built-in lens)")
+	profile := fs.String("profile", "", "answers file whose workload profile the import keeps")
+	lensID := fs.String("lens-id", "", "id of the lens made from the CSV (default: from the export's title)")
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError(fs, "takes one CSV file")
+	}
+	in := fs.Arg(0)
+	data, err := readInput(in)
+	if err != nil {
+		return err
+	}
+	target, err := lens.Resolve(*lensRef)
+	if err != nil {
+		return err
+	}
+	var prof *awaf.Assessment
+	if *profile != "" {
+		if prof, err = answers.Load(*profile); err != nil {
+			return err
+		}
+	}
+	opt := mscsv.Options{Lens: target, LensID: *lensID}
+	if prof != nil {
+		opt.Profile = &prof.Profile
+	}
+	res, err := mscsv.Import(in, bytes.NewReader(data), opt)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+
+	// Plan every file first and check each; write only when all are good.
+	type file struct {
+		path string
+		data []byte
+		what string
+	}
+	var files []file
+	dir := filepath.Dir(*out)
+	var made *awaf.Lens
+	if res.Lens != nil {
+		y, err := lens.MarshalYAML(res.Lens)
+		if err != nil {
+			return err
+		}
+		lensPath := filepath.Join(dir, res.Lens.ID+".lens.yaml")
+		if made, err = lens.Parse(lensPath, y); err != nil {
+			return fmt.Errorf("the lens made from the CSV does not validate (a bug in the importer): %w", err)
+		}
+		files = append(files, file{lensPath, y, fmt.Sprintf("lens %s made from the CSV: %d questions in %d areas", made.ID, len(made.Questions), len(made.Areas))})
+	}
+	type scored struct {
+		a    *awaf.Assessment
+		l    *awaf.Lens
+		path string
+	}
+	var sets []scored
+	if res.Matched != nil {
+		sets = append(sets, scored{res.Matched, target, *out})
+	}
+	if res.Answers != nil {
+		p := *out
+		if res.Matched != nil {
+			p = filepath.Join(dir, made.ID+".yaml")
+		}
+		sets = append(sets, scored{res.Answers, made, p})
+	}
+	var results []*awaf.Result
+	for _, s := range sets {
+		if prof != nil {
+			s.a.Profile = prof.Profile
+			s.a.Workload = prof.Workload
+		}
+		r, err := assess.Evaluate(s.l, s.a)
+		if err != nil {
+			return fmt.Errorf("%s: %w", s.path, err)
+		}
+		results = append(results, r)
+		var buf bytes.Buffer
+		if err := saveTo(&buf, s.a); err != nil {
+			return err
+		}
+		// The answers must read back and fit their lens, as `awaf report` will check.
+		f, err := answers.Parse(s.path, buf.Bytes())
+		if err != nil {
+			return fmt.Errorf("the imported answers do not read back (a bug in the importer): %w", err)
+		}
+		if err := f.Check(s.l); err != nil {
+			return fmt.Errorf("the imported answers do not fit lens %s (a bug in the importer): %w", s.l.ID, err)
+		}
+		files = append(files, file{s.path, buf.Bytes(), fmt.Sprintf("%d answers to lens %s %s", len(s.a.Answers), s.l.ID, s.l.Version)})
+	}
+	for _, f := range files {
+		if err := answers.WriteFileAtomic(f.path, f.data, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "wrote %s: %s\n", f.path, f.what)
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintln(stderr, "warning:", w)
+	}
+	printScores(stdout, res, results)
+	for _, s := range sets {
+		if s.l == made {
+			fmt.Fprintf(stderr, "report it with: awaf report --answers %s --lens %s\n", s.path, filepath.Join(dir, made.ID+".lens.yaml"))
+		}
+	}
+	return nil
+}
+
+// saveTo encodes an assessment the way answers.Save writes it, so the import can be
+// checked before anything is written.
+func saveTo(w *bytes.Buffer, a *awaf.Assessment) error {
+	w.WriteString("# awaf answers file: edit by hand or with `awaf assess`; score with `awaf report`.\n")
+	enc := yaml.NewEncoder(w)
+	enc.SetIndent(2)
+	if err := enc.Encode(a); err != nil {
+		return fmt.Errorf("encode answers: %w", err)
+	}
+	return enc.Close()
+}
+
+// printScores sets Microsoft's category scores from the CSV beside awaf's for the
+// same category (a design area of the made lens, or a pillar of the matched one).
+func printScores(w io.Writer, res *mscsv.Result, results []*awaf.Result) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CATEGORY\tMICROSOFT\tAWAF")
+	// Microsoft's categories are pillars for a lens like awaf's, and the design areas
+	// of a lens made from the CSV.
+	find := func(name string) string {
+		for i, r := range results {
+			if i == 0 && res.Matched != nil {
+				for _, p := range r.Pillars {
+					if strings.EqualFold(p.Name, name) {
+						return fmt.Sprintf("%s %.0f/100", p.Band, p.Score.Score)
+					}
+				}
+				continue
+			}
+			for _, a := range r.Areas {
+				if strings.EqualFold(a.Name, name) {
+					return fmt.Sprintf("%s %.0f/100", a.Band, a.Score.Score)
+				}
+			}
+		}
+		return "-"
+	}
+	ms := func(s string, score, max int, assessed bool) string {
+		if !assessed {
+			return s
+		}
+		return fmt.Sprintf("%s %d/%d", s, score, max)
+	}
+	o := res.Export.Overall
+	overall := "-"
+	if len(results) == 1 {
+		overall = fmt.Sprintf("%s %.0f/100", results[0].Overall.Band, results[0].Overall.Score)
+	}
+	fmt.Fprintf(tw, "%s\t%s\t%s\n", "Overall", ms(o.Band, o.Score, o.Max, o.Assessed()), overall)
+	for _, c := range res.Export.Categories {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Name, ms(c.Band, c.Score, c.Max, c.Assessed()), find(c.Name))
+	}
+	tw.Flush()
+}

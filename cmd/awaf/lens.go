@@ -23,6 +23,7 @@ const lensUsage = `Usage:
                                        list added, removed and changed questions and choices
   awaf lens upgrade --to VERSION|FILE [--answers awaf.yaml]
                                        move answers to a new lens version (keeps a milestone)
+  awaf lens new ID [-o FILE]           write a commented lens scaffold
 `
 
 func runLens(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -45,6 +46,8 @@ func runLens(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return lensDiff(args[1:], stdout, stderr)
 	case "upgrade":
 		return lensUpgrade(args[1:], stdout, stderr)
+	case "new":
+		return lensNew(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, lensUsage)
 		return nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -412,4 +413,143 @@ func orText(s, alt string) string {
 		return alt
 	}
 	return s
+}
+
+const lensNewUsage = `Usage:
+  awaf lens new ID [-o FILE] [--force]
+
+Writes a commented lens scaffold with one area, one question and its choices, ready
+for 'awaf lens validate'. ID is the lens id: lower case letters, digits and hyphens.
+`
+
+// lensScaffold is the starting point of a team's own lens. %[1]s is the id, %[2]s a
+// display name. Every key is explained where it is set; docs/lens-format.md has the rest.
+const lensScaffold = `# yaml-language-server: $schema=https://raw.githubusercontent.com/awaf/awaf/main/docs/lens.schema.json
+# Lens %[1]s: written with 'awaf lens new'. Check it with 'awaf lens validate FILE';
+# the format is described in docs/lens-format.md.
+
+# id: lower case letters, digits and hyphens; answers files refer to the lens by it.
+id: %[1]s
+name: %[2]s
+# version: semantic version; raise it when questions or choices change, then move
+# answers with 'awaf lens upgrade --to FILE'.
+version: 0.1.0
+description: What this lens reviews, and for which workloads.
+
+# pillars: the columns the lens scores, from security, reliability, cost, operations,
+# performance and responsible-ai. Declare only those the questions use.
+pillars:
+  - id: security
+    name: Security
+  - id: operations
+    name: Operational Excellence
+
+# areas: the design areas that group questions in reports.
+areas:
+  - id: platform
+    name: Platform
+    description: How the workload's platform is set up.
+
+questions:
+  # id: lower case letters, digits and underscores, unique in the lens.
+  - id: secrets_handling
+    title: How does the workload keep its secrets?
+    description: Optional context shown under the title.
+    area: platform
+    pillars: [security, operations]
+    # applies: a CEL condition over the workload profile; leave it out to always ask.
+    applies: "'generative' in kinds || 'agents' in kinds"
+    notApplicableReason: Only workloads that call models hold model keys.
+    links:
+      - title: Key Vault best practices
+        url: https://learn.microsoft.com/azure/key-vault/general/best-practices
+    choices:
+      # Each practice: weight 1-100 within the question, effort low|medium|high,
+      # pillars from the question's, guidance in three parts and at least one link.
+      - id: sh_key_vault
+        title: Secrets live in Key Vault, never in code or configuration files
+        weight: 40
+        effort: low
+        pillars: [security]
+        guidance:
+          what: Move every key and connection string to Key Vault and read it at run time.
+          why: Secrets in code or settings leak through repositories, logs and images.
+          verify: Search the repository and deployment settings for keys; none are found.
+        links:
+          - title: About Azure Key Vault
+            url: https://learn.microsoft.com/azure/key-vault/general/overview
+      - id: sh_managed_identity
+        title: The workload reaches services with managed identities, not keys
+        weight: 40
+        effort: medium
+        pillars: [security, operations]
+        guidance:
+          what: Give the workload a managed identity and grant it roles on each service.
+          why: An identity cannot be copied out of a configuration file like a key can.
+          verify: Local (key) authentication is disabled on the services the workload calls.
+        links:
+          - title: Managed identities for Azure resources
+            url: https://learn.microsoft.com/entra/identity/managed-identities-azure-resources/overview
+      - id: sh_rotation
+        title: Remaining keys are rotated on a schedule
+        weight: 20
+        effort: medium
+        pillars: [operations]
+        guidance:
+          what: Rotate every key that cannot be replaced by an identity, automatically.
+          why: A leaked key stops working at the next rotation.
+          verify: Key Vault shows a rotation policy on each key and secret.
+        links:
+          - title: Configure key auto-rotation
+            url: https://learn.microsoft.com/azure/key-vault/keys/how-to-configure-key-rotation
+      # Exactly one "none of these" choice, last; it takes no weight or guidance.
+      - id: sh_none
+        title: None of these
+        none: true
+    # risk: rules tried in order, first match wins; conditions are CEL over the
+    # question's choice ids. Without rules, risk follows the score.
+    risk:
+      - when: sh_key_vault && sh_managed_identity
+        risk: none
+      - when: sh_none || !sh_key_vault
+        risk: high
+      - when: default
+        risk: medium
+`
+
+var lensIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,63}$`)
+
+func lensNew(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("awaf lens new", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, lensNewUsage) }
+	out := fs.String("o", "", "write the scaffold to this file instead of standard output")
+	force := fs.Bool("force", false, "overwrite an existing file")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError(fs, "takes one lens id")
+	}
+	id := fs.Arg(0)
+	if !lensIDPattern.MatchString(id) {
+		return awaf.Errorf(awaf.EINVALID, "lens id %q must match %s, e.g. team-ai-review", id, lensIDPattern)
+	}
+	name := strings.ToUpper(id[:1]) + strings.ReplaceAll(id[1:], "-", " ")
+	data := []byte(fmt.Sprintf(lensScaffold, id, name))
+	if _, err := lens.Parse(orStdout(*out), data); err != nil {
+		return fmt.Errorf("the scaffold does not validate (a bug): %w", err)
+	}
+	if *out != "" && *out != "-" && !*force {
+		if _, err := os.Stat(*out); err == nil {
+			return awaf.Errorf(awaf.ECONFLICT, "%s exists; pass --force to overwrite it", *out)
+		}
+	}
+	if err := writeOutput(*out, data, stdout); err != nil {
+		return err
+	}
+	if *out != "" && *out != "-" {
+		fmt.Fprintf(stderr, "wrote %s: check it with 'awaf lens validate %s'\n", *out, *out)
+	}
+	return nil
 }

@@ -166,8 +166,8 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err := scan.Write(&buf, res, *format, wopt); err != nil {
 		return err
 	}
-	if *out != "" {
-		if err := answers.WriteFileAtomic(*out, buf.Bytes(), 0o644); err != nil {
+	if *out != "" && *out != "-" {
+		if err := writeScanOutput(*out, buf.Bytes()); err != nil {
 			return err
 		}
 	} else if _, err := stdout.Write(buf.Bytes()); err != nil {
@@ -179,7 +179,7 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if err != nil {
 			return err
 		}
-		if err := answers.WriteFileAtomic(*writeBaseline, data, 0o644); err != nil {
+		if err := writeScanOutput(*writeBaseline, data); err != nil {
 			return err
 		}
 		fmt.Fprintf(stderr, "awaf scan: wrote baseline %s\n", *writeBaseline)
@@ -239,6 +239,24 @@ func recordEvidence(path string, a *awaf.Assessment, res *scan.Result, propose b
 	}
 	fmt.Fprintf(stderr, "awaf scan: recorded evidence in %s\n", path)
 	return nil
+}
+
+// writeScanOutput writes a report or baseline file. A regular file (or a new one) is
+// replaced atomically; anything else, such as /dev/null, /dev/stdout or a named pipe,
+// is written in place: renaming over it would replace the device itself.
+func writeScanOutput(path string, data []byte) error {
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+		if err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		if _, err := f.Write(data); err != nil {
+			f.Close()
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		return f.Close()
+	}
+	return answers.WriteFileAtomic(path, data, 0o644)
 }
 
 func joinStrings[T ~string](xs []T) string {

@@ -378,15 +378,15 @@ func newRadar(ps []scoreRow) radar {
 		// Stack the lines so the block sits outside the ring: above the top axis,
 		// below the bottom one, centred beside the others.
 		const lineHeight = 15.0
-		n := float64(len(texts))
+		lines := float64(len(texts))
 		var y float64
 		switch {
 		case ax.Anchor == "middle" && ly < radarCY:
-			y = ly - (n-1)*lineHeight
+			y = ly - (lines-1)*lineHeight
 		case ax.Anchor == "middle":
 			y = ly + 10
 		default:
-			y = ly - (n-1)*lineHeight/2 + 4
+			y = ly - (lines-1)*lineHeight/2 + 4
 		}
 		for j, t := range texts {
 			ax.Lines = append(ax.Lines, radarLine{X: lx, Y: round1(y + float64(j)*lineHeight), Text: t, Value: j == len(texts)-1})

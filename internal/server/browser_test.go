@@ -173,7 +173,8 @@ func TestBrowser(t *testing.T) {
 	for _, path := range []string{"/assess/" + string(f.lens.Areas[0].ID), "/dashboard", "/plan", "/access"} {
 		step("open "+path, chromedp.Navigate(base+path), chromedp.WaitVisible(css("main")))
 		if w := eval(`String(document.documentElement.scrollWidth)`); w != "360" {
-			t.Errorf("%s is %s px wide at a 360 px viewport", path, w)
+			wide := eval(`Array.from(document.querySelectorAll("body *")).filter((e) => e.getBoundingClientRect().right > 361).slice(0, 5).map((e) => e.tagName + "." + e.className.baseVal + e.className).join(" ")`)
+			t.Errorf("%s is %s px wide at a 360 px viewport; widest: %s", path, w, wide)
 		}
 	}
 }

@@ -182,3 +182,66 @@ func writeFile(t *testing.T, path, s string) {
 		t.Fatal(err)
 	}
 }
+
+func TestLensNewDiffUpgrade(t *testing.T) {
+	dir := t.TempDir()
+	v1 := filepath.Join(dir, "v1.yaml")
+	if _, stderr, err := runCmd(t, "", "lens", "new", "team-review", "-o", v1); err != nil {
+		t.Fatalf("new: %v\n%s", err, stderr)
+	}
+	if out, _, err := runCmd(t, "", "lens", "validate", v1); err != nil || !strings.Contains(out, "is valid") {
+		t.Fatalf("scaffold does not validate: %v %s", err, out)
+	}
+	if _, _, err := runCmd(t, "", "lens", "new", "team-review", "-o", v1); err == nil {
+		t.Error("new overwrote an existing file without --force")
+	}
+	// Version 2 drops a practice and raises the version.
+	data, err := os.ReadFile(v1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Replace(string(data), "version: 0.1.0", "version: 0.2.0", 1)
+	i := strings.Index(s, "      - id: sh_rotation")
+	j := strings.Index(s, "      # Exactly one")
+	s = s[:i] + s[j:]
+	v2 := filepath.Join(dir, "v2.yaml")
+	writeFile(t, v2, s)
+
+	out, stderr, err := runCmd(t, "", "lens", "diff", v1, v2)
+	if err != nil || !strings.Contains(out, "choices 0 added, 1 removed") || !strings.Contains(out, "- choice secrets_handling/sh_rotation") {
+		t.Fatalf("diff: %v\n%s%s", err, out, stderr)
+	}
+	out, _, err = runCmd(t, "", "lens", "diff", v1, v2, "--format", "json")
+	var d struct{ Changes []map[string]any }
+	if err != nil || json.Unmarshal([]byte(out), &d) != nil || len(d.Changes) == 0 {
+		t.Fatalf("json diff: %v %s", err, out)
+	}
+
+	ans := filepath.Join(dir, "awaf.yaml")
+	writeFile(t, ans, "lens: {id: team-review, version: 0.1.0}\nworkload: {name: x}\nprofile: {kinds: [generative]}\nanswers:\n  - question: secrets_handling\n    selected: [sh_key_vault, sh_rotation]\n    note: kept\n")
+	before, _ := os.ReadFile(ans)
+	out, stderr, err = runCmd(t, "", "lens", "upgrade", "--answers", ans, "--to", v2, "--from", v1)
+	if err != nil {
+		t.Fatalf("upgrade: %v\n%s", err, stderr)
+	}
+	if !strings.Contains(out, "1 answers kept, 1 dropped") || !strings.Contains(out, "dropped secrets_handling: sh_rotation") {
+		t.Errorf("upgrade report:\n%s", out)
+	}
+	f, err := answers.LoadFile(ans)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Lens.Version != "0.2.0" || len(f.Answers) != 1 || !reflect.DeepEqual(f.Answers[0].Selected, []string{"sh_key_vault"}) || f.Answers[0].Note != "kept" {
+		t.Errorf("upgraded answers %+v", f.Assessment)
+	}
+	ms, _ := filepath.Glob(filepath.Join(dir, "awaf.yaml.milestone-0.1.0-*.yaml"))
+	if len(ms) != 1 {
+		t.Fatalf("milestones %v", ms)
+	}
+	if saved, _ := os.ReadFile(ms[0]); string(saved) != string(before) {
+		t.Error("the milestone is not the old answers file")
+	}
+	if _, stderr, err := runCmd(t, "", "report", "--answers", ans, "--lens", v2, "--format", "json"); err != nil {
+		t.Fatalf("report after upgrade: %v\n%s", err, stderr)
+	}
+}

@@ -20,6 +20,7 @@ import (
 const lensImportUsage = `Usage:
   awaf lens import aws FILE.json [-o lens.yaml] [--id ID] [--version 1.0.0] [--pillar AWSID=PILLAR,...]
   awaf lens import checklist FILE.json [-o lens.yaml] [--id ID] [--version 1.0.0] [--answers awaf.yaml]
+                                     [--schema checklist.schema.json]
 
 Maps an AWS Well-Architected custom lens, or an Azure review checklist, onto the awaf
 lens format. The lens is checked as 'awaf lens validate' would before anything is
@@ -41,6 +42,7 @@ func lensImport(args []string, stdout, stderr io.Writer) error {
 	version := fs.String("version", "", "lens version (default "+awslens.DefaultVersion+")")
 	pillars := fs.String("pillar", "", "aws: map AWS pillar ids onto awaf pillars, e.g. sustainability=cost+performance")
 	answersOut := fs.String("answers", "", "checklist: also write the items' statuses as an answers file")
+	schema := fs.String("schema", "", "checklist: also validate against this JSON Schema file (e.g. checklist.schema.json)")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
@@ -62,6 +64,15 @@ func lensImport(args []string, stdout, stderr io.Writer) error {
 		}
 		l, err = awslens.ParseImport(in, data, opt)
 	case "checklist":
+		if *schema != "" {
+			s, err := checklist.LoadSchema(*schema)
+			if err != nil {
+				return err
+			}
+			if err := s.Validate(in, data); err != nil {
+				return err
+			}
+		}
 		l, a, err = importChecklist(in, data, *id, *version)
 	default:
 		fmt.Fprintf(stderr, "awaf lens import: unknown source %q (aws or checklist)\n\n%s", kind, lensImportUsage)

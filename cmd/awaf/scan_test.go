@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/awaf/awaf/internal/answers"
@@ -209,5 +210,30 @@ func TestScanHelp(t *testing.T) {
 	}
 	if !strings.Contains(errb.String(), "--fail-on") {
 		t.Errorf("help: %s", errb.String())
+	}
+}
+
+// TestScanOutputToDevice writes the report to a named pipe: -o must write into a
+// device or pipe in place (as with -o /dev/null), never rename a file over it.
+func TestScanOutputToDevice(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "report.pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	got := make(chan []byte)
+	go func() {
+		data, _ := os.ReadFile(fifo)
+		got <- data
+	}()
+	if _, errs, code := runScanCmd(t, ragARM, "--format", "json", "-o", fifo, "--fail-on", "none"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	data := <-got
+	if !json.Valid(data) {
+		t.Errorf("pipe got %d bytes of invalid JSON", len(data))
+	}
+	st, err := os.Lstat(fifo)
+	if err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("the pipe was replaced: %v %v", st.Mode(), err)
 	}
 }

@@ -170,6 +170,24 @@ func TestSchemaAgrees(t *testing.T) {
 	}
 }
 
+func TestSchemaFile(t *testing.T) {
+	s, err := LoadSchema(sharedtest.Dir(t, "checklists/checklist.schema.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := strings.Replace(string(mustRead(t, "checklists/ai_lz_checklist.en.json")), `"id": "AI.1",`, `"id": "AI.1", "status": "Open", "comments": "c",`, 1)
+	if err := s.Validate("ai.json", []byte(good)); err != nil {
+		t.Errorf("the AI landing zone checklist with a status fails the schema: %v", err)
+	}
+	err = s.Validate("aoai.json", mustRead(t, "checklists/azureopenai_sg_checklist.en.json"))
+	if err == nil || !strings.Contains(err.Error(), "aoai.json:4:9: schema: items[0]: missing properties 'category', 'subcategory', 'severity'") {
+		t.Errorf("error %v", err)
+	}
+	if _, err := LoadSchema("no-such-schema.json"); awaf.ErrorCode(err) != awaf.ENOTFOUND {
+		t.Errorf("missing schema: %v", err)
+	}
+}
+
 func TestStatusesToAnswers(t *testing.T) {
 	data := `{"items":[
  {"category":"Security","subcategory":"Identity","text":"Use managed identities","guid":"g1","id":"S.1","severity":"High","waf":"Security","status":"%s"},

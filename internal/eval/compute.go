@@ -166,6 +166,17 @@ func (s *scorer) subset(rows []int32) *scorer {
 	return sub
 }
 
+// sorted returns the scorer with its rows in score order, so that the ROC and PR sweeps
+// of every bootstrap resample read memory in sequence instead of jumping around it.
+// Resamples weight rows independently, so the order of rows does not change results.
+func (s *scorer) sorted() *scorer {
+	if s.order == nil {
+		return s
+	}
+	sub := s.subset(s.order)
+	return sub
+}
+
 func gather[T any](v []T, rows []int32) []T {
 	out := make([]T, len(rows))
 	for i, r := range rows {

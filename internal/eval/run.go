@@ -297,10 +297,10 @@ func (s *scorer) reliability() []metrics.CalibrationBin {
 // seed+b+1<<32, so results do not depend on the number of workers.
 func bootstrapAll(ctx context.Context, cfg *Config, opt Options, rep *Report, cur, base *scorer) {
 	B := cfg.Bootstrap.Resamples
-	curV := resample(ctx, cur, B, cfg.Bootstrap.Seed, opt, "bootstrap current")
+	curV := resample(ctx, cur.sorted(), B, cfg.Bootstrap.Seed, opt, "bootstrap current")
 	var baseV [][]float64
 	if base != nil && base.d.n > 1 {
-		baseV = resample(ctx, base, B, cfg.Bootstrap.Seed+1<<32, opt, "bootstrap baseline")
+		baseV = resample(ctx, base.sorted(), B, cfg.Bootstrap.Seed+1<<32, opt, "bootstrap baseline")
 	}
 	col := make([]float64, B)
 	for i := range rep.Metrics {

@@ -37,8 +37,8 @@ func Scan(name string, data []byte, maxDepth int) (*Index, error) {
 		if !errors.Is(err, errDepth) {
 			s.problems = append(s.problems, s.fatal(err))
 		}
-	} else if _, err := s.dec.Token(); !errors.Is(err, io.EOF) {
-		s.problems = append(s.problems, awaf.Problem{Location: ix.offset(s.next()), Message: "unexpected data after the end of the JSON document"})
+	} else if rest := bytes.TrimLeft(data[s.dec.InputOffset():], " \t\r\n"); len(rest) > 0 {
+		s.problems = append(s.problems, awaf.Problem{Location: ix.offset(len(data) - len(rest)), Message: "unexpected data after the end of the JSON document"})
 	}
 	if len(s.problems) > 0 {
 		return nil, s.problems

@@ -21,7 +21,7 @@ func TestRadar(t *testing.T) {
 		{"full and empty", []scoreRow{row("A", 100, 1), row("B", 0, 1), row("C", 50, 1)}, []float64{radarRadius, 0, radarRadius / 2}},
 		{"six pillars", []scoreRow{row("Security", 62.8, 3), row("Reliability", 64, 3), row("Cost", 47.5, 3), row("Operations", 53, 3), row("Performance Efficiency", 69.5, 3), row("Responsible AI", 52.6, 3)},
 			[]float64{0.628 * radarRadius, 0.64 * radarRadius, 0.475 * radarRadius, 0.53 * radarRadius, 0.695 * radarRadius, 0.526 * radarRadius}},
-		{"not assessed sits at the centre", []scoreRow{row("A", 80, 1), row("B", 0, 0), row("C", 80, 1)}, []float64{0.8 * radarRadius, 0, 0.8 * radarRadius}},
+		{"not assessed sits at the centre", []scoreRow{row("A", 80, 1), row("B", 70, 0), row("C", 80, 1)}, []float64{0.8 * radarRadius, 0, 0.8 * radarRadius}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

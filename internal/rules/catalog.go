@@ -33,7 +33,6 @@ type Catalog struct {
 	related map[string]bool
 }
 
-
 // Rule returns the rule with the given id.
 func (c *Catalog) Rule(id string) (*Rule, bool) {
 	r, ok := c.byID[id]

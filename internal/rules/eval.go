@@ -299,7 +299,13 @@ func (g *graph) relatedView(i int, reg *registry) map[string]any {
 		m[kind] = out
 	}
 	list(linkPE, l.privateEndpoints)
-	list(linkDiag, l.diagnosticSettings)
+	if len(l.diagnosticSettings) == 0 && r.Source == "export" {
+		// Resource Graph and az resource list do not return diagnostic settings, so an
+		// export without them says nothing about whether they exist.
+		m[linkDiag] = reg.add("diagnostic settings are not part of Resource Graph or az resource exports; check them with az monitor diagnostic-settings list", r.Loc)
+	} else {
+		list(linkDiag, l.diagnosticSettings)
+	}
 	alerts := l.metricAlerts
 	if byType := g.typeAlerts[strings.ToLower(r.Type)]; len(byType) > 0 {
 		alerts = append([]int(nil), alerts...)
@@ -495,7 +501,11 @@ func (rule *Rule) unknown(f Finding, reg, wreg *registry, out ref.Val, err error
 		}
 		whys = append(whys, s)
 	}
-	f.Message = fmt.Sprintf("Unknown: could not be resolved before deployment: %s — %s", strings.Join(whys, "; "), rule.Title)
+	lead := "could not be resolved before deployment"
+	if f.Resource.Source == "export" {
+		lead = "could not be determined from the export"
+	}
+	f.Message = fmt.Sprintf("Unknown: %s: %s — %s", lead, strings.Join(whys, "; "), rule.Title)
 	return f
 }
 

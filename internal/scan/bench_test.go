@@ -3,6 +3,7 @@ package scan
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -399,6 +400,21 @@ func TestWriteCorpus(t *testing.T) {
 			if err := os.WriteFile(p, f.Data, 0o644); err != nil {
 				t.Fatal(err)
 			}
+		}
+	}
+}
+
+// BenchmarkWriteJSON10k renders the JSON report of a 10,000-resource scan.
+func BenchmarkWriteJSON10k(b *testing.B) {
+	res, err := Run(context.Background(), armCorpus(10000), nil, Options{Frontends: realFrontends(), Catalog: catalog(b)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if err := Write(io.Discard, res, JSON, WriteOptions{}); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

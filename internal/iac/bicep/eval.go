@@ -344,10 +344,32 @@ func (e *env) unreadImport(sym *symbol) *iac.Value {
 	return e.unknown(sym.pos, "%s comes from registry module %s, which is not read", sym.name, sym.imp.Path)
 }
 
+// coerce converts a string supplied for a bool or int parameter, as parameter files
+// written by tools often carry them, to the declared type.
+func coerce(v *iac.Value, t *TypeExpr) *iac.Value {
+	if v.Kind != iac.String || t == nil {
+		return v
+	}
+	switch strings.TrimSuffix(t.Text, "?") {
+	case "bool":
+		switch strings.ToLower(strings.TrimSpace(v.Str)) {
+		case "true":
+			return iac.NewBool(true, v.Loc)
+		case "false":
+			return iac.NewBool(false, v.Loc)
+		}
+	case "int":
+		if n, err := strconv.ParseInt(strings.TrimSpace(v.Str), 10, 64); err == nil {
+			return iac.NewNumber(float64(n), v.Loc)
+		}
+	}
+	return v
+}
+
 func (e *env) paramValue(p *Param) *iac.Value {
 	// A null value counts as no value: the default applies, as ARM does it.
 	if v, ok := e.inputs[p.Name]; ok && (v.Kind != iac.Null || p.Default == nil) {
-		return v
+		return coerce(v, p.Type)
 	}
 	if p.Default != nil {
 		return e.eval(p.Default, nil)

@@ -402,6 +402,19 @@ module ms 'm.bicep' = [for n in ['two', 'three']: {
 			},
 		},
 		{
+			name: "undeclared parameters are reported",
+			files: map[string]string{
+				"main.bicep":      "param sku string\nmodule m 'm.bicep' = {\n  name: 'm'\n  params: { zz: 1, aa: 2 }\n}",
+				"m.bicep":         "param p int = 1",
+				"main.bicepparam": "using 'main.bicep'\nparam sku = 'S0'\nparam extra = true",
+			},
+			wantDiags: []string{
+				"main.bicepparam:3:15: warning: main.bicepparam passes parameter 'extra' that main.bicep does not declare",
+				"main.bicep:4:24: warning: module m passes parameter 'aa' that m.bicep does not declare",
+				"main.bicep:4:17: warning: module m passes parameter 'zz' that m.bicep does not declare",
+			},
+		},
+		{
 			name: "parameters JSON beside the template",
 			files: map[string]string{
 				"main.bicep":           "param replicas int\nparam secret string\nresource s 'Microsoft.Search/searchServices@2023-11-01' = {\n  name: 'srch'\n  properties: { replicaCount: replicas, key: secret }\n}",
@@ -414,6 +427,26 @@ module ms 'm.bicep' = [for n in ['two', 'three']: {
 				}
 				if k := res[0].Properties.Get("key"); !k.IsUnknown() {
 					t.Errorf("key = %v, want unknown", k)
+				}
+			},
+		},
+		{
+			name: "azd placeholders are unknown, strings for bool and int parameters convert",
+			files: map[string]string{
+				"main.bicep":           "param name string\nparam cap int\nparam on bool\nresource s 'Microsoft.Search/searchServices@2023-11-01' = {\n  name: 'srch'\n  properties: { n: name, cap: cap, on: on }\n}",
+				"main.parameters.json": `{"parameters": {"name": {"value": "${AZURE_ENV_NAME}"}, "cap": {"value": "30"}, "on": {"value": "${ON=true}"}}}`,
+			},
+			wantNames: "srch",
+			check: func(t *testing.T, res []iac.Resource) {
+				p := res[0].Properties
+				if got := p.Get("n"); !got.IsUnknown() || got.Why != "set from environment variable AZURE_ENV_NAME when deployed" {
+					t.Errorf("n = %v", got)
+				}
+				if got := p.Get("cap"); got.Kind != iac.Number || got.Number != 30 {
+					t.Errorf("cap = %v", got)
+				}
+				if got := p.Get("on"); got.Why != `set from environment variable ON when deployed (default "true")` {
+					t.Errorf("on = %v", got)
 				}
 			},
 		},

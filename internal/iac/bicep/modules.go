@@ -2,8 +2,10 @@ package bicep
 
 import (
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"path"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -104,7 +106,7 @@ func (e *env) moduleInstances(md *modDecl) []*modInst {
 			child.cond = mi.cond
 			child.depth = e.depth + 1
 			mi.child = child
-			child.checkInputs(mi.params, md.decl)
+			child.checkInputs(mi.params, "module "+md.decl.Name)
 			// scope: resourceGroup('other') deploys the module's resources elsewhere;
 			// their ids say so.
 			if p := findProp(body, "scope"); p != nil {
@@ -120,13 +122,20 @@ func (e *env) moduleInstances(md *modDecl) []*modInst {
 	return md.insts
 }
 
-// checkInputs reports module params the module does not declare.
-func (e *env) checkInputs(params map[string]*iac.Value, call *Module) {
-	for name, v := range params {
+// checkInputs reports supplied parameters the template does not declare. from names
+// the supplier: "module x" or a parameter file. Map order is random, so the names are
+// sorted for a stable report.
+func (e *env) checkInputs(params map[string]*iac.Value, from string) {
+	names := make([]string, 0, len(params))
+	for name := range params {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
 		if s, ok := e.syms[name]; !ok || s.kind != symParam {
 			e.sc.diags = append(e.sc.diags, iac.Diagnostic{Severity: "warning",
-				Message: "module " + call.Name + " passes parameter '" + name + "' that " + e.path + " does not declare",
-				Loc:     v.Loc})
+				Message: fmt.Sprintf("%s passes parameter '%s' that %s does not declare", from, name, e.path),
+				Loc:     params[name].Loc})
 		}
 	}
 }

@@ -427,7 +427,9 @@ func (e *env) checkStatements() {
 	for _, st := range e.file.Stmts {
 		switch s := st.(type) {
 		case *Var:
-			e.symbolValue(e.syms[s.Name])
+			if sym := e.syms[s.Name]; sym != nil && sym.vr == s {
+				e.symbolValue(sym)
+			}
 		case *Output:
 			e.outputValue(s.Name)
 		case *Assert, *Extends:

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strings"
@@ -214,10 +215,13 @@ func (s Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Re
 			e = sc.newEnv(f, inputs, nil, "")
 			e.inputSrc = src
 			if inputs != nil {
-				e.checkInputs(inputs, &Module{Name: src})
+				e.checkInputs(inputs, src)
 			}
 		}
 		e.emitAll()
+		// References never cross entry templates; dropping them frees each
+		// template's evaluation state once its resources are out.
+		clear(sc.refs)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
@@ -449,7 +453,7 @@ func (sc *scanState) paramEnv(pf, tmpl *File) *env {
 	}
 	e := sc.newEnv(tmpl, inputs, nil, "")
 	e.inputSrc = pf.Path
-	e.checkInputs(inputs, &Module{Name: pf.Path})
+	e.checkInputs(inputs, pf.Path)
 	return e
 }
 
@@ -477,7 +481,7 @@ func (sc *scanState) parametersJSON(tmpl string) (map[string]*iac.Value, string)
 			entry := ps.Fields[k]
 			switch {
 			case entry.Field("value") != nil:
-				inputs[k] = entry.Field("value")
+				inputs[k] = envPlaceholders(entry.Field("value"))
 			case entry.Field("reference") != nil:
 				inputs[k] = iac.NewUnknown(fmt.Sprintf("parameter '%s' is a Key Vault reference", k), entry.Loc)
 			}
@@ -485,6 +489,40 @@ func (sc *scanState) parametersJSON(tmpl string) (map[string]*iac.Value, string)
 		return inputs, cand
 	}
 	return nil, ""
+}
+
+// envVar matches the "${NAME}" and "${NAME=default}" placeholders that the Azure
+// Developer CLI (azd) fills in parameter files from its environment.
+var envVar = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(=[^}]*)?\}`)
+
+// envPlaceholders replaces strings holding azd placeholders with Unknowns: their value
+// comes from the environment of whoever deploys.
+func envPlaceholders(v *iac.Value) *iac.Value {
+	switch v.Kind {
+	case iac.String:
+		m := envVar.FindStringSubmatch(v.Str)
+		if m == nil {
+			return v
+		}
+		why := fmt.Sprintf("set from environment variable %s when deployed", m[1])
+		if m[2] != "" {
+			why += fmt.Sprintf(" (default %q)", m[2][1:])
+		}
+		return iac.NewUnknown(why, v.Loc)
+	case iac.Array:
+		out := iac.NewArray(v.Loc)
+		for _, it := range v.Items {
+			out.Items = append(out.Items, envPlaceholders(it))
+		}
+		return out
+	case iac.Object:
+		out := iac.NewObject(v.Loc)
+		for _, k := range v.Keys {
+			out.Set(k, envPlaceholders(v.Fields[k]))
+		}
+		return out
+	}
+	return v
 }
 
 // importEnv returns the environment of a file named by "import ... from", for its

@@ -121,6 +121,13 @@ func (c conn) InTx(ctx context.Context, fn func(sqldb.Conn) error) error {
 	return pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error { return fn(txConn{tx}) })
 }
 
+// ReadTx reads from one snapshot (REPEATABLE READ), so the workload and its answers
+// agree.
+func (c conn) ReadTx(ctx context.Context, fn func(sqldb.Conn) error) error {
+	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+	return pgx.BeginTxFunc(ctx, c.pool, opts, func(tx pgx.Tx) error { return fn(txConn{tx}) })
+}
+
 type txConn struct{ tx pgx.Tx }
 
 func (c txConn) Exec(ctx context.Context, q string, args ...any) (int64, error) {

@@ -39,6 +39,9 @@ type DB interface {
 	Conn
 	// InTx runs fn in a transaction that commits when fn returns nil.
 	InTx(ctx context.Context, fn func(Conn) error) error
+	// ReadTx runs fn in a read-only transaction: a consistent snapshot that does not
+	// wait for, or hold up, writers.
+	ReadTx(ctx context.Context, fn func(Conn) error) error
 	Ping(ctx context.Context) error
 	Close() error
 }

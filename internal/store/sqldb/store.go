@@ -654,7 +654,8 @@ func (s *Store) PutAnswer(ctx context.Context, by awaf.Actor, workloadID int64, 
 
 func (s *Store) Assessment(ctx context.Context, workloadID int64) (*awaf.Assessment, error) {
 	var a *awaf.Assessment
-	err := s.tx(ctx, func(c Conn) error {
+	err := s.db.ReadTx(ctx, func(c Conn) error {
+		c = boundConn{c, s.d}
 		var err error
 		a, err = s.assessment(ctx, c, workloadID)
 		return err

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/awaf/awaf"
@@ -49,6 +50,7 @@ var dialect = sqldb.Dialect{
 type DB struct {
 	*sqldb.Store
 	sql  *sql.DB
+	conn conn
 	path string
 }
 
@@ -78,12 +80,17 @@ func Open(ctx context.Context, path string, o Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	// Connections are kept: opening one runs the pragmas again, and database/sql
+	// keeps only two idle by default.
+	sdb.SetMaxOpenConns(16)
+	sdb.SetMaxIdleConns(16)
+	sdb.SetConnMaxIdleTime(5 * time.Minute)
 	if err := sdb.PingContext(ctx); err != nil {
 		sdb.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db := &DB{sql: sdb, path: path}
-	db.Store = sqldb.New(conn{sdb}, dialect, o.Now)
+	db := &DB{sql: sdb, path: path, conn: conn{db: sdb, writer: &sync.Mutex{}}}
+	db.Store = sqldb.New(db.conn, dialect, o.Now)
 	if !o.NoMigrate {
 		if _, err := db.Migrate(ctx); err != nil {
 			sdb.Close()
@@ -95,7 +102,7 @@ func Open(ctx context.Context, path string, o Options) (*DB, error) {
 
 // Migrate applies pending migrations and returns how many it applied.
 func (db *DB) Migrate(ctx context.Context) (int, error) {
-	return sqldb.Migrate(ctx, conn{db.sql}, dialect, Migrations())
+	return sqldb.Migrate(ctx, db.conn, dialect, Migrations())
 }
 
 // Backup writes a consistent copy of the live database to path, which must not
@@ -117,9 +124,18 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 func (db *DB) Close() error { return db.sql.Close() }
 
 // conn adapts database/sql to sqldb.DB.
-type conn struct{ db *sql.DB }
+type conn struct {
+	db *sql.DB
+	// writer lets one write at a time into SQLite from this process. Without it,
+	// concurrent writers poll SQLite's busy handler, which sleeps up to 100 ms between
+	// tries; queued on a mutex they go in turn with no sleeping. Other processes (a
+	// backup, `awaf user add`) still meet busy_timeout.
+	writer *sync.Mutex
+}
 
 func (c conn) Exec(ctx context.Context, q string, args ...any) (int64, error) {
+	c.writer.Lock()
+	defer c.writer.Unlock()
 	return execOn(ctx, c.db, q, args...)
 }
 
@@ -135,7 +151,19 @@ func (c conn) Ping(ctx context.Context) error { return c.db.PingContext(ctx) }
 func (c conn) Close() error                   { return c.db.Close() }
 
 func (c conn) InTx(ctx context.Context, fn func(sqldb.Conn) error) error {
-	tx, err := c.db.BeginTx(ctx, nil)
+	c.writer.Lock()
+	defer c.writer.Unlock()
+	return c.inTx(ctx, nil, fn)
+}
+
+// ReadTx starts a deferred transaction: the driver begins IMMEDIATE only for
+// transactions that may write.
+func (c conn) ReadTx(ctx context.Context, fn func(sqldb.Conn) error) error {
+	return c.inTx(ctx, &sql.TxOptions{ReadOnly: true}, fn)
+}
+
+func (c conn) inTx(ctx context.Context, opts *sql.TxOptions, fn func(sqldb.Conn) error) error {
+	tx, err := c.db.BeginTx(ctx, opts)
 	if err != nil {
 		return err
 	}

@@ -189,3 +189,17 @@ judge:
 		t.Errorf("--no-judge: %v\n%s", err, out)
 	}
 }
+
+func TestEvalAnswersErrors(t *testing.T) {
+	cfg := filepath.Join(evalExamples, "regression", "awaf-eval.yaml")
+	other := filepath.Join(t.TempDir(), "other.yaml")
+	os.WriteFile(other, []byte("lens: {id: my-lens, version: 1.0.0}\nworkload: {name: x}\nprofile: {}\nanswers: []\n"), 0o644)
+	for name, path := range map[string]string{"missing": filepath.Join(t.TempDir(), "nope.yaml"), "other lens": other} {
+		t.Run(name, func(t *testing.T) {
+			_, _, err := runCmd(t, "", "eval", "--config", cfg, "--answers", path)
+			if exitCode(err, &bytes.Buffer{}) != 2 {
+				t.Errorf("err %v, want an input error", err)
+			}
+		})
+	}
+}

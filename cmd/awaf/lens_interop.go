@@ -20,7 +20,7 @@ import (
 const lensImportUsage = `Usage:
   awaf lens import aws FILE.json [-o lens.yaml] [--id ID] [--version 1.0.0] [--pillar AWSID=PILLAR,...]
   awaf lens import checklist FILE.json [-o lens.yaml] [--id ID] [--version 1.0.0] [--answers awaf.yaml]
-                                     [--schema checklist.schema.json]
+                                     [--schema checklist.schema.json] [--lenient]
 
 Maps an AWS Well-Architected custom lens, or an Azure review checklist, onto the awaf
 lens format. The lens is checked as 'awaf lens validate' would before anything is
@@ -34,6 +34,10 @@ func lensImport(args []string, stdout, stderr io.Writer) error {
 		return errUsage
 	}
 	kind := args[0]
+	if kind != "aws" && kind != "checklist" {
+		fmt.Fprintf(stderr, "awaf lens import: unknown source %q (aws or checklist)\n\n%s", kind, lensImportUsage)
+		return errUsage
+	}
 	fs := flag.NewFlagSet("awaf lens import "+kind, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, lensImportUsage) }
@@ -43,6 +47,7 @@ func lensImport(args []string, stdout, stderr io.Writer) error {
 	pillars := fs.String("pillar", "", "aws: map AWS pillar ids onto awaf pillars, e.g. sustainability=cost+performance")
 	answersOut := fs.String("answers", "", "checklist: also write the items' statuses as an answers file")
 	schema := fs.String("schema", "", "checklist: also validate against this JSON Schema file (e.g. checklist.schema.json)")
+	lenient := fs.Bool("lenient", false, "checklist: accept items without category, subcategory or severity, filling defaults, and warn")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
@@ -73,10 +78,7 @@ func lensImport(args []string, stdout, stderr io.Writer) error {
 				return err
 			}
 		}
-		l, a, err = importChecklist(in, data, *id, *version)
-	default:
-		fmt.Fprintf(stderr, "awaf lens import: unknown source %q (aws or checklist)\n\n%s", kind, lensImportUsage)
-		return errUsage
+		l, a, err = importChecklist(in, data, *id, *version, *lenient, stderr)
 	}
 	if err != nil {
 		return err
@@ -84,6 +86,9 @@ func lensImport(args []string, stdout, stderr io.Writer) error {
 	y, err := lens.MarshalYAML(l)
 	if err != nil {
 		return err
+	}
+	if len(y) > lens.MaxSize {
+		return awaf.Errorf(awaf.ETOOLARGE, "%s: the lens would be %d bytes, more than the %d bytes a lens file may have; split the source", in, len(y), lens.MaxSize)
 	}
 	// The lens must load as written; a mapping bug must never leave a broken file.
 	if _, err := lens.Parse(orStdout(*out), y); err != nil {
@@ -222,9 +227,22 @@ func orStdout(path string) string {
 
 // importChecklist maps a review checklist onto a lens, and its item statuses, when it
 // has any, onto answers to that lens.
-func importChecklist(name string, data []byte, id, version string) (*awaf.Lens, *awaf.Assessment, error) {
-	f, err := checklist.Parse(name, data)
+func importChecklist(name string, data []byte, id, version string, lenient bool, stderr io.Writer) (*awaf.Lens, *awaf.Assessment, error) {
+	var f *checklist.File
+	var err error
+	if lenient {
+		var warnings awaf.Problems
+		f, warnings, err = checklist.ParseLenient(name, data)
+		for _, w := range warnings {
+			fmt.Fprintf(stderr, "warning: %s\n", w)
+		}
+	} else {
+		f, err = checklist.Parse(name, data)
+	}
 	if err != nil {
+		if !lenient {
+			err = fmt.Errorf("%w\n(--lenient accepts items without category, subcategory or severity)", err)
+		}
 		return nil, nil, err
 	}
 	l, err := checklist.Lens(f, checklist.Options{ID: id, Version: version})
@@ -236,6 +254,9 @@ func importChecklist(name string, data []byte, id, version string) (*awaf.Lens, 
 	y, err := lens.MarshalYAML(l)
 	if err != nil {
 		return nil, nil, err
+	}
+	if len(y) > lens.MaxSize {
+		return nil, nil, awaf.Errorf(awaf.ETOOLARGE, "%s: the lens would be %d bytes, more than the %d bytes a lens file may have; split the checklist", name, len(y), lens.MaxSize)
 	}
 	loaded, err := lens.Parse(name, y)
 	if err != nil {

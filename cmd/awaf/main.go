@@ -97,6 +97,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runAssess(ctx, args[1:], stdin, stdout, stderr)
 	case "report":
 		return runReport(ctx, args[1:], stdin, stdout, stderr)
+	case "backlog":
+		return runBacklog(ctx, args[1:], stdin, stdout, stderr)
+	case "compare":
+		return runCompare(ctx, args[1:], stdin, stdout, stderr)
 	case "import":
 		return runImport(ctx, args[1:], stdin, stdout, stderr)
 	case "eval":
@@ -111,6 +115,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runUser(ctx, args[1:], stdin, stdout, stderr)
 	case "backup":
 		return runBackup(ctx, args[1:], stdin, stdout, stderr)
+	case "push":
+		return runPush(ctx, args[1:], stdin, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "awaf: unknown command %q\n\n%s", args[0], usage)
 	return errUsage

@@ -268,6 +268,38 @@ func TestRoundTripEdgeCases(t *testing.T) {
 	}
 }
 
+func TestExportAddedQuestionJoinsItsPillar(t *testing.T) {
+	l, err := ParseImport("min.json", []byte(minimal), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := l.Questions[0]
+	q.ID, q.Metadata = "team_question", nil
+	cs := make([]awaf.Choice, len(q.Choices))
+	for i, c := range q.Choices {
+		c.Metadata = nil
+		cs[i] = c
+	}
+	q.Choices = cs
+	q.RiskRules = nil
+	l.Questions = append(l.Questions, q)
+	f, err := Export(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Pillars) != 1 || len(f.Pillars[0].Questions) != 3 {
+		t.Fatalf("%d pillars; want the added question in pillar_id_1", len(f.Pillars))
+	}
+	added := f.Pillars[0].Questions[2]
+	var ids []string
+	for _, c := range added.Choices {
+		ids = append(ids, c.ID)
+	}
+	if strings.Join(ids, ",") != "choice1,choice2,qq1_no" || len(added.RiskRules) != 3 {
+		t.Errorf("choices %v, rules %+v", ids, added.RiskRules)
+	}
+}
+
 func TestExportBuiltin(t *testing.T) {
 	l, err := lens.Builtin()
 	if err != nil {

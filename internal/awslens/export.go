@@ -46,7 +46,7 @@ func ExportJSON(l *awaf.Lens) ([]byte, error) {
 
 type exporter struct {
 	lens     *awaf.Lens
-	srcs     map[string]awaf.Location // AWS question id -> where the awaf question is
+	srcs     map[string]awaf.Location // AWS question id (and "qid/cid") -> where the awaf item is
 	problems awaf.Problems
 }
 
@@ -84,6 +84,12 @@ func (ex *exporter) file() *File {
 func (ex *exporter) pillarOf(q *awaf.Question) (id, name string) {
 	if id := q.Metadata[MetaPillarID]; id != "" {
 		return id, q.Metadata[MetaPillarName]
+	}
+	// A question added to an imported lens joins the AWS pillar of its area.
+	for _, other := range ex.lens.Questions {
+		if other.Area == q.Area && other.Metadata[MetaPillarID] != "" {
+			return other.Metadata[MetaPillarID], other.Metadata[MetaPillarName]
+		}
 	}
 	name = string(q.Area)
 	if a, ok := ex.lens.Area(q.Area); ok && a.Name != "" {
@@ -135,6 +141,7 @@ func (ex *exporter) question(q *awaf.Question) Question {
 		}
 		ac := ex.choice(q, &c, out.ID)
 		toAWS[c.ID] = ac.ID
+		ex.srcs[out.ID+"/"+ac.ID] = c.Source
 		if c.None {
 			none = &ac
 			if p, err := strconv.Atoi(c.Metadata[MetaPosition]); err == nil {
@@ -293,7 +300,8 @@ func extras(m map[string]string, prefix string) map[string]json.RawMessage {
 
 // limits checks f against AWS's limits, naming each item and the limit it breaks.
 func (ex *exporter) limits(f *File) {
-	at := ex.lens.Source
+	lensAt := ex.lens.Source
+	at := lensAt
 	text := func(item, field, s string, max int, required bool) {
 		n := utf8.RuneCountInString(s)
 		switch {
@@ -318,6 +326,7 @@ func (ex *exporter) limits(f *File) {
 	}
 	pids, qids := map[string]bool{}, map[string]bool{}
 	for _, p := range f.Pillars {
+		at = lensAt
 		item := fmt.Sprintf("pillar %s", p.ID)
 		id(item, p.ID)
 		if pids[p.ID] {
@@ -346,7 +355,12 @@ func (ex *exporter) limits(f *File) {
 				ex.errorf(at, "%s: %d choices; AWS allows 1 to %d", qi, n, MaxChoices)
 			}
 			cids := map[string]bool{}
+			qAt := at
 			for _, c := range q.Choices {
+				at = qAt
+				if loc, ok := ex.srcs[q.ID+"/"+c.ID]; ok {
+					at = loc
+				}
 				ci := fmt.Sprintf("%s: choice %s", qi, c.ID)
 				id(ci, c.ID)
 				if cids[c.ID] {

@@ -203,10 +203,10 @@ func slug(s string) string {
 	return out
 }
 
-// Import maps an AWS custom lens onto the awaf lens format. The result passes
-// lens.Parse once marshalled; problems that stop the mapping (a condition naming an
-// unknown choice, a question without practices) come back as awaf.Problems located in
-// the AWS file, which name is the file's name.
+// Import maps a parsed AWS custom lens onto the awaf lens format. The result passes
+// lens.Parse once marshalled. What stops the mapping (a condition naming an unknown
+// choice, a question without practices) comes back as awaf.Problems naming the file;
+// ParseImport also gives their lines.
 func Import(f *File, name string, opt Options) (*awaf.Lens, error) {
 	im := &importer{name: name}
 	l := im.lens(f, opt)

@@ -11,7 +11,9 @@ package backlog
 import (
 	"fmt"
 	"io"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/awaf/awaf"
@@ -282,4 +284,18 @@ func safeURL(u string) bool {
 	return (strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://")) && !strings.ContainsAny(u, " \t\r\n\"'<>`")
 }
 
-func score(f float64) string { return strings.TrimSuffix(strings.TrimSuffix(fmt.Sprintf("%.1f", f), "0"), ".") }
+// score prints a priority score as the plan does: one decimal at most.
+func score(f float64) string { return strconv.FormatFloat(math.Round(f*10)/10, 'f', -1, 64) }
+
+// maxTitle is the longest title all three trackers take: Azure DevOps and Jira stop at
+// 255 characters, GitHub at 256.
+const maxTitle = 255
+
+// title is the item's title on one line, cut to maxTitle characters.
+func title(it Item) string {
+	t := oneLine(it.Title)
+	if r := []rune(t); len(r) > maxTitle {
+		t = string(r[:maxTitle-1]) + "…"
+	}
+	return t
+}

@@ -373,7 +373,7 @@ func TestHostileCSV(t *testing.T) {
 				if !strings.Contains(desc, "&lt;script&gt;") || !strings.Contains(desc, `<a href="https://learn.microsoft.com/azure/?a=1&amp;b=2">good &lt;b&gt;</a>`) {
 					t.Errorf("ADO description lost text or the good link: %s", desc)
 				}
-				if recs[1][1] != "'"+oneLine(it.Title) {
+				if recs[1][1] != "'"+title(it) {
 					t.Errorf("title %q", recs[1][1])
 				}
 			case Jira:
@@ -412,9 +412,14 @@ printf '\n' >> "$FAKE_LOG"
 // directory, and returns the recorded calls.
 func runScript(t *testing.T, script []byte, existing string) (calls [][]string, dir string) {
 	t.Helper()
-	sh, err := exec.LookPath("sh")
+	return runScriptWith(t, "sh", script, existing)
+}
+
+func runScriptWith(t *testing.T, shell string, script []byte, existing string) (calls [][]string, dir string) {
+	t.Helper()
+	sh, err := exec.LookPath(shell)
 	if err != nil {
-		t.Skip("no sh")
+		t.Skipf("no %s", shell)
 	}
 	dir = t.TempDir()
 	bin := filepath.Join(dir, "bin")
@@ -447,11 +452,19 @@ func runScript(t *testing.T, script []byte, existing string) (calls [][]string, 
 	return calls, dir
 }
 
+// TestScriptQuoting runs the script under each POSIX shell at hand (dash is Debian's
+// sh, bash is what most people type) and checks what gh receives, byte for byte.
 func TestScriptQuoting(t *testing.T) {
+	for _, shell := range []string{"sh", "dash", "bash"} {
+		t.Run(shell, func(t *testing.T) { testScriptQuoting(t, shell) })
+	}
+}
+
+func testScriptQuoting(t *testing.T, shell string) {
 	it := hostile()
 	plain := Item{Recommendation: awaf.Recommendation{Rank: 2, Question: "q2", Choice: "c2", Title: "Use managed identities", Risk: awaf.RiskMedium, Horizon: awaf.Next, Priority: 30}}
 	script := mustWrite(t, GitHubScript, []Item{it, plain}, Options{Milestone: "M1 'beta'", Repo: "contoso/claims-chat"})
-	calls, dir := runScript(t, script, "0")
+	calls, dir := runScriptWith(t, shell, script, "0")
 	var creates [][]string
 	for _, c := range calls {
 		if len(c) > 1 && c[0] == "issue" && c[1] == "create" {
@@ -462,7 +475,7 @@ func TestScriptQuoting(t *testing.T) {
 		t.Fatalf("%d issue create calls, want 2: %q", len(creates), calls)
 	}
 	want := []string{"issue", "create",
-		"--title=" + oneLine(it.Title),
+		"--title=" + title(it),
 		"--label=" + strings.Join(Labels(it), ","),
 		"--milestone=M1 'beta'",
 		"--assignee=" + label(it.Owner),
@@ -490,7 +503,7 @@ func TestScriptQuoting(t *testing.T) {
 	}
 
 	// A second run after the issues exist creates nothing.
-	calls, _ = runScript(t, script, "1")
+	calls, _ = runScriptWith(t, shell, script, "1")
 	for _, c := range calls {
 		if len(c) > 1 && c[0] == "issue" && c[1] == "create" {
 			t.Fatalf("re-run created an issue: %q", c)
@@ -567,4 +580,30 @@ func FuzzCell(f *testing.F) {
 			t.Fatalf("cell %q starts like a formula", got)
 		}
 	})
+}
+
+func TestLongTitle(t *testing.T) {
+	it := Item{Recommendation: awaf.Recommendation{Title: strings.Repeat("é", 300)}}
+	if got := []rune(title(it)); len(got) != maxTitle || got[maxTitle-1] != '…' {
+		t.Errorf("title of %d runes ending %q", len(got), got[len(got)-1])
+	}
+	it.Title = "short\ntitle"
+	if got := title(it); got != "short title" {
+		t.Errorf("title %q", got)
+	}
+}
+
+func BenchmarkWrite(b *testing.B) {
+	items := Select(exampleResult(b), Filter{})
+	for _, target := range Targets() {
+		b.Run(string(target), func(b *testing.B) {
+			var buf bytes.Buffer
+			for b.Loop() {
+				buf.Reset()
+				if err := Write(&buf, target, items, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

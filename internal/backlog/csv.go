@@ -48,7 +48,7 @@ func writeADO(w io.Writer, items []Item, o Options) error {
 	}
 	rows := make([][]string, 0, len(items))
 	for _, it := range items {
-		row := []string{typ, oneLine(it.Title), htmlBody(it), strconv.Itoa(ADOPriority(it.Priority)), strings.Join(Labels(it), "; ")}
+		row := []string{typ, title(it), htmlBody(it), strconv.Itoa(ADOPriority(it.Priority)), strings.Join(Labels(it), "; ")}
 		if o.AreaPath != "" {
 			row = append(row, o.AreaPath)
 		}
@@ -66,7 +66,7 @@ func writeGitHubCSV(w io.Writer, items []Item, o Options) error {
 	header := []string{"title", "body", "labels", "milestone", "assignees", "external_id", "priority"}
 	rows := make([][]string, 0, len(items))
 	for _, it := range items {
-		rows = append(rows, []string{oneLine(it.Title), markdownBody(it), strings.Join(Labels(it), ","), o.Milestone, label(it.Owner), it.ExternalID(), score(it.Priority)})
+		rows = append(rows, []string{title(it), markdownBody(it), strings.Join(Labels(it), ","), o.Milestone, label(it.Owner), it.ExternalID(), score(it.Priority)})
 	}
 	return writeCSV(w, header, rows)
 }
@@ -90,7 +90,7 @@ func writeJira(w io.Writer, items []Item, o Options) error {
 	}
 	rows := make([][]string, 0, len(items))
 	for _, it := range items {
-		row := []string{oneLine(it.Title), typ, JiraPriority(it.Priority), jiraBody(it), oneLine(it.Owner), it.ExternalID()}
+		row := []string{title(it), typ, JiraPriority(it.Priority), jiraBody(it), oneLine(it.Owner), it.ExternalID()}
 		ls := Labels(it)
 		for i := range nLabels {
 			if i < len(ls) {

@@ -72,11 +72,11 @@ func writeGitHubScript(w io.Writer, items []Item, o Options) error {
 				return ' '
 			}
 			return r
-		}, oneLine(it.Title)))
+		}, title(it)))
 		id := shQuote(it.ExternalID())
 		fmt.Fprintf(&b, "if awaf_exists %s; then\n\techo %s >&2\nelse\n", id, shQuote("skip "+it.ExternalID()+": an issue exists"))
 		b.WriteString("\tgh issue create \\\n")
-		b.WriteString("\t\t--title=" + shQuote(oneLine(it.Title)) + " \\\n")
+		b.WriteString("\t\t--title=" + shQuote(title(it)) + " \\\n")
 		b.WriteString("\t\t--label=" + shQuote(strings.Join(Labels(it), ",")) + " \\\n")
 		if o.Milestone != "" {
 			b.WriteString("\t\t--milestone=" + shQuote(o.Milestone) + " \\\n")

@@ -89,32 +89,58 @@ var itemRequired = []string{"category", "subcategory", "text", "guid", "severity
 // statuses from the known sets, unique guids). It reports every problem with line and
 // column as awaf.Problems.
 func Parse(name string, data []byte) (*File, error) {
+	f, _, err := parse(name, data, false)
+	return f, err
+}
+
+// ParseLenient reads a checklist that bends the schema, as some published ones do
+// (service-guide checklists have no category, subcategory or severity, and a "type"
+// key). It fills what is missing (category from the service, subcategory from the
+// pillar, severity Medium) and returns what it bent as warnings; wrong types, empty
+// texts and duplicate guids are still errors.
+func ParseLenient(name string, data []byte) (*File, awaf.Problems, error) {
+	return parse(name, data, true)
+}
+
+func parse(name string, data []byte, lenient bool) (*File, awaf.Problems, error) {
 	if len(data) > MaxSize {
-		return nil, awaf.Problems{{Location: awaf.Location{File: name}, Message: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit", len(data), MaxSize)}}
+		return nil, nil, awaf.Problems{{Location: awaf.Location{File: name}, Message: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit", len(data), MaxSize)}}
 	}
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	ix, err := jsonpos.Scan(name, data, maxDepth)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var root any
 	if err := dec.Decode(&root); err != nil {
-		return nil, awaf.Problems{{Location: awaf.Location{File: name}, Message: "invalid JSON: " + err.Error()}}
+		return nil, nil, awaf.Problems{{Location: awaf.Location{File: name}, Message: "invalid JSON: " + err.Error()}}
 	}
-	r := &reader{ix: ix}
+	r := &reader{ix: ix, lenient: lenient}
 	f := r.file(root)
 	if len(r.problems) > 0 {
 		sort.SliceStable(r.problems, func(i, j int) bool { return r.problems[i].Line < r.problems[j].Line })
-		return nil, r.problems
+		return nil, nil, r.problems
 	}
-	return f, nil
+	return f, r.warnings, nil
 }
 
 type reader struct {
 	ix       *jsonpos.Index
 	problems awaf.Problems
+	lenient  bool
+	warnings awaf.Problems
+}
+
+// bend records a departure from the schema: an error, or in lenient mode a warning.
+func (r *reader) bend(path, format string, args ...any) {
+	p := awaf.Problem{Location: r.ix.At(path), Message: fmt.Sprintf(format, args...)}
+	if r.lenient {
+		r.warnings = append(r.warnings, p)
+		return
+	}
+	r.problems = append(r.problems, p)
 }
 
 func (r *reader) errorf(path, format string, args ...any) {
@@ -155,6 +181,11 @@ func (r *reader) file(root any) *File {
 		im := r.object(v, p, itemKeys, itemRequired)
 		if im == nil {
 			continue
+		}
+		if r.lenient {
+			fill(im, "category", orText(str(im, "service"), "General"))
+			fill(im, "subcategory", orText(str(im, "waf"), "General"))
+			fill(im, "severity", "Medium")
 		}
 		it := Item{
 			Category: strings.TrimSpace(str(im, "category")), Subcategory: strings.TrimSpace(str(im, "subcategory")),
@@ -198,6 +229,10 @@ func (r *reader) object(v any, path string, keys map[string]string, required []s
 	}
 	for _, k := range required {
 		if _, ok := m[k]; !ok {
+			if k == "category" || k == "subcategory" || k == "severity" {
+				r.bend(path, "%s: %q is required", path, k)
+				continue
+			}
 			r.errorf(path, "%s: %q is required", path, k)
 		}
 	}
@@ -210,7 +245,7 @@ func (r *reader) object(v any, path string, keys map[string]string, required []s
 		want, known := keys[k]
 		p := jsonpos.Key(path, k)
 		if !known {
-			r.errorf(p, "%s: unknown key %q", path, k)
+			r.bend(p, "%s: unknown key %q", path, k)
 			continue
 		}
 		val := m[k]
@@ -320,4 +355,11 @@ func severityWeight(s string) int {
 		return 10
 	}
 	return 0
+}
+
+// fill sets a missing key of a lenient item to a default.
+func fill(m map[string]any, key, value string) {
+	if _, ok := m[key]; !ok {
+		m[key] = value
+	}
 }

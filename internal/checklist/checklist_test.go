@@ -113,6 +113,34 @@ func TestImportOpenAIChecklistFails(t *testing.T) {
 	}
 }
 
+func TestLenientServiceGuide(t *testing.T) {
+	f, warnings, err := ParseLenient("aoai.json", mustRead(t, "checklists/azureopenai_sg_checklist.en.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Items) != 13 || len(warnings) != 52 {
+		t.Errorf("%d items, %d warnings; want 13 and 52", len(f.Items), len(warnings))
+	}
+	if it := f.Items[0]; it.Category != "Azure Openai" || it.Subcategory != "Reliability" || it.Severity != "Medium" {
+		t.Errorf("defaults not filled: %+v", it)
+	}
+	l, err := Lens(f, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := lens.MarshalYAML(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lens.Parse("aoai.yaml", y); err != nil {
+		t.Fatalf("lenient lens does not load: %v", err)
+	}
+	// Leniency bends only the schema's shape: a wrong type is still an error.
+	if _, _, err := ParseLenient("x.json", []byte(`{"items":[{"text":"t","guid":"g","cost":"high"}]}`)); err == nil {
+		t.Error("a wrong type passed in lenient mode")
+	}
+}
+
 // TestSchemaAgrees runs the published schema next to Parse: whatever the schema
 // rejects, Parse rejects too.
 func TestSchemaAgrees(t *testing.T) {

@@ -24,6 +24,8 @@ type scorer struct {
 	hit  []bool
 	// probs is the n×k probability matrix for log loss, built on first use
 	probs []float64
+	// rowLoss is each row's log loss, which weights do not change
+	rowLoss []float64
 }
 
 func newScorer(specs []MetricSpec, d *dataset, positive, bins int) *scorer {
@@ -47,11 +49,14 @@ func newScorer(specs []MetricSpec, d *dataset, positive, bins int) *scorer {
 		s.order = metrics.ScoreOrder(s.posScore)
 	}
 	for _, m := range specs {
-		if m.Name == "log_loss" && d.mode == binaryScore && s.pos >= 0 {
-			s.probMatrix() // built here, before resamples share the scorer across goroutines
+		if m.Name == "log_loss" && (d.mode == probObject || d.mode == probPrefix || (d.mode == binaryScore && s.pos >= 0)) {
+			// built here, before resamples share the scorer across goroutines
+			s.rowLoss = metrics.RowLogLoss(d.truth, s.probMatrix(), s.k)
 		}
 	}
-	if d.mode != noScores {
+	// A binary score without a known positive class says nothing about which class it
+	// favours, so there is no top label to calibrate.
+	if d.mode != noScores && (d.mode != binaryScore || s.pos >= 0) {
 		s.conf = make([]float64, n)
 		s.hit = make([]bool, n)
 		for i := range n {
@@ -67,9 +72,6 @@ func (s *scorer) topLabel(i int) (float64, bool) {
 	d := s.d
 	if d.mode == binaryScore {
 		p := d.score[i]
-		if s.pos < 0 {
-			return math.Max(p, 1-p), false
-		}
 		if p >= 0.5 {
 			return p, int(d.truth[i]) == s.pos
 		}
@@ -151,6 +153,9 @@ func (s *scorer) subset(rows []int32) *scorer {
 		if s.conf != nil {
 			sub.conf, sub.hit = gather(s.conf, rows), gather(s.hit, rows)
 		}
+		if s.rowLoss != nil {
+			sub.rowLoss = gather(s.rowLoss, rows)
+		}
 	case Regression:
 		sd.actual, sd.predicted = gather(d.actual, rows), gather(d.predicted, rows)
 	case RAG:
@@ -192,7 +197,6 @@ func (s *scorer) compute(w []float64) []float64 {
 	switch d.task {
 	case Classification:
 		cm := metrics.NewConfusion(s.k, d.truth, d.pred, w)
-		var probs []float64
 		for i, m := range s.specs {
 			switch m.Name {
 			case "accuracy":
@@ -226,10 +230,10 @@ func (s *scorer) compute(w []float64) []float64 {
 					out[i] = math.NaN()
 					continue
 				}
-				if probs == nil {
-					probs = s.probMatrix()
+				if s.rowLoss == nil {
+					s.rowLoss = metrics.RowLogLoss(d.truth, s.probMatrix(), s.k)
 				}
-				out[i] = metrics.LogLoss(d.truth, probs, s.k, w)
+				out[i] = metrics.Mean(s.rowLoss, w)
 			case "ece":
 				if s.conf == nil {
 					out[i] = math.NaN()

@@ -1,7 +1,9 @@
 package eval
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"slices"
 	"strings"
 
@@ -190,12 +192,21 @@ func (r *Report) Attach(a *awaf.Assessment) {
 	}
 }
 
+// EvidenceLens is the lens whose choice ids EvidenceTargets names.
+const EvidenceLens = "azure-ai-workload"
+
 // AttachEvidence records the report as evidence in the answers file at path, written
 // atomically.
 func AttachEvidence(path string, rep *Report) error {
 	a, err := answers.Load(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return awaf.Errorf(awaf.ENOTFOUND, "answers file %s does not exist: create it with awaf assess first", path)
+	}
 	if err != nil {
 		return err
+	}
+	if a.Lens.ID != "" && a.Lens.ID != EvidenceLens {
+		return awaf.Errorf(awaf.EINVALID, "answers file %s is for lens %q: eval evidence maps to choices of the %s lens", path, a.Lens.ID, EvidenceLens)
 	}
 	rep.Attach(a)
 	return answers.Save(path, a)

@@ -16,6 +16,7 @@ var htmlSource string
 // htmlTemplate is parsed once; a broken template fails every test, not a user's run.
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"status":      status,
+	"pvalue":      pValue,
 	"ci":          ciString,
 	"bound":       bound,
 	"delta":       deltaString,

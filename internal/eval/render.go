@@ -64,6 +64,17 @@ func deltaString(r MetricResult) string {
 	return s
 }
 
+// pValue writes tiny p-values as "< 0.0001" rather than a misleading 0.0000.
+func pValue(n *Num) string {
+	switch {
+	case n == nil:
+		return ""
+	case n.Defined() && float64(*n) < 0.0001:
+		return "< 0.0001"
+	}
+	return n.String()
+}
+
 func signed(n Num) string {
 	if !n.Defined() {
 		return "n/a"
@@ -154,9 +165,9 @@ func writeText(w io.Writer, rep *Report) error {
 		tw = tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
 		fmt.Fprintf(tw, "FEATURE\tKIND\tPSI\tKS D\tKS p\n")
 		for _, d := range rep.Drift {
-			ks, p := "", ""
+			ks, p := "", pValue(d.KSP)
 			if d.KS != nil {
-				ks, p = d.KS.String(), d.KSP.String()
+				ks = d.KS.String()
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.Feature, d.Kind, d.PSI, ks, p)
 		}
@@ -282,9 +293,9 @@ func writeMarkdown(w io.Writer, rep *Report) error {
 	if len(rep.Drift) > 0 {
 		ew.printf("\n## Drift (baseline → current)\n\n| Feature | Kind | PSI | KS D | KS p |\n|---|---|---:|---:|---:|\n")
 		for _, d := range rep.Drift {
-			ks, p := "", ""
+			ks, p := "", pValue(d.KSP)
 			if d.KS != nil {
-				ks, p = d.KS.String(), d.KSP.String()
+				ks = d.KS.String()
 			}
 			ew.printf("| %s | %s | %s | %s | %s |\n", mdEscape(d.Feature), d.Kind, d.PSI, ks, p)
 		}

@@ -119,6 +119,9 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Report, error) {
 			return nil, err
 		}
 		rep.Judge = js
+		if js != nil && js.Failed > 0 {
+			rep.Notes = append(rep.Notes, fmt.Sprintf("%d judge calls failed; those rows have no judge score and are left out of the means", js.Failed))
+		}
 		if opt.Judge == nil {
 			rep.Notes = append(rep.Notes, "no LLM judge ran: groundedness and relevance have no value (use the _proxy metrics offline)")
 		}

@@ -147,6 +147,25 @@ func TestRunEdgeCases(t *testing.T) {
 			t.Errorf("a gate on an undefined metric must fail: %+v", rep.Checks)
 		}
 	})
+	t.Run("two classes without a positive class", func(t *testing.T) {
+		rep := mustRun(t, writeCase(t, map[string]string{
+			"awaf-eval.yaml": "task: classification\ncurrent: p.csv\nmetrics: [accuracy, roc_auc, ece, {name: f1, average: binary}]\nbootstrap: {resamples: -1}\n",
+			"p.csv":          "label,prediction,score\ncat,cat,0.1\ndog,dog,0.9\n",
+		}))
+		approx(t, "accuracy", metric(t, rep, "accuracy").Value, 1)
+		approx(t, "roc_auc", metric(t, rep, "roc_auc").Value, math.NaN())
+		approx(t, "ece", metric(t, rep, "ece").Value, math.NaN())
+		approx(t, "f1", metric(t, rep, "f1_binary").Value, math.NaN())
+		if len(rep.Notes) == 0 || !strings.Contains(rep.Notes[0], "set positive") {
+			t.Errorf("notes = %v", rep.Notes)
+		}
+		// With positive: set, the same file is binary.
+		rep = mustRun(t, writeCase(t, map[string]string{
+			"awaf-eval.yaml": "task: classification\ncurrent: p.csv\npositive: dog\nmetrics: [roc_auc]\nbootstrap: {resamples: -1}\n",
+			"p.csv":          "label,prediction,score\ncat,cat,0.1\ndog,dog,0.9\n",
+		}))
+		approx(t, "roc_auc with positive", metric(t, rep, "roc_auc").Value, 1)
+	})
 	t.Run("no usable rows", func(t *testing.T) {
 		rep := mustRun(t, writeCase(t, map[string]string{
 			"awaf-eval.yaml": "task: regression\ncurrent: p.csv\nmetrics: [mae, r2]\n",
@@ -258,5 +277,28 @@ func TestGolden(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// Labels and segment values come from user files: the HTML report must escape them,
+// in tables and inside the SVG charts alike.
+func TestHTMLEscapes(t *testing.T) {
+	rep := mustRun(t, writeCase(t, map[string]string{
+		"awaf-eval.yaml": "task: classification\ncurrent: p.jsonl\nsegments: [g]\nmetrics: [accuracy]\nbootstrap: {resamples: -1}\n",
+		"p.jsonl": `{"label": "<img src=x>", "prediction": "<img src=x>", "score": 0.2, "g": "<script>alert(1)</script>"}
+{"label": "b&c", "prediction": "<img src=x>", "score": 0.7, "g": "x"}
+`,
+	}))
+	var buf bytes.Buffer
+	if err := Write(&buf, rep, "html"); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"<img", "<script>alert", "b&c"} {
+		if strings.Contains(buf.String(), bad) {
+			t.Errorf("html holds unescaped %q", bad)
+		}
+	}
+	if !strings.Contains(buf.String(), "&lt;img src=x&gt;") {
+		t.Error("escaped label missing")
 	}
 }

@@ -108,12 +108,6 @@ func newEnv() (*cel.Env, error) {
 		cel.Function("distinct",
 			cel.Overload("distinct_list", []*cel.Type{cel.ListType(cel.DynType)}, cel.ListType(cel.DynType),
 				cel.UnaryBinding(distinct))),
-		cel.Function("isList",
-			cel.Overload("islist_dyn", []*cel.Type{cel.DynType}, cel.BoolType,
-				cel.UnaryBinding(func(a ref.Val) ref.Val {
-					_, ok := a.(traits.Lister)
-					return types.Bool(ok)
-				}))),
 	)
 }
 

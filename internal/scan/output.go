@@ -1,6 +1,8 @@
 package scan
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -152,10 +154,66 @@ func writeJSON(w io.Writer, r *Result, opt WriteOptions) error {
 	for _, d := range r.Diagnostics {
 		doc.Diagnostics = append(doc.Diagnostics, jsonDiag{Severity: d.Severity, Message: d.Message, Location: d.Loc})
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	return writeJSONLines(w, doc)
+}
+
+// writeJSONLines writes the document with one resource, finding or diagnostic per
+// line: still one JSON document, readable and diff-friendly, and about three times
+// cheaper than indenting every field of tens of thousands of findings.
+func writeJSONLines(w io.Writer, doc jsonDoc) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	var line bytes.Buffer
+	enc := json.NewEncoder(&line)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(doc)
+	put := func(v any) error {
+		line.Reset()
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		_, err := bw.Write(bytes.TrimSuffix(line.Bytes(), []byte("\n")))
+		return err
+	}
+	list := func(name string, n int, item func(i int) any, last bool) error {
+		fmt.Fprintf(bw, "  %q: [", name)
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				bw.WriteString(",")
+			}
+			bw.WriteString("\n    ")
+			if err := put(item(i)); err != nil {
+				return err
+			}
+		}
+		if n > 0 {
+			bw.WriteString("\n  ")
+		}
+		bw.WriteString("]")
+		if !last {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n")
+		return nil
+	}
+	fmt.Fprintf(bw, "{\n  \"version\": %d,\n  \"tool\": ", doc.Version)
+	if err := put(doc.Tool); err != nil {
+		return err
+	}
+	bw.WriteString(",\n  \"summary\": ")
+	if err := put(doc.Summary); err != nil {
+		return err
+	}
+	bw.WriteString(",\n")
+	if err := list("resources", len(doc.Resources), func(i int) any { return doc.Resources[i] }, false); err != nil {
+		return err
+	}
+	if err := list("findings", len(doc.Findings), func(i int) any { return doc.Findings[i] }, false); err != nil {
+		return err
+	}
+	if err := list("diagnostics", len(doc.Diagnostics), func(i int) any { return doc.Diagnostics[i] }, true); err != nil {
+		return err
+	}
+	bw.WriteString("}\n")
+	return bw.Flush()
 }
 
 // group collects the findings of each resource, in resource order.

@@ -8,6 +8,7 @@ package scan
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -97,8 +98,8 @@ func (f *Finding) Effective() string {
 	return string(f.Status)
 }
 
-// maxJSONSniff bounds how much of a JSON file is read to decide its format; larger
-// files are still handed to the front end that their start suggests.
+// maxSniffFile bounds the JSON files read to decide their format; larger ones are
+// reported and skipped (front ends have their own, lower, limits).
 const maxSniffFile = 64 << 20
 
 // skipDirs are never walked: VCS data, dependencies and Terraform's provider cache.
@@ -305,10 +306,10 @@ func looksLikeExport(low []byte) bool {
 		bytes.Contains(low, []byte(`"type"`)) && bytes.Contains(low, []byte(`"microsoft.`))
 }
 
+// unwrapPathErr drops the path from an fs error, since messages name the file already.
 func unwrapPathErr(err error) error {
 	var pe *fs.PathError
-	if e, ok := err.(*fs.PathError); ok {
-		pe = e
+	if errors.As(err, &pe) {
 		return pe.Err
 	}
 	return err

@@ -34,14 +34,25 @@ type workloadBody struct {
 	Version int64        `json:"version"`
 }
 
+// apiWorkloads lists what the caller may see: a token its one workload, a person
+// their memberships, an administrator everything.
 func (s *Server) apiWorkloads(w http.ResponseWriter, r *http.Request, q *request) error {
-	uid := q.user.ID
-	if q.user.Admin {
-		uid = 0
-	}
-	ws, err := s.cfg.Store.Workloads(r.Context(), uid)
-	if err != nil {
-		return err
+	var ws []awaf.WorkloadRecord
+	if q.token != nil {
+		wl, err := s.cfg.Store.Workload(r.Context(), q.token.WorkloadID)
+		if err != nil {
+			return err
+		}
+		ws = append(ws, *wl)
+	} else {
+		uid := q.user.ID
+		if q.user.Admin {
+			uid = 0
+		}
+		var err error
+		if ws, err = s.cfg.Store.Workloads(r.Context(), uid); err != nil {
+			return err
+		}
 	}
 	if ws == nil {
 		ws = []awaf.WorkloadRecord{}

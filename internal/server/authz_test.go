@@ -102,6 +102,8 @@ func expect(access string, need awaf.Role, who string, api bool) outcome {
 		return refused // bearer tokens are for the API only
 	}
 	switch {
+	case access == "caller":
+		return allowed
 	case access == "signed-in" || access == "admin":
 		if isToken {
 			return http.StatusForbidden

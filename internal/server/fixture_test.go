@@ -200,6 +200,8 @@ func (f *fixture) fill(pattern string) (method, path string) {
 		"{id}", strconv.FormatInt(f.w.ID, 10),
 		"{area}", string(f.lens.Areas[0].ID),
 		"{format}", "json",
+		"{target}", "ado",
+		"{pillar}", "security",
 		"{milestone}", strconv.FormatInt(f.mile.ID, 10),
 		"{question}", f.question,
 		"{choice}", f.choice,

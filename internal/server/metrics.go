@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"runtime"
 	"sort"
@@ -113,8 +114,8 @@ func (s *statusWriter) Write(b []byte) (int, error) {
 
 func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
-// measure records the route's status and latency.
-func (m *metrics) measure(route string, next http.Handler) http.Handler {
+// measure records the route's status and latency, and logs the request.
+func (s *Server) measure(route string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
@@ -122,7 +123,11 @@ func (m *metrics) measure(route string, next http.Handler) http.Handler {
 		if sw.code == 0 {
 			sw.code = http.StatusOK
 		}
-		m.observe(route, sw.code, time.Since(start))
+		d := time.Since(start)
+		s.metrics.observe(route, sw.code, d)
+		s.cfg.Log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("method", r.Method), slog.String("route", route), slog.String("path", r.URL.Path),
+			slog.Int("status", sw.code), slog.Duration("duration", d))
 	})
 }
 

@@ -24,6 +24,7 @@ const (
 	signedIn                       // a person with a session
 	admin                          // a site administrator
 	member                         // a role on the workload named by {id}
+	caller                         // any signed-in person or API token
 )
 
 // Access is who may call a route.
@@ -37,6 +38,8 @@ var (
 	Public   = Access{kind: public}
 	SignedIn = Access{kind: signedIn}
 	Admin    = Access{kind: admin}
+	// Caller is any signed-in person or API token; handlers narrow what they show.
+	Caller = Access{kind: caller}
 )
 
 // Member needs at least role on the workload in the path.
@@ -58,6 +61,8 @@ func (a Access) String() string {
 		return "admin"
 	case member:
 		return "member:" + string(a.role)
+	case caller:
+		return "caller"
 	}
 	return "unknown"
 }
@@ -160,6 +165,11 @@ var errSignIn = awaf.Errorf(awaf.EUNAUTH, "sign in first")
 func (s *Server) authorize(r *http.Request, a Access, q *request) error {
 	switch a.kind {
 	case public:
+		return nil
+	case caller:
+		if q.user == nil && q.token == nil {
+			return errSignIn
+		}
 		return nil
 	case signedIn, admin:
 		if q.user == nil {

@@ -128,6 +128,8 @@ func (s *Server) register() {
 	s.handle("GET /w/{id}/assess", Member(awaf.RoleReader), s.assessIndex)
 	s.handle("GET /w/{id}/assess/{area}", Member(awaf.RoleReader), s.assessPage)
 	s.handle("POST /w/{id}/assess/{area}", Member(awaf.RoleContributor), s.saveAnswers)
+	s.handle("GET /w/{id}/pillar/{pillar}", Member(awaf.RoleReader), s.assessPage)
+	s.handle("POST /w/{id}/pillar/{pillar}", Member(awaf.RoleContributor), s.saveAnswers)
 	s.handle("GET /w/{id}/dashboard", Member(awaf.RoleReader), s.dashboardPage)
 	s.handle("GET /w/{id}/plan", Member(awaf.RoleReader), s.planPage)
 	s.handle("POST /w/{id}/plan", Member(awaf.RoleContributor), s.savePlanItem)
@@ -142,10 +144,11 @@ func (s *Server) register() {
 	s.handle("GET /w/{id}/audit", Member(awaf.RoleContributor), s.auditPage)
 	s.handle("GET /w/{id}/audit.csv", Member(awaf.RoleContributor), s.auditCSV)
 	s.handle("GET /w/{id}/export/{format}", Member(awaf.RoleReader), s.export)
+	s.handle("GET /w/{id}/backlog/{target}", Member(awaf.RoleReader), s.exportBacklog)
 
 	// JSON API.
 	s.handle("GET /api/v1/openapi.json", Public, s.openAPI)
-	s.handle("GET /api/v1/workloads", SignedIn, s.apiWorkloads)
+	s.handle("GET /api/v1/workloads", Caller, s.apiWorkloads)
 	s.handle("POST /api/v1/workloads", SignedIn, s.apiCreateWorkload)
 	s.handle("GET /api/v1/workloads/{id}", Member(awaf.RoleReader), s.apiWorkload)
 	s.handle("PUT /api/v1/workloads/{id}", Member(awaf.RoleContributor), s.apiSaveWorkload)
@@ -153,6 +156,7 @@ func (s *Server) register() {
 	s.handle("PUT /api/v1/workloads/{id}/answers/{question}", Member(awaf.RoleContributor), s.apiPutAnswer)
 	s.handle("GET /api/v1/workloads/{id}/result", Member(awaf.RoleReader), s.apiResult)
 	s.handle("GET /api/v1/workloads/{id}/reports/{format}", Member(awaf.RoleReader), s.export)
+	s.handle("GET /api/v1/workloads/{id}/backlog/{target}", Member(awaf.RoleReader), s.exportBacklog)
 	s.handle("GET /api/v1/workloads/{id}/milestones", Member(awaf.RoleReader), s.apiMilestones)
 	s.handle("POST /api/v1/workloads/{id}/milestones", Member(awaf.RoleContributor), s.apiCreateMilestone)
 	s.handle("GET /api/v1/workloads/{id}/milestones/{milestone}", Member(awaf.RoleReader), s.apiMilestone)
@@ -165,5 +169,5 @@ func (s *Server) register() {
 
 func (s *Server) handle(pattern string, a Access, h handlerFunc) {
 	s.routes = append(s.routes, Route{Pattern: pattern, Access: a})
-	s.mux.Handle(pattern, s.metrics.measure(pattern, s.guard(a, h)))
+	s.mux.Handle(pattern, s.measure(pattern, s.guard(a, h)))
 }

@@ -463,3 +463,67 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 }
+
+func TestBacklogExport(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	res := f.do(call{method: "GET", path: fmt.Sprintf("/api/v1/workloads/%d/plan", f.w.ID), as: "token:reader"})
+	var plan struct {
+		Plan []awaf.Recommendation `json:"plan"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&plan); err != nil || len(plan.Plan) < 2 {
+		t.Fatalf("plan: %v, %d items", err, len(plan.Plan))
+	}
+	owner := awaf.Actor{Name: "owner@example.com"}
+	first, second := plan.Plan[0], plan.Plan[1]
+	_, err := f.store.PutPlanItem(ctx, owner, awaf.RemediationItem{WorkloadID: f.w.ID, Question: first.Question, Choice: first.Choice, Status: awaf.PlanDone}, 0)
+	must(t, err)
+	_, err = f.store.PutPlanItem(ctx, owner, awaf.RemediationItem{WorkloadID: f.w.ID, Question: second.Question, Choice: second.Choice, Status: awaf.PlanInProgress, Owner: "dana@example.com"}, 0)
+	must(t, err)
+	for _, target := range []string{"ado", "github", "github-sh", "jira"} {
+		t.Run(target, func(t *testing.T) {
+			res := f.do(call{method: "GET", path: fmt.Sprintf("/w/%d/backlog/%s", f.w.ID, target), as: "reader"})
+			body := readBody(t, res)
+			if res.StatusCode != 200 {
+				t.Fatalf("status %d: %s", res.StatusCode, body)
+			}
+			if strings.Contains(body, first.Title) {
+				t.Error("a done item is exported")
+			}
+			if !strings.Contains(body, second.Title) {
+				t.Error("an open item is missing")
+			}
+			if target == "jira" && !strings.Contains(body, "dana@example.com") {
+				t.Error("the owner is missing")
+			}
+		})
+	}
+	if res := f.do(call{method: "GET", path: fmt.Sprintf("/w/%d/backlog/trello", f.w.ID), as: "reader"}); res.StatusCode != http.StatusBadRequest {
+		t.Fatalf("unknown target = %d", res.StatusCode)
+	}
+}
+
+func TestAssessByPillar(t *testing.T) {
+	f := newFixture(t)
+	body := readBody(t, f.do(call{method: "GET", path: fmt.Sprintf("/w/%d/pillar/%s", f.w.ID, awaf.ResponsibleAI), as: "reader"}))
+	n := 0
+	for _, q := range f.lens.Questions {
+		in := strings.Contains(body, `data-question="`+q.ID+`"`)
+		has := false
+		for _, p := range q.Pillars {
+			has = has || p == awaf.ResponsibleAI
+		}
+		if in != has {
+			t.Errorf("question %s (pillars %v) shown = %v", q.ID, q.Pillars, in)
+		}
+		if in {
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("no responsible-AI questions shown")
+	}
+	if res := f.do(call{method: "GET", path: fmt.Sprintf("/w/%d/pillar/nope", f.w.ID), as: "reader"}); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("unknown pillar = %d", res.StatusCode)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/backlog"
 	"github.com/awaf/awaf/internal/report"
 )
 
@@ -536,6 +537,53 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, q *request) erro
 		// downloaded, and this policy keeps it inert if a browser opens it in place.
 		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox")
 	}
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// exportBacklog writes the plan as a tracker import file (Azure DevOps, GitHub, Jira),
+// with the owners the team set on the plan page.
+func (s *Server) exportBacklog(w http.ResponseWriter, r *http.Request, q *request) error {
+	t, err := backlog.ParseTarget(r.PathValue("target"))
+	if err != nil {
+		return awaf.Errorf(awaf.EINVALID, "%s", awaf.ErrorMessage(err))
+	}
+	ctx := r.Context()
+	ev, err := s.evaluateWorkload(ctx, q.workload.ID)
+	if err != nil {
+		return err
+	}
+	tracked, err := s.cfg.Store.PlanItems(ctx, q.workload.ID)
+	if err != nil {
+		return err
+	}
+	owners := map[string]awaf.RemediationItem{}
+	for _, it := range tracked {
+		owners[it.Question+"/"+it.Choice] = it
+	}
+	var items []backlog.Item
+	for _, it := range backlog.Select(ev.Result, backlog.Filter{}) {
+		tr, ok := owners[it.Question+"/"+it.Choice]
+		// Work already done or accepted as a risk is not exported again.
+		if ok && (tr.Status == awaf.PlanDone || tr.Status == awaf.PlanAcceptedRisk) {
+			continue
+		}
+		it.Owner = tr.Owner
+		items = append(items, it)
+	}
+	var buf bytes.Buffer
+	if err := backlog.Write(&buf, t, items, backlog.Options{}); err != nil {
+		return fmt.Errorf("backlog %s: %w", t, err)
+	}
+	if err := s.cfg.Store.AppendAudit(ctx, awaf.AuditEvent{Actor: q.actor(), WorkloadID: q.workload.ID, Action: awaf.AuditExport, Target: "backlog." + string(t)}); err != nil {
+		return err
+	}
+	ct := "text/csv; charset=utf-8"
+	if !strings.HasSuffix(t.Ext(), "csv") {
+		ct = "text/plain; charset=utf-8"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="awaf-backlog-%d-%s%s"`, q.workload.ID, t, t.Ext()))
 	_, err = w.Write(buf.Bytes())
 	return err
 }

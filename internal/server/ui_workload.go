@@ -268,9 +268,21 @@ type areaLink struct {
 	Current  bool
 }
 
+type pillarLink struct {
+	ID       awaf.PillarID
+	Name     string
+	Answered int
+	Total    int
+	Current  bool
+}
+
 type assessData struct {
+	Title     string
+	Action    string // where the form posts: the page itself
 	Area      *awaf.Area
+	Pillar    *awaf.Pillar
 	Areas     []areaLink
+	Pillars   []pillarLink
 	Questions []questionView
 	Overall   awaf.Score
 	Next      awaf.AreaID
@@ -291,9 +303,21 @@ func (s *Server) showAssess(w http.ResponseWriter, r *http.Request, q *request, 
 	if err != nil {
 		return err
 	}
-	area, ok := ev.Lens.Area(awaf.AreaID(r.PathValue("area")))
-	if !ok {
-		return awaf.Errorf(awaf.ENOTFOUND, "no design area %q in this lens", r.PathValue("area"))
+	// The page shows one design area, or one pillar's questions across areas.
+	var area *awaf.Area
+	var pillar *awaf.Pillar
+	if id := r.PathValue("pillar"); id != "" {
+		p, ok := ev.Lens.Pillar(awaf.PillarID(id))
+		if !ok {
+			return awaf.Errorf(awaf.ENOTFOUND, "no pillar %q in this lens", id)
+		}
+		pillar = p
+	} else {
+		a, ok := ev.Lens.Area(awaf.AreaID(r.PathValue("area")))
+		if !ok {
+			return awaf.Errorf(awaf.ENOTFOUND, "no design area %q in this lens", r.PathValue("area"))
+		}
+		area = a
 	}
 	stored, err := s.cfg.Store.Answers(ctx, q.workload.ID)
 	if err != nil {
@@ -307,17 +331,22 @@ func (s *Server) showAssess(w http.ResponseWriter, r *http.Request, q *request, 
 	for _, qr := range ev.Result.Questions {
 		results[qr.Question] = qr
 	}
-	d := assessData{Area: area, Overall: ev.Result.Overall, NAReasons: awaf.NAReasons}
+	d := assessData{Area: area, Pillar: pillar, Overall: ev.Result.Overall, NAReasons: awaf.NAReasons, Action: r.URL.Path}
 	for i, a := range ev.Lens.Areas {
 		sc := ev.Result.Areas[i]
-		d.Areas = append(d.Areas, areaLink{ID: a.ID, Name: a.Name, Answered: sc.Answered, Total: sc.Questions, Current: a.ID == area.ID})
-		if a.ID == area.ID && i+1 < len(ev.Lens.Areas) {
+		current := area != nil && a.ID == area.ID
+		d.Areas = append(d.Areas, areaLink{ID: a.ID, Name: a.Name, Answered: sc.Answered, Total: sc.Questions, Current: current})
+		if current && i+1 < len(ev.Lens.Areas) {
 			d.Next = ev.Lens.Areas[i+1].ID
 		}
 	}
+	for _, p := range ev.Result.Pillars {
+		d.Pillars = append(d.Pillars, pillarLink{ID: p.Pillar, Name: p.Name, Answered: p.Answered, Total: p.Questions, Current: pillar != nil && p.Pillar == pillar.ID})
+	}
+	title := ""
 	for i := range ev.Lens.Questions {
 		qq := &ev.Lens.Questions[i]
-		if qq.Area != area.ID {
+		if area != nil && qq.Area != area.ID || pillar != nil && !hasPillar(qq.Pillars, pillar.ID) {
 			continue
 		}
 		sa := byQ[qq.ID]
@@ -337,7 +366,13 @@ func (s *Server) showAssess(w http.ResponseWriter, r *http.Request, q *request, 
 		}
 		d.Questions = append(d.Questions, v)
 	}
-	p := pageFor(q, area.Name+" · "+q.workload.Name, "assess")
+	if area != nil {
+		title = area.Name
+	} else {
+		title = pillar.Name
+	}
+	d.Title = title
+	p := pageFor(q, title+" · "+q.workload.Name, "assess")
 	p.Data, p.Flash = d, flash
 	if len(problems) > 0 {
 		p.Error = "Some answers were not saved; see the messages below."

@@ -22,7 +22,7 @@ func (iv Interval) Contains(x float64) bool { return x >= iv.Lower && x <= iv.Up
 // makes every run with the same seed give the same intervals.
 type Resampler struct {
 	rng *rand.Rand
-	cdf [16]float64
+	cdf [16]uint64 // P(X ≤ k) scaled to 2⁶⁴, compared with raw random bits
 }
 
 // NewResampler returns a resampler seeded with seed.
@@ -31,17 +31,17 @@ func NewResampler(seed uint64) *Resampler {
 	p := math.Exp(-1)
 	c := p
 	for k := range r.cdf {
-		r.cdf[k] = c
+		r.cdf[k] = uint64(min(c, 1-0x1p-53) * 0x1p64)
 		p /= float64(k + 1)
 		c += p
 	}
 	return r
 }
 
-// Weights fills w with Poisson(1) counts.
+// Weights fills w with Poisson(1) counts (at most 15; P(X > 15) ≈ 1e−13).
 func (r *Resampler) Weights(w []float64) {
 	for i := range w {
-		u := r.rng.Float64()
+		u := r.rng.Uint64()
 		k := 0
 		for k < len(r.cdf)-1 && u > r.cdf[k] {
 			k++

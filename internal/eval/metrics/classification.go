@@ -277,7 +277,14 @@ const LogLossEps = 1e-15
 // probabilities per row (row-major); each row is normalised to sum 1 first. NaN on no
 // rows.
 func LogLoss(truth []int32, probs []float64, k int, w []float64) float64 {
-	var sum, tw float64
+	return Mean(RowLogLoss(truth, probs, k), w)
+}
+
+// RowLogLoss is each row's −ln p(true class), normalised and clipped as in LogLoss.
+// It does not depend on weights, so the bootstrap computes it once and takes weighted
+// means of it.
+func RowLogLoss(truth []int32, probs []float64, k int) []float64 {
+	out := make([]float64, len(truth))
 	for i := range truth {
 		row := probs[i*k : (i+1)*k]
 		var s float64
@@ -288,12 +295,9 @@ func LogLoss(truth []int32, probs []float64, k int, w []float64) float64 {
 		if s > 0 {
 			p /= s
 		}
-		p = min(max(p, LogLossEps), 1-LogLossEps)
-		wi := weight(w, i)
-		sum -= wi * math.Log(p)
-		tw += wi
+		out[i] = -math.Log(min(max(p, LogLossEps), 1-LogLossEps))
 	}
-	return ratio(sum, tw)
+	return out
 }
 
 // CalibrationBin is one bin of a reliability diagram.

@@ -339,3 +339,27 @@ func TestScoreOrder(t *testing.T) {
 		}
 	}
 }
+
+// The Poisson bootstrap interval of an accuracy must match the normal approximation
+// p ± 1.96·√(p(1−p)/n) on a large sample.
+func TestBootstrapIntervalWidth(t *testing.T) {
+	const n, B = 10000, 400
+	truth := make([]int32, n)
+	pred := make([]int32, n)
+	for i := range n {
+		if i%5 == 0 { // 80% right
+			pred[i] = 1
+		}
+	}
+	vals := make([]float64, B)
+	w := make([]float64, n)
+	for b := range B {
+		NewResampler(uint64(b)).Weights(w)
+		vals[b] = NewConfusion(2, truth, pred, w).Accuracy()
+	}
+	iv, ok := Percentile(vals, 0.95)
+	half := 1.96 * math.Sqrt(0.8*0.2/n)
+	if !ok || math.Abs((iv.Upper-iv.Lower)/2-half) > 0.15*half || !iv.Contains(0.8) {
+		t.Errorf("interval %+v, want 0.8 ± %.4f", iv, half)
+	}
+}

@@ -139,6 +139,33 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// BenchmarkScanFiles spreads the same 1,000 resources over 20 files, which are parsed
+// and evaluated side by side.
+func BenchmarkScanFiles(b *testing.B) {
+	fsys := fstest.MapFS{}
+	size := 0
+	for i := range 20 {
+		src := corpus(50)
+		fsys[fmt.Sprintf("w%02d/main.bicep", i)] = &fstest.MapFile{Data: []byte(src)}
+		size += len(src)
+	}
+	var n int
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	cpu := cpuTime()
+	for b.Loop() {
+		res, diags, err := Scanner{}.Scan(context.Background(), fsys, []string{"."})
+		if err != nil || len(diags) > 0 {
+			b.Fatal(err, diags)
+		}
+		n = len(res)
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "resources/s")
+	if used := cpuTime() - cpu; used > 0 {
+		b.ReportMetric(float64(n*b.N)/used.Seconds(), "resources/cpu-s")
+	}
+}
+
 // BenchmarkParse is the parse alone, to compare the cost of evaluation with it.
 func BenchmarkParse(b *testing.B) {
 	src := corpus(1000)

@@ -453,6 +453,14 @@ func (e *env) eval(x Expr, loc *locals) *iac.Value {
 			}
 			return e.eval(n.Else, loc)
 		case iac.Unknown:
+			// Both branches agreeing settles it; a branch that may never run must
+			// not raise diagnostics.
+			e.sc.quiet++
+			a, b := e.eval(n.Then, loc), e.eval(n.Else, loc)
+			e.sc.quiet--
+			if eq, known := iac.Equal(a, b); eq && known {
+				return a
+			}
 			return c.At(e.loc(n.P))
 		}
 		return e.typeError(n.P, "condition of '?:' is %s, not a bool", c.Kind)

@@ -294,6 +294,8 @@ type bicepConfig struct {
 
 // config finds the bicepconfig.json nearest to file, walking up the directories.
 func (sc *scanState) config(file string) *bicepConfig {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
 	dir := path.Dir(file)
 	for {
 		if c, ok := sc.configs[dir]; ok {

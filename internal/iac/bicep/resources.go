@@ -253,6 +253,10 @@ func (e *env) newInstance(rd *resDecl, body *ObjectLit, loc *locals, parent *ins
 			if si.id.Kind == iac.String {
 				prefix = si.id.Str
 			}
+		} else if id := sv.Field("id"); sv.Kind == iac.Object && id != nil && id.Kind == iac.String {
+			// scope: resourceGroup('rg-hub') places the resource in another group;
+			// that is where, not what it extends.
+			prefix = id.Str
 		} else if sv.Kind == iac.String || sv.Kind == iac.Unknown {
 			in.scope = sv
 		}

@@ -1,9 +1,3 @@
-// Package bicep reads Bicep templates (.bicep) and parameter files (.bicepparam)
-// natively, without the Bicep CLI, and evaluates them into iac Resources: parameters,
-// variables, loops, conditions, nested and parent-linked resources, local modules
-// (followed with the caller's values) and registry modules from the local module cache.
-// What it cannot evaluate becomes an Unknown value with its reason, and what it does
-// not support becomes a Diagnostic with its location; nothing is skipped silently.
 package bicep
 
 import (
@@ -95,14 +89,9 @@ var _ iac.Scanner = Scanner{}
 
 // scanState is shared by every template evaluated in one Scan call.
 type scanState struct {
-	ctx       context.Context
-	fsys      fs.FS
-	cache     fs.FS
-	cacheName string
-	expandARM ExpandARM
-	files     map[string]*fileEntry
-	imports   map[string]*env
-	configs   map[string]*bicepConfig
+	*shared
+	ctx     context.Context
+	imports map[string]*env
 	// refs maps the reference object of each resource copy back to it, so that a
 	// reference passed into a module still reads as that resource.
 	refs         map[*iac.Value]*instance
@@ -111,7 +100,7 @@ type scanState struct {
 	maxResources int
 	truncated    bool
 	// steps counts expression evaluations against maxSteps, which bounds the work one
-	// scan may do (nested loops over large ranges, deep recursion).
+	// template may do (nested loops over large ranges, deep recursion).
 	steps    int
 	maxSteps int
 	copies   int // resource and module copies made by expand
@@ -119,6 +108,32 @@ type scanState struct {
 	// their expressions may well fail where the template expects them not to run.
 	quiet     int
 	exhausted bool
+}
+
+// shared is what the evaluations of the entry templates of one scan share, behind a
+// lock since they run side by side: parsed files and bicepconfig.json files.
+type shared struct {
+	fsys      fs.FS
+	cache     fs.FS
+	cacheName string
+	expandARM ExpandARM
+	mu        sync.Mutex
+	files     map[string]*fileEntry
+	configs   map[string]*bicepConfig
+	bytes     int // source bytes parsed so far, for the evaluation budget
+	// late holds the syntax errors of files first parsed while evaluating (module
+	// files outside the scanned paths), reported after the rest in path order.
+	late map[string][]iac.Diagnostic
+}
+
+// fork makes the state one entry template is evaluated in.
+func (sc *scanState) fork() *scanState {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	return &scanState{
+		shared: sc.shared, ctx: sc.ctx, imports: map[string]*env{}, refs: map[*iac.Value]*instance{},
+		maxResources: sc.maxResources, maxSteps: baseSteps + stepsPerByte*sc.bytes,
+	}
 }
 
 type fileEntry struct {
@@ -194,46 +209,87 @@ func (s Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Re
 		jobs = append(jobs, job{template: t})
 	}
 
-	for _, j := range jobs {
-		if err := ctx.Err(); err != nil {
-			return nil, nil, err
-		}
-		f, err := sc.parseFile(j.template)
-		if err != nil {
-			at := awaf.Location{File: j.template}
-			if j.via != nil {
-				at = locOf(j.src, j.via.P)
-			}
-			sc.diags = append(sc.diags, iac.Diagnostic{Severity: "error", Message: fmt.Sprintf("template %s: %v", j.template, err), Loc: at})
-			continue
-		}
-		var e *env
-		if j.pf != nil {
-			e = sc.paramEnv(j.pf, f)
-		} else {
-			inputs, src := sc.parametersJSON(j.template)
-			e = sc.newEnv(f, inputs, nil, "")
-			e.inputSrc = src
-			if inputs != nil {
-				e.checkInputs(inputs, src)
-			}
-		}
-		e.emitAll()
-		// References never cross entry templates; dropping them frees each
-		// template's evaluation state once its resources are out.
-		clear(sc.refs)
+	// Entry templates are evaluated side by side, each in its own state; their
+	// results are joined in job order so the output does not depend on timing.
+	type result struct {
+		out   []iac.Resource
+		diags []iac.Diagnostic
 	}
+	results := make([]result, len(jobs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(jobs) || ctx.Err() != nil {
+					return
+				}
+				js := sc.fork()
+				js.run(jobs[i].template, jobs[i].pf, jobs[i].src, jobs[i].via)
+				results[i] = result{js.out, js.diags}
+			}
+		})
+	}
+	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	return sc.out, dedupeDiags(sc.diags), nil
+	out, diags := sc.out, sc.diags
+	for _, r := range results {
+		out = append(out, r.out...)
+		diags = append(diags, r.diags...)
+	}
+	late := make([]string, 0, len(sc.late))
+	for p := range sc.late {
+		late = append(late, p)
+	}
+	sort.Strings(late)
+	for _, p := range late {
+		diags = append(diags, sc.late[p]...)
+	}
+	if len(out) > sc.maxResources {
+		diags = append(diags, iac.Diagnostic{Severity: "error", Message: fmt.Sprintf("more than %d resources; the rest are not read", sc.maxResources), Loc: out[sc.maxResources].Loc})
+		out = out[:sc.maxResources]
+	}
+	return out, dedupeDiags(diags), nil
+}
+
+// run evaluates one entry template: on its own, or with the values of the .bicepparam
+// file pf (src names it, via is its using statement).
+func (sc *scanState) run(template string, pf *File, src string, via *Using) {
+	f, err := sc.parseFile(template)
+	if err != nil {
+		at := awaf.Location{File: template}
+		if via != nil {
+			at = locOf(src, via.P)
+		}
+		sc.diags = append(sc.diags, iac.Diagnostic{Severity: "error", Message: fmt.Sprintf("template %s: %v", template, err), Loc: at})
+		return
+	}
+	var e *env
+	if pf != nil {
+		e = sc.paramEnv(pf, f)
+	} else {
+		inputs, src := sc.parametersJSON(template)
+		e = sc.newEnv(f, inputs, nil, "")
+		e.inputSrc = src
+		if inputs != nil {
+			e.checkInputs(inputs, src)
+		}
+	}
+	e.emitAll()
 }
 
 func (s Scanner) newState(ctx context.Context, fsys fs.FS) *scanState {
 	sc := &scanState{
-		ctx: ctx, fsys: fsys, cache: s.Cache, cacheName: s.CacheName, expandARM: s.ARM,
-		files: map[string]*fileEntry{}, imports: map[string]*env{}, configs: map[string]*bicepConfig{},
-		refs: map[*iac.Value]*instance{}, maxResources: s.MaxResources, maxSteps: baseSteps,
+		shared: &shared{
+			fsys: fsys, cache: s.Cache, cacheName: s.CacheName, expandARM: s.ARM,
+			files: map[string]*fileEntry{}, configs: map[string]*bicepConfig{},
+			late: map[string][]iac.Diagnostic{},
+		},
+		ctx: ctx, imports: map[string]*env{}, refs: map[*iac.Value]*instance{},
+		maxResources: s.MaxResources, maxSteps: baseSteps,
 	}
 	if sc.maxResources <= 0 {
 		sc.maxResources = defaultMaxOutput
@@ -349,26 +405,38 @@ func collect(fsys fs.FS, p string) ([]string, error) {
 	return out, err
 }
 
-// parseFile reads and parses a file once per scan; its syntax errors are reported
-// the first time.
+// parseFile reads and parses a file once per scan. The syntax errors of files parsed
+// up front are reported with the scan's own diagnostics; those of files first met
+// while evaluating come last.
 func (sc *scanState) parseFile(p string) (*File, error) {
-	if fe, ok := sc.files[p]; ok {
+	sc.mu.Lock()
+	fe, ok := sc.files[p]
+	sc.mu.Unlock()
+	if ok {
 		return fe.file, fe.err
 	}
-	fe := readAndParse(sc.fsys, p)
-	sc.register(p, fe)
+	fe = readAndParse(sc.fsys, p)
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if prev, ok := sc.files[p]; ok {
+		return prev.file, prev.err
+	}
+	sc.files[p] = fe
+	sc.bytes += fe.size
+	sc.maxSteps += stepsPerByte * fe.size
+	sc.late[p] = syntaxDiags(p, fe)
 	return fe.file, fe.err
 }
 
-func (sc *scanState) register(p string, fe *fileEntry) {
-	sc.files[p] = fe
-	sc.maxSteps += stepsPerByte * fe.size
+func syntaxDiags(p string, fe *fileEntry) []iac.Diagnostic {
 	if fe.file == nil {
-		return
+		return nil
 	}
+	var ds []iac.Diagnostic
 	for _, se := range fe.file.Errors {
-		sc.diags = append(sc.diags, iac.Diagnostic{Severity: "error", Message: "syntax error: " + se.Msg, Loc: locOf(p, se.Pos)})
+		ds = append(ds, iac.Diagnostic{Severity: "error", Message: "syntax error: " + se.Msg, Loc: locOf(p, se.Pos)})
 	}
+	return ds
 }
 
 // preparse parses files side by side; parsing needs nothing but the file, and it is
@@ -393,9 +461,13 @@ func (sc *scanState) preparse(paths []string) {
 		})
 	}
 	wg.Wait()
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
 	for i, p := range paths {
 		if _, done := sc.files[p]; !done && entries[i] != nil {
-			sc.register(p, entries[i])
+			sc.files[p] = entries[i]
+			sc.bytes += entries[i].size
+			sc.diags = append(sc.diags, syntaxDiags(p, entries[i])...)
 		}
 	}
 }

@@ -341,6 +341,11 @@ func (s *Store) grant(ctx context.Context, c Conn, by awaf.Actor, workloadID, us
 	case !errors.Is(err, ErrNoRows):
 		return err
 	}
+	if before != nil && before.Role == awaf.RoleOwner && role != awaf.RoleOwner {
+		if err := lastOwner(ctx, c, workloadID, before.Email); err != nil {
+			return err
+		}
+	}
 	now := s.clock()
 	if before == nil {
 		_, err = c.Exec(ctx, `INSERT INTO memberships (workload_id, user_id, role, granted_by, granted) VALUES (?, ?, ?, ?, ?)`,
@@ -384,12 +389,8 @@ func (s *Store) Revoke(ctx context.Context, by awaf.Actor, workloadID, userID in
 			return notFound(err, "user %d has no access to workload %d", userID, workloadID)
 		}
 		if before.Role == awaf.RoleOwner {
-			var owners int
-			if err := c.QueryRow(ctx, `SELECT COUNT(*) FROM memberships WHERE workload_id = ? AND role = 'owner'`, workloadID).Scan(&owners); err != nil {
+			if err := lastOwner(ctx, c, workloadID, before.Email); err != nil {
 				return err
-			}
-			if owners <= 1 {
-				return awaf.Errorf(awaf.ECONFLICT, "%s is the last owner of the workload", before.Email)
 			}
 		}
 		if _, err := c.Exec(ctx, `DELETE FROM memberships WHERE workload_id = ? AND user_id = ?`, workloadID, userID); err != nil {
@@ -397,6 +398,18 @@ func (s *Store) Revoke(ctx context.Context, by awaf.Actor, workloadID, userID in
 		}
 		return s.audit(ctx, c, by, workloadID, awaf.AuditRevoke, "user:"+before.Email, before, nil)
 	})
+}
+
+// lastOwner refuses to leave a workload without an owner.
+func lastOwner(ctx context.Context, c Conn, workloadID int64, email string) error {
+	var owners int
+	if err := c.QueryRow(ctx, `SELECT COUNT(*) FROM memberships WHERE workload_id = ? AND role = 'owner'`, workloadID).Scan(&owners); err != nil {
+		return err
+	}
+	if owners <= 1 {
+		return awaf.Errorf(awaf.ECONFLICT, "%s is the last owner of the workload", email)
+	}
+	return nil
 }
 
 const membershipCols = `m.workload_id, m.user_id, u.email, m.role, m.granted_by, m.granted`

@@ -230,7 +230,11 @@ func testAccess(t *testing.T, s awaf.Store, c *Clock) {
 	if r, _ := s.Role(ctx, w.ID, bob.ID); r != awaf.RoleContributor {
 		t.Fatalf("bob's role after change = %q", r)
 	}
-	code(t, s.Revoke(ctx, ActorOf(bob), w.ID, ada.ID), awaf.ECONFLICT) // last owner
+	code(t, s.Revoke(ctx, ActorOf(bob), w.ID, ada.ID), awaf.ECONFLICT)                 // last owner
+	code(t, s.Grant(ctx, ActorOf(ada), w.ID, ada.ID, awaf.RoleReader), awaf.ECONFLICT) // nor demoted
+	must(t, s.Grant(ctx, ActorOf(ada), w.ID, bob.ID, awaf.RoleOwner))
+	must(t, s.Grant(ctx, ActorOf(bob), w.ID, ada.ID, awaf.RoleReader)) // with another owner, fine
+	must(t, s.Grant(ctx, ActorOf(bob), w.ID, ada.ID, awaf.RoleOwner))
 	must(t, s.Revoke(ctx, ActorOf(ada), w.ID, bob.ID))
 	_, err = s.Role(ctx, w.ID, bob.ID)
 	code(t, err, awaf.ENOTFOUND)

@@ -247,6 +247,9 @@ type ThrottlePolicy struct {
 type Store interface {
 	// Users.
 	CreateUser(ctx context.Context, by Actor, u *User) error
+	// CreateFirstUser creates u only while there are no users at all, atomically
+	// across replicas; otherwise it returns ECONFLICT. First-run set-up uses it.
+	CreateFirstUser(ctx context.Context, by Actor, u *User) error
 	User(ctx context.Context, id int64) (*User, error)
 	UserByEmail(ctx context.Context, email string) (*User, error)
 	Users(ctx context.Context) ([]User, error)

@@ -69,9 +69,7 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Report, error) {
 			needScores = true
 		}
 	}
-	if cfg.Drift != nil && *cfg.Drift.Scores && cfg.Task == Classification {
-		needScores = true
-	}
+	// Drift on scores does not demand them: without a score column it is skipped.
 
 	cur, st, err := readFile(ctx, cfg, cfg.Current, "current", cls, needScores, opt.Progress)
 	if err != nil {

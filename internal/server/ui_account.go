@@ -85,9 +85,12 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request, q *request) error
 		return fail(awaf.ErrorMessage(err))
 	}
 	u := &awaf.User{Email: email, Name: strings.TrimSpace(r.PostFormValue("name")), Admin: true, PasswordHash: hash}
-	if err := s.cfg.Store.CreateUser(ctx, awaf.Actor{Name: "setup"}, u); err != nil {
-		if awaf.ErrorCode(err) == awaf.EINVALID {
+	if err := s.cfg.Store.CreateFirstUser(ctx, awaf.Actor{Name: "setup"}, u); err != nil {
+		switch awaf.ErrorCode(err) {
+		case awaf.EINVALID:
 			return fail(awaf.ErrorMessage(err))
+		case awaf.ECONFLICT:
+			return awaf.Errorf(awaf.EFORBIDDEN, "this server is already set up; sign in instead")
 		}
 		return err
 	}

@@ -363,3 +363,17 @@ func TestBootstrapIntervalWidth(t *testing.T) {
 		t.Errorf("interval %+v, want 0.8 ± %.4f", iv, half)
 	}
 }
+
+// scikit-learn calibration_curve documentation example, n_bins=3: prob_true
+// [0, 0.5, 1], prob_pred [0.2, 0.525, 0.85].
+func TestCalibrationCurveReference(t *testing.T) {
+	score := []float64{0.1, 0.2, 0.3, 0.4, 0.65, 0.7, 0.8, 0.9, 1}
+	pos := []bool{false, false, false, false, true, true, true, true, true}
+	bins := Calibration(score, pos, 3, nil)
+	wantTrue := []float64{0, 0.5, 1}
+	wantPred := []float64{0.2, 0.525, 0.85}
+	for i, b := range bins {
+		near(t, "observed", b.Observed, wantTrue[i])
+		near(t, "confidence", b.Confidence, wantPred[i])
+	}
+}

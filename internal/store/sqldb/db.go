@@ -56,6 +56,10 @@ type Dialect struct {
 	// MigrationLock, when set, runs first in every migration transaction so that
 	// replicas starting together apply each migration once.
 	MigrationLock string
+	// UsersLock, when set, runs first in CreateFirstUser's transaction so that two
+	// concurrent set-ups cannot both see an empty table. SQLite needs none: its
+	// write transactions already run one at a time.
+	UsersLock string
 }
 
 func (d Dialect) bind(q string) string {

@@ -135,6 +135,14 @@ func scanUser(r interface{ Scan(...any) error }) (*awaf.User, error) {
 func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
 func (s *Store) CreateUser(ctx context.Context, by awaf.Actor, u *awaf.User) error {
+	return s.createUser(ctx, by, u, false)
+}
+
+func (s *Store) CreateFirstUser(ctx context.Context, by awaf.Actor, u *awaf.User) error {
+	return s.createUser(ctx, by, u, true)
+}
+
+func (s *Store) createUser(ctx context.Context, by awaf.Actor, u *awaf.User, first bool) error {
 	u.Email = NormalizeEmail(u.Email)
 	if u.Email == "" || !strings.Contains(u.Email, "@") {
 		return awaf.Errorf(awaf.EINVALID, "a user needs an email address")
@@ -143,6 +151,20 @@ func (s *Store) CreateUser(ctx context.Context, by awaf.Actor, u *awaf.User) err
 		u.Created = s.clock()
 	}
 	return s.tx(ctx, func(c Conn) error {
+		if first {
+			if s.d.UsersLock != "" {
+				if _, err := c.Exec(ctx, s.d.UsersLock); err != nil {
+					return err
+				}
+			}
+			var n int
+			if err := c.QueryRow(ctx, `SELECT COUNT(*) FROM users`).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return awaf.Errorf(awaf.ECONFLICT, "this server is already set up")
+			}
+		}
 		err := c.QueryRow(ctx, `INSERT INTO users (email, name, admin, password_hash, created)
 			VALUES (?, ?, ?, ?, ?) RETURNING id`,
 			u.Email, u.Name, u.Admin, u.PasswordHash, micro(u.Created)).Scan(&u.ID)

@@ -50,6 +50,7 @@ func Run(t *testing.T, open Opener) {
 		fn   func(t *testing.T, s awaf.Store, c *Clock)
 	}{
 		{"Users", testUsers},
+		{"FirstUser", testFirstUser},
 		{"Workloads", testWorkloads},
 		{"Access", testAccess},
 		{"Tokens", testTokens},
@@ -579,5 +580,34 @@ func testThrottle(t *testing.T, s awaf.Store, c *Clock) {
 	th, _ = s.Throttle(ctx, "ip:192.0.2.1")
 	if th.Failures != 0 {
 		t.Fatalf("after clear = %+v", th)
+	}
+}
+
+// testFirstUser races set-ups: exactly one creates the first administrator.
+func testFirstUser(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	const n = 6
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = s.CreateFirstUser(ctx, system, &awaf.User{Email: fmt.Sprintf("admin%d@example.com", i), Admin: true})
+		}()
+	}
+	wg.Wait()
+	won := 0
+	for _, err := range errs {
+		switch awaf.ErrorCode(err) {
+		case "":
+			won++
+		case awaf.ECONFLICT:
+		default:
+			t.Fatalf("set-up: %v", err)
+		}
+	}
+	if cnt, _ := s.CountUsers(ctx); won != 1 || cnt != 1 {
+		t.Fatalf("%d set-ups won, %d users; want 1 and 1", won, cnt)
 	}
 }

@@ -78,7 +78,7 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	writeBaseline := fset.String("write-baseline", "", "write every current failure and unknown to this baseline `file`")
 	baselineReason := fset.String("baseline-reason", "", "reason recorded with --write-baseline entries (required with it)")
 	baselineExpires := fset.String("baseline-expires", "", "expiry `date` (YYYY-MM-DD) for --write-baseline entries")
-	answersPath := fset.String("answers", "", "answers `file` (awaf.yaml): its profile informs the rules, and findings are recorded in it as evidence")
+	answersPath := fset.String("answers", "", "answers `file` (awaf.yaml): its profile informs the rules, and findings are recorded in it as evidence (created by --propose when missing)")
 	propose := fset.Bool("propose", false, "with --answers: fill an empty profile's components from the resources and list the answers the evidence supports")
 	showPass := fset.Bool("show-pass", false, "list passing checks too (text, md)")
 	color := fset.String("color", "auto", "colour text output: auto (terminal without NO_COLOR), always, never")
@@ -132,7 +132,22 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	var assessment *awaf.Assessment
 	if *answersPath != "" {
-		if assessment, err = answers.Load(*answersPath); err != nil {
+		if _, statErr := os.Stat(*answersPath); errors.Is(statErr, fs.ErrNotExist) && *propose {
+			// A first scan may start the answers file: lens, workload name, and the
+			// components and evidence the scan finds.
+			l, err := lens.Builtin()
+			if err != nil {
+				return err
+			}
+			name := "workload"
+			if len(paths) > 0 {
+				if abs, err := filepath.Abs(paths[0]); err == nil {
+					name = filepath.Base(abs)
+				}
+			}
+			assessment = &awaf.Assessment{Lens: awaf.LensRef{ID: l.ID, Version: l.Version}, Workload: awaf.Workload{Name: name}}
+			fmt.Fprintf(stderr, "awaf scan: starting a new answers file %s\n", *answersPath)
+		} else if assessment, err = answers.Load(*answersPath); err != nil {
 			return err
 		}
 		if p := assessment.Profile; p.Criticality != "" || p.Sensitivity != "" || len(p.Components) > 0 {

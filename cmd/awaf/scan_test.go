@@ -237,3 +237,27 @@ func TestScanOutputToDevice(t *testing.T) {
 		t.Errorf("the pipe was replaced: %v %v", st.Mode(), err)
 	}
 }
+
+// TestScanStartsAnswersFile: --propose on a missing answers file starts one that
+// answers.Load (and so awaf assess and awaf report) accepts.
+func TestScanStartsAnswersFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "awaf.yaml")
+	if _, errs, code := runScanCmd(t, ragARM, "--answers", path, "--propose", "--fail-on", "none", "--format", "json"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	a, err := answers.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Lens.ID == "" || len(a.Profile.Components) == 0 || len(a.Answers) == 0 {
+		t.Errorf("new answers file: %+v", a)
+	}
+	for _, ans := range a.Answers {
+		if ans.Answered() {
+			t.Errorf("a scan answered %s by itself", ans.Question)
+		}
+	}
+	if _, _, code := runScanCmd(t, ragARM, "--answers", filepath.Join(t.TempDir(), "missing.yaml")); code != 2 {
+		t.Error("a missing answers file without --propose is an input error")
+	}
+}

@@ -155,6 +155,9 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Report, error) {
 	if cfg.Bootstrap.Resamples > 0 && cur.n > 1 {
 		bootstrapAll(ctx, cfg, opt, rep, sc, bsc)
 		rep.Bootstrap = cfg.Bootstrap
+		if err := ctx.Err(); err != nil {
+			return nil, err // interrupted: half the resamples would give a false interval
+		}
 	}
 	for i := range rep.Metrics {
 		mr := &rep.Metrics[i]

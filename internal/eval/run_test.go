@@ -302,3 +302,15 @@ func TestHTMLEscapes(t *testing.T) {
 		t.Error("escaped label missing")
 	}
 }
+
+func TestRunCancelled(t *testing.T) {
+	cfg, err := LoadConfig(filepath.Join("..", "..", "examples", "eval", "classification", "awaf-eval.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Run(ctx, cfg, Options{}); err == nil {
+		t.Error("a cancelled run must not return a report")
+	}
+}

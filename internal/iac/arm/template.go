@@ -219,10 +219,14 @@ func (x *expander) bindParams(ev *evaluator, t *iac.Value, given map[string]*iac
 		for _, name := range decl.Keys {
 			p := decl.Fields[name]
 			key := strings.ToLower(name)
-			if v, ok := givenLower[key]; ok && v != nil {
-				out[key] = v
+			if v, ok := givenLower[key]; ok {
 				delete(givenLower, key)
-				continue
+				// A null value means "not given": ARM then uses the default, and
+				// modules that pass optional values through rely on it.
+				if v != nil && v.Kind != iac.Null {
+					out[key] = v
+					continue
+				}
 			}
 			if p.Kind != iac.Object {
 				x.sink.errorf(p.Loc, "parameter %q: expected an object with \"type\"", name)

@@ -164,7 +164,7 @@ func TestScanBaselineRoundTrip(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("with the baseline every failure is accepted; exit %d: %s", code, errs)
 	}
-	if !strings.Contains(out, `"status": "suppressed"`) || !strings.Contains(out, "accepted for the pilot") {
+	if !strings.Contains(out, `"status":"suppressed"`) || !strings.Contains(out, "accepted for the pilot") {
 		t.Error("suppressed findings must stay visible in JSON")
 	}
 	if _, _, code := runScanCmd(t, ragARM, "--write-baseline", base); code != 2 {
@@ -190,7 +190,7 @@ func TestScanRulesDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, errs, _ := runScanCmd(t, ragARM, "--rules", dir, "--format", "json")
-	if !strings.Contains(out, `"rule": "ACME-TAG-001"`) {
+	if !strings.Contains(out, `"rule":"ACME-TAG-001"`) {
 		t.Fatalf("user rule not run: %s", errs)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "acme.yaml"), []byte(strings.Replace(rule, "!= \"\"", "!= ", 1)), 0o644); err != nil {

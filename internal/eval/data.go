@@ -266,19 +266,19 @@ func (r *reader) parseClass(row *Row) error {
 	}
 	if r.first {
 		r.first = false
-		switch {
-		case row.Has(col.Probabilities):
-			r.d.mode = probObject
-		case row.header != nil && col.ProbabilityPrefix != "":
+		if row.header != nil && col.ProbabilityPrefix != "" && r.prefixCols == nil {
 			for h := range row.header {
 				if strings.HasPrefix(h, col.ProbabilityPrefix) {
 					r.prefixCols = append(r.prefixCols, h)
 				}
 			}
 			slices.Sort(r.prefixCols)
-			if len(r.prefixCols) > 0 {
-				r.d.mode = probPrefix
-			}
+		}
+		switch {
+		case row.Has(col.Probabilities):
+			r.d.mode = probObject
+		case len(r.prefixCols) > 0:
+			r.d.mode = probPrefix
 		case row.Has(col.Score):
 			r.d.mode = binaryScore
 		}

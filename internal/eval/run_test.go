@@ -314,3 +314,15 @@ func TestRunCancelled(t *testing.T) {
 		t.Error("a cancelled run must not return a report")
 	}
 }
+
+func TestRunProbabilityPrefix(t *testing.T) {
+	rep := mustRun(t, writeCase(t, map[string]string{
+		"awaf-eval.yaml": "task: classification\ncurrent: p.csv\ncolumns: {probabilityPrefix: p_}\nmetrics: [log_loss, roc_auc]\nbootstrap: {resamples: -1}\n",
+		"p.csv":          "label,prediction,p_a,p_b,p_c\na,a,0.8,0.1,0.1\nb,b,0.1,0.8,0.1\nc,c,0.1,0.1,0.8\nc,a,x,0.1,0.8\n",
+	}))
+	approx(t, "log_loss", metric(t, rep, "log_loss").Value, -math.Log(0.8))
+	approx(t, "roc_auc", metric(t, rep, "roc_auc").Value, 1)
+	if rep.Inputs[0].Bad != 1 || rep.Inputs[0].BadRows[0].Line != 5 {
+		t.Errorf("inputs %+v", rep.Inputs[0])
+	}
+}

@@ -65,11 +65,20 @@ Usage:
 Assess:
   assess     answer the assessment in the terminal (saves after every answer)
   report     score the answers and write a report (md, html, json, csv, xlsx)
-  lens       list, show, validate, diff, import and export lenses
+  backlog    export the plan as a backlog for Azure DevOps, GitHub or Jira
+  compare    compare two assessments (milestones): scores, risks, plan
+  lens       list, show, validate, diff, upgrade, import and export lenses
+  import     import an assessment exported from Microsoft's platform (ms-csv)
 
 Evidence:
   scan       check Bicep, ARM, Terraform and exported resources for AI practices
   eval       compute model quality, fairness and drift metrics against thresholds
+
+Team server:
+  serve      run the web app and API (SQLite by default, PostgreSQL with --db)
+  migrate    apply database migrations
+  user       manage local accounts
+  backup     take an online backup of the SQLite database
 
 Other:
   version    print the version

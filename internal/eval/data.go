@@ -69,7 +69,7 @@ func (s *segColumn) add(v []byte) {
 		s.index[string(v)] = i
 		s.values = append(s.values, string(v))
 	}
-	s.rows = append(s.rows, i)
+	s.rows = append(grow(s.rows), i)
 }
 
 // featureColumn holds one drift feature. It stays numeric until a value is not a number,
@@ -85,7 +85,7 @@ func (f *featureColumn) add(v string) {
 	if f.numeric {
 		x, err := strconv.ParseFloat(v, 64)
 		if err == nil && x == x && x-x == 0 { // finite
-			f.nums = append(f.nums, x)
+			f.nums = append(grow(f.nums), x)
 			return
 		}
 		f.numeric = false
@@ -239,8 +239,8 @@ func (r *reader) add(row *Row) error {
 	case Classification:
 		r.commitClass()
 	case Regression:
-		r.d.actual = append(r.d.actual, r.y)
-		r.d.predicted = append(r.d.predicted, r.yhat)
+		r.d.actual = append(grow(r.d.actual), r.y)
+		r.d.predicted = append(grow(r.d.predicted), r.yhat)
 	case RAG:
 		r.d.queries = append(r.d.queries, r.q)
 		r.d.rag = append(r.d.rag, r.rr)
@@ -333,15 +333,15 @@ func (r *reader) commitClass() {
 	d := r.d
 	switch d.mode {
 	case binaryScore:
-		d.score = append(d.score, r.score)
+		d.score = append(grow(d.score), r.score)
 	case probObject, probPrefix:
 		for i, k := range r.probKeys {
 			d.sparse = append(d.sparse, classProb{d.cls.id(k), r.probVals[i]})
 		}
 		d.sparseEnd = append(d.sparseEnd, int32(len(d.sparse)))
 	}
-	d.truth = append(d.truth, d.cls.idBytes(r.label))
-	d.pred = append(d.pred, d.cls.idBytes(r.predicted))
+	d.truth = append(grow(d.truth), d.cls.idBytes(r.label))
+	d.pred = append(grow(d.pred), d.cls.idBytes(r.predicted))
 }
 
 func (r *reader) parseRegression(row *Row) error {
@@ -448,6 +448,16 @@ func (d *dataset) remap(m []int32) {
 	for i := range d.sparse {
 		d.sparse[i].class = m[d.sparse[i].class]
 	}
+}
+
+// grow doubles a full slice's capacity. append alone grows large slices by a quarter,
+// which copies a million-row column several times over; doubling copies it at most
+// once in total.
+func grow[T any](s []T) []T {
+	if len(s) == cap(s) {
+		return slices.Grow(s, max(len(s), 1024))
+	}
+	return s
 }
 
 // finish builds the dense probability matrix once every class is known.

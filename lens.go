@@ -36,9 +36,9 @@ const (
 // Location points at a place in a source file. Line and Column start at 1; zero means
 // unknown.
 type Location struct {
-	File   string `json:"file,omitempty"`
-	Line   int    `json:"line,omitempty"`
-	Column int    `json:"column,omitempty"`
+	File   string `yaml:"file,omitempty" json:"file,omitempty"`
+	Line   int    `yaml:"line,omitempty" json:"line,omitempty"`
+	Column int    `yaml:"column,omitempty" json:"column,omitempty"`
 }
 
 // Lens is a body of questions that an assessment answers: the built-in Azure AI

@@ -39,7 +39,7 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	config := fs.String("config", "awaf-eval.yaml", "evaluation config `file`")
 	format := fs.String("format", "text", "output format: "+strings.Join(eval.Formats, ", "))
-	out := fs.String("o", "", "write the report to `file` instead of standard output")
+	out := fs.String("o", "", "write the report to `file` instead of standard output (.html, .json, .md and .xml pick the format)")
 	failOn := fs.Bool("fail-on-threshold", false, "exit with status 1 when a threshold check fails")
 	answers := fs.String("answers", "", "record the result as evidence in this answers `file`")
 	noJudge := fs.Bool("no-judge", false, "skip LLM-judged metrics (they report no value)")
@@ -55,6 +55,21 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "awaf eval: unexpected argument %q\n", fs.Arg(0))
 		return errUsage
+	}
+	formatSet := false
+	fs.Visit(func(f *flag.Flag) { formatSet = formatSet || f.Name == "format" })
+	if !formatSet && *out != "" {
+		// -o report.html means html unless --format says otherwise.
+		switch strings.ToLower(filepath.Ext(*out)) {
+		case ".html", ".htm":
+			*format = "html"
+		case ".json":
+			*format = "json"
+		case ".md":
+			*format = "md"
+		case ".xml":
+			*format = "junit"
+		}
 	}
 	if !slices.Contains(eval.Formats, *format) {
 		fmt.Fprintf(stderr, "awaf eval: unknown format %q: want one of %s\n", *format, strings.Join(eval.Formats, ", "))
@@ -79,7 +94,7 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return errUsage
 	}
 	if cfg.Judge != nil && !*noJudge {
-		client, cache, err := newJudge(cfg)
+		client, cache, err := newJudge(cfg, !*estimate)
 		if err != nil {
 			return err
 		}
@@ -127,12 +142,13 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	return nil
 }
 
-func newJudge(cfg *eval.Config) (*judge.Client, *judge.Cache, error) {
+// newJudge builds the judge client; an estimate makes no call, so it needs no key.
+func newJudge(cfg *eval.Config, needKey bool) (*judge.Client, *judge.Cache, error) {
 	j := cfg.Judge
 	key := ""
 	if j.APIKeyEnv != "" {
 		key = os.Getenv(j.APIKeyEnv)
-		if key == "" {
+		if key == "" && needKey {
 			return nil, nil, awaf.Errorf(awaf.EINVALID, "judge: environment variable %s is empty: set it to the API key, or run with --no-judge", j.APIKeyEnv)
 		}
 	}

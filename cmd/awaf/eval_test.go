@@ -80,6 +80,17 @@ func TestEvalOutputFiles(t *testing.T) {
 	}
 }
 
+func TestEvalFormatFromFileName(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "eval.xml")
+	if _, errOut, err := runCmd(t, "", "eval", "--config", filepath.Join(evalExamples, "rag", "awaf-eval.yaml"), "-o", path); err != nil {
+		t.Fatalf("%v %s", err, errOut)
+	}
+	b, _ := os.ReadFile(path)
+	if !bytes.HasPrefix(b, []byte("<?xml")) || !bytes.Contains(b, []byte("<testsuites")) {
+		t.Errorf("-o eval.xml did not write junit: %.80s", b)
+	}
+}
+
 func TestEvalAnswersEvidence(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "awaf.yaml")
 	b, err := os.ReadFile(filepath.Join(evalExamples, "awaf.yaml"))
@@ -183,6 +194,9 @@ judge:
 	t.Setenv("AWAF_TEST_JUDGE_KEY", "")
 	if _, _, err := runCmd(t, "", "eval", "--config", cfg); err == nil || !strings.Contains(err.Error(), "AWAF_TEST_JUDGE_KEY") {
 		t.Errorf("missing key: %v", err)
+	}
+	if _, errOut, err := runCmd(t, "", "eval", "--config", cfg, "--estimate"); err != nil || !strings.Contains(errOut, "(20 cached)") {
+		t.Errorf("an estimate needs no key: %v %s", err, errOut)
 	}
 	out, _, err = runCmd(t, "", "eval", "--config", cfg, "--no-judge")
 	if err != nil || !strings.Contains(out, "groundedness  n/a") {

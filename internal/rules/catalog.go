@@ -239,6 +239,11 @@ func parseRule(env *cel.Env, n *yaml.Node, at func(*yaml.Node) awaf.Location, li
 	if r.When != "" {
 		if r.when, err = compile(env, r.When, limit); err != nil {
 			bad(n, "%s: when: %v", id, err)
+		} else if r.condition != nil {
+			expr := "(" + r.When + ") ? ((" + r.Condition + ") ? 1 : 0) : 2"
+			if r.gated, err = program(env, expr, limit); err != nil {
+				bad(n, "%s: when and condition together: %v", id, err)
+			}
 		}
 	}
 	return r, probs
@@ -256,6 +261,19 @@ func compile(env *cel.Env, expr string, limit bool) (cel.Program, error) {
 	if t := ast.OutputType(); !t.IsExactType(cel.BoolType) && !t.IsExactType(cel.DynType) {
 		return nil, fmt.Errorf("expression gives %s, expected a boolean", t)
 	}
+	return newProgram(env, ast, limit)
+}
+
+// program compiles an expression of any type.
+func program(env *cel.Env, expr string, limit bool) (cel.Program, error) {
+	ast, iss := env.Compile(expr)
+	if iss != nil && iss.Err() != nil {
+		return nil, iss.Err()
+	}
+	return newProgram(env, ast, limit)
+}
+
+func newProgram(env *cel.Env, ast *cel.Ast, limit bool) (cel.Program, error) {
 	if !limit {
 		return env.Program(ast, cel.EvalOptions(cel.OptOptimize))
 	}

@@ -427,23 +427,28 @@ func (c *Catalog) evalResource(g *graph, i int, shared map[string]any, wreg *reg
 // eval runs one rule; ok is false when the rule's When excludes the resource.
 func (rule *Rule) eval(r *iac.Resource, vars interpreter.Activation, reg, wreg *registry) (Finding, bool) {
 	f := Finding{Rule: rule, Resource: r, Loc: r.Loc}
-	if rule.when != nil {
-		out, _, err := rule.when.Eval(vars)
+	var out ref.Val
+	var err error
+	if rule.gated != nil {
+		out, _, err = rule.gated.Eval(vars)
 		switch {
-		case err != nil:
+		case err != nil || types.IsUnknown(out):
 			return rule.unknown(f, reg, wreg, out, err), true
-		case types.IsUnknown(out):
-			return rule.unknown(f, reg, wreg, out, nil), true
-		case out != types.True:
+		case out == types.Int(2):
 			return f, false
+		case out == types.Int(1):
+			out = types.True
+		default:
+			out = types.False
 		}
+	} else {
+		out, _, err = rule.condition.Eval(vars)
 	}
 	if rule.Path != "" {
 		if v := propertyAt(r, rule.Path); v != nil && v.Loc.Line > 0 {
 			f.Loc = v.Loc
 		}
 	}
-	out, _, err := rule.condition.Eval(vars)
 	switch {
 	case err != nil || types.IsUnknown(out):
 		return rule.unknown(f, reg, wreg, out, err), true

@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -290,10 +291,15 @@ func writeSARIF(w io.Writer, r *Result, opt WriteOptions) error {
 		Version: "2.1.0",
 		Runs:    []sarifRun{run},
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	// Compact: SARIF is read by tools, and indenting tens of thousands of results
+	// costs more than building them.
+	bw := bufio.NewWriterSize(w, 1<<16)
+	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(doc)
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 // sarifName turns AWAF-AOAI-001 into AwafAoai001, the kind of name SARIF viewers show.

@@ -352,7 +352,16 @@ func TestGoldenOutputs(t *testing.T) {
 			if err := Write(&buf, res, f.format, WriteOptions{Version: "test"}); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, f.file, buf.Bytes())
+			got := buf.Bytes()
+			if f.format == SARIF {
+				// Written compact; indented here so that golden diffs are readable.
+				var ind bytes.Buffer
+				if err := json.Indent(&ind, got, "", "  "); err != nil {
+					t.Fatal(err)
+				}
+				got = ind.Bytes()
+			}
+			golden(t, f.file, got)
 		})
 	}
 }

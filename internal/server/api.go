@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/awaf/awaf"
 )
@@ -306,7 +307,11 @@ func (s *Server) apiAccess(w http.ResponseWriter, r *http.Request, q *request) e
 	if ts == nil {
 		ts = []awaf.Token{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"members": ms, "tokens": ts})
+	admins, err := s.admins(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"members": ms, "admins": admins, "tokens": ts})
 	return nil
 }
 
@@ -328,4 +333,68 @@ func (s *Server) openAPI(w http.ResponseWriter, r *http.Request, _ *request) err
 	w.Header().Set("Content-Type", "application/json")
 	_, err := w.Write(openAPI)
 	return err
+}
+
+func (s *Server) apiGrant(w http.ResponseWriter, r *http.Request, q *request) error {
+	var b struct {
+		Email string    `json:"email"`
+		Role  awaf.Role `json:"role"`
+	}
+	if err := decode(r, &b); err != nil {
+		return err
+	}
+	u, err := s.cfg.Store.UserByEmail(r.Context(), b.Email)
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.Store.Grant(r.Context(), q.actor(), q.workload.ID, u.ID, b.Role); err != nil {
+		return err
+	}
+	return s.apiAccess(w, r, q)
+}
+
+func (s *Server) apiRevoke(w http.ResponseWriter, r *http.Request, q *request) error {
+	uid, err := strconv.ParseInt(r.PathValue("user"), 10, 64)
+	if err != nil {
+		return awaf.Errorf(awaf.ENOTFOUND, "no such member")
+	}
+	if err := s.cfg.Store.Revoke(r.Context(), q.actor(), q.workload.ID, uid); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// apiCreateToken returns the new token's secret in the response, the only time it is
+// ever sent.
+func (s *Server) apiCreateToken(w http.ResponseWriter, r *http.Request, q *request) error {
+	var b struct {
+		Name string    `json:"name"`
+		Role awaf.Role `json:"role"`
+		Days int       `json:"days"`
+	}
+	if err := decode(r, &b); err != nil {
+		return err
+	}
+	if b.Days < 0 || b.Days > 3650 {
+		return awaf.Errorf(awaf.EINVALID, "days must be from 0 (no expiry) to 3650")
+	}
+	secret, t, err := s.cfg.Auth.NewToken(r.Context(), q.actor(), q.workload.ID, b.Name, b.Role, time.Duration(b.Days)*24*time.Hour)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"token": t, "secret": secret})
+	return nil
+}
+
+func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request, q *request) error {
+	id, err := strconv.ParseInt(r.PathValue("token"), 10, 64)
+	if err != nil {
+		return awaf.Errorf(awaf.ENOTFOUND, "no such token")
+	}
+	if err := s.cfg.Store.RevokeToken(r.Context(), q.actor(), q.workload.ID, id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }

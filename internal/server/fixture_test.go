@@ -174,7 +174,7 @@ func (f *fixture) do(c call) *http.Response {
 		req.Header.Set("Authorization", "Bearer "+f.tokens[role])
 	} else if s, ok := f.sessions[c.as]; ok {
 		req.AddCookie(&http.Cookie{Name: "awaf_session", Value: s.cookie})
-		if c.json != "" && !c.noCSRF {
+		if ct != "application/x-www-form-urlencoded" && c.method != http.MethodGet && !c.noCSRF {
 			req.Header.Set("X-CSRF-Token", s.csrf)
 		}
 	}
@@ -230,6 +230,12 @@ func (f *fixture) bodyFor(method, path string) (url.Values, string) {
 		return nil, `{"name":"m"}`
 	case path == "/api/v1/workloads":
 		return nil, `{"name":"api made"}`
+	case strings.HasSuffix(path, "/access") && strings.HasPrefix(path, "/api/"):
+		return nil, `{"email":"victim@example.com","role":"reader"}`
+	case strings.HasSuffix(path, "/tokens") && strings.HasPrefix(path, "/api/"):
+		return nil, `{"name":"api token","role":"reader","days":1}`
+	case method == http.MethodDelete:
+		return nil, ""
 	case strings.HasPrefix(path, "/api/v1/workloads/"):
 		return nil, `{"name":"renamed","version":-5}`
 	case strings.HasSuffix(path, "/milestones"):

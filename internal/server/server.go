@@ -164,6 +164,10 @@ func (s *Server) register() {
 	s.handle("GET /api/v1/workloads/{id}/plan", Member(awaf.RoleReader), s.apiPlan)
 	s.handle("PUT /api/v1/workloads/{id}/plan/{question}/{choice}", Member(awaf.RoleContributor), s.apiPutPlanItem)
 	s.handle("GET /api/v1/workloads/{id}/access", Member(awaf.RoleReader), s.apiAccess)
+	s.handle("POST /api/v1/workloads/{id}/access", Member(awaf.RoleOwner), s.apiGrant)
+	s.handle("DELETE /api/v1/workloads/{id}/access/{user}", Member(awaf.RoleOwner), s.apiRevoke)
+	s.handle("POST /api/v1/workloads/{id}/tokens", Member(awaf.RoleOwner), s.apiCreateToken)
+	s.handle("DELETE /api/v1/workloads/{id}/tokens/{token}", Member(awaf.RoleOwner), s.apiRevokeToken)
 	s.handle("GET /api/v1/workloads/{id}/audit", Member(awaf.RoleContributor), s.apiAudit)
 }
 

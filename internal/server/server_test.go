@@ -391,7 +391,7 @@ func TestTokenShownOnce(t *testing.T) {
 func TestAccessPageListsEveryone(t *testing.T) {
 	f := newFixture(t)
 	body := readBody(t, f.do(call{method: "GET", path: fmt.Sprintf("/w/%d/access", f.w.ID), as: "reader"}))
-	for _, want := range []string{"owner@example.com", "contributor@example.com", "reader@example.com", "tok-owner", "tok-reader", "to-revoke"} {
+	for _, want := range []string{"owner@example.com", "contributor@example.com", "reader@example.com", "admin@example.com", "tok-owner", "tok-reader", "to-revoke"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("access page misses %s", want)
 		}
@@ -525,5 +525,41 @@ func TestAssessByPillar(t *testing.T) {
 	}
 	if res := f.do(call{method: "GET", path: fmt.Sprintf("/w/%d/pillar/nope", f.w.ID), as: "reader"}); res.StatusCode != http.StatusNotFound {
 		t.Fatalf("unknown pillar = %d", res.StatusCode)
+	}
+}
+
+func TestAPIAccessAndTokens(t *testing.T) {
+	f := newFixture(t)
+	base := fmt.Sprintf("/api/v1/workloads/%d", f.w.ID)
+	res := f.do(call{method: "POST", path: base + "/tokens", as: "token:owner", json: `{"name":"deploy","role":"reader","days":7}`})
+	var made struct {
+		Token  awaf.Token `json:"token"`
+		Secret string     `json:"secret"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&made); err != nil || res.StatusCode != http.StatusCreated || made.Secret == "" {
+		t.Fatalf("create token = %d, %v", res.StatusCode, err)
+	}
+	f.tokens["deploy"] = made.Secret
+	if res := f.do(call{method: "GET", path: base + "/answers", as: "token:deploy"}); res.StatusCode != 200 {
+		t.Fatalf("new token = %d", res.StatusCode)
+	}
+	access := readBody(t, f.do(call{method: "GET", path: base + "/access", as: "token:reader"}))
+	if strings.Contains(access, made.Secret) || strings.Contains(access, `"hash"`) || !strings.Contains(access, `"deploy"`) {
+		t.Fatal("access list leaks a secret or misses the token")
+	}
+	if res := f.do(call{method: "DELETE", path: fmt.Sprintf("%s/tokens/%d", base, made.Token.ID), as: "owner"}); res.StatusCode != http.StatusNoContent {
+		t.Fatalf("revoke = %d", res.StatusCode)
+	}
+	if res := f.do(call{method: "GET", path: base + "/answers", as: "token:deploy"}); res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("revoked token = %d", res.StatusCode)
+	}
+	if res := f.do(call{method: "POST", path: base + "/access", as: "owner", json: `{"email":"outsider@example.com","role":"reader"}`}); res.StatusCode != 200 {
+		t.Fatalf("grant = %d", res.StatusCode)
+	}
+	if res := f.do(call{method: "GET", path: fmt.Sprintf("/w/%d", f.w.ID), as: "outsider"}); res.StatusCode != 200 {
+		t.Fatalf("granted outsider = %d", res.StatusCode)
+	}
+	if res := f.do(call{method: "DELETE", path: fmt.Sprintf("%s/access/%d", base, f.users["owner"].ID), as: "token:owner"}); res.StatusCode != http.StatusConflict {
+		t.Fatalf("removing the last owner = %d", res.StatusCode)
 	}
 }

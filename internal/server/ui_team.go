@@ -346,6 +346,7 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request, q *request)
 
 type accessData struct {
 	Members  []awaf.Membership
+	Admins   []awaf.User // site administrators: owners of every workload
 	Tokens   []awaf.Token
 	Roles    []awaf.Role
 	NewToken string
@@ -365,10 +366,30 @@ func (s *Server) showAccess(w http.ResponseWriter, r *http.Request, q *request, 
 	if err != nil {
 		return err
 	}
+	admins, err := s.admins(r)
+	if err != nil {
+		return err
+	}
 	p := pageFor(q, "Who has access · "+q.workload.Name, "access")
-	p.Data = accessData{Members: ms, Tokens: ts, Roles: awaf.Roles, NewToken: newToken, Now: s.cfg.Now()}
+	p.Data = accessData{Members: ms, Admins: admins, Tokens: ts, Roles: awaf.Roles, NewToken: newToken, Now: s.cfg.Now()}
 	p.Flash, p.Error = flash, msg
 	return s.renderStatus(w, r, st, "access", p)
+}
+
+// admins lists the site administrators, who reach every workload without a
+// membership; "who has access" must show them too.
+func (s *Server) admins(r *http.Request) ([]awaf.User, error) {
+	us, err := s.cfg.Store.Users(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	out := []awaf.User{}
+	for _, u := range us {
+		if u.Admin {
+			out = append(out, u)
+		}
+	}
+	return out, nil
 }
 
 func (s *Server) grant(w http.ResponseWriter, r *http.Request, q *request) error {

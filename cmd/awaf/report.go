@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -15,24 +16,33 @@ import (
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/answers"
 	"github.com/awaf/awaf/internal/assess"
+	"github.com/awaf/awaf/internal/lens"
+	"github.com/awaf/awaf/internal/portfolio"
 	"github.com/awaf/awaf/internal/report"
 )
 
 func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("awaf report", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	path := fs.String("answers", "awaf.yaml", "answers file to score")
+	var paths, lensRefs listFlag
+	fs.Var(&paths, "answers", "answers file to score (default awaf.yaml); repeat it, one file per lens, for a combined report")
 	format := fs.String("format", "", "report format: md, html, json, csv or xlsx (default: from the -o extension, else md)")
 	var out string
 	fs.StringVar(&out, "o", "", "write the report to this file instead of stdout (written atomically)")
 	fs.StringVar(&out, "output", "", "same as -o")
-	lensRef := fs.String("lens", "", "lens file or id to score against (default: the lens the answers name)")
+	fs.Var(&lensRefs, "lens", "lens file or id to score against (default: the lens the answers name); repeatable, matched to answers files by the lens id they record")
+	mixed := fs.Bool("mixed-workloads", false, "with several --answers, combine them even when they name different workloads")
 	failOn := fs.String("fail-on", "", "exit with status 1 after writing the report if any question has this risk or worse: high or medium")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: awaf report [--answers awaf.yaml] [--format md|html|json|csv|xlsx] [-o FILE] [--lens FILE] [--fail-on high|medium]\n\n"+
+		fmt.Fprint(fs.Output(), "Usage: awaf report [--answers awaf.yaml ...] [--format md|html|json|csv|xlsx] [-o FILE] [--lens FILE ...] [--fail-on high|medium]\n\n"+
 			"Scores the answers and writes a report: Markdown for pull requests, one self-contained\n"+
 			"HTML page, JSON (see docs/report-json.md), Microsoft's assessment CSV, or an Excel\n"+
-			"workbook. With --fail-on it also works as a CI gate.\n\n")
+			"workbook. With --fail-on it also works as a CI gate.\n\n"+
+			"Several lenses on one workload: give one --answers per lens. Each answers file is\n"+
+			"scored against the --lens whose id it records, else the built-in lens of that id; a\n"+
+			"file that records no lens id takes the --lens in its own position. The report then\n"+
+			"shows each lens's scores and one plan across them (md, html, json, xlsx; csv holds\n"+
+			"one lens, so write it per lens).\n\n")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -61,7 +71,21 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return awaf.Errorf(awaf.EINVALID, "%s is a binary format; write it to a file with -o report.%s", f, f)
 	}
 
-	a, l, err := openAssessment(*path, *lensRef, false)
+	if len(paths) == 0 {
+		paths = listFlag{"awaf.yaml"}
+	}
+	if len(paths) > 1 || len(lensRefs) > 1 {
+		if f == report.CSV {
+			return awaf.Errorf(awaf.EINVALID, "csv is Microsoft's single-assessment export and holds one lens: run awaf report once per answers file, e.g. awaf report --answers %s --format csv -o %s.csv", paths[0], strings.TrimSuffix(filepath.Base(paths[0]), filepath.Ext(paths[0])))
+		}
+		return reportCombined(ctx, paths, lensRefs, *mixed, f, out, *failOn, stdout, stderr)
+	}
+	var lensRef string
+	if len(lensRefs) == 1 {
+		lensRef = lensRefs[0]
+	}
+	path := paths[0]
+	a, l, err := openAssessment(path, lensRef, false)
 	if err != nil {
 		return err
 	}
@@ -70,7 +94,7 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	r, err := assess.Evaluate(l, a)
 	if err != nil {
-		return fmt.Errorf("%s: %w", *path, err)
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	// Render into memory first, so a failure never leaves half a report behind.
 	var buf bytes.Buffer
@@ -78,18 +102,28 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if err := report.Render(&buf, f, in); err != nil {
 		return err
 	}
-	if toStdout {
-		if _, err := stdout.Write(buf.Bytes()); err != nil {
-			return fmt.Errorf("write report: %w", err)
-		}
-	} else {
-		if err := answers.WriteFileAtomic(out, buf.Bytes(), 0o644); err != nil {
-			return err
-		}
-		fmt.Fprintf(stderr, "awaf: wrote %s: %s/100 %s, %d high and %d medium risks, %d recommendations\n",
-			out, strconv.FormatFloat(r.Overall.Score, 'f', -1, 64), r.Overall.Band, r.Overall.High, r.Overall.Medium, len(r.Plan))
+	summary := fmt.Sprintf("%s/100 %s, %d high and %d medium risks, %d recommendations",
+		strconv.FormatFloat(r.Overall.Score, 'f', -1, 64), r.Overall.Band, r.Overall.High, r.Overall.Medium, len(r.Plan))
+	if err := emitReport(buf.Bytes(), out, summary, stdout, stderr); err != nil {
+		return err
 	}
 	return gate(*failOn, r.Overall)
+}
+
+// emitReport sends a rendered report to stdout, or atomically to the file out and a
+// one-line summary to stderr.
+func emitReport(b []byte, out, summary string, stdout, stderr io.Writer) error {
+	if out == "" || out == "-" {
+		if _, err := stdout.Write(b); err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
+		return nil
+	}
+	if err := answers.WriteFileAtomic(out, b, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "awaf: wrote %s: %s\n", out, summary)
+	return nil
 }
 
 // gate fails a CI run when the assessment leaves risks at or above the threshold.
@@ -117,4 +151,117 @@ func reportTime() time.Time {
 func isTerminalWriter(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && isTerminal(f)
+}
+
+// listFlag collects a repeatable flag's values in order.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ", ") }
+
+func (l *listFlag) Set(s string) error {
+	*l = append(*l, s)
+	return nil
+}
+
+// reportCombined scores one workload under several lenses, one answers file per lens,
+// and writes the combined report.
+func reportCombined(ctx context.Context, paths, lensRefs []string, mixed bool, f report.Format, out, failOn string, stdout, stderr io.Writer) error {
+	parts, err := openParts(paths, lensRefs)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c, err := portfolio.Combine(parts, portfolio.Options{MixedWorkloads: mixed})
+	if err != nil {
+		if !mixed && strings.Contains(awaf.ErrorMessage(err), "different workloads") {
+			return fmt.Errorf("%w (--mixed-workloads)", err)
+		}
+		return err
+	}
+	var buf bytes.Buffer
+	if err := report.RenderCombined(&buf, f, report.Combined{Portfolio: c, Generated: reportTime()}); err != nil {
+		return err
+	}
+	summary := fmt.Sprintf("%d lenses, %s/100 %s across them, %d high and %d medium risks, %d recommendations",
+		len(parts), strconv.FormatFloat(c.Overall.Score, 'f', -1, 64), c.Overall.Band, c.Overall.High, c.Overall.Medium, len(c.Plan))
+	if err := emitReport(buf.Bytes(), out, summary, stdout, stderr); err != nil {
+		return err
+	}
+	return gate(failOn, c.Overall)
+}
+
+// openParts loads each answers file with its lens and evaluates it. The lens of an
+// answers file is the --lens with the id the file records, else the built-in lens of
+// that id; a file that records no id takes the --lens in its own position (or the
+// built-in AI lens). Every --lens must be used, so a typo does not pass unnoticed.
+// Problems in every file are reported together.
+func openParts(paths, lensRefs []string) ([]portfolio.Part, error) {
+	lenses := make([]*awaf.Lens, len(lensRefs))
+	byID := map[string]int{}
+	var errs []error
+	for i, ref := range lensRefs {
+		l, err := lens.Resolve(ref)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("--lens %s: %w", ref, err))
+			continue
+		}
+		if j, ok := byID[l.ID]; ok {
+			errs = append(errs, awaf.Errorf(awaf.EINVALID, "--lens %s and --lens %s are both lens %q", lensRefs[j], ref, l.ID))
+			continue
+		}
+		lenses[i], byID[l.ID] = l, i
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	used := make([]bool, len(lensRefs))
+	var parts []portfolio.Part
+	for i, path := range paths {
+		file, err := answers.LoadFile(path)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		var l *awaf.Lens
+		switch j, ok := byID[file.Lens.ID]; {
+		case file.Lens.ID != "" && ok:
+			l, used[j] = lenses[j], true
+		case file.Lens.ID != "":
+			l, err = lens.BuiltinByID(file.Lens.ID)
+			if err != nil {
+				errs = append(errs, awaf.Errorf(awaf.EINVALID, "%s names lens %q, which is not built in and no --lens has: pass its file with --lens", path, file.Lens.ID))
+				continue
+			}
+		case i < len(lenses):
+			l, used[i] = lenses[i], true
+		default:
+			if l, err = lens.Builtin(); err != nil {
+				return nil, err
+			}
+		}
+		if err := file.Check(l); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if file.Lens.ID == "" {
+			file.Lens = awaf.LensRef{ID: l.ID, Version: l.Version}
+		}
+		r, err := assess.Evaluate(l, file.Assessment)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", path, err))
+			continue
+		}
+		parts = append(parts, portfolio.Part{Lens: l, Assessment: file.Assessment, Result: r})
+	}
+	for i, u := range used {
+		if !u && lenses[i] != nil {
+			errs = append(errs, awaf.Errorf(awaf.EINVALID, "--lens %s (lens %q) matches no answers file: each answers file names its lens under lens.id", lensRefs[i], lenses[i].ID))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return parts, nil
 }

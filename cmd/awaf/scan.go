@@ -35,7 +35,7 @@ for AI workload practices. PATHs are files or directories (default: the current
 directory). Flags may come before or after the paths.
 
 Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 for usage or
-input errors.
+input errors (including a file that could not be read, after the report is written).
 
 Flags:
 `
@@ -209,8 +209,10 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return &exitError{code: 1, msg: fmt.Sprintf("scan: %d finding(s) at or above %s", len(gate), minSev)}
 		}
 	}
-	if hasErrors(res.Diagnostics) && len(res.Resources) == 0 {
-		return &exitError{code: 2, msg: "scan: no resource could be read (see the diagnostics)"}
+	if n := countErrors(res.Diagnostics); n > 0 {
+		// The report is out and the gate passed, but some input was not read: that is
+		// an input error, or CI would pass on a template it never checked.
+		return &exitError{code: 2, msg: fmt.Sprintf("scan: %d input error(s), see the diagnostics", n)}
 	}
 	return nil
 }
@@ -385,13 +387,14 @@ func relocate(res *scan.Result, root string) {
 	}
 }
 
-func hasErrors(ds []iac.Diagnostic) bool {
+func countErrors(ds []iac.Diagnostic) int {
+	n := 0
 	for _, d := range ds {
 		if d.Severity == "error" {
-			return true
+			n++
 		}
 	}
-	return false
+	return n
 }
 
 // problemsIn names the rules directory in problem locations.

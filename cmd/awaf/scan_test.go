@@ -37,6 +37,8 @@ func TestScanExitCodes(t *testing.T) {
 		{"bad severity", []string{ragARM, "--fail-on", "critical"}, 2},
 		{"propose without answers", []string{ragARM, "--propose"}, 2},
 		{"missing path", []string{"no/such/dir"}, 2},
+		{"a good and a missing path", []string{ragARM, "no/such/dir", "--fail-on", "none"}, 2},
+		{"failures beat input errors", []string{ragARM, "no/such/dir"}, 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -61,6 +61,8 @@ func TestUserMigrateBackup(t *testing.T) {
 		{"no terminal", []string{"user", "add", "eve@example.com", "--db", dsn}, "", 2},
 		{"no email", []string{"user", "add", "--db", dsn}, "", 2},
 		{"bad db", []string{"user", "add", "x@example.com", "--password-stdin", "--db", "mysql://x"}, "correct horse battery\n", 2},
+		{"passwd", []string{"user", "passwd", "bob@example.com", "--password-stdin", "--db", dsn}, "a brand new password\n", 0},
+		{"passwd unknown", []string{"user", "passwd", "nobody@example.com", "--password-stdin", "--db", dsn}, "a brand new password\n", 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

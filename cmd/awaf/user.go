@@ -15,8 +15,12 @@ import (
 )
 
 func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "passwd" {
+		return runUserPasswd(ctx, args[1:], stdin, stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "add" {
-		fmt.Fprint(stderr, "Usage: awaf user add EMAIL [--admin] [--password-stdin] [--db sqlite:awaf.db]\n")
+		fmt.Fprint(stderr, "Usage: awaf user add EMAIL [--admin] [--password-stdin] [--db sqlite:awaf.db]\n"+
+			"       awaf user passwd EMAIL [--password-stdin] [--db sqlite:awaf.db]\n")
 		return errUsage
 	}
 	fs := flag.NewFlagSet("awaf user add", flag.ContinueOnError)
@@ -89,4 +93,44 @@ func readPassword(stdin io.Reader, stderr io.Writer, fromStdin bool) (string, er
 		return "", awaf.Errorf(awaf.EINVALID, "the passwords differ")
 	}
 	return string(a), nil
+}
+
+// runUserPasswd sets a new password, ends the user's lockout, and is how an
+// administrator who forgot their password gets back in.
+func runUserPasswd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("awaf user passwd", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dsn := fs.String("db", env("AWAF_DB", defaultDB), "database: sqlite:FILE or postgres://... (AWAF_DB)")
+	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError(fs, "want one EMAIL")
+	}
+	pw, err := readPassword(stdin, stderr, *fromStdin)
+	if err != nil {
+		return err
+	}
+	hash, err := auth.HashPassword(pw, auth.DefaultParams)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dsn, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := db.UserByEmail(ctx, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	if err := db.SetPassword(ctx, awaf.Actor{Name: "cli"}, u.ID, hash); err != nil {
+		return err
+	}
+	if err := db.ClearFailures(ctx, "email:"+u.Email); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "password changed for %s\n", u.Email)
+	return nil
 }

@@ -39,7 +39,7 @@ var htmlTemplate = template.Must(template.New("report.html.tmpl").Funcs(template
 		}
 		return fmt.Sprint(v)
 	},
-}).ParseFS(templates, "templates/report.html.tmpl"))
+}).ParseFS(templates, "templates/report.html.tmpl", "templates/style.html.tmpl"))
 
 func renderHTML(w io.Writer, in Input) error {
 	if err := htmlTemplate.Execute(w, newView(in)); err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -68,6 +69,21 @@ func TestBrowser(t *testing.T) {
 		}
 		t.Fatalf("browser did not reach %s", url)
 	}
+	// shot saves a screenshot when AWAF_TEST_SCREENSHOTS names a directory, for people
+	// reviewing the pages.
+	shot := func(name string) {
+		dir := os.Getenv("AWAF_TEST_SCREENSHOTS")
+		if dir == "" {
+			return
+		}
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
+		}
+		if err != nil {
+			t.Logf("screenshot %s: %v", name, err)
+		}
+	}
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 
 	step("sign in",
@@ -106,6 +122,9 @@ func TestBrowser(t *testing.T) {
 		if area > len(f.lens.Areas) {
 			t.Fatal("more area pages than the lens has areas")
 		}
+		if area == 0 {
+			shot("assess")
+		}
 		eval(`(() => { document.querySelectorAll("fieldset.question").forEach((fs) => {
 			const c = fs.querySelector("input[type=checkbox]:not([data-none])");
 			if (c && !c.checked) c.click();
@@ -136,6 +155,7 @@ func TestBrowser(t *testing.T) {
 	}
 
 	step("dashboard", chromedp.Navigate(base+"/dashboard"), chromedp.WaitVisible(css("svg.radar polygon.scores")))
+	shot("dashboard")
 	answered := eval(`document.querySelectorAll(".card .big")[3].textContent`)
 	parts := strings.Split(answered, "/")
 	if len(parts) != 2 || parts[0] != parts[1] || parts[0] == "0" {
@@ -157,6 +177,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("autosave after change: %v", err)
 	}
 	step("compare", chromedp.Navigate(base+"/milestones"), chromedp.Click(css(`a[href*="compare"]`)), chromedp.WaitVisible(css("h1")))
+	shot("compare")
 	heading := eval(`document.querySelector("h1").textContent`)
 	added := eval(`Array.from(document.querySelectorAll("h2")).map((h) => h.textContent).join("|")`)
 	if !strings.Contains(heading, "Baseline") || strings.Contains(added, "Risks added (0)") {
@@ -172,6 +193,7 @@ func TestBrowser(t *testing.T) {
 	step("narrow", chromedp.EmulateViewport(360, 740))
 	for _, path := range []string{"/assess/" + string(f.lens.Areas[0].ID), "/dashboard", "/plan", "/access"} {
 		step("open "+path, chromedp.Navigate(base+path), chromedp.WaitVisible(css("main")))
+		shot("narrow-" + strings.ReplaceAll(strings.Trim(path, "/"), "/", "-"))
 		if w := eval(`String(document.documentElement.scrollWidth)`); w != "360" {
 			wide := eval(`Array.from(document.querySelectorAll("body *")).filter((e) => e.getBoundingClientRect().right > 361).slice(0, 5).map((e) => e.tagName + "." + e.className.baseVal + e.className).join(" ")`)
 			t.Errorf("%s is %s px wide at a 360 px viewport; widest: %s", path, w, wide)

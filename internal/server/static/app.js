@@ -43,9 +43,27 @@
       }
       fs.querySelector("input.version").value = data.version;
       status.textContent = "Saved.";
+      refreshProgress();
     } catch (e) {
       status.textContent = "Not saved: the server could not be reached.";
       status.classList.add("failed");
+    }
+  }
+
+  // The progress bar counts applicable answered questions, which only the server's
+  // evaluation knows; ask it after each save.
+  async function refreshProgress() {
+    const bar = document.getElementById("progress");
+    if (!bar) return;
+    try {
+      const res = await fetch("/api/v1/workloads/" + encodeURIComponent(workload) + "/result", { credentials: "same-origin" });
+      if (!res.ok) return;
+      const r = await res.json();
+      bar.max = r.overall.questions;
+      bar.value = r.overall.answered;
+      bar.textContent = Math.round((100 * r.overall.answered) / Math.max(1, r.overall.questions)) + "%";
+    } catch (e) {
+      // The bar is a convenience; a failed refresh leaves it as it was.
     }
   }
 

@@ -173,11 +173,17 @@ func reportCombined(ctx context.Context, paths, lensRefs []string, mixed bool, f
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if !mixed {
+		first := parts[0].Result.Workload.Name
+		for i, p := range parts[1:] {
+			if !portfolio.SameWorkload(first, p.Result.Workload.Name) {
+				return awaf.Errorf(awaf.EINVALID, "%s is about workload %q but %s about %q: give the answers files of one workload, or pass --mixed-workloads to combine them anyway",
+					paths[0], first, paths[i+1], p.Result.Workload.Name)
+			}
+		}
+	}
 	c, err := portfolio.Combine(parts, portfolio.Options{MixedWorkloads: mixed})
 	if err != nil {
-		if !mixed && strings.Contains(awaf.ErrorMessage(err), "different workloads") {
-			return fmt.Errorf("%w (--mixed-workloads)", err)
-		}
 		return err
 	}
 	var buf bytes.Buffer

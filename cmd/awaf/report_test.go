@@ -224,3 +224,169 @@ func firstLine(b []byte) string {
 	s, _, _ := strings.Cut(string(b), "\n")
 	return s
 }
+
+const (
+	policyAnswers = "../../examples/rag-chat/contoso-policy.yaml"
+	policyLens    = "../../examples/rag-chat/custom-lens.yaml"
+)
+
+// TestReportCombined scores the example under the built-in lens and the example's own
+// policy lens in one report.
+func TestReportCombined(t *testing.T) {
+	t.Setenv("SOURCE_DATE_EPOCH", "1795858200")
+	dir := t.TempDir()
+	two := []string{"report", "--answers", exampleAnswers, "--answers", policyAnswers, "--lens", policyLens}
+	cases := []struct {
+		name  string
+		args  []string
+		file  string
+		check func(t *testing.T, out []byte)
+	}{
+		{"md", two, "", func(t *testing.T, out []byte) {
+			for _, want := range []string{
+				"# Well-Architected review: Contoso claims-help chat\n\n2 lenses · generated 28 November 2026 09:30 UTC",
+				"**All lenses: 58.1/100, Moderate** · 7 high and 26 medium risks · 38 of 38 applicable questions answered",
+				"| 2 | Contoso AI policy (`contoso-ai-policy`) | 1.2.0 | 52 | Moderate | 1 | 3 | 5/5 | 6 |",
+				"| Rank | Lens | Lens # | Recommendation |",
+				"| 1 | Contoso AI policy | 1 | AI incidents are reported to the review board within five working days",
+			} {
+				if !bytes.Contains(out, []byte(want)) {
+					t.Errorf("markdown lacks %q", want)
+				}
+			}
+		}},
+		{"lens before answers, matched by id", []string{"report", "--lens", policyLens, "--answers", policyAnswers, "--answers", exampleAnswers, "--format", "json"}, "", func(t *testing.T, out []byte) {
+			var doc struct {
+				Lenses []struct {
+					Lens struct{ ID string } `json:"lens"`
+				} `json:"lenses"`
+				Plan []struct {
+					Rank     int    `json:"rank"`
+					LensRank int    `json:"lensRank"`
+					Title    string `json:"title"`
+				} `json:"plan"`
+			}
+			if err := json.Unmarshal(out, &doc); err != nil {
+				t.Fatal(err)
+			}
+			if len(doc.Lenses) != 2 || doc.Lenses[0].Lens.ID != "contoso-ai-policy" || doc.Lenses[1].Lens.ID != "azure-ai-workload" {
+				t.Errorf("lenses %+v, want the answers' order", doc.Lenses)
+			}
+			if len(doc.Plan) != 90 || doc.Plan[0].Rank != 1 || doc.Plan[0].LensRank != 1 {
+				t.Errorf("plan of %d items, first %+v", len(doc.Plan), doc.Plan[0])
+			}
+		}},
+		{"html to a file", append(two, "-o", filepath.Join(dir, "both.html")), "both.html", func(t *testing.T, out []byte) {
+			if !bytes.Contains(out, []byte(`<table id="lens-table">`)) || bytes.Count(out, []byte(`data-lens="contoso-ai-policy"`)) != 6 {
+				t.Error("not the combined HTML report with six policy items")
+			}
+		}},
+		{"xlsx to a file", append(two, "-o", filepath.Join(dir, "both.xlsx")), "both.xlsx", func(t *testing.T, out []byte) {
+			if !bytes.HasPrefix(out, []byte("PK\x03\x04")) {
+				t.Error("not a zip file")
+			}
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			stdout, stderr, err := runCmd(t, "", c.args...)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, stderr)
+			}
+			out := []byte(stdout)
+			if c.file != "" {
+				want := "wrote " + filepath.Join(dir, c.file) + ": 2 lenses, 58.1/100 Moderate across them, 7 high and 26 medium risks, 90 recommendations"
+				if !strings.Contains(stderr, want) {
+					t.Errorf("stderr %q, want %q", stderr, want)
+				}
+				if out, err = os.ReadFile(filepath.Join(dir, c.file)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			c.check(t, out)
+		})
+	}
+}
+
+func TestReportCombinedErrors(t *testing.T) {
+	dir := t.TempDir()
+	other := filepath.Join(dir, "other.yaml")
+	data, err := os.ReadFile(policyAnswers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(other, bytes.Replace(data, []byte("name: Contoso claims-help chat"), []byte("name: HR assistant"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lensData, err := os.ReadFile(policyLens)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hrLens := filepath.Join(dir, "hr-lens.yaml")
+	if err := os.WriteFile(hrLens, bytes.Replace(lensData, []byte("id: contoso-ai-policy"), []byte("id: contoso-hr-policy"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	noLensID := filepath.Join(dir, "nolens.yaml")
+	if err := os.WriteFile(noLensID, bytes.Replace(data, []byte("lens:\n  id: contoso-ai-policy\n  version: 1.2.0\n"), nil, 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"csv refused", []string{"--answers", exampleAnswers, "--answers", policyAnswers, "--lens", policyLens, "--format", "csv"}, 2,
+			"csv is Microsoft's single-assessment export and holds one lens: run awaf report once per answers file, e.g. awaf report --answers ../../examples/rag-chat/awaf.yaml --format csv -o awaf.csv"},
+		{"custom lens not given", []string{"--answers", exampleAnswers, "--answers", policyAnswers}, 2,
+			`contoso-policy.yaml names lens "contoso-ai-policy", which is not built in and no --lens has: pass its file with --lens`},
+		{"different workloads", []string{"--answers", exampleAnswers, "--answers", other, "--lens", policyLens}, 2,
+			`is about workload "Contoso claims-help chat" but ` + other + ` about "HR assistant"`},
+		{"same lens twice", []string{"--answers", exampleAnswers, "--answers", exampleAnswers}, 2, `both use lens "azure-ai-workload"`},
+		{"unused lens", []string{"--answers", exampleAnswers, "--answers", policyAnswers, "--lens", policyLens, "--lens", hrLens}, 2,
+			`--lens ` + hrLens + ` (lens "contoso-hr-policy") matches no answers file`},
+		{"same lens file twice", []string{"--answers", exampleAnswers, "--answers", policyAnswers, "--lens", policyLens, "--lens", "../../examples/rag-chat/custom-lens.yaml"}, 2,
+			`are both lens "contoso-ai-policy"`},
+		{"bad file among several", []string{"--answers", exampleAnswers, "--answers", filepath.Join(dir, "missing.yaml")}, 2, "missing.yaml"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			stdout, stderr, err := runCmd(t, "", append([]string{"report"}, c.args...)...)
+			var msg bytes.Buffer
+			code := exitCode(err, &msg)
+			if code != c.code {
+				t.Errorf("exit code %d, want %d (err %v)", code, c.code, err)
+			}
+			if all := stderr + msg.String(); !strings.Contains(all, c.msg) {
+				t.Errorf("output %q does not mention %q", all, c.msg)
+			}
+			if stdout != "" {
+				t.Errorf("a refused report wrote %d bytes", len(stdout))
+			}
+		})
+	}
+
+	// --mixed-workloads combines them anyway, under the first file's workload; an
+	// answers file without a lens id takes the --lens in its position.
+	stdout, stderr, err := runCmd(t, "", "report", "--answers", exampleAnswers, "--answers", other, "--lens", policyLens, "--mixed-workloads")
+	if err != nil || !strings.HasPrefix(stdout, "# Well-Architected review: Contoso claims-help chat\n\n2 lenses") {
+		t.Errorf("--mixed-workloads: %v %s\n%s", err, stderr, firstLine([]byte(stdout)))
+	}
+	stdout, stderr, err = runCmd(t, "", "report", "--answers", exampleAnswers, "--answers", noLensID, "--lens", "azure-ai-workload", "--lens", policyLens)
+	if err != nil || !strings.Contains(stdout, "Contoso AI policy (`contoso-ai-policy`)") {
+		t.Errorf("positional --lens: %v %s", err, stderr)
+	}
+}
+
+// TestReportCombinedFailOn gates on the risks of every lens together.
+func TestReportCombinedFailOn(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "r.md")
+	_, _, err := runCmd(t, "", "report", "--answers", exampleAnswers, "--answers", policyAnswers, "--lens", policyLens, "-o", out, "--fail-on", "high")
+	var msg bytes.Buffer
+	if code := exitCode(err, &msg); code != 1 || !strings.Contains(msg.String(), "7 high-risk questions") {
+		t.Errorf("exit %d %q, want 1 and the 6 + 1 high risks of both lenses", code, msg.String())
+	}
+	if _, err := os.Stat(out); err != nil {
+		t.Errorf("the report must be written before the gate fails: %v", err)
+	}
+}

@@ -79,7 +79,7 @@ func parsePHC(s string) (Params, []byte, []byte, error) {
 		return p, nil, nil, fmt.Errorf("password hash: bad parameters %q", parts[3])
 	}
 	// Bounds keep a tampered row from making verification run for minutes.
-	if p.Memory < 8 || p.Memory > 1<<21 || p.Time < 1 || p.Time > 20 || p.Threads < 1 {
+	if p.Memory < 8 || p.Memory > 1<<18 || p.Time < 1 || p.Time > 10 || p.Threads < 1 || p.Threads > 16 {
 		return p, nil, nil, fmt.Errorf("password hash: parameters out of range %q", parts[3])
 	}
 	salt, err := b64.DecodeString(parts[4])

@@ -89,7 +89,7 @@ func Combine(parts []Part, opt Options) (*Combined, error) {
 			continue
 		}
 		first, this := parts[0].Result.Workload.Name, p.Result.Workload.Name
-		if !sameName(first, this) {
+		if !SameWorkload(first, this) {
 			return nil, awaf.Errorf(awaf.EINVALID, "the assessments are of different workloads: %q (lens %s) and %q (lens %s); combine only one workload's assessments, or allow it explicitly",
 				first, parts[0].Lens.ID, this, p.Lens.ID)
 		}
@@ -126,9 +126,9 @@ func Combine(parts []Part, opt Options) (*Combined, error) {
 	return c, nil
 }
 
-// sameName compares workload names as people write them: case and surrounding or
+// SameWorkload compares workload names as people write them: case and surrounding or
 // repeated spaces do not make another workload.
-func sameName(a, b string) bool {
+func SameWorkload(a, b string) bool {
 	norm := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
 	return norm(a) == norm(b)
 }

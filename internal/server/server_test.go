@@ -563,3 +563,60 @@ func TestAPIAccessAndTokens(t *testing.T) {
 		t.Fatalf("removing the last owner = %d", res.StatusCode)
 	}
 }
+
+func TestEvidenceUpload(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	q := f.lens.Questions[2]
+	var c1, c2 string
+	for _, c := range q.Choices {
+		if c.None {
+			continue
+		}
+		if c1 == "" {
+			c1 = c.ID
+		} else if c2 == "" {
+			c2 = c.ID
+		}
+	}
+	yaml := fmt.Sprintf(`lens: {id: %s, version: "%s"}
+workload: {name: x}
+profile: {kinds: [generative], components: [], criticality: standard, sensitivity: internal, exposure: internal, priorities: []}
+answers:
+  - question: %s
+    evidence:
+      - {choice: %s, source: scan, passed: true, summary: "private endpoint on 2 resources"}
+      - {choice: %s, source: scan, passed: false, summary: "key auth enabled"}
+`, f.lens.ID, f.lens.Version, q.ID, c1, c2)
+	var body strings.Builder
+	boundary := "XBOUNDARYX"
+	fmt.Fprintf(&body, "--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n", boundary, f.sessions["contributor"].csrf)
+	fmt.Fprintf(&body, "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"awaf.yaml\"\r\nContent-Type: application/yaml\r\n\r\n%s\r\n--%s--\r\n", boundary, yaml, boundary)
+	req := httptest.NewRequest("POST", fmt.Sprintf("/w/%d/evidence", f.w.ID), strings.NewReader(body.String()))
+	req.Header.Set("Content-Type", "multipart/form-data; boundary="+boundary)
+	req.AddCookie(&http.Cookie{Name: "awaf_session", Value: f.sessions["contributor"].cookie})
+	rec := httptest.NewRecorder()
+	f.h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Recorded scan evidence on 1 question") {
+		t.Fatalf("upload = %d: %s", rec.Code, rec.Body.String())
+	}
+	page := rec.Body.String()
+	if !strings.Contains(page, `name="choice" value="`+c1+`"`) || strings.Contains(page, `name="choice" value="`+c2+`"`) {
+		t.Fatal("proposals should offer exactly the choice whose evidence passed")
+	}
+	res := f.do(call{method: "POST", path: fmt.Sprintf("/w/%d/evidence/confirm", f.w.ID), as: "contributor",
+		form: url.Values{"question": {q.ID}, "choice": {c1}, "version": {"1"}}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("confirm = %d: %s", res.StatusCode, readBody(t, res))
+	}
+	as, _ := f.store.Answers(ctx, f.w.ID)
+	for _, a := range as {
+		if a.Question == q.ID {
+			if len(a.Selected) != 1 || a.Selected[0] != c1 || len(a.Evidence) != 2 {
+				t.Fatalf("confirmed answer = %+v", a)
+			}
+			return
+		}
+	}
+	t.Fatal("no answer after confirming")
+}

@@ -62,7 +62,7 @@ type lensRow struct {
 	lensInfo
 	Overall         awaf.Score
 	Recommendations int
-	Now, Next       int
+	Now             int // recommendations in the Now horizon
 }
 
 type combinedPillar struct {
@@ -106,11 +106,8 @@ func newCombinedView(in Combined) *combinedView {
 		row := lensRow{N: i + 1, lensInfo: lensInfo{ID: p.Lens.ID, Name: orID(p.Lens.Name, p.Lens.ID), Version: p.Lens.Version},
 			Overall: p.Result.Overall, Recommendations: len(p.Result.Plan)}
 		for _, rec := range p.Result.Plan {
-			switch rec.Horizon {
-			case awaf.Now:
+			if rec.Horizon == awaf.Now {
 				row.Now++
-			case awaf.Next:
-				row.Next++
 			}
 		}
 		v.Lenses = append(v.Lenses, row)

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"archive/zip"
 	"encoding/json"
 	"fmt"
 	htmltemplate "html/template"
@@ -106,6 +107,11 @@ var combinedPlanColumns = append([]column{{"Rank", 6, false}, {"Lens", 24, true}
 func renderCombinedXLSX(w io.Writer, in Combined) (err error) {
 	v := newCombinedView(in)
 	f := excelize.NewFile()
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
+		zw := zip.NewWriter(w)
+		zw.RegisterCompressor(zip.Deflate, newFastDeflater)
+		return zw
+	})
 	defer func() {
 		if cerr := f.Close(); err == nil && cerr != nil {
 			err = fmt.Errorf("render xlsx: %w", cerr)

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/awaf/awaf"
@@ -103,6 +104,9 @@ func (s *Server) register() {
 	s.handle("GET /readyz", Public, s.readyz)
 	s.handle("GET /metrics", Public, s.serveMetrics)
 	s.handle("GET /static/", Public, func(w http.ResponseWriter, r *http.Request, _ *request) error {
+		if strings.HasSuffix(r.URL.Path, "/") {
+			return awaf.Errorf(awaf.ENOTFOUND, "not found") // no directory listings
+		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		http.StripPrefix("/static/", files).ServeHTTP(w, r)
 		return nil

@@ -620,3 +620,14 @@ answers:
 	}
 	t.Fatal("no answer after confirming")
 }
+
+func TestStatic(t *testing.T) {
+	f := newFixture(t)
+	for path, want := range map[string]int{"/static/app.css": 200, "/static/app.js": 200, "/static/": 404, "/static/nope.js": 404,
+		"/static/../server.go": http.StatusTemporaryRedirect, // the mux cleans the path to /server.go, which is no route
+	} {
+		if res := f.do(call{method: "GET", path: path}); res.StatusCode != want {
+			t.Errorf("GET %s = %d, want %d", path, res.StatusCode, want)
+		}
+	}
+}

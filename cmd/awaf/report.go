@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -180,6 +181,12 @@ func reportCombined(ctx context.Context, paths, lensRefs []string, mixed bool, f
 				return awaf.Errorf(awaf.EINVALID, "%s is about workload %q but %s about %q: give the answers files of one workload, or pass --mixed-workloads to combine them anyway",
 					paths[0], first, paths[i+1], p.Result.Workload.Name)
 			}
+		}
+	}
+	for i, p := range parts[1:] {
+		// Priorities compare across lenses only when the same profile ranked them.
+		if !reflect.DeepEqual(p.Result.Profile, parts[0].Result.Profile) {
+			fmt.Fprintf(stderr, "awaf: note: %s and %s give different workload profiles; each lens's plan is ranked with its own file's profile, and the report shows the first\n", paths[0], paths[i+1])
 		}
 	}
 	c, err := portfolio.Combine(parts, portfolio.Options{MixedWorkloads: mixed})

@@ -376,6 +376,19 @@ func TestReportCombinedErrors(t *testing.T) {
 	if err != nil || !strings.Contains(stdout, "Contoso AI policy (`contoso-ai-policy`)") {
 		t.Errorf("positional --lens: %v %s", err, stderr)
 	}
+
+	// A different profile is allowed, with a note: priorities were ranked by each file's.
+	standard := filepath.Join(dir, "standard.yaml")
+	if err := os.WriteFile(standard, bytes.Replace(data, []byte("criticality: business-critical"), []byte("criticality: standard"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, err = runCmd(t, "", "report", "--answers", exampleAnswers, "--answers", standard, "--lens", policyLens)
+	if err != nil || !strings.Contains(stderr, "give different workload profiles") {
+		t.Errorf("profile note: %v, stderr %q", err, stderr)
+	}
+	if _, stderr, _ = runCmd(t, "", "report", "--answers", exampleAnswers, "--answers", policyAnswers, "--lens", policyLens); stderr != "" {
+		t.Errorf("same profiles, yet stderr %q", stderr)
+	}
 }
 
 // TestReportCombinedFailOn gates on the risks of every lens together.

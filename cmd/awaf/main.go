@@ -79,6 +79,7 @@ Team server:
   migrate    apply database migrations
   user       manage local accounts
   backup     take an online backup of the SQLite database
+  push       send an answers file (with its evidence) to a server workload
 
 Other:
   version    print the version

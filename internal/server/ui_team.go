@@ -12,6 +12,7 @@ import (
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/backlog"
+	"github.com/awaf/awaf/internal/compare"
 	"github.com/awaf/awaf/internal/report"
 )
 
@@ -212,75 +213,9 @@ func (s *Server) createMilestone(w http.ResponseWriter, r *http.Request, q *requ
 	return nil
 }
 
-// Comparison is the difference between two evaluations of a workload.
-type Comparison struct {
-	From, To      string
-	Overall       ScoreDelta
-	Pillars       []ScoreDelta
-	Areas         []ScoreDelta
-	RisksAdded    []RiskChange
-	RisksResolved []RiskChange
-}
-
-// ScoreDelta is a score before and after.
-type ScoreDelta struct {
-	Name     string  `json:"name"`
-	From     float64 `json:"from"`
-	To       float64 `json:"to"`
-	Delta    float64 `json:"delta"`
-	FromBand awaf.Band
-	ToBand   awaf.Band
-}
-
-// RiskChange is a question whose high or medium risk appeared or went away.
-type RiskChange struct {
-	Question string    `json:"question"`
-	Title    string    `json:"title"`
-	From     awaf.Risk `json:"from"`
-	To       awaf.Risk `json:"to"`
-}
-
-func delta(name string, a, b awaf.Score) ScoreDelta {
-	return ScoreDelta{Name: name, From: a.Score, To: b.Score, Delta: math.Round((b.Score-a.Score)*10) / 10, FromBand: a.Band, ToBand: b.Band}
-}
-
-func serious(r awaf.Risk) bool { return r == awaf.RiskHigh || r == awaf.RiskMedium }
-
-func compare(fromName string, a *awaf.Result, toName string, b *awaf.Result) Comparison {
-	c := Comparison{From: fromName, To: toName, Overall: delta("Overall", a.Overall, b.Overall)}
-	pa := map[awaf.PillarID]awaf.Score{}
-	for _, p := range a.Pillars {
-		pa[p.Pillar] = p.Score
-	}
-	for _, p := range b.Pillars {
-		c.Pillars = append(c.Pillars, delta(p.Name, pa[p.Pillar], p.Score))
-	}
-	aa := map[awaf.AreaID]awaf.Score{}
-	for _, ar := range a.Areas {
-		aa[ar.Area] = ar.Score
-	}
-	for _, ar := range b.Areas {
-		c.Areas = append(c.Areas, delta(ar.Name, aa[ar.Area], ar.Score))
-	}
-	qa := map[string]awaf.QuestionResult{}
-	for _, qr := range a.Questions {
-		qa[qr.Question] = qr
-	}
-	for _, qb := range b.Questions {
-		before := qa[qb.Question].Risk
-		switch {
-		case serious(qb.Risk) && (!serious(before) || before != qb.Risk && qb.Risk == awaf.RiskHigh):
-			c.RisksAdded = append(c.RisksAdded, RiskChange{Question: qb.Question, Title: qb.Title, From: before, To: qb.Risk})
-		case serious(before) && (!serious(qb.Risk) || before == awaf.RiskHigh && qb.Risk == awaf.RiskMedium):
-			c.RisksResolved = append(c.RisksResolved, RiskChange{Question: qb.Question, Title: qb.Title, From: before, To: qb.Risk})
-		}
-	}
-	return c
-}
-
 // comparison evaluates two milestones, or a milestone and the current answers when
 // the id is "current" or empty.
-func (s *Server) comparison(r *http.Request, q *request) (*Comparison, []awaf.Milestone, error) {
+func (s *Server) comparison(r *http.Request, q *request) (*compare.Comparison, []awaf.Milestone, error) {
 	ctx := r.Context()
 	ms, err := s.cfg.Store.Milestones(ctx, q.workload.ID)
 	if err != nil {
@@ -321,12 +256,11 @@ func (s *Server) comparison(r *http.Request, q *request) (*Comparison, []awaf.Mi
 	if err != nil {
 		return nil, nil, err
 	}
-	c := compare(fromName, fe.Result, toName, te.Result)
-	return &c, ms, nil
+	return compare.Compare(fromName, fe.Result, toName, te.Result), ms, nil
 }
 
 type compareData struct {
-	Comparison
+	*compare.Comparison
 	Milestones []awaf.Milestone
 	FromID     string
 	ToID       string
@@ -338,7 +272,7 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request, q *request)
 		return err
 	}
 	p := pageFor(q, "Compare · "+q.workload.Name, "milestones")
-	p.Data = compareData{Comparison: *c, Milestones: ms, FromID: r.URL.Query().Get("from"), ToID: r.URL.Query().Get("to")}
+	p.Data = compareData{Comparison: c, Milestones: ms, FromID: r.URL.Query().Get("from"), ToID: r.URL.Query().Get("to")}
 	return s.render(w, r, "compare", p)
 }
 

@@ -109,6 +109,11 @@ type QuestionResult struct {
 	Selected []string `json:"selected,omitempty"`
 	// Missing lists applicable practices not selected.
 	Missing []string `json:"missing,omitempty"`
+	// Evidence is what scans and evaluation runs recorded on this question's choices.
+	Evidence []Evidence `json:"evidence,omitempty"`
+	// Contradicted lists selected choices that failing evidence disputes: the team
+	// says the practice is in place, a machine check says otherwise.
+	Contradicted []string `json:"contradicted,omitempty"`
 }
 
 // Top10Result is how the workload does on one Top 10 item.
@@ -138,4 +143,6 @@ type Recommendation struct {
 	Why      string     `json:"why"`
 	Guidance Guidance   `json:"guidance"`
 	Links    []Link     `json:"links"`
+	// Evidence is what scans and evaluation runs found about this practice.
+	Evidence []Evidence `json:"evidence,omitempty"`
 }

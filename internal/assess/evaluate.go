@@ -78,6 +78,7 @@ func evalQuestion(q *awaf.Question, ans *awaf.Answer, p awaf.Profile) (questionE
 	e.result = awaf.QuestionResult{Question: q.ID, Title: q.Title, Area: q.Area, Pillars: q.Pillars}
 	if ans != nil {
 		e.result.Note = ans.Note
+		e.result.Evidence = ans.Evidence
 	}
 	ok, err := applies(q.AppliesWhen, p)
 	if err != nil {
@@ -129,12 +130,39 @@ func evalQuestion(q *awaf.Question, ans *awaf.Answer, p awaf.Profile) (questionE
 		}
 	}
 	e.result.Score = percent(got, total)
+	e.result.Contradicted = contradicted(ans)
 	risk, err := riskOf(q, e.selected, e.result.Score)
 	if err != nil {
 		return e, err
 	}
 	e.result.Risk = risk
 	return e, nil
+}
+
+// contradicted lists the selected choices that some failing evidence disputes, in
+// selection order.
+func contradicted(ans *awaf.Answer) []string {
+	var out []string
+	for _, id := range ans.Selected {
+		for _, e := range ans.Evidence {
+			if e.Choice == id && !e.Passed {
+				out = append(out, id)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// evidenceFor returns the evidence recorded on one choice.
+func evidenceFor(all []awaf.Evidence, choice string) []awaf.Evidence {
+	var out []awaf.Evidence
+	for _, e := range all {
+		if e.Choice == choice {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 func applies(c awaf.ProfileCondition, p awaf.Profile) (bool, error) {

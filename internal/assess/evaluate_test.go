@@ -234,3 +234,24 @@ func TestNotApplicableLeavesTheDenominator(t *testing.T) {
 		t.Errorf("cost with its only question N/A: %+v", s)
 	}
 }
+
+// TestEvidenceFlowsToResults: evidence recorded on answers reaches the question
+// results and the plan, and failing evidence on a selected practice is flagged.
+func TestEvidenceFlowsToResults(t *testing.T) {
+	l := mustSmall(t)
+	fail := awaf.Evidence{Choice: "id_no_keys", Source: "scan", Passed: false, Summary: "disableLocalAuth is false", Location: &awaf.Location{File: "main.bicep", Line: 12}}
+	pass := awaf.Evidence{Choice: "id_managed_identity", Source: "scan", Passed: true, Summary: "identity is SystemAssigned"}
+	miss := awaf.Evidence{Choice: "id_retry", Source: "eval", Passed: false, Summary: "no retry policy in the client config"}
+	r := mustEval(t, l, &awaf.Assessment{Profile: genProfile, Answers: []awaf.Answer{
+		{Question: "identity", Selected: []string{"id_no_keys", "id_managed_identity"}, Evidence: []awaf.Evidence{fail, pass, miss}},
+	}})
+	q := question(r, "identity")
+	if len(q.Evidence) != 3 || !slices.Equal(q.Contradicted, []string{"id_no_keys"}) {
+		t.Errorf("question evidence %d, contradicted %v", len(q.Evidence), q.Contradicted)
+	}
+	for _, rec := range r.Plan {
+		if rec.Choice == "id_retry" && (len(rec.Evidence) != 1 || rec.Evidence[0].Summary != miss.Summary) {
+			t.Errorf("plan item evidence: %+v", rec.Evidence)
+		}
+	}
+}

@@ -137,6 +137,7 @@ func Plan(l *awaf.Lens, evals []questionEval, p awaf.Profile) []awaf.Recommendat
 				Why:      why(l, p, e.result.Risk, c, driver),
 				Guidance: c.Guidance,
 				Links:    c.Links,
+				Evidence: evidenceFor(e.result.Evidence, c.ID),
 			}
 			items = append(items, item{rec: rec, qi: qi, ci: ci, priority: pr})
 		}

@@ -105,6 +105,11 @@ func tinyAssessment() *awaf.Assessment {
 	}
 }
 
+func withEvidence(r awaf.Recommendation, e ...awaf.Evidence) awaf.Recommendation {
+	r.Evidence = e
+	return r
+}
+
 func tinyResult() *awaf.Result {
 	a := tinyAssessment()
 	ps := func(ids ...awaf.PillarID) []awaf.PillarID { return ids }
@@ -143,7 +148,12 @@ func tinyResult() *awaf.Result {
 			{Question: "grounding_index", Title: l.Questions[1].Title, Area: "grounding-data", Pillars: ps(awaf.Performance, awaf.Reliability),
 				Risk: awaf.RiskMedium, Score: 50, Note: a.Answers[1].Note, Selected: []string{"gi_refresh"}, Missing: []string{"gi_metadata"}},
 			{Question: "cost_model", Title: l.Questions[2].Title, Area: "application-design", Pillars: ps(awaf.Cost, awaf.Operations),
-				Risk: awaf.RiskNone, Score: 100, Selected: []string{"cm_model", "cm_budget"}},
+				Risk: awaf.RiskNone, Score: 100, Selected: []string{"cm_model", "cm_budget"},
+				Evidence: []awaf.Evidence{
+					{Choice: "cm_budget", Source: "scan", Passed: false, Summary: "no Microsoft.Consumption/budgets <resource> in the templates", Location: &awaf.Location{File: "infra/main.bicep", Line: 3, Column: 1}},
+					{Choice: "cm_model", Source: "scan", Passed: true, Summary: "cost tags on every resource"},
+				},
+				Contradicted: []string{"cm_budget"}},
 			{Question: "training_retention", Title: l.Questions[3].Title, Area: "training-data", Pillars: ps(awaf.Security),
 				Risk: awaf.RiskNotApplicable, Reason: awaf.NAProfile},
 			{Question: "release_gate", Title: l.Questions[4].Title, Area: "application-design", Pillars: ps(awaf.Operations),
@@ -155,7 +165,8 @@ func tinyResult() *awaf.Result {
 			{ID: "data-retention", Title: "Data retention", Status: awaf.Top10NotApplicable, Met: 0, Total: 0},
 		},
 		Plan: []awaf.Recommendation{
-			rec(1, "prompt_safety", "ps_shields", awaf.RiskHigh, awaf.Now, 91.5, "High risk, weight 40, security is your first priority, low effort"),
+			withEvidence(rec(1, "prompt_safety", "ps_shields", awaf.RiskHigh, awaf.Now, 91.5, "High risk, weight 40, security is your first priority, low effort"),
+				awaf.Evidence{Choice: "ps_shields", Source: "scan", Summary: "raiPolicyName is not set on deployment 'gpt-4o' & others", Location: &awaf.Location{File: "infra/openai.bicep", Line: 42, Column: 5}}),
 			rec(2, "prompt_safety", "ps_output", awaf.RiskHigh, awaf.Now, 80.2, `High risk, "responsible AI" ranks 2nd, medium effort`),
 			rec(3, "grounding_index", "gi_metadata", awaf.RiskMedium, awaf.Later, 31, "Medium risk, performance not in your priorities, high effort"),
 		},

@@ -32,6 +32,8 @@ type view struct {
 	Risks         []questionView
 	Unanswered    []questionView
 	NotApplicable []questionView
+	// Disputed holds questions where failing evidence disputes a selected practice.
+	Disputed []questionView
 
 	Radar radar
 }
@@ -74,6 +76,7 @@ type questionView struct {
 	PillarNames string
 	Selected    []string // choice titles
 	Missing     []string // choice titles
+	Disputed    []string // titles of selected choices that failing evidence disputes
 	ReasonText  string   // not-applicable reason for people
 	NANote      string   // the team's note on why it does not apply
 }
@@ -142,6 +145,10 @@ func newView(in Input) *view {
 			PillarNames:    pillarNames(l, q.Pillars),
 			Selected:       choiceTitles(l, q.Question, q.Selected),
 			Missing:        choiceTitles(l, q.Question, q.Missing),
+			Disputed:       choiceTitles(l, q.Question, q.Contradicted),
+		}
+		if len(qv.Disputed) > 0 {
+			v.Disputed = append(v.Disputed, qv)
 		}
 		switch q.Risk {
 		case awaf.RiskHigh:

@@ -398,3 +398,23 @@ func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request, q *reque
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+// apiUploadEvidence takes the body as the file: the JSON of `awaf scan --format json`
+// or an awaf.yaml filled by `awaf scan --answers`, told apart by content. The name
+// query parameter names the file in error messages.
+func (s *Server) apiUploadEvidence(w http.ResponseWriter, r *http.Request, q *request) error {
+	data, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxEvidence+1))
+	if err != nil {
+		return tooLarge(err, s.cfg.MaxEvidence)
+	}
+	name := r.URL.Query().Get("name")
+	if name == "" {
+		name = "body"
+	}
+	up, err := s.recordEvidence(r.Context(), q, name, data)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, up)
+	return nil
+}

@@ -314,11 +314,15 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > s.cfg.MaxBody {
-			s.fail(w, r, awaf.Errorf(awaf.ETOOLARGE, "request body is larger than %d bytes", s.cfg.MaxBody))
+		limit := s.cfg.MaxBody
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/evidence") {
+			limit = max(limit, s.cfg.MaxEvidence+64<<10) // the file plus its multipart envelope
+		}
+		if r.ContentLength > limit {
+			s.fail(w, r, awaf.Errorf(awaf.ETOOLARGE, "request body is larger than %d bytes", limit))
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }

@@ -40,6 +40,9 @@ type Config struct {
 	SecureCookies bool
 	// MaxBody limits request bodies; zero means 1 MiB.
 	MaxBody int64
+	// MaxEvidence limits evidence uploads (a scan report of a large repository is
+	// bigger than other requests); zero means 16 MiB.
+	MaxEvidence int64
 }
 
 // Server serves the UI and the API.
@@ -70,6 +73,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.MaxBody == 0 {
 		cfg.MaxBody = 1 << 20
+	}
+	if cfg.MaxEvidence == 0 {
+		cfg.MaxEvidence = 16 << 20
 	}
 	if _, err := cfg.Lens(cfg.DefaultLens); err != nil {
 		return nil, fmt.Errorf("server: default lens: %w", err)
@@ -176,6 +182,7 @@ func (s *Server) register() {
 	s.handle("POST /api/v1/workloads/{id}/tokens", Member(awaf.RoleOwner), s.apiCreateToken)
 	s.handle("DELETE /api/v1/workloads/{id}/tokens/{token}", Member(awaf.RoleOwner), s.apiRevokeToken)
 	s.handle("GET /api/v1/workloads/{id}/audit", Member(awaf.RoleContributor), s.apiAudit)
+	s.handle("POST /api/v1/workloads/{id}/evidence", Member(awaf.RoleContributor), s.apiUploadEvidence)
 }
 
 func (s *Server) handle(pattern string, a Access, h handlerFunc) {

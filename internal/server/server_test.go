@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/compare"
 	"github.com/awaf/awaf/internal/server"
 )
 
@@ -420,16 +421,30 @@ func TestMilestoneCompare(t *testing.T) {
 	after, err := f.store.CreateMilestone(ctx, owner, f.w.ID, "All done")
 	must(t, err)
 	res := f.do(call{method: "GET", path: fmt.Sprintf("/api/v1/workloads/%d/compare?from=%d&to=%d", f.w.ID, f.mile.ID, after.ID), as: "token:reader"})
-	var c server.Comparison
+	var c compare.Comparison
 	if err := json.NewDecoder(res.Body).Decode(&c); err != nil || res.StatusCode != 200 {
 		t.Fatalf("compare = %d, %v", res.StatusCode, err)
 	}
-	if c.Overall.Delta <= 0 || len(c.RisksResolved) == 0 || len(c.RisksAdded) != 0 || c.From != "Baseline" || c.To != "All done" {
+	kinds := map[compare.RiskKind]int{}
+	for _, rc := range c.Risks {
+		kinds[rc.Kind]++
+	}
+	if c.Overall.Delta <= 0 || kinds[compare.RiskResolved] == 0 || kinds[compare.RiskAdded] != 0 || c.Old.Name != "Baseline" || c.New.Name != "All done" {
 		t.Fatalf("comparison = %+v", c)
 	}
+	if len(c.Resolved) == 0 || len(c.Added) != 0 {
+		t.Fatalf("plan changes: %d added, %d resolved; want recommendations resolved only", len(c.Added), len(c.Resolved))
+	}
 	page := readBody(t, f.do(call{method: "GET", path: fmt.Sprintf("/w/%d/compare?from=%d&to=%d", f.w.ID, f.mile.ID, after.ID), as: "reader"}))
-	if !strings.Contains(page, "Risks resolved ("+fmt.Sprint(len(c.RisksResolved))+")") {
-		t.Fatal("compare page misses the resolved risks")
+	for _, want := range []string{
+		"Risks resolved (" + fmt.Sprint(kinds[compare.RiskResolved]) + ")",
+		"Risks added (0)",
+		"Plan: recommendations resolved (" + fmt.Sprint(len(c.Resolved)) + ")",
+		c.Pillars[0].Name,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("compare page misses %q", want)
+		}
 	}
 }
 

@@ -259,11 +259,14 @@ func (s *Server) comparison(r *http.Request, q *request) (*compare.Comparison, [
 	return compare.Compare(fromName, fe.Result, toName, te.Result), ms, nil
 }
 
+// compareData is a comparison from internal/compare with its risk changes grouped
+// by kind, which is how the page lists them.
 type compareData struct {
 	*compare.Comparison
-	Milestones []awaf.Milestone
-	FromID     string
-	ToID       string
+	RisksAdded, RisksResolved, RisksChanged, RisksRemoved []compare.RiskChange
+	Milestones                                            []awaf.Milestone
+	FromID                                                string
+	ToID                                                  string
 }
 
 func (s *Server) comparePage(w http.ResponseWriter, r *http.Request, q *request) error {
@@ -271,8 +274,21 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request, q *request)
 	if err != nil {
 		return err
 	}
+	d := compareData{Comparison: c, Milestones: ms, FromID: r.URL.Query().Get("from"), ToID: r.URL.Query().Get("to")}
+	for _, rc := range c.Risks {
+		switch rc.Kind {
+		case compare.RiskAdded:
+			d.RisksAdded = append(d.RisksAdded, rc)
+		case compare.RiskResolved:
+			d.RisksResolved = append(d.RisksResolved, rc)
+		case compare.RiskChanged:
+			d.RisksChanged = append(d.RisksChanged, rc)
+		case compare.RiskRemoved:
+			d.RisksRemoved = append(d.RisksRemoved, rc)
+		}
+	}
 	p := pageFor(q, "Compare · "+q.workload.Name, "milestones")
-	p.Data = compareData{Comparison: c, Milestones: ms, FromID: r.URL.Query().Get("from"), ToID: r.URL.Query().Get("to")}
+	p.Data = d
 	return s.render(w, r, "compare", p)
 }
 

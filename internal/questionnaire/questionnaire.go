@@ -171,6 +171,7 @@ func (s *Session) readLine(ctx context.Context, prompt string) (string, error) {
 
 const questionHelp = `  numbers   select practices, e.g. 1,3,4 or 1-3
   n         none of these
+  p         accept the practices that scan or eval evidence proposes
   ?         guidance for every practice; ?2 for practice 2 only
   na        mark the question not applicable, with a reason
   note      add or replace a note
@@ -202,12 +203,21 @@ func (s *Session) ask(ctx context.Context, qs []*awaf.Question, i int) (int, err
 		current = *ans
 		current.Selected = slices.Clone(ans.Selected)
 	}
+	var proposed []int
 	for n, c := range choices {
 		mark := " "
 		if slices.Contains(current.Selected, c.ID) {
 			mark = "x"
 		}
 		s.printf("  [%s] %d) %s\n", mark, n+1, c.Title)
+		for _, e := range current.Evidence {
+			if e.Choice == c.ID {
+				s.printf("         %s\n", evidenceLine(e))
+			}
+		}
+		if proposedBy(current, c.ID) {
+			proposed = append(proposed, n)
+		}
 	}
 	none := noneChoice(q)
 	if none != nil {
@@ -222,6 +232,9 @@ func (s *Session) ask(ctx context.Context, qs []*awaf.Question, i int) (int, err
 	}
 	if current.Note != "" {
 		s.printf("  Note: %s\n", current.Note)
+	}
+	if len(proposed) > 0 {
+		s.printf("  Evidence proposes %s; type p to accept, or answer as usual.\n", numbers(proposed))
 	}
 	for {
 		line, err := s.readLine(ctx, "Select (e.g. 1,3), n, ?, na, note, s, b, q: ")
@@ -262,6 +275,25 @@ func (s *Session) ask(ctx context.Context, qs []*awaf.Question, i int) (int, err
 			if current.NotApplicable.Note, err = s.readLine(ctx, "Explain in a few words (optional): "); err != nil {
 				return 0, err
 			}
+			return 1, s.store(current)
+		case lower == "p":
+			if len(proposed) == 0 {
+				s.printf("No evidence proposes a practice here.\n")
+				continue
+			}
+			// Accepting adds the proposed practices to what the team already selected;
+			// evidence never removes a human answer.
+			var sel []string
+			for _, id := range current.Selected {
+				if c, ok := q.Choice(id); ok && !c.None {
+					sel = append(sel, id)
+				}
+			}
+			for _, k := range proposed {
+				sel = append(sel, choices[k].ID)
+			}
+			current.Selected = sel
+			current.NotApplicable = nil
 			return 1, s.store(current)
 		case lower == "n":
 			if none == nil {
@@ -382,6 +414,50 @@ func parseSelection(s string, n int) ([]int, error) {
 	}
 	slices.Sort(out)
 	return out, nil
+}
+
+// proposedBy reports whether passing evidence backs a choice the team has not selected:
+// a proposal the team confirms with p.
+func proposedBy(a awaf.Answer, choice string) bool {
+	if slices.Contains(a.Selected, choice) {
+		return false
+	}
+	passed := false
+	for _, e := range a.Evidence {
+		if e.Choice == choice {
+			if !e.Passed {
+				return false
+			}
+			passed = true
+		}
+	}
+	return passed
+}
+
+// evidenceLine describes one piece of evidence under its choice.
+func evidenceLine(e awaf.Evidence) string {
+	verdict := "fails"
+	if e.Passed {
+		verdict = "passes"
+	}
+	line := fmt.Sprintf("%s %s: %s", e.Source, verdict, e.Summary)
+	if e.Location != nil && e.Location.File != "" {
+		line += fmt.Sprintf(" (%s", e.Location.File)
+		if e.Location.Line > 0 {
+			line += fmt.Sprintf(":%d", e.Location.Line)
+		}
+		line += ")"
+	}
+	return line
+}
+
+// numbers lists 0-based indexes as the 1-based numbers users type.
+func numbers(idx []int) string {
+	s := make([]string, len(idx))
+	for i, k := range idx {
+		s[i] = strconv.Itoa(k + 1)
+	}
+	return strings.Join(s, ",")
 }
 
 // bar draws a progress bar of width cells.

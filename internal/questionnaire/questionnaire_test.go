@@ -176,3 +176,29 @@ func TestCancelLosesNothing(t *testing.T) {
 	}
 	pw.Close()
 }
+
+// TestEvidenceProposals: evidence shows under its choice, passing evidence on an
+// unselected practice is proposed, and p confirms it without dropping the team's own
+// selection.
+func TestEvidenceProposals(t *testing.T) {
+	a := &awaf.Assessment{Workload: awaf.Workload{Name: "w"}, Profile: awaf.Profile{
+		Kinds: []awaf.Kind{awaf.KindTraining}, Criticality: awaf.Standard, Sensitivity: awaf.Internal, Exposure: awaf.ExposureInternal}}
+	a.SetAnswer(awaf.Answer{Question: "identity", Selected: []string{"id_retry"}, Evidence: []awaf.Evidence{
+		{Choice: "id_no_keys", Source: "scan", Passed: true, Summary: "disableLocalAuth is true", Location: &awaf.Location{File: "main.bicep", Line: 7}},
+		{Choice: "id_managed_identity", Source: "scan", Passed: false, Summary: "identity is not set"},
+	}})
+	s, out, _ := session(t, a, "b\np\nq\n")
+	s.Area = "application-design"
+	if err := s.Run(context.Background()); !errors.Is(err, questionnaire.ErrQuit) {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"scan passes: disableLocalAuth is true (main.bicep:7)", "scan fails: identity is not set", "Evidence proposes 1; type p to accept"} {
+		if !strings.Contains(out.String(), w) {
+			t.Errorf("output lacks %q:\n%s", w, out)
+		}
+	}
+	got, _ := a.Answer("identity")
+	if !slices.Equal(got.Selected, []string{"id_retry", "id_no_keys"}) {
+		t.Errorf("selected %v, want the team's choice plus the accepted proposal", got.Selected)
+	}
+}

@@ -234,6 +234,8 @@ func (f *fixture) bodyFor(method, path string) (url.Values, string) {
 		return nil, `{"email":"victim@example.com","role":"reader"}`
 	case strings.HasSuffix(path, "/tokens") && strings.HasPrefix(path, "/api/"):
 		return nil, `{"name":"api token","role":"reader","days":1}`
+	case strings.HasSuffix(path, "/evidence") && strings.HasPrefix(path, "/api/"):
+		return nil, `{"version":1,"tool":{"name":"awaf"},"findings":[]}`
 	case method == http.MethodDelete:
 		return nil, ""
 	case strings.HasPrefix(path, "/api/v1/workloads/"):

@@ -12,6 +12,7 @@ import (
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/assess"
+	"github.com/awaf/awaf/internal/lensdiff"
 )
 
 // evaluation is a workload's assessment scored against its lens.
@@ -34,11 +35,37 @@ func (s *Server) evaluate(ctx context.Context, a *awaf.Assessment) (*evaluation,
 	if err != nil {
 		return nil, err
 	}
+	if needsCarry(l, a) {
+		// A milestone or workload on another version of the lens: score the answers
+		// that survive on the server's version, as an upgrade would keep them.
+		a, _ = lensdiff.Carry(a, nil, l)
+	}
 	res, err := assess.Evaluate(l, a)
 	if err != nil {
 		return nil, fmt.Errorf("evaluate: %w", err)
 	}
 	return &evaluation{Lens: l, Assessment: a, Result: res}, nil
+}
+
+// needsCarry reports whether a's answers must be carried onto l before evaluation: it
+// was given on another version, or holds answers l lacks (the empty rows an upgrade
+// leaves, since the store deletes no answer).
+func needsCarry(l *awaf.Lens, a *awaf.Assessment) bool {
+	if a.Lens.Version != "" && a.Lens.Version != l.Version {
+		return true
+	}
+	for _, ans := range a.Answers {
+		q, ok := l.Question(ans.Question)
+		if !ok {
+			return true
+		}
+		for _, c := range ans.Selected {
+			if _, ok := q.Choice(c); !ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (s *Server) evaluateWorkload(ctx context.Context, id int64) (*evaluation, error) {
@@ -50,8 +77,14 @@ func (s *Server) evaluateWorkload(ctx context.Context, id int64) (*evaluation, e
 }
 
 type workloadsData struct {
-	Workloads []awaf.WorkloadRecord
+	Workloads []workloadRow
 	Name      string
+}
+
+// workloadRow is a workload in the list, with the lens version it could upgrade to.
+type workloadRow struct {
+	awaf.WorkloadRecord
+	Lens lensState
 }
 
 func (s *Server) workloadsPage(w http.ResponseWriter, r *http.Request, q *request) error {
@@ -67,8 +100,13 @@ func (s *Server) showWorkloads(w http.ResponseWriter, r *http.Request, q *reques
 	if err != nil {
 		return err
 	}
+	d := workloadsData{Name: name}
+	for _, wl := range ws {
+		st, _ := s.lensState(&wl)
+		d.Workloads = append(d.Workloads, workloadRow{WorkloadRecord: wl, Lens: st})
+	}
 	p := pageFor(q, "Workloads", "workloads")
-	p.Data, p.Error = workloadsData{Workloads: ws, Name: name}, msg
+	p.Data, p.Error = d, msg
 	return s.renderStatus(w, r, st, "workloads", p)
 }
 
@@ -114,6 +152,9 @@ type workloadData struct {
 	FirstArea                          awaf.AreaID
 	LensName                           string
 	ProfileComplete                    bool
+	Lens                               lensState
+	Preview                            *upgradeReport // what an upgrade would drop
+	Upgraded                           *upgradeReport // what the upgrade just did
 }
 
 func options[T ~string](all []T, chosen func(T) bool) []option {
@@ -129,6 +170,14 @@ func (s *Server) workloadPage(w http.ResponseWriter, r *http.Request, q *request
 }
 
 func (s *Server) showWorkload(w http.ResponseWriter, r *http.Request, q *request, st int, msg string) error {
+	flash := ""
+	if r.URL.Query().Get("saved") != "" {
+		flash = "Saved."
+	}
+	return s.showWorkloadWith(w, r, q, st, msg, flash, nil)
+}
+
+func (s *Server) showWorkloadWith(w http.ResponseWriter, r *http.Request, q *request, st int, msg, flash string, upgraded *upgradeReport) error {
 	ev, err := s.evaluateWorkload(r.Context(), q.workload.ID)
 	if err != nil {
 		return err
@@ -151,11 +200,16 @@ func (s *Server) showWorkload(w http.ResponseWriter, r *http.Request, q *request
 	if len(ev.Lens.Areas) > 0 {
 		d.FirstArea = ev.Lens.Areas[0].ID
 	}
-	p := pageFor(q, q.workload.Name, "workload")
-	p.Data, p.Error = d, msg
-	if r.URL.Query().Get("saved") != "" {
-		p.Flash = "Saved."
+	var l *awaf.Lens
+	d.Lens, l = s.lensState(q.workload)
+	if d.Lens.Outdated {
+		if d.Preview, err = s.previewUpgrade(r.Context(), q.workload, l); err != nil {
+			return err
+		}
 	}
+	d.Upgraded = upgraded
+	p := pageFor(q, q.workload.Name, "workload")
+	p.Data, p.Error, p.Flash = d, msg, flash
 	return s.renderStatus(w, r, st, "workload", p)
 }
 

@@ -180,7 +180,10 @@ func TestBrowser(t *testing.T) {
 	shot("compare")
 	heading := eval(`document.querySelector("h1").textContent`)
 	added := eval(`Array.from(document.querySelectorAll("h2")).map((h) => h.textContent).join("|")`)
-	if !strings.Contains(heading, "Baseline") || strings.Contains(added, "Risks added (0)") {
+	// "None of these" raises risks: new ones (added) or medium to high (changed), and
+	// the plan gains recommendations.
+	worse := !strings.Contains(added, "Risks added (0)") || !strings.Contains(added, "Risks changed (0)")
+	if !strings.Contains(heading, "Baseline") || !worse || strings.Contains(added, "Plan: recommendations added (0)") {
 		t.Fatalf("compare page: %q / %q", heading, added)
 	}
 

@@ -256,11 +256,23 @@ func (s *Server) comparison(r *http.Request, q *request) (*compare.Comparison, [
 	if err != nil {
 		return nil, nil, err
 	}
-	return compare.Compare(fromName, fe.Result, toName, te.Result), ms, nil
+	return compare.Compare(fromName, recorded(fa, fe.Result), toName, recorded(ta, te.Result)), ms, nil
 }
 
 // compareData is a comparison from internal/compare with its risk changes grouped
 // by kind, which is how the page lists them.
+// recorded labels a result with the lens version its answers were given on. A side
+// answered on an older version is scored on the server's version (evaluate carries
+// it), and the comparison should still say that the versions differ.
+func recorded(a *awaf.Assessment, r *awaf.Result) *awaf.Result {
+	if a.Lens.ID == "" || a.Lens == r.Lens {
+		return r
+	}
+	c := *r
+	c.Lens = a.Lens
+	return &c
+}
+
 type compareData struct {
 	*compare.Comparison
 	RisksAdded, RisksResolved, RisksChanged, RisksRemoved []compare.RiskChange

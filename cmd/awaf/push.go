@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -25,9 +28,10 @@ func runPush(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	token := fs.String("token", env("AWAF_TOKEN", ""), "API token with the contributor role on the workload (AWAF_TOKEN)")
 	path := fs.String("answers", "awaf.yaml", "answers file to send")
 	profile := fs.Bool("profile", true, "also send the workload's name and profile")
+	evidence := fs.String("evidence", "", "also upload the output of `awaf scan --format json` as evidence")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: awaf push --server URL --token T [--answers awaf.yaml]\n\n"+
-			"Sends the answers file to the workload the token belongs to.\n\n")
+		fmt.Fprint(fs.Output(), "Usage: awaf push --server URL --token T [--answers awaf.yaml] [--evidence scan.json]\n\n"+
+			"Sends the answers file, and optionally scan findings, to the workload the token belongs to.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -46,6 +50,13 @@ func runPush(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	a, err := answers.Load(*path)
 	if err != nil {
 		return err
+	}
+	var scanJSON []byte
+	if *evidence != "" {
+		// Read it before sending anything, so a missing file changes nothing on the server.
+		if scanJSON, err = readLimited(*evidence, maxEvidenceUpload); err != nil {
+			return err
+		}
 	}
 	c := &apiClient{base: base.String(), token: *token, http: &http.Client{Timeout: 60 * time.Second}}
 	var list struct {
@@ -76,7 +87,38 @@ func runPush(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 	}
 	fmt.Fprintf(stdout, "pushed %d answers to %q (workload %d)\n", len(a.Answers), w.Name, w.ID)
+	if scanJSON != nil {
+		var up struct {
+			Recorded  int   `json:"recorded"`
+			Proposals []any `json:"proposals"`
+		}
+		p := fmt.Sprintf("/api/v1/workloads/%d/evidence?name=%s", w.ID, url.QueryEscape(filepath.Base(*evidence)))
+		if err := c.send(ctx, "POST", p, scanJSON, "application/json", &up); err != nil {
+			return fmt.Errorf("evidence: %w", err)
+		}
+		fmt.Fprintf(stdout, "recorded scan evidence on %d questions; %d proposed answers wait for confirmation on the server\n", up.Recorded, len(up.Proposals))
+	}
 	return nil
+}
+
+// maxEvidenceUpload matches the server's default limit for evidence uploads.
+const maxEvidenceUpload = 16 << 20
+
+// readLimited reads a file the user named, refusing one larger than limit.
+func readLimited(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, awaf.Errorf(awaf.ENOTFOUND, "evidence file %s: %v", path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, awaf.Errorf(awaf.ETOOLARGE, "evidence file %s is larger than %d bytes", path, limit)
+	}
+	return data, nil
 }
 
 type apiClient struct {
@@ -87,21 +129,29 @@ type apiClient struct {
 // do sends a JSON request and decodes the JSON answer into out; the server's error
 // message comes back as an error with the matching code.
 func (c *apiClient) do(ctx context.Context, method, path string, in, out any) error {
+	if in == nil {
+		return c.send(ctx, method, path, nil, "", out)
+	}
+	b, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	return c.send(ctx, method, path, b, "application/json", out)
+}
+
+// send sends a body as it is and decodes the JSON answer into out.
+func (c *apiClient) send(ctx context.Context, method, path string, in []byte, contentType string, out any) error {
 	var body io.Reader
 	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return err
-		}
-		body = bytes.NewReader(b)
+		body = bytes.NewReader(in)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	res, err := c.http.Do(req)
 	if err != nil {

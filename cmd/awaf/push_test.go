@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -91,5 +92,72 @@ func TestPush(t *testing.T) {
 	}
 	if got.Workload.Name != "Chat (prod)" || got.Profile.Criticality != awaf.MissionCritical || len(got.Answers) != 2 {
 		t.Fatalf("server has %+v", got)
+	}
+}
+
+// TestPushEvidence: `awaf push --evidence` uploads the JSON of a real scan, and the
+// server records it as evidence on the workload's answers.
+func TestPushEvidence(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "awaf.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	a := auth.New(db, nil)
+	srv, err := server.New(server.Config{Store: db, Auth: a, Lens: lens.BuiltinByID, DefaultLens: lens.BuiltinID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	l, _ := lens.Builtin()
+	u := &awaf.User{Email: "ci@example.com", PasswordHash: "x"}
+	if err := db.CreateUser(ctx, awaf.Actor{Name: "t"}, u); err != nil {
+		t.Fatal(err)
+	}
+	w := &awaf.WorkloadRecord{Workload: awaf.Workload{Name: "Chat"}, Lens: awaf.LensRef{ID: l.ID, Version: l.Version}}
+	if err := db.CreateWorkload(ctx, awaf.Actor{UserID: u.ID, Name: u.Email}, w); err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := a.NewToken(ctx, awaf.Actor{Name: "t"}, w.ID, "ci", awaf.RoleContributor, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scanJSON := filepath.Join(dir, "scan.json")
+	var out, errb bytes.Buffer
+	run(ctx, []string{"scan", "../../internal/scan/testdata/rag/arm", "--format", "json", "-o", scanJSON}, nil, &out, &errb)
+	if _, err := os.Stat(scanJSON); err != nil {
+		t.Fatalf("scan wrote nothing: %v %s", err, errb.String())
+	}
+	file := filepath.Join(dir, "awaf.yaml")
+	if err := answers.Save(file, &awaf.Assessment{Lens: awaf.LensRef{ID: l.ID, Version: l.Version}, Workload: awaf.Workload{Name: "Chat"}}); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	err = run(ctx, []string{"push", "--server", ts.URL, "--token", token, "--answers", file, "--evidence", scanJSON}, nil, &out, &errb)
+	if err != nil || !strings.Contains(out.String(), "recorded scan evidence on") {
+		t.Fatalf("push: %v %s %s", err, out.String(), errb.String())
+	}
+	got, err := db.Assessment(ctx, w.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, ans := range got.Answers {
+		for _, e := range ans.Evidence {
+			if e.Source == "scan" {
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatalf("no scan evidence on the server: %+v", got.Answers)
+	}
+	// A missing evidence file stops the push before anything is sent.
+	err = run(ctx, []string{"push", "--server", ts.URL, "--token", token, "--answers", file, "--evidence", filepath.Join(dir, "nope.json")}, nil, &out, &errb)
+	if awaf.ErrorCode(err) != awaf.ENOTFOUND {
+		t.Fatalf("missing evidence file: %v", err)
 	}
 }

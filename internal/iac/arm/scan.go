@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"path"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 
@@ -72,7 +71,7 @@ func Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Resource, []ia
 // files). Parameter files are paired with their templates; other JSON is ignored.
 // Templates are expanded in parallel; the result is in path order whatever the timing.
 func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Resource, []iac.Diagnostic, error) {
-	files, diags := collect(fsys, paths)
+	files, diags := iac.Files(fsys, paths, ".json")
 	type job struct{ path string }
 	var templates []job
 	for _, p := range files {
@@ -254,46 +253,3 @@ func readFile(fsys fs.FS, p string) ([]byte, *iac.Diagnostic) {
 	return data, nil
 }
 
-// collect expands directories into their .json files, sorted and without repeats.
-func collect(fsys fs.FS, paths []string) ([]string, []iac.Diagnostic) {
-	seen := map[string]bool{}
-	var files []string
-	var diags []iac.Diagnostic
-	for _, p := range paths {
-		p = path.Clean(p)
-		fi, err := fs.Stat(fsys, p)
-		if err != nil {
-			diags = append(diags, iac.Diagnostic{Severity: "error", Message: err.Error(), Loc: awaf.Location{File: p}})
-			continue
-		}
-		if !fi.IsDir() {
-			if !seen[p] {
-				seen[p] = true
-				files = append(files, p)
-			}
-			continue
-		}
-		err = fs.WalkDir(fsys, p, func(q string, d fs.DirEntry, err error) error {
-			if err != nil {
-				diags = append(diags, iac.Diagnostic{Severity: "error", Message: err.Error(), Loc: awaf.Location{File: q}})
-				return nil
-			}
-			if d.IsDir() {
-				if q != p && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules") {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if strings.EqualFold(path.Ext(q), ".json") && !seen[q] {
-				seen[q] = true
-				files = append(files, q)
-			}
-			return nil
-		})
-		if err != nil {
-			diags = append(diags, iac.Diagnostic{Severity: "error", Message: err.Error(), Loc: awaf.Location{File: p}})
-		}
-	}
-	sort.Strings(files)
-	return files, diags
-}

@@ -9,8 +9,6 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"path"
-	"sort"
 	"strings"
 
 	"github.com/awaf/awaf"
@@ -113,7 +111,7 @@ func isResource(v *iac.Value) bool {
 // Scan reads every export among paths (files, or directories walked for .json files).
 // Other JSON files are ignored.
 func Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Resource, []iac.Diagnostic, error) {
-	files, diags := collect(fsys, paths)
+	files, diags := iac.Files(fsys, paths, ".json")
 	var out []iac.Resource
 	for _, p := range files {
 		if err := ctx.Err(); err != nil {
@@ -372,43 +370,3 @@ var knownTypes = func() map[string]string {
 	return m
 }()
 
-// collect expands directories into their .json files, sorted, without repeats.
-func collect(fsys fs.FS, paths []string) ([]string, []iac.Diagnostic) {
-	seen := map[string]bool{}
-	var files []string
-	var diags []iac.Diagnostic
-	for _, p := range paths {
-		p = path.Clean(p)
-		fi, err := fs.Stat(fsys, p)
-		if err != nil {
-			diags = append(diags, iac.Diagnostic{Severity: "error", Message: err.Error(), Loc: awaf.Location{File: p}})
-			continue
-		}
-		if !fi.IsDir() {
-			if !seen[p] {
-				seen[p] = true
-				files = append(files, p)
-			}
-			continue
-		}
-		_ = fs.WalkDir(fsys, p, func(q string, d fs.DirEntry, err error) error {
-			if err != nil {
-				diags = append(diags, iac.Diagnostic{Severity: "error", Message: err.Error(), Loc: awaf.Location{File: q}})
-				return nil
-			}
-			if d.IsDir() {
-				if q != p && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules") {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if strings.EqualFold(path.Ext(q), ".json") && !seen[q] {
-				seen[q] = true
-				files = append(files, q)
-			}
-			return nil
-		})
-	}
-	sort.Strings(files)
-	return files, diags
-}

@@ -129,7 +129,7 @@ func (r *reader) errorf(path, format string, args ...any) {
 func (r *reader) object(v any, path string, known, required []string) (map[string]any, map[string]json.RawMessage) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		r.errorf(path, "%s: expected an object, found %s", where(path), kind(v))
+		r.errorf(path, "%s: expected an object, found %s", where(path), jsonpos.Kind(v))
 		return nil, nil
 	}
 	for _, k := range required {
@@ -162,7 +162,7 @@ func (r *reader) str(m map[string]any, path, key string) string {
 	}
 	s, ok := v.(string)
 	if !ok {
-		r.errorf(jsonpos.Key(path, key), "%s: expected a string, found %s", jsonpos.Key(path, key), kind(v))
+		r.errorf(jsonpos.Key(path, key), "%s: expected a string, found %s", jsonpos.Key(path, key), jsonpos.Kind(v))
 	}
 	return s
 }
@@ -174,7 +174,7 @@ func (r *reader) list(m map[string]any, path, key string) []any {
 	}
 	l, ok := v.([]any)
 	if !ok {
-		r.errorf(jsonpos.Key(path, key), "%s: expected a list, found %s", jsonpos.Key(path, key), kind(v))
+		r.errorf(jsonpos.Key(path, key), "%s: expected a list, found %s", jsonpos.Key(path, key), jsonpos.Kind(v))
 	}
 	return l
 }
@@ -256,7 +256,7 @@ func (r *reader) question(v any, path string) (Question, bool) {
 func (r *reader) additional(v any, path string) {
 	l, ok := v.([]any)
 	if !ok {
-		r.errorf(path, "%s: expected a list, found %s", path, kind(v))
+		r.errorf(path, "%s: expected a list, found %s", path, jsonpos.Kind(v))
 		return
 	}
 	for i, item := range l {
@@ -411,24 +411,6 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
-}
-
-func kind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return "a string"
-	case json.Number:
-		return "a number"
-	case bool:
-		return "true or false"
-	case []any:
-		return "a list"
-	case map[string]any:
-		return "an object"
-	}
-	return fmt.Sprintf("%T", v)
 }
 
 func where(path string) string {

@@ -150,14 +150,14 @@ func (r *reader) errorf(path, format string, args ...any) {
 func (r *reader) file(root any) *File {
 	m, ok := root.(map[string]any)
 	if !ok {
-		r.errorf("", "expected a JSON object with items, found %s", kind(root))
+		r.errorf("", "expected a JSON object with items, found %s", jsonpos.Kind(root))
 		return nil
 	}
 	f := &File{}
 	items, ok := m["items"].([]any)
 	if !ok {
 		if _, has := m["items"]; has {
-			r.errorf("items", "items: expected a list, found %s", kind(m["items"]))
+			r.errorf("items", "items: expected a list, found %s", jsonpos.Kind(m["items"]))
 		} else {
 			r.errorf("", "no \"items\": this is not a review checklist")
 		}
@@ -224,7 +224,7 @@ func (r *reader) file(root any) *File {
 func (r *reader) object(v any, path string, keys map[string]string, required []string) map[string]any {
 	m, ok := v.(map[string]any)
 	if !ok {
-		r.errorf(path, "%s: expected an object, found %s", path, kind(v))
+		r.errorf(path, "%s: expected an object, found %s", path, jsonpos.Kind(v))
 		return nil
 	}
 	for _, k := range required {
@@ -264,12 +264,12 @@ func (r *reader) object(v any, path string, keys map[string]string, required []s
 			ok = isList
 			for i, e := range l {
 				if _, s := e.(string); !s {
-					r.errorf(jsonpos.Elem(p, i), "%s[%d]: expected a string, found %s", p, i, kind(e))
+					r.errorf(jsonpos.Elem(p, i), "%s[%d]: expected a string, found %s", p, i, jsonpos.Kind(e))
 				}
 			}
 		}
 		if !ok {
-			r.errorf(p, "%s: expected %s, found %s", p, article(want), kind(val))
+			r.errorf(p, "%s: expected %s, found %s", p, article(want), jsonpos.Kind(val))
 		}
 	}
 	return m
@@ -283,7 +283,7 @@ func (r *reader) names(m map[string]any, key string, withDescription bool) []str
 	}
 	l, ok := v.([]any)
 	if !ok {
-		r.errorf(key, "%s: expected a list, found %s", key, kind(v))
+		r.errorf(key, "%s: expected a list, found %s", key, jsonpos.Kind(v))
 		return nil
 	}
 	keys := map[string]string{"name": "string"}
@@ -302,24 +302,6 @@ func (r *reader) names(m map[string]any, key string, withDescription bool) []str
 func str(m map[string]any, k string) string {
 	s, _ := m[k].(string)
 	return s
-}
-
-func kind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return "a string"
-	case json.Number:
-		return "a number"
-	case bool:
-		return "true or false"
-	case []any:
-		return "a list"
-	case map[string]any:
-		return "an object"
-	}
-	return fmt.Sprintf("%T", v)
 }
 
 func article(t string) string {

@@ -178,3 +178,23 @@ func orRoot(path string) string {
 	}
 	return path
 }
+
+// Kind names the JSON type of a value decoded with UseNumber, for messages such as
+// "expected a string, found a list".
+func Kind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "a string"
+	case json.Number:
+		return "a number"
+	case bool:
+		return "true or false"
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
+}

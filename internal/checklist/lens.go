@@ -5,9 +5,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/lens"
 )
 
 // Metadata keys the import writes.
@@ -88,7 +88,7 @@ func Lens(f *File, opt Options) (*awaf.Lens, error) {
 		}
 	}
 	if l.ID == "" {
-		l.ID = slug(name, '-', 54)
+		l.ID = lens.Slug(name, '-', 54)
 		if len(l.ID) < 2 {
 			l.ID += "-checklist"
 		}
@@ -114,7 +114,7 @@ func Lens(f *File, opt Options) (*awaf.Lens, error) {
 		g.items = append(g.items, i)
 		ck := strings.ToLower(it.Category)
 		if _, ok := areas[ck]; !ok {
-			base := slug(it.Category, '-', 58)
+			base := lens.Slug(it.Category, '-', 58)
 			if len(base) < 2 {
 				base = "area-" + base
 			}
@@ -145,7 +145,7 @@ func Lens(f *File, opt Options) (*awaf.Lens, error) {
 }
 
 func question(f *File, g *group, area awaf.AreaID, qids map[string]bool) awaf.Question {
-	base := slug(g.category+" "+g.subcategory, '_', 110)
+	base := lens.Slug(g.category+" "+g.subcategory, '_', 110)
 	if base == "" || base[0] < 'a' || base[0] > 'z' {
 		base = "q_" + base
 	}
@@ -204,7 +204,7 @@ func choice(it Item, cids map[string]bool) awaf.Choice {
 	if base == "" {
 		base = "item " + it.GUID
 	}
-	base = slug(base, '_', 100)
+	base = lens.Slug(base, '_', 100)
 	if base == "" || base[0] < 'a' || base[0] > 'z' {
 		base = "c_" + base
 	}
@@ -255,28 +255,6 @@ func why(it Item) string {
 }
 
 var celWord = map[string]bool{"default": true, "true": true, "false": true, "null": true, "for": true, "let": true, "var": true, "void": true, "while": true, "else": true, "loop": true, "break": true, "const": true, "import": true, "return": true, "package": true, "function": true, "continue": true, "namespace": true}
-
-// slug lowercases s and joins its words with sep, to at most max bytes.
-func slug(s string, sep byte, max int) string {
-	var b strings.Builder
-	pending := false
-	for _, r := range strings.ToLower(s) {
-		if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
-			if pending && b.Len() > 0 {
-				b.WriteByte(sep)
-			}
-			b.WriteRune(r)
-			pending = false
-			continue
-		}
-		pending = true
-	}
-	out := b.String()
-	if len(out) > max {
-		out = strings.TrimRight(out[:max], string(sep))
-	}
-	return out
-}
 
 func orText(s, alt string) string {
 	if strings.TrimSpace(s) == "" {

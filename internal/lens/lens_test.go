@@ -350,3 +350,22 @@ func TestMarshalRoundTrip(t *testing.T) {
 		t.Errorf("round trip lost content: %+v", back.Questions[0].RiskRules)
 	}
 }
+
+func TestSlug(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		sep  byte
+		max  int
+		want string
+	}{
+		{"Security & Compliance (AI)", '-', 64, "security-compliance-ai"},
+		{"  Réseau privé  ", '_', 64, "r_seau_priv"},
+		{"Data Protection", '_', 6, "data_p"},
+		{"Data Protection", '_', 5, "data"},
+		{"!!!", '-', 10, ""},
+	} {
+		if got := lens.Slug(tt.in, tt.sep, tt.max); got != tt.want {
+			t.Errorf("Slug(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

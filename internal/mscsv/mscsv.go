@@ -11,9 +11,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/lens"
 	"github.com/awaf/awaf/internal/report"
 )
 
@@ -251,7 +251,7 @@ func makeLens(e *report.MSExport, qs []report.MSQuestion, id string) (*awaf.Lens
 		name = "Imported assessment"
 	}
 	if id == "" {
-		id = slug(name, '-', 56)
+		id = lens.Slug(name, '-', 56)
 		if len(id) < 2 {
 			id = "imported-" + id
 		}
@@ -283,7 +283,7 @@ func makeLens(e *report.MSExport, qs []report.MSQuestion, id string) (*awaf.Lens
 		}
 		area, ok := areas[q.Category]
 		if !ok {
-			base := slug(q.Category, '-', 58)
+			base := lens.Slug(q.Category, '-', 58)
 			if len(base) < 2 {
 				base = "area-" + base
 			}
@@ -297,7 +297,7 @@ func makeLens(e *report.MSExport, qs []report.MSQuestion, id string) (*awaf.Lens
 		}
 		p := PillarOf(q.Category)
 		usedPillar[p] = true
-		base := slug(q.Question, '_', 48)
+		base := lens.Slug(q.Question, '_', 48)
 		if base == "" || base[0] < 'a' || base[0] > 'z' {
 			base = "q_" + base
 		}
@@ -338,26 +338,4 @@ func makeLens(e *report.MSExport, qs []report.MSQuestion, id string) (*awaf.Lens
 		}
 	}
 	return l, at
-}
-
-// slug lowercases s and joins its words with sep, to at most max bytes.
-func slug(s string, sep byte, max int) string {
-	var b strings.Builder
-	pending := false
-	for _, r := range strings.ToLower(s) {
-		if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
-			if pending && b.Len() > 0 {
-				b.WriteByte(sep)
-			}
-			b.WriteRune(r)
-			pending = false
-			continue
-		}
-		pending = true
-	}
-	out := b.String()
-	if len(out) > max {
-		out = strings.TrimRight(out[:max], string(sep))
-	}
-	return out
 }

@@ -135,7 +135,21 @@ const (
 	AuditPlanItem      = "plan.save"
 	AuditExport        = "export"
 	AuditPasswordReset = "user.password"
+	AuditLensUpload    = "lens.upload"
 )
+
+// StoredLens is a lens version a site administrator uploaded to the server. An
+// uploaded version never changes: a change is uploaded as a new version, so servers
+// may cache what they parsed by id and version.
+type StoredLens struct {
+	ID      string `json:"id"`
+	Version string `json:"version"`
+	Name    string `json:"name"`
+	// Source is the YAML as uploaded. Lists leave it empty.
+	Source     []byte    `json:"-"`
+	UploadedBy string    `json:"uploadedBy"`
+	Uploaded   time.Time `json:"uploaded"`
+}
 
 // AuditEvent is one entry of the append-only audit log.
 type AuditEvent struct {
@@ -304,6 +318,15 @@ type Store interface {
 	// Audit log: append-only, there is no way to change or remove an event.
 	AppendAudit(ctx context.Context, e AuditEvent) error
 	AuditEvents(ctx context.Context, f AuditFilter) ([]AuditEvent, error)
+
+	// Uploaded lenses. SaveLens stores a new version (ECONFLICT when the id and
+	// version exist); Lenses lists every version without its source, by id and then
+	// upload order; LatestLens is the version of id uploaded last, also without its
+	// source (servers ask for it on every page and cache the parsed lens by version).
+	SaveLens(ctx context.Context, by Actor, l *StoredLens) error
+	Lenses(ctx context.Context) ([]StoredLens, error)
+	Lens(ctx context.Context, id, version string) (*StoredLens, error)
+	LatestLens(ctx context.Context, id string) (*StoredLens, error)
 
 	// Sign-in throttling.
 	Throttle(ctx context.Context, key string) (*Throttle, error)

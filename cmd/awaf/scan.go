@@ -103,6 +103,11 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return bad("--fail-on: %v, or none", err)
 		}
 	}
+	switch *progress {
+	case "always", "never", "auto":
+	default:
+		return bad("--progress %q: want auto, always or never", *progress)
+	}
 	if *propose && *answersPath == "" {
 		return bad("--propose needs --answers FILE")
 	}
@@ -154,20 +159,26 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			opt.Profile = &assessment.Profile
 		}
 	}
-	if wantProgress(*progress, stderr) {
-		opt.Progress = func(stage string, n int) {
-			fmt.Fprintf(stderr, "\rawaf scan: %d %s ", n, stage)
-			if stage == "findings" {
-				fmt.Fprint(stderr, "\r\x1b[K")
-			}
-		}
-	}
-
 	root, rel, err := scanRoot(paths)
 	if err != nil {
 		return err
 	}
+	var bar *scan.Bar
+	if wantProgress(*progress, stderr) {
+		// On auto the bar waits half a second, so quick scans print nothing extra.
+		delay := 500 * time.Millisecond
+		if *progress == "always" {
+			delay = 0
+		}
+		bar = scan.NewBar(stderr, time.Now, delay, 100*time.Millisecond)
+		opt.Progress = bar.Update
+	}
+
 	res, err := scan.Run(ctx, os.DirFS(root), rel, opt)
+	if bar != nil {
+		// The line is cleared before any report or message reaches the terminal.
+		bar.Stop()
+	}
 	if err != nil {
 		return err
 	}

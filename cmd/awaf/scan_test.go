@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -261,5 +262,55 @@ func TestScanStartsAnswersFile(t *testing.T) {
 	}
 	if _, _, code := runScanCmd(t, ragARM, "--answers", filepath.Join(t.TempDir(), "missing.yaml")); code != 2 {
 		t.Error("a missing answers file without --propose is an input error")
+	}
+}
+
+// TestScanProgressNotOnFiles checks that --progress auto writes nothing to a standard
+// error that is a file or a pipe, whatever the scan's length.
+func TestScanProgressNotOnFiles(t *testing.T) {
+	dir := t.TempDir()
+	file, err := os.Create(filepath.Join(dir, "stderr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	for _, tc := range []struct {
+		name string
+		w    *os.File
+	}{{"file", file}, {"pipe", pw}} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			err := run(context.Background(), []string{"scan", "--fail-on", "none", "--progress", "auto", ragARM}, strings.NewReader(""), &out, tc.w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.Len() == 0 {
+				t.Fatal("no report")
+			}
+		})
+	}
+	pw.Close()
+	piped, _ := io.ReadAll(pr)
+	written, _ := os.ReadFile(file.Name())
+	for name, got := range map[string][]byte{"file": written, "pipe": piped} {
+		if len(got) != 0 {
+			t.Errorf("stderr as a %s got %q, want nothing", name, got)
+		}
+	}
+}
+
+func TestScanProgressFlag(t *testing.T) {
+	_, errOut, code := runScanCmd(t, ragARM, "--progress", "sometimes")
+	if code != 2 || !strings.Contains(errOut, "--progress") {
+		t.Errorf("exit %d, stderr %q: want a usage error naming --progress", code, errOut)
+	}
+	_, errOut, code = runScanCmd(t, ragARM, "--progress", "never", "--fail-on", "none")
+	if code != 0 || strings.ContainsAny(errOut, "\r\x1b") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 }

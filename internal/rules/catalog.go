@@ -231,13 +231,14 @@ func parseRule(env *cel.Env, n *yaml.Node, at func(*yaml.Node) awaf.Location, li
 		}
 	}
 	var err error
+	var condAST, whenAST *cel.Ast
 	if r.Condition != "" {
-		if r.condition, err = compile(env, r.Condition, limit); err != nil {
+		if r.condition, condAST, err = compile(env, r.Condition, limit); err != nil {
 			bad(n, "%s: condition: %v", id, err)
 		}
 	}
 	if r.When != "" {
-		if r.when, err = compile(env, r.When, limit); err != nil {
+		if r.when, whenAST, err = compile(env, r.When, limit); err != nil {
 			bad(n, "%s: when: %v", id, err)
 		} else if r.condition != nil {
 			expr := "(" + r.When + ") ? ((" + r.Condition + ") ? 1 : 0) : 2"
@@ -246,22 +247,31 @@ func parseRule(env *cel.Env, n *yaml.Node, at func(*yaml.Node) awaf.Location, li
 			}
 		}
 	}
+	if r.condition != nil {
+		r.fastCond = compileFast(condAST)
+		if r.When != "" {
+			if r.fastWhen = compileFast(whenAST); r.fastWhen == nil {
+				r.fastCond = nil
+			}
+		}
+	}
 	return r, probs
 }
 
-func compile(env *cel.Env, expr string, limit bool) (cel.Program, error) {
+func compile(env *cel.Env, expr string, limit bool) (cel.Program, *cel.Ast, error) {
 	ast, iss := env.Compile(expr)
 	if iss != nil && iss.Err() != nil {
 		var msgs []string
 		for _, e := range iss.Errors() {
 			msgs = append(msgs, fmt.Sprintf("column %d: %s", e.Location.Column()+1, e.Message))
 		}
-		return nil, errors.New(strings.Join(msgs, "; "))
+		return nil, nil, errors.New(strings.Join(msgs, "; "))
 	}
 	if t := ast.OutputType(); !t.IsExactType(cel.BoolType) && !t.IsExactType(cel.DynType) {
-		return nil, fmt.Errorf("expression gives %s, expected a boolean", t)
+		return nil, nil, fmt.Errorf("expression gives %s, expected a boolean", t)
 	}
-	return newProgram(env, ast, limit)
+	prg, err := newProgram(env, ast, limit)
+	return prg, ast, err
 }
 
 // program compiles an expression of any type.

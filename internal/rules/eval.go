@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -43,6 +44,12 @@ type Options struct {
 	Profile *awaf.Profile
 	// Workers bounds parallel evaluation; 0 means GOMAXPROCS.
 	Workers int
+	// Evaluated, when set, is called after each resource is judged with the number
+	// judged so far and the number to judge. It is called from several goroutines at
+	// once and must be cheap.
+	Evaluated func(done, total int)
+
+	slow bool // judge every rule through CEL, for tests of the fast path
 }
 
 // workloadBase offsets the unknown ids of the shared workload view from the ids of
@@ -64,6 +71,13 @@ func (c *Catalog) Evaluate(ctx context.Context, res []iac.Resource, opt Options)
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	var todo []int
+	for i := range res {
+		if !res[i].Existing && len(c.byType[g.ltype[i]]) > 0 {
+			todo = append(todo, i)
+		}
+	}
+	var done atomic.Int64
 	var wg sync.WaitGroup
 	next := make(chan int, workers)
 	for w := 0; w < workers; w++ {
@@ -71,17 +85,17 @@ func (c *Catalog) Evaluate(ctx context.Context, res []iac.Resource, opt Options)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				per[i] = c.evalResource(g, i, shared, wreg)
+				per[i] = c.evalResource(g, i, shared, wreg, opt.slow)
+				if opt.Evaluated != nil {
+					opt.Evaluated(int(done.Add(1)), len(todo))
+				}
 			}
 		}()
 	}
 	var err error
-	for i := range res {
+	for _, i := range todo {
 		if err = ctx.Err(); err != nil {
 			break
-		}
-		if res[i].Existing || len(c.byType[g.ltype[i]]) == 0 {
-			continue
 		}
 		next <- i
 	}
@@ -131,36 +145,12 @@ func (g *registry) lookup(id int64) (Unresolved, bool) {
 	return g.items[i], true
 }
 
-// resourceView converts a resource to the plain map conditions read.
-func resourceView(r *iac.Resource, reg *registry) map[string]any {
-	m := map[string]any{
-		"type":       r.Type,
-		"apiVersion": r.APIVersion,
-		"source":     r.Source,
-		"id":         r.ID,
-	}
-	put := func(k string, v *iac.Value) {
-		if v != nil {
-			m[k] = reg.val(v)
-		}
-	}
-	put("name", r.Name)
-	put("kind", r.Kind)
-	put("location", r.Location)
-	put("sku", r.SKU)
-	put("identity", r.Identity)
-	put("tags", r.Tags)
-	put("properties", r.Properties)
-	put("zones", r.Zones)
-	put("scope", r.Scope)
-	if r.Parent != "" {
-		m["parent"] = r.Parent
-	}
-	if r.Existing {
-		// A reference to a resource deployed elsewhere: its settings live there.
-		m["properties"] = reg.add(fmt.Sprintf("%s is declared as existing; its properties are set outside the scanned files", describe(r)), r.Loc)
-	}
-	return m
+// resourceView gives the CEL view of a resource, with the keys type, apiVersion,
+// source and id always, name, kind, location, sku, identity, tags, properties, zones
+// and scope when set, and parent when the resource has one. The properties of an
+// existing resource are an unknown.
+func resourceView(r *iac.Resource, reg *registry) *resourceObj {
+	return newResourceObj(r, reg)
 }
 
 // describe names a resource for messages: its type and name when known, else its id.
@@ -396,27 +386,38 @@ func contains(xs []int, x int) bool {
 	return false
 }
 
-func (c *Catalog) evalResource(g *graph, i int, shared map[string]any, wreg *registry) []Finding {
+func (c *Catalog) evalResource(g *graph, i int, shared map[string]any, wreg *registry, slow bool) []Finding {
 	r := &g.res[i]
-	reg := &registry{}
-	// One activation serves every rule on the resource. The linked resources are only
-	// gathered when a rule for this type reads them.
-	var related any = map[string]any{}
-	if c.related[g.ltype[i]] {
-		related = g.relatedView(i, reg)
+	byType := c.byType[g.ltype[i]]
+	// One activation serves every rule on the resource that needs CEL, built on first
+	// use: a resource whose rules all take the fast path never gets a view. The linked
+	// resources are only gathered when a rule for this type reads them.
+	var reg *registry
+	var vars interpreter.Activation
+	cel := func() (interpreter.Activation, *registry) {
+		if vars != nil {
+			return vars, reg
+		}
+		reg = &registry{}
+		var related any = map[string]any{}
+		if c.related[g.ltype[i]] {
+			related = g.relatedView(i, reg)
+		}
+		var err error
+		vars, err = interpreter.NewActivation(map[string]any{
+			"resource": resourceView(r, reg),
+			"related":  related,
+			"workload": shared["workload"],
+			"profile":  shared["profile"],
+		})
+		if err != nil {
+			panic(err) // a map activation cannot fail
+		}
+		return vars, reg
 	}
-	vars, err := interpreter.NewActivation(map[string]any{
-		"resource": resourceView(r, reg),
-		"related":  related,
-		"workload": shared["workload"],
-		"profile":  shared["profile"],
-	})
-	if err != nil {
-		panic(err) // a map activation cannot fail
-	}
-	var out []Finding
-	for _, rule := range c.byType[g.ltype[i]] {
-		f, ok := rule.eval(r, vars, reg, wreg)
+	out := make([]Finding, 0, len(byType))
+	for _, rule := range byType {
+		f, ok := rule.eval(r, cel, wreg, slow)
 		if ok {
 			out = append(out, f)
 		}
@@ -424,12 +425,19 @@ func (c *Catalog) evalResource(g *graph, i int, shared map[string]any, wreg *reg
 	return out
 }
 
-// eval runs one rule; ok is false when the rule's When excludes the resource.
-func (rule *Rule) eval(r *iac.Resource, vars interpreter.Activation, reg, wreg *registry) (Finding, bool) {
+// eval runs one rule; ok is false when the rule's When excludes the resource. cel
+// gives the activation for the CEL programs; slow skips the fast path (for tests).
+func (rule *Rule) eval(r *iac.Resource, cel func() (interpreter.Activation, *registry), wreg *registry, slow bool) (Finding, bool) {
 	f := Finding{Rule: rule, Resource: r, Loc: r.Loc}
 	var out ref.Val
 	var err error
-	if rule.gated != nil {
+	if pass, selected, ok := rule.evalFast(r, slow); ok {
+		if !selected {
+			return f, false
+		}
+		out = types.Bool(pass)
+	} else if rule.gated != nil {
+		vars, reg := cel()
 		out, _, err = rule.gated.Eval(vars)
 		switch {
 		case err != nil || types.IsUnknown(out):
@@ -442,22 +450,25 @@ func (rule *Rule) eval(r *iac.Resource, vars interpreter.Activation, reg, wreg *
 			out = types.False
 		}
 	} else {
+		vars, _ := cel()
 		out, _, err = rule.condition.Eval(vars)
 	}
+	var at *iac.Value
 	if rule.Path != "" {
-		if v := propertyAt(r, rule.Path); v != nil && v.Loc.Line > 0 {
-			f.Loc = v.Loc
+		if at = propertyAt(r, rule.Path); at != nil && at.Loc.Line > 0 {
+			f.Loc = at.Loc
 		}
 	}
 	switch {
 	case err != nil || types.IsUnknown(out):
+		_, reg := cel()
 		return rule.unknown(f, reg, wreg, out, err), true
 	case out == types.True:
 		f.Status = Pass
 		f.Message = rule.Title
 	default:
 		f.Status = Fail
-		f.Message = rule.failMessage(r)
+		f.Message = rule.failMessage(at)
 	}
 	if r.Condition.IsUnknown() {
 		f.Message += fmt.Sprintf(" (applies if the resource is deployed; its condition is not known before deployment: %s)", r.Condition.Why)
@@ -465,15 +476,41 @@ func (rule *Rule) eval(r *iac.Resource, vars interpreter.Activation, reg, wreg *
 	return f, true
 }
 
-func (rule *Rule) failMessage(r *iac.Resource) string {
-	msg := rule.Message
-	if msg == "" {
-		msg = "Not met: " + rule.Title
+// evalFast judges the rule in Go when its expressions allow; ok false means CEL must.
+func (rule *Rule) evalFast(r *iac.Resource, slow bool) (pass, selected, ok bool) {
+	if slow || rule.fastCond == nil || r.Existing {
+		return false, false, false
 	}
-	if rule.Path != "" && propertyAt(r, rule.Path) == nil {
-		msg += fmt.Sprintf(" (%s is not set; the platform default is %s: %s)", rule.Path, rule.Default.Value, rule.Default.Meaning)
+	if rule.fastWhen != nil {
+		w, ok := rule.fastWhen.eval(r)
+		if !ok {
+			return false, false, false
+		}
+		if !w {
+			return false, false, true
+		}
 	}
-	return msg
+	c, ok := rule.fastCond.eval(r)
+	return c, true, ok
+}
+
+// failMessage gives the message of a failure; at is the rule's property (nil when
+// not set). Both variants are built once per rule.
+func (rule *Rule) failMessage(at *iac.Value) string {
+	rule.msgOnce.Do(func() {
+		rule.failSet = rule.Message
+		if rule.failSet == "" {
+			rule.failSet = "Not met: " + rule.Title
+		}
+		rule.failUnset = rule.failSet
+		if rule.Path != "" {
+			rule.failUnset += fmt.Sprintf(" (%s is not set; the platform default is %s: %s)", rule.Path, rule.Default.Value, rule.Default.Meaning)
+		}
+	})
+	if at == nil {
+		return rule.failUnset
+	}
+	return rule.failSet
 }
 
 func (rule *Rule) unknown(f Finding, reg, wreg *registry, out ref.Val, err error) Finding {

@@ -7,6 +7,7 @@ package rules
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"cel.dev/cel-go/cel"
 
@@ -92,7 +93,14 @@ type Rule struct {
 	// gated is When and Condition as one program giving 1 (pass), 0 (fail) or 2 (not
 	// selected): one evaluation instead of two for rules with a When.
 	gated cel.Program
-	types map[string]bool // lower-cased
+	// fastCond (and fastWhen, for rules with a When) judge simple conditions without
+	// CEL; nil when the rule needs CEL.
+	fastCond, fastWhen *fastExpr
+	// failSet and failUnset are the failure messages when the rule's property is set
+	// and when it is left to the platform default.
+	msgOnce            sync.Once
+	failSet, failUnset string
+	types              map[string]bool // lower-cased
 }
 
 // Selects reports whether the rule applies to resources of type typ.

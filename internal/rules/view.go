@@ -184,3 +184,181 @@ func (a *arrayView) Iterator() traits.Iterator {
 
 func (o *objectView) String() string { return fmt.Sprint(o.v) }
 func (a *arrayView) String() string  { return fmt.Sprint(a.v) }
+
+// resourceObj is the CEL view of a resource (see resourceView for its keys). A map
+// holding every part would be built for every resource a CEL rule judges; this reads a
+// part when a condition asks for it. Unknown parts are registered when the view is
+// made, in key order, so unknown ids (and the order reasons are listed in) do not
+// depend on which rule asked first.
+type resourceObj struct {
+	r   *iac.Resource
+	reg *registry
+	// unk holds the registered unknowns of parts that are Unknown, by key index.
+	unk [len(resourceKeys)]ref.Val
+}
+
+// resourceKeys are the keys of a resource view, in the order resourceView fills them.
+var resourceKeys = [...]string{"type", "apiVersion", "source", "id", "name", "kind", "location",
+	"sku", "identity", "tags", "properties", "zones", "scope", "parent"}
+
+const keyProperties = 10
+
+var (
+	_ traits.Mapper = (*resourceObj)(nil)
+)
+
+func newResourceObj(r *iac.Resource, reg *registry) *resourceObj {
+	o := &resourceObj{r: r, reg: reg}
+	for k := 4; k <= 12; k++ {
+		if v := o.part(k); v != nil && v.Kind == iac.Unknown {
+			o.unk[k] = reg.val(v)
+		}
+	}
+	if r.Existing {
+		// A reference to a resource deployed elsewhere: its settings live there.
+		o.unk[keyProperties] = reg.add(fmt.Sprintf("%s is declared as existing; its properties are set outside the scanned files", describe(r)), r.Loc)
+	}
+	return o
+}
+
+// part gives the iac Value behind key k (4 to 12), nil when absent.
+func (o *resourceObj) part(k int) *iac.Value {
+	r := o.r
+	switch k {
+	case 4:
+		return r.Name
+	case 5:
+		return r.Kind
+	case 6:
+		return r.Location
+	case 7:
+		return r.SKU
+	case 8:
+		return r.Identity
+	case 9:
+		return r.Tags
+	case 10:
+		return r.Properties
+	case 11:
+		return r.Zones
+	case 12:
+		return r.Scope
+	}
+	return nil
+}
+
+// lookup gives the value of key k and whether the view has it.
+func (o *resourceObj) lookup(k int) (ref.Val, bool) {
+	r := o.r
+	switch k {
+	case 0:
+		return types.String(r.Type), true
+	case 1:
+		return types.String(r.APIVersion), true
+	case 2:
+		return types.String(r.Source), true
+	case 3:
+		return types.String(r.ID), true
+	case 13:
+		if r.Parent == "" {
+			return nil, false
+		}
+		return types.String(r.Parent), true
+	}
+	if u := o.unk[k]; u != nil {
+		return u, true
+	}
+	v := o.part(k)
+	if v == nil {
+		return nil, false
+	}
+	return o.reg.val(v), true
+}
+
+func keyIndex(key string) int {
+	for i, k := range resourceKeys {
+		if k == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// native is the view as the plain map resourceView built before, for equality and
+// conversion.
+func (o *resourceObj) native() ref.Val {
+	m := make(map[string]any, len(resourceKeys))
+	for i, k := range resourceKeys {
+		if v, ok := o.lookup(i); ok {
+			m[k] = v
+		}
+	}
+	return types.DefaultTypeAdapter.NativeToValue(m)
+}
+
+func (o *resourceObj) ConvertToNative(t reflect.Type) (any, error) {
+	return o.native().ConvertToNative(t)
+}
+
+func (o *resourceObj) ConvertToType(t ref.Type) ref.Val {
+	switch t {
+	case types.MapType:
+		return o
+	case types.TypeType:
+		return types.MapType
+	}
+	return types.NewErr("type conversion error from map to '%s'", t)
+}
+
+func (o *resourceObj) Equal(other ref.Val) ref.Val { return o.native().Equal(other) }
+func (o *resourceObj) Type() ref.Type              { return types.MapType }
+func (o *resourceObj) Value() any                  { return o }
+func (o *resourceObj) String() string              { return describe(o.r) }
+
+func (o *resourceObj) Size() ref.Val {
+	n := 0
+	for i := range resourceKeys {
+		if _, ok := o.lookup(i); ok {
+			n++
+		}
+	}
+	return types.Int(n)
+}
+
+func (o *resourceObj) Contains(key ref.Val) ref.Val {
+	_, found := o.Find(key)
+	return types.Bool(found)
+}
+
+func (o *resourceObj) Get(key ref.Val) ref.Val {
+	v, found := o.Find(key)
+	if !found {
+		return types.NewErr("no such key: %v", key)
+	}
+	return v
+}
+
+func (o *resourceObj) Find(key ref.Val) (ref.Val, bool) {
+	if types.IsUnknownOrError(key) {
+		return key, false
+	}
+	s, ok := key.(types.String)
+	if !ok {
+		return nil, false
+	}
+	k := keyIndex(string(s))
+	if k < 0 {
+		return nil, false
+	}
+	return o.lookup(k)
+}
+
+func (o *resourceObj) Iterator() traits.Iterator {
+	var keys []ref.Val
+	for i, k := range resourceKeys {
+		if _, ok := o.lookup(i); ok {
+			keys = append(keys, types.String(k))
+		}
+	}
+	return types.NewRefValList(types.DefaultTypeAdapter, keys).Iterator()
+}

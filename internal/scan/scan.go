@@ -61,8 +61,10 @@ type Options struct {
 	Baseline *Baseline
 	// Now is the clock for baseline expiry.
 	Now func() time.Time
-	// Progress, when set, is told about each stage of the scan.
-	Progress func(stage string, n int)
+	// Progress, when set, is told of every file the front ends open and every
+	// resource judged. It is called from several goroutines at once and must be cheap:
+	// Bar.Update is one.
+	Progress func(Progress)
 	// Sniff decides whether JSON content is a format; the defaults recognise ARM
 	// templates and parameter files, plan JSON and exports.
 	Sniff func(data []byte) (Format, bool)
@@ -157,8 +159,10 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 			return nil, ctx.Err()
 		}
 	}
+	readFS := fsys
 	if opt.Progress != nil {
-		opt.Progress("files", len(res.Files))
+		opt.Progress(Progress{Stage: StageRead, Total: len(res.Files)})
+		readFS = newCountingFS(fsys, res.Files, opt.Progress)
 	}
 
 	// Front ends run side by side; their outputs are joined in a fixed order.
@@ -184,7 +188,7 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r, d, err := fn(ctx, fsys, files)
+			r, d, err := fn(ctx, readFS, files)
 			outs[i] = out{r, d, err}
 		}()
 	}
@@ -196,19 +200,19 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 		res.Resources = append(res.Resources, o.res...)
 		res.Diagnostics = append(res.Diagnostics, o.diags...)
 	}
+	ropt := rules.Options{Profile: opt.Profile}
 	if opt.Progress != nil {
-		opt.Progress("resources", len(res.Resources))
+		ropt.Evaluated = func(done, total int) {
+			opt.Progress(Progress{Stage: StageEvaluate, Done: done, Total: total})
+		}
 	}
-	fs0, err := opt.Catalog.Evaluate(ctx, res.Resources, rules.Options{Profile: opt.Profile})
+	fs0, err := opt.Catalog.Evaluate(ctx, res.Resources, ropt)
 	if err != nil {
 		return nil, err
 	}
 	res.Findings = make([]Finding, len(fs0))
 	for i := range fs0 {
 		res.Findings[i] = Finding{Finding: fs0[i]}
-	}
-	if opt.Progress != nil {
-		opt.Progress("findings", len(res.Findings))
 	}
 	sup := newSuppressor(fsys)
 	res.Diagnostics = append(res.Diagnostics, sup.apply(res.Findings)...)

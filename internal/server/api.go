@@ -33,6 +33,9 @@ type workloadBody struct {
 	awaf.Workload
 	Profile awaf.Profile `json:"profile"`
 	Version int64        `json:"version"`
+	// Lens picks the lens of a new workload by id (its current version); updates
+	// ignore it, since a workload moves to another version only by an upgrade.
+	Lens awaf.LensRef `json:"lens"`
 }
 
 // apiWorkloads lists what the caller may see: a token its one workload, a person
@@ -70,7 +73,7 @@ func (s *Server) apiCreateWorkload(w http.ResponseWriter, r *http.Request, q *re
 	if err := checkProfile(b.Profile); err != nil {
 		return err
 	}
-	rec, err := s.newWorkload(r.Context(), q, b.Workload)
+	rec, err := s.newWorkload(r.Context(), q, b.Workload, b.Lens.ID)
 	if err != nil {
 		return err
 	}
@@ -149,7 +152,7 @@ func (s *Server) apiPutAnswer(w http.ResponseWriter, r *http.Request, q *request
 	if err := decode(r, &b); err != nil {
 		return err
 	}
-	l, err := s.lensFor(q.workload.Lens)
+	l, err := s.lensFor(r.Context(), q.workload.Lens)
 	if err != nil {
 		return err
 	}

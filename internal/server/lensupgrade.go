@@ -31,9 +31,9 @@ func lensRef(l *awaf.Lens) awaf.LensRef { return awaf.LensRef{ID: l.ID, Version:
 
 // lensState compares the workload's lens with the server's. A lens the server no
 // longer has is not "outdated": there is nothing to upgrade to.
-func (s *Server) lensState(rec *awaf.WorkloadRecord) (lensState, *awaf.Lens) {
+func (s *Server) lensState(ctx context.Context, rec *awaf.WorkloadRecord) (lensState, *awaf.Lens) {
 	st := lensState{Current: rec.Lens}
-	l, err := s.lensFor(rec.Lens)
+	l, err := s.latestLens(ctx, rec.Lens.ID)
 	if err != nil {
 		return st, nil
 	}
@@ -74,17 +74,18 @@ func empty(a awaf.Answer) bool {
 	return !a.Answered() && a.Note == "" && len(a.Evidence) == 0
 }
 
-// carry moves the stored answers onto l with internal/lensdiff. The server does not
-// keep old lens versions, so lensdiff cannot tell new questions from unanswered ones
-// by the old lens: NewQuestions lists the unanswered questions of l.
-func carry(rec *awaf.WorkloadRecord, stored []awaf.StoredAnswer, l *awaf.Lens) (*awaf.Assessment, *lensdiff.Upgrade) {
+// carry moves the stored answers onto l with internal/lensdiff. from is the version
+// the workload is on when the server still has it (an uploaded lens keeps every
+// version); without it lensdiff cannot tell new questions from unanswered ones, and
+// NewQuestions lists the unanswered questions of l.
+func carry(rec *awaf.WorkloadRecord, stored []awaf.StoredAnswer, from, l *awaf.Lens) (*awaf.Assessment, *lensdiff.Upgrade) {
 	a := &awaf.Assessment{Lens: rec.Lens, Workload: rec.Workload, Profile: rec.Profile}
 	for _, sa := range stored {
 		if !empty(sa.Answer) {
 			a.Answers = append(a.Answers, sa.Answer)
 		}
 	}
-	return lensdiff.Carry(a, nil, l)
+	return lensdiff.Carry(a, from, l)
 }
 
 // previewUpgrade tells what an upgrade would keep and drop, without changing anything.
@@ -93,7 +94,7 @@ func (s *Server) previewUpgrade(ctx context.Context, rec *awaf.WorkloadRecord, l
 	if err != nil {
 		return nil, err
 	}
-	_, u := carry(rec, stored, l)
+	_, u := carry(rec, stored, s.exactLens(ctx, rec.Lens), l)
 	return reportOf(u), nil
 }
 
@@ -107,7 +108,7 @@ func (s *Server) upgradeLens(ctx context.Context, q *request) (*upgradeReport, e
 	if err != nil {
 		return nil, err
 	}
-	st, l := s.lensState(rec)
+	st, l := s.lensState(ctx, rec)
 	if l == nil {
 		return nil, awaf.Errorf(awaf.EINVALID, "this server has no lens %q to upgrade to", rec.Lens.ID)
 	}
@@ -122,7 +123,7 @@ func (s *Server) upgradeLens(ctx context.Context, q *request) (*upgradeReport, e
 	if err != nil {
 		return nil, fmt.Errorf("milestone before upgrade: %w", err)
 	}
-	carried, u := carry(rec, stored, l)
+	carried, u := carry(rec, stored, s.exactLens(ctx, rec.Lens), l)
 	keep := map[string]awaf.Answer{}
 	for _, a := range carried.Answers {
 		keep[a.Question] = a
@@ -182,7 +183,7 @@ func (s *Server) upgradeLensForm(w http.ResponseWriter, r *http.Request, q *requ
 }
 
 func (s *Server) apiLens(w http.ResponseWriter, r *http.Request, q *request) error {
-	st, l := s.lensState(q.workload)
+	st, l := s.lensState(r.Context(), q.workload)
 	out := struct {
 		lensState
 		Preview *upgradeReport `json:"preview,omitempty"`

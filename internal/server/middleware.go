@@ -15,6 +15,7 @@ import (
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/auth"
+	"github.com/awaf/awaf/internal/lens"
 )
 
 type accessKind int
@@ -317,6 +318,9 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 		limit := s.cfg.MaxBody
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/evidence") {
 			limit = max(limit, s.cfg.MaxEvidence+64<<10) // the file plus its multipart envelope
+		}
+		if r.Method == http.MethodPost && (r.URL.Path == "/admin/lenses" || r.URL.Path == "/api/v1/lenses") {
+			limit = max(limit, lens.MaxSize+64<<10) // a lens file a byte too large still gets its 413 from the handler
 		}
 		if r.ContentLength > limit {
 			s.fail(w, r, awaf.Errorf(awaf.ETOOLARGE, "request body is larger than %d bytes", limit))

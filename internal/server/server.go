@@ -52,6 +52,7 @@ type Server struct {
 	routes  []Route
 	mux     *http.ServeMux
 	metrics *metrics
+	lenses  lensCache // uploaded lenses, parsed
 }
 
 // Route is one registered pattern and who may call it.
@@ -129,6 +130,8 @@ func (s *Server) register() {
 	// Site administration.
 	s.handle("GET /admin/users", Admin, s.usersPage)
 	s.handle("POST /admin/users", Admin, s.addUser)
+	s.handle("GET /admin/lenses", Admin, s.lensesPage)
+	s.handle("POST /admin/lenses", Admin, s.uploadLensForm)
 
 	// Workloads in the browser.
 	s.handle("GET /workloads", SignedIn, s.workloadsPage)
@@ -162,6 +165,8 @@ func (s *Server) register() {
 
 	// JSON API.
 	s.handle("GET /api/v1/openapi.json", Public, s.openAPI)
+	s.handle("GET /api/v1/lenses", Caller, s.apiLenses)
+	s.handle("POST /api/v1/lenses", Admin, s.apiUploadLens)
 	s.handle("GET /api/v1/workloads", Caller, s.apiWorkloads)
 	s.handle("POST /api/v1/workloads", SignedIn, s.apiCreateWorkload)
 	s.handle("GET /api/v1/workloads/{id}", Member(awaf.RoleReader), s.apiWorkload)

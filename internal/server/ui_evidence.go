@@ -78,7 +78,7 @@ func proposals(l *awaf.Lens, stored []awaf.StoredAnswer) ([]proposal, int) {
 }
 
 func (s *Server) showEvidence(w http.ResponseWriter, r *http.Request, q *request, st int, flash, msg string) error {
-	l, err := s.lensFor(q.workload.Lens)
+	l, err := s.lensFor(r.Context(), q.workload.Lens)
 	if err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func (s *Server) recordEvidence(ctx context.Context, q *request, name string, da
 	if name == "" {
 		name = "upload"
 	}
-	l, err := s.lensFor(q.workload.Lens)
+	l, err := s.lensFor(ctx, q.workload.Lens)
 	if err != nil {
 		return nil, err
 	}
@@ -287,7 +287,7 @@ func (s *Server) recordAnswersEvidence(ctx context.Context, q *request, l *awaf.
 // confirmProposal selects a proposed choice on its question.
 func (s *Server) confirmProposal(w http.ResponseWriter, r *http.Request, q *request) error {
 	ctx := r.Context()
-	l, err := s.lensFor(q.workload.Lens)
+	l, err := s.lensFor(r.Context(), q.workload.Lens)
 	if err != nil {
 		return err
 	}

@@ -22,16 +22,8 @@ type evaluation struct {
 	Result     *awaf.Result
 }
 
-func (s *Server) lensFor(ref awaf.LensRef) (*awaf.Lens, error) {
-	id := ref.ID
-	if id == "" {
-		id = s.cfg.DefaultLens
-	}
-	return s.cfg.Lens(id)
-}
-
 func (s *Server) evaluate(ctx context.Context, a *awaf.Assessment) (*evaluation, error) {
-	l, err := s.lensFor(a.Lens)
+	l, err := s.lensFor(ctx, a.Lens)
 	if err != nil {
 		return nil, err
 	}
@@ -79,6 +71,8 @@ func (s *Server) evaluateWorkload(ctx context.Context, id int64) (*evaluation, e
 type workloadsData struct {
 	Workloads []workloadRow
 	Name      string
+	Lenses    []lensRow // what a new workload may be assessed on
+	Default   string
 }
 
 // workloadRow is a workload in the list, with the lens version it could upgrade to.
@@ -100,9 +94,13 @@ func (s *Server) showWorkloads(w http.ResponseWriter, r *http.Request, q *reques
 	if err != nil {
 		return err
 	}
-	d := workloadsData{Name: name}
+	choices, err := s.lensChoices(r.Context())
+	if err != nil {
+		return err
+	}
+	d := workloadsData{Name: name, Lenses: choices, Default: s.cfg.DefaultLens}
 	for _, wl := range ws {
-		st, _ := s.lensState(&wl)
+		st, _ := s.lensState(r.Context(), &wl)
 		d.Workloads = append(d.Workloads, workloadRow{WorkloadRecord: wl, Lens: st})
 	}
 	p := pageFor(q, "Workloads", "workloads")
@@ -110,9 +108,13 @@ func (s *Server) showWorkloads(w http.ResponseWriter, r *http.Request, q *reques
 	return s.renderStatus(w, r, st, "workloads", p)
 }
 
-func (s *Server) newWorkload(ctx context.Context, q *request, wl awaf.Workload) (*awaf.WorkloadRecord, error) {
-	l, err := s.cfg.Lens(s.cfg.DefaultLens)
-	if err != nil {
+// newWorkload creates a workload on the current version of lens id (a built-in or an
+// uploaded lens; empty means the default).
+func (s *Server) newWorkload(ctx context.Context, q *request, wl awaf.Workload, lensID string) (*awaf.WorkloadRecord, error) {
+	l, err := s.latestLens(ctx, strings.TrimSpace(lensID))
+	if awaf.ErrorCode(err) == awaf.ENOTFOUND {
+		return nil, awaf.Errorf(awaf.EINVALID, "%s", awaf.ErrorMessage(err))
+	} else if err != nil {
 		return nil, err
 	}
 	rec := &awaf.WorkloadRecord{Workload: wl, Lens: awaf.LensRef{ID: l.ID, Version: l.Version}}
@@ -128,7 +130,7 @@ func (s *Server) createWorkload(w http.ResponseWriter, r *http.Request, q *reque
 		Description: strings.TrimSpace(r.PostFormValue("description")),
 		Environment: strings.TrimSpace(r.PostFormValue("environment")),
 	}
-	rec, err := s.newWorkload(r.Context(), q, wl)
+	rec, err := s.newWorkload(r.Context(), q, wl, r.PostFormValue("lens"))
 	if awaf.ErrorCode(err) == awaf.EINVALID {
 		return s.showWorkloads(w, r, q, http.StatusBadRequest, wl.Name, awaf.ErrorMessage(err))
 	} else if err != nil {
@@ -201,7 +203,7 @@ func (s *Server) showWorkloadWith(w http.ResponseWriter, r *http.Request, q *req
 		d.FirstArea = ev.Lens.Areas[0].ID
 	}
 	var l *awaf.Lens
-	d.Lens, l = s.lensState(q.workload)
+	d.Lens, l = s.lensState(r.Context(), q.workload)
 	if d.Lens.Outdated {
 		if d.Preview, err = s.previewUpgrade(r.Context(), q.workload, l); err != nil {
 			return err
@@ -289,7 +291,7 @@ func (s *Server) saveWorkload(w http.ResponseWriter, r *http.Request, q *request
 }
 
 func (s *Server) assessIndex(w http.ResponseWriter, r *http.Request, q *request) error {
-	l, err := s.lensFor(q.workload.Lens)
+	l, err := s.lensFor(r.Context(), q.workload.Lens)
 	if err != nil {
 		return err
 	}
@@ -497,7 +499,7 @@ func (s *Server) saveAnswers(w http.ResponseWriter, r *http.Request, q *request)
 	if err := r.ParseForm(); err != nil {
 		return awaf.Errorf(awaf.EINVALID, "bad form")
 	}
-	l, err := s.lensFor(q.workload.Lens)
+	l, err := s.lensFor(r.Context(), q.workload.Lens)
 	if err != nil {
 		return err
 	}

@@ -62,6 +62,7 @@ func Run(t *testing.T, open Opener) {
 		{"Plan", testPlan},
 		{"Audit", testAudit},
 		{"Throttle", testThrottle},
+		{"Lenses", testLenses},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -609,5 +610,81 @@ func testFirstUser(t *testing.T, s awaf.Store, c *Clock) {
 	}
 	if cnt, _ := s.CountUsers(ctx); won != 1 || cnt != 1 {
 		t.Fatalf("%d set-ups won, %d users; want 1 and 1", won, cnt)
+	}
+}
+
+func testLenses(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	ada := MustUser(t, s, "ada@example.com", true)
+	by := ActorOf(ada)
+
+	_, err := s.LatestLens(ctx, "team-lens")
+	code(t, err, awaf.ENOTFOUND)
+	ls, err := s.Lenses(ctx)
+	must(t, err)
+	if len(ls) != 0 {
+		t.Fatalf("empty store lists %d lenses", len(ls))
+	}
+
+	v1 := &awaf.StoredLens{ID: "team-lens", Version: "1.0", Name: "Team lens", Source: []byte("id: team-lens\nversion: \"1.0\"\n")}
+	must(t, s.SaveLens(ctx, by, v1))
+	if v1.UploadedBy != ada.Email || !v1.Uploaded.Equal(c.Now()) {
+		t.Fatalf("saved lens = %+v", v1)
+	}
+	c.Advance(time.Minute)
+	// Versions are ordered by upload, not by their text: "0.9" uploaded after "1.0"
+	// is the latest.
+	v2 := &awaf.StoredLens{ID: "team-lens", Version: "0.9", Name: "Team lens (next)", Source: []byte("id: team-lens\nversion: \"0.9\"\n")}
+	must(t, s.SaveLens(ctx, by, v2))
+	other := &awaf.StoredLens{ID: "another", Version: "1.0", Source: []byte("x: y\n")}
+	must(t, s.SaveLens(ctx, by, other))
+
+	dup := &awaf.StoredLens{ID: "team-lens", Version: "1.0", Source: []byte("changed\n")}
+	code(t, s.SaveLens(ctx, by, dup), awaf.ECONFLICT)
+	code(t, s.SaveLens(ctx, by, &awaf.StoredLens{ID: "", Version: "1", Source: []byte("x")}), awaf.EINVALID)
+	code(t, s.SaveLens(ctx, by, &awaf.StoredLens{ID: "x", Version: "", Source: []byte("x")}), awaf.EINVALID)
+	code(t, s.SaveLens(ctx, by, &awaf.StoredLens{ID: "x", Version: "1"}), awaf.EINVALID)
+
+	got, err := s.Lens(ctx, "team-lens", "1.0")
+	must(t, err)
+	if !reflect.DeepEqual(got, v1) {
+		t.Fatalf("Lens(team-lens, 1.0) = %+v, want %+v (a failed duplicate must not change it)", got, v1)
+	}
+	_, err = s.Lens(ctx, "team-lens", "2.0")
+	code(t, err, awaf.ENOTFOUND)
+	latest, err := s.LatestLens(ctx, "team-lens")
+	must(t, err)
+	want := *v2
+	want.Source = nil // LatestLens leaves the source out
+	if !reflect.DeepEqual(*latest, want) {
+		t.Fatalf("LatestLens = %+v, want %+v", latest, want)
+	}
+
+	ls, err = s.Lenses(ctx)
+	must(t, err)
+	var ids []string
+	for _, l := range ls {
+		ids = append(ids, l.ID+"@"+l.Version)
+		if l.Source != nil {
+			t.Fatalf("list carries the source of %s %s", l.ID, l.Version)
+		}
+	}
+	if want := []string{"another@1.0", "team-lens@1.0", "team-lens@0.9"}; !reflect.DeepEqual(ids, want) {
+		t.Fatalf("Lenses = %v, want %v", ids, want)
+	}
+
+	es, err := s.AuditEvents(ctx, awaf.AuditFilter{})
+	must(t, err)
+	var uploads []string
+	for _, e := range es {
+		if e.Action == awaf.AuditLensUpload {
+			uploads = append(uploads, e.Target)
+			if e.Actor.UserID != ada.ID || e.WorkloadID != 0 {
+				t.Fatalf("upload event = %+v", e)
+			}
+		}
+	}
+	if want := []string{"another@1.0", "team-lens@0.9", "team-lens@1.0"}; !reflect.DeepEqual(uploads, want) {
+		t.Fatalf("lens.upload events newest first = %v, want %v (failed uploads record nothing)", uploads, want)
 	}
 }

@@ -66,7 +66,6 @@ func (c *Catalog) Evaluate(ctx context.Context, res []iac.Resource, opt Options)
 		"workload": workloadView(res, wreg),
 		"profile":  profileView(opt.Profile, wreg),
 	}
-	per := make([][]Finding, len(res))
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -77,6 +76,15 @@ func (c *Catalog) Evaluate(ctx context.Context, res []iac.Resource, opt Options)
 			todo = append(todo, i)
 		}
 	}
+	// Every finding goes into one slice: resource k of todo owns the window
+	// off[k]:off[k+1], one cell per rule of its type, and the windows are closed up
+	// at the end. No per-resource slices, no second copy.
+	off := make([]int, len(todo)+1)
+	for k, i := range todo {
+		off[k+1] = off[k] + len(c.byType[g.ltype[i]])
+	}
+	buf := make([]Finding, off[len(todo)])
+	got := make([]int, len(todo))
 	var done atomic.Int64
 	var wg sync.WaitGroup
 	next := make(chan int, workers)
@@ -84,8 +92,8 @@ func (c *Catalog) Evaluate(ctx context.Context, res []iac.Resource, opt Options)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
-				per[i] = c.evalResource(g, i, shared, wreg, opt.slow)
+			for k := range next {
+				got[k] = c.evalResource(g, todo[k], shared, wreg, opt.slow, buf[off[k]:off[k]:off[k+1]])
 				if opt.Evaluated != nil {
 					opt.Evaluated(int(done.Add(1)), len(todo))
 				}
@@ -93,11 +101,11 @@ func (c *Catalog) Evaluate(ctx context.Context, res []iac.Resource, opt Options)
 		}()
 	}
 	var err error
-	for _, i := range todo {
+	for k := range todo {
 		if err = ctx.Err(); err != nil {
 			break
 		}
-		next <- i
+		next <- k
 	}
 	close(next)
 	wg.Wait()
@@ -105,14 +113,11 @@ func (c *Catalog) Evaluate(ctx context.Context, res []iac.Resource, opt Options)
 		return nil, err
 	}
 	n := 0
-	for _, p := range per {
-		n += len(p)
+	for k := range todo {
+		n += copy(buf[n:], buf[off[k]:off[k]+got[k]])
 	}
-	out := make([]Finding, 0, n)
-	for _, p := range per {
-		out = append(out, p...)
-	}
-	return out, nil
+	clear(buf[n:]) // drop the references the unused cells still hold
+	return buf[:n:n], nil
 }
 
 // registry numbers the unknown values of one evaluation so that the unknown a CEL
@@ -386,7 +391,9 @@ func contains(xs []int, x int) bool {
 	return false
 }
 
-func (c *Catalog) evalResource(g *graph, i int, shared map[string]any, wreg *registry, slow bool) []Finding {
+// evalResource appends the findings on resource i to out (which has room for one per
+// rule of its type) and returns how many there are.
+func (c *Catalog) evalResource(g *graph, i int, shared map[string]any, wreg *registry, slow bool, out []Finding) int {
 	r := &g.res[i]
 	byType := c.byType[g.ltype[i]]
 	// One activation serves every rule on the resource that needs CEL, built on first
@@ -415,23 +422,23 @@ func (c *Catalog) evalResource(g *graph, i int, shared map[string]any, wreg *reg
 		}
 		return vars, reg
 	}
-	out := make([]Finding, 0, len(byType))
 	for _, rule := range byType {
-		f, ok := rule.eval(r, cel, wreg, slow)
+		f, ok := rule.eval(g, i, cel, wreg, slow)
 		if ok {
 			out = append(out, f)
 		}
 	}
-	return out
+	return len(out)
 }
 
 // eval runs one rule; ok is false when the rule's When excludes the resource. cel
 // gives the activation for the CEL programs; slow skips the fast path (for tests).
-func (rule *Rule) eval(r *iac.Resource, cel func() (interpreter.Activation, *registry), wreg *registry, slow bool) (Finding, bool) {
+func (rule *Rule) eval(g *graph, i int, cel func() (interpreter.Activation, *registry), wreg *registry, slow bool) (Finding, bool) {
+	r := &g.res[i]
 	f := Finding{Rule: rule, Resource: r, Loc: r.Loc}
 	var out ref.Val
 	var err error
-	if pass, selected, ok := rule.evalFast(r, slow); ok {
+	if pass, selected, ok := rule.evalFast(g, i, slow); ok {
 		if !selected {
 			return f, false
 		}
@@ -477,12 +484,12 @@ func (rule *Rule) eval(r *iac.Resource, cel func() (interpreter.Activation, *reg
 }
 
 // evalFast judges the rule in Go when its expressions allow; ok false means CEL must.
-func (rule *Rule) evalFast(r *iac.Resource, slow bool) (pass, selected, ok bool) {
-	if slow || rule.fastCond == nil || r.Existing {
+func (rule *Rule) evalFast(g *graph, i int, slow bool) (pass, selected, ok bool) {
+	if slow || rule.fastCond == nil || g.res[i].Existing {
 		return false, false, false
 	}
 	if rule.fastWhen != nil {
-		w, ok := rule.fastWhen.eval(r)
+		w, ok := rule.fastWhen.eval(g, i)
 		if !ok {
 			return false, false, false
 		}
@@ -490,7 +497,7 @@ func (rule *Rule) evalFast(r *iac.Resource, slow bool) (pass, selected, ok bool)
 			return false, false, true
 		}
 	}
-	c, ok := rule.fastCond.eval(r)
+	c, ok := rule.fastCond.eval(g, i)
 	return c, true, ok
 }
 

@@ -49,10 +49,17 @@ func newGraph(res []iac.Resource) *graph {
 		typeAlerts: map[string][]int{},
 		children:   map[int][]int{},
 	}
+	// A scan has few distinct types: lower-case each once.
+	lower := map[string]string{}
 	for i := range res {
 		r := &res[i]
 		g.links[i].parent = -1
-		g.ltype[i] = strings.ToLower(r.Type)
+		lt, ok := lower[r.Type]
+		if !ok {
+			lt = strings.ToLower(r.Type)
+			lower[r.Type] = lt
+		}
+		g.ltype[i] = lt
 		if r.ID != "" {
 			g.byID[strings.ToLower(r.ID)] = i
 		}

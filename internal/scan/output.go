@@ -51,30 +51,34 @@ func Write(w io.Writer, r *Result, format string, opt WriteOptions) error {
 	return awaf.Errorf(awaf.EINVALID, "unknown format %q (want %s)", format, strings.Join(Formats, ", "))
 }
 
-// JSON document, version 1. Documented in docs/scan.md; fields are only ever added.
-type jsonDoc struct {
-	Version     int            `json:"version"`
-	Tool        jsonTool       `json:"tool"`
-	Summary     jsonSummary    `json:"summary"`
-	Resources   []jsonResource `json:"resources"`
-	Findings    []jsonFinding  `json:"findings"`
-	Diagnostics []jsonDiag     `json:"diagnostics"`
+// Document is the JSON report, version 1, as Write renders it and ReadJSON reads it.
+// Documented in docs/scan.md; fields are only ever added.
+type Document struct {
+	Version     int           `json:"version"`
+	Tool        DocTool       `json:"tool"`
+	Summary     DocSummary    `json:"summary"`
+	Resources   []DocResource `json:"resources"`
+	Findings    []DocFinding  `json:"findings"`
+	Diagnostics []DocDiag     `json:"diagnostics"`
 }
 
-type jsonTool struct {
+// DocTool names the program that wrote a Document.
+type DocTool struct {
 	Name    string `json:"name"`
 	Version string `json:"version,omitempty"`
 	Rules   int    `json:"rules"`
 }
 
-type jsonSummary struct {
+// DocSummary counts what a scan read and found.
+type DocSummary struct {
 	Files     int `json:"files"`
 	Resources int `json:"resources"`
 	Counts
 	Diagnostics int `json:"diagnostics"`
 }
 
-type jsonResource struct {
+// DocResource is one resource of a Document.
+type DocResource struct {
 	Type     string          `json:"type"`
 	Name     string          `json:"name"`
 	ID       string          `json:"id,omitempty"`
@@ -83,20 +87,22 @@ type jsonResource struct {
 	Via      []awaf.Location `json:"via,omitempty"`
 }
 
-type jsonRef struct {
+// DocRef names the resource of a finding.
+type DocRef struct {
 	Type string `json:"type"`
 	Name string `json:"name"`
 }
 
-type jsonFinding struct {
+// DocFinding is one rule outcome of a Document.
+type DocFinding struct {
 	Rule        string             `json:"rule"`
 	Title       string             `json:"title"`
-	Status      string             `json:"status"` // pass, fail, unknown, suppressed
-	Outcome     string             `json:"outcome"`
+	Status      string             `json:"status"`  // pass, fail, unknown, suppressed
+	Outcome     string             `json:"outcome"` // pass, fail, unknown
 	Severity    rules.Severity     `json:"severity"`
 	Pillars     []awaf.PillarID    `json:"pillars"`
 	Choices     []string           `json:"choices"`
-	Resource    jsonRef            `json:"resource"`
+	Resource    DocRef             `json:"resource"`
 	Location    awaf.Location      `json:"location"`
 	Via         []awaf.Location    `json:"via,omitempty"`
 	Message     string             `json:"message"`
@@ -105,7 +111,8 @@ type jsonFinding struct {
 	HelpURI     string             `json:"helpUri,omitempty"`
 }
 
-type jsonDiag struct {
+// DocDiag is one diagnostic of a Document.
+type DocDiag struct {
 	Severity string        `json:"severity"`
 	Message  string        `json:"message"`
 	Location awaf.Location `json:"location"`
@@ -125,17 +132,17 @@ func displayName(r *iac.Resource) string {
 }
 
 func writeJSON(w io.Writer, r *Result, opt WriteOptions) error {
-	doc := jsonDoc{
+	doc := Document{
 		Version:     1,
-		Tool:        jsonTool{Name: "awaf", Version: opt.Version, Rules: len(r.Catalog.Rules)},
-		Summary:     jsonSummary{Files: len(r.Files), Resources: len(r.Resources), Counts: r.Count(), Diagnostics: len(r.Diagnostics)},
-		Resources:   make([]jsonResource, 0, len(r.Resources)),
-		Findings:    make([]jsonFinding, 0, len(r.Findings)),
-		Diagnostics: make([]jsonDiag, 0, len(r.Diagnostics)),
+		Tool:        DocTool{Name: "awaf", Version: opt.Version, Rules: len(r.Catalog.Rules)},
+		Summary:     DocSummary{Files: len(r.Files), Resources: len(r.Resources), Counts: r.Count(), Diagnostics: len(r.Diagnostics)},
+		Resources:   make([]DocResource, 0, len(r.Resources)),
+		Findings:    make([]DocFinding, 0, len(r.Findings)),
+		Diagnostics: make([]DocDiag, 0, len(r.Diagnostics)),
 	}
 	for i := range r.Resources {
 		x := &r.Resources[i]
-		doc.Resources = append(doc.Resources, jsonResource{Type: x.Type, Name: displayName(x), ID: x.ID, Source: x.Source, Location: x.Loc, Via: x.Via})
+		doc.Resources = append(doc.Resources, DocResource{Type: x.Type, Name: displayName(x), ID: x.ID, Source: x.Source, Location: x.Loc, Via: x.Via})
 	}
 	for i := range r.Findings {
 		f := &r.Findings[i]
@@ -143,16 +150,16 @@ func writeJSON(w io.Writer, r *Result, opt WriteOptions) error {
 		if choices == nil {
 			choices = []string{}
 		}
-		doc.Findings = append(doc.Findings, jsonFinding{
+		doc.Findings = append(doc.Findings, DocFinding{
 			Rule: f.Rule.ID, Title: f.Rule.Title, Status: f.Effective(), Outcome: string(f.Status),
 			Severity: f.Rule.Severity, Pillars: f.Rule.Pillars, Choices: choices,
-			Resource: jsonRef{Type: f.Resource.Type, Name: displayName(f.Resource)},
+			Resource: DocRef{Type: f.Resource.Type, Name: displayName(f.Resource)},
 			Location: f.Loc, Via: f.Resource.Via, Message: f.Message, Unresolved: f.Unresolved,
 			Suppression: f.Suppression, HelpURI: f.Rule.HelpURI(),
 		})
 	}
 	for _, d := range r.Diagnostics {
-		doc.Diagnostics = append(doc.Diagnostics, jsonDiag{Severity: d.Severity, Message: d.Message, Location: d.Loc})
+		doc.Diagnostics = append(doc.Diagnostics, DocDiag{Severity: d.Severity, Message: d.Message, Location: d.Loc})
 	}
 	return writeJSONLines(w, doc)
 }
@@ -160,7 +167,7 @@ func writeJSON(w io.Writer, r *Result, opt WriteOptions) error {
 // writeJSONLines writes the document with one resource, finding or diagnostic per
 // line: still one JSON document, readable and diff-friendly, and about three times
 // cheaper than indenting every field of tens of thousands of findings.
-func writeJSONLines(w io.Writer, doc jsonDoc) error {
+func writeJSONLines(w io.Writer, doc Document) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	var line bytes.Buffer
 	enc := json.NewEncoder(&line)

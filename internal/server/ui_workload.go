@@ -153,10 +153,13 @@ type workloadData struct {
 	Areas                              []awaf.AreaScore
 	FirstArea                          awaf.AreaID
 	LensName                           string
-	ProfileComplete                    bool
-	Lens                               lensState
-	Preview                            *upgradeReport // what an upgrade would drop
-	Upgraded                           *upgradeReport // what the upgrade just did
+	// ScoredOnOwn: the scores are on the workload's own lens version (an uploaded
+	// lens keeps every version), not carried onto the server's.
+	ScoredOnOwn     bool
+	ProfileComplete bool
+	Lens            lensState
+	Preview         *upgradeReport // what an upgrade would drop
+	Upgraded        *upgradeReport // what the upgrade just did
 }
 
 func options[T ~string](all []T, chosen func(T) bool) []option {
@@ -194,6 +197,7 @@ func (s *Server) showWorkloadWith(w http.ResponseWriter, r *http.Request, q *req
 		Overall:         ev.Result.Overall,
 		Areas:           ev.Result.Areas,
 		LensName:        ev.Lens.Name + " " + ev.Lens.Version,
+		ScoredOnOwn:     ev.Lens.Version == q.workload.Lens.Version,
 		ProfileComplete: prof.Complete(),
 	}
 	for i := range d.Priorities {

@@ -63,6 +63,7 @@ func Run(t *testing.T, open Opener) {
 		{"Audit", testAudit},
 		{"Throttle", testThrottle},
 		{"Lenses", testLenses},
+		{"ConcurrentLensUploads", testConcurrentLensUploads},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -686,5 +687,48 @@ func testLenses(t *testing.T, s awaf.Store, c *Clock) {
 	}
 	if want := []string{"another@1.0", "team-lens@0.9", "team-lens@1.0"}; !reflect.DeepEqual(uploads, want) {
 		t.Fatalf("lens.upload events newest first = %v, want %v (failed uploads record nothing)", uploads, want)
+	}
+}
+
+// testConcurrentLensUploads: replicas uploading the same version at once store it
+// once; the others get a conflict, and one audit event is written.
+func testConcurrentLensUploads(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	ada := MustUser(t, s, "ada@example.com", true)
+	const n = 8
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- s.SaveLens(ctx, ActorOf(ada), &awaf.StoredLens{ID: "team-lens", Version: "1.0.0", Source: []byte(fmt.Sprintf("# upload %d\n", i))})
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	saved := 0
+	for err := range errs {
+		switch awaf.ErrorCode(err) {
+		case "":
+			saved++
+		case awaf.ECONFLICT:
+		default:
+			t.Fatalf("concurrent upload: %v", err)
+		}
+	}
+	if saved != 1 {
+		t.Fatalf("%d concurrent uploads of one version succeeded, want 1", saved)
+	}
+	es, err := s.AuditEvents(ctx, awaf.AuditFilter{})
+	must(t, err)
+	uploads := 0
+	for _, e := range es {
+		if e.Action == awaf.AuditLensUpload {
+			uploads++
+		}
+	}
+	if uploads != 1 {
+		t.Fatalf("%d lens.upload events, want 1", uploads)
 	}
 }

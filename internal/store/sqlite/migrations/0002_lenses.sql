@@ -1,0 +1,12 @@
+-- Lens versions uploaded by site administrators. A version never changes; seq orders
+-- the uploads so that the latest version of an id is the one uploaded last.
+CREATE TABLE lenses (
+	seq         INTEGER PRIMARY KEY,
+	id          TEXT    NOT NULL,
+	version     TEXT    NOT NULL,
+	name        TEXT    NOT NULL DEFAULT '',
+	source      TEXT    NOT NULL,
+	uploaded_by TEXT    NOT NULL,
+	uploaded_at INTEGER NOT NULL,
+	UNIQUE (id, version)
+);

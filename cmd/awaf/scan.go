@@ -82,7 +82,7 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	propose := fset.Bool("propose", false, "with --answers: fill an empty profile's components from the resources and list the answers the evidence supports")
 	showPass := fset.Bool("show-pass", false, "list passing checks too (text, md)")
 	color := fset.String("color", "auto", "colour text output: auto (terminal without NO_COLOR), always, never")
-	progress := fset.String("progress", "auto", "progress on standard error: auto (on a terminal), always, never")
+	progress := fset.String("progress", "auto", "progress bar on standard error: auto (on a terminal, for scans over half a second), always, never")
 	paths, err := parseInterleaved(fset, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/creack/pty"
+
 	"github.com/awaf/awaf/internal/answers"
 )
 
@@ -312,5 +314,48 @@ func TestScanProgressFlag(t *testing.T) {
 	_, errOut, code = runScanCmd(t, ragARM, "--progress", "never", "--fail-on", "none")
 	if code != 0 || strings.ContainsAny(errOut, "\r\x1b") {
 		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestWantProgress checks the --progress modes against a real terminal, a file and a
+// pipe: auto draws on the terminal only.
+func TestWantProgress(t *testing.T) {
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	defer ptmx.Close()
+	defer tty.Close()
+	file, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	defer pw.Close()
+	var buf bytes.Buffer
+	cases := []struct {
+		name string
+		mode string
+		w    io.Writer
+		want bool
+	}{
+		{"auto on a terminal", "auto", tty, true},
+		{"auto on a file", "auto", file, false},
+		{"auto on a pipe", "auto", pw, false},
+		{"auto on a buffer", "auto", &buf, false},
+		{"never on a terminal", "never", tty, false},
+		{"always on a file", "always", file, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := wantProgress(tc.mode, tc.w); got != tc.want {
+				t.Errorf("wantProgress(%q) = %v, want %v", tc.mode, got, tc.want)
+			}
+		})
 	}
 }

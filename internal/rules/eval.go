@@ -60,12 +60,16 @@ const workloadBase = 1 << 40
 // marked Existing are linked but not judged: their properties are declared elsewhere.
 // Findings come in resource order, then catalog order, whatever the parallelism.
 func (c *Catalog) Evaluate(ctx context.Context, res []iac.Resource, opt Options) ([]Finding, error) {
-	g := newGraph(res)
+	// The workload facts and the link graph are independent: build them side by side.
 	wreg := &registry{base: workloadBase}
-	shared := map[string]any{
-		"workload": workloadView(res, wreg),
-		"profile":  profileView(opt.Profile, wreg),
-	}
+	shared := map[string]any{}
+	var views sync.WaitGroup
+	views.Go(func() {
+		shared["workload"] = workloadView(res, wreg)
+		shared["profile"] = profileView(opt.Profile, wreg)
+	})
+	g := newGraph(res)
+	views.Wait()
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)

@@ -1,7 +1,9 @@
 package rules
 
 import (
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/awaf/awaf/internal/iac"
 )
@@ -52,19 +54,36 @@ func newGraph(res []iac.Resource) *graph {
 	// A scan has few distinct types: lower-case each once.
 	lower := map[string]string{}
 	for i := range res {
-		r := &res[i]
 		g.links[i].parent = -1
-		lt, ok := lower[r.Type]
+		lt, ok := lower[res[i].Type]
 		if !ok {
-			lt = strings.ToLower(r.Type)
-			lower[r.Type] = lt
+			lt = strings.ToLower(res[i].Type)
+			lower[res[i].Type] = lt
 		}
 		g.ltype[i] = lt
-		if r.ID != "" {
-			g.byID[strings.ToLower(r.ID)] = i
+	}
+	// Lower-casing ids and names is most of the work: do it on all cores, then fill
+	// the maps in resource order (a later duplicate wins, as before).
+	idKey := make([]string, len(res))
+	nameKey := make([]string, len(res))
+	named := make([]bool, len(res))
+	parallel(len(res), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			r := &res[i]
+			if r.ID != "" {
+				idKey[i] = strings.ToLower(r.ID)
+			}
+			if name, ok := r.NameString(); ok {
+				nameKey[i], named[i] = g.ltype[i]+"|"+strings.ToLower(name), true
+			}
 		}
-		if name, ok := r.NameString(); ok {
-			g.byName[g.ltype[i]+"|"+strings.ToLower(name)] = i
+	})
+	for i := range res {
+		if res[i].ID != "" {
+			g.byID[idKey[i]] = i
+		}
+		if named[i] {
+			g.byName[nameKey[i]] = i
 		}
 	}
 	for i := range res {
@@ -76,6 +95,22 @@ func newGraph(res []iac.Resource) *graph {
 		}
 	}
 	return g
+}
+
+// parallel runs fn over [0, n) in one contiguous chunk per core; small n stay on the
+// calling goroutine.
+func parallel(n int, fn func(lo, hi int)) {
+	workers := runtime.GOMAXPROCS(0)
+	if n < 2000 || workers < 2 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	step := (n + workers - 1) / workers
+	for lo := 0; lo < n; lo += step {
+		wg.Go(func() { fn(lo, min(lo+step, n)) })
+	}
+	wg.Wait()
 }
 
 // resolve finds the resource a reference names: a resource id (with or without

@@ -176,14 +176,14 @@ func TestScanJSONRejects(t *testing.T) {
 		want       string
 	}{
 		{"truncated", doc("1", "awaf", finding)[:60], 400, "ends early"},
-		{"syntax error", "{\n  \"tool\": {\"name\": \"awaf\"},\n  \"findings\": [,]\n}", 400, "scan.json: line 3, column"},
+		{"syntax error", "{\n  \"tool\": {\"name\": \"awaf\"},\n  \"findings\": [,]\n}", 400, "scan.json: scan report line 3, column 16"},
 		{"wrong type", doc("1", "awaf", `{"rule": 7}`), 400, "line 4"},
-		{"version 2", doc("2", "awaf", finding), 400, "version 2; this server reads version 1"},
-		{"no version", "{\"tool\": {\"name\": \"awaf\"}, \"findings\": []}", 400, `no "version"`},
-		{"other tool", doc("1", "checkov", finding), 400, `tool.name is "checkov"`},
-		{"bad status", doc("1", "awaf", strings.Replace(finding, `"status":"pass"`, `"status":"ok"`, 1)), 400, `findings[0] (AWAF-X-1): status "ok"`},
-		{"no rule", doc("1", "awaf", strings.Replace(finding, `"rule":"AWAF-X-1"`, `"rule":""`, 1)), 400, "findings[0]: no rule id"},
-		{"trailing data", doc("1", "awaf", finding) + "{}", 400, "more data after the JSON document"},
+		{"version 2", doc("2", "awaf", finding), 400, "version 2: this build reads version 1"},
+		{"no version", "{\"tool\": {\"name\": \"awaf\"}, \"findings\": []}", 400, "version is missing"},
+		{"other tool", doc("1", "checkov", finding), 400, `tool.name "checkov": want "awaf"`},
+		{"bad status", doc("1", "awaf", strings.Replace(finding, `"status":"pass"`, `"status":"ok"`, 1)), 400, `findings[0].status "ok"`},
+		{"no rule", doc("1", "awaf", strings.Replace(finding, `"rule":"AWAF-X-1"`, `"rule":""`, 1)), 400, "findings[0].rule is missing"},
+		{"trailing data", doc("1", "awaf", finding) + "{}", 400, "line 5, column 2: data after the end of the document"},
 		{"too large", doc("1", "awaf", strings.Repeat(finding+",", 40)+finding), 413, "larger than 4096 bytes"},
 	}
 	for _, c := range cases {

@@ -252,4 +252,3 @@ func readFile(fsys fs.FS, p string) ([]byte, *iac.Diagnostic) {
 	}
 	return data, nil
 }
-

@@ -369,4 +369,3 @@ var knownTypes = func() map[string]string {
 	}
 	return m
 }()
-

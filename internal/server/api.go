@@ -246,18 +246,9 @@ func (s *Server) apiCompare(w http.ResponseWriter, r *http.Request, q *request) 
 }
 
 func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request, q *request) error {
-	ctx := r.Context()
-	ev, err := s.evaluateWorkload(ctx, q.workload.ID)
+	ev, byKey, err := s.planTracking(r.Context(), q.workload.ID)
 	if err != nil {
 		return err
-	}
-	items, err := s.cfg.Store.PlanItems(ctx, q.workload.ID)
-	if err != nil {
-		return err
-	}
-	byKey := map[string]awaf.RemediationItem{}
-	for _, it := range items {
-		byKey[it.Question+"/"+it.Choice] = it
 	}
 	type row struct {
 		awaf.Recommendation

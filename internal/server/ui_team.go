@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"math"
@@ -103,19 +104,28 @@ func (s *Server) planPage(w http.ResponseWriter, r *http.Request, q *request) er
 	return s.showPlan(w, r, q, http.StatusOK, "")
 }
 
-func (s *Server) showPlan(w http.ResponseWriter, r *http.Request, q *request, st int, msg string) error {
-	ctx := r.Context()
-	ev, err := s.evaluateWorkload(ctx, q.workload.ID)
+// planTracking evaluates a workload and returns its plan items' tracking (owner,
+// status, reason) keyed by "question/choice".
+func (s *Server) planTracking(ctx context.Context, id int64) (*evaluation, map[string]awaf.RemediationItem, error) {
+	ev, err := s.evaluateWorkload(ctx, id)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	items, err := s.cfg.Store.PlanItems(ctx, q.workload.ID)
+	items, err := s.cfg.Store.PlanItems(ctx, id)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	byKey := map[string]awaf.RemediationItem{}
+	byKey := make(map[string]awaf.RemediationItem, len(items))
 	for _, it := range items {
 		byKey[it.Question+"/"+it.Choice] = it
+	}
+	return ev, byKey, nil
+}
+
+func (s *Server) showPlan(w http.ResponseWriter, r *http.Request, q *request, st int, msg string) error {
+	ev, byKey, err := s.planTracking(r.Context(), q.workload.ID)
+	if err != nil {
+		return err
 	}
 	d := planData{Statuses: awaf.PlanStatuses, Pillars: ev.Result.Pillars, Total: len(ev.Result.Plan)}
 	f := r.URL.Query()

@@ -40,11 +40,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if fs.NArg() != 1 {
 		return usageError(fs, "want one EMAIL")
 	}
-	pw, err := readPassword(stdin, stderr, *fromStdin)
-	if err != nil {
-		return err
-	}
-	hash, err := auth.HashPassword(pw, auth.DefaultParams)
+	hash, err := passwordHash(stdin, stderr, *fromStdin)
 	if err != nil {
 		return err
 	}
@@ -108,11 +104,7 @@ func runUserPasswd(ctx context.Context, args []string, stdin io.Reader, stdout, 
 	if fs.NArg() != 1 {
 		return usageError(fs, "want one EMAIL")
 	}
-	pw, err := readPassword(stdin, stderr, *fromStdin)
-	if err != nil {
-		return err
-	}
-	hash, err := auth.HashPassword(pw, auth.DefaultParams)
+	hash, err := passwordHash(stdin, stderr, *fromStdin)
 	if err != nil {
 		return err
 	}
@@ -133,4 +125,14 @@ func runUserPasswd(ctx context.Context, args []string, stdin io.Reader, stdout, 
 	}
 	fmt.Fprintf(stdout, "password changed for %s\n", u.Email)
 	return nil
+}
+
+// passwordHash reads a new password, from the terminal or the first line of stdin,
+// and returns its argon2id hash; the password itself is never kept.
+func passwordHash(stdin io.Reader, stderr io.Writer, fromStdin bool) (string, error) {
+	pw, err := readPassword(stdin, stderr, fromStdin)
+	if err != nil {
+		return "", err
+	}
+	return auth.HashPassword(pw, auth.DefaultParams)
 }

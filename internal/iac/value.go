@@ -137,8 +137,13 @@ func (v *Value) Field(key string) *Value {
 	if v == nil || v.Kind != Object {
 		return nil
 	}
-	if f, ok := v.Fields[key]; ok {
-		return f
+	// Objects are small and rules often ask for keys that are absent: scanning the
+	// keys (a length check for most) is cheaper than hashing, and a miss then costs no
+	// map access at all.
+	for _, k := range v.Keys {
+		if k == key {
+			return v.Fields[k]
+		}
 	}
 	for _, k := range v.Keys {
 		if strings.EqualFold(k, key) {

@@ -230,6 +230,9 @@ func parseRule(env *cel.Env, n *yaml.Node, at func(*yaml.Node) awaf.Location, li
 			bad(n, "%s: link %q is not an https URL", id, l)
 		}
 	}
+	if r.Path != "" {
+		r.pathGet = pathReader(r.Path)
+	}
 	var err error
 	var condAST, whenAST *cel.Ast
 	if r.Condition != "" {
@@ -250,6 +253,7 @@ func parseRule(env *cel.Env, n *yaml.Node, at func(*yaml.Node) awaf.Location, li
 	if r.condition != nil {
 		r.fastCond = compileFast(condAST)
 		if r.When != "" {
+			// A fast When alone still settles the resources it leaves out.
 			if r.fastWhen = compileFast(whenAST); r.fastWhen == nil {
 				r.fastCond = nil
 			}

@@ -35,6 +35,26 @@ type Finding struct {
 	Message string
 	// Unresolved lists what made an unknown outcome unknown.
 	Unresolved []Unresolved
+	// Suppression, when set, says why the finding is accepted: an inline comment,
+	// resource metadata or a baseline entry. Evaluate leaves it nil.
+	Suppression *Suppression
+}
+
+// Suppression records why a finding is not counted.
+type Suppression struct {
+	Kind    string        `json:"kind"` // "inline", "metadata" or "baseline"
+	Reason  string        `json:"reason"`
+	Expires string        `json:"expires,omitempty"`
+	Loc     awaf.Location `json:"location"`
+}
+
+// Effective is the status a finding counts as: suppressed failures and unknowns
+// count as "suppressed".
+func (f *Finding) Effective() string {
+	if f.Suppression != nil {
+		return "suppressed"
+	}
+	return string(f.Status)
 }
 
 // Options tune an evaluation.
@@ -129,6 +149,17 @@ func (c *Catalog) Evaluate(ctx context.Context, res []iac.Resource, opt Options)
 type registry struct {
 	base  int64
 	items []Unresolved
+	// msgs caches the messages of unknown outcomes that depend only on this (shared)
+	// registry's values, by unknownKey.
+	msgs sync.Map
+}
+
+// unknownKey names an unknown outcome that depends only on shared values.
+type unknownKey struct {
+	rule   *Rule
+	export bool
+	n      int
+	ids    [4]int64
 }
 
 func (g *registry) add(why string, loc awaf.Location) ref.Val {
@@ -182,7 +213,7 @@ func describe(r *iac.Resource) string {
 //
 // Each becomes unknown when an unknown kind or location could change its answer.
 func workloadView(res []iac.Resource, reg *registry) map[string]any {
-	counts := map[string]any{}
+	byType := map[string]int64{} // as written; a scan has few distinct types
 	var safety any = false
 	var safetyUnknown []*iac.Value
 	var regions []any
@@ -190,10 +221,8 @@ func workloadView(res []iac.Resource, reg *registry) map[string]any {
 	var regionUnknown []*iac.Value
 	for i := range res {
 		r := &res[i]
-		t := strings.ToLower(r.Type)
-		n, _ := counts[t].(int64)
-		counts[t] = n + 1
-		if t != "microsoft.cognitiveservices/accounts" {
+		byType[r.Type]++
+		if !strings.EqualFold(r.Type, "microsoft.cognitiveservices/accounts") {
 			continue
 		}
 		kind, known, _ := r.Kind.AsString()
@@ -212,6 +241,12 @@ func workloadView(res []iac.Resource, reg *registry) map[string]any {
 				regions = append(regions, loc)
 			}
 		}
+	}
+	counts := map[string]any{}
+	for t, n := range byType {
+		lt := strings.ToLower(t)
+		m, _ := counts[lt].(int64)
+		counts[lt] = m + n
 	}
 	if safety == false && len(safetyUnknown) > 0 {
 		safety = reg.merge("the kind of an AI account", safetyUnknown)
@@ -305,17 +340,7 @@ func (g *graph) relatedView(i int, reg *registry) map[string]any {
 	} else {
 		list(linkDiag, l.diagnosticSettings)
 	}
-	alerts := l.metricAlerts
-	if byType := g.typeAlerts[strings.ToLower(r.Type)]; len(byType) > 0 {
-		alerts = append([]int(nil), alerts...)
-		for _, k := range byType {
-			if !contains(alerts, k) {
-				alerts = append(alerts, k)
-			}
-		}
-		sort.Ints(alerts)
-	}
-	list(linkAlert, alerts)
+	list(linkAlert, g.alertsOf(i))
 	switch {
 	case l.parent >= 0:
 		m["parent"] = resourceView(&g.res[l.parent], reg)
@@ -346,6 +371,22 @@ func (g *graph) relatedView(i int, reg *registry) map[string]any {
 		r.Properties.Get("keyVault"))
 	m["storageAccount"] = g.refView(reg, "storage account", g.resolveValue, r.Properties.Get("storageAccount"))
 	return m
+}
+
+// alertsOf gives the metric alerts that watch resource i: those scoped to it and
+// those scoped to a group or subscription for its type, in scan order.
+func (g *graph) alertsOf(i int) []int {
+	alerts := g.links[i].metricAlerts
+	if byType := g.typeAlerts[g.ltype[i]]; len(byType) > 0 {
+		alerts = append([]int(nil), alerts...)
+		for _, k := range byType {
+			if !contains(alerts, k) {
+				alerts = append(alerts, k)
+			}
+		}
+		sort.Ints(alerts)
+	}
+	return alerts
 }
 
 func (g *graph) resolveValue(v *iac.Value) (int, bool) {
@@ -426,8 +467,12 @@ func (c *Catalog) evalResource(g *graph, i int, shared map[string]any, wreg *reg
 		}
 		return vars, reg
 	}
+	var vars0 [maxFastDepth]fastVar
+	fc := &fastCtx{g: g, i: i, vars: vars0[:0]}
+	fc.profile, _ = shared["profile"].(map[string]any)
+	fc.workload, _ = shared["workload"].(map[string]any)
 	for _, rule := range byType {
-		f, ok := rule.eval(g, i, cel, wreg, slow)
+		f, ok := rule.eval(fc, cel, wreg, slow)
 		if ok {
 			out = append(out, f)
 		}
@@ -437,16 +482,19 @@ func (c *Catalog) evalResource(g *graph, i int, shared map[string]any, wreg *reg
 
 // eval runs one rule; ok is false when the rule's When excludes the resource. cel
 // gives the activation for the CEL programs; slow skips the fast path (for tests).
-func (rule *Rule) eval(g *graph, i int, cel func() (interpreter.Activation, *registry), wreg *registry, slow bool) (Finding, bool) {
-	r := &g.res[i]
+func (rule *Rule) eval(fc *fastCtx, cel func() (interpreter.Activation, *registry), wreg *registry, slow bool) (Finding, bool) {
+	r := &fc.g.res[fc.i]
 	f := Finding{Rule: rule, Resource: r, Loc: r.Loc}
 	var out ref.Val
 	var err error
-	if pass, selected, ok := rule.evalFast(g, i, slow); ok {
+	if v, selected, ok := rule.evalFast(fc, slow); ok {
 		if !selected {
 			return f, false
 		}
-		out = types.Bool(pass)
+		if v.unk != nil {
+			return rule.unknown(f, noRegistry, wreg, v.unk, nil), true
+		}
+		out = types.Bool(v.b)
 	} else if rule.gated != nil {
 		vars, reg := cel()
 		out, _, err = rule.gated.Eval(vars)
@@ -466,7 +514,7 @@ func (rule *Rule) eval(g *graph, i int, cel func() (interpreter.Activation, *reg
 	}
 	var at *iac.Value
 	if rule.Path != "" {
-		if at = propertyAt(r, rule.Path); at != nil && at.Loc.Line > 0 {
+		if at = rule.propertyAt(r); at != nil && at.Loc.Line > 0 {
 			f.Loc = at.Loc
 		}
 	}
@@ -488,22 +536,33 @@ func (rule *Rule) eval(g *graph, i int, cel func() (interpreter.Activation, *reg
 }
 
 // evalFast judges the rule in Go when its expressions allow; ok false means CEL must.
-func (rule *Rule) evalFast(g *graph, i int, slow bool) (pass, selected, ok bool) {
-	if slow || rule.fastCond == nil || g.res[i].Existing {
-		return false, false, false
+// A When that is known false settles the rule even when its condition needs CEL.
+func (rule *Rule) evalFast(fc *fastCtx, slow bool) (v fastVal, selected, ok bool) {
+	if slow || (rule.fastCond == nil && rule.fastWhen == nil) || fc.g.res[fc.i].Existing {
+		return fastVal{}, false, false
 	}
 	if rule.fastWhen != nil {
-		w, ok := rule.fastWhen.eval(g, i)
-		if !ok {
-			return false, false, false
-		}
-		if !w {
-			return false, false, true
+		w, ok := rule.fastWhen.eval(fc)
+		switch {
+		case !ok:
+			return fastVal{}, false, false
+		case w.unk != nil:
+			// An unknown When makes the outcome unknown, as the gated program has it.
+			return w, true, true
+		case !w.b:
+			return fastVal{}, false, true
 		}
 	}
-	c, ok := rule.fastCond.eval(g, i)
-	return c, true, ok
+	if rule.fastCond == nil {
+		return fastVal{}, true, false
+	}
+	v, ok = rule.fastCond.eval(fc)
+	return v, true, ok
 }
+
+// noRegistry stands for a resource's own registry when an outcome's unknowns all come
+// from the shared workload and profile views.
+var noRegistry = &registry{}
 
 // failMessage gives the message of a failure; at is the rule's property (nil when
 // not set). Both variants are built once per rule.
@@ -527,17 +586,37 @@ func (rule *Rule) failMessage(at *iac.Value) string {
 func (rule *Rule) unknown(f Finding, reg, wreg *registry, out ref.Val, err error) Finding {
 	f.Status = Unknown
 	if rule.Path != "" {
-		if v := propertyAt(f.Resource, rule.Path); v != nil && v.Loc.Line > 0 {
+		if v := rule.propertyAt(f.Resource); v != nil && v.Loc.Line > 0 {
 			f.Loc = v.Loc
 		}
 	}
+	var key unknownKey
 	if u, ok := out.(*types.Unknown); ok {
-		for _, id := range u.IDs() {
+		ids := u.IDs()
+		f.Unresolved = make([]Unresolved, 0, len(ids))
+		shared := err == nil && len(ids) <= len(key.ids)
+		for k, id := range ids {
 			if x, ok := reg.lookup(id); ok {
 				f.Unresolved = append(f.Unresolved, x)
+				shared = false
 			} else if x, ok := wreg.lookup(id); ok {
 				f.Unresolved = append(f.Unresolved, x)
+				if shared {
+					key.ids[k] = id
+				}
+			} else {
+				shared = false
 			}
+		}
+		// An outcome whose unknowns all come from the shared views reads the same on
+		// every resource of a source kind: its message is built once per evaluation.
+		if shared && len(f.Unresolved) > 0 {
+			key.rule, key.export, key.n = rule, f.Resource.Source == "export", len(ids)
+			if m, ok := wreg.msgs.Load(key); ok {
+				f.Message = m.(string)
+				return f
+			}
+			defer func() { wreg.msgs.Store(key, f.Message) }()
 		}
 	}
 	if err != nil {
@@ -562,31 +641,31 @@ func (rule *Rule) unknown(f Finding, reg, wreg *registry, out ref.Val, err error
 	return f
 }
 
-// propertyAt reads a rule path ("properties.x.y", "sku.name", "identity.type") from
-// the resource's parts.
-func propertyAt(r *iac.Resource, path string) *iac.Value {
-	head, rest, _ := strings.Cut(path, ".")
-	var v *iac.Value
-	switch strings.ToLower(head) {
-	case "properties":
-		v = r.Properties
-	case "sku":
-		v = r.SKU
-	case "identity":
-		v = r.Identity
-	case "tags":
-		v = r.Tags
-	case "kind":
-		v = r.Kind
-	case "location":
-		v = r.Location
-	case "zones":
-		v = r.Zones
-	default:
+// propertyAt reads the rule's path ("properties.x.y", "sku.name", "identity.type")
+// from the resource's parts; nil when the rule has none or it is not declared.
+func (rule *Rule) propertyAt(r *iac.Resource) *iac.Value {
+	p := rule.pathGet
+	if p == nil {
 		return nil
 	}
-	if rest == "" {
+	v := partOf(r, p.head)
+	if v == nil || p.rest == "" {
 		return v
 	}
-	return v.Get(rest)
+	return p.at(v)
+}
+
+// pathReader compiles a rule path for propertyAt; nil when its head is not one of
+// the resource parts a path may name.
+func pathReader(path string) *fastGet {
+	head, rest, _ := strings.Cut(path, ".")
+	switch h := strings.ToLower(head); h {
+	case "properties", "sku", "identity", "tags", "kind", "location", "zones":
+		g := &fastGet{head: h, rest: rest}
+		if rest != "" && !strings.ContainsAny(rest, "[]") && !strings.HasSuffix(rest, ".") {
+			g.segs = strings.Split(rest, ".")
+		}
+		return g
+	}
+	return nil
 }

@@ -16,17 +16,25 @@ import (
 	"github.com/awaf/awaf/internal/iac"
 )
 
-// Most catalog conditions compare one resource property with constants:
+// Most catalog conditions compare resource properties, profile answers and workload
+// facts with constants, or ask whether a linked resource or a list item meets such a
+// comparison:
 //
 //	ieq(get(resource, "properties.publicNetworkAccess", "Enabled"), "Disabled")
 //	!truthy(get(resource, "properties.allowSharedKeyAccess", true))
+//	iin(profile.sensitivity, ["public", "internal"])
+//	related.metricAlerts.exists(a, truthy(get(a, "properties.enabled", true)))
 //
 // Judging those through the CEL interpreter costs a converted view of the resource, an
 // activation and the interpreter's frames for every resource. A fastExpr is the same
-// expression compiled to Go. It answers only when every value it reads is a known
-// scalar (string, bool, number) or absent; anything else (an unknown, an object, a
-// list) sends the rule back to CEL, so unknown outcomes and their reasons come from one
-// place. TestFastPathMatchesCEL runs every rule fixture both ways.
+// expression compiled to Go. It answers when every resource value it reads is a known
+// scalar (string, bool, number), a list or object of which only the size or the items
+// are used, or absent. The profile and workload facts may be unknown: their unknowns
+// are registered once per scan, so an outcome that depends on them carries those
+// unknowns, merged as CEL merges them. Anything else (an unknown resource value, a
+// value of a kind the comparison does not expect) sends the rule back to CEL, so every
+// other unknown outcome and its reasons come from one place. TestFastPathMatchesCEL
+// runs every rule fixture both ways.
 
 type fastOp int
 
@@ -36,31 +44,59 @@ const (
 	fastIprefix                 // iprefix(x, "c")
 	fastIcontains               // icontains(x, "c")
 	fastNumCmp                  // num(x) OP 2.0
-	fastSizeCmp                 // size(x) OP 0, x a get() or related.privateEndpoints
+	fastSizeCmp                 // size(x) OP 0, x an operand or related.privateEndpoints
 	fastTruthy                  // truthy(x)
 	fastNe                      // x != "c"
 	fastIn                      // x in ["a", "b"]
+	fastBoolEq                  // x == true, x != false
 	fastNot                     // !e
 	fastAnd                     // e && e
 	fastOr                      // e || e
+	fastExists                  // list.exists(v, e)
+	fastAll                     // list.all(v, e)
 )
 
 type fastExpr struct {
 	op     fastOp
-	get    *fastGet    // the property read, for comparisons; nil for related.privateEndpoints
+	get    *fastGet    // the value read, for comparisons and as the list of exists/all
 	consts []string    // the string constants compared with
-	sub    []*fastExpr // operands of !, && and ||
+	sub    []*fastExpr // operands of !, && and ||; the body of exists and all
 	lower  string      // consts[0] lower-cased, for iprefix and icontains
-	cmp    string      // the comparison operator of num() and size()
+	cmp    string      // the comparison operator of num(), size() and == on booleans
 	num    float64     // the number compared with
+	b      bool        // the boolean compared with
+	// link names the related list (linkPE, linkDiag, linkAlert) that size() counts or
+	// exists/all range over; "" when get gives the value.
+	link string
 }
 
-// fastGet is get(resource, "head.rest", default) on a part of the resource that is an
-// iac Value.
+// fastSrc is where an operand comes from.
+type fastSrc int
+
+const (
+	srcResource fastSrc = iota // get(resource, "head.rest", default)
+	srcVar                     // get(v, "path", default), v bound by exists/all
+	srcProfile                 // profile.field
+	srcWorkload                // workload.field
+)
+
+// fastGet is one operand: a get() with a constant path and a constant default, or a
+// field of the profile or workload facts.
 type fastGet struct {
-	head string // lower-cased first segment
-	rest string // the remaining path, "" for the part itself
-	dflt scalar
+	src fastSrc
+	// For srcVar: depth is the variable's index among those in scope (0 the outermost)
+	// and varRes tells whether it ranges over related resources (read like resource)
+	// or over the items of a list value (read with path).
+	depth  int
+	varRes bool
+	head   string // lower-cased first segment, for resource-shaped reads
+	rest   string // the remaining path, "" for the part itself
+	// segs is rest split at its dots when it has no index or trailing dot, so that a
+	// read walks fields without parsing the path again.
+	segs  []string
+	path  string // the whole path, for reads from a list item
+	field string // the profile or workload field
+	dflt  scalar
 }
 
 // scalar is a known value the fast path compares: a string, bool or number, or a list
@@ -73,15 +109,60 @@ type scalar struct {
 	n    int // items or keys of a list or object
 }
 
-// compileFast returns nil when the expression is not one of the shapes above.
+// fastVal is an outcome: a boolean, or an unknown (unk set) that comes only from the
+// profile and workload facts.
+type fastVal struct {
+	b   bool
+	unk *types.Unknown
+}
+
+// fastVar is a variable bound by exists or all while its body is judged.
+type fastVar struct {
+	res *iac.Resource // for related resources
+	val *iac.Value    // for list items
+}
+
+// fastCtx is what a fast expression reads: the resource judged, its graph, the
+// shared facts and the variables in scope.
+type fastCtx struct {
+	g        *graph
+	i        int
+	profile  map[string]any
+	workload map[string]any
+	vars     []fastVar
+}
+
+// maxFastDepth bounds nested exists/all; deeper ones go to CEL.
+const maxFastDepth = 4
+
+// scope lists the variables bound around a sub-expression, innermost last; res tells
+// whether each ranges over related resources.
+type scope []struct {
+	name string
+	res  bool
+}
+
+func (s scope) lookup(name string) (int, bool, bool) {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i].name == name {
+			return i, s[i].res, true
+		}
+	}
+	return 0, false, false
+}
+
+// compileFast returns nil when the expression is not made of the shapes above.
 func compileFast(ast *cel.Ast) *fastExpr {
 	if ast == nil {
 		return nil
 	}
-	return fastFrom(ast.NativeRep().Expr())
+	return fastFrom(ast.NativeRep().Expr(), nil)
 }
 
-func fastFrom(e celast.Expr) *fastExpr {
+func fastFrom(e celast.Expr, sc scope) *fastExpr {
+	if e.Kind() == celast.ComprehensionKind {
+		return comprehensionFrom(e.AsComprehension(), sc)
+	}
 	if e.Kind() != celast.CallKind {
 		return nil
 	}
@@ -93,7 +174,7 @@ func fastFrom(e celast.Expr) *fastExpr {
 	switch fn := call.FunctionName(); fn {
 	case operators.LogicalNot:
 		if len(args) == 1 {
-			if s := fastFrom(args[0]); s != nil {
+			if s := fastFrom(args[0], sc); s != nil {
 				return &fastExpr{op: fastNot, sub: []*fastExpr{s}}
 			}
 		}
@@ -101,7 +182,7 @@ func fastFrom(e celast.Expr) *fastExpr {
 		if len(args) != 2 {
 			return nil
 		}
-		a, b := fastFrom(args[0]), fastFrom(args[1])
+		a, b := fastFrom(args[0], sc), fastFrom(args[1], sc)
 		if a == nil || b == nil {
 			return nil
 		}
@@ -112,7 +193,7 @@ func fastFrom(e celast.Expr) *fastExpr {
 		return &fastExpr{op: op, sub: []*fastExpr{a, b}}
 	case "truthy":
 		if len(args) == 1 {
-			if g := getFrom(args[0]); g != nil {
+			if g := operandFrom(args[0], sc); g != nil {
 				return &fastExpr{op: fastTruthy, get: g}
 			}
 		}
@@ -120,20 +201,20 @@ func fastFrom(e celast.Expr) *fastExpr {
 		if len(args) != 2 {
 			return nil
 		}
-		return cmpFrom(fn, args[0], args[1])
+		return cmpFrom(fn, args[0], args[1], sc)
 	case "ieq", "iprefix", "icontains", operators.NotEquals:
 		if len(args) != 2 {
 			return nil
 		}
-		g := getFrom(args[0])
+		if fn == operators.NotEquals {
+			if e := cmpFrom(fn, args[0], args[1], sc); e != nil {
+				return e
+			}
+		}
+		g := operandFrom(args[0], sc)
 		c, ok := stringConst(args[1])
 		if g == nil || !ok {
 			return nil
-		}
-		if fn == operators.NotEquals {
-			if e := cmpFrom(fn, args[0], args[1]); e != nil {
-				return e
-			}
 		}
 		op := map[string]fastOp{"ieq": fastIeq, "iprefix": fastIprefix, "icontains": fastIcontains, operators.NotEquals: fastNe}[fn]
 		return &fastExpr{op: op, get: g, consts: []string{c}, lower: strings.ToLower(c)}
@@ -141,7 +222,7 @@ func fastFrom(e celast.Expr) *fastExpr {
 		if len(args) != 2 || args[1].Kind() != celast.ListKind {
 			return nil
 		}
-		g := getFrom(args[0])
+		g := operandFrom(args[0], sc)
 		if g == nil {
 			return nil
 		}
@@ -166,6 +247,52 @@ func fastFrom(e celast.Expr) *fastExpr {
 	return nil
 }
 
+// comprehensionFrom recognises the expansions of the exists and all macros: an
+// accumulator starting at false (true) that each step ORs (ANDs) with the body.
+func comprehensionFrom(c celast.ComprehensionExpr, sc scope) *fastExpr {
+	if c.HasIterVar2() || len(sc) >= maxFastDepth {
+		return nil
+	}
+	init, ok := literal(c.AccuInit()).(types.Bool)
+	step, result, cond := c.LoopStep(), c.Result(), c.LoopCondition()
+	if !ok || step.Kind() != celast.CallKind || result.Kind() != celast.IdentKind ||
+		result.AsIdent() != c.AccuVar() || cond.Kind() != celast.CallKind ||
+		cond.AsCall().FunctionName() != operators.NotStrictlyFalse {
+		return nil
+	}
+	sc0 := step.AsCall()
+	sargs := sc0.Args()
+	if len(sargs) != 2 || sargs[0].Kind() != celast.IdentKind || sargs[0].AsIdent() != c.AccuVar() {
+		return nil
+	}
+	var op fastOp
+	switch {
+	case !bool(init) && sc0.FunctionName() == operators.LogicalOr:
+		op = fastExists
+	case bool(init) && sc0.FunctionName() == operators.LogicalAnd:
+		op = fastAll
+	default:
+		return nil
+	}
+	e := &fastExpr{op: op}
+	if link, ok := relatedList(c.IterRange(), sc); ok {
+		e.link = link
+	} else if e.get = getFrom(c.IterRange(), sc); e.get == nil {
+		return nil
+	}
+	inner := append(scope{}, sc...)
+	inner = append(inner, struct {
+		name string
+		res  bool
+	}{c.IterVar(), e.link != ""})
+	body := fastFrom(sargs[1], inner)
+	if body == nil {
+		return nil
+	}
+	e.sub = []*fastExpr{body}
+	return e
+}
+
 // literal gives a literal's value, nil for anything else.
 func literal(e celast.Expr) ref.Val {
 	if e.Kind() != celast.LiteralKind {
@@ -182,9 +309,15 @@ func stringConst(e celast.Expr) (string, bool) {
 	return string(s), ok
 }
 
-// cmpFrom reads num(get(...)) OP double and size(get(...) or related.privateEndpoints)
-// OP int.
-func cmpFrom(fn string, left, right celast.Expr) *fastExpr {
+// cmpFrom reads num(x) OP double, size(x or a related list) OP int, and x == bool or
+// x != bool.
+func cmpFrom(fn string, left, right celast.Expr, sc scope) *fastExpr {
+	if b, ok := literal(right).(types.Bool); ok && (fn == operators.Equals || fn == operators.NotEquals) {
+		if g := operandFrom(left, sc); g != nil {
+			return &fastExpr{op: fastBoolEq, get: g, cmp: fn, b: bool(b)}
+		}
+		return nil
+	}
 	if left.Kind() != celast.CallKind {
 		return nil
 	}
@@ -196,7 +329,7 @@ func cmpFrom(fn string, left, right celast.Expr) *fastExpr {
 	switch call.FunctionName() {
 	case "num":
 		d, ok := literal(right).(types.Double)
-		g := getFrom(arg)
+		g := operandFrom(arg, sc)
 		if !ok || g == nil || math.IsNaN(float64(d)) {
 			return nil
 		}
@@ -207,10 +340,11 @@ func cmpFrom(fn string, left, right celast.Expr) *fastExpr {
 			return nil
 		}
 		e := &fastExpr{op: fastSizeCmp, cmp: fn, num: float64(n)}
-		if isRelatedPE(arg) {
+		if link, ok := relatedList(arg, sc); ok {
+			e.link = link
 			return e
 		}
-		if e.get = getFrom(arg); e.get == nil {
+		if e.get = operandFrom(arg, sc); e.get == nil {
 			return nil
 		}
 		return e
@@ -218,14 +352,25 @@ func cmpFrom(fn string, left, right celast.Expr) *fastExpr {
 	return nil
 }
 
-// isRelatedPE matches related.privateEndpoints.
-func isRelatedPE(e celast.Expr) bool {
+// relatedList matches related.privateEndpoints, related.diagnosticSettings and
+// related.metricAlerts (with "related" not rebound by a macro variable).
+func relatedList(e celast.Expr, sc scope) (string, bool) {
 	if e.Kind() != celast.SelectKind {
-		return false
+		return "", false
 	}
 	sel := e.AsSelect()
 	op := sel.Operand()
-	return !sel.IsTestOnly() && sel.FieldName() == linkPE && op.Kind() == celast.IdentKind && op.AsIdent() == "related"
+	if sel.IsTestOnly() || op.Kind() != celast.IdentKind || op.AsIdent() != "related" {
+		return "", false
+	}
+	if _, _, bound := sc.lookup("related"); bound {
+		return "", false
+	}
+	switch f := sel.FieldName(); f {
+	case linkPE, linkDiag, linkAlert:
+		return f, true
+	}
+	return "", false
 }
 
 func compare(op string, a, b float64) bool {
@@ -248,20 +393,49 @@ func compare(op string, a, b float64) bool {
 var fastHeads = map[string]bool{"name": true, "kind": true, "location": true, "sku": true,
 	"identity": true, "tags": true, "properties": true, "zones": true, "scope": true}
 
-// getFrom reads get(resource, "path", default) with a constant path and a scalar
-// constant default.
-func getFrom(e celast.Expr) *fastGet {
+// operandFrom reads a get() (see getFrom) or profile.field / workload.field.
+func operandFrom(e celast.Expr, sc scope) *fastGet {
+	if e.Kind() == celast.SelectKind {
+		sel := e.AsSelect()
+		op := sel.Operand()
+		if sel.IsTestOnly() || op.Kind() != celast.IdentKind {
+			return nil
+		}
+		name := op.AsIdent()
+		if _, _, bound := sc.lookup(name); bound {
+			return nil
+		}
+		switch name {
+		case "profile":
+			return &fastGet{src: srcProfile, field: sel.FieldName()}
+		case "workload":
+			return &fastGet{src: srcWorkload, field: sel.FieldName()}
+		}
+		return nil
+	}
+	return getFrom(e, sc)
+}
+
+// getFrom reads get(x, "path", default) with a constant path and a scalar (or empty
+// list or map) constant default, x being resource or a variable bound by exists/all.
+func getFrom(e celast.Expr, sc scope) *fastGet {
 	if e.Kind() != celast.CallKind {
 		return nil
 	}
 	call := e.AsCall()
 	args := call.Args()
 	if call.IsMemberFunction() || call.FunctionName() != "get" || len(args) != 3 ||
-		args[0].Kind() != celast.IdentKind || args[0].AsIdent() != "resource" {
+		args[0].Kind() != celast.IdentKind {
+		return nil
+	}
+	g := &fastGet{src: srcResource}
+	if depth, res, bound := sc.lookup(args[0].AsIdent()); bound {
+		g.src, g.depth, g.varRes = srcVar, depth, res
+	} else if args[0].AsIdent() != "resource" {
 		return nil
 	}
 	path, ok := stringConst(args[1])
-	if !ok {
+	if !ok || path == "" {
 		return nil
 	}
 	var d scalar
@@ -287,6 +461,12 @@ func getFrom(e celast.Expr) *fastGet {
 	default:
 		return nil
 	}
+	g.dflt = d
+	if g.src == srcVar && !g.varRes {
+		// A list item is read with the whole path, as getPath reads a value view.
+		g.path = path
+		return g
+	}
 	head, rest, _ := strings.Cut(path, ".")
 	// A head with an index, or an empty segment, walks differently in getPath.
 	if strings.ContainsAny(head, "[]") || head == "" || (rest == "" && strings.HasSuffix(path, ".")) {
@@ -295,49 +475,128 @@ func getFrom(e celast.Expr) *fastGet {
 	if !fastHeads[strings.ToLower(head)] {
 		return nil
 	}
-	return &fastGet{head: strings.ToLower(head), rest: rest, dflt: d}
+	g.head, g.rest = strings.ToLower(head), rest
+	if rest != "" && !strings.ContainsAny(rest, "[]") && !strings.HasSuffix(rest, ".") {
+		g.segs = strings.Split(rest, ".")
+	}
+	return g
 }
 
-// read resolves the property as getPath does over the resource view; ok is false when
-// the value is not a known scalar or absent.
-func (g *fastGet) read(r *iac.Resource) (scalar, bool) {
-	var v *iac.Value
-	switch g.head {
-	case "name":
-		v = r.Name
-	case "kind":
-		v = r.Kind
-	case "location":
-		v = r.Location
-	case "sku":
-		v = r.SKU
-	case "identity":
-		v = r.Identity
-	case "tags":
-		v = r.Tags
-	case "properties":
-		v = r.Properties
-	case "zones":
-		v = r.Zones
-	case "scope":
-		v = r.Scope
+// at reads rest from v (an object or array) as Value.Get does.
+func (g *fastGet) at(v *iac.Value) *iac.Value {
+	if g.segs == nil {
+		return v.Get(g.rest)
 	}
+	for _, s := range g.segs {
+		if v == nil || v.Kind == iac.Unknown {
+			return v
+		}
+		v = v.Field(s)
+	}
+	return v
+}
+
+// read gives the operand's value. An unknown profile or workload fact comes back as
+// unk; ok is false when the value is anything the fast path leaves to CEL.
+func (g *fastGet) read(c *fastCtx) (x scalar, unk *types.Unknown, ok bool) {
+	switch g.src {
+	case srcResource:
+		x, ok = g.readResource(&c.g.res[c.i])
+		return x, nil, ok
+	case srcVar:
+		b := c.vars[g.depth]
+		if g.varRes {
+			if b.res.Existing && g.head == "properties" {
+				return scalar{}, nil, false // an unknown in the CEL view
+			}
+			x, ok = g.readResource(b.res)
+			return x, nil, ok
+		}
+		v := b.val
+		if v.Kind == iac.Unknown {
+			return scalar{}, nil, false
+		}
+		x, ok = g.scalarOf(v.Get(g.path))
+		return x, nil, ok
+	case srcProfile:
+		return factOf(c.profile, g.field)
+	case srcWorkload:
+		return factOf(c.workload, g.field)
+	}
+	return scalar{}, nil, false
+}
+
+// factOf reads a field of the profile or workload view as CEL would see it.
+func factOf(m map[string]any, field string) (scalar, *types.Unknown, bool) {
+	v, found := m[field]
+	if !found {
+		return scalar{}, nil, false // a CEL error: no such key
+	}
+	switch x := v.(type) {
+	case *types.Unknown:
+		return scalar{}, x, true
+	case string:
+		return scalar{kind: iac.String, str: x}, nil, true
+	case bool:
+		return scalar{kind: iac.Bool, b: x}, nil, true
+	case []any:
+		return scalar{kind: iac.Array, n: len(x)}, nil, true
+	case map[string]any:
+		return scalar{kind: iac.Object, n: len(x)}, nil, true
+	}
+	return scalar{}, nil, false
+}
+
+// readResource resolves the property as getPath does over the resource view; ok is
+// false when the value is not a known scalar, list or object, or absent.
+func (g *fastGet) readResource(r *iac.Resource) (scalar, bool) {
+	v := partOf(r, g.head)
 	if v == nil {
 		return g.dflt, true
 	}
 	if g.rest != "" {
 		switch v.Kind {
 		case iac.Object, iac.Array:
-			v = v.Get(g.rest)
+			v = g.at(v)
 		case iac.Unknown:
 			return scalar{}, false
 		default:
 			// A scalar or null has no fields: getPath gives the default.
 			return g.dflt, true
 		}
-		if v == nil {
-			return g.dflt, true
-		}
+	}
+	return g.scalarOf(v)
+}
+
+// partOf gives the resource part a lower-cased head names.
+func partOf(r *iac.Resource, head string) *iac.Value {
+	switch head {
+	case "name":
+		return r.Name
+	case "kind":
+		return r.Kind
+	case "location":
+		return r.Location
+	case "sku":
+		return r.SKU
+	case "identity":
+		return r.Identity
+	case "tags":
+		return r.Tags
+	case "properties":
+		return r.Properties
+	case "zones":
+		return r.Zones
+	case "scope":
+		return r.Scope
+	}
+	return nil
+}
+
+// scalarOf converts a value read; absent and null give the default.
+func (g *fastGet) scalarOf(v *iac.Value) (scalar, bool) {
+	if v == nil {
+		return g.dflt, true
 	}
 	switch v.Kind {
 	case iac.Null:
@@ -359,41 +618,177 @@ func (g *fastGet) read(r *iac.Resource) (scalar, bool) {
 	return scalar{}, false
 }
 
-// eval gives the expression's value on resource i of the graph; ok false sends the
+// items gives the list a get() operand of exists/all ranges over: nil for an absent
+// one (the default, an empty list); ok is false for anything else.
+func (g *fastGet) items(c *fastCtx) ([]*iac.Value, bool) {
+	var v *iac.Value
+	switch g.src {
+	case srcResource, srcVar:
+		if g.src == srcVar && !g.varRes {
+			b := c.vars[g.depth].val
+			if b.Kind == iac.Unknown {
+				return nil, false
+			}
+			v = b.Get(g.path)
+		} else {
+			r := &c.g.res[c.i]
+			if g.src == srcVar {
+				r = c.vars[g.depth].res
+				if r.Existing && g.head == "properties" {
+					return nil, false
+				}
+			}
+			if v = partOf(r, g.head); v != nil && g.rest != "" {
+				switch v.Kind {
+				case iac.Object, iac.Array:
+					v = g.at(v)
+				case iac.Unknown:
+					return nil, false
+				default:
+					v = nil // a scalar has no fields: the default
+				}
+			}
+		}
+	default:
+		return nil, false
+	}
+	if v == nil || v.Kind == iac.Null {
+		if g.dflt.kind == iac.Array {
+			return nil, true
+		}
+		return nil, false
+	}
+	if v.Kind != iac.Array {
+		return nil, false
+	}
+	return v.Items, true
+}
+
+// related gives the resources of a related list as relatedView has them; ok is false
+// when relatedView would give an unknown (CEL then explains it).
+func (c *fastCtx) related(kind string) ([]int, bool) {
+	g, i := c.g, c.i
+	var idx []int
+	switch kind {
+	case linkPE:
+		idx = g.links[i].privateEndpoints
+	case linkDiag:
+		idx = g.links[i].diagnosticSettings
+		if len(idx) == 0 && g.res[i].Source == "export" {
+			return nil, false
+		}
+	case linkAlert:
+		idx = g.alertsOf(i)
+	}
+	if len(idx) == 0 && len(g.pending[kind]) > 0 {
+		return nil, false
+	}
+	return idx, true
+}
+
+// eval gives the expression's value on the context's resource; ok false sends the
 // rule to CEL.
-func (e *fastExpr) eval(g *graph, i int) (result, ok bool) {
+func (e *fastExpr) eval(c *fastCtx) (fastVal, bool) {
 	switch e.op {
 	case fastNot:
-		v, ok := e.sub[0].eval(g, i)
-		return !v, ok
+		v, ok := e.sub[0].eval(c)
+		if v.unk == nil {
+			v.b = !v.b
+		}
+		return v, ok
 	case fastAnd, fastOr:
-		a, ok := e.sub[0].eval(g, i)
+		// As CEL: a false (true) side decides an && (||) whatever the other; two
+		// unknown sides merge their unknowns.
+		decisive := e.op == fastOr
+		a, ok := e.sub[0].eval(c)
 		if !ok {
-			return false, false
+			return fastVal{}, false
 		}
-		b, ok := e.sub[1].eval(g, i)
+		if a.unk == nil && a.b == decisive {
+			return a, true
+		}
+		b, ok := e.sub[1].eval(c)
 		if !ok {
-			return false, false
+			return fastVal{}, false
 		}
-		if e.op == fastAnd {
-			return a && b, true
+		switch {
+		case b.unk == nil && b.b == decisive:
+			return b, true
+		case a.unk != nil:
+			return fastVal{unk: types.MergeUnknowns(a.unk, b.unk)}, true
 		}
-		return a || b, true
+		return b, true
+	case fastExists, fastAll:
+		return e.evalLoop(c)
 	case fastSizeCmp:
-		if e.get == nil {
-			// As relatedView has it: no endpoint in the scan, but one whose target is
-			// unknown, is an unknown list.
-			pe := g.links[i].privateEndpoints
-			if len(pe) == 0 && len(g.pending[linkPE]) > 0 {
-				return false, false
+		if e.link != "" {
+			idx, ok := c.related(e.link)
+			if !ok {
+				return fastVal{}, false
 			}
-			return compare(e.cmp, float64(len(pe)), e.num), true
+			return fastVal{b: compare(e.cmp, float64(len(idx)), e.num)}, true
 		}
 	}
-	x, ok := e.get.read(&g.res[i])
+	x, unk, ok := e.get.read(c)
 	if !ok {
-		return false, false
+		return fastVal{}, false
 	}
+	if unk != nil {
+		// Every function and operator here gives an unknown for an unknown argument.
+		return fastVal{unk: unk}, true
+	}
+	b, ok := e.test(x)
+	return fastVal{b: b}, ok
+}
+
+// evalLoop judges exists and all: true (false) as soon as one item's body is, else
+// the merged unknowns of the bodies that were unknown, else false (true).
+func (e *fastExpr) evalLoop(c *fastCtx) (fastVal, bool) {
+	decisive := e.op == fastExists
+	var unk *types.Unknown
+	judge := func(v fastVar) (done bool, out fastVal, ok bool) {
+		c.vars = append(c.vars, v)
+		r, ok := e.sub[0].eval(c)
+		c.vars = c.vars[:len(c.vars)-1]
+		switch {
+		case !ok:
+			return true, fastVal{}, false
+		case r.unk != nil:
+			unk = types.MergeUnknowns(unk, r.unk)
+		case r.b == decisive:
+			return true, r, true
+		}
+		return false, fastVal{}, true
+	}
+	if e.link != "" {
+		idx, ok := c.related(e.link)
+		if !ok {
+			return fastVal{}, false
+		}
+		for _, k := range idx {
+			if done, out, ok := judge(fastVar{res: &c.g.res[k]}); done {
+				return out, ok
+			}
+		}
+	} else {
+		items, ok := e.get.items(c)
+		if !ok {
+			return fastVal{}, false
+		}
+		for _, it := range items {
+			if done, out, ok := judge(fastVar{val: it}); done {
+				return out, ok
+			}
+		}
+	}
+	if unk != nil {
+		return fastVal{unk: unk}, true
+	}
+	return fastVal{b: !decisive}, true
+}
+
+// test applies a comparison to a known operand; ok false leaves it to CEL.
+func (e *fastExpr) test(x scalar) (result, ok bool) {
 	switch e.op {
 	case fastTruthy:
 		switch x.kind {
@@ -445,8 +840,13 @@ func (e *fastExpr) eval(g *graph, i int) (result, ok bool) {
 			}
 		}
 		return false, true
-	case fastNe, fastIn:
+	case fastBoolEq:
 		// Equality across kinds is left to CEL.
+		if x.kind != iac.Bool {
+			return false, false
+		}
+		return (x.b == e.b) == (e.cmp == operators.Equals), true
+	case fastNe, fastIn:
 		if x.kind != iac.String {
 			return false, false
 		}

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -18,54 +19,74 @@ func TestFastPathMatchesCEL(t *testing.T) {
 		t.Fatal(err)
 	}
 	cases := loadCases(t)
+	// Each fixture also runs without a profile and with profiles at both ends, so the
+	// rules that read the profile meet known and unknown answers.
+	profiles := []*awaf.Profile{nil,
+		{Criticality: "mission-critical", Sensitivity: "regulated", Exposure: "external"},
+		{Criticality: "experimental", Sensitivity: "public", Exposure: "internal"},
+		{Criticality: "standard"}}
 	fastRules, fastRuns := 0, 0
 	for _, rule := range cat.Rules {
 		if rule.fastCond != nil {
 			fastRules++
 		}
 		for _, c := range cases[rule.ID] {
-			t.Run(rule.ID+"/"+c.Name, func(t *testing.T) {
-				res := []iac.Resource{fixture(t, &c.Resource)}
-				for i := range c.Workload {
-					res = append(res, fixture(t, &c.Workload[i]))
-				}
-				one := &Catalog{byID: map[string]*Rule{}, byType: map[string][]*Rule{}, related: map[string]bool{}}
-				one.add(rule)
-				fast, err := one.Evaluate(context.Background(), res, Options{Profile: c.Profile})
-				if err != nil {
-					t.Fatal(err)
-				}
-				slow, err := one.Evaluate(context.Background(), res, Options{Profile: c.Profile, slow: true})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if len(fast) != len(slow) {
-					t.Fatalf("fast path gave %d findings, CEL %d", len(fast), len(slow))
-				}
-				for i := range fast {
-					a, b := fast[i], slow[i]
-					if a.Rule != b.Rule || a.Resource != b.Resource || a.Status != b.Status ||
-						a.Message != b.Message || a.Loc != b.Loc || !reflect.DeepEqual(a.Unresolved, b.Unresolved) {
-						t.Errorf("finding %d differs:\nfast %+v\n CEL %+v", i, a, b)
-					}
-				}
-				g := newGraph(res)
-				for i := range res {
-					if _, _, ok := rule.evalFast(g, i, false); ok && rule.Selects(res[i].Type) {
-						fastRuns++
-					}
-				}
-			})
+			for pi, p := range append([]*awaf.Profile{c.Profile}, profiles...) {
+				t.Run(fmt.Sprintf("%s/%s/profile%d", rule.ID, c.Name, pi), func(t *testing.T) {
+					fastRuns += sameBothWays(t, rule, c, p)
+				})
+			}
 		}
 	}
-	// The fast path must actually carry the simple rules, or this test proves nothing.
-	if fastRules < 50 {
-		t.Errorf("%d of %d rules take the fast path, want at least 50", fastRules, len(cat.Rules))
+	// The fast path must actually carry the rules, or this test proves nothing.
+	if fastRules < 70 {
+		t.Errorf("%d of %d rules take the fast path, want at least 70", fastRules, len(cat.Rules))
 	}
-	if fastRuns < 90 {
-		t.Errorf("the fast path answered %d fixtures, want at least 90", fastRuns)
+	if fastRuns < 600 {
+		t.Errorf("the fast path answered %d fixture evaluations, want at least 600", fastRuns)
 	}
 	t.Logf("%d of %d rules take the fast path; it answered %d fixture evaluations", fastRules, len(cat.Rules), fastRuns)
+}
+
+// sameBothWays evaluates one fixture with the fast path and with CEL alone, compares
+// the findings, and returns how many evaluations the fast path answered.
+func sameBothWays(t *testing.T, rule *Rule, c ruleCase, p *awaf.Profile) int {
+	t.Helper()
+	res := []iac.Resource{fixture(t, &c.Resource)}
+	for i := range c.Workload {
+		res = append(res, fixture(t, &c.Workload[i]))
+	}
+	one := &Catalog{byID: map[string]*Rule{}, byType: map[string][]*Rule{}, related: map[string]bool{}}
+	one.add(rule)
+	fast, err := one.Evaluate(context.Background(), res, Options{Profile: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow, err := one.Evaluate(context.Background(), res, Options{Profile: p, slow: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fast) != len(slow) {
+		t.Fatalf("fast path gave %d findings, CEL %d", len(fast), len(slow))
+	}
+	for i := range fast {
+		a, b := fast[i], slow[i]
+		if a.Rule != b.Rule || a.Resource != b.Resource || a.Status != b.Status ||
+			a.Message != b.Message || a.Loc != b.Loc || !reflect.DeepEqual(a.Unresolved, b.Unresolved) {
+			t.Errorf("finding %d differs:\nfast %+v\n CEL %+v", i, a, b)
+		}
+	}
+	g := newGraph(res)
+	wreg := &registry{base: workloadBase}
+	fc := &fastCtx{g: g, profile: profileView(p, wreg), workload: workloadView(res, wreg)}
+	n := 0
+	for i := range res {
+		fc.i = i
+		if _, _, ok := rule.evalFast(fc, false); ok && rule.Selects(res[i].Type) {
+			n++
+		}
+	}
+	return n
 }
 
 func TestFastPathShapes(t *testing.T) {
@@ -86,7 +107,7 @@ func TestFastPathShapes(t *testing.T) {
 		{`num(get(resource, "properties.replicaCount", 1)) >= 3.0`, true},
 		{`(size(related.privateEndpoints) > 0 || size(get(resource, "properties.privateEndpointConnections", [])) > 0)`, true},
 		{`icontains(get(resource, "identity.type", "None"), "UserAssigned") && get(resource, "properties.p", "") != ""`, true},
-		{`size(related.diagnosticSettings) > 0`, false},
+		{`size(related.diagnosticSettings) > 0`, true},
 		{`size(get(resource, "tags", {"a": 1})) > 0`, false},
 		{`num(get(resource, "properties.replicaCount", 1)) >= double(profile.replicas)`, false},
 		{`ieq(get(related, "parent.kind", ""), "OpenAI")`, false},
@@ -95,8 +116,23 @@ func TestFastPathShapes(t *testing.T) {
 		{`truthy(get(resource, "properties.x", 1))`, true},
 		{`truthy(get(resource, "properties.x", null))`, false},
 		{`iin(get(resource, "kind", ""), [profile.sensitivity])`, false},
-		{`workload.contentSafety == true`, false},
-		{`ieq(get(resource, "properties.x", ""), "a") && size(related.metricAlerts) > 0`, false},
+		{`workload.contentSafety == true`, true},
+		{`workload.contentSafety == "yes"`, false},
+		{`size(workload.aiRegions) >= 2 || iin(profile.criticality, ["standard", "experimental"])`, true},
+		{`ieq(get(resource, "properties.x", ""), "a") && size(related.metricAlerts) > 0`, true},
+		{`related.metricAlerts.exists(a, truthy(get(a, "properties.enabled", true)))`, true},
+		{`related.diagnosticSettings.exists(d, get(d, "properties.logs", []).exists(l, truthy(get(l, "enabled", false))))`, true},
+		{`get(resource, "properties.contentFilters", []).all(f, !ieq(get(f, "name", ""), "Jailbreak") || truthy(get(f, "blocking", true)))`, true},
+		{`get(resource, "properties.rules", []).exists(r, get(r, "value", "") in ["*", "0.0.0.0/0"])`, true},
+		{`get(resource, "properties.rules", []).exists_one(r, get(r, "value", "") in ["*"])`, false},
+		{`get(resource, "properties.rules", []).map(r, get(r, "value", "")).size() > 0`, false},
+		{`related.siblings.exists(s, ieq(s.type, "x"))`, false},
+		{`related.privateEndpoints.exists(resource, ieq(get(resource, "type", ""), "x"))`, false},
+		{`related.privateEndpoints.exists(p, ieq(get(resource, "kind", ""), "x"))`, true},
+		{`related.privateEndpoints.exists(p, ieq(get(p, "properties.x", ""), "x"))`, true},
+		{`get(resource, "properties.a", []).exists(x, get(x, "b", []).exists(y, truthy(get(y, "c", false))))`, true},
+		{`profile.known == true`, true},
+		{`iin(profile.sensitivity, ["public"]) && workload.types.size() > 0`, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.expr, func(t *testing.T) {
@@ -147,7 +183,7 @@ func TestFastPathMatchesCELOnMixedValues(t *testing.T) {
 			if e == nil {
 				return
 			}
-			if e.get != nil {
+			if e.get != nil && e.get.src == srcResource {
 				gets = append(gets, e.get)
 				// The constants compared with, in two cases, are values worth trying.
 				for _, c := range e.consts {

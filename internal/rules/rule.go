@@ -96,6 +96,8 @@ type Rule struct {
 	// fastCond (and fastWhen, for rules with a When) judge simple conditions without
 	// CEL; nil when the rule needs CEL.
 	fastCond, fastWhen *fastExpr
+	// pathGet reads Path, compiled once.
+	pathGet *fastGet
 	// failSet and failUnset are the failure messages when the rule's property is set
 	// and when it is left to the platform default.
 	msgOnce            sync.Once

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"slices"
@@ -85,20 +86,8 @@ type Result struct {
 	Catalog     *rules.Catalog
 }
 
-// Finding is a rule outcome, possibly suppressed.
-type Finding struct {
-	rules.Finding
-	Suppression *Suppression
-}
-
-// Effective is the status a finding counts as: suppressed fails and unknowns count as
-// suppressed.
-func (f *Finding) Effective() string {
-	if f.Suppression != nil {
-		return "suppressed"
-	}
-	return string(f.Status)
-}
+// Finding is a rule outcome, possibly suppressed (see rules.Finding).
+type Finding = rules.Finding
 
 // maxSniffFile bounds the JSON files read to decide their format; larger ones are
 // reported and skipped (front ends have their own, lower, limits).
@@ -210,10 +199,7 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 	if err != nil {
 		return nil, err
 	}
-	res.Findings = make([]Finding, len(fs0))
-	for i := range fs0 {
-		res.Findings[i] = Finding{Finding: fs0[i]}
-	}
+	res.Findings = fs0
 	sup := newSuppressor(fsys)
 	res.Diagnostics = append(res.Diagnostics, sup.apply(res.Findings)...)
 	if opt.Baseline != nil {
@@ -263,16 +249,26 @@ func (r *Result) classify(fsys fs.FS, name string, groups map[Format][]string, e
 			r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: "warning", Message: fmt.Sprintf("%s is %d bytes, over the %d-byte limit; not read", name, st.Size(), maxSniffFile), Loc: awaf.Location{File: name}})
 			return
 		}
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: "error", Message: fmt.Sprintf("cannot read %s: %v", name, unwrapPathErr(err)), Loc: awaf.Location{File: name}})
-			return
-		}
+		// The head usually decides; the front end reads the file itself, so only a
+		// file the head leaves undecided is read whole here.
 		sniff := opt.Sniff
 		if sniff == nil {
 			sniff = SniffJSON
 		}
-		if f, ok := sniff(data); ok {
+		data, whole, err := readHead(fsys, name, sniffHead)
+		f, ok := Format(""), false
+		if err == nil {
+			if f, ok = sniff(data); !ok && !whole {
+				if data, err = fs.ReadFile(fsys, name); err == nil {
+					f, ok = sniff(data)
+				}
+			}
+		}
+		if err != nil {
+			r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: "error", Message: fmt.Sprintf("cannot read %s: %v", name, unwrapPathErr(err)), Loc: awaf.Location{File: name}})
+			return
+		}
+		if ok {
 			add(f)
 		} else if explicit {
 			r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: "warning", Message: fmt.Sprintf("%s is JSON but not an ARM template, parameter file, Terraform plan or Azure export; skipped", name), Loc: awaf.Location{File: name}})
@@ -282,6 +278,27 @@ func (r *Result) classify(fsys fs.FS, name string, groups map[Format][]string, e
 			r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: "warning", Message: fmt.Sprintf("%s: unknown file type (want .bicep, .bicepparam, .tf, .tfvars or .json); skipped", name), Loc: awaf.Location{File: name}})
 		}
 	}
+}
+
+// sniffHead is how much of a JSON file is read to tell its format.
+const sniffHead = 8 << 10
+
+// readHead reads up to n bytes of a file; whole tells whether that was all of it.
+func readHead(fsys fs.FS, name string, n int) (data []byte, whole bool, err error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, false, err
+	}
+	defer f.Close()
+	buf := make([]byte, n+1)
+	k, err := io.ReadFull(f, buf)
+	switch err {
+	case nil:
+		return buf[:n], false, nil
+	case io.EOF, io.ErrUnexpectedEOF:
+		return buf[:k], true, nil
+	}
+	return nil, false, err
 }
 
 // SniffJSON tells the JSON inputs apart by content: ARM templates and parameter files

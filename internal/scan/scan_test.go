@@ -127,6 +127,8 @@ func TestRunClassifiesFiles(t *testing.T) {
 		"tf/prod.tfvars":                      {Data: []byte("")},
 		"tf/.terraform/modules/x/main.tf":     {Data: []byte("")},
 		"plan.json":                           {Data: []byte(`{"format_version": "1.2", "planned_values": {}}`)},
+		"big/plan.json":                       {Data: []byte(`{"format_version": "1.2", "variables": {"blob": {"value": "` + strings.Repeat("x", 3*sniffHead) + `"}}, "planned_values": {}}`)},
+		"big/list.json":                       {Data: []byte(`{"items": ["` + strings.Repeat("y", 3*sniffHead) + `"]}`)},
 		"export.json":                         {Data: []byte(`{"data": [{"id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.Search/searchServices/s", "type": "microsoft.search/searchservices"}]}`)},
 		"package.json":                        {Data: []byte(`{"name": "app"}`)},
 		"node_modules/x/azuredeploy.json":     {Data: []byte(`{"$schema": "deploymentTemplate.json"}`)},
@@ -151,7 +153,7 @@ func TestRunClassifiesFiles(t *testing.T) {
 		FormatARM:       {"infra/azuredeploy.json", "infra/azuredeploy.parameters.json"},
 		FormatBicep:     {"infra/main.bicep", "infra/main.bicepparam", "infra/modules/search.bicep"},
 		FormatTerraform: {"infra/nested/deep/storage.tf.json", "tf/main.tf"},
-		FormatPlan:      {"plan.json"},
+		FormatPlan:      {"big/plan.json", "plan.json"},
 		FormatExport:    {"export.json"},
 	}
 	for f, w := range want {

@@ -16,13 +16,8 @@ import (
 	"github.com/awaf/awaf/internal/rules"
 )
 
-// Suppression records why a finding is not counted.
-type Suppression struct {
-	Kind    string        `json:"kind"` // "inline", "metadata" or "baseline"
-	Reason  string        `json:"reason"`
-	Expires string        `json:"expires,omitempty"`
-	Loc     awaf.Location `json:"location"`
-}
+// Suppression records why a finding is not counted (see rules.Suppression).
+type Suppression = rules.Suppression
 
 // directive is the marker of an inline suppression. In a comment next to a resource or
 // the flagged property:

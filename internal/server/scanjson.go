@@ -73,12 +73,10 @@ func parseScanJSON(name string, data []byte) (*scan.Result, error) {
 			ruleOf[f.Rule] = r
 		}
 		res.Findings = append(res.Findings, scan.Finding{
-			Finding: rules.Finding{
-				Rule:     r,
-				Status:   outcome,
-				Resource: &iac.Resource{Type: f.Resource.Type, Name: iac.NewString(f.Resource.Name, f.Location), Loc: f.Location},
-				Loc:      f.Location,
-			},
+			Rule:        r,
+			Status:      outcome,
+			Resource:    &iac.Resource{Type: f.Resource.Type, Name: iac.NewString(f.Resource.Name, f.Location), Loc: f.Location},
+			Loc:         f.Location,
 			Suppression: sup,
 		})
 	}

@@ -132,42 +132,49 @@ func displayName(r *iac.Resource) string {
 }
 
 func writeJSON(w io.Writer, r *Result, opt WriteOptions) error {
-	doc := Document{
-		Version:     1,
-		Tool:        DocTool{Name: "awaf", Version: opt.Version, Rules: len(r.Catalog.Rules)},
-		Summary:     DocSummary{Files: len(r.Files), Resources: len(r.Resources), Counts: r.Count(), Diagnostics: len(r.Diagnostics)},
-		Resources:   make([]DocResource, 0, len(r.Resources)),
-		Findings:    make([]DocFinding, 0, len(r.Findings)),
-		Diagnostics: make([]DocDiag, 0, len(r.Diagnostics)),
-	}
-	for i := range r.Resources {
+	tool := DocTool{Name: "awaf", Version: opt.Version, Rules: len(r.Catalog.Rules)}
+	summary := DocSummary{Files: len(r.Files), Resources: len(r.Resources), Counts: r.Count(), Diagnostics: len(r.Diagnostics)}
+	resource := func(i int) any {
 		x := &r.Resources[i]
-		doc.Resources = append(doc.Resources, DocResource{Type: x.Type, Name: displayName(x), ID: x.ID, Source: x.Source, Location: x.Loc, Via: x.Via})
+		return DocResource{Type: x.Type, Name: displayName(x), ID: x.ID, Source: x.Source, Location: x.Loc, Via: x.Via}
 	}
-	for i := range r.Findings {
+	finding := func(i int) any {
 		f := &r.Findings[i]
 		choices := f.Rule.Choices
 		if choices == nil {
 			choices = []string{}
 		}
-		doc.Findings = append(doc.Findings, DocFinding{
+		return DocFinding{
 			Rule: f.Rule.ID, Title: f.Rule.Title, Status: f.Effective(), Outcome: string(f.Status),
 			Severity: f.Rule.Severity, Pillars: f.Rule.Pillars, Choices: choices,
 			Resource: DocRef{Type: f.Resource.Type, Name: displayName(f.Resource)},
 			Location: f.Loc, Via: f.Resource.Via, Message: f.Message, Unresolved: f.Unresolved,
 			Suppression: f.Suppression, HelpURI: f.Rule.HelpURI(),
-		})
+		}
 	}
-	for _, d := range r.Diagnostics {
-		doc.Diagnostics = append(doc.Diagnostics, DocDiag{Severity: d.Severity, Message: d.Message, Location: d.Loc})
+	diag := func(i int) any {
+		d := &r.Diagnostics[i]
+		return DocDiag{Severity: d.Severity, Message: d.Message, Location: d.Loc}
 	}
-	return writeJSONLines(w, doc)
+	return writeJSONLines(w, tool, summary, []docList{
+		{"resources", len(r.Resources), resource},
+		{"findings", len(r.Findings), finding},
+		{"diagnostics", len(r.Diagnostics), diag},
+	})
 }
 
-// writeJSONLines writes the document with one resource, finding or diagnostic per
+// docList is one array of a Document, made an item at a time.
+type docList struct {
+	name string
+	n    int
+	item func(i int) any
+}
+
+// writeJSONLines writes a Document with one resource, finding or diagnostic per
 // line: still one JSON document, readable and diff-friendly, and about three times
-// cheaper than indenting every field of tens of thousands of findings.
-func writeJSONLines(w io.Writer, doc Document) error {
+// cheaper than indenting every field of tens of thousands of findings. Items are
+// made and written one at a time, so the report is never held in memory whole.
+func writeJSONLines(w io.Writer, tool DocTool, summary DocSummary, lists []docList) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	var line bytes.Buffer
 	enc := json.NewEncoder(&line)
@@ -180,44 +187,34 @@ func writeJSONLines(w io.Writer, doc Document) error {
 		_, err := bw.Write(bytes.TrimSuffix(line.Bytes(), []byte("\n")))
 		return err
 	}
-	list := func(name string, n int, item func(i int) any, last bool) error {
-		fmt.Fprintf(bw, "  %q: [", name)
-		for i := 0; i < n; i++ {
+	fmt.Fprintf(bw, "{\n  \"version\": %d,\n  \"tool\": ", 1)
+	if err := put(tool); err != nil {
+		return err
+	}
+	bw.WriteString(",\n  \"summary\": ")
+	if err := put(summary); err != nil {
+		return err
+	}
+	bw.WriteString(",\n")
+	for k, l := range lists {
+		fmt.Fprintf(bw, "  %q: [", l.name)
+		for i := 0; i < l.n; i++ {
 			if i > 0 {
 				bw.WriteString(",")
 			}
 			bw.WriteString("\n    ")
-			if err := put(item(i)); err != nil {
+			if err := put(l.item(i)); err != nil {
 				return err
 			}
 		}
-		if n > 0 {
+		if l.n > 0 {
 			bw.WriteString("\n  ")
 		}
 		bw.WriteString("]")
-		if !last {
+		if k < len(lists)-1 {
 			bw.WriteString(",")
 		}
 		bw.WriteString("\n")
-		return nil
-	}
-	fmt.Fprintf(bw, "{\n  \"version\": %d,\n  \"tool\": ", doc.Version)
-	if err := put(doc.Tool); err != nil {
-		return err
-	}
-	bw.WriteString(",\n  \"summary\": ")
-	if err := put(doc.Summary); err != nil {
-		return err
-	}
-	bw.WriteString(",\n")
-	if err := list("resources", len(doc.Resources), func(i int) any { return doc.Resources[i] }, false); err != nil {
-		return err
-	}
-	if err := list("findings", len(doc.Findings), func(i int) any { return doc.Findings[i] }, false); err != nil {
-		return err
-	}
-	if err := list("diagnostics", len(doc.Diagnostics), func(i int) any { return doc.Diagnostics[i] }, true); err != nil {
-		return err
 	}
 	bw.WriteString("}\n")
 	return bw.Flush()

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -186,17 +186,22 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		relocate(res, root)
 	}
 
-	var buf bytes.Buffer
 	wopt := scan.WriteOptions{ShowPass: *showPass, Version: version}
 	wopt.Color = *format == "text" && *out == "" && wantColor(*color, stdout)
-	if err := scan.Write(&buf, res, *format, wopt); err != nil {
-		return err
-	}
-	if *out != "" && *out != "-" {
-		if err := writeScanOutput(*out, buf.Bytes()); err != nil {
+	// The report is written as it is made: a large scan's report is never held in
+	// memory whole.
+	report := func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 64<<10)
+		if err := scan.Write(bw, res, *format, wopt); err != nil {
 			return err
 		}
-	} else if _, err := stdout.Write(buf.Bytes()); err != nil {
+		return bw.Flush()
+	}
+	if *out != "" && *out != "-" {
+		if err := writeScanOutput(*out, report); err != nil {
+			return err
+		}
+	} else if err := report(stdout); err != nil {
 		return err
 	}
 
@@ -205,7 +210,7 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if err != nil {
 			return err
 		}
-		if err := writeScanOutput(*writeBaseline, data); err != nil {
+		if err := writeScanOutput(*writeBaseline, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
 			return err
 		}
 		fmt.Fprintf(stderr, "awaf scan: wrote baseline %s\n", *writeBaseline)
@@ -272,19 +277,19 @@ func recordEvidence(path string, a *awaf.Assessment, res *scan.Result, propose b
 // writeScanOutput writes a report or baseline file. A regular file (or a new one) is
 // replaced atomically; anything else, such as /dev/null, /dev/stdout or a named pipe,
 // is written in place: renaming over it would replace the device itself.
-func writeScanOutput(path string, data []byte) error {
+func writeScanOutput(path string, write func(io.Writer) error) error {
 	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
 		if err != nil {
 			return fmt.Errorf("write %s: %w", path, err)
 		}
-		if _, err := f.Write(data); err != nil {
+		if err := write(f); err != nil {
 			f.Close()
 			return fmt.Errorf("write %s: %w", path, err)
 		}
 		return f.Close()
 	}
-	return answers.WriteFileAtomic(path, data, 0o644)
+	return answers.WriteAtomic(path, 0o644, write)
 }
 
 func joinStrings[T ~string](xs []T) string {

@@ -33,6 +33,10 @@ type sink struct {
 	cache map[string]cached
 	depth int // nested deployments being expanded
 	steps int // expression nodes evaluated, bounded by maxSteps
+	// instances counts resource copies expanded, deployments included, which copy
+	// loops of nested deployments multiply.
+	instances int
+	truncated bool // the bound on resources was reached and reported
 }
 
 // maxSteps bounds the work one template may cause (lambdas over ranges can nest).

@@ -712,8 +712,56 @@ func (e *evaluator) builtin(c *call, args []*iac.Value, sc *scope, loc awaf.Loca
 		return S(h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]), nil
 	case "newguid", "utcnow":
 		return unknown(c.orig + "() is known at deployment"), nil
-	case "datetimeadd", "datetimefromepoch", "datetimetoepoch":
-		return unknown(c.orig + "() is not evaluated"), nil
+	case "datetimeadd":
+		if err := argc(c, args, 2, 3); err != nil {
+			return nil, err
+		}
+		base, err := str(0)
+		if err != nil {
+			return nil, err
+		}
+		dur, err := str(1)
+		if err != nil {
+			return nil, err
+		}
+		var format *string
+		if len(args) == 3 {
+			f, err := str(2)
+			if err != nil {
+				return nil, err
+			}
+			format = &f
+		}
+		out, err := DateTimeAdd(base, dur, format)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", c.orig, err)
+		}
+		return S(out), nil
+	case "datetimetoepoch":
+		if err := argc(c, args, 1, 1); err != nil {
+			return nil, err
+		}
+		s, err := str(0)
+		if err != nil {
+			return nil, err
+		}
+		n, err := DateTimeToEpoch(s)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", c.orig, err)
+		}
+		return N(float64(n)), nil
+	case "datetimefromepoch":
+		if err := argc(c, args, 1, 1); err != nil {
+			return nil, err
+		}
+		if args[0].Kind != iac.Number {
+			return nil, fmt.Errorf("%s: argument 1 must be an integer, found %s", c.orig, args[0].Kind)
+		}
+		out, err := DateTimeFromEpoch(args[0].Number)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", c.orig, err)
+		}
+		return S(out), nil
 	case "reference":
 		if outs := e.deploymentOutputs(args); outs != nil {
 			props := iac.NewObject(loc)

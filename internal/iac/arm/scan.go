@@ -124,16 +124,37 @@ func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.R
 		return nil, nil, err
 	}
 	// A template another one links to is reported through that link, with the
-	// values passed to it, not again on its own.
+	// values passed to it, not again on its own. Templates that only link to one
+	// another in a cycle still get one report (the first by path), so the cycle is
+	// said rather than the files lost.
 	linked := map[string]bool{}
 	for _, r := range results {
 		for _, l := range r.linked {
 			linked[l] = true
 		}
 	}
+	shown := make([]bool, len(results))
+	reached := map[string]bool{}
+	for i, r := range results {
+		if !linked[templates[i].path] {
+			shown[i] = true
+			for _, l := range r.linked {
+				reached[l] = true
+			}
+		}
+	}
+	for i, r := range results {
+		if !shown[i] && !reached[templates[i].path] {
+			shown[i] = true
+			reached[templates[i].path] = true
+			for _, l := range r.linked {
+				reached[l] = true
+			}
+		}
+	}
 	var out []iac.Resource
 	for i, r := range results {
-		if linked[templates[i].path] {
+		if !shown[i] {
 			continue
 		}
 		out = append(out, r.res...)

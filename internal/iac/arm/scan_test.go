@@ -253,7 +253,7 @@ func TestScanFollowsLinkedTemplates(t *testing.T) {
 	for _, d := range diags {
 		msgs = append(msgs, d.Message)
 	}
-	want := "linked template (uri or template spec) is not followed; its resources are not scanned|linked template main.json links to itself"
+	want := "linked template https://example.org/t.json is not fetched; only relativePath links inside the scanned files are followed, so its resources are not scanned|linked template cycle: main.json -> main.json"
 	if strings.Join(msgs, "|") != want {
 		t.Errorf("diagnostics %q", msgs)
 	}

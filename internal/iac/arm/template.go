@@ -1,8 +1,11 @@
 // Package arm reads Azure Resource Manager JSON templates and parameter files into the
-// iac resource model. It evaluates template expressions ("[...]" strings), expands
-// copy loops, honours conditions, follows nested inline deployments and reads
-// languageVersion 2.0 symbolic resources. What only a deployment can know (a parameter
-// without a value, reference(), list*()) stays Unknown with the reason.
+// iac resource model. It evaluates template expressions ("[...]" strings, the date
+// functions included), expands copy loops, honours conditions, follows nested inline
+// deployments and linked templates named by templateLink.relativePath inside the
+// scanned files, and reads languageVersion 2.0 symbolic resources. What only a
+// deployment can know (a parameter without a value, utcNow(), reference(), list*())
+// stays Unknown with the reason; links to URIs and template specs are reported, not
+// fetched.
 package arm
 
 import (
@@ -107,6 +110,8 @@ type expander struct {
 	out  []iac.Resource
 	// load reads a linked template by slash path; nil when there is no file tree.
 	load func(path string) ([]byte, error)
+	// linkedFiles holds the linked templates decoded so far, by path.
+	linkedFiles map[string]*iac.Value
 }
 
 // parentInfo is what a nested child resource inherits.
@@ -292,7 +297,18 @@ func (x *expander) resource(ev *evaluator, sym string, r *iac.Value, parent *par
 	}
 }
 
+// maxResources bounds the resources one expansion produces: copy loops of nested and
+// linked deployments multiply. A variable so tests can lower it.
+var maxResources = 200000
+
 func (x *expander) instance(ev *evaluator, sym string, r *iac.Value, parent *parentInfo, sc *scope, via []awaf.Location) {
+	if x.sink.instances++; len(x.out) >= maxResources || x.sink.instances > 4*maxResources {
+		if !x.sink.truncated {
+			x.sink.truncated = true
+			x.sink.errorf(r.Loc, "more than %d resources (or %d resource copies); the rest are not read", maxResources, 4*maxResources)
+		}
+		return
+	}
 	var condition *iac.Value
 	if parent != nil {
 		condition = parent.condition
@@ -366,7 +382,7 @@ func (x *expander) instance(ev *evaluator, sym string, r *iac.Value, parent *par
 			return
 		}
 		if link := r.Get("properties.templateLink"); link != nil {
-			x.linked(ev, r, link, sc, via)
+			x.linked(ev, sym, r, link, sc, via)
 			return
 		}
 	}
@@ -445,44 +461,64 @@ func (x *expander) nested(ev *evaluator, r, props *iac.Value, sc *scope, via []a
 	x.recordOutputs(ev, r, x.outputs(innerEv, tmpl), sc)
 }
 
-// linked follows a templateLink with a relativePath to a file in the scanned tree;
-// links to URLs and template specs are reported, not fetched.
-func (x *expander) linked(ev *evaluator, r, link *iac.Value, sc *scope, via []awaf.Location) {
-	rel, ok := plainString(ev.tree(link.Field("relativePath"), sc))
-	if !ok || x.load == nil {
-		x.sink.warnf(link.Loc, "linked template (uri or template spec) is not followed; its resources are not scanned")
+// linked follows a templateLink with a relativePath to a file in the scanned tree,
+// relative to the template that holds the deployment; links to URIs and template specs
+// are reported, not fetched.
+func (x *expander) linked(ev *evaluator, sym string, r, link *iac.Value, sc *scope, via []awaf.Location) {
+	if link.Kind != iac.Object {
+		x.sink.errorf(link.Loc, "templateLink must be an object, found %s", link.Kind)
 		return
 	}
-	if x.sink.depth >= maxNesting {
+	relV := ev.tree(link.Field("relativePath"), sc)
+	if relV == nil {
+		x.unfollowed(ev, link, sc)
+		return
+	}
+	rel, ok := plainString(relV)
+	switch {
+	case relV.IsUnknown():
+		x.sink.warnf(link.Loc, "linked template: relativePath is not known before deployment (%s); its resources are not scanned", relV.Why)
+		return
+	case !ok || rel == "":
+		x.sink.errorf(link.Loc, "linked template: relativePath must be a file path, found %s", relV)
+		return
+	case x.load == nil:
+		x.sink.warnf(link.Loc, "linked template %s is not followed: it is read only when its parent is scanned from files; its resources are not scanned", rel)
+		return
+	case x.sink.depth >= maxNesting:
 		x.sink.errorf(r.Loc, "nested deployments deeper than %d levels are not expanded", maxNesting)
 		return
 	}
 	cur := r.Loc.File
 	target := path.Join(path.Dir(cur), rel)
+	if strings.HasPrefix(rel, "/") || !fs.ValidPath(target) {
+		x.sink.errorf(link.Loc, "linked template %s is outside the scanned directory tree", rel)
+		return
+	}
+	// The chain of files that led here: the templates holding each deployment on the
+	// way, then this one.
+	var chain []string
 	for _, v := range via {
-		if v.File == target {
-			x.sink.errorf(link.Loc, "linked template %s links back to itself through %s", target, v.File)
+		if len(chain) == 0 || chain[len(chain)-1] != v.File {
+			chain = append(chain, v.File)
+		}
+	}
+	if len(chain) == 0 || chain[len(chain)-1] != cur {
+		chain = append(chain, cur)
+	}
+	for i, f := range chain {
+		if f == target {
+			x.sink.errorf(link.Loc, "linked template cycle: %s -> %s", strings.Join(chain[i:], " -> "), target)
 			return
 		}
 	}
-	if target == cur {
-		x.sink.errorf(link.Loc, "linked template %s links to itself", target)
-		return
-	}
-	data, err := x.load(target)
+	root, err := x.linkedRoot(target)
 	if err != nil {
-		x.sink.errorf(link.Loc, "linked template %s: %v", target, err)
+		x.sink.errorf(link.Loc, "linked template %s: %v", rel, err)
 		return
 	}
-	root, err := iac.DecodeJSON(target, data)
-	if err != nil {
-		d := iac.DiagnosticFromError(target, err)
-		x.sink.add(d.Severity, d.Message, d.Loc)
-		return
-	}
-	if root.Kind != iac.Object {
-		x.sink.errorf(root.Loc, "expected a template object, found %s", root.Kind)
-		return
+	if root == nil {
+		return // a decoding error, reported once where it is
 	}
 	params := x.deploymentParams(ev, r.Field("properties"), sc)
 	if pl := r.Get("properties.parametersLink"); pl != nil {
@@ -493,6 +529,60 @@ func (x *expander) linked(ev *evaluator, r, link *iac.Value, sc *scope, via []aw
 	defer func() { x.sink.depth-- }()
 	innerEv := x.template(root, params, nil, nextVia)
 	x.recordOutputs(ev, r, x.outputs(innerEv, root), sc)
+	if sym != "" {
+		ev.symbols[strings.ToLower(sym)] = resourceID("Microsoft.Resources/deployments", ev.tree(r.Field("name"), sc), r.Loc)
+	}
+}
+
+// linkedRoot reads and decodes a linked template once per expansion, however many
+// deployments (or copies of one) link to it. A file that does not decode gives its
+// diagnostic once and a nil root.
+func (x *expander) linkedRoot(p string) (*iac.Value, error) {
+	if root, ok := x.linkedFiles[p]; ok {
+		return root, nil
+	}
+	data, err := x.load(p)
+	if err != nil {
+		return nil, err
+	}
+	if x.linkedFiles == nil {
+		x.linkedFiles = map[string]*iac.Value{}
+	}
+	root, err := iac.DecodeJSON(p, data)
+	if err != nil {
+		d := iac.DiagnosticFromError(p, err)
+		x.sink.add(d.Severity, d.Message, d.Loc)
+		x.linkedFiles[p] = nil
+		return nil, nil
+	}
+	if root.Kind != iac.Object {
+		x.sink.errorf(root.Loc, "expected a template object, found %s", root.Kind)
+		root = nil
+	}
+	x.linkedFiles[p] = root
+	return root, nil
+}
+
+// unfollowed reports a templateLink that points outside the scanned files: a URI or
+// a template spec, named in the message so the reader knows what was left out.
+func (x *expander) unfollowed(ev *evaluator, link *iac.Value, sc *scope) {
+	describe := func(v *iac.Value) string {
+		if s, ok := plainString(v); ok {
+			return s
+		}
+		if v.IsUnknown() {
+			return "(not known before deployment: " + v.Why + ")"
+		}
+		return v.String()
+	}
+	switch {
+	case link.Field("uri") != nil:
+		x.sink.warnf(link.Loc, "linked template %s is not fetched; only relativePath links inside the scanned files are followed, so its resources are not scanned", describe(ev.tree(link.Field("uri"), sc)))
+	case link.Field("id") != nil:
+		x.sink.warnf(link.Loc, "template spec %s is not read; its resources are not scanned", describe(ev.tree(link.Field("id"), sc)))
+	default:
+		x.sink.errorf(link.Loc, "templateLink needs a relativePath, uri or id")
+	}
 }
 
 // recordOutputs lets reference() of a nested or linked deployment read its outputs.

@@ -96,6 +96,8 @@ func TestGolden(t *testing.T) {
 	}{
 		{"rag", []string{"testdata/rag"}},
 		{"v2", []string{"testdata/v2/main.json"}},
+		// Linked templates by relativePath, two levels deep; a uri link is reported.
+		{"linked", []string{"testdata/linked"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

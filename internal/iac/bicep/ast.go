@@ -117,10 +117,12 @@ type (
 		P    Pos
 		Path string
 	}
+	// Assert is "assert name = condition" (the "assertions" experimental feature).
 	Assert struct {
-		P     Pos
-		Name  string
-		Value Expr
+		P          Pos
+		Decorators []*Decorator
+		Name       string
+		Value      Expr
 	}
 	// BadStmt stands for a statement that did not parse.
 	BadStmt struct {

@@ -77,6 +77,7 @@ const (
 	symNamespace // import * as ns
 	symImported  // import {x} from: a var in another file
 	symUnread    // imported from a registry module, which is not read
+	symExported  // a variable imported from ARM JSON, or "import * as" of one: val is set
 )
 
 // symbol is a named declaration of a template, evaluated on first use.
@@ -88,10 +89,13 @@ type symbol struct {
 	res   *resDecl
 	mod   *modDecl
 	other *env    // symNamespace, symImported
-	imp   *Import // symUnread
-	name  string
-	state uint8 // 0 new, 1 evaluating, 2 done
-	val   *iac.Value
+	imp   *Import // symUnread, symExported
+	// jsonFuncs names the functions an ARM JSON file exports, for symExported
+	// namespaces and for functions imported from one (which are not evaluated).
+	jsonFuncs map[string]bool
+	name      string
+	state     uint8 // 0 new, 1 evaluating, 2 done
+	val       *iac.Value
 }
 
 // env evaluates one template (one file with one set of parameter values).
@@ -252,6 +256,10 @@ func (e *env) importSymbols(s *Import, declare func(string, Pos, *symbol)) {
 		}
 		return
 	}
+	if strings.EqualFold(path.Ext(s.Path), ".json") {
+		e.importJSON(s, declare)
+		return
+	}
 	other := e.sc.importEnv(e, s)
 	if other == nil {
 		return
@@ -277,6 +285,61 @@ func (e *env) importSymbols(s *Import, declare func(string, Pos, *symbol)) {
 			e.diag("warning", n.P, "%q is not declared in %s", n.Name, s.Path)
 		}
 	}
+}
+
+// importJSON declares the symbols imported from an ARM JSON template compiled from
+// Bicep: its exported variables with their values; its exported types, which need
+// nothing; its exported functions, which are reported where they are called.
+func (e *env) importJSON(s *Import, declare func(string, Pos, *symbol)) {
+	ex := e.sc.jsonExports(e, s)
+	if ex == nil {
+		return
+	}
+	if s.Wildcard != "" {
+		sym := &symbol{kind: symExported, imp: s, jsonFuncs: ex.Functions, state: 2, val: ex.Object(e.loc(s.P))}
+		declare(s.Wildcard, s.P, sym)
+		return
+	}
+	for _, n := range s.Names {
+		local := n.Name
+		if n.Alias != "" {
+			local = n.Alias
+		}
+		switch v, ok := ex.Variable(n.Name); {
+		case ok:
+			declare(local, n.P, &symbol{kind: symExported, imp: s, state: 2, val: v})
+		case ex.Functions[n.Name]:
+			declare(local, n.P, &symbol{kind: symUnread, imp: s, jsonFuncs: map[string]bool{n.Name: true}})
+		case ex.Types[n.Name]:
+		default:
+			e.diag("warning", n.P, "%q is not exported by %s (a compiled Bicep file marks its exports in its metadata)", n.Name, s.Path)
+		}
+	}
+}
+
+// exportedVars is the value of "import * as ns" of this file: its @export()
+// variables as the members of one object, so that ns.name reads them.
+func (e *env) exportedVars(at awaf.Location) *iac.Value {
+	o := iac.NewObject(at)
+	for _, st := range e.file.Stmts {
+		v, ok := st.(*Var)
+		if !ok || !exported(v.Decorators) {
+			continue
+		}
+		if sym := e.syms[v.Name]; sym != nil && sym.vr == v {
+			o.Set(v.Name, e.symbolValue(sym))
+		}
+	}
+	return o
+}
+
+func exported(decs []*Decorator) bool {
+	for _, d := range decs {
+		if d.Call.Name == "export" {
+			return true
+		}
+	}
+	return false
 }
 
 func (e *env) hasType(name string) bool {
@@ -331,15 +394,27 @@ func (e *env) symbolValue(sym *symbol) *iac.Value {
 	case symModule:
 		v = e.moduleValue(sym.mod)
 	case symNamespace:
-		v = e.unknown(sym.pos, "import namespace %s used as a value", sym.name)
+		v = sym.other.exportedVars(e.loc(sym.pos))
 	case symUnread:
 		v = e.unreadImport(sym)
+	case symExported:
+		v = sym.val
 	}
 	sym.val, sym.state = v, 2
 	return v
 }
 
+// jsonFunc is a call of a function exported by an ARM JSON file: its body is an ARM
+// expression, which the Bicep reader does not evaluate.
+func (e *env) jsonFunc(imp *Import, name string) *iac.Value {
+	e.diag("warning", imp.P, "unsupported construct: function %s imported from ARM JSON file %s is not evaluated", name, imp.Path)
+	return e.unknown(imp.P, "function %s comes from ARM JSON file %s, which is not evaluated", name, imp.Path)
+}
+
 func (e *env) unreadImport(sym *symbol) *iac.Value {
+	if sym.jsonFuncs != nil {
+		return e.jsonFunc(sym.imp, sym.name)
+	}
 	e.diag("warning", sym.imp.P, "unresolved registry module %s: %s is imported from it and not read", sym.imp.Path, sym.name)
 	return e.unknown(sym.pos, "%s comes from registry module %s, which is not read", sym.name, sym.imp.Path)
 }

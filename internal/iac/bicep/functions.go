@@ -16,6 +16,7 @@ import (
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/iac"
+	"github.com/awaf/awaf/internal/iac/arm"
 )
 
 // deployTime lists functions whose result depends on the deployment and is therefore
@@ -51,6 +52,8 @@ func (e *env) call(n *Call, loc *locals) *iac.Value {
 					return e.builtin(n, name, loc)
 				case declared && sym.kind == symUnread:
 					return e.unreadImport(sym)
+				case declared && sym.kind == symExported && sym.jsonFuncs[name]:
+					return e.jsonFunc(sym.imp, name)
 				case declared && sym.kind == symNamespace:
 					if fr, ok := sym.other.funcs[name]; ok {
 						return e.callUser(n, fr, loc)
@@ -601,8 +604,46 @@ func (e *env) builtin(n *Call, name string, loc *locals) *iac.Value {
 		return iac.NewBool(eq, at)
 	case "parseCidr", "cidrSubnet", "cidrHost":
 		return e.cidr(n, name, args, at)
-	case "dateTimeAdd", "dateTimeFromEpoch", "dateTimeToEpoch":
-		return iac.NewUnknown(name+"() is not evaluated", at)
+	case "dateTimeAdd":
+		if !need(2, 3) {
+			return bad()
+		}
+		if !allKind(iac.String, args...) {
+			return e.typeError(n.P, "dateTimeAdd() needs strings: a timestamp, a duration and optionally a format")
+		}
+		var format *string
+		if len(args) == 3 {
+			format = &args[2].Str
+		}
+		s, err := arm.DateTimeAdd(args[0].Str, args[1].Str, format)
+		if err != nil {
+			return e.typeError(n.P, "dateTimeAdd(): %v", err)
+		}
+		return iac.NewString(s, at)
+	case "dateTimeToEpoch":
+		if !need(1, 1) {
+			return bad()
+		}
+		if args[0].Kind != iac.String {
+			return e.typeError(n.P, "dateTimeToEpoch() needs a timestamp string, not %s", args[0].Kind)
+		}
+		secs, err := arm.DateTimeToEpoch(args[0].Str)
+		if err != nil {
+			return e.typeError(n.P, "dateTimeToEpoch(): %v", err)
+		}
+		return iac.NewNumber(float64(secs), at)
+	case "dateTimeFromEpoch":
+		if !need(1, 1) {
+			return bad()
+		}
+		if args[0].Kind != iac.Number {
+			return e.typeError(n.P, "dateTimeFromEpoch() needs an int, not %s", args[0].Kind)
+		}
+		s, err := arm.DateTimeFromEpoch(args[0].Number)
+		if err != nil {
+			return e.typeError(n.P, "dateTimeFromEpoch(): %v", err)
+		}
+		return iac.NewString(s, at)
 	default:
 		e.diag("warning", n.P, "unsupported construct: function %s()", name)
 		return iac.NewUnknown("function "+name+"() is not supported by the Bicep reader", at)

@@ -32,6 +32,8 @@ func FuzzParse(f *testing.F) {
 		"var s = 'a\\u{110000}'",
 		"@",
 		"resource a 'x/y@1' = {\n  name: 'a'\n  resource b 'c' = {\n    name: a::b.name\n  }\n}",
+		"@description('d')\nassert a = dateTimeAdd('2020-01-01', 'P1D', 'yyyy') == '2020'\nassert b = dateTimeFromEpoch(0) != ''",
+		"extends 'x.bicepparam'\nassert",
 	} {
 		f.Add(s)
 	}

@@ -108,16 +108,19 @@ func TestGolden(t *testing.T) {
 	cache := os.DirFS(filepath.Join("testdata", "cache"))
 	tests := []struct {
 		name   string
+		dir    string // under testdata; baseline when empty
 		paths  []string
 		cache  bool
 		golden string
 	}{
 		// The .bicepparam file names main.bicep, which is then read only with its values.
-		{"baseline with bicepparam", []string{"."}, false, "baseline-bicepparam.json"},
+		{"baseline with bicepparam", "", []string{"."}, false, "baseline-bicepparam.json"},
 		// main.bicep on its own: defaults, and adminObjectId unknown.
-		{"baseline defaults", []string{"main.bicep"}, false, "baseline-defaults.json"},
+		{"baseline defaults", "", []string{"main.bicep"}, false, "baseline-defaults.json"},
 		// The registry module comes from the module cache and is expanded as ARM JSON.
-		{"baseline with module cache", []string{"main.bicepparam"}, true, "baseline-cache.json"},
+		{"baseline with module cache", "", []string{"main.bicepparam"}, true, "baseline-cache.json"},
+		// A parameter file extending a base one; asserts; date functions.
+		{"extends, asserts and dates", "features", []string{"."}, false, "features.json"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,7 +128,11 @@ func TestGolden(t *testing.T) {
 			if tt.cache {
 				s.Cache, s.CacheName = cache, "~/.bicep"
 			}
-			fsys := os.DirFS(filepath.Join("testdata", "baseline"))
+			dir := tt.dir
+			if dir == "" {
+				dir = "baseline"
+			}
+			fsys := os.DirFS(filepath.Join("testdata", dir))
 			res, diags, err := s.Scan(context.Background(), fsys, tt.paths)
 			if err != nil {
 				t.Fatal(err)

@@ -35,6 +35,7 @@ type modDecl struct {
 	file     *File  // modBicep
 	armFile  string // modARM: the file name used in locations
 	armData  []byte // modARM
+	armLocal bool   // modARM: a file of the scanned tree, not of the module cache
 }
 
 // modInst is one copy of a module call.
@@ -183,7 +184,7 @@ func (e *env) resolveModule(md *modDecl) {
 			e.diag("error", md.decl.PathPos, "module %s: %v", ref, err)
 			return
 		}
-		md.kind, md.armFile, md.armData = modARM, p, data
+		md.kind, md.armFile, md.armData, md.armLocal = modARM, p, data, true
 		return
 	}
 	f, err := e.sc.parseFile(p)
@@ -393,7 +394,13 @@ func (e *env) emitARM(md *modDecl, mi *modInst) {
 		e.diag("warning", md.decl.PathPos, "module %s is an ARM JSON template, which this build cannot expand", md.decl.Path)
 		return
 	}
-	res, diags := e.sc.expandARM(e.sc.ctx, md.armFile, md.armData, mi.params)
+	var res []iac.Resource
+	var diags []iac.Diagnostic
+	if md.armLocal && e.sc.armFiles != nil {
+		res, diags = e.sc.armFiles(e.sc.ctx, e.sc.fsys, md.armFile, md.armData, mi.params)
+	} else {
+		res, diags = e.sc.expandARM(e.sc.ctx, md.armFile, md.armData, mi.params)
+	}
 	e.sc.diags = append(e.sc.diags, diags...)
 	for _, r := range res {
 		r.Via = append(append([]awaf.Location(nil), mi.via...), r.Via...)

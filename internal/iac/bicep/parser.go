@@ -319,10 +319,14 @@ func (p *parser) stmt() Stmt {
 		return s
 	case "assert":
 		p.next()
-		s := &Assert{P: t.Pos}
+		s := &Assert{P: t.Pos, Decorators: decs}
 		s.Name, _ = p.ident("assertion name")
-		p.expect("=")
-		s.Value = p.expr()
+		if p.is("=") {
+			p.next()
+			s.Value = p.expr()
+		} else {
+			p.errorf(p.peek().Pos, "expected '=' and a condition after assert %s, found %s", s.Name, p.peek().describe())
+		}
 		return s
 	}
 	p.errorf(t.Pos, "unknown declaration %q", t.Text)

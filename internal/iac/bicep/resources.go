@@ -1,7 +1,6 @@
 package bicep
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -436,10 +435,49 @@ func (e *env) checkStatements() {
 			}
 		case *Output:
 			e.outputValue(s.Name)
-		case *Assert, *Extends:
-			e.diag("warning", st.Start(), "unsupported construct: %s statement is not evaluated", strings.ToLower(strings.TrimPrefix(fmt.Sprintf("%T", st), "*bicep.")))
+		case *Assert:
+			e.checkAssert(s)
+		case *Extends:
+			e.diag("warning", s.P, "an extends statement belongs in a .bicepparam file; ignored here")
 		}
 	}
+}
+
+// checkAssert evaluates an assert statement. Only a condition known to be false is
+// reported; one that depends on the deployment says nothing, and neither stops the
+// template's resources from being read.
+func (e *env) checkAssert(s *Assert) {
+	if s.Value == nil {
+		return
+	}
+	v := e.eval(s.Value, nil)
+	switch {
+	case v.Kind == iac.Unknown:
+	case v.Kind != iac.Bool:
+		e.diag("error", s.P, "assert '%s' needs a bool condition, not %s", s.Name, v.Kind)
+	case !v.Bool:
+		why := "its condition is false"
+		if d := e.description(s.Decorators); d != "" {
+			why = d
+		}
+		e.diag("warning", s.P, "assert '%s' fails: %s", s.Name, why)
+	}
+}
+
+// description is the text of a @description('...') decorator, when it is known.
+func (e *env) description(decs []*Decorator) string {
+	for _, d := range decs {
+		if d.Call.Name != "description" || len(d.Call.Args) != 1 {
+			continue
+		}
+		if t, ok := d.Call.Target.(*Ident); d.Call.Target != nil && (!ok || t.Name != "sys") {
+			continue
+		}
+		if v := e.eval(d.Call.Args[0], nil); v.Kind == iac.String {
+			return v.Str
+		}
+	}
+	return ""
 }
 
 func (e *env) outputValue(name string) *iac.Value {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/iac"
+	"github.com/awaf/awaf/internal/iac/arm"
 )
 
 // Limits on input size.
@@ -43,6 +44,10 @@ type Scanner struct {
 	CacheName string
 	// ARM expands ARM JSON modules; nil reports them as not expanded.
 	ARM ExpandARM
+	// ARMFiles, when set, expands ARM JSON modules that are files of the scanned tree
+	// instead of ARM, so that their linked templates (templateLink.relativePath) are
+	// read from the tree too. New sets it to arm.ExpandFS.
+	ARMFiles func(ctx context.Context, fsys fs.FS, file string, data []byte, params map[string]*iac.Value) ([]iac.Resource, []iac.Diagnostic)
 	// MaxResources bounds the resources one call produces (0 means a default).
 	MaxResources int
 }
@@ -75,7 +80,7 @@ func New(cacheDir string) Scanner {
 	if cacheDir == "" {
 		cacheDir = DefaultCacheDir()
 	}
-	s := Scanner{ARM: defaultARM}.WithCacheDir(cacheDir)
+	s := Scanner{ARM: defaultARM, ARMFiles: arm.ExpandFS}.WithCacheDir(cacheDir)
 	return s
 }
 
@@ -92,6 +97,9 @@ type scanState struct {
 	*shared
 	ctx     context.Context
 	imports map[string]*env
+	// jsonImports holds what the ARM JSON files named by imports export; nil for a
+	// file that could not be read.
+	jsonImports map[string]*arm.Exports
 	// refs maps the reference object of each resource copy back to it, so that a
 	// reference passed into a module still reads as that resource.
 	refs         map[*iac.Value]*instance
@@ -117,6 +125,7 @@ type shared struct {
 	cache     fs.FS
 	cacheName string
 	expandARM ExpandARM
+	armFiles  func(ctx context.Context, fsys fs.FS, file string, data []byte, params map[string]*iac.Value) ([]iac.Resource, []iac.Diagnostic)
 	mu        sync.Mutex
 	files     map[string]*fileEntry
 	configs   map[string]*bicepConfig
@@ -131,7 +140,7 @@ func (sc *scanState) fork() *scanState {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	return &scanState{
-		shared: sc.shared, ctx: sc.ctx, imports: map[string]*env{}, refs: map[*iac.Value]*instance{},
+		shared: sc.shared, ctx: sc.ctx, imports: map[string]*env{}, jsonImports: map[string]*arm.Exports{}, refs: map[*iac.Value]*instance{},
 		maxResources: sc.maxResources, maxSteps: baseSteps + stepsPerByte*sc.bytes,
 	}
 }
@@ -284,11 +293,11 @@ func (sc *scanState) run(template string, pf *File, src string, via *Using) {
 func (s Scanner) newState(ctx context.Context, fsys fs.FS) *scanState {
 	sc := &scanState{
 		shared: &shared{
-			fsys: fsys, cache: s.Cache, cacheName: s.CacheName, expandARM: s.ARM,
+			fsys: fsys, cache: s.Cache, cacheName: s.CacheName, expandARM: s.ARM, armFiles: s.ARMFiles,
 			files: map[string]*fileEntry{}, configs: map[string]*bicepConfig{},
 			late: map[string][]iac.Diagnostic{},
 		},
-		ctx: ctx, imports: map[string]*env{}, refs: map[*iac.Value]*instance{},
+		ctx: ctx, imports: map[string]*env{}, jsonImports: map[string]*arm.Exports{}, refs: map[*iac.Value]*instance{},
 		maxResources: s.MaxResources, maxSteps: baseSteps,
 	}
 	if sc.maxResources <= 0 {
@@ -505,10 +514,33 @@ func usingOf(f *File) *Using {
 // paramEnv evaluates a .bicepparam file's values and returns the environment of the
 // template it names, fed with them.
 func (sc *scanState) paramEnv(pf, tmpl *File) *env {
+	inputs := sc.paramValues(pf, []string{pf.Path})
+	e := sc.newEnv(tmpl, inputs, nil, "")
+	e.inputSrc = pf.Path
+	e.checkInputs(inputs, pf.Path)
+	return e
+}
+
+// paramValues evaluates the param statements of a .bicepparam file over those of the
+// file it extends, if any. chain lists the files being read, to find cycles.
+func (sc *scanState) paramValues(pf *File, chain []string) map[string]*iac.Value {
 	// The parameter file is a small template of its own: its vars and imports may be
 	// used by its param values.
 	pe := sc.newEnv(pf, nil, nil, "")
 	inputs := map[string]*iac.Value{}
+	var ext *Extends
+	for _, st := range pf.Stmts {
+		if s, ok := st.(*Extends); ok {
+			if ext != nil {
+				pe.diag("error", s.P, "a parameter file can extend only one file; this extends statement is ignored")
+				continue
+			}
+			ext = s
+			for k, v := range sc.extended(pe, s, chain) {
+				inputs[k] = v
+			}
+		}
+	}
 	for _, st := range pf.Stmts {
 		switch s := st.(type) {
 		case *Param:
@@ -517,16 +549,51 @@ func (sc *scanState) paramEnv(pf, tmpl *File) *env {
 				continue
 			}
 			inputs[s.Name] = pe.eval(s.Default, nil)
-		case *Using, *Var, *Import, *TypeDecl, *Func, *Metadata:
+		case *Using, *Extends, *Var, *Import, *TypeDecl, *Func, *Metadata:
 		case *BadStmt:
 		default:
 			pe.diag("warning", st.Start(), "unsupported construct in a parameter file: %T", st)
 		}
 	}
-	e := sc.newEnv(tmpl, inputs, nil, "")
-	e.inputSrc = pf.Path
-	e.checkInputs(inputs, pf.Path)
-	return e
+	return inputs
+}
+
+// maxExtends bounds chains of parameter files extending one another.
+const maxExtends = 32
+
+// extended reads the values of the base parameter file an extends statement names.
+func (sc *scanState) extended(pe *env, s *Extends, chain []string) map[string]*iac.Value {
+	switch {
+	case s.Path == "":
+		return nil // a syntax error, already reported
+	case strings.Contains(s.Path, ":"):
+		pe.diag("warning", s.P, "unsupported construct: extends %s; only local parameter files are read", s.Path)
+		return nil
+	}
+	p := resolvePath(pe.path, s.Path)
+	switch {
+	case !fs.ValidPath(p):
+		pe.diag("error", s.P, "extends %s: the file is outside the scanned directory tree", s.Path)
+		return nil
+	case !strings.EqualFold(path.Ext(p), ".bicepparam"):
+		pe.diag("error", s.P, "extends %s: a parameter file can only extend a .bicepparam file", s.Path)
+		return nil
+	case len(chain) >= maxExtends:
+		pe.diag("error", s.P, "parameter files extend one another more than %d levels deep", maxExtends)
+		return nil
+	}
+	for i, c := range chain {
+		if c == p {
+			pe.diag("error", s.P, "extends cycle: %s", strings.Join(append(append([]string(nil), chain[i:]...), p), " -> "))
+			return nil
+		}
+	}
+	f, err := sc.parseFile(p)
+	if err != nil {
+		pe.diag("error", s.P, "extends %s: %v", s.Path, err)
+		return nil
+	}
+	return sc.paramValues(f, append(append([]string(nil), chain...), p))
 }
 
 // parametersJSON reads <name>.parameters.json beside a template, ARM style, when
@@ -611,10 +678,6 @@ func (sc *scanState) importEnv(from *env, s *Import) *env {
 		}
 		return e
 	}
-	if strings.HasSuffix(strings.ToLower(p), ".json") {
-		from.diag("warning", s.P, "unsupported construct: import from an ARM JSON file")
-		return nil
-	}
 	sc.imports[p] = nil
 	f, err := sc.parseFile(p)
 	if err != nil {
@@ -624,4 +687,34 @@ func (sc *scanState) importEnv(from *env, s *Import) *env {
 	e := sc.newEnv(f, nil, nil, "")
 	sc.imports[p] = e
 	return e
+}
+
+// jsonExports reads what an ARM JSON file named by "import ... from" exports, once per
+// entry template.
+func (sc *scanState) jsonExports(from *env, s *Import) *arm.Exports {
+	p := resolvePath(from.path, s.Path)
+	if !fs.ValidPath(p) {
+		from.diag("error", s.P, "import %s is outside the scanned directory tree", s.Path)
+		return nil
+	}
+	if ex, ok := sc.jsonImports[p]; ok {
+		return ex
+	}
+	sc.jsonImports[p] = nil
+	st, err := fs.Stat(sc.fsys, p)
+	if err == nil && st.Size() > maxFileSize {
+		err = fmt.Errorf("%s is larger than %d bytes", p, maxFileSize)
+	}
+	var data []byte
+	if err == nil {
+		data, err = fs.ReadFile(sc.fsys, p)
+	}
+	if err != nil {
+		from.diag("error", s.P, "import %s: %v", s.Path, err)
+		return nil
+	}
+	ex, diags := arm.ReadExports(sc.ctx, p, data)
+	sc.diags = append(sc.diags, diags...)
+	sc.jsonImports[p] = &ex
+	return &ex
 }

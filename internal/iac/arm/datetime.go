@@ -1,0 +1,291 @@
+package arm
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The date functions of ARM and Bicep: dateTimeAdd, dateTimeToEpoch and
+// dateTimeFromEpoch. utcNow() is not here: its value is the deployment's time.
+// Bicep reads them from this file too, so both front ends agree on every result.
+
+// timestampLayouts are the ISO 8601 forms a base timestamp may take, including
+// those utcNow() gives with its default format and with 'u' and 's'. A timestamp
+// without a zone is read as UTC.
+var timestampLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02T15:04Z07:00",
+	"2006-01-02T15:04",
+	"20060102T150405Z07:00",
+	"20060102T150405",
+	"2006-01-02Z07:00",
+	"2006-01-02",
+	"01/02/2006 15:04:05",
+	"01/02/2006",
+}
+
+// ParseTimestamp reads an ISO 8601 timestamp into UTC.
+func ParseTimestamp(s string) (time.Time, error) {
+	t := strings.TrimSpace(s)
+	for _, layout := range timestampLayouts {
+		if v, err := time.Parse(layout, t); err == nil {
+			return v.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not an ISO 8601 date and time", s)
+}
+
+var durationRE = regexp.MustCompile(`^([-+])?P(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$`)
+
+// durationUnits are the seconds of each part of an ISO 8601 duration, in the
+// regular expression's order. Like ARM, a year is 365 days and a month 30.
+var durationUnits = [...]float64{365 * 86400, 30 * 86400, 7 * 86400, 86400, 3600, 60, 1}
+
+// parseDuration reads an ISO 8601 duration such as "P1Y2M", "PT30M" or "-P9D" into
+// seconds.
+func parseDuration(s string) (float64, error) {
+	m := durationRE.FindStringSubmatch(strings.ToUpper(strings.TrimSpace(s)))
+	if m == nil || strings.HasSuffix(m[0], "P") || strings.HasSuffix(m[0], "T") {
+		return 0, fmt.Errorf("%q is not an ISO 8601 duration (such as P1D or PT1H)", s)
+	}
+	var secs float64
+	for i, part := range m[2:] {
+		if part == "" {
+			continue
+		}
+		n, err := strconv.ParseFloat(strings.Replace(part, ",", ".", 1), 64)
+		if err != nil {
+			return 0, fmt.Errorf("%q is not an ISO 8601 duration: %v", s, err)
+		}
+		secs += n * durationUnits[i]
+	}
+	// 10,000 years is more than any date can move and still be a date.
+	if secs > 10000*365*86400 {
+		return 0, fmt.Errorf("duration %q is longer than 10000 years", s)
+	}
+	if m[1] == "-" {
+		secs = -secs
+	}
+	return secs, nil
+}
+
+// minTime and maxTime bound the dates ARM can represent (.NET DateTime).
+var (
+	minTime = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxTime = time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)
+)
+
+// DateTimeAdd is dateTimeAdd(base, duration, format): base moved by duration, written
+// with format (a .NET standard or custom date and time format string). Without a
+// format it is written as ISO 8601 in UTC, "2024-01-01T00:00:00Z".
+func DateTimeAdd(base, duration string, format *string) (string, error) {
+	t, err := ParseTimestamp(base)
+	if err != nil {
+		return "", err
+	}
+	secs, err := parseDuration(duration)
+	if err != nil {
+		return "", err
+	}
+	// Whole days first: a time.Duration only spans 292 years.
+	days := math.Trunc(secs / 86400)
+	rest := time.Duration(math.Round((secs - days*86400) * 1e9))
+	r := t.AddDate(0, 0, int(days)).Add(rest)
+	if r.Before(minTime) || r.After(maxTime) {
+		return "", fmt.Errorf("%s plus %s is outside the years 1 to 9999", base, duration)
+	}
+	if format == nil {
+		return isoUTC(r), nil
+	}
+	return FormatTime(r, *format)
+}
+
+// DateTimeToEpoch is dateTimeToEpoch(dateTime): whole seconds since 1970-01-01 UTC.
+func DateTimeToEpoch(s string) (int64, error) {
+	t, err := ParseTimestamp(s)
+	if err != nil {
+		return 0, err
+	}
+	return t.Unix(), nil
+}
+
+// DateTimeFromEpoch is dateTimeFromEpoch(epoch): the ISO 8601 time, in UTC, that
+// many seconds after 1970-01-01.
+func DateTimeFromEpoch(epoch float64) (string, error) {
+	if epoch != math.Trunc(epoch) {
+		return "", fmt.Errorf("epoch %s is not a whole number of seconds", strconv.FormatFloat(epoch, 'f', -1, 64))
+	}
+	if epoch < float64(minTime.Unix()) || epoch > float64(maxTime.Unix()) {
+		return "", fmt.Errorf("epoch %s is outside the years 1 to 9999", strconv.FormatFloat(epoch, 'f', -1, 64))
+	}
+	return isoUTC(time.Unix(int64(epoch), 0).UTC()), nil
+}
+
+func isoUTC(t time.Time) string {
+	return t.UTC().Format("2006-01-02T15:04:05.9999999Z")
+}
+
+// standardFormats are the .NET standard date and time formats, as the invariant
+// culture, which ARM uses, spells them out.
+var standardFormats = map[byte]string{
+	'd': "MM/dd/yyyy",
+	'D': "dddd, dd MMMM yyyy",
+	'f': "dddd, dd MMMM yyyy HH:mm",
+	'F': "dddd, dd MMMM yyyy HH:mm:ss",
+	'g': "MM/dd/yyyy HH:mm",
+	'G': "MM/dd/yyyy HH:mm:ss",
+	'm': "MMMM dd",
+	'M': "MMMM dd",
+	'o': "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffffK",
+	'O': "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffffK",
+	'r': "ddd, dd MMM yyyy HH':'mm':'ss 'GMT'",
+	'R': "ddd, dd MMM yyyy HH':'mm':'ss 'GMT'",
+	's': "yyyy'-'MM'-'dd'T'HH':'mm':'ss",
+	't': "HH:mm",
+	'T': "HH:mm:ss",
+	'u': "yyyy'-'MM'-'dd HH':'mm':'ss'Z'",
+	'U': "dddd, dd MMMM yyyy HH:mm:ss",
+	'y': "yyyy MMMM",
+	'Y': "yyyy MMMM",
+}
+
+// FormatTime writes a UTC time with a .NET date and time format string: one of the
+// standard one-letter formats, or a custom format (yyyy, MM, dd, HH, mm, ss, fff,
+// tt, K, zzz, quoted literals, ...), in the invariant culture.
+func FormatTime(t time.Time, format string) (string, error) {
+	if format == "" {
+		return isoUTC(t), nil
+	}
+	if len(format) == 1 {
+		f, ok := standardFormats[format[0]]
+		if !ok {
+			return "", fmt.Errorf("%q is not a standard date and time format", format)
+		}
+		format = f
+	}
+	t = t.UTC()
+	var b strings.Builder
+	for i := 0; i < len(format); {
+		c := format[i]
+		n := 1
+		for i+n < len(format) && format[i+n] == c {
+			n++
+		}
+		switch c {
+		case 'y':
+			y := t.Year()
+			switch {
+			case n <= 2:
+				y %= 100
+				if n == 1 {
+					b.WriteString(strconv.Itoa(y))
+				} else {
+					fmt.Fprintf(&b, "%02d", y)
+				}
+			default:
+				fmt.Fprintf(&b, "%0*d", n, y)
+			}
+		case 'M':
+			switch {
+			case n == 1:
+				b.WriteString(strconv.Itoa(int(t.Month())))
+			case n == 2:
+				fmt.Fprintf(&b, "%02d", int(t.Month()))
+			case n == 3:
+				b.WriteString(t.Month().String()[:3])
+			default:
+				b.WriteString(t.Month().String())
+			}
+		case 'd':
+			switch {
+			case n == 1:
+				b.WriteString(strconv.Itoa(t.Day()))
+			case n == 2:
+				fmt.Fprintf(&b, "%02d", t.Day())
+			case n == 3:
+				b.WriteString(t.Weekday().String()[:3])
+			default:
+				b.WriteString(t.Weekday().String())
+			}
+		case 'H', 'h', 'm', 's':
+			var v int
+			switch c {
+			case 'H':
+				v = t.Hour()
+			case 'h':
+				v = t.Hour() % 12
+				if v == 0 {
+					v = 12
+				}
+			case 'm':
+				v = t.Minute()
+			default:
+				v = t.Second()
+			}
+			if n == 1 {
+				b.WriteString(strconv.Itoa(v))
+			} else {
+				fmt.Fprintf(&b, "%02d", v)
+			}
+		case 'f', 'F':
+			if n > 7 {
+				return "", fmt.Errorf("format %q has more than 7 %c", format, c)
+			}
+			frac := fmt.Sprintf("%09d", t.Nanosecond())[:n]
+			if c == 'F' {
+				frac = strings.TrimRight(frac, "0")
+			}
+			b.WriteString(frac)
+		case 't':
+			ampm := "AM"
+			if t.Hour() >= 12 {
+				ampm = "PM"
+			}
+			if n == 1 {
+				ampm = ampm[:1]
+			}
+			b.WriteString(ampm)
+		case 'K':
+			b.WriteString("Z")
+			n = 1
+		case 'z':
+			switch {
+			case n == 1:
+				b.WriteString("+0")
+			case n == 2:
+				b.WriteString("+00")
+			default:
+				b.WriteString("+00:00")
+			}
+		case 'g':
+			b.WriteString("A.D.")
+		case '\'', '"':
+			end := strings.IndexByte(format[i+1:], c)
+			if end < 0 {
+				return "", fmt.Errorf("format %q has an unclosed quote", format)
+			}
+			b.WriteString(format[i+1 : i+1+end])
+			n = end + 2
+		case '\\':
+			if i+1 >= len(format) {
+				return "", fmt.Errorf("format %q ends with a lone backslash", format)
+			}
+			b.WriteByte(format[i+1])
+			n = 2
+		case '%':
+			// "%d" is the custom specifier d on its own; the % writes nothing.
+			n = 1
+		default:
+			b.WriteString(format[i : i+n])
+		}
+		i += n
+	}
+	return b.String(), nil
+}

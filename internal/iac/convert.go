@@ -145,6 +145,11 @@ func (v *Value) writeJSON(b *bytes.Buffer) {
 			b.WriteString("null")
 			return
 		}
+		if IsInteger(v.Number) && math.Abs(v.Number) < 1e15 {
+			// Whole numbers such as epoch seconds read as written, not 1.7e+09.
+			b.WriteString(strconv.FormatFloat(v.Number, 'f', -1, 64))
+			return
+		}
 		b.WriteString(strconv.FormatFloat(v.Number, 'g', -1, 64))
 	case String:
 		writeJSONString(b, v.Str)

@@ -50,3 +50,34 @@ func FuzzReadPlan(f *testing.F) {
 		ReadPlan("p.json", data)
 	})
 }
+
+// FuzzScanJSON feeds arbitrary text to the .tf.json reader, as a module file, an
+// override file and a local module: it must never panic, whatever the input.
+func FuzzScanJSON(f *testing.F) {
+	var seeds []string
+	for _, pattern := range []string{"testdata/mixed/*.json", "testdata/mixed/modules/*/*.json", "testdata/override/*.json"} {
+		names, _ := filepath.Glob(pattern)
+		for _, name := range names {
+			if src, err := os.ReadFile(name); err == nil {
+				seeds = append(seeds, string(src))
+			}
+		}
+	}
+	for _, s := range seeds {
+		f.Add(s, `{"resource": {"azurerm_cognitive_account": {"oai": {"name": "x"}}}}`)
+	}
+	f.Add(`{"module": {"m": {"source": "./m", "count": "${2}"}}, "resource": {"azurerm_key_vault": {"k": [{"dynamic": {"network_acls": {"for_each": [1], "content": {}}}}]}}}`, `{"locals": {"a": 1}}`)
+	f.Add(`{"variable": {"v": {"type": "map(${", "default": {"//": 1}}}, "locals": [{"x": "${var.v}"}, null]}`, `{"variable": {"w": {}}}`)
+	f.Add(`[{"resource": {"a": {"b": null}}}, {"data": {"x": {"y": [1]}}}]`, `{"//": [], "output": {"o": {"value": "%{ for x in [1] }${x}%{ endfor }"}}}`)
+	f.Fuzz(func(t *testing.T, src, over string) {
+		fsys := fstest.MapFS{
+			"main.tf.json":       {Data: []byte(src)},
+			"x_override.tf.json": {Data: []byte(over)},
+			"m/main.tf.json":     {Data: []byte(src)},
+		}
+		_, _, err := scan(context.Background(), fsys, []string{"."}, 200)
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}

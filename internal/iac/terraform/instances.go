@@ -182,7 +182,11 @@ func sortedAttrNames(b *hclsyntax.Body) []string {
 		names = append(names, n)
 	}
 	sort.Slice(names, func(i, j int) bool {
-		return b.Attributes[names[i]].SrcRange.Start.Byte < b.Attributes[names[j]].SrcRange.Start.Byte
+		ri, rj := b.Attributes[names[i]].SrcRange, b.Attributes[names[j]].SrcRange
+		if ri.Filename == rj.Filename && ri.Start.Byte == rj.Start.Byte {
+			return names[i] < names[j]
+		}
+		return rangeBefore(ri, rj)
 	})
 	return names
 }

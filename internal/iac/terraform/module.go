@@ -18,7 +18,7 @@ import (
 // maxFileSize bounds one .tf or .tfvars file; larger files are reported, not read.
 const maxFileSize = 8 << 20
 
-// module is one directory of .tf files, parsed once and shared by every call to it.
+// module is one directory of .tf and .tf.json files, parsed once and shared by every call to it.
 type module struct {
 	dir       string
 	variables map[string]*variable
@@ -30,6 +30,13 @@ type module struct {
 	outputs   map[string]*hcl.Attribute
 	data      map[string]*hclsyntax.Body // "type.name" of data sources without count/for_each
 	diags     []iac.Diagnostic
+	pending   []pendingBlock // top-level blocks of the primary files, while overrides merge
+}
+
+// pendingBlock is a top-level block of a primary file with that file's text.
+type pendingBlock struct {
+	block *hclsyntax.Block
+	src   []byte
 }
 
 type variable struct {
@@ -72,8 +79,9 @@ var metaBlocks = map[string]bool{
 	"precondition": true, "postcondition": true,
 }
 
-// loadModule reads every .tf file of dir. Files that fail to parse become diagnostics;
-// what parsed is still used.
+// loadModule reads every .tf and .tf.json file of dir, then merges the override
+// files into what the primary files declare, as Terraform does. Files that fail to
+// parse become diagnostics; what parsed is still used.
 func loadModule(fsys fs.FS, dir string, files []string) *module {
 	m := &module{
 		dir:       dir,
@@ -92,14 +100,8 @@ func loadModule(fsys fs.FS, dir string, files []string) *module {
 			return m
 		}
 		for _, e := range entries {
-			n := e.Name()
-			switch {
-			case e.IsDir() || !strings.HasSuffix(n, ".tf"):
-			case n == "override.tf" || strings.HasSuffix(n, "_override.tf"):
-				m.diag("warning", hcl.Range{Filename: path.Join(dir, n), Start: hcl.InitialPos},
-					"override files are not merged yet; %s is skipped", path.Join(dir, n))
-			default:
-				files = append(files, path.Join(dir, n))
+			if ok, _ := configFile(e.Name()); ok && !e.IsDir() {
+				files = append(files, path.Join(dir, e.Name()))
 			}
 		}
 	}
@@ -108,7 +110,7 @@ func loadModule(fsys fs.FS, dir string, files []string) *module {
 	// diagnostics stay deterministic.
 	type parsed struct {
 		src   []byte
-		file  *hcl.File
+		body  *hclsyntax.Body
 		diags hcl.Diagnostics
 		err   *iac.Diagnostic
 	}
@@ -128,19 +130,76 @@ func loadModule(fsys fs.FS, dir string, files []string) *module {
 				out[i].err = d
 				return
 			}
-			f, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
-			out[i] = parsed{src: src, file: f, diags: diags}
+			body, diags := parseConfig(src, name)
+			out[i] = parsed{src: src, body: body, diags: diags}
 		}()
 	}
 	wg.Wait()
-	for _, p := range out {
+	var overrides []int
+	for i, p := range out {
+		if _, isOverride := configFile(path.Base(files[i])); isOverride {
+			overrides = append(overrides, i)
+			continue
+		}
 		if p.err != nil {
 			m.diags = append(m.diags, *p.err)
 			continue
 		}
-		m.addParsed(p.file, p.diags, p.src)
+		m.addParsed(p.body, p.diags, p.src)
 	}
+	// Override files come after every primary file, in name order.
+	for _, i := range overrides {
+		p := out[i]
+		if p.err != nil {
+			m.diags = append(m.diags, *p.err)
+			continue
+		}
+		m.diags = append(m.diags, hclDiags(p.diags)...)
+		if p.body == nil {
+			continue
+		}
+		m.topLevelArgs(p.body)
+		for _, b := range p.body.Blocks {
+			m.override(b)
+		}
+	}
+	for _, pb := range m.pending {
+		m.addBlock(pb.block, pb.src)
+	}
+	m.pending = nil
 	return m
+}
+
+// configFile reports whether a file of a module directory is Terraform
+// configuration, and whether it is an override file, by Terraform's naming rules
+// (editor backups and hidden files are not configuration).
+func configFile(name string) (ok, override bool) {
+	if strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") || (strings.HasPrefix(name, "#") && strings.HasSuffix(name, "#")) {
+		return false, false
+	}
+	var base string
+	switch {
+	case strings.HasSuffix(name, ".tf.json"):
+		base = strings.TrimSuffix(name, ".tf.json")
+	case strings.HasSuffix(name, ".tf"):
+		base = strings.TrimSuffix(name, ".tf")
+	default:
+		return false, false
+	}
+	return true, base == "override" || strings.HasSuffix(base, "_override")
+}
+
+// parseConfig parses one configuration file in native or JSON syntax.
+func parseConfig(src []byte, name string) (*hclsyntax.Body, hcl.Diagnostics) {
+	if strings.HasSuffix(name, ".json") {
+		return parseJSONConfig(src, name)
+	}
+	f, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
+	if f == nil {
+		return nil, diags
+	}
+	body, _ := f.Body.(*hclsyntax.Body)
+	return body, diags
 }
 
 func readFile(fsys fs.FS, name string) ([]byte, *iac.Diagnostic) {
@@ -157,20 +216,22 @@ func readFile(fsys fs.FS, name string) ([]byte, *iac.Diagnostic) {
 	return src, nil
 }
 
-func (m *module) addParsed(f *hcl.File, diags hcl.Diagnostics, src []byte) {
+// addParsed queues the blocks of a primary file; they are declared once the
+// override files are merged in.
+func (m *module) addParsed(body *hclsyntax.Body, diags hcl.Diagnostics, src []byte) {
 	m.diags = append(m.diags, hclDiags(diags)...)
-	if f == nil {
+	if body == nil {
 		return
 	}
-	body, ok := f.Body.(*hclsyntax.Body)
-	if !ok {
-		return
-	}
-	for name, a := range body.Attributes {
-		m.diag("error", a.NameRange, "unexpected top-level argument %q; a Terraform file holds only blocks", name)
-	}
+	m.topLevelArgs(body)
 	for _, b := range body.Blocks {
-		m.addBlock(b, src)
+		m.pending = append(m.pending, pendingBlock{block: b, src: src})
+	}
+}
+
+func (m *module) topLevelArgs(body *hclsyntax.Body) {
+	for _, name := range sortedAttrNames(body) {
+		m.diag("error", body.Attributes[name].NameRange, "unexpected top-level argument %q; a Terraform file holds only blocks", name)
 	}
 }
 

@@ -1,6 +1,7 @@
-// Package terraform reads Terraform configurations (.tf, .tfvars, local modules) and
-// plan JSON (`terraform show -json`) and turns azurerm_* and azapi_resource resources
-// into ARM-shaped iac.Resources.
+// Package terraform reads Terraform configurations (.tf and .tf.json files with
+// override files merged in, .tfvars and .tfvars.json, local modules) and plan JSON
+// (`terraform show -json`) and turns azurerm_* and azapi_resource resources into
+// ARM-shaped iac.Resources.
 //
 // Values come from evaluating HCL with go-cty: variables (defaults, terraform.tfvars,
 // *.auto.tfvars, explicit var files), locals, module inputs, each/count and the pure
@@ -30,8 +31,8 @@ import (
 // Source is the Resource.Source of resources read from .tf files.
 const Source = "terraform"
 
-// Scan reads the Terraform configurations at paths (slash paths in fsys: .tf files,
-// directories, and .tfvars or .tfvars.json files, which are applied as explicit var
+// Scan reads the Terraform configurations at paths (slash paths in fsys: .tf and
+// .tf.json files, directories, and .tfvars or .tfvars.json files, which are applied as explicit var
 // files to every root module, after the auto-loaded ones). Files are grouped by
 // directory, one module each; a directory that another one calls as a local module is
 // not scanned on its own. The error is non-nil only when ctx ends.
@@ -120,7 +121,7 @@ func hasTF(fsys fs.FS, dir string) bool {
 		return false
 	}
 	for _, e := range entries {
-		if !e.IsDir() && strings.HasSuffix(e.Name(), ".tf") {
+		if ok, _ := configFile(e.Name()); ok && !e.IsDir() {
 			return true
 		}
 	}
@@ -152,20 +153,15 @@ func (s *scanner) inputs(paths []string) (dirs []string, varFiles []string) {
 				if d.IsDir() && q != p && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules") {
 					return fs.SkipDir
 				}
-				if !d.IsDir() && strings.HasSuffix(q, ".tf") {
+				if ok, _ := configFile(d.Name()); ok && !d.IsDir() {
 					addDir(path.Dir(q))
-				}
-				if !d.IsDir() && strings.HasSuffix(q, ".tf.json") {
-					s.diags = append(s.diags, tfJSONDiag(q))
 				}
 				return nil
 			})
 		case strings.HasSuffix(p, ".tfvars") || strings.HasSuffix(p, ".tfvars.json"):
 			varFiles = append(varFiles, p)
-		case strings.HasSuffix(p, ".tf"):
+		case strings.HasSuffix(p, ".tf") || strings.HasSuffix(p, ".tf.json"):
 			addDir(path.Dir(p))
-		case strings.HasSuffix(p, ".tf.json"):
-			s.diags = append(s.diags, tfJSONDiag(p))
 		default:
 			s.diags = append(s.diags, iac.Diagnostic{Severity: "warning", Message: fmt.Sprintf("%s is not a Terraform file; skipped", p), Loc: iacLoc{File: p}})
 		}
@@ -356,12 +352,12 @@ func (in *instance) dependsOn(b *hclsyntax.Body) []string {
 	if !ok {
 		return nil
 	}
-	t, ok := a.Expr.(*hclsyntax.TupleConsExpr)
-	if !ok {
+	items, diags := hcl.ExprList(a.Expr)
+	if diags.HasErrors() {
 		return nil
 	}
 	var out []string
-	for _, e := range t.Exprs {
+	for _, e := range items {
 		tr, diags := hcl.AbsTraversalForExpr(e)
 		if diags.HasErrors() {
 			continue
@@ -505,8 +501,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-func tfJSONDiag(name string) iac.Diagnostic {
-	return iac.Diagnostic{Severity: "warning", Message: fmt.Sprintf("%s: Terraform JSON syntax (.tf.json) is not supported yet; file skipped (scan a plan instead)", name), Loc: iacLoc{File: name, Line: 1, Column: 1}}
 }

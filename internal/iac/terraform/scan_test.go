@@ -604,11 +604,20 @@ func TestInstanceBudget(t *testing.T) {
 }
 
 func TestUnresolvedModuleCount(t *testing.T) {
-	res, _ := mustScan(t, map[string]string{
+	res, diags := mustScan(t, map[string]string{
 		"main.tf":     "variable \"n\" {}\nmodule \"m\" {\n  source = \"./m\"\n  count  = var.n\n}\n",
 		"m/main.tf":   account,
 		"override.tf": "resource \"azurerm_cognitive_account\" \"a\" {}\n",
 	})
+	// The root's override file names a resource of the child module: Terraform
+	// refuses it, and so does the scan, without losing the module's resources.
+	var overrideErr bool
+	for _, d := range diags {
+		overrideErr = overrideErr || (d.Severity == "error" && locString(d.Loc) == "override.tf:1:1" && strings.Contains(d.Message, "no primary"))
+	}
+	if !overrideErr {
+		t.Errorf("want an override error at override.tf:1:1, got %+v", diags)
+	}
 	r := byID(res, "module.m[*].azurerm_cognitive_account.a")
 	if r == nil {
 		t.Fatalf("got %s", ids(res))

@@ -86,8 +86,16 @@ func newGraph(res []iac.Resource) *graph {
 			g.byName[nameKey[i]] = i
 		}
 	}
-	for i := range res {
-		g.link(i)
+	// Links are found on all cores and applied in resource order, so the lists come
+	// out as a serial pass would make them.
+	found := make([]linksFound, len(res))
+	parallel(len(res), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			found[i] = g.link(i)
+		}
+	})
+	for i := range found {
+		g.apply(i, &found[i])
 	}
 	for i := range res {
 		if p := g.links[i].parent; p >= 0 {
@@ -134,13 +142,55 @@ func (g *graph) resolve(ref string) (int, bool) {
 	return -1, false
 }
 
+// linksFound is what link finds for one resource: the resources it points at (as a
+// private endpoint, a diagnostic setting or a metric alert), the links whose target
+// is unknown, the resource type an alert watches, and its parent.
+type linksFound struct {
+	edges     []linkEdge
+	pending   []linkPending
+	alertType string // lower-cased targetResourceType of a metric alert
+	typed     bool   // whether alertType was read
+	parent    int
+}
+
+type linkEdge struct {
+	kind string
+	to   int
+}
+
+type linkPending struct {
+	kind string
+	ref  *iac.Value
+}
+
+// apply adds what link found for resource i to the graph.
+func (g *graph) apply(i int, f *linksFound) {
+	for _, e := range f.edges {
+		switch e.kind {
+		case linkPE:
+			g.links[e.to].privateEndpoints = append(g.links[e.to].privateEndpoints, i)
+		case linkDiag:
+			g.links[e.to].diagnosticSettings = append(g.links[e.to].diagnosticSettings, i)
+		case linkAlert:
+			g.links[e.to].metricAlerts = append(g.links[e.to].metricAlerts, i)
+		}
+	}
+	for _, p := range f.pending {
+		g.pending[p.kind] = append(g.pending[p.kind], p.ref)
+	}
+	if f.typed {
+		g.typeAlerts[f.alertType] = append(g.typeAlerts[f.alertType], i)
+	}
+	g.links[i].parent = f.parent
+}
+
 // target records that resource i (a PE, a setting, an alert) points at ref.
-func (g *graph) target(kind string, i int, ref *iac.Value) {
+func (g *graph) target(f *linksFound, kind string, i int, ref *iac.Value) {
 	if ref == nil {
 		return
 	}
 	if ref.IsUnknown() {
-		g.pending[kind] = append(g.pending[kind], ref)
+		f.pending = append(f.pending, linkPending{kind, ref})
 		return
 	}
 	s, _, ok := ref.AsString()
@@ -151,17 +201,13 @@ func (g *graph) target(kind string, i int, ref *iac.Value) {
 	if !found || t == i {
 		return
 	}
-	switch kind {
-	case linkPE:
-		g.links[t].privateEndpoints = append(g.links[t].privateEndpoints, i)
-	case linkDiag:
-		g.links[t].diagnosticSettings = append(g.links[t].diagnosticSettings, i)
-	case linkAlert:
-		g.links[t].metricAlerts = append(g.links[t].metricAlerts, i)
-	}
+	f.edges = append(f.edges, linkEdge{kind, t})
 }
 
-func (g *graph) link(i int) {
+// link finds the links of resource i; it only reads the graph's indexes, so it runs
+// on many resources at once.
+func (g *graph) link(i int) (f linksFound) {
+	f.parent = -1
 	r := &g.res[i]
 	typ := g.ltype[i]
 	switch {
@@ -169,22 +215,22 @@ func (g *graph) link(i int) {
 		for _, list := range []string{"privateLinkServiceConnections", "manualPrivateLinkServiceConnections"} {
 			conns := r.Properties.Get(list)
 			if conns.IsUnknown() {
-				g.pending[linkPE] = append(g.pending[linkPE], conns)
+				f.pending = append(f.pending, linkPending{linkPE, conns})
 				continue
 			}
 			if conns == nil || conns.Kind != iac.Array {
 				continue
 			}
 			for _, c := range conns.Items {
-				g.target(linkPE, i, c.Get("properties.privateLinkServiceId"))
+				g.target(&f, linkPE, i, c.Get("properties.privateLinkServiceId"))
 			}
 		}
 	case typ == "microsoft.insights/diagnosticsettings":
 		switch {
 		case r.Scope != nil:
-			g.target(linkDiag, i, r.Scope)
+			g.target(&f, linkDiag, i, r.Scope)
 		case r.Parent != "":
-			g.target(linkDiag, i, iac.NewString(r.Parent, r.Loc))
+			g.target(&f, linkDiag, i, iac.NewString(r.Parent, r.Loc))
 		default:
 			// Without a scope the setting applies to the deployment's scope (a
 			// subscription or resource group), not to one resource.
@@ -197,39 +243,40 @@ func (g *graph) link(i int) {
 			if cut := strings.Index(lname, "/microsoft.insights/"); cut > 0 {
 				key := strings.TrimSuffix(typ, "/providers/diagnosticsettings") + "|" + lname[:cut]
 				if t, ok := g.byName[key]; ok {
-					g.links[t].diagnosticSettings = append(g.links[t].diagnosticSettings, i)
+					f.edges = append(f.edges, linkEdge{linkDiag, t})
 				}
 			}
 		}
 	case typ == "microsoft.insights/metricalerts":
 		scopes := r.Properties.Get("scopes")
 		if scopes.IsUnknown() {
-			g.pending[linkAlert] = append(g.pending[linkAlert], scopes)
+			f.pending = append(f.pending, linkPending{linkAlert, scopes})
 		} else if scopes != nil && scopes.Kind == iac.Array {
 			for _, s := range scopes.Items {
-				g.target(linkAlert, i, s)
+				g.target(&f, linkAlert, i, s)
 			}
 		}
 		if t, _, ok := r.Properties.Get("targetResourceType").AsString(); ok {
-			g.typeAlerts[strings.ToLower(t)] = append(g.typeAlerts[strings.ToLower(t)], i)
+			f.alertType, f.typed = strings.ToLower(t), true
 		}
 	}
 	// Child resources: parent by symbolic name, or by the name prefix and the type.
 	if r.Parent != "" {
 		if p, ok := g.resolve(r.Parent); ok && p != i {
-			g.links[i].parent = p
-			return
+			f.parent = p
+			return f
 		}
 	}
 	if cut := strings.LastIndexByte(r.Type, '/'); cut > 0 && strings.Count(r.Type, "/") >= 2 {
 		if name, ok := r.NameString(); ok {
 			if n := strings.LastIndexByte(name, '/'); n > 0 {
 				if p, ok := g.byName[strings.ToLower(r.Type[:cut])+"|"+strings.ToLower(name[:n])]; ok {
-					g.links[i].parent = p
+					f.parent = p
 				}
 			}
 		}
 	}
+	return f
 }
 
 // vaultFor finds the Key Vault a key URI (https://name.vault.azure.net/keys/...) or a

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -44,6 +46,22 @@ func newSuppressor(fsys fs.FS) *suppressor {
 }
 
 func (s *suppressor) apply(fs []Finding) []iac.Diagnostic {
+	// The files comments may be in are read on all cores first.
+	var names []string
+	seen := map[string]bool{}
+	for i := range fs {
+		f := &fs[i]
+		if f.Status == rules.Pass || f.Suppression != nil {
+			continue
+		}
+		for _, name := range []string{f.Loc.File, f.Resource.Loc.File} {
+			if name != "" && !seen[name] {
+				seen[name] = true
+				names = append(names, name)
+			}
+		}
+	}
+	s.preload(names)
 	for i := range fs {
 		f := &fs[i]
 		if f.Status == rules.Pass || f.Suppression != nil {
@@ -161,17 +179,44 @@ func (s *suppressor) warnOnce(loc awaf.Location, msg string) {
 
 // file returns the lines of a scanned file, read once. Files outside fsys (a Bicep
 // module cache) give none.
+// preload reads the named files in parallel into the cache file reads.
+func (s *suppressor) preload(names []string) {
+	lines := make([][]string, len(names))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for k := range next {
+				lines[k] = s.read(names[k])
+			}
+		})
+	}
+	for k := range names {
+		next <- k
+	}
+	close(next)
+	wg.Wait()
+	for k, name := range names {
+		s.lines[name] = lines[k]
+	}
+}
+
 func (s *suppressor) file(name string) []string {
 	if l, ok := s.lines[name]; ok {
 		return l
 	}
+	l := s.read(name)
+	s.lines[name] = l
+	return l
+}
+
+// read gives the lines of a file that holds a suppression directive, nil for others.
+func (s *suppressor) read(name string) []string {
 	data, err := fs.ReadFile(s.fsys, name)
-	var lines []string
 	if err == nil && bytes.Contains(data, []byte(directive)) {
-		lines = strings.Split(string(data), "\n")
+		return strings.Split(string(data), "\n")
 	}
-	s.lines[name] = lines
-	return lines
+	return nil
 }
 
 // Baseline lists accepted findings, each with a reason and an optional expiry date.

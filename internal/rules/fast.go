@@ -801,7 +801,7 @@ func (e *fastExpr) test(x scalar) (result, ok bool) {
 	case fastIeq:
 		return x.kind == iac.String && strings.EqualFold(x.str, e.consts[0]), true
 	case fastIcontains:
-		return x.kind == iac.String && strings.Contains(strings.ToLower(x.str), e.lower), true
+		return x.kind == iac.String && strings.Contains(lowerASCII(x.str), e.lower), true
 	case fastNumCmp:
 		// num() as the CEL function has it: numbers, and strings that parse; anything
 		// else is an error, which CEL reports.
@@ -829,7 +829,7 @@ func (e *fastExpr) test(x scalar) (result, ok bool) {
 		}
 		return compare(e.cmp, float64(n), e.num), true
 	case fastIprefix:
-		return x.kind == iac.String && strings.HasPrefix(strings.ToLower(x.str), e.lower), true
+		return x.kind == iac.String && hasLowerPrefix(x.str, e.lower), true
 	case fastIin:
 		if x.kind != iac.String {
 			return false, true
@@ -861,4 +861,27 @@ func (e *fastExpr) test(x scalar) (result, ok bool) {
 		return false, true
 	}
 	return false, false
+}
+
+// hasLowerPrefix reports whether strings.ToLower(s) starts with prefix (lower-case),
+// without building the lower-cased string when s is ASCII.
+func hasLowerPrefix(s, prefix string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.HasPrefix(strings.ToLower(s), prefix)
+		}
+	}
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != prefix[i] {
+			return false
+		}
+	}
+	return true
 }

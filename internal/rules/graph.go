@@ -4,6 +4,8 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"unicode/utf8"
+	"unsafe"
 
 	"github.com/awaf/awaf/internal/iac"
 )
@@ -71,10 +73,10 @@ func newGraph(res []iac.Resource) *graph {
 		for i := lo; i < hi; i++ {
 			r := &res[i]
 			if r.ID != "" {
-				idKey[i] = strings.ToLower(r.ID)
+				idKey[i] = lowerASCII(r.ID)
 			}
 			if name, ok := r.NameString(); ok {
-				nameKey[i], named[i] = g.ltype[i]+"|"+strings.ToLower(name), true
+				nameKey[i], named[i] = lowerKey(g.ltype[i], name), true
 			}
 		}
 	})
@@ -103,6 +105,48 @@ func newGraph(res []iac.Resource) *graph {
 		}
 	}
 	return g
+}
+
+// lowerASCII is strings.ToLower with one allocation and no per-byte writes for ASCII.
+func lowerASCII(s string) string {
+	upper := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return strings.ToLower(s)
+		}
+		upper = upper || ('A' <= c && c <= 'Z')
+	}
+	if !upper {
+		return s
+	}
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// lowerKey gives ltype + "|" + lowerASCII(name) in one allocation for ASCII names.
+func lowerKey(ltype, name string) string {
+	for i := 0; i < len(name); i++ {
+		if name[i] >= utf8.RuneSelf {
+			return ltype + "|" + strings.ToLower(name)
+		}
+	}
+	b := make([]byte, 0, len(ltype)+1+len(name))
+	b = append(b, ltype...)
+	b = append(b, '|')
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return unsafe.String(&b[0], len(b))
 }
 
 // parallel runs fn over [0, n) in one contiguous chunk per core; small n stay on the

@@ -109,31 +109,33 @@ func (c *Catalog) Evaluate(ctx context.Context, res []iac.Resource, opt Options)
 	}
 	buf := make([]Finding, off[len(todo)])
 	got := make([]int, len(todo))
-	var done atomic.Int64
+	// Workers take resources in chunks from a shared counter: one atomic add per
+	// chunk instead of a channel hand-off per resource.
+	const chunk = 64
+	var done, taken atomic.Int64
 	var wg sync.WaitGroup
-	next := make(chan int, workers)
 	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for k := range next {
-				got[k] = c.evalResource(g, todo[k], shared, wreg, opt.slow, buf[off[k]:off[k]:off[k+1]])
+		wg.Go(func() {
+			for {
+				lo := int(taken.Add(chunk)) - chunk
+				if lo >= len(todo) || ctx.Err() != nil {
+					return
+				}
+				hi := min(lo+chunk, len(todo))
+				for k := lo; k < hi; k++ {
+					got[k] = c.evalResource(g, todo[k], shared, wreg, opt.slow, buf[off[k]:off[k]:off[k+1]])
+				}
 				if opt.Evaluated != nil {
-					opt.Evaluated(int(done.Add(1)), len(todo))
+					d := int(done.Add(int64(hi - lo)))
+					for k := d - (hi - lo) + 1; k <= d; k++ {
+						opt.Evaluated(k, len(todo))
+					}
 				}
 			}
-		}()
+		})
 	}
-	var err error
-	for k := range todo {
-		if err = ctx.Err(); err != nil {
-			break
-		}
-		next <- k
-	}
-	close(next)
 	wg.Wait()
-	if err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	n := 0

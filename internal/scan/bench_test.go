@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -13,6 +15,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/awaf/awaf/internal/iac"
 	"github.com/awaf/awaf/internal/rules"
 )
 
@@ -357,6 +360,59 @@ func BenchmarkParseTerraform10k(b *testing.B) {
 func BenchmarkScanBicep1k(b *testing.B)   { benchScan(b, bicepCorpus(1000), 1000, false) }
 func BenchmarkScanBicep10k(b *testing.B)  { benchScan(b, bicepCorpus(10000), 10000, false) }
 func BenchmarkParseBicep10k(b *testing.B) { benchScan(b, bicepCorpus(10000), 10000, true) }
+
+// benchRatio alternates a bare parse and a full scan of the same corpus in one loop
+// and reports scan time over parse time, on the wall clock and in CPU time. The
+// alternation makes both sides see the same machine: on a shared machine a figure
+// from two separate benchmarks moves by a third between runs.
+func benchRatio(b *testing.B, fsys fstest.MapFS, n int, parse func(context.Context, fs.FS, []string) ([]iac.Resource, []iac.Diagnostic, error), dir string) {
+	cat := catalog(b)
+	fe := realFrontends()
+	ctx := context.Background()
+	var parseWall, scanWall time.Duration
+	var parseCPU, scanCPU float64
+	b.ResetTimer()
+	for range b.N {
+		// Each side starts from a collected heap, so neither pays for the other's
+		// garbage.
+		b.StopTimer()
+		runtime.GC()
+		b.StartTimer()
+		t0, c0 := time.Now(), cpuTime()
+		res, _, err := parse(ctx, fsys, []string{dir})
+		if err != nil || len(res) != n {
+			b.Fatalf("parse: %d resources, %v", len(res), err)
+		}
+		parseWall += time.Since(t0)
+		parseCPU += cpuTime() - c0
+		res = nil
+		b.StopTimer()
+		runtime.GC()
+		b.StartTimer()
+		t1, c1 := time.Now(), cpuTime()
+		out, err := Run(ctx, fsys, nil, Options{Frontends: fe, Catalog: cat})
+		if err != nil || len(out.Resources) != n {
+			b.Fatalf("scan: %v", err)
+		}
+		scanWall += time.Since(t1)
+		scanCPU += cpuTime() - c1
+	}
+	b.ReportMetric(float64(scanWall)/float64(parseWall), "scan/parse-wall")
+	b.ReportMetric(scanCPU/max(parseCPU, 1e-9), "scan/parse-cpu")
+	b.ReportMetric(float64(n)*float64(b.N)/scanWall.Seconds(), "scan-resources/s")
+}
+
+func BenchmarkRatioARM10k(b *testing.B) {
+	benchRatio(b, armCorpus(10000), 10000, realFrontends().ARM, "arm")
+}
+
+func BenchmarkRatioBicep10k(b *testing.B) {
+	benchRatio(b, bicepCorpus(10000), 10000, realFrontends().Bicep, "bicep")
+}
+
+func BenchmarkRatioTerraform10k(b *testing.B) {
+	benchRatio(b, tfCorpus(10000), 10000, realFrontends().Terraform, "tf")
+}
 
 // BenchmarkRulesOnly10k evaluates the catalog on 10,000 resources already read, to
 // separate rule evaluation from parsing.

@@ -81,6 +81,34 @@ type Resource struct {
 	// Metadata is the resource's "metadata" object (ARM) or @metadata decorator
 	// (Bicep); suppressions are read from it.
 	Metadata *Value
+	// Judgement is whatever a Sink recorded about the resource when its unit was read
+	// (the scan's findings on it); front ends carry it along untouched.
+	Judgement any
+}
+
+// Sink receives the resources of one unit of input (an ARM template with what it
+// links and nests, a Bicep entry file with its modules, a Terraform root module with
+// its modules, a plan, an export file) as soon as a front end has read the unit, and
+// returns what to keep of them. The scan judges resources there and keeps only what
+// later cross-resource checks need, so that memory holds findings rather than every
+// file's values. A Sink is called from several goroutines at once.
+type Sink func(res []Resource) []Resource
+
+type sinkKey struct{}
+
+// WithSink returns a context that carries s to the front ends.
+func WithSink(ctx context.Context, s Sink) context.Context {
+	return context.WithValue(ctx, sinkKey{}, s)
+}
+
+// Keep hands one unit's resources to the context's Sink and returns what it keeps;
+// without a Sink it returns res. Front ends call it once per unit, on the unit's
+// final resources, before they hold them for the rest of the scan.
+func Keep(ctx context.Context, res []Resource) []Resource {
+	if s, ok := ctx.Value(sinkKey{}).(Sink); ok && s != nil && len(res) > 0 {
+		return s(res)
+	}
+	return res
 }
 
 // Diagnostic is something a front end could not read or resolve: a syntax error, an

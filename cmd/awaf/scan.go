@@ -242,7 +242,7 @@ func recordEvidence(path string, a *awaf.Assessment, res *scan.Result, propose b
 	}
 	props := scan.Attach(a, l, res, time.Now().UTC().Truncate(time.Second))
 	if propose {
-		comps := scan.Components(res.Resources)
+		comps := res.Components()
 		if len(a.Profile.Components) == 0 {
 			a.Profile.Components = comps
 			if len(comps) > 0 {

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"cel.dev/cel-go/cel"
 	"go.yaml.in/yaml/v3"
@@ -31,6 +32,14 @@ type Catalog struct {
 	byType map[string][]*Rule // lower-cased type -> rules, in catalog order
 	// related marks the types some rule of which reads the "related" variable.
 	related map[string]bool
+
+	// Set once by prepare, for Sessions: the positions (in byType) of each type's
+	// rules judged when a unit is read and of those left for Finish, and what of each
+	// type to keep for Finish (see keep).
+	once            sync.Once
+	local, deferred map[string][]uint16
+	target          map[string]*keepPlan
+	nestedDiagFull  bool
 }
 
 // Rule returns the rule with the given id.
@@ -250,6 +259,21 @@ func parseRule(env *cel.Env, n *yaml.Node, at func(*yaml.Node) awaf.Location, li
 			}
 		}
 	}
+	if condAST != nil {
+		readsOf(condAST.NativeRep().Expr(), &r.reads)
+	}
+	if whenAST != nil {
+		var w reads
+		readsOf(whenAST.NativeRep().Expr(), &w)
+		r.whenLocal = !w.related && !w.workload
+		r.reads.related = r.reads.related || w.related
+		r.reads.allRelated = r.reads.allRelated || w.allRelated
+		r.reads.workload = r.reads.workload || w.workload
+		for f := range w.fields {
+			r.reads.addField(f)
+		}
+	}
+	r.deferred = r.reads.related || r.reads.workload
 	if r.condition != nil {
 		r.fastCond = compileFast(condAST)
 		if r.When != "" {
@@ -259,6 +283,7 @@ func parseRule(env *cel.Env, n *yaml.Node, at func(*yaml.Node) awaf.Location, li
 			}
 		}
 	}
+	r.self = selfPlan(r)
 	return r, probs
 }
 

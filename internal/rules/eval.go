@@ -3,11 +3,9 @@ package rules
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -80,70 +78,7 @@ const workloadBase = 1 << 40
 // marked Existing are linked but not judged: their properties are declared elsewhere.
 // Findings come in resource order, then catalog order, whatever the parallelism.
 func (c *Catalog) Evaluate(ctx context.Context, res []iac.Resource, opt Options) ([]Finding, error) {
-	// The workload facts and the link graph are independent: build them side by side.
-	wreg := &registry{base: workloadBase}
-	shared := map[string]any{}
-	var views sync.WaitGroup
-	views.Go(func() {
-		shared["workload"] = workloadView(res, wreg)
-		shared["profile"] = profileView(opt.Profile, wreg)
-	})
-	g := newGraph(res)
-	views.Wait()
-	workers := opt.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	var todo []int
-	for i := range res {
-		if !res[i].Existing && len(c.byType[g.ltype[i]]) > 0 {
-			todo = append(todo, i)
-		}
-	}
-	// Every finding goes into one slice: resource k of todo owns the window
-	// off[k]:off[k+1], one cell per rule of its type, and the windows are closed up
-	// at the end. No per-resource slices, no second copy.
-	off := make([]int, len(todo)+1)
-	for k, i := range todo {
-		off[k+1] = off[k] + len(c.byType[g.ltype[i]])
-	}
-	buf := make([]Finding, off[len(todo)])
-	got := make([]int, len(todo))
-	// Workers take resources in chunks from a shared counter: one atomic add per
-	// chunk instead of a channel hand-off per resource.
-	const chunk = 64
-	var done, taken atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Go(func() {
-			for {
-				lo := int(taken.Add(chunk)) - chunk
-				if lo >= len(todo) || ctx.Err() != nil {
-					return
-				}
-				hi := min(lo+chunk, len(todo))
-				for k := lo; k < hi; k++ {
-					got[k] = c.evalResource(g, todo[k], shared, wreg, opt.slow, buf[off[k]:off[k]:off[k+1]])
-				}
-				if opt.Evaluated != nil {
-					d := int(done.Add(int64(hi - lo)))
-					for k := d - (hi - lo) + 1; k <= d; k++ {
-						opt.Evaluated(k, len(todo))
-					}
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	n := 0
-	for k := range todo {
-		n += copy(buf[n:], buf[off[k]:off[k]+got[k]])
-	}
-	clear(buf[n:]) // drop the references the unused cells still hold
-	return buf[:n:n], nil
+	return c.Start(opt).Finish(ctx, res)
 }
 
 // registry numbers the unknown values of one evaluation so that the unknown a CEL
@@ -151,6 +86,8 @@ func (c *Catalog) Evaluate(ctx context.Context, res []iac.Resource, opt Options)
 type registry struct {
 	base  int64
 	items []Unresolved
+	// next is asked for ids this registry does not hold.
+	next *registry
 	// msgs caches the messages of unknown outcomes that depend only on this (shared)
 	// registry's values, by unknownKey.
 	msgs sync.Map
@@ -182,6 +119,9 @@ func (g *registry) convert(v *iac.Value) any {
 func (g *registry) lookup(id int64) (Unresolved, bool) {
 	i := id - g.base - 1
 	if i < 0 || i >= int64(len(g.items)) {
+		if g.next != nil {
+			return g.next.lookup(id)
+		}
 		return Unresolved{}, false
 	}
 	return g.items[i], true
@@ -438,9 +378,12 @@ func contains(xs []int, x int) bool {
 	return false
 }
 
-// evalResource appends the findings on resource i to out (which has room for one per
-// rule of its type) and returns how many there are.
-func (c *Catalog) evalResource(g *graph, i int, shared map[string]any, wreg *registry, slow bool, out []Finding) int {
+// evalResource judges resource i by the rules of its type at the positions only
+// lists (every rule when only is nil), appends the findings to out and, when at is
+// not nil, each one's position to *at. linked tells whether the graph and the
+// workload view are built; without them (a Session judging a unit as it is read) the
+// CEL view's related and workload are empty, and only rules that read neither run.
+func (c *Catalog) evalResource(g *graph, i int, shared map[string]any, wreg *registry, slow, linked bool, only []uint16, out []Finding, at *[]uint16) []Finding {
 	r := &g.res[i]
 	byType := c.byType[g.ltype[i]]
 	// One activation serves every rule on the resource that needs CEL, built on first
@@ -454,7 +397,7 @@ func (c *Catalog) evalResource(g *graph, i int, shared map[string]any, wreg *reg
 		}
 		reg = &registry{}
 		var related any = map[string]any{}
-		if c.related[g.ltype[i]] {
+		if linked && c.related[g.ltype[i]] {
 			related = g.relatedView(i, reg)
 		}
 		var err error
@@ -473,13 +416,24 @@ func (c *Catalog) evalResource(g *graph, i int, shared map[string]any, wreg *reg
 	fc := &fastCtx{g: g, i: i, vars: vars0[:0]}
 	fc.profile, _ = shared["profile"].(map[string]any)
 	fc.workload, _ = shared["workload"].(map[string]any)
-	for _, rule := range byType {
-		f, ok := rule.eval(fc, cel, wreg, slow)
-		if ok {
+	judge := func(j int) {
+		if f, ok := byType[j].eval(fc, cel, wreg, slow); ok {
 			out = append(out, f)
+			if at != nil {
+				*at = append(*at, uint16(j))
+			}
 		}
 	}
-	return len(out)
+	if only == nil {
+		for j := range byType {
+			judge(j)
+		}
+	} else {
+		for _, j := range only {
+			judge(int(j))
+		}
+	}
+	return out
 }
 
 // eval runs one rule; ok is false when the rule's When excludes the resource. cel

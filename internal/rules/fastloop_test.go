@@ -137,6 +137,19 @@ func TestFastPathLoopsMatchCEL(t *testing.T) {
 				if !reflect.DeepEqual(strip(fast), strip(slow)) {
 					t.Errorf("%s on %s:\nfast %+v\n CEL %+v", rule.ID, w.name, strip(fast), strip(slow))
 				}
+				// And as a scan judges them: unit by unit, keeping projections.
+				s := one.Start(Options{Profile: p})
+				var kept []iac.Resource
+				for i := range w.res {
+					kept = append(kept, s.Sink(w.res[i:i+1])...)
+				}
+				late, err := s.Finish(context.Background(), kept)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(strip(late), strip(fast)) {
+					t.Errorf("%s on %s in a session:\n got %+v\nwant %+v", rule.ID, w.name, strip(late), strip(fast))
+				}
 				compared++
 			}
 		}

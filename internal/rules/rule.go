@@ -98,6 +98,12 @@ type Rule struct {
 	fastCond, fastWhen *fastExpr
 	// pathGet reads Path, compiled once.
 	pathGet *fastGet
+	// deferred rules read other resources (related) or the workload facts, so a
+	// Session judges them in Finish; whenLocal tells that When reads neither, so it
+	// can settle the rule when the resource is read. reads is what they read.
+	deferred, whenLocal bool
+	reads               reads
+	self                *keepPlan // what a deferred rule reads of its resource
 	// failSet and failUnset are the failure messages when the rule's property is set
 	// and when it is left to the platform default.
 	msgOnce            sync.Once

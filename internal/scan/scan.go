@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -69,6 +70,8 @@ type Options struct {
 	// Sniff decides whether JSON content is a format; the defaults recognise ARM
 	// templates and parameter files, plan JSON and exports.
 	Sniff func(data []byte) (Format, bool)
+
+	retain bool // hold resources whole and judge them at the end, for tests
 }
 
 // File is one input file and the format it was read as.
@@ -77,13 +80,53 @@ type File struct {
 	Format Format `json:"format"`
 }
 
-// Result is everything a scan found.
+// Result is everything a scan found. Resources hold what the reports and the later
+// rules read (type, name, location, the properties cross-resource rules use), not
+// necessarily every property.
 type Result struct {
 	Files       []File
 	Resources   []iac.Resource
 	Findings    []Finding
 	Diagnostics []iac.Diagnostic
 	Catalog     *rules.Catalog
+
+	mu         sync.Mutex
+	components map[awaf.Component]bool // seen as units were read
+}
+
+func (r *Result) addComponents(cs []awaf.Component) {
+	if len(cs) == 0 {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.components == nil {
+		r.components = map[awaf.Component]bool{}
+	}
+	for _, c := range cs {
+		r.components[c] = true
+	}
+}
+
+// Components gives the reference-architecture components the scanned resources
+// show, in the order of awaf.Components (see the function Components).
+func (r *Result) Components() []awaf.Component {
+	r.mu.Lock()
+	found := maps.Clone(r.components)
+	r.mu.Unlock()
+	if found == nil {
+		found = map[awaf.Component]bool{}
+	}
+	for _, c := range Components(r.Resources) {
+		found[c] = true
+	}
+	var out []awaf.Component
+	for _, c := range awaf.Components {
+		if found[c] {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // Finding is a rule outcome, possibly suppressed (see rules.Finding).
@@ -148,6 +191,22 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 			return nil, ctx.Err()
 		}
 	}
+	// Rules that read only the resource they judge run as each unit is read; what
+	// the rest needs of it is kept, not every file's values (see rules.Session).
+	ropt := rules.Options{Profile: opt.Profile}
+	if opt.Progress != nil {
+		ropt.Evaluated = func(done, total int) {
+			opt.Progress(Progress{Stage: StageEvaluate, Done: done, Total: total})
+		}
+	}
+	sess := opt.Catalog.Start(ropt)
+	feCtx := ctx
+	if !opt.retain {
+		feCtx = iac.WithSink(ctx, func(rs []iac.Resource) []iac.Resource {
+			res.addComponents(Components(rs))
+			return sess.Sink(rs)
+		})
+	}
 	readFS := fsys
 	if opt.Progress != nil {
 		opt.Progress(Progress{Stage: StageRead, Total: len(res.Files)})
@@ -177,7 +236,7 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r, d, err := fn(ctx, readFS, files)
+			r, d, err := fn(feCtx, readFS, files)
 			outs[i] = out{r, d, err}
 		}()
 	}
@@ -189,13 +248,7 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 		res.Resources = append(res.Resources, o.res...)
 		res.Diagnostics = append(res.Diagnostics, o.diags...)
 	}
-	ropt := rules.Options{Profile: opt.Profile}
-	if opt.Progress != nil {
-		ropt.Evaluated = func(done, total int) {
-			opt.Progress(Progress{Stage: StageEvaluate, Done: done, Total: total})
-		}
-	}
-	fs0, err := opt.Catalog.Evaluate(ctx, res.Resources, ropt)
+	fs0, err := sess.Finish(ctx, res.Resources)
 	if err != nil {
 		return nil, err
 	}

@@ -116,7 +116,9 @@ func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.R
 			}
 			params, pd := s.params(fsys, t.path, dirTemplates[path.Dir(t.path)] == 1)
 			res, d, linked := expandFS(ctx, fsys, t.path, data, params)
-			results[i] = result{res, append(pd, d...), linked}
+			// One template (with what it nests and links) is one unit for the sink;
+			// a template another one links to is dropped below, kept results and all.
+			results[i] = result{iac.Keep(ctx, res), append(pd, d...), linked}
 		}()
 	}
 	wg.Wait()

@@ -139,7 +139,7 @@ func Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Resource, []ia
 			continue
 		}
 		res, d := FromValue(v)
-		out = append(out, res...)
+		out = append(out, iac.Keep(ctx, res)...)
 		diags = append(diags, d...)
 	}
 	return out, diags, nil

@@ -31,12 +31,12 @@ type module struct {
 	data      map[string]*hclsyntax.Body // "type.name" of data sources without count/for_each
 	diags     []iac.Diagnostic
 	pending   []pendingBlock // top-level blocks of the primary files, while overrides merge
+	size      int64          // bytes of configuration read
 }
 
-// pendingBlock is a top-level block of a primary file with that file's text.
+// pendingBlock is a top-level block of a primary file, waiting for the overrides.
 type pendingBlock struct {
 	block *hclsyntax.Block
-	src   []byte
 }
 
 type variable struct {
@@ -52,7 +52,6 @@ type resourceDecl struct {
 	count     *hclsyntax.Attribute
 	forEach   *hclsyntax.Attribute
 	rng       hcl.Range // the block header
-	file      []byte    // source text, for suppression comments read by the rules
 }
 
 type moduleCall struct {
@@ -109,9 +108,9 @@ func loadModule(fsys fs.FS, dir string, files []string) *module {
 	// Parse the files in parallel; add them in name order so that results and
 	// diagnostics stay deterministic.
 	type parsed struct {
-		src   []byte
 		body  *hclsyntax.Body
 		diags hcl.Diagnostics
+		size  int
 		err   *iac.Diagnostic
 	}
 	out := make([]parsed, len(files))
@@ -131,12 +130,13 @@ func loadModule(fsys fs.FS, dir string, files []string) *module {
 				return
 			}
 			body, diags := parseConfig(src, name)
-			out[i] = parsed{src: src, body: body, diags: diags}
+			out[i] = parsed{body: body, diags: diags, size: len(src)}
 		}()
 	}
 	wg.Wait()
 	var overrides []int
 	for i, p := range out {
+		m.size += int64(p.size)
 		if _, isOverride := configFile(path.Base(files[i])); isOverride {
 			overrides = append(overrides, i)
 			continue
@@ -145,7 +145,7 @@ func loadModule(fsys fs.FS, dir string, files []string) *module {
 			m.diags = append(m.diags, *p.err)
 			continue
 		}
-		m.addParsed(p.body, p.diags, p.src)
+		m.addParsed(p.body, p.diags)
 	}
 	// Override files come after every primary file, in name order.
 	for _, i := range overrides {
@@ -164,7 +164,7 @@ func loadModule(fsys fs.FS, dir string, files []string) *module {
 		}
 	}
 	for _, pb := range m.pending {
-		m.addBlock(pb.block, pb.src)
+		m.addBlock(pb.block)
 	}
 	m.pending = nil
 	return m
@@ -218,14 +218,14 @@ func readFile(fsys fs.FS, name string) ([]byte, *iac.Diagnostic) {
 
 // addParsed queues the blocks of a primary file; they are declared once the
 // override files are merged in.
-func (m *module) addParsed(body *hclsyntax.Body, diags hcl.Diagnostics, src []byte) {
+func (m *module) addParsed(body *hclsyntax.Body, diags hcl.Diagnostics) {
 	m.diags = append(m.diags, hclDiags(diags)...)
 	if body == nil {
 		return
 	}
 	m.topLevelArgs(body)
 	for _, b := range body.Blocks {
-		m.pending = append(m.pending, pendingBlock{block: b, src: src})
+		m.pending = append(m.pending, pendingBlock{block: b})
 	}
 }
 
@@ -239,7 +239,7 @@ func (m *module) diag(sev string, rng hcl.Range, format string, args ...any) {
 	m.diags = append(m.diags, iac.Diagnostic{Severity: sev, Message: fmt.Sprintf(format, args...), Loc: locOf(rng)})
 }
 
-func (m *module) addBlock(b *hclsyntax.Block, src []byte) {
+func (m *module) addBlock(b *hclsyntax.Block) {
 	switch b.Type {
 	case "variable":
 		if len(b.Labels) != 1 {
@@ -267,7 +267,7 @@ func (m *module) addBlock(b *hclsyntax.Block, src []byte) {
 			m.diag("error", b.DefRange(), "resource block needs two labels (type and name)")
 			return
 		}
-		r := &resourceDecl{typ: b.Labels[0], name: b.Labels[1], body: b.Body, rng: b.DefRange(), file: src}
+		r := &resourceDecl{typ: b.Labels[0], name: b.Labels[1], body: b.Body, rng: b.DefRange()}
 		r.count = b.Body.Attributes["count"]
 		r.forEach = b.Body.Attributes["for_each"]
 		addr := r.typ + "." + r.name

@@ -52,7 +52,9 @@ func ScanPlan(ctx context.Context, fsys fs.FS, name string) ([]iac.Resource, []i
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	return res, diags, nil
+	// A plan file is one unit: the sink judges its resources before the plan's
+	// values are let go.
+	return iac.Keep(ctx, res), diags, nil
 }
 
 func readPlanFile(fsys fs.FS, name string) ([]byte, *iac.Diagnostic) {

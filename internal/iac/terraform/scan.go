@@ -44,37 +44,84 @@ func Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Resource, []ia
 func scan(ctx context.Context, fsys fs.FS, paths []string, limit int) ([]iac.Resource, []iac.Diagnostic, error) {
 	s := newScanner(fsys)
 	s.limit = limit
+	return s.run(ctx, paths)
+}
+
+// maxHeldBytes bounds the configuration, in bytes of source, whose parsed modules are
+// held while the root modules are found, before any is read. Past it, modules are
+// parsed again when their root module is read: a larger scan spends time rather than
+// memory on its parse trees.
+const maxHeldBytes = 4 << 20
+
+func (s *scanner) run(ctx context.Context, paths []string) ([]iac.Resource, []iac.Diagnostic, error) {
 	dirs, varFiles := s.inputs(paths)
 	roots := s.roots(dirs)
-	for _, dir := range roots {
+	for i, dir := range roots {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}
-		mod := s.module(dir)
-		if mod == nil {
-			continue
-		}
-		in := newInstance(s, mod, "", s.rootVars(mod, varFiles))
-		in.rootDir = dir
-		if err := s.collect(ctx, in); err != nil {
+		unit, err := s.scanRoot(ctx, dir, varFiles)
+		if err != nil {
 			return nil, nil, err
 		}
+		// The root module is done: the sink judges its resources and the scan holds
+		// only what it keeps, not the evaluation behind them.
+		s.out = append(s.out, iac.Keep(ctx, unit)...)
+		s.release(i)
 	}
 	sortDiags(s.diags)
 	return s.out, s.diags, nil
 }
 
+// scanRoot evaluates one root module with the local modules it calls and returns
+// their resources.
+func (s *scanner) scanRoot(ctx context.Context, dir string, varFiles []string) ([]iac.Resource, error) {
+	mod := s.module(dir)
+	if mod == nil {
+		return nil, nil
+	}
+	in := newInstance(s, mod, "", s.rootVars(mod, varFiles))
+	in.rootDir = dir
+	var unit []iac.Resource
+	if err := s.collect(ctx, in, &unit); err != nil {
+		return nil, err
+	}
+	return unit, nil
+}
+
+// release drops what root module i leaves behind: the instances evaluated for it, its
+// installed-module index, and the parsed modules that no later root module calls. A
+// module dropped too early is parsed again when needed; its diagnostics were
+// reported the first time.
+func (s *scanner) release(i int) {
+	clear(s.kids)
+	clear(s.loaded)
+	for dir := range s.modules {
+		if last, ok := s.lastUse[dir]; !ok || last <= i {
+			delete(s.modules, dir)
+		}
+	}
+}
+
 type scanner struct {
 	fsys    fs.FS
 	funcs   map[string]function.Function
-	modules map[string]*module // by directory; nil entry: no .tf files
-	kids    map[*instance]map[string]childResult
+	modules map[string]*module                   // by directory; nil entry: no .tf files
+	kids    map[*instance]map[string]childResult // of the root module being read
 	out     []iac.Resource
 	diags   []iac.Diagnostic
 	warned  map[string]bool
 	loaded  map[string]map[string]string // root dir -> installed module key -> dir
 	spent   int                          // instances expanded, against limit
 	limit   int
+	// read marks the module directories whose diagnostics are reported; a module
+	// parsed again after a release does not report them twice.
+	read map[string]bool
+	// lastUse is, per module directory, the index of the last root module that calls
+	// it as far as the parsed modules show; the module is kept parsed until then.
+	lastUse map[string]int
+	// held bounds the source bytes of the modules kept parsed while roots are found.
+	held int64
 }
 
 func newScanner(fsys fs.FS) *scanner {
@@ -85,6 +132,9 @@ func newScanner(fsys fs.FS) *scanner {
 		kids:    map[*instance]map[string]childResult{},
 		warned:  map[string]bool{},
 		loaded:  map[string]map[string]string{},
+		read:    map[string]bool{},
+		lastUse: map[string]int{},
+		held:    maxHeldBytes,
 	}
 }
 
@@ -105,7 +155,11 @@ func (s *scanner) module(dir string) *module {
 		return m
 	}
 	m := loadModule(s.fsys, dir, nil)
-	s.diags = append(s.diags, m.diags...)
+	if !s.read[dir] {
+		s.read[dir] = true
+		s.diags = append(s.diags, m.diags...)
+	}
+	m.diags = nil
 	if len(m.resources) == 0 && len(m.calls) == 0 && len(m.variables) == 0 && len(m.locals) == 0 && len(m.outputs) == 0 {
 		if !hasTF(s.fsys, dir) {
 			m = nil
@@ -174,6 +228,8 @@ func (s *scanner) inputs(paths []string) (dirs []string, varFiles []string) {
 // they are read through their callers, with the caller's values.
 func (s *scanner) roots(dirs []string) []string {
 	called := map[string]bool{}
+	calls := map[string][]string{} // dir -> local module directories it calls
+	var held int64
 	for _, d := range dirs {
 		m := s.module(d)
 		if m == nil {
@@ -181,10 +237,15 @@ func (s *scanner) roots(dirs []string) []string {
 		}
 		for _, c := range m.calls {
 			if isLocalSource(c.source) {
-				if t := path.Clean(path.Join(d, c.source)); t != d {
+				t := path.Clean(path.Join(d, c.source))
+				calls[d] = append(calls[d], t)
+				if t != d {
 					called[t] = true
 				}
 			}
+		}
+		if held += m.size; held > s.held {
+			delete(s.modules, d)
 		}
 	}
 	var out []string
@@ -193,7 +254,24 @@ func (s *scanner) roots(dirs []string) []string {
 			out = append(out, d)
 		}
 	}
+	for i, d := range out {
+		markUses(s.lastUse, calls, d, i, map[string]bool{})
+	}
 	return out
+}
+
+// markUses records root module i as the last user so far of dir and of the local
+// modules dir calls, through the calls of the scanned directories; it parses nothing,
+// so that it reports nothing a scan would not.
+func markUses(lastUse map[string]int, calls map[string][]string, dir string, i int, seen map[string]bool) {
+	if seen[dir] {
+		return
+	}
+	seen[dir] = true
+	lastUse[dir] = i
+	for _, t := range calls[dir] {
+		markUses(lastUse, calls, t, i, seen)
+	}
 }
 
 // rootVars gives each root variable its value: default, then terraform.tfvars, then
@@ -291,7 +369,7 @@ func (s *scanner) readVarFile(name string) map[string]varValue {
 
 // collect turns the resources of a module instance, and of the local modules it
 // calls, into iac.Resources.
-func (s *scanner) collect(ctx context.Context, in *instance) error {
+func (s *scanner) collect(ctx context.Context, in *instance, out *[]iac.Resource) error {
 	for _, d := range in.mod.resources {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -317,7 +395,7 @@ func (s *scanner) collect(ctx context.Context, in *instance) error {
 			case in.cond != "":
 				r.Condition = iac.NewUnknown(in.cond, r.Loc)
 			}
-			s.out = append(s.out, r)
+			*out = append(*out, r)
 		}
 	}
 	for _, c := range in.mod.calls {
@@ -338,7 +416,7 @@ func (s *scanner) collect(ctx context.Context, in *instance) error {
 			s.warn(c.rng, fmt.Sprintf("module %q: %s; its resources are reported once with unknown keys", c.name, why))
 		}
 		for _, k := range kids {
-			if err := s.collect(ctx, k); err != nil {
+			if err := s.collect(ctx, k, out); err != nil {
 				return err
 			}
 		}

@@ -1,0 +1,345 @@
+package terraform
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+
+	"github.com/awaf/awaf/internal/iac"
+)
+
+// recorder is a sink that notes the resources of each unit it is handed and keeps
+// them all.
+type recorder struct {
+	mu    sync.Mutex
+	units []string
+}
+
+func (r *recorder) sink(res []iac.Resource) []iac.Resource {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.units = append(r.units, unitString(res))
+	return res
+}
+
+// unitString lists a unit's resources as "id@file", in the order given.
+func unitString(res []iac.Resource) string {
+	parts := make([]string, len(res))
+	for i, r := range res {
+		parts[i] = r.ID + "@" + r.Loc.File
+	}
+	return strings.Join(parts, " ")
+}
+
+const (
+	sinkKV = `resource "azurerm_key_vault" "kv" {
+  name                = "kv"
+  resource_group_name = "rg"
+}
+`
+	sinkCallKV = `module "kv" { source = "../kv" }
+`
+	sinkSearch = `resource "azurerm_search_service" "s" {
+  name                = "s"
+  resource_group_name = "rg"
+  sku                 = "standard"
+}
+`
+)
+
+// TestSinkUnits checks that a Terraform root module with its modules is one unit:
+// the sink is called once per root module, with the child modules' resources in it,
+// and never for a module directory that another one calls.
+func TestSinkUnits(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		paths []string
+		want  []string
+	}{
+		{
+			name:  "one root",
+			files: map[string]string{"main.tf": sinkSearch + sinkKV},
+			want:  []string{"azurerm_search_service.s@main.tf azurerm_key_vault.kv@main.tf"},
+		},
+		{
+			name: "a called module is part of its caller",
+			files: map[string]string{
+				"app/main.tf": sinkSearch + sinkCallKV,
+				"kv/main.tf":  sinkKV,
+			},
+			want: []string{"azurerm_search_service.s@app/main.tf module.kv.azurerm_key_vault.kv@kv/main.tf"},
+		},
+		{
+			name: "a module shared by two roots is read in each",
+			files: map[string]string{
+				"a/main.tf":  sinkCallKV,
+				"b/main.tf":  sinkSearch + sinkCallKV,
+				"kv/main.tf": sinkKV,
+			},
+			want: []string{
+				"module.kv.azurerm_key_vault.kv@kv/main.tf",
+				"azurerm_search_service.s@b/main.tf module.kv.azurerm_key_vault.kv@kv/main.tf",
+			},
+		},
+		{
+			name: "nested modules and count",
+			files: map[string]string{
+				"root/main.tf":   `module "mid" { source = "./mid" }` + "\n",
+				"root/mid/a.tf":  `module "kv" {` + "\n" + `  source = "../../kv"` + "\n  count = 2\n}\n",
+				"root/mid/b.tf":  sinkSearch,
+				"kv/main.tf":     sinkKV,
+				"other/main.tf":  sinkSearch,
+				"other/vars.tf":  `variable "x" { default = 1 }` + "\n",
+				"empty/main.tf":  `locals { a = 1 }` + "\n",
+				"empty/other.tf": "",
+			},
+			want: []string{
+				"azurerm_search_service.s@other/main.tf",
+				"module.mid.azurerm_search_service.s@root/mid/b.tf module.mid.module.kv[0].azurerm_key_vault.kv@kv/main.tf module.mid.module.kv[1].azurerm_key_vault.kv@kv/main.tf",
+			},
+		},
+		{
+			name: "only the paths given",
+			files: map[string]string{
+				"a/main.tf":  sinkSearch,
+				"b/main.tf":  sinkSearch,
+				"kv/main.tf": sinkKV,
+			},
+			paths: []string{"b", "kv/main.tf"},
+			want:  []string{"azurerm_search_service.s@b/main.tf", "azurerm_key_vault.kv@kv/main.tf"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			paths := tt.paths
+			if paths == nil {
+				paths = []string{"."}
+			}
+			rec := &recorder{}
+			ctx := iac.WithSink(context.Background(), rec.sink)
+			res, _, err := Scan(ctx, mapFS(tt.files), paths)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(rec.units, tt.want) {
+				t.Errorf("units:\n%s\nwant:\n%s", strings.Join(rec.units, "\n"), strings.Join(tt.want, "\n"))
+			}
+			if got, want := unitString(res), strings.Join(tt.want, " "); got != want {
+				t.Errorf("Scan returned %s, want %s", got, want)
+			}
+		})
+	}
+}
+
+// TestSinkPlanUnits checks that each plan file is one unit.
+func TestSinkPlanUnits(t *testing.T) {
+	rag, err := os.ReadFile("testdata/plan/rag.plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{
+		"one.json": {Data: []byte(`{"format_version": "1.2", "planned_values": {"root_module": {
+  "resources": [{"address": "azurerm_key_vault.kv", "mode": "managed", "type": "azurerm_key_vault", "name": "kv", "values": {"name": "kv1"}}],
+  "child_modules": [{"address": "module.m", "resources": [
+    {"address": "module.m.azurerm_search_service.s", "mode": "managed", "type": "azurerm_search_service", "name": "s", "values": {"name": "s1"}}]}]}}}`)},
+		"rag.json":  {Data: rag},
+		"none.json": {Data: []byte(`{"format_version": "1.2", "planned_values": {"root_module": {}}}`)},
+	}
+	ragRes, _, err := ScanPlan(context.Background(), fsys, "rag.json")
+	if err != nil || len(ragRes) < 2 {
+		t.Fatalf("rag plan: %d resources, err %v", len(ragRes), err)
+	}
+	tests := []struct {
+		file string
+		want []string
+	}{
+		{"one.json", []string{"azurerm_key_vault.kv@one.json module.m.azurerm_search_service.s@one.json"}},
+		{"rag.json", []string{unitString(ragRes)}},
+		{"none.json", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			rec := &recorder{}
+			res, _, err := ScanPlan(iac.WithSink(context.Background(), rec.sink), fsys, tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(rec.units, tt.want) {
+				t.Errorf("units:\n%s\nwant:\n%s", strings.Join(rec.units, "\n"), strings.Join(tt.want, "\n"))
+			}
+			if got, want := unitString(res), strings.Join(tt.want, " "); got != want {
+				t.Errorf("ScanPlan returned %s, want %s", got, want)
+			}
+		})
+	}
+}
+
+type judged struct{ unit, index int }
+
+// projector is a sink that keeps a smaller copy of each resource, with no
+// properties and a judgement naming the unit and the place in it.
+type projector struct {
+	mu   sync.Mutex
+	kept [][]iac.Resource
+}
+
+func (p *projector) sink(res []iac.Resource) []iac.Resource {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]iac.Resource, len(res))
+	for i, r := range res {
+		r.Properties = nil
+		r.Judgement = judged{len(p.kept), i}
+		out[i] = r
+	}
+	p.kept = append(p.kept, out)
+	return out
+}
+
+// TestSinkKeepsWhatItReturns checks that the front end holds and returns what the
+// sink keeps, judgements included, and nothing of what it was handed.
+func TestSinkKeepsWhatItReturns(t *testing.T) {
+	tests := []struct {
+		name string
+		scan func(ctx context.Context) ([]iac.Resource, error)
+	}{
+		{"rag", func(ctx context.Context) ([]iac.Resource, error) {
+			res, _, err := Scan(ctx, os.DirFS("testdata"), []string{"rag"})
+			return res, err
+		}},
+		{"every testdata module", func(ctx context.Context) ([]iac.Resource, error) {
+			res, _, err := Scan(ctx, os.DirFS("testdata"), []string{"rag", "mixed", "override"})
+			return res, err
+		}},
+		{"roots", func(ctx context.Context) ([]iac.Resource, error) {
+			fsys, _ := rootsCorpus(5)
+			res, _, err := Scan(ctx, fsys, []string{"."})
+			return res, err
+		}},
+		{"plan", func(ctx context.Context) ([]iac.Resource, error) {
+			res, _, err := ScanPlan(ctx, os.DirFS("testdata"), "plan/rag.plan.json")
+			return res, err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := &projector{}
+			res, err := tt.scan(iac.WithSink(context.Background(), p.sink))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []iac.Resource
+			for _, unit := range p.kept {
+				want = append(want, unit...)
+			}
+			if len(want) == 0 {
+				t.Fatal("the sink was not called")
+			}
+			if !reflect.DeepEqual(res, want) {
+				t.Errorf("returned %d resources (%s), want the %d the sink kept (%s)", len(res), unitString(res), len(want), unitString(want))
+			}
+			for i, r := range res {
+				if r.Properties != nil || r.Judgement == nil {
+					t.Errorf("resource %d (%s): properties %v, judgement %v", i, r.ID, r.Properties, r.Judgement)
+				}
+			}
+			plain, err := tt.scan(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(plain) != len(res) {
+				t.Fatalf("without a sink: %d resources, with one %d", len(plain), len(res))
+			}
+			for i := range plain {
+				if plain[i].ID != res[i].ID || plain[i].Properties == nil || plain[i].Judgement != nil {
+					t.Errorf("without a sink, resource %d is %s (judgement %v), with one %s", i, plain[i].ID, plain[i].Judgement, res[i].ID)
+				}
+			}
+		})
+	}
+}
+
+// TestReleaseKeepsOutput reads the same inputs holding every parsed module and
+// holding none while roots are found (so every module is parsed again), with and
+// without a sink that keeps everything: resources and diagnostics must not change.
+func TestReleaseKeepsOutput(t *testing.T) {
+	roots, _ := rootsCorpus(4)
+	roots["roots/r0001/broken.tf"] = &fstest.MapFile{Data: []byte("resource \"azurerm_key_vault\" {\n")}
+	roots["shared/kv/extra.tf"] = &fstest.MapFile{Data: []byte("bogus \"x\" {}\n")}
+	roots["roots/r0002/main.tf"] = &fstest.MapFile{Data: []byte(`module "a" { source = "../../shared/kv"` + "\n" + `name = "a"` + "\n" + `rg = "r"` + "\n" + `nope = 1` + "\n}\n" +
+		`module "gone" { source = "./nowhere" }` + "\n")}
+	tests := []struct {
+		name  string
+		fsys  fs.FS
+		paths []string
+	}{
+		{"testdata", os.DirFS("testdata"), []string{"rag", "mixed", "override", "plan"}},
+		{"roots", roots, []string{"."}},
+		{"roots by directory", roots, []string{"roots", "shared"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			run := func(held int64, sink bool) ([]iac.Resource, []iac.Diagnostic) {
+				s := newScanner(tt.fsys)
+				s.limit, s.held = maxInstances, held
+				ctx := context.Background()
+				if sink {
+					ctx = iac.WithSink(ctx, func(res []iac.Resource) []iac.Resource { return res })
+				}
+				res, diags, err := s.run(ctx, tt.paths)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return res, diags
+			}
+			res, diags := run(maxHeldBytes, false)
+			if len(res) == 0 {
+				t.Fatal("no resources")
+			}
+			want := string(dump(t, res, diags))
+			for _, v := range []struct {
+				held int64
+				sink bool
+			}{{maxHeldBytes, true}, {0, false}, {0, true}, {1500, false}} {
+				res, diags := run(v.held, v.sink)
+				if got := string(dump(t, res, diags)); got != want {
+					t.Errorf("held %d, sink %v: output differs:\n%s\nwant:\n%s", v.held, v.sink, got, want)
+				}
+			}
+		})
+	}
+}
+
+// TestReleaseDropsFinishedModules checks what a scan holds after each root module:
+// no module instances, and parsed modules only while a later root module calls them.
+func TestReleaseDropsFinishedModules(t *testing.T) {
+	fsys, _ := rootsCorpus(3)
+	s := newScanner(fsys)
+	s.limit = maxInstances
+	var held []string
+	ctx := iac.WithSink(context.Background(), func(res []iac.Resource) []iac.Resource {
+		held = append(held, strings.Join(sortedKeys(s.modules), ","))
+		return res
+	})
+	if _, _, err := s.run(ctx, []string{"."}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"roots/r0000,roots/r0000/store,roots/r0001,roots/r0001/store,roots/r0002,roots/r0002/store,shared/kv",
+		"roots/r0001,roots/r0001/store,roots/r0002,roots/r0002/store,shared/kv",
+		"roots/r0002,roots/r0002/store,shared/kv",
+	}
+	if !slices.Equal(held, want) {
+		t.Errorf("parsed modules while each root was judged:\n%s\nwant:\n%s", strings.Join(held, "\n"), strings.Join(want, "\n"))
+	}
+	if len(s.modules) != 0 || len(s.kids) != 0 || len(s.loaded) != 0 {
+		t.Errorf("after the scan: %d modules, %d instances, %d module indexes held", len(s.modules), len(s.kids), len(s.loaded))
+	}
+}

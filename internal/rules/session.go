@@ -1,0 +1,555 @@
+package rules
+
+import (
+	"context"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	celast "cel.dev/cel-go/common/ast"
+
+	"github.com/awaf/awaf/internal/iac"
+)
+
+// A scan need not hold every file's values until the end. Most rules read only the
+// resource they judge and the profile, which is known from the start: a Session
+// judges those as each unit of input is read (Sink) and keeps of each resource only
+// what the rest reads later (the rules that read "related" or "workload", the link
+// graph, the workload facts, the reports). Finish builds the graph over the kept
+// resources, runs the remaining rules and merges the findings in the order Evaluate
+// gives. The findings are Evaluate's on the full resources: TestSessionMatchesEvaluate
+// and the scan's tests hold the two to that.
+
+// Session is one evaluation. Start it before the front ends run, hand Sink to them
+// (iac.WithSink), and call Finish on the resources they return. Evaluate is Start
+// and Finish on resources read in full.
+type Session struct {
+	c       *Catalog
+	opt     Options
+	profile map[string]any
+	// wreg holds the workload view's unknowns (Finish fills it) and, through next,
+	// the profile view's; workload ids sort before profile ids, as they always have.
+	wreg *registry
+}
+
+// judged is what a Session records on a resource when its unit is read: the findings
+// of the rules judged then (Resource nil until Finish, so they do not hold the full
+// resource), each with its rule's position among its type's rules, and the positions
+// of the rules left for Finish.
+type judged struct {
+	s       *Session
+	local   []Finding
+	localAt []uint16
+	pending []uint16
+}
+
+// profileBase offsets the profile view's unknown ids after the workload view's.
+const profileBase = 1 << 41
+
+// Start begins an evaluation; opt is as for Evaluate.
+func (c *Catalog) Start(opt Options) *Session {
+	c.prepare()
+	preg := &registry{base: profileBase}
+	wreg := &registry{base: workloadBase, next: preg}
+	return &Session{c: c, opt: opt, profile: profileView(opt.Profile, preg), wreg: wreg}
+}
+
+// Sink judges one unit's resources by the rules that need no other resource and
+// returns them cut down to what Finish and the reports need, each carrying its
+// judgement. It is an iac.Sink: several goroutines may call it at once.
+func (s *Session) Sink(res []iac.Resource) []iac.Resource {
+	c := s.c
+	g := &graph{res: res, ltype: make([]string, len(res)), links: make([]links, len(res)), pending: map[string][]*iac.Value{}}
+	for i := range res {
+		g.ltype[i] = strings.ToLower(res[i].Type)
+		g.links[i].parent = -1
+	}
+	shared := map[string]any{"profile": s.profile, "workload": map[string]any{}}
+	out := make([]iac.Resource, len(res))
+	var scratch []Finding
+	var at []uint16
+	defer func() { clear(scratch[:cap(scratch)]) }()
+	for i := range res {
+		r := &res[i]
+		lt := g.ltype[i]
+		byType := c.byType[lt]
+		if r.Existing || len(byType) == 0 {
+			out[i] = c.keep(r, lt, nil)
+			continue
+		}
+		j := &judged{s: s}
+		at = at[:0]
+		scratch = c.evalResource(g, i, shared, s.wreg, s.opt.slow, false, c.local[lt], scratch[:0], &at)
+		if len(scratch) > 0 {
+			// Exactly sized: these stay until Finish.
+			j.local = make([]Finding, len(scratch))
+			copy(j.local, scratch)
+			j.localAt = append([]uint16(nil), at...)
+			for k := range j.local {
+				j.local[k].Resource = nil
+			}
+		}
+		// A rule that reads other resources may still be settled now: its When may
+		// read only this one, and be false.
+		var vars0 [maxFastDepth]fastVar
+		fc := &fastCtx{g: g, i: i, profile: s.profile, vars: vars0[:0]}
+		for _, pos := range c.deferred[lt] {
+			if rule := byType[pos]; !s.opt.slow && rule.whenLocal && rule.fastWhen != nil {
+				if w, ok := rule.fastWhen.eval(fc); ok && w.unk == nil && !w.b {
+					continue
+				}
+			}
+			j.pending = append(j.pending, pos)
+		}
+		out[i] = c.keep(r, lt, j)
+	}
+	return out
+}
+
+// Finish judges the resources by the rules left and returns every finding, in
+// resource order, then catalog order. Resources that did not pass through this
+// session's Sink are judged by every rule.
+func (s *Session) Finish(ctx context.Context, res []iac.Resource) ([]Finding, error) {
+	c, opt := s.c, s.opt
+	// The workload facts and the link graph are independent: build them side by side.
+	shared := map[string]any{"profile": s.profile}
+	var views sync.WaitGroup
+	views.Go(func() { shared["workload"] = workloadView(res, s.wreg) })
+	g := newGraph(res)
+	views.Wait()
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	judgement := func(i int) *judged {
+		if j, ok := res[i].Judgement.(*judged); ok && j.s == s {
+			return j
+		}
+		return nil
+	}
+	var todo []int
+	for i := range res {
+		if !res[i].Existing && len(c.byType[g.ltype[i]]) > 0 {
+			todo = append(todo, i)
+		}
+	}
+	// Every finding goes into one slice: resource k of todo owns the window
+	// off[k]:off[k+1], one cell per finding it may get, and the windows are closed
+	// up at the end. No per-resource slices, no second copy.
+	off := make([]int, len(todo)+1)
+	for k, i := range todo {
+		if j := judgement(i); j != nil {
+			off[k+1] = off[k] + len(j.local) + len(j.pending)
+		} else {
+			off[k+1] = off[k] + len(c.byType[g.ltype[i]])
+		}
+	}
+	buf := make([]Finding, off[len(todo)])
+	got := make([]int, len(todo))
+	// Workers take resources in chunks from a shared counter: one atomic add per
+	// chunk instead of a channel hand-off per resource.
+	const chunk = 64
+	var done, taken atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Go(func() {
+			var late []Finding
+			var lateAt []uint16
+			for {
+				lo := int(taken.Add(chunk)) - chunk
+				if lo >= len(todo) || ctx.Err() != nil {
+					return
+				}
+				hi := min(lo+chunk, len(todo))
+				for k := lo; k < hi; k++ {
+					i := todo[k]
+					window := buf[off[k]:off[k]:off[k+1]]
+					j := judgement(i)
+					if j == nil {
+						got[k] = len(c.evalResource(g, i, shared, s.wreg, opt.slow, true, nil, window, nil))
+						continue
+					}
+					lateAt, late = lateAt[:0], late[:0]
+					if len(j.pending) > 0 {
+						late = c.evalResource(g, i, shared, s.wreg, opt.slow, true, j.pending, late, &lateAt)
+					}
+					got[k] = len(merge(window, j, late, lateAt, &res[i]))
+					res[i].Judgement = nil // its findings are in buf now
+				}
+				clear(late)
+				if opt.Evaluated != nil {
+					d := int(done.Add(int64(hi - lo)))
+					for k := d - (hi - lo) + 1; k <= d; k++ {
+						opt.Evaluated(k, len(todo))
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	n := 0
+	for k := range todo {
+		n += copy(buf[n:], buf[off[k]:off[k]+got[k]])
+	}
+	clear(buf[n:]) // drop the references the unused cells still hold
+	return buf[:n:n], nil
+}
+
+// merge appends to out the findings judged when the resource was read and those
+// judged late, in the order of their rules, pointing them at r.
+func merge(out []Finding, j *judged, late []Finding, lateAt []uint16, r *iac.Resource) []Finding {
+	a, b := 0, 0
+	for a < len(j.local) || b < len(late) {
+		var f Finding
+		if b >= len(late) || (a < len(j.local) && j.localAt[a] < lateAt[b]) {
+			f = j.local[a]
+			a++
+		} else {
+			f = late[b]
+			b++
+		}
+		f.Resource = r
+		out = append(out, f)
+	}
+	return out
+}
+
+// prepare works out, once per catalog, which rules of each type are judged when a
+// unit is read and what of each resource type the later stages read.
+func (c *Catalog) prepare() {
+	c.once.Do(func() {
+		c.local = map[string][]uint16{}
+		c.deferred = map[string][]uint16{}
+		for t, rules := range c.byType {
+			c.local[t] = []uint16{} // none, not nil: nil means every rule
+			for j, r := range rules {
+				if r.deferred {
+					c.deferred[t] = append(c.deferred[t], uint16(j))
+				} else {
+					c.local[t] = append(c.local[t], uint16(j))
+				}
+			}
+		}
+		c.planKeeps()
+	})
+}
+
+// readsOf tells whether an expression reads the related or workload variables, and
+// which fields of related it reads: related.f and get(related, "f...", d) name f;
+// any other use of related reads all of it (all is then true).
+func readsOf(e celast.Expr, r *reads) {
+	switch e.Kind() {
+	case celast.IdentKind:
+		switch e.AsIdent() {
+		case "related":
+			r.related, r.allRelated = true, true
+		case "workload":
+			r.workload = true
+		}
+	case celast.SelectKind:
+		sel := e.AsSelect()
+		if op := sel.Operand(); op.Kind() == celast.IdentKind && op.AsIdent() == "related" {
+			r.related = true
+			r.addField(sel.FieldName())
+			return
+		}
+		readsOf(sel.Operand(), r)
+	case celast.CallKind:
+		call := e.AsCall()
+		args := call.Args()
+		if !call.IsMemberFunction() && call.FunctionName() == "get" && len(args) == 3 &&
+			args[0].Kind() == celast.IdentKind && args[0].AsIdent() == "related" {
+			if p, ok := stringConst(args[1]); ok {
+				r.related = true
+				head, _, _ := strings.Cut(p, ".")
+				r.addField(head)
+				readsOf(args[2], r)
+				return
+			}
+		}
+		if call.IsMemberFunction() {
+			readsOf(call.Target(), r)
+		}
+		for _, a := range args {
+			readsOf(a, r)
+		}
+	case celast.ListKind:
+		for _, x := range e.AsList().Elements() {
+			readsOf(x, r)
+		}
+	case celast.MapKind:
+		for _, en := range e.AsMap().Entries() {
+			m := en.AsMapEntry()
+			readsOf(m.Key(), r)
+			readsOf(m.Value(), r)
+		}
+	case celast.StructKind:
+		for _, f := range e.AsStruct().Fields() {
+			readsOf(f.AsStructField().Value(), r)
+		}
+	case celast.ComprehensionKind:
+		cm := e.AsComprehension()
+		for _, x := range []celast.Expr{cm.IterRange(), cm.AccuInit(), cm.LoopCondition(), cm.LoopStep(), cm.Result()} {
+			readsOf(x, r)
+		}
+	}
+}
+
+// reads is what an expression reads beyond the resource and the profile.
+type reads struct {
+	related, allRelated, workload bool
+	fields                        map[string]bool // of related
+}
+
+func (r *reads) addField(f string) {
+	if r.fields == nil {
+		r.fields = map[string]bool{}
+	}
+	r.fields[f] = true
+}
+
+// keepPlan is what of a resource type later stages read: all of it, or the parts
+// and paths listed (head -> rests; "" for the whole part).
+type keepPlan struct {
+	full  bool
+	paths map[string][]string
+}
+
+func (p *keepPlan) add(head, rest string) {
+	if p.paths == nil {
+		p.paths = map[string][]string{}
+	}
+	p.paths[head] = append(p.paths[head], rest)
+}
+
+// Resource types the link graph and related views read from.
+const (
+	typePE        = "microsoft.network/privateendpoints"
+	typeDiag      = "microsoft.insights/diagnosticsettings"
+	typeAlert     = "microsoft.insights/metricalerts"
+	typeVault     = "microsoft.keyvault/vaults"
+	typeStorage   = "microsoft.storage/storageaccounts"
+	nestedDiagEnd = "/providers/diagnosticsettings"
+	// nestedDiag keys the plan of the older "<type>/providers/diagnosticSettings".
+	nestedDiag = "*" + nestedDiagEnd
+)
+
+// selfPlan gives what a deferred rule reads of the resource it judges: all of it
+// when CEL judges it, else the paths its fast expressions and its Path read. Nil for
+// rules judged when a unit is read.
+func selfPlan(r *Rule) *keepPlan {
+	if !r.deferred {
+		return nil
+	}
+	p := &keepPlan{}
+	if r.fastCond == nil || (r.When != "" && r.fastWhen == nil) {
+		p.full = true
+		return p
+	}
+	if r.pathGet != nil {
+		p.add(r.pathGet.head, r.pathGet.rest)
+	}
+	for _, e := range []*fastExpr{r.fastWhen, r.fastCond} {
+		walkFast(e, 0, "", func(g *fastGet, _ string) {
+			if g.src == srcResource {
+				p.add(g.head, g.rest)
+			}
+		})
+	}
+	return p
+}
+
+// planKeeps fills c.target: what the link graph and the deferred rules read from
+// the resources they link to, by resource type; kept whatever rules are left.
+func (c *Catalog) planKeeps() {
+	c.target = map[string]*keepPlan{}
+	plan := func(t string) *keepPlan {
+		if c.target[t] == nil {
+			c.target[t] = &keepPlan{}
+		}
+		return c.target[t]
+	}
+	linkType := map[string]string{linkPE: typePE, linkDiag: typeDiag, linkAlert: typeAlert}
+	// The link graph reads these.
+	plan(typePE).add("properties", "privateLinkServiceConnections")
+	plan(typePE).add("properties", "manualPrivateLinkServiceConnections")
+	plan(typeAlert).add("properties", "scopes")
+	plan(typeAlert).add("properties", "targetResourceType")
+	for t, rules := range c.byType {
+		for _, r := range rules {
+			switch {
+			case !r.deferred:
+			case r.self.full:
+				// CEL sees whole views of the related fields it names.
+				field := func(f string) bool { return r.reads.allRelated || r.reads.fields[f] }
+				for link, lt := range linkType {
+					if field(link) {
+						plan(lt).full = true
+					}
+				}
+				if field(linkDiag) {
+					c.nestedDiagFull = true
+				}
+				if field("parent") {
+					if cut := strings.LastIndexByte(t, '/'); cut > 0 && strings.Count(t, "/") >= 2 {
+						plan(t[:cut]).full = true
+					}
+				}
+				if field("keyVault") {
+					plan(typeVault).full = true
+				}
+				if field("storageAccount") {
+					plan(typeStorage).full = true
+				}
+			default:
+				for _, e := range []*fastExpr{r.fastWhen, r.fastCond} {
+					walkFast(e, 0, "", func(g *fastGet, link string) {
+						if g.src == srcVar && g.varRes && link != "" {
+							plan(linkType[link]).add(g.head, g.rest)
+							if link == linkDiag {
+								plan(nestedDiag).add(g.head, g.rest)
+							}
+						}
+					})
+				}
+			}
+		}
+	}
+}
+
+// walkFast calls fn on every operand of e with the related list (if any) the
+// innermost loop over related resources ranges over; depth counts enclosing loops.
+func walkFast(e *fastExpr, depth int, link string, fn func(*fastGet, string)) {
+	if e == nil {
+		return
+	}
+	if e.get != nil {
+		l := ""
+		if e.get.src == srcVar && e.get.varRes {
+			l = link
+		}
+		fn(e.get, l)
+	}
+	inner := link
+	if (e.op == fastExists || e.op == fastAll) && e.link != "" {
+		inner = e.link
+	}
+	for _, s := range e.sub {
+		d := depth
+		if e.op == fastExists || e.op == fastAll {
+			d++
+		}
+		walkFast(s, d, inner, fn)
+	}
+}
+
+// keep gives what to hold of r for the rest of the scan: a copy of it whole when
+// later stages may read any of it, else a copy whose value parts hold only the paths
+// they read. Values are copied, not shared: a front end may allocate a file's values
+// in blocks, and one value still pointed at would hold its whole block.
+func (c *Catalog) keep(r *iac.Resource, lt string, j *judged) iac.Resource {
+	out := *r
+	out.Judgement = nil
+	if j != nil {
+		out.Judgement = j
+	}
+	out.Name, out.Kind, out.Location = r.Name.Clone(), r.Kind.Clone(), r.Location.Clone()
+	out.Scope, out.Condition, out.Metadata = r.Scope.Clone(), r.Condition.Clone(), r.Metadata.Clone()
+	whole := func() iac.Resource {
+		out.Properties, out.SKU, out.Identity = r.Properties.Clone(), r.SKU.Clone(), r.Identity.Clone()
+		out.Tags, out.Zones = r.Tags.Clone(), r.Zones.Clone()
+		return out
+	}
+	target := c.target[lt]
+	if target == nil && strings.HasSuffix(lt, nestedDiagEnd) {
+		target = c.target[nestedDiag]
+		if c.nestedDiagFull {
+			target = &keepPlan{full: true}
+		}
+	}
+	// What the rules left for Finish read of the resource itself.
+	var selves []*keepPlan
+	if j != nil {
+		byType := c.byType[lt]
+		for _, pos := range j.pending {
+			if p := byType[pos].self; p != nil {
+				if p.full {
+					return whole()
+				}
+				selves = append(selves, p)
+			}
+		}
+	}
+	if r.Existing || (target != nil && target.full) {
+		return whole()
+	}
+	paths := func(head string) []string {
+		var ps []string
+		if target != nil {
+			ps = append(ps, target.paths[head]...)
+		}
+		for _, p := range selves {
+			ps = append(ps, p.paths[head]...)
+		}
+		return ps
+	}
+	out.Properties = project(r.Properties, paths("properties"))
+	out.SKU = project(r.SKU, paths("sku"))
+	out.Identity = project(r.Identity, paths("identity"))
+	out.Tags = project(r.Tags, paths("tags"))
+	out.Zones = project(r.Zones, paths("zones"))
+	return out
+}
+
+// project keeps of v the values at the given paths (dotted, case-insensitive), with
+// the objects on the way; "" keeps v whole, no paths keep nothing. Anything that is
+// not an object on the way (a list, an unknown) is kept whole, as a reader stops
+// there.
+func project(v *iac.Value, rests []string) *iac.Value {
+	if v == nil || len(rests) == 0 {
+		return nil
+	}
+	for _, r := range rests {
+		if r == "" || strings.ContainsAny(r, "[]") {
+			return v.Clone()
+		}
+	}
+	if v.Kind != iac.Object {
+		return v.Clone()
+	}
+	type group struct {
+		key   string
+		child *iac.Value
+		rests []string
+	}
+	var groups []*group
+	for _, r := range rests {
+		seg, rest, _ := strings.Cut(r, ".")
+		key, child := v.FieldKey(seg)
+		if child == nil {
+			continue
+		}
+		var g *group
+		for _, x := range groups {
+			if x.key == key {
+				g = x
+			}
+		}
+		if g == nil {
+			g = &group{key: key, child: child}
+			groups = append(groups, g)
+		}
+		g.rests = append(g.rests, rest)
+	}
+	out := iac.NewObject(v.Loc)
+	for _, g := range groups {
+		if p := project(g.child, g.rests); p != nil {
+			out.Set(g.key, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,88 @@
+package rules
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"testing"
+
+	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/iac"
+)
+
+// TestSessionMatchesEvaluate judges every rule fixture, with the whole catalog, in one
+// go (Evaluate) and in a Session that sees the resources as they are read, unit by
+// unit, and keeps only projections of them: the findings must be the same, in the
+// same order, pointing at the same resources.
+func TestSessionMatchesEvaluate(t *testing.T) {
+	cat, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := loadCases(t)
+	profiles := []*awaf.Profile{nil, {Criticality: "mission-critical", Sensitivity: "regulated", Exposure: "external"}}
+	compared, findings, projected := 0, 0, 0
+	for id, cs := range cases {
+		for _, c := range cs {
+			for pi, p := range append([]*awaf.Profile{c.Profile}, profiles...) {
+				for _, perUnit := range []bool{false, true} {
+					name := fmt.Sprintf("%s/%s/profile%d/unit-per-resource=%v", id, c.Name, pi, perUnit)
+					res := []iac.Resource{fixture(t, &c.Resource)}
+					for i := range c.Workload {
+						res = append(res, fixture(t, &c.Workload[i]))
+					}
+					want, err := cat.Evaluate(context.Background(), res, Options{Profile: p})
+					if err != nil {
+						t.Fatal(err)
+					}
+					s := cat.Start(Options{Profile: p})
+					var kept []iac.Resource
+					if perUnit {
+						for i := range res {
+							kept = append(kept, s.Sink(res[i:i+1])...)
+						}
+					} else {
+						kept = s.Sink(res)
+					}
+					for i := range kept {
+						if kept[i].Properties != res[i].Properties {
+							projected++
+						}
+					}
+					got, err := s.Finish(context.Background(), kept)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(got) != len(want) {
+						t.Errorf("%s: %d findings in the session, %d from Evaluate", name, len(got), len(want))
+						continue
+					}
+					for i := range got {
+						a, b := got[i], want[i]
+						ai, bi := indexOf(kept, a.Resource), indexOf(res, b.Resource)
+						if a.Rule != b.Rule || ai != bi || ai < 0 || a.Status != b.Status || a.Message != b.Message ||
+							a.Loc != b.Loc || !reflect.DeepEqual(a.Unresolved, b.Unresolved) {
+							t.Errorf("%s: finding %d differs:\nsession  %s %s %s %v\nevaluate %s %s %s %v", name, i,
+								a.Rule.ID, a.Status, a.Message, a.Unresolved, b.Rule.ID, b.Status, b.Message, b.Unresolved)
+						}
+					}
+					compared++
+					findings += len(got)
+				}
+			}
+		}
+	}
+	if compared < 500 || findings < 2000 || projected < 100 {
+		t.Errorf("only %d evaluations, %d findings, %d projected resources compared", compared, findings, projected)
+	}
+	t.Logf("%d evaluations, %d findings, %d projected resources", compared, findings, projected)
+}
+
+func indexOf(res []iac.Resource, r *iac.Resource) int {
+	for i := range res {
+		if &res[i] == r {
+			return i
+		}
+	}
+	return -1
+}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -102,7 +103,9 @@ type scanState struct {
 	jsonImports map[string]*arm.Exports
 	// refs maps the reference object of each resource copy back to it, so that a
 	// reference passed into a module still reads as that resource.
-	refs         map[*iac.Value]*instance
+	refs map[*iac.Value]*instance
+	// trees holds the parse trees this state has read, for as long as it lives.
+	trees        map[string]*File
 	out          []iac.Resource
 	diags        []iac.Diagnostic
 	maxResources int
@@ -130,6 +133,8 @@ type shared struct {
 	files     map[string]*fileEntry
 	configs   map[string]*bicepConfig
 	bytes     int // source bytes parsed so far, for the evaluation budget
+	// hold is the source bytes whose trees preparse may hold (holdBytes).
+	hold int64
 	// late holds the syntax errors of files first parsed while evaluating (module
 	// files outside the scanned paths), reported after the rest in path order.
 	late map[string][]iac.Diagnostic
@@ -141,22 +146,53 @@ func (sc *scanState) fork() *scanState {
 	defer sc.mu.Unlock()
 	return &scanState{
 		shared: sc.shared, ctx: sc.ctx, imports: map[string]*env{}, jsonImports: map[string]*arm.Exports{}, refs: map[*iac.Value]*instance{},
-		maxResources: sc.maxResources, maxSteps: baseSteps + stepsPerByte*sc.bytes,
+		trees: map[string]*File{}, maxResources: sc.maxResources, maxSteps: baseSteps + stepsPerByte*sc.bytes,
 	}
 }
 
+// fileEntry is what a scan knows of one file. The summary (size, error, syntax
+// errors and the files it reads) is taken when the file is first parsed and kept for
+// the whole scan; the parse tree is held only while jobs that may read it remain.
 type fileEntry struct {
-	file *File
+	file *File // nil when not held
 	err  error
 	size int
+	// syntax lists the file's syntax errors as diagnostics.
+	syntax []iac.Diagnostic
+	// using is the file's first using statement, for a parameter file.
+	using *Using
+	// calls lists the local files its module statements call, for entryTemplates.
+	calls []string
+	// reads lists the local Bicep files evaluating it may parse: modules, imports,
+	// the template a using statement names and the file an extends statement names.
+	reads []string
+	// seen is set once the file is accounted for: its syntax errors placed among the
+	// diagnostics and its size added to the evaluation budget.
+	seen bool
+	// jobs counts the jobs not yet done that may read the file.
+	jobs int
 }
+
+// holdBytes bounds the source bytes whose parse trees are held from the first read of
+// the scanned files until their jobs run; the trees of the other files are parsed
+// again when needed, so that memory does not grow with the number of files.
+const holdBytes = 1 << 20
 
 // Scan evaluates each entry template. A .bicepparam file evaluates the template it
 // names with its values; a template that a .bicepparam file, or another template's
 // module call, already covers is not evaluated again on its own. Other templates are
 // evaluated with their defaults, or with <name>.parameters.json beside them.
+//
+// Each job (an entry template, or a parameter file with its template) is one unit
+// for iac.Keep: its resources, those of its modules included, are handed over once,
+// when the job is done, and only what Keep returns is held.
 func (s Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Resource, []iac.Diagnostic, error) {
-	sc := s.newState(ctx, fsys)
+	return s.newState(ctx, fsys).scan(paths)
+}
+
+// scan is Scan in the state sc.
+func (sc *scanState) scan(paths []string) ([]iac.Resource, []iac.Diagnostic, error) {
+	ctx, fsys := sc.ctx, sc.fsys
 	var templates, paramFiles []string
 	for _, p := range paths {
 		if err := ctx.Err(); err != nil {
@@ -182,19 +218,18 @@ func (s Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Re
 	covered := map[string]bool{}
 	type job struct {
 		template string
-		inputs   map[string]*iac.Value
-		src      string
+		src      string // the parameter file, if any
 		via      *Using
-		pf       *File
+		reads    []*fileEntry
 	}
 	var jobs []job
 	for _, pf := range paramFiles {
-		f, err := sc.parseFile(pf)
-		if err != nil {
-			sc.diags = append(sc.diags, iac.Diagnostic{Severity: "error", Message: err.Error(), Loc: awaf.Location{File: pf}})
+		fe := sc.entry(pf)
+		if fe.err != nil {
+			sc.diags = append(sc.diags, iac.Diagnostic{Severity: "error", Message: fe.err.Error(), Loc: awaf.Location{File: pf}})
 			continue
 		}
-		u := usingOf(f)
+		u := fe.using
 		if u == nil {
 			sc.diags = append(sc.diags, iac.Diagnostic{Severity: "error", Message: "parameter file has no 'using' statement naming its template", Loc: awaf.Location{File: pf, Line: 1, Column: 1}})
 			continue
@@ -202,7 +237,7 @@ func (s Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Re
 		if u.None {
 			continue
 		}
-		if strings.HasPrefix(u.Path, "br:") || strings.HasPrefix(u.Path, "br/") || strings.HasPrefix(u.Path, "ts:") || strings.HasPrefix(u.Path, "ts/") {
+		if isRegistry(u.Path) {
 			sc.diags = append(sc.diags, iac.Diagnostic{Severity: "warning", Message: "unresolved registry module " + u.Path + ": parameter files for registry templates are not followed", Loc: locOf(pf, u.P)})
 			continue
 		}
@@ -212,11 +247,26 @@ func (s Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Re
 			continue
 		}
 		covered[tp] = true
-		jobs = append(jobs, job{template: tp, src: pf, via: u, pf: f})
+		jobs = append(jobs, job{template: tp, src: pf, via: u})
 	}
 	for _, t := range sc.entryTemplates(templates, covered) {
 		jobs = append(jobs, job{template: t})
 	}
+	// Count, for each file, the jobs that may read it, and let go of the trees no
+	// job needs.
+	sc.mu.Lock()
+	for i := range jobs {
+		jobs[i].reads = sc.readsLocked(jobs[i].template, jobs[i].src)
+		for _, fe := range jobs[i].reads {
+			fe.jobs++
+		}
+	}
+	for _, fe := range sc.files {
+		if fe.jobs == 0 {
+			fe.file = nil
+		}
+	}
+	sc.mu.Unlock()
 
 	// Entry templates are evaluated side by side, each in its own state; their
 	// results are joined in job order so the output does not depend on timing.
@@ -234,9 +284,11 @@ func (s Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Re
 				if i >= len(jobs) || ctx.Err() != nil {
 					return
 				}
+				j := jobs[i]
 				js := sc.fork()
-				js.run(jobs[i].template, jobs[i].pf, jobs[i].src, jobs[i].via)
-				results[i] = result{js.out, js.diags}
+				js.run(j.template, j.src, j.via)
+				results[i] = result{keep(ctx, js.out), js.diags}
+				sc.release(j.reads)
 			}
 		})
 	}
@@ -244,7 +296,12 @@ func (s Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Re
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	out, diags := sc.out, sc.diags
+	n := len(sc.out)
+	for _, r := range results {
+		n += len(r.out)
+	}
+	out, diags := make([]iac.Resource, 0, n), sc.diags
+	out = append(out, keep(ctx, sc.out)...)
 	for _, r := range results {
 		out = append(out, r.out...)
 		diags = append(diags, r.diags...)
@@ -264,9 +321,53 @@ func (s Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Re
 	return out, dedupeDiags(diags), nil
 }
 
+func isRegistry(ref string) bool {
+	return strings.HasPrefix(ref, "br:") || strings.HasPrefix(ref, "br/") || strings.HasPrefix(ref, "ts:") || strings.HasPrefix(ref, "ts/")
+}
+
+// readsLocked lists the files a job may parse: its template, its parameter file
+// (src, if any) and what they read, transitively, as far as the files were read up
+// front.
+func (sc *scanState) readsLocked(template, src string) []*fileEntry {
+	var out []*fileEntry
+	seen := map[string]bool{}
+	var visit func(string)
+	visit = func(p string) {
+		if seen[p] {
+			return
+		}
+		seen[p] = true
+		fe := sc.files[p]
+		if fe == nil {
+			return
+		}
+		out = append(out, fe)
+		for _, r := range fe.reads {
+			visit(r)
+		}
+	}
+	if src != "" {
+		visit(src)
+	}
+	visit(template)
+	return out
+}
+
+// release is called when a job is done: the trees of files no job left may read are
+// let go.
+func (sc *scanState) release(reads []*fileEntry) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	for _, fe := range reads {
+		if fe.jobs--; fe.jobs <= 0 {
+			fe.file = nil
+		}
+	}
+}
+
 // run evaluates one entry template: on its own, or with the values of the .bicepparam
-// file pf (src names it, via is its using statement).
-func (sc *scanState) run(template string, pf *File, src string, via *Using) {
+// file src (via is its using statement).
+func (sc *scanState) run(template, src string, via *Using) {
 	f, err := sc.parseFile(template)
 	if err != nil {
 		at := awaf.Location{File: template}
@@ -277,7 +378,12 @@ func (sc *scanState) run(template string, pf *File, src string, via *Using) {
 		return
 	}
 	var e *env
-	if pf != nil {
+	if src != "" {
+		pf, err := sc.parseFile(src)
+		if err != nil {
+			sc.diags = append(sc.diags, iac.Diagnostic{Severity: "error", Message: err.Error(), Loc: awaf.Location{File: src}})
+			return
+		}
 		e = sc.paramEnv(pf, f)
 	} else {
 		inputs, src := sc.parametersJSON(template)
@@ -294,11 +400,11 @@ func (s Scanner) newState(ctx context.Context, fsys fs.FS) *scanState {
 	sc := &scanState{
 		shared: &shared{
 			fsys: fsys, cache: s.Cache, cacheName: s.CacheName, expandARM: s.ARM, armFiles: s.ARMFiles,
-			files: map[string]*fileEntry{}, configs: map[string]*bicepConfig{},
+			files: map[string]*fileEntry{}, configs: map[string]*bicepConfig{}, hold: holdBytes,
 			late: map[string][]iac.Diagnostic{},
 		},
 		ctx: ctx, imports: map[string]*env{}, jsonImports: map[string]*arm.Exports{}, refs: map[*iac.Value]*instance{},
-		maxResources: s.MaxResources, maxSteps: baseSteps,
+		trees: map[string]*File{}, maxResources: s.MaxResources, maxSteps: baseSteps,
 	}
 	if sc.maxResources <= 0 {
 		sc.maxResources = defaultMaxOutput
@@ -313,17 +419,13 @@ func (sc *scanState) entryTemplates(templates []string, covered map[string]bool)
 	calls := map[string][]string{}
 	called := map[string]bool{}
 	for _, t := range templates {
-		f, err := sc.parseFile(t)
-		if err != nil {
+		fe := sc.entry(t)
+		if fe.err != nil {
 			continue
 		}
-		for _, st := range f.Stmts {
-			if m, ok := st.(*Module); ok && m.Path != "" && !strings.Contains(m.Path, ":") {
-				if mp := resolvePath(t, m.Path); mp != t {
-					calls[t] = append(calls[t], mp)
-					called[mp] = true
-				}
-			}
+		calls[t] = fe.calls
+		for _, mp := range fe.calls {
+			called[mp] = true
 		}
 	}
 	reached := map[string]bool{}
@@ -414,101 +516,195 @@ func collect(fsys fs.FS, p string) ([]string, error) {
 	return out, err
 }
 
-// parseFile reads and parses a file once per scan. The syntax errors of files parsed
-// up front are reported with the scan's own diagnostics; those of files first met
-// while evaluating come last.
+// parseFile returns the parse tree of a file for the job sc evaluates, the same
+// tree every time within the job. Its syntax errors are reported once per scan: with
+// the scan's own diagnostics for the files parsed up front, last for the files first
+// met while evaluating. A tree no longer held (see fileEntry) is parsed again.
 func (sc *scanState) parseFile(p string) (*File, error) {
+	if f, ok := sc.trees[p]; ok {
+		return f, nil
+	}
+	fe, f := sc.lookup(p)
+	if fe.err != nil {
+		return nil, fe.err
+	}
+	if f == nil {
+		var again *fileEntry
+		if again, f = readAndParse(sc.fsys, p); f == nil {
+			return nil, again.err // the file changed under the scan
+		}
+		sc.mu.Lock()
+		switch {
+		case fe.file != nil:
+			f = fe.file
+		case fe.jobs > 0:
+			fe.file = f
+		}
+		sc.mu.Unlock()
+	}
+	sc.trees[p] = f
+	return f, nil
+}
+
+// entry returns what is known of a file, reading it if no one has, and accounts for
+// it (see fileEntry.seen).
+func (sc *scanState) entry(p string) *fileEntry {
+	fe, _ := sc.lookup(p)
+	return fe
+}
+
+// lookup returns the entry of a file and its tree if one is at hand: held, or just
+// parsed because no one had read the file.
+func (sc *scanState) lookup(p string) (*fileEntry, *File) {
 	sc.mu.Lock()
 	fe, ok := sc.files[p]
+	var f *File
+	if ok {
+		f = fe.file
+		sc.seeLocked(p, fe)
+	}
 	sc.mu.Unlock()
 	if ok {
-		return fe.file, fe.err
+		return fe, f
 	}
-	fe = readAndParse(sc.fsys, p)
+	fe, f = readAndParse(sc.fsys, p)
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	if prev, ok := sc.files[p]; ok {
-		return prev.file, prev.err
+		fe = prev
+	} else {
+		sc.files[p] = fe
 	}
-	sc.files[p] = fe
-	sc.bytes += fe.size
-	sc.maxSteps += stepsPerByte * fe.size
-	sc.late[p] = syntaxDiags(p, fe)
-	return fe.file, fe.err
+	sc.seeLocked(p, fe)
+	return fe, f
 }
 
-func syntaxDiags(p string, fe *fileEntry) []iac.Diagnostic {
-	if fe.file == nil {
-		return nil
-	}
-	var ds []iac.Diagnostic
-	for _, se := range fe.file.Errors {
-		ds = append(ds, iac.Diagnostic{Severity: "error", Message: "syntax error: " + se.Msg, Loc: locOf(p, se.Pos)})
-	}
-	return ds
-}
-
-// preparse parses files side by side; parsing needs nothing but the file, and it is
-// half the work of a scan. Results are registered in path order, so diagnostics come
-// out the same whatever the timing.
-func (sc *scanState) preparse(paths []string) {
-	if len(paths) < 2 {
+// seeLocked accounts for a file first met while evaluating: its syntax errors are
+// reported last, and its size adds to the budget of the evaluation that read it.
+func (sc *scanState) seeLocked(p string, fe *fileEntry) {
+	if fe.seen {
 		return
 	}
-	entries := make([]*fileEntry, len(paths))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(paths)) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(paths) || sc.ctx.Err() != nil {
-					return
+	fe.seen = true
+	sc.bytes += fe.size
+	sc.maxSteps += stepsPerByte * fe.size
+	sc.late[p] = fe.syntax
+}
+
+// preparse parses the scanned files side by side; parsing needs nothing but the file,
+// and it is half the work of a scan. Then it reads, the same way, the files outside
+// the scanned paths that they read (modules, imports), and so on. It keeps each
+// file's summary and holds the trees of the first holdBytes of source. When two
+// files or more are scanned, their syntax errors are registered in path order, so
+// diagnostics come out the same whatever the timing.
+func (sc *scanState) preparse(paths []string) {
+	var budget atomic.Int64
+	budget.Store(sc.hold)
+	batch := paths
+	for first := true; len(batch) > 0; first = false {
+		entries := make([]*fileEntry, len(batch))
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range min(runtime.GOMAXPROCS(0), len(batch)) {
+			wg.Go(func() {
+				for {
+					i := int(next.Add(1)) - 1
+					if i >= len(batch) || sc.ctx.Err() != nil {
+						return
+					}
+					fe, f := readAndParse(sc.fsys, batch[i])
+					if f != nil && budget.Add(-int64(fe.size)) >= 0 {
+						fe.file = f
+					}
+					entries[i] = fe
 				}
-				entries[i] = readAndParse(sc.fsys, paths[i])
-			}
-		})
-	}
-	wg.Wait()
-	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	for i, p := range paths {
-		if _, done := sc.files[p]; !done && entries[i] != nil {
-			sc.files[p] = entries[i]
-			sc.bytes += entries[i].size
-			sc.diags = append(sc.diags, syntaxDiags(p, entries[i])...)
+			})
 		}
+		wg.Wait()
+		sc.mu.Lock()
+		var more []string
+		for i, p := range batch {
+			fe := entries[i]
+			if _, done := sc.files[p]; done || fe == nil {
+				continue
+			}
+			sc.files[p] = fe
+			if first && len(paths) >= 2 {
+				fe.seen = true
+				sc.bytes += fe.size
+				sc.diags = append(sc.diags, fe.syntax...)
+			}
+		}
+		for i := range batch {
+			if entries[i] == nil {
+				continue
+			}
+			for _, r := range entries[i].reads {
+				if _, ok := sc.files[r]; !ok && !slices.Contains(more, r) {
+					more = append(more, r)
+				}
+			}
+		}
+		sc.mu.Unlock()
+		sort.Strings(more)
+		batch = more
 	}
 }
 
-func readAndParse(fsys fs.FS, p string) *fileEntry {
+// readAndParse reads and parses a file and sums it up; the tree is returned apart
+// from the entry, which does not hold it.
+func readAndParse(fsys fs.FS, p string) (*fileEntry, *File) {
 	fe := &fileEntry{}
 	st, err := fs.Stat(fsys, p)
 	if err != nil {
 		fe.err = err
-		return fe
+		return fe, nil
 	}
 	if st.Size() > maxFileSize {
 		fe.err = fmt.Errorf("%s is larger than %d bytes", p, maxFileSize)
-		return fe
+		return fe, nil
 	}
 	data, err := fs.ReadFile(fsys, p)
 	if err != nil {
 		fe.err = err
-		return fe
+		return fe, nil
 	}
 	fe.size = len(data)
-	fe.file = Parse(p, strings.TrimPrefix(string(data), "\uFEFF"))
-	return fe
-}
-
-func usingOf(f *File) *Using {
+	f := Parse(p, strings.TrimPrefix(string(data), "\uFEFF"))
+	for _, se := range f.Errors {
+		fe.syntax = append(fe.syntax, iac.Diagnostic{Severity: "error", Message: "syntax error: " + se.Msg, Loc: locOf(p, se.Pos)})
+	}
 	for _, st := range f.Stmts {
-		if u, ok := st.(*Using); ok {
-			return u
+		switch s := st.(type) {
+		case *Module:
+			if s.Path == "" || strings.Contains(s.Path, ":") {
+				continue
+			}
+			if mp := resolvePath(p, s.Path); mp != p {
+				fe.calls = append(fe.calls, mp)
+				if !strings.HasSuffix(strings.ToLower(mp), ".json") {
+					fe.reads = append(fe.reads, mp)
+				}
+			}
+		case *Import:
+			if s.Keyword == "import" && s.From && s.Path != "" && !strings.Contains(s.Path, ":") && !strings.EqualFold(path.Ext(s.Path), ".json") {
+				fe.reads = append(fe.reads, resolvePath(p, s.Path))
+			}
+		case *Extends:
+			if s.Path != "" && !strings.Contains(s.Path, ":") {
+				fe.reads = append(fe.reads, resolvePath(p, s.Path))
+			}
+		case *Using:
+			if fe.using == nil {
+				fe.using = s
+			}
+			if !s.None && s.Path != "" && !isRegistry(s.Path) {
+				fe.reads = append(fe.reads, resolvePath(p, s.Path))
+			}
 		}
 	}
-	return nil
+	fe.reads = slices.DeleteFunc(fe.reads, func(r string) bool { return !fs.ValidPath(r) || r == p })
+	return fe, f
 }
 
 // paramEnv evaluates a .bicepparam file's values and returns the environment of the

@@ -39,7 +39,6 @@ type Catalog struct {
 	once            sync.Once
 	local, deferred map[string][]uint16
 	target          map[string]*keepPlan
-	nestedDiagFull  bool
 }
 
 // Rule returns the rule with the given id.
@@ -269,8 +268,10 @@ func parseRule(env *cel.Env, n *yaml.Node, at func(*yaml.Node) awaf.Location, li
 		r.reads.related = r.reads.related || w.related
 		r.reads.allRelated = r.reads.allRelated || w.allRelated
 		r.reads.workload = r.reads.workload || w.workload
-		for f := range w.fields {
-			r.reads.addField(f)
+		for f, paths := range w.fields {
+			for _, p := range paths {
+				r.reads.addField(f, p)
+			}
 		}
 	}
 	r.deferred = r.reads.related || r.reads.workload

@@ -254,19 +254,29 @@ func readsOf(e celast.Expr, r *reads) {
 		sel := e.AsSelect()
 		if op := sel.Operand(); op.Kind() == celast.IdentKind && op.AsIdent() == "related" {
 			r.related = true
-			r.addField(sel.FieldName())
+			r.addField(sel.FieldName(), "")
 			return
 		}
 		readsOf(sel.Operand(), r)
 	case celast.CallKind:
 		call := e.AsCall()
 		args := call.Args()
-		if !call.IsMemberFunction() && call.FunctionName() == "get" && len(args) == 3 &&
-			args[0].Kind() == celast.IdentKind && args[0].AsIdent() == "related" {
-			if p, ok := stringConst(args[1]); ok {
+		if !call.IsMemberFunction() && call.FunctionName() == "get" && len(args) == 3 {
+			p, ok := stringConst(args[1])
+			switch x := args[0]; {
+			case !ok:
+			case x.Kind() == celast.IdentKind && x.AsIdent() == "related":
+				// get(related, "keyVault.properties.x", d)
 				r.related = true
-				head, _, _ := strings.Cut(p, ".")
-				r.addField(head)
+				head, rest, _ := strings.Cut(p, ".")
+				r.addField(head, rest)
+				readsOf(args[2], r)
+				return
+			case x.Kind() == celast.SelectKind && x.AsSelect().Operand().Kind() == celast.IdentKind &&
+				x.AsSelect().Operand().AsIdent() == "related" && !x.AsSelect().IsTestOnly():
+				// get(related.keyVault, "properties.x", d)
+				r.related = true
+				r.addField(x.AsSelect().FieldName(), p)
 				readsOf(args[2], r)
 				return
 			}
@@ -302,14 +312,17 @@ func readsOf(e celast.Expr, r *reads) {
 // reads is what an expression reads beyond the resource and the profile.
 type reads struct {
 	related, allRelated, workload bool
-	fields                        map[string]bool // of related
+	// fields lists the related fields read and, for each, the paths read from the
+	// resource it holds ("" when it is read other than through get with a constant
+	// path: then all of it).
+	fields map[string][]string
 }
 
-func (r *reads) addField(f string) {
+func (r *reads) addField(f, path string) {
 	if r.fields == nil {
-		r.fields = map[string]bool{}
+		r.fields = map[string][]string{}
 	}
-	r.fields[f] = true
+	r.fields[f] = append(r.fields[f], path)
 }
 
 // keepPlan is what of a resource type later stages read: all of it, or the parts
@@ -326,8 +339,14 @@ func (p *keepPlan) add(head, rest string) {
 	p.paths[head] = append(p.paths[head], rest)
 }
 
+// valueParts are the parts of a resource keep cuts down; the others (name, scope,
+// condition, metadata) are kept whole.
+var valueParts = map[string]bool{"properties": true, "sku": true, "identity": true, "tags": true, "zones": true,
+	"kind": true, "location": true}
+
 // Resource types the link graph and related views read from.
 const (
+	typeAccount   = "microsoft.cognitiveservices/accounts"
 	typePE        = "microsoft.network/privateendpoints"
 	typeDiag      = "microsoft.insights/diagnosticsettings"
 	typeAlert     = "microsoft.insights/metricalerts"
@@ -374,6 +393,9 @@ func (c *Catalog) planKeeps() {
 		return c.target[t]
 	}
 	linkType := map[string]string{linkPE: typePE, linkDiag: typeDiag, linkAlert: typeAlert}
+	// The workload facts read the kind and region of AI accounts.
+	plan(typeAccount).add("kind", "")
+	plan(typeAccount).add("location", "")
 	// The link graph reads these.
 	plan(typePE).add("properties", "privateLinkServiceConnections")
 	plan(typePE).add("properties", "manualPrivateLinkServiceConnections")
@@ -384,27 +406,39 @@ func (c *Catalog) planKeeps() {
 			switch {
 			case !r.deferred:
 			case r.self.full:
-				// CEL sees whole views of the related fields it names.
-				field := func(f string) bool { return r.reads.allRelated || r.reads.fields[f] }
+				// CEL sees views of the related fields it names: keep the paths it
+				// reads of them, or all of them when it reads them otherwise.
+				need := func(f string, types ...string) {
+					paths, named := r.reads.fields[f]
+					if !named && !r.reads.allRelated {
+						return
+					}
+					for _, lt := range types {
+						p := plan(lt)
+						if r.reads.allRelated {
+							p.full = true
+							continue
+						}
+						for _, path := range paths {
+							head, rest, _ := strings.Cut(path, ".")
+							switch h := strings.ToLower(head); {
+							case path == "":
+								p.full = true
+							case valueParts[h]:
+								p.add(h, rest)
+							}
+						}
+					}
+				}
 				for link, lt := range linkType {
-					if field(link) {
-						plan(lt).full = true
-					}
+					need(link, lt)
 				}
-				if field(linkDiag) {
-					c.nestedDiagFull = true
+				need(linkDiag, nestedDiag)
+				if cut := strings.LastIndexByte(t, '/'); cut > 0 && strings.Count(t, "/") >= 2 {
+					need("parent", t[:cut])
 				}
-				if field("parent") {
-					if cut := strings.LastIndexByte(t, '/'); cut > 0 && strings.Count(t, "/") >= 2 {
-						plan(t[:cut]).full = true
-					}
-				}
-				if field("keyVault") {
-					plan(typeVault).full = true
-				}
-				if field("storageAccount") {
-					plan(typeStorage).full = true
-				}
+				need("keyVault", typeVault)
+				need("storageAccount", typeStorage)
 			default:
 				for _, e := range []*fastExpr{r.fastWhen, r.fastCond} {
 					walkFast(e, 0, "", func(g *fastGet, link string) {
@@ -447,29 +481,20 @@ func walkFast(e *fastExpr, depth int, link string, fn func(*fastGet, string)) {
 	}
 }
 
-// keep gives what to hold of r for the rest of the scan: a copy of it whole when
-// later stages may read any of it, else a copy whose value parts hold only the paths
-// they read. Values are copied, not shared: a front end may allocate a file's values
-// in blocks, and one value still pointed at would hold its whole block.
+// keep gives what to hold of r for the rest of the scan: r whole when later stages
+// may read any of it, else a copy whose value parts hold only the paths they read.
+// Kept values are shared with the front end's, which must allocate them one by one
+// (not in blocks a kept value would pin) and not slice kept strings out of a file.
 func (c *Catalog) keep(r *iac.Resource, lt string, j *judged) iac.Resource {
 	out := *r
 	out.Judgement = nil
 	if j != nil {
 		out.Judgement = j
 	}
-	out.Name, out.Kind, out.Location = r.Name.Clone(), r.Kind.Clone(), r.Location.Clone()
-	out.Scope, out.Condition, out.Metadata = r.Scope.Clone(), r.Condition.Clone(), r.Metadata.Clone()
-	whole := func() iac.Resource {
-		out.Properties, out.SKU, out.Identity = r.Properties.Clone(), r.SKU.Clone(), r.Identity.Clone()
-		out.Tags, out.Zones = r.Tags.Clone(), r.Zones.Clone()
-		return out
-	}
+	whole := func() iac.Resource { return out }
 	target := c.target[lt]
 	if target == nil && strings.HasSuffix(lt, nestedDiagEnd) {
 		target = c.target[nestedDiag]
-		if c.nestedDiagFull {
-			target = &keepPlan{full: true}
-		}
 	}
 	// What the rules left for Finish read of the resource itself.
 	var selves []*keepPlan
@@ -497,6 +522,8 @@ func (c *Catalog) keep(r *iac.Resource, lt string, j *judged) iac.Resource {
 		}
 		return ps
 	}
+	out.Kind = project(r.Kind, paths("kind"))
+	out.Location = project(r.Location, paths("location"))
 	out.Properties = project(r.Properties, paths("properties"))
 	out.SKU = project(r.SKU, paths("sku"))
 	out.Identity = project(r.Identity, paths("identity"))
@@ -515,11 +542,11 @@ func project(v *iac.Value, rests []string) *iac.Value {
 	}
 	for _, r := range rests {
 		if r == "" || strings.ContainsAny(r, "[]") {
-			return v.Clone()
+			return v
 		}
 	}
 	if v.Kind != iac.Object {
-		return v.Clone()
+		return v
 	}
 	type group struct {
 		key   string

@@ -61,12 +61,20 @@ type decoder struct {
 	err       error
 	// column cache for loc
 	colLine, colPos, col int
+	// slab hands out Values from chunks: one allocation per many values. A value
+	// kept after the file is done holds its whole chunk, so whoever keeps a few
+	// values of a file copies them (Value.Clone).
+	slab []Value
 }
 
-// newValue allocates each value on its own (not from shared blocks): a scan keeps a
-// few values of each file, and a kept value must not hold its neighbours.
 func (d *decoder) newValue(kind Kind, loc awaf.Location) *Value {
-	return &Value{Kind: kind, Loc: loc}
+	if len(d.slab) == 0 {
+		d.slab = make([]Value, 128)
+	}
+	v := &d.slab[0]
+	d.slab = d.slab[1:]
+	v.Kind, v.Loc = kind, loc
+	return v
 }
 
 func (d *decoder) loc() awaf.Location {

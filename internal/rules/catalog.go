@@ -38,7 +38,9 @@ type Catalog struct {
 	// type to keep for Finish (see keep).
 	once            sync.Once
 	local, deferred map[string][]uint16
+	spelled         map[string]string // rule types as written -> lower-cased
 	target          map[string]*keepPlan
+	withSelf        map[string]*keepPlan
 }
 
 // Rule returns the rule with the given id.

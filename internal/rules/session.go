@@ -62,37 +62,38 @@ func (s *Session) Sink(res []iac.Resource) []iac.Resource {
 	c := s.c
 	g := &graph{res: res, ltype: make([]string, len(res)), links: make([]links, len(res)), pending: map[string][]*iac.Value{}}
 	for i := range res {
-		g.ltype[i] = strings.ToLower(res[i].Type)
+		g.ltype[i] = c.lowerType(res[i].Type)
 		g.links[i].parent = -1
 	}
 	shared := map[string]any{"profile": s.profile, "workload": map[string]any{}}
 	out := make([]iac.Resource, len(res))
-	var scratch []Finding
-	var at []uint16
-	defer func() { clear(scratch[:cap(scratch)]) }()
+	// The unit's findings are judged into one scratch slice, then copied into one
+	// exactly sized block that the resources' judgements share until Finish.
+	js := make([]judged, len(res))
+	ends := make([]int, len(res)+1)
+	most := 0
 	for i := range res {
+		most += len(c.local[g.ltype[i]])
+	}
+	// Room for every local rule's finding: the block is never grown or copied, and
+	// the cells of rules that did not select a resource are few.
+	scratch := make([]Finding, 0, most)
+	at := make([]uint16, 0, most)
+	var vars0 [maxFastDepth]fastVar
+	for i := range res {
+		ends[i+1] = ends[i]
 		r := &res[i]
 		lt := g.ltype[i]
 		byType := c.byType[lt]
 		if r.Existing || len(byType) == 0 {
-			out[i] = c.keep(r, lt, nil)
 			continue
 		}
-		j := &judged{s: s}
-		at = at[:0]
-		scratch = c.evalResource(g, i, shared, s.wreg, s.opt.slow, false, c.local[lt], scratch[:0], &at)
-		if len(scratch) > 0 {
-			// Exactly sized: these stay until Finish.
-			j.local = make([]Finding, len(scratch))
-			copy(j.local, scratch)
-			j.localAt = append([]uint16(nil), at...)
-			for k := range j.local {
-				j.local[k].Resource = nil
-			}
-		}
+		j := &js[i]
+		j.s = s
+		scratch = c.evalResource(g, i, shared, s.wreg, s.opt.slow, false, c.local[lt], scratch, &at)
+		ends[i+1] = len(scratch)
 		// A rule that reads other resources may still be settled now: its When may
 		// read only this one, and be false.
-		var vars0 [maxFastDepth]fastVar
 		fc := &fastCtx{g: g, i: i, profile: s.profile, vars: vars0[:0]}
 		for _, pos := range c.deferred[lt] {
 			if rule := byType[pos]; !s.opt.slow && rule.whenLocal && rule.fastWhen != nil {
@@ -102,9 +103,32 @@ func (s *Session) Sink(res []iac.Resource) []iac.Resource {
 			}
 			j.pending = append(j.pending, pos)
 		}
-		out[i] = c.keep(r, lt, j)
+	}
+	block := scratch
+	for k := range block {
+		block[k].Resource = nil // set again by Finish, so the full resource is not held
+	}
+	for i := range res {
+		lt := g.ltype[i]
+		if res[i].Existing || len(c.byType[lt]) == 0 {
+			out[i] = c.keep(&res[i], lt, nil)
+			continue
+		}
+		j := &js[i]
+		j.local = block[ends[i]:ends[i+1]:ends[i+1]]
+		j.localAt = at[ends[i]:ends[i+1]:ends[i+1]]
+		out[i] = c.keep(&res[i], lt, j)
 	}
 	return out
+}
+
+// lowerType lower-cases a resource type, without allocating for the spellings the
+// catalog's rules use.
+func (c *Catalog) lowerType(t string) string {
+	if lt, ok := c.spelled[t]; ok {
+		return lt
+	}
+	return strings.ToLower(t)
 }
 
 // Finish judges the resources by the rules left and returns every finding, in
@@ -224,6 +248,12 @@ func (c *Catalog) prepare() {
 	c.once.Do(func() {
 		c.local = map[string][]uint16{}
 		c.deferred = map[string][]uint16{}
+		c.spelled = map[string]string{}
+		for _, r := range c.Rules {
+			for _, t := range r.Types {
+				c.spelled[t] = strings.ToLower(t)
+			}
+		}
 		for t, rules := range c.byType {
 			c.local[t] = []uint16{} // none, not nil: nil means every rule
 			for j, r := range rules {
@@ -453,6 +483,31 @@ func (c *Catalog) planKeeps() {
 			}
 		}
 	}
+	// For a resource with late rules: its type's target plan and what all of its
+	// late fast rules read of it.
+	c.withSelf = map[string]*keepPlan{}
+	for t, rules := range c.byType {
+		p := &keepPlan{}
+		if tp := c.target[t]; tp != nil {
+			p.full = tp.full
+			for h, rests := range tp.paths {
+				for _, r := range rests {
+					p.add(h, r)
+				}
+			}
+		}
+		for _, r := range rules {
+			if r.self == nil || r.self.full {
+				continue
+			}
+			for h, rests := range r.self.paths {
+				for _, x := range rests {
+					p.add(h, x)
+				}
+			}
+		}
+		c.withSelf[t] = p
+	}
 }
 
 // walkFast calls fn on every operand of e with the related list (if any) the
@@ -481,46 +536,48 @@ func walkFast(e *fastExpr, depth int, link string, fn func(*fastGet, string)) {
 	}
 }
 
-// keep gives what to hold of r for the rest of the scan: r whole when later stages
-// may read any of it, else a copy whose value parts hold only the paths they read.
-// Kept values are shared with the front end's, which must allocate them one by one
-// (not in blocks a kept value would pin) and not slice kept strings out of a file.
+// keep gives what to hold of r for the rest of the scan: a copy of it whole when
+// later stages may read any of it, else a copy whose value parts hold only the paths
+// they read. Kept values are copied, not shared: a front end may allocate a file's
+// values in blocks (the JSON decoder does), and one value still pointed at would
+// hold its whole block.
 func (c *Catalog) keep(r *iac.Resource, lt string, j *judged) iac.Resource {
 	out := *r
 	out.Judgement = nil
 	if j != nil {
 		out.Judgement = j
 	}
-	whole := func() iac.Resource { return out }
+	out.Name, out.Scope, out.Condition, out.Metadata = r.Name.Clone(), r.Scope.Clone(), r.Condition.Clone(), r.Metadata.Clone()
+	whole := func() iac.Resource {
+		out.Kind, out.Location = r.Kind.Clone(), r.Location.Clone()
+		out.Properties, out.SKU, out.Identity = r.Properties.Clone(), r.SKU.Clone(), r.Identity.Clone()
+		out.Tags, out.Zones = r.Tags.Clone(), r.Zones.Clone()
+		return out
+	}
 	target := c.target[lt]
 	if target == nil && strings.HasSuffix(lt, nestedDiagEnd) {
 		target = c.target[nestedDiag]
 	}
-	// What the rules left for Finish read of the resource itself.
-	var selves []*keepPlan
-	if j != nil {
+	// With rules left for Finish, keep what any of the type's late rules reads of
+	// the resource itself (all of it if one left reads it through CEL).
+	plan := target
+	if j != nil && len(j.pending) > 0 {
 		byType := c.byType[lt]
 		for _, pos := range j.pending {
-			if p := byType[pos].self; p != nil {
-				if p.full {
-					return whole()
-				}
-				selves = append(selves, p)
+			if p := byType[pos].self; p != nil && p.full {
+				return whole()
 			}
 		}
+		plan = c.withSelf[lt]
 	}
-	if r.Existing || (target != nil && target.full) {
+	if r.Existing || (plan != nil && plan.full) {
 		return whole()
 	}
 	paths := func(head string) []string {
-		var ps []string
-		if target != nil {
-			ps = append(ps, target.paths[head]...)
+		if plan == nil {
+			return nil
 		}
-		for _, p := range selves {
-			ps = append(ps, p.paths[head]...)
-		}
-		return ps
+		return plan.paths[head]
 	}
 	out.Kind = project(r.Kind, paths("kind"))
 	out.Location = project(r.Location, paths("location"))
@@ -542,11 +599,11 @@ func project(v *iac.Value, rests []string) *iac.Value {
 	}
 	for _, r := range rests {
 		if r == "" || strings.ContainsAny(r, "[]") {
-			return v
+			return v.Clone()
 		}
 	}
 	if v.Kind != iac.Object {
-		return v
+		return v.Clone()
 	}
 	type group struct {
 		key   string
@@ -572,10 +629,11 @@ func project(v *iac.Value, rests []string) *iac.Value {
 		}
 		g.rests = append(g.rests, rest)
 	}
-	out := iac.NewObject(v.Loc)
+	out := &iac.Value{Kind: iac.Object, Loc: v.Loc, Keys: make([]string, 0, len(groups)), Fields: make(map[string]*iac.Value, len(groups))}
 	for _, g := range groups {
 		if p := project(g.child, g.rests); p != nil {
-			out.Set(g.key, p)
+			out.Keys = append(out.Keys, g.key)
+			out.Fields[g.key] = p
 		}
 	}
 	return out

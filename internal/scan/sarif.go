@@ -2,6 +2,7 @@ package scan
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -235,10 +236,10 @@ func writeSARIF(w io.Writer, r *Result, opt WriteOptions) error {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
 	}
 	run.Invocations = []sarifInvocation{inv}
-	for i := range r.Findings {
+	result := func(i int) (sarifResult, bool) {
 		f := &r.Findings[i]
 		if f.Status == rules.Pass {
-			continue
+			return sarifResult{}, false
 		}
 		name := displayName(f.Resource)
 		res := sarifResult{
@@ -284,7 +285,7 @@ func writeSARIF(w io.Writer, r *Result, opt WriteOptions) error {
 		if len(f.Rule.Choices) > 0 {
 			res.Properties = map[string]any{"lensChoices": f.Rule.Choices}
 		}
-		run.Results = append(run.Results, res)
+		return res, true
 	}
 	doc := sarifLog{
 		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
@@ -292,13 +293,42 @@ func writeSARIF(w io.Writer, r *Result, opt WriteOptions) error {
 		Runs:    []sarifRun{run},
 	}
 	// Compact: SARIF is read by tools, and indenting tens of thousands of results
-	// costs more than building them.
-	bw := bufio.NewWriterSize(w, 1<<16)
-	enc := json.NewEncoder(bw)
+	// costs more than building them. The results are written one at a time where
+	// the document's empty list stands, so the log is never held whole.
+	var head bytes.Buffer
+	enc := json.NewEncoder(&head)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(doc); err != nil {
 		return err
 	}
+	marker := []byte(`"results":[]`)
+	cut := bytes.Index(head.Bytes(), marker)
+	if cut < 0 {
+		return fmt.Errorf("sarif: no results list in the log")
+	}
+	cut += len(marker) - 1 // at the closing bracket
+	bw := bufio.NewWriterSize(w, 1<<16)
+	bw.Write(head.Bytes()[:cut])
+	var item bytes.Buffer
+	ienc := json.NewEncoder(&item)
+	ienc.SetEscapeHTML(false)
+	first := true
+	for i := range r.Findings {
+		res, ok := result(i)
+		if !ok {
+			continue
+		}
+		item.Reset()
+		if err := ienc.Encode(res); err != nil {
+			return err
+		}
+		if !first {
+			bw.WriteByte(',')
+		}
+		first = false
+		bw.Write(bytes.TrimSuffix(item.Bytes(), []byte("\n")))
+	}
+	bw.Write(head.Bytes()[cut:])
 	return bw.Flush()
 }
 

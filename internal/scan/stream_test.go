@@ -7,14 +7,13 @@ import (
 	"os"
 	"runtime"
 	"slices"
-	"sync/atomic"
 	"testing"
 	"testing/fstest"
-	"time"
 	"unsafe"
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/iac"
+	"github.com/awaf/awaf/internal/memtest"
 	"github.com/awaf/awaf/internal/rules"
 )
 
@@ -136,39 +135,21 @@ func TestMemoryGrowth(t *testing.T) {
 		for _, n := range c.ns {
 			fsys := c.make(n)
 			for _, retain := range []bool{false, true} {
-				base := liveHeap()
-				var peak atomic.Uint64
-				stop := make(chan struct{})
-				done := make(chan struct{})
-				go func() {
-					defer close(done)
-					var m runtime.MemStats
-					for {
-						select {
-						case <-stop:
-							return
-						case <-time.After(time.Millisecond):
-						}
-						runtime.ReadMemStats(&m)
-						if m.HeapAlloc > peak.Load() {
-							peak.Store(m.HeapAlloc)
-						}
-					}
-				}()
-				res, err := Run(context.Background(), fsys, nil, Options{Frontends: realFrontends(), Catalog: catalog(t), retain: retain})
-				close(stop)
-				<-done
+				var res *Result
+				var err error
+				u := memtest.Measure(func() {
+					res, err = Run(context.Background(), fsys, nil, Options{Frontends: realFrontends(), Catalog: catalog(t), retain: retain})
+				})
 				if err != nil {
 					t.Fatal(err)
 				}
-				held := liveHeap() - min(base, liveHeap())
 				mode := "streamed"
 				if retain {
 					mode = "whole"
 				}
 				t.Logf("%-9s %6d resources, %4d files, %-8s peak %7.1f MB (%5.0f B a resource), held %6.1f MB (%5.0f B a resource, %4.0f B a finding), %d findings",
-					c.name, n, len(fsys), mode, float64(peak.Load()-min(base, peak.Load()))/1e6, float64(peak.Load()-min(base, peak.Load()))/float64(n),
-					float64(held)/1e6, float64(held)/float64(n), float64(held)/float64(len(res.Findings)), len(res.Findings))
+					c.name, n, len(fsys), mode, float64(u.Peak)/1e6, float64(u.Peak)/float64(n),
+					float64(u.Held)/1e6, float64(u.Held)/float64(n), float64(u.Held)/float64(len(res.Findings)), len(res.Findings))
 				runtime.KeepAlive(res)
 			}
 		}

@@ -5,13 +5,12 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"testing/fstest"
 	"time"
 
 	"github.com/awaf/awaf/internal/iac"
+	"github.com/awaf/awaf/internal/memtest"
 )
 
 // manyFiles generates n entry templates of a few resources each, every one calling a
@@ -67,46 +66,23 @@ func TestScanMemory(t *testing.T) {
 		for _, f := range fsys {
 			size += len(f.Data)
 		}
-		runtime.GC()
-		var base runtime.MemStats
-		runtime.ReadMemStats(&base)
-		var peak atomic.Uint64
-		done := make(chan struct{})
-		var wg sync.WaitGroup
-		wg.Go(func() {
-			var ms runtime.MemStats
-			tick := time.NewTicker(2 * time.Millisecond)
-			defer tick.Stop()
-			for {
-				runtime.ReadMemStats(&ms)
-				if ms.HeapAlloc > peak.Load() {
-					peak.Store(ms.HeapAlloc)
-				}
-				select {
-				case <-done:
-					return
-				case <-tick.C:
-				}
-			}
-		})
+		var res []iac.Resource
+		var diags []iac.Diagnostic
+		var err error
 		start, cpu := time.Now(), cpuTime()
 		ctx := iac.WithSink(context.Background(), strip)
-		res, diags, err := Scanner{}.Scan(ctx, fsys, []string{"."})
+		u := memtest.Measure(func() {
+			res, diags, err = Scanner{}.Scan(ctx, fsys, []string{"."})
+		})
 		elapsed, used := time.Since(start), cpuTime()-cpu
-		close(done)
-		wg.Wait()
 		if err != nil || len(diags) > 0 {
 			t.Fatalf("%v, %d diagnostics: %.300v", err, len(diags), diags)
 		}
 		if want := n * 11; len(res) != want {
 			t.Fatalf("%d files: %d resources, want %d", n, len(res), want)
 		}
-		runtime.GC()
-		var end runtime.MemStats
-		runtime.ReadMemStats(&end)
-		live := int64(end.HeapAlloc) - int64(base.HeapAlloc)
-		t.Logf("%d files (%d KiB of source), %d resources, %v (CPU %v): live heap after GC %.1f MiB (%d B/resource), peak heap %.1f MiB",
-			n, size>>10, len(res), elapsed.Round(time.Millisecond), used.Round(time.Millisecond), float64(live)/(1<<20), live/int64(len(res)), float64(int64(peak.Load())-int64(base.HeapAlloc))/(1<<20))
+		t.Logf("%d files (%d KiB of source), %d resources, %v (CPU %v): held after GC %.1f MiB (%d B/resource), peak heap %.1f MiB (above the heap before)",
+			n, size>>10, len(res), elapsed.Round(time.Millisecond), used.Round(time.Millisecond), float64(u.Held)/(1<<20), u.Held/uint64(len(res)), float64(u.Peak)/(1<<20))
 		runtime.KeepAlive(res)
 		runtime.KeepAlive(fsys)
 	}

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"sync/atomic"
 	"testing"
 	"testing/fstest"
 	"time"
 
 	"github.com/awaf/awaf/internal/iac"
+	"github.com/awaf/awaf/internal/memtest"
 )
 
 // rootsCorpus generates n root modules under roots/, each with a few azurerm
@@ -137,48 +137,25 @@ func TestScanMemory(t *testing.T) {
 			})
 			ctx := iac.WithSink(context.Background(), sink)
 
-			runtime.GC()
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			base := ms.HeapAlloc
-			var peak atomic.Uint64
-			stop, done := make(chan struct{}), make(chan struct{})
-			go func() {
-				defer close(done)
-				var ms runtime.MemStats
-				tick := time.NewTicker(2 * time.Millisecond)
-				defer tick.Stop()
-				for {
-					runtime.ReadMemStats(&ms)
-					if ms.HeapAlloc > peak.Load() {
-						peak.Store(ms.HeapAlloc)
-					}
-					select {
-					case <-stop:
-						return
-					case <-tick.C:
-					}
-				}
-			}()
+			var res []iac.Resource
+			var diags []iac.Diagnostic
+			var err error
 			start := time.Now()
-			s := newScanner(fsys)
-			s.limit, s.held = maxInstances, tt.held
-			res, diags, err := s.run(ctx, []string{"."})
+			u := memtest.Measure(func() {
+				s := newScanner(fsys)
+				s.limit, s.held = maxInstances, tt.held
+				res, diags, err = s.run(ctx, []string{"."})
+			})
 			elapsed := time.Since(start)
-			close(stop)
-			<-done
 			if err != nil {
 				t.Fatal(err)
 			}
-			runtime.GC()
-			runtime.ReadMemStats(&ms)
-			live := ms.HeapAlloc
 			if len(res) != want || len(diags) != 0 {
 				t.Fatalf("got %d resources and %d diagnostics, want %d and none (%v)", len(res), len(diags), want, diags)
 			}
 			mib := func(b uint64) float64 { return float64(b) / (1 << 20) }
-			t.Logf("%d roots, %d resources, %d bytes of parsed modules held at first, in %v: heap before %.1f MiB, peak %.1f MiB, live after GC %.1f MiB",
-				n, len(res), tt.held, elapsed.Round(time.Millisecond), mib(base), mib(peak.Load()), mib(live))
+			t.Logf("%d roots, %d resources, %d bytes of parsed modules held at first, in %v: peak %.1f MiB, held after GC %.1f MiB (above the heap before)",
+				n, len(res), tt.held, elapsed.Round(time.Millisecond), mib(u.Peak), mib(u.Held))
 			runtime.KeepAlive(res)
 			runtime.KeepAlive(fsys)
 		})

@@ -75,9 +75,14 @@ func (s *Session) Sink(res []iac.Resource) []iac.Resource {
 	for i := range res {
 		most += len(c.local[g.ltype[i]])
 	}
-	// Room for every local rule's finding: the block is never grown or copied, and
-	// the cells of rules that did not select a resource are few.
-	scratch := make([]Finding, 0, most)
+	// Findings are judged into a pooled scratch slice with room for every local
+	// rule's, then copied into one exactly sized block.
+	sp := scratchPool.Get().(*[]Finding)
+	defer func() { clear((*sp)[:cap(*sp)]); scratchPool.Put(sp) }()
+	if cap(*sp) < most {
+		*sp = make([]Finding, 0, most)
+	}
+	scratch := (*sp)[:0]
 	at := make([]uint16, 0, most)
 	var vars0 [maxFastDepth]fastVar
 	for i := range res {
@@ -104,7 +109,10 @@ func (s *Session) Sink(res []iac.Resource) []iac.Resource {
 			j.pending = append(j.pending, pos)
 		}
 	}
-	block := scratch
+	*sp = scratch
+	block := make([]Finding, len(scratch))
+	copy(block, scratch)
+	at = at[:len(at):len(at)]
 	for k := range block {
 		block[k].Resource = nil // set again by Finish, so the full resource is not held
 	}
@@ -121,6 +129,9 @@ func (s *Session) Sink(res []iac.Resource) []iac.Resource {
 	}
 	return out
 }
+
+// scratchPool holds the slices Sink judges a unit's findings into.
+var scratchPool = sync.Pool{New: func() any { return new([]Finding) }}
 
 // lowerType lower-cases a resource type, without allocating for the spellings the
 // catalog's rules use.
@@ -224,20 +235,23 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) ([]Finding, er
 }
 
 // merge appends to out the findings judged when the resource was read and those
-// judged late, in the order of their rules, pointing them at r.
+// judged late, in the order of their rules, pointing them at r. Runs of early
+// findings are copied whole: there are few late ones.
 func merge(out []Finding, j *judged, late []Finding, lateAt []uint16, r *iac.Resource) []Finding {
-	a, b := 0, 0
-	for a < len(j.local) || b < len(late) {
-		var f Finding
-		if b >= len(late) || (a < len(j.local) && j.localAt[a] < lateAt[b]) {
-			f = j.local[a]
-			a++
-		} else {
-			f = late[b]
-			b++
+	start := len(out)
+	a := 0
+	for b := range late {
+		k := a
+		for k < len(j.local) && j.localAt[k] < lateAt[b] {
+			k++
 		}
-		f.Resource = r
-		out = append(out, f)
+		out = append(out, j.local[a:k]...)
+		out = append(out, late[b])
+		a = k
+	}
+	out = append(out, j.local[a:]...)
+	for k := start; k < len(out); k++ {
+		out[k].Resource = r
 	}
 	return out
 }

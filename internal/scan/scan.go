@@ -92,6 +92,7 @@ type Result struct {
 
 	mu         sync.Mutex
 	components map[awaf.Component]bool // seen as units were read
+	sniff      []byte                  // classify's buffer for file heads
 }
 
 func (r *Result) addComponents(cs []awaf.Component) {
@@ -191,6 +192,7 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 			return nil, ctx.Err()
 		}
 	}
+	res.sniff = nil
 	// Rules that read only the resource they judge run as each unit is read; what
 	// the rest needs of it is kept, not every file's values (see rules.Session).
 	ropt := rules.Options{Profile: opt.Profile}
@@ -241,10 +243,15 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 		}()
 	}
 	wg.Wait()
+	total := 0
 	for _, o := range outs {
 		if o.err != nil {
 			return nil, o.err
 		}
+		total += len(o.res)
+	}
+	res.Resources = make([]iac.Resource, 0, total)
+	for _, o := range outs {
 		res.Resources = append(res.Resources, o.res...)
 		res.Diagnostics = append(res.Diagnostics, o.diags...)
 	}
@@ -308,7 +315,7 @@ func (r *Result) classify(fsys fs.FS, name string, groups map[Format][]string, e
 		if sniff == nil {
 			sniff = SniffJSON
 		}
-		data, whole, err := readHead(fsys, name, sniffHead)
+		data, whole, err := readHead(fsys, name, r.sniffBuf(sniffHead))
 		f, ok := Format(""), false
 		if err == nil {
 			if f, ok = sniff(data); !ok && !whole {
@@ -336,14 +343,15 @@ func (r *Result) classify(fsys fs.FS, name string, groups map[Format][]string, e
 // sniffHead is how much of a JSON file is read to tell its format.
 const sniffHead = 8 << 10
 
-// readHead reads up to n bytes of a file; whole tells whether that was all of it.
-func readHead(fsys fs.FS, name string, n int) (data []byte, whole bool, err error) {
+// readHead reads up to len(buf)-1 bytes of a file into buf; whole tells whether that
+// was all of it.
+func readHead(fsys fs.FS, name string, buf []byte) (data []byte, whole bool, err error) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, false, err
 	}
 	defer f.Close()
-	buf := make([]byte, n+1)
+	n := len(buf) - 1
 	k, err := io.ReadFull(f, buf)
 	switch err {
 	case nil:
@@ -352,6 +360,14 @@ func readHead(fsys fs.FS, name string, n int) (data []byte, whole bool, err erro
 		return buf[:k], true, nil
 	}
 	return nil, false, err
+}
+
+// sniffBuf is the buffer classify reads file heads into, one for the whole walk.
+func (r *Result) sniffBuf(n int) []byte {
+	if len(r.sniff) != n+1 {
+		r.sniff = make([]byte, n+1)
+	}
+	return r.sniff
 }
 
 // SniffJSON tells the JSON inputs apart by content: ARM templates and parameter files

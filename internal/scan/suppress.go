@@ -186,8 +186,9 @@ func (s *suppressor) preload(names []string) {
 	next := make(chan int)
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
+			var buf bytes.Buffer
 			for k := range next {
-				lines[k] = s.read(names[k])
+				lines[k] = s.readInto(&buf, names[k])
 			}
 		})
 	}
@@ -212,11 +213,23 @@ func (s *suppressor) file(name string) []string {
 
 // read gives the lines of a file that holds a suppression directive, nil for others.
 func (s *suppressor) read(name string) []string {
-	data, err := fs.ReadFile(s.fsys, name)
-	if err == nil && bytes.Contains(data, []byte(directive)) {
-		return strings.Split(string(data), "\n")
+	var buf bytes.Buffer
+	return s.readInto(&buf, name)
+}
+
+// readInto is read with a buffer a caller reuses from file to file: most files hold
+// no directive, and their bytes need not outlive the check.
+func (s *suppressor) readInto(buf *bytes.Buffer, name string) []string {
+	f, err := s.fsys.Open(name)
+	if err != nil {
+		return nil
 	}
-	return nil
+	defer f.Close()
+	buf.Reset()
+	if _, err := buf.ReadFrom(f); err != nil || !bytes.Contains(buf.Bytes(), []byte(directive)) {
+		return nil
+	}
+	return strings.Split(buf.String(), "\n")
 }
 
 // Baseline lists accepted findings, each with a reason and an optional expiry date.

@@ -89,9 +89,10 @@ type Resource struct {
 // Sink receives the resources of one unit of input (an ARM template with what it
 // links and nests, a Bicep entry file with its modules, a Terraform root module with
 // its modules, a plan, an export file) as soon as a front end has read the unit, and
-// returns what to keep of them. The scan judges resources there and keeps only what
-// later cross-resource checks need, so that memory holds findings rather than every
-// file's values. A Sink is called from several goroutines at once.
+// returns what to keep of them, possibly in the same slice, changed in place. The scan
+// judges resources there and keeps only what later cross-resource checks need, so
+// that memory holds findings rather than every file's values. A Sink is called from
+// several goroutines at once.
 type Sink func(res []Resource) []Resource
 
 type sinkKey struct{}
@@ -99,6 +100,12 @@ type sinkKey struct{}
 // WithSink returns a context that carries s to the front ends.
 func WithSink(ctx context.Context, s Sink) context.Context {
 	return context.WithValue(ctx, sinkKey{}, s)
+}
+
+// HasSink reports whether ctx carries a Sink.
+func HasSink(ctx context.Context) bool {
+	s, ok := ctx.Value(sinkKey{}).(Sink)
+	return ok && s != nil
 }
 
 // Keep hands one unit's resources to the context's Sink and returns what it keeps;

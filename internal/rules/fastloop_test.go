@@ -141,7 +141,7 @@ func TestFastPathLoopsMatchCEL(t *testing.T) {
 				s := one.Start(Options{Profile: p})
 				var kept []iac.Resource
 				for i := range w.res {
-					kept = append(kept, s.Sink(w.res[i:i+1])...)
+					kept = append(kept, s.Sink([]iac.Resource{w.res[i]})...) // a copy: the sink may change it
 				}
 				late, err := s.Finish(context.Background(), kept)
 				if err != nil {

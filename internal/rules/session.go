@@ -66,7 +66,7 @@ func (s *Session) Sink(res []iac.Resource) []iac.Resource {
 		g.links[i].parent = -1
 	}
 	shared := map[string]any{"profile": s.profile, "workload": map[string]any{}}
-	out := make([]iac.Resource, len(res))
+	out := res // kept resources replace the read ones in place
 	// The unit's findings are judged into one scratch slice, then copied into one
 	// exactly sized block that the resources' judgements share until Finish.
 	js := make([]judged, len(res))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/awaf/awaf"
@@ -37,12 +38,13 @@ func TestSessionMatchesEvaluate(t *testing.T) {
 					}
 					s := cat.Start(Options{Profile: p})
 					var kept []iac.Resource
+					// A sink may change what it is given in place: give it copies.
 					if perUnit {
 						for i := range res {
-							kept = append(kept, s.Sink(res[i:i+1])...)
+							kept = append(kept, s.Sink([]iac.Resource{res[i]})...)
 						}
 					} else {
-						kept = s.Sink(res)
+						kept = s.Sink(slices.Clone(res))
 					}
 					for i := range kept {
 						if kept[i].Properties != res[i].Properties {

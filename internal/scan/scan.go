@@ -243,16 +243,25 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 		}()
 	}
 	wg.Wait()
-	total := 0
+	total, from := 0, 0
 	for _, o := range outs {
 		if o.err != nil {
 			return nil, o.err
 		}
+		if len(o.res) > 0 {
+			from++
+		}
 		total += len(o.res)
 	}
-	res.Resources = make([]iac.Resource, 0, total)
+	if from > 1 {
+		res.Resources = make([]iac.Resource, 0, total)
+	}
 	for _, o := range outs {
-		res.Resources = append(res.Resources, o.res...)
+		if from == 1 && len(o.res) > 0 {
+			res.Resources = o.res // one front end read everything: no copy
+		} else {
+			res.Resources = append(res.Resources, o.res...)
+		}
 		res.Diagnostics = append(res.Diagnostics, o.diags...)
 	}
 	fs0, err := sess.Finish(ctx, res.Resources)

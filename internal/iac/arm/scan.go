@@ -154,7 +154,13 @@ func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.R
 			}
 		}
 	}
-	var out []iac.Resource
+	total := 0
+	for i, r := range results {
+		if shown[i] {
+			total += len(r.res)
+		}
+	}
+	out := make([]iac.Resource, 0, total)
 	for i, r := range results {
 		if !shown[i] {
 			continue

@@ -11,13 +11,13 @@ import (
 // keep hands one unit's resources to the scan's sink (iac.Keep) and returns what the
 // sink keeps. Strings of the resources are cut from the source text of the files, so
 // a kept string would hold its whole file in memory: when the sink made copies, the
-// strings of what it kept are copied out, and the files can go. Without a sink, or
-// when the sink hands back the resources it was given, nothing is copied.
+// strings of what it kept are copied out, and the files can go. Without a sink
+// nothing is copied.
 func keep(ctx context.Context, res []iac.Resource) []iac.Resource {
-	kept := iac.Keep(ctx, res)
-	if len(kept) == 0 || len(res) > 0 && &kept[0] == &res[0] {
-		return kept
+	if !iac.HasSink(ctx) {
+		return res
 	}
+	kept := iac.Keep(ctx, res)
 	d := detacher{strs: map[string]string{}, vals: map[*iac.Value]*iac.Value{}}
 	for i := range kept {
 		d.resource(&kept[i])

@@ -44,6 +44,12 @@ func Measure(work func()) Usage {
 	work()
 	close(stop)
 	wg.Wait()
+	// One last sample: the work may end between two ticks, holding the most then.
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	if m.HeapAlloc > peak.Load() {
+		peak.Store(m.HeapAlloc)
+	}
 	held := live()
 	return Usage{Peak: peak.Load() - min(base, peak.Load()), Held: held - min(base, held)}
 }

@@ -79,6 +79,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	secureCookies := fs.Bool("secure-cookies", secure, "mark cookies Secure when TLS ends at a proxy in front (AWAF_SECURE_COOKIES)")
 	logFormat := fs.String("log-format", env("AWAF_LOG_FORMAT", "text"), "log format: text or json (AWAF_LOG_FORMAT)")
 	lensID := fs.String("lens", env("AWAF_LENS", lens.BuiltinID), "built-in lens for new workloads (AWAF_LENS)")
+	metricsFile := fs.String("metrics-token-file", env("AWAF_METRICS_TOKEN_FILE", ""), "file holding the bearer token a scraper reads /metrics with; without it only signed-in administrators can (AWAF_METRICS_TOKEN_FILE)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "Usage: awaf serve [--addr 127.0.0.1:8080] [--db sqlite:awaf.db|postgres://...]\n\n"+
 			"Serves the team web UI and the /api/v1 JSON API. Migrations are applied at start.\n"+
@@ -95,6 +96,16 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return err
 	}
+	var metricsToken string
+	if *metricsFile != "" {
+		data, err := os.ReadFile(*metricsFile)
+		if err != nil {
+			return awaf.Errorf(awaf.EINVALID, "metrics token: %v", err)
+		}
+		if metricsToken = strings.TrimSpace(string(data)); len(metricsToken) < 16 {
+			return awaf.Errorf(awaf.EINVALID, "metrics token in %s: want at least 16 characters", *metricsFile)
+		}
+	}
 	db, err := openDB(ctx, *dsn, true)
 	if err != nil {
 		return err
@@ -104,6 +115,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	a.Warm()
 	srv, err := server.New(server.Config{
 		Store: db, Auth: a, Lens: lens.BuiltinByID, DefaultLens: *lensID, Log: log, SecureCookies: *secureCookies,
+		MetricsToken: metricsToken,
 	})
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -111,8 +112,12 @@ func TestServe(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &logBuffer{}
 	done := make(chan error, 1)
+	tokenFile := filepath.Join(dir, "metrics-token")
+	if err := os.WriteFile(tokenFile, []byte("scrape-0123456789abcdef\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", dsn, "--log-format", "json"}, nil, io.Discard, logs)
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", dsn, "--log-format", "json", "--metrics-token-file", tokenFile}, nil, io.Discard, logs)
 	}()
 	addrRE := regexp.MustCompile(`"addr":"([^"]+)"`)
 	var base string
@@ -130,6 +135,18 @@ func TestServe(t *testing.T) {
 	res, err := c.Get(base + "/healthz")
 	if err != nil || res.StatusCode != 200 {
 		t.Fatalf("healthz: %v %v", res, err)
+	}
+	// The scraper reads /metrics with the token from the file; nobody else anonymously.
+	for token, want := range map[string]int{"scrape-0123456789abcdef": 200, "": 401, "wrong-0123456789abcdef": 401} {
+		req, _ := http.NewRequest("GET", base+"/metrics", nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil || res.StatusCode != want {
+			t.Fatalf("metrics with token %q: %v %v, want %d", token, res, err, want)
+		}
+		res.Body.Close()
 	}
 	res, err = c.Get(base + "/signin")
 	if err != nil {

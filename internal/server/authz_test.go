@@ -10,7 +10,7 @@ import (
 
 // publicRoutes are the only routes anonymous callers may use.
 var publicRoutes = map[string]bool{
-	"GET /healthz": true, "GET /readyz": true, "GET /metrics": true, "GET /api/v1/openapi.json": true, "GET /static/": true, "GET /{$}": true,
+	"GET /healthz": true, "GET /readyz": true, "GET /api/v1/openapi.json": true, "GET /static/": true, "GET /{$}": true,
 	"GET /setup": true, "POST /setup": true, "GET /signin": true, "POST /signin": true,
 }
 
@@ -109,6 +109,11 @@ func expect(access string, need awaf.Role, who string, api bool) outcome {
 	}
 	switch {
 	case access == "caller":
+		return allowed
+	case access == "monitor":
+		if who != "admin" {
+			return http.StatusForbidden
+		}
 		return allowed
 	case access == "signed-in" || access == "admin":
 		if isToken {

@@ -26,6 +26,7 @@ const (
 	admin                          // a site administrator
 	member                         // a role on the workload named by {id}
 	caller                         // any signed-in person or API token
+	monitor                        // a site administrator or the metrics scraper's token
 )
 
 // Access is who may call a route.
@@ -41,6 +42,9 @@ var (
 	Admin    = Access{kind: admin}
 	// Caller is any signed-in person or API token; handlers narrow what they show.
 	Caller = Access{kind: caller}
+	// Monitor is a signed-in site administrator, or a scraper with the metrics token
+	// (Config.MetricsToken) as its bearer token.
+	Monitor = Access{kind: monitor}
 )
 
 // Member needs at least role on the workload in the path.
@@ -64,6 +68,8 @@ func (a Access) String() string {
 		return "member:" + string(a.role)
 	case caller:
 		return "caller"
+	case monitor:
+		return "monitor"
 	}
 	return "unknown"
 }
@@ -75,6 +81,7 @@ type request struct {
 	token    *awaf.Token
 	workload *awaf.WorkloadRecord // member routes
 	role     awaf.Role            // member routes
+	scraper  bool                 // the metrics token was presented
 }
 
 func (q *request) actor() awaf.Actor {
@@ -138,6 +145,14 @@ func (s *Server) identify(r *http.Request) (*request, error) {
 	q := &request{}
 	if h := r.Header.Get("Authorization"); h != "" {
 		secret, ok := strings.CutPrefix(h, "Bearer ")
+		if ok && r.URL.Path == "/metrics" {
+			// The scraper's token opens /metrics and nothing else.
+			if s.metricsHash == "" || !auth.Equal(auth.HashSecret(strings.TrimSpace(secret)), s.metricsHash) {
+				return nil, awaf.Errorf(awaf.EUNAUTH, "invalid metrics token")
+			}
+			q.scraper = true
+			return q, nil
+		}
 		if !ok || !isAPI(r) {
 			return nil, awaf.Errorf(awaf.EUNAUTH, "use a bearer token on /api/v1")
 		}
@@ -183,6 +198,14 @@ func (s *Server) authorize(r *http.Request, a Access, q *request) error {
 			return awaf.Errorf(awaf.EFORBIDDEN, "only site administrators may do this")
 		}
 		return nil
+	case monitor:
+		switch {
+		case q.scraper, q.user != nil && q.user.Admin:
+			return nil
+		case q.user != nil:
+			return awaf.Errorf(awaf.EFORBIDDEN, "only site administrators and the metrics scraper may read metrics")
+		}
+		return errSignIn
 	case member:
 		if q.user == nil && q.token == nil {
 			return errSignIn
@@ -383,7 +406,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if code == awaf.EINTERNAL {
 		s.cfg.Log.Error("request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
 	}
-	if code == awaf.EUNAUTH && !isAPI(r) && r.Method == http.MethodGet {
+	if code == awaf.EUNAUTH && r.URL.Path == "/metrics" {
+		// Scrapers are machines: tell them how to authenticate, do not redirect.
+		w.Header().Set("WWW-Authenticate", `Bearer realm="awaf metrics"`)
+	} else if code == awaf.EUNAUTH && !isAPI(r) && r.Method == http.MethodGet {
 		http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}

@@ -43,6 +43,9 @@ type Config struct {
 	// MaxEvidence limits evidence uploads (a scan report of a large repository is
 	// bigger than other requests); zero means 16 MiB.
 	MaxEvidence int64
+	// MetricsToken, when set, lets a scraper read /metrics with it as a bearer token;
+	// site administrators may read it signed in. The server keeps only its hash.
+	MetricsToken string
 }
 
 // Server serves the UI and the API.
@@ -53,6 +56,8 @@ type Server struct {
 	mux     *http.ServeMux
 	metrics *metrics
 	lenses  lensCache // uploaded lenses, parsed
+	// metricsHash is the hash of Config.MetricsToken, "" when none was set.
+	metricsHash string
 }
 
 // Route is one registered pattern and who may call it.
@@ -63,6 +68,9 @@ type Route struct {
 
 // New checks the configuration, parses every template and registers every route.
 func New(cfg Config) (*Server, error) {
+	if cfg.MetricsToken != "" && len(cfg.MetricsToken) < 16 {
+		return nil, fmt.Errorf("server: the metrics token must be at least 16 characters")
+	}
 	if cfg.Store == nil || cfg.Auth == nil || cfg.Lens == nil {
 		return nil, fmt.Errorf("server: Store, Auth and Lens are required")
 	}
@@ -82,6 +90,10 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: default lens: %w", err)
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics()}
+	if cfg.MetricsToken != "" {
+		s.metricsHash = auth.HashSecret(cfg.MetricsToken)
+		s.cfg.MetricsToken = "" // only the hash is kept
+	}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -109,7 +121,7 @@ func (s *Server) register() {
 	// Operations and static files.
 	s.handle("GET /healthz", Public, s.healthz)
 	s.handle("GET /readyz", Public, s.readyz)
-	s.handle("GET /metrics", Public, s.serveMetrics)
+	s.handle("GET /metrics", Monitor, s.serveMetrics)
 	s.handle("GET /static/", Public, func(w http.ResponseWriter, r *http.Request, _ *request) error {
 		if strings.HasSuffix(r.URL.Path, "/") {
 			return awaf.Errorf(awaf.ENOTFOUND, "not found") // no directory listings

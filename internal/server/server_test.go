@@ -465,7 +465,7 @@ func TestMetrics(t *testing.T) {
 	f := newFixture(t)
 	f.do(call{method: "GET", path: fmt.Sprintf("/w/%d/dashboard", f.w.ID), as: "reader"})
 	f.do(call{method: "GET", path: fmt.Sprintf("/w/%d/dashboard", f.w.ID), as: "outsider"})
-	body := readBody(t, f.do(call{method: "GET", path: "/metrics"}))
+	body := readBody(t, f.do(call{method: "GET", path: "/metrics", as: "admin"}))
 	for _, want := range []string{
 		`awaf_http_requests_total{route="GET /w/{id}/dashboard",code="200"} 1`,
 		`awaf_http_requests_total{route="GET /w/{id}/dashboard",code="404"} 1`,
@@ -476,6 +476,40 @@ func TestMetrics(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics miss %q:\n%s", want, body)
 		}
+	}
+}
+
+// TestMetricsToken: a scraper reads /metrics with the configured token and nothing
+// else with it; without it, or with a wrong one, it gets 401 and how to authenticate.
+func TestMetricsToken(t *testing.T) {
+	const secret = "scrape-7f3c9a1e5b2d4086"
+	f := newFixture(t, func(c *server.Config) { c.MetricsToken = secret })
+	f.tokens["metrics"] = secret
+	f.tokens["wrong"] = secret + "x"
+	if res := f.do(call{method: "GET", path: "/metrics", as: "token:metrics"}); res.StatusCode != http.StatusOK ||
+		!strings.Contains(readBody(t, res), "awaf_http_requests_total") {
+		t.Fatalf("scraper with the token = %d", res.StatusCode)
+	}
+	for _, c := range []call{
+		{method: "GET", path: "/metrics"},
+		{method: "GET", path: "/metrics", as: "token:wrong"},
+		{method: "GET", path: "/metrics", as: "token:owner"},
+		{method: "GET", path: "/api/v1/workloads", as: "token:metrics"},
+	} {
+		res := f.do(c)
+		if res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%s %s as %q = %d, want 401", c.method, c.path, c.as, res.StatusCode)
+		}
+		if c.path == "/metrics" && res.Header.Get("WWW-Authenticate") == "" {
+			t.Errorf("%s as %q: 401 without WWW-Authenticate", c.path, c.as)
+		}
+	}
+	if res := f.do(call{method: "GET", path: "/metrics", as: "reader"}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("a signed-in non-admin reads metrics: %d", res.StatusCode)
+	}
+	cfg := server.Config{MetricsToken: "short"}
+	if _, err := server.New(cfg); err == nil || !strings.Contains(err.Error(), "16") {
+		t.Errorf("a short metrics token is accepted: %v", err)
 	}
 }
 

@@ -123,7 +123,7 @@ func runUserPasswd(ctx context.Context, args []string, stdin io.Reader, stdout, 
 	if err := db.ClearFailures(ctx, "email:"+u.Email); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "password changed for %s\n", u.Email)
+	fmt.Fprintf(stdout, "password changed for %s; their sessions are signed out\n", u.Email)
 	return nil
 }
 

@@ -109,6 +109,40 @@ func (a *Auth) SignIn(ctx context.Context, email, password, client string) (*awa
 	return u, s, secret, err
 }
 
+// ChangePassword replaces u's password when current is right, ends all of u's
+// sessions (the store does, with the change) and opens a new one for the caller, whose
+// cookie value it returns. A wrong current password counts as a failed sign-in of the
+// account, so a stolen session cannot guess it freely.
+func (a *Auth) ChangePassword(ctx context.Context, u *awaf.User, current, next string) (*awaf.Session, string, error) {
+	now := a.Now()
+	key := "email:" + strings.ToLower(u.Email)
+	th, err := a.Store.Throttle(ctx, key)
+	if err != nil {
+		return nil, "", err
+	}
+	if now.Before(th.LockedUntil) {
+		return nil, "", ErrLocked
+	}
+	fresh, err := a.Store.User(ctx, u.ID)
+	if err != nil {
+		return nil, "", err
+	}
+	if ok, verr := VerifyPassword(fresh.PasswordHash, current); verr != nil || !ok {
+		if _, err := a.Store.AddFailure(ctx, key, now, a.Throttle); err != nil {
+			return nil, "", err
+		}
+		return nil, "", awaf.Errorf(awaf.EUNAUTH, "the current password is wrong")
+	}
+	hash, err := HashPassword(next, a.Params)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := a.Store.SetPassword(ctx, awaf.Actor{UserID: u.ID, Name: u.Email}, u.ID, hash); err != nil {
+		return nil, "", err
+	}
+	return a.openSession(ctx, u.ID, now)
+}
+
 // OpenSession starts a session for a user who has just proved who they are (first-run
 // set-up).
 func (a *Auth) OpenSession(ctx context.Context, userID int64) (*awaf.Session, string, error) {

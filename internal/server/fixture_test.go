@@ -252,6 +252,8 @@ func (f *fixture) bodyFor(method, path string) (url.Values, string) {
 		return url.Values{"email": {"victim@example.com"}, "role": {"reader"}}, ""
 	case strings.HasSuffix(path, "/tokens"):
 		return url.Values{"name": {"new"}, "role": {"reader"}, "days": {"1"}}, ""
+	case path == "/account/password":
+		return url.Values{"current": {password}, "password": {"a new password 2"}, "confirm": {"a new password 2"}}, ""
 	}
 	return url.Values{}, ""
 }

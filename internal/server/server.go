@@ -138,6 +138,8 @@ func (s *Server) register() {
 	s.handle("GET /signin", Public, s.signInPage)
 	s.handle("POST /signin", Public, s.signIn)
 	s.handle("POST /signout", SignedIn, s.signOut)
+	s.handle("GET /account", SignedIn, s.accountPage)
+	s.handle("POST /account/password", SignedIn, s.changePassword)
 
 	// Site administration.
 	s.handle("GET /admin/users", Admin, s.usersPage)

@@ -479,6 +479,90 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
+// TestChangePassword: the current password is required and throttled, the new one
+// replaces it, the person's other sessions end and this browser stays signed in.
+func TestChangePassword(t *testing.T) {
+	f := newFixture(t)
+	if body := readBody(t, f.do(call{method: "GET", path: "/account", as: "reader"})); !strings.Contains(body, `action="/account/password"`) {
+		t.Fatalf("account page without the form:\n%s", body)
+	}
+	change := func(current, next, confirm string) *http.Response {
+		return f.do(call{method: "POST", path: "/account/password", as: "reader",
+			form: url.Values{"current": {current}, "password": {next}, "confirm": {confirm}}})
+	}
+	for _, tc := range []struct {
+		current, next, confirm string
+		want                   int
+		says                   string
+	}{
+		{"not my password", "a brand new secret", "a brand new secret", http.StatusForbidden, "current password is wrong"},
+		{password, "a brand new secret", "another secret!!", http.StatusBadRequest, "differ"},
+		{password, "short", "short", http.StatusBadRequest, "at least 10"},
+	} {
+		res := change(tc.current, tc.next, tc.confirm)
+		if body := readBody(t, res); res.StatusCode != tc.want || !strings.Contains(body, tc.says) {
+			t.Errorf("change(%q, %q) = %d, want %d saying %q", tc.current, tc.next, res.StatusCode, tc.want, tc.says)
+		}
+	}
+	ctx := context.Background()
+	_, other, err := f.auth.OpenSession(ctx, f.users["reader"].ID) // another browser
+	must(t, err)
+	if _, _, err := f.auth.Session(ctx, other); err != nil {
+		t.Fatalf("the other browser's session does not work before the change: %v", err)
+	}
+	res := change(password, "a brand new secret", "a brand new secret")
+	if body := readBody(t, res); res.StatusCode != http.StatusOK || !strings.Contains(body, "Password changed") {
+		t.Fatalf("change = %d: %s", res.StatusCode, body)
+	}
+	var fresh string
+	for _, c := range res.Cookies() {
+		if c.Name == "awaf_session" {
+			fresh = c.Value
+		}
+	}
+	if fresh == "" {
+		t.Fatal("no new session cookie after the change")
+	}
+	if _, _, err := f.auth.Session(ctx, fresh); err != nil {
+		t.Errorf("the new session does not work: %v", err)
+	}
+	for name, secret := range map[string]string{"this browser's old": f.sessions["reader"].cookie, "another browser's": other} {
+		if _, _, err := f.auth.Session(ctx, secret); err == nil {
+			t.Errorf("%s session still works", name)
+		}
+	}
+	if _, _, _, err := f.auth.SignIn(ctx, "reader@example.com", password, "t"); err == nil {
+		t.Error("the old password still signs in")
+	}
+	if _, _, _, err := f.auth.SignIn(ctx, "reader@example.com", "a brand new secret", "t"); err != nil {
+		t.Errorf("the new password does not sign in: %v", err)
+	}
+	es, err := f.store.AuditEvents(ctx, awaf.AuditFilter{})
+	must(t, err)
+	found := false
+	for _, e := range es {
+		found = found || (e.Action == awaf.AuditPasswordReset && e.Actor.UserID == f.users["reader"].ID)
+	}
+	if !found {
+		t.Error("no audit event for the password change")
+	}
+}
+
+// TestChangePasswordThrottled: guessing the current password from a session locks the
+// account like failed sign-ins do.
+func TestChangePasswordThrottled(t *testing.T) {
+	f := newFixture(t)
+	var last int
+	for range 8 {
+		res := f.do(call{method: "POST", path: "/account/password", as: "owner",
+			form: url.Values{"current": {"guess guess guess"}, "password": {"a brand new secret"}, "confirm": {"a brand new secret"}}})
+		last = res.StatusCode
+	}
+	if last != http.StatusTooManyRequests {
+		t.Fatalf("after 8 wrong guesses: %d, want 429", last)
+	}
+}
+
 // TestMetricsToken: a scraper reads /metrics with the configured token and nothing
 // else with it; without it, or with a wrong one, it gets 401 and how to authenticate.
 func TestMetricsToken(t *testing.T) {

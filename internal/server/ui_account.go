@@ -192,3 +192,38 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request, q *request) err
 	}
 	return s.showUsers(w, r, q, http.StatusOK, "Added "+u.Email+".", "")
 }
+
+func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, q *request) error {
+	return s.renderStatus(w, r, http.StatusOK, "account", pageFor(q, "Your account", "account"))
+}
+
+// changePassword replaces the signed-in person's password; every other session of
+// theirs ends, and this browser gets a new one.
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, q *request) error {
+	fail := func(st int, msg string) error {
+		p := pageFor(q, "Your account", "account")
+		p.Error = msg
+		return s.renderStatus(w, r, st, "account", p)
+	}
+	next := r.PostFormValue("password")
+	if next != r.PostFormValue("confirm") {
+		return fail(http.StatusBadRequest, "The new passwords differ.")
+	}
+	se, secret, err := s.cfg.Auth.ChangePassword(r.Context(), q.user, r.PostFormValue("current"), next)
+	switch {
+	case errors.Is(err, auth.ErrLocked):
+		w.Header().Set("Retry-After", "900")
+		return fail(http.StatusTooManyRequests, auth.ErrLocked.Error())
+	case awaf.ErrorCode(err) == awaf.EUNAUTH:
+		return fail(http.StatusForbidden, awaf.ErrorMessage(err))
+	case awaf.ErrorCode(err) == awaf.EINVALID:
+		return fail(http.StatusBadRequest, awaf.ErrorMessage(err))
+	case err != nil:
+		return err
+	}
+	s.setCookie(w, r, sessionCookie, secret, se.Expires)
+	p := pageFor(q, "Your account", "account")
+	p.CSRF = se.CSRF
+	p.Flash = "Password changed. Your other sessions are signed out."
+	return s.renderStatus(w, r, http.StatusOK, "account", p)
+}

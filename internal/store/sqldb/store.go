@@ -218,6 +218,9 @@ func (s *Store) SetPassword(ctx context.Context, by awaf.Actor, userID int64, ha
 		if n == 0 {
 			return awaf.Errorf(awaf.ENOTFOUND, "user %d not found", userID)
 		}
+		if _, err := c.Exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
+			return err
+		}
 		// The hash itself stays out of the log.
 		return s.audit(ctx, c, by, 0, awaf.AuditPasswordReset, fmt.Sprintf("user:%d", userID), nil, nil)
 	})

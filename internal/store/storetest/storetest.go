@@ -150,10 +150,22 @@ func testUsers(t *testing.T, s awaf.Store, c *Clock) {
 	if len(us) != 2 || us[0].Email != "ada@example.com" || us[1].Email != "bob@example.com" || us[1].Admin {
 		t.Fatalf("Users = %+v", us)
 	}
+	bob, err := s.UserByEmail(ctx, "bob@example.com")
+	must(t, err)
+	for i, owner := range []int64{u.ID, u.ID, bob.ID} {
+		must(t, s.CreateSession(ctx, &awaf.Session{Hash: fmt.Sprintf("pw-%d", i), UserID: owner, CSRF: "c", Expires: time.Now().Add(time.Hour)}))
+	}
 	must(t, s.SetPassword(ctx, ActorOf(u), u.ID, "new-hash"))
 	got, _ = s.User(ctx, u.ID)
 	if got.PasswordHash != "new-hash" {
 		t.Fatalf("password hash = %q", got.PasswordHash)
+	}
+	// A new password ends the user's sessions, and only theirs.
+	for i, want := range []string{awaf.ENOTFOUND, awaf.ENOTFOUND, ""} {
+		_, err := s.SessionByHash(ctx, fmt.Sprintf("pw-%d", i))
+		if awaf.ErrorCode(err) != want {
+			t.Fatalf("session %d after the password change: %v, want %q", i, err, want)
+		}
 	}
 	code(t, s.SetPassword(ctx, system, 9999, "x"), awaf.ENOTFOUND)
 }

@@ -53,6 +53,8 @@ type User struct {
 	// PasswordHash is an argon2id hash in the PHC string format; never serialized.
 	PasswordHash string    `json:"-"`
 	Created      time.Time `json:"created"`
+	// Disabled accounts cannot sign in (people who left); their history stays.
+	Disabled bool `json:"disabled,omitempty"`
 }
 
 // WorkloadRecord is a workload the server keeps: what is assessed, against which lens,
@@ -77,6 +79,8 @@ type Membership struct {
 	// GrantedBy names who granted the role (an email, or "setup").
 	GrantedBy string    `json:"grantedBy"`
 	Granted   time.Time `json:"granted"`
+	// Disabled tells that the member's account is disabled.
+	Disabled bool `json:"disabled,omitempty"`
 }
 
 // Token is an API token scoped to one workload and one role. Only a hash of the secret
@@ -135,6 +139,8 @@ const (
 	AuditPlanItem      = "plan.save"
 	AuditExport        = "export"
 	AuditPasswordReset = "user.password"
+	AuditUserDisable   = "user.disable"
+	AuditUserEnable    = "user.enable"
 	AuditLensUpload    = "lens.upload"
 )
 
@@ -268,7 +274,12 @@ type Store interface {
 	UserByEmail(ctx context.Context, email string) (*User, error)
 	Users(ctx context.Context) ([]User, error)
 	CountUsers(ctx context.Context) (int, error)
+	// SetPassword replaces a user's password hash and ends all of the user's
+	// sessions, in one transaction: whoever knew the old password is signed out.
 	SetPassword(ctx context.Context, by Actor, userID int64, hash string) error
+	// SetDisabled disables or enables an account. Disabling ends its sessions, in the
+	// same transaction, and refuses the last enabled administrator (EINVALID).
+	SetDisabled(ctx context.Context, by Actor, userID int64, disabled bool) error
 
 	// Workloads. CreateWorkload makes creator its owner.
 	CreateWorkload(ctx context.Context, by Actor, w *WorkloadRecord) error

@@ -70,6 +70,10 @@ func TestUserMigrateBackup(t *testing.T) {
 		{"bad db", []string{"user", "add", "x@example.com", "--password-stdin", "--db", "mysql://x"}, "correct horse battery\n", 2},
 		{"passwd", []string{"user", "passwd", "bob@example.com", "--password-stdin", "--db", dsn}, "a brand new password\n", 0},
 		{"passwd unknown", []string{"user", "passwd", "nobody@example.com", "--password-stdin", "--db", dsn}, "a brand new password\n", 2},
+		{"disable", []string{"user", "disable", "bob@example.com", "--db", dsn}, "", 0},
+		{"enable", []string{"user", "enable", "bob@example.com", "--db", dsn}, "", 0},
+		{"disable the last admin", []string{"user", "disable", "ada@example.com", "--db", dsn}, "", 2},
+		{"disable unknown", []string{"user", "disable", "nobody@example.com", "--db", dsn}, "", 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -18,9 +18,13 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if len(args) > 0 && args[0] == "passwd" {
 		return runUserPasswd(ctx, args[1:], stdin, stdout, stderr)
 	}
+	if len(args) > 0 && (args[0] == "disable" || args[0] == "enable") {
+		return runUserDisable(ctx, args[0] == "disable", args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "add" {
 		fmt.Fprint(stderr, "Usage: awaf user add EMAIL [--admin] [--password-stdin] [--db sqlite:awaf.db]\n"+
-			"       awaf user passwd EMAIL [--password-stdin] [--db sqlite:awaf.db]\n")
+			"       awaf user passwd EMAIL [--password-stdin] [--db sqlite:awaf.db]\n"+
+			"       awaf user disable|enable EMAIL [--db sqlite:awaf.db]\n")
 		return errUsage
 	}
 	fs := flag.NewFlagSet("awaf user add", flag.ContinueOnError)
@@ -135,4 +139,33 @@ func passwordHash(stdin io.Reader, stderr io.Writer, fromStdin bool) (string, er
 		return "", err
 	}
 	return auth.HashPassword(pw, auth.DefaultParams)
+}
+
+// runUserDisable disables an account (its sessions end; it cannot sign in) or enables
+// it again. The last enabled administrator cannot be disabled.
+func runUserDisable(ctx context.Context, disable bool, args []string, stdout, stderr io.Writer) error {
+	verb := map[bool]string{true: "disable", false: "enable"}[disable]
+	fs := flag.NewFlagSet("awaf user "+verb, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dsn := fs.String("db", env("AWAF_DB", defaultDB), "database: sqlite:FILE or postgres://... (AWAF_DB)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError(fs, "want one EMAIL")
+	}
+	db, err := openDB(ctx, *dsn, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := db.UserByEmail(ctx, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	if err := db.SetDisabled(ctx, awaf.Actor{Name: "cli"}, u.ID, disable); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%sd %s\n", verb, u.Email)
+	return nil
 }

@@ -87,7 +87,9 @@ func (a *Auth) SignIn(ctx context.Context, email, password, client string) (*awa
 		hash = a.dummyHash()
 	}
 	ok, verr := VerifyPassword(hash, password)
-	if u == nil || verr != nil || !ok {
+	// A disabled account is refused like a wrong password, after the same work, so
+	// the answer says nothing about which accounts exist or are disabled.
+	if u == nil || verr != nil || !ok || u.Disabled {
 		for _, k := range keys {
 			if _, err := a.Store.AddFailure(ctx, k, now, a.Throttle); err != nil {
 				return nil, nil, "", err
@@ -183,6 +185,10 @@ func (a *Auth) Session(ctx context.Context, secret string) (*awaf.Session, *awaf
 	u, err := a.Store.User(ctx, s.UserID)
 	if err != nil {
 		return nil, nil, err
+	}
+	if u.Disabled {
+		a.Store.DeleteSession(ctx, s.Hash)
+		return nil, nil, awaf.Errorf(awaf.EUNAUTH, "this account is disabled")
 	}
 	return s, u, nil
 }

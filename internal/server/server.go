@@ -144,6 +144,8 @@ func (s *Server) register() {
 	// Site administration.
 	s.handle("GET /admin/users", Admin, s.usersPage)
 	s.handle("POST /admin/users", Admin, s.addUser)
+	s.handle("POST /admin/users/{user}/disable", Admin, s.setDisabled(true))
+	s.handle("POST /admin/users/{user}/enable", Admin, s.setDisabled(false))
 	s.handle("GET /admin/lenses", Admin, s.lensesPage)
 	s.handle("POST /admin/lenses", Admin, s.uploadLensForm)
 

@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/auth"
 	"github.com/awaf/awaf/internal/compare"
 	"github.com/awaf/awaf/internal/server"
 )
@@ -560,6 +562,38 @@ func TestChangePasswordThrottled(t *testing.T) {
 	}
 	if last != http.StatusTooManyRequests {
 		t.Fatalf("after 8 wrong guesses: %d, want 429", last)
+	}
+}
+
+// TestDisableUser: an administrator disables a person, who is signed out at once and
+// cannot sign in, is shown as disabled on the access page, and can be enabled again.
+// Nobody disables their own account.
+func TestDisableUser(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	reader := f.users["reader"]
+	res := f.do(call{method: "POST", path: fmt.Sprintf("/admin/users/%d/disable", reader.ID), as: "admin"})
+	if body := readBody(t, res); res.StatusCode != http.StatusOK || !strings.Contains(body, "Disabled reader@example.com") {
+		t.Fatalf("disable = %d: %s", res.StatusCode, body)
+	}
+	if res := f.do(call{method: "GET", path: "/workloads", as: "reader"}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("a disabled person's session still works: %d", res.StatusCode)
+	}
+	if _, _, _, err := f.auth.SignIn(ctx, "reader@example.com", password, "t"); !errors.Is(err, auth.ErrBadCredentials) {
+		t.Errorf("a disabled person signs in: %v", err)
+	}
+	if body := readBody(t, f.do(call{method: "GET", path: fmt.Sprintf("/w/%d/access", f.w.ID), as: "owner"})); !strings.Contains(body, "reader@example.com (disabled)") {
+		t.Errorf("the access page does not show the disabled member")
+	}
+	res = f.do(call{method: "POST", path: fmt.Sprintf("/admin/users/%d/disable", f.users["admin"].ID), as: "admin"})
+	if body := readBody(t, res); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "your own account") {
+		t.Errorf("self-disable = %d", res.StatusCode)
+	}
+	if res := f.do(call{method: "POST", path: fmt.Sprintf("/admin/users/%d/enable", reader.ID), as: "admin"}); res.StatusCode != http.StatusOK {
+		t.Fatalf("enable = %d", res.StatusCode)
+	}
+	if _, _, _, err := f.auth.SignIn(ctx, "reader@example.com", password, "t2"); err != nil {
+		t.Errorf("an enabled person cannot sign in: %v", err)
 	}
 }
 

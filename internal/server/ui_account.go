@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/awaf/awaf"
@@ -226,4 +227,32 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, q *reque
 	p.CSRF = se.CSRF
 	p.Flash = "Password changed. Your other sessions are signed out."
 	return s.renderStatus(w, r, http.StatusOK, "account", p)
+}
+
+// setDisabled disables or enables an account (site administrators; not their own).
+func (s *Server) setDisabled(disabled bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, q *request) error {
+		id, err := strconv.ParseInt(r.PathValue("user"), 10, 64)
+		if err != nil || id <= 0 {
+			return awaf.Errorf(awaf.ENOTFOUND, "user not found")
+		}
+		if id == q.user.ID {
+			return s.showUsers(w, r, q, http.StatusBadRequest, "", "You cannot disable your own account.")
+		}
+		if err := s.cfg.Store.SetDisabled(r.Context(), q.actor(), id, disabled); err != nil {
+			if awaf.ErrorCode(err) == awaf.EINVALID {
+				return s.showUsers(w, r, q, http.StatusBadRequest, "", awaf.ErrorMessage(err))
+			}
+			return err
+		}
+		u, err := s.cfg.Store.User(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		verb := "Enabled"
+		if disabled {
+			verb = "Disabled"
+		}
+		return s.showUsers(w, r, q, http.StatusOK, verb+" "+u.Email+".", "")
+	}
 }

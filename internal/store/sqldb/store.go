@@ -119,12 +119,12 @@ func (s *Store) appendAudit(ctx context.Context, c Conn, e awaf.AuditEvent) erro
 
 // Users.
 
-const userCols = `id, email, name, admin, password_hash, created`
+const userCols = `id, email, name, admin, password_hash, created, disabled`
 
 func scanUser(r interface{ Scan(...any) error }) (*awaf.User, error) {
 	var u awaf.User
 	var created int64
-	if err := r.Scan(&u.ID, &u.Email, &u.Name, &u.Admin, &u.PasswordHash, &created); err != nil {
+	if err := r.Scan(&u.ID, &u.Email, &u.Name, &u.Admin, &u.PasswordHash, &created, &u.Disabled); err != nil {
 		return nil, err
 	}
 	u.Created = fromMicro(created)
@@ -223,6 +223,35 @@ func (s *Store) SetPassword(ctx context.Context, by awaf.Actor, userID int64, ha
 		}
 		// The hash itself stays out of the log.
 		return s.audit(ctx, c, by, 0, awaf.AuditPasswordReset, fmt.Sprintf("user:%d", userID), nil, nil)
+	})
+}
+
+func (s *Store) SetDisabled(ctx context.Context, by awaf.Actor, userID int64, disabled bool) error {
+	return s.tx(ctx, func(c Conn) error {
+		u, err := scanUser(c.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, userID))
+		if err != nil {
+			return notFound(err, "user %d not found", userID)
+		}
+		if disabled && u.Admin && !u.Disabled {
+			var others int
+			if err := c.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE admin = ? AND disabled = ? AND id <> ?`, true, false, userID).Scan(&others); err != nil {
+				return err
+			}
+			if others == 0 {
+				return awaf.Errorf(awaf.EINVALID, "%s is the last enabled administrator", u.Email)
+			}
+		}
+		if _, err := c.Exec(ctx, `UPDATE users SET disabled = ? WHERE id = ?`, disabled, userID); err != nil {
+			return err
+		}
+		action := awaf.AuditUserEnable
+		if disabled {
+			action = awaf.AuditUserDisable
+			if _, err := c.Exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
+				return err
+			}
+		}
+		return s.audit(ctx, c, by, 0, action, u.Email, nil, nil)
 	})
 }
 
@@ -437,13 +466,13 @@ func lastOwner(ctx context.Context, c Conn, workloadID int64, email string) erro
 	return nil
 }
 
-const membershipCols = `m.workload_id, m.user_id, u.email, m.role, m.granted_by, m.granted`
+const membershipCols = `m.workload_id, m.user_id, u.email, m.role, m.granted_by, m.granted, u.disabled`
 
 func scanMembership(r interface{ Scan(...any) error }) (*awaf.Membership, error) {
 	var m awaf.Membership
 	var role string
 	var granted int64
-	if err := r.Scan(&m.WorkloadID, &m.UserID, &m.Email, &role, &m.GrantedBy, &granted); err != nil {
+	if err := r.Scan(&m.WorkloadID, &m.UserID, &m.Email, &role, &m.GrantedBy, &granted, &m.Disabled); err != nil {
 		return nil, err
 	}
 	m.Role, m.Granted = awaf.Role(role), fromMicro(granted)

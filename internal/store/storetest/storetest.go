@@ -168,6 +168,41 @@ func testUsers(t *testing.T, s awaf.Store, c *Clock) {
 		}
 	}
 	code(t, s.SetPassword(ctx, system, 9999, "x"), awaf.ENOTFOUND)
+
+	// Disabling ends the account's sessions and is audited; the last enabled
+	// administrator cannot be disabled.
+	must(t, s.CreateSession(ctx, &awaf.Session{Hash: "bob-1", UserID: bob.ID, CSRF: "c", Expires: time.Now().Add(time.Hour)}))
+	must(t, s.SetDisabled(ctx, ActorOf(u), bob.ID, true))
+	if got, _ := s.User(ctx, bob.ID); !got.Disabled {
+		t.Fatal("bob is not disabled")
+	}
+	if _, err := s.SessionByHash(ctx, "bob-1"); awaf.ErrorCode(err) != awaf.ENOTFOUND {
+		t.Fatalf("a disabled account's session survives: %v", err)
+	}
+	must(t, s.SetDisabled(ctx, ActorOf(u), bob.ID, false))
+	if got, _ := s.User(ctx, bob.ID); got.Disabled {
+		t.Fatal("bob is still disabled")
+	}
+	// ada is the only administrator so far.
+	code(t, s.SetDisabled(ctx, ActorOf(u), u.ID, true), awaf.EINVALID)
+	second := MustUser(t, s, "root@example.com", true)
+	must(t, s.SetDisabled(ctx, ActorOf(u), second.ID, true))
+	code(t, s.SetDisabled(ctx, ActorOf(u), u.ID, true), awaf.EINVALID) // the other one is disabled
+	must(t, s.SetDisabled(ctx, ActorOf(u), second.ID, false))
+	must(t, s.SetDisabled(ctx, ActorOf(second), u.ID, true)) // now one stays
+	must(t, s.SetDisabled(ctx, ActorOf(second), u.ID, false))
+	code(t, s.SetDisabled(ctx, system, 9999, true), awaf.ENOTFOUND)
+	es, err := s.AuditEvents(ctx, awaf.AuditFilter{})
+	must(t, err)
+	var actions []string
+	for _, e := range es {
+		if e.Action == awaf.AuditUserDisable || e.Action == awaf.AuditUserEnable {
+			actions = append(actions, e.Action+" "+e.Target)
+		}
+	}
+	if len(actions) != 6 {
+		t.Fatalf("audit of disabling and enabling: %v", actions)
+	}
 }
 
 func testWorkloads(t *testing.T, s awaf.Store, c *Clock) {

@@ -112,22 +112,19 @@ func runUserPasswd(ctx context.Context, args []string, stdin io.Reader, stdout, 
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dsn, true)
+	err = withUser(ctx, *dsn, fs.Arg(0), func(db *database, u *awaf.User) error {
+		if err := db.SetPassword(ctx, awaf.Actor{Name: "cli"}, u.ID, hash); err != nil {
+			return err
+		}
+		if err := db.ClearFailures(ctx, "email:"+u.Email); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "password changed for %s; their sessions are signed out\n", u.Email)
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	u, err := db.UserByEmail(ctx, fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	if err := db.SetPassword(ctx, awaf.Actor{Name: "cli"}, u.ID, hash); err != nil {
-		return err
-	}
-	if err := db.ClearFailures(ctx, "email:"+u.Email); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "password changed for %s; their sessions are signed out\n", u.Email)
 	return nil
 }
 
@@ -154,18 +151,25 @@ func runUserDisable(ctx context.Context, disable bool, args []string, stdout, st
 	if fs.NArg() != 1 {
 		return usageError(fs, "want one EMAIL")
 	}
-	db, err := openDB(ctx, *dsn, true)
+	return withUser(ctx, *dsn, fs.Arg(0), func(db *database, u *awaf.User) error {
+		if err := db.SetDisabled(ctx, awaf.Actor{Name: "cli"}, u.ID, disable); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%sd %s\n", verb, u.Email)
+		return nil
+	})
+}
+
+// withUser opens the database (migrating it) and runs fn on the account of email.
+func withUser(ctx context.Context, dsn, email string, fn func(*database, *awaf.User) error) error {
+	db, err := openDB(ctx, dsn, true)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	u, err := db.UserByEmail(ctx, fs.Arg(0))
+	u, err := db.UserByEmail(ctx, email)
 	if err != nil {
 		return err
 	}
-	if err := db.SetDisabled(ctx, awaf.Actor{Name: "cli"}, u.ID, disable); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "%sd %s\n", verb, u.Email)
-	return nil
+	return fn(db, u)
 }

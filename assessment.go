@@ -6,6 +6,9 @@ import "time"
 type LensRef struct {
 	ID      string `yaml:"id" json:"id"`
 	Version string `yaml:"version" json:"version"`
+	// File is where a lens that is not built in was read from, relative to the
+	// answers file (slash-separated), so later commands find it without --lens.
+	File string `yaml:"file,omitempty" json:"file,omitempty"`
 }
 
 // Workload describes what is being assessed.

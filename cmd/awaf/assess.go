@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"golang.org/x/term"
 
@@ -91,17 +92,20 @@ func openAssessment(path, lensRef string, create bool) (*awaf.Assessment, *awaf.
 		if err != nil {
 			return nil, nil, err
 		}
-		return &awaf.Assessment{Lens: awaf.LensRef{ID: l.ID, Version: l.Version}}, l, nil
+		return &awaf.Assessment{Lens: awaf.LensRef{ID: l.ID, Version: l.Version, File: lensFileFor(path, lensRef)}}, l, nil
 	} else if err != nil {
 		return nil, nil, err
 	}
-	ref := lensRef
-	if ref == "" {
-		ref = f.Lens.ID
-	}
-	l, err := lens.Resolve(ref)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s names lens %q; pass its file with --lens: %w", path, ref, err)
+	var l *awaf.Lens
+	if ref := lensRef; ref != "" || f.Lens.File == "" {
+		if ref == "" {
+			ref = f.Lens.ID
+		}
+		if l, err = lens.Resolve(ref); err != nil {
+			return nil, nil, fmt.Errorf("%s names lens %q; pass its file with --lens: %w", path, ref, err)
+		}
+	} else if l, err = lens.LoadFile(recordedLens(path, f.Lens.File)); err != nil {
+		return nil, nil, fmt.Errorf("%s names lens file %s: %w", path, f.Lens.File, err)
 	}
 	if err := f.Check(l); err != nil {
 		return nil, nil, err
@@ -109,7 +113,32 @@ func openAssessment(path, lensRef string, create bool) (*awaf.Assessment, *awaf.
 	if f.Lens.ID == "" {
 		f.Lens = awaf.LensRef{ID: l.ID, Version: l.Version}
 	}
+	if file := lensFileFor(path, lensRef); file != "" {
+		f.Lens.File = file // saved with the answers, so the next command needs no --lens
+	}
 	return f.Assessment, l, nil
+}
+
+// recordedLens gives the path of the lens file that the answers at path recorded.
+func recordedLens(path, file string) string {
+	return filepath.Join(filepath.Dir(path), filepath.FromSlash(file))
+}
+
+// lensFileFor gives the lens file ref names, relative to the answers file at path and
+// slash-separated; "" when ref is a built-in lens id (or empty).
+func lensFileFor(path, ref string) string {
+	if ref == "" || !lens.IsFileRef(ref) {
+		return ""
+	}
+	abs, err1 := filepath.Abs(ref)
+	dir, err2 := filepath.Abs(filepath.Dir(path))
+	if err1 != nil || err2 != nil {
+		return filepath.ToSlash(ref)
+	}
+	if rel, err := filepath.Rel(dir, abs); err == nil {
+		return filepath.ToSlash(rel)
+	}
+	return filepath.ToSlash(abs)
 }
 
 func isTerminal(r io.Reader) bool {

@@ -241,6 +241,11 @@ func openParts(paths, lensRefs []string) ([]portfolio.Part, error) {
 		switch j, ok := byID[file.Lens.ID]; {
 		case file.Lens.ID != "" && ok:
 			l, used[j] = lenses[j], true
+		case file.Lens.ID != "" && file.Lens.File != "":
+			if l, err = lens.LoadFile(recordedLens(path, file.Lens.File)); err != nil {
+				errs = append(errs, fmt.Errorf("%s names lens file %s: %w", path, file.Lens.File, err))
+				continue
+			}
 		case file.Lens.ID != "":
 			l, err = lens.BuiltinByID(file.Lens.ID)
 			if err != nil {

@@ -236,7 +236,13 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 // recordEvidence writes the findings into the answers file as evidence and, with
 // propose, fills an empty profile's components and lists the supported answers.
 func recordEvidence(path string, a *awaf.Assessment, res *scan.Result, propose bool, stderr io.Writer) error {
-	l, err := lens.Resolve(a.Lens.ID)
+	var l *awaf.Lens
+	var err error
+	if a.Lens.File != "" {
+		l, err = lens.LoadFile(recordedLens(path, a.Lens.File))
+	} else {
+		l, err = lens.Resolve(a.Lens.ID)
+	}
 	if err != nil {
 		return fmt.Errorf("lens of %s: %w", path, err)
 	}

@@ -248,8 +248,13 @@ func Resolve(ref string) (*awaf.Lens, error) {
 	if ref == "" {
 		return Builtin()
 	}
-	if strings.HasSuffix(ref, ".yaml") || strings.HasSuffix(ref, ".yml") || strings.ContainsRune(ref, os.PathSeparator) {
+	if IsFileRef(ref) {
 		return LoadFile(ref)
 	}
 	return BuiltinByID(ref)
+}
+
+// IsFileRef reports whether Resolve reads ref as a file rather than a built-in id.
+func IsFileRef(ref string) bool {
+	return strings.HasSuffix(ref, ".yaml") || strings.HasSuffix(ref, ".yml") || strings.ContainsRune(ref, os.PathSeparator)
 }

@@ -186,6 +186,12 @@ type StoredAnswer struct {
 	Updated   time.Time `json:"updated"`
 }
 
+// AnswerPut is one answer to store, with the version it replaces (as PutAnswer).
+type AnswerPut struct {
+	Answer  Answer
+	Version int64
+}
+
 // AnyVersion tells PutAnswer and PutPlanItem to overwrite whatever is stored.
 const AnyVersion int64 = -1
 
@@ -319,6 +325,11 @@ type Store interface {
 
 	// Milestones. CreateMilestone snapshots the current assessment.
 	CreateMilestone(ctx context.Context, by Actor, workloadID int64, name string) (*Milestone, error)
+	// UpgradeLens moves a workload to another lens version in one transaction: it
+	// takes a milestone of the current answers, stores each of puts (ECONFLICT when
+	// one's version is stale) and saves w with its new lens (ECONFLICT when w.Version
+	// is stale). On any error nothing is changed.
+	UpgradeLens(ctx context.Context, by Actor, w *WorkloadRecord, milestone string, puts []AnswerPut) (*Milestone, error)
 	Milestone(ctx context.Context, workloadID, id int64) (*Milestone, error)
 	Milestones(ctx context.Context, workloadID int64) ([]Milestone, error)
 

@@ -99,10 +99,9 @@ func (s *Server) previewUpgrade(ctx context.Context, rec *awaf.WorkloadRecord, l
 }
 
 // upgradeLens takes a milestone, rewrites the answers that change, and moves the
-// workload to the server's lens version. The store has no transaction spanning these
-// calls, so each write checks the version it read: a colleague's concurrent edit
-// stops the upgrade with a conflict instead of being overwritten, and running the
-// upgrade again finishes it (carrying answers is idempotent).
+// workload to the server's lens version, in one transaction (Store.UpgradeLens). Each
+// write checks the version read here: a colleague's concurrent edit stops the upgrade
+// with a conflict and nothing changed, instead of being overwritten.
 func (s *Server) upgradeLens(ctx context.Context, q *request) (*upgradeReport, error) {
 	rec, err := s.cfg.Store.Workload(ctx, q.workload.ID)
 	if err != nil {
@@ -119,16 +118,12 @@ func (s *Server) upgradeLens(ctx context.Context, q *request) (*upgradeReport, e
 	if err != nil {
 		return nil, err
 	}
-	m, err := s.cfg.Store.CreateMilestone(ctx, q.actor(), rec.ID, fmt.Sprintf("Before upgrade to %s %s", l.ID, l.Version))
-	if err != nil {
-		return nil, fmt.Errorf("milestone before upgrade: %w", err)
-	}
 	carried, u := carry(rec, stored, s.exactLens(ctx, rec.Lens), l)
 	keep := map[string]awaf.Answer{}
 	for _, a := range carried.Answers {
 		keep[a.Question] = a
 	}
-	again := " The answers were saved in milestone \"" + m.Name + "\"; run the upgrade again."
+	var puts []awaf.AnswerPut
 	for _, sa := range stored {
 		next, ok := keep[sa.Question]
 		if !ok {
@@ -140,18 +135,16 @@ func (s *Server) upgradeLens(ctx context.Context, q *request) (*upgradeReport, e
 		if reflect.DeepEqual(next, sa.Answer) {
 			continue
 		}
-		if _, err := s.cfg.Store.PutAnswer(ctx, q.actor(), rec.ID, next, sa.Version); err != nil {
-			if awaf.ErrorCode(err) == awaf.ECONFLICT {
-				return nil, awaf.Errorf(awaf.ECONFLICT, "%s%s", awaf.ErrorMessage(err), again)
-			}
-			return nil, err
-		}
+		puts = append(puts, awaf.AnswerPut{Answer: next, Version: sa.Version})
 	}
+	// The milestone, the answers and the new lens are stored in one transaction: a
+	// concurrent edit stops the upgrade with nothing changed.
 	from := rec.Lens
 	rec.Lens = lensRef(l)
-	if err := s.cfg.Store.UpdateWorkload(ctx, q.actor(), rec); err != nil {
+	m, err := s.cfg.Store.UpgradeLens(ctx, q.actor(), rec, fmt.Sprintf("Before upgrade to %s %s", l.ID, l.Version), puts)
+	if err != nil {
 		if awaf.ErrorCode(err) == awaf.ECONFLICT {
-			return nil, awaf.Errorf(awaf.ECONFLICT, "%s%s", awaf.ErrorMessage(err), again)
+			return nil, awaf.Errorf(awaf.ECONFLICT, "%s Nothing was changed; try the upgrade again.", awaf.ErrorMessage(err))
 		}
 		return nil, err
 	}

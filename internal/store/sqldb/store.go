@@ -353,27 +353,29 @@ func (s *Store) UpdateWorkload(ctx context.Context, by awaf.Actor, w *awaf.Workl
 	if err != nil {
 		return err
 	}
-	return s.tx(ctx, func(c Conn) error {
-		before, err := scanWorkload(c.QueryRow(ctx, `SELECT `+workloadCols+` FROM workloads WHERE id = ?`, w.ID))
-		if err != nil {
-			return notFound(err, "workload %d not found", w.ID)
-		}
-		now := s.clock()
-		n, err := c.Exec(ctx, `UPDATE workloads SET name = ?, description = ?, owner = ?, environment = ?,
-			lens_id = ?, lens_version = ?, profile = ?, updated = ?, version = version + 1
-			WHERE id = ? AND version = ?`,
-			w.Name, w.Description, w.Owner, w.Environment, w.Lens.ID, w.Lens.Version, profile, micro(now),
-			w.ID, w.Version)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return awaf.Errorf(awaf.ECONFLICT, "workload %d was changed by someone else; reload and try again", w.ID)
-		}
-		w.Version++
-		w.Updated, w.Created = now, before.Created
-		return s.audit(ctx, c, by, w.ID, awaf.AuditWorkloadSave, fmt.Sprintf("workload:%d", w.ID), before, w)
-	})
+	return s.tx(ctx, func(c Conn) error { return s.updateWorkload(ctx, c, by, w, profile) })
+}
+
+func (s *Store) updateWorkload(ctx context.Context, c Conn, by awaf.Actor, w *awaf.WorkloadRecord, profile string) error {
+	before, err := scanWorkload(c.QueryRow(ctx, `SELECT `+workloadCols+` FROM workloads WHERE id = ?`, w.ID))
+	if err != nil {
+		return notFound(err, "workload %d not found", w.ID)
+	}
+	now := s.clock()
+	n, err := c.Exec(ctx, `UPDATE workloads SET name = ?, description = ?, owner = ?, environment = ?,
+		lens_id = ?, lens_version = ?, profile = ?, updated = ?, version = version + 1
+		WHERE id = ? AND version = ?`,
+		w.Name, w.Description, w.Owner, w.Environment, w.Lens.ID, w.Lens.Version, profile, micro(now),
+		w.ID, w.Version)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return awaf.Errorf(awaf.ECONFLICT, "workload %d was changed by someone else; reload and try again", w.ID)
+	}
+	w.Version++
+	w.Updated, w.Created = now, before.Created
+	return s.audit(ctx, c, by, w.ID, awaf.AuditWorkloadSave, fmt.Sprintf("workload:%d", w.ID), before, w)
 }
 
 // Access.
@@ -663,6 +665,19 @@ func (s *Store) answers(ctx context.Context, c Conn, workloadID int64) ([]awaf.S
 }
 
 func (s *Store) PutAnswer(ctx context.Context, by awaf.Actor, workloadID int64, ans awaf.Answer, version int64) (*awaf.StoredAnswer, error) {
+	var out *awaf.StoredAnswer
+	err := s.tx(ctx, func(c Conn) error {
+		var err error
+		out, err = s.putAnswer(ctx, c, by, workloadID, ans, version)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (s *Store) putAnswer(ctx context.Context, c Conn, by awaf.Actor, workloadID int64, ans awaf.Answer, version int64) (*awaf.StoredAnswer, error) {
 	ans.Question = strings.TrimSpace(ans.Question)
 	if ans.Question == "" {
 		return nil, awaf.Errorf(awaf.EINVALID, "an answer needs a question id")
@@ -671,52 +686,46 @@ func (s *Store) PutAnswer(ctx context.Context, by awaf.Actor, workloadID int64, 
 	if err != nil {
 		return nil, err
 	}
-	var out *awaf.StoredAnswer
-	err = s.tx(ctx, func(c Conn) error {
-		if err := s.workloadExists(ctx, c, workloadID); err != nil {
-			return err
-		}
-		before, err := scanAnswer(c.QueryRow(ctx, `SELECT `+answerCols+` FROM answers WHERE workload_id = ? AND question = ?`,
-			workloadID, ans.Question))
-		if err != nil && !errors.Is(err, ErrNoRows) {
-			return err
-		}
-		now := s.clock()
-		stale := awaf.Errorf(awaf.ECONFLICT, "the answer to %s was changed by someone else; reload to see it", ans.Question)
-		if before == nil {
-			if version != 0 && version != awaf.AnyVersion {
-				return stale
-			}
-			if _, err := c.Exec(ctx, `INSERT INTO answers (`+answerCols+`) VALUES (?, ?, ?, 1, ?, ?)`,
-				workloadID, ans.Question, body, by.Name, micro(now)); err != nil {
-				return s.conflict(err, "the answer to %s was changed by someone else; reload to see it", ans.Question)
-			}
-			out = &awaf.StoredAnswer{WorkloadID: workloadID, Answer: ans, Version: 1, UpdatedBy: by.Name, Updated: now}
-		} else {
-			if version != awaf.AnyVersion && version != before.Version {
-				return stale
-			}
-			n, err := c.Exec(ctx, `UPDATE answers SET body = ?, version = version + 1, updated_by = ?, updated = ?
-				WHERE workload_id = ? AND question = ? AND version = ?`,
-				body, by.Name, micro(now), workloadID, ans.Question, before.Version)
-			if err != nil {
-				return err
-			}
-			if n == 0 {
-				return stale
-			}
-			out = &awaf.StoredAnswer{WorkloadID: workloadID, Answer: ans, Version: before.Version + 1, UpdatedBy: by.Name, Updated: now}
-		}
-		var prev any
-		if before != nil {
-			prev = before.Answer
-		}
-		return s.audit(ctx, c, by, workloadID, awaf.AuditAnswer, "question:"+ans.Question, prev, ans)
-	})
-	if err != nil {
+	if err := s.workloadExists(ctx, c, workloadID); err != nil {
 		return nil, err
 	}
-	return out, nil
+	before, err := scanAnswer(c.QueryRow(ctx, `SELECT `+answerCols+` FROM answers WHERE workload_id = ? AND question = ?`,
+		workloadID, ans.Question))
+	if err != nil && !errors.Is(err, ErrNoRows) {
+		return nil, err
+	}
+	now := s.clock()
+	stale := awaf.Errorf(awaf.ECONFLICT, "the answer to %s was changed by someone else; reload to see it", ans.Question)
+	var out *awaf.StoredAnswer
+	if before == nil {
+		if version != 0 && version != awaf.AnyVersion {
+			return nil, stale
+		}
+		if _, err := c.Exec(ctx, `INSERT INTO answers (`+answerCols+`) VALUES (?, ?, ?, 1, ?, ?)`,
+			workloadID, ans.Question, body, by.Name, micro(now)); err != nil {
+			return nil, s.conflict(err, "the answer to %s was changed by someone else; reload to see it", ans.Question)
+		}
+		out = &awaf.StoredAnswer{WorkloadID: workloadID, Answer: ans, Version: 1, UpdatedBy: by.Name, Updated: now}
+	} else {
+		if version != awaf.AnyVersion && version != before.Version {
+			return nil, stale
+		}
+		n, err := c.Exec(ctx, `UPDATE answers SET body = ?, version = version + 1, updated_by = ?, updated = ?
+			WHERE workload_id = ? AND question = ? AND version = ?`,
+			body, by.Name, micro(now), workloadID, ans.Question, before.Version)
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			return nil, stale
+		}
+		out = &awaf.StoredAnswer{WorkloadID: workloadID, Answer: ans, Version: before.Version + 1, UpdatedBy: by.Name, Updated: now}
+	}
+	var prev any
+	if before != nil {
+		prev = before.Answer
+	}
+	return out, s.audit(ctx, c, by, workloadID, awaf.AuditAnswer, "question:"+ans.Question, prev, ans)
 }
 
 func (s *Store) Assessment(ctx context.Context, workloadID int64) (*awaf.Assessment, error) {
@@ -758,25 +767,66 @@ func (s *Store) CreateMilestone(ctx context.Context, by awaf.Actor, workloadID i
 	if name == "" {
 		return nil, awaf.Errorf(awaf.EINVALID, "a milestone needs a name")
 	}
-	m := &awaf.Milestone{WorkloadID: workloadID, Name: name, CreatedBy: by.Name, Created: s.clock()}
+	var m *awaf.Milestone
 	err := s.tx(ctx, func(c Conn) error {
-		a, err := s.assessment(ctx, c, workloadID)
-		if err != nil {
-			return err
-		}
-		m.Assessment = *a
-		body, err := jsonText(a)
-		if err != nil {
-			return err
-		}
-		if err := c.QueryRow(ctx, `INSERT INTO milestones (workload_id, name, created_by, created, assessment)
-			VALUES (?, ?, ?, ?, ?) RETURNING id`, workloadID, name, m.CreatedBy, micro(m.Created), body).Scan(&m.ID); err != nil {
-			return err
-		}
-		summary := map[string]any{"id": m.ID, "name": name, "answers": len(a.Answers)}
-		return s.audit(ctx, c, by, workloadID, awaf.AuditMilestone, fmt.Sprintf("milestone:%d", m.ID), nil, summary)
+		var err error
+		m, err = s.createMilestone(ctx, c, by, workloadID, name)
+		return err
 	})
 	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func (s *Store) createMilestone(ctx context.Context, c Conn, by awaf.Actor, workloadID int64, name string) (*awaf.Milestone, error) {
+	m := &awaf.Milestone{WorkloadID: workloadID, Name: name, CreatedBy: by.Name, Created: s.clock()}
+	a, err := s.assessment(ctx, c, workloadID)
+	if err != nil {
+		return nil, err
+	}
+	m.Assessment = *a
+	body, err := jsonText(a)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.QueryRow(ctx, `INSERT INTO milestones (workload_id, name, created_by, created, assessment)
+		VALUES (?, ?, ?, ?, ?) RETURNING id`, workloadID, name, m.CreatedBy, micro(m.Created), body).Scan(&m.ID); err != nil {
+		return nil, err
+	}
+	summary := map[string]any{"id": m.ID, "name": name, "answers": len(a.Answers)}
+	return m, s.audit(ctx, c, by, workloadID, awaf.AuditMilestone, fmt.Sprintf("milestone:%d", m.ID), nil, summary)
+}
+
+// UpgradeLens moves a workload to another lens in one transaction (see awaf.Store).
+func (s *Store) UpgradeLens(ctx context.Context, by awaf.Actor, w *awaf.WorkloadRecord, milestone string, puts []awaf.AnswerPut) (*awaf.Milestone, error) {
+	milestone = strings.TrimSpace(milestone)
+	if milestone == "" {
+		return nil, awaf.Errorf(awaf.EINVALID, "a milestone needs a name")
+	}
+	if err := validWorkload(w); err != nil {
+		return nil, err
+	}
+	profile, err := jsonText(w.Profile)
+	if err != nil {
+		return nil, err
+	}
+	saved := *w
+	var m *awaf.Milestone
+	err = s.tx(ctx, func(c Conn) error {
+		var err error
+		if m, err = s.createMilestone(ctx, c, by, w.ID, milestone); err != nil {
+			return err
+		}
+		for _, p := range puts {
+			if _, err := s.putAnswer(ctx, c, by, w.ID, p.Answer, p.Version); err != nil {
+				return err
+			}
+		}
+		return s.updateWorkload(ctx, c, by, w, profile)
+	})
+	if err != nil {
+		*w = saved // nothing was changed
 		return nil, err
 	}
 	return m, nil

@@ -59,6 +59,7 @@ func Run(t *testing.T, open Opener) {
 		{"AnswerConflict", testAnswerConflict},
 		{"ConcurrentAnswers", testConcurrentAnswers},
 		{"Milestones", testMilestones},
+		{"UpgradeLens", testUpgradeLens},
 		{"Plan", testPlan},
 		{"Audit", testAudit},
 		{"Throttle", testThrottle},
@@ -497,6 +498,68 @@ func testMilestones(t *testing.T, s awaf.Store, c *Clock) {
 	if len(ms) != 2 || ms[0].ID != m2.ID || ms[0].Assessment.Answers[0].Selected[0] != "b" {
 		t.Fatalf("milestones = %+v", ms)
 	}
+}
+
+// testUpgradeLens: an upgrade is all or nothing. A stale answer or workload version
+// leaves no milestone, no answer and no lens change behind.
+func testUpgradeLens(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	ada := MustUser(t, s, "ada@example.com", false)
+	w := MustWorkload(t, s, ada, "Support chat")
+	a1, err := s.PutAnswer(ctx, ActorOf(ada), w.ID, awaf.Answer{Question: "q1", Selected: []string{"a"}}, 0)
+	must(t, err)
+	a2, err := s.PutAnswer(ctx, ActorOf(ada), w.ID, awaf.Answer{Question: "q2", Selected: []string{"x"}}, 0)
+	must(t, err)
+	fresh := func() *awaf.WorkloadRecord {
+		got, err := s.Workload(ctx, w.ID)
+		must(t, err)
+		return got
+	}
+	state := func() (int, []awaf.StoredAnswer, awaf.LensRef) {
+		ms, err := s.Milestones(ctx, w.ID)
+		must(t, err)
+		as, err := s.Answers(ctx, w.ID)
+		must(t, err)
+		return len(ms), as, fresh().Lens
+	}
+	m0, as0, l0 := state()
+	for name, tc := range map[string]struct {
+		puts  []awaf.AnswerPut
+		stale bool
+	}{
+		"stale answer":   {puts: []awaf.AnswerPut{{Answer: awaf.Answer{Question: "q1"}, Version: a1.Version}, {Answer: awaf.Answer{Question: "q2"}, Version: a2.Version + 7}}},
+		"stale workload": {puts: []awaf.AnswerPut{{Answer: awaf.Answer{Question: "q1"}, Version: a1.Version}}, stale: true},
+	} {
+		up := fresh()
+		if tc.stale {
+			up.Version--
+		}
+		up.Lens = awaf.LensRef{ID: up.Lens.ID, Version: "9.9.9"}
+		_, err := s.UpgradeLens(ctx, ActorOf(ada), up, "Before upgrade", tc.puts)
+		code(t, err, awaf.ECONFLICT)
+		m, as, l := state()
+		if m != m0 || !reflect.DeepEqual(as, as0) || l != l0 {
+			t.Fatalf("%s: a failed upgrade changed something: %d milestones (was %d), answers %+v, lens %+v", name, m, m0, as, l)
+		}
+	}
+	up := fresh()
+	up.Lens = awaf.LensRef{ID: up.Lens.ID, Version: "9.9.9"}
+	m, err := s.UpgradeLens(ctx, ActorOf(ada), up, "Before upgrade", []awaf.AnswerPut{{Answer: awaf.Answer{Question: "q1", Selected: []string{"b"}}, Version: a1.Version}})
+	must(t, err)
+	if m.Name != "Before upgrade" || len(m.Assessment.Answers) != 2 {
+		t.Fatalf("milestone = %+v", m)
+	}
+	_, as, l := state()
+	if l.Version != "9.9.9" || up.Version != fresh().Version {
+		t.Fatalf("lens after the upgrade = %+v, version %d", l, up.Version)
+	}
+	for _, a := range as {
+		if a.Question == "q1" && (len(a.Selected) != 1 || a.Selected[0] != "b") {
+			t.Fatalf("q1 after the upgrade = %+v", a)
+		}
+	}
+	_, err = s.UpgradeLens(ctx, ActorOf(ada), fresh(), " ", nil)
+	code(t, err, awaf.EINVALID)
 }
 
 func testPlan(t *testing.T, s awaf.Store, c *Clock) {

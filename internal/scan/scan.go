@@ -92,7 +92,6 @@ type Result struct {
 
 	mu         sync.Mutex
 	components map[awaf.Component]bool // seen as units were read
-	sniff      []byte                  // classify's buffer for file heads
 }
 
 func (r *Result) addComponents(cs []awaf.Component) {
@@ -154,6 +153,7 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 	res := &Result{Catalog: opt.Catalog}
 	groups := map[Format][]string{}
 	explicit := map[string]bool{}
+	head := make([]byte, sniffHead+1) // classify reads JSON file heads into it, one file at a time
 	for _, p := range paths {
 		p = path.Clean(p)
 		st, err := fs.Stat(fsys, p)
@@ -163,7 +163,7 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 		}
 		if !st.IsDir() {
 			explicit[p] = true
-			res.classify(fsys, p, groups, true, opt)
+			res.classify(fsys, p, groups, true, opt, head)
 			continue
 		}
 		err = fs.WalkDir(fsys, p, func(name string, d fs.DirEntry, err error) error {
@@ -184,7 +184,7 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 				return nil
 			}
 			if d.Type().IsRegular() {
-				res.classify(fsys, name, groups, false, opt)
+				res.classify(fsys, name, groups, false, opt, head)
 			}
 			return nil
 		})
@@ -192,7 +192,6 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 			return nil, ctx.Err()
 		}
 	}
-	res.sniff = nil
 	// Rules that read only the resource they judge run as each unit is read; what
 	// the rest needs of it is kept, not every file's values (see rules.Session).
 	ropt := rules.Options{Profile: opt.Profile}
@@ -298,7 +297,7 @@ func (f Frontends) get(format Format) ScanFunc {
 // Variable files (.tfvars) are passed on only when named explicitly: Terraform loads
 // terraform.tfvars and *.auto.tfvars by itself, and two environments' var files found
 // in one tree must not both apply.
-func (r *Result) classify(fsys fs.FS, name string, groups map[Format][]string, explicit bool, opt Options) {
+func (r *Result) classify(fsys fs.FS, name string, groups map[Format][]string, explicit bool, opt Options, head []byte) {
 	base := strings.ToLower(path.Base(name))
 	add := func(f Format) {
 		groups[f] = append(groups[f], name)
@@ -324,7 +323,7 @@ func (r *Result) classify(fsys fs.FS, name string, groups map[Format][]string, e
 		if sniff == nil {
 			sniff = SniffJSON
 		}
-		data, whole, err := readHead(fsys, name, r.sniffBuf(sniffHead))
+		data, whole, err := readHead(fsys, name, head)
 		f, ok := Format(""), false
 		if err == nil {
 			if f, ok = sniff(data); !ok && !whole {
@@ -369,14 +368,6 @@ func readHead(fsys fs.FS, name string, buf []byte) (data []byte, whole bool, err
 		return buf[:k], true, nil
 	}
 	return nil, false, err
-}
-
-// sniffBuf is the buffer classify reads file heads into, one for the whole walk.
-func (r *Result) sniffBuf(n int) []byte {
-	if len(r.sniff) != n+1 {
-		r.sniff = make([]byte, n+1)
-	}
-	return r.sniff
 }
 
 // SniffJSON tells the JSON inputs apart by content: ARM templates and parameter files

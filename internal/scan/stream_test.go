@@ -78,12 +78,13 @@ func TestStreamingKeepsLess(t *testing.T) {
 	type held struct{ live, findings, list uint64 }
 	measure := func(retain bool) held {
 		opt := Options{Frontends: realFrontends(), Catalog: catalog(t), retain: retain}
-		before := liveHeap()
-		res, err := Run(context.Background(), fsys, nil, opt)
+		var res *Result
+		var err error
+		u := memtest.Measure(func() { res, err = Run(context.Background(), fsys, nil, opt) })
 		if err != nil {
 			t.Fatal(err)
 		}
-		h := held{live: liveHeap() - min(before, liveHeap())}
+		h := held{live: u.Held}
 		h.findings = uint64(cap(res.Findings)) * uint64(unsafe.Sizeof(Finding{}))
 		for i := range res.Findings {
 			h.findings += uint64(len(res.Findings[i].Unresolved)) * uint64(unsafe.Sizeof(rules.Unresolved{}))
@@ -102,14 +103,6 @@ func TestStreamingKeepsLess(t *testing.T) {
 	if streamed.live*4 > whole.live*3 {
 		t.Errorf("a streamed scan holds %d KB, not much less than the %d KB of a whole one", streamed.live>>10, whole.live>>10)
 	}
-}
-
-// liveHeap is the heap in use after a full collection.
-func liveHeap() uint64 {
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
 }
 
 // TestMemoryGrowth measures how a scan's memory grows with its input, for

@@ -70,6 +70,9 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Report, error) {
 		}
 	}
 	// Drift on scores does not demand them: without a score column it is skipped.
+	if err := cfg.checkInputs(); err != nil {
+		return nil, err
+	}
 
 	cur, st, err := readFile(ctx, cfg, cfg.Current, "current", cls, needScores, opt.Progress)
 	if err != nil {
@@ -87,6 +90,13 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Report, error) {
 
 	pos := -1
 	if cfg.Task == Classification {
+		srcs := []Source{cfg.Current, {}}
+		if cfg.Baseline != nil {
+			srcs[1] = *cfg.Baseline
+		}
+		if err := checkLabels(cfg, cls, rep, []*dataset{cur, base}, srcs); err != nil {
+			return nil, err
+		}
 		m := cls.sort()
 		cur.remap(m)
 		if base != nil {
@@ -152,7 +162,7 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Report, error) {
 		}
 		rep.Metrics = append(rep.Metrics, mr)
 	}
-	if cfg.Bootstrap.Resamples > 0 && cur.n > 1 {
+	if cfg.Bootstrap.N() > 1 && cur.n > 1 {
 		bootstrapAll(ctx, cfg, opt, rep, sc, bsc)
 		rep.Bootstrap = cfg.Bootstrap
 		if err := ctx.Err(); err != nil {
@@ -297,14 +307,14 @@ func (s *scorer) reliability() []metrics.CalibrationBin {
 }
 
 // bootstrapAll fills the interval of every metric and, with a baseline, the interval of
-// the difference. Resample b of the current run uses seed+b and of the baseline
-// seed+b+1<<32, so results do not depend on the number of workers.
+// the difference. Resample b of the current run is stream b of the seed, and of the
+// baseline stream b+2³², so results do not depend on the number of workers.
 func bootstrapAll(ctx context.Context, cfg *Config, opt Options, rep *Report, cur, base *scorer) {
-	B := cfg.Bootstrap.Resamples
-	curV := resample(ctx, cur.sorted(), B, cfg.Bootstrap.Seed, opt, "bootstrap current")
+	B := cfg.Bootstrap.N()
+	curV := resample(ctx, cur.sorted(), B, cfg.Bootstrap.Seed, 0, opt, "bootstrap current")
 	var baseV [][]float64
 	if base != nil && base.d.n > 1 {
-		baseV = resample(ctx, base.sorted(), B, cfg.Bootstrap.Seed+1<<32, opt, "bootstrap baseline")
+		baseV = resample(ctx, base.sorted(), B, cfg.Bootstrap.Seed, 1<<32, opt, "bootstrap baseline")
 	}
 	col := make([]float64, B)
 	for i := range rep.Metrics {
@@ -328,7 +338,7 @@ func bootstrapAll(ctx context.Context, cfg *Config, opt Options, rep *Report, cu
 	}
 }
 
-func resample(ctx context.Context, s *scorer, B int, seed uint64, opt Options, stage string) [][]float64 {
+func resample(ctx context.Context, s *scorer, B int, seed, stream uint64, opt Options, stage string) [][]float64 {
 	out := make([][]float64, B)
 	workers := opt.Workers
 	if workers <= 0 {
@@ -344,7 +354,7 @@ func resample(ctx context.Context, s *scorer, B int, seed uint64, opt Options, s
 			defer wg.Done()
 			w := make([]float64, s.d.n)
 			for b := range next {
-				metrics.NewResampler(seed + uint64(b)).Weights(w)
+				metrics.NewResampler(seed, stream+uint64(b)).Weights(w)
 				out[b] = s.compute(w)
 				mu.Lock()
 				done++

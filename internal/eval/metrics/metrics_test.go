@@ -281,7 +281,7 @@ func TestFairness(t *testing.T) {
 }
 
 func TestBootstrap(t *testing.T) {
-	r := NewResampler(42)
+	r := NewResampler(42, 0)
 	w := make([]float64, 100000)
 	r.Weights(w)
 	var s float64
@@ -293,7 +293,7 @@ func TestBootstrap(t *testing.T) {
 	}
 	// Same seed, same draws.
 	w2 := make([]float64, 100000)
-	NewResampler(42).Weights(w2)
+	NewResampler(42, 0).Weights(w2)
 	for i := range w {
 		if w[i] != w2[i] {
 			t.Fatal("same seed gave different weights")
@@ -354,7 +354,7 @@ func TestBootstrapIntervalWidth(t *testing.T) {
 	vals := make([]float64, B)
 	w := make([]float64, n)
 	for b := range B {
-		NewResampler(uint64(b)).Weights(w)
+		NewResampler(7, uint64(b)).Weights(w)
 		vals[b] = NewConfusion(2, truth, pred, w).Accuracy()
 	}
 	iv, ok := Percentile(vals, 0.95)

@@ -179,9 +179,10 @@ func (c *Config) checkColumns(src Source, role string, fc *fileColumns) awaf.Pro
 	case Classification:
 		need("label", cols.Label, "")
 		need("prediction", cols.Prediction, "")
+		before := len(ps)
 		explicitOnly("score", cols.Score)
 		explicitOnly("probabilities", cols.Probabilities)
-		if c.needScores() && !fc.has[cols.Score] && !fc.has[cols.Probabilities] && !c.hasPrefixColumns(fc) {
+		if len(ps) == before && c.needScores() && !fc.has[cols.Score] && !fc.has[cols.Probabilities] && !c.hasPrefixColumns(fc) {
 			msg := fmt.Sprintf("%s file %s has no scores: the metrics asked for (roc_auc, pr_auc, log_loss, ece, brier) need a %q column, a %q column", role, path, cols.Score, cols.Probabilities)
 			if cols.ProbabilityPrefix != "" {
 				msg += fmt.Sprintf(" or columns starting with %q", cols.ProbabilityPrefix)

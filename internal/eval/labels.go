@@ -110,6 +110,7 @@ func checkLabels(cfg *Config, cls *classes, rep *Report, sets []*dataset, roles 
 			for _, i := range groups[k] {
 				names = append(names, fmt.Sprintf("%q", cls.names[i]))
 			}
+			slices.Sort(names)
 			ps = append(ps, awaf.Problem{Location: awaf.Location{File: cfg.file, Line: cfg.lines["task"]},
 				Message: fmt.Sprintf("labels %s differ only in case or spaces; fix the data, or list the classes (classes: [...]) and set unknownLabels: drop", strings.Join(names, ", "))})
 		}

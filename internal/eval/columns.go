@@ -260,7 +260,7 @@ func (c *Config) hasPrefixColumns(fc *fileColumns) bool {
 func (c *Config) needScores() bool {
 	for _, m := range c.Metrics {
 		switch m.Name {
-		case "roc_auc", "pr_auc", "log_loss", "ece", "ece_positive", "brier":
+		case "roc_auc", "pr_auc", "log_loss", "ece", "ece_positive", "brier", "brier_reliability", "brier_resolution", "brier_uncertainty":
 			return true
 		}
 	}

@@ -63,6 +63,10 @@ type Report struct {
 	// Confusion is the current run's matrix, Confusion[true][predicted], in Classes order.
 	Confusion   [][]float64              `json:"confusion,omitempty"`
 	Calibration []metrics.CalibrationBin `json:"calibration,omitempty"`
+	// CalibrationOf says what the curve is drawn by: "positive class" (P(positive)
+	// against the share of positives, as ece_positive) or "top label" (the highest
+	// probability against accuracy, as ece).
+	CalibrationOf string `json:"calibrationOf,omitempty"`
 	// Scores compares the score distributions of the baseline and the current run.
 	Scores    *Histogram     `json:"scores,omitempty"`
 	Bootstrap *BootstrapSpec `json:"bootstrap,omitempty"`
@@ -130,12 +134,18 @@ type GroupRates struct {
 
 // DriftResult compares one feature (or the scores) between baseline and current.
 type DriftResult struct {
-	Feature string           `json:"feature"`
-	Kind    string           `json:"kind"` // numeric or categorical
-	PSI     Num              `json:"psi"`
-	KS      *Num             `json:"ks,omitempty"` // numeric only
-	KSP     *Num             `json:"ksPValue,omitempty"`
-	Bins    []metrics.PSIBin `json:"bins,omitempty"`
+	Feature string `json:"feature"`
+	Kind    string `json:"kind"` // numeric or categorical
+	PSI     Num    `json:"psi"`
+	KS      *Num   `json:"ks,omitempty"` // numeric only
+	KSP     *Num   `json:"ksPValue,omitempty"`
+	// Wasserstein is the earth mover's distance, in the column's units (numeric only).
+	Wasserstein *Num `json:"wasserstein,omitempty"`
+	// Chi-square test of homogeneity (categorical only).
+	ChiSquare    *Num             `json:"chiSquare,omitempty"`
+	ChiSquareP   *Num             `json:"chiSquarePValue,omitempty"`
+	ChiSquareDOF int              `json:"chiSquareDof,omitempty"`
+	Bins         []metrics.PSIBin `json:"bins,omitempty"`
 }
 
 // Histogram holds two distributions over the same bins.

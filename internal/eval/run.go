@@ -62,13 +62,7 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Report, error) {
 	defer opt.Progress.Done()
 	rep := &Report{Name: cfg.Name, Task: cfg.Task, Config: cfg.file, At: opt.Now().UTC().Truncate(time.Second)}
 	cls := &classes{index: map[string]int32{}}
-	needScores := false
-	for _, m := range cfg.Metrics {
-		switch m.Name {
-		case "roc_auc", "pr_auc", "log_loss", "ece":
-			needScores = true
-		}
-	}
+	needScores := cfg.needScores()
 	// Drift on scores does not demand them: without a score column it is skipped.
 	if err := cfg.checkInputs(); err != nil {
 		return nil, err
@@ -178,7 +172,7 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Report, error) {
 	}
 	if cfg.Task == Classification {
 		rep.Confusion = metrics.NewConfusion(len(cls.names), cur.truth, cur.pred, nil).M
-		rep.Calibration = sc.reliability()
+		rep.Calibration, rep.CalibrationOf = sc.reliability()
 	}
 	segmentsAndFairness(cfg, rep, sc)
 	if base != nil && cfg.Drift != nil {
@@ -296,15 +290,21 @@ func positiveClass(want string, cls *classes) (int, string) {
 
 // reliability is the calibration curve: by P(positive) for a binary model, else by
 // top-label confidence.
-func (s *scorer) reliability() []metrics.CalibrationBin {
+func (s *scorer) reliability() ([]metrics.CalibrationBin, string) {
 	if s.posScore != nil {
-		return metrics.Calibration(s.posScore, s.isPos, s.bins, nil)
+		return metrics.Calibration(s.posScore, s.isPos, s.bins, nil), CalibrationPositive
 	}
 	if s.conf != nil {
-		return metrics.Calibration(s.conf, s.hit, s.bins, nil)
+		return metrics.Calibration(s.conf, s.hit, s.bins, nil), CalibrationTopLabel
 	}
-	return nil
+	return nil, ""
 }
+
+// What a calibration curve is drawn by; ece_positive and ece measure the same two.
+const (
+	CalibrationPositive = "positive class"
+	CalibrationTopLabel = "top label"
+)
 
 // bootstrapAll fills the interval of every metric and, with a baseline, the interval of
 // the difference. Resample b of the current run is stream b of the seed, and of the
@@ -482,11 +482,11 @@ func drift(cfg *Config, rep *Report, cur, base *scorer) {
 		dr := DriftResult{Feature: name}
 		if bc == nil && cc == nil {
 			dr.Kind = "numeric"
-			psi, bins := metrics.NumericPSI(b, c, cfg.Drift.Bins)
+			psi, bins := metrics.NumericPSI(b, c, cfg.Drift.Bins, cfg.Drift.Quantiles)
 			d, p := metrics.KS(b, c)
 			dr.PSI, dr.Bins = Num(psi), bins
-			ks, kp := Num(d), Num(p)
-			dr.KS, dr.KSP = &ks, &kp
+			ks, kp, w := Num(d), Num(p), Num(metrics.Wasserstein(b, c))
+			dr.KS, dr.KSP, dr.Wasserstein = &ks, &kp, &w
 		} else {
 			dr.Kind = "categorical"
 			if bc == nil {
@@ -497,6 +497,9 @@ func drift(cfg *Config, rep *Report, cur, base *scorer) {
 			}
 			psi, bins := metrics.CategoricalPSI(bc, cc)
 			dr.PSI, dr.Bins = Num(psi), bins
+			stat, p, dof := metrics.ChiSquare(bins, len(bc), len(cc))
+			x, xp := Num(stat), Num(p)
+			dr.ChiSquare, dr.ChiSquareP, dr.ChiSquareDOF = &x, &xp, dof
 		}
 		if ok, bound, set := within(float64(dr.PSI), nil, cfg.Drift.PSIMax); set {
 			rep.Checks = append(rep.Checks, Check{Name: "PSI of " + name, Group: "drift", Value: dr.PSI, Bound: bound, Passed: ok})
@@ -504,6 +507,16 @@ func drift(cfg *Config, rep *Report, cur, base *scorer) {
 		if dr.KS != nil {
 			if ok, bound, set := within(float64(*dr.KS), nil, cfg.Drift.KSMax); set {
 				rep.Checks = append(rep.Checks, Check{Name: "KS statistic of " + name, Group: "drift", Value: *dr.KS, Bound: bound, Passed: ok})
+			}
+		}
+		if dr.Wasserstein != nil {
+			if ok, bound, set := within(float64(*dr.Wasserstein), nil, cfg.Drift.WassersteinMax); set {
+				rep.Checks = append(rep.Checks, Check{Name: "Wasserstein distance of " + name, Group: "drift", Value: *dr.Wasserstein, Bound: bound, Passed: ok})
+			}
+		}
+		if dr.ChiSquareP != nil {
+			if ok, bound, set := within(float64(*dr.ChiSquareP), cfg.Drift.ChiSquarePMin, nil); set {
+				rep.Checks = append(rep.Checks, Check{Name: "chi-square p-value of " + name, Group: "drift", Value: *dr.ChiSquareP, Bound: bound, Passed: ok})
 			}
 		}
 		rep.Drift = append(rep.Drift, dr)

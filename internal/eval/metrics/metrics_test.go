@@ -244,7 +244,7 @@ func TestDrift(t *testing.T) {
 	})
 	t.Run("numeric PSI same sample", func(t *testing.T) {
 		v := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
-		got, bins := NumericPSI(v, v, 5)
+		got, bins := NumericPSI(v, v, 5, QuantileHigher)
 		near(t, "psi", got, 0)
 		if len(bins) != 5 {
 			t.Errorf("bins = %d, want 5: %+v", len(bins), bins)
@@ -253,7 +253,7 @@ func TestDrift(t *testing.T) {
 	t.Run("numeric PSI by hand", func(t *testing.T) {
 		// Baseline 1..4 into 2 bins: edge at 3 -> bins (<3) and (>=3), shares .5/.5.
 		// Current 1,1,1,4 -> .75/.25: PSI = .25 ln 1.5 + (-.25) ln .5 = .25 ln 3.
-		got, _ := NumericPSI([]float64{1, 2, 3, 4}, []float64{1, 1, 1, 4}, 2)
+		got, _ := NumericPSI([]float64{1, 2, 3, 4}, []float64{1, 1, 1, 4}, 2, QuantileHigher)
 		near(t, "psi", got, 0.25*math.Log(3))
 	})
 	t.Run("categorical", func(t *testing.T) {

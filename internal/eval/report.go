@@ -104,19 +104,23 @@ type SegmentTable struct {
 	Rows   []SegmentResult `json:"rows"`
 }
 
-// SegmentResult is the metrics of one segment; Values line up with Report.Metrics.
+// SegmentResult is the metrics of one segment. Values line up with Report.Metrics for
+// the renderers; the JSON report keys them by metric id (ByMetric).
 type SegmentResult struct {
-	Value   string `json:"value"`
-	Rows    int    `json:"rows"`
-	Values  []Num  `json:"values"`
+	Value    string         `json:"value"`
+	Rows     int            `json:"rows"`
+	Values   []Num          `json:"-"`
+	ByMetric map[string]Num `json:"values,omitempty"`
 	Skipped bool   `json:"skipped,omitempty"` // fewer rows than fairness.minRows
 }
 
 // FairnessResult is the gaps between the segments of one column.
 type FairnessResult struct {
 	Column string `json:"column"`
-	// Gaps is max − min over segments, per metric, lined up with Report.Metrics.
-	Gaps []Num `json:"gaps"`
+	// Gaps is max − min over segments, per metric, lined up with Report.Metrics;
+	// GapByMetric keys the same by metric id for the JSON report.
+	Gaps        []Num          `json:"-"`
+	GapByMetric map[string]Num `json:"gaps"`
 	// Binary classification only.
 	DemographicParity *Num         `json:"demographicParityDifference,omitempty"`
 	EqualizedOdds     *Num         `json:"equalizedOddsDifference,omitempty"`

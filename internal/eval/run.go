@@ -414,6 +414,10 @@ func segmentsAndFairness(cfg *Config, rep *Report, sc *scorer) {
 			vals := sub.compute(nil)
 			for i, x := range vals {
 				sr.Values = append(sr.Values, Num(x))
+				if sr.ByMetric == nil {
+					sr.ByMetric = map[string]Num{}
+				}
+				sr.ByMetric[cfg.Metrics[i].ID()] = Num(x)
 				m := cfg.Metrics[i]
 				if m.Segments == nil {
 					continue
@@ -452,6 +456,10 @@ func segmentsAndFairness(cfg *Config, rep *Report, sc *scorer) {
 			}
 			gap := Num(metrics.Gap(col))
 			fr.Gaps = append(fr.Gaps, gap)
+			if fr.GapByMetric == nil {
+				fr.GapByMetric = map[string]Num{}
+			}
+			fr.GapByMetric[cfg.Metrics[i].ID()] = gap
 			if cfg.Fairness.MaxGap != nil {
 				ok, bound, _ := within(float64(gap), nil, cfg.Fairness.MaxGap)
 				rep.Checks = append(rep.Checks, Check{Name: fmt.Sprintf("%s gap across %s", cfg.Metrics[i].ID(), seg.name),

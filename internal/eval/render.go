@@ -189,8 +189,11 @@ func writeText(w io.Writer, rep *Report) error {
 		tw.Flush()
 	}
 	if j := rep.Judge; j != nil {
-		ew.printf("\nJudge %s: %d calls, %d cached, %d failed, %d+%d tokens, cost %.4f\n",
-			j.Model, j.Calls, j.CacheHits, j.Failed, j.InputTokens, j.OutputTokens, j.Cost)
+		ew.printf("\nJudge %s: %d judgements sent (%d requests, %d retries), %d cached, %d failed, %d+%d tokens, cost %.4f\n",
+			j.Model, j.Calls, j.Attempts, j.Retries, j.CacheHits, j.Failed, j.InputTokens, j.OutputTokens, j.Cost)
+		if j.LastError != "" {
+			ew.printf("  last failure: %s\n", j.LastError)
+		}
 	}
 	for _, n := range rep.Notes {
 		ew.printf("\nnote: %s\n", n)

@@ -111,7 +111,7 @@ type SegmentResult struct {
 	Rows     int            `json:"rows"`
 	Values   []Num          `json:"-"`
 	ByMetric map[string]Num `json:"values,omitempty"`
-	Skipped bool   `json:"skipped,omitempty"` // fewer rows than fairness.minRows
+	Skipped  bool           `json:"skipped,omitempty"` // fewer rows than fairness.minRows
 }
 
 // FairnessResult is the gaps between the segments of one column.
@@ -161,10 +161,15 @@ type Histogram struct {
 
 // JudgeSummary records how the LLM judge ran.
 type JudgeSummary struct {
-	Model        string  `json:"model"`
+	Model string `json:"model"`
+	// Calls counts judgements sent (cache misses); Attempts the HTTP requests with
+	// retries; Failed the judgements that got no score, the last with LastError.
 	Calls        int     `json:"calls"`
+	Attempts     int     `json:"attempts"`
+	Retries      int     `json:"retries"`
 	CacheHits    int     `json:"cacheHits"`
 	Failed       int     `json:"failed"`
+	LastError    string  `json:"lastError,omitempty"`
 	InputTokens  int     `json:"inputTokens"`
 	OutputTokens int     `json:"outputTokens"`
 	Cost         float64 `json:"estimatedCost"`

@@ -54,10 +54,13 @@ type Config struct {
 	Bootstrap *BootstrapSpec `yaml:"bootstrap"`
 	Judge     *JudgeSpec     `yaml:"judge"`
 	Bins      int            `yaml:"calibrationBins"`
-	dir       string         // the config's directory: paths are relative to it
-	file      string         // the config's path, for messages
-	lines     map[string]int // where each key is, by dotted path ("columns.label", "segments.1")
-	problems  awaf.Problems  // collected while decoding
+	// Import reads the metrics of another tool's result file instead of computing them
+	// from predictions; the thresholds in Metrics apply to them.
+	Import   *ImportSpec    `yaml:"import"`
+	dir      string         // the config's directory: paths are relative to it
+	file     string         // the config's path, for messages
+	lines    map[string]int // where each key is, by dotted path ("columns.label", "segments.1")
+	problems awaf.Problems  // collected while decoding
 }
 
 // Source is a prediction file.
@@ -489,6 +492,10 @@ func (c *Config) check() {
 	if c.Version != 0 && c.Version != 1 {
 		c.problem(c.lines["version"], "version %d is not supported (want 1)", c.Version)
 	}
+	if c.Import != nil {
+		c.checkImport()
+		return
+	}
 	switch c.Task {
 	case Classification, Regression, RAG, DriftOnly:
 	case "":
@@ -647,6 +654,48 @@ func (c *Config) check() {
 	}
 	if j := c.Judge; j != nil {
 		c.checkJudge(j)
+	}
+}
+
+// checkImport checks a config that imports another tool's results: metric names are
+// that tool's, and what only computed runs have does not apply.
+func (c *Config) checkImport() {
+	im := c.Import
+	if im.Path == "" {
+		c.problem(c.lines["import"], "import needs path: the result file to read")
+	}
+	switch im.Kind {
+	case "", KindAzureAIEvaluation, KindMLflow, KindJUnit:
+	default:
+		c.problem(c.line("import.kind"), "import kind %q is unknown: want azure-ai-evaluation, mlflow or junit", im.Kind)
+	}
+	switch c.Task {
+	case "", Classification, Regression, RAG:
+	default:
+		c.problem(c.lines["task"], "task %q is unknown for imported results: want classification, regression or rag", c.Task)
+	}
+	for _, key := range []string{"current", "baseline", "segments", "fairness", "drift", "judge", "classes", "columns"} {
+		if l, ok := c.lines[key]; ok {
+			c.problem(l, "%s does not apply to imported results (import reads the metrics another tool computed)", key)
+		}
+	}
+	seen := map[string]int{}
+	for _, m := range c.Metrics {
+		switch {
+		case m.Name == "":
+			c.problem(m.Line, "metric needs a name: the result file's own metric name")
+		case m.Average != "" || m.K != 0 || m.Segments != nil:
+			c.problem(m.Line, "metric %q: average, k and segments do not apply to imported results", m.Name)
+		case m.Min != nil && m.Max != nil && *m.Min > *m.Max:
+			c.problem(m.Line, "min %g is above max %g", *m.Min, *m.Max)
+		}
+		if prev, dup := seen[m.Name]; dup {
+			c.problem(m.Line, "metric %s is already listed on line %d", m.Name, prev)
+		}
+		seen[m.Name] = m.Line
+	}
+	if c.Bootstrap == nil {
+		c.Bootstrap = &BootstrapSpec{}
 	}
 }
 

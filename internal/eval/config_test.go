@@ -105,7 +105,10 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add([]byte("task: regression\ncurrent: {path: a, format: csv}\nsegments: [x]\nmetrics: [mae]\nfairness: {}\ndrift: {bins: 3}\nbaseline: b.csv\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		cfg, err := ParseConfig("f.yaml", b)
-		if err == nil && (cfg.Task == "" || len(cfg.Metrics) == 0 && cfg.Task != DriftOnly || cfg.Current.Path == "") {
+		if err == nil && cfg.Import != nil && cfg.Import.Path == "" {
+			t.Fatalf("accepted an import without a path: %+v", cfg)
+		}
+		if err == nil && cfg.Import == nil && (cfg.Task == "" || len(cfg.Metrics) == 0 && cfg.Task != DriftOnly || cfg.Current.Path == "") {
 			t.Fatalf("accepted an incomplete config: %+v", cfg)
 		}
 		var ps awaf.Problems

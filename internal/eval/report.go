@@ -48,10 +48,12 @@ func (n Num) String() string {
 
 // Report is the result of one evaluation run.
 type Report struct {
-	Name     string         `json:"name,omitempty"`
-	Task     Task           `json:"task"`
-	Config   string         `json:"config"`
-	At       time.Time      `json:"at"`
+	Name   string    `json:"name,omitempty"`
+	Task   Task      `json:"task"`
+	Config string    `json:"config"`
+	At     time.Time `json:"at"`
+	// Source is set when the values were imported from another tool's results.
+	Source   *ResultSource  `json:"source,omitempty"`
 	Inputs   []InputStats   `json:"inputs"`
 	Classes  []string       `json:"classes,omitempty"`
 	Positive string         `json:"positive,omitempty"`

@@ -3,13 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/awaf/awaf"
@@ -19,39 +19,48 @@ import (
 	"github.com/awaf/awaf/internal/mscsv"
 )
 
-const importUsage = `Usage:
-  awaf import ms-csv FILE.csv -o awaf.yaml [--lens ID|FILE] [--profile answers.yaml] [--lens-id ID]
-
-Reads an assessment exported as CSV from Microsoft's assessment platform (or awaf's own
+func newImportCmd(s *streams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "import",
+		Short: "import an assessment exported from Microsoft's platform (ms-csv)",
+		Example: `  awaf import ms-csv assessment.csv -o awaf.yaml
+  awaf import ms-csv assessment.csv -o awaf.yaml --profile old.yaml`,
+		Args: subcommandArgs,
+		RunE: showHelp,
+	}
+	var f importFlags
+	ms := &cobra.Command{
+		Use:   "ms-csv FILE.csv",
+		Short: "read an assessment CSV from Microsoft's assessment platform",
+		Long: `Reads an assessment exported as CSV from Microsoft's assessment platform (or awaf's own
 'awaf report --format csv') and writes an answers file. Questions are matched to the
 lens (default: the built-in AI lens) by their titles; questions it lacks get a lens
 made from the CSV, written next to the answers as <lens-id>.lens.yaml. The CSV has no
-workload profile; --profile takes one from an existing answers file.
-`
+workload profile; --profile takes one from an existing answers file.`,
+		Example: `  awaf import ms-csv assessment.csv -o awaf.yaml
+  awaf import ms-csv assessment.csv -o awaf.yaml --profile old.yaml --lens-id contoso-review`,
+		Args: argsExactly(1, "one CSV file"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runImportMSCSV(cmd.Context(), args[0], &f, s)
+		},
+	}
+	fl := ms.Flags()
+	fl.StringVarP(&f.out, "output", "o", "awaf.yaml", "answers `FILE` to write")
+	fl.StringVar(&f.lens, "lens", "", "lens `ID|FILE` to match questions against (default: the built-in lens)")
+	fl.StringVar(&f.profile, "profile", "", "answers `FILE` whose workload profile the import keeps")
+	fl.StringVar(&f.lensID, "lens-id", "", "`ID` of the lens made from the CSV (default: from the export's title)")
+	cmd.AddCommand(ms)
+	return cmd
+}
 
-func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprint(stderr, importUsage)
-		return errUsage
-	}
-	if args[0] != "ms-csv" {
-		fmt.Fprintf(stderr, "awaf import: unknown source %q (ms-csv)\n\n%s", args[0], importUsage)
-		return errUsage
-	}
-	fs := flag.NewFlagSet("awaf import ms-csv", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, importUsage) }
-	out := fs.String("o", "awaf.yaml", "answers file to write")
-	lensRef := fs.String("lens", "", "lens id or file to match questions against (default: the built-in lens)")
-	profile := fs.String("profile", "", "answers file whose workload profile the import keeps")
-	lensID := fs.String("lens-id", "", "id of the lens made from the CSV (default: from the export's title)")
-	if err := parseFlags(fs, args[1:]); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return usageError(fs, "takes one CSV file")
-	}
-	in := fs.Arg(0)
+// importFlags are the flags of awaf import ms-csv.
+type importFlags struct {
+	out, lens, profile, lensID string
+}
+
+func runImportMSCSV(ctx context.Context, in string, fl *importFlags, s *streams) error {
+	stdout, stderr := s.out, s.err
+	out, lensRef, profile, lensID := &fl.out, &fl.lens, &fl.profile, &fl.lensID
 	data, err := readInput(in)
 	if err != nil {
 		return err

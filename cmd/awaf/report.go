@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/answers"
 	"github.com/awaf/awaf/internal/assess"
@@ -22,36 +23,50 @@ import (
 	"github.com/awaf/awaf/internal/report"
 )
 
-func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("awaf report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var paths, lensRefs listFlag
-	fs.Var(&paths, "answers", "answers file to score (default awaf.yaml); repeat it, one file per lens, for a combined report")
-	format := fs.String("format", "", "report format: md, html, json, csv or xlsx (default: from the -o extension, else md)")
-	var out string
-	fs.StringVar(&out, "o", "", "write the report to this file instead of stdout (written atomically)")
-	fs.StringVar(&out, "output", "", "same as -o")
-	fs.Var(&lensRefs, "lens", "lens file or id to score against (default: the lens the answers name); repeatable, matched to answers files by the lens id they record")
-	mixed := fs.Bool("mixed-workloads", false, "with several --answers, combine them even when they name different workloads")
-	failOn := fs.String("fail-on", "", "exit with status 1 after writing the report if any question has this risk or worse: high or medium")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: awaf report [--answers awaf.yaml ...] [--format md|html|json|csv|xlsx] [-o FILE] [--lens FILE ...] [--fail-on high|medium]\n\n"+
-			"Scores the answers and writes a report: Markdown for pull requests, one self-contained\n"+
-			"HTML page, JSON (see docs/report-json.md), Microsoft's assessment CSV, or an Excel\n"+
-			"workbook. With --fail-on it also works as a CI gate.\n\n"+
-			"Several lenses on one workload: give one --answers per lens. Each answers file is\n"+
-			"scored against the --lens whose id it records, else the built-in lens of that id; a\n"+
-			"file that records no lens id takes the --lens in its own position. The report then\n"+
-			"shows each lens's scores and one plan across them (md, html, json, xlsx; csv holds\n"+
-			"one lens, so write it per lens).\n\n")
-		fs.PrintDefaults()
+// reportFlags are the flags of awaf report.
+type reportFlags struct {
+	answers, lenses []string
+	format, out     string
+	mixed           bool
+	failOn          string
+}
+
+func newReportCmd(s *streams) *cobra.Command {
+	var f reportFlags
+	cmd := &cobra.Command{
+		Use:   "report",
+		Short: "score the answers and write a report (md, html, json, csv, xlsx)",
+		Long: `Scores the answers and writes a report: Markdown for pull requests, one self-contained
+HTML page, JSON (see docs/report-json.md), Microsoft's assessment CSV, or an Excel
+workbook. With --fail-on it also works as a CI gate.
+
+Several lenses on one workload: give one --answers per lens. Each answers file is
+scored against the --lens whose id it records, else the built-in lens of that id; a
+file that records no lens id takes the --lens in its own position. The report then
+shows each lens's scores and one plan across them (md, html, json, xlsx; csv holds
+one lens, so write it per lens).`,
+		Example: `  awaf report
+  awaf report --answers team.yaml -o report.html
+  awaf report --format json --fail-on high > report.json
+  awaf report --answers ai.yaml --answers policy.yaml --lens policy.lens.yaml -o all.md`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runReport(cmd, &f, s)
+		},
 	}
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError(fs, "unexpected arguments: "+strings.Join(fs.Args(), " "))
-	}
+	fl := cmd.Flags()
+	fl.StringArrayVar(&f.answers, "answers", nil, "answers `FILE` to score (default awaf.yaml); repeat it, one file per lens, for a combined report")
+	fl.StringVar(&f.format, "format", "", "report `format`: md, html, json, csv or xlsx (default: from the -o extension, else md)")
+	fl.StringVarP(&f.out, "output", "o", "", "write the report to `FILE` instead of standard output (written atomically)")
+	fl.StringArrayVar(&f.lenses, "lens", nil, "lens `ID|FILE` to score against (default: the lens the answers name); repeatable, matched to answers files by the lens id they record")
+	fl.BoolVar(&f.mixed, "mixed-workloads", false, "with several --answers, combine them even when they name different workloads")
+	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 after writing the report if any question has this `risk` or worse: high or medium")
+	return cmd
+}
+
+func runReport(cmd *cobra.Command, rf *reportFlags, s *streams) error {
+	ctx, stdout, stderr := cmd.Context(), s.out, s.err
+	paths, lensRefs, out, format, failOn, mixed := rf.answers, rf.lenses, rf.out, &rf.format, &rf.failOn, &rf.mixed
 	if *format == "" {
 		*format = string(report.Markdown)
 		if f, err := report.ParseFormat(strings.TrimPrefix(filepath.Ext(out), ".")); err == nil && out != "-" {
@@ -60,12 +75,12 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	f, err := report.ParseFormat(*format)
 	if err != nil {
-		return usageError(fs, awaf.ErrorMessage(err))
+		return usagef(cmd, "%s", awaf.ErrorMessage(err))
 	}
 	switch *failOn {
 	case "", "high", "medium":
 	default:
-		return usageError(fs, fmt.Sprintf("--fail-on %q: want high or medium", *failOn))
+		return usagef(cmd, "--fail-on %q: want high or medium", *failOn)
 	}
 	toStdout := out == "" || out == "-"
 	if toStdout && f.Binary() && isTerminalWriter(stdout) {
@@ -73,7 +88,7 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 
 	if len(paths) == 0 {
-		paths = listFlag{"awaf.yaml"}
+		paths = []string{"awaf.yaml"}
 	}
 	if len(paths) > 1 || len(lensRefs) > 1 {
 		if f == report.CSV {
@@ -152,16 +167,6 @@ func reportTime() time.Time {
 func isTerminalWriter(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && isTerminal(f)
-}
-
-// listFlag collects a repeatable flag's values in order.
-type listFlag []string
-
-func (l *listFlag) String() string { return strings.Join(*l, ", ") }
-
-func (l *listFlag) Set(s string) error {
-	*l = append(*l, s)
-	return nil
 }
 
 // reportCombined scores one workload under several lenses, one answers file per lens,

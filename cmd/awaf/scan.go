@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -14,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/awaf/awaf"
@@ -27,18 +27,6 @@ import (
 	"github.com/awaf/awaf/internal/rules"
 	"github.com/awaf/awaf/internal/scan"
 )
-
-const scanUsage = `Usage: awaf scan [PATH...] [flags]
-
-Checks Bicep, ARM JSON, Terraform (source and plan JSON) and exported Azure resources
-for AI workload practices. PATHs are files or directories (default: the current
-directory). Flags may come before or after the paths.
-
-Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 for usage or
-input errors (including a file that could not be read, after the report is written).
-
-Flags:
-`
 
 // scanFrontends wires every front end the scan knows.
 func scanFrontends() scan.Frontends {
@@ -62,82 +50,114 @@ func scanFrontends() scan.Frontends {
 	}
 }
 
-func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fset := flag.NewFlagSet("awaf scan", flag.ContinueOnError)
-	fset.SetOutput(stderr)
-	fset.Usage = func() {
-		fmt.Fprint(stderr, scanUsage)
-		fset.PrintDefaults()
+// scanFlags are the flags of awaf scan.
+type scanFlags struct {
+	format, out, failOn                              string
+	failUnknown, propose, showPass                   bool
+	rulesDir, answers                                string
+	baseline, writeBaseline, baselineReason, expires string
+	color, progress                                  string
+
+	minSev rules.Severity // from failOn by validate; "" for none
+}
+
+func newScanCmd(s *streams) *cobra.Command {
+	var f scanFlags
+	cmd := &cobra.Command{
+		Use:   "scan [PATH...]",
+		Short: "check Bicep, ARM, Terraform and exported resources for AI practices",
+		Long: `Checks Bicep, ARM JSON, Terraform (source and plan JSON) and exported Azure resources
+for AI workload practices. PATHs are files or directories (default: the current
+directory). Flags may come before or after the paths.
+
+Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 for usage or
+input errors (including a file that could not be read, after the report is written).`,
+		Example: `  awaf scan infra/
+  awaf scan infra/ --format sarif -o awaf.sarif
+  awaf scan . --answers awaf.yaml --propose --fail-on none`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := f.validate(); err != nil {
+				return usagef(cmd, "%v", err)
+			}
+			return runScan(cmd.Context(), &f, args, s)
+		},
 	}
-	format := fset.String("format", "text", "output format: "+strings.Join(scan.Formats, ", "))
-	out := fset.String("o", "", "write the report to `file` instead of standard output")
-	failOn := fset.String("fail-on", "low", "exit 1 when an unsuppressed failure has this `severity` or higher: high, medium, low, or none")
-	failUnknown := fset.Bool("fail-on-unknown", false, "count unknown outcomes (values not known before deployment) toward --fail-on")
-	rulesDir := fset.String("rules", "", "add the rules in this `directory` (YAML, same format as the built-in catalog)")
-	baselinePath := fset.String("baseline", "", "accept the findings listed in this baseline `file`")
-	writeBaseline := fset.String("write-baseline", "", "write every current failure and unknown to this baseline `file`")
-	baselineReason := fset.String("baseline-reason", "", "reason recorded with --write-baseline entries (required with it)")
-	baselineExpires := fset.String("baseline-expires", "", "expiry `date` (YYYY-MM-DD) for --write-baseline entries")
-	answersPath := fset.String("answers", "", "answers `file` (awaf.yaml): its profile informs the rules, and findings are recorded in it as evidence (created by --propose when missing)")
-	propose := fset.Bool("propose", false, "with --answers: fill an empty profile's components from the resources and list the answers the evidence supports")
-	showPass := fset.Bool("show-pass", false, "list passing checks too (text, md)")
-	color := fset.String("color", "auto", "colour text output: auto (terminal without NO_COLOR), always, never")
-	progress := fset.String("progress", "auto", "progress bar on standard error: auto (on a terminal, for scans over half a second), always, never")
-	paths, err := parseInterleaved(fset, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
+	fl := cmd.Flags()
+	fl.StringVar(&f.format, "format", "text", "output `format`: "+strings.Join(scan.Formats, ", "))
+	fl.StringVarP(&f.out, "output", "o", "", "write the report to `FILE` instead of standard output")
+	fl.StringVar(&f.failOn, "fail-on", "low", "exit 1 when an unsuppressed failure has this `severity` or higher: high, medium, low, or none")
+	fl.BoolVar(&f.failUnknown, "fail-on-unknown", false, "count unknown outcomes (values not known before deployment) toward --fail-on")
+	fl.StringVar(&f.rulesDir, "rules", "", "add the rules in this `DIR` (YAML, same format as the built-in catalog)")
+	fl.StringVar(&f.baseline, "baseline", "", "accept the findings listed in this baseline `FILE`")
+	fl.StringVar(&f.writeBaseline, "write-baseline", "", "write every current failure and unknown to this baseline `FILE`")
+	fl.StringVar(&f.baselineReason, "baseline-reason", "", "`reason` recorded with --write-baseline entries (required with it)")
+	fl.StringVar(&f.expires, "baseline-expires", "", "expiry `date` (YYYY-MM-DD) for --write-baseline entries")
+	fl.StringVar(&f.answers, "answers", "", "answers `FILE` (awaf.yaml): its profile informs the rules, and findings are recorded in it as evidence (created by --propose when missing)")
+	fl.BoolVar(&f.propose, "propose", false, "with --answers: fill an empty profile's components from the resources and list the answers the evidence supports")
+	fl.BoolVar(&f.showPass, "show-pass", false, "list passing checks too (text, md)")
+	fl.StringVar(&f.color, "color", "auto", "colour text output: `auto` (terminal without NO_COLOR), always, never")
+	fl.StringVar(&f.progress, "progress", "auto", "progress bar on standard error: `auto` (on a terminal, for scans over half a second), always, never")
+	return cmd
+}
+
+// validate checks the flags against each other before anything is read.
+func (f *scanFlags) validate() error {
+	if !slices.Contains(scan.Formats, f.format) && f.format != "markdown" {
+		return fmt.Errorf("unknown format %q: want one of %s", f.format, strings.Join(scan.Formats, ", "))
+	}
+	f.minSev = ""
+	if f.failOn != "none" {
+		sev, err := rules.ParseSeverity(f.failOn)
+		if err != nil {
+			return fmt.Errorf("--fail-on: %v, or none", err)
 		}
-		return errUsage
+		f.minSev = sev
 	}
-	bad := func(format string, a ...any) error {
-		fmt.Fprintf(stderr, "awaf scan: "+format+"\n", a...)
-		return errUsage
-	}
-	if !slices.Contains(scan.Formats, *format) && *format != "markdown" {
-		return bad("unknown format %q: want one of %s", *format, strings.Join(scan.Formats, ", "))
-	}
-	var minSev rules.Severity
-	if *failOn != "none" {
-		if minSev, err = rules.ParseSeverity(*failOn); err != nil {
-			return bad("--fail-on: %v, or none", err)
-		}
-	}
-	switch *progress {
+	switch f.progress {
 	case "always", "never", "auto":
 	default:
-		return bad("--progress %q: want auto, always or never", *progress)
+		return fmt.Errorf("--progress %q: want auto, always or never", f.progress)
 	}
-	if *propose && *answersPath == "" {
-		return bad("--propose needs --answers FILE")
+	switch f.color {
+	case "always", "never", "auto":
+	default:
+		return fmt.Errorf("--color %q: want auto, always or never", f.color)
 	}
-	if *writeBaseline != "" && strings.TrimSpace(*baselineReason) == "" {
-		return bad("--write-baseline needs --baseline-reason \"why these findings are accepted\"")
+	if f.propose && f.answers == "" {
+		return errors.New("--propose needs --answers FILE")
 	}
-	if *baselineExpires != "" {
-		if _, err := time.Parse(time.DateOnly, *baselineExpires); err != nil {
-			return bad("--baseline-expires %q: want a date such as 2026-12-31", *baselineExpires)
+	if f.writeBaseline != "" && strings.TrimSpace(f.baselineReason) == "" {
+		return errors.New("--write-baseline needs --baseline-reason \"why these findings are accepted\"")
+	}
+	if f.expires != "" {
+		if _, err := time.Parse(time.DateOnly, f.expires); err != nil {
+			return fmt.Errorf("--baseline-expires %q: want a date such as 2026-12-31", f.expires)
 		}
 	}
+	return nil
+}
 
+func runScan(ctx context.Context, f *scanFlags, paths []string, s *streams) error {
+	stdout, stderr := s.out, s.err
+	minSev := f.minSev
 	cat, err := rules.Builtin()
 	if err != nil {
 		return fmt.Errorf("built-in rules: %w", err)
 	}
-	if *rulesDir != "" {
-		if cat, err = rules.LoadDir(os.DirFS(*rulesDir), ".", cat); err != nil {
-			return problemsIn(*rulesDir, err)
+	if f.rulesDir != "" {
+		if cat, err = rules.LoadDir(os.DirFS(f.rulesDir), ".", cat); err != nil {
+			return problemsIn(f.rulesDir, err)
 		}
 	}
 	opt := scan.Options{Frontends: scanFrontends(), Catalog: cat, Now: time.Now}
-	if *baselinePath != "" {
-		if opt.Baseline, err = scan.LoadBaseline(*baselinePath); err != nil {
+	if f.baseline != "" {
+		if opt.Baseline, err = scan.LoadBaseline(f.baseline); err != nil {
 			return err
 		}
 	}
 	var assessment *awaf.Assessment
-	if *answersPath != "" {
-		if _, statErr := os.Stat(*answersPath); errors.Is(statErr, fs.ErrNotExist) && *propose {
+	if f.answers != "" {
+		if _, statErr := os.Stat(f.answers); errors.Is(statErr, fs.ErrNotExist) && f.propose {
 			// A first scan may start the answers file: lens, workload name, and the
 			// components and evidence the scan finds.
 			l, err := lens.Builtin()
@@ -151,8 +171,8 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 				}
 			}
 			assessment = &awaf.Assessment{Lens: awaf.LensRef{ID: l.ID, Version: l.Version}, Workload: awaf.Workload{Name: name}}
-			fmt.Fprintf(stderr, "awaf scan: starting a new answers file %s\n", *answersPath)
-		} else if assessment, err = answers.Load(*answersPath); err != nil {
+			fmt.Fprintf(stderr, "awaf scan: starting a new answers file %s\n", f.answers)
+		} else if assessment, err = answers.Load(f.answers); err != nil {
 			return err
 		}
 		if p := assessment.Profile; p.Criticality != "" || p.Sensitivity != "" || len(p.Components) > 0 {
@@ -164,10 +184,10 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return err
 	}
 	var bar *scan.Bar
-	if wantProgress(*progress, stderr) {
+	if wantProgress(f.progress, stderr) {
 		// On auto the bar waits half a second, so quick scans print nothing extra.
 		delay := 500 * time.Millisecond
-		if *progress == "always" {
+		if f.progress == "always" {
 			delay = 0
 		}
 		bar = scan.NewBar(stderr, time.Now, delay, 100*time.Millisecond)
@@ -186,42 +206,42 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		relocate(res, root)
 	}
 
-	wopt := scan.WriteOptions{ShowPass: *showPass, Version: version}
-	wopt.Color = *format == "text" && *out == "" && wantColor(*color, stdout)
+	wopt := scan.WriteOptions{ShowPass: f.showPass, Version: version}
+	wopt.Color = f.format == "text" && f.out == "" && wantColor(f.color, stdout)
 	// The report is written as it is made: a large scan's report is never held in
 	// memory whole.
 	report := func(w io.Writer) error {
 		bw := bufio.NewWriterSize(w, 64<<10)
-		if err := scan.Write(bw, res, *format, wopt); err != nil {
+		if err := scan.Write(bw, res, f.format, wopt); err != nil {
 			return err
 		}
 		return bw.Flush()
 	}
-	if *out != "" && *out != "-" {
-		if err := writeScanOutput(*out, report); err != nil {
+	if f.out != "" && f.out != "-" {
+		if err := writeScanOutput(f.out, report); err != nil {
 			return err
 		}
 	} else if err := report(stdout); err != nil {
 		return err
 	}
 
-	if *writeBaseline != "" {
-		data, err := scan.NewBaseline(res, *baselineReason, *baselineExpires).Marshal()
+	if f.writeBaseline != "" {
+		data, err := scan.NewBaseline(res, f.baselineReason, f.expires).Marshal()
 		if err != nil {
 			return err
 		}
-		if err := writeScanOutput(*writeBaseline, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+		if err := writeScanOutput(f.writeBaseline, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "awaf scan: wrote baseline %s\n", *writeBaseline)
+		fmt.Fprintf(stderr, "awaf scan: wrote baseline %s\n", f.writeBaseline)
 	}
 	if assessment != nil {
-		if err := recordEvidence(*answersPath, assessment, res, *propose, stderr); err != nil {
+		if err := recordEvidence(f.answers, assessment, res, f.propose, stderr); err != nil {
 			return err
 		}
 	}
 	if minSev != "" {
-		if gate := res.Gate(minSev, *failUnknown); len(gate) > 0 {
+		if gate := res.Gate(minSev, f.failUnknown); len(gate) > 0 {
 			return &exitError{code: 1, msg: fmt.Sprintf("scan: %d finding(s) at or above %s", len(gate), minSev)}
 		}
 	}
@@ -304,26 +324,6 @@ func joinStrings[T ~string](xs []T) string {
 		s[i] = string(x)
 	}
 	return strings.Join(s, ", ")
-}
-
-// parseInterleaved lets flags follow positional arguments, as in
-// `awaf scan infra/ --format sarif`.
-func parseInterleaved(fset *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fset.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fset.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		if args[0] == "--" {
-			return append(pos, args[1:]...), nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
 }
 
 // scanRoot picks the directory the scan's fs.FS is rooted at and the paths inside it.

@@ -48,6 +48,9 @@ applicable question is answered, and exits 2 otherwise, so CI can use it as a ch
 	fl.StringVar(&f.pillar, "pillar", "", "ask only this `pillar`'s questions: security, reliability, cost, operations, performance, responsible-ai")
 	fl.StringVar(&f.area, "area", "", "ask only this design `area`'s questions, e.g. grounding-data")
 	fl.BoolVar(&f.profile, "profile", false, "ask the workload profile again")
+	_ = cmd.RegisterFlagCompletionFunc("lens", completeLens(0))
+	_ = cmd.RegisterFlagCompletionFunc("pillar", completeValues(false, lensPillarIDs))
+	_ = cmd.RegisterFlagCompletionFunc("area", completeValues(false, lensAreaIDs))
 	return cmd
 }
 
@@ -102,9 +105,13 @@ func runAssess(ctx context.Context, f *assessFlags, s *streams) error {
 // openAssessment loads an answers file and the lens it names, checking the answers
 // against the lens. With create, a missing file starts a new assessment on lensRef.
 func openAssessment(path, lensRef string, create bool) (*awaf.Assessment, *awaf.Lens, error) {
-	f, err := answers.LoadFile(path)
+	err := checkInput(path, "an answers file (YAML)")
+	var f *answers.File
+	if err == nil {
+		f, err = answers.LoadFile(path)
+	}
 	if awaf.ErrorCode(err) == awaf.ENOTFOUND && create {
-		l, err := lens.Resolve(lensRef)
+		l, err := lensFrom(lensRef)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -117,7 +124,7 @@ func openAssessment(path, lensRef string, create bool) (*awaf.Assessment, *awaf.
 		if ref == "" {
 			ref = f.Lens.ID
 		}
-		if l, err = lens.Resolve(ref); err != nil {
+		if l, err = lensFrom(ref); err != nil {
 			return nil, nil, fmt.Errorf("%s names lens %q; pass its file with --lens: %w", path, ref, err)
 		}
 	} else if l, err = lens.LoadFile(recordedLens(path, f.Lens.File)); err != nil {

@@ -50,11 +50,15 @@ See docs/backlog.md for the import steps of each tracker.`,
 	fl.StringVar(&f.opt.IssueType, "issue-type", "Task", "jira: the issue `type` to create")
 	fl.StringVar(&f.opt.Milestone, "milestone", "", "github: an existing milestone `title` for every issue")
 	fl.StringVar(&f.opt.Repo, "repo", "", "github-sh: the repository `OWNER/NAME` (default: the clone the script runs in)")
+	enumFlag(cmd, "target", false, []string{"ado", "github", "github-sh", "jira"}, "azure-devops", "azdo")
+	enumFlag(cmd, "horizon", true, []string{"now", "next", "later"})
+	_ = cmd.RegisterFlagCompletionFunc("pillar", completeValues(true, lensPillarIDs))
+	_ = cmd.RegisterFlagCompletionFunc("lens", completeLens(0))
 	return cmd
 }
 
 func runBacklog(cmd *cobra.Command, bf *backlogFlags, s *streams) error {
-	ctx, stdout, stderr := cmd.Context(), s.out, s.err
+	ctx, stdout := cmd.Context(), s.out
 	path, lensRef, out, o := &bf.answers, &bf.lens, bf.out, bf.opt
 	if bf.target == "" {
 		return usagef(cmd, "--target is required: ado, github, github-sh or jira")
@@ -75,6 +79,9 @@ func runBacklog(cmd *cobra.Command, bf *backlogFlags, s *streams) error {
 	}
 	f.MinPriority = bf.minPriority
 
+	if err := checkOutput(out); err != nil {
+		return err
+	}
 	a, l, err := openAssessment(*path, *lensRef, false)
 	if err != nil {
 		return err
@@ -103,10 +110,10 @@ func runBacklog(cmd *cobra.Command, bf *backlogFlags, s *streams) error {
 		if err := answers.WriteFileAtomic(out, buf.Bytes(), perm); err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "awaf: wrote %s: %d of %d recommendations for %s\n", out, len(items), len(r.Plan), t)
+		wrote(s, out, fmt.Sprintf("%d of %s for %s", len(items), plural(len(r.Plan), "recommendation"), t))
 	}
 	if len(items) == 0 {
-		fmt.Fprintf(stderr, "awaf: no recommendation passed the filters; the file has only its header\n")
+		warn(s, "no recommendation passed the filters; the output has only its header")
 	}
 	return nil
 }

@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -29,6 +29,23 @@ For PostgreSQL use pg_dump.`,
 }
 
 func runBackup(ctx context.Context, dsn, file string, s *streams) error {
+	if !strings.HasPrefix(dsn, "sqlite:") {
+		// Checked before connecting: a PostgreSQL server needs no connection to be told
+		// that this command is not for it.
+		if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+			return awaf.Errorf(awaf.EINVALID, "--db %s is PostgreSQL: awaf backup copies SQLite databases only; back PostgreSQL up with pg_dump, e.g. pg_dump --format=custom --file=awaf.dump %q", redact(dsn), redact(dsn))
+		}
+		return awaf.Errorf(awaf.EINVALID, "--db %q: awaf backup copies SQLite databases: want sqlite:FILE", dsn)
+	}
+	if err := checkInput(strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "//"), "an SQLite database (--db sqlite:FILE)"); err != nil {
+		return err
+	}
+	if err := checkOutput(file); err != nil {
+		return err
+	}
+	if exists(file) {
+		return awaf.Errorf(awaf.ECONFLICT, "%s exists: awaf backup never overwrites a file; remove it or name another", file)
+	}
 	db, err := openDB(ctx, dsn, false)
 	if err != nil {
 		return err
@@ -40,6 +57,6 @@ func runBackup(ctx context.Context, dsn, file string, s *streams) error {
 	if err := db.backup(ctx, file); err != nil {
 		return err
 	}
-	fmt.Fprintf(s.out, "backed up to %s\n", file)
+	wrote(s, file, "backup of "+redact(dsn))
 	return nil
 }

@@ -34,6 +34,7 @@ resolved, Top 10 status changes, and questions only one lens version has.`,
 	fl.StringVar(&format, "format", "text", "output `format`: text, md or json")
 	fl.StringVarP(&out, "output", "o", "", "write to `FILE` instead of standard output (written atomically)")
 	fl.BoolVar(&failOnRegression, "fail-on-regression", false, "exit 1 when the overall score fell or a risk was added or raised")
+	enumFlag(cmd, "format", false, []string{"text", "md", "json"})
 	return cmd
 }
 
@@ -42,6 +43,9 @@ func runCompare(cmd *cobra.Command, args []string, format, out string, failOnReg
 	f, err := compare.ParseFormat(format)
 	if err != nil {
 		return usagef(cmd, "%s", awaf.ErrorMessage(err))
+	}
+	if err := checkOutput(out); err != nil {
+		return err
 	}
 	var results [2]*awaf.Result
 	for i, path := range args {
@@ -65,8 +69,11 @@ func runCompare(cmd *cobra.Command, args []string, format, out string, failOnReg
 		if _, err := stdout.Write(buf.Bytes()); err != nil {
 			return fmt.Errorf("write comparison: %w", err)
 		}
-	} else if err := answers.WriteFileAtomic(out, buf.Bytes(), 0o644); err != nil {
-		return err
+	} else {
+		if err := answers.WriteFileAtomic(out, buf.Bytes(), 0o644); err != nil {
+			return err
+		}
+		wrote(s, out, fmt.Sprintf("%s comparison, overall %+.1f", f, c.Overall.Delta))
 	}
 	if failOnRegression && c.Regressed() {
 		added := 0
@@ -75,8 +82,8 @@ func runCompare(cmd *cobra.Command, args []string, format, out string, failOnReg
 				added++
 			}
 		}
-		return &exitError{code: 1, msg: fmt.Sprintf("regression: overall %s, %d risks added or raised (gate: --fail-on-regression)",
-			strings.TrimSpace(fmt.Sprintf("%+.1f", c.Overall.Delta)), added)}
+		return &exitError{code: 1, msg: fmt.Sprintf("regression: overall %s, %s added or raised (gate: --fail-on-regression)",
+			strings.TrimSpace(fmt.Sprintf("%+.1f", c.Overall.Delta)), plural(added, "risk"))}
 	}
 	return nil
 }

@@ -22,8 +22,8 @@ var errEstimateOnly = errors.New("estimate only")
 
 // evalFlags are the flags of awaf eval.
 type evalFlags struct {
-	config, format, out, answers, progress string
-	failOn, noJudge, estimate, yes         bool
+	config, format, out, answers   string
+	failOn, noJudge, estimate, yes bool
 }
 
 func newEvalCmd(s *streams) *cobra.Command {
@@ -52,13 +52,13 @@ an answers file.`,
 	fl.BoolVar(&f.noJudge, "no-judge", false, "skip LLM-judged metrics (they report no value)")
 	fl.BoolVar(&f.estimate, "estimate", false, "print the LLM judge's token and cost estimate, then stop")
 	fl.BoolVar(&f.yes, "yes", false, "run the judge even when the estimate is above judge.maxCost")
-	fl.StringVar(&f.progress, "progress", "auto", "progress bar on standard error: `auto` (on a terminal), always, never")
+	enumFlag(cmd, "format", false, eval.Formats)
 	return cmd
 }
 
 func runEval(cmd *cobra.Command, ef *evalFlags, s *streams) error {
 	ctx, stdout, stderr := cmd.Context(), s.out, s.err
-	config, format, out, failOn, answers, noJudge, estimate, yes, progress := &ef.config, &ef.format, &ef.out, &ef.failOn, &ef.answers, &ef.noJudge, &ef.estimate, &ef.yes, &ef.progress
+	config, format, out, failOn, answers, noJudge, estimate, yes, progress := &ef.config, &ef.format, &ef.out, &ef.failOn, &ef.answers, &ef.noJudge, &ef.estimate, &ef.yes, &s.progress
 	if !cmd.Flags().Changed("format") && *out != "" {
 		// -o report.html means html unless --format says otherwise.
 		switch strings.ToLower(filepath.Ext(*out)) {
@@ -74,6 +74,17 @@ func runEval(cmd *cobra.Command, ef *evalFlags, s *streams) error {
 	}
 	if !slices.Contains(eval.Formats, *format) {
 		return usagef(cmd, "unknown format %q: want one of %s", *format, strings.Join(eval.Formats, ", "))
+	}
+	if err := checkInput(*config, "an eval config file (YAML)"); err != nil {
+		return err
+	}
+	if err := checkOutput(*out); err != nil {
+		return err
+	}
+	if *answers != "" {
+		if err := checkInput(*answers, "an answers file (YAML)"); err != nil {
+			return err
+		}
 	}
 	cfg, err := eval.LoadConfig(*config)
 	if err != nil {
@@ -112,7 +123,7 @@ func runEval(cmd *cobra.Command, ef *evalFlags, s *streams) error {
 			return nil
 		}
 	} else if *estimate {
-		fmt.Fprintln(stderr, "awaf eval: no LLM judge configured (or --no-judge): nothing to estimate")
+		fmt.Fprintln(stderr, "awaf: no LLM judge configured (or --no-judge): nothing to estimate")
 		return nil
 	}
 
@@ -129,14 +140,17 @@ func runEval(cmd *cobra.Command, ef *evalFlags, s *streams) error {
 	if err := writeReport(rep, *format, *out, stdout); err != nil {
 		return err
 	}
+	if *out != "" {
+		wrote(s, *out, fmt.Sprintf("%s report, %s, %d failed", *format, plural(len(rep.Checks), "threshold check"), len(rep.Failed())))
+	}
 	if *answers != "" {
 		if err := eval.AttachEvidence(*answers, rep); err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "awaf eval: evidence recorded in %s\n", *answers)
+		wrote(s, *answers, "eval evidence recorded")
 	}
 	if failed := rep.Failed(); *failOn && len(failed) > 0 {
-		return &exitError{code: 1, msg: fmt.Sprintf("%d of %d threshold checks failed", len(failed), len(rep.Checks))}
+		return &exitError{code: 1, msg: fmt.Sprintf("%d of %s failed (gate: --fail-on-threshold)", len(failed), plural(len(rep.Checks), "threshold check"))}
 	}
 	return nil
 }

@@ -49,6 +49,7 @@ workload profile; --profile takes one from an existing answers file.`,
 	fl.StringVar(&f.lens, "lens", "", "lens `ID|FILE` to match questions against (default: the built-in lens)")
 	fl.StringVar(&f.profile, "profile", "", "answers `FILE` whose workload profile the import keeps")
 	fl.StringVar(&f.lensID, "lens-id", "", "`ID` of the lens made from the CSV (default: from the export's title)")
+	_ = ms.RegisterFlagCompletionFunc("lens", completeLens(0))
 	cmd.AddCommand(ms)
 	return cmd
 }
@@ -61,16 +62,22 @@ type importFlags struct {
 func runImportMSCSV(ctx context.Context, in string, fl *importFlags, s *streams) error {
 	stdout, stderr := s.out, s.err
 	out, lensRef, profile, lensID := &fl.out, &fl.lens, &fl.profile, &fl.lensID
-	data, err := readInput(in)
+	if err := checkOutput(*out); err != nil {
+		return err
+	}
+	data, err := readInput(in, "a CSV file exported from Microsoft's assessment platform")
 	if err != nil {
 		return err
 	}
-	target, err := lens.Resolve(*lensRef)
+	target, err := lensFrom(*lensRef)
 	if err != nil {
 		return err
 	}
 	var prof *awaf.Assessment
 	if *profile != "" {
+		if err := checkInput(*profile, "an answers file (YAML)"); err != nil {
+			return err
+		}
 		if prof, err = answers.Load(*profile); err != nil {
 			return err
 		}
@@ -105,7 +112,7 @@ func runImportMSCSV(ctx context.Context, in string, fl *importFlags, s *streams)
 		if made, err = lens.Parse(lensPath, y); err != nil {
 			return fmt.Errorf("the lens made from the CSV does not validate (a bug in the importer): %w", err)
 		}
-		files = append(files, file{lensPath, y, fmt.Sprintf("lens %s made from the CSV: %d questions in %d areas", made.ID, len(made.Questions), len(made.Areas))})
+		files = append(files, file{lensPath, y, fmt.Sprintf("lens %s made from the CSV: %s in %s", made.ID, plural(len(made.Questions), "question"), plural(len(made.Areas), "area"))})
 	}
 	type scored struct {
 		a    *awaf.Assessment
@@ -146,21 +153,21 @@ func runImportMSCSV(ctx context.Context, in string, fl *importFlags, s *streams)
 		if err := f.Check(s.l); err != nil {
 			return fmt.Errorf("the imported answers do not fit lens %s (a bug in the importer): %w", s.l.ID, err)
 		}
-		files = append(files, file{s.path, buf.Bytes(), fmt.Sprintf("%d answers to lens %s %s", len(s.a.Answers), s.l.ID, s.l.Version)})
+		files = append(files, file{s.path, buf.Bytes(), fmt.Sprintf("%s to lens %s %s", plural(len(s.a.Answers), "answer"), s.l.ID, s.l.Version)})
 	}
 	for _, f := range files {
 		if err := answers.WriteFileAtomic(f.path, f.data, 0o644); err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "wrote %s: %s\n", f.path, f.what)
+		wrote(s, f.path, f.what)
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintln(stderr, "warning:", w)
+		warn(s, "%s", w)
 	}
 	printScores(stdout, res, results)
-	for _, s := range sets {
-		if s.l == made {
-			fmt.Fprintf(stderr, "report it with: awaf report --answers %s --lens %s\n", s.path, filepath.Join(dir, made.ID+".lens.yaml"))
+	for _, set := range sets {
+		if set.l == made {
+			fmt.Fprintf(stderr, "awaf: report it with: awaf report --answers %s --lens %s\n", set.path, filepath.Join(dir, made.ID+".lens.yaml"))
 		}
 	}
 	return nil

@@ -56,7 +56,8 @@ func newLensShowCmd(s *streams) *cobra.Command {
 		Short: "print a lens (default: the built-in AI lens)",
 		Example: `  awaf lens show
   awaf lens show team.lens.yaml --format json`,
-		Args: argsAtMost(1, "one lens id or file"),
+		Args:              argsAtMost(1, "one lens id or file"),
+		ValidArgsFunction: completeLens(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ref := ""
 			if len(args) == 1 {
@@ -65,7 +66,7 @@ func newLensShowCmd(s *streams) *cobra.Command {
 			if format != "yaml" && format != "json" {
 				return usagef(cmd, "unknown format %q (yaml or json)", format)
 			}
-			l, err := lens.Resolve(ref)
+			l, err := lensFrom(ref)
 			if err != nil {
 				return err
 			}
@@ -83,6 +84,7 @@ func newLensShowCmd(s *streams) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "yaml", "output `format`: yaml or json")
+	enumFlag(cmd, "format", false, []string{"yaml", "json"})
 	return cmd
 }
 
@@ -93,6 +95,9 @@ func newLensValidateCmd(s *streams) *cobra.Command {
 		Example: "  awaf lens validate team.lens.yaml",
 		Args:    argsExactly(1, "one file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkInput(args[0], "a lens file (YAML)"); err != nil {
+				return err
+			}
 			l, err := lens.LoadFile(args[0])
 			if err != nil {
 				return err
@@ -101,8 +106,8 @@ func newLensValidateCmd(s *streams) *cobra.Command {
 			for _, q := range l.Questions {
 				choices += len(q.Choices)
 			}
-			fmt.Fprintf(s.out, "%s: lens %s %s is valid: %d questions, %d choices, %d areas, %d Top 10 items\n",
-				args[0], l.ID, l.Version, len(l.Questions), choices, len(l.Areas), len(l.Top10))
+			fmt.Fprintf(s.out, "%s: lens %s %s is valid: %s, %s, %s, %s\n",
+				args[0], l.ID, l.Version, plural(len(l.Questions), "question"), plural(choices, "choice"), plural(len(l.Areas), "area"), plural(len(l.Top10), "Top 10 item"))
 			return nil
 		},
 	}

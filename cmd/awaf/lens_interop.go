@@ -77,7 +77,17 @@ func lensImport(cmd *cobra.Command, kind, in string, f *lensImportFlags, s *stre
 			return usagef(cmd, "%v", err)
 		}
 	}
-	data, err := readInput(in)
+	if err := checkOutput(f.out); err != nil {
+		return err
+	}
+	if err := checkOutput(f.answers); err != nil {
+		return err
+	}
+	want := "an AWS custom lens (JSON)"
+	if kind == "checklist" {
+		want = "a review checklist (JSON)"
+	}
+	data, err := readInput(in, want)
 	if err != nil {
 		return err
 	}
@@ -88,6 +98,9 @@ func lensImport(cmd *cobra.Command, kind, in string, f *lensImportFlags, s *stre
 		l, err = awslens.ParseImport(in, data, awslens.Options{ID: f.id, Version: f.version, Pillars: pillarMap})
 	case "checklist":
 		if f.schema != "" {
+			if err := checkInput(f.schema, "a JSON Schema file"); err != nil {
+				return err
+			}
 			sch, err := checklist.LoadSchema(f.schema)
 			if err != nil {
 				return err
@@ -119,14 +132,14 @@ func lensImport(cmd *cobra.Command, kind, in string, f *lensImportFlags, s *stre
 		if err := answers.Save(f.answers, a); err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "wrote %s: %d answers from the checklist statuses\n", f.answers, len(a.Answers))
+		wrote(s, f.answers, plural(len(a.Answers), "answer")+" from the checklist statuses")
 	}
 	if f.out != "" {
 		choices := 0
 		for _, q := range l.Questions {
 			choices += len(q.Choices)
 		}
-		fmt.Fprintf(stderr, "wrote %s: lens %s %s, %d questions, %d choices, %d areas\n", f.out, l.ID, l.Version, len(l.Questions), choices, len(l.Areas))
+		wrote(s, f.out, fmt.Sprintf("lens %s %s, %s, %s, %s", l.ID, l.Version, plural(len(l.Questions), "question"), plural(choices, "choice"), plural(len(l.Areas), "area")))
 	}
 	return nil
 }
@@ -144,12 +157,16 @@ listed and nothing is written.`,
 	}
 	var out string
 	aws := &cobra.Command{
-		Use:     "aws ID|FILE",
-		Short:   "write a lens as an AWS Well-Architected custom lens (JSON)",
-		Example: "  awaf lens export aws team.lens.yaml -o team-lens.json",
-		Args:    argsExactly(1, "one lens id or file"),
+		Use:               "aws ID|FILE",
+		Short:             "write a lens as an AWS Well-Architected custom lens (JSON)",
+		Example:           "  awaf lens export aws team.lens.yaml -o team-lens.json",
+		Args:              argsExactly(1, "one lens id or file"),
+		ValidArgsFunction: completeLens(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			l, err := lens.Resolve(args[0])
+			if err := checkOutput(out); err != nil {
+				return err
+			}
+			l, err := lensFrom(args[0])
 			if err != nil {
 				return err
 			}
@@ -161,7 +178,7 @@ listed and nothing is written.`,
 				return err
 			}
 			if out != "" {
-				fmt.Fprintf(s.err, "wrote %s: AWS custom lens %q, %d bytes\n", out, l.Name, len(b))
+				wrote(s, out, fmt.Sprintf("AWS custom lens %q, %s", l.Name, plural(len(b), "byte")))
 			}
 			return nil
 		},
@@ -205,13 +222,14 @@ func contains[T comparable](xs []T, x T) bool {
 // limit with a located message.
 const maxInput = 8 << 20
 
-func readInput(path string) ([]byte, error) {
+// readInput reads a file the user named; want says what it should be, for messages.
+func readInput(path, want string) ([]byte, error) {
+	if err := checkInput(path, want); err != nil {
+		return nil, err
+	}
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, awaf.Errorf(awaf.ENOTFOUND, "%s: no such file", path)
-	}
-	if fi.IsDir() {
-		return nil, awaf.Errorf(awaf.EINVALID, "%s is a directory, not a file", path)
+		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	if fi.Size() > maxInput {
 		return nil, awaf.Problems{{Location: awaf.Location{File: path}, Message: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit", fi.Size(), maxInput)}}
@@ -248,7 +266,7 @@ func importChecklist(name string, data []byte, id, version string, lenient bool,
 		var warnings awaf.Problems
 		f, warnings, err = checklist.ParseLenient(name, data)
 		for _, w := range warnings {
-			fmt.Fprintf(stderr, "warning: %s\n", w)
+			fmt.Fprintf(stderr, "awaf: warning: %s\n", w)
 		}
 	} else {
 		f, err = checklist.Parse(name, data)
@@ -287,13 +305,13 @@ func importChecklist(name string, data []byte, id, version string, lenient bool,
 // JSON file (imported on the fly, so two AWS versions can be compared).
 func resolveLens(ref string) (*awaf.Lens, error) {
 	if strings.HasSuffix(strings.ToLower(ref), ".json") {
-		data, err := readInput(ref)
+		data, err := readInput(ref, "an AWS custom lens (JSON)")
 		if err != nil {
 			return nil, err
 		}
 		return awslens.ParseImport(ref, data, awslens.Options{})
 	}
-	return lens.Resolve(ref)
+	return lensFrom(ref)
 }
 
 func newLensDiffCmd(s *streams) *cobra.Command {
@@ -305,7 +323,8 @@ func newLensDiffCmd(s *streams) *cobra.Command {
 ids, lens files, or AWS custom lens JSON files).`,
 		Example: `  awaf lens diff team-v1.lens.yaml team-v2.lens.yaml
   awaf lens diff old-aws.json new-aws.json --format json`,
-		Args: argsExactly(2, "two lenses: OLD NEW"),
+		Args:              argsExactly(2, "two lenses: OLD NEW"),
+		ValidArgsFunction: completeLens(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "text" && format != "json" {
 				return usagef(cmd, "unknown format %q (text or json)", format)
@@ -326,6 +345,7 @@ ids, lens files, or AWS custom lens JSON files).`,
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output `format`: text or json")
+	enumFlag(cmd, "format", false, []string{"text", "json"})
 	return cmd
 }
 
@@ -359,12 +379,14 @@ the file: awaf.yaml.milestone-<old version>-<date>.yaml.`,
 	fl.StringVar(&f.to, "to", "", "the new lens: a `VERSION` of the answers' built-in lens, a lens id, or a lens file")
 	fl.StringVar(&f.from, "from", "", "the `LENS` the answers were given against, when it is not built in (tells new questions apart)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "report what would change and write nothing")
+	_ = cmd.RegisterFlagCompletionFunc("to", completeLens(0))
+	_ = cmd.RegisterFlagCompletionFunc("from", completeLens(0))
 	return cmd
 }
 
 func lensUpgrade(f *lensUpgradeFlags, stdout io.Writer) error {
 	path := f.answers
-	raw, err := readInput(path)
+	raw, err := readInput(path, "an answers file (YAML)")
 	if err != nil {
 		return err
 	}
@@ -389,8 +411,8 @@ func lensUpgrade(f *lensUpgradeFlags, stdout io.Writer) error {
 		return nil
 	}
 	upgraded, u := lensdiff.Carry(af.Assessment, from, target)
-	fmt.Fprintf(stdout, "%s: lens %s %s -> %s %s: %d answers kept, %d dropped, %d new questions\n",
-		path, u.From.ID, orText(u.From.Version, "(no version)"), u.To.ID, u.To.Version, u.Kept, len(u.Dropped), len(u.NewQuestions))
+	fmt.Fprintf(stdout, "%s: lens %s %s -> %s %s: %s kept, %d dropped, %s\n",
+		path, u.From.ID, orText(u.From.Version, "(no version)"), u.To.ID, u.To.Version, plural(u.Kept, "answer"), len(u.Dropped), plural(len(u.NewQuestions), "new question"))
 	for _, d := range u.Dropped {
 		what := "answer to " + d.Question
 		if len(d.Choices) > 0 {
@@ -432,7 +454,7 @@ func upgradeTarget(to string, cur awaf.LensRef) (*awaf.Lens, error) {
 		}
 		return l, nil
 	}
-	return lens.Resolve(to)
+	return lensFrom(to)
 }
 
 func semverish(s string) bool {
@@ -588,6 +610,9 @@ for 'awaf lens validate'. ID is the lens id: lower case letters, digits and hyph
 }
 
 func lensNew(id, out string, force bool, s *streams) error {
+	if err := checkOutput(out); err != nil {
+		return err
+	}
 	if !lensIDPattern.MatchString(id) {
 		return awaf.Errorf(awaf.EINVALID, "lens id %q must match %s, e.g. team-ai-review", id, lensIDPattern)
 	}
@@ -605,7 +630,7 @@ func lensNew(id, out string, force bool, s *streams) error {
 		return err
 	}
 	if out != "" && out != "-" {
-		fmt.Fprintf(s.err, "wrote %s: check it with 'awaf lens validate %s'\n", out, out)
+		wrote(s, out, fmt.Sprintf("lens scaffold %s; check it with 'awaf lens validate %s'", id, out))
 	}
 	return nil
 }

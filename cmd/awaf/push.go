@@ -62,6 +62,14 @@ func runPush(ctx context.Context, f *pushFlags, s *streams) error {
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
 		return awaf.Errorf(awaf.EINVALID, "--server %q: want an http or https URL", *server)
 	}
+	if err := checkInput(*path, "an answers file (YAML)"); err != nil {
+		return err
+	}
+	if *evidence != "" {
+		if err := checkInput(*evidence, "a scan report (awaf scan --format json)"); err != nil {
+			return err
+		}
+	}
 	a, err := answers.Load(*path)
 	if err != nil {
 		return err

@@ -61,11 +61,15 @@ one lens, so write it per lens).`,
 	fl.StringArrayVar(&f.lenses, "lens", nil, "lens `ID|FILE` to score against (default: the lens the answers name); repeatable, matched to answers files by the lens id they record")
 	fl.BoolVar(&f.mixed, "mixed-workloads", false, "with several --answers, combine them even when they name different workloads")
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 after writing the report if any question has this `risk` or worse: high or medium")
+	enumFlag(cmd, "format", false, []string{"md", "html", "json", "csv", "xlsx"}, "markdown")
+	enumFlag(cmd, "fail-on", false, []string{"high", "medium"})
+	_ = cmd.RegisterFlagCompletionFunc("lens", completeLens(0))
+	_ = cmd.RegisterFlagCompletionFunc("answers", cobra.FixedCompletions(nil, cobra.ShellCompDirectiveFilterFileExt))
 	return cmd
 }
 
 func runReport(cmd *cobra.Command, rf *reportFlags, s *streams) error {
-	ctx, stdout, stderr := cmd.Context(), s.out, s.err
+	ctx, stdout := cmd.Context(), s.out
 	paths, lensRefs, out, format, failOn, mixed := rf.answers, rf.lenses, rf.out, &rf.format, &rf.failOn, &rf.mixed
 	if *format == "" {
 		*format = string(report.Markdown)
@@ -82,6 +86,9 @@ func runReport(cmd *cobra.Command, rf *reportFlags, s *streams) error {
 	default:
 		return usagef(cmd, "--fail-on %q: want high or medium", *failOn)
 	}
+	if err := checkOutput(out); err != nil {
+		return err
+	}
 	toStdout := out == "" || out == "-"
 	if toStdout && f.Binary() && isTerminalWriter(stdout) {
 		return awaf.Errorf(awaf.EINVALID, "%s is a binary format; write it to a file with -o report.%s", f, f)
@@ -94,7 +101,7 @@ func runReport(cmd *cobra.Command, rf *reportFlags, s *streams) error {
 		if f == report.CSV {
 			return awaf.Errorf(awaf.EINVALID, "csv is Microsoft's single-assessment export and holds one lens: run awaf report once per answers file, e.g. awaf report --answers %s --format csv -o %s.csv", paths[0], strings.TrimSuffix(filepath.Base(paths[0]), filepath.Ext(paths[0])))
 		}
-		return reportCombined(ctx, paths, lensRefs, *mixed, f, out, *failOn, stdout, stderr)
+		return reportCombined(ctx, paths, lensRefs, *mixed, f, out, *failOn, s)
 	}
 	var lensRef string
 	if len(lensRefs) == 1 {
@@ -118,9 +125,9 @@ func runReport(cmd *cobra.Command, rf *reportFlags, s *streams) error {
 	if err := report.Render(&buf, f, in); err != nil {
 		return err
 	}
-	summary := fmt.Sprintf("%s/100 %s, %d high and %d medium risks, %d recommendations",
-		strconv.FormatFloat(r.Overall.Score, 'f', -1, 64), r.Overall.Band, r.Overall.High, r.Overall.Medium, len(r.Plan))
-	if err := emitReport(buf.Bytes(), out, summary, stdout, stderr); err != nil {
+	summary := fmt.Sprintf("%s report, %s/100 %s, %d high and %d medium risks, %s",
+		f, strconv.FormatFloat(r.Overall.Score, 'f', -1, 64), r.Overall.Band, r.Overall.High, r.Overall.Medium, plural(len(r.Plan), "recommendation"))
+	if err := emitReport(buf.Bytes(), out, summary, s); err != nil {
 		return err
 	}
 	return gate(*failOn, r.Overall)
@@ -128,9 +135,9 @@ func runReport(cmd *cobra.Command, rf *reportFlags, s *streams) error {
 
 // emitReport sends a rendered report to stdout, or atomically to the file out and a
 // one-line summary to stderr.
-func emitReport(b []byte, out, summary string, stdout, stderr io.Writer) error {
+func emitReport(b []byte, out, summary string, s *streams) error {
 	if out == "" || out == "-" {
-		if _, err := stdout.Write(b); err != nil {
+		if _, err := s.out.Write(b); err != nil {
 			return fmt.Errorf("write report: %w", err)
 		}
 		return nil
@@ -138,7 +145,7 @@ func emitReport(b []byte, out, summary string, stdout, stderr io.Writer) error {
 	if err := answers.WriteFileAtomic(out, b, 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "awaf: wrote %s: %s\n", out, summary)
+	wrote(s, out, summary)
 	return nil
 }
 
@@ -146,9 +153,9 @@ func emitReport(b []byte, out, summary string, stdout, stderr io.Writer) error {
 func gate(failOn string, s awaf.Score) error {
 	switch {
 	case failOn == "high" && s.High > 0:
-		return &exitError{code: 1, msg: fmt.Sprintf("%d high-risk questions (gate: --fail-on high)", s.High)}
+		return &exitError{code: 1, msg: fmt.Sprintf("%s (gate: --fail-on high)", plural(s.High, "high-risk question"))}
 	case failOn == "medium" && s.High+s.Medium > 0:
-		return &exitError{code: 1, msg: fmt.Sprintf("%d high-risk and %d medium-risk questions (gate: --fail-on medium)", s.High, s.Medium)}
+		return &exitError{code: 1, msg: fmt.Sprintf("%d high-risk and %s (gate: --fail-on medium)", s.High, plural(s.Medium, "medium-risk question"))}
 	}
 	return nil
 }
@@ -171,7 +178,8 @@ func isTerminalWriter(w io.Writer) bool {
 
 // reportCombined scores one workload under several lenses, one answers file per lens,
 // and writes the combined report.
-func reportCombined(ctx context.Context, paths, lensRefs []string, mixed bool, f report.Format, out, failOn string, stdout, stderr io.Writer) error {
+func reportCombined(ctx context.Context, paths, lensRefs []string, mixed bool, f report.Format, out, failOn string, s *streams) error {
+	stderr := s.err
 	parts, err := openParts(paths, lensRefs)
 	if err != nil {
 		return err
@@ -202,9 +210,9 @@ func reportCombined(ctx context.Context, paths, lensRefs []string, mixed bool, f
 	if err := report.RenderCombined(&buf, f, report.Combined{Portfolio: c, Generated: reportTime()}); err != nil {
 		return err
 	}
-	summary := fmt.Sprintf("%d lenses, %s/100 %s across them, %d high and %d medium risks, %d recommendations",
-		len(parts), strconv.FormatFloat(c.Overall.Score, 'f', -1, 64), c.Overall.Band, c.Overall.High, c.Overall.Medium, len(c.Plan))
-	if err := emitReport(buf.Bytes(), out, summary, stdout, stderr); err != nil {
+	summary := fmt.Sprintf("%s report, %s, %s/100 %s across them, %d high and %d medium risks, %s",
+		f, plural(len(parts), "lens"), strconv.FormatFloat(c.Overall.Score, 'f', -1, 64), c.Overall.Band, c.Overall.High, c.Overall.Medium, plural(len(c.Plan), "recommendation"))
+	if err := emitReport(buf.Bytes(), out, summary, s); err != nil {
 		return err
 	}
 	return gate(failOn, c.Overall)
@@ -220,7 +228,7 @@ func openParts(paths, lensRefs []string) ([]portfolio.Part, error) {
 	byID := map[string]int{}
 	var errs []error
 	for i, ref := range lensRefs {
-		l, err := lens.Resolve(ref)
+		l, err := lensFrom(ref)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("--lens %s: %w", ref, err))
 			continue
@@ -237,6 +245,10 @@ func openParts(paths, lensRefs []string) ([]portfolio.Part, error) {
 	used := make([]bool, len(lensRefs))
 	var parts []portfolio.Part
 	for i, path := range paths {
+		if err := checkInput(path, "an answers file (YAML)"); err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		file, err := answers.LoadFile(path)
 		if err != nil {
 			errs = append(errs, err)

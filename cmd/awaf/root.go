@@ -10,10 +10,13 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// streams are the program's standard input and outputs, handed to every command.
+// streams are the program's standard input and outputs, and the global flags, handed
+// to every command.
 type streams struct {
 	in       io.Reader
 	out, err io.Writer
+
+	color, progress string // --color and --progress
 }
 
 func newRootCmd(s *streams) *cobra.Command {
@@ -37,6 +40,20 @@ infrastructure code for evidence.`,
 	root.SetErr(s.err)
 	root.SetVersionTemplate("awaf {{.Version}}\n")
 	root.SetFlagErrorFunc(flagError)
+	templateOnce.Do(func() {
+		cobra.AddTemplateFunc("flagTable", flagTable)
+		cobra.AddTemplateFunc("showGlobals", showGlobals)
+	})
+	root.SetHelpTemplate(helpTemplate)
+	root.SetUsageTemplate(helpTemplate)
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return checkEnums(cmd) }
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.SetHelpCommand(newHelpCmd(root))
+	pf := root.PersistentFlags()
+	pf.StringVar(&s.color, "color", "auto", "colour the text report on a terminal (scan): `WHEN` is auto (unless NO_COLOR is set), always or never")
+	pf.StringVar(&s.progress, "progress", "auto", "progress bar on standard error for long runs (scan, eval): `WHEN` is auto (on a terminal), always or never")
+	enumFlag(root, "color", false, []string{"auto", "always", "never"})
+	enumFlag(root, "progress", false, []string{"auto", "always", "never"})
 	root.AddGroup(
 		&cobra.Group{ID: "assess", Title: "Assess:"},
 		&cobra.Group{ID: "evidence", Title: "Evidence:"},
@@ -54,7 +71,7 @@ infrastructure code for evidence.`,
 	add("assess", newAssessCmd(s), newReportCmd(s), newBacklogCmd(s), newCompareCmd(s), newLensCmd(s), newImportCmd(s))
 	add("evidence", newScanCmd(s), newEvalCmd(s))
 	add("server", newServeCmd(s), newMigrateCmd(s), newUserCmd(s), newBackupCmd(s), newPushCmd(s))
-	add("other", &cobra.Command{
+	add("other", newCompletionCmd(root, s), &cobra.Command{
 		Use:     "version",
 		Short:   "print the version",
 		Example: "  awaf version",
@@ -146,16 +163,11 @@ func exitCode(err error, stderr io.Writer) int {
 	if errors.Is(err, errUsage) {
 		return 2
 	}
-	fmt.Fprintln(stderr, "awaf:", err)
+	fmt.Fprintln(stderr, "awaf:", userMessage(err))
 	if isInputError(err) {
 		return 2
 	}
 	return 3
-}
-
-// flagError turns pflag's parse errors into usage errors.
-func flagError(cmd *cobra.Command, err error) error {
-	return &usageError{cmd: cmd, msg: err.Error()}
 }
 
 // showHelp is the body of a command that only groups others: alone, it prints its help.

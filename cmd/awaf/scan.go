@@ -56,7 +56,8 @@ type scanFlags struct {
 	failUnknown, propose, showPass                   bool
 	rulesDir, answers                                string
 	baseline, writeBaseline, baselineReason, expires string
-	color, progress                                  string
+	verbose                                          bool
+	color, progress                                  string // the global flags
 
 	minSev rules.Severity // from failOn by validate; "" for none
 }
@@ -70,12 +71,22 @@ func newScanCmd(s *streams) *cobra.Command {
 for AI workload practices. PATHs are files or directories (default: the current
 directory). Flags may come before or after the paths.
 
-Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 for usage or
-input errors (including a file that could not be read, after the report is written).`,
+Files are taken by name and content: .bicep and .bicepparam as Bicep, .tf and .tf.json
+as Terraform, and .json by content (ARM template or parameter file, Terraform plan,
+Azure export); other files are left alone. --verbose lists what each file was taken
+for, and why a .json file was skipped. A .json file that is binary or not valid JSON
+is always reported, and so is a scan that found nothing to check.
+
+Exit status: 0 when no finding reaches --fail-on; 1 when one does; 2 for bad usage or
+an input error, such as a file that could not be read or parsed. Input errors win
+over findings: a scan that could not read all its input exits 2 even when findings
+also reach --fail-on, since the report may be missing what it could not read. The
+report is written in every case.`,
 		Example: `  awaf scan infra/
   awaf scan infra/ --format sarif -o awaf.sarif
   awaf scan . --answers awaf.yaml --propose --fail-on none`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			f.color, f.progress = s.color, s.progress
 			if err := f.validate(); err != nil {
 				return usagef(cmd, "%v", err)
 			}
@@ -95,8 +106,9 @@ input errors (including a file that could not be read, after the report is writt
 	fl.StringVar(&f.answers, "answers", "", "answers `FILE` (awaf.yaml): its profile informs the rules, and findings are recorded in it as evidence (created by --propose when missing)")
 	fl.BoolVar(&f.propose, "propose", false, "with --answers: fill an empty profile's components from the resources and list the answers the evidence supports")
 	fl.BoolVar(&f.showPass, "show-pass", false, "list passing checks too (text, md)")
-	fl.StringVar(&f.color, "color", "auto", "colour text output: `auto` (terminal without NO_COLOR), always, never")
-	fl.StringVar(&f.progress, "progress", "auto", "progress bar on standard error: `auto` (on a terminal, for scans over half a second), always, never")
+	fl.BoolVar(&f.verbose, "verbose", false, "list every file read and what it was taken for, and every .json file skipped and why, on standard error")
+	enumFlag(cmd, "format", false, scan.Formats, "markdown")
+	enumFlag(cmd, "fail-on", false, []string{"high", "medium", "low", "none"})
 	return cmd
 }
 
@@ -140,6 +152,26 @@ func (f *scanFlags) validate() error {
 func runScan(ctx context.Context, f *scanFlags, paths []string, s *streams) error {
 	stdout, stderr := s.out, s.err
 	minSev := f.minSev
+	for _, out := range []string{f.out, f.writeBaseline} {
+		if err := checkOutput(out); err != nil {
+			return err
+		}
+	}
+	if f.rulesDir != "" {
+		if err := checkInputDir(f.rulesDir, "a folder of rule files (YAML)"); err != nil {
+			return err
+		}
+	}
+	if f.baseline != "" {
+		if err := checkInput(f.baseline, "a baseline file (YAML) written by --write-baseline"); err != nil {
+			return err
+		}
+	}
+	if f.answers != "" && (!f.propose || exists(f.answers)) {
+		if err := checkInput(f.answers, "an answers file (YAML)"); err != nil {
+			return err
+		}
+	}
 	cat, err := rules.Builtin()
 	if err != nil {
 		return fmt.Errorf("built-in rules: %w", err)
@@ -171,7 +203,7 @@ func runScan(ctx context.Context, f *scanFlags, paths []string, s *streams) erro
 				}
 			}
 			assessment = &awaf.Assessment{Lens: awaf.LensRef{ID: l.ID, Version: l.Version}, Workload: awaf.Workload{Name: name}}
-			fmt.Fprintf(stderr, "awaf scan: starting a new answers file %s\n", f.answers)
+			fmt.Fprintf(stderr, "awaf: starting a new answers file %s\n", f.answers)
 		} else if assessment, err = answers.Load(f.answers); err != nil {
 			return err
 		}
@@ -225,6 +257,9 @@ func runScan(ctx context.Context, f *scanFlags, paths []string, s *streams) erro
 		return err
 	}
 
+	if f.out != "" && f.out != "-" {
+		wrote(s, f.out, f.format+" report")
+	}
 	if f.writeBaseline != "" {
 		data, err := scan.NewBaseline(res, f.baselineReason, f.expires).Marshal()
 		if err != nil {
@@ -233,29 +268,115 @@ func runScan(ctx context.Context, f *scanFlags, paths []string, s *streams) erro
 		if err := writeScanOutput(f.writeBaseline, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "awaf scan: wrote baseline %s\n", f.writeBaseline)
+		wrote(s, f.writeBaseline, "baseline")
 	}
 	if assessment != nil {
-		if err := recordEvidence(f.answers, assessment, res, f.propose, stderr); err != nil {
+		if err := recordEvidence(f.answers, assessment, res, f.propose, s); err != nil {
 			return err
 		}
 	}
+	if err := reportInputs(root, rel, res, f.verbose, s); err != nil {
+		return err
+	}
+	// Input errors win over findings: a report that may be missing what could not be
+	// read must not pass as an ordinary gate failure (see the help's exit status).
+	var gate []*scan.Finding
 	if minSev != "" {
-		if gate := res.Gate(minSev, f.failUnknown); len(gate) > 0 {
-			return &exitError{code: 1, msg: fmt.Sprintf("scan: %d finding(s) at or above %s", len(gate), minSev)}
-		}
+		gate = res.Gate(minSev, f.failUnknown)
 	}
 	if n := countErrors(res.Diagnostics); n > 0 {
-		// The report is out and the gate passed, but some input was not read: that is
-		// an input error, or CI would pass on a template it never checked.
-		return &exitError{code: 2, msg: fmt.Sprintf("scan: %d input error(s), see the diagnostics", n)}
+		msg := fmt.Sprintf("scan: %s, see the diagnostics", plural(n, "input error"))
+		if len(gate) > 0 {
+			msg += fmt.Sprintf("; also %s at or above %s", plural(len(gate), "finding"), minSev)
+		}
+		return &exitError{code: 2, msg: msg}
+	}
+	if len(gate) > 0 {
+		return &exitError{code: 1, msg: fmt.Sprintf("scan: %s at or above %s (gate: --fail-on %s)", plural(len(gate), "finding"), minSev, minSev)}
+	}
+	return nil
+}
+
+// reportInputs says what the scan read: with verbose, every file and what it was
+// taken for, and every .json file skipped and why; always, a warning for .json files
+// that are binary or not valid JSON (likely a broken template), and for a scan that
+// found nothing to check.
+func reportInputs(root string, paths []string, res *scan.Result, verbose bool, s *streams) error {
+	taken := map[string]bool{}
+	for _, f := range res.Files {
+		taken[f.Path] = true
+		if verbose {
+			fmt.Fprintf(s.err, "awaf: read %s as %s\n", f.Path, f.Format)
+		}
+	}
+	fsys := os.DirFS(root)
+	show := func(name string) string {
+		if root == "." {
+			return name
+		}
+		return filepath.ToSlash(filepath.Join(root, filepath.FromSlash(name)))
+	}
+	var broken []string
+	others := 0
+	for _, p := range paths {
+		st, err := fs.Stat(fsys, p)
+		if err != nil || !st.IsDir() {
+			continue // a named file is judged by the scan itself, a missing one reported
+		}
+		_ = fs.WalkDir(fsys, p, func(name string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return nil // the scan has reported it
+			}
+			if d.IsDir() {
+				if name != p && scan.SkipDir(d.Name()) {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if taken[show(name)] || !d.Type().IsRegular() {
+				return nil
+			}
+			low := strings.ToLower(name)
+			if !strings.HasSuffix(low, ".json") && !strings.HasSuffix(low, ".jsonc") {
+				others++
+				return nil
+			}
+			what := "over 8 MB, not read"
+			if info, err := d.Info(); err == nil && info.Size() <= 8<<20 {
+				data, err := fs.ReadFile(fsys, name)
+				if err != nil {
+					return nil
+				}
+				what = scan.Describe(data)
+				if !strings.HasPrefix(what, "JSON,") {
+					broken = append(broken, show(name)+" ("+what+")")
+				}
+			}
+			if verbose {
+				fmt.Fprintf(s.err, "awaf: skipped %s: %s\n", show(name), what)
+			}
+			return nil
+		})
+	}
+	if verbose && others > 0 {
+		fmt.Fprintf(s.err, "awaf: left alone %s of other types (not .bicep, .bicepparam, .tf or .json)\n", plural(others, "file"))
+	}
+	for _, b := range broken {
+		warn(s, "skipped %s", b)
+	}
+	if len(res.Files) == 0 {
+		where := strings.Join(paths, ", ")
+		if root != "." {
+			where = root
+		}
+		warn(s, "nothing was scanned: no Bicep, Terraform, ARM JSON, plan or export files in %s", where)
 	}
 	return nil
 }
 
 // recordEvidence writes the findings into the answers file as evidence and, with
 // propose, fills an empty profile's components and lists the supported answers.
-func recordEvidence(path string, a *awaf.Assessment, res *scan.Result, propose bool, stderr io.Writer) error {
+func recordEvidence(path string, a *awaf.Assessment, res *scan.Result, propose bool, s *streams) error {
 	var l *awaf.Lens
 	var err error
 	if a.Lens.File != "" {
@@ -272,7 +393,7 @@ func recordEvidence(path string, a *awaf.Assessment, res *scan.Result, propose b
 		if len(a.Profile.Components) == 0 {
 			a.Profile.Components = comps
 			if len(comps) > 0 {
-				fmt.Fprintf(stderr, "awaf scan: profile components set from the resources: %s\n", joinStrings(comps))
+				fmt.Fprintf(s.err, "awaf: profile components set from the resources: %s\n", joinStrings(comps))
 			}
 		} else {
 			var extra []awaf.Component
@@ -282,13 +403,13 @@ func recordEvidence(path string, a *awaf.Assessment, res *scan.Result, propose b
 				}
 			}
 			if len(extra) > 0 {
-				fmt.Fprintf(stderr, "awaf scan: the resources also show components the profile leaves out (not changed): %s\n", joinStrings(extra))
+				fmt.Fprintf(s.err, "awaf: the resources also show components the profile leaves out (not changed): %s\n", joinStrings(extra))
 			}
 		}
 		if len(props) > 0 {
-			fmt.Fprintf(stderr, "awaf scan: %d answer(s) proposed from evidence; confirm them with `awaf assess`:\n", len(props))
+			fmt.Fprintf(s.err, "awaf: %s proposed from evidence; confirm them with `awaf assess`:\n", plural(len(props), "answer"))
 			for _, p := range props {
-				fmt.Fprintf(stderr, "  %s: %s (%s)\n", p.Question, p.Choice, strings.Join(p.Rules, ", "))
+				fmt.Fprintf(s.err, "  %s: %s (%s)\n", p.Question, p.Choice, strings.Join(p.Rules, ", "))
 			}
 		}
 	}
@@ -296,7 +417,7 @@ func recordEvidence(path string, a *awaf.Assessment, res *scan.Result, propose b
 	if err := answers.Save(path, a); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "awaf scan: recorded evidence in %s\n", path)
+	wrote(s, path, "scan evidence recorded")
 	return nil
 }
 

@@ -40,7 +40,7 @@ func TestScanExitCodes(t *testing.T) {
 		{"propose without answers", []string{ragARM, "--propose"}, 2},
 		{"missing path", []string{"no/such/dir"}, 2},
 		{"a good and a missing path", []string{ragARM, "no/such/dir", "--fail-on", "none"}, 2},
-		{"failures beat input errors", []string{ragARM, "no/such/dir"}, 1},
+		{"input errors beat failures", []string{ragARM, "no/such/dir"}, 2},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -109,7 +109,7 @@ answers:
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	if !strings.Contains(errs, "proposed from evidence") || !strings.Contains(errs, "recorded evidence in") {
+	if !strings.Contains(errs, "proposed from evidence") || !strings.Contains(errs, "scan evidence recorded") {
 		t.Errorf("stderr: %s", errs)
 	}
 	// With the profile, the residency and multi-region rules decide instead of unknown.

@@ -100,6 +100,8 @@ On a new database, open the address in a browser to create the first administrat
 	fl.StringVar(&f.logFormat, "log-format", env("AWAF_LOG_FORMAT", "text"), "log `format`: text or json (AWAF_LOG_FORMAT)")
 	fl.StringVar(&f.lens, "lens", env("AWAF_LENS", lens.BuiltinID), "built-in lens `ID` for new workloads (AWAF_LENS)")
 	fl.StringVar(&f.metricsFile, "metrics-token-file", env("AWAF_METRICS_TOKEN_FILE", ""), "`FILE` holding the bearer token a scraper reads /metrics with; without it only signed-in administrators can (AWAF_METRICS_TOKEN_FILE)")
+	enumFlag(cmd, "log-format", false, []string{"text", "json"})
+	_ = cmd.RegisterFlagCompletionFunc("lens", completeValues(false, func(*cobra.Command) []string { return lens.BuiltinIDs() }))
 	return cmd
 }
 
@@ -112,6 +114,9 @@ func runServe(ctx context.Context, f *serveFlags, s *streams) error {
 	}
 	var metricsToken string
 	if *metricsFile != "" {
+		if err := checkInput(*metricsFile, "a file holding the metrics token"); err != nil {
+			return err
+		}
 		data, err := os.ReadFile(*metricsFile)
 		if err != nil {
 			return awaf.Errorf(awaf.EINVALID, "metrics token: %v", err)

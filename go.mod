@@ -12,6 +12,7 @@ require (
 	github.com/jackc/pgx/v5 v5.12.0 // PostgreSQL store for the shared server
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // JSON Schema: review checklists against a user-given schema; lens and SARIF output in tests
 	github.com/spf13/cobra v1.10.2 // the command line: subcommands, help, suggestions and shell completion, one flag parser (pflag) that interleaves flags and arguments
+	github.com/spf13/pflag v1.1.0 // cobra's flag parser (GNU-style --flags); its flag set lays out awaf's help table
 	github.com/xuri/excelize/v2 v2.11.1 // xlsx reports and plans for spreadsheets
 	github.com/zclconf/go-cty v1.20.0 // HCL's value and function model for evaluating Terraform expressions
 	go.yaml.in/yaml/v3 v3.0.6 // lens, answers and rule files with line and column for every problem
@@ -40,7 +41,6 @@ require (
 	github.com/remyoudompheng/bigfft v0.0.0-20230129092748-24d4a6f8daec // indirect
 	github.com/richardlehane/mscfb v1.0.9 // indirect
 	github.com/richardlehane/msoleps v1.0.6 // indirect
-	github.com/spf13/pflag v1.1.0 // indirect; cobra's flag parser (GNU-style --flags)
 	github.com/tiendc/go-deepcopy v1.7.2 // indirect
 	github.com/xuri/efp v0.0.3-0.20260924042702-217b81952dec // indirect
 	github.com/xuri/nfp v0.0.2-0.20250530014748-2ddeb826f9a9 // indirect

@@ -6,12 +6,12 @@ import (
 	"time"
 
 	"github.com/awaf/awaf"
-	"github.com/awaf/awaf/internal/portfolio"
+	"github.com/awaf/awaf/internal/multilens"
 )
 
 // Combined is everything a report on one workload under several lenses shows.
 type Combined struct {
-	Portfolio *portfolio.Combined
+	Portfolio *multilens.Combined
 	// Generated is the time printed on the report; injected so output is stable.
 	Generated time.Time
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/awaf/awaf/internal/answers"
 	"github.com/awaf/awaf/internal/assess"
 	"github.com/awaf/awaf/internal/lens"
-	"github.com/awaf/awaf/internal/portfolio"
+	"github.com/awaf/awaf/internal/multilens"
 )
 
 // policyExample is the example's second lens: Contoso's own AI policy.
@@ -40,10 +40,10 @@ func combinedExample(tb testing.TB) Combined {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	c, err := portfolio.Combine([]portfolio.Part{
+	c, err := multilens.Combine([]multilens.Part{
 		{Lens: ai.Lens, Assessment: ai.Assessment, Result: ai.Result},
 		{Lens: l, Assessment: f.Assessment, Result: r},
-	}, portfolio.Options{})
+	}, multilens.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -66,11 +66,11 @@ func tinyCombined(tb testing.TB) Combined {
 	edge := tinyEdge()
 	edge.Lens.ID = "tiny-edge"
 	edge.Result.Workload = a.Result.Workload
-	c, err := portfolio.Combine([]portfolio.Part{
+	c, err := multilens.Combine([]multilens.Part{
 		{Lens: a.Lens, Assessment: a.Assessment, Result: a.Result},
 		{Lens: policy, Result: pr},
 		{Lens: edge.Lens, Result: edge.Result},
-	}, portfolio.Options{})
+	}, multilens.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -207,7 +207,7 @@ func reportCombined(ctx context.Context, paths, lensRefs []string, mixed bool, f
 		return err
 	}
 	var buf bytes.Buffer
-	if err := report.RenderCombined(&buf, f, report.Combined{Portfolio: c, Generated: reportTime()}); err != nil {
+	if err := report.RenderCombined(&buf, f, report.Combined{Lenses: c, Generated: reportTime()}); err != nil {
 		return err
 	}
 	summary := fmt.Sprintf("%s report, %s, %s/100 %s across them, %d high and %d medium risks, %s",

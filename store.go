@@ -266,12 +266,33 @@ type ThrottlePolicy struct {
 	Lock   time.Duration // how long a lock lasts
 }
 
-// Store keeps everything the team server knows. Methods that change data take the
-// Actor that made the change and write its audit event in the same transaction.
-// Lookups of missing rows return an *Error with code ENOTFOUND; duplicates ECONFLICT;
-// stale versions ECONFLICT.
+// Store keeps everything the team server knows. It is made of one small interface per
+// entity so that a package takes only what it uses (the server takes all of it; the
+// sign-in code takes users, sessions, tokens, throttling and the audit log).
+//
+// Methods that change data take the Actor that made the change and write its audit
+// event in the same transaction. Lookups of missing rows return an *Error with code
+// ENOTFOUND; duplicates ECONFLICT; stale versions ECONFLICT. Any other error names the
+// operation that failed and wraps the driver's error.
 type Store interface {
-	// Users.
+	UserStore
+	SessionStore
+	ThrottleStore
+	WorkloadStore
+	AccessStore
+	TokenStore
+	AnswerStore
+	MilestoneStore
+	PlanStore
+	AuditStore
+	LensStore
+
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// UserStore keeps local accounts.
+type UserStore interface {
 	CreateUser(ctx context.Context, by Actor, u *User) error
 	// CreateFirstUser creates u only while there are no users at all, atomically
 	// across replicas; otherwise it returns ECONFLICT. First-run set-up uses it.
@@ -286,8 +307,25 @@ type Store interface {
 	// SetDisabled disables or enables an account. Disabling ends its sessions, in the
 	// same transaction, and refuses the last enabled administrator (EINVALID).
 	SetDisabled(ctx context.Context, by Actor, userID int64, disabled bool) error
+}
 
-	// Workloads. CreateWorkload makes creator its owner.
+// SessionStore keeps signed-in browsers.
+type SessionStore interface {
+	CreateSession(ctx context.Context, s *Session) error
+	SessionByHash(ctx context.Context, hash string) (*Session, error)
+	DeleteSession(ctx context.Context, hash string) error
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
+}
+
+// ThrottleStore counts failed sign-ins, shared by every replica.
+type ThrottleStore interface {
+	Throttle(ctx context.Context, key string) (*Throttle, error)
+	AddFailure(ctx context.Context, key string, now time.Time, p ThrottlePolicy) (*Throttle, error)
+	ClearFailures(ctx context.Context, key string) error
+}
+
+// WorkloadStore keeps workloads. CreateWorkload makes its creator the owner.
+type WorkloadStore interface {
 	CreateWorkload(ctx context.Context, by Actor, w *WorkloadRecord) error
 	Workload(ctx context.Context, id int64) (*WorkloadRecord, error)
 	// Workloads lists the workloads userID is a member of, or every workload when
@@ -296,34 +334,38 @@ type Store interface {
 	// UpdateWorkload saves name, description, lens and profile when w.Version is the
 	// stored version, and increments w.Version.
 	UpdateWorkload(ctx context.Context, by Actor, w *WorkloadRecord) error
+}
 
-	// Access.
+// AccessStore keeps who may do what on a workload.
+type AccessStore interface {
 	Grant(ctx context.Context, by Actor, workloadID, userID int64, role Role) error
 	Revoke(ctx context.Context, by Actor, workloadID, userID int64) error
 	Memberships(ctx context.Context, workloadID int64) ([]Membership, error)
 	// Role returns userID's role on the workload, ENOTFOUND when it has none.
 	Role(ctx context.Context, workloadID, userID int64) (Role, error)
+}
 
-	// API tokens.
+// TokenStore keeps API tokens.
+type TokenStore interface {
 	CreateToken(ctx context.Context, by Actor, t *Token) error
 	TokenByHash(ctx context.Context, hash string) (*Token, error)
 	Tokens(ctx context.Context, workloadID int64) ([]Token, error)
 	RevokeToken(ctx context.Context, by Actor, workloadID, tokenID int64) error
+}
 
-	// Sessions.
-	CreateSession(ctx context.Context, s *Session) error
-	SessionByHash(ctx context.Context, hash string) (*Session, error)
-	DeleteSession(ctx context.Context, hash string) error
-	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
-
-	// Answers. PutAnswer stores ans when version is the stored version (0 for a new
-	// answer, AnyVersion to overwrite) and returns it with its new version.
+// AnswerStore keeps the answers a team gives together.
+type AnswerStore interface {
 	Answers(ctx context.Context, workloadID int64) ([]StoredAnswer, error)
+	// PutAnswer stores ans when version is the stored version (0 for a new answer,
+	// AnyVersion to overwrite) and returns it with its new version.
 	PutAnswer(ctx context.Context, by Actor, workloadID int64, ans Answer, version int64) (*StoredAnswer, error)
 	// Assessment assembles the workload and its answers.
 	Assessment(ctx context.Context, workloadID int64) (*Assessment, error)
+}
 
-	// Milestones. CreateMilestone snapshots the current assessment.
+// MilestoneStore keeps named snapshots of assessments.
+type MilestoneStore interface {
+	// CreateMilestone snapshots the current assessment.
 	CreateMilestone(ctx context.Context, by Actor, workloadID int64, name string) (*Milestone, error)
 	// UpgradeLens moves a workload to another lens version in one transaction: it
 	// takes a milestone of the current answers, stores each of puts (ECONFLICT when
@@ -332,29 +374,28 @@ type Store interface {
 	UpgradeLens(ctx context.Context, by Actor, w *WorkloadRecord, milestone string, puts []AnswerPut) (*Milestone, error)
 	Milestone(ctx context.Context, workloadID, id int64) (*Milestone, error)
 	Milestones(ctx context.Context, workloadID int64) ([]Milestone, error)
+}
 
-	// Remediation plan tracking.
+// PlanStore keeps the tracking of the remediation plan.
+type PlanStore interface {
 	PlanItems(ctx context.Context, workloadID int64) ([]RemediationItem, error)
 	PutPlanItem(ctx context.Context, by Actor, it RemediationItem, version int64) (*RemediationItem, error)
+}
 
-	// Audit log: append-only, there is no way to change or remove an event.
+// AuditStore is the audit log: append-only, there is no way to change or remove an
+// event.
+type AuditStore interface {
 	AppendAudit(ctx context.Context, e AuditEvent) error
 	AuditEvents(ctx context.Context, f AuditFilter) ([]AuditEvent, error)
+}
 
-	// Uploaded lenses. SaveLens stores a new version (ECONFLICT when the id and
-	// version exist); Lenses lists every version without its source, by id and then
-	// upload order; LatestLens is the version of id uploaded last, also without its
-	// source (servers ask for it on every page and cache the parsed lens by version).
+// LensStore keeps uploaded lenses. SaveLens stores a new version (ECONFLICT when the
+// id and version exist); Lenses lists every version without its source, by id and
+// then upload order; LatestLens is the version of id uploaded last, also without its
+// source (servers ask for it on every page and cache the parsed lens by version).
+type LensStore interface {
 	SaveLens(ctx context.Context, by Actor, l *StoredLens) error
 	Lenses(ctx context.Context) ([]StoredLens, error)
 	Lens(ctx context.Context, id, version string) (*StoredLens, error)
 	LatestLens(ctx context.Context, id string) (*StoredLens, error)
-
-	// Sign-in throttling.
-	Throttle(ctx context.Context, key string) (*Throttle, error)
-	AddFailure(ctx context.Context, key string, now time.Time, p ThrottlePolicy) (*Throttle, error)
-	ClearFailures(ctx context.Context, key string) error
-
-	Ping(ctx context.Context) error
-	Close() error
 }

@@ -22,9 +22,30 @@ var ErrBadCredentials = awaf.Errorf(awaf.EUNAUTH, "wrong email or password")
 // TokenPrefix starts every API token so that secret scanners can recognize them.
 const TokenPrefix = "awaf_"
 
+// Store is what signing in needs of the server's store: accounts, sessions, tokens,
+// the sign-in throttle and the audit log.
+type Store interface {
+	User(ctx context.Context, id int64) (*awaf.User, error)
+	UserByEmail(ctx context.Context, email string) (*awaf.User, error)
+	SetPassword(ctx context.Context, by awaf.Actor, userID int64, hash string) error
+
+	CreateSession(ctx context.Context, s *awaf.Session) error
+	SessionByHash(ctx context.Context, hash string) (*awaf.Session, error)
+	DeleteSession(ctx context.Context, hash string) error
+
+	CreateToken(ctx context.Context, by awaf.Actor, t *awaf.Token) error
+	TokenByHash(ctx context.Context, hash string) (*awaf.Token, error)
+
+	Throttle(ctx context.Context, key string) (*awaf.Throttle, error)
+	AddFailure(ctx context.Context, key string, now time.Time, p awaf.ThrottlePolicy) (*awaf.Throttle, error)
+	ClearFailures(ctx context.Context, key string) error
+
+	AppendAudit(ctx context.Context, e awaf.AuditEvent) error
+}
+
 // Auth signs people and tokens in against a store.
 type Auth struct {
-	Store  awaf.Store
+	Store  Store
 	Now    func() time.Time
 	Params Params
 	// Throttle for each account and for each client address.
@@ -38,7 +59,7 @@ type Auth struct {
 
 // New returns an Auth with defaults: 5 failures in 15 minutes lock for 15 minutes,
 // sessions last 12 hours.
-func New(store awaf.Store, now func() time.Time) *Auth {
+func New(store Store, now func() time.Time) *Auth {
 	if now == nil {
 		now = time.Now
 	}

@@ -75,7 +75,7 @@ func FuzzVerifyPassword(f *testing.F) {
 	})
 }
 
-func setup(t *testing.T) (*auth.Auth, *storetest.Clock, *awaf.User) {
+func setup(t *testing.T) (*auth.Auth, awaf.Store, *storetest.Clock, *awaf.User) {
 	t.Helper()
 	c := storetest.NewClock()
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "a.db"), sqlite.Options{Now: c.Now})
@@ -90,11 +90,11 @@ func setup(t *testing.T) (*auth.Auth, *storetest.Clock, *awaf.User) {
 	if err := db.CreateUser(context.Background(), awaf.Actor{Name: "test"}, u); err != nil {
 		t.Fatal(err)
 	}
-	return a, c, u
+	return a, db, c, u
 }
 
 func TestSignInAndSession(t *testing.T) {
-	a, c, u := setup(t)
+	a, _, c, u := setup(t)
 	ctx := context.Background()
 	got, s, secret, err := a.SignIn(ctx, " ADA@example.com", "correct horse battery", "192.0.2.1")
 	if err != nil || got.ID != u.ID {
@@ -123,7 +123,7 @@ func TestSignInAndSession(t *testing.T) {
 }
 
 func TestSignInFailuresAreUniform(t *testing.T) {
-	a, _, _ := setup(t)
+	a, _, _, _ := setup(t)
 	ctx := context.Background()
 	_, _, _, errWrong := a.SignIn(ctx, "ada@example.com", "wrong password!", "192.0.2.1")
 	_, _, _, errUnknown := a.SignIn(ctx, "eve@example.com", "wrong password!", "192.0.2.2")
@@ -133,7 +133,7 @@ func TestSignInFailuresAreUniform(t *testing.T) {
 }
 
 func TestLockout(t *testing.T) {
-	a, c, _ := setup(t)
+	a, db, c, _ := setup(t)
 	ctx := context.Background()
 	for i := range 5 {
 		_, _, _, err := a.SignIn(ctx, "ada@example.com", "guess", "198.51.100."+string(rune('1'+i)))
@@ -156,7 +156,7 @@ func TestLockout(t *testing.T) {
 	if _, _, _, err := a.SignIn(ctx, "ada@example.com", "correct horse battery", "203.0.113.7"); !errors.Is(err, auth.ErrLocked) {
 		t.Fatalf("sign-in from a locked client: %v", err)
 	}
-	es, _ := a.Store.AuditEvents(ctx, awaf.AuditFilter{})
+	es, _ := db.AuditEvents(ctx, awaf.AuditFilter{})
 	failed := 0
 	for _, e := range es {
 		if e.Action == awaf.AuditSignInFailed {
@@ -169,9 +169,9 @@ func TestLockout(t *testing.T) {
 }
 
 func TestTokens(t *testing.T) {
-	a, c, u := setup(t)
+	a, db, c, u := setup(t)
 	ctx := context.Background()
-	w := storetest.MustWorkload(t, a.Store, u, "chat")
+	w := storetest.MustWorkload(t, db, u, "chat")
 	secret, tok, err := a.NewToken(ctx, storetest.ActorOf(u), w.ID, "ci", awaf.RoleContributor, time.Hour)
 	if err != nil {
 		t.Fatal(err)
@@ -192,7 +192,7 @@ func TestTokens(t *testing.T) {
 		t.Fatalf("expired token: %v", err)
 	}
 	secret2, tok2, _ := a.NewToken(ctx, storetest.ActorOf(u), w.ID, "ci2", awaf.RoleReader, 0)
-	if err := a.Store.RevokeToken(ctx, storetest.ActorOf(u), w.ID, tok2.ID); err != nil {
+	if err := db.RevokeToken(ctx, storetest.ActorOf(u), w.ID, tok2.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := a.Token(ctx, secret2); awaf.ErrorCode(err) != awaf.EUNAUTH {

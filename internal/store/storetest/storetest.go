@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -65,6 +66,7 @@ func Run(t *testing.T, open Opener) {
 		{"Throttle", testThrottle},
 		{"Lenses", testLenses},
 		{"ConcurrentLensUploads", testConcurrentLensUploads},
+		{"ErrorsNameTheOperation", testErrorsNameTheOperation},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -840,5 +842,40 @@ func testConcurrentLensUploads(t *testing.T, s awaf.Store, c *Clock) {
 	}
 	if uploads != 1 {
 		t.Fatalf("%d lens.upload events, want 1", uploads)
+	}
+}
+
+// testErrorsNameTheOperation: a database failure reaches the caller as an internal
+// error that says which operation failed, while not-found keeps its code and message.
+func testErrorsNameTheOperation(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	ada := MustUser(t, s, "ada@example.com", false)
+	w := MustWorkload(t, s, ada, "chat")
+	_, err := s.User(ctx, 9999)
+	code(t, err, awaf.ENOTFOUND)
+	if got := awaf.ErrorMessage(err); got != "user 9999 not found" {
+		t.Fatalf("not-found message = %q", got)
+	}
+	must(t, s.Close())
+	for _, tc := range []struct {
+		want string
+		call func() error
+	}{
+		{"read user 1", func() error { _, err := s.User(ctx, 1); return err }},
+		{"list workloads of user 1", func() error { _, err := s.Workloads(ctx, 1); return err }},
+		{fmt.Sprintf("save answer %d/q1", w.ID), func() error {
+			_, err := s.PutAnswer(ctx, ActorOf(ada), w.ID, awaf.Answer{Question: "q1"}, 0)
+			return err
+		}},
+		{fmt.Sprintf("grant reader on workload %d", w.ID), func() error { return s.Grant(ctx, ActorOf(ada), w.ID, ada.ID, awaf.RoleReader) }},
+		{"list audit events", func() error { _, err := s.AuditEvents(ctx, awaf.AuditFilter{}); return err }},
+		{"save lens l 1", func() error {
+			return s.SaveLens(ctx, ActorOf(ada), &awaf.StoredLens{ID: "l", Version: "1", Source: []byte("x")})
+		}},
+	} {
+		err := tc.call()
+		if awaf.ErrorCode(err) != awaf.EINTERNAL || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("on a closed store: %v (code %s), want it to start with %q", err, awaf.ErrorCode(err), tc.want)
+		}
 	}
 }

@@ -250,13 +250,29 @@ func (it *RemediationItem) Validate() error {
 	return nil
 }
 
-// Throttle counts failed sign-ins for one key (an email or a client address) so that
+// Throttle counts sign-in attempts for one key (an email or a client address) so that
 // every replica sees the same count.
 type Throttle struct {
 	Key         string
 	Failures    int
 	WindowStart time.Time
 	LockedUntil time.Time
+}
+
+// Attempt is one sign-in attempt counted against a key before its password is
+// checked (ThrottleStore.ReserveAttempt).
+type Attempt struct {
+	Key string
+	// Allowed is false when the key was locked: the attempt was refused and not
+	// counted.
+	Allowed     bool
+	LockedUntil time.Time // the lock in force, or the one this attempt set
+	// Locking tells that this attempt was the last the policy allows and set the lock.
+	Locking bool
+	// Failures and WindowStart are the count with this attempt, before a lock it set
+	// started the count again; ReleaseAttempt puts them back.
+	Failures    int
+	WindowStart time.Time
 }
 
 // ThrottlePolicy decides when failures lock a key.
@@ -317,10 +333,17 @@ type SessionStore interface {
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
 }
 
-// ThrottleStore counts failed sign-ins, shared by every replica.
+// ThrottleStore counts sign-in attempts, shared by every replica.
 type ThrottleStore interface {
 	Throttle(ctx context.Context, key string) (*Throttle, error)
-	AddFailure(ctx context.Context, key string, now time.Time, p ThrottlePolicy) (*Throttle, error)
+	// ReserveAttempt counts an attempt for key before its password is checked, in one
+	// transaction that concurrent attempts on every replica take in turn: while the
+	// key is locked it refuses (Allowed false) and counts nothing; otherwise it
+	// counts the attempt and, when that makes the policy's Max within its Window,
+	// locks the key. So no more than Max passwords are ever checked per lock.
+	ReserveAttempt(ctx context.Context, key string, now time.Time, p ThrottlePolicy) (*Attempt, error)
+	// ReleaseAttempt gives back an attempt that succeeded, and lifts the lock it set.
+	ReleaseAttempt(ctx context.Context, a *Attempt) error
 	ClearFailures(ctx context.Context, key string) error
 }
 

@@ -36,8 +36,8 @@ type Store interface {
 	CreateToken(ctx context.Context, by awaf.Actor, t *awaf.Token) error
 	TokenByHash(ctx context.Context, hash string) (*awaf.Token, error)
 
-	Throttle(ctx context.Context, key string) (*awaf.Throttle, error)
-	AddFailure(ctx context.Context, key string, now time.Time, p awaf.ThrottlePolicy) (*awaf.Throttle, error)
+	ReserveAttempt(ctx context.Context, key string, now time.Time, p awaf.ThrottlePolicy) (*awaf.Attempt, error)
+	ReleaseAttempt(ctx context.Context, a *awaf.Attempt) error
 	ClearFailures(ctx context.Context, key string) error
 
 	AppendAudit(ctx context.Context, e awaf.AuditEvent) error
@@ -84,15 +84,26 @@ func (a *Auth) Warm() { a.dummyHash() }
 func (a *Auth) SignIn(ctx context.Context, email, password, client string) (*awaf.User, *awaf.Session, string, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	now := a.Now()
-	keys := []string{"email:" + email, "client:" + client}
-	for _, k := range keys {
-		th, err := a.Store.Throttle(ctx, k)
-		if err != nil {
+	// Each attempt is counted for the account and for the client before its password
+	// is checked, so that attempts sent all at once cannot all slip in before the
+	// first failure is recorded.
+	account, err := a.Store.ReserveAttempt(ctx, "email:"+email, now, a.Throttle)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if !account.Allowed {
+		return nil, nil, "", ErrLocked
+	}
+	caller, err := a.Store.ReserveAttempt(ctx, "client:"+client, now, a.Throttle)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if !caller.Allowed {
+		// No password was checked: the account's attempt is given back.
+		if err := a.Store.ReleaseAttempt(ctx, account); err != nil {
 			return nil, nil, "", err
 		}
-		if now.Before(th.LockedUntil) {
-			return nil, nil, "", ErrLocked
-		}
+		return nil, nil, "", ErrLocked
 	}
 	u, err := a.Store.UserByEmail(ctx, email)
 	hash := ""
@@ -111,17 +122,16 @@ func (a *Auth) SignIn(ctx context.Context, email, password, client string) (*awa
 	// A disabled account is refused like a wrong password, after the same work, so
 	// the answer says nothing about which accounts exist or are disabled.
 	if u == nil || verr != nil || !ok || u.Disabled {
-		for _, k := range keys {
-			if _, err := a.Store.AddFailure(ctx, k, now, a.Throttle); err != nil {
-				return nil, nil, "", err
-			}
-		}
+		// Both attempts stay counted.
 		a.Store.AppendAudit(ctx, awaf.AuditEvent{Actor: awaf.Actor{Name: email}, Action: awaf.AuditSignInFailed, Target: client})
 		return nil, nil, "", ErrBadCredentials
 	}
-	// Only the account's count is cleared: one good password must not unlock a
-	// client that is guessing at other accounts.
-	if err := a.Store.ClearFailures(ctx, keys[0]); err != nil {
+	// The account's count is cleared; the client only gets this attempt back: one
+	// good password must not unlock a client that is guessing at other accounts.
+	if err := a.Store.ClearFailures(ctx, account.Key); err != nil {
+		return nil, nil, "", err
+	}
+	if err := a.Store.ReleaseAttempt(ctx, caller); err != nil {
 		return nil, nil, "", err
 	}
 	s, secret, err := a.openSession(ctx, u.ID, now)
@@ -139,11 +149,11 @@ func (a *Auth) SignIn(ctx context.Context, email, password, client string) (*awa
 func (a *Auth) ChangePassword(ctx context.Context, u *awaf.User, current, next string) (*awaf.Session, string, error) {
 	now := a.Now()
 	key := "email:" + strings.ToLower(u.Email)
-	th, err := a.Store.Throttle(ctx, key)
+	attempt, err := a.Store.ReserveAttempt(ctx, key, now, a.Throttle)
 	if err != nil {
 		return nil, "", err
 	}
-	if now.Before(th.LockedUntil) {
+	if !attempt.Allowed {
 		return nil, "", ErrLocked
 	}
 	fresh, err := a.Store.User(ctx, u.ID)
@@ -151,10 +161,10 @@ func (a *Auth) ChangePassword(ctx context.Context, u *awaf.User, current, next s
 		return nil, "", err
 	}
 	if ok, verr := VerifyPassword(fresh.PasswordHash, current); verr != nil || !ok {
-		if _, err := a.Store.AddFailure(ctx, key, now, a.Throttle); err != nil {
-			return nil, "", err
-		}
 		return nil, "", awaf.Errorf(awaf.EUNAUTH, "the current password is wrong")
+	}
+	if err := a.Store.ReleaseAttempt(ctx, attempt); err != nil {
+		return nil, "", err
 	}
 	hash, err := HashPassword(next, a.Params)
 	if err != nil {

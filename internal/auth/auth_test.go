@@ -3,8 +3,10 @@ package auth_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -197,5 +199,41 @@ func TestTokens(t *testing.T) {
 	}
 	if _, err := a.Token(ctx, secret2); awaf.ErrorCode(err) != awaf.EUNAUTH {
 		t.Fatalf("revoked token: %v", err)
+	}
+}
+
+// TestLockoutParallel: wrong passwords sent all at once for one account are counted
+// before any is checked, so only the policy's Max get a password check and the rest
+// are refused as locked.
+func TestLockoutParallel(t *testing.T) {
+	for _, n := range []int{20, 60} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			a, _, _, _ := setup(t)
+			ctx := context.Background()
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			counts := map[string]int{}
+			for i := range n {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, _, _, err := a.SignIn(ctx, "ada@example.com", "guess", fmt.Sprintf("198.51.100.%d", i))
+					kind := "other: " + fmt.Sprint(err)
+					switch {
+					case errors.Is(err, auth.ErrBadCredentials):
+						kind = "bad"
+					case errors.Is(err, auth.ErrLocked):
+						kind = "locked"
+					}
+					mu.Lock()
+					counts[kind]++
+					mu.Unlock()
+				}()
+			}
+			wg.Wait()
+			if counts["bad"] != a.Throttle.Max || counts["locked"] != n-a.Throttle.Max {
+				t.Fatalf("%d parallel wrong passwords: %v, want %d checked and %d locked", n, counts, a.Throttle.Max, n-a.Throttle.Max)
+			}
+		})
 	}
 }

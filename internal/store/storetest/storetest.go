@@ -64,6 +64,7 @@ func Run(t *testing.T, open Opener) {
 		{"Plan", testPlan},
 		{"Audit", testAudit},
 		{"Throttle", testThrottle},
+		{"ConcurrentAttempts", testConcurrentAttempts},
 		{"Lenses", testLenses},
 		{"ConcurrentLensUploads", testConcurrentLensUploads},
 		{"ErrorsNameTheOperation", testErrorsNameTheOperation},
@@ -658,42 +659,95 @@ func testAudit(t *testing.T, s awaf.Store, c *Clock) {
 func testThrottle(t *testing.T, s awaf.Store, c *Clock) {
 	ctx := context.Background()
 	p := awaf.ThrottlePolicy{Max: 3, Window: 10 * time.Minute, Lock: 15 * time.Minute}
-	th, err := s.Throttle(ctx, "email:ada@example.com")
+	const key = "email:ada@example.com"
+	th, err := s.Throttle(ctx, key)
 	must(t, err)
 	if th.Failures != 0 || !th.LockedUntil.IsZero() {
 		t.Fatalf("fresh throttle = %+v", th)
 	}
 	for i := 1; i <= 2; i++ {
-		th, err = s.AddFailure(ctx, "email:ada@example.com", c.Now(), p)
+		a, err := s.ReserveAttempt(ctx, key, c.Now(), p)
 		must(t, err)
-		if th.Failures != i || !th.LockedUntil.IsZero() {
-			t.Fatalf("after %d failures: %+v", i, th)
+		if !a.Allowed || a.Locking || a.Failures != i || !a.LockedUntil.IsZero() {
+			t.Fatalf("attempt %d: %+v", i, a)
 		}
 		c.Advance(time.Minute)
 	}
-	th, err = s.AddFailure(ctx, "email:ada@example.com", c.Now(), p)
+	third, err := s.ReserveAttempt(ctx, key, c.Now(), p)
 	must(t, err)
-	if !th.LockedUntil.Equal(c.Now().Add(15 * time.Minute)) {
-		t.Fatalf("third failure did not lock: %+v", th)
+	if !third.Allowed || !third.Locking || !third.LockedUntil.Equal(c.Now().Add(15*time.Minute)) {
+		t.Fatalf("third attempt did not lock: %+v", third)
 	}
-	stored, err := s.Throttle(ctx, "email:ada@example.com")
+	stored, err := s.Throttle(ctx, key)
 	must(t, err)
-	if !stored.LockedUntil.Equal(th.LockedUntil) {
-		t.Fatalf("stored lock = %v, want %v", stored.LockedUntil, th.LockedUntil)
+	if !stored.LockedUntil.Equal(third.LockedUntil) || stored.Failures != 0 {
+		t.Fatalf("stored = %+v, want locked until %v", stored, third.LockedUntil)
 	}
-	// Failures spread out beyond the window never lock.
+	// While locked, attempts are refused and not counted.
+	a, err := s.ReserveAttempt(ctx, key, c.Now().Add(time.Minute), p)
+	must(t, err)
+	if a.Allowed || !a.LockedUntil.Equal(third.LockedUntil) {
+		t.Fatalf("attempt while locked: %+v", a)
+	}
+	must(t, s.ReleaseAttempt(ctx, a)) // a refused attempt has nothing to give back
+	// The third attempt succeeded after all: giving it back lifts its lock.
+	must(t, s.ReleaseAttempt(ctx, third))
+	stored, _ = s.Throttle(ctx, key)
+	if !stored.LockedUntil.IsZero() || stored.Failures != 2 {
+		t.Fatalf("after releasing the locking attempt: %+v", stored)
+	}
+	// Attempts spread out beyond the window never lock.
 	for range 5 {
-		th, err = s.AddFailure(ctx, "ip:192.0.2.1", c.Now(), p)
+		a, err = s.ReserveAttempt(ctx, "ip:192.0.2.1", c.Now(), p)
 		must(t, err)
 		c.Advance(11 * time.Minute)
 	}
-	if th.Failures != 1 || !th.LockedUntil.IsZero() {
-		t.Fatalf("spread-out failures = %+v", th)
+	if !a.Allowed || a.Failures != 1 || !a.LockedUntil.IsZero() {
+		t.Fatalf("spread-out attempts = %+v", a)
 	}
+	must(t, s.ReleaseAttempt(ctx, a))
+	th, _ = s.Throttle(ctx, "ip:192.0.2.1")
+	if th.Failures != 0 {
+		t.Fatalf("after release = %+v", th)
+	}
+	_, err = s.ReserveAttempt(ctx, "ip:192.0.2.1", c.Now(), p)
+	must(t, err)
 	must(t, s.ClearFailures(ctx, "ip:192.0.2.1"))
 	th, _ = s.Throttle(ctx, "ip:192.0.2.1")
 	if th.Failures != 0 {
 		t.Fatalf("after clear = %+v", th)
+	}
+}
+
+// testConcurrentAttempts: attempts reserved all at once for one key are counted in
+// turn, so exactly the policy's Max are allowed however many arrive.
+func testConcurrentAttempts(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	p := awaf.ThrottlePolicy{Max: 5, Window: 15 * time.Minute, Lock: 15 * time.Minute}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	allowed, refused := 0, 0
+	for range 60 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a, err := s.ReserveAttempt(ctx, "email:ada@example.com", c.Now(), p)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if a.Allowed {
+				allowed++
+			} else {
+				refused++
+			}
+		}()
+	}
+	wg.Wait()
+	if allowed != p.Max || refused != 60-p.Max {
+		t.Fatalf("60 concurrent attempts: %d allowed, %d refused; want %d and %d", allowed, refused, p.Max, 60-p.Max)
 	}
 }
 

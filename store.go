@@ -382,6 +382,9 @@ type AnswerStore interface {
 	// PutAnswer stores ans when version is the stored version (0 for a new answer,
 	// AnyVersion to overwrite) and returns it with its new version.
 	PutAnswer(ctx context.Context, by Actor, workloadID int64, ans Answer, version int64) (*StoredAnswer, error)
+	// PutAnswers stores several answers in one transaction, each as PutAnswer does:
+	// all of them, or none when any fails (ECONFLICT when one's version is stale).
+	PutAnswers(ctx context.Context, by Actor, workloadID int64, puts []AnswerPut) ([]StoredAnswer, error)
 	// Assessment assembles the workload and its answers.
 	Assessment(ctx context.Context, workloadID int64) (*Assessment, error)
 }

@@ -51,6 +51,24 @@ func (s *Store) PutAnswer(ctx context.Context, by awaf.Actor, workloadID int64, 
 	return out, nil
 }
 
+func (s *Store) PutAnswers(ctx context.Context, by awaf.Actor, workloadID int64, puts []awaf.AnswerPut) ([]awaf.StoredAnswer, error) {
+	out := make([]awaf.StoredAnswer, 0, len(puts))
+	err := s.tx(ctx, func(c Conn) error {
+		for _, p := range puts {
+			sa, err := s.putAnswer(ctx, c, by, workloadID, p.Answer, p.Version)
+			if err != nil {
+				return err
+			}
+			out = append(out, *sa)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, wrap(err, "save %d answers of workload %d", len(puts), workloadID)
+	}
+	return out, nil
+}
+
 func (s *Store) putAnswer(ctx context.Context, c Conn, by awaf.Actor, workloadID int64, ans awaf.Answer, version int64) (*awaf.StoredAnswer, error) {
 	ans.Question = strings.TrimSpace(ans.Question)
 	if ans.Question == "" {

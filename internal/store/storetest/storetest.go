@@ -68,6 +68,7 @@ func Run(t *testing.T, open Opener) {
 		{"Lenses", testLenses},
 		{"ConcurrentLensUploads", testConcurrentLensUploads},
 		{"ErrorsNameTheOperation", testErrorsNameTheOperation},
+		{"PutAnswersAllOrNothing", testPutAnswersAllOrNothing},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -931,5 +932,33 @@ func testErrorsNameTheOperation(t *testing.T, s awaf.Store, c *Clock) {
 		if awaf.ErrorCode(err) != awaf.EINTERNAL || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("on a closed store: %v (code %s), want it to start with %q", err, awaf.ErrorCode(err), tc.want)
 		}
+	}
+}
+
+// testPutAnswersAllOrNothing: a batch with one stale version stores none of its
+// answers; a good batch stores all of them.
+func testPutAnswersAllOrNothing(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	ada := MustUser(t, s, "ada@example.com", false)
+	w := MustWorkload(t, s, ada, "chat")
+	_, err := s.PutAnswer(ctx, ActorOf(ada), w.ID, awaf.Answer{Question: "q2", Note: "first"}, 0)
+	must(t, err)
+	_, err = s.PutAnswers(ctx, ActorOf(ada), w.ID, []awaf.AnswerPut{
+		{Answer: awaf.Answer{Question: "q1", Note: "batch"}, Version: 0},
+		{Answer: awaf.Answer{Question: "q2", Note: "batch"}, Version: 0}, // stale: q2 is at 1
+	})
+	code(t, err, awaf.ECONFLICT)
+	as, err := s.Answers(ctx, w.ID)
+	must(t, err)
+	if len(as) != 1 || as[0].Question != "q2" || as[0].Note != "first" {
+		t.Fatalf("after a refused batch: %+v", as)
+	}
+	out, err := s.PutAnswers(ctx, ActorOf(ada), w.ID, []awaf.AnswerPut{
+		{Answer: awaf.Answer{Question: "q1", Note: "batch"}, Version: 0},
+		{Answer: awaf.Answer{Question: "q2", Note: "batch"}, Version: 1},
+	})
+	must(t, err)
+	if len(out) != 2 || out[0].Version != 1 || out[1].Version != 2 {
+		t.Fatalf("PutAnswers = %+v", out)
 	}
 }

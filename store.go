@@ -98,11 +98,17 @@ type Token struct {
 	Created   time.Time `json:"created"`
 	Expires   time.Time `json:"expires,omitzero"` // zero: never
 	Revoked   time.Time `json:"revoked,omitzero"` // zero: live
+	// CreatorID is the person the token acts for (zero: made by the system). The
+	// token works only while that person is enabled and holds at least its role.
+	CreatorID int64 `json:"creatorId,omitempty"`
+	// Suspended says why the token does not work now although it is not revoked:
+	// its creator is disabled or no longer holds its role. The store fills it in.
+	Suspended string `json:"suspended,omitempty"`
 }
 
 // Live reports whether the token may be used at now.
 func (t *Token) Live(now time.Time) bool {
-	return t.Revoked.IsZero() && (t.Expires.IsZero() || now.Before(t.Expires))
+	return t.Revoked.IsZero() && t.Suspended == "" && (t.Expires.IsZero() || now.Before(t.Expires))
 }
 
 // Session is a signed-in browser. Only a hash of the cookie value is stored.
@@ -370,6 +376,10 @@ type AccessStore interface {
 
 // TokenStore keeps API tokens.
 type TokenStore interface {
+	// CreateToken records t with its creator: by's user, or for a token made with a
+	// token, that token's creator. It refuses (EFORBIDDEN) a role the creator does
+	// not hold. Demoting or removing the creator revokes the tokens the new role does
+	// not cover (Grant, Revoke); disabling the creator suspends them (Token.Suspended).
 	CreateToken(ctx context.Context, by Actor, t *Token) error
 	TokenByHash(ctx context.Context, hash string) (*Token, error)
 	Tokens(ctx context.Context, workloadID int64) ([]Token, error)

@@ -44,7 +44,13 @@ func (s *Store) grant(ctx context.Context, c Conn, by awaf.Actor, workloadID, us
 		return fmt.Errorf("save membership: %w", err)
 	}
 	after := awaf.Membership{WorkloadID: workloadID, UserID: userID, Email: email, Role: role, GrantedBy: by.Name, Granted: now}
-	return s.audit(ctx, c, by, workloadID, awaf.AuditGrant, "user:"+email, before, after)
+	if err := s.audit(ctx, c, by, workloadID, awaf.AuditGrant, "user:"+email, before, after); err != nil {
+		return err
+	}
+	if before != nil && !role.Allows(before.Role) {
+		return s.revokeTokensOf(ctx, c, by, workloadID, userID, role, fmt.Sprintf("%s is now %s", email, role))
+	}
+	return nil
 }
 
 func (s *Store) Grant(ctx context.Context, by awaf.Actor, workloadID, userID int64, role awaf.Role) error {
@@ -83,7 +89,10 @@ func (s *Store) Revoke(ctx context.Context, by awaf.Actor, workloadID, userID in
 		if _, err := c.Exec(ctx, `DELETE FROM memberships WHERE workload_id = ? AND user_id = ?`, workloadID, userID); err != nil {
 			return fmt.Errorf("delete membership: %w", err)
 		}
-		return s.audit(ctx, c, by, workloadID, awaf.AuditRevoke, "user:"+before.Email, before, nil)
+		if err := s.audit(ctx, c, by, workloadID, awaf.AuditRevoke, "user:"+before.Email, before, nil); err != nil {
+			return err
+		}
+		return s.revokeTokensOf(ctx, c, by, workloadID, userID, "", before.Email+" no longer has access")
 	})
 	return wrap(err, "revoke access of user %d to workload %d", userID, workloadID)
 }

@@ -134,7 +134,25 @@ func (s *Store) SetDisabled(ctx context.Context, by awaf.Actor, userID int64, di
 				return fmt.Errorf("end sessions: %w", err)
 			}
 		}
-		return s.audit(ctx, c, by, 0, action, u.Email, nil, nil)
+		// The person's live tokens stop working while the account is disabled and
+		// work again once it is enabled; the log names them.
+		rows, err := c.Query(ctx, `SELECT id FROM tokens WHERE creator_id = ? AND revoked = 0 ORDER BY id`, userID)
+		tokens, err := all(rows, err, func(r scanner) (*int64, error) {
+			var id int64
+			return &id, r.Scan(&id)
+		})
+		if err != nil {
+			return fmt.Errorf("list tokens: %w", err)
+		}
+		var after any
+		if len(tokens) > 0 {
+			key := "tokensResumed"
+			if disabled {
+				key = "tokensSuspended"
+			}
+			after = map[string]any{key: tokens}
+		}
+		return s.audit(ctx, c, by, 0, action, u.Email, nil, after)
 	})
 	return wrap(err, "set disabled=%t on user %d", disabled, userID)
 }

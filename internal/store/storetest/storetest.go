@@ -55,6 +55,7 @@ func Run(t *testing.T, open Opener) {
 		{"Workloads", testWorkloads},
 		{"Access", testAccess},
 		{"Tokens", testTokens},
+		{"TokensFollowCreator", testTokensFollowCreator},
 		{"Sessions", testSessions},
 		{"Answers", testAnswers},
 		{"AnswerConflict", testAnswerConflict},
@@ -960,5 +961,66 @@ func testPutAnswersAllOrNothing(t *testing.T, s awaf.Store, c *Clock) {
 	must(t, err)
 	if len(out) != 2 || out[0].Version != 1 || out[1].Version != 2 {
 		t.Fatalf("PutAnswers = %+v", out)
+	}
+}
+
+// testTokensFollowCreator: a token works only while its creator is enabled and holds
+// its role; demotion and removal revoke, disabling suspends.
+func testTokensFollowCreator(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	ada := MustUser(t, s, "ada@example.com", false)
+	bob := MustUser(t, s, "bob@example.com", false)
+	admin := MustUser(t, s, "root@example.com", true)
+	w := MustWorkload(t, s, ada, "chat")
+	must(t, s.Grant(ctx, ActorOf(ada), w.ID, bob.ID, awaf.RoleContributor))
+	code(t, s.CreateToken(ctx, ActorOf(bob), &awaf.Token{WorkloadID: w.ID, Name: "too much", Role: awaf.RoleOwner, Hash: "h0"}), awaf.EFORBIDDEN)
+	ro := &awaf.Token{WorkloadID: w.ID, Name: "ro", Role: awaf.RoleReader, Hash: "h1"}
+	rw := &awaf.Token{WorkloadID: w.ID, Name: "rw", Role: awaf.RoleContributor, Hash: "h2"}
+	must(t, s.CreateToken(ctx, ActorOf(bob), ro))
+	must(t, s.CreateToken(ctx, ActorOf(bob), rw))
+	if ro.CreatorID != bob.ID {
+		t.Fatalf("creator = %d, want %d", ro.CreatorID, bob.ID)
+	}
+	// A token made with a token acts for the same person.
+	child := &awaf.Token{WorkloadID: w.ID, Name: "child", Role: awaf.RoleReader, Hash: "h3"}
+	must(t, s.CreateToken(ctx, awaf.Actor{TokenID: rw.ID, Name: "token:rw"}, child))
+	if child.CreatorID != bob.ID {
+		t.Fatalf("child creator = %d, want %d", child.CreatorID, bob.ID)
+	}
+	state := func(hash string) (live bool, suspended string) {
+		t.Helper()
+		tok, err := s.TokenByHash(ctx, hash)
+		must(t, err)
+		return tok.Live(c.Now()), tok.Suspended
+	}
+	must(t, s.Grant(ctx, ActorOf(ada), w.ID, bob.ID, awaf.RoleReader))
+	if live, _ := state("h2"); live {
+		t.Fatal("a contributor token works after its creator became a reader")
+	}
+	if tok, _ := s.TokenByHash(ctx, "h2"); tok.Revoked.IsZero() {
+		t.Fatal("demotion did not revoke the contributor token")
+	}
+	if live, _ := state("h1"); !live {
+		t.Fatal("the reader token stopped after demotion to reader")
+	}
+	must(t, s.SetDisabled(ctx, ActorOf(admin), bob.ID, true))
+	if live, why := state("h1"); live || why == "" {
+		t.Fatalf("token of a disabled creator: live %v, suspended %q", live, why)
+	}
+	must(t, s.SetDisabled(ctx, ActorOf(admin), bob.ID, false))
+	if live, _ := state("h1"); !live {
+		t.Fatal("token stays suspended after its creator is enabled again")
+	}
+	must(t, s.Revoke(ctx, ActorOf(ada), w.ID, bob.ID))
+	for _, h := range []string{"h1", "h3"} {
+		if tok, _ := s.TokenByHash(ctx, h); tok.Revoked.IsZero() || tok.Live(c.Now()) {
+			t.Fatalf("token %s after its creator was removed: %+v", h, tok)
+		}
+	}
+	// An administrator's token needs no membership.
+	at := &awaf.Token{WorkloadID: w.ID, Name: "admin", Role: awaf.RoleOwner, Hash: "h4"}
+	must(t, s.CreateToken(ctx, ActorOf(admin), at))
+	if live, why := state("h4"); !live {
+		t.Fatalf("administrator's token: %q", why)
 	}
 }

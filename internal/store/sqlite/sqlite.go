@@ -68,6 +68,11 @@ func Open(ctx context.Context, path string, o Options) (*DB, error) {
 	if path == "" {
 		return nil, awaf.Errorf(awaf.EINVALID, "sqlite: empty database path")
 	}
+	// The file holds password hashes and the team's answers: it is made readable by
+	// its owner only, and SQLite gives its -wal and -shm files the same mode.
+	if err := createPrivate(path); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	// Every write transaction starts IMMEDIATE so two writers never deadlock upgrading
 	// read locks; busy_timeout makes the second writer wait instead of failing.
 	q := url.Values{}
@@ -108,16 +113,37 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 // Backup writes a consistent copy of the live database to path, which must not
 // exist. Writers may keep writing while it runs.
 func (db *DB) Backup(ctx context.Context, path string) error {
-	if _, err := os.Stat(path); err == nil {
-		return awaf.Errorf(awaf.ECONFLICT, "backup %s: file exists", path)
-	}
 	if strings.ContainsAny(path, "\x00") {
 		return awaf.Errorf(awaf.EINVALID, "backup: bad file name")
 	}
+	// The copy is made private before anything is written into it; VACUUM INTO
+	// fills an empty file.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return awaf.Errorf(awaf.ECONFLICT, "backup %s: file exists", path)
+	} else if err != nil {
+		return fmt.Errorf("backup %s: %w", path, err)
+	}
+	f.Close()
 	if _, err := db.sql.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		os.Remove(path)
 		return fmt.Errorf("backup %s: %w", path, err)
 	}
 	return nil
+}
+
+// createPrivate creates the database file at path with mode 0600 unless it exists.
+func createPrivate(path string) error {
+	if strings.HasPrefix(path, ":memory:") || strings.HasPrefix(path, "file:") {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // Close closes the database.

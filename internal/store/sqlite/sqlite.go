@@ -50,6 +50,7 @@ var dialect = sqldb.Dialect{
 type DB struct {
 	*sqldb.Store
 	sql  *sql.DB
+	pin  *sql.Conn
 	conn conn
 	path string
 }
@@ -94,11 +95,23 @@ func Open(ctx context.Context, path string, o Options) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db := &DB{sql: sdb, path: path, conn: conn{db: sdb, writer: &sync.Mutex{}}}
+	// One connection stays open for as long as the database is: an open connection
+	// holds SQLite's shared lock, which is how Restore tells that a server is using
+	// the file even after the pool's idle connections have closed.
+	pin, err := sdb.Conn(ctx)
+	if err == nil {
+		var n int
+		err = pin.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master`).Scan(&n)
+	}
+	if err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db := &DB{sql: sdb, pin: pin, path: path, conn: conn{db: sdb, writer: &sync.Mutex{}}}
 	db.Store = sqldb.New(db.conn, dialect, o.Now)
 	if !o.NoMigrate {
 		if _, err := db.Migrate(ctx); err != nil {
-			sdb.Close()
+			db.Close()
 			return nil, err
 		}
 	}
@@ -147,7 +160,10 @@ func createPrivate(path string) error {
 }
 
 // Close closes the database.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	db.pin.Close()
+	return db.sql.Close()
+}
 
 // conn adapts database/sql to sqldb.DB.
 type conn struct {

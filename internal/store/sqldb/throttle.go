@@ -96,6 +96,11 @@ func (s *Store) ReleaseAttempt(ctx context.Context, a *awaf.Attempt) error {
 		if err != nil {
 			return fmt.Errorf("update: %w", err)
 		}
+		// A key with nothing counted and no lock is not kept, so that signing in from
+		// ever new addresses does not grow the table.
+		if _, err := c.Exec(ctx, `DELETE FROM login_throttle WHERE throttle_key = ? AND failures = 0 AND locked_until = 0`, a.Key); err != nil {
+			return fmt.Errorf("delete: %w", err)
+		}
 		return nil
 	})
 	return wrap(err, "release sign-in attempt for %s", a.Key)

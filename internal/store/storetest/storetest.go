@@ -913,21 +913,73 @@ func testErrorsNameTheOperation(t *testing.T, s awaf.Store, c *Clock) {
 		t.Fatalf("not-found message = %q", got)
 	}
 	must(t, s.Close())
+	by := ActorOf(ada)
+	wid := w.ID
+	e := func(_ any, err error) error { return err }
+	f := fmt.Sprintf
+	now := c.Now()
+	p := awaf.ThrottlePolicy{Max: 5, Window: time.Minute, Lock: time.Minute}
+	up := *w
 	for _, tc := range []struct {
 		want string
 		call func() error
 	}{
-		{"read user 1", func() error { _, err := s.User(ctx, 1); return err }},
-		{"list workloads of user 1", func() error { _, err := s.Workloads(ctx, 1); return err }},
-		{fmt.Sprintf("save answer %d/q1", w.ID), func() error {
-			_, err := s.PutAnswer(ctx, ActorOf(ada), w.ID, awaf.Answer{Question: "q1"}, 0)
-			return err
+		{"create user bob@example.com", func() error { return s.CreateUser(ctx, by, &awaf.User{Email: "bob@example.com"}) }},
+		{"create user bob@example.com", func() error { return s.CreateFirstUser(ctx, by, &awaf.User{Email: "bob@example.com"}) }},
+		{"read user 1", func() error { return e(s.User(ctx, 1)) }},
+		{"read user ada@example.com", func() error { return e(s.UserByEmail(ctx, "ada@example.com")) }},
+		{"list users", func() error { return e(s.Users(ctx)) }},
+		{"count users", func() error { return e(s.CountUsers(ctx)) }},
+		{f("set password of user %d", ada.ID), func() error { return s.SetPassword(ctx, by, ada.ID, "h") }},
+		{f("set disabled=true on user %d", ada.ID), func() error { return s.SetDisabled(ctx, by, ada.ID, true) }},
+		{f("create session for user %d", ada.ID), func() error {
+			return s.CreateSession(ctx, &awaf.Session{Hash: "s", UserID: ada.ID, Expires: now.Add(time.Hour)})
 		}},
-		{fmt.Sprintf("grant reader on workload %d", w.ID), func() error { return s.Grant(ctx, ActorOf(ada), w.ID, ada.ID, awaf.RoleReader) }},
-		{"list audit events", func() error { _, err := s.AuditEvents(ctx, awaf.AuditFilter{}); return err }},
-		{"save lens l 1", func() error {
-			return s.SaveLens(ctx, ActorOf(ada), &awaf.StoredLens{ID: "l", Version: "1", Source: []byte("x")})
+		{"read session", func() error { return e(s.SessionByHash(ctx, "s")) }},
+		{"delete session", func() error { return s.DeleteSession(ctx, "s") }},
+		{"delete expired sessions", func() error { return e(s.DeleteExpiredSessions(ctx, now)) }},
+		{"read sign-in throttle k", func() error { return e(s.Throttle(ctx, "k")) }},
+		{"reserve sign-in attempt for k", func() error { return e(s.ReserveAttempt(ctx, "k", now, p)) }},
+		{"release sign-in attempt for k", func() error { return s.ReleaseAttempt(ctx, &awaf.Attempt{Key: "k", Allowed: true}) }},
+		{"clear failed sign-ins for k", func() error { return s.ClearFailures(ctx, "k") }},
+		{`create workload "other"`, func() error {
+			return s.CreateWorkload(ctx, by, &awaf.WorkloadRecord{Workload: awaf.Workload{Name: "other"}})
 		}},
+		{f("read workload %d", wid), func() error { return e(s.Workload(ctx, wid)) }},
+		{f("list workloads of user %d", ada.ID), func() error { return e(s.Workloads(ctx, ada.ID)) }},
+		{f("update workload %d", wid), func() error { return s.UpdateWorkload(ctx, by, &up) }},
+		{f("grant reader on workload %d to user %d", wid, ada.ID), func() error { return s.Grant(ctx, by, wid, ada.ID, awaf.RoleReader) }},
+		{f("revoke access of user %d to workload %d", ada.ID, wid), func() error { return s.Revoke(ctx, by, wid, ada.ID) }},
+		{f("list members of workload %d", wid), func() error { return e(s.Memberships(ctx, wid)) }},
+		{f("read role of user %d on workload %d", ada.ID, wid), func() error { return e(s.Role(ctx, wid, ada.ID)) }},
+		{f(`create token "t" on workload %d`, wid), func() error {
+			return s.CreateToken(ctx, by, &awaf.Token{WorkloadID: wid, Name: "t", Role: awaf.RoleReader, Hash: "h"})
+		}},
+		{"read token", func() error { return e(s.TokenByHash(ctx, "h")) }},
+		{f("list tokens of workload %d", wid), func() error { return e(s.Tokens(ctx, wid)) }},
+		{f("revoke token 1 on workload %d", wid), func() error { return s.RevokeToken(ctx, by, wid, 1) }},
+		{f("list answers of workload %d", wid), func() error { return e(s.Answers(ctx, wid)) }},
+		{f("save answer %d/q1", wid), func() error { return e(s.PutAnswer(ctx, by, wid, awaf.Answer{Question: "q1"}, 0)) }},
+		{f("save 1 answers of workload %d", wid), func() error {
+			return e(s.PutAnswers(ctx, by, wid, []awaf.AnswerPut{{Answer: awaf.Answer{Question: "q1"}}}))
+		}},
+		{f("read assessment of workload %d", wid), func() error { return e(s.Assessment(ctx, wid)) }},
+		{f(`create milestone "m" of workload %d`, wid), func() error { return e(s.CreateMilestone(ctx, by, wid, "m")) }},
+		{f("upgrade lens of workload %d", wid), func() error { return e(s.UpgradeLens(ctx, by, &up, "m", nil)) }},
+		{"read milestone 1", func() error { return e(s.Milestone(ctx, wid, 1)) }},
+		{f("list milestones of workload %d", wid), func() error { return e(s.Milestones(ctx, wid)) }},
+		{f("list plan items of workload %d", wid), func() error { return e(s.PlanItems(ctx, wid)) }},
+		{f("save plan item %d/q1/c1", wid), func() error {
+			return e(s.PutPlanItem(ctx, by, awaf.RemediationItem{WorkloadID: wid, Question: "q1", Choice: "c1", Status: awaf.PlanOpen}, 0))
+		}},
+		{"append audit export x", func() error {
+			return s.AppendAudit(ctx, awaf.AuditEvent{Actor: by, Action: awaf.AuditExport, Target: "x"})
+		}},
+		{"list audit events", func() error { return e(s.AuditEvents(ctx, awaf.AuditFilter{})) }},
+		{"save lens l 1", func() error { return s.SaveLens(ctx, by, &awaf.StoredLens{ID: "l", Version: "1", Source: []byte("x")}) }},
+		{"list lenses", func() error { return e(s.Lenses(ctx)) }},
+		{"read lens l 1", func() error { return e(s.Lens(ctx, "l", "1")) }},
+		{"read latest lens l", func() error { return e(s.LatestLens(ctx, "l")) }},
 	} {
 		err := tc.call()
 		if awaf.ErrorCode(err) != awaf.EINTERNAL || !strings.HasPrefix(err.Error(), tc.want) {

@@ -14,7 +14,6 @@ import (
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/lens"
-	"github.com/awaf/awaf/internal/report"
 )
 
 // Options tune an import.
@@ -32,7 +31,7 @@ type Options struct {
 
 // Result is what an export holds, mapped onto awaf.
 type Result struct {
-	Export *report.MSExport
+	Export *Export
 	// Matched answers questions of Options.Lens; nil when none matched.
 	Matched *awaf.Assessment
 	// Lens is made from the questions that matched no question of Options.Lens, with
@@ -46,7 +45,7 @@ type Result struct {
 
 // Import reads an export and maps it. name is used in problem locations.
 func Import(name string, r io.Reader, opt Options) (*Result, error) {
-	e, err := report.ReadMSCSV(r)
+	e, err := Read(r)
 	if err != nil {
 		if ps, ok := err.(awaf.Problems); ok {
 			for i := range ps {
@@ -62,7 +61,7 @@ func Import(name string, r io.Reader, opt Options) (*Result, error) {
 	}
 	res := &Result{Export: e, profile: opt.Profile != nil}
 	workload := awaf.Workload{Name: title(e.Title)}
-	var rest []report.MSQuestion
+	var rest []Question
 	if opt.Lens != nil {
 		index := map[string]*awaf.Question{}
 		for i := range opt.Lens.Questions {
@@ -107,7 +106,7 @@ func Import(name string, r io.Reader, opt Options) (*Result, error) {
 }
 
 // answer maps one CSV question's rows onto an answer to lq.
-func (res *Result) answer(name string, q report.MSQuestion, lq *awaf.Question) awaf.Answer {
+func (res *Result) answer(name string, q Question, lq *awaf.Question) awaf.Answer {
 	ans := awaf.Answer{Question: lq.ID}
 	choices := map[string]*awaf.Choice{}
 	var none *awaf.Choice
@@ -199,8 +198,12 @@ func norm(s string) string {
 	return strings.TrimRight(s, ". ")
 }
 
+// optionCode is the code some assessments put before an option: "R-1-12: None of
+// the above." in the Cloud Adoption Security Assessment.
+var optionCode = regexp.MustCompile(`^[A-Za-z]{1,4}[-:]?\d+(?:[-.]\d+)*\s*[:.)-]\s*`)
+
 func isNoneText(s string) bool {
-	n := norm(s)
+	n := norm(optionCode.ReplaceAllString(strings.TrimSpace(s), ""))
 	return strings.HasPrefix(n, "none of")
 }
 
@@ -245,7 +248,7 @@ const (
 // makeLens builds a lens from CSV questions: an area per category, a question per
 // CSV question, a practice per answer option, and "none of the above" as the none
 // choice. Every practice weighs the same; risk follows the score (no rules).
-func makeLens(e *report.MSExport, qs []report.MSQuestion, id string) (*awaf.Lens, []int) {
+func makeLens(e *Export, qs []Question, id string) (*awaf.Lens, []int) {
 	name := title(e.Title)
 	if name == "" {
 		name = "Imported assessment"

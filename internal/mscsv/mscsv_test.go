@@ -148,7 +148,7 @@ func TestRoundTripAwafCSV(t *testing.T) {
 func TestBadInput(t *testing.T) {
 	cases := []struct{ name, data, want string }{
 		{"empty", "", "bad.csv"},
-		{"not the layout", "a,b,c\n1,2,3\n", "bad.csv:2"},
+		{"not the layout", "a,b,c\n1,2,3\n", "bad.csv:1: no \"Your overall results\""},
 		{"unterminated quote", "Title\n,\nYour overall results,Critical,'0/100'\n\"oops,\n", "bad.csv"},
 	}
 	for _, tc := range cases {

@@ -88,7 +88,9 @@ func Import(name string, r io.Reader, opt Options) (*Result, error) {
 	}
 	if len(rest) > 0 {
 		l, at := makeLens(e, rest, opt.LensID)
-		a := &awaf.Assessment{Lens: awaf.LensRef{ID: l.ID, Version: l.Version}, Workload: workload}
+		// The lens is written beside the answers, which name it so that the next
+		// command finds it without --lens.
+		a := &awaf.Assessment{Lens: awaf.LensRef{ID: l.ID, Version: l.Version, File: LensFile(l.ID)}, Workload: workload}
 		for i, q := range rest {
 			if at[i] < 0 {
 				res.Warnings = append(res.Warnings, fmt.Sprintf("%s:%d: question %q offers no practice besides \"none\"; it is left out", name, q.Line, q.Question))
@@ -104,6 +106,9 @@ func Import(name string, r io.Reader, opt Options) (*Result, error) {
 	}
 	return res, nil
 }
+
+// LensFile is the name of the file a made lens is written to, beside the answers.
+func LensFile(id string) string { return id + ".lens.yaml" }
 
 // answer maps one CSV question's rows onto an answer to lq.
 func (res *Result) answer(name string, q Question, lq *awaf.Question) awaf.Answer {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -287,15 +288,14 @@ func Read(r io.Reader) (*Export, error) {
 const expectExport = "expected a CSV exported from an assessment on Microsoft's assessment platform (or by 'awaf report --format csv'): a title line, \"" + msOverall + ",<band>,'<score>/<max>'\", a recommendations table and an answers table"
 
 // describes names the other CSV files Microsoft publishes beside its exports (the
-// category descriptions the WARP scripts read), from their header row.
+// category descriptions the WARP scripts read: "Category,Description",
+// "Pillar,Category,Description", "Pillar,Category,Caption,Description"), from their
+// header row.
 func describes(fields []string) string {
-	switch {
-	case hasPrefixFields(fields, []string{"Pillar", "Category", "Caption", "Description"}):
-		return "this is a category-description file (columns Pillar,Category,Caption,Description, as WARP's \"WAF Category Descriptions.csv\"), not an assessment export"
-	case hasPrefixFields(fields, []string{"Category", "Description"}):
-		return "this is a category-description file (columns Category,Description, as WARP's \"DevOps Category Descriptions.csv\"), not an assessment export"
+	if len(fields) < 2 || len(fields) > 5 || fields[len(fields)-1] != "Description" || !slices.Contains(fields, "Category") {
+		return ""
 	}
-	return ""
+	return fmt.Sprintf("this is a category-description file (columns %s, as the WARP scripts read beside an export), not an assessment export", strings.Join(fields, ","))
 }
 
 func parseScore(name, band, score string, line int) (Score, error) {

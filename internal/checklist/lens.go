@@ -2,8 +2,8 @@ package checklist
 
 import (
 	"fmt"
-	"slices"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -223,9 +223,9 @@ func question(f *File, g *group, area awaf.AreaID, qids map[string]bool, compact
 		if compact && c.Guidance.What == c.Title {
 			c.Guidance.What = titleSaysWhat
 		}
-	if strings.EqualFold(c.Metadata[MetaService], g.category) {
-		delete(c.Metadata, MetaService) // the area is named after it
-	}
+		if strings.EqualFold(c.Metadata[MetaService], g.category) {
+			delete(c.Metadata, MetaService) // the area is named after it
+		}
 		pillars[c.Pillars[0]] = true
 		switch strings.ToLower(it.Severity) {
 		case "high":

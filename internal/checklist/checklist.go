@@ -99,6 +99,9 @@ type Link struct {
 // Warning is one departure from the checklist schema that the import got past.
 type Warning struct {
 	Kind string // what went wrong, the same for every warning of its sort
+	// Detail tells warnings of one kind apart (the key, for unknown keys); Summary
+	// lists the distinct ones.
+	Detail string
 	awaf.Problem
 }
 
@@ -122,18 +125,35 @@ func Summary(ws []Warning) []string {
 	var kinds []string
 	first := map[string]Warning{}
 	count := map[string]int{}
+	details := map[string][]string{}
+	perDetail := map[string]int{}
 	for _, w := range ws {
 		if _, ok := first[w.Kind]; !ok {
 			kinds = append(kinds, w.Kind)
 			first[w.Kind] = w
 		}
 		count[w.Kind]++
+		if w.Detail != "" {
+			k := w.Kind + "\x00" + w.Detail
+			if perDetail[k] == 0 {
+				details[w.Kind] = append(details[w.Kind], w.Detail)
+			}
+			perDetail[k]++
+		}
 	}
 	out := make([]string, 0, len(kinds))
 	for _, k := range kinds {
 		line := first[k].Problem.String()
 		if n := count[k]; n > 1 {
-			line += fmt.Sprintf(" (%d times: %s)", n, k)
+			line += fmt.Sprintf(" (%d times: %s", n, k)
+			if ds := details[k]; len(ds) > 1 {
+				parts := make([]string, 0, len(ds))
+				for _, d := range ds {
+					parts = append(parts, fmt.Sprintf("%s %d", d, perDetail[k+"\x00"+d]))
+				}
+				line += "; " + strings.Join(parts, ", ")
+			}
+			line += ")"
 		}
 		out = append(out, line)
 	}
@@ -337,7 +357,7 @@ func (r *reader) item(v any, path string) map[string]any {
 		want, known := itemKeys[k]
 		p := jsonpos.Key(path, k)
 		if !known {
-			r.warn(WarnUnknownKey, p, "%s: key %q is not in the checklist schema; ignored", path, k)
+			r.warnings = append(r.warnings, Warning{Kind: WarnUnknownKey, Detail: k, Problem: awaf.Problem{Location: r.ix.At(p), Message: fmt.Sprintf("%s: key %q is not in the checklist schema; ignored", path, k)}})
 			delete(m, k)
 			continue
 		}

@@ -48,6 +48,10 @@ func Import(name string, r io.Reader, opt Options) (*Result, error) {
 	e, err := Read(r)
 	if err != nil {
 		if ps, ok := err.(awaf.Problems); ok {
+			if len(ps) == 1 && strings.HasSuffix(ps[0].Message, expectExport) {
+				// Not an export at all: one line says what it is and what is expected.
+				return nil, awaf.Errorf(awaf.EINVALID, "%s: %s", name, ps[0].Message)
+			}
 			for i := range ps {
 				ps[i].File = name
 			}

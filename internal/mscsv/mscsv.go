@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -254,9 +255,50 @@ const (
 	defaultWeight = 10
 )
 
+// codeOf gives the code an option or a recommendation starts with ("T-1-5" of
+// "T-1-5: Security roles are not clearly defined"), or "".
+var codeOf = regexp.MustCompile(`^([A-Za-z]{1,4}(?:-\d+){1,4})\s*:`)
+
+// optionWeights holds Microsoft's Weight for the answer options a recommendation
+// names by code: the Cloud Adoption Security Assessment writes recommendation
+// "S-1-1-1" for option "S-1-1". Most exports name no option, and none gives the
+// weight of a ticked practice, so the rest weigh defaultWeight.
+type optionWeights map[string]int // category + code -> weight
+
+func recommendationWeights(e *Export) optionWeights {
+	w := optionWeights{}
+	for _, r := range e.Recommendations {
+		m := codeOf.FindStringSubmatch(r.LinkText)
+		if m == nil || r.Weight <= 0 {
+			continue
+		}
+		code := m[1]
+		parent := code[:strings.LastIndex(code, "-")]
+		k := r.Category + "\x00" + parent
+		w[k] = max(w[k], min(r.Weight, 100))
+	}
+	return w
+}
+
+// of gives the weight of one option of q. A recommendation on a ticked option means
+// the option is a level reached, not a practice missing (the maturity questions):
+// its weight says how urgent the advice is, not what the option is worth.
+func (w optionWeights) of(q Question, opt string) int {
+	m := codeOf.FindStringSubmatch(strings.TrimSpace(opt))
+	if m == nil || slices.Contains(q.Selected, opt) {
+		return defaultWeight
+	}
+	if n, ok := w[q.Category+"\x00"+m[1]]; ok {
+		return n
+	}
+	return defaultWeight
+}
+
 // makeLens builds a lens from CSV questions: an area per category, a question per
 // CSV question, a practice per answer option, and "none of the above" as the none
-// choice. Every practice weighs the same; risk follows the score (no rules).
+// choice. A practice weighs what Microsoft's recommendation for it weighs, where the
+// export ties one to it, and defaultWeight otherwise; risk follows the score (no
+// rules).
 func makeLens(e *Export, qs []Question, id string) (*awaf.Lens, []int) {
 	name := title(e.Title)
 	if name == "" {
@@ -277,6 +319,7 @@ func makeLens(e *Export, qs []Question, id string) (*awaf.Lens, []int) {
 			links[r.Category] = awaf.Link{Title: r.LinkText, URL: r.Link}
 		}
 	}
+	weights := recommendationWeights(e)
 	areas := map[string]awaf.AreaID{}
 	usedArea := map[awaf.AreaID]bool{}
 	usedPillar := map[awaf.PillarID]bool{}
@@ -331,7 +374,7 @@ func makeLens(e *Export, qs []Question, id string) (*awaf.Lens, []int) {
 				continue
 			}
 			lq.Choices = append(lq.Choices, awaf.Choice{
-				ID: fmt.Sprintf("c%02d", i+1), Title: strings.TrimSpace(opt), Weight: defaultWeight, Effort: awaf.EffortMedium,
+				ID: fmt.Sprintf("c%02d", i+1), Title: strings.TrimSpace(opt), Weight: weights.of(q, opt), Effort: awaf.EffortMedium,
 				Pillars: []awaf.PillarID{p}, Links: []awaf.Link{link},
 				Guidance: awaf.Guidance{What: strings.TrimSpace(opt), Why: fmt.Sprintf("An answer option of %q in the %s category.", name, q.Category),
 					Verify: "A reviewer confirms the statement holds for the workload."},

@@ -110,3 +110,42 @@ func TestEveryRealCSV(t *testing.T) {
 	}
 	t.Logf("%d assessment exports", exports)
 }
+
+// TestRecommendationWeights: where an export ties recommendations to answer options by
+// code (the Cloud Adoption Security Assessment), the options weigh what Microsoft's
+// Weight column gives them. Counted independently with a Python reading of the file:
+// 123 unticked options are named, with weights 40 to 80.
+func TestRecommendationWeights(t *testing.T) {
+	path := sharedtest.Dir(t, "ms-assessment-csv/warp/WARP/devops/Cloud_Adoption_Security_Assessment_Sample.csv")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Import(path, bytes.NewReader(data), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	weighted := 0
+	var s15 *awaf.Choice
+	for qi := range res.Lens.Questions {
+		q := &res.Lens.Questions[qi]
+		for ci := range q.Choices {
+			c := &q.Choices[ci]
+			if c.None {
+				continue
+			}
+			if c.Weight != defaultWeight {
+				weighted++
+			}
+			if strings.HasPrefix(c.Title, "S-1-5:") {
+				s15 = c
+			}
+		}
+	}
+	if weighted != 123 {
+		t.Errorf("%d options carry a recommendation's weight, want 123", weighted)
+	}
+	if s15 == nil || s15.Weight != 80 {
+		t.Errorf("option S-1-5: %+v, want weight 80 (recommendation S-1-5-1)", s15)
+	}
+}

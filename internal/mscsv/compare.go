@@ -35,24 +35,32 @@ const (
 	reasonFollows = "follows the categories that differ"
 )
 
-// Compare matches the category scores of the export with awaf's result for the same
-// answers: the design areas of a lens made from the export (one per category), or the
-// pillars of a matched lens. The last row is the overall score.
+// Compare matches the category scores of the export with awaf's result r for the same
+// answers: the design areas of the lens made from the export (one per category), or
+// the pillars of the matched lens when r is its result. The last row is the overall
+// score.
 func (res *Result) Compare(r *awaf.Result) []Agreement {
 	stats := res.categoryStats()
 	var out []Agreement
 	sumMS, sumMax, sumAwaf := 0.0, 0.0, 0.0
 	allAgree := true
+	// A matched lens is awaf's own (its CSV names pillars, and its weights are the
+	// lens's): any difference there is unexplained. A made lens has an area per
+	// category and weights the export does not give.
+	matched := res.Matched != nil && r.Lens.ID == res.Matched.Lens.ID
 	for _, c := range res.Export.Categories {
 		a := Agreement{Category: c.Name, Microsoft: c}
-		for _, ar := range r.Areas {
-			if strings.EqualFold(ar.Name, c.Name) {
-				a.Awaf, a.AwafBand, a.Found = ar.Score.Score, ar.Band, true
+		if matched {
+			for _, p := range r.Pillars {
+				if strings.EqualFold(p.Name, c.Name) {
+					a.Awaf, a.AwafBand, a.Found = p.Score.Score, p.Band, true
+				}
 			}
-		}
-		for _, p := range r.Pillars {
-			if !a.Found && strings.EqualFold(p.Name, c.Name) {
-				a.Awaf, a.AwafBand, a.Found = p.Score.Score, p.Band, true
+		} else {
+			for _, ar := range r.Areas {
+				if strings.EqualFold(ar.Name, c.Name) {
+					a.Awaf, a.AwafBand, a.Found = ar.Score.Score, ar.Band, true
+				}
 			}
 		}
 		if !c.Assessed() {
@@ -65,6 +73,7 @@ func (res *Result) Compare(r *awaf.Result) []Agreement {
 			allAgree = false
 			st := stats[c.Name]
 			switch {
+			case matched:
 			case st.rows == 0:
 				a.Reason = reasonNoRows
 			case st.partial > 0:
@@ -80,12 +89,15 @@ func (res *Result) Compare(r *awaf.Result) []Agreement {
 	// maxima ('61/164' is 487/1310 in the DevOps sample); awaf's categories are
 	// rolled up the same way for the comparison.
 	o := Agreement{Category: "Overall", Microsoft: res.Export.Overall, Awaf: r.Overall.Score, AwafBand: r.Overall.Band, Found: true}
-	if o.Microsoft.Assessed() && sumMax > 0 {
+	switch {
+	case matched && o.Microsoft.Assessed():
+		o.Agree = math.Abs(r.Overall.Score-o.Microsoft.Percent()) <= 1
+	case o.Microsoft.Assessed() && sumMax > 0:
 		o.Agree = math.Abs(100*sumAwaf/sumMax-o.Microsoft.Percent()) <= 1
 		if !o.Agree && !allAgree {
 			o.Reason = reasonFollows
 		}
-	} else {
+	default:
 		o.Agree = true
 	}
 	return append(out, o)

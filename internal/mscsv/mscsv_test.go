@@ -143,6 +143,12 @@ func TestRoundTripAwafCSV(t *testing.T) {
 	if r2.Overall.Score != r.Overall.Score {
 		t.Errorf("overall score %v after the round trip, was %v", r2.Overall.Score, r.Overall.Score)
 	}
+	// awaf's own export: every pillar's score in the file equals the re-evaluated one.
+	for _, a := range res.Compare(r2) {
+		if !a.Found || !a.Agree || a.Reason != "" {
+			t.Errorf("%s: file %d/%d, awaf %.1f, agree %v, reason %q", a.Category, a.Microsoft.Score, a.Microsoft.Max, a.Awaf, a.Agree, a.Reason)
+		}
+	}
 }
 
 func TestBadInput(t *testing.T) {

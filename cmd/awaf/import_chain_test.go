@@ -136,7 +136,7 @@ func TestImportChainChecklists(t *testing.T) {
 			// One line per kind of warning, however many there are.
 			kinds := map[string]bool{}
 			for _, line := range strings.Split(stderr, "\n") {
-				if strings.HasPrefix(line, "warning: ") {
+				if strings.HasPrefix(line, "awaf: warning: ") {
 					if i := strings.LastIndex(line, " times: "); i > 0 {
 						k := line[i+len(" times: "):]
 						k, _, _ = strings.Cut(k, ";")

@@ -322,7 +322,7 @@ func importChecklist(name string, data []byte, id, version string, verbose bool,
 		return nil, nil, err
 	}
 	if compact {
-		fmt.Fprintf(s.err, "awaf: note: %d items make a large lens; items without a description say %q in guidance.what instead of repeating their title\n", len(f.Items), "Do as the title says.")
+		fmt.Fprintf(s.err, "awaf: note: %d items make a large lens; it is written compact: items without a description say %q in guidance.what instead of repeating their title, and checklist.severity is left to guidance.why\n", len(f.Items), "Do as the title says.")
 	}
 	if len(y) > lens.MaxSize {
 		return nil, nil, awaf.Errorf(awaf.ETOOLARGE, "%s: the lens would be %d bytes, more than the %d bytes a lens file may have; split the checklist", name, len(y), lens.MaxSize)

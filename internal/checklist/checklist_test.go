@@ -3,6 +3,7 @@ package checklist
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -352,4 +353,40 @@ func FuzzParse(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestCompact: a checklist whose lens would pass the lens size limit is built compact
+// and fits; a small one is not.
+func TestCompact(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"items":[`)
+	long := strings.Repeat("Keep the workload's configuration under review. ", 8)
+	for i := range 2000 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"category":"C%d","subcategory":"S%d","text":"%d %s","guid":"g-%d","severity":"High","waf":"Security","service":"Storage"}`, i%40, i%7, i, long, i)
+	}
+	b.WriteString(`]}`)
+	f, err := Parse("big.json", []byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, y, compact, err := LensYAML(f, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !compact || len(y) > lens.MaxSize {
+		t.Fatalf("compact %v, %d bytes (limit %d)", compact, len(y), lens.MaxSize)
+	}
+	c := l.Questions[0].Choices[0]
+	if c.Guidance.What != titleSaysWhat || c.Metadata[MetaSeverity] != "" || !strings.Contains(c.Guidance.Why, "high") {
+		t.Errorf("compact choice %+v", c)
+	}
+	if _, err := lens.Parse("big.yaml", y); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, compact, _ := LensYAML(&File{Items: f.Items[:10]}, Options{ID: "small"}); compact {
+		t.Error("a small checklist was made compact")
+	}
 }

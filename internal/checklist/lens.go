@@ -40,8 +40,8 @@ type Options struct {
 	ID      string // lens id; derived from the checklist name when empty
 	Version string
 	// Compact leaves the title out of guidance.what where the item has no
-	// description, so the largest checklists fit the lens size limit. LensYAML sets
-	// it when needed.
+	// description, and the severity out of the metadata (guidance.why gives it), so
+	// the largest checklists fit the lens size limit. LensYAML sets it when needed.
 	Compact bool
 }
 
@@ -220,8 +220,12 @@ func question(f *File, g *group, area awaf.AreaID, qids map[string]bool, compact
 	for _, i := range g.items {
 		it := f.Items[i]
 		c := choice(it, cids)
-		if compact && c.Guidance.What == c.Title {
-			c.Guidance.What = titleSaysWhat
+		if compact {
+			if c.Guidance.What == c.Title {
+				c.Guidance.What = titleSaysWhat
+			}
+			// guidance.why states the severity already.
+			delete(c.Metadata, MetaSeverity)
 		}
 		if strings.EqualFold(c.Metadata[MetaService], g.category) {
 			delete(c.Metadata, MetaService) // the area is named after it

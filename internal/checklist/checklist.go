@@ -267,9 +267,7 @@ func (r *reader) file(root any) *File {
 	f.WAF = r.names(m, "waf")
 	f.Status = r.names(m, "status")
 	f.Severities = r.names(m, "severities")
-	if mm, ok := m["metadata"].(map[string]any); ok {
-		f.Metadata = Metadata{Name: strings.TrimSpace(str(mm, "name")), State: str(mm, "state"), WAF: str(mm, "waf"), Timestamp: str(mm, "timestamp")}
-	}
+	f.Metadata = r.metadata(m)
 	statuses := Statuses
 	if len(f.Status) > 0 {
 		statuses = f.Status
@@ -395,18 +393,61 @@ func (r *reader) item(v any, path string) map[string]any {
 	return m
 }
 
-// names reads a list of {name[, description]} objects such as "categories".
+// names reads a list of {name[, description]} objects such as "categories"; what
+// does not fit is ignored with a warning.
 func (r *reader) names(m map[string]any, key string) []string {
-	l, _ := m[key].([]any)
+	v, ok := m[key]
+	if !ok {
+		return nil
+	}
+	l, ok := v.([]any)
+	if !ok {
+		r.warn(WarnType, key, "%s: expected a list, found %s; ignored", key, jsonpos.Kind(v))
+		return nil
+	}
 	var out []string
-	for _, e := range l {
-		if om, ok := e.(map[string]any); ok {
-			if s := text(om, "name"); s != "" {
-				out = append(out, s)
-			}
+	for i, e := range l {
+		p := jsonpos.Elem(key, i)
+		om, ok := e.(map[string]any)
+		if !ok {
+			r.warn(WarnType, p, "%s: expected an object with a name, found %s; ignored", p, jsonpos.Kind(e))
+			continue
 		}
+		s := text(om, "name")
+		if s == "" {
+			r.warn(WarnType, p, "%s: no name; ignored", p)
+			continue
+		}
+		out = append(out, s)
 	}
 	return out
+}
+
+// metaKeys are the keys the schema allows in "metadata".
+var metaKeys = map[string]bool{"name": true, "timestamp": true, "state": true, "waf": true}
+
+func (r *reader) metadata(m map[string]any) Metadata {
+	v, ok := m["metadata"]
+	if !ok {
+		return Metadata{}
+	}
+	mm, ok := v.(map[string]any)
+	if !ok {
+		r.warn(WarnType, "metadata", "metadata: expected an object, found %s; ignored", jsonpos.Kind(v))
+		return Metadata{}
+	}
+	keys := make([]string, 0, len(mm))
+	for k := range mm {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if !metaKeys[k] {
+			p := jsonpos.Key("metadata", k)
+			r.warnings = append(r.warnings, Warning{Kind: WarnUnknownKey, Detail: "metadata." + k, Problem: awaf.Problem{Location: r.ix.At(p), Message: fmt.Sprintf("metadata: key %q is not in the checklist schema; ignored", k)}})
+		}
+	}
+	return Metadata{Name: text(mm, "name"), State: str(mm, "state"), WAF: str(mm, "waf"), Timestamp: str(mm, "timestamp")}
 }
 
 // links reads [{<titleKey>, url}] lists; entries without an https URL are skipped.

@@ -199,6 +199,8 @@ func TestSchemaAgrees(t *testing.T) {
 		{"integer as string", `{"items":[` + strings.Replace(item, "%s", `,"cost":"1"`, 1) + `]}`, false},
 		{"amm not boolean", `{"items":[` + strings.Replace(item, "%s", `,"amm":"yes"`, 1) + `]}`, false},
 		{"topics not strings", `{"items":[` + strings.Replace(item, "%s", `,"topics":[1]`, 1) + `]}`, false},
+		{"category without name", `{"items":[` + strings.Replace(item, "%s", "", 1) + `],"categories":[{}]}`, false},
+		{"metadata unknown key", `{"items":[` + strings.Replace(item, "%s", "", 1) + `],"metadata":{"name":"n","owner":"x"}}`, false},
 		{"items not a list", `{"items":{}}`, false},
 	}
 	for _, tc := range cases {

@@ -47,12 +47,12 @@ type Suppression struct {
 }
 
 // Effective is the status a finding counts as: suppressed failures and unknowns
-// count as "suppressed".
-func (f *Finding) Effective() string {
+// count as Suppressed.
+func (f *Finding) Effective() Status {
 	if f.Suppression != nil {
-		return "suppressed"
+		return Suppressed
 	}
-	return string(f.Status)
+	return f.Status
 }
 
 // Options tune an evaluation.
@@ -275,7 +275,7 @@ func (g *graph) relatedView(i int, reg *registry) map[string]any {
 		m[kind] = out
 	}
 	list(linkPE, l.privateEndpoints)
-	if len(l.diagnosticSettings) == 0 && r.Source == "export" {
+	if len(l.diagnosticSettings) == 0 && r.Source == iac.SourceExport {
 		// Resource Graph and az resource list do not return diagnostic settings, so an
 		// export without them says nothing about whether they exist.
 		m[linkDiag] = reg.add("diagnostic settings are not part of Resource Graph or az resource exports; check them with az monitor diagnostic-settings list", r.Loc)

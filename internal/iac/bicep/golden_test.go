@@ -60,7 +60,7 @@ func golden(res []iac.Resource, diags []iac.Diagnostic) []byte {
 			Location: r.Location, SKU: r.SKU, Identity: r.Identity, Tags: r.Tags,
 			Properties: r.Properties, Zones: r.Zones, Scope: r.Scope, Condition: r.Condition,
 			Metadata: r.Metadata, Parent: r.Parent, DependsOn: r.DependsOn, Existing: r.Existing,
-			Source: r.Source, At: at(r.Loc),
+			Source: string(r.Source), At: at(r.Loc),
 		}
 		for _, v := range r.Via {
 			g.Via = append(g.Via, at(v))
@@ -133,7 +133,7 @@ func TestGolden(t *testing.T) {
 				dir = "baseline"
 			}
 			fsys := os.DirFS(filepath.Join("testdata", dir))
-			res, diags, err := s.Scan(context.Background(), fsys, tt.paths)
+			res, diags, err := s.Scan(context.Background(), fsys, tt.paths, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -339,11 +339,11 @@ func TestJSONSyntax(t *testing.T) {
 				var got []string
 				found := false
 				for _, d := range diags {
-					s := d.Severity + " " + locString(d.Loc) + " " + d.Message
+					s := string(d.Severity) + " " + locString(d.Loc) + " " + d.Message
 					got = append(got, s)
 					sev, rest, _ := strings.Cut(tt.diag, " ")
 					place, frag, _ := strings.Cut(rest, " ")
-					if d.Severity == sev && strings.HasPrefix(locString(d.Loc), place) && strings.Contains(d.Message, frag) {
+					if string(d.Severity) == sev && strings.HasPrefix(locString(d.Loc), place) && strings.Contains(d.Message, frag) {
 						found = true
 					}
 				}

@@ -248,8 +248,8 @@ resource "azurerm_cognitive_account" "a" { name = "a" }
 			var got []string
 			found := false
 			for _, d := range diags {
-				got = append(got, locString(d.Loc)+" "+d.Severity+" "+d.Message)
-				if d.Severity == sev && locString(d.Loc) == tt.file+":"+place && strings.Contains(d.Message, frag) {
+				got = append(got, locString(d.Loc)+" "+string(d.Severity)+" "+d.Message)
+				if string(d.Severity) == sev && locString(d.Loc) == tt.file+":"+place && strings.Contains(d.Message, frag) {
 					found = true
 				}
 			}

@@ -40,7 +40,7 @@ func TestReadJSONRoundTrip(t *testing.T) {
 
 	for i, f := range doc.Findings {
 		w := &res.Findings[i]
-		if f.Rule != w.Rule.ID || f.Status != w.Effective() || f.Outcome != string(w.Status) || f.Message != w.Message ||
+		if f.Rule != w.Rule.ID || f.Status != w.Effective() || f.Outcome != w.Status || f.Message != w.Message ||
 			f.Location != w.Loc || f.Severity != w.Rule.Severity || f.Resource.Type != w.Resource.Type || len(f.Unresolved) != len(w.Unresolved) {
 			t.Errorf("findings[%d] = %+v, want %+v", i, f, *w)
 		}

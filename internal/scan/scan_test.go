@@ -19,10 +19,6 @@ import (
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/iac"
-	"github.com/awaf/awaf/internal/iac/arm"
-	"github.com/awaf/awaf/internal/iac/bicep"
-	"github.com/awaf/awaf/internal/iac/export"
-	"github.com/awaf/awaf/internal/iac/terraform"
 	"github.com/awaf/awaf/internal/lens"
 	"github.com/awaf/awaf/internal/rules"
 )
@@ -38,23 +34,7 @@ func catalog(t testing.TB) *rules.Catalog {
 	return c
 }
 
-func realFrontends() Frontends {
-	return Frontends{
-		ARM: arm.Scan, Bicep: bicep.Scan, Terraform: terraform.Scan, Export: export.Scan,
-		Plan: func(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Resource, []iac.Diagnostic, error) {
-			var res []iac.Resource
-			var diags []iac.Diagnostic
-			for _, p := range paths {
-				r, d, err := terraform.ScanPlan(ctx, fsys, p)
-				if err != nil {
-					return nil, nil, err
-				}
-				res, diags = append(res, r...), append(diags, d...)
-			}
-			return res, diags, nil
-		},
-	}
-}
+func realFrontends() Frontends { return DefaultFrontends() }
 
 func fixedNow() time.Time { return time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC) }
 
@@ -106,13 +86,14 @@ func TestSameFindingsAcrossFormats(t *testing.T) {
 	}
 }
 
-// recorder is a fake front end that remembers which files it was given.
+// recorder is a fake front end that remembers which files it was given. It hands
+// nothing to the sink, so Finish judges its resources by every rule.
 type recorder struct {
 	got []string
 	res []iac.Resource
 }
 
-func (r *recorder) scan(_ context.Context, _ fs.FS, paths []string) ([]iac.Resource, []iac.Diagnostic, error) {
+func (r *recorder) Scan(_ context.Context, _ fs.FS, paths []string, _ iac.Sink) ([]iac.Resource, []iac.Diagnostic, error) {
 	r.got = append(r.got, paths...)
 	return r.res, nil, nil
 }
@@ -143,8 +124,8 @@ func TestRunClassifiesFiles(t *testing.T) {
 	fe := Frontends{}
 	for _, f := range formats {
 		recs[f] = &recorder{}
+		fe = append(fe, Frontend{f, recs[f]})
 	}
-	fe.ARM, fe.Bicep, fe.Terraform, fe.Plan, fe.Export = recs[FormatARM].scan, recs[FormatBicep].scan, recs[FormatTerraform].scan, recs[FormatPlan].scan, recs[FormatExport].scan
 	res, err := Run(context.Background(), fsys, []string{"."}, Options{Frontends: fe, Catalog: catalog(t)})
 	if err != nil {
 		t.Fatal(err)
@@ -243,7 +224,7 @@ resource c 'Microsoft.Storage/storageAccounts@2023-05-01' = {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(context.Background(), fsys, nil, Options{Frontends: Frontends{Bicep: rec.scan}, Catalog: catalog(t), Baseline: base, Now: fixedNow})
+	res, err := Run(context.Background(), fsys, nil, Options{Frontends: Frontends{{FormatBicep, rec}}, Catalog: catalog(t), Baseline: base, Now: fixedNow})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -474,7 +455,7 @@ func TestAttachEvidence(t *testing.T) {
 	a := &awaf.Assessment{Answers: []awaf.Answer{
 		{Question: "platform_identity", Selected: []string{"id_none"}, Evidence: []awaf.Evidence{{Choice: "id_disable_local_auth", Source: "scan", Summary: "old"}}},
 	}}
-	props := Attach(a, l, res, fixedNow())
+	props := Attach(a, l, res.Outcomes(), fixedNow())
 	ans, ok := a.Answer("platform_identity")
 	if !ok {
 		t.Fatal("no answer")

@@ -184,7 +184,6 @@ func TestKeepUnits(t *testing.T) {
 	}
 }
 
-
 // TestKeepProjection checks that Scan returns what the sink keeps, in the order it
 // returns without a sink: properties dropped, judgements carried along, the rest
 // unchanged; and that the resource limit applies to the kept resources.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -18,12 +17,11 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/goldenfile"
 	"github.com/awaf/awaf/internal/iac"
 	"github.com/awaf/awaf/internal/lens"
 	"github.com/awaf/awaf/internal/rules"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func catalog(t testing.TB) *rules.Catalog {
 	t.Helper()
@@ -305,26 +303,6 @@ func ragResult(t *testing.T) *Result {
 	return res
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := "testdata/golden/" + name
-	if *update {
-		if err := os.MkdirAll("testdata/golden", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (run with -update and review the diff)", name)
-	}
-}
-
 func TestGoldenOutputs(t *testing.T) {
 	res := ragResult(t)
 	for _, f := range []struct{ format, file string }{
@@ -344,7 +322,7 @@ func TestGoldenOutputs(t *testing.T) {
 				}
 				got = ind.Bytes()
 			}
-			golden(t, f.file, got)
+			goldenfile.Check(t, "testdata/golden/"+f.file, got)
 		})
 	}
 }

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/awaf/awaf/internal/goldenfile"
 	"github.com/awaf/awaf/internal/iac"
 )
 
@@ -18,7 +20,7 @@ func TestGoldenMixed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "mixed.json", dump(t, res, diags))
+	goldenfile.Check(t, filepath.Join("testdata", "golden", "mixed.json"), dump(t, res, diags))
 }
 
 // plain renders resources without locations, to compare two syntaxes.

@@ -3,10 +3,13 @@ package terraform
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/awaf/awaf/internal/goldenfile"
 )
 
 // TestGoldenOverride merges a native and a JSON override file into a module.
@@ -15,7 +18,7 @@ func TestGoldenOverride(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "override.json", dump(t, res, diags))
+	goldenfile.Check(t, filepath.Join("testdata", "golden", "override.json"), dump(t, res, diags))
 }
 
 func TestOverride(t *testing.T) {

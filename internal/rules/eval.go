@@ -567,7 +567,7 @@ func (rule *Rule) unknown(f Finding, reg, wreg *registry, out ref.Val, err error
 		// An outcome whose unknowns all come from the shared views reads the same on
 		// every resource of a source kind: its message is built once per evaluation.
 		if shared && len(f.Unresolved) > 0 {
-			key.rule, key.export, key.n = rule, f.Resource.Source == "export", len(ids)
+			key.rule, key.export, key.n = rule, f.Resource.Source == iac.SourceExport, len(ids)
 			if m, ok := wreg.msgs.Load(key); ok {
 				f.Message = m.(string)
 				return f
@@ -590,7 +590,7 @@ func (rule *Rule) unknown(f Finding, reg, wreg *registry, out ref.Val, err error
 		whys = append(whys, s)
 	}
 	lead := "could not be resolved before deployment"
-	if f.Resource.Source == "export" {
+	if f.Resource.Source == iac.SourceExport {
 		lead = "could not be determined from the export"
 	}
 	f.Message = fmt.Sprintf("Unknown: %s: %s — %s", lead, strings.Join(whys, "; "), rule.Title)

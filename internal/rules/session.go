@@ -231,7 +231,9 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) ([]Finding, er
 						late = c.evalResource(g, i, shared, s.wreg, opt.slow, true, j.pending, late, &lateAt)
 					}
 					got[k] = len(merge(window, j, late, lateAt, &res[i]))
-					res[i].Judgement = iac.Judgement{} // its findings are in buf now
+					// Its findings are in buf now: let go of the note and the record, so
+					// a unit's block of findings goes once all of its resources are done.
+					res[i].Judgement, *j = iac.Judgement{}, judged{}
 				}
 				clear(late)
 				if opt.Evaluated != nil {

@@ -27,6 +27,11 @@ var formats = []Format{FormatARM, FormatBicep, FormatTerraform, FormatPlan, Form
 type Frontend struct {
 	Format  Format
 	Scanner iac.Scanner
+	// Claims picks the front end's files among those the built-in formats leave: by
+	// name (the slash path in the scanned tree), and for a JSON file not told apart as
+	// one of them, by its content (head holds at least its first 8 KiB; nil for other
+	// files). Nil for the built-in formats, which the scan tells apart itself.
+	Claims func(name string, head []byte) bool
 }
 
 // Frontends are the readers a scan runs, one per format, in the order their
@@ -34,16 +39,26 @@ type Frontend struct {
 type Frontends []Frontend
 
 // DefaultFrontends is the explicit list of awaf's front ends. A new reader is a type
-// implementing iac.Scanner and one line here, with its Format (and, for a new kind of
-// file, a case in classify).
+// implementing iac.Scanner and one line here: its Format, the scanner, and Claims to
+// say which files are its.
 func DefaultFrontends() Frontends {
 	return Frontends{
-		{FormatARM, &arm.Scanner{}},
-		{FormatBicep, bicep.New("")}, // the Bicep CLI's module cache, ~/.bicep
-		{FormatTerraform, terraform.Scanner{}},
-		{FormatPlan, terraform.PlanScanner{}},
-		{FormatExport, export.Scanner{}},
+		{Format: FormatARM, Scanner: &arm.Scanner{}},
+		{Format: FormatBicep, Scanner: bicep.New("")}, // the Bicep CLI's module cache, ~/.bicep
+		{Format: FormatTerraform, Scanner: terraform.Scanner{}},
+		{Format: FormatPlan, Scanner: terraform.PlanScanner{}},
+		{Format: FormatExport, Scanner: export.Scanner{}},
 	}
+}
+
+// claim gives the format of the first front end that claims a file.
+func (fs Frontends) claim(name string, head []byte) (Format, bool) {
+	for _, fe := range fs {
+		if fe.Claims != nil && fe.Claims(name, head) {
+			return fe.Format, true
+		}
+	}
+	return "", false
 }
 
 // Scanner gives the reader of a format, or nil.

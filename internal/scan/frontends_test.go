@@ -1,7 +1,9 @@
 package scan
 
 import (
+	"bytes"
 	"context"
+	"io/fs"
 	"slices"
 	"strings"
 	"testing"
@@ -23,7 +25,7 @@ func TestFrontendsList(t *testing.T) {
 	arm := &recorder{res: []iac.Resource{fixture("azuredeploy.json", 1, "Microsoft.Storage/storageAccounts", "st", map[string]any{})}}
 	exp := &recorder{res: []iac.Resource{fixture("export.json", 1, "Microsoft.KeyVault/vaults", "kv", map[string]any{})}}
 	second := &recorder{}
-	fe := Frontends{{FormatExport, exp}, {FormatARM, arm}, {FormatBicep, nil}, {FormatARM, second}}
+	fe := Frontends{{Format: FormatExport, Scanner: exp}, {Format: FormatARM, Scanner: arm}, {Format: FormatBicep}, {Format: FormatARM, Scanner: second}}
 	res, err := Run(context.Background(), fsys, nil, Options{Frontends: fe, Catalog: catalog(t)})
 	if err != nil {
 		t.Fatal(err)
@@ -67,5 +69,47 @@ func TestDefaultFrontends(t *testing.T) {
 		if !seen[f] {
 			t.Errorf("no front end for %s", f)
 		}
+	}
+}
+
+// TestFrontendClaims checks that a front end the scan does not know gets the files it
+// claims, by name or by JSON content, and no others; the built-in formats keep theirs.
+func TestFrontendClaims(t *testing.T) {
+	fsys := fstest.MapFS{
+		"chat.prompty":        {Data: []byte("---\nname: chat\n---\n")},
+		"README.md":           {Data: []byte("# hi")},
+		"search/index.json":   {Data: []byte(`{"name": "docs", "fields": [{"name": "id", "type": "Edm.String", "key": true}]}`)},
+		"package.json":        {Data: []byte(`{"name": "app"}`)},
+		"infra/main.bicep":    {Data: []byte("")},
+		"infra/index.prompty": {Mode: fs.ModeDir},
+	}
+	prompty, search, bicep := &recorder{}, &recorder{}, &recorder{}
+	var asked []string
+	fe := Frontends{
+		{Format: FormatBicep, Scanner: bicep},
+		{Format: "prompty", Scanner: prompty, Claims: func(name string, head []byte) bool {
+			asked = append(asked, name)
+			return head == nil && strings.HasSuffix(name, ".prompty")
+		}},
+		{Format: "search-index", Scanner: search, Claims: func(name string, head []byte) bool {
+			return bytes.Contains(head, []byte(`"fields"`))
+		}},
+	}
+	res, err := Run(context.Background(), fsys, nil, Options{Frontends: fe, Catalog: catalog(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(prompty.got, []string{"chat.prompty"}) || !slices.Equal(search.got, []string{"search/index.json"}) || !slices.Equal(bicep.got, []string{"infra/main.bicep"}) {
+		t.Errorf("files read: prompty %v, search %v, bicep %v", prompty.got, search.got, bicep.got)
+	}
+	if slices.Contains(asked, "infra/main.bicep") {
+		t.Errorf("a built-in format's file was offered to another front end: %v", asked)
+	}
+	var got []string
+	for _, f := range res.Files {
+		got = append(got, f.Path+"="+string(f.Format))
+	}
+	if !slices.Equal(got, []string{"chat.prompty=prompty", "infra/main.bicep=bicep", "search/index.json=search-index"}) {
+		t.Errorf("files %v", got)
 	}
 }

@@ -292,13 +292,18 @@ func (r *Result) classify(fsys fs.FS, name string, groups map[Format][]string, e
 			r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: iac.DiagError, Message: fmt.Sprintf("cannot read %s: %v", name, unwrapPathErr(err)), Loc: awaf.Location{File: name}})
 			return
 		}
+		if !ok {
+			f, ok = opt.Frontends.claim(name, data)
+		}
 		if ok {
 			add(f)
 		} else if explicit {
 			r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: iac.DiagWarning, Message: fmt.Sprintf("%s is JSON but not an ARM template, parameter file, Terraform plan or Azure export; skipped", name), Loc: awaf.Location{File: name}})
 		}
 	default:
-		if explicit {
+		if f, ok := opt.Frontends.claim(name, nil); ok {
+			add(f)
+		} else if explicit {
 			r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: iac.DiagWarning, Message: fmt.Sprintf("%s: unknown file type (want .bicep, .bicepparam, .tf, .tfvars or .json); skipped", name), Loc: awaf.Location{File: name}})
 		}
 	}

@@ -122,7 +122,7 @@ func TestRunClassifiesFiles(t *testing.T) {
 	fe := Frontends{}
 	for _, f := range formats {
 		recs[f] = &recorder{}
-		fe = append(fe, Frontend{f, recs[f]})
+		fe = append(fe, Frontend{Format: f, Scanner: recs[f]})
 	}
 	res, err := Run(context.Background(), fsys, []string{"."}, Options{Frontends: fe, Catalog: catalog(t)})
 	if err != nil {
@@ -222,7 +222,7 @@ resource c 'Microsoft.Storage/storageAccounts@2023-05-01' = {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(context.Background(), fsys, nil, Options{Frontends: Frontends{{FormatBicep, rec}}, Catalog: catalog(t), Baseline: base, Now: fixedNow})
+	res, err := Run(context.Background(), fsys, nil, Options{Frontends: Frontends{{Format: FormatBicep, Scanner: rec}}, Catalog: catalog(t), Baseline: base, Now: fixedNow})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,9 @@
-// Package portfolio combines the assessments of one workload under several lenses (the
+// Package multilens combines the assessments of one workload under several lenses (the
 // built-in AI lens and a team's own, say) into one view: each lens keeps its own
 // scores and plan, and the plans merge into one list ordered by priority. Priorities
 // can be compared across lenses because assess.Plan computes every one of them with
 // the same 0-100 formula from the workload's profile. Combine is a pure function.
-package portfolio
+package multilens
 
 import (
 	"math"

@@ -114,7 +114,7 @@ func TestUsageErrors(t *testing.T) {
 		{"backlog target", []string{"backlog", "--target", "jria"}, `did you mean "jira"?`, "awaf backlog"},
 		{"horizon list", []string{"backlog", "--target", "ado", "--horizon", "now,nxet"}, `--horizon "nxet": want now, next or later; did you mean "next"?`, "awaf backlog"},
 		{"global flag value", []string{"lens", "list", "--color", "allways"}, `did you mean "always"?`, "awaf lens list"},
-		{"compare arguments", []string{"compare", "a.yaml"}, "awaf compare takes two answers files: OLD NEW (got 1 arguments)", "awaf compare"},
+		{"compare arguments", []string{"compare", "a.yaml"}, "awaf compare takes two answers files: OLD NEW (got 1 argument)", "awaf compare"},
 		{"stray argument", []string{"report", "extra"}, "unexpected arguments: extra", "awaf report"},
 		{"completion shell", []string{"completion", "bsh"}, `did you mean "bash"?`, "awaf completion"},
 	}

@@ -25,7 +25,7 @@ func newMigrateCmd(s *streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(s.out, "applied %d migration(s)\n", n)
+			fmt.Fprintf(s.out, "applied %s\n", plural(n, "migration"))
 			return nil
 		},
 	}

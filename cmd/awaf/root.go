@@ -208,7 +208,7 @@ func noArgs(cmd *cobra.Command, args []string) error {
 func argsExactly(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return &usageError{cmd: cmd, msg: fmt.Sprintf("%s takes %s (got %d arguments)", cmd.CommandPath(), what, len(args))}
+			return &usageError{cmd: cmd, msg: fmt.Sprintf("%s takes %s (got %s)", cmd.CommandPath(), what, plural(len(args), "argument"))}
 		}
 		return nil
 	}
@@ -218,7 +218,7 @@ func argsExactly(n int, what string) cobra.PositionalArgs {
 func argsAtMost(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) > n {
-			return &usageError{cmd: cmd, msg: fmt.Sprintf("%s takes at most %s (got %d arguments)", cmd.CommandPath(), what, len(args))}
+			return &usageError{cmd: cmd, msg: fmt.Sprintf("%s takes at most %s (got %s)", cmd.CommandPath(), what, plural(len(args), "argument"))}
 		}
 		return nil
 	}

@@ -324,8 +324,8 @@ func TestScanSaysWhatItRead(t *testing.T) {
 		"awaf: skipped " + dir + "/broken.json: not valid JSON (line 3, column 1",
 		"awaf: skipped " + dir + "/blob.json: a binary file, not JSON",
 		"awaf: left alone 1 file of other types",
-		"awaf: warning: skipped " + dir + "/broken.json (not valid JSON",
-		"awaf: warning: skipped " + dir + "/blob.json (a binary file",
+		"awaf: warning: skipped " + dir + "/broken.json: not valid JSON",
+		"awaf: warning: skipped " + dir + "/blob.json: a binary file",
 	} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)

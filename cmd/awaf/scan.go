@@ -349,7 +349,7 @@ func reportInputs(root string, paths []string, res *scan.Result, verbose bool, s
 				}
 				what = scan.Describe(data)
 				if !strings.HasPrefix(what, "JSON,") {
-					broken = append(broken, show(name)+" ("+what+")")
+					broken = append(broken, show(name)+": "+what)
 				}
 			}
 			if verbose {

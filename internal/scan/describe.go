@@ -17,7 +17,14 @@ func Describe(data []byte) string {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return "empty"
 	}
+	const other = "JSON, but not an ARM template, parameter file, Terraform plan or Azure export"
+	if json.Valid(data) {
+		return other
+	}
 	clean := stripJSONComments(data)
+	if json.Valid(clean) {
+		return other
+	}
 	var raw json.RawMessage
 	if err := json.Unmarshal(clean, &raw); err != nil {
 		var se *json.SyntaxError
@@ -29,7 +36,7 @@ func Describe(data []byte) string {
 		}
 		return "not valid JSON (" + err.Error() + ")"
 	}
-	return "JSON, but not an ARM template, parameter file, Terraform plan or Azure export"
+	return other
 }
 
 // SkipDir reports whether a scan never walks into a directory of this name.

@@ -321,7 +321,7 @@ func TestScanSaysWhatItRead(t *testing.T) {
 	for _, want := range []string{
 		"awaf: read " + dir + "/main.json as arm",
 		"awaf: skipped " + dir + "/package.json: JSON, but not an ARM template",
-		"awaf: skipped " + dir + "/broken.json: not valid JSON (line 3, column 1",
+		"awaf: skipped " + dir + "/broken.json: not valid JSON (line 2, column",
 		"awaf: skipped " + dir + "/blob.json: a binary file, not JSON",
 		"awaf: left alone 1 file of other types",
 		"awaf: warning: skipped " + dir + "/broken.json: not valid JSON",
@@ -338,7 +338,7 @@ func TestScanSaysWhatItRead(t *testing.T) {
 	}
 	// A file named on the command line says what it is instead of "JSON but not ...".
 	out, _, _ := runScanCmd(t, filepath.Join(dir, "blob.json"), filepath.Join(dir, "broken.json"))
-	if !strings.Contains(out, "blob.json is a binary file, not JSON; skipped") || !strings.Contains(out, "broken.json is not valid JSON (line 3") {
+	if !strings.Contains(out, "blob.json is a binary file, not JSON; skipped") || !strings.Contains(out, "broken.json is not valid JSON (line 2") {
 		t.Errorf("diagnostics:\n%s", out)
 	}
 	// A broken template and findings: the input error wins, and the message says both.

@@ -29,7 +29,8 @@ func Describe(data []byte) string {
 	if err := json.Unmarshal(clean, &raw); err != nil {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			off := int(min(se.Offset, int64(len(data))))
+			// Offset counts the bytes read, the offending one included.
+			off := int(min(max(se.Offset-1, 0), int64(len(data))))
 			line := 1 + bytes.Count(data[:off], []byte{'\n'})
 			col := off - bytes.LastIndexByte(data[:off], '\n')
 			return fmt.Sprintf("not valid JSON (line %d, column %d: %s)", line, col, se.Error())

@@ -45,6 +45,37 @@ func enumFlag(cmd *cobra.Command, name string, list bool, values []string, alias
 	_ = cmd.RegisterFlagCompletionFunc(name, completeValues(list, func(*cobra.Command) []string { return values }))
 }
 
+// annEnv names the environment variable a flag falls back on.
+const annEnv = "awaf_env"
+
+// envFlag lets the variable env set the flag when the command line does not. The value
+// is read when the command runs, never shown as the help's default: a password in a
+// database URL or a token must not appear in help text.
+func envFlag(cmd *cobra.Command, name, env string) {
+	f := cmd.Flags().Lookup(name)
+	if f.Annotations == nil {
+		f.Annotations = map[string][]string{}
+	}
+	f.Annotations[annEnv] = []string{env}
+}
+
+// applyEnv sets every flag of cmd left off the command line from its variable.
+func applyEnv(cmd *cobra.Command) error {
+	var err error
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		env := f.Annotations[annEnv]
+		if err != nil || len(env) == 0 || f.Changed {
+			return
+		}
+		if v, ok := os.LookupEnv(env[0]); ok {
+			if e := f.Value.Set(v); e != nil {
+				err = usagef(cmd, "%s=%q (for --%s): %v", env[0], v, f.Name, e)
+			}
+		}
+	})
+	return err
+}
+
 // checkEnums checks every enum flag of cmd, set or default: a misspelt value is bad
 // usage with a suggestion.
 func checkEnums(cmd *cobra.Command) error {

@@ -407,3 +407,31 @@ func TestBackupPostgres(t *testing.T) {
 		t.Errorf("missing database: exit %d, %q", code, errOut)
 	}
 }
+
+// TestEnvFlags: AWAF_* variables stand in for flags left off the command line, the
+// command line wins, and their values never appear in help (a token, a password).
+func TestEnvFlags(t *testing.T) {
+	t.Setenv("AWAF_TOKEN", "awaf_secret_token_value")
+	t.Setenv("AWAF_DB", "postgres://awaf:hunter2@192.0.2.1/awaf")
+	for _, args := range [][]string{{"push", "--help"}, {"serve", "--help"}, {"backup", "--help"}, {"user", "add", "--help"}} {
+		out, _, code := runExit(t, "", args...)
+		if code != 0 || strings.Contains(out, "secret") || strings.Contains(out, "hunter2") || !strings.Contains(out, "AWAF_") {
+			t.Errorf("%v: exit %d, help shows a variable's value or lacks its name:\n%s", args, code, out)
+		}
+	}
+	// backup reads AWAF_DB: PostgreSQL is refused at once, with the password hidden.
+	_, errOut, code := runExit(t, "", "backup", filepath.Join(t.TempDir(), "b.db"))
+	if code != 2 || !strings.Contains(errOut, "pg_dump") || strings.Contains(errOut, "hunter2") {
+		t.Errorf("backup with AWAF_DB: exit %d, %q", code, errOut)
+	}
+	// The flag wins over the variable.
+	_, errOut, code = runExit(t, "", "backup", "--db", "sqlite:"+filepath.Join(t.TempDir(), "none.db"), filepath.Join(t.TempDir(), "b.db"))
+	if code != 2 || !strings.Contains(errOut, "none.db does not exist") {
+		t.Errorf("--db over AWAF_DB: exit %d, %q", code, errOut)
+	}
+	t.Setenv("AWAF_SECURE_COOKIES", "perhaps")
+	_, errOut, code = runExit(t, "", "serve", "--addr", "127.0.0.1:0")
+	if code != 2 || !strings.Contains(errOut, `AWAF_SECURE_COOKIES="perhaps" (for --secure-cookies)`) {
+		t.Errorf("bad AWAF_SECURE_COOKIES: exit %d, %q", code, errOut)
+	}
+}

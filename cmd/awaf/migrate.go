@@ -29,6 +29,7 @@ func newMigrateCmd(s *streams) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&dsn, "db", env("AWAF_DB", defaultDB), "database: `sqlite:FILE|postgres://...` (AWAF_DB)")
+	cmd.Flags().StringVar(&dsn, "db", defaultDB, "database: `sqlite:FILE|postgres://...` (AWAF_DB)")
+	envFlag(cmd, "db", "AWAF_DB")
 	return cmd
 }

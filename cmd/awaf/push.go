@@ -45,8 +45,10 @@ belongs to. The file is the source of truth: each answer overwrites the server's
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.server, "server", env("AWAF_SERVER", ""), "server base `URL`, e.g. https://awaf.example.com (AWAF_SERVER)")
-	fl.StringVar(&f.token, "token", env("AWAF_TOKEN", ""), "API `token` with the contributor role on the workload (AWAF_TOKEN)")
+	fl.StringVar(&f.server, "server", "", "server base `URL`, e.g. https://awaf.example.com (AWAF_SERVER)")
+	fl.StringVar(&f.token, "token", "", "API `token` with the contributor role on the workload (AWAF_TOKEN)")
+	envFlag(cmd, "server", "AWAF_SERVER")
+	envFlag(cmd, "token", "AWAF_TOKEN")
 	fl.StringVar(&f.answers, "answers", "awaf.yaml", "answers `FILE` to send")
 	fl.BoolVar(&f.profile, "profile", true, "also send the workload's name and profile")
 	fl.StringVar(&f.evidence, "evidence", "", "also upload this `FILE`, the output of awaf scan --format json, as evidence")

@@ -46,7 +46,12 @@ infrastructure code for evidence.`,
 	})
 	root.SetHelpTemplate(helpTemplate)
 	root.SetUsageTemplate(helpTemplate)
-	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return checkEnums(cmd) }
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if err := applyEnv(cmd); err != nil {
+			return err
+		}
+		return checkEnums(cmd)
+	}
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetHelpCommand(newHelpCmd(root))
 	pf := root.PersistentFlags()

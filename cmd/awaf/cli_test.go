@@ -50,6 +50,17 @@ func TestHelpEveryCommand(t *testing.T) {
 		t.Fatalf("only %d commands in the tree", len(paths))
 	}
 	for _, p := range paths {
+		// Every command answers a misspelt flag the same way: one line, its help, exit 2.
+		t.Run(strings.Join(append(append([]string{"awaf"}, p...), "--no-such-flag"), " "), func(t *testing.T) {
+			cmd := exec.Command(awafBin, append(append([]string{}, p...), "--no-such-flag")...)
+			var out, errb bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &errb
+			cmd.Run()
+			want := "awaf: unknown flag --no-such-flag\nsee '" + strings.Join(append([]string{"awaf"}, p...), " ") + " --help'\n"
+			if code := cmd.ProcessState.ExitCode(); code != 2 || out.Len() != 0 || errb.String() != want {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 and %q", code, out.String(), errb.String(), want)
+			}
+		})
 		for _, flag := range []string{"--help", "-h"} {
 			name := strings.Join(append(append([]string{"awaf"}, p...), flag), " ")
 			t.Run(name, func(t *testing.T) {

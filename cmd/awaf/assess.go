@@ -63,12 +63,20 @@ func runAssess(ctx context.Context, f *assessFlags, s *streams) error {
 	}
 	if *pillar != "" {
 		if _, ok := l.Pillar(awaf.PillarID(*pillar)); !ok {
-			return awaf.Errorf(awaf.EINVALID, "lens %s has no pillar %q", l.ID, *pillar)
+			var ids []string
+			for _, p := range l.Pillars {
+				ids = append(ids, string(p.ID))
+			}
+			return awaf.Errorf(awaf.EINVALID, "--pillar %q: lens %s has pillars %s%s", *pillar, l.ID, orList(ids), didYouMean(*pillar, ids, ""))
 		}
 	}
 	if *area != "" {
 		if _, ok := l.Area(awaf.AreaID(*area)); !ok {
-			return awaf.Errorf(awaf.EINVALID, "lens %s has no design area %q", l.ID, *area)
+			var ids []string
+			for _, a := range l.Areas {
+				ids = append(ids, string(a.ID))
+			}
+			return awaf.Errorf(awaf.EINVALID, "--area %q: lens %s has design areas %s%s", *area, l.ID, orList(ids), didYouMean(*area, ids, ""))
 		}
 	}
 	if !isTerminal(stdin) {

@@ -446,3 +446,20 @@ func TestEnvFlags(t *testing.T) {
 		t.Errorf("bad AWAF_SECURE_COOKIES: exit %d, %q", code, errOut)
 	}
 }
+
+// TestLensValueSuggestions (item 9): pillar and area ids, which depend on the lens,
+// are checked against it with a suggestion.
+func TestLensValueSuggestions(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "awaf.yaml")
+	_, errOut, code := runExit(t, "", "assess", "--answers", path, "--pillar", "securty")
+	if code != 2 || !strings.Contains(errOut, `--pillar "securty": lens azure-ai-workload has pillars security, `) || !strings.Contains(errOut, `did you mean "security"?`) {
+		t.Errorf("exit %d, %q", code, errOut)
+	}
+	_, errOut, code = runExit(t, "", "assess", "--answers", path, "--area", "grounding-dat")
+	if code != 2 || !strings.Contains(errOut, `did you mean "grounding-data"?`) {
+		t.Errorf("exit %d, %q", code, errOut)
+	}
+	if _, err := os.Stat(path); err == nil {
+		t.Error("a refused assess wrote the answers file")
+	}
+}

@@ -124,6 +124,7 @@ func TestUsageErrors(t *testing.T) {
 		{"report format far off", []string{"report", "--format", "pdf"}, `--format "pdf": want md, html, json, csv or xlsx`, "awaf report"},
 		{"backlog target", []string{"backlog", "--target", "jria"}, `did you mean "jira"?`, "awaf backlog"},
 		{"horizon list", []string{"backlog", "--target", "ado", "--horizon", "now,nxet"}, `--horizon "nxet": want now, next or later; did you mean "next"?`, "awaf backlog"},
+		{"pillar list", []string{"backlog", "--target", "ado", "--pillar", "Security,reliabilty"}, `--pillar "reliabilty": want security, reliability, cost, operations, performance or responsible-ai; did you mean "reliability"?`, "awaf backlog"},
 		{"global flag value", []string{"lens", "list", "--color", "allways"}, `did you mean "always"?`, "awaf lens list"},
 		{"compare arguments", []string{"compare", "a.yaml"}, "awaf compare takes two answers files: OLD NEW (got 1 argument)", "awaf compare"},
 		{"stray argument", []string{"report", "extra"}, "unexpected arguments: extra", "awaf report"},
@@ -141,6 +142,14 @@ func TestUsageErrors(t *testing.T) {
 				t.Errorf("stderr %q, want one line with %q and see '%s --help'", errOut, want, c.help)
 			}
 		})
+	}
+}
+
+// TestEnumCase: enum values are taken in any case and passed on as listed.
+func TestEnumCase(t *testing.T) {
+	out, errOut, code := runExit(t, "", "lens", "show", "--format", "JSON")
+	if code != 0 || !strings.HasPrefix(out, "{") {
+		t.Errorf("exit %d, %q, stdout starts %.20q", code, errOut, out)
 	}
 }
 

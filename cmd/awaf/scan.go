@@ -171,6 +171,10 @@ func runScan(ctx context.Context, f *scanFlags, paths []string, s *streams) erro
 		if err := checkInput(f.answers, "an answers file (YAML)"); err != nil {
 			return err
 		}
+	} else if f.answers != "" {
+		if err := checkOutput(f.answers); err != nil { // --propose starts it
+			return err
+		}
 	}
 	cat, err := rules.Builtin()
 	if err != nil {

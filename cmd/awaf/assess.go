@@ -57,6 +57,12 @@ applicable question is answered, and exits 2 otherwise, so CI can use it as a ch
 func runAssess(ctx context.Context, f *assessFlags, s *streams) error {
 	stdin, stdout := s.in, s.out
 	path, pillar, area := &f.answers, &f.pillar, &f.area
+	if !exists(*path) {
+		// A new answers file is saved after the first answer: its folder must exist.
+		if err := checkOutput(*path); err != nil {
+			return err
+		}
+	}
 	a, l, err := openAssessment(*path, f.lens, true)
 	if err != nil {
 		return err

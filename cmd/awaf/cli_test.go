@@ -241,6 +241,7 @@ func TestErrorVocabulary(t *testing.T) {
 		{"backlog output", []string{"backlog", "--target", "ado", "--answers", exampleAnswers, "--output", out}, "cannot write " + out},
 		{"compare output", []string{"compare", exampleAnswers, exampleAnswers, "-o", out}, "cannot write " + out},
 		{"scan output", []string{"scan", ragARM, "-o", out}, "cannot write " + out},
+		{"assess new answers", []string{"assess", "--answers", out}, "cannot write " + out},
 		{"scan new answers", []string{"scan", ragARM, "--propose", "--answers", out}, "cannot write " + out},
 		{"scan baseline output", []string{"scan", ragARM, "--write-baseline", out, "--baseline-reason", "r"}, "cannot write " + out},
 		{"eval output", []string{"eval", "--config", filepath.Join(evalExamples, "classification", "awaf-eval.yaml"), "-o", out}, "cannot write " + out},

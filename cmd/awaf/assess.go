@@ -57,18 +57,32 @@ applicable question is answered, and exits 2 otherwise, so CI can use it as a ch
 func runAssess(ctx context.Context, f *assessFlags, s *streams) error {
 	stdin, stdout := s.in, s.out
 	path, pillar, area := &f.answers, &f.pillar, &f.area
+	if !exists(*path) {
+		// A new answers file is saved after the first answer: its folder must exist.
+		if err := checkOutput(*path); err != nil {
+			return err
+		}
+	}
 	a, l, err := openAssessment(*path, f.lens, true)
 	if err != nil {
 		return err
 	}
 	if *pillar != "" {
 		if _, ok := l.Pillar(awaf.PillarID(*pillar)); !ok {
-			return awaf.Errorf(awaf.EINVALID, "lens %s has no pillar %q", l.ID, *pillar)
+			var ids []string
+			for _, p := range l.Pillars {
+				ids = append(ids, string(p.ID))
+			}
+			return awaf.Errorf(awaf.EINVALID, "--pillar %q: lens %s has pillars %s%s", *pillar, l.ID, orList(ids), didYouMean(*pillar, ids, ""))
 		}
 	}
 	if *area != "" {
 		if _, ok := l.Area(awaf.AreaID(*area)); !ok {
-			return awaf.Errorf(awaf.EINVALID, "lens %s has no design area %q", l.ID, *area)
+			var ids []string
+			for _, a := range l.Areas {
+				ids = append(ids, string(a.ID))
+			}
+			return awaf.Errorf(awaf.EINVALID, "--area %q: lens %s has design areas %s%s", *area, l.ID, orList(ids), didYouMean(*area, ids, ""))
 		}
 	}
 	if !isTerminal(stdin) {

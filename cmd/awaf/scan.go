@@ -148,6 +148,10 @@ func runScan(ctx context.Context, f *scanFlags, paths []string, s *streams) erro
 		if err := checkInput(f.answers, "an answers file (YAML)"); err != nil {
 			return err
 		}
+	} else if f.answers != "" {
+		if err := checkOutput(f.answers); err != nil { // --propose starts it
+			return err
+		}
 	}
 	cat, err := rules.Builtin()
 	if err != nil {
@@ -326,7 +330,7 @@ func reportInputs(root string, paths []string, res *scan.Result, verbose bool, s
 				}
 				what = scan.Describe(data)
 				if !strings.HasPrefix(what, "JSON,") {
-					broken = append(broken, show(name)+" ("+what+")")
+					broken = append(broken, show(name)+": "+what)
 				}
 			}
 			if verbose {

@@ -488,6 +488,13 @@ func TestRoundTripAwafLens(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			y, err := lens.MarshalYAML(back)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := lens.Parse("back.yaml", y); err != nil {
+				t.Fatalf("the imported lens does not validate: %v", err)
+			}
 			if back.ID != l.ID || back.Version != l.Version {
 				t.Errorf("lens %s %s came back as %s %s", l.ID, l.Version, back.ID, back.Version)
 			}

@@ -310,6 +310,17 @@ func (im *importer) lens(f *File, opt Options) *awaf.Lens {
 			l.Questions = append(l.Questions, aq)
 		}
 	}
+	// Pillars that "_awaf" gave questions and choices are declared too.
+	for _, q := range l.Questions {
+		for _, x := range q.Pillars {
+			used[x] = true
+		}
+		for _, c := range q.Choices {
+			for _, x := range c.Pillars {
+				used[x] = true
+			}
+		}
+	}
 	for _, x := range awaf.Pillars {
 		if used[x] {
 			l.Pillars = append(l.Pillars, awaf.Pillar{ID: x, Name: pillarNames[x]})

@@ -35,8 +35,15 @@ type syncBuffer struct {
 
 func startTerm(t *testing.T, args ...string) *ptyTerm {
 	t.Helper()
+	return startTermSize(t, nil, args...)
+}
+
+// startTermSize starts the binary on a terminal of the given size (nil: the pty's
+// default, which reports 0x0).
+func startTermSize(t *testing.T, size *pty.Winsize, args ...string) *ptyTerm {
+	t.Helper()
 	cmd := exec.Command(awafBin, args...)
-	f, err := pty.Start(cmd)
+	f, err := pty.StartWithSize(cmd, size)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -118,6 +118,26 @@ func Write(path string, a *awaf.Assessment, opt WriteOptions) (Written, error) {
 	return w, WriteFileAtomic(path, data, 0o644)
 }
 
+// CheckWrite reports the error Write would refuse a with, without writing anything,
+// so that a command writing several files can check every one before the first.
+func CheckWrite(path string, a *awaf.Assessment, opt WriteOptions) error {
+	if opt.Force {
+		return nil
+	}
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read answers: %w", err)
+	}
+	old, err := Parse(path, raw)
+	if err != nil {
+		return fmt.Errorf("%s exists and does not read as an answers file; fix it, or pass --force to replace it: %w", path, err)
+	}
+	return conflict(path, old.Assessment, a, opt.Mode)
+}
+
 // conflict reports why the assessment a may not go into the file holding old.
 func conflict(path string, old, a *awaf.Assessment, mode Mode) error {
 	if old.Lens.ID != "" && a.Lens.ID != "" && old.Lens.ID != a.Lens.ID {

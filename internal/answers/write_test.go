@@ -77,6 +77,9 @@ func TestWriteRefusesAnotherLens(t *testing.T) {
 	other := &awaf.Assessment{Lens: awaf.LensRef{ID: "azure-review-checklist", Version: "1.0.0"},
 		Answers: []awaf.Answer{{Question: "q1", Selected: []string{"c1"}}}}
 	for _, mode := range []answers.Mode{answers.Merge, answers.Replace} {
+		if err := answers.CheckWrite(path, other, answers.WriteOptions{Mode: mode}); awaf.ErrorCode(err) != awaf.ECONFLICT {
+			t.Errorf("CheckWrite: %v", err)
+		}
 		_, err := answers.Write(path, other, answers.WriteOptions{Mode: mode})
 		if awaf.ErrorCode(err) != awaf.ECONFLICT || !strings.Contains(err.Error(), "33 answers to lens azure-ai-workload") || !strings.Contains(err.Error(), "--force") {
 			t.Fatalf("mode %d: %v", mode, err)

@@ -101,6 +101,13 @@ func (tm *ptyTerm) wait() int {
 			_ = p
 		}
 	}()
+	// A binary that waits for input the test never sends is killed, not waited on
+	// for the whole test timeout.
+	timer := time.AfterFunc(30*time.Second, func() {
+		tm.t.Errorf("the program did not exit; killed")
+		tm.cmd.Process.Kill()
+	})
+	defer timer.Stop()
 	err := tm.cmd.Wait()
 	if ee, ok := err.(*exec.ExitError); ok {
 		return ee.ExitCode()

@@ -24,6 +24,7 @@ type lensImportFlags struct {
 	pillars          string // aws
 	answers, schema  string // checklist
 	lenient          bool   // checklist
+	force            bool   // checklist: replace an answers file of another lens
 }
 
 func newLensImportCmd(s *streams) *cobra.Command {
@@ -64,6 +65,7 @@ written; without -o it goes to standard output.`,
 	cl.Flags().StringVar(&cf.answers, "answers", "", "also write the items' statuses as an answers `FILE`")
 	cl.Flags().StringVar(&cf.schema, "schema", "", "also validate against this JSON Schema `FILE` (e.g. checklist.schema.json)")
 	cl.Flags().BoolVar(&cf.lenient, "lenient", false, "accept items without category, subcategory or severity, filling defaults, and warn")
+	cl.Flags().BoolVar(&cf.force, "force", false, "replace an --answers file that holds another lens's or workload's answers (same lens: merged)")
 	return cmd
 }
 
@@ -82,6 +84,9 @@ func lensImport(cmd *cobra.Command, kind, in string, f *lensImportFlags, s *stre
 	}
 	if err := checkOutput(f.answers); err != nil {
 		return err
+	}
+	if f.answers != "" && (f.out == "" || f.out == "-") {
+		return usagef(cmd, "--answers needs -o: the answers file records the lens file it was given against")
 	}
 	want := "an AWS custom lens (JSON)"
 	if kind == "checklist" {
@@ -125,14 +130,28 @@ func lensImport(cmd *cobra.Command, kind, in string, f *lensImportFlags, s *stre
 	if _, err := lens.Parse(orStdout(f.out), y); err != nil {
 		return fmt.Errorf("imported lens does not validate (a bug in the importer): %w", err)
 	}
+	// The answers file rule is checked before the lens is written, so a refusal
+	// leaves nothing behind.
+	wopt := answers.WriteOptions{Mode: answers.Merge, Force: f.force, LensFile: f.out}
+	if a != nil && f.answers != "" {
+		if err := answers.CheckWrite(f.answers, a, wopt); err != nil {
+			return err
+		}
+	}
 	if err := writeOutput(f.out, y, stdout); err != nil {
 		return err
 	}
 	if a != nil && f.answers != "" {
-		if err := answers.Save(f.answers, a); err != nil {
+		n := len(a.Answers)
+		w, err := answers.Write(f.answers, a, wopt)
+		if err != nil {
 			return err
 		}
-		wrote(s, f.answers, plural(len(a.Answers), "answer")+" from the checklist statuses")
+		what := plural(n, "answer") + " from the checklist statuses"
+		if !w.Created {
+			what += fmt.Sprintf(", merged: %d new, %d changed", w.Added, w.Replaced)
+		}
+		wrote(s, f.answers, what)
 	}
 	if f.out != "" {
 		choices := 0
@@ -398,6 +417,9 @@ func lensUpgrade(f *lensUpgradeFlags, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := lensdiff.CheckUpgrade(af.Lens, target); err != nil {
+		return err
+	}
 	var from *awaf.Lens
 	if f.from != "" {
 		if from, err = resolveLens(f.from); err != nil {
@@ -431,7 +453,11 @@ func lensUpgrade(f *lensUpgradeFlags, stdout io.Writer) error {
 	if err := answers.WriteFileAtomic(milestone, raw, 0o644); err != nil {
 		return err
 	}
-	if err := answers.Save(path, upgraded); err != nil {
+	var lensFile string // a lens file is recorded, so the next command needs no --lens
+	if lens.IsFileRef(f.to) && !strings.HasSuffix(strings.ToLower(f.to), ".json") {
+		lensFile = f.to
+	}
+	if _, err := answers.Write(path, upgraded, answers.WriteOptions{Mode: answers.Replace, LensFile: lensFile}); err != nil {
 		return fmt.Errorf("%w (the old answers are safe in %s)", err, milestone)
 	}
 	fmt.Fprintf(stdout, "saved the old answers as %s\n", milestone)

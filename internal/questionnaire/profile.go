@@ -45,7 +45,7 @@ func (s *Session) askProfile(ctx context.Context, onlyMissing bool) error {
 	a := s.Assessment
 	ask := func(have bool) bool { return !onlyMissing || !have }
 	s.printf("Workload profile: it decides which questions apply and how the plan ranks.\n")
-	s.printf("Press Enter to keep the value in brackets.\n\n")
+	s.printf("Press Enter to keep the value in brackets, q to stop (what is given is saved).\n\n")
 	if ask(a.Workload.Name != "") {
 		name, err := s.readLine(ctx, fmt.Sprintf("Workload name [%s]: ", a.Workload.Name))
 		if err != nil {
@@ -128,6 +128,9 @@ func (s *Session) askPriorities(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		if strings.EqualFold(line, "q") {
+			return ErrQuit
+		}
 		if line == "" {
 			return nil
 		}
@@ -163,6 +166,9 @@ func (s *Session) pickMany(ctx context.Context, title string, options, help, cur
 		if err != nil {
 			return nil, err
 		}
+		if strings.EqualFold(line, "q") {
+			return nil, ErrQuit
+		}
 		if line == "" {
 			if len(current) > 0 || !required {
 				return current, nil
@@ -196,6 +202,9 @@ func (s *Session) pickOneDefault(ctx context.Context, title string, options []st
 		line, err := s.readLine(ctx, fmt.Sprintf("Number [%s]: ", current))
 		if err != nil {
 			return "", err
+		}
+		if strings.EqualFold(line, "q") {
+			return "", ErrQuit
 		}
 		if line == "" && current != "" {
 			return current, nil

@@ -368,6 +368,7 @@ func newHelpCmd(root *cobra.Command) *cobra.Command {
 				}
 				c = next
 			}
+			c.InitDefaultHelpFlag()
 			return c.Help()
 		},
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -257,7 +258,23 @@ func readInput(path, want string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
+	if err := checkText(path, data, want); err != nil {
+		return nil, err
+	}
 	return data, nil
+}
+
+// checkText refuses a file that is not text before a parser makes rows or messages of
+// its bytes: NUL bytes in the first 8 KB mark a binary file or UTF-16 text.
+func checkText(path string, data []byte, want string) error {
+	head := data[:min(len(data), 8<<10)]
+	switch {
+	case bytes.HasPrefix(head, []byte{0xff, 0xfe}) || bytes.HasPrefix(head, []byte{0xfe, 0xff}):
+		return awaf.Errorf(awaf.EINVALID, "%s is UTF-16 text: want %s in UTF-8; save it again as UTF-8", path, want)
+	case bytes.IndexByte(head, 0) >= 0:
+		return awaf.Errorf(awaf.EINVALID, "%s is a binary file, not text: want %s", path, want)
+	}
+	return nil
 }
 
 // writeOutput writes data to path atomically, or to stdout when path is empty or "-".

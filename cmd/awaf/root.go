@@ -178,20 +178,19 @@ func subcommandArgs(cmd *cobra.Command, args []string) error {
 	if len(args) == 0 {
 		return nil
 	}
-	what := "command"
-	if cmd.HasParent() {
-		what = "subcommand of " + cmd.CommandPath()
-	}
-	msg := fmt.Sprintf("unknown %s %q", what, args[0])
-	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
-		msg += fmt.Sprintf("; did you mean %q?", s[0])
-	} else {
-		var names []string
-		for _, c := range cmd.Commands() {
-			if c.IsAvailableCommand() {
-				names = append(names, c.Name())
-			}
+	var names []string
+	for _, c := range cmd.Commands() {
+		if c.IsAvailableCommand() {
+			names = append(names, c.Name())
 		}
+	}
+	msg := fmt.Sprintf("unknown command %q", args[0])
+	if cmd.HasParent() {
+		msg += " for " + cmd.CommandPath()
+	}
+	if s := didYouMean(args[0], names, ""); s != "" {
+		msg += s
+	} else {
 		msg += " (want " + strings.Join(names, ", ") + ")"
 	}
 	return &usageError{cmd: cmd, msg: msg}

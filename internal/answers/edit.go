@@ -35,7 +35,46 @@ func Edit(raw []byte, a *awaf.Assessment) ([]byte, error) {
 	if err := enc.Close(); err != nil {
 		return nil, fmt.Errorf("encode answers: %w", err)
 	}
-	return buf.Bytes(), nil
+	return restoreBlankLines(raw, buf.Bytes()), nil
+}
+
+// restoreBlankLines puts back the blank lines of orig, which the YAML encoder drops:
+// each line of orig that follows blank lines and is found again in out, in order,
+// gets them back. Lines that changed or went lose theirs; nothing else moves.
+func restoreBlankLines(orig, out []byte) []byte {
+	if !bytes.Contains(orig, []byte("\n\n")) && !bytes.HasPrefix(orig, []byte("\n")) {
+		return out
+	}
+	before := map[int]int{} // index in out -> blank lines to put before it
+	lines := bytes.Split(out, []byte("\n"))
+	blank, j := 0, 0
+	for _, l := range bytes.Split(orig, []byte("\n")) {
+		if len(bytes.TrimSpace(l)) == 0 {
+			blank++
+			continue
+		}
+		for k := j; k < len(lines); k++ {
+			if bytes.Equal(lines[k], l) {
+				if blank > 0 {
+					before[k] = blank
+				}
+				j = k + 1
+				break
+			}
+		}
+		blank = 0
+	}
+	var b bytes.Buffer
+	for k, l := range lines {
+		for range before[k] {
+			b.WriteByte('\n')
+		}
+		b.Write(l)
+		if k < len(lines)-1 {
+			b.WriteByte('\n')
+		}
+	}
+	return b.Bytes()
 }
 
 // patch makes old say what want says, keeping old's nodes (and so their comments and

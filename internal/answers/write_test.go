@@ -163,6 +163,8 @@ func TestWriteMerges(t *testing.T) {
 func TestWriteEditsInPlace(t *testing.T) {
 	path, raw := copyExample(t)
 	commented := strings.Replace(string(raw), "  - question: ai_gateway\n", "  # APIM reviewed in Q3\n  - question: ai_gateway # owner: platform\n", 1)
+	commented = strings.Replace(commented, "\nprofile:\n", "\n\nprofile:\n", 1)
+	commented = strings.Replace(commented, "\nanswers:\n", "\n\n\nanswers:\n", 1)
 	os.WriteFile(path, []byte(commented), 0o644)
 	scan := func(at time.Time) {
 		a, err := answers.Load(path)

@@ -89,10 +89,11 @@ func patch(old, want *yaml.Node) {
 		if old.Value == want.Value && old.ShortTag() == want.ShortTag() {
 			return
 		}
+		wasEmpty := old.Value == ""
 		old.Value, old.Tag = want.Value, want.Tag
 		switch {
-		case old.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 && want.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0:
-			// keep the user's quotes
+		case !wasEmpty && old.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 && want.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0:
+			// keep the user's quotes (an empty string has them only because it must)
 		default:
 			old.Style = want.Style
 		}

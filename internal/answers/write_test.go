@@ -264,3 +264,22 @@ func FuzzEdit(f *testing.F) {
 		}
 	})
 }
+
+// TestEditNewFileStaysPlain: a file awaf created with empty profile fields ("") gets
+// plain values when they are filled, not quoted ones; quotes a user wrote stay.
+func TestEditNewFileStaysPlain(t *testing.T) {
+	a := &awaf.Assessment{Workload: awaf.Workload{Name: "x"}}
+	raw, err := answers.Encode(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Profile.Criticality = "business-critical"
+	out, err := answers.Edit(raw, a)
+	if err != nil || !strings.Contains(string(out), "\n  criticality: business-critical\n") {
+		t.Errorf("%s %v", out, err)
+	}
+	out, err = answers.Edit([]byte("workload: {name: 'x'}\n"), &awaf.Assessment{Workload: awaf.Workload{Name: "y"}})
+	if err != nil || !strings.Contains(string(out), "name: 'y'") {
+		t.Errorf("%s %v", out, err)
+	}
+}

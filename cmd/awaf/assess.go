@@ -124,7 +124,7 @@ func checkScope(l *awaf.Lens, pillar, area string) error {
 			for _, p := range l.Pillars {
 				ids = append(ids, string(p.ID))
 			}
-			return awaf.Errorf(awaf.EINVALID, "lens %s has no pillar %q%s; its pillars: %s", l.ID, pillar, didYouMean(pillar, ids, ""), strings.Join(ids, ", "))
+			return awaf.Errorf(awaf.EINVALID, "lens %s has no pillar %q; its pillars: %s%s", l.ID, pillar, strings.Join(ids, ", "), didYouMean(pillar, ids, ""))
 		}
 	}
 	if area != "" {
@@ -133,7 +133,7 @@ func checkScope(l *awaf.Lens, pillar, area string) error {
 			for _, a := range l.Areas {
 				ids = append(ids, string(a.ID))
 			}
-			return awaf.Errorf(awaf.EINVALID, "lens %s has no design area %q%s; its areas: %s", l.ID, area, didYouMean(area, ids, ""), strings.Join(ids, ", "))
+			return awaf.Errorf(awaf.EINVALID, "lens %s has no design area %q; its areas: %s%s", l.ID, area, strings.Join(ids, ", "), didYouMean(area, ids, ""))
 		}
 	}
 	return nil

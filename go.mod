@@ -6,7 +6,9 @@ require (
 	cel.dev/cel-go v0.33.2 // rule conditions and lens risk rules: CEL, compiled once, with unknowns
 	github.com/chromedp/cdproto v0.159.0 // browser tests: DevTools protocol types for chromedp
 	github.com/chromedp/chromedp v0.23.0 // browser tests of the server and HTML reports in real Chromium
+	github.com/coreos/go-oidc/v3 v3.21.0 // sign-in with Entra ID or any OpenID Connect provider: discovery, ID token checks, key rotation
 	github.com/creack/pty v1.1.24 // end-to-end tests of the terminal questionnaire on a real pseudo-terminal
+	github.com/go-jose/go-jose/v4 v4.1.9 // signing ID tokens in the tests' own OpenID Connect provider (go-oidc verifies with it too)
 	github.com/hashicorp/hcl/v2 v2.25.0 // Terraform sources (.tf and .tf.json): HashiCorp's own parser
 	github.com/hashicorp/terraform-json v0.29.0 // Terraform plan JSON (terraform show -json)
 	github.com/jackc/pgx/v5 v5.12.0 // PostgreSQL store for the shared server
@@ -17,6 +19,7 @@ require (
 	github.com/zclconf/go-cty v1.20.0 // HCL's value and function model for evaluating Terraform expressions
 	go.yaml.in/yaml/v3 v3.0.6 // lens, answers and rule files with line and column for every problem
 	golang.org/x/crypto v0.59.0 // argon2id password hashes
+	golang.org/x/oauth2 v0.38.0 // the OAuth 2.0 authorization code exchange with PKCE for OpenID Connect sign-in
 	golang.org/x/term v0.48.0 // terminal detection and password prompts without echo
 	modernc.org/sqlite v1.62.0 // embedded SQLite store in pure Go (no cgo)
 )

@@ -28,10 +28,13 @@ type assessFlags struct {
 func newAssessCmd(s *streams) *cobra.Command {
 	var f assessFlags
 	cmd := &cobra.Command{
-		Use:   "assess",
+		Use:   "assess [--pillar P | --area A]",
 		Short: "answer the assessment in the terminal (saves after every answer)",
 		Long: `Asks the workload profile, then the questions area by area. Type ? for guidance,
-q to stop; answers are saved after each one and the next run resumes.
+h for every key (s skips, g N jumps, r reviews), q to stop. Every answer and every
+profile field is saved at once; the next run resumes at the first unanswered
+question. Ctrl-C stops with what was given saved and exits 130. An answers file of
+another lens is never replaced.
 
 Without a terminal on standard input it asks nothing: it succeeds when every
 applicable question is answered, and exits 2 otherwise, so CI can use it as a check.`,

@@ -15,7 +15,7 @@ func newBackupCmd(s *streams) *cobra.Command {
 		Use:   "backup FILE",
 		Short: "take an online backup of the SQLite database",
 		Long: `Writes a consistent copy of the live SQLite database to FILE while the server runs.
-Restore by stopping the server and putting FILE in place of the database.
+Restore it with 'awaf restore FILE' while the server is stopped.
 For PostgreSQL use pg_dump.`,
 		Example: `  awaf backup awaf-backup.db
   awaf backup --db sqlite:/var/lib/awaf/awaf.db /backups/awaf-$(date +%F).db`,

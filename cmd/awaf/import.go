@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"path/filepath"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -34,8 +31,10 @@ func newImportCmd(s *streams) *cobra.Command {
 		Long: `Reads an assessment exported as CSV from Microsoft's assessment platform (or awaf's own
 'awaf report --format csv') and writes an answers file. Questions are matched to the
 lens (default: the built-in AI lens) by their titles; questions it lacks get a lens
-made from the CSV, written next to the answers as <lens-id>.lens.yaml. The CSV has no
-workload profile; --profile takes one from an existing answers file.`,
+made from the CSV, written next to the answers as <lens-id>.lens.yaml and named in them,
+so 'awaf report --answers awaf.yaml' needs no --lens. Microsoft's score per category is
+printed beside awaf's, with the reason where they differ. The CSV has no workload
+profile; --profile takes one from an existing answers file.`,
 		Example: `  awaf import ms-csv assessment.csv -o awaf.yaml
   awaf import ms-csv assessment.csv -o awaf.yaml --profile old.yaml --lens-id contoso-review`,
 		Args: argsExactly(1, "one CSV file"),
@@ -111,7 +110,7 @@ func runImportMSCSV(ctx context.Context, in string, fl *importFlags, s *streams)
 		if err != nil {
 			return err
 		}
-		lensPath := filepath.Join(dir, res.Lens.ID+".lens.yaml")
+		lensPath := filepath.Join(dir, mscsv.LensFile(res.Lens.ID))
 		if made, err = lens.Parse(lensPath, y); err != nil {
 			return fmt.Errorf("the lens made from the CSV does not validate (a bug in the importer): %w", err)
 		}
@@ -125,7 +124,7 @@ func runImportMSCSV(ctx context.Context, in string, fl *importFlags, s *streams)
 	var sets []scored
 	lensFileOf := func(l *awaf.Lens) string {
 		if l == made {
-			return filepath.Join(dir, made.ID+".lens.yaml")
+			return filepath.Join(dir, mscsv.LensFile(made.ID))
 		}
 		if lens.IsFileRef(*lensRef) {
 			return *lensRef
@@ -185,54 +184,11 @@ func runImportMSCSV(ctx context.Context, in string, fl *importFlags, s *streams)
 	for _, w := range res.Warnings {
 		warn(s, "%s", w)
 	}
-	printScores(stdout, res, results)
-	for _, set := range sets {
-		if set.l == made {
-			fmt.Fprintf(stderr, "awaf: report it with: awaf report --answers %s\n", set.path)
-		}
+	// Microsoft's categories are the areas of the made lens, or the pillars of a
+	// matched one (awaf's own CSV).
+	if err := mscsv.WriteScores(stdout, res.Compare(results[len(results)-1])); err != nil {
+		return err
 	}
+	fmt.Fprintf(stderr, "awaf: report it with: awaf report --answers %s\n", sets[len(sets)-1].path)
 	return nil
-}
-
-// printScores sets Microsoft's category scores from the CSV beside awaf's for the
-// same category (a design area of the made lens, or a pillar of the matched one).
-func printScores(w io.Writer, res *mscsv.Result, results []*awaf.Result) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "CATEGORY\tMICROSOFT\tAWAF")
-	// Microsoft's categories are pillars for a lens like awaf's, and the design areas
-	// of a lens made from the CSV.
-	find := func(name string) string {
-		for i, r := range results {
-			if i == 0 && res.Matched != nil {
-				for _, p := range r.Pillars {
-					if strings.EqualFold(p.Name, name) {
-						return fmt.Sprintf("%s %.0f/100", p.Band, p.Score.Score)
-					}
-				}
-				continue
-			}
-			for _, a := range r.Areas {
-				if strings.EqualFold(a.Name, name) {
-					return fmt.Sprintf("%s %.0f/100", a.Band, a.Score.Score)
-				}
-			}
-		}
-		return "-"
-	}
-	ms := func(s string, score, max int, assessed bool) string {
-		if !assessed {
-			return s
-		}
-		return fmt.Sprintf("%s %d/%d", s, score, max)
-	}
-	o := res.Export.Overall
-	overall := "-"
-	if len(results) == 1 {
-		overall = fmt.Sprintf("%s %.0f/100", results[0].Overall.Band, results[0].Overall.Score)
-	}
-	fmt.Fprintf(tw, "%s\t%s\t%s\n", "Overall", ms(o.Band, o.Score, o.Max, o.Assessed()), overall)
-	for _, c := range res.Export.Categories {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Name, ms(c.Band, c.Score, c.Max, c.Assessed()), find(c.Name))
-	}
-	tw.Flush()
 }

@@ -121,8 +121,15 @@ func TestReportCSVRoundTrip(t *testing.T) {
 		t.Fatalf("report: %v\n%s", err, stderr)
 	}
 	back := filepath.Join(dir, "back.yaml")
-	if _, stderr, err := runCmd(t, "", "import", "ms-csv", csvPath, "-o", back, "--profile", orig); err != nil {
+	stdout, stderr, err := runCmd(t, "", "import", "ms-csv", csvPath, "-o", back, "--profile", orig)
+	if err != nil {
 		t.Fatalf("import: %v\n%s", err, stderr)
+	}
+	// Every score in the file is awaf's own: each row of the comparison agrees.
+	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n")[1:] {
+		if !strings.HasSuffix(line, "agrees") {
+			t.Errorf("score row %q", line)
+		}
 	}
 	a, err := answers.Load(orig)
 	if err != nil {

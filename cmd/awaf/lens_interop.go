@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -23,18 +24,21 @@ import (
 type lensImportFlags struct {
 	out, id, version string
 	pillars          string // aws
-	answers, schema  string // checklist
-	lenient          bool   // checklist
-	force            bool   // checklist: replace an answers file of another lens
+	answers          string
+	schema           string // checklist
+	lenient, verbose bool   // checklist
+	force            bool   // replace an answers file of another lens or workload
 }
 
 func newLensImportCmd(s *streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "import",
 		Short: "map an AWS custom lens or an Azure review checklist onto a lens",
-		Long: `Maps an AWS Well-Architected custom lens, or an Azure review checklist, onto the awaf
-lens format. The lens is checked as 'awaf lens validate' would before anything is
-written; without -o it goes to standard output.`,
+		Long: `Maps an AWS Well-Architected custom lens, or an Azure review checklist (either shape:
+the checklists or the service guides), onto the awaf lens format. The lens is checked
+as 'awaf lens validate' would before anything is written; without -o it goes to
+standard output. With --answers and -o, the answers name the lens file, so
+'awaf report --answers' needs no --lens.`,
 		Example: `  awaf lens import aws custom-lens.json -o team.lens.yaml
   awaf lens import checklist aks_checklist.en.json -o aks.lens.yaml --answers aks.yaml`,
 		Args: subcommandArgs,
@@ -55,6 +59,8 @@ written; without -o it goes to standard output.`,
 		fl.StringVarP(&f.out, "output", "o", "", "write the lens to `FILE` instead of standard output")
 		fl.StringVar(&f.id, "id", "", "lens `ID` (default: derived from the source's name)")
 		fl.StringVar(&f.version, "version", "", "lens `version` (default "+awslens.DefaultVersion+")")
+		fl.StringVar(&f.answers, "answers", "", "also write an answers `FILE` that names the lens (checklist: with the items' statuses)")
+		fl.BoolVar(&f.force, "force", false, "replace an --answers file that holds another lens's or workload's answers (same lens: merged)")
 		cmd.AddCommand(c)
 		return c, &f
 	}
@@ -63,10 +69,9 @@ written; without -o it goes to standard output.`,
 	aws.Flags().StringVar(&af.pillars, "pillar", "", "map AWS pillar ids onto awaf pillars, e.g. `sustainability=cost+performance`")
 	cl, cf := sub("checklist", "map an Azure review checklist (JSON) onto a lens, and its statuses onto answers",
 		"  awaf lens import checklist aks_checklist.en.json -o aks.lens.yaml --answers aks.yaml")
-	cl.Flags().StringVar(&cf.answers, "answers", "", "also write the items' statuses as an answers `FILE`")
 	cl.Flags().StringVar(&cf.schema, "schema", "", "also validate against this JSON Schema `FILE` (e.g. checklist.schema.json)")
-	cl.Flags().BoolVar(&cf.lenient, "lenient", false, "accept items without category, subcategory or severity, filling defaults, and warn")
-	cl.Flags().BoolVar(&cf.force, "force", false, "replace an --answers file that holds another lens's or workload's answers (same lens: merged)")
+	cl.Flags().BoolVar(&cf.verbose, "verbose", false, "list every warning, not one line per kind")
+	cl.Flags().BoolVar(&cf.lenient, "lenient", false, "no longer needed: every published shape imports (kept for old scripts)")
 	return cmd
 }
 
@@ -86,9 +91,6 @@ func lensImport(cmd *cobra.Command, kind, in string, f *lensImportFlags, s *stre
 	if err := checkOutput(f.answers); err != nil {
 		return err
 	}
-	if f.answers != "" && (f.out == "" || f.out == "-") {
-		return usagef(cmd, "--answers needs -o: the answers file records the lens file it was given against")
-	}
 	want := "an AWS custom lens (JSON)"
 	if kind == "checklist" {
 		want = "a review checklist (JSON)"
@@ -101,7 +103,10 @@ func lensImport(cmd *cobra.Command, kind, in string, f *lensImportFlags, s *stre
 	var a *awaf.Assessment
 	switch kind {
 	case "aws":
-		l, err = awslens.ParseImport(in, data, awslens.Options{ID: f.id, Version: f.version, Pillars: pillarMap})
+		if l, err = awslens.ParseImport(in, data, awslens.Options{ID: f.id, Version: f.version, Pillars: pillarMap}); err == nil {
+			// A starting answers file for --answers: no answers yet, the lens named.
+			a = &awaf.Assessment{Lens: awaf.LensRef{ID: l.ID, Version: l.Version}, Workload: awaf.Workload{Name: l.Name}}
+		}
 	case "checklist":
 		if f.schema != "" {
 			if err := checkInput(f.schema, "a JSON Schema file"); err != nil {
@@ -115,10 +120,15 @@ func lensImport(cmd *cobra.Command, kind, in string, f *lensImportFlags, s *stre
 				return err
 			}
 		}
-		l, a, err = importChecklist(in, data, f.id, f.version, f.lenient, stderr)
+		l, a, err = importChecklist(in, data, f.id, f.version, f.verbose, s)
 	}
 	if err != nil {
 		return err
+	}
+	if f.answers != "" && f.out != "" && f.out != "-" {
+		if abs, err := filepath.Abs(f.out); err == nil {
+			a.Lens.File = lensFileFor(f.answers, abs) // the next command needs no --lens
+		}
 	}
 	y, err := lens.MarshalYAML(l)
 	if err != nil {
@@ -131,24 +141,33 @@ func lensImport(cmd *cobra.Command, kind, in string, f *lensImportFlags, s *stre
 	if _, err := lens.Parse(orStdout(f.out), y); err != nil {
 		return fmt.Errorf("imported lens does not validate (a bug in the importer): %w", err)
 	}
-	// The answers file rule is checked before the lens is written, so a refusal
-	// leaves nothing behind.
-	wopt := answers.WriteOptions{Mode: answers.Merge, Force: f.force, LensFile: f.out}
-	if a != nil && f.answers != "" {
+	// An existing answers file of the same lens is merged into; one of another lens or
+	// workload is never replaced without --force.
+	wopt := answers.WriteOptions{Mode: answers.Merge, Force: f.force}
+	if f.answers != "" {
+		// Both files or neither: the answers' folder must exist before the lens is
+		// written, and the answers file rule is checked first, so a refusal leaves
+		// nothing behind.
+		if fi, err := os.Stat(filepath.Dir(f.answers)); err != nil || !fi.IsDir() {
+			return awaf.Errorf(awaf.ENOTFOUND, "--answers %s: no folder %s", f.answers, filepath.Dir(f.answers))
+		}
 		if err := answers.CheckWrite(f.answers, a, wopt); err != nil {
 			return err
+		}
+		if a.Lens.File == "" {
+			fmt.Fprintf(stderr, "awaf: note: the lens goes to standard output, so %s cannot name it; pass -o FILE, or --lens to later commands\n", f.answers)
 		}
 	}
 	if err := writeOutput(f.out, y, stdout); err != nil {
 		return err
 	}
-	if a != nil && f.answers != "" {
+	if f.answers != "" {
 		n := len(a.Answers)
 		w, err := answers.Write(f.answers, a, wopt)
 		if err != nil {
 			return err
 		}
-		what := plural(n, "answer") + " from the checklist statuses"
+		what := plural(n, "answer") + " to lens " + l.ID
 		if !w.Created {
 			what += fmt.Sprintf(", merged: %d new, %d changed", w.Added, w.Replaced)
 		}
@@ -294,38 +313,37 @@ func orStdout(path string) string {
 }
 
 // importChecklist maps a review checklist onto a lens, and its item statuses, when it
-// has any, onto answers to that lens.
-func importChecklist(name string, data []byte, id, version string, lenient bool, stderr io.Writer) (*awaf.Lens, *awaf.Assessment, error) {
-	var f *checklist.File
-	var err error
-	if lenient {
-		var warnings awaf.Problems
-		f, warnings, err = checklist.ParseLenient(name, data)
-		for _, w := range warnings {
-			fmt.Fprintf(stderr, "awaf: warning: %s\n", w)
+// has any, onto answers to that lens. Warnings go to stderr, one line per kind unless
+// verbose.
+func importChecklist(name string, data []byte, id, version string, verbose bool, s *streams) (*awaf.Lens, *awaf.Assessment, error) {
+	f, err := checklist.Parse(name, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	if verbose {
+		for _, w := range f.Warnings {
+			warn(s, "%s", w.Problem)
 		}
 	} else {
-		f, err = checklist.Parse(name, data)
-	}
-	if err != nil {
-		if !lenient {
-			err = fmt.Errorf("%w\n(--lenient accepts items without category, subcategory or severity)", err)
+		for _, line := range checklist.Summary(f.Warnings) {
+			warn(s, "%s", line)
 		}
-		return nil, nil, err
+		if len(f.Warnings) > 1 {
+			fmt.Fprintf(s.err, "awaf: %s in all; --verbose lists each\n", plural(len(f.Warnings), "warning"))
+		}
 	}
-	l, err := checklist.Lens(f, checklist.Options{ID: id, Version: version})
+	l, y, compact, err := checklist.LensYAML(f, checklist.Options{ID: id, Version: version})
 	if err != nil {
 		return nil, nil, err
 	}
-	// Answers name the lens's ids as the YAML holds them, so build them from the
-	// lens as it will load.
-	y, err := lens.MarshalYAML(l)
-	if err != nil {
-		return nil, nil, err
+	if compact {
+		fmt.Fprintf(s.err, "awaf: note: %d items make a large lens; it is written compact: items without a description say %q in guidance.what instead of repeating their title, and checklist.severity is left to guidance.why\n", len(f.Items), "Do as the title says.")
 	}
 	if len(y) > lens.MaxSize {
 		return nil, nil, awaf.Errorf(awaf.ETOOLARGE, "%s: the lens would be %d bytes, more than the %d bytes a lens file may have; split the checklist", name, len(y), lens.MaxSize)
 	}
+	// Answers name the lens's ids as the YAML holds them, so build them from the
+	// lens as it will load.
 	loaded, err := lens.Parse(name, y)
 	if err != nil {
 		return nil, nil, fmt.Errorf("imported lens does not validate (a bug in the importer): %w", err)

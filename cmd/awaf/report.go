@@ -19,7 +19,7 @@ import (
 	"github.com/awaf/awaf/internal/answers"
 	"github.com/awaf/awaf/internal/assess"
 	"github.com/awaf/awaf/internal/lens"
-	"github.com/awaf/awaf/internal/portfolio"
+	"github.com/awaf/awaf/internal/multilens"
 	"github.com/awaf/awaf/internal/report"
 )
 
@@ -190,7 +190,7 @@ func reportCombined(ctx context.Context, paths, lensRefs []string, mixed bool, f
 	if !mixed {
 		first := parts[0].Result.Workload.Name
 		for i, p := range parts[1:] {
-			if !portfolio.SameWorkload(first, p.Result.Workload.Name) {
+			if !multilens.SameWorkload(first, p.Result.Workload.Name) {
 				return awaf.Errorf(awaf.EINVALID, "%s is about workload %q but %s about %q: give the answers files of one workload, or pass --mixed-workloads to combine them anyway",
 					paths[0], first, paths[i+1], p.Result.Workload.Name)
 			}
@@ -202,12 +202,12 @@ func reportCombined(ctx context.Context, paths, lensRefs []string, mixed bool, f
 			fmt.Fprintf(stderr, "awaf: note: %s and %s give different workload profiles; each lens's plan is ranked with its own file's profile, and the report shows the first\n", paths[0], paths[i+1])
 		}
 	}
-	c, err := portfolio.Combine(parts, portfolio.Options{MixedWorkloads: mixed})
+	c, err := multilens.Combine(parts, multilens.Options{MixedWorkloads: mixed})
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := report.RenderCombined(&buf, f, report.Combined{Portfolio: c, Generated: reportTime()}); err != nil {
+	if err := report.RenderCombined(&buf, f, report.Combined{Lenses: c, Generated: reportTime()}); err != nil {
 		return err
 	}
 	summary := fmt.Sprintf("%s report, %s, %s/100 %s across them, %d high and %d medium risks, %s",
@@ -223,7 +223,7 @@ func reportCombined(ctx context.Context, paths, lensRefs []string, mixed bool, f
 // that id; a file that records no id takes the --lens in its own position (or the
 // built-in AI lens). Every --lens must be used, so a typo does not pass unnoticed.
 // Problems in every file are reported together.
-func openParts(paths, lensRefs []string) ([]portfolio.Part, error) {
+func openParts(paths, lensRefs []string) ([]multilens.Part, error) {
 	lenses := make([]*awaf.Lens, len(lensRefs))
 	byID := map[string]int{}
 	var errs []error
@@ -243,7 +243,7 @@ func openParts(paths, lensRefs []string) ([]portfolio.Part, error) {
 		return nil, errors.Join(errs...)
 	}
 	used := make([]bool, len(lensRefs))
-	var parts []portfolio.Part
+	var parts []multilens.Part
 	for i, path := range paths {
 		if err := checkInput(path, "an answers file (YAML)"); err != nil {
 			errs = append(errs, err)
@@ -288,7 +288,7 @@ func openParts(paths, lensRefs []string) ([]portfolio.Part, error) {
 			errs = append(errs, fmt.Errorf("%s: %w", path, err))
 			continue
 		}
-		parts = append(parts, portfolio.Part{Lens: l, Assessment: file.Assessment, Result: r})
+		parts = append(parts, multilens.Part{Lens: l, Assessment: file.Assessment, Result: r})
 	}
 	for i, u := range used {
 		if !u && lenses[i] != nil {

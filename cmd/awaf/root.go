@@ -70,7 +70,7 @@ infrastructure code for evidence.`,
 	}
 	add("assess", newAssessCmd(s), newReportCmd(s), newBacklogCmd(s), newCompareCmd(s), newLensCmd(s), newImportCmd(s))
 	add("evidence", newScanCmd(s), newEvalCmd(s))
-	add("server", newServeCmd(s), newMigrateCmd(s), newUserCmd(s), newBackupCmd(s), newPushCmd(s))
+	add("server", newServeCmd(s), newMigrateCmd(s), newUserCmd(s), newBackupCmd(s), newRestoreCmd(s), newPushCmd(s))
 	add("other", newCompletionCmd(root, s), &cobra.Command{
 		Use:     "version",
 		Short:   "print the version",

@@ -178,7 +178,7 @@ func runServe(ctx context.Context, f *serveFlags, s *streams) error {
 
 // sweepSessions deletes expired sessions hourly. Every replica may run it: the
 // delete is idempotent.
-func sweepSessions(ctx context.Context, db awaf.Store, log *slog.Logger) {
+func sweepSessions(ctx context.Context, db awaf.SessionStore, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/awaf/awaf/internal/mscsv"
 )
 
 // TestEscaping renders the fixture, whose workload name, question titles and notes
@@ -90,7 +92,7 @@ func FuzzCSVNote(f *testing.F) {
 		in.Result.Questions[0].Note = note
 		in.Result.Plan[0].Title = title
 		out := MustRender(t, CSV, in)
-		e, err := ReadMSCSV(bytes.NewReader(out))
+		e, err := mscsv.Read(bytes.NewReader(out))
 		if err != nil {
 			t.Fatalf("own export does not read back: %v", err)
 		}

@@ -10,7 +10,9 @@ import (
 
 	"github.com/awaf/awaf/internal/answers"
 	"github.com/awaf/awaf/internal/assess"
+	"github.com/awaf/awaf/internal/goldenfile"
 	"github.com/awaf/awaf/internal/lens"
+	"github.com/awaf/awaf/internal/mscsv"
 )
 
 // exampleFile is the complete example assessment the README shows.
@@ -52,7 +54,7 @@ func TestGoldenExample(t *testing.T) {
 			if f == XLSX {
 				got, name = dumpXLSX(t, got), name+".txt"
 			}
-			golden(t, name, got)
+			goldenfile.Check(t, filepath.Join("testdata", name), got)
 		})
 	}
 }
@@ -61,7 +63,7 @@ func TestGoldenExample(t *testing.T) {
 func TestCSVExample(t *testing.T) {
 	in := exampleInput(t)
 	out := MustRender(t, CSV, in)
-	e, err := ReadMSCSV(bytes.NewReader(out))
+	e, err := mscsv.Read(bytes.NewReader(out))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,7 +31,7 @@ func realScan(t *testing.T) (*scan.Result, []byte) {
 		t.Fatal(err)
 	}
 	res, err := scan.Run(context.Background(), os.DirFS("../scan/testdata/rag"), []string{"arm"},
-		scan.Options{Frontends: scan.Frontends{ARM: arm.Scan}, Catalog: cat, Now: time.Now})
+		scan.Options{Frontends: scan.Frontends{{Format: scan.FormatARM, Scanner: &arm.Scanner{}}}, Catalog: cat, Now: time.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestScanJSONUpload(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &awaf.Assessment{Lens: before.Lens, Answers: slices.Clone(before.Answers)}
-	props := scan.Attach(want, f.lens, res, time.Now())
+	props := scan.Attach(want, f.lens, res.Outcomes(), time.Now())
 	if len(scanEvidence(want.Answers)) == 0 || len(props) == 0 {
 		t.Fatal("the sample scan gives no evidence or no proposals; the test would prove nothing")
 	}
@@ -207,5 +207,49 @@ func TestScanJSONRejects(t *testing.T) {
 	}
 	if ev := scanEvidence(a.Answers); len(ev) != 0 {
 		t.Fatalf("a refused upload stored evidence: %v", ev)
+	}
+}
+
+// racingStore edits one answer of an evidence upload between the upload's read of the
+// versions and its write, as a person saving that answer at the same moment would.
+type racingStore struct {
+	awaf.Store
+	puts int
+}
+
+func (s *racingStore) editMeanwhile(ctx context.Context, workloadID int64, question string) {
+	s.Store.PutAnswer(ctx, awaf.Actor{Name: "someone"}, workloadID, awaf.Answer{Question: question, Note: "edited meanwhile"}, awaf.AnyVersion)
+}
+
+func (s *racingStore) PutAnswer(ctx context.Context, by awaf.Actor, workloadID int64, ans awaf.Answer, version int64) (*awaf.StoredAnswer, error) {
+	if s.puts++; s.puts == 3 {
+		s.editMeanwhile(ctx, workloadID, ans.Question)
+	}
+	return s.Store.PutAnswer(ctx, by, workloadID, ans, version)
+}
+
+func (s *racingStore) PutAnswers(ctx context.Context, by awaf.Actor, workloadID int64, puts []awaf.AnswerPut) ([]awaf.StoredAnswer, error) {
+	if len(puts) >= 3 {
+		s.editMeanwhile(ctx, workloadID, puts[2].Answer.Question)
+	}
+	return s.Store.PutAnswers(ctx, by, workloadID, puts)
+}
+
+// TestEvidenceUploadAllOrNothing: an upload that meets a concurrent edit is answered
+// 409 and has stored none of its answers.
+func TestEvidenceUploadAllOrNothing(t *testing.T) {
+	f := newFixture(t, func(c *server.Config) { c.Store = &racingStore{Store: c.Store} })
+	_, doc := realScan(t)
+	r := f.do(call{method: "POST", path: fmt.Sprintf("/api/v1/workloads/%d/evidence?name=scan.json", f.w.ID), as: "token:contributor", json: string(doc)})
+	body := readBody(t, r)
+	if r.StatusCode != http.StatusConflict {
+		t.Fatalf("upload meeting a concurrent edit = %d: %s", r.StatusCode, body)
+	}
+	after, err := f.store.Assessment(context.Background(), f.w.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := scanEvidence(after.Answers); len(got) != 0 {
+		t.Fatalf("a refused upload stored evidence on %d choices: %v", len(got), got)
 	}
 }

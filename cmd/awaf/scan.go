@@ -369,6 +369,16 @@ func recordEvidence(path string, a *awaf.Assessment, res *scan.Result, propose b
 		return fmt.Errorf("lens of %s: %w", path, err)
 	}
 	props := scan.Attach(a, l, res.Outcomes(), time.Now().UTC().Truncate(time.Second))
+	// Evidence names templates relative to the answers file, which moves with them.
+	for i := range a.Answers {
+		for j := range a.Answers[i].Evidence {
+			if e := &a.Answers[i].Evidence[j]; e.Source == scan.EvidenceSource && e.Location != nil && e.Location.File != "" {
+				loc := *e.Location
+				loc.File = answers.RelTo(path, filepath.FromSlash(loc.File))
+				e.Location = &loc
+			}
+		}
+	}
 	if propose {
 		comps := res.Components()
 		if len(a.Profile.Components) == 0 {
@@ -395,8 +405,13 @@ func recordEvidence(path string, a *awaf.Assessment, res *scan.Result, propose b
 		}
 	}
 	a.Updated = time.Now().UTC().Truncate(time.Second)
-	if err := answers.Save(path, a); err != nil {
+	w, err := answers.Write(path, a, answers.WriteOptions{Mode: answers.Replace})
+	if err != nil {
 		return err
+	}
+	if !w.Changed {
+		fmt.Fprintf(s.err, "awaf: %s unchanged: the scan evidence is the same as before\n", path)
+		return nil
 	}
 	wrote(s, path, "scan evidence recorded")
 	return nil

@@ -1,4 +1,4 @@
-package arm
+package tmplfunc
 
 import (
 	"fmt"
@@ -7,11 +7,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/awaf/awaf/internal/iac"
 )
 
 // The date functions of ARM and Bicep: dateTimeAdd, dateTimeToEpoch and
 // dateTimeFromEpoch. utcNow() is not here: its value is the deployment's time.
-// Bicep reads them from this file too, so both front ends agree on every result.
+// The table in table.go binds them; both front ends reach them through it.
 
 // timestampLayouts are the ISO 8601 forms a base timestamp may take, including
 // those utcNow() gives with its default format and with 'u' and 's'. A timestamp
@@ -288,4 +290,51 @@ func FormatTime(t time.Time, format string) (string, error) {
 		i += n
 	}
 	return b.String(), nil
+}
+
+func dateTimeAdd(c *Call) (*iac.Value, error) {
+	base, err := c.str1()
+	if err != nil {
+		return nil, err
+	}
+	dur, err := c.str(1)
+	if err != nil {
+		return nil, err
+	}
+	var format *string
+	if len(c.Args) == 3 {
+		f, err := c.str(2)
+		if err != nil {
+			return nil, err
+		}
+		format = &f
+	}
+	out, err := DateTimeAdd(base, dur, format)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.Name, err)
+	}
+	return c.newString(out), nil
+}
+
+func dateTimeToEpoch(c *Call) (*iac.Value, error) {
+	s, err := c.str1()
+	if err != nil {
+		return nil, err
+	}
+	n, err := DateTimeToEpoch(s)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.Name, err)
+	}
+	return c.newNumber(float64(n)), nil
+}
+
+func dateTimeFromEpoch(c *Call) (*iac.Value, error) {
+	if c.Args[0].Kind != iac.Number {
+		return nil, fmt.Errorf("%s: argument 1 must be an integer, found %s", c.Name, c.Args[0].Kind)
+	}
+	out, err := DateTimeFromEpoch(c.Args[0].Number)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.Name, err)
+	}
+	return c.newString(out), nil
 }

@@ -45,7 +45,7 @@ func (e *evaluator) call(c *call, sc *scope, loc awaf.Location) (*iac.Value, err
 		if u := tmplfunc.FirstUnknown(args); u != nil && !fn.Lenient {
 			return u, nil
 		}
-		return fn.Eval(&tmplfunc.Call{Name: c.orig, Args: args, Loc: loc, Scope: tmplfunc.ResourceGroupScope})
+		return fn.Eval(tmplfunc.Call{Name: c.orig, Args: args, Loc: loc, Scope: tmplfunc.ResourceGroupScope})
 	}
 	if u := tmplfunc.FirstUnknown(args); u != nil && !deployedLenient(c.name) {
 		return u, nil
@@ -90,11 +90,23 @@ func (e *evaluator) scoped(c *call, args []*iac.Value, sc *scope, loc awaf.Locat
 	case "resourcegroup":
 		return resourceGroupObject(loc), nil
 	case "subscription":
-		return deploymentObject(loc, "/subscriptions/"+tmplfunc.SubscriptionPlaceholder, "subscription()", "subscriptionId", "tenantId", "displayName"), nil
+		o := iac.NewObject(loc)
+		o.Set("id", iac.NewString("/subscriptions/"+tmplfunc.SubscriptionPlaceholder, loc))
+		o.Set("subscriptionId", unknown("subscription().subscriptionId is known at deployment"))
+		o.Set("tenantId", unknown("subscription().tenantId is known at deployment"))
+		o.Set("displayName", unknown("subscription().displayName is known at deployment"))
+		return o, nil
 	case "tenant":
-		return deploymentObject(loc, "", "tenant()", "tenantId", "displayName"), nil
+		o := iac.NewObject(loc)
+		o.Set("tenantId", unknown("tenant().tenantId is known at deployment"))
+		o.Set("displayName", unknown("tenant().displayName is known at deployment"))
+		return o, nil
 	case "deployment":
-		return deploymentObject(loc, "", "deployment()", "name", "location", "properties"), nil
+		o := iac.NewObject(loc)
+		o.Set("name", unknown("deployment().name is known at deployment"))
+		o.Set("location", unknown("deployment().location is known at deployment"))
+		o.Set("properties", unknown("deployment().properties are known at deployment"))
+		return o, nil
 	case "managementgroup":
 		return unknown("managementGroup() is known at deployment"), nil
 	case "environment":
@@ -151,23 +163,6 @@ func resourceGroupObject(loc awaf.Location) *iac.Value {
 	o.Set("managedBy", iac.NewUnknown("resourceGroup().managedBy is known at deployment", loc))
 	o.Set("tags", iac.NewUnknown("resourceGroup().tags are known at deployment", loc))
 	o.Set("properties", iac.NewUnknown("resourceGroup().properties are known at deployment", loc))
-	return o
-}
-
-// deploymentObject is an object of members only the deployment knows, with an id
-// when id is not empty.
-func deploymentObject(loc awaf.Location, id, fn string, members ...string) *iac.Value {
-	o := iac.NewObject(loc)
-	if id != "" {
-		o.Set("id", iac.NewString(id, loc))
-	}
-	for _, m := range members {
-		verb := "is"
-		if m == "properties" {
-			verb = "are"
-		}
-		o.Set(m, iac.NewUnknown(fn+"."+m+" "+verb+" known at deployment", loc))
-	}
 	return o
 }
 

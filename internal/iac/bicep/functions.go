@@ -130,7 +130,7 @@ func (e *env) builtin(n *Call, name string, loc *locals) *iac.Value {
 	if u := tmplfunc.FirstUnknown(args); u != nil && !fn.Lenient {
 		return u.At(at)
 	}
-	v, err := fn.Eval(&tmplfunc.Call{Name: name, Args: args, Loc: at, Scope: e.scopePrefix()})
+	v, err := fn.Eval(tmplfunc.Call{Name: name, Args: args, Loc: at, Scope: e.scopePrefix()})
 	if err != nil {
 		return e.typeError(n.P, "%v", err)
 	}

@@ -11,17 +11,17 @@ import (
 
 // The array functions, and those that take strings, arrays and objects alike.
 
-func array(c *Call) (*iac.Value, error) {
+func array(c Call) (*iac.Value, error) {
 	if c.Args[0].Kind == iac.Array {
 		return c.Args[0], nil
 	}
 	return iac.NewArray(c.Loc, c.Args[0]), nil
 }
 
-func createArray(c *Call) (*iac.Value, error) { return iac.NewArray(c.Loc, c.Args...), nil }
+func createArray(c Call) (*iac.Value, error) { return iac.NewArray(c.Loc, c.Args...), nil }
 
 // contains looks for a substring, an object key (case-insensitively) or an array item.
-func contains(c *Call) (*iac.Value, error) {
+func contains(c Call) (*iac.Value, error) {
 	container, item := c.Args[0], c.Args[1]
 	if container.IsUnknown() {
 		return container, nil
@@ -58,7 +58,7 @@ func contains(c *Call) (*iac.Value, error) {
 	return nil, fmt.Errorf("contains: expected a string, array or object, found %s", container.Kind)
 }
 
-func empty(c *Call) (*iac.Value, error) {
+func empty(c Call) (*iac.Value, error) {
 	switch a := c.Args[0]; a.Kind {
 	case iac.Unknown:
 		return a, nil
@@ -75,7 +75,7 @@ func empty(c *Call) (*iac.Value, error) {
 }
 
 // length counts characters, items or members.
-func length(c *Call) (*iac.Value, error) {
+func length(c Call) (*iac.Value, error) {
 	switch a := c.Args[0]; a.Kind {
 	case iac.Unknown:
 		return a, nil
@@ -89,11 +89,11 @@ func length(c *Call) (*iac.Value, error) {
 	return nil, fmt.Errorf("length: expected a string, array or object, found %s", c.Args[0].Kind)
 }
 
-func first(c *Call) (*iac.Value, error) { return end(c, true) }
-func last(c *Call) (*iac.Value, error)  { return end(c, false) }
+func first(c Call) (*iac.Value, error) { return end(c, true) }
+func last(c Call) (*iac.Value, error)  { return end(c, false) }
 
 // end is the first or last character of a string or item of an array.
-func end(c *Call, first bool) (*iac.Value, error) {
+func end(c Call, first bool) (*iac.Value, error) {
 	switch a := c.Args[0]; a.Kind {
 	case iac.String:
 		r := []rune(a.Str)
@@ -116,11 +116,11 @@ func end(c *Call, first bool) (*iac.Value, error) {
 	return nil, fmt.Errorf("%s: expected a string or array, found %s", c.Name, c.Args[0].Kind)
 }
 
-func take(c *Call) (*iac.Value, error) { return cut(c, true) }
-func skip(c *Call) (*iac.Value, error) { return cut(c, false) }
+func take(c Call) (*iac.Value, error) { return cut(c, true) }
+func skip(c Call) (*iac.Value, error) { return cut(c, false) }
 
 // cut is take or skip on a string (in characters) or an array.
-func cut(c *Call, take bool) (*iac.Value, error) {
+func cut(c Call, take bool) (*iac.Value, error) {
 	n, err := c.num(1)
 	if err != nil {
 		return nil, err
@@ -154,7 +154,7 @@ func clampCount(n float64, size int) int {
 	return int(n)
 }
 
-func flatten(c *Call) (*iac.Value, error) {
+func flatten(c Call) (*iac.Value, error) {
 	if c.Args[0].Kind != iac.Array {
 		return nil, fmt.Errorf("flatten: expected an array")
 	}
@@ -175,7 +175,7 @@ func flatten(c *Call) (*iac.Value, error) {
 }
 
 // rangeFunc is range(start, count); ARM allows at most 10000 items.
-func rangeFunc(c *Call) (*iac.Value, error) {
+func rangeFunc(c Call) (*iac.Value, error) {
 	start, err := c.num(0)
 	if err != nil {
 		return nil, err
@@ -195,7 +195,7 @@ func rangeFunc(c *Call) (*iac.Value, error) {
 }
 
 // union merges objects deeply (later wins) or arrays without duplicates.
-func union(c *Call) (*iac.Value, error) {
+func union(c Call) (*iac.Value, error) {
 	if u := FirstUnknown(c.Args); u != nil {
 		return u, nil
 	}
@@ -242,7 +242,7 @@ func mergeInto(dst, src *iac.Value) {
 }
 
 // intersection keeps the members or items every argument has.
-func intersection(c *Call) (*iac.Value, error) {
+func intersection(c Call) (*iac.Value, error) {
 	switch c.Args[0].Kind {
 	case iac.Object:
 		out := iac.NewObject(c.Loc)
@@ -293,6 +293,6 @@ func has(list []*iac.Value, v *iac.Value) bool {
 	return false
 }
 
-func (c *Call) mixed(i int, want string, a *iac.Value) error {
+func (c Call) mixed(i int, want string, a *iac.Value) error {
 	return fmt.Errorf("%s: argument %d must be %s, found %s", c.Name, i+1, want, a.Kind)
 }

@@ -11,7 +11,7 @@ import (
 // The network functions parseCidr, cidrSubnet and cidrHost, for IPv4 and IPv6. The
 // arithmetic is package cidr's, shared with Terraform.
 
-func parsePrefix(c *Call) (cidr.Prefix, error) {
+func parsePrefix(c Call) (cidr.Prefix, error) {
 	s, err := c.str1()
 	if err != nil {
 		return cidr.Prefix{}, err
@@ -25,7 +25,7 @@ func parsePrefix(c *Call) (cidr.Prefix, error) {
 
 // parseCidr describes a block. IPv4 blocks shorter than /31 keep their network and
 // broadcast addresses out of the usable range; IPv6 blocks have no broadcast.
-func parseCidr(c *Call) (*iac.Value, error) {
+func parseCidr(c Call) (*iac.Value, error) {
 	p, err := parsePrefix(c)
 	if err != nil {
 		return nil, err
@@ -49,7 +49,7 @@ func parseCidr(c *Call) (*iac.Value, error) {
 }
 
 // cidrSubnet(block, length, index) is block number index of the given prefix length.
-func cidrSubnet(c *Call) (*iac.Value, error) {
+func cidrSubnet(c Call) (*iac.Value, error) {
 	p, err := parsePrefix(c)
 	if err != nil {
 		return nil, err
@@ -74,7 +74,7 @@ func cidrSubnet(c *Call) (*iac.Value, error) {
 
 // cidrHost(block, index) is usable host number index: 0 is the address after the
 // network address, and an IPv4 block's broadcast address is not a host.
-func cidrHost(c *Call) (*iac.Value, error) {
+func cidrHost(c Call) (*iac.Value, error) {
 	p, err := parsePrefix(c)
 	if err != nil {
 		return nil, err

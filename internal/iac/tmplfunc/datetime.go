@@ -292,7 +292,7 @@ func FormatTime(t time.Time, format string) (string, error) {
 	return b.String(), nil
 }
 
-func dateTimeAdd(c *Call) (*iac.Value, error) {
+func dateTimeAdd(c Call) (*iac.Value, error) {
 	base, err := c.str1()
 	if err != nil {
 		return nil, err
@@ -316,7 +316,7 @@ func dateTimeAdd(c *Call) (*iac.Value, error) {
 	return c.newString(out), nil
 }
 
-func dateTimeToEpoch(c *Call) (*iac.Value, error) {
+func dateTimeToEpoch(c Call) (*iac.Value, error) {
 	s, err := c.str1()
 	if err != nil {
 		return nil, err
@@ -328,7 +328,7 @@ func dateTimeToEpoch(c *Call) (*iac.Value, error) {
 	return c.newNumber(float64(n)), nil
 }
 
-func dateTimeFromEpoch(c *Call) (*iac.Value, error) {
+func dateTimeFromEpoch(c Call) (*iac.Value, error) {
 	if c.Args[0].Kind != iac.Number {
 		return nil, fmt.Errorf("%s: argument 1 must be an integer, found %s", c.Name, c.Args[0].Kind)
 	}

@@ -11,7 +11,7 @@ import (
 // The numeric functions and comparisons.
 
 // intFunc is int(): a number or numeric string, truncated.
-func intFunc(c *Call) (*iac.Value, error) {
+func intFunc(c Call) (*iac.Value, error) {
 	n, _, ok := c.Args[0].AsNumber()
 	if !ok {
 		return nil, fmt.Errorf("%s: argument 1 must be a number, found %s", c.Name, c.Args[0].Kind)
@@ -19,7 +19,7 @@ func intFunc(c *Call) (*iac.Value, error) {
 	return c.newNumber(math.Trunc(n)), nil
 }
 
-func float(c *Call) (*iac.Value, error) {
+func float(c Call) (*iac.Value, error) {
 	n, _, ok := c.Args[0].AsNumber()
 	if !ok {
 		return nil, fmt.Errorf("float: expected a number or numeric string")
@@ -27,18 +27,18 @@ func float(c *Call) (*iac.Value, error) {
 	return c.newNumber(n), nil
 }
 
-func add(c *Call) (*iac.Value, error) { return arith(c, func(a, b float64) float64 { return a + b }) }
-func sub(c *Call) (*iac.Value, error) { return arith(c, func(a, b float64) float64 { return a - b }) }
-func mul(c *Call) (*iac.Value, error) { return arith(c, func(a, b float64) float64 { return a * b }) }
+func add(c Call) (*iac.Value, error) { return arith(c, func(a, b float64) float64 { return a + b }) }
+func sub(c Call) (*iac.Value, error) { return arith(c, func(a, b float64) float64 { return a - b }) }
+func mul(c Call) (*iac.Value, error) { return arith(c, func(a, b float64) float64 { return a * b }) }
 
 // div divides as integers do, truncating.
-func div(c *Call) (*iac.Value, error) {
+func div(c Call) (*iac.Value, error) {
 	return divide(c, func(a, b float64) float64 { return math.Trunc(a / b) })
 }
 
-func mod(c *Call) (*iac.Value, error) { return divide(c, math.Mod) }
+func mod(c Call) (*iac.Value, error) { return divide(c, math.Mod) }
 
-func divide(c *Call, op func(a, b float64) float64) (*iac.Value, error) {
+func divide(c Call, op func(a, b float64) float64) (*iac.Value, error) {
 	a, b, err := twoNumbers(c)
 	if err != nil {
 		return nil, err
@@ -49,7 +49,7 @@ func divide(c *Call, op func(a, b float64) float64) (*iac.Value, error) {
 	return c.newNumber(op(a, b)), nil
 }
 
-func arith(c *Call, op func(a, b float64) float64) (*iac.Value, error) {
+func arith(c Call, op func(a, b float64) float64) (*iac.Value, error) {
 	a, b, err := twoNumbers(c)
 	if err != nil {
 		return nil, err
@@ -57,7 +57,7 @@ func arith(c *Call, op func(a, b float64) float64) (*iac.Value, error) {
 	return c.newNumber(op(a, b)), nil
 }
 
-func twoNumbers(c *Call) (a, b float64, err error) {
+func twoNumbers(c Call) (a, b float64, err error) {
 	if a, err = c.num(0); err != nil {
 		return 0, 0, err
 	}
@@ -65,15 +65,15 @@ func twoNumbers(c *Call) (a, b float64, err error) {
 	return a, b, err
 }
 
-func minFunc(c *Call) (*iac.Value, error) {
+func minFunc(c Call) (*iac.Value, error) {
 	return extreme(c, func(v, best float64) bool { return v < best })
 }
-func maxFunc(c *Call) (*iac.Value, error) {
+func maxFunc(c Call) (*iac.Value, error) {
 	return extreme(c, func(v, best float64) bool { return v > best })
 }
 
 // extreme is min or max of numbers given as arguments or as one array.
-func extreme(c *Call, better func(v, best float64) bool) (*iac.Value, error) {
+func extreme(c Call, better func(v, best float64) bool) (*iac.Value, error) {
 	vals := c.Args
 	if len(vals) == 1 && vals[0].Kind == iac.Array {
 		vals = vals[0].Items
@@ -96,16 +96,16 @@ func extreme(c *Call, better func(v, best float64) bool) (*iac.Value, error) {
 	return c.newNumber(best), nil
 }
 
-func greater(c *Call) (*iac.Value, error) { return comparison(c, func(n int) bool { return n > 0 }) }
-func less(c *Call) (*iac.Value, error)    { return comparison(c, func(n int) bool { return n < 0 }) }
-func greaterOrEquals(c *Call) (*iac.Value, error) {
+func greater(c Call) (*iac.Value, error) { return comparison(c, func(n int) bool { return n > 0 }) }
+func less(c Call) (*iac.Value, error)    { return comparison(c, func(n int) bool { return n < 0 }) }
+func greaterOrEquals(c Call) (*iac.Value, error) {
 	return comparison(c, func(n int) bool { return n >= 0 })
 }
-func lessOrEquals(c *Call) (*iac.Value, error) {
+func lessOrEquals(c Call) (*iac.Value, error) {
 	return comparison(c, func(n int) bool { return n <= 0 })
 }
 
-func comparison(c *Call, ok func(int) bool) (*iac.Value, error) {
+func comparison(c Call, ok func(int) bool) (*iac.Value, error) {
 	n, err := Compare(c.Args[0], c.Args[1])
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", c.Name, err)

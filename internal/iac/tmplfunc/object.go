@@ -10,11 +10,11 @@ import (
 
 // The object functions, the literals ARM writes as functions, and conversions.
 
-func trueFunc(c *Call) (*iac.Value, error)  { return c.newBool(true), nil }
-func falseFunc(c *Call) (*iac.Value, error) { return c.newBool(false), nil }
-func null(c *Call) (*iac.Value, error)      { return iac.NewNull(c.Loc), nil }
+func trueFunc(c Call) (*iac.Value, error)  { return c.newBool(true), nil }
+func falseFunc(c Call) (*iac.Value, error) { return c.newBool(false), nil }
+func null(c Call) (*iac.Value, error)      { return iac.NewNull(c.Loc), nil }
 
-func createObject(c *Call) (*iac.Value, error) {
+func createObject(c Call) (*iac.Value, error) {
 	if len(c.Args)%2 != 0 {
 		return nil, fmt.Errorf("createObject expects name/value pairs, got %d arguments", len(c.Args))
 	}
@@ -34,7 +34,7 @@ func createObject(c *Call) (*iac.Value, error) {
 
 // items lists an object's members as {key, value} objects, keys in alphabetical
 // order as ARM gives them.
-func items(c *Call) (*iac.Value, error) {
+func items(c Call) (*iac.Value, error) {
 	o := c.Args[0]
 	if o.Kind != iac.Object {
 		return nil, fmt.Errorf("items: expected an object, found %s", o.Kind)
@@ -51,7 +51,7 @@ func items(c *Call) (*iac.Value, error) {
 	return iac.NewArray(c.Loc, out...), nil
 }
 
-func objectKeys(c *Call) (*iac.Value, error) {
+func objectKeys(c Call) (*iac.Value, error) {
 	o := c.Args[0]
 	if o.Kind != iac.Object {
 		return nil, fmt.Errorf("objectKeys: expected an object")
@@ -64,7 +64,7 @@ func objectKeys(c *Call) (*iac.Value, error) {
 }
 
 // shallowMerge merges an array of objects, later members replacing earlier ones.
-func shallowMerge(c *Call) (*iac.Value, error) {
+func shallowMerge(c Call) (*iac.Value, error) {
 	if c.Args[0].Kind != iac.Array {
 		return nil, fmt.Errorf("shallowMerge expects an array of objects")
 	}
@@ -85,7 +85,7 @@ func shallowMerge(c *Call) (*iac.Value, error) {
 }
 
 // tryGet follows keys and indexes, giving null where a step is missing.
-func tryGet(c *Call) (*iac.Value, error) {
+func tryGet(c Call) (*iac.Value, error) {
 	cur := c.Args[0]
 	for _, k := range c.Args[1:] {
 		if cur.Kind == iac.Null {
@@ -109,7 +109,7 @@ func tryGet(c *Call) (*iac.Value, error) {
 
 // coalesce is the first argument that is not null. Front ends that can skip
 // evaluating the rest do so themselves.
-func coalesce(c *Call) (*iac.Value, error) {
+func coalesce(c Call) (*iac.Value, error) {
 	for _, a := range c.Args {
 		if a.IsUnknown() || a.Kind != iac.Null {
 			return a, nil
@@ -118,7 +118,7 @@ func coalesce(c *Call) (*iac.Value, error) {
 	return iac.NewNull(c.Loc), nil
 }
 
-func equals(c *Call) (*iac.Value, error) {
+func equals(c Call) (*iac.Value, error) {
 	eq, known := iac.Equal(c.Args[0], c.Args[1])
 	if !known {
 		return unknownOf(c.Args, c.Loc), nil
@@ -126,7 +126,7 @@ func equals(c *Call) (*iac.Value, error) {
 	return c.newBool(eq), nil
 }
 
-func not(c *Call) (*iac.Value, error) {
+func not(c Call) (*iac.Value, error) {
 	if c.Args[0].Kind != iac.Bool {
 		return nil, fmt.Errorf("not: expected a bool, found %s", c.Args[0].Kind)
 	}
@@ -135,7 +135,7 @@ func not(c *Call) (*iac.Value, error) {
 
 // boolFunc is bool(): numbers are true when not zero; strings "true" and "false" in
 // any case.
-func boolFunc(c *Call) (*iac.Value, error) {
+func boolFunc(c Call) (*iac.Value, error) {
 	if c.Args[0].Kind == iac.Number {
 		return c.newBool(c.Args[0].Number != 0), nil
 	}
@@ -146,7 +146,7 @@ func boolFunc(c *Call) (*iac.Value, error) {
 	return c.newBool(b), nil
 }
 
-func jsonFunc(c *Call) (*iac.Value, error) {
+func jsonFunc(c Call) (*iac.Value, error) {
 	s, err := c.str1()
 	if err != nil {
 		return nil, err

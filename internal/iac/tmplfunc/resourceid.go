@@ -26,7 +26,7 @@ const (
 // optional scope parts, a type such as 'Microsoft.Network/virtualNetworks/subnets'
 // and one name per type segment after the namespace (or names joined with '/').
 func resourceID(k idKind) Func {
-	return func(c *Call) (*iac.Value, error) {
+	return func(c Call) (*iac.Value, error) {
 		id, err := buildID(c, k)
 		if u, ok := err.(unknownName); ok {
 			return u.v, nil
@@ -38,7 +38,7 @@ func resourceID(k idKind) Func {
 	}
 }
 
-func buildID(c *Call, k idKind) (string, error) {
+func buildID(c Call, k idKind) (string, error) {
 	strs := make([]string, len(c.Args))
 	for i, a := range c.Args {
 		switch a.Kind {
@@ -91,7 +91,7 @@ func findType(strs []string, k idKind) int {
 
 // idScope is what comes before "/providers/" in an id, from the arguments before
 // the type.
-func idScope(c *Call, k idKind, strs []string, typeAt int) (string, error) {
+func idScope(c Call, k idKind, strs []string, typeAt int) (string, error) {
 	part := func(i int, placeholder string) string {
 		if c.Args[i].IsUnknown() || strs[i] == "" {
 			return placeholder

@@ -12,18 +12,18 @@ import (
 
 // The string functions.
 
-func toLower(c *Call) (*iac.Value, error) { return mapString(c, strings.ToLower) }
-func toUpper(c *Call) (*iac.Value, error) { return mapString(c, strings.ToUpper) }
-func trim(c *Call) (*iac.Value, error)    { return mapString(c, strings.TrimSpace) }
-func uriComponent(c *Call) (*iac.Value, error) {
+func toLower(c Call) (*iac.Value, error) { return mapString(c, strings.ToLower) }
+func toUpper(c Call) (*iac.Value, error) { return mapString(c, strings.ToUpper) }
+func trim(c Call) (*iac.Value, error)    { return mapString(c, strings.TrimSpace) }
+func uriComponent(c Call) (*iac.Value, error) {
 	return mapString(c, url.QueryEscape)
 }
-func base64Func(c *Call) (*iac.Value, error) {
+func base64Func(c Call) (*iac.Value, error) {
 	return mapString(c, func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) })
 }
 
 // mapString applies f to the one string argument.
-func mapString(c *Call, f func(string) string) (*iac.Value, error) {
+func mapString(c Call, f func(string) string) (*iac.Value, error) {
 	s, err := c.str1()
 	if err != nil {
 		return nil, err
@@ -31,7 +31,7 @@ func mapString(c *Call, f func(string) string) (*iac.Value, error) {
 	return c.newString(f(s)), nil
 }
 
-func uriComponentToString(c *Call) (*iac.Value, error) {
+func uriComponentToString(c Call) (*iac.Value, error) {
 	s, err := c.str1()
 	if err != nil {
 		return nil, err
@@ -43,7 +43,7 @@ func uriComponentToString(c *Call) (*iac.Value, error) {
 	return c.newString(u), nil
 }
 
-func decodeBase64(c *Call) (string, error) {
+func decodeBase64(c Call) (string, error) {
 	s, err := c.str1()
 	if err != nil {
 		return "", err
@@ -55,7 +55,7 @@ func decodeBase64(c *Call) (string, error) {
 	return string(b), nil
 }
 
-func base64ToString(c *Call) (*iac.Value, error) {
+func base64ToString(c Call) (*iac.Value, error) {
 	s, err := decodeBase64(c)
 	if err != nil {
 		return nil, err
@@ -63,7 +63,7 @@ func base64ToString(c *Call) (*iac.Value, error) {
 	return c.newString(s), nil
 }
 
-func base64ToJSON(c *Call) (*iac.Value, error) {
+func base64ToJSON(c Call) (*iac.Value, error) {
 	s, err := decodeBase64(c)
 	if err != nil {
 		return nil, err
@@ -72,7 +72,7 @@ func base64ToJSON(c *Call) (*iac.Value, error) {
 }
 
 // concat joins strings or arrays; a null among arrays is skipped.
-func concat(c *Call) (*iac.Value, error) {
+func concat(c Call) (*iac.Value, error) {
 	if len(c.Args) == 0 {
 		return c.newString(""), nil
 	}
@@ -108,7 +108,7 @@ func concat(c *Call) (*iac.Value, error) {
 	return c.newString(b.String()), nil
 }
 
-func format(c *Call) (*iac.Value, error) {
+func format(c Call) (*iac.Value, error) {
 	f, err := c.str1()
 	if err != nil {
 		return nil, err
@@ -123,7 +123,7 @@ func format(c *Call) (*iac.Value, error) {
 	return c.newString(s), nil
 }
 
-func replace(c *Call) (*iac.Value, error) {
+func replace(c Call) (*iac.Value, error) {
 	var s [3]string
 	for i := range s {
 		var err error
@@ -139,7 +139,7 @@ func replace(c *Call) (*iac.Value, error) {
 }
 
 // substring(s, start[, length]) counts characters, not bytes.
-func substring(c *Call) (*iac.Value, error) {
+func substring(c Call) (*iac.Value, error) {
 	s, err := c.str1()
 	if err != nil {
 		return nil, err
@@ -162,7 +162,7 @@ func substring(c *Call) (*iac.Value, error) {
 }
 
 // split(s, delimiter or delimiters) splits at the leftmost delimiter each time.
-func split(c *Call) (*iac.Value, error) {
+func split(c Call) (*iac.Value, error) {
 	s, err := c.str1()
 	if err != nil {
 		return nil, err
@@ -189,7 +189,7 @@ func split(c *Call) (*iac.Value, error) {
 	return iac.NewArray(c.Loc, items...), nil
 }
 
-func join(c *Call) (*iac.Value, error) {
+func join(c Call) (*iac.Value, error) {
 	if c.Args[0].Kind != iac.Array {
 		return nil, fmt.Errorf("join: expected an array, found %s", c.Args[0].Kind)
 	}
@@ -211,11 +211,11 @@ func join(c *Call) (*iac.Value, error) {
 	return c.newString(strings.Join(parts, sep)), nil
 }
 
-func indexOf(c *Call) (*iac.Value, error)     { return index(c, false) }
-func lastIndexOf(c *Call) (*iac.Value, error) { return index(c, true) }
+func indexOf(c Call) (*iac.Value, error)     { return index(c, false) }
+func lastIndexOf(c Call) (*iac.Value, error) { return index(c, true) }
 
 // index finds an item in an array, or a substring case-insensitively, in characters.
-func index(c *Call, last bool) (*iac.Value, error) {
+func index(c Call, last bool) (*iac.Value, error) {
 	if c.Args[0].Kind == iac.Array {
 		idx := -1
 		for i, it := range c.Args[0].Items {
@@ -247,11 +247,11 @@ func index(c *Call, last bool) (*iac.Value, error) {
 	return c.newNumber(float64(i)), nil
 }
 
-func startsWith(c *Call) (*iac.Value, error) { return affix(c, strings.HasPrefix) }
-func endsWith(c *Call) (*iac.Value, error)   { return affix(c, strings.HasSuffix) }
+func startsWith(c Call) (*iac.Value, error) { return affix(c, strings.HasPrefix) }
+func endsWith(c Call) (*iac.Value, error)   { return affix(c, strings.HasSuffix) }
 
 // affix compares the two string arguments case-insensitively with has.
-func affix(c *Call, has func(s, x string) bool) (*iac.Value, error) {
+func affix(c Call, has func(s, x string) bool) (*iac.Value, error) {
 	s, err := c.str1()
 	if err != nil {
 		return nil, err
@@ -263,7 +263,7 @@ func affix(c *Call, has func(s, x string) bool) (*iac.Value, error) {
 	return c.newBool(has(strings.ToLower(s), strings.ToLower(x))), nil
 }
 
-func padLeft(c *Call) (*iac.Value, error) {
+func padLeft(c Call) (*iac.Value, error) {
 	s := ToText(c.Args[0])
 	n, err := c.num(1)
 	if err != nil {
@@ -286,7 +286,7 @@ func padLeft(c *Call) (*iac.Value, error) {
 
 // stringFunc is string(): text as ToText gives it. A value with an Unknown inside
 // has no known text.
-func stringFunc(c *Call) (*iac.Value, error) {
+func stringFunc(c Call) (*iac.Value, error) {
 	if c.Args[0].Kind == iac.String {
 		return c.Args[0], nil
 	}
@@ -297,7 +297,7 @@ func stringFunc(c *Call) (*iac.Value, error) {
 }
 
 // uri resolves a relative URI against a base, as .NET's Uri(base, relative) does.
-func uri(c *Call) (*iac.Value, error) {
+func uri(c Call) (*iac.Value, error) {
 	base, err := c.str1()
 	if err != nil {
 		return nil, err
@@ -319,11 +319,11 @@ func uri(c *Call) (*iac.Value, error) {
 
 // uniqueString and guid stand for values Azure hashes from their arguments; see
 // Placeholder.
-func uniqueString(c *Call) (*iac.Value, error) {
+func uniqueString(c Call) (*iac.Value, error) {
 	return c.newString(Placeholder("uniq-", c.Args)[:13]), nil
 }
 
-func guid(c *Call) (*iac.Value, error) {
+func guid(c Call) (*iac.Value, error) {
 	h := Placeholder("", c.Args)
 	h = (h + h)[:32]
 	return c.newString(h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]), nil

@@ -53,7 +53,7 @@ type Call struct {
 }
 
 // Func is a template function.
-type Func func(c *Call) (*iac.Value, error)
+type Func func(c Call) (*iac.Value, error)
 
 // Spec is one entry of the table.
 type Spec struct {
@@ -195,7 +195,7 @@ func Specs() []*Spec {
 // Eval checks the argument count, calls the function and bounds its result. The
 // front end has already dealt with Unknown arguments of functions that are not
 // Lenient.
-func (s *Spec) Eval(c *Call) (*iac.Value, error) {
+func (s *Spec) Eval(c Call) (*iac.Value, error) {
 	if n := len(c.Args); n < s.Min || (s.Max >= 0 && n > s.Max) {
 		switch {
 		case s.Min == s.Max:
@@ -228,12 +228,12 @@ func FirstUnknown(args []*iac.Value) *iac.Value {
 	return nil
 }
 
-func (c *Call) tooLong() error {
+func (c Call) tooLong() error {
 	return fmt.Errorf("%s: result longer than %d bytes", c.Name, MaxString)
 }
 
 // str is argument i as a string.
-func (c *Call) str(i int) (string, error) {
+func (c Call) str(i int) (string, error) {
 	if a := c.Args[i]; a.Kind != iac.String {
 		return "", fmt.Errorf("%s: argument %d must be a string, found %s", c.Name, i+1, a.Kind)
 	}
@@ -241,7 +241,7 @@ func (c *Call) str(i int) (string, error) {
 }
 
 // num is argument i as a number; only int() takes numeric strings.
-func (c *Call) num(i int) (float64, error) {
+func (c Call) num(i int) (float64, error) {
 	n, _, ok := c.Args[i].AsNumber()
 	if !ok || c.Args[i].Kind == iac.String {
 		return 0, fmt.Errorf("%s: argument %d must be a number, found %s", c.Name, i+1, c.Args[i].Kind)
@@ -249,8 +249,8 @@ func (c *Call) num(i int) (float64, error) {
 	return n, nil
 }
 
-func (c *Call) str1() (string, error) { return c.str(0) }
+func (c Call) str1() (string, error) { return c.str(0) }
 
-func (c *Call) newString(s string) *iac.Value  { return iac.NewString(s, c.Loc) }
-func (c *Call) newNumber(n float64) *iac.Value { return iac.NewNumber(n, c.Loc) }
-func (c *Call) newBool(b bool) *iac.Value      { return iac.NewBool(b, c.Loc) }
+func (c Call) newString(s string) *iac.Value  { return iac.NewString(s, c.Loc) }
+func (c Call) newNumber(n float64) *iac.Value { return iac.NewNumber(n, c.Loc) }
+func (c Call) newBool(b bool) *iac.Value      { return iac.NewBool(b, c.Loc) }

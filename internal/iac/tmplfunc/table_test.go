@@ -27,7 +27,7 @@ func call(name string, args ...*iac.Value) (*iac.Value, error) {
 	if !ok {
 		panic(name)
 	}
-	return s.Eval(&Call{Name: name, Args: args, Loc: awaf.Location{File: "t"}, Scope: ResourceGroupScope})
+	return s.Eval(Call{Name: name, Args: args, Loc: awaf.Location{File: "t"}, Scope: ResourceGroupScope})
 }
 
 func str(s string) *iac.Value   { return iac.NewString(s, awaf.Location{}) }

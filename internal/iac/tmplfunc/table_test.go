@@ -30,7 +30,7 @@ func call(name string, args ...*iac.Value) (*iac.Value, error) {
 	return s.Eval(Call{Name: name, Args: args, Loc: awaf.Location{File: "t"}, Scope: ResourceGroupScope})
 }
 
-func str(s string) *iac.Value   { return iac.NewString(s, awaf.Location{}) }
+func str(s string) *iac.Value  { return iac.NewString(s, awaf.Location{}) }
 func num(n float64) *iac.Value { return iac.NewNumber(n, awaf.Location{}) }
 
 // TestLimits checks that results past the limits are refused, and refused before

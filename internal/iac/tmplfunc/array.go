@@ -196,6 +196,9 @@ func rangeFunc(c Call) (*iac.Value, error) {
 
 // union merges objects deeply (later wins) or arrays without duplicates.
 func union(c Call) (*iac.Value, error) {
+	if len(c.Args) == 0 {
+		return nil, c.noArguments()
+	}
 	if u := FirstUnknown(c.Args); u != nil {
 		return u, nil
 	}
@@ -243,6 +246,9 @@ func mergeInto(dst, src *iac.Value) {
 
 // intersection keeps the members or items every argument has.
 func intersection(c Call) (*iac.Value, error) {
+	if len(c.Args) == 0 {
+		return nil, c.noArguments()
+	}
 	switch c.Args[0].Kind {
 	case iac.Object:
 		out := iac.NewObject(c.Loc)
@@ -291,6 +297,10 @@ func has(list []*iac.Value, v *iac.Value) bool {
 		}
 	}
 	return false
+}
+
+func (c Call) noArguments() error {
+	return fmt.Errorf("%s expects at least one argument", c.Name)
 }
 
 func (c Call) mixed(i int, want string, a *iac.Value) error {

@@ -11,11 +11,7 @@ import (
 // The network functions parseCidr, cidrSubnet and cidrHost, for IPv4 and IPv6. The
 // arithmetic is package cidr's, shared with Terraform.
 
-func parsePrefix(c Call) (cidr.Prefix, error) {
-	s, err := c.str1()
-	if err != nil {
-		return cidr.Prefix{}, err
-	}
+func parsePrefix(c Call, s string) (cidr.Prefix, error) {
 	p, err := cidr.Parse(s)
 	if err != nil {
 		return cidr.Prefix{}, fmt.Errorf("%s: %w", c.Name, err)
@@ -26,7 +22,11 @@ func parsePrefix(c Call) (cidr.Prefix, error) {
 // parseCidr describes a block. IPv4 blocks shorter than /31 keep their network and
 // broadcast addresses out of the usable range; IPv6 blocks have no broadcast.
 func parseCidr(c Call) (*iac.Value, error) {
-	p, err := parsePrefix(c)
+	s, err := c.str1()
+	if err != nil {
+		return nil, err
+	}
+	p, err := parsePrefix(c, s)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +50,7 @@ func parseCidr(c Call) (*iac.Value, error) {
 
 // cidrSubnet(block, length, index) is block number index of the given prefix length.
 func cidrSubnet(c Call) (*iac.Value, error) {
-	p, err := parsePrefix(c)
+	s, err := c.str1()
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +58,14 @@ func cidrSubnet(c Call) (*iac.Value, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(c.Args) != 3 {
+		return nil, fmt.Errorf("%s expects 3 arguments", c.Name)
+	}
 	index, err := c.num(2)
+	if err != nil {
+		return nil, err
+	}
+	p, err := parsePrefix(c, s)
 	if err != nil {
 		return nil, err
 	}
@@ -75,11 +82,15 @@ func cidrSubnet(c Call) (*iac.Value, error) {
 // cidrHost(block, index) is usable host number index: 0 is the address after the
 // network address, and an IPv4 block's broadcast address is not a host.
 func cidrHost(c Call) (*iac.Value, error) {
-	p, err := parsePrefix(c)
+	s, err := c.str1()
 	if err != nil {
 		return nil, err
 	}
 	index, err := c.num(1)
+	if err != nil {
+		return nil, err
+	}
+	p, err := parsePrefix(c, s)
 	if err != nil {
 		return nil, err
 	}

@@ -65,7 +65,7 @@ func objectKeys(c Call) (*iac.Value, error) {
 
 // shallowMerge merges an array of objects, later members replacing earlier ones.
 func shallowMerge(c Call) (*iac.Value, error) {
-	if c.Args[0].Kind != iac.Array {
+	if len(c.Args) != 1 || c.Args[0].Kind != iac.Array {
 		return nil, fmt.Errorf("shallowMerge expects an array of objects")
 	}
 	out := iac.NewObject(c.Loc)

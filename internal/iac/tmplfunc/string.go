@@ -113,10 +113,10 @@ func format(c Call) (*iac.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	if u := deepUnknown(c.Args[1:], c.Loc); u != nil {
-		return u, nil
-	}
 	s, err := dotnetFormat(f, c.Args[1:])
+	if u, ok := err.(unknownArg); ok {
+		return iac.NewUnknown(u.v.Why, c.Loc), nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("format: %w", err)
 	}

@@ -119,13 +119,13 @@ var table = func() map[string]*Spec {
 		spec("empty", 1, 1, empty).lenient(),
 		spec("first", 1, 1, first),
 		spec("flatten", 1, 1, flatten),
-		spec("intersection", 1, variadic, intersection),
+		spec("intersection", 0, variadic, intersection),
 		spec("last", 1, 1, last),
 		spec("length", 1, 1, length).lenient(),
 		spec("range", 2, 2, rangeFunc),
 		spec("skip", 2, 2, skip),
 		spec("take", 2, 2, take),
-		spec("union", 1, variadic, union).lenient(),
+		spec("union", 0, variadic, union).lenient(),
 		// object.go
 		spec("bool", 1, 1, boolFunc),
 		spec("coalesce", 0, variadic, coalesce).lenient(),
@@ -137,7 +137,7 @@ var table = func() map[string]*Spec {
 		spec("not", 1, 1, not).armOnly(),
 		spec("null", 0, variadic, null).armOnly(),
 		spec("objectKeys", 1, 1, objectKeys),
-		spec("shallowMerge", 1, 1, shallowMerge),
+		spec("shallowMerge", 0, variadic, shallowMerge),
 		spec("true", 0, variadic, trueFunc).armOnly(),
 		spec("tryGet", 2, variadic, tryGet),
 		// numeric.go
@@ -160,7 +160,7 @@ var table = func() map[string]*Spec {
 		spec("dateTimeToEpoch", 1, 1, dateTimeToEpoch),
 		// cidr.go
 		spec("cidrHost", 2, 2, cidrHost),
-		spec("cidrSubnet", 3, 3, cidrSubnet),
+		spec("cidrSubnet", 2, 3, cidrSubnet),
 		spec("parseCidr", 1, 1, parseCidr),
 		// resourceid.go
 		spec("extensionResourceId", 0, variadic, resourceID(extensionID)).lenient(),

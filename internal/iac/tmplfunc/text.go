@@ -1,6 +1,7 @@
 package tmplfunc
 
 import (
+	"cmp"
 	"fmt"
 	"hash/fnv"
 	"strconv"
@@ -74,6 +75,7 @@ func deepUnknown(args []*iac.Value, loc awaf.Location) *iac.Value {
 // "{0}", "{1:D3}", "{0,-5}", with "{{" and "}}" for braces.
 func dotnetFormat(f string, args []*iac.Value) (string, error) {
 	var b strings.Builder
+	var unknown error // the first placeholder that cannot be known; the format is checked to its end
 	for i := 0; i < len(f); i++ {
 		if b.Len() > MaxString {
 			return "", fmt.Errorf("result longer than %d bytes", MaxString)
@@ -100,11 +102,16 @@ func dotnetFormat(f string, args []*iac.Value) (string, error) {
 			return "", fmt.Errorf("unclosed '{' in format string %q", f)
 		}
 		s, err := placeholderText(f, f[i+1:i+end], args)
-		if err != nil {
+		if _, ok := err.(unknownArg); ok {
+			unknown = cmp.Or(unknown, err)
+		} else if err != nil {
 			return "", err
 		}
 		i += end
 		b.WriteString(s)
+	}
+	if unknown != nil {
+		return "", unknown
 	}
 	return b.String(), nil
 }
@@ -125,6 +132,9 @@ func placeholderText(f, spec string, args []*iac.Value) (string, error) {
 	if n >= len(args) {
 		return "", fmt.Errorf("placeholder {%d} has no argument", n)
 	}
+	if u := args[n].FirstUnknown(); u != nil {
+		return "", unknownArg{u}
+	}
 	s := formatOne(args[n], format)
 	if align == "" {
 		return s, nil
@@ -141,6 +151,12 @@ func placeholderText(f, spec string, args []*iac.Value) (string, error) {
 	}
 	return s, nil
 }
+
+// unknownArg is a placeholder whose argument has an Unknown inside: the text is not
+// knowable.
+type unknownArg struct{ v *iac.Value }
+
+func (e unknownArg) Error() string { return e.v.Why }
 
 func formatOne(v *iac.Value, format string) string {
 	if v.Kind == iac.Number && format != "" {

@@ -11,6 +11,8 @@ import (
 
 // The array functions, and those that take strings, arrays and objects alike.
 
+// array wraps a value that is not an array. An Unknown stays unknown: it may be an
+// array already.
 func array(c Call) (*iac.Value, error) {
 	if c.Args[0].Kind == iac.Array {
 		return c.Args[0], nil

@@ -66,6 +66,7 @@ var crossCases = []struct {
 	{"uriComponentToString", `uriComponentToString('a+b%26c')`, `uriComponentToString('a+b%26c')`, `"a b\u0026c"`},
 	// array.go
 	{"array", `createArray(array('x'), array(createArray(1)))`, `[array('x'), array([1])]`, `[["x"],[1]]`},
+	{"array", `array(parameters('u'))`, `array(u)`, `unknown`},
 	{"contains", `createArray(contains('abc', 'b'), contains(createArray(1, 2), 3), contains(createObject('Key', 1), 'key'), contains(null(), 'a'))`, `[contains('abc', 'b'), contains([1, 2], 3), contains({ Key: 1 }, 'key'), contains(null, 'a')]`, `[true,false,true,false]`},
 	{"contains", `contains(createArray(parameters('u')), 'a')`, `contains([u], 'a')`, `unknown`},
 	{"contains", `contains(1, 1)`, `contains(1, 1)`, `error`},

@@ -113,7 +113,7 @@ var table = func() map[string]*Spec {
 		spec("uriComponent", 1, 1, uriComponent),
 		spec("uriComponentToString", 1, 1, uriComponentToString),
 		// array.go
-		spec("array", 1, 1, array).lenient(),
+		spec("array", 1, 1, array),
 		spec("contains", 2, 2, contains).lenient(),
 		spec("createArray", 0, variadic, createArray).lenient().armOnly(),
 		spec("empty", 1, 1, empty).lenient(),

@@ -389,92 +389,119 @@ func (e *evaluator) fnLambda(c *call, sc *scope, loc awaf.Location) (*iac.Value,
 	}
 	switch c.name {
 	case "map":
-		out := make([]*iac.Value, len(items))
-		for i, it := range items {
-			v, err := apply(it, iac.NewNumber(float64(i), loc))
-			if err != nil {
-				return nil, err
-			}
-			out[i] = v
-		}
-		return iac.NewArray(loc, out...), nil
+		return lambdaMap(items, apply, loc)
 	case "filter":
-		var out []*iac.Value
-		for i, it := range items {
-			v, err := apply(it, iac.NewNumber(float64(i), loc))
-			if err != nil {
-				return nil, err
-			}
-			if v.IsUnknown() {
-				return v, nil
-			}
-			if v.Truthy() {
-				out = append(out, it)
-			}
-		}
-		return iac.NewArray(loc, out...), nil
+		return lambdaFilter(items, apply, loc)
 	case "sort":
-		out := append([]*iac.Value(nil), items...)
-		var serr error
-		sort.SliceStable(out, func(i, j int) bool {
-			v, err := apply(out[i], out[j])
-			if err != nil {
-				serr = err
-			}
-			return v.Truthy()
-		})
-		return iac.NewArray(loc, out...), serr
+		return lambdaSort(items, apply, loc)
 	case "reduce":
-		if len(c.args) != 3 {
-			return nil, fmt.Errorf("reduce expects an array, an initial value and a lambda")
-		}
-		acc, err := e.eval(c.args[1], sc, loc)
+		return e.lambdaReduce(c, items, apply, sc, loc)
+	case "toobject":
+		return e.lambdaToObject(c, items, apply, sc, loc)
+	case "mapvalues":
+		return lambdaMapValues(in, apply, loc)
+	}
+	return nil, errUnsupported{c.orig}
+}
+
+// applyFunc calls a lambda with values for its variables.
+type applyFunc func(vals ...*iac.Value) (*iac.Value, error)
+
+func lambdaMap(items []*iac.Value, apply applyFunc, loc awaf.Location) (*iac.Value, error) {
+	out := make([]*iac.Value, len(items))
+	for i, it := range items {
+		v, err := apply(it, iac.NewNumber(float64(i), loc))
 		if err != nil {
 			return nil, err
 		}
-		for i, it := range items {
-			if acc, err = apply(acc, it, iac.NewNumber(float64(i), loc)); err != nil {
-				return nil, err
-			}
+		out[i] = v
+	}
+	return iac.NewArray(loc, out...), nil
+}
+
+func lambdaFilter(items []*iac.Value, apply applyFunc, loc awaf.Location) (*iac.Value, error) {
+	var out []*iac.Value
+	for i, it := range items {
+		v, err := apply(it, iac.NewNumber(float64(i), loc))
+		if err != nil {
+			return nil, err
 		}
-		return acc, nil
-	case "toobject":
-		o := iac.NewObject(loc)
-		for _, it := range items {
-			k, err := apply(it)
-			if err != nil {
-				return nil, err
-			}
-			if k.IsUnknown() {
-				return k, nil
-			}
-			val := it
-			if len(c.args) == 3 {
-				vl, ok := c.args[2].(*call)
-				if ok && vl.name == "lambda" && len(vl.args) == 2 {
-					vn, _ := vl.args[0].(*strLit)
-					if vn != nil {
-						if val, err = e.eval(vl.args[1], sc.with(lambdaScope, vn.s, it), loc); err != nil {
-							return nil, err
-						}
+		if v.IsUnknown() {
+			return v, nil
+		}
+		if v.Truthy() {
+			out = append(out, it)
+		}
+	}
+	return iac.NewArray(loc, out...), nil
+}
+
+func lambdaSort(items []*iac.Value, apply applyFunc, loc awaf.Location) (*iac.Value, error) {
+	out := append([]*iac.Value(nil), items...)
+	var serr error
+	sort.SliceStable(out, func(i, j int) bool {
+		v, err := apply(out[i], out[j])
+		if err != nil {
+			serr = err
+		}
+		return v.Truthy()
+	})
+	return iac.NewArray(loc, out...), serr
+}
+
+func (e *evaluator) lambdaReduce(c *call, items []*iac.Value, apply applyFunc, sc *scope, loc awaf.Location) (*iac.Value, error) {
+	if len(c.args) != 3 {
+		return nil, fmt.Errorf("reduce expects an array, an initial value and a lambda")
+	}
+	acc, err := e.eval(c.args[1], sc, loc)
+	if err != nil {
+		return nil, err
+	}
+	for i, it := range items {
+		if acc, err = apply(acc, it, iac.NewNumber(float64(i), loc)); err != nil {
+			return nil, err
+		}
+	}
+	return acc, nil
+}
+
+func (e *evaluator) lambdaToObject(c *call, items []*iac.Value, apply applyFunc, sc *scope, loc awaf.Location) (*iac.Value, error) {
+	o := iac.NewObject(loc)
+	for _, it := range items {
+		k, err := apply(it)
+		if err != nil {
+			return nil, err
+		}
+		if k.IsUnknown() {
+			return k, nil
+		}
+		val := it
+		if len(c.args) == 3 {
+			vl, ok := c.args[2].(*call)
+			if ok && vl.name == "lambda" && len(vl.args) == 2 {
+				vn, _ := vl.args[0].(*strLit)
+				if vn != nil {
+					if val, err = e.eval(vl.args[1], sc.with(lambdaScope, vn.s, it), loc); err != nil {
+						return nil, err
 					}
 				}
 			}
-			o.Set(tmplfunc.ToText(k), val)
 		}
-		return o, nil
-	case "mapvalues":
-		o := iac.NewObject(loc)
-		for _, k := range in.Keys {
-			v, err := apply(in.Fields[k])
-			if err != nil {
-				return nil, err
-			}
-			o.Set(k, v)
-		}
-		return o, nil
+		o.Set(tmplfunc.ToText(k), val)
 	}
-	return nil, errUnsupported{c.orig}
+	return o, nil
+}
+
+func lambdaMapValues(in *iac.Value, apply applyFunc, loc awaf.Location) (*iac.Value, error) {
+	o := iac.NewObject(loc)
+	for _, k := range in.Keys {
+		v, err := apply(in.Fields[k])
+		if err != nil {
+			return nil, err
+		}
+		o.Set(k, v)
+	}
+	return o, nil
 }
 
 // deploymentOutputs finds the outputs of a nested deployment that reference() names by

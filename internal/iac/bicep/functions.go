@@ -281,109 +281,151 @@ func (e *env) lambdaBuiltin(n *Call, name string, loc *locals) *iac.Value {
 	if coll.Kind == iac.Unknown {
 		return coll.At(at)
 	}
+	l := lambdaCall{e: e, n: n, lam: lam, loc: loc, at: at}
 	if name == "mapValues" {
 		if coll.Kind != iac.Object {
 			return e.typeError(n.P, "mapValues() needs an object")
 		}
-		out := iac.NewObject(at)
-		for _, k := range coll.Keys {
-			out.Set(k, e.lambda(n, lam, loc, coll.Fields[k]))
-		}
-		return out
+		return l.mapValues(coll)
 	}
 	if coll.Kind != iac.Array {
 		return e.typeError(n.P, "%s() needs an array, not %s", name, coll.Kind)
 	}
-	idx := func(i int) *iac.Value { return iac.NewNumber(float64(i), at) }
 	if e.sc.exhausted {
 		return e.unknown(n.P, "evaluation budget exhausted")
 	}
 	switch name {
 	case "filter":
-		out := iac.NewArray(at)
-		for i, it := range coll.Items {
-			keep := e.lambda(n, lam, loc, it, idx(i))
-			if keep.Kind == iac.Unknown {
-				return keep.At(at)
-			}
-			if keep.Kind == iac.Bool && keep.Bool {
-				out.Items = append(out.Items, it)
-			}
-		}
-		return out
+		return l.filter(coll.Items)
 	case "map":
-		out := iac.NewArray(at)
-		for i, it := range coll.Items {
-			out.Items = append(out.Items, e.lambda(n, lam, loc, it, idx(i)))
-		}
-		return out
+		return l.mapItems(coll.Items)
 	case "reduce":
 		if len(n.Args) != 3 {
 			return e.typeError(n.P, "reduce() needs an array, an initial value and a lambda")
 		}
-		acc := e.eval(n.Args[1], loc)
-		for i, it := range coll.Items {
-			acc = e.lambda(n, lam, loc, acc, it, idx(i))
-		}
-		return acc
+		return l.reduce(coll.Items, e.eval(n.Args[1], loc))
 	case "sort":
-		items := slices.Clone(coll.Items)
-		var unknown *iac.Value
-		slices.SortStableFunc(items, func(a, b *iac.Value) int {
-			less := e.lambda(n, lam, loc, a, b)
-			if less.Kind == iac.Unknown {
-				unknown = less
-				return 0
-			}
-			if less.Kind == iac.Bool && less.Bool {
-				return -1
-			}
-			if again := e.lambda(n, lam, loc, b, a); again.Kind == iac.Bool && again.Bool {
-				return 1
-			}
-			return 0
-		})
-		if unknown != nil {
-			return unknown.At(at)
-		}
-		return iac.NewArray(at, items...)
+		return l.sort(coll.Items)
 	case "toObject":
-		var valLam *Lambda
-		if len(n.Args) == 3 {
-			// toObject(array, keyLambda, valueLambda)
-			if k, ok := n.Args[1].(*Lambda); ok {
-				valLam = lam
-				lam = k
-			}
-		}
-		out := iac.NewObject(at)
-		for _, it := range coll.Items {
-			k := e.lambda(n, lam, loc, it)
-			if k.Kind != iac.String {
-				return iac.NewUnknown("toObject(): key not known", at)
-			}
-			v := it
-			if valLam != nil {
-				v = e.lambda(n, valLam, loc, it)
-			}
-			out.Set(k.Str, v)
-		}
-		return out
+		return l.toObject(coll.Items)
 	case "groupBy":
-		out := iac.NewObject(at)
-		for _, it := range coll.Items {
-			k := e.lambda(n, lam, loc, it)
-			if k.Kind != iac.String {
-				return iac.NewUnknown("groupBy(): key not known", at)
-			}
-			g := out.Field(k.Str)
-			if g == nil {
-				g = iac.NewArray(at)
-				out.Set(k.Str, g)
-			}
-			g.Items = append(g.Items, it)
-		}
-		return out
+		return l.groupBy(coll.Items)
 	}
 	return e.unsupported(n.P, "function "+name+"()")
+}
+
+// lambdaCall is one call of a function that takes a lambda.
+type lambdaCall struct {
+	e   *env
+	n   *Call
+	lam *Lambda
+	loc *locals
+	at  awaf.Location
+}
+
+func (l lambdaCall) apply(args ...*iac.Value) *iac.Value {
+	return l.e.lambda(l.n, l.lam, l.loc, args...)
+}
+
+func (l lambdaCall) index(i int) *iac.Value { return iac.NewNumber(float64(i), l.at) }
+
+func (l lambdaCall) mapValues(o *iac.Value) *iac.Value {
+	out := iac.NewObject(l.at)
+	for _, k := range o.Keys {
+		out.Set(k, l.apply(o.Fields[k]))
+	}
+	return out
+}
+
+func (l lambdaCall) filter(items []*iac.Value) *iac.Value {
+	out := iac.NewArray(l.at)
+	for i, it := range items {
+		keep := l.apply(it, l.index(i))
+		if keep.Kind == iac.Unknown {
+			return keep.At(l.at)
+		}
+		if keep.Kind == iac.Bool && keep.Bool {
+			out.Items = append(out.Items, it)
+		}
+	}
+	return out
+}
+
+func (l lambdaCall) mapItems(items []*iac.Value) *iac.Value {
+	out := iac.NewArray(l.at)
+	for i, it := range items {
+		out.Items = append(out.Items, l.apply(it, l.index(i)))
+	}
+	return out
+}
+
+func (l lambdaCall) reduce(items []*iac.Value, acc *iac.Value) *iac.Value {
+	for i, it := range items {
+		acc = l.apply(acc, it, l.index(i))
+	}
+	return acc
+}
+
+// sort orders items stably by the lambda, which says whether a comes before b.
+func (l lambdaCall) sort(items []*iac.Value) *iac.Value {
+	items = slices.Clone(items)
+	var unknown *iac.Value
+	slices.SortStableFunc(items, func(a, b *iac.Value) int {
+		less := l.apply(a, b)
+		if less.Kind == iac.Unknown {
+			unknown = less
+			return 0
+		}
+		if less.Kind == iac.Bool && less.Bool {
+			return -1
+		}
+		if again := l.apply(b, a); again.Kind == iac.Bool && again.Bool {
+			return 1
+		}
+		return 0
+	})
+	if unknown != nil {
+		return unknown.At(l.at)
+	}
+	return iac.NewArray(l.at, items...)
+}
+
+// toObject is toObject(array, keyLambda[, valueLambda]).
+func (l lambdaCall) toObject(items []*iac.Value) *iac.Value {
+	keys, values := l, lambdaCall{}
+	if len(l.n.Args) == 3 {
+		if k, ok := l.n.Args[1].(*Lambda); ok {
+			keys.lam, values = k, l
+		}
+	}
+	out := iac.NewObject(l.at)
+	for _, it := range items {
+		k := keys.apply(it)
+		if k.Kind != iac.String {
+			return iac.NewUnknown("toObject(): key not known", l.at)
+		}
+		v := it
+		if values.lam != nil {
+			v = values.apply(it)
+		}
+		out.Set(k.Str, v)
+	}
+	return out
+}
+
+func (l lambdaCall) groupBy(items []*iac.Value) *iac.Value {
+	out := iac.NewObject(l.at)
+	for _, it := range items {
+		k := l.apply(it)
+		if k.Kind != iac.String {
+			return iac.NewUnknown("groupBy(): key not known", l.at)
+		}
+		g := out.Field(k.Str)
+		if g == nil {
+			g = iac.NewArray(l.at)
+			out.Set(k.Str, g)
+		}
+		g.Items = append(g.Items, it)
+	}
+	return out
 }

@@ -122,8 +122,8 @@ func (e *env) builtin(n *Call, name string, loc *locals) *iac.Value {
 	if v, ok := e.scoped(n, name, args, at); ok {
 		return v
 	}
-	fn, ok := tmplfunc.Lookup(strings.ToLower(name))
-	if !ok || !fn.Bicep || fn.Name != name {
+	fn, ok := tmplfunc.ByName(name)
+	if !ok || !fn.Bicep {
 		e.diag("warning", n.P, "unsupported construct: function %s()", name)
 		return iac.NewUnknown("function "+name+"() is not supported by the Bicep reader", at)
 	}

@@ -85,8 +85,9 @@ func (s *Spec) lenient() *Spec { s.Lenient = true; return s }
 // variadic is the Max of functions without an upper bound on their arguments.
 const variadic = -1
 
-// table is every shared function, keyed by its lower-case name.
-var table = func() map[string]*Spec {
+// table is every shared function, keyed by its lower-case name; byName keys the same
+// entries by their documented spelling.
+var table, byName = func() (map[string]*Spec, map[string]*Spec) {
 	specs := []*Spec{
 		// string.go
 		spec("base64", 1, 1, base64Func),
@@ -170,15 +171,24 @@ var table = func() map[string]*Spec {
 		spec("tenantResourceId", 0, variadic, resourceID(tenantID)).lenient(),
 	}
 	t := make(map[string]*Spec, len(specs))
+	exact := make(map[string]*Spec, len(specs))
 	for _, s := range specs {
 		t[strings.ToLower(s.Name)] = s
+		exact[s.Name] = s
 	}
-	return t
+	return t, exact
 }()
 
-// Lookup finds a function by its lower-case name.
+// Lookup finds a function by its lower-case name, as ARM matches names.
 func Lookup(lower string) (*Spec, bool) {
 	s, ok := table[lower]
+	return s, ok
+}
+
+// ByName finds a function by its documented spelling only ("toLower", not
+// "tolower"), as Bicep matches names.
+func ByName(name string) (*Spec, bool) {
+	s, ok := byName[name]
 	return s, ok
 }
 

@@ -13,6 +13,12 @@ func TestTable(t *testing.T) {
 		if key != strings.ToLower(s.Name) {
 			t.Errorf("%s is keyed %q", s.Name, key)
 		}
+		if e, ok := ByName(s.Name); !ok || e != s {
+			t.Errorf("ByName(%q) does not find it", s.Name)
+		}
+		if _, ok := ByName(key); ok && key != s.Name {
+			t.Errorf("ByName finds %q in lower case", key)
+		}
 		if s.Fn == nil || s.Min < 0 || (s.Max >= 0 && s.Max < s.Min) {
 			t.Errorf("%s: bad entry %+v", s.Name, s)
 		}

@@ -115,7 +115,13 @@ func (e *env) builtin(n *Call, name string, loc *locals) *iac.Value {
 	if lambdaFuncs[name] {
 		return e.lambdaBuiltin(n, name, loc)
 	}
-	args := make([]*iac.Value, len(n.Args))
+	base := len(e.argStack)
+	e.argStack = slices.Grow(e.argStack, len(n.Args))[:base+len(n.Args)]
+	args := e.argStack[base : base+len(n.Args) : base+len(n.Args)]
+	defer func() {
+		clear(args)
+		e.argStack = e.argStack[:base]
+	}()
 	for i, a := range n.Args {
 		args[i] = e.eval(a, loc)
 	}

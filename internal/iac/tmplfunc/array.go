@@ -20,7 +20,10 @@ func array(c Call) (*iac.Value, error) {
 	return iac.NewArray(c.Loc, c.Args[0]), nil
 }
 
-func createArray(c Call) (*iac.Value, error) { return iac.NewArray(c.Loc, c.Args...), nil }
+// createArray copies its arguments: a front end may reuse the argument slice.
+func createArray(c Call) (*iac.Value, error) {
+	return iac.NewArray(c.Loc, slices.Clone(c.Args)...), nil
+}
 
 // contains looks for a substring, an object key (case-insensitively) or an array item.
 func contains(c Call) (*iac.Value, error) {

@@ -43,6 +43,8 @@ const ResourceGroupScope = "/subscriptions/" + SubscriptionPlaceholder + "/resou
 type Call struct {
 	// Name is the function's name as the template wrote it, for messages.
 	Name string
+	// Args may be reused by the caller once the function returns: functions keep the
+	// values, never the slice.
 	Args []*iac.Value
 	// Loc is where the call is; values the function builds are placed there.
 	Loc awaf.Location

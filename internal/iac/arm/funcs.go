@@ -2,6 +2,7 @@ package arm
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -33,7 +34,16 @@ func (e *evaluator) call(c *call, sc *scope, loc awaf.Location) (*iac.Value, err
 	if uf, ok := e.funcs[c.name]; ok {
 		return e.userCall(uf, c, sc, loc)
 	}
-	args := make([]*iac.Value, len(c.args))
+	base := len(e.argStack)
+	e.argStack = slices.Grow(e.argStack, len(c.args))[:base+len(c.args)]
+	args := e.argStack[base : base+len(c.args) : base+len(c.args)]
+	defer func() {
+		// Both the slice this call filled and the stack's array (a copy of it if a
+		// nested call grew the stack) give up the values.
+		clear(args)
+		clear(e.argStack[base:])
+		e.argStack = e.argStack[:base]
+	}()
 	for i, a := range c.args {
 		v, err := e.eval(a, sc, loc)
 		if err != nil {

@@ -119,7 +119,10 @@ func (e *env) builtin(n *Call, name string, loc *locals) *iac.Value {
 	e.argStack = slices.Grow(e.argStack, len(n.Args))[:base+len(n.Args)]
 	args := e.argStack[base : base+len(n.Args) : base+len(n.Args)]
 	defer func() {
+		// Both the slice this call filled and the stack's array (a copy of it if a
+		// nested call grew the stack) give up the values.
 		clear(args)
+		clear(e.argStack[base:])
 		e.argStack = e.argStack[:base]
 	}()
 	for i, a := range n.Args {

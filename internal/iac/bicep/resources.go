@@ -54,10 +54,11 @@ func (e *env) scopePrefix() string {
 	if e.prefix != "" {
 		return e.prefix
 	}
-	switch strings.ToLower(e.scope) {
-	case "subscription":
+	// EqualFold, not ToLower: this runs for every function call and must not allocate.
+	switch {
+	case strings.EqualFold(e.scope, "subscription"):
 		return "/subscriptions/" + subPlaceholder
-	case "managementgroup", "tenant":
+	case strings.EqualFold(e.scope, "managementGroup"), strings.EqualFold(e.scope, "tenant"):
 		return ""
 	}
 	return "/subscriptions/" + subPlaceholder + "/resourceGroups/" + rgPlaceholder

@@ -2,9 +2,15 @@ package scan
 
 import (
 	"github.com/awaf/awaf/internal/iac"
+	"github.com/awaf/awaf/internal/iac/aml"
+	"github.com/awaf/awaf/internal/iac/apim"
 	"github.com/awaf/awaf/internal/iac/arm"
 	"github.com/awaf/awaf/internal/iac/bicep"
+	"github.com/awaf/awaf/internal/iac/evalcfg"
 	"github.com/awaf/awaf/internal/iac/export"
+	"github.com/awaf/awaf/internal/iac/pipeline"
+	"github.com/awaf/awaf/internal/iac/prompt"
+	"github.com/awaf/awaf/internal/iac/search"
 	"github.com/awaf/awaf/internal/iac/terraform"
 )
 
@@ -48,6 +54,12 @@ func DefaultFrontends() Frontends {
 		{Format: FormatTerraform, Scanner: terraform.Scanner{}},
 		{Format: FormatPlan, Scanner: terraform.PlanScanner{}},
 		{Format: FormatExport, Scanner: export.Scanner{}},
+		{Format: FormatPipeline, Scanner: pipeline.Scanner{}, Claims: claimPipeline},
+		{Format: FormatAPIM, Scanner: apim.Scanner{}, Claims: claimAPIM},
+		{Format: FormatSearch, Scanner: search.Scanner{}, Claims: claimSearch},
+		{Format: FormatAML, Scanner: aml.Scanner{}, Claims: claimAML},
+		{Format: FormatPrompt, Scanner: prompt.Scanner{}, Claims: claimPrompt},
+		{Format: FormatEval, Scanner: evalcfg.Scanner{}, Claims: claimEval},
 	}
 }
 

@@ -34,9 +34,10 @@ type Frontend struct {
 	Format  Format
 	Scanner iac.Scanner
 	// Claims picks the front end's files among those the built-in formats leave: by
-	// name (the slash path in the scanned tree), and for a JSON file not told apart as
-	// one of them, by its content (head holds at least its first 8 KiB; nil for other
-	// files). Nil for the built-in formats, which the scan tells apart itself.
+	// name (the slash path in the scanned tree), and by content for a JSON file not
+	// told apart as one of them and for a YAML or XML file no front end claimed by name
+	// (head holds at least its first 8 KiB; nil when only the name is asked about). Nil
+	// for the built-in formats, which the scan tells apart itself.
 	Claims func(name string, head []byte) bool
 }
 

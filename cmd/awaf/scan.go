@@ -397,10 +397,15 @@ func recordEvidence(path string, a *awaf.Assessment, res *scan.Result, propose b
 				fmt.Fprintf(s.err, "awaf: the resources also show components the profile leaves out (not changed): %s\n", joinStrings(extra))
 			}
 		}
+		kinds, hints := res.ProposeProfile()
+		for _, line := range scan.ProfileLines(&a.Profile, kinds, hints) {
+			fmt.Fprintf(s.err, "awaf: %s\n", line)
+		}
 		if len(props) > 0 {
-			fmt.Fprintf(s.err, "awaf: %s proposed from evidence; confirm them with `awaf assess`:\n", plural(len(props), "answer"))
+			n, of := scan.ProposalShare(l, a.Profile, props)
+			fmt.Fprintf(s.err, "awaf: %s proposed from evidence (%d of the %d practices that apply to the profile); confirm them with `awaf assess`:\n", plural(len(props), "answer"), n, of)
 			for _, p := range props {
-				fmt.Fprintf(s.err, "  %s: %s (%s)\n", p.Question, p.Choice, strings.Join(p.Rules, ", "))
+				fmt.Fprintf(s.err, "  %s: %s (%s)\n", p.Question, p.Choice, scan.Where(p.Evidence, 3))
 			}
 		}
 	}

@@ -65,6 +65,7 @@ type Result struct {
 
 	mu         sync.Mutex
 	components map[awaf.Component]bool // seen as units were read
+	profile    profileFacts            // workload kinds and hints seen as units were read
 }
 
 func (r *Result) addComponents(cs []awaf.Component) {
@@ -177,6 +178,7 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 	var sink iac.Sink
 	if !opt.retain {
 		sink = func(rs []iac.Resource) []iac.Resource {
+			res.enrich(rs)
 			res.addComponents(Components(rs))
 			return sess.Sink(rs)
 		}
@@ -234,6 +236,9 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 			res.Resources = append(res.Resources, o.res...)
 		}
 		res.Diagnostics = append(res.Diagnostics, o.diags...)
+	}
+	if opt.retain {
+		res.enrich(res.Resources)
 	}
 	fs0, err := sess.Finish(ctx, res.Resources)
 	if err != nil {
@@ -301,7 +306,18 @@ func (r *Result) classify(fsys fs.FS, name string, groups map[Format][]string, e
 			r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: iac.DiagWarning, Message: fmt.Sprintf("%s is %s; skipped", name, Describe(data)), Loc: awaf.Location{File: name}})
 		}
 	default:
-		if f, ok := opt.Frontends.claim(name, nil); ok {
+		// A front end may claim a file by its name alone; YAML and XML files it may
+		// also claim by their head (a $schema, a <policies> root, top-level keys).
+		f, ok := opt.Frontends.claim(name, nil)
+		if !ok && wantsHead(name) {
+			data, _, err := readHead(fsys, name, head)
+			if err != nil {
+				r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: iac.DiagError, Message: fmt.Sprintf("cannot read %s: %v", name, unwrapPathErr(err)), Loc: awaf.Location{File: name}})
+				return
+			}
+			f, ok = opt.Frontends.claim(name, data)
+		}
+		if ok {
 			add(f)
 		} else if explicit {
 			r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: iac.DiagWarning, Message: fmt.Sprintf("%s: unknown file type (want .bicep, .bicepparam, .tf, .tfvars or .json); skipped", name), Loc: awaf.Location{File: name}})

@@ -15,6 +15,7 @@ import (
 	"github.com/awaf/awaf/internal/backlog"
 	"github.com/awaf/awaf/internal/compare"
 	"github.com/awaf/awaf/internal/report"
+	"github.com/awaf/awaf/internal/sheetcell"
 )
 
 // Dashboard.
@@ -451,14 +452,6 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, q *request) e
 	return s.render(w, r, "audit", p)
 }
 
-// csvSafe keeps spreadsheet programs from running a cell as a formula.
-func csvSafe(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
-}
-
 func (s *Server) auditCSV(w http.ResponseWriter, r *http.Request, q *request) error {
 	ctx := r.Context()
 	var buf bytes.Buffer
@@ -471,8 +464,8 @@ func (s *Server) auditCSV(w http.ResponseWriter, r *http.Request, q *request) er
 			return err
 		}
 		for _, e := range es {
-			cw.Write([]string{strconv.FormatInt(e.ID, 10), e.At.UTC().Format(time.RFC3339Nano), csvSafe(e.Actor.Name),
-				e.Action, csvSafe(e.Target), csvSafe(string(e.Before)), csvSafe(string(e.After))})
+			cw.Write([]string{strconv.FormatInt(e.ID, 10), e.At.UTC().Format(time.RFC3339Nano), sheetcell.Text(e.Actor.Name),
+				e.Action, sheetcell.Text(e.Target), sheetcell.Text(string(e.Before)), sheetcell.Text(string(e.After))})
 		}
 		if len(es) < 1000 {
 			break

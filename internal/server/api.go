@@ -337,11 +337,8 @@ func (s *Server) apiGrant(w http.ResponseWriter, r *http.Request, q *request) er
 	if err := decode(r, &b); err != nil {
 		return err
 	}
-	u, err := s.cfg.Store.UserByEmail(r.Context(), b.Email)
-	if err != nil {
-		return err
-	}
-	if err := s.cfg.Store.Grant(r.Context(), q.actor(), q.workload.ID, u.ID, b.Role); err != nil {
+	// The same answer whether or not the email has an account (grantByEmail).
+	if err := s.grantByEmail(r.Context(), q, b.Email, b.Role); err != nil {
 		return err
 	}
 	return s.apiAccess(w, r, q)

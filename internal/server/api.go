@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -12,9 +13,16 @@ import (
 )
 
 // decode reads one JSON value from the body, refusing unknown fields and trailing
-// data so that typos do not pass silently.
+// data so that typos do not pass silently, and text that is not text (checkJSONText).
 func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
+	raw, err := io.ReadAll(r.Body) // bounded by limitBody
+	if err != nil {
+		return err
+	}
+	if err := checkJSONText(raw); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var mbe *http.MaxBytesError

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,9 +19,6 @@ import (
 	"github.com/awaf/awaf/internal/auth"
 	"github.com/awaf/awaf/internal/lens"
 	"github.com/awaf/awaf/internal/server"
-	"github.com/awaf/awaf/internal/store/postgres"
-	"github.com/awaf/awaf/internal/store/sqlite"
-	"github.com/jackc/pgx/v5"
 )
 
 // TestLoad is a bounded load generator on loopback: AWAF_LOAD_USERS simulated people
@@ -178,36 +174,8 @@ func envInt(name string, def int) int {
 }
 
 func loadStore(t *testing.T) awaf.Store {
-	ctx := context.Background()
-	if os.Getenv("AWAF_LOAD_DB") != "postgres" {
-		db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "load.db"), sqlite.Options{})
-		must(t, err)
-		t.Cleanup(func() { db.Close() })
-		return db
+	if os.Getenv("AWAF_LOAD_DB") == "postgres" {
+		return openStore(t, "postgres", nil)
 	}
-	base := os.Getenv("AWAF_TEST_POSTGRES")
-	if base == "" {
-		t.Skip("AWAF_TEST_POSTGRES is not set")
-	}
-	schema := fmt.Sprintf("awaf_load_%d", time.Now().UnixNano())
-	c, err := pgx.Connect(ctx, base)
-	must(t, err)
-	_, err = c.Exec(ctx, "CREATE SCHEMA "+schema)
-	must(t, err)
-	c.Close(ctx)
-	t.Cleanup(func() {
-		c, err := pgx.Connect(context.Background(), base)
-		if err == nil {
-			c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-			c.Close(context.Background())
-		}
-	})
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	db, err := postgres.Open(ctx, base+sep+"search_path="+schema, postgres.Options{})
-	must(t, err)
-	t.Cleanup(func() { db.Close() })
-	return db
+	return openStore(t, "sqlite", nil)
 }

@@ -3,7 +3,9 @@ package server_test
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestSignInRedirectStaysLocal feeds hostile next= targets to the sign-in redirect:
@@ -47,7 +49,7 @@ func TestSignInRedirectStaysLocal(t *testing.T) {
 		{"/x?next=%5C%5Cevil", home},
 		{"/x?a=%09", home},
 		{"/%zz", home},
-		{"/" + string(make([]byte, 600)), home},
+		{"/" + strings.Repeat("a", 600), home},
 	}
 	for _, c := range cases {
 		for _, how := range []string{"page", "form"} {
@@ -57,6 +59,9 @@ func TestSignInRedirectStaysLocal(t *testing.T) {
 				res = f.do(call{method: "GET", path: "/signin?next=" + url.QueryEscape(c.next), as: "owner"})
 			} else {
 				res = signInWith(t, f, c.next)
+			}
+			if res.StatusCode == http.StatusBadRequest && (strings.ContainsRune(c.next, 0) || !utf8.ValidString(c.next)) {
+				continue // refused at the edge as not text (TestTextValidatedAtTheEdge)
 			}
 			if res.StatusCode != http.StatusSeeOther {
 				t.Errorf("%s %q: status %d", how, c.next, res.StatusCode)

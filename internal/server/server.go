@@ -211,5 +211,5 @@ func (s *Server) register() {
 
 func (s *Server) handle(pattern string, a Access, h handlerFunc) {
 	s.routes = append(s.routes, Route{Pattern: pattern, Access: a})
-	s.mux.Handle(pattern, s.measure(pattern, s.guard(a, h)))
+	s.mux.Handle(pattern, s.measure(pattern, s.guard(a, wildcards(pattern), h)))
 }

@@ -5,12 +5,22 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"runtime"
+	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/auth"
+	"github.com/awaf/awaf/internal/lens"
+	"github.com/awaf/awaf/internal/memtest"
+	"github.com/awaf/awaf/internal/server"
 )
 
 var alertRE = regexp.MustCompile(`<p class="error" role="alert">([^<]*)</p>`)
@@ -165,5 +175,154 @@ func TestTextValidatedAtTheEdge(t *testing.T) {
 				t.Errorf("only %d hostile requests tried", tried)
 			}
 		})
+	}
+}
+
+// signInServer is a server with the real argon2id cost, so that memory and timing are
+// what production sees, and a throttle that never locks.
+func signInServer(t *testing.T, limits server.Limits) (http.Handler, *awaf.User, string) {
+	t.Helper()
+	db := openStore(t, "sqlite", nil)
+	a := auth.New(db, nil)
+	a.Throttle = awaf.ThrottlePolicy{Max: 1 << 30, Window: time.Minute, Lock: time.Minute}
+	a.Warm()
+	srv, err := server.New(server.Config{Store: db, Auth: a, Lens: lens.BuiltinByID, DefaultLens: lens.BuiltinID, Limits: limits})
+	must(t, err)
+	hash, err := auth.HashPassword(password, auth.DefaultParams)
+	must(t, err)
+	u := &awaf.User{Email: "known@example.com", PasswordHash: hash}
+	must(t, db.CreateUser(context.Background(), awaf.Actor{Name: "test"}, u))
+	_, cookie, err := a.OpenSession(context.Background(), u.ID)
+	must(t, err)
+	return srv.Handler(), u, cookie
+}
+
+// postSignIn posts the sign-in form signed out, with a matching double-submit token.
+func postSignIn(h http.Handler, email, pw string) *httptest.ResponseRecorder {
+	const tok = "0123456789abcdef0123456789abcdef0123"
+	form := url.Values{"csrf": {tok}, "email": {email}, "password": {pw}}
+	req := httptest.NewRequest("POST", "/signin", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: "awaf_csrf", Value: tok})
+	req.RemoteAddr = "203.0.113.9:1234"
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// TestSignInBurstIsBounded sends 60 sign-ins with unknown emails at once, as the
+// outside test did (it drove the server from 80 MB to 1.23 GB): the hashes in flight
+// are bounded, the rest are refused with 429 and Retry-After, and the heap grows by
+// at most a few argon2id blocks, not one per request.
+func TestSignInBurstIsBounded(t *testing.T) {
+	h, _, cookie := signInServer(t, server.Limits{})
+	const burst = 60
+	// Meanwhile a signed-in person reads their workloads, one request after another.
+	var slowest time.Duration
+	reads := 0
+	done := make(chan struct{})
+	readerDone := make(chan struct{})
+	go func() {
+		defer close(readerDone)
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			req := httptest.NewRequest("GET", "/workloads", nil)
+			req.AddCookie(&http.Cookie{Name: "awaf_session", Value: cookie})
+			rec := httptest.NewRecorder()
+			start := time.Now()
+			h.ServeHTTP(rec, req)
+			slowest = max(slowest, time.Since(start))
+			reads++
+			if rec.Code != http.StatusOK {
+				t.Errorf("signed-in read: %d", rec.Code)
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}()
+	codes := make([]int, burst)
+	retry := make([]string, burst)
+	use := memtest.Measure(func() {
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range burst {
+			wg.Go(func() {
+				<-start
+				rec := postSignIn(h, fmt.Sprintf("nobody%d@example.com", i), "wrong password "+strconv.Itoa(i))
+				codes[i], retry[i] = rec.Code, rec.Header().Get("Retry-After")
+			})
+		}
+		close(start)
+		wg.Wait()
+	})
+	close(done)
+	<-readerDone
+	refused, denied := 0, 0
+	for i, c := range codes {
+		switch c {
+		case http.StatusTooManyRequests:
+			refused++
+			if n, err := strconv.Atoi(retry[i]); err != nil || n <= 0 {
+				t.Errorf("429 without a usable Retry-After: %q", retry[i])
+			}
+		case http.StatusUnauthorized:
+			denied++
+		default:
+			t.Errorf("sign-in %d: status %d", i, c)
+		}
+	}
+	perHash := uint64(auth.DefaultParams.Memory) << 10
+	n := runtime.GOMAXPROCS(0)
+	// The hashes in flight, the garbage of as many finished ones before the collector
+	// runs, and some room.
+	bound := uint64(3*n+2) * perHash
+	t.Logf("GOMAXPROCS %d: %d refused (429), %d answered (401); heap peak +%d MiB, bound %d MiB (one hash: %d MiB); %d signed-in reads meanwhile, slowest %v",
+		n, refused, denied, use.Peak>>20, bound>>20, perHash>>20, reads, slowest.Round(time.Millisecond))
+	if refused == 0 {
+		t.Error("no sign-in was refused: the hashing is not bounded")
+	}
+	if denied == 0 {
+		t.Error("no sign-in was answered")
+	}
+	if use.Peak > bound {
+		t.Errorf("heap grew by %d MiB, more than %d MiB", use.Peak>>20, bound>>20)
+	}
+}
+
+// TestSignInTimingSameForUnknownEmails signs in one at a time with wrong passwords,
+// alternating a known and an unknown email: the medians must be close, so that the
+// time does not tell which accounts exist.
+func TestSignInTimingSameForUnknownEmails(t *testing.T) {
+	h, u, _ := signInServer(t, server.Limits{})
+	const rounds = 15
+	var known, unknown []time.Duration
+	for i := range rounds {
+		for _, email := range []string{u.Email, fmt.Sprintf("nobody%d@example.com", i)} {
+			start := time.Now()
+			rec := postSignIn(h, email, "wrong password")
+			d := time.Since(start)
+			if rec.Code != http.StatusUnauthorized {
+				t.Fatalf("%s: status %d", email, rec.Code)
+			}
+			if email == u.Email {
+				known = append(known, d)
+			} else {
+				unknown = append(unknown, d)
+			}
+		}
+	}
+	median := func(ds []time.Duration) time.Duration {
+		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+		return ds[len(ds)/2]
+	}
+	k, n := median(known), median(unknown)
+	ratio := float64(n) / float64(k)
+	t.Logf("median sign-in: known email %v, unknown email %v (ratio %.2f)", k.Round(time.Millisecond/10), n.Round(time.Millisecond/10), ratio)
+	if ratio < 0.67 || ratio > 1.5 {
+		t.Errorf("unknown emails take %.2f× the time of known ones", ratio)
 	}
 }

@@ -171,6 +171,16 @@ func TestTextValidatedAtTheEdge(t *testing.T) {
 				check("query parameter with invalid UTF-8", "from", res)
 				break
 			}
+			// Uploads: evidence JSON is checked at the edge like any JSON body; a lens
+			// file is YAML, whose parser refuses such text with the line.
+			ev := `{"version":1,"tool":{"name":"awaf\u0000x"},"findings":[]}`
+			res := f.do(call{method: "POST", path: fmt.Sprintf("/api/v1/workloads/%d/evidence", f.w.ID), as: "admin", json: ev})
+			check("evidence upload with NUL", "tool.name", res)
+			for kind, h := range hostileTexts {
+				y := strings.Replace(teamLens("9.0.0"), "name:", "name: "+h.form, 1)
+				res := f.do(call{method: "POST", path: "/api/v1/lenses", as: "admin", json: y})
+				check("lens upload with "+kind, "", res)
+			}
 			if tried < 40 {
 				t.Errorf("only %d hostile requests tried", tried)
 			}

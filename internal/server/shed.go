@@ -54,9 +54,9 @@ func defaultLimits() Limits {
 	n := runtime.GOMAXPROCS(0)
 	return Limits{
 		Hashing: Limit{InFlight: max(1, n-1), Queue: 2 * n, Wait: 2 * time.Second},
-		Read:    Limit{InFlight: 8 * n, Queue: 32 * n, Wait: time.Second},
-		Write:   Limit{InFlight: 8 * n, Queue: 32 * n, Wait: time.Second},
-		Heavy:   Limit{InFlight: n, Queue: n, Wait: 500 * time.Millisecond},
+		Read:    Limit{InFlight: 4 * n, Queue: 16 * n, Wait: 100 * time.Millisecond},
+		Write:   Limit{InFlight: 4 * n, Queue: 16 * n, Wait: 100 * time.Millisecond},
+		Heavy:   Limit{InFlight: n, Queue: n, Wait: 250 * time.Millisecond},
 	}
 }
 

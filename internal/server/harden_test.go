@@ -190,7 +190,7 @@ func TestTextValidatedAtTheEdge(t *testing.T) {
 
 // signInServer is a server with the real argon2id cost, so that memory and timing are
 // what production sees, and a throttle that never locks.
-func signInServer(t *testing.T, limits server.Limits) (http.Handler, *awaf.User, string) {
+func signInServer(t *testing.T, limits server.Limits, others int) (http.Handler, *awaf.User, string) {
 	t.Helper()
 	db := openStore(t, "sqlite", nil)
 	a := auth.New(db, nil)
@@ -202,6 +202,9 @@ func signInServer(t *testing.T, limits server.Limits) (http.Handler, *awaf.User,
 	must(t, err)
 	u := &awaf.User{Email: "known@example.com", PasswordHash: hash}
 	must(t, db.CreateUser(context.Background(), awaf.Actor{Name: "test"}, u))
+	for i := range others { // known0@example.com, ...
+		must(t, db.CreateUser(context.Background(), awaf.Actor{Name: "test"}, &awaf.User{Email: fmt.Sprintf("known%d@example.com", i), PasswordHash: hash}))
+	}
 	_, cookie, err := a.OpenSession(context.Background(), u.ID)
 	must(t, err)
 	return srv.Handler(), u, cookie
@@ -225,7 +228,7 @@ func postSignIn(h http.Handler, email, pw string) *httptest.ResponseRecorder {
 // are bounded, the rest are refused with 429 and Retry-After, and the heap grows by
 // at most a few argon2id blocks, not one per request.
 func TestSignInBurstIsBounded(t *testing.T) {
-	h, _, cookie := signInServer(t, server.Limits{})
+	h, _, cookie := signInServer(t, server.Limits{}, 0)
 	const burst = 60
 	// Meanwhile a signed-in person reads their workloads, one request after another.
 	var slowest time.Duration
@@ -304,34 +307,44 @@ func TestSignInBurstIsBounded(t *testing.T) {
 }
 
 // TestSignInTimingSameForUnknownEmails signs in one at a time with wrong passwords,
-// alternating a known and an unknown email: the medians must be close, so that the
-// time does not tell which accounts exist.
+// alternating a known and an unknown email: the times must be close, so that they do
+// not tell which accounts exist.
 func TestSignInTimingSameForUnknownEmails(t *testing.T) {
-	h, u, _ := signInServer(t, server.Limits{})
-	const rounds = 15
+	const rounds = 21
+	h, _, _ := signInServer(t, server.Limits{}, rounds)
 	var known, unknown []time.Duration
 	for i := range rounds {
-		for _, email := range []string{u.Email, fmt.Sprintf("nobody%d@example.com", i)} {
+		// Each email once, so that both kinds start their failure count afresh, and
+		// each kind first in turn, so that the collector's work after one hash does not
+		// always fall on the same kind.
+		pair := []string{fmt.Sprintf("known%d@example.com", i), fmt.Sprintf("nobody%d@example.com", i)}
+		if i%2 == 1 {
+			pair[0], pair[1] = pair[1], pair[0]
+		}
+		for _, email := range pair {
 			start := time.Now()
 			rec := postSignIn(h, email, "wrong password")
 			d := time.Since(start)
 			if rec.Code != http.StatusUnauthorized {
 				t.Fatalf("%s: status %d", email, rec.Code)
 			}
-			if email == u.Email {
+			if strings.HasPrefix(email, "known") {
 				known = append(known, d)
 			} else {
 				unknown = append(unknown, d)
 			}
 		}
 	}
-	median := func(ds []time.Duration) time.Duration {
+	// The machine is shared: other work only adds time, so the fastest of each kind
+	// is the cleanest measure of the work itself; the medians are logged too.
+	sorted := func(ds []time.Duration) []time.Duration {
 		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-		return ds[len(ds)/2]
+		return ds
 	}
-	k, n := median(known), median(unknown)
-	ratio := float64(n) / float64(k)
-	t.Logf("median sign-in: known email %v, unknown email %v (ratio %.2f)", k.Round(time.Millisecond/10), n.Round(time.Millisecond/10), ratio)
+	k, n := sorted(known), sorted(unknown)
+	ratio := float64(n[0]) / float64(k[0])
+	t.Logf("sign-in, fastest / median: known email %v / %v, unknown email %v / %v (ratio of the fastest %.2f)",
+		k[0].Round(time.Millisecond/10), k[len(k)/2].Round(time.Millisecond/10), n[0].Round(time.Millisecond/10), n[len(n)/2].Round(time.Millisecond/10), ratio)
 	if ratio < 0.67 || ratio > 1.5 {
 		t.Errorf("unknown emails take %.2f× the time of known ones", ratio)
 	}

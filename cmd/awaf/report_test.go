@@ -105,7 +105,7 @@ func TestReportErrors(t *testing.T) {
 		{"missing answers", []string{"--answers", filepath.Join(dir, "nope.yaml")}, 2, "nope.yaml"},
 		{"stray argument", []string{"--answers", exampleAnswers, "extra"}, 2, "unexpected arguments"},
 		{"missing lens file", []string{"--answers", exampleAnswers, "--lens", filepath.Join(dir, "lens.yaml")}, 2, "lens.yaml"},
-		{"directory missing", []string{"--answers", exampleAnswers, "-o", filepath.Join(dir, "no", "r.md")}, 3, "r.md"},
+		{"directory missing", []string{"--answers", exampleAnswers, "-o", filepath.Join(dir, "no", "r.md")}, 2, "does not exist"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,10 +1,10 @@
 // Package fileout writes the files a user names on the command line: answers,
 // reports, baselines, exports. A regular file (or a new one) is replaced atomically
 // through a temporary file beside it and a rename, so a crash leaves the old file or
-// the new one, never half of one. Anything else is written in place: a device such as
-// /dev/null, a named pipe, or "-" for standard output, since renaming over them would
-// replace the device or pipe itself. A symbolic link is followed to the file it names,
-// and a replaced file keeps its permission bits.
+// the new one, never half of one; the new file keeps the old one's mode and owner. A
+// symbolic link is followed to the file it names. Anything else is written in place:
+// a device such as /dev/null, a named pipe, or "-" for standard output, since renaming
+// over them would replace the device or pipe itself.
 package fileout
 
 import (
@@ -42,11 +42,11 @@ func Write(path string, perm fs.FileMode, write func(io.Writer) error) error {
 	}
 	switch {
 	case st == nil:
-		return replace(path, target, perm, write)
+		return replace(path, target, perm, nil, write)
 	case st.IsDir():
 		return awaf.Errorf(awaf.EINVALID, "write %s: is a folder", path)
 	case st.Mode().IsRegular():
-		return replace(path, target, st.Mode().Perm(), write)
+		return replace(path, target, st.Mode().Perm(), st, write)
 	}
 	// A device, pipe or socket: write through it.
 	f, err := os.OpenFile(target, os.O_WRONLY, 0)
@@ -87,8 +87,9 @@ func resolve(path string) (string, fs.FileInfo, error) {
 }
 
 // replace writes target through a temporary file in its folder and renames it over
-// target. path is the user's name for it, used in errors.
-func replace(path, target string, perm fs.FileMode, write func(io.Writer) error) error {
+// target, with mode perm and, when old is the file it replaces, old's owner. path is
+// the user's name for it, used in errors.
+func replace(path, target string, perm fs.FileMode, old fs.FileInfo, write func(io.Writer) error) error {
 	dir := filepath.Dir(target)
 	if st, err := os.Stat(dir); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -113,6 +114,9 @@ func replace(path, target string, perm fs.FileMode, write func(io.Writer) error)
 	}
 	if err := tmp.Close(); err != nil {
 		return osErr(path, err)
+	}
+	if old != nil {
+		keepOwner(tmp.Name(), old) // before the mode: chown clears set-id bits
 	}
 	if err := os.Chmod(tmp.Name(), perm); err != nil {
 		return osErr(path, err)

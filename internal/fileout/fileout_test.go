@@ -1,3 +1,5 @@
+//go:build unix
+
 package fileout_test
 
 import (
@@ -234,5 +236,31 @@ func TestErrorsNameTheUsersPath(t *testing.T) {
 	}
 	if err := write(dir, 0o644, text("x")); err == nil || !strings.Contains(err.Error(), "folder") {
 		t.Errorf("writing a folder: %v", err)
+	}
+}
+
+// TestReplaceKeepsOwner replaces, as root, a file that belongs to someone else: it
+// must still be theirs afterwards.
+func TestReplaceKeepsOwner(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("not root")
+	}
+	p := filepath.Join(t.TempDir(), "awaf.yaml")
+	if err := os.WriteFile(p, []byte("old"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	const uid, gid = 4242, 4343
+	if err := os.Chown(p, uid, gid); err != nil {
+		t.Skip("chown:", err)
+	}
+	if err := write(p, 0o644, text("new")); err != nil {
+		t.Fatal(err)
+	}
+	st := lstat(t, p).Sys().(*syscall.Stat_t)
+	if st.Uid != uid || st.Gid != gid {
+		t.Errorf("owner %d:%d, want %d:%d", st.Uid, st.Gid, uid, gid)
+	}
+	if m := lstat(t, p).Mode().Perm(); m != 0o640 {
+		t.Errorf("mode %v, want 0640", m)
 	}
 }

@@ -98,11 +98,17 @@ type Token struct {
 	Created   time.Time `json:"created"`
 	Expires   time.Time `json:"expires,omitzero"` // zero: never
 	Revoked   time.Time `json:"revoked,omitzero"` // zero: live
+	// CreatorID is the person the token acts for (zero: made by the system). The
+	// token works only while that person is enabled and holds at least its role.
+	CreatorID int64 `json:"creatorId,omitempty"`
+	// Suspended says why the token does not work now although it is not revoked:
+	// its creator is disabled or no longer holds its role. The store fills it in.
+	Suspended string `json:"suspended,omitempty"`
 }
 
 // Live reports whether the token may be used at now.
 func (t *Token) Live(now time.Time) bool {
-	return t.Revoked.IsZero() && (t.Expires.IsZero() || now.Before(t.Expires))
+	return t.Revoked.IsZero() && t.Suspended == "" && (t.Expires.IsZero() || now.Before(t.Expires))
 }
 
 // Session is a signed-in browser. Only a hash of the cookie value is stored.
@@ -250,13 +256,29 @@ func (it *RemediationItem) Validate() error {
 	return nil
 }
 
-// Throttle counts failed sign-ins for one key (an email or a client address) so that
+// Throttle counts sign-in attempts for one key (an email or a client address) so that
 // every replica sees the same count.
 type Throttle struct {
 	Key         string
 	Failures    int
 	WindowStart time.Time
 	LockedUntil time.Time
+}
+
+// Attempt is one sign-in attempt counted against a key before its password is
+// checked (ThrottleStore.ReserveAttempt).
+type Attempt struct {
+	Key string
+	// Allowed is false when the key was locked: the attempt was refused and not
+	// counted.
+	Allowed     bool
+	LockedUntil time.Time // the lock in force, or the one this attempt set
+	// Locking tells that this attempt was the last the policy allows and set the lock.
+	Locking bool
+	// Failures and WindowStart are the count with this attempt, before a lock it set
+	// started the count again; ReleaseAttempt puts them back.
+	Failures    int
+	WindowStart time.Time
 }
 
 // ThrottlePolicy decides when failures lock a key.
@@ -266,12 +288,33 @@ type ThrottlePolicy struct {
 	Lock   time.Duration // how long a lock lasts
 }
 
-// Store keeps everything the team server knows. Methods that change data take the
-// Actor that made the change and write its audit event in the same transaction.
-// Lookups of missing rows return an *Error with code ENOTFOUND; duplicates ECONFLICT;
-// stale versions ECONFLICT.
+// Store keeps everything the team server knows. It is made of one small interface per
+// entity so that a package takes only what it uses (the server takes all of it; the
+// sign-in code takes users, sessions, tokens, throttling and the audit log).
+//
+// Methods that change data take the Actor that made the change and write its audit
+// event in the same transaction. Lookups of missing rows return an *Error with code
+// ENOTFOUND; duplicates ECONFLICT; stale versions ECONFLICT. Any other error names the
+// operation that failed and wraps the driver's error.
 type Store interface {
-	// Users.
+	UserStore
+	SessionStore
+	ThrottleStore
+	WorkloadStore
+	AccessStore
+	TokenStore
+	AnswerStore
+	MilestoneStore
+	PlanStore
+	AuditStore
+	LensStore
+
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// UserStore keeps local accounts.
+type UserStore interface {
 	CreateUser(ctx context.Context, by Actor, u *User) error
 	// CreateFirstUser creates u only while there are no users at all, atomically
 	// across replicas; otherwise it returns ECONFLICT. First-run set-up uses it.
@@ -286,8 +329,32 @@ type Store interface {
 	// SetDisabled disables or enables an account. Disabling ends its sessions, in the
 	// same transaction, and refuses the last enabled administrator (EINVALID).
 	SetDisabled(ctx context.Context, by Actor, userID int64, disabled bool) error
+}
 
-	// Workloads. CreateWorkload makes creator its owner.
+// SessionStore keeps signed-in browsers.
+type SessionStore interface {
+	CreateSession(ctx context.Context, s *Session) error
+	SessionByHash(ctx context.Context, hash string) (*Session, error)
+	DeleteSession(ctx context.Context, hash string) error
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
+}
+
+// ThrottleStore counts sign-in attempts, shared by every replica.
+type ThrottleStore interface {
+	Throttle(ctx context.Context, key string) (*Throttle, error)
+	// ReserveAttempt counts an attempt for key before its password is checked, in one
+	// transaction that concurrent attempts on every replica take in turn: while the
+	// key is locked it refuses (Allowed false) and counts nothing; otherwise it
+	// counts the attempt and, when that makes the policy's Max within its Window,
+	// locks the key. So no more than Max passwords are ever checked per lock.
+	ReserveAttempt(ctx context.Context, key string, now time.Time, p ThrottlePolicy) (*Attempt, error)
+	// ReleaseAttempt gives back an attempt that succeeded, and lifts the lock it set.
+	ReleaseAttempt(ctx context.Context, a *Attempt) error
+	ClearFailures(ctx context.Context, key string) error
+}
+
+// WorkloadStore keeps workloads. CreateWorkload makes its creator the owner.
+type WorkloadStore interface {
 	CreateWorkload(ctx context.Context, by Actor, w *WorkloadRecord) error
 	Workload(ctx context.Context, id int64) (*WorkloadRecord, error)
 	// Workloads lists the workloads userID is a member of, or every workload when
@@ -296,34 +363,45 @@ type Store interface {
 	// UpdateWorkload saves name, description, lens and profile when w.Version is the
 	// stored version, and increments w.Version.
 	UpdateWorkload(ctx context.Context, by Actor, w *WorkloadRecord) error
+}
 
-	// Access.
+// AccessStore keeps who may do what on a workload.
+type AccessStore interface {
 	Grant(ctx context.Context, by Actor, workloadID, userID int64, role Role) error
 	Revoke(ctx context.Context, by Actor, workloadID, userID int64) error
 	Memberships(ctx context.Context, workloadID int64) ([]Membership, error)
 	// Role returns userID's role on the workload, ENOTFOUND when it has none.
 	Role(ctx context.Context, workloadID, userID int64) (Role, error)
+}
 
-	// API tokens.
+// TokenStore keeps API tokens.
+type TokenStore interface {
+	// CreateToken records t with its creator: by's user, or for a token made with a
+	// token, that token's creator. It refuses (EFORBIDDEN) a role the creator does
+	// not hold. Demoting or removing the creator revokes the tokens the new role does
+	// not cover (Grant, Revoke); disabling the creator suspends them (Token.Suspended).
 	CreateToken(ctx context.Context, by Actor, t *Token) error
 	TokenByHash(ctx context.Context, hash string) (*Token, error)
 	Tokens(ctx context.Context, workloadID int64) ([]Token, error)
 	RevokeToken(ctx context.Context, by Actor, workloadID, tokenID int64) error
+}
 
-	// Sessions.
-	CreateSession(ctx context.Context, s *Session) error
-	SessionByHash(ctx context.Context, hash string) (*Session, error)
-	DeleteSession(ctx context.Context, hash string) error
-	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
-
-	// Answers. PutAnswer stores ans when version is the stored version (0 for a new
-	// answer, AnyVersion to overwrite) and returns it with its new version.
+// AnswerStore keeps the answers a team gives together.
+type AnswerStore interface {
 	Answers(ctx context.Context, workloadID int64) ([]StoredAnswer, error)
+	// PutAnswer stores ans when version is the stored version (0 for a new answer,
+	// AnyVersion to overwrite) and returns it with its new version.
 	PutAnswer(ctx context.Context, by Actor, workloadID int64, ans Answer, version int64) (*StoredAnswer, error)
+	// PutAnswers stores several answers in one transaction, each as PutAnswer does:
+	// all of them, or none when any fails (ECONFLICT when one's version is stale).
+	PutAnswers(ctx context.Context, by Actor, workloadID int64, puts []AnswerPut) ([]StoredAnswer, error)
 	// Assessment assembles the workload and its answers.
 	Assessment(ctx context.Context, workloadID int64) (*Assessment, error)
+}
 
-	// Milestones. CreateMilestone snapshots the current assessment.
+// MilestoneStore keeps named snapshots of assessments.
+type MilestoneStore interface {
+	// CreateMilestone snapshots the current assessment.
 	CreateMilestone(ctx context.Context, by Actor, workloadID int64, name string) (*Milestone, error)
 	// UpgradeLens moves a workload to another lens version in one transaction: it
 	// takes a milestone of the current answers, stores each of puts (ECONFLICT when
@@ -332,29 +410,28 @@ type Store interface {
 	UpgradeLens(ctx context.Context, by Actor, w *WorkloadRecord, milestone string, puts []AnswerPut) (*Milestone, error)
 	Milestone(ctx context.Context, workloadID, id int64) (*Milestone, error)
 	Milestones(ctx context.Context, workloadID int64) ([]Milestone, error)
+}
 
-	// Remediation plan tracking.
+// PlanStore keeps the tracking of the remediation plan.
+type PlanStore interface {
 	PlanItems(ctx context.Context, workloadID int64) ([]RemediationItem, error)
 	PutPlanItem(ctx context.Context, by Actor, it RemediationItem, version int64) (*RemediationItem, error)
+}
 
-	// Audit log: append-only, there is no way to change or remove an event.
+// AuditStore is the audit log: append-only, there is no way to change or remove an
+// event.
+type AuditStore interface {
 	AppendAudit(ctx context.Context, e AuditEvent) error
 	AuditEvents(ctx context.Context, f AuditFilter) ([]AuditEvent, error)
+}
 
-	// Uploaded lenses. SaveLens stores a new version (ECONFLICT when the id and
-	// version exist); Lenses lists every version without its source, by id and then
-	// upload order; LatestLens is the version of id uploaded last, also without its
-	// source (servers ask for it on every page and cache the parsed lens by version).
+// LensStore keeps uploaded lenses. SaveLens stores a new version (ECONFLICT when the
+// id and version exist); Lenses lists every version without its source, by id and
+// then upload order; LatestLens is the version of id uploaded last, also without its
+// source (servers ask for it on every page and cache the parsed lens by version).
+type LensStore interface {
 	SaveLens(ctx context.Context, by Actor, l *StoredLens) error
 	Lenses(ctx context.Context) ([]StoredLens, error)
 	Lens(ctx context.Context, id, version string) (*StoredLens, error)
 	LatestLens(ctx context.Context, id string) (*StoredLens, error)
-
-	// Sign-in throttling.
-	Throttle(ctx context.Context, key string) (*Throttle, error)
-	AddFailure(ctx context.Context, key string, now time.Time, p ThrottlePolicy) (*Throttle, error)
-	ClearFailures(ctx context.Context, key string) error
-
-	Ping(ctx context.Context) error
-	Close() error
 }

@@ -3,12 +3,12 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 
+	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/awaf/awaf"
@@ -18,27 +18,46 @@ import (
 	"github.com/awaf/awaf/internal/questionnaire"
 )
 
-func runAssess(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("awaf assess", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	path := fs.String("answers", "awaf.yaml", "answers file to create or resume; saved after every answer")
-	lensRef := fs.String("lens", "", "lens id or file for a new answers file (default: the built-in AI lens)")
-	pillar := fs.String("pillar", "", "ask only this pillar's questions: security, reliability, cost, operations, performance, responsible-ai")
-	area := fs.String("area", "", "ask only this design area's questions, e.g. grounding-data")
-	profile := fs.Bool("profile", false, "ask the workload profile again")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: awaf assess [--answers awaf.yaml] [--pillar P | --area A] [--profile]\n\n"+
-			"Asks the workload profile, then the questions area by area. Type ? for guidance,\n"+
-			"q to stop; answers are saved after each one and the next run resumes.\n\n")
-		fs.PrintDefaults()
+// assessFlags are the flags of awaf assess.
+type assessFlags struct {
+	answers, lens, pillar, area string
+	profile                     bool
+}
+
+func newAssessCmd(s *streams) *cobra.Command {
+	var f assessFlags
+	cmd := &cobra.Command{
+		Use:   "assess",
+		Short: "answer the assessment in the terminal (saves after every answer)",
+		Long: `Asks the workload profile, then the questions area by area. Type ? for guidance,
+q to stop; answers are saved after each one and the next run resumes.
+
+Without a terminal on standard input it asks nothing: it succeeds when every
+applicable question is answered, and exits 2 otherwise, so CI can use it as a check.`,
+		Example: `  awaf assess
+  awaf assess --answers team.yaml --pillar security
+  awaf assess --lens team.lens.yaml --answers team.yaml`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runAssess(cmd.Context(), &f, s)
+		},
 	}
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError(fs, "unexpected arguments")
-	}
-	a, l, err := openAssessment(*path, *lensRef, true)
+	fl := cmd.Flags()
+	fl.StringVar(&f.answers, "answers", "awaf.yaml", "answers `FILE` to create or resume; saved after every answer")
+	fl.StringVar(&f.lens, "lens", "", "lens `ID|FILE` for a new answers file (default: the built-in AI lens)")
+	fl.StringVar(&f.pillar, "pillar", "", "ask only this `pillar`'s questions: security, reliability, cost, operations, performance, responsible-ai")
+	fl.StringVar(&f.area, "area", "", "ask only this design `area`'s questions, e.g. grounding-data")
+	fl.BoolVar(&f.profile, "profile", false, "ask the workload profile again")
+	_ = cmd.RegisterFlagCompletionFunc("lens", completeLens(0))
+	_ = cmd.RegisterFlagCompletionFunc("pillar", completeValues(false, lensPillarIDs))
+	_ = cmd.RegisterFlagCompletionFunc("area", completeValues(false, lensAreaIDs))
+	return cmd
+}
+
+func runAssess(ctx context.Context, f *assessFlags, s *streams) error {
+	stdin, stdout := s.in, s.out
+	path, pillar, area := &f.answers, &f.pillar, &f.area
+	a, l, err := openAssessment(*path, f.lens, true)
 	if err != nil {
 		return err
 	}
@@ -66,16 +85,16 @@ func runAssess(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		fmt.Fprintf(stdout, "%s: all %d applicable questions are answered. Run `awaf report --answers %s`.\n", *path, r.Overall.Questions, *path)
 		return nil
 	}
-	s := &questionnaire.Session{
+	qs := &questionnaire.Session{
 		Lens: l, Assessment: a,
 		Save:    func(a *awaf.Assessment) error { return answers.Save(*path, a) },
 		Pillar:  awaf.PillarID(*pillar),
 		Area:    awaf.AreaID(*area),
-		Profile: *profile,
+		Profile: f.profile,
 		In:      stdin, Out: stdout,
 	}
 	fmt.Fprintf(stdout, "awaf assess: %s %s, answers in %s\n", l.Name, l.Version, *path)
-	err = s.Run(ctx)
+	err = qs.Run(ctx)
 	if errors.Is(err, questionnaire.ErrQuit) {
 		fmt.Fprintf(stdout, "Stopped. Your answers are saved in %s; run `awaf assess --answers %s` to resume.\n", *path, *path)
 		return nil
@@ -86,9 +105,13 @@ func runAssess(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 // openAssessment loads an answers file and the lens it names, checking the answers
 // against the lens. With create, a missing file starts a new assessment on lensRef.
 func openAssessment(path, lensRef string, create bool) (*awaf.Assessment, *awaf.Lens, error) {
-	f, err := answers.LoadFile(path)
+	err := checkInput(path, "an answers file (YAML)")
+	var f *answers.File
+	if err == nil {
+		f, err = answers.LoadFile(path)
+	}
 	if awaf.ErrorCode(err) == awaf.ENOTFOUND && create {
-		l, err := lens.Resolve(lensRef)
+		l, err := lensFrom(lensRef)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -101,7 +124,7 @@ func openAssessment(path, lensRef string, create bool) (*awaf.Assessment, *awaf.
 		if ref == "" {
 			ref = f.Lens.ID
 		}
-		if l, err = lens.Resolve(ref); err != nil {
+		if l, err = lensFrom(ref); err != nil {
 			return nil, nil, fmt.Errorf("%s names lens %q; pass its file with --lens: %w", path, ref, err)
 		}
 	} else if l, err = lens.LoadFile(recordedLens(path, f.Lens.File)); err != nil {

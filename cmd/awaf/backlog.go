@@ -2,12 +2,10 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"flag"
 	"fmt"
-	"io"
 	"os"
-	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/answers"
@@ -15,58 +13,75 @@ import (
 	"github.com/awaf/awaf/internal/backlog"
 )
 
-func runBacklog(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("awaf backlog", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	path := fs.String("answers", "awaf.yaml", "answers file whose plan to export")
-	lensRef := fs.String("lens", "", "lens file or id to score against (default: the lens the answers name)")
-	target := fs.String("target", "", "tracker format: ado, github, github-sh or jira (required)")
-	horizons := fs.String("horizon", "", "keep only these horizons, comma-separated: now, next, later")
-	pillars := fs.String("pillar", "", "keep only practices serving these pillars, comma-separated")
-	minPriority := fs.Float64("min-priority", 0, "keep only recommendations with at least this priority score (0-100)")
-	var out string
-	fs.StringVar(&out, "o", "", "write to this file instead of stdout (written atomically)")
-	fs.StringVar(&out, "output", "", "same as -o")
-	var o backlog.Options
-	fs.StringVar(&o.WorkItemType, "work-item-type", "Task", "ado: the work item type to create (Task exists in every process)")
-	fs.StringVar(&o.AreaPath, "area-path", "", "ado: an Area Path for every item, e.g. 'Contoso\\AI'")
-	fs.StringVar(&o.IterationPath, "iteration-path", "", "ado: an Iteration Path for every item")
-	fs.StringVar(&o.IssueType, "issue-type", "Task", "jira: the issue type to create")
-	fs.StringVar(&o.Milestone, "milestone", "", "github: an existing milestone title for every issue")
-	fs.StringVar(&o.Repo, "repo", "", "github-sh: the repository OWNER/NAME (default: the clone the script runs in)")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: awaf backlog --target ado|github|github-sh|jira [--answers awaf.yaml]\n"+
-			"                    [--horizon now,next] [--pillar security] [--min-priority N] [-o FILE]\n\n"+
-			"Exports the remediation plan as a backlog to import: Azure Boards' work item CSV,\n"+
-			"a GitHub issues CSV or a script of `gh issue create` commands, or Jira's CSV.\n"+
-			"See docs/backlog.md for the import steps of each tracker.\n\n")
-		fs.PrintDefaults()
+// backlogFlags are the flags of awaf backlog.
+type backlogFlags struct {
+	answers, lens, target, horizons, pillars, out string
+	minPriority                                   float64
+	opt                                           backlog.Options
+}
+
+func newBacklogCmd(s *streams) *cobra.Command {
+	var f backlogFlags
+	cmd := &cobra.Command{
+		Use:   "backlog --target ado|github|github-sh|jira",
+		Short: "export the plan as a backlog for Azure DevOps, GitHub or Jira",
+		Long: `Exports the remediation plan as a backlog to import: Azure Boards' work item CSV,
+a GitHub issues CSV or a script of ` + "`gh issue create`" + ` commands, or Jira's CSV.
+See docs/backlog.md for the import steps of each tracker.`,
+		Example: `  awaf backlog --target ado -o backlog.csv
+  awaf backlog --target github-sh --horizon now,next -o issues.sh
+  awaf backlog --target jira --pillar security --min-priority 50 -o jira.csv`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runBacklog(cmd, &f, s)
+		},
 	}
-	if err := parseFlags(fs, args); err != nil {
-		return err
+	fl := cmd.Flags()
+	fl.StringVar(&f.answers, "answers", "awaf.yaml", "answers `FILE` whose plan to export")
+	fl.StringVar(&f.lens, "lens", "", "lens `ID|FILE` to score against (default: the lens the answers name)")
+	fl.StringVar(&f.target, "target", "", "tracker `format`: ado, github, github-sh or jira (required)")
+	fl.StringVar(&f.horizons, "horizon", "", "keep only these `horizons`, comma-separated: now, next, later")
+	fl.StringVar(&f.pillars, "pillar", "", "keep only practices serving these `pillars`, comma-separated")
+	fl.Float64Var(&f.minPriority, "min-priority", 0, "keep only recommendations with at least this priority `score` (0-100)")
+	fl.StringVarP(&f.out, "output", "o", "", "write to `FILE` instead of standard output (written atomically)")
+	fl.StringVar(&f.opt.WorkItemType, "work-item-type", "Task", "ado: the work item `type` to create (Task exists in every process)")
+	fl.StringVar(&f.opt.AreaPath, "area-path", "", "ado: an Area `Path` for every item, e.g. 'Contoso\\AI'")
+	fl.StringVar(&f.opt.IterationPath, "iteration-path", "", "ado: an Iteration `Path` for every item")
+	fl.StringVar(&f.opt.IssueType, "issue-type", "Task", "jira: the issue `type` to create")
+	fl.StringVar(&f.opt.Milestone, "milestone", "", "github: an existing milestone `title` for every issue")
+	fl.StringVar(&f.opt.Repo, "repo", "", "github-sh: the repository `OWNER/NAME` (default: the clone the script runs in)")
+	enumFlag(cmd, "target", false, []string{"ado", "github", "github-sh", "jira"}, "azure-devops", "azdo")
+	enumFlag(cmd, "horizon", true, []string{"now", "next", "later"})
+	_ = cmd.RegisterFlagCompletionFunc("pillar", completeValues(true, lensPillarIDs))
+	_ = cmd.RegisterFlagCompletionFunc("lens", completeLens(0))
+	return cmd
+}
+
+func runBacklog(cmd *cobra.Command, bf *backlogFlags, s *streams) error {
+	ctx, stdout := cmd.Context(), s.out
+	path, lensRef, out, o := &bf.answers, &bf.lens, bf.out, bf.opt
+	if bf.target == "" {
+		return usagef(cmd, "--target is required: ado, github, github-sh or jira")
 	}
-	if fs.NArg() > 0 {
-		return usageError(fs, "unexpected arguments: "+strings.Join(fs.Args(), " "))
-	}
-	if *target == "" {
-		return usageError(fs, "--target is required: ado, github, github-sh or jira")
-	}
-	t, err := backlog.ParseTarget(*target)
+	t, err := backlog.ParseTarget(bf.target)
 	if err != nil {
-		return usageError(fs, awaf.ErrorMessage(err))
+		return usagef(cmd, "%s", awaf.ErrorMessage(err))
 	}
 	var f backlog.Filter
-	if f.Horizons, err = backlog.ParseHorizons(*horizons); err != nil {
-		return usageError(fs, awaf.ErrorMessage(err))
+	if f.Horizons, err = backlog.ParseHorizons(bf.horizons); err != nil {
+		return usagef(cmd, "%s", awaf.ErrorMessage(err))
 	}
-	if f.Pillars, err = backlog.ParsePillars(*pillars); err != nil {
-		return usageError(fs, awaf.ErrorMessage(err))
+	if f.Pillars, err = backlog.ParsePillars(bf.pillars); err != nil {
+		return usagef(cmd, "%s", awaf.ErrorMessage(err))
 	}
-	if *minPriority < 0 || *minPriority > 100 {
-		return usageError(fs, fmt.Sprintf("--min-priority %v: want 0 to 100", *minPriority))
+	if bf.minPriority < 0 || bf.minPriority > 100 {
+		return usagef(cmd, "--min-priority %v: want 0 to 100", bf.minPriority)
 	}
-	f.MinPriority = *minPriority
+	f.MinPriority = bf.minPriority
 
+	if err := checkOutput(out); err != nil {
+		return err
+	}
 	a, l, err := openAssessment(*path, *lensRef, false)
 	if err != nil {
 		return err
@@ -95,10 +110,10 @@ func runBacklog(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		if err := answers.WriteFileAtomic(out, buf.Bytes(), perm); err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "awaf: wrote %s: %d of %d recommendations for %s\n", out, len(items), len(r.Plan), t)
+		wrote(s, out, fmt.Sprintf("%d of %s for %s", len(items), plural(len(r.Plan), "recommendation"), t))
 	}
 	if len(items) == 0 {
-		fmt.Fprintf(stderr, "awaf: no recommendation passed the filters; the file has only its header\n")
+		warn(s, "no recommendation passed the filters; the output has only its header")
 	}
 	return nil
 }

@@ -79,8 +79,8 @@ func TestBacklogBadInput(t *testing.T) {
 		code       int
 	}{
 		{"no target", "--target is required", []string{"backlog", "--answers", exampleAnswers}, 2},
-		{"bad target", `unknown backlog target "trello"`, []string{"backlog", "--answers", exampleAnswers, "--target", "trello"}, 2},
-		{"bad horizon", `unknown horizon "soon"`, []string{"backlog", "--answers", exampleAnswers, "--target", "ado", "--horizon", "soon"}, 2},
+		{"bad target", `--target "trello": want ado, github, github-sh or jira`, []string{"backlog", "--answers", exampleAnswers, "--target", "trello"}, 2},
+		{"bad horizon", `--horizon "soon": want now, next or later`, []string{"backlog", "--answers", exampleAnswers, "--target", "ado", "--horizon", "soon"}, 2},
 		{"missing answers", "missing.yaml", []string{"backlog", "--answers", "missing.yaml", "--target", "ado"}, 2},
 	}
 	for _, tc := range cases {

@@ -2,31 +2,51 @@ package main
 
 import (
 	"context"
-	"flag"
-	"fmt"
-	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/awaf/awaf"
 )
 
-func runBackup(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("awaf backup", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dsn := fs.String("db", env("AWAF_DB", defaultDB), "SQLite database to copy: sqlite:FILE (AWAF_DB)")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: awaf backup [--db sqlite:awaf.db] FILE\n\n"+
-			"Writes a consistent copy of the live SQLite database to FILE while the server runs.\n"+
-			"Restore by stopping the server and putting FILE in place of the database.\n"+
-			"For PostgreSQL use pg_dump.\n\n")
-		fs.PrintDefaults()
+func newBackupCmd(s *streams) *cobra.Command {
+	var dsn string
+	cmd := &cobra.Command{
+		Use:   "backup FILE",
+		Short: "take an online backup of the SQLite database",
+		Long: `Writes a consistent copy of the live SQLite database to FILE while the server runs.
+Restore it with 'awaf restore FILE' while the server is stopped.
+For PostgreSQL use pg_dump.`,
+		Example: `  awaf backup awaf-backup.db
+  awaf backup --db sqlite:/var/lib/awaf/awaf.db /backups/awaf-$(date +%F).db`,
+		Args: argsExactly(1, "one backup FILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runBackup(cmd.Context(), dsn, args[0], s)
+		},
 	}
-	if err := parseFlags(fs, args); err != nil {
+	cmd.Flags().StringVar(&dsn, "db", env("AWAF_DB", defaultDB), "SQLite database to copy: `sqlite:FILE` (AWAF_DB)")
+	return cmd
+}
+
+func runBackup(ctx context.Context, dsn, file string, s *streams) error {
+	if !strings.HasPrefix(dsn, "sqlite:") {
+		// Checked before connecting: a PostgreSQL server needs no connection to be told
+		// that this command is not for it.
+		if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+			return awaf.Errorf(awaf.EINVALID, "--db %s is PostgreSQL: awaf backup copies SQLite databases only; back PostgreSQL up with pg_dump, e.g. pg_dump --format=custom --file=awaf.dump %q", redact(dsn), redact(dsn))
+		}
+		return awaf.Errorf(awaf.EINVALID, "--db %q: awaf backup copies SQLite databases: want sqlite:FILE", dsn)
+	}
+	if err := checkInput(strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "//"), "an SQLite database (--db sqlite:FILE)"); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return usageError(fs, "want one backup FILE")
+	if err := checkOutput(file); err != nil {
+		return err
 	}
-	db, err := openDB(ctx, *dsn, false)
+	if exists(file) {
+		return awaf.Errorf(awaf.ECONFLICT, "%s exists: awaf backup never overwrites a file; remove it or name another", file)
+	}
+	db, err := openDB(ctx, dsn, false)
 	if err != nil {
 		return err
 	}
@@ -34,9 +54,9 @@ func runBackup(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if db.backup == nil {
 		return awaf.Errorf(awaf.EINVALID, "awaf backup copies SQLite databases; use pg_dump for PostgreSQL")
 	}
-	if err := db.backup(ctx, fs.Arg(0)); err != nil {
+	if err := db.backup(ctx, file); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "backed up to %s\n", fs.Arg(0))
+	wrote(s, file, "backup of "+redact(dsn))
 	return nil
 }

@@ -2,11 +2,10 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"flag"
 	"fmt"
-	"io"
 	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/answers"
@@ -14,33 +13,42 @@ import (
 	"github.com/awaf/awaf/internal/compare"
 )
 
-func runCompare(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("awaf compare", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	format := fs.String("format", "text", "output format: text, md or json")
-	var out string
-	fs.StringVar(&out, "o", "", "write to this file instead of stdout (written atomically)")
-	fs.StringVar(&out, "output", "", "same as -o")
-	failOnRegression := fs.Bool("fail-on-regression", false, "exit with status 1 when the overall score fell or a risk was added or raised")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: awaf compare OLD.yaml NEW.yaml [--format text|md|json] [-o FILE] [--fail-on-regression]\n\n"+
-			"Compares two answers files, such as two milestones: score changes per pillar, design\n"+
-			"area and overall, risks added, resolved and changed, recommendations added and\n"+
-			"resolved, Top 10 status changes, and questions only one lens version has.\n\n")
-		fs.PrintDefaults()
+func newCompareCmd(s *streams) *cobra.Command {
+	var format, out string
+	var failOnRegression bool
+	cmd := &cobra.Command{
+		Use:   "compare OLD.yaml NEW.yaml",
+		Short: "compare two assessments (milestones): scores, risks, plan",
+		Long: `Compares two answers files, such as two milestones: score changes per pillar, design
+area and overall, risks added, resolved and changed, recommendations added and
+resolved, Top 10 status changes, and questions only one lens version has.`,
+		Example: `  awaf compare awaf.yaml.milestone-1.0.0-20260101.yaml awaf.yaml
+  awaf compare old.yaml new.yaml --format md -o changes.md
+  awaf compare main.yaml branch.yaml --fail-on-regression`,
+		Args: argsExactly(2, "two answers files: OLD NEW"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runCompare(cmd, args, format, out, failOnRegression, s)
+		},
 	}
-	if err := parseFlags(fs, args); err != nil {
+	fl := cmd.Flags()
+	fl.StringVar(&format, "format", "text", "output `format`: text, md or json")
+	fl.StringVarP(&out, "output", "o", "", "write to `FILE` instead of standard output (written atomically)")
+	fl.BoolVar(&failOnRegression, "fail-on-regression", false, "exit 1 when the overall score fell or a risk was added or raised")
+	enumFlag(cmd, "format", false, []string{"text", "md", "json"})
+	return cmd
+}
+
+func runCompare(cmd *cobra.Command, args []string, format, out string, failOnRegression bool, s *streams) error {
+	ctx, stdout := cmd.Context(), s.out
+	f, err := compare.ParseFormat(format)
+	if err != nil {
+		return usagef(cmd, "%s", awaf.ErrorMessage(err))
+	}
+	if err := checkOutput(out); err != nil {
 		return err
 	}
-	if fs.NArg() != 2 {
-		return usageError(fs, "compare takes two answers files: OLD NEW")
-	}
-	f, err := compare.ParseFormat(*format)
-	if err != nil {
-		return usageError(fs, awaf.ErrorMessage(err))
-	}
 	var results [2]*awaf.Result
-	for i, path := range fs.Args() {
+	for i, path := range args {
 		a, l, err := openAssessment(path, "", false)
 		if err != nil {
 			return err
@@ -52,7 +60,7 @@ func runCompare(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			return fmt.Errorf("%s: %w", path, err)
 		}
 	}
-	c := compare.Compare(fs.Arg(0), results[0], fs.Arg(1), results[1])
+	c := compare.Compare(args[0], results[0], args[1], results[1])
 	var buf bytes.Buffer
 	if err := compare.Render(&buf, f, c); err != nil {
 		return err
@@ -61,18 +69,21 @@ func runCompare(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		if _, err := stdout.Write(buf.Bytes()); err != nil {
 			return fmt.Errorf("write comparison: %w", err)
 		}
-	} else if err := answers.WriteFileAtomic(out, buf.Bytes(), 0o644); err != nil {
-		return err
+	} else {
+		if err := answers.WriteFileAtomic(out, buf.Bytes(), 0o644); err != nil {
+			return err
+		}
+		wrote(s, out, fmt.Sprintf("%s comparison, overall %+.1f", f, c.Overall.Delta))
 	}
-	if *failOnRegression && c.Regressed() {
+	if failOnRegression && c.Regressed() {
 		added := 0
 		for _, r := range c.Risks {
 			if !r.Better() {
 				added++
 			}
 		}
-		return &exitError{code: 1, msg: fmt.Sprintf("regression: overall %s, %d risks added or raised (gate: --fail-on-regression)",
-			strings.TrimSpace(fmt.Sprintf("%+.1f", c.Overall.Delta)), added)}
+		return &exitError{code: 1, msg: fmt.Sprintf("regression: overall %s, %s added or raised (gate: --fail-on-regression)",
+			strings.TrimSpace(fmt.Sprintf("%+.1f", c.Overall.Delta)), plural(added, "risk"))}
 	}
 	return nil
 }

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,50 +14,53 @@ import (
 	"github.com/awaf/awaf/internal/eval"
 	"github.com/awaf/awaf/internal/eval/judge"
 	"github.com/awaf/awaf/internal/fileout"
+	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
-
-const evalUsage = `Usage: awaf eval [flags]
-
-Computes model quality, fairness and drift metrics from prediction files, checks them
-against the thresholds in the config, and optionally records the result as evidence in
-an answers file.
-
-Flags:
-`
 
 // errEstimateOnly stops a run after the judge estimate, on purpose.
 var errEstimateOnly = errors.New("estimate only")
 
-func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("awaf eval", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, evalUsage)
-		fs.PrintDefaults()
+// evalFlags are the flags of awaf eval.
+type evalFlags struct {
+	config, format, out, answers   string
+	failOn, noJudge, estimate, yes bool
+}
+
+func newEvalCmd(s *streams) *cobra.Command {
+	var f evalFlags
+	cmd := &cobra.Command{
+		Use:   "eval",
+		Short: "compute model quality, fairness and drift metrics against thresholds",
+		Long: `Computes model quality, fairness and drift metrics from prediction files, checks them
+against the thresholds in the config, and optionally records the result as evidence in
+an answers file.`,
+		Example: `  awaf eval --config awaf-eval.yaml
+  awaf eval -o eval.html --fail-on-threshold
+  awaf eval --estimate
+  awaf eval --answers awaf.yaml --format junit -o eval.xml`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runEval(cmd, &f, s)
+		},
 	}
-	config := fs.String("config", "awaf-eval.yaml", "evaluation config `file`")
-	format := fs.String("format", "text", "output format: "+strings.Join(eval.Formats, ", "))
-	out := fs.String("o", "", "write the report to `file` instead of standard output (.html, .json, .md and .xml pick the format)")
-	failOn := fs.Bool("fail-on-threshold", false, "exit with status 1 when a threshold check fails")
-	answers := fs.String("answers", "", "record the result as evidence in this answers `file`")
-	noJudge := fs.Bool("no-judge", false, "skip LLM-judged metrics (they report no value)")
-	estimate := fs.Bool("estimate", false, "print the LLM judge's token and cost estimate, then stop")
-	yes := fs.Bool("yes", false, "run the judge even when the estimate is above judge.maxCost")
-	progress := fs.String("progress", "auto", "progress bar: auto (on a terminal), always, never")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return errUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "awaf eval: unexpected argument %q\n", fs.Arg(0))
-		return errUsage
-	}
-	formatSet := false
-	fs.Visit(func(f *flag.Flag) { formatSet = formatSet || f.Name == "format" })
-	if !formatSet && *out != "" {
+	fl := cmd.Flags()
+	fl.StringVar(&f.config, "config", "awaf-eval.yaml", "evaluation config `FILE`")
+	fl.StringVar(&f.format, "format", "text", "output `format`: "+strings.Join(eval.Formats, ", "))
+	fl.StringVarP(&f.out, "output", "o", "", "write the report to `FILE` instead of standard output (.html, .json, .md and .xml pick the format)")
+	fl.BoolVar(&f.failOn, "fail-on-threshold", false, "exit 1 when a threshold check fails")
+	fl.StringVar(&f.answers, "answers", "", "record the result as evidence in this answers `FILE`")
+	fl.BoolVar(&f.noJudge, "no-judge", false, "skip LLM-judged metrics (they report no value)")
+	fl.BoolVar(&f.estimate, "estimate", false, "print the LLM judge's token and cost estimate, then stop")
+	fl.BoolVar(&f.yes, "yes", false, "run the judge even when the estimate is above judge.maxCost")
+	enumFlag(cmd, "format", false, eval.Formats)
+	return cmd
+}
+
+func runEval(cmd *cobra.Command, ef *evalFlags, s *streams) error {
+	ctx, stdout, stderr := cmd.Context(), s.out, s.err
+	config, format, out, failOn, answers, noJudge, estimate, yes, progress := &ef.config, &ef.format, &ef.out, &ef.failOn, &ef.answers, &ef.noJudge, &ef.estimate, &ef.yes, &s.progress
+	if !cmd.Flags().Changed("format") && *out != "" {
 		// -o report.html means html unless --format says otherwise.
 		switch strings.ToLower(filepath.Ext(*out)) {
 		case ".html", ".htm":
@@ -73,8 +74,18 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 	}
 	if !slices.Contains(eval.Formats, *format) {
-		fmt.Fprintf(stderr, "awaf eval: unknown format %q: want one of %s\n", *format, strings.Join(eval.Formats, ", "))
-		return errUsage
+		return usagef(cmd, "unknown format %q: want one of %s", *format, strings.Join(eval.Formats, ", "))
+	}
+	if err := checkInput(*config, "an eval config file (YAML)"); err != nil {
+		return err
+	}
+	if err := checkOutput(*out); err != nil {
+		return err
+	}
+	if *answers != "" {
+		if err := checkInput(*answers, "an answers file (YAML)"); err != nil {
+			return err
+		}
 	}
 	cfg, err := eval.LoadConfig(*config)
 	if err != nil {
@@ -91,8 +102,7 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 	case "never":
 	default:
-		fmt.Fprintf(stderr, "awaf eval: --progress %q: want auto, always or never\n", *progress)
-		return errUsage
+		return usagef(cmd, "--progress %q: want auto, always or never", *progress)
 	}
 	if cfg.Judge != nil && !*noJudge {
 		client, cache, err := newJudge(cfg, !*estimate)
@@ -114,7 +124,7 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return nil
 		}
 	} else if *estimate {
-		fmt.Fprintln(stderr, "awaf eval: no LLM judge configured (or --no-judge): nothing to estimate")
+		fmt.Fprintln(stderr, "awaf: no LLM judge configured (or --no-judge): nothing to estimate")
 		return nil
 	}
 
@@ -131,14 +141,17 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err := writeReport(rep, *format, *out, stdout); err != nil {
 		return err
 	}
+	if *out != "" {
+		wrote(s, *out, fmt.Sprintf("%s report, %s, %d failed", *format, plural(len(rep.Checks), "threshold check"), len(rep.Failed())))
+	}
 	if *answers != "" {
 		if err := eval.AttachEvidence(*answers, rep); err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "awaf eval: evidence recorded in %s\n", *answers)
+		wrote(s, *answers, "eval evidence recorded")
 	}
 	if failed := rep.Failed(); *failOn && len(failed) > 0 {
-		return &exitError{code: 1, msg: fmt.Sprintf("%d of %d threshold checks failed", len(failed), len(rep.Checks))}
+		return &exitError{code: 1, msg: fmt.Sprintf("%d of %s failed (gate: --fail-on-threshold)", len(failed), plural(len(rep.Checks), "threshold check"))}
 	}
 	return nil
 }

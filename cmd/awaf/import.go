@@ -3,13 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
-	"io"
 	"path/filepath"
-	"strings"
-	"text/tabwriter"
 
+	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/awaf/awaf"
@@ -19,49 +16,67 @@ import (
 	"github.com/awaf/awaf/internal/mscsv"
 )
 
-const importUsage = `Usage:
-  awaf import ms-csv FILE.csv -o awaf.yaml [--lens ID|FILE] [--profile answers.yaml] [--lens-id ID]
-
-Reads an assessment exported as CSV from Microsoft's assessment platform (or awaf's own
+func newImportCmd(s *streams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "import",
+		Short: "import an assessment exported from Microsoft's platform (ms-csv)",
+		Example: `  awaf import ms-csv assessment.csv -o awaf.yaml
+  awaf import ms-csv assessment.csv -o awaf.yaml --profile old.yaml`,
+		Args: subcommandArgs,
+		RunE: showHelp,
+	}
+	var f importFlags
+	ms := &cobra.Command{
+		Use:   "ms-csv FILE.csv",
+		Short: "read an assessment CSV from Microsoft's assessment platform",
+		Long: `Reads an assessment exported as CSV from Microsoft's assessment platform (or awaf's own
 'awaf report --format csv') and writes an answers file. Questions are matched to the
 lens (default: the built-in AI lens) by their titles; questions it lacks get a lens
-made from the CSV, written next to the answers as <lens-id>.lens.yaml. The CSV has no
-workload profile; --profile takes one from an existing answers file.
-`
+made from the CSV, written next to the answers as <lens-id>.lens.yaml and named in them,
+so 'awaf report --answers awaf.yaml' needs no --lens. Microsoft's score per category is
+printed beside awaf's, with the reason where they differ. The CSV has no workload
+profile; --profile takes one from an existing answers file.`,
+		Example: `  awaf import ms-csv assessment.csv -o awaf.yaml
+  awaf import ms-csv assessment.csv -o awaf.yaml --profile old.yaml --lens-id contoso-review`,
+		Args: argsExactly(1, "one CSV file"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runImportMSCSV(cmd.Context(), args[0], &f, s)
+		},
+	}
+	fl := ms.Flags()
+	fl.StringVarP(&f.out, "output", "o", "awaf.yaml", "answers `FILE` to write")
+	fl.StringVar(&f.lens, "lens", "", "lens `ID|FILE` to match questions against (default: the built-in lens)")
+	fl.StringVar(&f.profile, "profile", "", "answers `FILE` whose workload profile the import keeps")
+	fl.StringVar(&f.lensID, "lens-id", "", "`ID` of the lens made from the CSV (default: from the export's title)")
+	_ = ms.RegisterFlagCompletionFunc("lens", completeLens(0))
+	cmd.AddCommand(ms)
+	return cmd
+}
 
-func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprint(stderr, importUsage)
-		return errUsage
-	}
-	if args[0] != "ms-csv" {
-		fmt.Fprintf(stderr, "awaf import: unknown source %q (ms-csv)\n\n%s", args[0], importUsage)
-		return errUsage
-	}
-	fs := flag.NewFlagSet("awaf import ms-csv", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, importUsage) }
-	out := fs.String("o", "awaf.yaml", "answers file to write")
-	lensRef := fs.String("lens", "", "lens id or file to match questions against (default: the built-in lens)")
-	profile := fs.String("profile", "", "answers file whose workload profile the import keeps")
-	lensID := fs.String("lens-id", "", "id of the lens made from the CSV (default: from the export's title)")
-	if err := parseFlags(fs, args[1:]); err != nil {
+// importFlags are the flags of awaf import ms-csv.
+type importFlags struct {
+	out, lens, profile, lensID string
+}
+
+func runImportMSCSV(ctx context.Context, in string, fl *importFlags, s *streams) error {
+	stdout, stderr := s.out, s.err
+	out, lensRef, profile, lensID := &fl.out, &fl.lens, &fl.profile, &fl.lensID
+	if err := checkOutput(*out); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return usageError(fs, "takes one CSV file")
-	}
-	in := fs.Arg(0)
-	data, err := readInput(in)
+	data, err := readInput(in, "a CSV file exported from Microsoft's assessment platform")
 	if err != nil {
 		return err
 	}
-	target, err := lens.Resolve(*lensRef)
+	target, err := lensFrom(*lensRef)
 	if err != nil {
 		return err
 	}
 	var prof *awaf.Assessment
 	if *profile != "" {
+		if err := checkInput(*profile, "an answers file (YAML)"); err != nil {
+			return err
+		}
 		if prof, err = answers.Load(*profile); err != nil {
 			return err
 		}
@@ -92,11 +107,11 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		if err != nil {
 			return err
 		}
-		lensPath := filepath.Join(dir, res.Lens.ID+".lens.yaml")
+		lensPath := filepath.Join(dir, mscsv.LensFile(res.Lens.ID))
 		if made, err = lens.Parse(lensPath, y); err != nil {
 			return fmt.Errorf("the lens made from the CSV does not validate (a bug in the importer): %w", err)
 		}
-		files = append(files, file{lensPath, y, fmt.Sprintf("lens %s made from the CSV: %d questions in %d areas", made.ID, len(made.Questions), len(made.Areas))})
+		files = append(files, file{lensPath, y, fmt.Sprintf("lens %s made from the CSV: %s in %s", made.ID, plural(len(made.Questions), "question"), plural(len(made.Areas), "area"))})
 	}
 	type scored struct {
 		a    *awaf.Assessment
@@ -137,23 +152,23 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		if err := f.Check(s.l); err != nil {
 			return fmt.Errorf("the imported answers do not fit lens %s (a bug in the importer): %w", s.l.ID, err)
 		}
-		files = append(files, file{s.path, buf.Bytes(), fmt.Sprintf("%d answers to lens %s %s", len(s.a.Answers), s.l.ID, s.l.Version)})
+		files = append(files, file{s.path, buf.Bytes(), fmt.Sprintf("%s to lens %s %s", plural(len(s.a.Answers), "answer"), s.l.ID, s.l.Version)})
 	}
 	for _, f := range files {
 		if err := answers.WriteFileAtomic(f.path, f.data, 0o644); err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "wrote %s: %s\n", f.path, f.what)
+		wrote(s, f.path, f.what)
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintln(stderr, "warning:", w)
+		warn(s, "%s", w)
 	}
-	printScores(stdout, res, results)
-	for _, s := range sets {
-		if s.l == made {
-			fmt.Fprintf(stderr, "report it with: awaf report --answers %s --lens %s\n", s.path, filepath.Join(dir, made.ID+".lens.yaml"))
-		}
+	// Microsoft's categories are the areas of the made lens, or the pillars of a
+	// matched one (awaf's own CSV).
+	if err := mscsv.WriteScores(stdout, res.Compare(results[len(results)-1])); err != nil {
+		return err
 	}
+	fmt.Fprintf(stderr, "awaf: report it with: awaf report --answers %s\n", sets[len(sets)-1].path)
 	return nil
 }
 
@@ -167,47 +182,4 @@ func saveTo(w *bytes.Buffer, a *awaf.Assessment) error {
 		return fmt.Errorf("encode answers: %w", err)
 	}
 	return enc.Close()
-}
-
-// printScores sets Microsoft's category scores from the CSV beside awaf's for the
-// same category (a design area of the made lens, or a pillar of the matched one).
-func printScores(w io.Writer, res *mscsv.Result, results []*awaf.Result) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "CATEGORY\tMICROSOFT\tAWAF")
-	// Microsoft's categories are pillars for a lens like awaf's, and the design areas
-	// of a lens made from the CSV.
-	find := func(name string) string {
-		for i, r := range results {
-			if i == 0 && res.Matched != nil {
-				for _, p := range r.Pillars {
-					if strings.EqualFold(p.Name, name) {
-						return fmt.Sprintf("%s %.0f/100", p.Band, p.Score.Score)
-					}
-				}
-				continue
-			}
-			for _, a := range r.Areas {
-				if strings.EqualFold(a.Name, name) {
-					return fmt.Sprintf("%s %.0f/100", a.Band, a.Score.Score)
-				}
-			}
-		}
-		return "-"
-	}
-	ms := func(s string, score, max int, assessed bool) string {
-		if !assessed {
-			return s
-		}
-		return fmt.Sprintf("%s %d/%d", s, score, max)
-	}
-	o := res.Export.Overall
-	overall := "-"
-	if len(results) == 1 {
-		overall = fmt.Sprintf("%s %.0f/100", results[0].Overall.Band, results[0].Overall.Score)
-	}
-	fmt.Fprintf(tw, "%s\t%s\t%s\n", "Overall", ms(o.Band, o.Score, o.Max, o.Assessed()), overall)
-	for _, c := range res.Export.Categories {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Name, ms(c.Band, c.Score, c.Max, c.Assessed()), find(c.Name))
-	}
-	tw.Flush()
 }

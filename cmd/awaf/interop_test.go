@@ -121,8 +121,15 @@ func TestReportCSVRoundTrip(t *testing.T) {
 		t.Fatalf("report: %v\n%s", err, stderr)
 	}
 	back := filepath.Join(dir, "back.yaml")
-	if _, stderr, err := runCmd(t, "", "import", "ms-csv", csvPath, "-o", back, "--profile", orig); err != nil {
+	stdout, stderr, err := runCmd(t, "", "import", "ms-csv", csvPath, "-o", back, "--profile", orig)
+	if err != nil {
 		t.Fatalf("import: %v\n%s", err, stderr)
+	}
+	// Every score in the file is awaf's own: each row of the comparison agrees.
+	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n")[1:] {
+		if !strings.HasSuffix(line, "agrees") {
+			t.Errorf("score row %q", line)
+		}
 	}
 	a, err := answers.Load(orig)
 	if err != nil {
@@ -224,7 +231,7 @@ func TestLensNewDiffUpgrade(t *testing.T) {
 	if err != nil {
 		t.Fatalf("upgrade: %v\n%s", err, stderr)
 	}
-	if !strings.Contains(out, "1 answers kept, 1 dropped") || !strings.Contains(out, "dropped secrets_handling: sh_rotation") {
+	if !strings.Contains(out, "1 answer kept, 1 dropped") || !strings.Contains(out, "dropped secrets_handling: sh_rotation") {
 		t.Errorf("upgrade report:\n%s", out)
 	}
 	f, err := answers.LoadFile(ans)

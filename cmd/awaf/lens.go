@@ -1,59 +1,39 @@
 package main
 
 import (
-	"context"
-	"flag"
 	"fmt"
 	"io"
 	"text/tabwriter"
 
+	"github.com/spf13/cobra"
+
 	"github.com/awaf/awaf/internal/lens"
 )
 
-const lensUsage = `Usage:
-  awaf lens list                       list the built-in lenses
-  awaf lens show [ID|FILE] [--format yaml|json]
-                                       print a lens (default: the built-in AI lens)
-  awaf lens validate FILE              check a lens file; lists every problem
-  awaf lens import aws|checklist FILE [-o lens.yaml]
-                                       map an AWS custom lens or an Azure review checklist
-  awaf lens export aws ID|FILE [-o lens.json]
-                                       write a lens as an AWS custom lens
-  awaf lens diff OLD NEW [--format text|json]
-                                       list added, removed and changed questions and choices
-  awaf lens upgrade --to VERSION|FILE [--answers awaf.yaml]
-                                       move answers to a new lens version (keeps a milestone)
-  awaf lens new ID [-o FILE]           write a commented lens scaffold
-`
-
-func runLens(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, lensUsage)
-		return errUsage
+func newLensCmd(s *streams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "lens",
+		Short: "list, show, validate, diff, upgrade, import and export lenses",
+		Long: `A lens is the set of questions, choices and risk rules an assessment answers. awaf
+has the Azure AI workload lens built in; teams write their own in YAML.`,
+		Example: `  awaf lens list
+  awaf lens show azure-ai-workload --format json
+  awaf lens validate team.lens.yaml`,
+		Args: subcommandArgs,
+		RunE: showHelp,
 	}
-	switch args[0] {
-	case "list":
-		return lensList(stdout)
-	case "show":
-		return lensShow(args[1:], stdout, stderr)
-	case "validate":
-		return lensValidate(args[1:], stdout, stderr)
-	case "import":
-		return lensImport(args[1:], stdout, stderr)
-	case "export":
-		return lensExport(args[1:], stdout, stderr)
-	case "diff":
-		return lensDiff(args[1:], stdout, stderr)
-	case "upgrade":
-		return lensUpgrade(args[1:], stdout, stderr)
-	case "new":
-		return lensNew(args[1:], stdout, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, lensUsage)
-		return nil
-	}
-	fmt.Fprintf(stderr, "awaf lens: unknown subcommand %q\n\n%s", args[0], lensUsage)
-	return errUsage
+	cmd.AddCommand(
+		&cobra.Command{
+			Use:     "list",
+			Short:   "list the built-in lenses",
+			Example: "  awaf lens list",
+			Args:    noArgs,
+			RunE:    func(cmd *cobra.Command, _ []string) error { return lensList(s.out) },
+		},
+		newLensShowCmd(s), newLensValidateCmd(s), newLensImportCmd(s), newLensExportCmd(s),
+		newLensDiffCmd(s), newLensUpgradeCmd(s), newLensNewCmd(s),
+	)
+	return cmd
 }
 
 func lensList(stdout io.Writer) error {
@@ -69,83 +49,66 @@ func lensList(stdout io.Writer) error {
 	return tw.Flush()
 }
 
-func lensShow(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("awaf lens show", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	format := fs.String("format", "yaml", "output format: yaml or json")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	ref := ""
-	if fs.NArg() > 1 {
-		return usageError(fs, "lens show takes one lens id or file")
-	} else if fs.NArg() == 1 {
-		ref = fs.Arg(0)
-	}
-	l, err := lens.Resolve(ref)
-	if err != nil {
-		return err
-	}
-	var out []byte
-	switch *format {
-	case "yaml":
-		out, err = lens.MarshalYAML(l)
-	case "json":
-		out, err = lens.MarshalJSON(l)
-	default:
-		return usageError(fs, fmt.Sprintf("unknown format %q (yaml or json)", *format))
-	}
-	if err != nil {
-		return err
-	}
-	_, err = stdout.Write(out)
-	return err
-}
-
-func lensValidate(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("awaf lens validate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return usageError(fs, "lens validate takes one file")
-	}
-	l, err := lens.LoadFile(fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	choices := 0
-	for _, q := range l.Questions {
-		choices += len(q.Choices)
-	}
-	fmt.Fprintf(stdout, "%s: lens %s %s is valid: %d questions, %d choices, %d areas, %d Top 10 items\n",
-		fs.Arg(0), l.ID, l.Version, len(l.Questions), choices, len(l.Areas), len(l.Top10))
-	return nil
-}
-
-// parseFlags parses flags that may come before or after the positional arguments, as
-// users type them: `awaf lens show ID --format json`.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if err == flag.ErrHelp {
-				return &exitError{code: 0}
+func newLensShowCmd(s *streams) *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "show [ID|FILE]",
+		Short: "print a lens (default: the built-in AI lens)",
+		Example: `  awaf lens show
+  awaf lens show team.lens.yaml --format json`,
+		Args:              argsAtMost(1, "one lens id or file"),
+		ValidArgsFunction: completeLens(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ref := ""
+			if len(args) == 1 {
+				ref = args[0]
 			}
-			return errUsage
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
+			if format != "yaml" && format != "json" {
+				return usagef(cmd, "unknown format %q (yaml or json)", format)
+			}
+			l, err := lensFrom(ref)
+			if err != nil {
+				return err
+			}
+			var out []byte
+			if format == "json" {
+				out, err = lens.MarshalJSON(l)
+			} else {
+				out, err = lens.MarshalYAML(l)
+			}
+			if err != nil {
+				return err
+			}
+			_, err = s.out.Write(out)
+			return err
+		},
 	}
-	return fs.Parse(append([]string{"--"}, pos...))
+	cmd.Flags().StringVar(&format, "format", "yaml", "output `format`: yaml or json")
+	enumFlag(cmd, "format", false, []string{"yaml", "json"})
+	return cmd
 }
 
-func usageError(fs *flag.FlagSet, msg string) error {
-	fmt.Fprintf(fs.Output(), "%s: %s\n", fs.Name(), msg)
-	fs.Usage()
-	return errUsage
+func newLensValidateCmd(s *streams) *cobra.Command {
+	return &cobra.Command{
+		Use:     "validate FILE",
+		Short:   "check a lens file; lists every problem",
+		Example: "  awaf lens validate team.lens.yaml",
+		Args:    argsExactly(1, "one file"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkInput(args[0], "a lens file (YAML)"); err != nil {
+				return err
+			}
+			l, err := lens.LoadFile(args[0])
+			if err != nil {
+				return err
+			}
+			choices := 0
+			for _, q := range l.Questions {
+				choices += len(q.Choices)
+			}
+			fmt.Fprintf(s.out, "%s: lens %s %s is valid: %s, %s, %s, %s\n",
+				args[0], l.ID, l.Version, plural(len(l.Questions), "question"), plural(choices, "choice"), plural(len(l.Areas), "area"), plural(len(l.Top10), "Top 10 item"))
+			return nil
+		},
+	}
 }

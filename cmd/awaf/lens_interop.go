@@ -1,13 +1,16 @@
 package main
 
 import (
-	"flag"
+	"bytes"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/answers"
@@ -17,45 +20,80 @@ import (
 	"github.com/awaf/awaf/internal/lensdiff"
 )
 
-const lensImportUsage = `Usage:
-  awaf lens import aws FILE.json [-o lens.yaml] [--id ID] [--version 1.0.0] [--pillar AWSID=PILLAR,...]
-  awaf lens import checklist FILE.json [-o lens.yaml] [--id ID] [--version 1.0.0] [--answers awaf.yaml]
-                                     [--schema checklist.schema.json] [--lenient]
+// lensImportFlags are the flags of awaf lens import aws and checklist.
+type lensImportFlags struct {
+	out, id, version string
+	pillars          string // aws
+	answers          string
+	schema           string // checklist
+	lenient, verbose bool   // checklist
+}
 
-Maps an AWS Well-Architected custom lens, or an Azure review checklist, onto the awaf
-lens format. The lens is checked as 'awaf lens validate' would before anything is
-written; without -o it goes to standard output.
-`
+func newLensImportCmd(s *streams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "import",
+		Short: "map an AWS custom lens or an Azure review checklist onto a lens",
+		Long: `Maps an AWS Well-Architected custom lens, or an Azure review checklist (either shape:
+the checklists or the service guides), onto the awaf lens format. The lens is checked
+as 'awaf lens validate' would before anything is written; without -o it goes to
+standard output. With --answers and -o, the answers name the lens file, so
+'awaf report --answers' needs no --lens.`,
+		Example: `  awaf lens import aws custom-lens.json -o team.lens.yaml
+  awaf lens import checklist aks_checklist.en.json -o aks.lens.yaml --answers aks.yaml`,
+		Args: subcommandArgs,
+		RunE: showHelp,
+	}
+	sub := func(kind, short, example string) (*cobra.Command, *lensImportFlags) {
+		var f lensImportFlags
+		c := &cobra.Command{
+			Use:     kind + " FILE.json",
+			Short:   short,
+			Example: example,
+			Args:    argsExactly(1, "one input file"),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				return lensImport(cmd, kind, args[0], &f, s)
+			},
+		}
+		fl := c.Flags()
+		fl.StringVarP(&f.out, "output", "o", "", "write the lens to `FILE` instead of standard output")
+		fl.StringVar(&f.id, "id", "", "lens `ID` (default: derived from the source's name)")
+		fl.StringVar(&f.version, "version", "", "lens `version` (default "+awslens.DefaultVersion+")")
+		fl.StringVar(&f.answers, "answers", "", "also write an answers `FILE` that names the lens (checklist: with the items' statuses)")
+		cmd.AddCommand(c)
+		return c, &f
+	}
+	aws, af := sub("aws", "map an AWS Well-Architected custom lens (JSON) onto a lens",
+		"  awaf lens import aws custom-lens.json -o team.lens.yaml --pillar sustainability=cost+performance")
+	aws.Flags().StringVar(&af.pillars, "pillar", "", "map AWS pillar ids onto awaf pillars, e.g. `sustainability=cost+performance`")
+	cl, cf := sub("checklist", "map an Azure review checklist (JSON) onto a lens, and its statuses onto answers",
+		"  awaf lens import checklist aks_checklist.en.json -o aks.lens.yaml --answers aks.yaml")
+	cl.Flags().StringVar(&cf.schema, "schema", "", "also validate against this JSON Schema `FILE` (e.g. checklist.schema.json)")
+	cl.Flags().BoolVar(&cf.verbose, "verbose", false, "list every warning, not one line per kind")
+	cl.Flags().BoolVar(&cf.lenient, "lenient", false, "no longer needed: every published shape imports (kept for old scripts)")
+	return cmd
+}
 
 // lensImport runs `awaf lens import aws|checklist FILE`.
-func lensImport(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, lensImportUsage)
-		return errUsage
+func lensImport(cmd *cobra.Command, kind, in string, f *lensImportFlags, s *streams) error {
+	stdout, stderr := s.out, s.err
+	var pillarMap map[string][]awaf.PillarID
+	if kind == "aws" {
+		var err error
+		if pillarMap, err = parsePillarMap(f.pillars); err != nil {
+			return usagef(cmd, "%v", err)
+		}
 	}
-	kind := args[0]
-	if kind != "aws" && kind != "checklist" {
-		fmt.Fprintf(stderr, "awaf lens import: unknown source %q (aws or checklist)\n\n%s", kind, lensImportUsage)
-		return errUsage
-	}
-	fs := flag.NewFlagSet("awaf lens import "+kind, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, lensImportUsage) }
-	out := fs.String("o", "", "write the lens to this file instead of standard output")
-	id := fs.String("id", "", "lens id (default: derived from the source's name)")
-	version := fs.String("version", "", "lens version (default "+awslens.DefaultVersion+")")
-	pillars := fs.String("pillar", "", "aws: map AWS pillar ids onto awaf pillars, e.g. sustainability=cost+performance")
-	answersOut := fs.String("answers", "", "checklist: also write the items' statuses as an answers file")
-	schema := fs.String("schema", "", "checklist: also validate against this JSON Schema file (e.g. checklist.schema.json)")
-	lenient := fs.Bool("lenient", false, "checklist: accept items without category, subcategory or severity, filling defaults, and warn")
-	if err := parseFlags(fs, args[1:]); err != nil {
+	if err := checkOutput(f.out); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return usageError(fs, "takes one input file")
+	if err := checkOutput(f.answers); err != nil {
+		return err
 	}
-	in := fs.Arg(0)
-	data, err := readInput(in)
+	want := "an AWS custom lens (JSON)"
+	if kind == "checklist" {
+		want = "a review checklist (JSON)"
+	}
+	data, err := readInput(in, want)
 	if err != nil {
 		return err
 	}
@@ -63,25 +101,32 @@ func lensImport(args []string, stdout, stderr io.Writer) error {
 	var a *awaf.Assessment
 	switch kind {
 	case "aws":
-		opt := awslens.Options{ID: *id, Version: *version}
-		if opt.Pillars, err = parsePillarMap(*pillars); err != nil {
-			return usageError(fs, err.Error())
+		if l, err = awslens.ParseImport(in, data, awslens.Options{ID: f.id, Version: f.version, Pillars: pillarMap}); err == nil {
+			// A starting answers file for --answers: no answers yet, the lens named.
+			a = &awaf.Assessment{Lens: awaf.LensRef{ID: l.ID, Version: l.Version}, Workload: awaf.Workload{Name: l.Name}}
 		}
-		l, err = awslens.ParseImport(in, data, opt)
 	case "checklist":
-		if *schema != "" {
-			s, err := checklist.LoadSchema(*schema)
+		if f.schema != "" {
+			if err := checkInput(f.schema, "a JSON Schema file"); err != nil {
+				return err
+			}
+			sch, err := checklist.LoadSchema(f.schema)
 			if err != nil {
 				return err
 			}
-			if err := s.Validate(in, data); err != nil {
+			if err := sch.Validate(in, data); err != nil {
 				return err
 			}
 		}
-		l, a, err = importChecklist(in, data, *id, *version, *lenient, stderr)
+		l, a, err = importChecklist(in, data, f.id, f.version, f.verbose, s)
 	}
 	if err != nil {
 		return err
+	}
+	if f.answers != "" && f.out != "" && f.out != "-" {
+		if abs, err := filepath.Abs(f.out); err == nil {
+			a.Lens.File = lensFileFor(f.answers, abs) // the next command needs no --lens
+		}
 	}
 	y, err := lens.MarshalYAML(l)
 	if err != nil {
@@ -91,70 +136,80 @@ func lensImport(args []string, stdout, stderr io.Writer) error {
 		return awaf.Errorf(awaf.ETOOLARGE, "%s: the lens would be %d bytes, more than the %d bytes a lens file may have; split the source", in, len(y), lens.MaxSize)
 	}
 	// The lens must load as written; a mapping bug must never leave a broken file.
-	if _, err := lens.Parse(orStdout(*out), y); err != nil {
+	if _, err := lens.Parse(orStdout(f.out), y); err != nil {
 		return fmt.Errorf("imported lens does not validate (a bug in the importer): %w", err)
 	}
-	if *answersOut != "" && a == nil {
-		return usageError(fs, "--answers works with checklist imports only")
+	if f.answers != "" {
+		// Both files or neither: the answers' folder must exist before the lens is
+		// written.
+		if fi, err := os.Stat(filepath.Dir(f.answers)); err != nil || !fi.IsDir() {
+			return awaf.Errorf(awaf.ENOTFOUND, "--answers %s: no folder %s", f.answers, filepath.Dir(f.answers))
+		}
+		if a.Lens.File == "" {
+			fmt.Fprintf(stderr, "awaf: note: the lens goes to standard output, so %s cannot name it; pass -o FILE, or --lens to later commands\n", f.answers)
+		}
 	}
-	if err := writeOutput(*out, y, stdout); err != nil {
+	if err := writeOutput(f.out, y, stdout); err != nil {
 		return err
 	}
-	if a != nil && *answersOut != "" {
-		if err := answers.Save(*answersOut, a); err != nil {
+	if f.answers != "" {
+		if err := answers.Save(f.answers, a); err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "wrote %s: %d answers from the checklist statuses\n", *answersOut, len(a.Answers))
+		wrote(s, f.answers, plural(len(a.Answers), "answer")+" to lens "+l.ID)
 	}
-	if *out != "" {
+	if f.out != "" {
 		choices := 0
 		for _, q := range l.Questions {
 			choices += len(q.Choices)
 		}
-		fmt.Fprintf(stderr, "wrote %s: lens %s %s, %d questions, %d choices, %d areas\n", *out, l.ID, l.Version, len(l.Questions), choices, len(l.Areas))
+		wrote(s, f.out, fmt.Sprintf("lens %s %s, %s, %s, %s", l.ID, l.Version, plural(len(l.Questions), "question"), plural(choices, "choice"), plural(len(l.Areas), "area")))
 	}
 	return nil
 }
 
-const lensExportUsage = `Usage:
-  awaf lens export aws ID|FILE [-o lens.json]
-
-Writes a built-in lens or a lens file as an AWS Well-Architected custom lens. A lens
+func newLensExportCmd(s *streams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "export",
+		Short: "write a lens as an AWS custom lens",
+		Long: `Writes a built-in lens or a lens file as an AWS Well-Architected custom lens. A lens
 imported from AWS comes back with its original ids; every item beyond AWS's limits is
-listed and nothing is written.
-`
-
-// lensExport runs `awaf lens export aws ID|FILE`.
-func lensExport(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "aws" {
-		fmt.Fprint(stderr, lensExportUsage)
-		return errUsage
+listed and nothing is written.`,
+		Example: "  awaf lens export aws azure-ai-workload -o lens.json",
+		Args:    subcommandArgs,
+		RunE:    showHelp,
 	}
-	fs := flag.NewFlagSet("awaf lens export aws", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, lensExportUsage) }
-	out := fs.String("o", "", "write the AWS JSON to this file instead of standard output")
-	if err := parseFlags(fs, args[1:]); err != nil {
-		return err
+	var out string
+	aws := &cobra.Command{
+		Use:               "aws ID|FILE",
+		Short:             "write a lens as an AWS Well-Architected custom lens (JSON)",
+		Example:           "  awaf lens export aws team.lens.yaml -o team-lens.json",
+		Args:              argsExactly(1, "one lens id or file"),
+		ValidArgsFunction: completeLens(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkOutput(out); err != nil {
+				return err
+			}
+			l, err := lensFrom(args[0])
+			if err != nil {
+				return err
+			}
+			b, err := awslens.ExportJSON(l)
+			if err != nil {
+				return err
+			}
+			if err := writeOutput(out, b, s.out); err != nil {
+				return err
+			}
+			if out != "" {
+				wrote(s, out, fmt.Sprintf("AWS custom lens %q, %s", l.Name, plural(len(b), "byte")))
+			}
+			return nil
+		},
 	}
-	if fs.NArg() != 1 {
-		return usageError(fs, "takes one lens id or file")
-	}
-	l, err := lens.Resolve(fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	b, err := awslens.ExportJSON(l)
-	if err != nil {
-		return err
-	}
-	if err := writeOutput(*out, b, stdout); err != nil {
-		return err
-	}
-	if *out != "" {
-		fmt.Fprintf(stderr, "wrote %s: AWS custom lens %q, %d bytes\n", *out, l.Name, len(b))
-	}
-	return nil
+	aws.Flags().StringVarP(&out, "output", "o", "", "write the AWS JSON to `FILE` instead of standard output")
+	cmd.AddCommand(aws)
+	return cmd
 }
 
 func parsePillarMap(s string) (map[string][]awaf.PillarID, error) {
@@ -191,13 +246,14 @@ func contains[T comparable](xs []T, x T) bool {
 // limit with a located message.
 const maxInput = 8 << 20
 
-func readInput(path string) ([]byte, error) {
+// readInput reads a file the user named; want says what it should be, for messages.
+func readInput(path, want string) ([]byte, error) {
+	if err := checkInput(path, want); err != nil {
+		return nil, err
+	}
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, awaf.Errorf(awaf.ENOTFOUND, "%s: no such file", path)
-	}
-	if fi.IsDir() {
-		return nil, awaf.Errorf(awaf.EINVALID, "%s is a directory, not a file", path)
+		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	if fi.Size() > maxInput {
 		return nil, awaf.Problems{{Location: awaf.Location{File: path}, Message: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit", fi.Size(), maxInput)}}
@@ -206,7 +262,23 @@ func readInput(path string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
+	if err := checkText(path, data, want); err != nil {
+		return nil, err
+	}
 	return data, nil
+}
+
+// checkText refuses a file that is not text before a parser makes rows or messages of
+// its bytes: NUL bytes in the first 8 KB mark a binary file or UTF-16 text.
+func checkText(path string, data []byte, want string) error {
+	head := data[:min(len(data), 8<<10)]
+	switch {
+	case bytes.HasPrefix(head, []byte{0xff, 0xfe}) || bytes.HasPrefix(head, []byte{0xfe, 0xff}):
+		return awaf.Errorf(awaf.EINVALID, "%s is UTF-16 text: want %s in UTF-8; save it again as UTF-8", path, want)
+	case bytes.IndexByte(head, 0) >= 0:
+		return awaf.Errorf(awaf.EINVALID, "%s is a binary file, not text: want %s", path, want)
+	}
+	return nil
 }
 
 // writeOutput writes data to path atomically, or to stdout when path is empty or "-".
@@ -226,38 +298,37 @@ func orStdout(path string) string {
 }
 
 // importChecklist maps a review checklist onto a lens, and its item statuses, when it
-// has any, onto answers to that lens.
-func importChecklist(name string, data []byte, id, version string, lenient bool, stderr io.Writer) (*awaf.Lens, *awaf.Assessment, error) {
-	var f *checklist.File
-	var err error
-	if lenient {
-		var warnings awaf.Problems
-		f, warnings, err = checklist.ParseLenient(name, data)
-		for _, w := range warnings {
-			fmt.Fprintf(stderr, "warning: %s\n", w)
+// has any, onto answers to that lens. Warnings go to stderr, one line per kind unless
+// verbose.
+func importChecklist(name string, data []byte, id, version string, verbose bool, s *streams) (*awaf.Lens, *awaf.Assessment, error) {
+	f, err := checklist.Parse(name, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	if verbose {
+		for _, w := range f.Warnings {
+			warn(s, "%s", w.Problem)
 		}
 	} else {
-		f, err = checklist.Parse(name, data)
-	}
-	if err != nil {
-		if !lenient {
-			err = fmt.Errorf("%w\n(--lenient accepts items without category, subcategory or severity)", err)
+		for _, line := range checklist.Summary(f.Warnings) {
+			warn(s, "%s", line)
 		}
-		return nil, nil, err
+		if len(f.Warnings) > 1 {
+			fmt.Fprintf(s.err, "awaf: %s in all; --verbose lists each\n", plural(len(f.Warnings), "warning"))
+		}
 	}
-	l, err := checklist.Lens(f, checklist.Options{ID: id, Version: version})
+	l, y, compact, err := checklist.LensYAML(f, checklist.Options{ID: id, Version: version})
 	if err != nil {
 		return nil, nil, err
 	}
-	// Answers name the lens's ids as the YAML holds them, so build them from the
-	// lens as it will load.
-	y, err := lens.MarshalYAML(l)
-	if err != nil {
-		return nil, nil, err
+	if compact {
+		fmt.Fprintf(s.err, "awaf: note: %d items make a large lens; it is written compact: items without a description say %q in guidance.what instead of repeating their title, and checklist.severity is left to guidance.why\n", len(f.Items), "Do as the title says.")
 	}
 	if len(y) > lens.MaxSize {
 		return nil, nil, awaf.Errorf(awaf.ETOOLARGE, "%s: the lens would be %d bytes, more than the %d bytes a lens file may have; split the checklist", name, len(y), lens.MaxSize)
 	}
+	// Answers name the lens's ids as the YAML holds them, so build them from the
+	// lens as it will load.
 	loaded, err := lens.Parse(name, y)
 	if err != nil {
 		return nil, nil, fmt.Errorf("imported lens does not validate (a bug in the importer): %w", err)
@@ -273,101 +344,114 @@ func importChecklist(name string, data []byte, id, version string, lenient bool,
 // JSON file (imported on the fly, so two AWS versions can be compared).
 func resolveLens(ref string) (*awaf.Lens, error) {
 	if strings.HasSuffix(strings.ToLower(ref), ".json") {
-		data, err := readInput(ref)
+		data, err := readInput(ref, "an AWS custom lens (JSON)")
 		if err != nil {
 			return nil, err
 		}
 		return awslens.ParseImport(ref, data, awslens.Options{})
 	}
-	return lens.Resolve(ref)
+	return lensFrom(ref)
 }
 
-const lensDiffUsage = `Usage:
-  awaf lens diff OLD NEW [--format text|json]
-
-Lists the questions and choices added, removed and changed between two lenses (built-in
-ids, lens files, or AWS custom lens JSON files).
-`
-
-func lensDiff(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("awaf lens diff", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, lensDiffUsage) }
-	format := fs.String("format", "text", "text or json")
-	if err := parseFlags(fs, args); err != nil {
-		return err
+func newLensDiffCmd(s *streams) *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "diff OLD NEW",
+		Short: "list added, removed and changed questions and choices",
+		Long: `Lists the questions and choices added, removed and changed between two lenses (built-in
+ids, lens files, or AWS custom lens JSON files).`,
+		Example: `  awaf lens diff team-v1.lens.yaml team-v2.lens.yaml
+  awaf lens diff old-aws.json new-aws.json --format json`,
+		Args:              argsExactly(2, "two lenses: OLD NEW"),
+		ValidArgsFunction: completeLens(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "text" && format != "json" {
+				return usagef(cmd, "unknown format %q (text or json)", format)
+			}
+			old, err := resolveLens(args[0])
+			if err != nil {
+				return err
+			}
+			nw, err := resolveLens(args[1])
+			if err != nil {
+				return err
+			}
+			d := lensdiff.Compare(old, nw)
+			if format == "json" {
+				return d.WriteJSON(s.out)
+			}
+			return d.WriteText(s.out)
+		},
 	}
-	if fs.NArg() != 2 {
-		return usageError(fs, "takes two lenses: OLD NEW")
-	}
-	old, err := resolveLens(fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	nw, err := resolveLens(fs.Arg(1))
-	if err != nil {
-		return err
-	}
-	d := lensdiff.Compare(old, nw)
-	switch *format {
-	case "text":
-		return d.WriteText(stdout)
-	case "json":
-		return d.WriteJSON(stdout)
-	}
-	return usageError(fs, fmt.Sprintf("unknown format %q (text or json)", *format))
+	cmd.Flags().StringVar(&format, "format", "text", "output `format`: text or json")
+	enumFlag(cmd, "format", false, []string{"text", "json"})
+	return cmd
 }
 
-const lensUpgradeUsage = `Usage:
-  awaf lens upgrade --to VERSION|ID|FILE [--answers awaf.yaml] [--from OLD-LENS] [--dry-run]
+// lensUpgradeFlags are the flags of awaf lens upgrade.
+type lensUpgradeFlags struct {
+	answers, to, from string
+	dryRun            bool
+}
 
-Moves an answers file to another version of its lens. Answers whose question and
+func newLensUpgradeCmd(s *streams) *cobra.Command {
+	var f lensUpgradeFlags
+	cmd := &cobra.Command{
+		Use:   "upgrade --to VERSION|ID|FILE",
+		Short: "move answers to a new lens version (keeps a milestone)",
+		Long: `Moves an answers file to another version of its lens. Answers whose question and
 choice ids exist in the new version are kept; the rest are listed as dropped, and new
 questions start unanswered. The old answers are first saved as a milestone next to
-the file: awaf.yaml.milestone-<old version>-<date>.yaml.
-`
+the file: awaf.yaml.milestone-<old version>-<date>.yaml.`,
+		Example: `  awaf lens upgrade --to team-v2.lens.yaml --dry-run
+  awaf lens upgrade --answers awaf.yaml --to team-v2.lens.yaml --from team-v1.lens.yaml`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if f.to == "" {
+				return usagef(cmd, "--to is required: a lens version, id or file")
+			}
+			return lensUpgrade(&f, s.out)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.answers, "answers", "awaf.yaml", "answers `FILE` to upgrade")
+	fl.StringVar(&f.to, "to", "", "the new lens: a `VERSION` of the answers' built-in lens, a lens id, or a lens file")
+	fl.StringVar(&f.from, "from", "", "the `LENS` the answers were given against, when it is not built in (tells new questions apart)")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "report what would change and write nothing")
+	_ = cmd.RegisterFlagCompletionFunc("to", completeLens(0))
+	_ = cmd.RegisterFlagCompletionFunc("from", completeLens(0))
+	return cmd
+}
 
-func lensUpgrade(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("awaf lens upgrade", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, lensUpgradeUsage) }
-	path := fs.String("answers", "awaf.yaml", "answers file to upgrade")
-	to := fs.String("to", "", "the new lens: a version of the answers' built-in lens, a lens id, or a lens file")
-	fromRef := fs.String("from", "", "the lens the answers were given against, when it is not built in (tells new questions apart)")
-	dry := fs.Bool("dry-run", false, "report what would change and write nothing")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 || *to == "" {
-		return usageError(fs, "needs --to and no other arguments")
-	}
-	raw, err := readInput(*path)
+func lensUpgrade(f *lensUpgradeFlags, stdout io.Writer) error {
+	path := f.answers
+	raw, err := readInput(path, "an answers file (YAML)")
 	if err != nil {
 		return err
 	}
-	f, err := answers.Parse(*path, raw)
+	af, err := answers.Parse(path, raw)
 	if err != nil {
 		return err
 	}
-	target, err := upgradeTarget(*to, f.Lens)
+	target, err := upgradeTarget(f.to, af.Lens)
 	if err != nil {
 		return err
 	}
 	var from *awaf.Lens
-	if *fromRef != "" {
-		if from, err = resolveLens(*fromRef); err != nil {
+	if f.from != "" {
+		if from, err = resolveLens(f.from); err != nil {
 			return err
 		}
-	} else if l, err := lens.Resolve(f.Lens.ID); err == nil && l.Version == f.Lens.Version {
+	} else if l, err := lens.Resolve(af.Lens.ID); err == nil && l.Version == af.Lens.Version {
 		from = l
 	}
-	if target.ID == f.Lens.ID && target.Version == f.Lens.Version {
-		fmt.Fprintf(stdout, "%s: already on lens %s %s; nothing to do\n", *path, target.ID, target.Version)
+	if target.ID == af.Lens.ID && target.Version == af.Lens.Version {
+		fmt.Fprintf(stdout, "%s: already on lens %s %s; nothing to do\n", path, target.ID, target.Version)
 		return nil
 	}
-	upgraded, u := lensdiff.Carry(f.Assessment, from, target)
-	fmt.Fprintf(stdout, "%s: lens %s %s -> %s %s: %d answers kept, %d dropped, %d new questions\n",
-		*path, u.From.ID, orText(u.From.Version, "(no version)"), u.To.ID, u.To.Version, u.Kept, len(u.Dropped), len(u.NewQuestions))
+	upgraded, u := lensdiff.Carry(af.Assessment, from, target)
+	fmt.Fprintf(stdout, "%s: lens %s %s -> %s %s: %s kept, %d dropped, %s\n",
+		path, u.From.ID, orText(u.From.Version, "(no version)"), u.To.ID, u.To.Version, plural(u.Kept, "answer"), len(u.Dropped), plural(len(u.NewQuestions), "new question"))
 	for _, d := range u.Dropped {
 		what := "answer to " + d.Question
 		if len(d.Choices) > 0 {
@@ -378,15 +462,15 @@ func lensUpgrade(args []string, stdout, stderr io.Writer) error {
 	for _, q := range u.NewQuestions {
 		fmt.Fprintf(stdout, "  new question %s (unanswered)\n", q)
 	}
-	if *dry {
+	if f.dryRun {
 		fmt.Fprintln(stdout, "dry run: nothing written")
 		return nil
 	}
-	milestone := milestonePath(*path, f.Lens.Version, reportTime())
+	milestone := milestonePath(path, af.Lens.Version, reportTime())
 	if err := answers.WriteFileAtomic(milestone, raw, 0o644); err != nil {
 		return err
 	}
-	if err := answers.Save(*path, upgraded); err != nil {
+	if err := answers.Save(path, upgraded); err != nil {
 		return fmt.Errorf("%w (the old answers are safe in %s)", err, milestone)
 	}
 	fmt.Fprintf(stdout, "saved the old answers as %s\n", milestone)
@@ -409,7 +493,7 @@ func upgradeTarget(to string, cur awaf.LensRef) (*awaf.Lens, error) {
 		}
 		return l, nil
 	}
-	return lens.Resolve(to)
+	return lensFrom(to)
 }
 
 func semverish(s string) bool {
@@ -446,13 +530,6 @@ func orText(s, alt string) string {
 	}
 	return s
 }
-
-const lensNewUsage = `Usage:
-  awaf lens new ID [-o FILE] [--force]
-
-Writes a commented lens scaffold with one area, one question and its choices, ready
-for 'awaf lens validate'. ID is the lens id: lower case letters, digits and hyphens.
-`
 
 // lensScaffold is the starting point of a team's own lens. %[1]s is the id, %[2]s a
 // display name. Every key is explained where it is set; docs/lens-format.md has the rest.
@@ -551,37 +628,48 @@ questions:
 
 var lensIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,63}$`)
 
-func lensNew(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("awaf lens new", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, lensNewUsage) }
-	out := fs.String("o", "", "write the scaffold to this file instead of standard output")
-	force := fs.Bool("force", false, "overwrite an existing file")
-	if err := parseFlags(fs, args); err != nil {
+func newLensNewCmd(s *streams) *cobra.Command {
+	var out string
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "new ID",
+		Short: "write a commented lens scaffold",
+		Long: `Writes a commented lens scaffold with one area, one question and its choices, ready
+for 'awaf lens validate'. ID is the lens id: lower case letters, digits and hyphens.`,
+		Example: `  awaf lens new team-ai-review -o team.lens.yaml
+  awaf lens validate team.lens.yaml`,
+		Args: argsExactly(1, "one lens id"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return lensNew(args[0], out, force, s)
+		},
+	}
+	cmd.Flags().StringVarP(&out, "output", "o", "", "write the scaffold to `FILE` instead of standard output")
+	cmd.Flags().BoolVar(&force, "force", false, "overwrite an existing file")
+	return cmd
+}
+
+func lensNew(id, out string, force bool, s *streams) error {
+	if err := checkOutput(out); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return usageError(fs, "takes one lens id")
-	}
-	id := fs.Arg(0)
 	if !lensIDPattern.MatchString(id) {
 		return awaf.Errorf(awaf.EINVALID, "lens id %q must match %s, e.g. team-ai-review", id, lensIDPattern)
 	}
 	name := strings.ToUpper(id[:1]) + strings.ReplaceAll(id[1:], "-", " ")
 	data := []byte(fmt.Sprintf(lensScaffold, id, name))
-	if _, err := lens.Parse(orStdout(*out), data); err != nil {
+	if _, err := lens.Parse(orStdout(out), data); err != nil {
 		return fmt.Errorf("the scaffold does not validate (a bug): %w", err)
 	}
-	if *out != "" && *out != "-" && !*force {
-		if _, err := os.Stat(*out); err == nil {
-			return awaf.Errorf(awaf.ECONFLICT, "%s exists; pass --force to overwrite it", *out)
+	if out != "" && out != "-" && !force {
+		if _, err := os.Stat(out); err == nil {
+			return awaf.Errorf(awaf.ECONFLICT, "%s exists; pass --force to overwrite it", out)
 		}
 	}
-	if err := writeOutput(*out, data, stdout); err != nil {
+	if err := writeOutput(out, data, s.out); err != nil {
 		return err
 	}
-	if *out != "" && *out != "-" {
-		fmt.Fprintf(stderr, "wrote %s: check it with 'awaf lens validate %s'\n", *out, *out)
+	if out != "" && out != "-" {
+		wrote(s, out, fmt.Sprintf("lens scaffold %s; check it with 'awaf lens validate %s'", id, out))
 	}
 	return nil
 }

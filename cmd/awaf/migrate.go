@@ -1,36 +1,34 @@
 package main
 
 import (
-	"context"
-	"flag"
 	"fmt"
-	"io"
+
+	"github.com/spf13/cobra"
 )
 
-func runMigrate(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("awaf migrate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dsn := fs.String("db", env("AWAF_DB", defaultDB), "database: sqlite:FILE or postgres://... (AWAF_DB)")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: awaf migrate [--db sqlite:awaf.db|postgres://...]\n\n"+
-			"Applies the server's pending database migrations. `awaf serve` also applies them at start.\n\n")
-		fs.PrintDefaults()
+func newMigrateCmd(s *streams) *cobra.Command {
+	var dsn string
+	cmd := &cobra.Command{
+		Use:   "migrate",
+		Short: "apply database migrations",
+		Long:  "Applies the server's pending database migrations. `awaf serve` also applies them at start.",
+		Example: `  awaf migrate
+  awaf migrate --db postgres://awaf@db.internal/awaf`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			db, err := openDB(cmd.Context(), dsn, false)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			n, err := db.migrate(cmd.Context())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(s.out, "applied %d migration(s)\n", n)
+			return nil
+		},
 	}
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError(fs, "unexpected arguments")
-	}
-	db, err := openDB(ctx, *dsn, false)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	n, err := db.migrate(ctx)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "applied %d migration(s)\n", n)
-	return nil
+	cmd.Flags().StringVar(&dsn, "db", env("AWAF_DB", defaultDB), "database: `sqlite:FILE|postgres://...` (AWAF_DB)")
+	return cmd
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,37 +14,61 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/answers"
 )
 
+// pushFlags are the flags of awaf push.
+type pushFlags struct {
+	server, token, answers, evidence string
+	profile                          bool
+}
+
+func newPushCmd(s *streams) *cobra.Command {
+	var f pushFlags
+	cmd := &cobra.Command{
+		Use:   "push --server URL --token TOKEN",
+		Short: "send an answers file (with its evidence) to a server workload",
+		Long: `Sends the answers file, and optionally scan findings, to the workload the token
+belongs to. The file is the source of truth: each answer overwrites the server's.`,
+		Example: `  awaf push --server https://awaf.example.com --token "$AWAF_TOKEN"
+  awaf scan infra/ --format json -o scan.json --fail-on none
+  AWAF_SERVER=https://awaf.example.com awaf push --evidence scan.json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if f.server == "" || f.token == "" {
+				return usagef(cmd, "--server and --token are required (or AWAF_SERVER and AWAF_TOKEN)")
+			}
+			return runPush(cmd.Context(), &f, s)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.server, "server", env("AWAF_SERVER", ""), "server base `URL`, e.g. https://awaf.example.com (AWAF_SERVER)")
+	fl.StringVar(&f.token, "token", env("AWAF_TOKEN", ""), "API `token` with the contributor role on the workload (AWAF_TOKEN)")
+	fl.StringVar(&f.answers, "answers", "awaf.yaml", "answers `FILE` to send")
+	fl.BoolVar(&f.profile, "profile", true, "also send the workload's name and profile")
+	fl.StringVar(&f.evidence, "evidence", "", "also upload this `FILE`, the output of awaf scan --format json, as evidence")
+	return cmd
+}
+
 // runPush sends a local answers file to a team server, for CI pipelines: the file is
 // the source of truth, so each answer overwrites the server's.
-func runPush(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("awaf push", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	server := fs.String("server", env("AWAF_SERVER", ""), "server base URL, e.g. https://awaf.example.com (AWAF_SERVER)")
-	token := fs.String("token", env("AWAF_TOKEN", ""), "API token with the contributor role on the workload (AWAF_TOKEN)")
-	path := fs.String("answers", "awaf.yaml", "answers file to send")
-	profile := fs.Bool("profile", true, "also send the workload's name and profile")
-	evidence := fs.String("evidence", "", "also upload the output of `awaf scan --format json` as evidence")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: awaf push --server URL --token T [--answers awaf.yaml] [--evidence scan.json]\n\n"+
-			"Sends the answers file, and optionally scan findings, to the workload the token belongs to.\n\n")
-		fs.PrintDefaults()
-	}
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError(fs, "unexpected arguments")
-	}
-	if *server == "" || *token == "" {
-		return usageError(fs, "--server and --token are required")
-	}
+func runPush(ctx context.Context, f *pushFlags, s *streams) error {
+	stdout := s.out
+	server, token, path, profile, evidence := &f.server, &f.token, &f.answers, &f.profile, &f.evidence
 	base, err := url.Parse(strings.TrimSuffix(*server, "/"))
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
 		return awaf.Errorf(awaf.EINVALID, "--server %q: want an http or https URL", *server)
+	}
+	if err := checkInput(*path, "an answers file (YAML)"); err != nil {
+		return err
+	}
+	if *evidence != "" {
+		if err := checkInput(*evidence, "a scan report (awaf scan --format json)"); err != nil {
+			return err
+		}
 	}
 	a, err := answers.Load(*path)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,44 +13,64 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/answers"
 	"github.com/awaf/awaf/internal/assess"
 	"github.com/awaf/awaf/internal/lens"
-	"github.com/awaf/awaf/internal/portfolio"
+	"github.com/awaf/awaf/internal/multilens"
 	"github.com/awaf/awaf/internal/report"
 )
 
-func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("awaf report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var paths, lensRefs listFlag
-	fs.Var(&paths, "answers", "answers file to score (default awaf.yaml); repeat it, one file per lens, for a combined report")
-	format := fs.String("format", "", "report format: md, html, json, csv or xlsx (default: from the -o extension, else md)")
-	var out string
-	fs.StringVar(&out, "o", "", "write the report to this file instead of stdout (written atomically)")
-	fs.StringVar(&out, "output", "", "same as -o")
-	fs.Var(&lensRefs, "lens", "lens file or id to score against (default: the lens the answers name); repeatable, matched to answers files by the lens id they record")
-	mixed := fs.Bool("mixed-workloads", false, "with several --answers, combine them even when they name different workloads")
-	failOn := fs.String("fail-on", "", "exit with status 1 after writing the report if any question has this risk or worse: high or medium")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: awaf report [--answers awaf.yaml ...] [--format md|html|json|csv|xlsx] [-o FILE] [--lens FILE ...] [--fail-on high|medium]\n\n"+
-			"Scores the answers and writes a report: Markdown for pull requests, one self-contained\n"+
-			"HTML page, JSON (see docs/report-json.md), Microsoft's assessment CSV, or an Excel\n"+
-			"workbook. With --fail-on it also works as a CI gate.\n\n"+
-			"Several lenses on one workload: give one --answers per lens. Each answers file is\n"+
-			"scored against the --lens whose id it records, else the built-in lens of that id; a\n"+
-			"file that records no lens id takes the --lens in its own position. The report then\n"+
-			"shows each lens's scores and one plan across them (md, html, json, xlsx; csv holds\n"+
-			"one lens, so write it per lens).\n\n")
-		fs.PrintDefaults()
+// reportFlags are the flags of awaf report.
+type reportFlags struct {
+	answers, lenses []string
+	format, out     string
+	mixed           bool
+	failOn          string
+}
+
+func newReportCmd(s *streams) *cobra.Command {
+	var f reportFlags
+	cmd := &cobra.Command{
+		Use:   "report",
+		Short: "score the answers and write a report (md, html, json, csv, xlsx)",
+		Long: `Scores the answers and writes a report: Markdown for pull requests, one self-contained
+HTML page, JSON (see docs/report-json.md), Microsoft's assessment CSV, or an Excel
+workbook. With --fail-on it also works as a CI gate.
+
+Several lenses on one workload: give one --answers per lens. Each answers file is
+scored against the --lens whose id it records, else the built-in lens of that id; a
+file that records no lens id takes the --lens in its own position. The report then
+shows each lens's scores and one plan across them (md, html, json, xlsx; csv holds
+one lens, so write it per lens).`,
+		Example: `  awaf report
+  awaf report --answers team.yaml -o report.html
+  awaf report --format json --fail-on high > report.json
+  awaf report --answers ai.yaml --answers policy.yaml --lens policy.lens.yaml -o all.md`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runReport(cmd, &f, s)
+		},
 	}
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError(fs, "unexpected arguments: "+strings.Join(fs.Args(), " "))
-	}
+	fl := cmd.Flags()
+	fl.StringArrayVar(&f.answers, "answers", nil, "answers `FILE` to score (default awaf.yaml); repeat it, one file per lens, for a combined report")
+	fl.StringVar(&f.format, "format", "", "report `format`: md, html, json, csv or xlsx (default: from the -o extension, else md)")
+	fl.StringVarP(&f.out, "output", "o", "", "write the report to `FILE` instead of standard output (written atomically)")
+	fl.StringArrayVar(&f.lenses, "lens", nil, "lens `ID|FILE` to score against (default: the lens the answers name); repeatable, matched to answers files by the lens id they record")
+	fl.BoolVar(&f.mixed, "mixed-workloads", false, "with several --answers, combine them even when they name different workloads")
+	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 after writing the report if any question has this `risk` or worse: high or medium")
+	enumFlag(cmd, "format", false, []string{"md", "html", "json", "csv", "xlsx"}, "markdown")
+	enumFlag(cmd, "fail-on", false, []string{"high", "medium"})
+	_ = cmd.RegisterFlagCompletionFunc("lens", completeLens(0))
+	_ = cmd.RegisterFlagCompletionFunc("answers", cobra.FixedCompletions(nil, cobra.ShellCompDirectiveFilterFileExt))
+	return cmd
+}
+
+func runReport(cmd *cobra.Command, rf *reportFlags, s *streams) error {
+	ctx, stdout := cmd.Context(), s.out
+	paths, lensRefs, out, format, failOn, mixed := rf.answers, rf.lenses, rf.out, &rf.format, &rf.failOn, &rf.mixed
 	if *format == "" {
 		*format = string(report.Markdown)
 		if f, err := report.ParseFormat(strings.TrimPrefix(filepath.Ext(out), ".")); err == nil && out != "-" {
@@ -60,12 +79,15 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	f, err := report.ParseFormat(*format)
 	if err != nil {
-		return usageError(fs, awaf.ErrorMessage(err))
+		return usagef(cmd, "%s", awaf.ErrorMessage(err))
 	}
 	switch *failOn {
 	case "", "high", "medium":
 	default:
-		return usageError(fs, fmt.Sprintf("--fail-on %q: want high or medium", *failOn))
+		return usagef(cmd, "--fail-on %q: want high or medium", *failOn)
+	}
+	if err := checkOutput(out); err != nil {
+		return err
 	}
 	toStdout := out == "" || out == "-"
 	if toStdout && f.Binary() && isTerminalWriter(stdout) {
@@ -73,13 +95,13 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 
 	if len(paths) == 0 {
-		paths = listFlag{"awaf.yaml"}
+		paths = []string{"awaf.yaml"}
 	}
 	if len(paths) > 1 || len(lensRefs) > 1 {
 		if f == report.CSV {
 			return awaf.Errorf(awaf.EINVALID, "csv is Microsoft's single-assessment export and holds one lens: run awaf report once per answers file, e.g. awaf report --answers %s --format csv -o %s.csv", paths[0], strings.TrimSuffix(filepath.Base(paths[0]), filepath.Ext(paths[0])))
 		}
-		return reportCombined(ctx, paths, lensRefs, *mixed, f, out, *failOn, stdout, stderr)
+		return reportCombined(ctx, paths, lensRefs, *mixed, f, out, *failOn, s)
 	}
 	var lensRef string
 	if len(lensRefs) == 1 {
@@ -103,9 +125,9 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if err := report.Render(&buf, f, in); err != nil {
 		return err
 	}
-	summary := fmt.Sprintf("%s/100 %s, %d high and %d medium risks, %d recommendations",
-		strconv.FormatFloat(r.Overall.Score, 'f', -1, 64), r.Overall.Band, r.Overall.High, r.Overall.Medium, len(r.Plan))
-	if err := emitReport(buf.Bytes(), out, summary, stdout, stderr); err != nil {
+	summary := fmt.Sprintf("%s report, %s/100 %s, %d high and %d medium risks, %s",
+		f, strconv.FormatFloat(r.Overall.Score, 'f', -1, 64), r.Overall.Band, r.Overall.High, r.Overall.Medium, plural(len(r.Plan), "recommendation"))
+	if err := emitReport(buf.Bytes(), out, summary, s); err != nil {
 		return err
 	}
 	return gate(*failOn, r.Overall)
@@ -113,9 +135,9 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 
 // emitReport sends a rendered report to stdout, or atomically to the file out and a
 // one-line summary to stderr.
-func emitReport(b []byte, out, summary string, stdout, stderr io.Writer) error {
+func emitReport(b []byte, out, summary string, s *streams) error {
 	if out == "" || out == "-" {
-		if _, err := stdout.Write(b); err != nil {
+		if _, err := s.out.Write(b); err != nil {
 			return fmt.Errorf("write report: %w", err)
 		}
 		return nil
@@ -123,7 +145,7 @@ func emitReport(b []byte, out, summary string, stdout, stderr io.Writer) error {
 	if err := answers.WriteFileAtomic(out, b, 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "awaf: wrote %s: %s\n", out, summary)
+	wrote(s, out, summary)
 	return nil
 }
 
@@ -131,9 +153,9 @@ func emitReport(b []byte, out, summary string, stdout, stderr io.Writer) error {
 func gate(failOn string, s awaf.Score) error {
 	switch {
 	case failOn == "high" && s.High > 0:
-		return &exitError{code: 1, msg: fmt.Sprintf("%d high-risk questions (gate: --fail-on high)", s.High)}
+		return &exitError{code: 1, msg: fmt.Sprintf("%s (gate: --fail-on high)", plural(s.High, "high-risk question"))}
 	case failOn == "medium" && s.High+s.Medium > 0:
-		return &exitError{code: 1, msg: fmt.Sprintf("%d high-risk and %d medium-risk questions (gate: --fail-on medium)", s.High, s.Medium)}
+		return &exitError{code: 1, msg: fmt.Sprintf("%d high-risk and %s (gate: --fail-on medium)", s.High, plural(s.Medium, "medium-risk question"))}
 	}
 	return nil
 }
@@ -154,19 +176,10 @@ func isTerminalWriter(w io.Writer) bool {
 	return ok && isTerminal(f)
 }
 
-// listFlag collects a repeatable flag's values in order.
-type listFlag []string
-
-func (l *listFlag) String() string { return strings.Join(*l, ", ") }
-
-func (l *listFlag) Set(s string) error {
-	*l = append(*l, s)
-	return nil
-}
-
 // reportCombined scores one workload under several lenses, one answers file per lens,
 // and writes the combined report.
-func reportCombined(ctx context.Context, paths, lensRefs []string, mixed bool, f report.Format, out, failOn string, stdout, stderr io.Writer) error {
+func reportCombined(ctx context.Context, paths, lensRefs []string, mixed bool, f report.Format, out, failOn string, s *streams) error {
+	stderr := s.err
 	parts, err := openParts(paths, lensRefs)
 	if err != nil {
 		return err
@@ -177,7 +190,7 @@ func reportCombined(ctx context.Context, paths, lensRefs []string, mixed bool, f
 	if !mixed {
 		first := parts[0].Result.Workload.Name
 		for i, p := range parts[1:] {
-			if !portfolio.SameWorkload(first, p.Result.Workload.Name) {
+			if !multilens.SameWorkload(first, p.Result.Workload.Name) {
 				return awaf.Errorf(awaf.EINVALID, "%s is about workload %q but %s about %q: give the answers files of one workload, or pass --mixed-workloads to combine them anyway",
 					paths[0], first, paths[i+1], p.Result.Workload.Name)
 			}
@@ -189,17 +202,17 @@ func reportCombined(ctx context.Context, paths, lensRefs []string, mixed bool, f
 			fmt.Fprintf(stderr, "awaf: note: %s and %s give different workload profiles; each lens's plan is ranked with its own file's profile, and the report shows the first\n", paths[0], paths[i+1])
 		}
 	}
-	c, err := portfolio.Combine(parts, portfolio.Options{MixedWorkloads: mixed})
+	c, err := multilens.Combine(parts, multilens.Options{MixedWorkloads: mixed})
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := report.RenderCombined(&buf, f, report.Combined{Portfolio: c, Generated: reportTime()}); err != nil {
+	if err := report.RenderCombined(&buf, f, report.Combined{Lenses: c, Generated: reportTime()}); err != nil {
 		return err
 	}
-	summary := fmt.Sprintf("%d lenses, %s/100 %s across them, %d high and %d medium risks, %d recommendations",
-		len(parts), strconv.FormatFloat(c.Overall.Score, 'f', -1, 64), c.Overall.Band, c.Overall.High, c.Overall.Medium, len(c.Plan))
-	if err := emitReport(buf.Bytes(), out, summary, stdout, stderr); err != nil {
+	summary := fmt.Sprintf("%s report, %s, %s/100 %s across them, %d high and %d medium risks, %s",
+		f, plural(len(parts), "lens"), strconv.FormatFloat(c.Overall.Score, 'f', -1, 64), c.Overall.Band, c.Overall.High, c.Overall.Medium, plural(len(c.Plan), "recommendation"))
+	if err := emitReport(buf.Bytes(), out, summary, s); err != nil {
 		return err
 	}
 	return gate(failOn, c.Overall)
@@ -210,12 +223,12 @@ func reportCombined(ctx context.Context, paths, lensRefs []string, mixed bool, f
 // that id; a file that records no id takes the --lens in its own position (or the
 // built-in AI lens). Every --lens must be used, so a typo does not pass unnoticed.
 // Problems in every file are reported together.
-func openParts(paths, lensRefs []string) ([]portfolio.Part, error) {
+func openParts(paths, lensRefs []string) ([]multilens.Part, error) {
 	lenses := make([]*awaf.Lens, len(lensRefs))
 	byID := map[string]int{}
 	var errs []error
 	for i, ref := range lensRefs {
-		l, err := lens.Resolve(ref)
+		l, err := lensFrom(ref)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("--lens %s: %w", ref, err))
 			continue
@@ -230,8 +243,12 @@ func openParts(paths, lensRefs []string) ([]portfolio.Part, error) {
 		return nil, errors.Join(errs...)
 	}
 	used := make([]bool, len(lensRefs))
-	var parts []portfolio.Part
+	var parts []multilens.Part
 	for i, path := range paths {
+		if err := checkInput(path, "an answers file (YAML)"); err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		file, err := answers.LoadFile(path)
 		if err != nil {
 			errs = append(errs, err)
@@ -271,7 +288,7 @@ func openParts(paths, lensRefs []string) ([]portfolio.Part, error) {
 			errs = append(errs, fmt.Errorf("%s: %w", path, err))
 			continue
 		}
-		parts = append(parts, portfolio.Part{Lens: l, Assessment: file.Assessment, Result: r})
+		parts = append(parts, multilens.Part{Lens: l, Assessment: file.Assessment, Result: r})
 	}
 	for i, u := range used {
 		if !u && lenses[i] != nil {

@@ -100,12 +100,12 @@ func TestReportErrors(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{"unknown format", []string{"--answers", exampleAnswers, "--format", "pdf"}, 2, `unknown report format "pdf"`},
+		{"unknown format", []string{"--answers", exampleAnswers, "--format", "pdf"}, 2, `--format "pdf": want md, html, json, csv or xlsx`},
 		{"bad gate", []string{"--answers", exampleAnswers, "--fail-on", "low"}, 2, `--fail-on "low"`},
 		{"missing answers", []string{"--answers", filepath.Join(dir, "nope.yaml")}, 2, "nope.yaml"},
 		{"stray argument", []string{"--answers", exampleAnswers, "extra"}, 2, "unexpected arguments"},
 		{"missing lens file", []string{"--answers", exampleAnswers, "--lens", filepath.Join(dir, "lens.yaml")}, 2, "lens.yaml"},
-		{"directory missing", []string{"--answers", exampleAnswers, "-o", filepath.Join(dir, "no", "r.md")}, 2, "does not exist"},
+		{"directory missing", []string{"--answers", exampleAnswers, "-o", filepath.Join(dir, "no", "r.md")}, 2, "cannot write " + filepath.Join(dir, "no", "r.md") + ": folder " + filepath.Join(dir, "no") + " does not exist"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -295,7 +295,7 @@ func TestReportCombined(t *testing.T) {
 			}
 			out := []byte(stdout)
 			if c.file != "" {
-				want := "wrote " + filepath.Join(dir, c.file) + ": 2 lenses, 58.1/100 Moderate across them, 7 high and 26 medium risks, 90 recommendations"
+				want := "awaf: wrote " + filepath.Join(dir, c.file) + ": " + strings.TrimPrefix(filepath.Ext(c.file), ".") + " report, 2 lenses, 58.1/100 Moderate across them, 7 high and 26 medium risks, 90 recommendations"
 				if !strings.Contains(stderr, want) {
 					t.Errorf("stderr %q, want %q", stderr, want)
 				}

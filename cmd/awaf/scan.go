@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -14,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/awaf/awaf"
@@ -28,18 +28,6 @@ import (
 	"github.com/awaf/awaf/internal/rules"
 	"github.com/awaf/awaf/internal/scan"
 )
-
-const scanUsage = `Usage: awaf scan [PATH...] [flags]
-
-Checks Bicep, ARM JSON, Terraform (source and plan JSON) and exported Azure resources
-for AI workload practices. PATHs are files or directories (default: the current
-directory). Flags may come before or after the paths.
-
-Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 for usage or
-input errors (including a file that could not be read, after the report is written).
-
-Flags:
-`
 
 // scanFrontends wires every front end the scan knows.
 func scanFrontends() scan.Frontends {
@@ -63,82 +51,146 @@ func scanFrontends() scan.Frontends {
 	}
 }
 
-func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fset := flag.NewFlagSet("awaf scan", flag.ContinueOnError)
-	fset.SetOutput(stderr)
-	fset.Usage = func() {
-		fmt.Fprint(stderr, scanUsage)
-		fset.PrintDefaults()
+// scanFlags are the flags of awaf scan.
+type scanFlags struct {
+	format, out, failOn                              string
+	failUnknown, propose, showPass                   bool
+	rulesDir, answers                                string
+	baseline, writeBaseline, baselineReason, expires string
+	verbose                                          bool
+	color, progress                                  string // the global flags
+
+	minSev rules.Severity // from failOn by validate; "" for none
+}
+
+func newScanCmd(s *streams) *cobra.Command {
+	var f scanFlags
+	cmd := &cobra.Command{
+		Use:   "scan [PATH...]",
+		Short: "check Bicep, ARM, Terraform and exported resources for AI practices",
+		Long: `Checks Bicep, ARM JSON, Terraform (source and plan JSON) and exported Azure resources
+for AI workload practices. PATHs are files or directories (default: the current
+directory). Flags may come before or after the paths.
+
+Files are taken by name and content: .bicep and .bicepparam as Bicep, .tf and .tf.json
+as Terraform, and .json by content (ARM template or parameter file, Terraform plan,
+Azure export); other files are left alone. --verbose lists what each file was taken
+for, and why a .json file was skipped. A .json file that is binary or not valid JSON
+is always reported, and so is a scan that found nothing to check.
+
+Exit status: 0 when no finding reaches --fail-on; 1 when one does; 2 for bad usage or
+an input error, such as a file that could not be read or parsed. Input errors win
+over findings: a scan that could not read all its input exits 2 even when findings
+also reach --fail-on, since the report may be missing what it could not read. The
+report is written in every case.`,
+		Example: `  awaf scan infra/
+  awaf scan infra/ --format sarif -o awaf.sarif
+  awaf scan . --answers awaf.yaml --propose --fail-on none`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f.color, f.progress = s.color, s.progress
+			if err := f.validate(); err != nil {
+				return usagef(cmd, "%v", err)
+			}
+			return runScan(cmd.Context(), &f, args, s)
+		},
 	}
-	format := fset.String("format", "text", "output format: "+strings.Join(scan.Formats, ", "))
-	out := fset.String("o", "", "write the report to `file` instead of standard output")
-	failOn := fset.String("fail-on", "low", "exit 1 when an unsuppressed failure has this `severity` or higher: high, medium, low, or none")
-	failUnknown := fset.Bool("fail-on-unknown", false, "count unknown outcomes (values not known before deployment) toward --fail-on")
-	rulesDir := fset.String("rules", "", "add the rules in this `directory` (YAML, same format as the built-in catalog)")
-	baselinePath := fset.String("baseline", "", "accept the findings listed in this baseline `file`")
-	writeBaseline := fset.String("write-baseline", "", "write every current failure and unknown to this baseline `file`")
-	baselineReason := fset.String("baseline-reason", "", "reason recorded with --write-baseline entries (required with it)")
-	baselineExpires := fset.String("baseline-expires", "", "expiry `date` (YYYY-MM-DD) for --write-baseline entries")
-	answersPath := fset.String("answers", "", "answers `file` (awaf.yaml): its profile informs the rules, and findings are recorded in it as evidence (created by --propose when missing)")
-	propose := fset.Bool("propose", false, "with --answers: fill an empty profile's components from the resources and list the answers the evidence supports")
-	showPass := fset.Bool("show-pass", false, "list passing checks too (text, md)")
-	color := fset.String("color", "auto", "colour text output: auto (terminal without NO_COLOR), always, never")
-	progress := fset.String("progress", "auto", "progress bar on standard error: auto (on a terminal, for scans over half a second), always, never")
-	paths, err := parseInterleaved(fset, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
+	fl := cmd.Flags()
+	fl.StringVar(&f.format, "format", "text", "output `format`: "+strings.Join(scan.Formats, ", "))
+	fl.StringVarP(&f.out, "output", "o", "", "write the report to `FILE` instead of standard output")
+	fl.StringVar(&f.failOn, "fail-on", "low", "exit 1 when an unsuppressed failure has this `severity` or higher: high, medium, low, or none")
+	fl.BoolVar(&f.failUnknown, "fail-on-unknown", false, "count unknown outcomes (values not known before deployment) toward --fail-on")
+	fl.StringVar(&f.rulesDir, "rules", "", "add the rules in this `DIR` (YAML, same format as the built-in catalog)")
+	fl.StringVar(&f.baseline, "baseline", "", "accept the findings listed in this baseline `FILE`")
+	fl.StringVar(&f.writeBaseline, "write-baseline", "", "write every current failure and unknown to this baseline `FILE`")
+	fl.StringVar(&f.baselineReason, "baseline-reason", "", "`reason` recorded with --write-baseline entries (required with it)")
+	fl.StringVar(&f.expires, "baseline-expires", "", "expiry `date` (YYYY-MM-DD) for --write-baseline entries")
+	fl.StringVar(&f.answers, "answers", "", "answers `FILE` (awaf.yaml): its profile informs the rules, and findings are recorded in it as evidence (created by --propose when missing)")
+	fl.BoolVar(&f.propose, "propose", false, "with --answers: fill an empty profile's components from the resources and list the answers the evidence supports")
+	fl.BoolVar(&f.showPass, "show-pass", false, "list passing checks too (text, md)")
+	fl.BoolVar(&f.verbose, "verbose", false, "list every file read and what it was taken for, and every .json file skipped and why, on standard error")
+	enumFlag(cmd, "format", false, scan.Formats, "markdown")
+	enumFlag(cmd, "fail-on", false, []string{"high", "medium", "low", "none"})
+	return cmd
+}
+
+// validate checks the flags against each other before anything is read.
+func (f *scanFlags) validate() error {
+	if !slices.Contains(scan.Formats, f.format) && f.format != "markdown" {
+		return fmt.Errorf("unknown format %q: want one of %s", f.format, strings.Join(scan.Formats, ", "))
+	}
+	f.minSev = ""
+	if f.failOn != "none" {
+		sev, err := rules.ParseSeverity(f.failOn)
+		if err != nil {
+			return fmt.Errorf("--fail-on: %v, or none", err)
 		}
-		return errUsage
+		f.minSev = sev
 	}
-	bad := func(format string, a ...any) error {
-		fmt.Fprintf(stderr, "awaf scan: "+format+"\n", a...)
-		return errUsage
-	}
-	if !slices.Contains(scan.Formats, *format) && *format != "markdown" {
-		return bad("unknown format %q: want one of %s", *format, strings.Join(scan.Formats, ", "))
-	}
-	var minSev rules.Severity
-	if *failOn != "none" {
-		if minSev, err = rules.ParseSeverity(*failOn); err != nil {
-			return bad("--fail-on: %v, or none", err)
-		}
-	}
-	switch *progress {
+	switch f.progress {
 	case "always", "never", "auto":
 	default:
-		return bad("--progress %q: want auto, always or never", *progress)
+		return fmt.Errorf("--progress %q: want auto, always or never", f.progress)
 	}
-	if *propose && *answersPath == "" {
-		return bad("--propose needs --answers FILE")
+	switch f.color {
+	case "always", "never", "auto":
+	default:
+		return fmt.Errorf("--color %q: want auto, always or never", f.color)
 	}
-	if *writeBaseline != "" && strings.TrimSpace(*baselineReason) == "" {
-		return bad("--write-baseline needs --baseline-reason \"why these findings are accepted\"")
+	if f.propose && f.answers == "" {
+		return errors.New("--propose needs --answers FILE")
 	}
-	if *baselineExpires != "" {
-		if _, err := time.Parse(time.DateOnly, *baselineExpires); err != nil {
-			return bad("--baseline-expires %q: want a date such as 2026-12-31", *baselineExpires)
+	if f.writeBaseline != "" && strings.TrimSpace(f.baselineReason) == "" {
+		return errors.New("--write-baseline needs --baseline-reason \"why these findings are accepted\"")
+	}
+	if f.expires != "" {
+		if _, err := time.Parse(time.DateOnly, f.expires); err != nil {
+			return fmt.Errorf("--baseline-expires %q: want a date such as 2026-12-31", f.expires)
 		}
 	}
+	return nil
+}
 
+func runScan(ctx context.Context, f *scanFlags, paths []string, s *streams) error {
+	stdout, stderr := s.out, s.err
+	minSev := f.minSev
+	for _, out := range []string{f.out, f.writeBaseline} {
+		if err := checkOutput(out); err != nil {
+			return err
+		}
+	}
+	if f.rulesDir != "" {
+		if err := checkInputDir(f.rulesDir, "a folder of rule files (YAML)"); err != nil {
+			return err
+		}
+	}
+	if f.baseline != "" {
+		if err := checkInput(f.baseline, "a baseline file (YAML) written by --write-baseline"); err != nil {
+			return err
+		}
+	}
+	if f.answers != "" && (!f.propose || exists(f.answers)) {
+		if err := checkInput(f.answers, "an answers file (YAML)"); err != nil {
+			return err
+		}
+	}
 	cat, err := rules.Builtin()
 	if err != nil {
 		return fmt.Errorf("built-in rules: %w", err)
 	}
-	if *rulesDir != "" {
-		if cat, err = rules.LoadDir(os.DirFS(*rulesDir), ".", cat); err != nil {
-			return problemsIn(*rulesDir, err)
+	if f.rulesDir != "" {
+		if cat, err = rules.LoadDir(os.DirFS(f.rulesDir), ".", cat); err != nil {
+			return problemsIn(f.rulesDir, err)
 		}
 	}
 	opt := scan.Options{Frontends: scanFrontends(), Catalog: cat, Now: time.Now}
-	if *baselinePath != "" {
-		if opt.Baseline, err = scan.LoadBaseline(*baselinePath); err != nil {
+	if f.baseline != "" {
+		if opt.Baseline, err = scan.LoadBaseline(f.baseline); err != nil {
 			return err
 		}
 	}
 	var assessment *awaf.Assessment
-	if *answersPath != "" {
-		if _, statErr := os.Stat(*answersPath); errors.Is(statErr, fs.ErrNotExist) && *propose {
+	if f.answers != "" {
+		if _, statErr := os.Stat(f.answers); errors.Is(statErr, fs.ErrNotExist) && f.propose {
 			// A first scan may start the answers file: lens, workload name, and the
 			// components and evidence the scan finds.
 			l, err := lens.Builtin()
@@ -152,8 +204,8 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 				}
 			}
 			assessment = &awaf.Assessment{Lens: awaf.LensRef{ID: l.ID, Version: l.Version}, Workload: awaf.Workload{Name: name}}
-			fmt.Fprintf(stderr, "awaf scan: starting a new answers file %s\n", *answersPath)
-		} else if assessment, err = answers.Load(*answersPath); err != nil {
+			fmt.Fprintf(stderr, "awaf: starting a new answers file %s\n", f.answers)
+		} else if assessment, err = answers.Load(f.answers); err != nil {
 			return err
 		}
 		if p := assessment.Profile; p.Criticality != "" || p.Sensitivity != "" || len(p.Components) > 0 {
@@ -165,10 +217,10 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return err
 	}
 	var bar *scan.Bar
-	if wantProgress(*progress, stderr) {
+	if wantProgress(f.progress, stderr) {
 		// On auto the bar waits half a second, so quick scans print nothing extra.
 		delay := 500 * time.Millisecond
-		if *progress == "always" {
+		if f.progress == "always" {
 			delay = 0
 		}
 		bar = scan.NewBar(stderr, time.Now, delay, 100*time.Millisecond)
@@ -187,56 +239,145 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		relocate(res, root)
 	}
 
-	wopt := scan.WriteOptions{ShowPass: *showPass, Version: version}
-	wopt.Color = *format == "text" && *out == "" && wantColor(*color, stdout)
+	wopt := scan.WriteOptions{ShowPass: f.showPass, Version: version}
+	wopt.Color = f.format == "text" && f.out == "" && wantColor(f.color, stdout)
 	// The report is written as it is made: a large scan's report is never held in
 	// memory whole.
 	report := func(w io.Writer) error {
 		bw := bufio.NewWriterSize(w, 64<<10)
-		if err := scan.Write(bw, res, *format, wopt); err != nil {
+		if err := scan.Write(bw, res, f.format, wopt); err != nil {
 			return err
 		}
 		return bw.Flush()
 	}
-	if *out != "" && *out != "-" {
-		if err := writeScanOutput(*out, report); err != nil {
+	if f.out != "" && f.out != "-" {
+		if err := writeScanOutput(f.out, report); err != nil {
 			return err
 		}
 	} else if err := report(stdout); err != nil {
 		return err
 	}
 
-	if *writeBaseline != "" {
-		data, err := scan.NewBaseline(res, *baselineReason, *baselineExpires).Marshal()
+	if f.out != "" && f.out != "-" {
+		wrote(s, f.out, f.format+" report")
+	}
+	if f.writeBaseline != "" {
+		data, err := scan.NewBaseline(res, f.baselineReason, f.expires).Marshal()
 		if err != nil {
 			return err
 		}
-		if err := writeScanOutput(*writeBaseline, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+		if err := writeScanOutput(f.writeBaseline, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "awaf scan: wrote baseline %s\n", *writeBaseline)
+		wrote(s, f.writeBaseline, "baseline")
 	}
 	if assessment != nil {
-		if err := recordEvidence(*answersPath, assessment, res, *propose, stderr); err != nil {
+		if err := recordEvidence(f.answers, assessment, res, f.propose, s); err != nil {
 			return err
 		}
 	}
+	if err := reportInputs(root, rel, res, f.verbose, s); err != nil {
+		return err
+	}
+	// Input errors win over findings: a report that may be missing what could not be
+	// read must not pass as an ordinary gate failure (see the help's exit status).
+	var gate []*scan.Finding
 	if minSev != "" {
-		if gate := res.Gate(minSev, *failUnknown); len(gate) > 0 {
-			return &exitError{code: 1, msg: fmt.Sprintf("scan: %d finding(s) at or above %s", len(gate), minSev)}
-		}
+		gate = res.Gate(minSev, f.failUnknown)
 	}
 	if n := countErrors(res.Diagnostics); n > 0 {
-		// The report is out and the gate passed, but some input was not read: that is
-		// an input error, or CI would pass on a template it never checked.
-		return &exitError{code: 2, msg: fmt.Sprintf("scan: %d input error(s), see the diagnostics", n)}
+		msg := fmt.Sprintf("scan: %s, see the diagnostics", plural(n, "input error"))
+		if len(gate) > 0 {
+			msg += fmt.Sprintf("; also %s at or above %s", plural(len(gate), "finding"), minSev)
+		}
+		return &exitError{code: 2, msg: msg}
+	}
+	if len(gate) > 0 {
+		return &exitError{code: 1, msg: fmt.Sprintf("scan: %s at or above %s (gate: --fail-on %s)", plural(len(gate), "finding"), minSev, minSev)}
+	}
+	return nil
+}
+
+// reportInputs says what the scan read: with verbose, every file and what it was
+// taken for, and every .json file skipped and why; always, a warning for .json files
+// that are binary or not valid JSON (likely a broken template), and for a scan that
+// found nothing to check.
+func reportInputs(root string, paths []string, res *scan.Result, verbose bool, s *streams) error {
+	taken := map[string]bool{}
+	for _, f := range res.Files {
+		taken[f.Path] = true
+		if verbose {
+			fmt.Fprintf(s.err, "awaf: read %s as %s\n", f.Path, f.Format)
+		}
+	}
+	fsys := os.DirFS(root)
+	show := func(name string) string {
+		if root == "." {
+			return name
+		}
+		return filepath.ToSlash(filepath.Join(root, filepath.FromSlash(name)))
+	}
+	var broken []string
+	others := 0
+	for _, p := range paths {
+		st, err := fs.Stat(fsys, p)
+		if err != nil || !st.IsDir() {
+			continue // a named file is judged by the scan itself, a missing one reported
+		}
+		_ = fs.WalkDir(fsys, p, func(name string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return nil // the scan has reported it
+			}
+			if d.IsDir() {
+				if name != p && scan.SkipDir(d.Name()) {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if taken[show(name)] || !d.Type().IsRegular() {
+				return nil
+			}
+			low := strings.ToLower(name)
+			if !strings.HasSuffix(low, ".json") && !strings.HasSuffix(low, ".jsonc") {
+				others++
+				return nil
+			}
+			what := "over 8 MB, not read"
+			if info, err := d.Info(); err == nil && info.Size() <= 8<<20 {
+				data, err := fs.ReadFile(fsys, name)
+				if err != nil {
+					return nil
+				}
+				what = scan.Describe(data)
+				if !strings.HasPrefix(what, "JSON,") {
+					broken = append(broken, show(name)+" ("+what+")")
+				}
+			}
+			if verbose {
+				fmt.Fprintf(s.err, "awaf: skipped %s: %s\n", show(name), what)
+			}
+			return nil
+		})
+	}
+	if verbose && others > 0 {
+		fmt.Fprintf(s.err, "awaf: left alone %s of other types (not .bicep, .bicepparam, .tf or .json)\n", plural(others, "file"))
+	}
+	for _, b := range broken {
+		warn(s, "skipped %s", b)
+	}
+	if len(res.Files) == 0 {
+		where := strings.Join(paths, ", ")
+		if root != "." {
+			where = root
+		}
+		warn(s, "nothing was scanned: no Bicep, Terraform, ARM JSON, plan or export files in %s", where)
 	}
 	return nil
 }
 
 // recordEvidence writes the findings into the answers file as evidence and, with
 // propose, fills an empty profile's components and lists the supported answers.
-func recordEvidence(path string, a *awaf.Assessment, res *scan.Result, propose bool, stderr io.Writer) error {
+func recordEvidence(path string, a *awaf.Assessment, res *scan.Result, propose bool, s *streams) error {
 	var l *awaf.Lens
 	var err error
 	if a.Lens.File != "" {
@@ -253,7 +394,7 @@ func recordEvidence(path string, a *awaf.Assessment, res *scan.Result, propose b
 		if len(a.Profile.Components) == 0 {
 			a.Profile.Components = comps
 			if len(comps) > 0 {
-				fmt.Fprintf(stderr, "awaf scan: profile components set from the resources: %s\n", joinStrings(comps))
+				fmt.Fprintf(s.err, "awaf: profile components set from the resources: %s\n", joinStrings(comps))
 			}
 		} else {
 			var extra []awaf.Component
@@ -263,13 +404,13 @@ func recordEvidence(path string, a *awaf.Assessment, res *scan.Result, propose b
 				}
 			}
 			if len(extra) > 0 {
-				fmt.Fprintf(stderr, "awaf scan: the resources also show components the profile leaves out (not changed): %s\n", joinStrings(extra))
+				fmt.Fprintf(s.err, "awaf: the resources also show components the profile leaves out (not changed): %s\n", joinStrings(extra))
 			}
 		}
 		if len(props) > 0 {
-			fmt.Fprintf(stderr, "awaf scan: %d answer(s) proposed from evidence; confirm them with `awaf assess`:\n", len(props))
+			fmt.Fprintf(s.err, "awaf: %s proposed from evidence; confirm them with `awaf assess`:\n", plural(len(props), "answer"))
 			for _, p := range props {
-				fmt.Fprintf(stderr, "  %s: %s (%s)\n", p.Question, p.Choice, strings.Join(p.Rules, ", "))
+				fmt.Fprintf(s.err, "  %s: %s (%s)\n", p.Question, p.Choice, strings.Join(p.Rules, ", "))
 			}
 		}
 	}
@@ -277,7 +418,7 @@ func recordEvidence(path string, a *awaf.Assessment, res *scan.Result, propose b
 	if err := answers.Save(path, a); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "awaf scan: recorded evidence in %s\n", path)
+	wrote(s, path, "scan evidence recorded")
 	return nil
 }
 
@@ -293,26 +434,6 @@ func joinStrings[T ~string](xs []T) string {
 		s[i] = string(x)
 	}
 	return strings.Join(s, ", ")
-}
-
-// parseInterleaved lets flags follow positional arguments, as in
-// `awaf scan infra/ --format sarif`.
-func parseInterleaved(fset *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fset.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fset.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		if args[0] == "--" {
-			return append(pos, args[1:]...), nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
 }
 
 // scanRoot picks the directory the scan's fs.FS is rooted at and the paths inside it.

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/auth"
@@ -70,34 +71,52 @@ func newLogger(w io.Writer, format string) (*slog.Logger, error) {
 	return nil, awaf.Errorf(awaf.EINVALID, "--log-format %q: want text or json", format)
 }
 
-func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("awaf serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", env("AWAF_ADDR", "127.0.0.1:8080"), "address to listen on (AWAF_ADDR)")
-	dsn := fs.String("db", env("AWAF_DB", defaultDB), "database: sqlite:FILE or postgres://... (AWAF_DB)")
+// serveFlags are the flags of awaf serve.
+type serveFlags struct {
+	addr, dsn, logFormat, lens, metricsFile string
+	secureCookies                           bool
+}
+
+func newServeCmd(s *streams) *cobra.Command {
+	var f serveFlags
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "run the web app and API (SQLite by default, PostgreSQL with --db)",
+		Long: `Serves the team web UI and the /api/v1 JSON API. Migrations are applied at start.
+On a new database, open the address in a browser to create the first administrator.`,
+		Example: `  awaf serve
+  awaf serve --addr :8080 --db postgres://awaf@db.internal/awaf --log-format json
+  AWAF_DB=sqlite:/var/lib/awaf/awaf.db awaf serve --secure-cookies`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runServe(cmd.Context(), &f, s)
+		},
+	}
 	secure, _ := strconv.ParseBool(env("AWAF_SECURE_COOKIES", "false"))
-	secureCookies := fs.Bool("secure-cookies", secure, "mark cookies Secure when TLS ends at a proxy in front (AWAF_SECURE_COOKIES)")
-	logFormat := fs.String("log-format", env("AWAF_LOG_FORMAT", "text"), "log format: text or json (AWAF_LOG_FORMAT)")
-	lensID := fs.String("lens", env("AWAF_LENS", lens.BuiltinID), "built-in lens for new workloads (AWAF_LENS)")
-	metricsFile := fs.String("metrics-token-file", env("AWAF_METRICS_TOKEN_FILE", ""), "file holding the bearer token a scraper reads /metrics with; without it only signed-in administrators can (AWAF_METRICS_TOKEN_FILE)")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: awaf serve [--addr 127.0.0.1:8080] [--db sqlite:awaf.db|postgres://...]\n\n"+
-			"Serves the team web UI and the /api/v1 JSON API. Migrations are applied at start.\n"+
-			"On a new database, open the address in a browser to create the first administrator.\n\n")
-		fs.PrintDefaults()
-	}
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError(fs, "unexpected arguments")
-	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.addr, "addr", env("AWAF_ADDR", "127.0.0.1:8080"), "`address` to listen on (AWAF_ADDR)")
+	fl.StringVar(&f.dsn, "db", env("AWAF_DB", defaultDB), "database: `sqlite:FILE|postgres://...` (AWAF_DB)")
+	fl.BoolVar(&f.secureCookies, "secure-cookies", secure, "mark cookies Secure when TLS ends at a proxy in front (AWAF_SECURE_COOKIES)")
+	fl.StringVar(&f.logFormat, "log-format", env("AWAF_LOG_FORMAT", "text"), "log `format`: text or json (AWAF_LOG_FORMAT)")
+	fl.StringVar(&f.lens, "lens", env("AWAF_LENS", lens.BuiltinID), "built-in lens `ID` for new workloads (AWAF_LENS)")
+	fl.StringVar(&f.metricsFile, "metrics-token-file", env("AWAF_METRICS_TOKEN_FILE", ""), "`FILE` holding the bearer token a scraper reads /metrics with; without it only signed-in administrators can (AWAF_METRICS_TOKEN_FILE)")
+	enumFlag(cmd, "log-format", false, []string{"text", "json"})
+	_ = cmd.RegisterFlagCompletionFunc("lens", completeValues(false, func(*cobra.Command) []string { return lens.BuiltinIDs() }))
+	return cmd
+}
+
+func runServe(ctx context.Context, f *serveFlags, s *streams) error {
+	stderr := s.err
+	addr, dsn, secureCookies, logFormat, lensID, metricsFile := &f.addr, &f.dsn, &f.secureCookies, &f.logFormat, &f.lens, &f.metricsFile
 	log, err := newLogger(stderr, *logFormat)
 	if err != nil {
 		return err
 	}
 	var metricsToken string
 	if *metricsFile != "" {
+		if err := checkInput(*metricsFile, "a file holding the metrics token"); err != nil {
+			return err
+		}
 		data, err := os.ReadFile(*metricsFile)
 		if err != nil {
 			return awaf.Errorf(awaf.EINVALID, "metrics token: %v", err)
@@ -159,7 +178,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 
 // sweepSessions deletes expired sessions hourly. Every replica may run it: the
 // delete is idempotent.
-func sweepSessions(ctx context.Context, db awaf.Store, log *slog.Logger) {
+func sweepSessions(ctx context.Context, db awaf.SessionStore, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {

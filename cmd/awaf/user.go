@@ -3,57 +3,94 @@ package main
 import (
 	"bufio"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/auth"
 	"golang.org/x/term"
 )
 
-func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) > 0 && args[0] == "passwd" {
-		return runUserPasswd(ctx, args[1:], stdin, stdout, stderr)
+func newUserCmd(s *streams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "user",
+		Short: "manage local accounts",
+		Example: `  awaf user add ada@example.com --admin
+  printf '%s\n' "$PASSWORD" | awaf user passwd ada@example.com --password-stdin
+  awaf user disable bob@example.com`,
+		Args: subcommandArgs,
+		RunE: showHelp,
 	}
-	if len(args) > 0 && (args[0] == "disable" || args[0] == "enable") {
-		return runUserDisable(ctx, args[0] == "disable", args[1:], stdout, stderr)
+	var dsn string
+	cmd.PersistentFlags().StringVar(&dsn, "db", env("AWAF_DB", defaultDB), "database: `sqlite:FILE|postgres://...` (AWAF_DB)")
+
+	var admin, addStdin bool
+	var name string
+	add := &cobra.Command{
+		Use:   "add EMAIL",
+		Short: "add a local account",
+		Long:  "Adds a local account. Without --password-stdin the password is asked on the terminal.",
+		Example: `  awaf user add ada@example.com --admin --name "Ada Lovelace"
+  printf '%s\n' "$PASSWORD" | awaf user add bob@example.com --password-stdin`,
+		Args: argsExactly(1, "one EMAIL"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runUserAdd(cmd.Context(), dsn, &awaf.User{Email: args[0], Name: name, Admin: admin}, addStdin, s)
+		},
 	}
-	if len(args) == 0 || args[0] != "add" {
-		fmt.Fprint(stderr, "Usage: awaf user add EMAIL [--admin] [--password-stdin] [--db sqlite:awaf.db]\n"+
-			"       awaf user passwd EMAIL [--password-stdin] [--db sqlite:awaf.db]\n"+
-			"       awaf user disable|enable EMAIL [--db sqlite:awaf.db]\n")
-		return errUsage
+	add.Flags().BoolVar(&admin, "admin", false, "make the user a site administrator")
+	add.Flags().BoolVar(&addStdin, "password-stdin", false, "read the password from the first line of standard input")
+	add.Flags().StringVar(&name, "name", "", "the user's display `name`")
+
+	var pwStdin bool
+	passwd := &cobra.Command{
+		Use:   "passwd EMAIL",
+		Short: "set a new password and end the account's lockout",
+		Long: `Sets a new password, signs the user's sessions out and ends their lockout; this is how
+an administrator who forgot their password gets back in.`,
+		Example: `  awaf user passwd ada@example.com
+  printf '%s\n' "$PASSWORD" | awaf user passwd ada@example.com --password-stdin`,
+		Args: argsExactly(1, "one EMAIL"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runUserPasswd(cmd.Context(), dsn, args[0], pwStdin, s)
+		},
 	}
-	fs := flag.NewFlagSet("awaf user add", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dsn := fs.String("db", env("AWAF_DB", defaultDB), "database: sqlite:FILE or postgres://... (AWAF_DB)")
-	admin := fs.Bool("admin", false, "make the user a site administrator")
-	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
-	name := fs.String("name", "", "the user's display name")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: awaf user add EMAIL [--admin] [--password-stdin]\n\n"+
-			"Adds a local account. Without --password-stdin the password is asked on the terminal.\n\n")
-		fs.PrintDefaults()
+	passwd.Flags().BoolVar(&pwStdin, "password-stdin", false, "read the password from the first line of standard input")
+
+	toggle := func(disable bool) *cobra.Command {
+		verb := map[bool]string{true: "disable", false: "enable"}[disable]
+		short := "enable a disabled account again"
+		if disable {
+			short = "disable an account: its sessions end and it cannot sign in"
+		}
+		return &cobra.Command{
+			Use:     verb + " EMAIL",
+			Short:   short,
+			Example: "  awaf user " + verb + " bob@example.com",
+			Args:    argsExactly(1, "one EMAIL"),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				return runUserDisable(cmd.Context(), dsn, args[0], disable, s)
+			},
+		}
 	}
-	if err := parseFlags(fs, args[1:]); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return usageError(fs, "want one EMAIL")
-	}
-	hash, err := passwordHash(stdin, stderr, *fromStdin)
+	cmd.AddCommand(add, passwd, toggle(true), toggle(false))
+	return cmd
+}
+
+func runUserAdd(ctx context.Context, dsn string, u *awaf.User, fromStdin bool, s *streams) error {
+	hash, err := passwordHash(s.in, s.err, fromStdin)
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dsn, true)
+	db, err := openDB(ctx, dsn, true)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	u := &awaf.User{Email: fs.Arg(0), Name: *name, Admin: *admin, PasswordHash: hash}
+	u.PasswordHash = hash
 	if err := db.CreateUser(ctx, awaf.Actor{Name: "cli"}, u); err != nil {
 		return err
 	}
@@ -61,7 +98,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if u.Admin {
 		role = "administrator"
 	}
-	fmt.Fprintf(stdout, "added %s %s\n", role, u.Email)
+	fmt.Fprintf(s.out, "added %s %s\n", role, u.Email)
 	return nil
 }
 
@@ -97,35 +134,21 @@ func readPassword(stdin io.Reader, stderr io.Writer, fromStdin bool) (string, er
 
 // runUserPasswd sets a new password, ends the user's lockout, and is how an
 // administrator who forgot their password gets back in.
-func runUserPasswd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("awaf user passwd", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dsn := fs.String("db", env("AWAF_DB", defaultDB), "database: sqlite:FILE or postgres://... (AWAF_DB)")
-	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return usageError(fs, "want one EMAIL")
-	}
-	hash, err := passwordHash(stdin, stderr, *fromStdin)
+func runUserPasswd(ctx context.Context, dsn, email string, fromStdin bool, s *streams) error {
+	hash, err := passwordHash(s.in, s.err, fromStdin)
 	if err != nil {
 		return err
 	}
-	err = withUser(ctx, *dsn, fs.Arg(0), func(db *database, u *awaf.User) error {
+	return withUser(ctx, dsn, email, func(db *database, u *awaf.User) error {
 		if err := db.SetPassword(ctx, awaf.Actor{Name: "cli"}, u.ID, hash); err != nil {
 			return err
 		}
 		if err := db.ClearFailures(ctx, "email:"+u.Email); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "password changed for %s; their sessions are signed out\n", u.Email)
+		fmt.Fprintf(s.out, "password changed for %s; their sessions are signed out\n", u.Email)
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return nil
 }
 
 // passwordHash reads a new password, from the terminal or the first line of stdin,
@@ -140,22 +163,13 @@ func passwordHash(stdin io.Reader, stderr io.Writer, fromStdin bool) (string, er
 
 // runUserDisable disables an account (its sessions end; it cannot sign in) or enables
 // it again. The last enabled administrator cannot be disabled.
-func runUserDisable(ctx context.Context, disable bool, args []string, stdout, stderr io.Writer) error {
+func runUserDisable(ctx context.Context, dsn, email string, disable bool, s *streams) error {
 	verb := map[bool]string{true: "disable", false: "enable"}[disable]
-	fs := flag.NewFlagSet("awaf user "+verb, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dsn := fs.String("db", env("AWAF_DB", defaultDB), "database: sqlite:FILE or postgres://... (AWAF_DB)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return usageError(fs, "want one EMAIL")
-	}
-	return withUser(ctx, *dsn, fs.Arg(0), func(db *database, u *awaf.User) error {
+	return withUser(ctx, dsn, email, func(db *database, u *awaf.User) error {
 		if err := db.SetDisabled(ctx, awaf.Actor{Name: "cli"}, u.ID, disable); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%sd %s\n", verb, u.Email)
+		fmt.Fprintf(s.out, "%sd %s\n", verb, u.Email)
 		return nil
 	})
 }

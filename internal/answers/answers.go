@@ -18,6 +18,7 @@ import (
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/fileout"
+	"github.com/awaf/awaf/internal/yamlerr"
 )
 
 // MaxSize bounds an answers file; 40 questions with long notes stay far below it.
@@ -44,11 +45,11 @@ func Parse(name string, data []byte) (*File, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, awaf.Problems{{Location: awaf.Location{File: name}, Message: "file is empty: expected lens, workload, profile and answers"}}
 		}
-		return nil, yamlProblems(name, err)
+		return nil, yamlProblems(name, data, err)
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlProblems(name, err)
+		return nil, yamlProblems(name, data, err)
 	}
 	f.index(&root)
 	var ps awaf.Problems
@@ -212,7 +213,10 @@ func (f *File) loc(key string) awaf.Location {
 
 // yamlProblems turns yaml.v3's errors ("yaml: line 3: ..." or a TypeError listing
 // "line 5: field x not found in type ...") into problems with line numbers.
-func yamlProblems(name string, err error) awaf.Problems {
+func yamlProblems(name string, data []byte, err error) awaf.Problems {
+	if line, col, msg, ok := yamlerr.Locate(data, err); ok {
+		return awaf.Problems{{Location: awaf.Location{File: name, Line: line, Column: col}, Message: "invalid YAML: " + msg}}
+	}
 	var te *yaml.TypeError
 	var msgs []string
 	if errors.As(err, &te) {

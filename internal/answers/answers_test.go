@@ -35,7 +35,7 @@ func TestParseProblems(t *testing.T) {
 		want []string
 	}{
 		{"unknown key", "lens: {id: x}\nworkload: {name: w}\nprofil: {}\n", []string{"a.yaml:3: field profil not found"}},
-		{"bad yaml", "answers: [\n", []string{"a.yaml:1: did not find expected"}},
+		{"bad yaml", "answers: [\n", []string{"a.yaml:1:10: invalid YAML: did not find expected node content; the [ here is not closed"}},
 		{"empty", "", []string{"file is empty"}},
 		{"wrong type", "answers: {question: x}\n", []string{"a.yaml:1:", "cannot unmarshal"}},
 		{"bad profile values", "profile:\n  kinds: [genai]\n  criticality: huge\n  priorities: [security, security]\n",

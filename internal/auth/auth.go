@@ -22,9 +22,30 @@ var ErrBadCredentials = awaf.Errorf(awaf.EUNAUTH, "wrong email or password")
 // TokenPrefix starts every API token so that secret scanners can recognize them.
 const TokenPrefix = "awaf_"
 
+// Store is what signing in needs of the server's store: accounts, sessions, tokens,
+// the sign-in throttle and the audit log.
+type Store interface {
+	User(ctx context.Context, id int64) (*awaf.User, error)
+	UserByEmail(ctx context.Context, email string) (*awaf.User, error)
+	SetPassword(ctx context.Context, by awaf.Actor, userID int64, hash string) error
+
+	CreateSession(ctx context.Context, s *awaf.Session) error
+	SessionByHash(ctx context.Context, hash string) (*awaf.Session, error)
+	DeleteSession(ctx context.Context, hash string) error
+
+	CreateToken(ctx context.Context, by awaf.Actor, t *awaf.Token) error
+	TokenByHash(ctx context.Context, hash string) (*awaf.Token, error)
+
+	ReserveAttempt(ctx context.Context, key string, now time.Time, p awaf.ThrottlePolicy) (*awaf.Attempt, error)
+	ReleaseAttempt(ctx context.Context, a *awaf.Attempt) error
+	ClearFailures(ctx context.Context, key string) error
+
+	AppendAudit(ctx context.Context, e awaf.AuditEvent) error
+}
+
 // Auth signs people and tokens in against a store.
 type Auth struct {
-	Store  awaf.Store
+	Store  Store
 	Now    func() time.Time
 	Params Params
 	// Throttle for each account and for each client address.
@@ -38,7 +59,7 @@ type Auth struct {
 
 // New returns an Auth with defaults: 5 failures in 15 minutes lock for 15 minutes,
 // sessions last 12 hours.
-func New(store awaf.Store, now func() time.Time) *Auth {
+func New(store Store, now func() time.Time) *Auth {
 	if now == nil {
 		now = time.Now
 	}
@@ -63,15 +84,26 @@ func (a *Auth) Warm() { a.dummyHash() }
 func (a *Auth) SignIn(ctx context.Context, email, password, client string) (*awaf.User, *awaf.Session, string, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	now := a.Now()
-	keys := []string{"email:" + email, "client:" + client}
-	for _, k := range keys {
-		th, err := a.Store.Throttle(ctx, k)
-		if err != nil {
+	// Each attempt is counted for the account and for the client before its password
+	// is checked, so that attempts sent all at once cannot all slip in before the
+	// first failure is recorded.
+	account, err := a.Store.ReserveAttempt(ctx, "email:"+email, now, a.Throttle)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if !account.Allowed {
+		return nil, nil, "", ErrLocked
+	}
+	caller, err := a.Store.ReserveAttempt(ctx, "client:"+client, now, a.Throttle)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if !caller.Allowed {
+		// No password was checked: the account's attempt is given back.
+		if err := a.Store.ReleaseAttempt(ctx, account); err != nil {
 			return nil, nil, "", err
 		}
-		if now.Before(th.LockedUntil) {
-			return nil, nil, "", ErrLocked
-		}
+		return nil, nil, "", ErrLocked
 	}
 	u, err := a.Store.UserByEmail(ctx, email)
 	hash := ""
@@ -90,17 +122,16 @@ func (a *Auth) SignIn(ctx context.Context, email, password, client string) (*awa
 	// A disabled account is refused like a wrong password, after the same work, so
 	// the answer says nothing about which accounts exist or are disabled.
 	if u == nil || verr != nil || !ok || u.Disabled {
-		for _, k := range keys {
-			if _, err := a.Store.AddFailure(ctx, k, now, a.Throttle); err != nil {
-				return nil, nil, "", err
-			}
-		}
+		// Both attempts stay counted.
 		a.Store.AppendAudit(ctx, awaf.AuditEvent{Actor: awaf.Actor{Name: email}, Action: awaf.AuditSignInFailed, Target: client})
 		return nil, nil, "", ErrBadCredentials
 	}
-	// Only the account's count is cleared: one good password must not unlock a
-	// client that is guessing at other accounts.
-	if err := a.Store.ClearFailures(ctx, keys[0]); err != nil {
+	// The account's count is cleared; the client only gets this attempt back: one
+	// good password must not unlock a client that is guessing at other accounts.
+	if err := a.Store.ClearFailures(ctx, account.Key); err != nil {
+		return nil, nil, "", err
+	}
+	if err := a.Store.ReleaseAttempt(ctx, caller); err != nil {
 		return nil, nil, "", err
 	}
 	s, secret, err := a.openSession(ctx, u.ID, now)
@@ -118,11 +149,11 @@ func (a *Auth) SignIn(ctx context.Context, email, password, client string) (*awa
 func (a *Auth) ChangePassword(ctx context.Context, u *awaf.User, current, next string) (*awaf.Session, string, error) {
 	now := a.Now()
 	key := "email:" + strings.ToLower(u.Email)
-	th, err := a.Store.Throttle(ctx, key)
+	attempt, err := a.Store.ReserveAttempt(ctx, key, now, a.Throttle)
 	if err != nil {
 		return nil, "", err
 	}
-	if now.Before(th.LockedUntil) {
+	if !attempt.Allowed {
 		return nil, "", ErrLocked
 	}
 	fresh, err := a.Store.User(ctx, u.ID)
@@ -130,10 +161,10 @@ func (a *Auth) ChangePassword(ctx context.Context, u *awaf.User, current, next s
 		return nil, "", err
 	}
 	if ok, verr := VerifyPassword(fresh.PasswordHash, current); verr != nil || !ok {
-		if _, err := a.Store.AddFailure(ctx, key, now, a.Throttle); err != nil {
-			return nil, "", err
-		}
 		return nil, "", awaf.Errorf(awaf.EUNAUTH, "the current password is wrong")
+	}
+	if err := a.Store.ReleaseAttempt(ctx, attempt); err != nil {
+		return nil, "", err
 	}
 	hash, err := HashPassword(next, a.Params)
 	if err != nil {

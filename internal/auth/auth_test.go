@@ -3,8 +3,10 @@ package auth_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -75,7 +77,7 @@ func FuzzVerifyPassword(f *testing.F) {
 	})
 }
 
-func setup(t *testing.T) (*auth.Auth, *storetest.Clock, *awaf.User) {
+func setup(t *testing.T) (*auth.Auth, awaf.Store, *storetest.Clock, *awaf.User) {
 	t.Helper()
 	c := storetest.NewClock()
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "a.db"), sqlite.Options{Now: c.Now})
@@ -90,11 +92,11 @@ func setup(t *testing.T) (*auth.Auth, *storetest.Clock, *awaf.User) {
 	if err := db.CreateUser(context.Background(), awaf.Actor{Name: "test"}, u); err != nil {
 		t.Fatal(err)
 	}
-	return a, c, u
+	return a, db, c, u
 }
 
 func TestSignInAndSession(t *testing.T) {
-	a, c, u := setup(t)
+	a, _, c, u := setup(t)
 	ctx := context.Background()
 	got, s, secret, err := a.SignIn(ctx, " ADA@example.com", "correct horse battery", "192.0.2.1")
 	if err != nil || got.ID != u.ID {
@@ -123,7 +125,7 @@ func TestSignInAndSession(t *testing.T) {
 }
 
 func TestSignInFailuresAreUniform(t *testing.T) {
-	a, _, _ := setup(t)
+	a, _, _, _ := setup(t)
 	ctx := context.Background()
 	_, _, _, errWrong := a.SignIn(ctx, "ada@example.com", "wrong password!", "192.0.2.1")
 	_, _, _, errUnknown := a.SignIn(ctx, "eve@example.com", "wrong password!", "192.0.2.2")
@@ -133,7 +135,7 @@ func TestSignInFailuresAreUniform(t *testing.T) {
 }
 
 func TestLockout(t *testing.T) {
-	a, c, _ := setup(t)
+	a, db, c, _ := setup(t)
 	ctx := context.Background()
 	for i := range 5 {
 		_, _, _, err := a.SignIn(ctx, "ada@example.com", "guess", "198.51.100."+string(rune('1'+i)))
@@ -156,7 +158,7 @@ func TestLockout(t *testing.T) {
 	if _, _, _, err := a.SignIn(ctx, "ada@example.com", "correct horse battery", "203.0.113.7"); !errors.Is(err, auth.ErrLocked) {
 		t.Fatalf("sign-in from a locked client: %v", err)
 	}
-	es, _ := a.Store.AuditEvents(ctx, awaf.AuditFilter{})
+	es, _ := db.AuditEvents(ctx, awaf.AuditFilter{})
 	failed := 0
 	for _, e := range es {
 		if e.Action == awaf.AuditSignInFailed {
@@ -169,9 +171,9 @@ func TestLockout(t *testing.T) {
 }
 
 func TestTokens(t *testing.T) {
-	a, c, u := setup(t)
+	a, db, c, u := setup(t)
 	ctx := context.Background()
-	w := storetest.MustWorkload(t, a.Store, u, "chat")
+	w := storetest.MustWorkload(t, db, u, "chat")
 	secret, tok, err := a.NewToken(ctx, storetest.ActorOf(u), w.ID, "ci", awaf.RoleContributor, time.Hour)
 	if err != nil {
 		t.Fatal(err)
@@ -192,10 +194,46 @@ func TestTokens(t *testing.T) {
 		t.Fatalf("expired token: %v", err)
 	}
 	secret2, tok2, _ := a.NewToken(ctx, storetest.ActorOf(u), w.ID, "ci2", awaf.RoleReader, 0)
-	if err := a.Store.RevokeToken(ctx, storetest.ActorOf(u), w.ID, tok2.ID); err != nil {
+	if err := db.RevokeToken(ctx, storetest.ActorOf(u), w.ID, tok2.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := a.Token(ctx, secret2); awaf.ErrorCode(err) != awaf.EUNAUTH {
 		t.Fatalf("revoked token: %v", err)
+	}
+}
+
+// TestLockoutParallel: wrong passwords sent all at once for one account are counted
+// before any is checked, so only the policy's Max get a password check and the rest
+// are refused as locked.
+func TestLockoutParallel(t *testing.T) {
+	for _, n := range []int{20, 60} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			a, _, _, _ := setup(t)
+			ctx := context.Background()
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			counts := map[string]int{}
+			for i := range n {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, _, _, err := a.SignIn(ctx, "ada@example.com", "guess", fmt.Sprintf("198.51.100.%d", i))
+					kind := "other: " + fmt.Sprint(err)
+					switch {
+					case errors.Is(err, auth.ErrBadCredentials):
+						kind = "bad"
+					case errors.Is(err, auth.ErrLocked):
+						kind = "locked"
+					}
+					mu.Lock()
+					counts[kind]++
+					mu.Unlock()
+				}()
+			}
+			wg.Wait()
+			if counts["bad"] != a.Throttle.Max || counts["locked"] != n-a.Throttle.Max {
+				t.Fatalf("%d parallel wrong passwords: %v, want %d checked and %d locked", n, counts, a.Throttle.Max, n-a.Throttle.Max)
+			}
+		})
 	}
 }

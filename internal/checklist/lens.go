@@ -3,6 +3,7 @@ package checklist
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,14 +31,39 @@ const (
 const (
 	defaultVersion = "1.0.0"
 	placeholderURL = "https://github.com/Azure/review-checklists"
-	verifyGraph    = "Run the Azure Resource Graph query kept in this practice's metadata (checklist.graph); every resource it returns must be compliant."
-	verifyReview   = "A reviewer checks the workload against the linked guidance and records the item's status."
+	verifyGraph    = "Run the query in checklist.graph; every resource must comply."
+	verifyReview   = "Check against the linked guidance."
 )
 
 // Options tune an import.
 type Options struct {
 	ID      string // lens id; derived from the checklist name when empty
 	Version string
+	// Compact leaves the title out of guidance.what where the item has no
+	// description, and the severity out of the metadata (guidance.why gives it), so
+	// the largest checklists fit the lens size limit. LensYAML sets it when needed.
+	Compact bool
+}
+
+// titleSaysWhat stands in guidance.what for an item with no description, in
+// compact lenses.
+const titleSaysWhat = "Do as the title says."
+
+// LensYAML maps the checklist onto a lens and encodes it; when the lens would be
+// larger than a lens file may be, it is built again compact. compact reports that.
+func LensYAML(f *File, opt Options) (l *awaf.Lens, y []byte, compact bool, err error) {
+	for {
+		if l, err = Lens(f, opt); err != nil {
+			return nil, nil, false, err
+		}
+		if y, err = lens.MarshalYAML(l); err != nil {
+			return nil, nil, false, err
+		}
+		if len(y) <= lens.MaxSize || opt.Compact {
+			return l, y, opt.Compact, nil
+		}
+		opt.Compact = true
+	}
 }
 
 var pillarOf = []struct {
@@ -70,7 +96,32 @@ var lensIDRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,63}$`)
 // group is the items of one category and subcategory: one question.
 type group struct {
 	category, subcategory string
+	known                 bool // both come from the file
 	items                 []int
+}
+
+// Names of the places for items whose file does not say where they belong.
+const (
+	noCategory    = "Items without a category"
+	noSubcategory = "Items without a subcategory"
+)
+
+// placeOf gives an item's area and question: its category and subcategory; for
+// what the file does not give, the service (service guides group by service) and
+// the pillar, and otherwise a name that says it is missing.
+func placeOf(it Item) (area, question string) {
+	area, question = it.Category, it.Subcategory
+	if area == "" {
+		area = orText(it.Service, noCategory)
+	}
+	if question == "" {
+		if p, ok := Pillar(it.WAF); ok {
+			question = pillarNames[p]
+		} else {
+			question = noSubcategory
+		}
+	}
+	return area, question
 }
 
 // Lens maps the checklist onto a lens: areas are categories, questions are
@@ -104,17 +155,18 @@ func Lens(f *File, opt Options) (*awaf.Lens, error) {
 	areas := map[string]awaf.AreaID{}
 	usedArea := map[awaf.AreaID]bool{}
 	for i, it := range f.Items {
-		key := strings.ToLower(it.Category) + "\x00" + strings.ToLower(it.Subcategory)
+		area, question := placeOf(it)
+		key := strings.ToLower(area) + "\x00" + strings.ToLower(question)
 		g := byKey[key]
 		if g == nil {
-			g = &group{category: it.Category, subcategory: it.Subcategory}
+			g = &group{category: area, subcategory: question, known: it.Category != "" && it.Subcategory != ""}
 			byKey[key] = g
 			groups = append(groups, g)
 		}
 		g.items = append(g.items, i)
-		ck := strings.ToLower(it.Category)
+		ck := strings.ToLower(area)
 		if _, ok := areas[ck]; !ok {
-			base := lens.Slug(it.Category, '-', 58)
+			base := lens.Slug(area, '-', 58)
 			if len(base) < 2 {
 				base = "area-" + base
 			}
@@ -124,13 +176,13 @@ func Lens(f *File, opt Options) (*awaf.Lens, error) {
 			}
 			usedArea[id] = true
 			areas[ck] = id
-			l.Areas = append(l.Areas, awaf.Area{ID: id, Name: it.Category})
+			l.Areas = append(l.Areas, awaf.Area{ID: id, Name: area})
 		}
 	}
 	usedPillar := map[awaf.PillarID]bool{}
 	qids := map[string]bool{}
 	for _, g := range groups {
-		q := question(f, g, areas[strings.ToLower(g.category)], qids)
+		q := question(f, g, areas[strings.ToLower(g.category)], qids, opt.Compact)
 		for _, p := range q.Pillars {
 			usedPillar[p] = true
 		}
@@ -144,7 +196,7 @@ func Lens(f *File, opt Options) (*awaf.Lens, error) {
 	return l, nil
 }
 
-func question(f *File, g *group, area awaf.AreaID, qids map[string]bool) awaf.Question {
+func question(f *File, g *group, area awaf.AreaID, qids map[string]bool, compact bool) awaf.Question {
 	base := lens.Slug(g.category+" "+g.subcategory, '_', 110)
 	if base == "" || base[0] < 'a' || base[0] > 'z' {
 		base = "q_" + base
@@ -155,20 +207,37 @@ func question(f *File, g *group, area awaf.AreaID, qids map[string]bool) awaf.Qu
 	}
 	qids[id] = true
 	q := awaf.Question{ID: id, Title: g.subcategory, Area: area,
-		Description: fmt.Sprintf("Practices of the %q category, %q subcategory.", g.category, g.subcategory),
-		Metadata:    map[string]string{MetaCategory: g.category, MetaSubcat: g.subcategory}}
+		Description: fmt.Sprintf("Practices of the %q category, %q subcategory.", g.category, g.subcategory)}
+	if g.known {
+		q.Metadata = map[string]string{MetaCategory: g.category, MetaSubcat: g.subcategory}
+	} else {
+		q.Description = fmt.Sprintf("Practices grouped under %q and %q; the checklist does not give these items both a category and a subcategory.", g.category, g.subcategory)
+	}
 	cids := map[string]bool{}
 	pillars := map[awaf.PillarID]bool{}
 	var high, medium []string
+	unrated := false
 	for _, i := range g.items {
 		it := f.Items[i]
 		c := choice(it, cids)
+		if compact {
+			if c.Guidance.What == c.Title {
+				c.Guidance.What = titleSaysWhat
+			}
+			// guidance.why states the severity already.
+			delete(c.Metadata, MetaSeverity)
+		}
+		if strings.EqualFold(c.Metadata[MetaService], g.category) {
+			delete(c.Metadata, MetaService) // the area is named after it
+		}
 		pillars[c.Pillars[0]] = true
 		switch strings.ToLower(it.Severity) {
 		case "high":
 			high = append(high, "!"+c.ID)
 		case "medium":
 			medium = append(medium, "!"+c.ID)
+		case "":
+			unrated = true
 		}
 		q.Choices = append(q.Choices, c)
 	}
@@ -192,17 +261,24 @@ func question(f *File, g *group, area awaf.AreaID, qids map[string]bool) awaf.Qu
 		}
 	case len(medium) > 0:
 		q.RiskRules = append(q.RiskRules, awaf.RiskRule{Condition: strings.Join(append([]string{noneID}, medium...), " || "), Risk: awaf.RiskMedium})
-	default:
+	case !unrated:
 		q.RiskRules = append(q.RiskRules, awaf.RiskRule{Condition: noneID, Risk: awaf.RiskMedium})
 	}
-	q.RiskRules = append(q.RiskRules, awaf.RiskRule{Condition: "default", Risk: awaf.RiskNone})
+	// Items without a severity have no rule: when one is missing, the score decides
+	// the risk, as for any question without rules.
+	if !unrated {
+		q.RiskRules = append(q.RiskRules, awaf.RiskRule{Condition: "default", Risk: awaf.RiskNone})
+	}
 	return q
 }
 
 func choice(it Item, cids map[string]bool) awaf.Choice {
 	base := it.ID
 	if base == "" {
-		base = "item " + it.GUID
+		// Eight hex digits of the guid keep ids stable and short (the largest
+		// checklists have over 2,000 items); a clash gets a suffix in file order.
+		g := strings.ReplaceAll(it.GUID, "-", "")
+		base = "item " + g[:min(8, len(g))]
 	}
 	base = lens.Slug(base, '_', 100)
 	if base == "" || base[0] < 'a' || base[0] > 'z' {
@@ -214,10 +290,18 @@ func choice(it Item, cids map[string]bool) awaf.Choice {
 	}
 	cids[id] = true
 	p, _ := Pillar(it.WAF)
-	c := awaf.Choice{ID: id, Title: it.Text, Description: it.Description, Weight: severityWeight(it.Severity),
+	weight := severityWeight(it.Severity)
+	if weight == 0 {
+		weight = unratedWeight
+	}
+	// The description, when there is one, is what to do; the text is the title.
+	c := awaf.Choice{ID: id, Title: it.Text, Weight: weight,
 		Effort: awaf.EffortMedium, Pillars: []awaf.PillarID{p},
-		Guidance: awaf.Guidance{What: it.Text, Why: why(it), Verify: verifyReview},
-		Metadata: map[string]string{MetaGUID: it.GUID, MetaID: it.ID, MetaSeverity: it.Severity, MetaService: it.Service, MetaWAF: it.WAF, MetaGraph: it.Graph}}
+		Guidance: awaf.Guidance{What: orText(strings.TrimSpace(it.Description), it.Text), Why: why(it), Verify: verifyReview},
+		Metadata: map[string]string{MetaGUID: it.GUID, MetaID: it.ID, MetaSeverity: it.Severity, MetaService: it.Service, MetaGraph: it.Graph}}
+	if _, known := Pillar(it.WAF); !known {
+		c.Metadata[MetaWAF] = it.WAF // a pillar awaf does not know, kept as written
+	}
 	if it.Graph != "" {
 		c.Guidance.Verify = verifyGraph
 	}
@@ -236,22 +320,32 @@ func choice(it Item, cids map[string]bool) awaf.Choice {
 	} else if it.Training != "" {
 		c.Metadata[MetaTraining] = it.Training
 	}
+	for _, ln := range it.Links {
+		if !slices.ContainsFunc(c.Links, func(x awaf.Link) bool { return x.URL == ln.URL }) {
+			// Short titles: the largest checklists must fit the lens size limit.
+			c.Links = append(c.Links, awaf.Link{Title: "Documentation", URL: ln.URL})
+		}
+	}
 	if len(c.Links) == 0 {
 		c.Links = []awaf.Link{{Title: "Azure review checklists (this item links no documentation)", URL: placeholderURL}}
 	}
 	return c
 }
 
+// unratedWeight weighs an item the checklist gives no severity as a medium one; the
+// guidance says this is awaf's choice, not the checklist's.
+const unratedWeight = 25
+
 func why(it Item) string {
-	s := fmt.Sprintf("The checklist rates this item %s severity", strings.ToLower(it.Severity))
+	if it.Severity == "" {
+		// Never a severity the file did not give.
+		return "No severity in the checklist; weighed as medium."
+	}
+	s := "Checklist severity: " + strings.ToLower(it.Severity)
 	if it.WAF != "" {
-		s += " for " + it.WAF
+		s += " (" + it.WAF + ")"
 	}
-	s += "."
-	if it.Service != "" && !strings.EqualFold(it.Service, "NA") {
-		s += " Service: " + it.Service + "."
-	}
-	return s
+	return s + "."
 }
 
 var celWord = map[string]bool{"default": true, "true": true, "false": true, "null": true, "for": true, "let": true, "var": true, "void": true, "while": true, "else": true, "loop": true, "break": true, "const": true, "import": true, "return": true, "package": true, "function": true, "continue": true, "namespace": true}

@@ -240,6 +240,28 @@ func (s *scorer) compute(w []float64) []float64 {
 					continue
 				}
 				out[i] = metrics.ECE(metrics.Calibration(s.conf, s.hit, s.bins, w))
+			case "ece_positive":
+				if s.posScore == nil {
+					out[i] = math.NaN()
+					continue
+				}
+				out[i] = metrics.ECE(metrics.Calibration(s.posScore, s.isPos, s.bins, w))
+			case "brier":
+				switch {
+				case s.posScore != nil && s.k == 2:
+					out[i] = metrics.Brier(s.posScore, s.isPos, w)
+				case d.probs != nil:
+					out[i] = metrics.MulticlassBrier(d.truth, d.probs, s.k, w)
+				default:
+					out[i] = math.NaN()
+				}
+			case "brier_reliability", "brier_resolution", "brier_uncertainty":
+				if s.posScore == nil {
+					out[i] = math.NaN()
+					continue
+				}
+				p := metrics.BrierDecomposition(metrics.Calibration(s.posScore, s.isPos, s.bins, w))
+				out[i] = map[string]float64{"brier_reliability": p.Reliability, "brier_resolution": p.Resolution, "brier_uncertainty": p.Uncertainty}[m.Name]
 			}
 		}
 	case Regression:

@@ -25,6 +25,8 @@ const (
 	Classification Task = "classification"
 	Regression     Task = "regression"
 	RAG            Task = "rag"
+	// Drift compares feature columns of two files and needs no labels or predictions.
+	DriftOnly Task = "drift"
 )
 
 // Config is an awaf-eval.yaml file.
@@ -39,6 +41,10 @@ type Config struct {
 	// Positive names the positive class of a binary classifier (default "1" or "true"
 	// when the labels are 0/1 or false/true).
 	Positive string `yaml:"positive"`
+	// Classes declares the class set of a classifier. A label or prediction outside it
+	// is an error, or is dropped and counted when UnknownLabels is "drop".
+	Classes       []string `yaml:"classes"`
+	UnknownLabels string   `yaml:"unknownLabels"` // "error" (default) or "drop"
 	// Segments are columns whose values split the rows into groups for per-segment
 	// metrics and fairness.
 	Segments  []string       `yaml:"segments"`
@@ -48,10 +54,13 @@ type Config struct {
 	Bootstrap *BootstrapSpec `yaml:"bootstrap"`
 	Judge     *JudgeSpec     `yaml:"judge"`
 	Bins      int            `yaml:"calibrationBins"`
-	dir       string         // the config's directory: paths are relative to it
-	file      string         // the config's path, for messages
-	lines     map[string]int // where each top-level key is, for messages
-	problems  awaf.Problems  // collected while decoding
+	// Import reads the metrics of another tool's result file instead of computing them
+	// from predictions; the thresholds in Metrics apply to them.
+	Import   *ImportSpec    `yaml:"import"`
+	dir      string         // the config's directory: paths are relative to it
+	file     string         // the config's path, for messages
+	lines    map[string]int // where each key is, by dotted path ("columns.label", "segments.1")
+	problems awaf.Problems  // collected while decoding
 }
 
 // Source is a prediction file.
@@ -97,6 +106,25 @@ type Columns struct {
 	GroundTruth string `yaml:"groundTruth"` // default "ground_truth"
 	Relevance   string `yaml:"relevance"`   // default "relevance": grade per context
 	RelevantIDs string `yaml:"relevantIds"` // default "relevant_ids"
+	// Retrieved is a ranking of plain ids (default "retrieved"); Relevant lists the
+	// relevant ids, or maps ids to grades (default "relevant").
+	Retrieved string `yaml:"retrieved"`
+	Relevant  string `yaml:"relevant"`
+}
+
+// get returns a column name by its config key.
+func (c *Columns) get(key string) string {
+	switch key {
+	case "retrieved":
+		return c.Retrieved
+	case "relevant":
+		return c.Relevant
+	case "relevance":
+		return c.Relevance
+	case "relevantIds":
+		return c.RelevantIDs
+	}
+	return ""
 }
 
 func (c *Columns) defaults() {
@@ -117,6 +145,8 @@ func (c *Columns) defaults() {
 	def(&c.GroundTruth, "ground_truth")
 	def(&c.Relevance, "relevance")
 	def(&c.RelevantIDs, "relevant_ids")
+	def(&c.Retrieved, "retrieved")
+	def(&c.Relevant, "relevant")
 }
 
 // MetricSpec asks for one metric and, optionally, a threshold on it.
@@ -168,19 +198,41 @@ type FairnessSpec struct {
 // DriftSpec configures drift checks between the baseline and the current run.
 type DriftSpec struct {
 	// Scores compares the model's scores (the positive-class score, the top probability,
-	// or the regression prediction). Default true.
-	Scores   *bool    `yaml:"scores"`
+	// or the regression prediction). Default true, except for task drift.
+	Scores *bool `yaml:"scores"`
+	// Columns are compared between the baseline and the current file, each as numbers
+	// or, when a value is not a number, as categories. Features is the older name.
+	Columns  []string `yaml:"columns"`
 	Features []string `yaml:"features"`
 	Bins     int      `yaml:"bins"` // PSI bins, default 10
-	PSIMax   *float64 `yaml:"psiMax"`
-	KSMax    *float64 `yaml:"ksMax"` // bound on the KS statistic D
+	// Quantiles is how the baseline's quantiles cut numeric PSI bins: "linear"
+	// (default, numpy's default) or "higher" (awaf before 1.1, numpy's "higher").
+	Quantiles      string   `yaml:"quantiles"`
+	PSIMax         *float64 `yaml:"psiMax"`
+	KSMax          *float64 `yaml:"ksMax"`          // bound on the KS statistic D
+	WassersteinMax *float64 `yaml:"wassersteinMax"` // bound on the earth mover's distance, numeric
+	ChiSquarePMin  *float64 `yaml:"chiSquarePMin"`  // categorical: fail when the p-value is below
+}
+
+// columns returns every drift column, Columns then Features.
+func (d *DriftSpec) columns() []string {
+	return append(slices.Clone(d.Columns), d.Features...)
 }
 
 // BootstrapSpec configures confidence intervals.
 type BootstrapSpec struct {
-	Resamples int     `yaml:"resamples" json:"resamples"` // default 200; -1 turns it off
-	Seed      uint64  `yaml:"seed" json:"seed"`           // default 1
-	Level     float64 `yaml:"level" json:"level"`         // default 0.95
+	// Resamples is 200 when left out; 0 (or -1, the older spelling) turns intervals off.
+	Resamples *int    `yaml:"resamples" json:"resamples"`
+	Seed      uint64  `yaml:"seed" json:"seed"`   // default 1
+	Level     float64 `yaml:"level" json:"level"` // default 0.95
+}
+
+// N is the number of resamples; 0 when intervals are off.
+func (b *BootstrapSpec) N() int {
+	if b == nil || b.Resamples == nil || *b.Resamples < 0 {
+		return 0
+	}
+	return *b.Resamples
 }
 
 // JudgeSpec configures the LLM judge for groundedness and relevance.
@@ -246,14 +298,51 @@ func LoadConfig(path string) (*Config, error) {
 }
 
 var (
-	lineRE  = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-	fieldRE = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	lineRE   = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	fieldRE  = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	typeRE   = regexp.MustCompile("^cannot unmarshal !!(\\w+) (?:`(.*)` )?into (\\S+)$")
+	yamlKind = map[string]string{"str": "text", "int": "a whole number", "float": "a number",
+		"bool": "true or false", "seq": "a list", "map": "a mapping", "null": "nothing"}
 )
+
+// plainTypeError turns yaml's "cannot unmarshal !!str `accuracy` into []eval.MetricSpec"
+// into the config's own words: "want a list, got text "accuracy"".
+func plainTypeError(msg string) string {
+	m := typeRE.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	got := yamlKind[m[1]]
+	if got == "" {
+		got = m[1]
+	}
+	if m[2] != "" && (m[1] == "str" || m[1] == "int" || m[1] == "float" || m[1] == "bool") {
+		got += fmt.Sprintf(" %q", m[2])
+	}
+	want := "a mapping"
+	switch t := m[3]; {
+	case strings.HasPrefix(t, "[]"):
+		want = "a list"
+	case t == "int" || t == "int64" || t == "uint64" || strings.HasSuffix(t, "int"):
+		want = "a whole number"
+	case t == "float64" || t == "*float64":
+		want = "a number"
+	case t == "bool" || t == "*bool":
+		want = "true or false"
+	case t == "string" || t == "eval.Task" || t == "eval.Format" || t == "metrics.Average":
+		want = "text"
+	}
+	return "want " + want + ", got " + got
+}
 
 // ParseConfig parses and checks a config; name is used in messages and to resolve
 // relative paths. Every problem found is returned together as awaf.Problems.
 func ParseConfig(name string, b []byte) (*Config, error) {
 	c := &Config{file: name, dir: filepath.Dir(name), lines: map[string]int{}}
+	var root yaml.Node
+	if err := yaml.Unmarshal(b, &root); err == nil && len(root.Content) > 0 {
+		c.recordLines("", root.Content[0])
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(c); err != nil {
@@ -274,6 +363,12 @@ func ParseConfig(name string, b []byte) (*Config, error) {
 			if fm := fieldRE.FindStringSubmatch(p.Message); fm != nil {
 				p.Message = fmt.Sprintf("unknown key %q", fm[1])
 			}
+			if plain := plainTypeError(p.Message); plain != p.Message {
+				p.Message = plain
+				if key := c.keyAt(p.Line); key != "" {
+					p.Message = key + ": " + plain
+				}
+			}
 			if strings.Contains(m, "EOF") && len(bytes.TrimSpace(b)) == 0 {
 				p.Message = "empty file: want a task, a current prediction file and metrics"
 			}
@@ -281,19 +376,56 @@ func ParseConfig(name string, b []byte) (*Config, error) {
 		}
 		return nil, ps
 	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(b, &root); err == nil && len(root.Content) > 0 {
-		m := root.Content[0]
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			c.lines[m.Content[i].Value] = m.Content[i].Line
-		}
-	}
 	c.Columns.defaults()
 	c.check()
 	if len(c.problems) > 0 {
 		return nil, c.problems
 	}
 	return c, nil
+}
+
+// recordLines notes the line of every key and list item, by dotted path.
+func (c *Config) recordLines(prefix string, n *yaml.Node) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := prefix + n.Content[i].Value
+			c.lines[k] = n.Content[i].Line
+			c.recordLines(k+".", n.Content[i+1])
+		}
+	case yaml.SequenceNode:
+		for i, item := range n.Content {
+			k := prefix + strconv.Itoa(i)
+			c.lines[k] = item.Line
+			c.recordLines(k+".", item)
+		}
+	}
+}
+
+// keyAt returns the longest dotted path of a key on a line, for messages.
+func (c *Config) keyAt(line int) string {
+	best := ""
+	for k, l := range c.lines {
+		if l == line && (len(k) > len(best) || len(k) == len(best) && k < best) {
+			best = k
+		}
+	}
+	return best
+}
+
+// line returns the line of a dotted path, or of its nearest recorded parent.
+func (c *Config) line(path string) int {
+	for path != "" {
+		if l, ok := c.lines[path]; ok {
+			return l
+		}
+		i := strings.LastIndexByte(path, '.')
+		if i < 0 {
+			break
+		}
+		path = path[:i]
+	}
+	return 0
 }
 
 func (c *Config) problem(line int, format string, args ...any) {
@@ -323,7 +455,12 @@ var metricCatalog = map[string]metricInfo{
 	"roc_auc":            {tasks: []Task{Classification}, higherBetter: true, title: "ROC AUC"},
 	"pr_auc":             {tasks: []Task{Classification}, higherBetter: true, title: "PR AUC (average precision)"},
 	"log_loss":           {tasks: []Task{Classification}, title: "Log loss"},
-	"ece":                {tasks: []Task{Classification}, title: "Expected calibration error"},
+	"ece":                {tasks: []Task{Classification}, title: "Expected calibration error (top label)"},
+	"ece_positive":       {tasks: []Task{Classification}, title: "Expected calibration error (positive class)"},
+	"brier":              {tasks: []Task{Classification}, title: "Brier score"},
+	"brier_reliability":  {tasks: []Task{Classification}, title: "Brier reliability (calibration part)"},
+	"brier_resolution":   {tasks: []Task{Classification}, higherBetter: true, title: "Brier resolution"},
+	"brier_uncertainty":  {tasks: []Task{Classification}, title: "Brier uncertainty (base rate)"},
 	"mae":                {tasks: []Task{Regression}, title: "MAE"},
 	"rmse":               {tasks: []Task{Regression}, title: "RMSE"},
 	"mape":               {tasks: []Task{Regression}, title: "MAPE"},
@@ -355,12 +492,36 @@ func (c *Config) check() {
 	if c.Version != 0 && c.Version != 1 {
 		c.problem(c.lines["version"], "version %d is not supported (want 1)", c.Version)
 	}
+	if c.Import != nil {
+		c.checkImport()
+		return
+	}
 	switch c.Task {
-	case Classification, Regression, RAG:
+	case Classification, Regression, RAG, DriftOnly:
 	case "":
-		c.problem(0, "task is missing: want classification, regression or rag")
+		c.problem(0, "task is missing: want classification, regression, rag or drift")
 	default:
-		c.problem(c.lines["task"], "task %q is unknown: want classification, regression or rag", c.Task)
+		c.problem(c.lines["task"], "task %q is unknown: want classification, regression, rag or drift", c.Task)
+	}
+	if len(c.Classes) > 0 {
+		if c.Task != Classification {
+			c.problem(c.lines["classes"], "classes applies to task classification only")
+		}
+		seen := map[string]bool{}
+		for i, cl := range c.Classes {
+			if seen[cl] {
+				c.problem(c.line("classes."+strconv.Itoa(i)), "class %q is listed twice", cl)
+			}
+			seen[cl] = true
+		}
+		if c.Positive != "" && !seen[c.Positive] {
+			c.problem(c.lines["positive"], "positive class %q is not one of classes", c.Positive)
+		}
+	}
+	switch c.UnknownLabels {
+	case "", "error", "drop":
+	default:
+		c.problem(c.lines["unknownLabels"], "unknownLabels %q is unknown: want error or drop", c.UnknownLabels)
 	}
 	c.checkSource(&c.Current, "current")
 	if c.Current.Path == "" {
@@ -369,8 +530,11 @@ func (c *Config) check() {
 	if c.Baseline != nil {
 		c.checkSource(c.Baseline, "baseline")
 	}
-	if len(c.Metrics) == 0 {
+	if len(c.Metrics) == 0 && c.Task != DriftOnly {
 		c.problem(c.lines["metrics"], "metrics is empty: name at least one metric")
+	}
+	if c.Task == DriftOnly && (c.Drift == nil || len(c.Drift.columns()) == 0) {
+		c.problem(c.lines["task"], "task drift compares columns: add drift: {columns: [column, ...]}")
 	}
 	seen := map[string]int{}
 	for i := range c.Metrics {
@@ -436,18 +600,42 @@ func (c *Config) check() {
 			c.problem(c.lines["drift"], "drift bins %d out of range 2..1000", c.Drift.Bins)
 		}
 		if c.Drift.Scores == nil {
-			t := true
+			t := c.Task != DriftOnly
 			c.Drift.Scores = &t
+		}
+		switch c.Drift.Quantiles {
+		case "":
+			c.Drift.Quantiles = "linear"
+		case "linear", "higher":
+		default:
+			c.problem(c.line("drift.quantiles"), "drift quantiles %q is unknown: want linear or higher", c.Drift.Quantiles)
+		}
+		seen := map[string]bool{}
+		for i, col := range c.Drift.columns() {
+			if seen[col] {
+				c.problem(c.line("drift"), "drift column %q is listed twice", col)
+			}
+			seen[col] = true
+			_ = i
+		}
+		if c.Drift.ChiSquarePMin != nil && (*c.Drift.ChiSquarePMin <= 0 || *c.Drift.ChiSquarePMin >= 1) {
+			c.problem(c.line("drift.chiSquarePMin"), "chiSquarePMin %g must be between 0 and 1", *c.Drift.ChiSquarePMin)
 		}
 	}
 	if c.Bootstrap == nil {
 		c.Bootstrap = &BootstrapSpec{}
 	}
-	if c.Bootstrap.Resamples == 0 {
-		c.Bootstrap.Resamples = 200
+	if c.Bootstrap.Resamples == nil {
+		n := 200
+		c.Bootstrap.Resamples = &n
 	}
-	if c.Bootstrap.Resamples > 100000 {
-		c.problem(c.lines["bootstrap"], "bootstrap resamples %d is above 100000", c.Bootstrap.Resamples)
+	switch n := *c.Bootstrap.Resamples; {
+	case n > 100000:
+		c.problem(c.line("bootstrap.resamples"), "bootstrap resamples %d is above 100000", n)
+	case n == 1:
+		c.problem(c.line("bootstrap.resamples"), "bootstrap resamples 1 gives no interval: want 0 (off) or at least 2")
+	case n < -1:
+		c.problem(c.line("bootstrap.resamples"), "bootstrap resamples %d is negative: want 0 (off) or a count", n)
 	}
 	if c.Bootstrap.Seed == 0 {
 		c.Bootstrap.Seed = 1
@@ -466,6 +654,48 @@ func (c *Config) check() {
 	}
 	if j := c.Judge; j != nil {
 		c.checkJudge(j)
+	}
+}
+
+// checkImport checks a config that imports another tool's results: metric names are
+// that tool's, and what only computed runs have does not apply.
+func (c *Config) checkImport() {
+	im := c.Import
+	if im.Path == "" {
+		c.problem(c.lines["import"], "import needs path: the result file to read")
+	}
+	switch im.Kind {
+	case "", KindAzureAIEvaluation, KindMLflow, KindJUnit:
+	default:
+		c.problem(c.line("import.kind"), "import kind %q is unknown: want azure-ai-evaluation, mlflow or junit", im.Kind)
+	}
+	switch c.Task {
+	case "", Classification, Regression, RAG:
+	default:
+		c.problem(c.lines["task"], "task %q is unknown for imported results: want classification, regression or rag", c.Task)
+	}
+	for _, key := range []string{"current", "baseline", "segments", "fairness", "drift", "judge", "classes", "columns"} {
+		if l, ok := c.lines[key]; ok {
+			c.problem(l, "%s does not apply to imported results (import reads the metrics another tool computed)", key)
+		}
+	}
+	seen := map[string]int{}
+	for _, m := range c.Metrics {
+		switch {
+		case m.Name == "":
+			c.problem(m.Line, "metric needs a name: the result file's own metric name")
+		case m.Average != "" || m.K != 0 || m.Segments != nil:
+			c.problem(m.Line, "metric %q: average, k and segments do not apply to imported results", m.Name)
+		case m.Min != nil && m.Max != nil && *m.Min > *m.Max:
+			c.problem(m.Line, "min %g is above max %g", *m.Min, *m.Max)
+		}
+		if prev, dup := seen[m.Name]; dup {
+			c.problem(m.Line, "metric %s is already listed on line %d", m.Name, prev)
+		}
+		seen[m.Name] = m.Line
+	}
+	if c.Bootstrap == nil {
+		c.Bootstrap = &BootstrapSpec{}
 	}
 }
 

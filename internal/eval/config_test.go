@@ -26,7 +26,7 @@ metrics:
 	if cfg.Metrics[1].ID() != "f1_macro" || cfg.Metrics[1].Line != 6 {
 		t.Errorf("metric = %+v, id %s", cfg.Metrics[1], cfg.Metrics[1].ID())
 	}
-	if cfg.Bootstrap.Resamples != 200 || cfg.Bootstrap.Level != 0.95 || cfg.Bins != 10 {
+	if cfg.Bootstrap.N() != 200 || cfg.Bootstrap.Level != 0.95 || cfg.Bins != 10 {
 		t.Errorf("bootstrap = %+v bins %d", cfg.Bootstrap, cfg.Bins)
 	}
 	if cfg.Columns.Label != "label" || cfg.Columns.GroundTruth != "ground_truth" {
@@ -56,7 +56,14 @@ func TestParseConfigProblems(t *testing.T) {
 		{"judge without config", "task: rag\ncurrent: a.jsonl\nmetrics: [groundedness]\n", 3, "add a judge section"},
 		{"drift without baseline", "task: regression\ncurrent: a.csv\nmetrics: [mae]\ndrift: {psiMax: 0.2}\n", 4, "add baseline"},
 		{"fairness without segments", "task: regression\ncurrent: a.csv\nmetrics: [mae]\nfairness: {maxGap: 1}\n", 4, "needs segment columns"},
-		{"bad type", "task: regression\ncurrent: a.csv\nmetrics: [mae]\nbootstrap: {resamples: lots}\n", 4, "cannot unmarshal"},
+		{"bad type", "task: regression\ncurrent: a.csv\nmetrics: [mae]\nbootstrap: {resamples: lots}\n", 4, `want a whole number, got text "lots"`},
+		{"metrics as text", "task: classification\ncurrent: a.csv\nmetrics: accuracy\n", 3, `metrics: want a list, got text "accuracy"`},
+		{"one resample", "task: regression\ncurrent: a.csv\nmetrics: [mae]\nbootstrap:\n  resamples: 1\n", 5, "resamples 1 gives no interval"},
+		{"unknown labels policy", "task: classification\ncurrent: a.csv\nmetrics: [accuracy]\nunknownLabels: ignore\n", 4, `unknownLabels "ignore" is unknown`},
+		{"class twice", "task: classification\ncurrent: a.csv\nmetrics: [accuracy]\nclasses:\n  - cat\n  - cat\n", 6, `class "cat" is listed twice`},
+		{"positive not a class", "task: classification\ncurrent: a.csv\nmetrics: [accuracy]\nclasses: [a, b]\npositive: c\n", 5, "not one of classes"},
+		{"drift task without columns", "task: drift\ncurrent: a.csv\nbaseline: b.csv\n", 1, "add drift: {columns"},
+		{"drift quantiles", "task: drift\ncurrent: a.csv\nbaseline: b.csv\ndrift:\n  columns: [x]\n  quantiles: nearest\n", 6, `quantiles "nearest" is unknown`},
 		{"bad duration", "task: rag\ncurrent: a.jsonl\nmetrics: [groundedness]\njudge: {provider: openai, model: m, endpoint: http://x, timeout: soon}\n", 4, "duration"},
 		{"judge provider", "task: rag\ncurrent: a.jsonl\nmetrics: [groundedness]\njudge: {provider: bard, endpoint: http://x}\n", 4, `provider "bard"`},
 		{"syntax", "task: [\n", 0, "yaml"},
@@ -98,7 +105,10 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add([]byte("task: regression\ncurrent: {path: a, format: csv}\nsegments: [x]\nmetrics: [mae]\nfairness: {}\ndrift: {bins: 3}\nbaseline: b.csv\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		cfg, err := ParseConfig("f.yaml", b)
-		if err == nil && (cfg.Task == "" || len(cfg.Metrics) == 0 || cfg.Current.Path == "") {
+		if err == nil && cfg.Import != nil && cfg.Import.Path == "" {
+			t.Fatalf("accepted an import without a path: %+v", cfg)
+		}
+		if err == nil && cfg.Import == nil && (cfg.Task == "" || len(cfg.Metrics) == 0 && cfg.Task != DriftOnly || cfg.Current.Path == "") {
 			t.Fatalf("accepted an incomplete config: %+v", cfg)
 		}
 		var ps awaf.Problems

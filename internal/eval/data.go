@@ -115,6 +115,9 @@ type dataset struct {
 	sparseEnd []int32     // end offset in sparse of each row
 	probs     []float64   // dense n×k, built by finish
 
+	// seen counts each class's labels and predictions, with their first lines.
+	seen []classSeen
+
 	// Regression.
 	actual, predicted []float64
 
@@ -145,6 +148,10 @@ func (c *ragContext) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] == '"' {
 		return jsonUnmarshal(b, &c.Text)
 	}
+	if len(b) > 0 && (b[0] == '-' || b[0] >= '0' && b[0] <= '9') {
+		c.Text = string(b) // a numeric id
+		return nil
+	}
 	var o struct {
 		ID      any    `json:"id"`
 		Text    string `json:"text"`
@@ -165,6 +172,8 @@ func (c *ragContext) UnmarshalJSON(b []byte) error {
 
 // reader turns rows into a dataset for the configured task.
 type reader struct {
+	plan     ragPlan
+	judging  bool
 	cfg      *Config
 	d        *dataset
 	needProb bool
@@ -190,11 +199,11 @@ func newReader(cfg *Config, cls *classes, needScores bool) *reader {
 		d.segments = append(d.segments, &segColumn{name: s, index: map[string]int32{}})
 	}
 	if cfg.Drift != nil {
-		for _, f := range cfg.Drift.Features {
+		for _, f := range cfg.Drift.columns() {
 			d.features = append(d.features, &featureColumn{name: f, numeric: true})
 		}
 	}
-	return &reader{cfg: cfg, d: d, needProb: needScores, first: true}
+	return &reader{cfg: cfg, d: d, needProb: needScores, first: true, plan: cfg.ragPlan(), judging: hasJudged(cfg)}
 }
 
 // add reads one row in two steps: parse every column the config asks for, and only
@@ -237,7 +246,7 @@ func (r *reader) add(row *Row) error {
 	}
 	switch r.cfg.Task {
 	case Classification:
-		r.commitClass()
+		r.commitClass(row.Line)
 	case Regression:
 		r.d.actual = append(grow(r.d.actual), r.y)
 		r.d.predicted = append(grow(r.d.predicted), r.yhat)
@@ -329,7 +338,7 @@ func (r *reader) parseClass(row *Row) error {
 	return nil
 }
 
-func (r *reader) commitClass() {
+func (r *reader) commitClass(line int) {
 	d := r.d
 	switch d.mode {
 	case binaryScore:
@@ -340,8 +349,11 @@ func (r *reader) commitClass() {
 		}
 		d.sparseEnd = append(d.sparseEnd, int32(len(d.sparse)))
 	}
-	d.truth = append(grow(d.truth), d.cls.idBytes(r.label))
-	d.pred = append(grow(d.pred), d.cls.idBytes(r.predicted))
+	t, p := d.cls.idBytes(r.label), d.cls.idBytes(r.predicted)
+	d.truth = append(grow(d.truth), t)
+	d.pred = append(grow(d.pred), p)
+	d.see(t, line, true)
+	d.see(p, line, false)
 }
 
 func (r *reader) parseRegression(row *Row) error {
@@ -355,13 +367,18 @@ func (r *reader) parseRegression(row *Row) error {
 
 func (r *reader) parseRAG(row *Row) error {
 	col := r.cfg.Columns
+	plan := r.plan
 	var rr ragRow
 	var err error
-	if rr.Question, err = row.Text(col.Question); err != nil {
-		return err
+	if plan.question || row.Has(col.Question) && r.judging {
+		if rr.Question, err = row.Text(col.Question); err != nil {
+			return err
+		}
 	}
-	if rr.Answer, err = row.Text(col.Answer); err != nil {
-		return err
+	if plan.answer {
+		if rr.Answer, err = row.Text(col.Answer); err != nil {
+			return err
+		}
 	}
 	if row.Has(col.GroundTruth) {
 		if rr.GroundTruth, err = row.Text(col.GroundTruth); err != nil {
@@ -369,13 +386,31 @@ func (r *reader) parseRAG(row *Row) error {
 		}
 	}
 	var ctxs []ragContext
-	if row.Has(col.Contexts) {
+	switch {
+	case row.Has(col.Retrieved):
+		if err := row.JSON(col.Retrieved, &ctxs); err != nil {
+			return err
+		}
+		for i := range ctxs {
+			if ctxs[i].ID == "" {
+				ctxs[i].ID = ctxs[i].Text // a plain id
+			}
+		}
+	case row.Has(col.Contexts):
 		if err := row.JSON(col.Contexts, &ctxs); err != nil {
 			return err
 		}
 	}
 	q := metrics.Query{Grades: make([]float64, len(ctxs))}
 	switch {
+	case row.Has(col.Relevant):
+		grades, err := relevantGrades(row, col.Relevant)
+		if err != nil {
+			return err
+		}
+		if err := matchIDs(&q, ctxs, grades, col.Retrieved); err != nil {
+			return err
+		}
 	case row.Has(col.Relevance):
 		var grades []float64
 		if err := row.JSON(col.Relevance, &grades); err != nil {
@@ -394,28 +429,15 @@ func (r *reader) parseRAG(row *Row) error {
 			}
 		}
 	case row.Has(col.RelevantIDs):
-		var ids []any
-		if err := row.JSON(col.RelevantIDs, &ids); err != nil {
+		grades, err := relevantGrades(row, col.RelevantIDs)
+		if err != nil {
 			return err
 		}
-		set := map[string]bool{}
-		for _, id := range ids {
-			set[fmt.Sprint(id)] = true
+		if err := matchIDs(&q, ctxs, grades, col.Contexts); err != nil {
+			return err
 		}
-		q.TotalRelevant = len(set)
-		q.Ideal = make([]float64, len(set))
-		for i := range q.Ideal {
-			q.Ideal[i] = 1
-		}
-		for i, c := range ctxs {
-			if c.ID == "" {
-				return fmt.Errorf("%q: context %d has no id to match %q", col.Contexts, i+1, col.RelevantIDs)
-			}
-			if set[c.ID] {
-				q.Grades[i] = 1
-				delete(set, c.ID) // a context listed twice counts once
-			}
-		}
+	case plan.retrieval:
+		return fmt.Errorf("no %q, %q or %q: retrieval metrics need to know what is relevant", col.Relevant, col.Relevance, col.RelevantIDs)
 	}
 	rr.Contexts = make([]string, len(ctxs))
 	for i, c := range ctxs {
@@ -423,6 +445,54 @@ func (r *reader) parseRAG(row *Row) error {
 	}
 	r.q, r.rr = q, rr
 	return nil
+}
+
+// relevantGrades reads the relevant items of a row: a list of ids (grade 1 each) or an
+// object mapping ids to grades (graded relevance, for nDCG with gains).
+func relevantGrades(row *Row, key string) (map[string]float64, error) {
+	var raw any
+	if err := row.JSON(key, &raw); err != nil {
+		return nil, err
+	}
+	out := map[string]float64{}
+	switch v := raw.(type) {
+	case []any:
+		for _, id := range v {
+			switch id.(type) {
+			case string, float64:
+				out[fmt.Sprint(id)] = 1
+			default:
+				return nil, fmt.Errorf("%q: want ids (text or numbers), got %s", key, jsonKind(id))
+			}
+		}
+	case map[string]any:
+		for id, g := range v {
+			f, ok := g.(float64)
+			if !ok || f < 0 {
+				return nil, fmt.Errorf("%q: the grade of %q must be a number ≥ 0", key, id)
+			}
+			out[id] = f
+		}
+	default:
+		return nil, fmt.Errorf("%q: want a list of ids or an object of id: grade, got %s", key, jsonKind(raw))
+	}
+	return out, nil
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case string:
+		return "text"
+	case float64:
+		return "a number"
+	case bool:
+		return "true or false"
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "an object"
+	}
+	return "null"
 }
 
 // sort puts the class names in order and returns each old index's new index.
@@ -478,4 +548,34 @@ func (d *dataset) finish() {
 		}
 		d.sparse, d.sparseEnd = nil, nil
 	}
+}
+
+// matchIDs grades the retrieved contexts of a query by the relevant ids. A context
+// without an id is matched by its text, so plain-string rankings work. Every relevant
+// id counts towards recall and the ideal ranking, retrieved or not; a context listed
+// twice counts once.
+func matchIDs(q *metrics.Query, ctxs []ragContext, grades map[string]float64, col string) error {
+	q.TotalRelevant = 0
+	q.Ideal = q.Ideal[:0]
+	for _, g := range grades {
+		if g > 0 {
+			q.TotalRelevant++
+			q.Ideal = append(q.Ideal, g)
+		}
+	}
+	seen := map[string]bool{}
+	for i, c := range ctxs {
+		id := c.ID
+		if id == "" {
+			id = c.Text
+		}
+		if id == "" {
+			return fmt.Errorf("%q: item %d has no id", col, i+1)
+		}
+		if !seen[id] {
+			seen[id] = true
+			q.Grades[i] = grades[id]
+		}
+	}
+	return nil
 }

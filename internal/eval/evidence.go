@@ -16,12 +16,15 @@ type Aspect string
 
 // Aspects of an evaluation run that count as evidence.
 const (
-	AspectAutomated Aspect = "automated-evaluation" // the run exists and is repeatable from a config
-	AspectMetrics   Aspect = "defined-metrics"      // metrics with values
-	AspectGates     Aspect = "quality-gates"        // thresholds declared and checked
-	AspectBaseline  Aspect = "baseline-comparison"  // compared with a baseline run
-	AspectDrift     Aspect = "drift-monitoring"     // drift between baseline and current
-	AspectFairness  Aspect = "fairness-checks"      // per-segment gaps, parity, equalized odds
+	AspectAutomated  Aspect = "automated-evaluation" // the run exists and is repeatable from a config
+	AspectMetrics    Aspect = "defined-metrics"      // metrics with values
+	AspectGates      Aspect = "quality-gates"        // thresholds declared and checked
+	AspectBaseline   Aspect = "baseline-comparison"  // compared with a baseline run
+	AspectDrift      Aspect = "drift-monitoring"     // drift between baseline and current
+	AspectFairness   Aspect = "fairness-checks"      // per-segment gaps, parity, equalized odds
+	AspectSafety     Aspect = "safety-metrics"       // harmful-content defect rates measured
+	AspectSafetyGate Aspect = "safety-gate"          // thresholds on those defect rates checked
+	AspectRegression Aspect = "regression-suite"     // a prompt regression suite ran (JUnit)
 )
 
 // EvidenceTarget maps an aspect to a choice of the built-in azure-ai-workload lens, for
@@ -49,6 +52,15 @@ var EvidenceTargets = []EvidenceTarget{
 	{AspectDrift, "model_decay", "dm_drift_monitors", ml},
 	{AspectDrift, "model_decay", "dm_genai_quality_trend", []Task{RAG}},
 	{AspectFairness, "ml_evaluation", "me_fairness", ml},
+	{AspectSafety, "genai_evaluation", "ge_safety_metrics", []Task{RAG}},
+	{AspectSafetyGate, "release_gates", "rg_safety_gate", []Task{RAG}},
+	{AspectRegression, "release_gates", "rg_regression_suite", nil},
+}
+
+// isSafetyMetric tells a harmful-content metric of the Azure AI evaluation SDK
+// ("violence.violence_defect_rate") or awaf's own naming.
+func isSafetyMetric(id string) bool {
+	return strings.HasSuffix(id, "_defect_rate") || strings.Contains(id, "attack_success")
 }
 
 // finding is what the report shows for one aspect.
@@ -71,6 +83,45 @@ func (r *Report) findings() map[Aspect]finding {
 		name = r.Config
 	}
 	out[AspectAutomated] = finding{rows > 0, fmt.Sprintf("awaf eval %s (%s) evaluated %d rows from config %s", name, r.Task, rows, r.Config)}
+	if r.Source != nil {
+		out[AspectAutomated] = finding{len(r.Metrics) > 0, fmt.Sprintf("awaf eval %s imported %s results from %s (%d rows) with config %s", name, r.Source.Kind, r.Source.File, rows, r.Config)}
+	}
+	var safety []string
+	var safetyChecks []Check
+	for _, m := range r.Metrics {
+		if isSafetyMetric(m.ID) && m.Value.Defined() {
+			safety = append(safety, fmt.Sprintf("%s=%s", m.ID, m.Value))
+		}
+	}
+	for _, c := range r.Checks {
+		if isSafetyMetric(c.Name) {
+			safetyChecks = append(safetyChecks, c)
+		}
+	}
+	if len(safety) > 0 {
+		out[AspectSafety] = finding{true, "harmful-content defect rates: " + strings.Join(safety, ", ")}
+	}
+	if len(safetyChecks) > 0 {
+		out[AspectSafetyGate] = summarize(safetyChecks, "safety threshold checks")
+	}
+	if r.Source != nil && r.Source.Kind == KindJUnit {
+		var gates []Check
+		for _, c := range r.Checks {
+			if strings.HasPrefix(c.Name, "pass_rate") {
+				gates = append(gates, c)
+			}
+		}
+		f := summarize(gates, "pass-rate checks")
+		for _, m := range r.Metrics {
+			if m.ID == "pass_rate" {
+				f.summary = fmt.Sprintf("prompt regression suite %s: pass rate %s; %s", r.Source.File, m.Value, f.summary)
+				if len(gates) == 0 {
+					f.passed = float64(m.Value) == 1
+				}
+			}
+		}
+		out[AspectRegression] = f
+	}
 	var defined []string
 	for _, m := range r.Metrics {
 		if m.Value.Defined() {

@@ -139,7 +139,7 @@ func calibrationSVG(r *Report) template.HTML {
 	if len(r.Calibration) == 0 {
 		return ""
 	}
-	p := newPlot("Calibration curve", 360, 300)
+	p := newPlot("Calibration curve ("+r.CalibrationOf+")", 360, 300)
 	p.axes("predicted probability", "observed rate", 0, 1, 1)
 	p.f(`<line x1="%g" y1="%g" x2="%g" y2="%g" stroke="#999" stroke-dasharray="4 3"/>`, p.x(0), p.y(0), p.x(1), p.y(1))
 	var pts []string

@@ -94,6 +94,7 @@ func runJudge(ctx context.Context, cfg *Config, opt Options, sets ...*dataset) (
 		return nil, err
 	}
 	u := opt.Judge.Usage()
-	return &JudgeSummary{Model: opt.Judge.Model(), Calls: u.Calls, CacheHits: u.CacheHits, Failed: int(failed),
+	return &JudgeSummary{Model: opt.Judge.Model(), Calls: u.Calls, Attempts: u.Attempts, Retries: u.Retries,
+		CacheHits: u.CacheHits, Failed: int(failed), LastError: u.LastError,
 		InputTokens: u.InputTokens, OutputTokens: u.OutputTokens, Cost: u.Cost}, nil
 }

@@ -24,10 +24,13 @@ type BadRow struct {
 
 // InputStats says what was read from one prediction file.
 type InputStats struct {
-	File    string   `json:"file"`
-	Role    string   `json:"role"` // "current" or "baseline"
-	Rows    int      `json:"rows"` // rows used
-	Bad     int      `json:"bad"`  // rows left out
+	File string `json:"file"`
+	Role string `json:"role"` // "current" or "baseline"
+	Rows int    `json:"rows"` // rows used
+	Bad  int    `json:"bad"`  // rows left out
+	// Dropped counts rows left out because their class is not one of the classes
+	// (unknownLabels: drop).
+	Dropped int      `json:"dropped,omitempty"`
 	BadRows []BadRow `json:"badRows,omitempty"`
 }
 

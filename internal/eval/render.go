@@ -65,6 +65,24 @@ func deltaString(r MetricResult) string {
 }
 
 // pValue writes tiny p-values as "< 0.0001" rather than a misleading 0.0000.
+// driftCell is one drift row's optional statistics as text, empty where they do not
+// apply to the column's kind.
+type driftCell struct{ ks, ksP, w, chi, chiP string }
+
+func driftCells(d DriftResult) driftCell {
+	str := func(n *Num) string {
+		if n == nil {
+			return ""
+		}
+		return n.String()
+	}
+	c := driftCell{ks: str(d.KS), ksP: pValue(d.KSP), w: str(d.Wasserstein), chi: str(d.ChiSquare), chiP: pValue(d.ChiSquareP)}
+	if d.ChiSquare != nil && d.ChiSquareDOF > 0 {
+		c.chi += fmt.Sprintf(" (df %d)", d.ChiSquareDOF)
+	}
+	return c
+}
+
 func pValue(n *Num) string {
 	switch {
 	case n == nil:
@@ -163,19 +181,19 @@ func writeText(w io.Writer, rep *Report) error {
 	if len(rep.Drift) > 0 {
 		ew.printf("\nDrift, baseline → current\n")
 		tw = tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-		fmt.Fprintf(tw, "FEATURE\tKIND\tPSI\tKS D\tKS p\n")
+		fmt.Fprintf(tw, "FEATURE\tKIND\tPSI\tKS D\tKS p\tWASSERSTEIN\tCHI²\tCHI² p\n")
 		for _, d := range rep.Drift {
-			ks, p := "", pValue(d.KSP)
-			if d.KS != nil {
-				ks = d.KS.String()
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.Feature, d.Kind, d.PSI, ks, p)
+			c := driftCells(d)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.Feature, d.Kind, d.PSI, c.ks, c.ksP, c.w, c.chi, c.chiP)
 		}
 		tw.Flush()
 	}
 	if j := rep.Judge; j != nil {
-		ew.printf("\nJudge %s: %d calls, %d cached, %d failed, %d+%d tokens, cost %.4f\n",
-			j.Model, j.Calls, j.CacheHits, j.Failed, j.InputTokens, j.OutputTokens, j.Cost)
+		ew.printf("\nJudge %s: %d judgements sent (%d requests, %d retries), %d cached, %d failed, %d+%d tokens, cost %.4f\n",
+			j.Model, j.Calls, j.Attempts, j.Retries, j.CacheHits, j.Failed, j.InputTokens, j.OutputTokens, j.Cost)
+		if j.LastError != "" {
+			ew.printf("  last failure: %s\n", j.LastError)
+		}
 	}
 	for _, n := range rep.Notes {
 		ew.printf("\nnote: %s\n", n)
@@ -291,13 +309,10 @@ func writeMarkdown(w io.Writer, rep *Report) error {
 		}
 	}
 	if len(rep.Drift) > 0 {
-		ew.printf("\n## Drift (baseline → current)\n\n| Feature | Kind | PSI | KS D | KS p |\n|---|---|---:|---:|---:|\n")
+		ew.printf("\n## Drift (baseline → current)\n\n| Feature | Kind | PSI | KS D | KS p | Wasserstein | χ² | χ² p |\n|---|---|---:|---:|---:|---:|---:|---:|\n")
 		for _, d := range rep.Drift {
-			ks, p := "", pValue(d.KSP)
-			if d.KS != nil {
-				ks = d.KS.String()
-			}
-			ew.printf("| %s | %s | %s | %s | %s |\n", mdEscape(d.Feature), d.Kind, d.PSI, ks, p)
+			c := driftCells(d)
+			ew.printf("| %s | %s | %s | %s | %s | %s | %s | %s |\n", mdEscape(d.Feature), d.Kind, d.PSI, c.ks, c.ksP, c.w, c.chi, c.chiP)
 		}
 	}
 	if len(rep.Checks) > 0 {

@@ -48,10 +48,12 @@ func (n Num) String() string {
 
 // Report is the result of one evaluation run.
 type Report struct {
-	Name     string         `json:"name,omitempty"`
-	Task     Task           `json:"task"`
-	Config   string         `json:"config"`
-	At       time.Time      `json:"at"`
+	Name   string    `json:"name,omitempty"`
+	Task   Task      `json:"task"`
+	Config string    `json:"config"`
+	At     time.Time `json:"at"`
+	// Source is set when the values were imported from another tool's results.
+	Source   *ResultSource  `json:"source,omitempty"`
 	Inputs   []InputStats   `json:"inputs"`
 	Classes  []string       `json:"classes,omitempty"`
 	Positive string         `json:"positive,omitempty"`
@@ -63,6 +65,10 @@ type Report struct {
 	// Confusion is the current run's matrix, Confusion[true][predicted], in Classes order.
 	Confusion   [][]float64              `json:"confusion,omitempty"`
 	Calibration []metrics.CalibrationBin `json:"calibration,omitempty"`
+	// CalibrationOf says what the curve is drawn by: "positive class" (P(positive)
+	// against the share of positives, as ece_positive) or "top label" (the highest
+	// probability against accuracy, as ece).
+	CalibrationOf string `json:"calibrationOf,omitempty"`
 	// Scores compares the score distributions of the baseline and the current run.
 	Scores    *Histogram     `json:"scores,omitempty"`
 	Bootstrap *BootstrapSpec `json:"bootstrap,omitempty"`
@@ -100,19 +106,23 @@ type SegmentTable struct {
 	Rows   []SegmentResult `json:"rows"`
 }
 
-// SegmentResult is the metrics of one segment; Values line up with Report.Metrics.
+// SegmentResult is the metrics of one segment. Values line up with Report.Metrics for
+// the renderers; the JSON report keys them by metric id (ByMetric).
 type SegmentResult struct {
-	Value   string `json:"value"`
-	Rows    int    `json:"rows"`
-	Values  []Num  `json:"values"`
-	Skipped bool   `json:"skipped,omitempty"` // fewer rows than fairness.minRows
+	Value    string         `json:"value"`
+	Rows     int            `json:"rows"`
+	Values   []Num          `json:"-"`
+	ByMetric map[string]Num `json:"values,omitempty"`
+	Skipped  bool           `json:"skipped,omitempty"` // fewer rows than fairness.minRows
 }
 
 // FairnessResult is the gaps between the segments of one column.
 type FairnessResult struct {
 	Column string `json:"column"`
-	// Gaps is max − min over segments, per metric, lined up with Report.Metrics.
-	Gaps []Num `json:"gaps"`
+	// Gaps is max − min over segments, per metric, lined up with Report.Metrics;
+	// GapByMetric keys the same by metric id for the JSON report.
+	Gaps        []Num          `json:"-"`
+	GapByMetric map[string]Num `json:"gaps"`
 	// Binary classification only.
 	DemographicParity *Num         `json:"demographicParityDifference,omitempty"`
 	EqualizedOdds     *Num         `json:"equalizedOddsDifference,omitempty"`
@@ -130,12 +140,18 @@ type GroupRates struct {
 
 // DriftResult compares one feature (or the scores) between baseline and current.
 type DriftResult struct {
-	Feature string           `json:"feature"`
-	Kind    string           `json:"kind"` // numeric or categorical
-	PSI     Num              `json:"psi"`
-	KS      *Num             `json:"ks,omitempty"` // numeric only
-	KSP     *Num             `json:"ksPValue,omitempty"`
-	Bins    []metrics.PSIBin `json:"bins,omitempty"`
+	Feature string `json:"feature"`
+	Kind    string `json:"kind"` // numeric or categorical
+	PSI     Num    `json:"psi"`
+	KS      *Num   `json:"ks,omitempty"` // numeric only
+	KSP     *Num   `json:"ksPValue,omitempty"`
+	// Wasserstein is the earth mover's distance, in the column's units (numeric only).
+	Wasserstein *Num `json:"wasserstein,omitempty"`
+	// Chi-square test of homogeneity (categorical only).
+	ChiSquare    *Num             `json:"chiSquare,omitempty"`
+	ChiSquareP   *Num             `json:"chiSquarePValue,omitempty"`
+	ChiSquareDOF int              `json:"chiSquareDof,omitempty"`
+	Bins         []metrics.PSIBin `json:"bins,omitempty"`
 }
 
 // Histogram holds two distributions over the same bins.
@@ -147,10 +163,15 @@ type Histogram struct {
 
 // JudgeSummary records how the LLM judge ran.
 type JudgeSummary struct {
-	Model        string  `json:"model"`
+	Model string `json:"model"`
+	// Calls counts judgements sent (cache misses); Attempts the HTTP requests with
+	// retries; Failed the judgements that got no score, the last with LastError.
 	Calls        int     `json:"calls"`
+	Attempts     int     `json:"attempts"`
+	Retries      int     `json:"retries"`
 	CacheHits    int     `json:"cacheHits"`
 	Failed       int     `json:"failed"`
+	LastError    string  `json:"lastError,omitempty"`
 	InputTokens  int     `json:"inputTokens"`
 	OutputTokens int     `json:"outputTokens"`
 	Cost         float64 `json:"estimatedCost"`

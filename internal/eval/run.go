@@ -61,15 +61,22 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Report, error) {
 	}
 	defer opt.Progress.Done()
 	rep := &Report{Name: cfg.Name, Task: cfg.Task, Config: cfg.file, At: opt.Now().UTC().Truncate(time.Second)}
-	cls := &classes{index: map[string]int32{}}
-	needScores := false
-	for _, m := range cfg.Metrics {
-		switch m.Name {
-		case "roc_auc", "pr_auc", "log_loss", "ece":
-			needScores = true
+	if cfg.Import != nil {
+		if err := runImported(cfg, rep); err != nil {
+			return nil, err
 		}
+		rep.Passed = true
+		for _, c := range rep.Checks {
+			rep.Passed = rep.Passed && c.Passed
+		}
+		return rep, nil
 	}
+	cls := &classes{index: map[string]int32{}}
+	needScores := cfg.needScores()
 	// Drift on scores does not demand them: without a score column it is skipped.
+	if err := cfg.checkInputs(); err != nil {
+		return nil, err
+	}
 
 	cur, st, err := readFile(ctx, cfg, cfg.Current, "current", cls, needScores, opt.Progress)
 	if err != nil {
@@ -87,6 +94,13 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Report, error) {
 
 	pos := -1
 	if cfg.Task == Classification {
+		srcs := []Source{cfg.Current, {}}
+		if cfg.Baseline != nil {
+			srcs[1] = *cfg.Baseline
+		}
+		if err := checkLabels(cfg, cls, rep, []*dataset{cur, base}, srcs); err != nil {
+			return nil, err
+		}
 		m := cls.sort()
 		cur.remap(m)
 		if base != nil {
@@ -152,7 +166,7 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Report, error) {
 		}
 		rep.Metrics = append(rep.Metrics, mr)
 	}
-	if cfg.Bootstrap.Resamples > 0 && cur.n > 1 {
+	if cfg.Bootstrap.N() > 1 && cur.n > 1 {
 		bootstrapAll(ctx, cfg, opt, rep, sc, bsc)
 		rep.Bootstrap = cfg.Bootstrap
 		if err := ctx.Err(); err != nil {
@@ -168,7 +182,7 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Report, error) {
 	}
 	if cfg.Task == Classification {
 		rep.Confusion = metrics.NewConfusion(len(cls.names), cur.truth, cur.pred, nil).M
-		rep.Calibration = sc.reliability()
+		rep.Calibration, rep.CalibrationOf = sc.reliability()
 	}
 	segmentsAndFairness(cfg, rep, sc)
 	if base != nil && cfg.Drift != nil {
@@ -286,25 +300,31 @@ func positiveClass(want string, cls *classes) (int, string) {
 
 // reliability is the calibration curve: by P(positive) for a binary model, else by
 // top-label confidence.
-func (s *scorer) reliability() []metrics.CalibrationBin {
+func (s *scorer) reliability() ([]metrics.CalibrationBin, string) {
 	if s.posScore != nil {
-		return metrics.Calibration(s.posScore, s.isPos, s.bins, nil)
+		return metrics.Calibration(s.posScore, s.isPos, s.bins, nil), CalibrationPositive
 	}
 	if s.conf != nil {
-		return metrics.Calibration(s.conf, s.hit, s.bins, nil)
+		return metrics.Calibration(s.conf, s.hit, s.bins, nil), CalibrationTopLabel
 	}
-	return nil
+	return nil, ""
 }
 
+// What a calibration curve is drawn by; ece_positive and ece measure the same two.
+const (
+	CalibrationPositive = "positive class"
+	CalibrationTopLabel = "top label"
+)
+
 // bootstrapAll fills the interval of every metric and, with a baseline, the interval of
-// the difference. Resample b of the current run uses seed+b and of the baseline
-// seed+b+1<<32, so results do not depend on the number of workers.
+// the difference. Resample b of the current run is stream b of the seed, and of the
+// baseline stream b+2³², so results do not depend on the number of workers.
 func bootstrapAll(ctx context.Context, cfg *Config, opt Options, rep *Report, cur, base *scorer) {
-	B := cfg.Bootstrap.Resamples
-	curV := resample(ctx, cur.sorted(), B, cfg.Bootstrap.Seed, opt, "bootstrap current")
+	B := cfg.Bootstrap.N()
+	curV := resample(ctx, cur.sorted(), B, cfg.Bootstrap.Seed, 0, opt, "bootstrap current")
 	var baseV [][]float64
 	if base != nil && base.d.n > 1 {
-		baseV = resample(ctx, base.sorted(), B, cfg.Bootstrap.Seed+1<<32, opt, "bootstrap baseline")
+		baseV = resample(ctx, base.sorted(), B, cfg.Bootstrap.Seed, 1<<32, opt, "bootstrap baseline")
 	}
 	col := make([]float64, B)
 	for i := range rep.Metrics {
@@ -328,7 +348,7 @@ func bootstrapAll(ctx context.Context, cfg *Config, opt Options, rep *Report, cu
 	}
 }
 
-func resample(ctx context.Context, s *scorer, B int, seed uint64, opt Options, stage string) [][]float64 {
+func resample(ctx context.Context, s *scorer, B int, seed, stream uint64, opt Options, stage string) [][]float64 {
 	out := make([][]float64, B)
 	workers := opt.Workers
 	if workers <= 0 {
@@ -344,7 +364,7 @@ func resample(ctx context.Context, s *scorer, B int, seed uint64, opt Options, s
 			defer wg.Done()
 			w := make([]float64, s.d.n)
 			for b := range next {
-				metrics.NewResampler(seed + uint64(b)).Weights(w)
+				metrics.NewResampler(seed, stream+uint64(b)).Weights(w)
 				out[b] = s.compute(w)
 				mu.Lock()
 				done++
@@ -404,6 +424,10 @@ func segmentsAndFairness(cfg *Config, rep *Report, sc *scorer) {
 			vals := sub.compute(nil)
 			for i, x := range vals {
 				sr.Values = append(sr.Values, Num(x))
+				if sr.ByMetric == nil {
+					sr.ByMetric = map[string]Num{}
+				}
+				sr.ByMetric[cfg.Metrics[i].ID()] = Num(x)
 				m := cfg.Metrics[i]
 				if m.Segments == nil {
 					continue
@@ -442,6 +466,10 @@ func segmentsAndFairness(cfg *Config, rep *Report, sc *scorer) {
 			}
 			gap := Num(metrics.Gap(col))
 			fr.Gaps = append(fr.Gaps, gap)
+			if fr.GapByMetric == nil {
+				fr.GapByMetric = map[string]Num{}
+			}
+			fr.GapByMetric[cfg.Metrics[i].ID()] = gap
 			if cfg.Fairness.MaxGap != nil {
 				ok, bound, _ := within(float64(gap), nil, cfg.Fairness.MaxGap)
 				rep.Checks = append(rep.Checks, Check{Name: fmt.Sprintf("%s gap across %s", cfg.Metrics[i].ID(), seg.name),
@@ -472,11 +500,11 @@ func drift(cfg *Config, rep *Report, cur, base *scorer) {
 		dr := DriftResult{Feature: name}
 		if bc == nil && cc == nil {
 			dr.Kind = "numeric"
-			psi, bins := metrics.NumericPSI(b, c, cfg.Drift.Bins)
+			psi, bins := metrics.NumericPSI(b, c, cfg.Drift.Bins, cfg.Drift.Quantiles)
 			d, p := metrics.KS(b, c)
 			dr.PSI, dr.Bins = Num(psi), bins
-			ks, kp := Num(d), Num(p)
-			dr.KS, dr.KSP = &ks, &kp
+			ks, kp, w := Num(d), Num(p), Num(metrics.Wasserstein(b, c))
+			dr.KS, dr.KSP, dr.Wasserstein = &ks, &kp, &w
 		} else {
 			dr.Kind = "categorical"
 			if bc == nil {
@@ -487,6 +515,9 @@ func drift(cfg *Config, rep *Report, cur, base *scorer) {
 			}
 			psi, bins := metrics.CategoricalPSI(bc, cc)
 			dr.PSI, dr.Bins = Num(psi), bins
+			stat, p, dof := metrics.ChiSquare(bins, len(bc), len(cc))
+			x, xp := Num(stat), Num(p)
+			dr.ChiSquare, dr.ChiSquareP, dr.ChiSquareDOF = &x, &xp, dof
 		}
 		if ok, bound, set := within(float64(dr.PSI), nil, cfg.Drift.PSIMax); set {
 			rep.Checks = append(rep.Checks, Check{Name: "PSI of " + name, Group: "drift", Value: dr.PSI, Bound: bound, Passed: ok})
@@ -494,6 +525,16 @@ func drift(cfg *Config, rep *Report, cur, base *scorer) {
 		if dr.KS != nil {
 			if ok, bound, set := within(float64(*dr.KS), nil, cfg.Drift.KSMax); set {
 				rep.Checks = append(rep.Checks, Check{Name: "KS statistic of " + name, Group: "drift", Value: *dr.KS, Bound: bound, Passed: ok})
+			}
+		}
+		if dr.Wasserstein != nil {
+			if ok, bound, set := within(float64(*dr.Wasserstein), nil, cfg.Drift.WassersteinMax); set {
+				rep.Checks = append(rep.Checks, Check{Name: "Wasserstein distance of " + name, Group: "drift", Value: *dr.Wasserstein, Bound: bound, Passed: ok})
+			}
+		}
+		if dr.ChiSquareP != nil {
+			if ok, bound, set := within(float64(*dr.ChiSquareP), cfg.Drift.ChiSquarePMin, nil); set {
+				rep.Checks = append(rep.Checks, Check{Name: "chi-square p-value of " + name, Group: "drift", Value: *dr.ChiSquareP, Bound: bound, Passed: ok})
 			}
 		}
 		rep.Drift = append(rep.Drift, dr)

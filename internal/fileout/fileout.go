@@ -44,7 +44,7 @@ func Write(path string, perm fs.FileMode, write func(io.Writer) error) error {
 	case st == nil:
 		return replace(path, target, perm, nil, write)
 	case st.IsDir():
-		return awaf.Errorf(awaf.EINVALID, "write %s: is a folder", path)
+		return awaf.Errorf(awaf.EINVALID, "cannot write %s: it is a folder; give a file name", path)
 	case st.Mode().IsRegular():
 		return replace(path, target, st.Mode().Perm(), st, write)
 	}
@@ -93,11 +93,11 @@ func replace(path, target string, perm fs.FileMode, old fs.FileInfo, write func(
 	dir := filepath.Dir(target)
 	if st, err := os.Stat(dir); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return awaf.Errorf(awaf.EINVALID, "write %s: the folder %s does not exist", path, dir)
+			return awaf.Errorf(awaf.EINVALID, "cannot write %s: folder %s does not exist", path, dir)
 		}
 		return osErr(path, err)
 	} else if !st.IsDir() {
-		return awaf.Errorf(awaf.EINVALID, "write %s: %s is not a folder", path, dir)
+		return awaf.Errorf(awaf.EINVALID, "cannot write %s: %s is not a folder", path, dir)
 	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(target)+".tmp-*")
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/yamlerr"
 )
 
 // MaxSize bounds a lens file. The AWS limit is 500 KB for JSON; YAML with guidance is
@@ -43,7 +44,11 @@ func Parse(name string, data []byte) (*awaf.Lens, error) {
 	var root yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&root); err != nil {
-		return nil, awaf.Problems{yamlProblem(name, err)}
+		p := yamlProblem(name, err)
+		if line, col, msg, ok := yamlerr.Locate(data, err); ok {
+			p.Line, p.Column, p.Message = line, col, "invalid YAML: "+msg
+		}
+		return nil, awaf.Problems{p}
 	}
 	if d := depth(&root); d > maxDepth {
 		return nil, awaf.Problems{{Location: awaf.Location{File: name}, Message: fmt.Sprintf("nesting is %d levels deep, more than the %d allowed", d, maxDepth)}}

@@ -153,7 +153,7 @@ questions:
 				`x:21:7: question q_one: needs at least one practice besides "none of these"`,
 			},
 		},
-		{name: "not YAML", yaml: "id: [unclosed\n", want: []string{`x:1: invalid YAML: did not find expected`}},
+		{name: "not YAML", yaml: "id: [unclosed\n", want: []string{`x:1:5: invalid YAML: did not find expected ',' or ']'; the [ here is not closed`}},
 		{name: "empty", yaml: "", want: []string{`x: invalid YAML: file is empty`}},
 		{name: "billion laughs", yaml: "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n", want: []string{"aliases and anchors are not allowed"}},
 		{name: "too deep", yaml: strings.Repeat("[", 40) + strings.Repeat("]", 40), want: []string{"levels deep"}},

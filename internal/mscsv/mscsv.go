@@ -9,12 +9,12 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/lens"
-	"github.com/awaf/awaf/internal/report"
 )
 
 // Options tune an import.
@@ -32,7 +32,7 @@ type Options struct {
 
 // Result is what an export holds, mapped onto awaf.
 type Result struct {
-	Export *report.MSExport
+	Export *Export
 	// Matched answers questions of Options.Lens; nil when none matched.
 	Matched *awaf.Assessment
 	// Lens is made from the questions that matched no question of Options.Lens, with
@@ -46,9 +46,13 @@ type Result struct {
 
 // Import reads an export and maps it. name is used in problem locations.
 func Import(name string, r io.Reader, opt Options) (*Result, error) {
-	e, err := report.ReadMSCSV(r)
+	e, err := Read(r)
 	if err != nil {
 		if ps, ok := err.(awaf.Problems); ok {
+			if len(ps) == 1 && strings.HasSuffix(ps[0].Message, expectExport) {
+				// Not an export at all: one line says what it is and what is expected.
+				return nil, awaf.Errorf(awaf.EINVALID, "%s: %s", name, ps[0].Message)
+			}
 			for i := range ps {
 				ps[i].File = name
 			}
@@ -62,7 +66,7 @@ func Import(name string, r io.Reader, opt Options) (*Result, error) {
 	}
 	res := &Result{Export: e, profile: opt.Profile != nil}
 	workload := awaf.Workload{Name: title(e.Title)}
-	var rest []report.MSQuestion
+	var rest []Question
 	if opt.Lens != nil {
 		index := map[string]*awaf.Question{}
 		for i := range opt.Lens.Questions {
@@ -89,7 +93,9 @@ func Import(name string, r io.Reader, opt Options) (*Result, error) {
 	}
 	if len(rest) > 0 {
 		l, at := makeLens(e, rest, opt.LensID)
-		a := &awaf.Assessment{Lens: awaf.LensRef{ID: l.ID, Version: l.Version}, Workload: workload}
+		// The lens is written beside the answers, which name it so that the next
+		// command finds it without --lens.
+		a := &awaf.Assessment{Lens: awaf.LensRef{ID: l.ID, Version: l.Version, File: LensFile(l.ID)}, Workload: workload}
 		for i, q := range rest {
 			if at[i] < 0 {
 				res.Warnings = append(res.Warnings, fmt.Sprintf("%s:%d: question %q offers no practice besides \"none\"; it is left out", name, q.Line, q.Question))
@@ -106,8 +112,11 @@ func Import(name string, r io.Reader, opt Options) (*Result, error) {
 	return res, nil
 }
 
+// LensFile is the name of the file a made lens is written to, beside the answers.
+func LensFile(id string) string { return id + ".lens.yaml" }
+
 // answer maps one CSV question's rows onto an answer to lq.
-func (res *Result) answer(name string, q report.MSQuestion, lq *awaf.Question) awaf.Answer {
+func (res *Result) answer(name string, q Question, lq *awaf.Question) awaf.Answer {
 	ans := awaf.Answer{Question: lq.ID}
 	choices := map[string]*awaf.Choice{}
 	var none *awaf.Choice
@@ -199,8 +208,12 @@ func norm(s string) string {
 	return strings.TrimRight(s, ". ")
 }
 
+// optionCode is the code some assessments put before an option: "R-1-12: None of
+// the above." in the Cloud Adoption Security Assessment.
+var optionCode = regexp.MustCompile(`^[A-Za-z]{1,4}[-:]?\d+(?:[-.]\d+)*\s*[:.)-]\s*`)
+
 func isNoneText(s string) bool {
-	n := norm(s)
+	n := norm(optionCode.ReplaceAllString(strings.TrimSpace(s), ""))
 	return strings.HasPrefix(n, "none of")
 }
 
@@ -242,10 +255,51 @@ const (
 	defaultWeight = 10
 )
 
+// codeOf gives the code an option or a recommendation starts with ("T-1-5" of
+// "T-1-5: Security roles are not clearly defined"), or "".
+var codeOf = regexp.MustCompile(`^([A-Za-z]{1,4}(?:-\d+){1,4})\s*:`)
+
+// optionWeights holds Microsoft's Weight for the answer options a recommendation
+// names by code: the Cloud Adoption Security Assessment writes recommendation
+// "S-1-1-1" for option "S-1-1". Most exports name no option, and none gives the
+// weight of a ticked practice, so the rest weigh defaultWeight.
+type optionWeights map[string]int // category + code -> weight
+
+func recommendationWeights(e *Export) optionWeights {
+	w := optionWeights{}
+	for _, r := range e.Recommendations {
+		m := codeOf.FindStringSubmatch(r.LinkText)
+		if m == nil || r.Weight <= 0 {
+			continue
+		}
+		code := m[1]
+		parent := code[:strings.LastIndex(code, "-")]
+		k := r.Category + "\x00" + parent
+		w[k] = max(w[k], min(r.Weight, 100))
+	}
+	return w
+}
+
+// of gives the weight of one option of q. A recommendation on a ticked option means
+// the option is a level reached, not a practice missing (the maturity questions):
+// its weight says how urgent the advice is, not what the option is worth.
+func (w optionWeights) of(q Question, opt string) int {
+	m := codeOf.FindStringSubmatch(strings.TrimSpace(opt))
+	if m == nil || slices.Contains(q.Selected, opt) {
+		return defaultWeight
+	}
+	if n, ok := w[q.Category+"\x00"+m[1]]; ok {
+		return n
+	}
+	return defaultWeight
+}
+
 // makeLens builds a lens from CSV questions: an area per category, a question per
 // CSV question, a practice per answer option, and "none of the above" as the none
-// choice. Every practice weighs the same; risk follows the score (no rules).
-func makeLens(e *report.MSExport, qs []report.MSQuestion, id string) (*awaf.Lens, []int) {
+// choice. A practice weighs what Microsoft's recommendation for it weighs, where the
+// export ties one to it, and defaultWeight otherwise; risk follows the score (no
+// rules).
+func makeLens(e *Export, qs []Question, id string) (*awaf.Lens, []int) {
 	name := title(e.Title)
 	if name == "" {
 		name = "Imported assessment"
@@ -265,6 +319,7 @@ func makeLens(e *report.MSExport, qs []report.MSQuestion, id string) (*awaf.Lens
 			links[r.Category] = awaf.Link{Title: r.LinkText, URL: r.Link}
 		}
 	}
+	weights := recommendationWeights(e)
 	areas := map[string]awaf.AreaID{}
 	usedArea := map[awaf.AreaID]bool{}
 	usedPillar := map[awaf.PillarID]bool{}
@@ -319,7 +374,7 @@ func makeLens(e *report.MSExport, qs []report.MSQuestion, id string) (*awaf.Lens
 				continue
 			}
 			lq.Choices = append(lq.Choices, awaf.Choice{
-				ID: fmt.Sprintf("c%02d", i+1), Title: strings.TrimSpace(opt), Weight: defaultWeight, Effort: awaf.EffortMedium,
+				ID: fmt.Sprintf("c%02d", i+1), Title: strings.TrimSpace(opt), Weight: weights.of(q, opt), Effort: awaf.EffortMedium,
 				Pillars: []awaf.PillarID{p}, Links: []awaf.Link{link},
 				Guidance: awaf.Guidance{What: strings.TrimSpace(opt), Why: fmt.Sprintf("An answer option of %q in the %s category.", name, q.Category),
 					Verify: "A reviewer confirms the statement holds for the workload."},

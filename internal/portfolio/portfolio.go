@@ -1,242 +1,327 @@
-// Package portfolio combines the assessments of one workload under several lenses (the
-// built-in AI lens and a team's own, say) into one view: each lens keeps its own
-// scores and plan, and the plans merge into one list ordered by priority. Priorities
-// can be compared across lenses because assess.Plan computes every one of them with
-// the same 0-100 formula from the workload's profile. Combine is a pure function.
+// Package portfolio is the view across many workloads that a platform team or an
+// architecture board reads: each workload's scores by pillar with their bands, its high
+// and medium risks, its Top 10 status, lens version and last change; the risks most
+// workloads share, which a platform team can fix once for everyone; and the trend of
+// the portfolio's scores from month end to month end. Build is a pure function over
+// already evaluated results; filters and sorting are applied to the rows it returns.
 package portfolio
 
 import (
+	"cmp"
+	"fmt"
 	"math"
-	"sort"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/awaf/awaf"
 )
 
-// Part is one lens's assessment of the workload, already evaluated.
-type Part struct {
-	Lens       *awaf.Lens
-	Assessment *awaf.Assessment // optional
-	Result     *awaf.Result
+// Entry is one workload, evaluated.
+type Entry struct {
+	ID     int64  // the server's workload id; 0 for files
+	Link   string // where its report or plan lives (a server path or a file name)
+	Result *awaf.Result
+	// Updated is the last change of its answers.
+	Updated time.Time
+	// LatestLens is the newest version of its lens the caller knows, for "outdated".
+	LatestLens string
 }
 
-// Options changes what Combine accepts.
-type Options struct {
-	// MixedWorkloads allows assessments that name different workloads. The combined
-	// view then carries the first part's workload.
-	MixedWorkloads bool
+// Row is one workload in the view.
+type Row struct {
+	ID          int64                       `json:"id,omitempty"`
+	Link        string                      `json:"link,omitempty"`
+	Name        string                      `json:"name"`
+	Owner       string                      `json:"owner,omitempty"`
+	Criticality awaf.Criticality            `json:"criticality,omitempty"`
+	Kinds       []awaf.Kind                 `json:"kinds,omitempty"`
+	Lens        awaf.LensRef                `json:"lens"`
+	Outdated    bool                        `json:"outdatedLens,omitempty"`
+	Updated     time.Time                   `json:"updated,omitzero"`
+	Overall     awaf.Score                  `json:"overall"`
+	Pillars     map[awaf.PillarID]Cell      `json:"pillars"`
+	Top10       map[awaf.Top10Status]int    `json:"top10"`
+	Top10Items  map[string]awaf.Top10Status `json:"top10Items,omitempty"`
 }
 
-// Combined is several lenses' assessments of one workload, arranged for one report.
-type Combined struct {
-	Workload awaf.Workload
-	// Profile is the first part's; each lens's plan was ranked with its own
-	// assessment's profile.
-	Profile awaf.Profile
-	Parts   []Part
-	Lenses  []LensSummary
-	// Overall and Pillars are the lenses' figures added up; see combine.
-	Overall awaf.Score
-	Pillars []awaf.PillarScore
-	// Plan is every lens's plan in one list, highest priority first.
-	Plan     []Item
-	Horizons []Horizon
+// Cell is one workload's score on one pillar.
+type Cell struct {
+	Score float64   `json:"score"`
+	Band  awaf.Band `json:"band"`
 }
 
-// LensSummary is how the workload does under one lens.
-type LensSummary struct {
-	Lens    awaf.LensRef
-	Name    string
-	Overall awaf.Score
-	Pillars []awaf.PillarScore
-	// Recommendations is the length of the lens's plan.
-	Recommendations int
+// CommonRisk is a practice several workloads lack at high or medium risk.
+type CommonRisk struct {
+	Question  string          `json:"question"`
+	Choice    string          `json:"choice"`
+	Title     string          `json:"title"` // the practice to adopt
+	Pillars   []awaf.PillarID `json:"pillars"`
+	High      int             `json:"high"` // workloads where its question is a high risk
+	Workloads []RiskAt        `json:"workloads"`
 }
 
-// Item is one recommendation of the combined plan. The embedded Recommendation keeps
-// its rank within its own lens's plan; Rank is its place in the combined one.
-type Item struct {
-	Rank      int
-	Lens      awaf.LensRef
-	LensName  string
-	LensIndex int // position of the lens in Combined.Parts
-	awaf.Recommendation
+// RiskAt is one workload where a common risk applies, with its plan item.
+type RiskAt struct {
+	Name string    `json:"name"`
+	ID   int64     `json:"id,omitempty"`
+	Link string    `json:"link,omitempty"`
+	Risk awaf.Risk `json:"risk"`
+	Rank int       `json:"rank"` // the plan item's rank in that workload's plan
 }
 
-// Horizon is the part of the combined plan to act on at one time.
-type Horizon struct {
-	Horizon awaf.Horizon
-	Items   []Item
+// Pillar names a pillar column.
+type Pillar struct {
+	ID   awaf.PillarID `json:"id"`
+	Name string        `json:"name"`
 }
 
-// Combine merges the parts, in the order given. It fails when there is nothing to
-// combine, a part lacks its lens or result, two parts use the same lens, or (unless
-// opt.MixedWorkloads) the assessments name different workloads.
-func Combine(parts []Part, opt Options) (*Combined, error) {
-	if len(parts) == 0 {
-		return nil, awaf.Errorf(awaf.EINVALID, "no assessments to combine")
-	}
-	seen := map[string]int{}
-	for i, p := range parts {
-		if p.Lens == nil || p.Result == nil {
-			return nil, awaf.Errorf(awaf.EINVALID, "assessment %d: lens and result are required", i+1)
-		}
-		if j, ok := seen[p.Lens.ID]; ok {
-			return nil, awaf.Errorf(awaf.EINVALID, "assessments %d and %d both use lens %q: give one answers file per lens", j+1, i+1, p.Lens.ID)
-		}
-		seen[p.Lens.ID] = i
-		if opt.MixedWorkloads {
+// View is the whole portfolio.
+type View struct {
+	Pillars     []Pillar     `json:"pillars"`
+	Rows        []Row        `json:"workloads"`
+	CommonRisks []CommonRisk `json:"commonRisks"`
+	Trend       []Point      `json:"trend,omitempty"`
+	// Average is the mean of the rows' scores, overall and per pillar.
+	Average map[string]float64 `json:"average"`
+}
+
+// Build arranges evaluated workloads into a view. Rows keep the entries' order.
+func Build(entries []Entry) *View {
+	v := &View{Average: map[string]float64{}}
+	seen := map[awaf.PillarID]bool{}
+	type riskKey struct{ q, c string }
+	risks := map[riskKey]*CommonRisk{}
+	var riskOrder []riskKey
+	sums, counts := map[string]float64{}, map[string]int{}
+	for _, e := range entries {
+		r := e.Result
+		if r == nil {
 			continue
 		}
-		first, this := parts[0].Result.Workload.Name, p.Result.Workload.Name
-		if !SameWorkload(first, this) {
-			return nil, awaf.Errorf(awaf.EINVALID, "the assessments are of different workloads: %q (lens %s) and %q (lens %s); combine only one workload's assessments, or allow it explicitly",
-				first, parts[0].Lens.ID, this, p.Lens.ID)
+		row := Row{ID: e.ID, Link: e.Link, Name: r.Workload.Name, Owner: r.Workload.Owner,
+			Criticality: r.Profile.Criticality, Kinds: r.Profile.Kinds, Lens: r.Lens, Updated: e.Updated,
+			Overall: r.Overall, Pillars: map[awaf.PillarID]Cell{}, Top10: map[awaf.Top10Status]int{},
+			Top10Items: map[string]awaf.Top10Status{}}
+		row.Outdated = e.LatestLens != "" && e.LatestLens != r.Lens.Version
+		if r.Overall.Band != awaf.BandNotAssessed {
+			sums["overall"] += r.Overall.Score
+			counts["overall"]++
 		}
-	}
-
-	c := &Combined{
-		Workload: parts[0].Result.Workload,
-		Profile:  parts[0].Result.Profile,
-		Parts:    parts,
-	}
-	overalls := make([]awaf.Score, len(parts))
-	for i, p := range parts {
-		r := p.Result
-		c.Lenses = append(c.Lenses, LensSummary{
-			Lens:            awaf.LensRef{ID: p.Lens.ID, Version: p.Lens.Version},
-			Name:            lensName(p.Lens),
-			Overall:         r.Overall,
-			Pillars:         r.Pillars,
-			Recommendations: len(r.Plan),
-		})
-		overalls[i] = r.Overall
-	}
-	c.Overall = combine(overalls)
-	c.Pillars = combinePillars(parts)
-	c.Plan = mergePlans(parts)
-	c.Horizons = []Horizon{{Horizon: awaf.Now}, {Horizon: awaf.Next}, {Horizon: awaf.Later}}
-	for _, it := range c.Plan {
-		for i := range c.Horizons {
-			if c.Horizons[i].Horizon == it.Horizon {
-				c.Horizons[i].Items = append(c.Horizons[i].Items, it)
+		for _, p := range r.Pillars {
+			if !seen[p.Pillar] {
+				seen[p.Pillar] = true
+				v.Pillars = append(v.Pillars, Pillar{ID: p.Pillar, Name: p.Name})
+			}
+			row.Pillars[p.Pillar] = Cell{Score: p.Score.Score, Band: p.Band}
+			if p.Band != awaf.BandNotAssessed {
+				sums[string(p.Pillar)] += p.Score.Score
+				counts[string(p.Pillar)]++
 			}
 		}
+		for _, t := range r.Top10 {
+			row.Top10[t.Status]++
+			row.Top10Items[t.ID] = t.Status
+		}
+		qrisk := map[string]awaf.Risk{}
+		for _, q := range r.Questions {
+			qrisk[q.Question] = q.Risk
+		}
+		for _, rec := range r.Plan {
+			risk := qrisk[rec.Question]
+			if risk != awaf.RiskHigh && risk != awaf.RiskMedium {
+				continue
+			}
+			k := riskKey{rec.Question, rec.Choice}
+			cr := risks[k]
+			if cr == nil {
+				cr = &CommonRisk{Question: rec.Question, Choice: rec.Choice, Title: rec.Title, Pillars: rec.Pillars}
+				risks[k] = cr
+				riskOrder = append(riskOrder, k)
+			}
+			if risk == awaf.RiskHigh {
+				cr.High++
+			}
+			cr.Workloads = append(cr.Workloads, RiskAt{Name: row.Name, ID: e.ID, Link: e.Link, Risk: risk, Rank: rec.Rank})
+		}
+		v.Rows = append(v.Rows, row)
 	}
-	return c, nil
+	for k, s := range sums {
+		v.Average[k] = round1(s / float64(counts[k]))
+	}
+	for _, k := range riskOrder {
+		if cr := risks[k]; len(cr.Workloads) >= 2 {
+			v.CommonRisks = append(v.CommonRisks, *cr)
+		}
+	}
+	// The risks most workloads share first; among equals, the ones that are high more
+	// often, then a stable order.
+	slices.SortStableFunc(v.CommonRisks, func(a, b CommonRisk) int {
+		return cmp.Or(cmp.Compare(len(b.Workloads), len(a.Workloads)), cmp.Compare(b.High, a.High),
+			cmp.Compare(a.Question, b.Question), cmp.Compare(a.Choice, b.Choice))
+	})
+	return v
 }
 
-// SameWorkload compares workload names as people write them: case and surrounding or
-// repeated spaces do not make another workload.
-func SameWorkload(a, b string) bool {
-	norm := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
-	return norm(a) == norm(b)
+// Share is the sentence a common risk reads as: "7 of 12 workloads lack: …".
+func (v *View) Share(cr CommonRisk) string {
+	return fmt.Sprintf("%d of %d workloads lack: %s", len(cr.Workloads), len(v.Rows), cr.Title)
 }
 
-func lensName(l *awaf.Lens) string {
-	if l.Name != "" {
-		return l.Name
-	}
-	return l.ID
+func round1(f float64) float64 { return math.Round(f*10) / 10 }
+
+// Filter keeps rows; empty fields keep everything.
+type Filter struct {
+	Owner       string
+	Criticality awaf.Criticality
+	Kind        awaf.Kind
+	Outdated    bool // only workloads on an older lens version
 }
 
-// combine adds up scores of the same thing under several lenses. Risk and question
-// counts are sums. The score is the mean of the lens scores weighted by each lens's
-// applicable questions,
-//
-//	score = Σ score_i × questions_i / Σ questions_i
-//
-// so a lens of 40 questions counts four times as much as one of 10, and a lens that
-// does not assess the pillar (0 applicable questions) does not count at all. Weighting
-// by questions rather than by choice weights keeps lenses comparable: weights are
-// only meaningful within one question of one lens.
-func combine(scores []awaf.Score) awaf.Score {
-	var s awaf.Score
-	sum := 0.0
-	for _, x := range scores {
-		s.High += x.High
-		s.Medium += x.Medium
-		s.Questions += x.Questions
-		s.Answered += x.Answered
-		s.Unanswered += x.Unanswered
-		sum += x.Score * float64(x.Questions)
+// Keep reports whether a row passes the filter.
+func (f Filter) Keep(r Row) bool {
+	switch {
+	case f.Owner != "" && !strings.EqualFold(f.Owner, r.Owner):
+		return false
+	case f.Criticality != "" && f.Criticality != r.Criticality:
+		return false
+	case f.Kind != "" && !slices.Contains(r.Kinds, f.Kind):
+		return false
+	case f.Outdated && !r.Outdated:
+		return false
 	}
-	if s.Questions == 0 {
-		s.Band = awaf.BandNotAssessed
-		return s
-	}
-	s.Score = math.Round(sum*10/float64(s.Questions)) / 10
-	s.Band = awaf.BandOf(s.Score)
-	return s
+	return true
 }
 
-// combinePillars combines each pillar that any lens declares, in the framework's
-// pillar order; a pillar's name comes from the first lens that names it.
-func combinePillars(parts []Part) []awaf.PillarScore {
-	byPillar := map[awaf.PillarID][]awaf.Score{}
-	names := map[awaf.PillarID]string{}
-	for _, p := range parts {
-		for _, ps := range p.Result.Pillars {
-			byPillar[ps.Pillar] = append(byPillar[ps.Pillar], ps.Score)
-			if names[ps.Pillar] == "" {
-				names[ps.Pillar] = ps.Name
+// Apply filters the rows and drops common risks left with fewer than two workloads.
+func (v *View) Apply(f Filter) *View {
+	out := &View{Pillars: v.Pillars, Trend: v.Trend, Average: v.Average}
+	names := map[string]bool{}
+	for _, r := range v.Rows {
+		if f.Keep(r) {
+			out.Rows = append(out.Rows, r)
+			names[r.Name] = true
+		}
+	}
+	for _, cr := range v.CommonRisks {
+		var at []RiskAt
+		for _, w := range cr.Workloads {
+			if names[w.Name] {
+				at = append(at, w)
 			}
 		}
-	}
-	order := append([]awaf.PillarID(nil), awaf.Pillars...)
-	known := map[awaf.PillarID]bool{}
-	for _, id := range order {
-		known[id] = true
-	}
-	// A pillar outside the framework's six (a hand-built result) goes last, by id.
-	var extra []awaf.PillarID
-	for id := range byPillar {
-		if !known[id] {
-			extra = append(extra, id)
+		if len(at) >= 2 {
+			cr.Workloads = at
+			cr.High = 0
+			for _, w := range at {
+				if w.Risk == awaf.RiskHigh {
+					cr.High++
+				}
+			}
+			out.CommonRisks = append(out.CommonRisks, cr)
 		}
-	}
-	sort.Slice(extra, func(i, j int) bool { return extra[i] < extra[j] })
-	order = append(order, extra...)
-
-	var out []awaf.PillarScore
-	for _, id := range order {
-		scores, ok := byPillar[id]
-		if !ok {
-			continue
-		}
-		name := names[id]
-		if name == "" {
-			name = string(id)
-		}
-		out = append(out, awaf.PillarScore{Pillar: id, Name: name, Score: combine(scores)})
 	}
 	return out
 }
 
-// mergePlans puts every lens's plan in one list: priority first (higher first), then
-// the order the lenses were given in, then the rank within the lens. Nothing is
-// deduplicated: two lenses asking for alike practices are still two practices, each
-// answered and closed under its own lens.
-func mergePlans(parts []Part) []Item {
-	var items []Item
-	for i, p := range parts {
-		ref := awaf.LensRef{ID: p.Lens.ID, Version: p.Lens.Version}
-		for _, rec := range p.Result.Plan {
-			items = append(items, Item{Lens: ref, LensName: lensName(p.Lens), LensIndex: i, Recommendation: rec})
+// SortKeys are the columns rows sort by: name, owner, criticality, overall, high,
+// medium, updated, or a pillar id.
+func (v *View) Sort(key string, desc bool) error {
+	var by func(a, b Row) int
+	switch key {
+	case "", "name":
+		by = func(a, b Row) int { return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) }
+	case "owner":
+		by = func(a, b Row) int { return cmp.Compare(a.Owner, b.Owner) }
+	case "criticality":
+		by = func(a, b Row) int {
+			return cmp.Compare(slices.Index(awaf.Criticalities, a.Criticality), slices.Index(awaf.Criticalities, b.Criticality))
 		}
+	case "overall", "score":
+		by = func(a, b Row) int { return cmp.Compare(a.Overall.Score, b.Overall.Score) }
+	case "high":
+		by = func(a, b Row) int { return cmp.Compare(a.Overall.High, b.Overall.High) }
+	case "medium":
+		by = func(a, b Row) int { return cmp.Compare(a.Overall.Medium, b.Overall.Medium) }
+	case "updated":
+		by = func(a, b Row) int { return a.Updated.Compare(b.Updated) }
+	default:
+		found := false
+		for _, p := range v.Pillars {
+			found = found || string(p.ID) == key
+		}
+		if !found {
+			return fmt.Errorf("sort by %q: want name, owner, criticality, overall, high, medium, updated or a pillar", key)
+		}
+		id := awaf.PillarID(key)
+		by = func(a, b Row) int { return cmp.Compare(a.Pillars[id].Score, b.Pillars[id].Score) }
 	}
-	sort.SliceStable(items, func(i, j int) bool {
-		a, b := items[i], items[j]
-		if a.Priority != b.Priority {
-			return a.Priority > b.Priority
+	slices.SortStableFunc(v.Rows, func(a, b Row) int {
+		if desc {
+			return by(b, a)
 		}
-		if a.LensIndex != b.LensIndex {
-			return a.LensIndex < b.LensIndex
-		}
-		return a.Recommendation.Rank < b.Recommendation.Rank
+		return by(a, b)
 	})
-	for i := range items {
-		items[i].Rank = i + 1
+	return nil
+}
+
+// Snapshot is one workload's scores at a moment (a milestone or the current answers).
+type Snapshot struct {
+	Workload string
+	At       time.Time
+	Overall  float64
+	Pillars  map[awaf.PillarID]float64
+}
+
+// Point is the portfolio at one month end: the mean over workloads of each one's latest
+// snapshot up to then.
+type Point struct {
+	MonthEnd  time.Time                 `json:"monthEnd"`
+	Workloads int                       `json:"workloads"`
+	Overall   float64                   `json:"overall"`
+	Pillars   map[awaf.PillarID]float64 `json:"pillars"`
+}
+
+// Trend gives the portfolio at each month end from the first snapshot to the last
+// (UTC), carrying each workload's latest score forward; months before a workload's
+// first snapshot leave it out.
+func Trend(snaps []Snapshot) []Point {
+	if len(snaps) == 0 {
+		return nil
 	}
-	return items
+	s := slices.Clone(snaps)
+	slices.SortStableFunc(s, func(a, b Snapshot) int { return a.At.Compare(b.At) })
+	first, last := s[0].At.UTC(), s[len(s)-1].At.UTC()
+	monthEnd := func(t time.Time) time.Time {
+		return time.Date(t.Year(), t.Month()+1, 1, 0, 0, 0, 0, time.UTC).Add(-time.Nanosecond)
+	}
+	latest := map[string]Snapshot{}
+	var out []Point
+	i := 0
+	for end := monthEnd(first); ; end = monthEnd(end.Add(time.Nanosecond)) {
+		for i < len(s) && !s[i].At.After(end) {
+			latest[s[i].Workload] = s[i]
+			i++
+		}
+		p := Point{MonthEnd: end.Truncate(time.Second), Workloads: len(latest), Pillars: map[awaf.PillarID]float64{}}
+		count := map[awaf.PillarID]int{}
+		for _, sn := range latest {
+			p.Overall += sn.Overall
+			for id, sc := range sn.Pillars {
+				p.Pillars[id] += sc
+				count[id]++
+			}
+		}
+		if p.Workloads > 0 {
+			p.Overall = round1(p.Overall / float64(p.Workloads))
+		}
+		for id := range p.Pillars {
+			p.Pillars[id] = round1(p.Pillars[id] / float64(count[id]))
+		}
+		out = append(out, p)
+		if !end.Before(last) {
+			break
+		}
+	}
+	return out
 }

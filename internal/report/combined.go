@@ -6,12 +6,12 @@ import (
 	"time"
 
 	"github.com/awaf/awaf"
-	"github.com/awaf/awaf/internal/portfolio"
+	"github.com/awaf/awaf/internal/multilens"
 )
 
 // Combined is everything a report on one workload under several lenses shows.
 type Combined struct {
-	Portfolio *portfolio.Combined
+	Lenses *multilens.Combined
 	// Generated is the time printed on the report; injected so output is stable.
 	Generated time.Time
 }
@@ -20,7 +20,7 @@ type Combined struct {
 // side and one plan across them. Microsoft's CSV holds one assessment only, so it is
 // refused with a message that says how to get one file per lens.
 func RenderCombined(w io.Writer, f Format, in Combined) error {
-	if in.Portfolio == nil || len(in.Portfolio.Parts) == 0 {
+	if in.Lenses == nil || len(in.Lenses.Parts) == 0 {
 		return fmt.Errorf("render %s: nothing to combine", f)
 	}
 	switch f {
@@ -94,7 +94,7 @@ type combinedHorizon struct {
 }
 
 func newCombinedView(in Combined) *combinedView {
-	c := in.Portfolio
+	c := in.Lenses
 	v := &combinedView{
 		Workload:  c.Workload,
 		Profile:   c.Profile,

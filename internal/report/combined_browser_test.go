@@ -90,7 +90,7 @@ func TestBrowserCombined(t *testing.T) {
 		t.Fatalf("start %s: %v", chrome, err)
 	}
 
-	policy := len(in.Portfolio.Parts[1].Result.Plan)
+	policy := len(in.Lenses.Parts[1].Result.Plan)
 	for _, width := range []int64{1280, 360} {
 		if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 900), chromedp.Navigate(url), chromedp.WaitReady("#lens-bars")); err != nil {
 			t.Fatalf("width %d: %v", width, err)
@@ -102,7 +102,7 @@ func TestBrowserCombined(t *testing.T) {
 		t.Logf("width %d: %+v", width, f)
 		want := combinedFacts{
 			LensBars: 2, LensBarsVisible: 2, LensRows: 2, PillarRows: 6, PillarCols: 6 + 2,
-			PlanItems: len(in.Portfolio.Plan), PolicyItems: policy, Details: len(in.Portfolio.Plan),
+			PlanItems: len(in.Lenses.Plan), PolicyItems: policy, Details: len(in.Lenses.Plan),
 			ScrollWidth: f.ScrollWidth,
 		}
 		if f != want {

@@ -63,7 +63,7 @@ type CombinedItem struct {
 
 // NewCombinedDocument builds the combined JSON document. Lists are never null.
 func NewCombinedDocument(in Combined) CombinedDocument {
-	c := in.Portfolio
+	c := in.Lenses
 	d := CombinedDocument{
 		SchemaVersion: SchemaVersion,
 		Generated:     in.Generated.UTC(),

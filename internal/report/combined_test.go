@@ -11,7 +11,7 @@ import (
 	"github.com/awaf/awaf/internal/answers"
 	"github.com/awaf/awaf/internal/assess"
 	"github.com/awaf/awaf/internal/lens"
-	"github.com/awaf/awaf/internal/portfolio"
+	"github.com/awaf/awaf/internal/multilens"
 )
 
 // policyExample is the example's second lens: Contoso's own AI policy.
@@ -40,14 +40,14 @@ func combinedExample(tb testing.TB) Combined {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	c, err := portfolio.Combine([]portfolio.Part{
+	c, err := multilens.Combine([]multilens.Part{
 		{Lens: ai.Lens, Assessment: ai.Assessment, Result: ai.Result},
 		{Lens: l, Assessment: f.Assessment, Result: r},
-	}, portfolio.Options{})
+	}, multilens.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return Combined{Portfolio: c, Generated: generated}
+	return Combined{Lenses: c, Generated: generated}
 }
 
 // tinyCombined puts the tiny fixture beside a copy of itself under another lens whose
@@ -66,15 +66,15 @@ func tinyCombined(tb testing.TB) Combined {
 	edge := tinyEdge()
 	edge.Lens.ID = "tiny-edge"
 	edge.Result.Workload = a.Result.Workload
-	c, err := portfolio.Combine([]portfolio.Part{
+	c, err := multilens.Combine([]multilens.Part{
 		{Lens: a.Lens, Assessment: a.Assessment, Result: a.Result},
 		{Lens: policy, Result: pr},
 		{Lens: edge.Lens, Result: edge.Result},
-	}, portfolio.Options{})
+	}, multilens.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return Combined{Portfolio: c, Generated: generated}
+	return Combined{Lenses: c, Generated: generated}
 }
 
 // MustRenderCombined renders in format f or fails the test.
@@ -147,7 +147,7 @@ func TestCombinedJSON(t *testing.T) {
 	if len(doc.Lenses) != 2 {
 		t.Fatalf("%d lenses", len(doc.Lenses))
 	}
-	for i, p := range in.Portfolio.Parts {
+	for i, p := range in.Lenses.Parts {
 		single := MustRender(t, JSON, Input{Lens: p.Lens, Assessment: p.Assessment, Result: p.Result, Generated: generated})
 		var a, b any
 		if err := json.Unmarshal(single, &a); err != nil {
@@ -162,8 +162,8 @@ func TestCombinedJSON(t *testing.T) {
 			t.Errorf("lenses[%d] is not the single-lens document of %s", i, p.Lens.ID)
 		}
 	}
-	if len(doc.Plan) != len(in.Portfolio.Plan) {
-		t.Fatalf("plan has %d items, want %d", len(doc.Plan), len(in.Portfolio.Plan))
+	if len(doc.Plan) != len(in.Lenses.Plan) {
+		t.Fatalf("plan has %d items, want %d", len(doc.Plan), len(in.Lenses.Plan))
 	}
 	perLens := map[string]float64{}
 	for i, item := range doc.Plan {

@@ -3,17 +3,16 @@ package report
 import (
 	"bytes"
 	"encoding/csv"
-	"errors"
 	"os"
 	"strings"
 	"testing"
 
-	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/mscsv"
 	"github.com/awaf/awaf/internal/sharedtest"
 )
 
 // rawLayout finds the landmarks of an export with nothing but encoding/csv, to check
-// ReadMSCSV against an independent reading.
+// the reader in mscsv against an independent reading.
 type rawLayout struct {
 	widths          map[int]bool
 	recHeader       int // record index of the recommendations header
@@ -52,13 +51,13 @@ func readRaw(t *testing.T, data []byte) rawLayout {
 }
 
 // checkExport checks what every export in Microsoft's layout shares, whoever wrote it.
-func checkExport(t *testing.T, e *MSExport, raw rawLayout) {
+func checkExport(t *testing.T, e *mscsv.Export, raw rawLayout) {
 	t.Helper()
 	if e.Title == "" {
 		t.Error("no title")
 	}
 	bands := map[string]bool{"Critical": true, "Moderate": true, "Excellent": true, "Not assessed": true}
-	for _, s := range append([]MSScore{e.Overall}, e.Categories...) {
+	for _, s := range append([]mscsv.Score{e.Overall}, e.Categories...) {
 		if !bands[s.Band] {
 			t.Errorf("line %d: band %q", s.Line, s.Band)
 		}
@@ -92,54 +91,6 @@ func checkExport(t *testing.T, e *MSExport, raw rawLayout) {
 	}
 }
 
-func TestReadMSCSVSamples(t *testing.T) {
-	for _, name := range []string{"Azure_Well_Architected_Review_Sample.csv", "Gen_AI_Workload_Security_Assessment_Sample.csv"} {
-		t.Run(name, func(t *testing.T) {
-			data, err := os.ReadFile(sharedtest.Dir(t, "ms-assessment-csv/"+name))
-			if err != nil {
-				t.Fatal(err)
-			}
-			e, err := ReadMSCSV(bytes.NewReader(data))
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkExport(t, e, readRaw(t, data))
-		})
-	}
-	// The review sample's own figures, read by eye from the file.
-	data, err := os.ReadFile(sharedtest.Dir(t, "ms-assessment-csv/Azure_Well_Architected_Review_Sample.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := ReadMSCSV(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(e.Title, "Azure Well-Architected Review - ") {
-		t.Errorf("title %q", e.Title)
-	}
-	if e.Overall != (MSScore{Name: msOverall, Band: "Critical", Score: 0, Max: 120, Line: 4}) {
-		t.Errorf("overall %+v", e.Overall)
-	}
-	var names []string
-	for _, c := range e.Categories {
-		names = append(names, c.Name)
-	}
-	if got := strings.Join(names, ","); got != "Reliability,Security,Cost Optimization,Operational Excellence,Performance Efficiency" {
-		t.Errorf("categories %s", got)
-	}
-	if len(e.NextSteps) != 3 || !strings.HasPrefix(e.NextSteps[0].URL, "https://learn.microsoft.com/") {
-		t.Errorf("next steps %+v", e.NextSteps)
-	}
-	if r := e.Recommendations[0]; r.Priority != "High" || r.ReportingCategory != "RE:04" || r.Weight != 80 || r.Complete || r.Line != 17 {
-		t.Errorf("first recommendation %+v", r)
-	}
-	q := e.Questions()[0]
-	if q.Question != "How do you keep the workload simple and efficient?" || len(q.Options) != 6 || len(q.Selected) != 1 || q.Selected[0] != "None of the above." {
-		t.Errorf("first question %+v", q)
-	}
-}
-
 // TestCSVMatchesSample renders the fixture and reads it back with the same reader and
 // the same checks as Microsoft's sample, plus what the fixture says it must hold.
 func TestCSVMatchesSample(t *testing.T) {
@@ -154,7 +105,7 @@ func TestCSVMatchesSample(t *testing.T) {
 	if len(raw.widths) != 1 || !raw.widths[msColumns] || !sampleRaw.widths[msColumns] {
 		t.Errorf("row widths %v, sample %v; want every row %d fields", raw.widths, sampleRaw.widths, msColumns)
 	}
-	e, err := ReadMSCSV(bytes.NewReader(out))
+	e, err := mscsv.Read(bytes.NewReader(out))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,63 +154,4 @@ func TestCSVMatchesSample(t *testing.T) {
 			t.Errorf("question %q: selected %q, want %q", q.Question, q.Selected, want)
 		}
 	}
-}
-
-func TestReadMSCSVErrors(t *testing.T) {
-	const head = "T,,,,,,,,,\n,,,,,,,,,\nRecommendations for your workload\nYour overall results,Moderate,'50/100'\n"
-	const recHead = "Category,Link-Text,Link,Priority,ReportingCategory,ReportingSubcategory,Weight,Context,CompleteY/N,Note\n"
-	const tail = "-----------\n\nCategory,Question,Answers,Selected Answer,Note\nSecurity,Q?,A,A,\nSecurity,Q?,B,,\n"
-	cases := []struct {
-		name, in string
-		want     []string // substrings of the error
-	}{
-		{"empty", "", []string{"no recommendations table"}},
-		{"bad band", "T\nYour overall results,Great,'50/100'\n" + recHead + tail, []string{":2: band \"Great\""}},
-		{"bad score", "T\nYour overall results,Moderate,50/100\n" + recHead + tail, []string{":2: score \"50/100\""}},
-		{"bad weight and priority", head + recHead + "Security,Do it,https://x,Urgent,SE:01,,ten,,N,\n" + tail,
-			[]string{":6: priority \"Urgent\"", ":6: weight \"ten\""}},
-		{"bad complete", head + recHead + "Security,Do it,https://x,High,SE:01,,10,,maybe,\n" + tail, []string{":6: CompleteY/N \"maybe\""}},
-		{"no separator", head + recHead + "Security,Do it,https://x,High,SE:01,,10,,N,\n", []string{"no \"-----------\" separator"}},
-		{"no answers header", head + recHead + "-----------\nSecurity,Q?,A,A,\n", []string{":7: expected the answers header"}},
-		{"stray header row", head + "just words\n" + recHead + tail, []string{":5: unexpected row \"just words\""}},
-		{"answer without option", head + recHead + tail + "Security,Q?,,,\n", []string{":11: answer row without"}},
-		{"malformed quotes", head + recHead + "Security,\"Do it,x\n", []string{"malformed CSV"}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := ReadMSCSV(strings.NewReader(c.in))
-			if err == nil {
-				t.Fatal("no error")
-			}
-			var ps awaf.Problems
-			if !errors.As(err, &ps) {
-				t.Fatalf("error %T is not awaf.Problems", err)
-			}
-			for _, w := range c.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not contain %q", err, w)
-				}
-			}
-		})
-	}
-}
-
-func FuzzReadMSCSV(f *testing.F) {
-	f.Add([]byte("T\nYour overall results,Moderate,'50/100'\nCategory,Link-Text,Link,Priority,ReportingCategory,ReportingSubcategory,Weight,Context,CompleteY/N,Note\n-----------\nCategory,Question,Answers,Selected Answer,Note\nS,Q,A,A,\n"))
-	f.Add([]byte("\ufeff\"a\nb\",c\n"))
-	if data, err := os.ReadFile("testdata/tiny.csv"); err == nil {
-		f.Add(data)
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		e, err := ReadMSCSV(bytes.NewReader(data))
-		if err == nil && e == nil {
-			t.Fatal("nil export without an error")
-		}
-		if err != nil && e != nil {
-			t.Fatal("export and error both returned")
-		}
-		if err == nil {
-			_ = e.Questions()
-		}
-	})
 }

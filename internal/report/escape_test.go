@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/awaf/awaf/internal/mscsv"
 	"github.com/awaf/awaf/internal/sheetcell"
 )
 
@@ -92,7 +93,7 @@ func FuzzCSVNote(f *testing.F) {
 		in.Result.Questions[0].Note = note
 		in.Result.Plan[0].Title = title
 		out := MustRender(t, CSV, in)
-		e, err := ReadMSCSV(bytes.NewReader(out))
+		e, err := mscsv.Read(bytes.NewReader(out))
 		if err != nil {
 			t.Fatalf("own export does not read back: %v", err)
 		}

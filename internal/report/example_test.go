@@ -11,6 +11,7 @@ import (
 	"github.com/awaf/awaf/internal/answers"
 	"github.com/awaf/awaf/internal/assess"
 	"github.com/awaf/awaf/internal/lens"
+	"github.com/awaf/awaf/internal/mscsv"
 )
 
 // exampleFile is the complete example assessment the README shows.
@@ -61,7 +62,7 @@ func TestGoldenExample(t *testing.T) {
 func TestCSVExample(t *testing.T) {
 	in := exampleInput(t)
 	out := MustRender(t, CSV, in)
-	e, err := ReadMSCSV(bytes.NewReader(out))
+	e, err := mscsv.Read(bytes.NewReader(out))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/awaf/awaf/internal/multilens"
 	"github.com/awaf/awaf/internal/portfolio"
 	"github.com/xuri/excelize/v2"
 )
@@ -68,7 +69,8 @@ func TestCSVCellsCannotRun(t *testing.T) {
 	}
 }
 
-// TestXLSXCellsCannotRun does the same for the Excel workbooks, single and combined:
+// TestXLSXCellsCannotRun does the same for the Excel workbooks, single, combined and
+// portfolio:
 // no string cell starts like a formula, and numbers stay numeric cells.
 func TestXLSXCellsCannotRun(t *testing.T) {
 	for i, h := range hostileCells {
@@ -77,14 +79,21 @@ func TestXLSXCellsCannotRun(t *testing.T) {
 		other := tinyEdge()
 		other.Lens.ID = "tiny-edge"
 		other.Result.Workload = in.Result.Workload
-		pf, err := portfolio.Combine([]portfolio.Part{
+		pf, err := multilens.Combine([]multilens.Part{
 			{Lens: in.Lens, Assessment: in.Assessment, Result: in.Result},
 			{Lens: other.Lens, Result: other.Result},
-		}, portfolio.Options{})
+		}, multilens.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		outs["combined"] = MustRenderCombined(t, XLSX, Combined{Portfolio: pf, Generated: generated})
+		outs["combined"] = MustRenderCombined(t, XLSX, Combined{Lenses: pf, Generated: generated})
+		res := *in.Result
+		res.Workload.Name, res.Workload.Owner = h, h
+		var port bytes.Buffer
+		if err := RenderPortfolio(&port, XLSX, Portfolio{View: portfolio.Build([]portfolio.Entry{{Result: &res}}), Generated: generated}); err != nil {
+			t.Fatal(err)
+		}
+		outs["portfolio"] = port.Bytes()
 		for name, b := range outs {
 			f, err := excelize.OpenReader(bytes.NewReader(b))
 			if err != nil {

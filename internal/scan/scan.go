@@ -339,7 +339,7 @@ func (r *Result) classify(fsys fs.FS, name string, groups map[Format][]string, e
 		if ok {
 			add(f)
 		} else if explicit {
-			r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: "warning", Message: fmt.Sprintf("%s is JSON but not an ARM template, parameter file, Terraform plan or Azure export; skipped", name), Loc: awaf.Location{File: name}})
+			r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: "warning", Message: fmt.Sprintf("%s is %s; skipped", name, Describe(data)), Loc: awaf.Location{File: name}})
 		}
 	default:
 		if explicit {

@@ -286,6 +286,9 @@ func (s *Server) apiPutPlanItem(w http.ResponseWriter, r *http.Request, q *reque
 	}
 	it := awaf.RemediationItem{WorkloadID: q.workload.ID, Question: r.PathValue("question"), Choice: r.PathValue("choice"),
 		Owner: b.Owner, Status: b.Status, Reason: b.Reason}
+	if err := s.checkPlanItem(r.Context(), q, it); err != nil {
+		return err
+	}
 	out, err := s.cfg.Store.PutPlanItem(r.Context(), q.actor(), it, b.Version)
 	if err != nil {
 		return err

@@ -209,3 +209,47 @@ func TestScanJSONRejects(t *testing.T) {
 		t.Fatalf("a refused upload stored evidence: %v", ev)
 	}
 }
+
+// racingStore edits one answer of an evidence upload between the upload's read of the
+// versions and its write, as a person saving that answer at the same moment would.
+type racingStore struct {
+	awaf.Store
+	puts int
+}
+
+func (s *racingStore) editMeanwhile(ctx context.Context, workloadID int64, question string) {
+	s.Store.PutAnswer(ctx, awaf.Actor{Name: "someone"}, workloadID, awaf.Answer{Question: question, Note: "edited meanwhile"}, awaf.AnyVersion)
+}
+
+func (s *racingStore) PutAnswer(ctx context.Context, by awaf.Actor, workloadID int64, ans awaf.Answer, version int64) (*awaf.StoredAnswer, error) {
+	if s.puts++; s.puts == 3 {
+		s.editMeanwhile(ctx, workloadID, ans.Question)
+	}
+	return s.Store.PutAnswer(ctx, by, workloadID, ans, version)
+}
+
+func (s *racingStore) PutAnswers(ctx context.Context, by awaf.Actor, workloadID int64, puts []awaf.AnswerPut) ([]awaf.StoredAnswer, error) {
+	if len(puts) >= 3 {
+		s.editMeanwhile(ctx, workloadID, puts[2].Answer.Question)
+	}
+	return s.Store.PutAnswers(ctx, by, workloadID, puts)
+}
+
+// TestEvidenceUploadAllOrNothing: an upload that meets a concurrent edit is answered
+// 409 and has stored none of its answers.
+func TestEvidenceUploadAllOrNothing(t *testing.T) {
+	f := newFixture(t, func(c *server.Config) { c.Store = &racingStore{Store: c.Store} })
+	_, doc := realScan(t)
+	r := f.do(call{method: "POST", path: fmt.Sprintf("/api/v1/workloads/%d/evidence?name=scan.json", f.w.ID), as: "token:contributor", json: string(doc)})
+	body := readBody(t, r)
+	if r.StatusCode != http.StatusConflict {
+		t.Fatalf("upload meeting a concurrent edit = %d: %s", r.StatusCode, body)
+	}
+	after, err := f.store.Assessment(context.Background(), f.w.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := scanEvidence(after.Answers); len(got) != 0 {
+		t.Fatalf("a refused upload stored evidence on %d choices: %v", len(got), got)
+	}
+}

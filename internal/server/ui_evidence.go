@@ -207,20 +207,19 @@ func (s *Server) recordScan(ctx context.Context, q *request, l *awaf.Lens, res *
 	}
 	scan.Attach(a, l, res, s.cfg.Now())
 	up := &evidenceUpload{Format: "scan-json"}
+	var puts []awaf.AnswerPut
 	for _, ans := range a.Answers {
 		now := hasScanEvidence(ans.Evidence)
 		if !now && !had[ans.Question] {
 			continue
 		}
-		if _, err := s.cfg.Store.PutAnswer(ctx, q.actor(), q.workload.ID, ans, version[ans.Question]); err != nil {
-			if awaf.ErrorCode(err) == awaf.ECONFLICT {
-				return nil, awaf.Errorf(awaf.ECONFLICT, "%s Upload the file again.", awaf.ErrorMessage(err))
-			}
-			return nil, err
-		}
+		puts = append(puts, awaf.AnswerPut{Answer: ans, Version: version[ans.Question]})
 		if now {
 			up.Recorded++
 		}
+	}
+	if err := s.putEvidence(ctx, q, puts); err != nil {
+		return nil, err
 	}
 	inLens := map[string]bool{}
 	for _, qq := range l.Questions {
@@ -257,6 +256,7 @@ func (s *Server) recordAnswersEvidence(ctx context.Context, q *request, l *awaf.
 		byQ[sa.Question] = sa
 	}
 	up := &evidenceUpload{Format: "answers"}
+	var puts []awaf.AnswerPut
 	for _, fa := range file.Answers {
 		var ev []awaf.Evidence
 		for _, e := range fa.Evidence {
@@ -273,15 +273,28 @@ func (s *Server) recordAnswersEvidence(ctx context.Context, q *request, l *awaf.
 		a := cur.Answer
 		a.Question = fa.Question
 		a.Evidence = append(slices.DeleteFunc(slices.Clone(a.Evidence), func(e awaf.Evidence) bool { return e.Source == evidenceSource }), ev...)
-		if _, err := s.cfg.Store.PutAnswer(ctx, q.actor(), q.workload.ID, a, cur.Version); err != nil {
-			if awaf.ErrorCode(err) == awaf.ECONFLICT {
-				return nil, awaf.Errorf(awaf.ECONFLICT, "%s Upload the file again.", awaf.ErrorMessage(err))
-			}
-			return nil, err
-		}
+		puts = append(puts, awaf.AnswerPut{Answer: a, Version: cur.Version})
 		up.Recorded++
 	}
+	if err := s.putEvidence(ctx, q, puts); err != nil {
+		return nil, err
+	}
 	return up, nil
+}
+
+// putEvidence stores the answers an upload changes in one transaction: an upload
+// that meets a concurrent edit stores nothing and can simply be sent again.
+func (s *Server) putEvidence(ctx context.Context, q *request, puts []awaf.AnswerPut) error {
+	if len(puts) == 0 {
+		return nil
+	}
+	if _, err := s.cfg.Store.PutAnswers(ctx, q.actor(), q.workload.ID, puts); err != nil {
+		if awaf.ErrorCode(err) == awaf.ECONFLICT {
+			return awaf.Errorf(awaf.ECONFLICT, "%s Nothing was recorded; upload the file again.", awaf.ErrorMessage(err))
+		}
+		return err
+	}
+	return nil
 }
 
 // confirmProposal selects a proposed choice on its question.

@@ -165,6 +165,23 @@ func hasPillar(ps []awaf.PillarID, p awaf.PillarID) bool {
 	return false
 }
 
+// checkPlanItem refuses a plan item for a question or choice that the workload's lens
+// does not have.
+func (s *Server) checkPlanItem(ctx context.Context, q *request, it awaf.RemediationItem) error {
+	l, err := s.lensFor(ctx, q.workload.Lens)
+	if err != nil {
+		return err
+	}
+	qq, ok := l.Question(it.Question)
+	if !ok {
+		return awaf.Errorf(awaf.EINVALID, "lens %s has no question %q", l.ID, it.Question)
+	}
+	if _, ok := qq.Choice(it.Choice); !ok {
+		return awaf.Errorf(awaf.EINVALID, "question %s has no choice %q", qq.ID, it.Choice)
+	}
+	return nil
+}
+
 func (s *Server) savePlanItem(w http.ResponseWriter, r *http.Request, q *request) error {
 	it := awaf.RemediationItem{
 		WorkloadID: q.workload.ID,
@@ -175,7 +192,11 @@ func (s *Server) savePlanItem(w http.ResponseWriter, r *http.Request, q *request
 		Reason:     strings.TrimSpace(r.PostFormValue("reason")),
 	}
 	version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
-	if _, err := s.cfg.Store.PutPlanItem(r.Context(), q.actor(), it, version); err != nil {
+	err := s.checkPlanItem(r.Context(), q, it)
+	if err == nil {
+		_, err = s.cfg.Store.PutPlanItem(r.Context(), q.actor(), it, version)
+	}
+	if err != nil {
 		if c := awaf.ErrorCode(err); c == awaf.EINVALID || c == awaf.ECONFLICT {
 			return s.showPlan(w, r, q, status(c), awaf.ErrorMessage(err))
 		}

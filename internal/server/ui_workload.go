@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/assess"
@@ -480,7 +481,7 @@ func checkAnswer(l *awaf.Lens, a *awaf.Answer) error {
 			return awaf.Errorf(awaf.EINVALID, "a question marked not applicable has no selected choices")
 		}
 	}
-	if len(a.Note) > 10000 {
+	if utf8.RuneCountInString(a.Note) > 10000 {
 		return awaf.Errorf(awaf.EINVALID, "notes are limited to 10000 characters")
 	}
 	return nil

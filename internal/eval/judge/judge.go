@@ -48,10 +48,14 @@ type Item struct {
 
 // Usage counts what a client has done.
 type Usage struct {
-	Calls        int     `json:"calls"` // HTTP requests, retries included
-	CacheHits    int     `json:"cacheHits"`
-	Retries      int     `json:"retries"`
-	Failed       int     `json:"failed"`
+	Calls     int `json:"calls"`    // judgements sent to the endpoint (cache misses)
+	Attempts  int `json:"attempts"` // HTTP requests, retries included
+	CacheHits int `json:"cacheHits"`
+	Retries   int `json:"retries"`
+	Failed    int `json:"failed"`
+	// LastError is the error of the last judgement that failed, so a summary can say
+	// why ("connection refused", "HTTP 401").
+	LastError    string  `json:"lastError,omitempty"`
 	InputTokens  int     `json:"inputTokens"`
 	OutputTokens int     `json:"outputTokens"`
 	Cost         float64 `json:"cost"`
@@ -188,6 +192,20 @@ func (c *Client) call(ctx context.Context, msgs []Message) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
+	c.mu.Lock()
+	c.usage.Calls++
+	c.mu.Unlock()
+	s, err := c.attempts(ctx, body)
+	if err != nil && ctx.Err() == nil {
+		c.mu.Lock()
+		c.usage.LastError = err.Error()
+		c.mu.Unlock()
+	}
+	return s, err
+}
+
+// attempts sends one judgement, retrying what is worth retrying.
+func (c *Client) attempts(ctx context.Context, body []byte) (float64, error) {
 	var last error
 	for attempt := 0; attempt <= c.cfg.MaxRetries; attempt++ {
 		if attempt > 0 {
@@ -246,7 +264,7 @@ func (c *Client) once(ctx context.Context, body []byte) (float64, error) {
 		req.Header.Set("Authorization", "Bearer "+c.cfg.APIKey)
 	}
 	c.mu.Lock()
-	c.usage.Calls++
+	c.usage.Attempts++
 	c.mu.Unlock()
 	resp, err := c.http.Do(req)
 	if err != nil {

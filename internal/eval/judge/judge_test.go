@@ -296,3 +296,29 @@ func TestParseScore(t *testing.T) {
 		}
 	}
 }
+
+// TestUsageSeparatesRetriesAndKeepsTheError: a judgement that needed three requests is
+// one call, and a judgement that failed leaves its reason in the summary.
+func TestUsageSeparatesRetriesAndKeepsTheError(t *testing.T) {
+	busy := func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTooManyRequests) }
+	s := newServer(t, busy, busy, reply(`{"score": 5}`))
+	c, _ := client(s, nil, nil)
+	if _, err := c.Score(context.Background(), "relevance", item); err != nil {
+		t.Fatal(err)
+	}
+	u := c.Usage()
+	if u.Calls != 1 || u.Attempts != 3 || u.Retries != 2 || u.LastError != "" {
+		t.Errorf("usage %+v, want 1 call, 3 attempts, 2 retries, no error", u)
+	}
+
+	dead := newServer(t, reply(`{}`))
+	dead.Close() // nothing listens any more: every attempt is refused
+	c, _ = client(dead, nil, func(cfg *Config) { cfg.MaxRetries = 1 })
+	if _, err := c.Score(context.Background(), "relevance", item); err == nil {
+		t.Fatal("a refused connection gave a score")
+	}
+	u = c.Usage()
+	if u.Calls != 1 || u.Attempts != 2 || !strings.Contains(u.LastError, "connect") {
+		t.Errorf("usage %+v, want 1 call, 2 attempts and the connection error", u)
+	}
+}

@@ -25,9 +25,12 @@ type Resampler struct {
 	cdf [16]uint64 // P(X ≤ k) scaled to 2⁶⁴, compared with raw random bits
 }
 
-// NewResampler returns a resampler seeded with seed.
-func NewResampler(seed uint64) *Resampler {
-	r := &Resampler{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+// NewResampler returns the resampler of one bootstrap stream: resample number stream of
+// a run seeded with seed. Both numbers go through a 64-bit mixer before they seed the
+// generator, so nearby seeds (42 and 43) and nearby streams share no resamples; adding
+// the stream to the seed, as awaf once did, made seed 43 repeat 199 of seed 42's 200.
+func NewResampler(seed, stream uint64) *Resampler {
+	r := &Resampler{rng: rand.New(rand.NewPCG(mix64(seed), mix64(stream^0x9e3779b97f4a7c15)))}
 	p := math.Exp(-1)
 	c := p
 	for k := range r.cdf {
@@ -72,4 +75,13 @@ func Percentile(v []float64, level float64) (Interval, bool) {
 	}
 	a := (1 - level) / 2
 	return Interval{Lower: q(a), Upper: q(1 - a), Level: level}, true
+}
+
+// mix64 is the SplitMix64 finaliser: a bijection on 64 bits whose outputs for nearby
+// inputs look unrelated.
+func mix64(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
 }

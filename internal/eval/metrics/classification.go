@@ -370,3 +370,76 @@ func OneVsRestAUC(truth []int32, probs []float64, k int, w []float64) float64 {
 	}
 	return ratio(sum, float64(n))
 }
+
+// Brier is the mean squared difference between P(positive) and the outcome (1 for a
+// positive row, 0 otherwise): scikit-learn's brier_score_loss. NaN without rows.
+func Brier(pos []float64, isPos []bool, w []float64) float64 {
+	var s, n float64
+	for i, p := range pos {
+		wi := weight(w, i)
+		y := 0.0
+		if isPos[i] {
+			y = 1
+		}
+		s += wi * (p - y) * (p - y)
+		n += wi
+	}
+	return ratio(s, n)
+}
+
+// MulticlassBrier is Brier's original score for k classes: the mean over rows of
+// Σ_c (p_c − [c is the true class])², each row's probabilities normalised to sum 1. It
+// runs from 0 to 2.
+func MulticlassBrier(truth []int32, probs []float64, k int, w []float64) float64 {
+	var s, n float64
+	for i, t := range truth {
+		row := probs[i*k : (i+1)*k]
+		var sum float64
+		for _, p := range row {
+			sum += p
+		}
+		if sum <= 0 {
+			continue
+		}
+		var e float64
+		for c, p := range row {
+			y := 0.0
+			if c == int(t) {
+				y = 1
+			}
+			e += (p/sum - y) * (p/sum - y)
+		}
+		wi := weight(w, i)
+		s += wi * e
+		n += wi
+	}
+	return ratio(s, n)
+}
+
+// BrierParts is Murphy's decomposition of the Brier score over forecast bins:
+// score ≈ reliability − resolution + uncertainty (exact when the forecasts within a bin
+// are equal). Reliability is the calibration error (lower is better), resolution how
+// far the bins' outcome rates spread from the overall rate (higher is better), and
+// uncertainty the base rate's own variance ō(1 − ō).
+type BrierParts struct {
+	Reliability, Resolution, Uncertainty float64
+}
+
+// BrierDecomposition computes the parts from positive-class calibration bins.
+func BrierDecomposition(bins []CalibrationBin) BrierParts {
+	var n, o float64
+	for _, b := range bins {
+		n += b.Count
+		o += b.Count * b.Observed
+	}
+	if n == 0 {
+		return BrierParts{nan, nan, nan}
+	}
+	o /= n
+	var rel, res float64
+	for _, b := range bins {
+		rel += b.Count * (b.Confidence - b.Observed) * (b.Confidence - b.Observed)
+		res += b.Count * (b.Observed - o) * (b.Observed - o)
+	}
+	return BrierParts{Reliability: rel / n, Resolution: res / n, Uncertainty: o * (1 - o)}
+}

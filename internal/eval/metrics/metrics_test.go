@@ -244,7 +244,7 @@ func TestDrift(t *testing.T) {
 	})
 	t.Run("numeric PSI same sample", func(t *testing.T) {
 		v := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
-		got, bins := NumericPSI(v, v, 5)
+		got, bins := NumericPSI(v, v, 5, QuantileHigher)
 		near(t, "psi", got, 0)
 		if len(bins) != 5 {
 			t.Errorf("bins = %d, want 5: %+v", len(bins), bins)
@@ -253,7 +253,7 @@ func TestDrift(t *testing.T) {
 	t.Run("numeric PSI by hand", func(t *testing.T) {
 		// Baseline 1..4 into 2 bins: edge at 3 -> bins (<3) and (>=3), shares .5/.5.
 		// Current 1,1,1,4 -> .75/.25: PSI = .25 ln 1.5 + (-.25) ln .5 = .25 ln 3.
-		got, _ := NumericPSI([]float64{1, 2, 3, 4}, []float64{1, 1, 1, 4}, 2)
+		got, _ := NumericPSI([]float64{1, 2, 3, 4}, []float64{1, 1, 1, 4}, 2, QuantileHigher)
 		near(t, "psi", got, 0.25*math.Log(3))
 	})
 	t.Run("categorical", func(t *testing.T) {
@@ -281,7 +281,7 @@ func TestFairness(t *testing.T) {
 }
 
 func TestBootstrap(t *testing.T) {
-	r := NewResampler(42)
+	r := NewResampler(42, 0)
 	w := make([]float64, 100000)
 	r.Weights(w)
 	var s float64
@@ -293,7 +293,7 @@ func TestBootstrap(t *testing.T) {
 	}
 	// Same seed, same draws.
 	w2 := make([]float64, 100000)
-	NewResampler(42).Weights(w2)
+	NewResampler(42, 0).Weights(w2)
 	for i := range w {
 		if w[i] != w2[i] {
 			t.Fatal("same seed gave different weights")
@@ -354,7 +354,7 @@ func TestBootstrapIntervalWidth(t *testing.T) {
 	vals := make([]float64, B)
 	w := make([]float64, n)
 	for b := range B {
-		NewResampler(uint64(b)).Weights(w)
+		NewResampler(7, uint64(b)).Weights(w)
 		vals[b] = NewConfusion(2, truth, pred, w).Accuracy()
 	}
 	iv, ok := Percentile(vals, 0.95)

@@ -39,6 +39,7 @@ var dialect = sqldb.Dialect{
 	// Replicas starting together take turns; the key is arbitrary but fixed.
 	MigrationLock: `SELECT pg_advisory_xact_lock(7461726166)`,
 	UsersLock:     `LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE`,
+	ForUpdate:     ` FOR UPDATE`,
 }
 
 // DB is a Store on PostgreSQL.

@@ -60,6 +60,10 @@ type Dialect struct {
 	// concurrent set-ups cannot both see an empty table. SQLite needs none: its
 	// write transactions already run one at a time.
 	UsersLock string
+	// ForUpdate, when set, ends a SELECT that reads a row the transaction then
+	// writes, so that concurrent transactions take the row in turn (PostgreSQL).
+	// SQLite needs none: its write transactions run one at a time.
+	ForUpdate string
 }
 
 func (d Dialect) bind(q string) string {

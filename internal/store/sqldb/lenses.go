@@ -22,7 +22,7 @@ func (s *Store) SaveLens(ctx context.Context, by awaf.Actor, l *awaf.StoredLens)
 	if l.Uploaded.IsZero() {
 		l.Uploaded = s.clock()
 	}
-	return s.tx(ctx, func(c Conn) error {
+	err := s.tx(ctx, func(c Conn) error {
 		_, err := c.Exec(ctx, `INSERT INTO lenses (id, version, name, source, uploaded_by, uploaded_at)
 			VALUES (?, ?, ?, ?, ?, ?)`, l.ID, l.Version, l.Name, string(l.Source), l.UploadedBy, micro(l.Uploaded))
 		if err != nil {
@@ -31,11 +31,12 @@ func (s *Store) SaveLens(ctx context.Context, by awaf.Actor, l *awaf.StoredLens)
 		after := map[string]any{"id": l.ID, "version": l.Version, "name": l.Name, "bytes": len(l.Source)}
 		return s.audit(ctx, c, by, 0, awaf.AuditLensUpload, l.ID+"@"+l.Version, nil, after)
 	})
+	return wrap(err, "save lens %s %s", l.ID, l.Version)
 }
 
 const lensCols = `id, version, name, uploaded_by, uploaded_at`
 
-func scanLens(r interface{ Scan(...any) error }, withSource bool) (*awaf.StoredLens, error) {
+func scanLens(r scanner, withSource bool) (*awaf.StoredLens, error) {
 	var l awaf.StoredLens
 	var at int64
 	var src string
@@ -55,28 +56,17 @@ func scanLens(r interface{ Scan(...any) error }, withSource bool) (*awaf.StoredL
 
 func (s *Store) Lenses(ctx context.Context) ([]awaf.StoredLens, error) {
 	rows, err := s.c.Query(ctx, `SELECT `+lensCols+` FROM lenses ORDER BY id, seq`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ls []awaf.StoredLens
-	for rows.Next() {
-		l, err := scanLens(rows, false)
-		if err != nil {
-			return nil, err
-		}
-		ls = append(ls, *l)
-	}
-	return ls, rows.Err()
+	ls, err := all(rows, err, func(r scanner) (*awaf.StoredLens, error) { return scanLens(r, false) })
+	return ls, wrap(err, "list lenses")
 }
 
 func (s *Store) Lens(ctx context.Context, id, version string) (*awaf.StoredLens, error) {
 	l, err := scanLens(s.c.QueryRow(ctx, `SELECT `+lensCols+`, source FROM lenses WHERE id = ? AND version = ?`, id, version), true)
-	return l, notFound(err, "lens %s version %s not found", id, version)
+	return l, wrap(notFound(err, "lens %s version %s not found", id, version), "read lens %s %s", id, version)
 }
 
 func (s *Store) LatestLens(ctx context.Context, id string) (*awaf.StoredLens, error) {
 	l, err := scanLens(s.c.QueryRow(ctx, `SELECT `+lensCols+` FROM lenses WHERE id = ?
 		ORDER BY seq DESC LIMIT 1`, id), false)
-	return l, notFound(err, "no uploaded lens %s", id)
+	return l, wrap(notFound(err, "no uploaded lens %s", id), "read latest lens %s", id)
 }

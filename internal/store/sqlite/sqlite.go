@@ -50,6 +50,7 @@ var dialect = sqldb.Dialect{
 type DB struct {
 	*sqldb.Store
 	sql  *sql.DB
+	pin  *sql.Conn
 	conn conn
 	path string
 }
@@ -67,6 +68,11 @@ type Options struct {
 func Open(ctx context.Context, path string, o Options) (*DB, error) {
 	if path == "" {
 		return nil, awaf.Errorf(awaf.EINVALID, "sqlite: empty database path")
+	}
+	// The file holds password hashes and the team's answers: it is made readable by
+	// its owner only, and SQLite gives its -wal and -shm files the same mode.
+	if err := createPrivate(path); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	// Every write transaction starts IMMEDIATE so two writers never deadlock upgrading
 	// read locks; busy_timeout makes the second writer wait instead of failing.
@@ -89,11 +95,23 @@ func Open(ctx context.Context, path string, o Options) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db := &DB{sql: sdb, path: path, conn: conn{db: sdb, writer: &sync.Mutex{}}}
+	// One connection stays open for as long as the database is: an open connection
+	// holds SQLite's shared lock, which is how Restore tells that a server is using
+	// the file even after the pool's idle connections have closed.
+	pin, err := sdb.Conn(ctx)
+	if err == nil {
+		var n int
+		err = pin.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master`).Scan(&n)
+	}
+	if err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db := &DB{sql: sdb, pin: pin, path: path, conn: conn{db: sdb, writer: &sync.Mutex{}}}
 	db.Store = sqldb.New(db.conn, dialect, o.Now)
 	if !o.NoMigrate {
 		if _, err := db.Migrate(ctx); err != nil {
-			sdb.Close()
+			db.Close()
 			return nil, err
 		}
 	}
@@ -108,20 +126,44 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 // Backup writes a consistent copy of the live database to path, which must not
 // exist. Writers may keep writing while it runs.
 func (db *DB) Backup(ctx context.Context, path string) error {
-	if _, err := os.Stat(path); err == nil {
-		return awaf.Errorf(awaf.ECONFLICT, "backup %s: file exists", path)
-	}
 	if strings.ContainsAny(path, "\x00") {
 		return awaf.Errorf(awaf.EINVALID, "backup: bad file name")
 	}
+	// The copy is made private before anything is written into it; VACUUM INTO
+	// fills an empty file.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return awaf.Errorf(awaf.ECONFLICT, "backup %s: file exists", path)
+	} else if err != nil {
+		return fmt.Errorf("backup %s: %w", path, err)
+	}
+	f.Close()
 	if _, err := db.sql.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		os.Remove(path)
 		return fmt.Errorf("backup %s: %w", path, err)
 	}
 	return nil
 }
 
+// createPrivate creates the database file at path with mode 0600 unless it exists.
+func createPrivate(path string) error {
+	if strings.HasPrefix(path, ":memory:") || strings.HasPrefix(path, "file:") {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
 // Close closes the database.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	db.pin.Close()
+	return db.sql.Close()
+}
 
 // conn adapts database/sql to sqldb.DB.
 type conn struct {

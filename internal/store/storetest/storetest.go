@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -54,6 +55,7 @@ func Run(t *testing.T, open Opener) {
 		{"Workloads", testWorkloads},
 		{"Access", testAccess},
 		{"Tokens", testTokens},
+		{"TokensFollowCreator", testTokensFollowCreator},
 		{"Sessions", testSessions},
 		{"Answers", testAnswers},
 		{"AnswerConflict", testAnswerConflict},
@@ -63,8 +65,11 @@ func Run(t *testing.T, open Opener) {
 		{"Plan", testPlan},
 		{"Audit", testAudit},
 		{"Throttle", testThrottle},
+		{"ConcurrentAttempts", testConcurrentAttempts},
 		{"Lenses", testLenses},
 		{"ConcurrentLensUploads", testConcurrentLensUploads},
+		{"ErrorsNameTheOperation", testErrorsNameTheOperation},
+		{"PutAnswersAllOrNothing", testPutAnswersAllOrNothing},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -656,42 +661,95 @@ func testAudit(t *testing.T, s awaf.Store, c *Clock) {
 func testThrottle(t *testing.T, s awaf.Store, c *Clock) {
 	ctx := context.Background()
 	p := awaf.ThrottlePolicy{Max: 3, Window: 10 * time.Minute, Lock: 15 * time.Minute}
-	th, err := s.Throttle(ctx, "email:ada@example.com")
+	const key = "email:ada@example.com"
+	th, err := s.Throttle(ctx, key)
 	must(t, err)
 	if th.Failures != 0 || !th.LockedUntil.IsZero() {
 		t.Fatalf("fresh throttle = %+v", th)
 	}
 	for i := 1; i <= 2; i++ {
-		th, err = s.AddFailure(ctx, "email:ada@example.com", c.Now(), p)
+		a, err := s.ReserveAttempt(ctx, key, c.Now(), p)
 		must(t, err)
-		if th.Failures != i || !th.LockedUntil.IsZero() {
-			t.Fatalf("after %d failures: %+v", i, th)
+		if !a.Allowed || a.Locking || a.Failures != i || !a.LockedUntil.IsZero() {
+			t.Fatalf("attempt %d: %+v", i, a)
 		}
 		c.Advance(time.Minute)
 	}
-	th, err = s.AddFailure(ctx, "email:ada@example.com", c.Now(), p)
+	third, err := s.ReserveAttempt(ctx, key, c.Now(), p)
 	must(t, err)
-	if !th.LockedUntil.Equal(c.Now().Add(15 * time.Minute)) {
-		t.Fatalf("third failure did not lock: %+v", th)
+	if !third.Allowed || !third.Locking || !third.LockedUntil.Equal(c.Now().Add(15*time.Minute)) {
+		t.Fatalf("third attempt did not lock: %+v", third)
 	}
-	stored, err := s.Throttle(ctx, "email:ada@example.com")
+	stored, err := s.Throttle(ctx, key)
 	must(t, err)
-	if !stored.LockedUntil.Equal(th.LockedUntil) {
-		t.Fatalf("stored lock = %v, want %v", stored.LockedUntil, th.LockedUntil)
+	if !stored.LockedUntil.Equal(third.LockedUntil) || stored.Failures != 0 {
+		t.Fatalf("stored = %+v, want locked until %v", stored, third.LockedUntil)
 	}
-	// Failures spread out beyond the window never lock.
+	// While locked, attempts are refused and not counted.
+	a, err := s.ReserveAttempt(ctx, key, c.Now().Add(time.Minute), p)
+	must(t, err)
+	if a.Allowed || !a.LockedUntil.Equal(third.LockedUntil) {
+		t.Fatalf("attempt while locked: %+v", a)
+	}
+	must(t, s.ReleaseAttempt(ctx, a)) // a refused attempt has nothing to give back
+	// The third attempt succeeded after all: giving it back lifts its lock.
+	must(t, s.ReleaseAttempt(ctx, third))
+	stored, _ = s.Throttle(ctx, key)
+	if !stored.LockedUntil.IsZero() || stored.Failures != 2 {
+		t.Fatalf("after releasing the locking attempt: %+v", stored)
+	}
+	// Attempts spread out beyond the window never lock.
 	for range 5 {
-		th, err = s.AddFailure(ctx, "ip:192.0.2.1", c.Now(), p)
+		a, err = s.ReserveAttempt(ctx, "ip:192.0.2.1", c.Now(), p)
 		must(t, err)
 		c.Advance(11 * time.Minute)
 	}
-	if th.Failures != 1 || !th.LockedUntil.IsZero() {
-		t.Fatalf("spread-out failures = %+v", th)
+	if !a.Allowed || a.Failures != 1 || !a.LockedUntil.IsZero() {
+		t.Fatalf("spread-out attempts = %+v", a)
 	}
+	must(t, s.ReleaseAttempt(ctx, a))
+	th, _ = s.Throttle(ctx, "ip:192.0.2.1")
+	if th.Failures != 0 || !th.WindowStart.IsZero() {
+		t.Fatalf("after release = %+v, want no row kept", th)
+	}
+	_, err = s.ReserveAttempt(ctx, "ip:192.0.2.1", c.Now(), p)
+	must(t, err)
 	must(t, s.ClearFailures(ctx, "ip:192.0.2.1"))
 	th, _ = s.Throttle(ctx, "ip:192.0.2.1")
 	if th.Failures != 0 {
 		t.Fatalf("after clear = %+v", th)
+	}
+}
+
+// testConcurrentAttempts: attempts reserved all at once for one key are counted in
+// turn, so exactly the policy's Max are allowed however many arrive.
+func testConcurrentAttempts(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	p := awaf.ThrottlePolicy{Max: 5, Window: 15 * time.Minute, Lock: 15 * time.Minute}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	allowed, refused := 0, 0
+	for range 60 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a, err := s.ReserveAttempt(ctx, "email:ada@example.com", c.Now(), p)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if a.Allowed {
+				allowed++
+			} else {
+				refused++
+			}
+		}()
+	}
+	wg.Wait()
+	if allowed != p.Max || refused != 60-p.Max {
+		t.Fatalf("60 concurrent attempts: %d allowed, %d refused; want %d and %d", allowed, refused, p.Max, 60-p.Max)
 	}
 }
 
@@ -840,5 +898,181 @@ func testConcurrentLensUploads(t *testing.T, s awaf.Store, c *Clock) {
 	}
 	if uploads != 1 {
 		t.Fatalf("%d lens.upload events, want 1", uploads)
+	}
+}
+
+// testErrorsNameTheOperation: a database failure reaches the caller as an internal
+// error that says which operation failed, while not-found keeps its code and message.
+func testErrorsNameTheOperation(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	ada := MustUser(t, s, "ada@example.com", false)
+	w := MustWorkload(t, s, ada, "chat")
+	_, err := s.User(ctx, 9999)
+	code(t, err, awaf.ENOTFOUND)
+	if got := awaf.ErrorMessage(err); got != "user 9999 not found" {
+		t.Fatalf("not-found message = %q", got)
+	}
+	must(t, s.Close())
+	by := ActorOf(ada)
+	wid := w.ID
+	e := func(_ any, err error) error { return err }
+	f := fmt.Sprintf
+	now := c.Now()
+	p := awaf.ThrottlePolicy{Max: 5, Window: time.Minute, Lock: time.Minute}
+	up := *w
+	for _, tc := range []struct {
+		want string
+		call func() error
+	}{
+		{"create user bob@example.com", func() error { return s.CreateUser(ctx, by, &awaf.User{Email: "bob@example.com"}) }},
+		{"create user bob@example.com", func() error { return s.CreateFirstUser(ctx, by, &awaf.User{Email: "bob@example.com"}) }},
+		{"read user 1", func() error { return e(s.User(ctx, 1)) }},
+		{"read user ada@example.com", func() error { return e(s.UserByEmail(ctx, "ada@example.com")) }},
+		{"list users", func() error { return e(s.Users(ctx)) }},
+		{"count users", func() error { return e(s.CountUsers(ctx)) }},
+		{f("set password of user %d", ada.ID), func() error { return s.SetPassword(ctx, by, ada.ID, "h") }},
+		{f("set disabled=true on user %d", ada.ID), func() error { return s.SetDisabled(ctx, by, ada.ID, true) }},
+		{f("create session for user %d", ada.ID), func() error {
+			return s.CreateSession(ctx, &awaf.Session{Hash: "s", UserID: ada.ID, Expires: now.Add(time.Hour)})
+		}},
+		{"read session", func() error { return e(s.SessionByHash(ctx, "s")) }},
+		{"delete session", func() error { return s.DeleteSession(ctx, "s") }},
+		{"delete expired sessions", func() error { return e(s.DeleteExpiredSessions(ctx, now)) }},
+		{"read sign-in throttle k", func() error { return e(s.Throttle(ctx, "k")) }},
+		{"reserve sign-in attempt for k", func() error { return e(s.ReserveAttempt(ctx, "k", now, p)) }},
+		{"release sign-in attempt for k", func() error { return s.ReleaseAttempt(ctx, &awaf.Attempt{Key: "k", Allowed: true}) }},
+		{"clear failed sign-ins for k", func() error { return s.ClearFailures(ctx, "k") }},
+		{`create workload "other"`, func() error {
+			return s.CreateWorkload(ctx, by, &awaf.WorkloadRecord{Workload: awaf.Workload{Name: "other"}})
+		}},
+		{f("read workload %d", wid), func() error { return e(s.Workload(ctx, wid)) }},
+		{f("list workloads of user %d", ada.ID), func() error { return e(s.Workloads(ctx, ada.ID)) }},
+		{f("update workload %d", wid), func() error { return s.UpdateWorkload(ctx, by, &up) }},
+		{f("grant reader on workload %d to user %d", wid, ada.ID), func() error { return s.Grant(ctx, by, wid, ada.ID, awaf.RoleReader) }},
+		{f("revoke access of user %d to workload %d", ada.ID, wid), func() error { return s.Revoke(ctx, by, wid, ada.ID) }},
+		{f("list members of workload %d", wid), func() error { return e(s.Memberships(ctx, wid)) }},
+		{f("read role of user %d on workload %d", ada.ID, wid), func() error { return e(s.Role(ctx, wid, ada.ID)) }},
+		{f(`create token "t" on workload %d`, wid), func() error {
+			return s.CreateToken(ctx, by, &awaf.Token{WorkloadID: wid, Name: "t", Role: awaf.RoleReader, Hash: "h"})
+		}},
+		{"read token", func() error { return e(s.TokenByHash(ctx, "h")) }},
+		{f("list tokens of workload %d", wid), func() error { return e(s.Tokens(ctx, wid)) }},
+		{f("revoke token 1 on workload %d", wid), func() error { return s.RevokeToken(ctx, by, wid, 1) }},
+		{f("list answers of workload %d", wid), func() error { return e(s.Answers(ctx, wid)) }},
+		{f("save answer %d/q1", wid), func() error { return e(s.PutAnswer(ctx, by, wid, awaf.Answer{Question: "q1"}, 0)) }},
+		{f("save 1 answers of workload %d", wid), func() error {
+			return e(s.PutAnswers(ctx, by, wid, []awaf.AnswerPut{{Answer: awaf.Answer{Question: "q1"}}}))
+		}},
+		{f("read assessment of workload %d", wid), func() error { return e(s.Assessment(ctx, wid)) }},
+		{f(`create milestone "m" of workload %d`, wid), func() error { return e(s.CreateMilestone(ctx, by, wid, "m")) }},
+		{f("upgrade lens of workload %d", wid), func() error { return e(s.UpgradeLens(ctx, by, &up, "m", nil)) }},
+		{"read milestone 1", func() error { return e(s.Milestone(ctx, wid, 1)) }},
+		{f("list milestones of workload %d", wid), func() error { return e(s.Milestones(ctx, wid)) }},
+		{f("list plan items of workload %d", wid), func() error { return e(s.PlanItems(ctx, wid)) }},
+		{f("save plan item %d/q1/c1", wid), func() error {
+			return e(s.PutPlanItem(ctx, by, awaf.RemediationItem{WorkloadID: wid, Question: "q1", Choice: "c1", Status: awaf.PlanOpen}, 0))
+		}},
+		{"append audit export x", func() error {
+			return s.AppendAudit(ctx, awaf.AuditEvent{Actor: by, Action: awaf.AuditExport, Target: "x"})
+		}},
+		{"list audit events", func() error { return e(s.AuditEvents(ctx, awaf.AuditFilter{})) }},
+		{"save lens l 1", func() error { return s.SaveLens(ctx, by, &awaf.StoredLens{ID: "l", Version: "1", Source: []byte("x")}) }},
+		{"list lenses", func() error { return e(s.Lenses(ctx)) }},
+		{"read lens l 1", func() error { return e(s.Lens(ctx, "l", "1")) }},
+		{"read latest lens l", func() error { return e(s.LatestLens(ctx, "l")) }},
+	} {
+		err := tc.call()
+		if awaf.ErrorCode(err) != awaf.EINTERNAL || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("on a closed store: %v (code %s), want it to start with %q", err, awaf.ErrorCode(err), tc.want)
+		}
+	}
+}
+
+// testPutAnswersAllOrNothing: a batch with one stale version stores none of its
+// answers; a good batch stores all of them.
+func testPutAnswersAllOrNothing(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	ada := MustUser(t, s, "ada@example.com", false)
+	w := MustWorkload(t, s, ada, "chat")
+	_, err := s.PutAnswer(ctx, ActorOf(ada), w.ID, awaf.Answer{Question: "q2", Note: "first"}, 0)
+	must(t, err)
+	_, err = s.PutAnswers(ctx, ActorOf(ada), w.ID, []awaf.AnswerPut{
+		{Answer: awaf.Answer{Question: "q1", Note: "batch"}, Version: 0},
+		{Answer: awaf.Answer{Question: "q2", Note: "batch"}, Version: 0}, // stale: q2 is at 1
+	})
+	code(t, err, awaf.ECONFLICT)
+	as, err := s.Answers(ctx, w.ID)
+	must(t, err)
+	if len(as) != 1 || as[0].Question != "q2" || as[0].Note != "first" {
+		t.Fatalf("after a refused batch: %+v", as)
+	}
+	out, err := s.PutAnswers(ctx, ActorOf(ada), w.ID, []awaf.AnswerPut{
+		{Answer: awaf.Answer{Question: "q1", Note: "batch"}, Version: 0},
+		{Answer: awaf.Answer{Question: "q2", Note: "batch"}, Version: 1},
+	})
+	must(t, err)
+	if len(out) != 2 || out[0].Version != 1 || out[1].Version != 2 {
+		t.Fatalf("PutAnswers = %+v", out)
+	}
+}
+
+// testTokensFollowCreator: a token works only while its creator is enabled and holds
+// its role; demotion and removal revoke, disabling suspends.
+func testTokensFollowCreator(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	ada := MustUser(t, s, "ada@example.com", false)
+	bob := MustUser(t, s, "bob@example.com", false)
+	admin := MustUser(t, s, "root@example.com", true)
+	w := MustWorkload(t, s, ada, "chat")
+	must(t, s.Grant(ctx, ActorOf(ada), w.ID, bob.ID, awaf.RoleContributor))
+	code(t, s.CreateToken(ctx, ActorOf(bob), &awaf.Token{WorkloadID: w.ID, Name: "too much", Role: awaf.RoleOwner, Hash: "h0"}), awaf.EFORBIDDEN)
+	ro := &awaf.Token{WorkloadID: w.ID, Name: "ro", Role: awaf.RoleReader, Hash: "h1"}
+	rw := &awaf.Token{WorkloadID: w.ID, Name: "rw", Role: awaf.RoleContributor, Hash: "h2"}
+	must(t, s.CreateToken(ctx, ActorOf(bob), ro))
+	must(t, s.CreateToken(ctx, ActorOf(bob), rw))
+	if ro.CreatorID != bob.ID {
+		t.Fatalf("creator = %d, want %d", ro.CreatorID, bob.ID)
+	}
+	// A token made with a token acts for the same person.
+	child := &awaf.Token{WorkloadID: w.ID, Name: "child", Role: awaf.RoleReader, Hash: "h3"}
+	must(t, s.CreateToken(ctx, awaf.Actor{TokenID: rw.ID, Name: "token:rw"}, child))
+	if child.CreatorID != bob.ID {
+		t.Fatalf("child creator = %d, want %d", child.CreatorID, bob.ID)
+	}
+	state := func(hash string) (live bool, suspended string) {
+		t.Helper()
+		tok, err := s.TokenByHash(ctx, hash)
+		must(t, err)
+		return tok.Live(c.Now()), tok.Suspended
+	}
+	must(t, s.Grant(ctx, ActorOf(ada), w.ID, bob.ID, awaf.RoleReader))
+	if live, _ := state("h2"); live {
+		t.Fatal("a contributor token works after its creator became a reader")
+	}
+	if tok, _ := s.TokenByHash(ctx, "h2"); tok.Revoked.IsZero() {
+		t.Fatal("demotion did not revoke the contributor token")
+	}
+	if live, _ := state("h1"); !live {
+		t.Fatal("the reader token stopped after demotion to reader")
+	}
+	must(t, s.SetDisabled(ctx, ActorOf(admin), bob.ID, true))
+	if live, why := state("h1"); live || why == "" {
+		t.Fatalf("token of a disabled creator: live %v, suspended %q", live, why)
+	}
+	must(t, s.SetDisabled(ctx, ActorOf(admin), bob.ID, false))
+	if live, _ := state("h1"); !live {
+		t.Fatal("token stays suspended after its creator is enabled again")
+	}
+	must(t, s.Revoke(ctx, ActorOf(ada), w.ID, bob.ID))
+	for _, h := range []string{"h1", "h3"} {
+		if tok, _ := s.TokenByHash(ctx, h); tok.Revoked.IsZero() || tok.Live(c.Now()) {
+			t.Fatalf("token %s after its creator was removed: %+v", h, tok)
+		}
+	}
+	// An administrator's token needs no membership.
+	at := &awaf.Token{WorkloadID: w.ID, Name: "admin", Role: awaf.RoleOwner, Hash: "h4"}
+	must(t, s.CreateToken(ctx, ActorOf(admin), at))
+	if live, why := state("h4"); !live {
+		t.Fatalf("administrator's token: %q", why)
 	}
 }

@@ -1,4 +1,4 @@
-package report
+package mscsv
 
 import (
 	"encoding/csv"
@@ -6,29 +6,46 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/awaf/awaf"
 )
 
-// MSExport is an assessment export in Microsoft's CSV layout, as awaf writes it and as
+// Export is an assessment export in Microsoft's CSV layout, as awaf writes it and as
 // the Azure Well-Architected Review and its variants (the Gen AI security assessment)
 // do.
-type MSExport struct {
+type Export struct {
 	Title           string
-	Overall         MSScore
-	Categories      []MSScore // one per pillar or section, in file order
-	NextSteps       []MSLink
-	Recommendations []MSRecommendation
-	Answers         []MSAnswer // one per answer option
+	Overall         Score
+	Categories      []Score // one per pillar or section, in file order
+	NextSteps       []Link
+	Recommendations []Recommendation
+	Answers         []AnswerRow // one per answer option
 }
 
-// MSScore is a score line of the header block: `<name>,<band>,'<score>/<max>'`.
-type MSScore struct {
+// The layout of Microsoft's assessment export (see docs/interop.md).
+const (
+	msOverall     = "Your overall results"
+	msNextSteps   = "Next Steps"
+	msNotAssessed = "Not assessed"
+	msSeparator   = "-----------"
+	msCompleteNo  = "N"
+	msCompleteYes = "Y"
+)
+
+var (
+	msRecommendationHeader = []string{"Category", "Link-Text", "Link", "Priority", "ReportingCategory", "ReportingSubcategory", "Weight", "Context", "CompleteY/N", "Note"}
+	msAnswerHeader         = []string{"Category", "Question", "Answers", "Selected Answer", "Note"}
+)
+
+// Score is a score line of the header block: `<name>,<band>,'<score>/<max>'`.
+type Score struct {
 	Name string
-	// Band is Critical, Moderate or Excellent, or "Not assessed" (then Score and Max
-	// are zero).
+	// Band is kept as Microsoft wrote it: Critical, Moderate, Excellent, an
+	// assessment's own levels (the DevOps Capability Review writes "Proficent"), or
+	// "Not assessed" (then Score and Max are zero).
 	Band  string
 	Score int
 	Max   int
@@ -36,17 +53,26 @@ type MSScore struct {
 }
 
 // Assessed reports whether the line carries a score.
-func (s MSScore) Assessed() bool { return s.Band != msNotAssessed }
+func (s Score) Assessed() bool { return s.Band != msNotAssessed }
 
-// MSLink is a Next Steps row.
-type MSLink struct {
+// Percent is the score on a 0-100 scale. Microsoft's maximum is not always 100 (the
+// DevOps Capability Review writes '71/260'); its band follows this share.
+func (s Score) Percent() float64 {
+	if s.Max <= 0 {
+		return 0
+	}
+	return float64(s.Score) * 100 / float64(s.Max)
+}
+
+// Link is a Next Steps row.
+type Link struct {
 	Text string
 	URL  string
 	Line int
 }
 
-// MSRecommendation is a row of the recommendations table.
-type MSRecommendation struct {
+// Recommendation is a row of the recommendations table.
+type Recommendation struct {
 	Category             string
 	LinkText             string
 	Link                 string
@@ -60,8 +86,8 @@ type MSRecommendation struct {
 	Line                 int
 }
 
-// MSAnswer is a row of the answers table: one answer option of one question.
-type MSAnswer struct {
+// AnswerRow is a row of the answers table: one answer option of one question.
+type AnswerRow struct {
 	Category string
 	Question string
 	Answer   string
@@ -71,8 +97,8 @@ type MSAnswer struct {
 	Line     int
 }
 
-// MSQuestion is the answer rows of one question taken together.
-type MSQuestion struct {
+// Question is the answer rows of one question taken together.
+type Question struct {
 	Category string
 	Question string
 	Options  []string
@@ -82,8 +108,8 @@ type MSQuestion struct {
 }
 
 // Questions groups the answer rows by question, in file order.
-func (e *MSExport) Questions() []MSQuestion {
-	var qs []MSQuestion
+func (e *Export) Questions() []Question {
+	var qs []Question
 	index := map[string]int{}
 	for _, a := range e.Answers {
 		key := a.Category + "\x00" + a.Question
@@ -91,7 +117,7 @@ func (e *MSExport) Questions() []MSQuestion {
 		if !ok {
 			i = len(qs)
 			index[key] = i
-			qs = append(qs, MSQuestion{Category: a.Category, Question: a.Question, Line: a.Line})
+			qs = append(qs, Question{Category: a.Category, Question: a.Question, Line: a.Line})
 		}
 		q := &qs[i]
 		q.Options = append(q.Options, a.Answer)
@@ -108,14 +134,18 @@ func (e *MSExport) Questions() []MSQuestion {
 	return qs
 }
 
-var msScorePattern = regexp.MustCompile(`^'(\d+)/(\d+)'$`)
+var (
+	scorePattern = regexp.MustCompile(`^'(\d{1,9})/(\d{1,9})'$`)
+	// Bands are words; Microsoft's assessments name their own levels.
+	bandPattern = regexp.MustCompile(`^\p{L}[\p{L} -]{0,39}$`)
+)
 
-// ReadMSCSV reads an assessment export in Microsoft's CSV layout. It reports every
+// Read reads an assessment export in Microsoft's CSV layout. It reports every
 // problem it finds as awaf.Problems with line numbers; callers set the file name.
-func ReadMSCSV(r io.Reader) (*MSExport, error) {
+func Read(r io.Reader) (*Export, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1 // variants pad to different widths
-	e := &MSExport{}
+	e := &Export{}
 	var problems awaf.Problems
 	problem := func(line int, format string, args ...any) {
 		problems = append(problems, awaf.Problem{Location: awaf.Location{Line: line}, Message: fmt.Sprintf(format, args...)})
@@ -154,6 +184,9 @@ func ReadMSCSV(r io.Reader) (*MSExport, error) {
 		}
 		if first {
 			first = false
+			if what := describes(fields); what != "" {
+				return nil, awaf.Problems{{Location: awaf.Location{Line: line}, Message: what + "; " + expectExport}}
+			}
 			e.Title = fields[0]
 			continue
 		}
@@ -172,9 +205,9 @@ func ReadMSCSV(r io.Reader) (*MSExport, error) {
 				state = inNextSteps
 			case strings.HasPrefix(f(0), "Recommendations for"):
 			case strings.HasPrefix(f(1), "http://") || strings.HasPrefix(f(1), "https://"):
-				e.NextSteps = append(e.NextSteps, MSLink{Text: f(0), URL: f(1), Line: line})
+				e.NextSteps = append(e.NextSteps, Link{Text: f(0), URL: f(1), Line: line})
 			case state == inHeader && len(fields) >= 2:
-				s, err := parseMSScore(f(0), f(1), f(2), line)
+				s, err := parseScore(f(0), f(1), f(2), line)
 				if err != nil {
 					problem(line, "%v", err)
 					continue
@@ -192,7 +225,7 @@ func ReadMSCSV(r io.Reader) (*MSExport, error) {
 				state = afterSeparator
 				continue
 			}
-			rec := MSRecommendation{
+			rec := Recommendation{
 				Category: f(0), LinkText: f(1), Link: f(2), Priority: f(3),
 				ReportingCategory: f(4), ReportingSubcategory: f(5), Context: f(7), Note: f(9), Line: line,
 			}
@@ -227,8 +260,12 @@ func ReadMSCSV(r io.Reader) (*MSExport, error) {
 				problem(line, "answer row without a question or an answer option")
 				continue
 			}
-			e.Answers = append(e.Answers, MSAnswer{Category: f(0), Question: f(1), Answer: f(2), Selected: f(3), Note: f(4), Line: line})
+			e.Answers = append(e.Answers, AnswerRow{Category: f(0), Question: f(1), Answer: f(2), Selected: f(3), Note: f(4), Line: line})
 		}
+	}
+	if state == inHeader && !sawOverall && !first {
+		// Nothing of an export was found: one line says so instead of one per row.
+		return nil, awaf.Problems{{Location: awaf.Location{Line: 1}, Message: "no \"" + msOverall + "\" score line and no recommendations table: this is not an assessment export; " + expectExport}}
 	}
 	switch state {
 	case inHeader, inNextSteps:
@@ -247,16 +284,29 @@ func ReadMSCSV(r io.Reader) (*MSExport, error) {
 	return e, nil
 }
 
-func parseMSScore(name, band, score string, line int) (MSScore, error) {
-	s := MSScore{Name: name, Band: band, Line: line}
-	switch band {
-	case msNotAssessed:
-		return s, nil
-	case string(awaf.BandCritical), string(awaf.BandModerate), string(awaf.BandExcellent):
-	default:
-		return s, fmt.Errorf("band %q of %q: expected Critical, Moderate, Excellent or %s", band, name, msNotAssessed)
+// expectExport says what an assessment export looks like, for files that are not one.
+const expectExport = "expected a CSV exported from an assessment on Microsoft's assessment platform (or by 'awaf report --format csv'): a title line, \"" + msOverall + ",<band>,'<score>/<max>'\", a recommendations table and an answers table"
+
+// describes names the other CSV files Microsoft publishes beside its exports (the
+// category descriptions the WARP scripts read: "Category,Description",
+// "Pillar,Category,Description", "Pillar,Category,Caption,Description"), from their
+// header row.
+func describes(fields []string) string {
+	if len(fields) < 2 || len(fields) > 5 || fields[len(fields)-1] != "Description" || !slices.Contains(fields, "Category") {
+		return ""
 	}
-	m := msScorePattern.FindStringSubmatch(score)
+	return fmt.Sprintf("this is a category-description file (columns %s, as the WARP scripts read beside an export), not an assessment export", strings.Join(fields, ","))
+}
+
+func parseScore(name, band, score string, line int) (Score, error) {
+	s := Score{Name: name, Band: band, Line: line}
+	if band == msNotAssessed {
+		return s, nil
+	}
+	if !bandPattern.MatchString(band) {
+		return s, fmt.Errorf("band %q of %q: expected a word such as Critical, Moderate or Excellent, or %s", band, name, msNotAssessed)
+	}
+	m := scorePattern.FindStringSubmatch(score)
 	if m == nil {
 		return s, fmt.Errorf("score %q of %q: expected '<n>/<max>' in apostrophes", score, name)
 	}

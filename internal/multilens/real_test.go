@@ -1,4 +1,4 @@
-package portfolio_test
+package multilens_test
 
 import (
 	"os"
@@ -10,7 +10,7 @@ import (
 	"github.com/awaf/awaf/internal/assess"
 	"github.com/awaf/awaf/internal/awslens"
 	"github.com/awaf/awaf/internal/lens"
-	"github.com/awaf/awaf/internal/portfolio"
+	"github.com/awaf/awaf/internal/multilens"
 	"github.com/awaf/awaf/internal/sharedtest"
 )
 
@@ -58,9 +58,9 @@ func TestCombineRealLenses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	parts := []portfolio.Part{builtin, policy, {Lens: genai, Assessment: a, Result: r}}
+	parts := []multilens.Part{builtin, policy, {Lens: genai, Assessment: a, Result: r}}
 
-	c, err := portfolio.Combine(parts, portfolio.Options{})
+	c, err := multilens.Combine(parts, multilens.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestCombineRealLenses(t *testing.T) {
 	t.Logf("overall %+v; plan %d items (%d now)", c.Overall, len(c.Plan), len(c.Horizons[0].Items))
 }
 
-func evaluate(t *testing.T, answersPath, lensRef string) portfolio.Part {
+func evaluate(t *testing.T, answersPath, lensRef string) multilens.Part {
 	t.Helper()
 	f, err := answers.LoadFile(answersPath)
 	if err != nil {
@@ -131,5 +131,5 @@ func evaluate(t *testing.T, answersPath, lensRef string) portfolio.Part {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return portfolio.Part{Lens: l, Assessment: f.Assessment, Result: r}
+	return multilens.Part{Lens: l, Assessment: f.Assessment, Result: r}
 }

@@ -20,36 +20,13 @@ import (
 	"github.com/awaf/awaf/internal/answers"
 	"github.com/awaf/awaf/internal/fileout"
 	"github.com/awaf/awaf/internal/iac"
-	"github.com/awaf/awaf/internal/iac/arm"
-	"github.com/awaf/awaf/internal/iac/bicep"
-	"github.com/awaf/awaf/internal/iac/export"
-	"github.com/awaf/awaf/internal/iac/terraform"
 	"github.com/awaf/awaf/internal/lens"
 	"github.com/awaf/awaf/internal/rules"
 	"github.com/awaf/awaf/internal/scan"
 )
 
 // scanFrontends wires every front end the scan knows.
-func scanFrontends() scan.Frontends {
-	return scan.Frontends{
-		ARM:       arm.Scan,
-		Bicep:     bicep.Scan,
-		Terraform: terraform.Scan,
-		Plan: func(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Resource, []iac.Diagnostic, error) {
-			var res []iac.Resource
-			var diags []iac.Diagnostic
-			for _, p := range paths {
-				r, d, err := terraform.ScanPlan(ctx, fsys, p)
-				if err != nil {
-					return nil, nil, err
-				}
-				res, diags = append(res, r...), append(diags, d...)
-			}
-			return res, diags, nil
-		},
-		Export: export.Scan,
-	}
-}
+func scanFrontends() scan.Frontends { return scan.DefaultFrontends() }
 
 // scanFlags are the flags of awaf scan.
 type scanFlags struct {
@@ -388,7 +365,7 @@ func recordEvidence(path string, a *awaf.Assessment, res *scan.Result, propose b
 	if err != nil {
 		return fmt.Errorf("lens of %s: %w", path, err)
 	}
-	props := scan.Attach(a, l, res, time.Now().UTC().Truncate(time.Second))
+	props := scan.Attach(a, l, res.Outcomes(), time.Now().UTC().Truncate(time.Second))
 	if propose {
 		comps := res.Components()
 		if len(a.Profile.Components) == 0 {

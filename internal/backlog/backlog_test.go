@@ -3,7 +3,6 @@ package backlog
 import (
 	"bytes"
 	"encoding/csv"
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,11 +14,10 @@ import (
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/answers"
 	"github.com/awaf/awaf/internal/assess"
+	"github.com/awaf/awaf/internal/goldenfile"
 	"github.com/awaf/awaf/internal/lens"
 	"github.com/awaf/awaf/internal/sheetcell"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 var exampleFile = filepath.Join("..", "..", "examples", "rag-chat", "awaf.yaml")
 
@@ -56,32 +54,11 @@ func mustWrite(tb testing.TB, t Target, items []Item, o Options) []byte {
 	return buf.Bytes()
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file; run go test -update and review the diff", path)
-	}
-}
-
 func TestGoldenExample(t *testing.T) {
 	items := Select(exampleResult(t), Filter{})
 	for _, target := range Targets() {
 		t.Run(string(target), func(t *testing.T) {
-			golden(t, "rag-chat."+string(target)+target.Ext(), mustWrite(t, target, items, Options{}))
+			goldenfile.Check(t, filepath.Join("testdata", "rag-chat."+string(target)+target.Ext()), mustWrite(t, target, items, Options{}))
 		})
 	}
 }

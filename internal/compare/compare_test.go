@@ -3,9 +3,7 @@ package compare
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,10 +12,9 @@ import (
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/answers"
 	"github.com/awaf/awaf/internal/assess"
+	"github.com/awaf/awaf/internal/goldenfile"
 	"github.com/awaf/awaf/internal/lens"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 var exampleFile = filepath.Join("..", "..", "examples", "rag-chat", "awaf.yaml")
 
@@ -364,23 +361,7 @@ func TestGolden(t *testing.T) {
 			if err := Render(&buf, f, c); err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join("testdata", "milestones."+string(f))
-			if *update {
-				if err := os.MkdirAll("testdata", 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("%s differs; run go test -update and review the diff", path)
-			}
+			goldenfile.Check(t, filepath.Join("testdata", "milestones."+string(f)), buf.Bytes())
 		})
 	}
 	// The JSON is the Comparison itself: it reads back.

@@ -3,16 +3,15 @@ package eval
 import (
 	"bytes"
 	"context"
-	"flag"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	"github.com/awaf/awaf/internal/goldenfile"
+)
 
 var fixedNow = func() time.Time { return time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC) }
 
@@ -260,21 +259,7 @@ func TestGolden(t *testing.T) {
 				if err := Write(&buf, rep, format); err != nil {
 					t.Fatal(err)
 				}
-				golden := filepath.Join("testdata", "golden", name+"."+format)
-				if *update {
-					os.MkdirAll(filepath.Dir(golden), 0o755)
-					if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					return
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run with -update)", err)
-				}
-				if !bytes.Equal(buf.Bytes(), want) {
-					t.Errorf("%s differs from %s; rerun with -update and review the diff", format, golden)
-				}
+				goldenfile.Check(t, filepath.Join("testdata", "golden", name+"."+format), buf.Bytes())
 			})
 		}
 	}

@@ -193,7 +193,7 @@ func (r *Resource) ToGo() map[string]any {
 	m := map[string]any{
 		"type":       r.Type,
 		"apiVersion": r.APIVersion,
-		"source":     r.Source,
+		"source":     string(r.Source),
 		"id":         r.ID,
 		"existing":   r.Existing,
 	}
@@ -265,9 +265,9 @@ func ParseResourceID(id string) (typ, name string, ok bool) {
 func DiagnosticFromError(file string, err error) Diagnostic {
 	var se *SyntaxError
 	if errors.As(err, &se) {
-		return Diagnostic{Severity: "error", Message: se.Msg, Loc: se.Loc}
+		return Diagnostic{Severity: DiagError, Message: se.Msg, Loc: se.Loc}
 	}
-	return Diagnostic{Severity: "error", Message: err.Error(), Loc: awaf.Location{File: file, Line: 1, Column: 1}}
+	return Diagnostic{Severity: DiagError, Message: err.Error(), Loc: awaf.Location{File: file, Line: 1, Column: 1}}
 }
 
 // SameType compares two resource types case-insensitively, as ARM does.

@@ -24,7 +24,7 @@ func Files(fsys fs.FS, paths []string, ext string) ([]string, []Diagnostic) {
 		}
 	}
 	fail := func(p string, err error) {
-		diags = append(diags, Diagnostic{Severity: "error", Message: err.Error(), Loc: awaf.Location{File: p}})
+		diags = append(diags, Diagnostic{Severity: DiagError, Message: err.Error(), Loc: awaf.Location{File: p}})
 	}
 	for _, p := range paths {
 		p = path.Clean(p)

@@ -41,6 +41,18 @@ type Value struct {
 	Loc awaf.Location
 }
 
+// Source names the front end a resource was read by.
+type Source string
+
+// The front ends' sources.
+const (
+	SourceARM           Source = "arm"
+	SourceBicep         Source = "bicep"
+	SourceTerraform     Source = "terraform"
+	SourceTerraformPlan Source = "terraform-plan"
+	SourceExport        Source = "export"
+)
+
 // Resource is one Azure resource, in ARM shape.
 type Resource struct {
 	Type       string // e.g. Microsoft.CognitiveServices/accounts/deployments
@@ -62,8 +74,8 @@ type Resource struct {
 	// outermost first, so a resource inside a module reports the caller's place too.
 	Loc awaf.Location
 	Via []awaf.Location
-	// Source names the front end: "arm", "bicep", "terraform", "terraform-plan", "export".
-	Source string
+	// Source names the front end that read the resource.
+	Source Source
 
 	// Zones is the ARM top-level "zones" array, when declared.
 	Zones *Value
@@ -81,10 +93,24 @@ type Resource struct {
 	// Metadata is the resource's "metadata" object (ARM) or @metadata decorator
 	// (Bicep); suppressions are read from it.
 	Metadata *Value
-	// Judgement is whatever a Sink recorded about the resource when its unit was read
-	// (the scan's findings on it); front ends carry it along untouched.
-	Judgement any
+	// Judgement is the note the scan's Sink left on the resource when its unit was
+	// read; front ends carry it along untouched.
+	Judgement Judgement
 }
+
+// Judgement is the note a Sink leaves on each resource it keeps, so that what the
+// sink recorded about the resource (the scan's findings on it) can be found again
+// when the scan ends: which sink made the note, which of the units handed to that
+// sink the resource came in, and its place in that unit. Only the sink that made a
+// note reads it. The zero Judgement means the resource was never judged.
+type Judgement struct {
+	Sink  uint32 // the sink's own number; never 0 on a note
+	Unit  uint32 // the sink's number for the unit
+	Index uint32 // the resource's place in the unit as handed to the sink
+}
+
+// Judged reports whether a sink left the note.
+func (j Judgement) Judged() bool { return j.Sink != 0 }
 
 // Sink receives the resources of one unit of input (an ARM template with what it
 // links and nests, a Bicep entry file with its modules, a Terraform root module with
@@ -93,40 +119,46 @@ type Resource struct {
 // judges resources there and keeps only what later cross-resource checks need, so
 // that memory holds findings rather than every file's values. A Sink is called from
 // several goroutines at once.
-type Sink func(res []Resource) []Resource
+type Sink func(unit []Resource) []Resource
 
-type sinkKey struct{}
-
-// WithSink returns a context that carries s to the front ends.
-func WithSink(ctx context.Context, s Sink) context.Context {
-	return context.WithValue(ctx, sinkKey{}, s)
-}
-
-// HasSink reports whether ctx carries a Sink.
-func HasSink(ctx context.Context) bool {
-	s, ok := ctx.Value(sinkKey{}).(Sink)
-	return ok && s != nil
-}
-
-// Keep hands one unit's resources to the context's Sink and returns what it keeps;
-// without a Sink it returns res. Front ends call it once per unit, on the unit's
-// final resources, before they hold them for the rest of the scan.
-func Keep(ctx context.Context, res []Resource) []Resource {
-	if s, ok := ctx.Value(sinkKey{}).(Sink); ok && s != nil && len(res) > 0 {
-		return s(res)
+// Keep hands one unit's resources to s and returns what it keeps; a nil Sink keeps
+// everything. Front ends call it once per unit, on the unit's final resources,
+// before they hold them for the rest of the scan.
+func (s Sink) Keep(unit []Resource) []Resource {
+	if s == nil || len(unit) == 0 {
+		return unit
 	}
-	return res
+	return s(unit)
 }
+
+// Severity is how bad a Diagnostic is.
+type Severity string
+
+// Diagnostic severities. An error means input was not read, or not read in full; a
+// warning means it was read with something left out or assumed.
+const (
+	DiagError   Severity = "error"
+	DiagWarning Severity = "warning"
+)
 
 // Diagnostic is something a front end could not read or resolve: a syntax error, an
 // unsupported construct, an unresolved registry or remote module. It never stops a scan.
 type Diagnostic struct {
-	Severity string // "error" or "warning"
+	Severity Severity
 	Message  string
 	Loc      awaf.Location
 }
 
-// Scanner reads the files of one input format under a root.
+// Scanner is the one contract of the front ends: a reader of one input format. Scan
+// reads the given files (slash paths inside fsys: files, or directories it walks for
+// its files) into resources and diagnostics. It hands each unit of input it reads to
+// sink (Sink.Keep; nil keeps everything) and returns what the sink kept, the units in
+// a fixed order whatever the timing. The error means the whole call failed (ctx
+// ended); a broken file is a diagnostic, and the rest is still read.
+//
+// A new front end is a type with this method, produces Resources (with Source set
+// and a location on every value) and never imports the rules; internal/scan lists it
+// in its explicit list of front ends.
 type Scanner interface {
-	Scan(ctx context.Context, fsys fs.FS, paths []string) ([]Resource, []Diagnostic, error)
+	Scan(ctx context.Context, fsys fs.FS, paths []string, sink Sink) ([]Resource, []Diagnostic, error)
 }

@@ -1,11 +1,9 @@
 package rules
 
 import (
-	"bytes"
-	"flag"
-	"os"
 	"testing"
 
+	"github.com/awaf/awaf/internal/goldenfile"
 	"github.com/awaf/awaf/internal/lens"
 )
 
@@ -54,8 +52,6 @@ func TestChoicesExistInBuiltinLens(t *testing.T) {
 	}
 }
 
-var update = flag.Bool("update", false, "rewrite docs/rules.md from the catalog")
-
 // TestRulesDoc fails when docs/rules.md is not the catalog's current rendering.
 func TestRulesDoc(t *testing.T) {
 	c, err := Builtin()
@@ -63,19 +59,7 @@ func TestRulesDoc(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := append(c.Markdown(), '\n')
-	const path = "../../docs/rules.md"
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/rules -run TestRulesDoc -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatal("docs/rules.md is stale: run go test ./internal/rules -run TestRulesDoc -update")
-	}
+	goldenfile.Check(t, "../../docs/rules.md", got)
 }
 
 // FuzzParseRules feeds arbitrary bytes to the rule file parser (user rules come from

@@ -47,12 +47,12 @@ type Suppression struct {
 }
 
 // Effective is the status a finding counts as: suppressed failures and unknowns
-// count as "suppressed".
-func (f *Finding) Effective() string {
+// count as Suppressed.
+func (f *Finding) Effective() Status {
 	if f.Suppression != nil {
-		return "suppressed"
+		return Suppressed
 	}
-	return string(f.Status)
+	return f.Status
 }
 
 // Options tune an evaluation.
@@ -275,7 +275,7 @@ func (g *graph) relatedView(i int, reg *registry) map[string]any {
 		m[kind] = out
 	}
 	list(linkPE, l.privateEndpoints)
-	if len(l.diagnosticSettings) == 0 && r.Source == "export" {
+	if len(l.diagnosticSettings) == 0 && r.Source == iac.SourceExport {
 		// Resource Graph and az resource list do not return diagnostic settings, so an
 		// export without them says nothing about whether they exist.
 		m[linkDiag] = reg.add("diagnostic settings are not part of Resource Graph or az resource exports; check them with az monitor diagnostic-settings list", r.Loc)
@@ -567,7 +567,7 @@ func (rule *Rule) unknown(f Finding, reg, wreg *registry, out ref.Val, err error
 		// An outcome whose unknowns all come from the shared views reads the same on
 		// every resource of a source kind: its message is built once per evaluation.
 		if shared && len(f.Unresolved) > 0 {
-			key.rule, key.export, key.n = rule, f.Resource.Source == "export", len(ids)
+			key.rule, key.export, key.n = rule, f.Resource.Source == iac.SourceExport, len(ids)
 			if m, ok := wreg.msgs.Load(key); ok {
 				f.Message = m.(string)
 				return f
@@ -590,7 +590,7 @@ func (rule *Rule) unknown(f Finding, reg, wreg *registry, out ref.Val, err error
 		whys = append(whys, s)
 	}
 	lead := "could not be resolved before deployment"
-	if f.Resource.Source == "export" {
+	if f.Resource.Source == iac.SourceExport {
 		lead = "could not be determined from the export"
 	}
 	f.Message = fmt.Sprintf("Unknown: %s: %s — %s", lead, strings.Join(whys, "; "), rule.Title)

@@ -674,7 +674,7 @@ func (c *fastCtx) related(kind string) ([]int, bool) {
 		idx = g.links[i].privateEndpoints
 	case linkDiag:
 		idx = g.links[i].diagnosticSettings
-		if len(idx) == 0 && g.res[i].Source == "export" {
+		if len(idx) == 0 && g.res[i].Source == iac.SourceExport {
 			return nil, false
 		}
 	case linkAlert:

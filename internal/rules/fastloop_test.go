@@ -50,7 +50,7 @@ func TestFastPathLoopsMatchCEL(t *testing.T) {
 			list(l, iac.NewUnknown("a copy loop count is not known", loc(l))), str(l, "x"),
 			list(l, str(l, "scalar")), iac.NewUnknown("variable 'v' has no value", loc(l))}
 	}
-	main := func(typ, source string) iac.Resource {
+	main := func(typ string, source iac.Source) iac.Resource {
 		return iac.Resource{Type: typ, ID: "main", Name: str(1, "main"), Kind: str(2, "OpenAI"), Loc: loc(1), Source: source,
 			Properties: obj(3, "publicNetworkAccess", str(4, "Disabled"))}
 	}
@@ -62,8 +62,8 @@ func TestFastPathLoopsMatchCEL(t *testing.T) {
 	add := func(name string, res ...iac.Resource) { worlds = append(worlds, world{name, res}) }
 
 	for _, typ := range []string{"Microsoft.CognitiveServices/accounts", "Microsoft.MachineLearningServices/workspaces", "Microsoft.Search/searchServices"} {
-		for _, source := range []string{"arm", "export"} {
-			add(typ+"/no links/"+source, main(typ, source))
+		for _, source := range []iac.Source{iac.SourceARM, iac.SourceExport} {
+			add(typ+"/no links/"+string(source), main(typ, source))
 		}
 		add(typ+"/pending diag", main(typ, "arm"), iac.Resource{Type: "Microsoft.Insights/diagnosticSettings", ID: "d", Loc: loc(9),
 			Scope: iac.NewUnknown("reference() is not known", loc(9))})

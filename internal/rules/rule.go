@@ -122,12 +122,22 @@ func (r *Rule) HelpURI() string {
 	return ""
 }
 
-// Status is the outcome of one rule on one resource.
+// Status is the outcome of one rule on one resource: pass, fail or unknown, or, as
+// the status a finding counts as (Finding.Effective), suppressed.
 type Status string
 
-// Outcomes. Unknown is never counted as a pass.
+// Outcomes. Unknown is never counted as a pass. Suppressed is never an outcome, only
+// the effective status of a finding that was accepted.
 const (
-	Pass    Status = "pass"
-	Fail    Status = "fail"
-	Unknown Status = "unknown"
+	Pass       Status = "pass"
+	Fail       Status = "fail"
+	Unknown    Status = "unknown"
+	Suppressed Status = "suppressed"
 )
+
+// IsOutcome reports whether s is an outcome a rule can give: pass, fail or unknown.
+func (s Status) IsOutcome() bool { return s == Pass || s == Fail || s == Unknown }
+
+// IsEffective reports whether s is a status a finding can count as: an outcome, or
+// suppressed.
+func (s Status) IsEffective() bool { return s.IsOutcome() || s == Suppressed }

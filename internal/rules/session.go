@@ -22,8 +22,8 @@ import (
 // and the scan's tests hold the two to that.
 
 // Session is one evaluation. Start it before the front ends run, hand Sink to them
-// (iac.WithSink), and call Finish on the resources they return. Evaluate is Start
-// and Finish on resources read in full.
+// (it is an iac.Sink), and call Finish on the resources they return. Evaluate is
+// Start and Finish on resources read in full.
 type Session struct {
 	c       *Catalog
 	opt     Options
@@ -31,6 +31,12 @@ type Session struct {
 	// wreg holds the workload view's unknowns (Finish fills it) and, through next,
 	// the profile view's; workload ids sort before profile ids, as they always have.
 	wreg *registry
+	// id is the number the session's notes on resources carry (iac.Judgement.Sink).
+	id uint32
+	// units holds what Sink recorded, one entry per unit and, in it, per resource;
+	// a resource's note names its entry.
+	mu    sync.Mutex
+	units [][]judged
 }
 
 // judged is what a Session records on a resource when its unit is read: the findings
@@ -38,11 +44,14 @@ type Session struct {
 // resource), each with its rule's position among its type's rules, and the positions
 // of the rules left for Finish.
 type judged struct {
-	s       *Session
 	local   []Finding
 	localAt []uint16
 	pending []uint16
 }
+
+// sessions numbers the sessions, so that a note on a resource is read only by the
+// session that made it.
+var sessions atomic.Uint32
 
 // profileBase offsets the profile view's unknown ids after the workload view's.
 const profileBase = 1 << 41
@@ -52,7 +61,11 @@ func (c *Catalog) Start(opt Options) *Session {
 	c.prepare()
 	preg := &registry{base: profileBase}
 	wreg := &registry{base: workloadBase, next: preg}
-	return &Session{c: c, opt: opt, profile: profileView(opt.Profile, preg), wreg: wreg}
+	id := sessions.Add(1)
+	if id == 0 { // wrapped: 0 means no note
+		id = sessions.Add(1)
+	}
+	return &Session{c: c, opt: opt, profile: profileView(opt.Profile, preg), wreg: wreg, id: id}
 }
 
 // Sink judges one unit's resources by the rules that need no other resource and
@@ -70,6 +83,10 @@ func (s *Session) Sink(res []iac.Resource) []iac.Resource {
 	// The unit's findings are judged into one scratch slice, then copied into one
 	// exactly sized block that the resources' judgements share until Finish.
 	js := make([]judged, len(res))
+	s.mu.Lock()
+	unit := uint32(len(s.units))
+	s.units = append(s.units, js)
+	s.mu.Unlock()
 	ends := make([]int, len(res)+1)
 	most := 0
 	for i := range res {
@@ -94,7 +111,6 @@ func (s *Session) Sink(res []iac.Resource) []iac.Resource {
 			continue
 		}
 		j := &js[i]
-		j.s = s
 		scratch = c.evalResource(g, i, shared, s.wreg, s.opt.slow, false, c.local[lt], scratch, &at)
 		ends[i+1] = len(scratch)
 		// A rule that reads other resources may still be settled now: its When may
@@ -119,13 +135,13 @@ func (s *Session) Sink(res []iac.Resource) []iac.Resource {
 	for i := range res {
 		lt := g.ltype[i]
 		if res[i].Existing || len(c.byType[lt]) == 0 {
-			out[i] = c.keep(&res[i], lt, nil)
+			out[i] = c.keep(&res[i], lt, nil, iac.Judgement{})
 			continue
 		}
 		j := &js[i]
 		j.local = block[ends[i]:ends[i+1]:ends[i+1]]
 		j.localAt = at[ends[i]:ends[i+1]:ends[i+1]]
-		out[i] = c.keep(&res[i], lt, j)
+		out[i] = c.keep(&res[i], lt, j, iac.Judgement{Sink: s.id, Unit: unit, Index: uint32(i)})
 	}
 	return out
 }
@@ -157,11 +173,16 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) ([]Finding, er
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	s.mu.Lock()
+	units := s.units
+	s.units = nil // Finish reads them once; the findings are in buf after it
+	s.mu.Unlock()
 	judgement := func(i int) *judged {
-		if j, ok := res[i].Judgement.(*judged); ok && j.s == s {
-			return j
+		n := res[i].Judgement
+		if n.Sink != s.id || int(n.Unit) >= len(units) || int(n.Index) >= len(units[n.Unit]) {
+			return nil
 		}
-		return nil
+		return &units[n.Unit][n.Index]
 	}
 	var todo []int
 	for i := range res {
@@ -210,7 +231,9 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) ([]Finding, er
 						late = c.evalResource(g, i, shared, s.wreg, opt.slow, true, j.pending, late, &lateAt)
 					}
 					got[k] = len(merge(window, j, late, lateAt, &res[i]))
-					res[i].Judgement = nil // its findings are in buf now
+					// Its findings are in buf now: let go of the note and the record, so
+					// a unit's block of findings goes once all of its resources are done.
+					res[i].Judgement, *j = iac.Judgement{}, judged{}
 				}
 				clear(late)
 				if opt.Evaluated != nil {
@@ -555,12 +578,9 @@ func walkFast(e *fastExpr, depth int, link string, fn func(*fastGet, string)) {
 // they read. Kept values are copied, not shared: a front end may allocate a file's
 // values in blocks (the JSON decoder does), and one value still pointed at would
 // hold its whole block.
-func (c *Catalog) keep(r *iac.Resource, lt string, j *judged) iac.Resource {
+func (c *Catalog) keep(r *iac.Resource, lt string, j *judged, note iac.Judgement) iac.Resource {
 	out := *r
-	out.Judgement = nil
-	if j != nil {
-		out.Judgement = j
-	}
+	out.Judgement = note
 	out.Name, out.Scope, out.Condition, out.Metadata = r.Name.Clone(), r.Scope.Clone(), r.Condition.Clone(), r.Metadata.Clone()
 	whole := func() iac.Resource {
 		out.Kind, out.Location = r.Kind.Clone(), r.Location.Clone()

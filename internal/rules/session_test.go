@@ -88,3 +88,68 @@ func indexOf(res []iac.Resource, r *iac.Resource) int {
 	}
 	return -1
 }
+
+// TestSessionReadsOnlyItsOwnNotes gives a session resources read in full whose notes
+// it did not make (another session's, or its own number with a unit it never saw):
+// it must judge them by every rule, as Evaluate does.
+func TestSessionReadsOnlyItsOwnNotes(t *testing.T) {
+	cat, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res []iac.Resource
+	for _, cs := range loadCases(t) {
+		for _, c := range cs {
+			res = append(res, fixture(t, &c.Resource))
+		}
+	}
+	want, err := cat.Evaluate(context.Background(), res, Options{})
+	if err != nil || len(want) == 0 {
+		t.Fatalf("%d findings from Evaluate, %v", len(want), err)
+	}
+	// The sessions under test judge one unit of their own first: a resource of
+	// another type than res[0], so that reading its record for res[0] would show.
+	own := slices.IndexFunc(res, func(r iac.Resource) bool { return r.Type != res[0].Type })
+	if own < 0 {
+		t.Fatal("the fixtures have one resource type")
+	}
+	other := cat.Start(Options{})
+	other.Sink(slices.Clone(res)) // notes on its own copies, units it keeps
+	cases := []struct {
+		name string
+		note func(s *Session, i int) iac.Judgement
+	}{
+		{"another session's", func(_ *Session, i int) iac.Judgement {
+			return iac.Judgement{Sink: other.id, Unit: 0, Index: uint32(i)}
+		}},
+		{"a unit it never saw", func(s *Session, i int) iac.Judgement {
+			return iac.Judgement{Sink: s.id, Unit: 3, Index: uint32(i)}
+		}},
+		{"a place past its unit", func(s *Session, i int) iac.Judgement {
+			return iac.Judgement{Sink: s.id, Unit: 0, Index: uint32(len(res) + i)}
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := cat.Start(Options{})
+			s.Sink([]iac.Resource{res[own]})
+			in := slices.Clone(res)
+			for i := range in {
+				in[i].Judgement = c.note(s, i)
+			}
+			got, err := s.Finish(context.Background(), in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("%d findings, want %d", len(got), len(want))
+			}
+			for i := range got {
+				if got[i].Rule != want[i].Rule || got[i].Status != want[i].Status || got[i].Message != want[i].Message {
+					t.Fatalf("finding %d: %s %s %q, want %s %s %q", i, got[i].Rule.ID, got[i].Status, got[i].Message,
+						want[i].Rule.ID, want[i].Status, want[i].Message)
+				}
+			}
+		})
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -314,11 +313,11 @@ func benchScan(b *testing.B, fsys fstest.MapFS, n int, parseOnly bool) {
 			var err error
 			switch {
 			case strings.HasPrefix(paths[0], "arm/"):
-				_, _, err = fe.ARM(ctx, fsys, []string{"arm"})
+				_, _, err = fe.Scanner(FormatARM).Scan(ctx, fsys, []string{"arm"}, nil)
 			case strings.HasPrefix(paths[0], "tf/"):
-				_, _, err = fe.Terraform(ctx, fsys, []string{"tf"})
+				_, _, err = fe.Scanner(FormatTerraform).Scan(ctx, fsys, []string{"tf"}, nil)
 			default:
-				_, _, err = fe.Bicep(ctx, fsys, []string{"bicep"})
+				_, _, err = fe.Scanner(FormatBicep).Scan(ctx, fsys, []string{"bicep"}, nil)
 			}
 			if err != nil {
 				b.Fatal(err)
@@ -365,7 +364,7 @@ func BenchmarkParseBicep10k(b *testing.B) { benchScan(b, bicepCorpus(10000), 100
 // and reports scan time over parse time, on the wall clock and in CPU time. The
 // alternation makes both sides see the same machine: on a shared machine a figure
 // from two separate benchmarks moves by a third between runs.
-func benchRatio(b *testing.B, fsys fstest.MapFS, n int, parse func(context.Context, fs.FS, []string) ([]iac.Resource, []iac.Diagnostic, error), dir string) {
+func benchRatio(b *testing.B, fsys fstest.MapFS, n int, parse iac.Scanner, dir string) {
 	cat := catalog(b)
 	fe := realFrontends()
 	ctx := context.Background()
@@ -379,7 +378,7 @@ func benchRatio(b *testing.B, fsys fstest.MapFS, n int, parse func(context.Conte
 		runtime.GC()
 		b.StartTimer()
 		t0, c0 := time.Now(), cpuTime()
-		res, _, err := parse(ctx, fsys, []string{dir})
+		res, _, err := parse.Scan(ctx, fsys, []string{dir}, nil)
 		if err != nil || len(res) != n {
 			b.Fatalf("parse: %d resources, %v", len(res), err)
 		}
@@ -403,22 +402,22 @@ func benchRatio(b *testing.B, fsys fstest.MapFS, n int, parse func(context.Conte
 }
 
 func BenchmarkRatioARM10k(b *testing.B) {
-	benchRatio(b, armCorpus(10000), 10000, realFrontends().ARM, "arm")
+	benchRatio(b, armCorpus(10000), 10000, realFrontends().Scanner(FormatARM), "arm")
 }
 
 func BenchmarkRatioBicep10k(b *testing.B) {
-	benchRatio(b, bicepCorpus(10000), 10000, realFrontends().Bicep, "bicep")
+	benchRatio(b, bicepCorpus(10000), 10000, realFrontends().Scanner(FormatBicep), "bicep")
 }
 
 func BenchmarkRatioTerraform10k(b *testing.B) {
-	benchRatio(b, tfCorpus(10000), 10000, realFrontends().Terraform, "tf")
+	benchRatio(b, tfCorpus(10000), 10000, realFrontends().Scanner(FormatTerraform), "tf")
 }
 
 // BenchmarkRulesOnly10k evaluates the catalog on 10,000 resources already read, to
 // separate rule evaluation from parsing.
 func BenchmarkRulesOnly10k(b *testing.B) {
 	cat := catalog(b)
-	res, _, err := realFrontends().ARM(context.Background(), armCorpus(10000), []string{"arm"})
+	res, _, err := realFrontends().Scanner(FormatARM).Scan(context.Background(), armCorpus(10000), []string{"arm"}, nil)
 	if err != nil || len(res) != 10000 {
 		b.Fatalf("%d resources, %v", len(res), err)
 	}

@@ -23,12 +23,37 @@ type Proposal struct {
 	Rules    []string
 }
 
-// Attach records the scan's findings as evidence on the assessment's answers: one item
+// Outcome is what Attach reads of one finding: the rule and the lens choices it is
+// evidence for, the status the finding counts as, and the resource and place it is
+// about. Result.Outcomes and Document.Outcomes give them.
+type Outcome struct {
+	Rule    string
+	Title   string
+	Choices []string
+	// Status is the effective status: pass, fail, unknown or suppressed.
+	Status       rules.Status
+	ResourceType string
+	ResourceName string
+	Loc          awaf.Location
+}
+
+// Outcomes gives what Attach reads of the scan's findings.
+func (r *Result) Outcomes() []Outcome {
+	out := make([]Outcome, 0, len(r.Findings))
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		out = append(out, Outcome{Rule: f.Rule.ID, Title: f.Rule.Title, Choices: f.Rule.Choices, Status: f.Effective(),
+			ResourceType: f.Resource.Type, ResourceName: displayName(f.Resource), Loc: f.Loc})
+	}
+	return out
+}
+
+// Attach records a scan's findings as evidence on the assessment's answers: one item
 // per (choice, rule), passed only when every resource the rule checked passes. Earlier
 // scan evidence is replaced; selections, notes and not-applicable marks are left as
 // the team wrote them. It returns the proposals: choices whose evidence all passed on
-// questions without an answer.
-func Attach(a *awaf.Assessment, l *awaf.Lens, r *Result, at time.Time) []Proposal {
+// questions without an answer. A rule's title is the one its first finding gives.
+func Attach(a *awaf.Assessment, l *awaf.Lens, findings []Outcome, at time.Time) []Proposal {
 	questionOf := map[string]string{}
 	for _, q := range l.Questions {
 		for _, c := range q.Choices {
@@ -37,39 +62,43 @@ func Attach(a *awaf.Assessment, l *awaf.Lens, r *Result, at time.Time) []Proposa
 	}
 	type key struct{ choice, rule string }
 	type tally struct {
-		rule                       *rules.Rule
+		title                      string
 		pass, fail, unknown, suppr int
-		firstFail, firstPass       *Finding
+		firstFail, firstPass       *Outcome
 	}
+	titleOf := map[string]string{}
 	tallies := map[key]*tally{}
 	var keys []key
-	for i := range r.Findings {
-		f := &r.Findings[i]
-		for _, c := range f.Rule.Choices {
+	for i := range findings {
+		f := &findings[i]
+		if _, ok := titleOf[f.Rule]; !ok {
+			titleOf[f.Rule] = f.Title
+		}
+		for _, c := range f.Choices {
 			if _, ok := questionOf[c]; !ok {
 				continue
 			}
-			k := key{c, f.Rule.ID}
+			k := key{c, f.Rule}
 			t := tallies[k]
 			if t == nil {
-				t = &tally{rule: f.Rule}
+				t = &tally{title: titleOf[f.Rule]}
 				tallies[k] = t
 				keys = append(keys, k)
 			}
-			switch f.Effective() {
-			case "pass":
+			switch f.Status {
+			case rules.Pass:
 				t.pass++
 				if t.firstPass == nil {
 					t.firstPass = f
 				}
-			case "fail":
+			case rules.Fail:
 				t.fail++
 				if t.firstFail == nil {
 					t.firstFail = f
 				}
-			case "unknown":
+			case rules.Unknown:
 				t.unknown++
-			case "suppressed":
+			case rules.Suppressed:
 				t.suppr++
 			}
 		}
@@ -96,16 +125,16 @@ func Attach(a *awaf.Assessment, l *awaf.Lens, r *Result, at time.Time) []Proposa
 		for _, p := range []struct {
 			n    int
 			word string
-		}{{t.pass, "pass"}, {t.fail, "fail"}, {t.unknown, "unknown"}, {t.suppr, "suppressed"}} {
+		}{{t.pass, string(rules.Pass)}, {t.fail, string(rules.Fail)}, {t.unknown, string(rules.Unknown)}, {t.suppr, string(rules.Suppressed)}} {
 			if p.n > 0 {
 				parts = append(parts, fmt.Sprintf("%d %s", p.n, p.word))
 			}
 		}
-		summary := fmt.Sprintf("%s %s: %s", t.rule.ID, t.rule.Title, strings.Join(parts, ", "))
+		summary := fmt.Sprintf("%s %s: %s", k.rule, t.title, strings.Join(parts, ", "))
 		first := t.firstPass
 		if t.firstFail != nil {
 			first = t.firstFail
-			summary += fmt.Sprintf(" (first failure: %s '%s')", first.Resource.Type, displayName(first.Resource))
+			summary += fmt.Sprintf(" (first failure: %s '%s')", first.ResourceType, first.ResourceName)
 		}
 		loc := first.Loc
 		ev := awaf.Evidence{Choice: k.choice, Source: EvidenceSource, Passed: passed, Summary: summary, Location: &loc, At: at}

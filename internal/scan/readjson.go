@@ -68,13 +68,13 @@ func (d *Document) check() error {
 		switch {
 		case f.Rule == "":
 			return bad("findings[%d].rule is missing", i)
-		case f.Status != "pass" && f.Status != "fail" && f.Status != "unknown" && f.Status != "suppressed":
+		case !f.Status.IsEffective():
 			return bad("findings[%d].status %q: want pass, fail, unknown or suppressed", i, f.Status)
-		case f.Outcome != "" && f.Outcome != "pass" && f.Outcome != "fail" && f.Outcome != "unknown":
+		case f.Outcome != "" && !f.Outcome.IsOutcome():
 			return bad("findings[%d].outcome %q: want pass, fail or unknown", i, f.Outcome)
 		case f.Severity != "" && f.Severity.Rank() == 0:
 			return bad("findings[%d].severity %q: want %s, %s or %s", i, f.Severity, rules.High, rules.Medium, rules.Low)
-		case f.Status == "suppressed" && f.Suppression == nil:
+		case f.Status == rules.Suppressed && f.Suppression == nil:
 			return bad("findings[%d] is suppressed without a suppression", i)
 		}
 	}
@@ -84,6 +84,22 @@ func (d *Document) check() error {
 		}
 	}
 	return nil
+}
+
+// Outcomes gives what Attach reads of the document's findings. A finding without an
+// outcome (written by hand) counts as its status.
+func (d *Document) Outcomes() []Outcome {
+	out := make([]Outcome, 0, len(d.Findings))
+	for i := range d.Findings {
+		f := &d.Findings[i]
+		st := f.Status
+		if st != rules.Suppressed && f.Outcome != "" {
+			st = f.Outcome
+		}
+		out = append(out, Outcome{Rule: f.Rule, Title: f.Title, Choices: f.Choices, Status: st,
+			ResourceType: f.Resource.Type, ResourceName: f.Resource.Name, Loc: f.Location})
+	}
+	return out
 }
 
 // jsonError turns a decoding error into one naming the line and column.

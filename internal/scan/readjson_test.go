@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/awaf/awaf/internal/rules"
 )
 
 // TestReadJSONRoundTrip writes a real scan (with suppressions, unknowns and
@@ -40,7 +43,7 @@ func TestReadJSONRoundTrip(t *testing.T) {
 
 	for i, f := range doc.Findings {
 		w := &res.Findings[i]
-		if f.Rule != w.Rule.ID || f.Status != w.Effective() || f.Outcome != string(w.Status) || f.Message != w.Message ||
+		if f.Rule != w.Rule.ID || f.Status != w.Effective() || f.Outcome != w.Status || f.Message != w.Message ||
 			f.Location != w.Loc || f.Severity != w.Rule.Severity || f.Resource.Type != w.Resource.Type || len(f.Unresolved) != len(w.Unresolved) {
 			t.Errorf("findings[%d] = %+v, want %+v", i, f, *w)
 		}
@@ -127,4 +130,61 @@ func FuzzReadJSON(f *testing.F) {
 			t.Fatalf("accepted %q as %+v", data, doc)
 		}
 	})
+}
+
+// TestOutcomesRoundTrip checks that a scan's JSON report, read back, gives Attach
+// what the scan itself gives: the same outcome for every finding, choices and all.
+func TestOutcomesRoundTrip(t *testing.T) {
+	res, err := Run(context.Background(), os.DirFS("testdata/rag"), []string{"arm", "terraform"}, Options{Frontends: realFrontends(), Catalog: catalog(t), Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Findings[0].Suppression = &Suppression{Kind: "baseline", Reason: "accepted"}
+	var buf bytes.Buffer
+	if err := Write(&buf, res, JSON, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := ReadJSON(&buf, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, got := res.Outcomes(), doc.Outcomes()
+	if len(got) != len(want) || len(got) == 0 {
+		t.Fatalf("%d outcomes from the report, %d from the scan", len(got), len(want))
+	}
+	statuses := map[rules.Status]int{}
+	for i := range want {
+		w, g := want[i], got[i]
+		if len(w.Choices) == 0 {
+			w.Choices = []string{} // the report writes no choices as []
+		}
+		if !reflect.DeepEqual(g, w) {
+			t.Errorf("outcome %d from the report %+v, from the scan %+v", i, g, w)
+		}
+		statuses[w.Status]++
+	}
+	if statuses[rules.Pass] == 0 || statuses[rules.Fail] == 0 || statuses[rules.Suppressed] != 1 {
+		t.Errorf("statuses %v: want passes, failures and one suppressed", statuses)
+	}
+}
+
+// TestDocumentOutcomeStatus checks the status Document.Outcomes gives a finding: the
+// outcome, unless it was suppressed; the status when a hand-written report has no
+// outcome.
+func TestDocumentOutcomeStatus(t *testing.T) {
+	cases := []struct {
+		status, outcome, want rules.Status
+	}{
+		{rules.Fail, rules.Fail, rules.Fail},
+		{rules.Suppressed, rules.Fail, rules.Suppressed},
+		{rules.Suppressed, "", rules.Suppressed},
+		{rules.Pass, "", rules.Pass},
+		{rules.Unknown, "", rules.Unknown},
+	}
+	for _, c := range cases {
+		doc := &Document{Findings: []DocFinding{{Rule: "R", Status: c.status, Outcome: c.outcome}}}
+		if got := doc.Outcomes()[0].Status; got != c.want {
+			t.Errorf("status %q, outcome %q: %q, want %q", c.status, c.outcome, got, c.want)
+		}
+	}
 }

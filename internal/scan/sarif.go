@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/iac"
 	"github.com/awaf/awaf/internal/rules"
 )
 
@@ -226,9 +227,9 @@ func writeSARIF(w io.Writer, r *Result, opt WriteOptions) error {
 	}
 	inv := sarifInvocation{ExecutionSuccessful: true}
 	for _, d := range r.Diagnostics {
-		n := sarifNotification{Level: map[string]string{"error": "error"}[d.Severity], Message: sarifText{Text: d.Message}}
-		if n.Level == "" {
-			n.Level = "warning"
+		n := sarifNotification{Level: "warning", Message: sarifText{Text: d.Message}}
+		if d.Severity == iac.DiagError {
+			n.Level = "error"
 		}
 		if p := sarifPhysicalLoc(d.Loc); p != nil {
 			n.Locations = []sarifLocation{{PhysicalLocation: p}}

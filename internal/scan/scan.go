@@ -24,37 +24,10 @@ import (
 	"github.com/awaf/awaf/internal/rules"
 )
 
-// ScanFunc is the contract of every front end: it reads the given files (slash paths
-// inside fsys) and returns resources and diagnostics. Its error means the whole call
-// failed (ctx ended); a broken file is a diagnostic.
-type ScanFunc func(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Resource, []iac.Diagnostic, error)
-
-// Frontends holds one scanner per input format. A nil one leaves its files unread,
-// with a diagnostic, rather than silently skipping them.
-type Frontends struct {
-	ARM       ScanFunc
-	Bicep     ScanFunc
-	Terraform ScanFunc
-	Plan      ScanFunc
-	Export    ScanFunc
-}
-
-// Format is the kind of an input file.
-type Format string
-
-// Input formats, in the order their resources are reported.
-const (
-	FormatARM       Format = "arm"
-	FormatBicep     Format = "bicep"
-	FormatTerraform Format = "terraform"
-	FormatPlan      Format = "terraform-plan"
-	FormatExport    Format = "export"
-)
-
-var formats = []Format{FormatARM, FormatBicep, FormatTerraform, FormatPlan, FormatExport}
-
 // Options configure a scan.
 type Options struct {
+	// Frontends are the readers the scan runs (usually DefaultFrontends()); files of
+	// a format without one are left unread, with a diagnostic.
 	Frontends Frontends
 	Catalog   *rules.Catalog
 	// Profile, when known, lets profile-dependent rules decide.
@@ -158,7 +131,7 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 		p = path.Clean(p)
 		st, err := fs.Stat(fsys, p)
 		if err != nil {
-			res.Diagnostics = append(res.Diagnostics, iac.Diagnostic{Severity: "error", Message: fmt.Sprintf("cannot read %s: %v", p, unwrapPathErr(err)), Loc: awaf.Location{File: p}})
+			res.Diagnostics = append(res.Diagnostics, iac.Diagnostic{Severity: iac.DiagError, Message: fmt.Sprintf("cannot read %s: %v", p, unwrapPathErr(err)), Loc: awaf.Location{File: p}})
 			continue
 		}
 		if !st.IsDir() {
@@ -168,7 +141,7 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 		}
 		err = fs.WalkDir(fsys, p, func(name string, d fs.DirEntry, err error) error {
 			if err != nil {
-				res.Diagnostics = append(res.Diagnostics, iac.Diagnostic{Severity: "error", Message: fmt.Sprintf("cannot read %s: %v", name, unwrapPathErr(err)), Loc: awaf.Location{File: name}})
+				res.Diagnostics = append(res.Diagnostics, iac.Diagnostic{Severity: iac.DiagError, Message: fmt.Sprintf("cannot read %s: %v", name, unwrapPathErr(err)), Loc: awaf.Location{File: name}})
 				if d != nil && d.IsDir() {
 					return fs.SkipDir
 				}
@@ -201,12 +174,12 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 		}
 	}
 	sess := opt.Catalog.Start(ropt)
-	feCtx := ctx
+	var sink iac.Sink
 	if !opt.retain {
-		feCtx = iac.WithSink(ctx, func(rs []iac.Resource) []iac.Resource {
+		sink = func(rs []iac.Resource) []iac.Resource {
 			res.addComponents(Components(rs))
 			return sess.Sink(rs)
-		})
+		}
 	}
 	readFS := fsys
 	if opt.Progress != nil {
@@ -220,26 +193,25 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 		diags []iac.Diagnostic
 		err   error
 	}
-	outs := make([]out, len(formats))
+	order := opt.Frontends.order()
+	outs := make([]out, len(order))
 	var wg sync.WaitGroup
-	for i, f := range formats {
+	for i, f := range order {
 		files := groups[f]
 		if len(files) == 0 {
 			continue
 		}
-		fn := opt.Frontends.get(f)
-		if fn == nil {
+		sc := opt.Frontends.Scanner(f)
+		if sc == nil {
 			for _, name := range files {
-				outs[i].diags = append(outs[i].diags, iac.Diagnostic{Severity: "warning", Message: fmt.Sprintf("%s looks like %s input, which this build cannot read; skipped", name, f), Loc: awaf.Location{File: name}})
+				outs[i].diags = append(outs[i].diags, iac.Diagnostic{Severity: iac.DiagWarning, Message: fmt.Sprintf("%s looks like %s input, which this build cannot read; skipped", name, f), Loc: awaf.Location{File: name}})
 			}
 			continue
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r, d, err := fn(feCtx, readFS, files)
+		wg.Go(func() {
+			r, d, err := sc.Scan(ctx, readFS, files, sink)
 			outs[i] = out{r, d, err}
-		}()
+		})
 	}
 	wg.Wait()
 	total, from := 0, 0
@@ -277,22 +249,6 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 	return res, nil
 }
 
-func (f Frontends) get(format Format) ScanFunc {
-	switch format {
-	case FormatARM:
-		return f.ARM
-	case FormatBicep:
-		return f.Bicep
-	case FormatTerraform:
-		return f.Terraform
-	case FormatPlan:
-		return f.Plan
-	case FormatExport:
-		return f.Export
-	}
-	return nil
-}
-
 // classify picks the front end for one file by its name and, for JSON, its content.
 // Variable files (.tfvars) are passed on only when named explicitly: Terraform loads
 // terraform.tfvars and *.auto.tfvars by itself, and two environments' var files found
@@ -314,7 +270,7 @@ func (r *Result) classify(fsys fs.FS, name string, groups map[Format][]string, e
 		}
 	case strings.HasSuffix(base, ".json"), strings.HasSuffix(base, ".jsonc"):
 		if st, err := fs.Stat(fsys, name); err == nil && st.Size() > maxSniffFile {
-			r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: "warning", Message: fmt.Sprintf("%s is %d bytes, over the %d-byte limit; not read", name, st.Size(), maxSniffFile), Loc: awaf.Location{File: name}})
+			r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: iac.DiagWarning, Message: fmt.Sprintf("%s is %d bytes, over the %d-byte limit; not read", name, st.Size(), maxSniffFile), Loc: awaf.Location{File: name}})
 			return
 		}
 		// The head usually decides; the front end reads the file itself, so only a
@@ -333,17 +289,22 @@ func (r *Result) classify(fsys fs.FS, name string, groups map[Format][]string, e
 			}
 		}
 		if err != nil {
-			r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: "error", Message: fmt.Sprintf("cannot read %s: %v", name, unwrapPathErr(err)), Loc: awaf.Location{File: name}})
+			r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: iac.DiagError, Message: fmt.Sprintf("cannot read %s: %v", name, unwrapPathErr(err)), Loc: awaf.Location{File: name}})
 			return
+		}
+		if !ok {
+			f, ok = opt.Frontends.claim(name, data)
 		}
 		if ok {
 			add(f)
 		} else if explicit {
-			r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: "warning", Message: fmt.Sprintf("%s is %s; skipped", name, Describe(data)), Loc: awaf.Location{File: name}})
+			r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: iac.DiagWarning, Message: fmt.Sprintf("%s is %s; skipped", name, Describe(data)), Loc: awaf.Location{File: name}})
 		}
 	default:
-		if explicit {
-			r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: "warning", Message: fmt.Sprintf("%s: unknown file type (want .bicep, .bicepparam, .tf, .tfvars or .json); skipped", name), Loc: awaf.Location{File: name}})
+		if f, ok := opt.Frontends.claim(name, nil); ok {
+			add(f)
+		} else if explicit {
+			r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: iac.DiagWarning, Message: fmt.Sprintf("%s: unknown file type (want .bicep, .bicepparam, .tf, .tfvars or .json); skipped", name), Loc: awaf.Location{File: name}})
 		}
 	}
 }
@@ -434,9 +395,9 @@ func (r *Result) Count() Counts {
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		switch f.Effective() {
-		case "pass":
+		case rules.Pass:
 			c.Pass++
-		case "fail":
+		case rules.Fail:
 			c.Fail++
 			switch f.Rule.Severity {
 			case rules.High:
@@ -446,9 +407,9 @@ func (r *Result) Count() Counts {
 			case rules.Low:
 				c.Low++
 			}
-		case "unknown":
+		case rules.Unknown:
 			c.Unknown++
-		case "suppressed":
+		case rules.Suppressed:
 			c.Suppressed++
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -18,16 +17,11 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/goldenfile"
 	"github.com/awaf/awaf/internal/iac"
-	"github.com/awaf/awaf/internal/iac/arm"
-	"github.com/awaf/awaf/internal/iac/bicep"
-	"github.com/awaf/awaf/internal/iac/export"
-	"github.com/awaf/awaf/internal/iac/terraform"
 	"github.com/awaf/awaf/internal/lens"
 	"github.com/awaf/awaf/internal/rules"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func catalog(t testing.TB) *rules.Catalog {
 	t.Helper()
@@ -38,23 +32,7 @@ func catalog(t testing.TB) *rules.Catalog {
 	return c
 }
 
-func realFrontends() Frontends {
-	return Frontends{
-		ARM: arm.Scan, Bicep: bicep.Scan, Terraform: terraform.Scan, Export: export.Scan,
-		Plan: func(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Resource, []iac.Diagnostic, error) {
-			var res []iac.Resource
-			var diags []iac.Diagnostic
-			for _, p := range paths {
-				r, d, err := terraform.ScanPlan(ctx, fsys, p)
-				if err != nil {
-					return nil, nil, err
-				}
-				res, diags = append(res, r...), append(diags, d...)
-			}
-			return res, diags, nil
-		},
-	}
-}
+func realFrontends() Frontends { return DefaultFrontends() }
 
 func fixedNow() time.Time { return time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC) }
 
@@ -106,13 +84,14 @@ func TestSameFindingsAcrossFormats(t *testing.T) {
 	}
 }
 
-// recorder is a fake front end that remembers which files it was given.
+// recorder is a fake front end that remembers which files it was given. It hands
+// nothing to the sink, so Finish judges its resources by every rule.
 type recorder struct {
 	got []string
 	res []iac.Resource
 }
 
-func (r *recorder) scan(_ context.Context, _ fs.FS, paths []string) ([]iac.Resource, []iac.Diagnostic, error) {
+func (r *recorder) Scan(_ context.Context, _ fs.FS, paths []string, _ iac.Sink) ([]iac.Resource, []iac.Diagnostic, error) {
 	r.got = append(r.got, paths...)
 	return r.res, nil, nil
 }
@@ -143,8 +122,8 @@ func TestRunClassifiesFiles(t *testing.T) {
 	fe := Frontends{}
 	for _, f := range formats {
 		recs[f] = &recorder{}
+		fe = append(fe, Frontend{Format: f, Scanner: recs[f]})
 	}
-	fe.ARM, fe.Bicep, fe.Terraform, fe.Plan, fe.Export = recs[FormatARM].scan, recs[FormatBicep].scan, recs[FormatTerraform].scan, recs[FormatPlan].scan, recs[FormatExport].scan
 	res, err := Run(context.Background(), fsys, []string{"."}, Options{Frontends: fe, Catalog: catalog(t)})
 	if err != nil {
 		t.Fatal(err)
@@ -243,7 +222,7 @@ resource c 'Microsoft.Storage/storageAccounts@2023-05-01' = {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(context.Background(), fsys, nil, Options{Frontends: Frontends{Bicep: rec.scan}, Catalog: catalog(t), Baseline: base, Now: fixedNow})
+	res, err := Run(context.Background(), fsys, nil, Options{Frontends: Frontends{{Format: FormatBicep, Scanner: rec}}, Catalog: catalog(t), Baseline: base, Now: fixedNow})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,26 +303,6 @@ func ragResult(t *testing.T) *Result {
 	return res
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := "testdata/golden/" + name
-	if *update {
-		if err := os.MkdirAll("testdata/golden", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (run with -update and review the diff)", name)
-	}
-}
-
 func TestGoldenOutputs(t *testing.T) {
 	res := ragResult(t)
 	for _, f := range []struct{ format, file string }{
@@ -363,7 +322,7 @@ func TestGoldenOutputs(t *testing.T) {
 				}
 				got = ind.Bytes()
 			}
-			golden(t, f.file, got)
+			goldenfile.Check(t, "testdata/golden/"+f.file, got)
 		})
 	}
 }
@@ -474,7 +433,7 @@ func TestAttachEvidence(t *testing.T) {
 	a := &awaf.Assessment{Answers: []awaf.Answer{
 		{Question: "platform_identity", Selected: []string{"id_none"}, Evidence: []awaf.Evidence{{Choice: "id_disable_local_auth", Source: "scan", Summary: "old"}}},
 	}}
-	props := Attach(a, l, res, fixedNow())
+	props := Attach(a, l, res.Outcomes(), fixedNow())
 	ans, ok := a.Answer("platform_identity")
 	if !ok {
 		t.Fatal("no answer")

@@ -174,7 +174,7 @@ func (s *suppressor) warnOnce(loc awaf.Location, msg string) {
 		return
 	}
 	s.warn[key] = true
-	s.diags = append(s.diags, iac.Diagnostic{Severity: "warning", Message: msg, Loc: loc})
+	s.diags = append(s.diags, iac.Diagnostic{Severity: iac.DiagWarning, Message: msg, Loc: loc})
 }
 
 // file returns the lines of a scanned file, read once. Files outside fsys (a Bicep
@@ -307,7 +307,7 @@ func (b *Baseline) apply(fs []Finding, now time.Time) []iac.Diagnostic {
 	today := now.UTC().Format(time.DateOnly)
 	for _, a := range b.Accepted {
 		if a.Expires != "" && a.Expires < today {
-			diags = append(diags, iac.Diagnostic{Severity: "warning", Message: fmt.Sprintf("baseline entry for %s on %s '%s' expired on %s; the finding counts again", a.Rule, a.Type, a.Name, a.Expires), Loc: awaf.Location{File: b.name, Line: a.line}})
+			diags = append(diags, iac.Diagnostic{Severity: iac.DiagWarning, Message: fmt.Sprintf("baseline entry for %s on %s '%s' expired on %s; the finding counts again", a.Rule, a.Type, a.Name, a.Expires), Loc: awaf.Location{File: b.name, Line: a.line}})
 			continue
 		}
 		for i := range fs {

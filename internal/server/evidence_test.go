@@ -31,7 +31,7 @@ func realScan(t *testing.T) (*scan.Result, []byte) {
 		t.Fatal(err)
 	}
 	res, err := scan.Run(context.Background(), os.DirFS("../scan/testdata/rag"), []string{"arm"},
-		scan.Options{Frontends: scan.Frontends{ARM: arm.Scan}, Catalog: cat, Now: time.Now})
+		scan.Options{Frontends: scan.Frontends{{Format: scan.FormatARM, Scanner: &arm.Scanner{}}}, Catalog: cat, Now: time.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestScanJSONUpload(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &awaf.Assessment{Lens: before.Lens, Answers: slices.Clone(before.Answers)}
-	props := scan.Attach(want, f.lens, res, time.Now())
+	props := scan.Attach(want, f.lens, res.Outcomes(), time.Now())
 	if len(scanEvidence(want.Answers)) == 0 || len(props) == 0 {
 		t.Fatal("the sample scan gives no evidence or no proposals; the test would prove nothing")
 	}

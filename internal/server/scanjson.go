@@ -6,8 +6,6 @@ import (
 	"fmt"
 
 	"github.com/awaf/awaf"
-	"github.com/awaf/awaf/internal/iac"
-	"github.com/awaf/awaf/internal/rules"
 	"github.com/awaf/awaf/internal/scan"
 )
 
@@ -36,9 +34,9 @@ func isScanJSON(data []byte) bool {
 }
 
 // parseScanJSON reads a scan document with scan.ReadJSON, the reader that matches the
-// writer, into a scan.Result that scan.Attach records as evidence, as `awaf scan
-// --answers` does. Errors name the file, and the line and column or the finding.
-func parseScanJSON(name string, data []byte) (*scan.Result, error) {
+// writer, into the outcomes scan.Attach records as evidence, as `awaf scan --answers`
+// does. Errors name the file, and the line and column or the finding.
+func parseScanJSON(name string, data []byte) ([]scan.Outcome, error) {
 	bad := func(format string, args ...any) error {
 		return awaf.Errorf(awaf.EINVALID, "%s: %s", name, fmt.Sprintf(format, args...))
 	}
@@ -51,34 +49,5 @@ func parseScanJSON(name string, data []byte) (*scan.Result, error) {
 	if len(doc.Findings) > maxScanFindings {
 		return nil, bad("%d findings; at most %d are read", len(doc.Findings), maxScanFindings)
 	}
-	res := &scan.Result{Findings: make([]scan.Finding, 0, len(doc.Findings))}
-	ruleOf := map[string]*rules.Rule{}
-	for _, f := range doc.Findings {
-		outcome := rules.Status(f.Outcome)
-		if f.Outcome == "" && f.Status != "suppressed" {
-			outcome = rules.Status(f.Status) // tolerate a document without outcome
-		}
-		var sup *scan.Suppression
-		if f.Status == "suppressed" {
-			sup = &scan.Suppression{Kind: "uploaded"}
-			if f.Suppression != nil {
-				sup = f.Suppression
-			}
-		}
-		// One rule object per id, as in a real catalog; the first finding's title and
-		// choices stand for the rule.
-		r := ruleOf[f.Rule]
-		if r == nil {
-			r = &rules.Rule{ID: f.Rule, Title: f.Title, Choices: f.Choices}
-			ruleOf[f.Rule] = r
-		}
-		res.Findings = append(res.Findings, scan.Finding{
-			Rule:        r,
-			Status:      outcome,
-			Resource:    &iac.Resource{Type: f.Resource.Type, Name: iac.NewString(f.Resource.Name, f.Location), Loc: f.Location},
-			Loc:         f.Location,
-			Suppression: sup,
-		})
-	}
-	return res, nil
+	return doc.Outcomes(), nil
 }

@@ -20,11 +20,11 @@ func FuzzParseScanJSON(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if len(res.Findings) > maxScanFindings {
-			t.Fatalf("%d findings", len(res.Findings))
+		if len(res) > maxScanFindings {
+			t.Fatalf("%d findings", len(res))
 		}
-		for _, f := range res.Findings {
-			if f.Rule == nil || f.Rule.ID == "" || f.Resource == nil {
+		for _, f := range res {
+			if f.Rule == "" || !f.Status.IsEffective() {
 				t.Fatalf("incomplete finding %+v", f)
 			}
 		}

@@ -192,7 +192,7 @@ func (s *Server) recordEvidence(ctx context.Context, q *request, name string, da
 
 // recordScan attaches a scan report's findings with scan.Attach, the code `awaf scan
 // --answers` runs, and stores every answer whose scan evidence was or is now there.
-func (s *Server) recordScan(ctx context.Context, q *request, l *awaf.Lens, res *scan.Result) (*evidenceUpload, error) {
+func (s *Server) recordScan(ctx context.Context, q *request, l *awaf.Lens, res []scan.Outcome) (*evidenceUpload, error) {
 	stored, err := s.cfg.Store.Answers(ctx, q.workload.ID)
 	if err != nil {
 		return nil, err
@@ -228,13 +228,13 @@ func (s *Server) recordScan(ctx context.Context, q *request, l *awaf.Lens, res *
 		}
 	}
 	seen := map[string]bool{}
-	for _, f := range res.Findings {
-		if seen[f.Rule.ID] {
+	for _, f := range res {
+		if seen[f.Rule] {
 			continue
 		}
-		seen[f.Rule.ID] = true
-		if !slices.ContainsFunc(f.Rule.Choices, func(c string) bool { return inLens[c] }) {
-			up.Unmatched = append(up.Unmatched, f.Rule.ID)
+		seen[f.Rule] = true
+		if !slices.ContainsFunc(f.Choices, func(c string) bool { return inLens[c] }) {
+			up.Unmatched = append(up.Unmatched, f.Rule)
 		}
 	}
 	return up, nil

@@ -56,7 +56,7 @@ func newSink() *sink {
 	return &sink{seen: map[diagKey]bool{}, cache: map[string]cached{}}
 }
 
-func (s *sink) add(sev, msg string, loc awaf.Location) {
+func (s *sink) add(sev iac.Severity, msg string, loc awaf.Location) {
 	k := diagKey{loc, msg}
 	if s.seen[k] {
 		return

@@ -34,7 +34,7 @@ func TestReadExports(t *testing.T) {
 		t.Errorf("plain template exports %+v, diagnostics %v", ex, diags)
 	}
 	_, diags = ReadExports(context.Background(), "bad.json", []byte(`[1, 2`))
-	if len(diags) != 1 || diags[0].Loc.File != "bad.json" || !strings.Contains(diags[0].Severity, "error") {
+	if len(diags) != 1 || diags[0].Loc.File != "bad.json" || !strings.Contains(string(diags[0].Severity), "error") {
 		t.Errorf("broken file diagnostics %+v", diags)
 	}
 }

@@ -62,15 +62,16 @@ type Scanner struct {
 
 var _ iac.Scanner = (*Scanner)(nil)
 
-// Scan reads the templates among paths with a zero Scanner.
+// Scan reads the templates among paths with a zero Scanner and no sink.
 func Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Resource, []iac.Diagnostic, error) {
-	return (&Scanner{}).Scan(ctx, fsys, paths)
+	return (&Scanner{}).Scan(ctx, fsys, paths, nil)
 }
 
 // Scan reads every ARM template among paths (files, or directories walked for .json
 // files). Parameter files are paired with their templates; other JSON is ignored.
 // Templates are expanded in parallel; the result is in path order whatever the timing.
-func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Resource, []iac.Diagnostic, error) {
+// Each template, with what it nests and links, is one unit for sink.
+func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string, sink iac.Sink) ([]iac.Resource, []iac.Diagnostic, error) {
 	files, diags := iac.Files(fsys, paths, ".json")
 	type job struct{ path string }
 	var templates []job
@@ -118,7 +119,7 @@ func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.R
 			res, d, linked := expandFS(ctx, fsys, t.path, data, params)
 			// One template (with what it nests and links) is one unit for the sink;
 			// a template another one links to is dropped below, kept results and all.
-			results[i] = result{iac.Keep(ctx, res), append(pd, d...), linked}
+			results[i] = result{sink.Keep(res), append(pd, d...), linked}
 		}()
 	}
 	wg.Wait()

@@ -212,7 +212,7 @@ func TestScanExplicitParameters(t *testing.T) {
 		"dev.params": {Data: []byte("{" + paramSchema + `, "parameters": {"a": {"value": "x"}, "b": {"value": "file"}}}`)},
 	}
 	s := &Scanner{ParameterFiles: map[string]string{"t.json": "dev.params"}, Parameters: map[string]*iac.Value{"b": iac.NewString("cli", awaf.Location{})}}
-	res, diags, err := s.Scan(context.Background(), fsys, []string{"t.json"})
+	res, diags, err := s.Scan(context.Background(), fsys, []string{"t.json"}, nil)
 	if err != nil || len(diags) != 0 {
 		t.Fatal(err, diags)
 	}

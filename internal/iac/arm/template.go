@@ -352,7 +352,7 @@ func (x *expander) instance(ev *evaluator, sym string, r *iac.Value, parent *par
 		Name:      nameV,
 		Loc:       r.Loc,
 		Via:       via,
-		Source:    "arm",
+		Source:    iac.SourceARM,
 		Condition: condition,
 		Existing:  f[fExisting].Truthy(),
 	}

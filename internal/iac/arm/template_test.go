@@ -1,10 +1,8 @@
 package arm
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,10 +10,9 @@ import (
 	"testing"
 
 	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/goldenfile"
 	"github.com/awaf/awaf/internal/iac"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // summary is a resource as the golden files show it.
 type summary struct {
@@ -61,34 +58,6 @@ func summarize(res []iac.Resource, diags []iac.Diagnostic) []byte {
 	return append(b, '\n')
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	p := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.WriteFile(p, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file; run go test -update and review the diff\n%s", name, firstDiff(got, want))
-	}
-}
-
-func firstDiff(a, b []byte) string {
-	al, bl := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
-	for i := 0; i < len(al) && i < len(bl); i++ {
-		if al[i] != bl[i] {
-			return fmt.Sprintf("line %d:\n got: %s\nwant: %s", i+1, al[i], bl[i])
-		}
-	}
-	return fmt.Sprintf("lengths %d and %d lines", len(al), len(bl))
-}
-
 func TestGolden(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -105,7 +74,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, tt.name+".json", summarize(res, diags))
+			goldenfile.Check(t, filepath.Join("testdata", "golden", tt.name+".json"), summarize(res, diags))
 		})
 	}
 }
@@ -162,7 +131,7 @@ func TestModuleAsBicepUsesIt(t *testing.T) {
 		}()),
 	}
 	r := Evaluate(context.Background(), "testdata/module/main.json", data, params)
-	golden(t, "module.json", summarize(r.Resources, r.Diagnostics))
+	goldenfile.Check(t, filepath.Join("testdata", "golden", "module.json"), summarize(r.Resources, r.Diagnostics))
 	if got := r.Outputs.Get("resourceId.value").String(); !strings.HasSuffix(got, `/accounts/team-oai"`) {
 		t.Errorf("resourceId output = %s", got)
 	}

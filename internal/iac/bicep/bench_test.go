@@ -117,7 +117,7 @@ func BenchmarkScan(b *testing.B) {
 	b.ReportAllocs()
 	cpu := cpuTime()
 	for b.Loop() {
-		res, diags, err := Scanner{}.Scan(context.Background(), fsys, []string{"main.bicep"})
+		res, diags, err := Scanner{}.Scan(context.Background(), fsys, []string{"main.bicep"}, nil)
 		if err != nil || len(diags) > 0 {
 			b.Fatal(err, diags)
 		}
@@ -154,7 +154,7 @@ func BenchmarkScanFiles(b *testing.B) {
 	b.ReportAllocs()
 	cpu := cpuTime()
 	for b.Loop() {
-		res, diags, err := Scanner{}.Scan(context.Background(), fsys, []string{"."})
+		res, diags, err := Scanner{}.Scan(context.Background(), fsys, []string{"."}, nil)
 		if err != nil || len(diags) > 0 {
 			b.Fatal(err, diags)
 		}
@@ -185,7 +185,7 @@ func BenchmarkParse(b *testing.B) {
 
 func TestCorpusSize(t *testing.T) {
 	fsys := fstest.MapFS{"main.bicep": {Data: []byte(corpus(1000))}}
-	res, diags, err := Scanner{}.Scan(context.Background(), fsys, []string{"main.bicep"})
+	res, diags, err := Scanner{}.Scan(context.Background(), fsys, []string{"main.bicep"}, nil)
 	if err != nil || len(diags) > 0 {
 		t.Fatal(err, diags)
 	}

@@ -16,13 +16,13 @@ func TestRealCorpus(t *testing.T) {
 	if dir == "" {
 		t.Skip("AWAF_TEST_BICEP_CORPUS not set")
 	}
-	res, diags, err := New(t.TempDir()).Scan(context.Background(), os.DirFS(dir), []string{"."})
+	res, diags, err := New(t.TempDir()).Scan(context.Background(), os.DirFS(dir), []string{"."}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("%d resources, %d diagnostics", len(res), len(diags))
 	for _, d := range diags {
-		msg := at(d.Loc) + ": " + d.Severity + ": " + d.Message
+		msg := at(d.Loc) + ": " + string(d.Severity) + ": " + d.Message
 		if strings.Contains(d.Message, "syntax error") {
 			t.Error(msg)
 		} else {

@@ -49,7 +49,7 @@ func TestDateFunctionErrors(t *testing.T) {
 			}
 			var ds []string
 			for _, d := range diags {
-				ds = append(ds, at(d.Loc)+": "+d.Severity+": "+d.Message)
+				ds = append(ds, at(d.Loc)+": "+string(d.Severity)+": "+d.Message)
 			}
 			if strings.Join(ds, "\n") != tt.wantDiag {
 				t.Errorf("diagnostics %q\nwant %q", ds, tt.wantDiag)

@@ -137,7 +137,7 @@ func (e *env) loc(p Pos) awaf.Location {
 	return awaf.Location{File: e.path, Line: p.Line, Column: p.Col}
 }
 
-func (e *env) diag(sev string, p Pos, format string, args ...any) {
+func (e *env) diag(sev iac.Severity, p Pos, format string, args ...any) {
 	if e.sc.quiet > 0 {
 		return
 	}

@@ -113,7 +113,7 @@ func TestEvalDiagnostics(t *testing.T) {
 			}
 			var ds []string
 			for _, d := range diags {
-				ds = append(ds, at(d.Loc)+": "+d.Severity+": "+d.Message)
+				ds = append(ds, at(d.Loc)+": "+string(d.Severity)+": "+d.Message)
 			}
 			if len(ds) == 0 || ds[0] != tt.wantDiag {
 				t.Errorf("diagnostics %q\nwant first %q", ds, tt.wantDiag)
@@ -132,13 +132,13 @@ func scanFiles(t *testing.T, files map[string]string, paths ...string) ([]iac.Re
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	res, diags, err := Scanner{ARM: defaultARM, ARMFiles: arm.ExpandFS}.Scan(context.Background(), fsys, paths)
+	res, diags, err := Scanner{ARM: defaultARM, ARMFiles: arm.ExpandFS}.Scan(context.Background(), fsys, paths, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var ds []string
 	for _, d := range diags {
-		ds = append(ds, at(d.Loc)+": "+d.Severity+": "+d.Message)
+		ds = append(ds, at(d.Loc)+": "+string(d.Severity)+": "+d.Message)
 	}
 	return res, ds
 }
@@ -627,7 +627,7 @@ func TestScanCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	fsys := fstest.MapFS{"main.bicep": {Data: []byte("var x = 1")}}
-	if _, _, err := (Scanner{}).Scan(ctx, fsys, []string{"."}); err == nil {
+	if _, _, err := (Scanner{}).Scan(ctx, fsys, []string{"."}, nil); err == nil {
 		t.Fatal("want an error from a cancelled scan")
 	}
 }

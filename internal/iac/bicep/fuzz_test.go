@@ -45,7 +45,7 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		fsys := fstest.MapFS{"fuzz.bicep": {Data: []byte(src)}}
-		if _, _, err := (Scanner{MaxResources: 1000}).Scan(context.Background(), fsys, []string{"fuzz.bicep"}); err != nil {
+		if _, _, err := (Scanner{MaxResources: 1000}).Scan(context.Background(), fsys, []string{"fuzz.bicep"}, nil); err != nil {
 			t.Fatal(err)
 		}
 	})

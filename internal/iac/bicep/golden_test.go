@@ -1,20 +1,17 @@
 package bicep
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/goldenfile"
 	"github.com/awaf/awaf/internal/iac"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // goldenResource is a Resource as the golden files show it: values as plain JSON
 // (unknowns as {"$unknown": why}) and places as file:line:col.
@@ -60,7 +57,7 @@ func golden(res []iac.Resource, diags []iac.Diagnostic) []byte {
 			Location: r.Location, SKU: r.SKU, Identity: r.Identity, Tags: r.Tags,
 			Properties: r.Properties, Zones: r.Zones, Scope: r.Scope, Condition: r.Condition,
 			Metadata: r.Metadata, Parent: r.Parent, DependsOn: r.DependsOn, Existing: r.Existing,
-			Source: r.Source, At: at(r.Loc),
+			Source: string(r.Source), At: at(r.Loc),
 		}
 		for _, v := range r.Via {
 			g.Via = append(g.Via, at(v))
@@ -81,27 +78,6 @@ func golden(res []iac.Resource, diags []iac.Diagnostic) []byte {
 		panic(err)
 	}
 	return append(b, '\n')
-}
-
-func checkGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	p := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file; run go test -run %s -update and review the diff.\ngot:\n%s", p, t.Name(), got)
-	}
 }
 
 func TestGolden(t *testing.T) {
@@ -133,11 +109,11 @@ func TestGolden(t *testing.T) {
 				dir = "baseline"
 			}
 			fsys := os.DirFS(filepath.Join("testdata", dir))
-			res, diags, err := s.Scan(context.Background(), fsys, tt.paths)
+			res, diags, err := s.Scan(context.Background(), fsys, tt.paths, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, tt.golden, golden(res, diags))
+			goldenfile.Check(t, filepath.Join("testdata", "golden", tt.golden), golden(res, diags))
 		})
 	}
 }

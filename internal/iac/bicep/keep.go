@@ -1,23 +1,22 @@
 package bicep
 
 import (
-	"context"
 	"strings"
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/iac"
 )
 
-// keep hands one unit's resources to the scan's sink (iac.Keep) and returns what the
-// sink keeps. Strings of the resources are cut from the source text of the files, so
-// a kept string would hold its whole file in memory: when the sink made copies, the
+// keep hands one unit's resources to the scan's sink and returns what the sink
+// keeps. Strings of the resources are cut from the source text of the files, so a
+// kept string would hold its whole file in memory: when the sink made copies, the
 // strings of what it kept are copied out, and the files can go. Without a sink
 // nothing is copied.
-func keep(ctx context.Context, res []iac.Resource) []iac.Resource {
-	if !iac.HasSink(ctx) {
+func keep(sink iac.Sink, res []iac.Resource) []iac.Resource {
+	if sink == nil {
 		return res
 	}
-	kept := iac.Keep(ctx, res)
+	kept := sink.Keep(res)
 	d := detacher{strs: map[string]string{}, vals: map[*iac.Value]*iac.Value{}}
 	for i := range kept {
 		d.resource(&kept[i])

@@ -153,7 +153,7 @@ func TestKeepUnits(t *testing.T) {
 				mu.Unlock()
 				return res
 			})
-			out, diags, err := keepScanner().Scan(iac.WithSink(context.Background(), sink), unitsFS, tt.paths)
+			out, diags, err := keepScanner().Scan(context.Background(), unitsFS, tt.paths, sink)
 			if err != nil || len(diags) > 0 {
 				t.Fatal(err, diags)
 			}
@@ -184,9 +184,6 @@ func TestKeepUnits(t *testing.T) {
 	}
 }
 
-// mark is the Judgement the marking sink records.
-type mark struct{ unit, index int }
-
 // TestKeepProjection checks that Scan returns what the sink keeps, in the order it
 // returns without a sink: properties dropped, judgements carried along, the rest
 // unchanged; and that the resource limit applies to the kept resources.
@@ -211,7 +208,7 @@ func TestKeepProjection(t *testing.T) {
 				out := make([]iac.Resource, len(res))
 				for i, r := range res {
 					r.Properties = nil
-					r.Judgement = mark{len(kept), i}
+					r.Judgement = iac.Judgement{Sink: 1, Unit: uint32(len(kept)), Index: uint32(i)}
 					out[i] = r
 				}
 				kept = append(kept, slices.Clone(out))
@@ -219,11 +216,11 @@ func TestKeepProjection(t *testing.T) {
 			})
 			s := keepScanner()
 			s.MaxResources = tt.max
-			plain, plainDiags, err := s.Scan(context.Background(), unitsFS, tt.paths)
+			plain, plainDiags, err := s.Scan(context.Background(), unitsFS, tt.paths, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, diags, err := s.Scan(iac.WithSink(context.Background(), sink), unitsFS, tt.paths)
+			got, diags, err := s.Scan(context.Background(), unitsFS, tt.paths, sink)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -243,10 +240,10 @@ func TestKeepProjection(t *testing.T) {
 			if tt.max == 0 && total != len(got) {
 				t.Errorf("the sink kept %d resources, Scan returned %d", total, len(got))
 			}
-			used := map[mark]bool{}
+			used := map[iac.Judgement]bool{}
 			for i, r := range got {
-				m, ok := r.Judgement.(mark)
-				if !ok {
+				m := r.Judgement
+				if !m.Judged() {
 					t.Fatalf("resource %d (%s) has judgement %v", i, r.ID, r.Judgement)
 				}
 				if used[m] {
@@ -256,14 +253,14 @@ func TestKeepProjection(t *testing.T) {
 				if r.Properties != nil {
 					t.Errorf("%s has properties", r.ID)
 				}
-				if !reflect.DeepEqual(r, kept[m.unit][m.index]) {
-					t.Errorf("resource %d differs from what the sink kept:\n got %+v\nwant %+v", i, r, kept[m.unit][m.index])
+				if !reflect.DeepEqual(r, kept[m.Unit][m.Index]) {
+					t.Errorf("resource %d differs from what the sink kept:\n got %+v\nwant %+v", i, r, kept[m.Unit][m.Index])
 				}
 				want := plain[i]
 				if want.Properties == nil {
 					t.Errorf("%s has no properties without the sink", want.ID)
 				}
-				want.Properties, r.Judgement = nil, nil
+				want.Properties, r.Judgement = nil, iac.Judgement{}
 				if !reflect.DeepEqual(r, want) {
 					t.Errorf("resource %d with the sink\n %+v\nwithout\n %+v", i, r, want)
 				}
@@ -291,7 +288,7 @@ func TestKeepGolden(t *testing.T) {
 	for name, sink := range sinks {
 		for _, c := range cases {
 			t.Run(name+"/"+c.golden, func(t *testing.T) {
-				res, diags, err := Scanner{ARM: defaultARM}.Scan(iac.WithSink(context.Background(), sink), os.DirFS(filepath.Join("testdata", c.dir)), c.paths)
+				res, diags, err := Scanner{ARM: defaultARM}.Scan(context.Background(), os.DirFS(filepath.Join("testdata", c.dir)), c.paths, sink)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -322,7 +319,7 @@ func TestTreesReleased(t *testing.T) {
 		{"features", dirFS(t, "features"), []string{"."}},
 	}
 	for _, c := range fss {
-		want, wantDiags, err := keepScanner().Scan(context.Background(), c.fsys, c.paths)
+		want, wantDiags, err := keepScanner().Scan(context.Background(), c.fsys, c.paths, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -30,7 +30,7 @@ func TestHostileInput(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			start := time.Now()
 			fsys := fstest.MapFS{"main.bicep": {Data: []byte(tt.src)}}
-			_, diags, err := (Scanner{MaxResources: 1000}).Scan(context.Background(), fsys, []string{"main.bicep"})
+			_, diags, err := (Scanner{MaxResources: 1000}).Scan(context.Background(), fsys, []string{"main.bicep"}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

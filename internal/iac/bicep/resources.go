@@ -351,7 +351,7 @@ func (e *env) resource(in *instance) iac.Resource {
 		ID:         in.stableID(),
 		Loc:        e.loc(rd.decl.P),
 		Via:        e.via,
-		Source:     "bicep",
+		Source:     iac.SourceBicep,
 		Existing:   rd.decl.Existing,
 		Condition:  in.cond,
 	}

@@ -86,9 +86,10 @@ func New(cacheDir string) Scanner {
 }
 
 // Scan reads the Bicep files at paths (files or directories, slash paths inside fsys)
-// with New(""): the default module cache and ARM expansion. See Scanner.Scan.
+// with New(""): the default module cache and ARM expansion, and no sink. See
+// Scanner.Scan.
 func Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Resource, []iac.Diagnostic, error) {
-	return New("").Scan(ctx, fsys, paths)
+	return New("").Scan(ctx, fsys, paths, nil)
 }
 
 var _ iac.Scanner = Scanner{}
@@ -129,6 +130,7 @@ type shared struct {
 	cacheName string
 	expandARM ExpandARM
 	armFiles  func(ctx context.Context, fsys fs.FS, file string, data []byte, params map[string]*iac.Value) ([]iac.Resource, []iac.Diagnostic)
+	sink      iac.Sink // receives each job's resources
 	mu        sync.Mutex
 	files     map[string]*fileEntry
 	configs   map[string]*bicepConfig
@@ -184,10 +186,12 @@ const holdBytes = 1 << 20
 // evaluated with their defaults, or with <name>.parameters.json beside them.
 //
 // Each job (an entry template, or a parameter file with its template) is one unit
-// for iac.Keep: its resources, those of its modules included, are handed over once,
-// when the job is done, and only what Keep returns is held.
-func (s Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Resource, []iac.Diagnostic, error) {
-	return s.newState(ctx, fsys).scan(paths)
+// for sink: its resources, those of its modules included, are handed over once,
+// when the job is done, and only what the sink keeps is held.
+func (s Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string, sink iac.Sink) ([]iac.Resource, []iac.Diagnostic, error) {
+	sc := s.newState(ctx, fsys)
+	sc.sink = sink
+	return sc.scan(paths)
 }
 
 // scan is Scan in the state sc.
@@ -287,7 +291,7 @@ func (sc *scanState) scan(paths []string) ([]iac.Resource, []iac.Diagnostic, err
 				j := jobs[i]
 				js := sc.fork()
 				js.run(j.template, j.src, j.via)
-				results[i] = result{keep(ctx, js.out), js.diags}
+				results[i] = result{keep(sc.sink, js.out), js.diags}
 				sc.release(j.reads)
 			}
 		})
@@ -301,7 +305,7 @@ func (sc *scanState) scan(paths []string) ([]iac.Resource, []iac.Diagnostic, err
 		n += len(r.out)
 	}
 	out, diags := make([]iac.Resource, 0, n), sc.diags
-	out = append(out, keep(ctx, sc.out)...)
+	out = append(out, keep(sc.sink, sc.out)...)
 	for _, r := range results {
 		out = append(out, r.out...)
 		diags = append(diags, r.diags...)

@@ -108,9 +108,19 @@ func isResource(v *iac.Value) bool {
 	return v.Field("id") != nil || v.Field("name") != nil
 }
 
-// Scan reads every export among paths (files, or directories walked for .json files).
-// Other JSON files are ignored.
+// Scanner is the front end for exports.
+type Scanner struct{}
+
+var _ iac.Scanner = Scanner{}
+
+// Scan is Scanner.Scan without a sink.
 func Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Resource, []iac.Diagnostic, error) {
+	return Scanner{}.Scan(ctx, fsys, paths, nil)
+}
+
+// Scan reads every export among paths (files, or directories walked for .json files);
+// each file is one unit for sink. Other JSON files are ignored.
+func (Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string, sink iac.Sink) ([]iac.Resource, []iac.Diagnostic, error) {
 	files, diags := iac.Files(fsys, paths, ".json")
 	var out []iac.Resource
 	for _, p := range files {
@@ -139,7 +149,7 @@ func Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Resource, []ia
 			continue
 		}
 		res, d := FromValue(v)
-		out = append(out, iac.Keep(ctx, res)...)
+		out = append(out, sink.Keep(res)...)
 		diags = append(diags, d...)
 	}
 	return out, diags, nil
@@ -213,7 +223,7 @@ func resource(row *iac.Value) (iac.Resource, string) {
 		Zones:    body("zones"),
 		ID:       id,
 		Loc:      row.Loc,
-		Source:   "export",
+		Source:   iac.SourceExport,
 	}
 	r.Properties = row.Field("properties")
 	if r.Properties == nil || r.Properties.Kind == iac.Null {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,10 +11,9 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/awaf/awaf/internal/goldenfile"
 	"github.com/awaf/awaf/internal/iac"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestDetect(t *testing.T) {
 	tests := []struct {
@@ -153,20 +151,7 @@ func TestScanGolden(t *testing.T) {
 	}
 	got, _ := json.MarshalIndent(rows, "", "  ")
 	got = append(got, '\n')
-	p := filepath.Join("testdata", "golden", "scan.json")
-	if *update {
-		if err := os.WriteFile(p, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s; run go test -update and review", p)
-	}
+	goldenfile.Check(t, filepath.Join("testdata", "golden", "scan.json"), got)
 }
 
 func TestScanIgnoresOtherJSON(t *testing.T) {

@@ -1,19 +1,16 @@
 package terraform
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/awaf/awaf/internal/goldenfile"
 	"github.com/awaf/awaf/internal/iac"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // dump renders resources and diagnostics as stable, reviewable JSON. Every value is
 // written with its place: "<json> @line:col", or "?<why> @line:col" for an Unknown,
@@ -85,46 +82,12 @@ func located(v *iac.Value, file string) any {
 	return v.String() + at
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	file := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(file, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		g, w := bytes.Split(got, []byte("\n")), bytes.Split(want, []byte("\n"))
-		for i := 0; i < len(g) || i < len(w); i++ {
-			var gl, wl []byte
-			if i < len(g) {
-				gl = g[i]
-			}
-			if i < len(w) {
-				wl = w[i]
-			}
-			if !bytes.Equal(gl, wl) {
-				t.Errorf("%s:%d differs (run go test -update and review the diff)\n got: %s\nwant: %s", file, i+1, gl, wl)
-				return
-			}
-		}
-	}
-}
-
 func TestGoldenRAG(t *testing.T) {
 	res, diags, err := Scan(context.Background(), os.DirFS("testdata"), []string{"rag"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "rag.json", dump(t, res, diags))
+	goldenfile.Check(t, filepath.Join("testdata", "golden", "rag.json"), dump(t, res, diags))
 }
 
 func TestGoldenPlan(t *testing.T) {
@@ -132,7 +95,7 @@ func TestGoldenPlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "plan.json", dump(t, res, diags))
+	goldenfile.Check(t, filepath.Join("testdata", "golden", "plan.json"), dump(t, res, diags))
 }
 
 // TestSourceAndPlanAgree reads the rag configuration and the plan made from it: every

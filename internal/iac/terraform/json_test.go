@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/awaf/awaf/internal/goldenfile"
 	"github.com/awaf/awaf/internal/iac"
 )
 
@@ -18,7 +20,7 @@ func TestGoldenMixed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "mixed.json", dump(t, res, diags))
+	goldenfile.Check(t, filepath.Join("testdata", "golden", "mixed.json"), dump(t, res, diags))
 }
 
 // plain renders resources without locations, to compare two syntaxes.
@@ -339,11 +341,11 @@ func TestJSONSyntax(t *testing.T) {
 				var got []string
 				found := false
 				for _, d := range diags {
-					s := d.Severity + " " + locString(d.Loc) + " " + d.Message
+					s := string(d.Severity) + " " + locString(d.Loc) + " " + d.Message
 					got = append(got, s)
 					sev, rest, _ := strings.Cut(tt.diag, " ")
 					place, frag, _ := strings.Cut(rest, " ")
-					if d.Severity == sev && strings.HasPrefix(locString(d.Loc), place) && strings.Contains(d.Message, frag) {
+					if string(d.Severity) == sev && strings.HasPrefix(locString(d.Loc), place) && strings.Contains(d.Message, frag) {
 						found = true
 					}
 				}

@@ -130,12 +130,11 @@ func TestScanMemory(t *testing.T) {
 			sink := iac.Sink(func(res []iac.Resource) []iac.Resource {
 				out := make([]iac.Resource, len(res))
 				for i, r := range res {
-					r.Properties, r.Judgement = nil, true
+					r.Properties, r.Judgement = nil, iac.Judgement{Sink: 1}
 					out[i] = r
 				}
 				return out
 			})
-			ctx := iac.WithSink(context.Background(), sink)
 
 			var res []iac.Resource
 			var diags []iac.Diagnostic
@@ -143,8 +142,8 @@ func TestScanMemory(t *testing.T) {
 			start := time.Now()
 			u := memtest.Measure(func() {
 				s := newScanner(fsys)
-				s.limit, s.held = maxInstances, tt.held
-				res, diags, err = s.run(ctx, []string{"."})
+				s.limit, s.held, s.sink = maxInstances, tt.held, sink
+				res, diags, err = s.run(context.Background(), []string{"."})
 			})
 			elapsed := time.Since(start)
 			if err != nil {

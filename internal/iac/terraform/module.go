@@ -235,7 +235,7 @@ func (m *module) topLevelArgs(body *hclsyntax.Body) {
 	}
 }
 
-func (m *module) diag(sev string, rng hcl.Range, format string, args ...any) {
+func (m *module) diag(sev iac.Severity, rng hcl.Range, format string, args ...any) {
 	m.diags = append(m.diags, iac.Diagnostic{Severity: sev, Message: fmt.Sprintf(format, args...), Loc: locOf(rng)})
 }
 
@@ -333,9 +333,9 @@ func locOf(r hcl.Range) iacLoc {
 func hclDiags(diags hcl.Diagnostics) []iac.Diagnostic {
 	var out []iac.Diagnostic
 	for _, d := range diags {
-		sev := "error"
+		sev := iac.DiagError
 		if d.Severity == hcl.DiagWarning {
-			sev = "warning"
+			sev = iac.DiagWarning
 		}
 		msg := d.Summary
 		if d.Detail != "" {

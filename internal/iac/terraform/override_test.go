@@ -3,10 +3,13 @@ package terraform
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/awaf/awaf/internal/goldenfile"
 )
 
 // TestGoldenOverride merges a native and a JSON override file into a module.
@@ -15,7 +18,7 @@ func TestGoldenOverride(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "override.json", dump(t, res, diags))
+	goldenfile.Check(t, filepath.Join("testdata", "golden", "override.json"), dump(t, res, diags))
 }
 
 func TestOverride(t *testing.T) {
@@ -248,8 +251,8 @@ resource "azurerm_cognitive_account" "a" { name = "a" }
 			var got []string
 			found := false
 			for _, d := range diags {
-				got = append(got, locString(d.Loc)+" "+d.Severity+" "+d.Message)
-				if d.Severity == sev && locString(d.Loc) == tt.file+":"+place && strings.Contains(d.Message, frag) {
+				got = append(got, locString(d.Loc)+" "+string(d.Severity)+" "+d.Message)
+				if string(d.Severity) == sev && locString(d.Loc) == tt.file+":"+place && strings.Contains(d.Message, frag) {
 					found = true
 				}
 			}

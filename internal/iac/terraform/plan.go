@@ -17,7 +17,7 @@ import (
 )
 
 // PlanSource is the Resource.Source of resources read from plan JSON.
-const PlanSource = "terraform-plan"
+const PlanSource = iac.SourceTerraformPlan
 
 // IsPlan reports whether data looks like `terraform show -json` output of a plan: a
 // JSON object with format_version and planned_values.
@@ -36,11 +36,35 @@ func IsPlan(data []byte) bool {
 	return probe.FormatVersion != nil && probe.PlannedValues != nil
 }
 
+// PlanScanner is the front end for plan JSON (`terraform show -json`).
+type PlanScanner struct{}
+
+var _ iac.Scanner = PlanScanner{}
+
+// Scan reads each of paths as a plan JSON file (see ScanPlan); each plan is one unit
+// for sink.
+func (PlanScanner) Scan(ctx context.Context, fsys fs.FS, paths []string, sink iac.Sink) ([]iac.Resource, []iac.Diagnostic, error) {
+	var res []iac.Resource
+	var diags []iac.Diagnostic
+	for _, p := range paths {
+		r, d, err := scanPlan(ctx, fsys, p, sink)
+		if err != nil {
+			return nil, nil, err
+		}
+		res, diags = append(res, r...), append(diags, d...)
+	}
+	return res, diags, nil
+}
+
 // ScanPlan reads one plan JSON file. Values are the planned values, fully resolved by
 // Terraform; what Terraform marks as known after apply is Unknown. Plan JSON has no
 // line numbers for resources: each resource, and its values, point at the place in the
 // file where its address appears first. The error is non-nil only when ctx ends.
 func ScanPlan(ctx context.Context, fsys fs.FS, name string) ([]iac.Resource, []iac.Diagnostic, error) {
+	return scanPlan(ctx, fsys, name, nil)
+}
+
+func scanPlan(ctx context.Context, fsys fs.FS, name string, sink iac.Sink) ([]iac.Resource, []iac.Diagnostic, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
@@ -54,7 +78,7 @@ func ScanPlan(ctx context.Context, fsys fs.FS, name string) ([]iac.Resource, []i
 	}
 	// A plan file is one unit: the sink judges its resources before the plan's
 	// values are let go.
-	return iac.Keep(ctx, res), diags, nil
+	return sink.Keep(res), diags, nil
 }
 
 func readPlanFile(fsys fs.FS, name string) ([]byte, *iac.Diagnostic) {

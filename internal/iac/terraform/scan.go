@@ -29,21 +29,38 @@ import (
 )
 
 // Source is the Resource.Source of resources read from .tf files.
-const Source = "terraform"
+const Source = iac.SourceTerraform
+
+// Scanner is the front end for Terraform configurations.
+type Scanner struct{}
+
+var _ iac.Scanner = Scanner{}
 
 // Scan reads the Terraform configurations at paths (slash paths in fsys: .tf and
 // .tf.json files, directories, and .tfvars or .tfvars.json files, which are applied as explicit var
 // files to every root module, after the auto-loaded ones). Files are grouped by
 // directory, one module each; a directory that another one calls as a local module is
-// not scanned on its own. The error is non-nil only when ctx ends.
+// not scanned on its own. Each root module, with the local modules it calls, is one
+// unit for sink. The error is non-nil only when ctx ends.
+func (Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string, sink iac.Sink) ([]iac.Resource, []iac.Diagnostic, error) {
+	return read(ctx, fsys, paths, maxInstances, sink)
+}
+
+// Scan is Scanner.Scan without a sink.
 func Scan(ctx context.Context, fsys fs.FS, paths []string) ([]iac.Resource, []iac.Diagnostic, error) {
-	return scan(ctx, fsys, paths, maxInstances)
+	return read(ctx, fsys, paths, maxInstances, nil)
 }
 
 // scan is Scan with an instance budget; the fuzz test uses a small one.
 func scan(ctx context.Context, fsys fs.FS, paths []string, limit int) ([]iac.Resource, []iac.Diagnostic, error) {
+	return read(ctx, fsys, paths, limit, nil)
+}
+
+// read is Scanner.Scan with an instance budget.
+func read(ctx context.Context, fsys fs.FS, paths []string, limit int, sink iac.Sink) ([]iac.Resource, []iac.Diagnostic, error) {
 	s := newScanner(fsys)
 	s.limit = limit
+	s.sink = sink
 	return s.run(ctx, paths)
 }
 
@@ -66,7 +83,7 @@ func (s *scanner) run(ctx context.Context, paths []string) ([]iac.Resource, []ia
 		}
 		// The root module is done: the sink judges its resources and the scan holds
 		// only what it keeps, not the evaluation behind them.
-		s.out = append(s.out, iac.Keep(ctx, unit)...)
+		s.out = append(s.out, s.sink.Keep(unit)...)
 		s.release(i)
 	}
 	sortDiags(s.diags)
@@ -105,6 +122,7 @@ func (s *scanner) release(i int) {
 
 type scanner struct {
 	fsys    fs.FS
+	sink    iac.Sink
 	funcs   map[string]function.Function
 	modules map[string]*module                   // by directory; nil entry: no .tf files
 	kids    map[*instance]map[string]childResult // of the root module being read

@@ -123,8 +123,7 @@ func TestSinkUnits(t *testing.T) {
 				paths = []string{"."}
 			}
 			rec := &recorder{}
-			ctx := iac.WithSink(context.Background(), rec.sink)
-			res, _, err := Scan(ctx, mapFS(tt.files), paths)
+			res, _, err := Scanner{}.Scan(context.Background(), mapFS(tt.files), paths, rec.sink)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -167,7 +166,7 @@ func TestSinkPlanUnits(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			rec := &recorder{}
-			res, _, err := ScanPlan(iac.WithSink(context.Background(), rec.sink), fsys, tt.file)
+			res, _, err := PlanScanner{}.Scan(context.Background(), fsys, []string{tt.file}, rec.sink)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -180,8 +179,6 @@ func TestSinkPlanUnits(t *testing.T) {
 		})
 	}
 }
-
-type judged struct{ unit, index int }
 
 // projector is a sink that keeps a smaller copy of each resource, with no
 // properties and a judgement naming the unit and the place in it.
@@ -196,7 +193,7 @@ func (p *projector) sink(res []iac.Resource) []iac.Resource {
 	out := make([]iac.Resource, len(res))
 	for i, r := range res {
 		r.Properties = nil
-		r.Judgement = judged{len(p.kept), i}
+		r.Judgement = iac.Judgement{Sink: 1, Unit: uint32(len(p.kept)), Index: uint32(i)}
 		out[i] = r
 	}
 	p.kept = append(p.kept, out)
@@ -208,30 +205,30 @@ func (p *projector) sink(res []iac.Resource) []iac.Resource {
 func TestSinkKeepsWhatItReturns(t *testing.T) {
 	tests := []struct {
 		name string
-		scan func(ctx context.Context) ([]iac.Resource, error)
+		scan func(sink iac.Sink) ([]iac.Resource, error)
 	}{
-		{"rag", func(ctx context.Context) ([]iac.Resource, error) {
-			res, _, err := Scan(ctx, os.DirFS("testdata"), []string{"rag"})
+		{"rag", func(sink iac.Sink) ([]iac.Resource, error) {
+			res, _, err := Scanner{}.Scan(context.Background(), os.DirFS("testdata"), []string{"rag"}, sink)
 			return res, err
 		}},
-		{"every testdata module", func(ctx context.Context) ([]iac.Resource, error) {
-			res, _, err := Scan(ctx, os.DirFS("testdata"), []string{"rag", "mixed", "override"})
+		{"every testdata module", func(sink iac.Sink) ([]iac.Resource, error) {
+			res, _, err := Scanner{}.Scan(context.Background(), os.DirFS("testdata"), []string{"rag", "mixed", "override"}, sink)
 			return res, err
 		}},
-		{"roots", func(ctx context.Context) ([]iac.Resource, error) {
+		{"roots", func(sink iac.Sink) ([]iac.Resource, error) {
 			fsys, _ := rootsCorpus(5)
-			res, _, err := Scan(ctx, fsys, []string{"."})
+			res, _, err := Scanner{}.Scan(context.Background(), fsys, []string{"."}, sink)
 			return res, err
 		}},
-		{"plan", func(ctx context.Context) ([]iac.Resource, error) {
-			res, _, err := ScanPlan(ctx, os.DirFS("testdata"), "plan/rag.plan.json")
+		{"plan", func(sink iac.Sink) ([]iac.Resource, error) {
+			res, _, err := PlanScanner{}.Scan(context.Background(), os.DirFS("testdata"), []string{"plan/rag.plan.json"}, sink)
 			return res, err
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := &projector{}
-			res, err := tt.scan(iac.WithSink(context.Background(), p.sink))
+			res, err := tt.scan(p.sink)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -246,11 +243,11 @@ func TestSinkKeepsWhatItReturns(t *testing.T) {
 				t.Errorf("returned %d resources (%s), want the %d the sink kept (%s)", len(res), unitString(res), len(want), unitString(want))
 			}
 			for i, r := range res {
-				if r.Properties != nil || r.Judgement == nil {
+				if r.Properties != nil || !r.Judgement.Judged() {
 					t.Errorf("resource %d (%s): properties %v, judgement %v", i, r.ID, r.Properties, r.Judgement)
 				}
 			}
-			plain, err := tt.scan(context.Background())
+			plain, err := tt.scan(nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -258,7 +255,7 @@ func TestSinkKeepsWhatItReturns(t *testing.T) {
 				t.Fatalf("without a sink: %d resources, with one %d", len(plain), len(res))
 			}
 			for i := range plain {
-				if plain[i].ID != res[i].ID || plain[i].Properties == nil || plain[i].Judgement != nil {
+				if plain[i].ID != res[i].ID || plain[i].Properties == nil || plain[i].Judgement.Judged() {
 					t.Errorf("without a sink, resource %d is %s (judgement %v), with one %s", i, plain[i].ID, plain[i].Judgement, res[i].ID)
 				}
 			}
@@ -289,11 +286,10 @@ func TestReleaseKeepsOutput(t *testing.T) {
 			run := func(held int64, sink bool) ([]iac.Resource, []iac.Diagnostic) {
 				s := newScanner(tt.fsys)
 				s.limit, s.held = maxInstances, held
-				ctx := context.Background()
 				if sink {
-					ctx = iac.WithSink(ctx, func(res []iac.Resource) []iac.Resource { return res })
+					s.sink = func(res []iac.Resource) []iac.Resource { return res }
 				}
-				res, diags, err := s.run(ctx, tt.paths)
+				res, diags, err := s.run(context.Background(), tt.paths)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -324,11 +320,11 @@ func TestReleaseDropsFinishedModules(t *testing.T) {
 	s := newScanner(fsys)
 	s.limit = maxInstances
 	var held []string
-	ctx := iac.WithSink(context.Background(), func(res []iac.Resource) []iac.Resource {
+	s.sink = func(res []iac.Resource) []iac.Resource {
 		held = append(held, strings.Join(sortedKeys(s.modules), ","))
 		return res
-	})
-	if _, _, err := s.run(ctx, []string{"."}); err != nil {
+	}
+	if _, _, err := s.run(context.Background(), []string{"."}); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{

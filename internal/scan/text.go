@@ -1,0 +1,80 @@
+package scan
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/awaf/awaf/internal/rules"
+)
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiRed    = "\x1b[31m"
+	ansiYellow = "\x1b[33m"
+	ansiBlue   = "\x1b[34m"
+	ansiGreen  = "\x1b[32m"
+	ansiDim    = "\x1b[2m"
+)
+
+func writeText(w io.Writer, r *Result, opt WriteOptions) error {
+	paint := func(code, s string) string {
+		if !opt.Color {
+			return s
+		}
+		return code + s + ansiReset
+	}
+	label := func(f *Finding) string {
+		switch f.Effective() {
+		case rules.Fail:
+			code := ansiBlue
+			switch f.Rule.Severity {
+			case rules.High:
+				code = ansiRed
+			case rules.Medium:
+				code = ansiYellow
+			}
+			return paint(code, fmt.Sprintf("%-7s %-6s", "FAIL", f.Rule.Severity))
+		case rules.Unknown:
+			return paint(ansiBlue, fmt.Sprintf("%-14s", "UNKNOWN"))
+		case rules.Suppressed:
+			return paint(ansiDim, fmt.Sprintf("%-14s", "SUPPRESSED"))
+		}
+		return paint(ansiGreen, fmt.Sprintf("%-14s", "PASS"))
+	}
+	var b strings.Builder
+	for _, g := range groups(r, func(f *Finding) bool { return opt.ShowPass || f.Status != rules.Pass }) {
+		fmt.Fprintf(&b, "%s %s %s\n", paint(ansiBold, g.res.Type), paint(ansiBold, "'"+displayName(g.res)+"'"), paint(ansiDim, locString(g.res.Loc)))
+		for _, via := range g.res.Via {
+			fmt.Fprintf(&b, "  %s\n", paint(ansiDim, "via "+locString(via)))
+		}
+		for _, f := range g.findings {
+			fmt.Fprintf(&b, "  %s %s  %s\n", label(f), f.Rule.ID, f.Message)
+			if f.Loc != g.res.Loc && f.Loc.Line > 0 {
+				fmt.Fprintf(&b, "  %14s %s\n", "", paint(ansiDim, "at "+locString(f.Loc)))
+			}
+			if s := f.Suppression; s != nil {
+				fmt.Fprintf(&b, "  %14s %s\n", "", paint(ansiDim, fmt.Sprintf("suppressed (%s, %s): %s", s.Kind, locString(s.Loc), s.Reason)))
+			}
+			if f.Effective() == rules.Fail && f.Rule.HelpURI() != "" {
+				fmt.Fprintf(&b, "  %14s %s\n", "", paint(ansiDim, f.Rule.HelpURI()))
+			}
+		}
+		b.WriteString("\n")
+	}
+	if len(r.Diagnostics) > 0 {
+		fmt.Fprintf(&b, "%s\n", paint(ansiBold, "Diagnostics"))
+		for _, d := range r.Diagnostics {
+			fmt.Fprintf(&b, "  %-7s %s: %s\n", d.Severity, locString(d.Loc), d.Message)
+		}
+		b.WriteString("\n")
+	}
+	c := r.Count()
+	fmt.Fprintf(&b, "%d files, %d resources, %d rules: %s, %s (%d high, %d medium, %d low), %s, %d suppressed, %d diagnostics\n",
+		len(r.Files), len(r.Resources), len(r.Catalog.Rules),
+		paint(ansiGreen, fmt.Sprintf("%d pass", c.Pass)), paint(ansiRed, fmt.Sprintf("%d fail", c.Fail)), c.High, c.Medium, c.Low,
+		paint(ansiBlue, fmt.Sprintf("%d unknown", c.Unknown)), c.Suppressed, len(r.Diagnostics))
+	_, err := io.WriteString(w, b.String())
+	return err
+}

@@ -68,7 +68,7 @@ type Evidence struct {
 	Source   string    `yaml:"source" json:"source"` // "scan", "eval", ...
 	Passed   bool      `yaml:"passed" json:"passed"`
 	Summary  string    `yaml:"summary" json:"summary"`
-	Location *Location `yaml:"location,omitempty" json:"location,omitempty"`
+	Location *Location `yaml:"location,omitempty,flow" json:"location,omitempty"`
 	At       time.Time `yaml:"at,omitempty" json:"at,omitzero"`
 }
 

@@ -73,7 +73,10 @@ func (p Problem) String() string {
 type Problems []Problem
 
 func (ps Problems) Error() string {
-	s := fmt.Sprintf("%d problem(s):", len(ps))
+	s := fmt.Sprintf("%d problems:", len(ps))
+	if len(ps) == 1 {
+		s = "1 problem:"
+	}
 	for _, p := range ps {
 		s += "\n  " + p.String()
 	}

@@ -27,10 +27,13 @@ type assessFlags struct {
 func newAssessCmd(s *streams) *cobra.Command {
 	var f assessFlags
 	cmd := &cobra.Command{
-		Use:   "assess",
+		Use:   "assess [--pillar P | --area A]",
 		Short: "answer the assessment in the terminal (saves after every answer)",
 		Long: `Asks the workload profile, then the questions area by area. Type ? for guidance,
-q to stop; answers are saved after each one and the next run resumes.
+h for every key (s skips, g N jumps, r reviews), q to stop. Every answer and every
+profile field is saved at once; the next run resumes at the first unanswered
+question. Ctrl-C stops with what was given saved and exits 130. An answers file of
+another lens is never replaced.
 
 Without a terminal on standard input it asks nothing: it succeeds when every
 applicable question is answered, and exits 2 otherwise, so CI can use it as a check.`,
@@ -57,19 +60,22 @@ applicable question is answered, and exits 2 otherwise, so CI can use it as a ch
 func runAssess(ctx context.Context, f *assessFlags, s *streams) error {
 	stdin, stdout := s.in, s.out
 	path, pillar, area := &f.answers, &f.pillar, &f.area
+	if *pillar != "" && *area != "" {
+		return usagef(nil, "--pillar and --area narrow the sitting in different ways; give one, not both")
+	}
+	existed := exists(*path)
+	if !existed {
+		// A new answers file is saved after the first answer: its folder must exist.
+		if err := checkOutput(*path); err != nil {
+			return err
+		}
+	}
 	a, l, err := openAssessment(*path, f.lens, true)
 	if err != nil {
 		return err
 	}
-	if *pillar != "" {
-		if _, ok := l.Pillar(awaf.PillarID(*pillar)); !ok {
-			return awaf.Errorf(awaf.EINVALID, "lens %s has no pillar %q", l.ID, *pillar)
-		}
-	}
-	if *area != "" {
-		if _, ok := l.Area(awaf.AreaID(*area)); !ok {
-			return awaf.Errorf(awaf.EINVALID, "lens %s has no design area %q", l.ID, *area)
-		}
+	if err := checkScope(l, *pillar, *area); err != nil {
+		return err
 	}
 	if !isTerminal(stdin) {
 		// Without a person at a terminal there is nobody to ask: succeed only when
@@ -87,19 +93,58 @@ func runAssess(ctx context.Context, f *assessFlags, s *streams) error {
 	}
 	qs := &questionnaire.Session{
 		Lens: l, Assessment: a,
-		Save:    func(a *awaf.Assessment) error { return answers.Save(*path, a) },
+		Save: func(a *awaf.Assessment) error {
+			_, err := answers.Write(*path, a, answers.WriteOptions{Mode: answers.Replace})
+			return err
+		},
 		Pillar:  awaf.PillarID(*pillar),
 		Area:    awaf.AreaID(*area),
 		Profile: f.profile,
 		In:      stdin, Out: stdout,
 	}
+	if out, ok := stdout.(*os.File); ok {
+		if w, h, err := term.GetSize(int(out.Fd())); err == nil {
+			qs.Width, qs.Height = w, h
+		}
+	}
 	fmt.Fprintf(stdout, "awaf assess: %s %s, answers in %s\n", l.Name, l.Version, *path)
 	err = qs.Run(ctx)
 	if errors.Is(err, questionnaire.ErrQuit) {
-		fmt.Fprintf(stdout, "Stopped. Your answers are saved in %s; run `awaf assess --answers %s` to resume.\n", *path, *path)
+		// Claim a save only when there is one: a file from before, or a save now.
+		if qs.Saved() || existed {
+			fmt.Fprintf(stdout, "Stopped. Your answers are saved in %s; run `awaf assess --answers %s` to resume.\n", *path, *path)
+		} else {
+			fmt.Fprintf(stdout, "Stopped. Nothing was saved: %s was not created.\n", *path)
+		}
+		if errors.Is(err, questionnaire.ErrInterrupted) {
+			return &exitError{code: 130} // 128 + SIGINT, as shells expect
+		}
 		return nil
 	}
 	return err
+}
+
+// checkScope checks --pillar and --area against the lens, listing the valid values.
+func checkScope(l *awaf.Lens, pillar, area string) error {
+	if pillar != "" {
+		if _, ok := l.Pillar(awaf.PillarID(pillar)); !ok {
+			var ids []string
+			for _, p := range l.Pillars {
+				ids = append(ids, string(p.ID))
+			}
+			return awaf.Errorf(awaf.EINVALID, "--pillar %q: lens %s has pillars %s%s", pillar, l.ID, orList(ids), didYouMean(pillar, ids, ""))
+		}
+	}
+	if area != "" {
+		if _, ok := l.Area(awaf.AreaID(area)); !ok {
+			var ids []string
+			for _, a := range l.Areas {
+				ids = append(ids, string(a.ID))
+			}
+			return awaf.Errorf(awaf.EINVALID, "--area %q: lens %s has design areas %s%s", area, l.ID, orList(ids), didYouMean(area, ids, ""))
+		}
+	}
+	return nil
 }
 
 // openAssessment loads an answers file and the lens it names, checking the answers
@@ -153,15 +198,7 @@ func lensFileFor(path, ref string) string {
 	if ref == "" || !lens.IsFileRef(ref) {
 		return ""
 	}
-	abs, err1 := filepath.Abs(ref)
-	dir, err2 := filepath.Abs(filepath.Dir(path))
-	if err1 != nil || err2 != nil {
-		return filepath.ToSlash(ref)
-	}
-	if rel, err := filepath.Rel(dir, abs); err == nil {
-		return filepath.ToSlash(rel)
-	}
-	return filepath.ToSlash(abs)
+	return answers.LensFileRef(path, ref)
 }
 
 func isTerminal(r io.Reader) bool {

@@ -35,8 +35,15 @@ type syncBuffer struct {
 
 func startTerm(t *testing.T, args ...string) *ptyTerm {
 	t.Helper()
+	return startTermSize(t, nil, args...)
+}
+
+// startTermSize starts the binary on a terminal of the given size (nil: the pty's
+// default, which reports 0x0).
+func startTermSize(t *testing.T, size *pty.Winsize, args ...string) *ptyTerm {
+	t.Helper()
 	cmd := exec.Command(awafBin, args...)
-	f, err := pty.Start(cmd)
+	f, err := pty.StartWithSize(cmd, size)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,6 +101,13 @@ func (tm *ptyTerm) wait() int {
 			_ = p
 		}
 	}()
+	// A binary that waits for input the test never sends is killed, not waited on
+	// for the whole test timeout.
+	timer := time.AfterFunc(30*time.Second, func() {
+		tm.t.Errorf("the program did not exit; killed")
+		tm.cmd.Process.Kill()
+	})
+	defer timer.Stop()
 	err := tm.cmd.Wait()
 	if ee, ok := err.(*exec.ExitError); ok {
 		return ee.ExitCode()

@@ -53,6 +53,7 @@ See docs/backlog.md for the import steps of each tracker.`,
 	enumFlag(cmd, "target", false, []string{"ado", "github", "github-sh", "jira"}, "azure-devops", "azdo")
 	enumFlag(cmd, "horizon", true, []string{"now", "next", "later"})
 	_ = cmd.RegisterFlagCompletionFunc("pillar", completeValues(true, lensPillarIDs))
+	enumFlag(cmd, "pillar", true, pillarNames())
 	_ = cmd.RegisterFlagCompletionFunc("lens", completeLens(0))
 	return cmd
 }

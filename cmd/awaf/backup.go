@@ -24,7 +24,8 @@ For PostgreSQL use pg_dump.`,
 			return runBackup(cmd.Context(), dsn, args[0], s)
 		},
 	}
-	cmd.Flags().StringVar(&dsn, "db", env("AWAF_DB", defaultDB), "SQLite database to copy: `sqlite:FILE` (AWAF_DB)")
+	cmd.Flags().StringVar(&dsn, "db", defaultDB, "SQLite database to copy: `sqlite:FILE` (AWAF_DB)")
+	envFlag(cmd, "db", "AWAF_DB")
 	return cmd
 }
 

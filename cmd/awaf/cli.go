@@ -42,11 +42,46 @@ func enumFlag(cmd *cobra.Command, name string, list bool, values []string, alias
 	if list {
 		f.Annotations[annList] = []string{"true"}
 	}
-	_ = cmd.RegisterFlagCompletionFunc(name, completeValues(list, func(*cobra.Command) []string { return values }))
+	// A flag with its own completion (pillars of the lens at hand) keeps it.
+	if _, ok := cmd.GetFlagCompletionFunc(name); !ok {
+		_ = cmd.RegisterFlagCompletionFunc(name, completeValues(list, func(*cobra.Command) []string { return values }))
+	}
+}
+
+// annEnv names the environment variable a flag falls back on.
+const annEnv = "awaf_env"
+
+// envFlag lets the variable env set the flag when the command line does not. The value
+// is read when the command runs, never shown as the help's default: a password in a
+// database URL or a token must not appear in help text.
+func envFlag(cmd *cobra.Command, name, env string) {
+	f := cmd.Flags().Lookup(name)
+	if f.Annotations == nil {
+		f.Annotations = map[string][]string{}
+	}
+	f.Annotations[annEnv] = []string{env}
+}
+
+// applyEnv sets every flag of cmd left off the command line from its variable.
+func applyEnv(cmd *cobra.Command) error {
+	var err error
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		env := f.Annotations[annEnv]
+		if err != nil || len(env) == 0 || f.Changed {
+			return
+		}
+		if v, ok := os.LookupEnv(env[0]); ok {
+			if e := f.Value.Set(v); e != nil {
+				err = usagef(cmd, "%s=%q (for --%s): %v", env[0], v, f.Name, e)
+			}
+		}
+	})
+	return err
 }
 
 // checkEnums checks every enum flag of cmd, set or default: a misspelt value is bad
-// usage with a suggestion.
+// usage with a suggestion. Case does not matter; the value is set to the listed
+// spelling, so the command sees "json" for JSON.
 func checkEnums(cmd *cobra.Command) error {
 	var err error
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
@@ -58,13 +93,24 @@ func checkEnums(cmd *cobra.Command) error {
 		if len(f.Annotations[annList]) > 0 {
 			got = strings.Split(f.Value.String(), ",")
 		}
+		canon := make([]string, 0, len(got))
 		for _, g := range got {
 			g = strings.TrimSpace(g)
-			if slices.Contains(values, g) || slices.Contains(f.Annotations[annAliases], g) {
+			known := func(v string) bool { return strings.EqualFold(v, g) }
+			i := slices.IndexFunc(values, known)
+			if i >= 0 {
+				canon = append(canon, values[i])
+				continue
+			}
+			if j := slices.IndexFunc(f.Annotations[annAliases], known); j >= 0 {
+				canon = append(canon, f.Annotations[annAliases][j])
 				continue
 			}
 			err = usagef(cmd, "--%s %q: want %s%s", f.Name, g, orList(values), didYouMean(g, values, ""))
 			return
+		}
+		if c := strings.Join(canon, ","); c != f.Value.String() {
+			err = f.Value.Set(c)
 		}
 	})
 	return err

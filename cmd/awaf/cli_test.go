@@ -50,6 +50,17 @@ func TestHelpEveryCommand(t *testing.T) {
 		t.Fatalf("only %d commands in the tree", len(paths))
 	}
 	for _, p := range paths {
+		// Every command answers a misspelt flag the same way: one line, its help, exit 2.
+		t.Run(strings.Join(append(append([]string{"awaf"}, p...), "--no-such-flag"), " "), func(t *testing.T) {
+			cmd := exec.Command(awafBin, append(append([]string{}, p...), "--no-such-flag")...)
+			var out, errb bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &errb
+			cmd.Run()
+			want := "awaf: unknown flag --no-such-flag\nsee '" + strings.Join(append([]string{"awaf"}, p...), " ") + " --help'\n"
+			if code := cmd.ProcessState.ExitCode(); code != 2 || out.Len() != 0 || errb.String() != want {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 and %q", code, out.String(), errb.String(), want)
+			}
+		})
 		for _, flag := range []string{"--help", "-h"} {
 			name := strings.Join(append(append([]string{"awaf"}, p...), flag), " ")
 			t.Run(name, func(t *testing.T) {
@@ -113,8 +124,9 @@ func TestUsageErrors(t *testing.T) {
 		{"report format far off", []string{"report", "--format", "pdf"}, `--format "pdf": want md, html, json, csv or xlsx`, "awaf report"},
 		{"backlog target", []string{"backlog", "--target", "jria"}, `did you mean "jira"?`, "awaf backlog"},
 		{"horizon list", []string{"backlog", "--target", "ado", "--horizon", "now,nxet"}, `--horizon "nxet": want now, next or later; did you mean "next"?`, "awaf backlog"},
+		{"pillar list", []string{"backlog", "--target", "ado", "--pillar", "Security,reliabilty"}, `--pillar "reliabilty": want security, reliability, cost, operations, performance or responsible-ai; did you mean "reliability"?`, "awaf backlog"},
 		{"global flag value", []string{"lens", "list", "--color", "allways"}, `did you mean "always"?`, "awaf lens list"},
-		{"compare arguments", []string{"compare", "a.yaml"}, "awaf compare takes two answers files: OLD NEW (got 1 arguments)", "awaf compare"},
+		{"compare arguments", []string{"compare", "a.yaml"}, "awaf compare takes two answers files: OLD NEW (got 1 argument)", "awaf compare"},
 		{"stray argument", []string{"report", "extra"}, "unexpected arguments: extra", "awaf report"},
 		{"completion shell", []string{"completion", "bsh"}, `did you mean "bash"?`, "awaf completion"},
 	}
@@ -130,6 +142,14 @@ func TestUsageErrors(t *testing.T) {
 				t.Errorf("stderr %q, want one line with %q and see '%s --help'", errOut, want, c.help)
 			}
 		})
+	}
+}
+
+// TestEnumCase: enum values are taken in any case and passed on as listed.
+func TestEnumCase(t *testing.T) {
+	out, errOut, code := runExit(t, "", "lens", "show", "--format", "JSON")
+	if code != 0 || !strings.HasPrefix(out, "{") {
+		t.Errorf("exit %d, %q, stdout starts %.20q", code, errOut, out)
 	}
 }
 
@@ -221,6 +241,8 @@ func TestErrorVocabulary(t *testing.T) {
 		{"backlog output", []string{"backlog", "--target", "ado", "--answers", exampleAnswers, "--output", out}, "cannot write " + out},
 		{"compare output", []string{"compare", exampleAnswers, exampleAnswers, "-o", out}, "cannot write " + out},
 		{"scan output", []string{"scan", ragARM, "-o", out}, "cannot write " + out},
+		{"assess new answers", []string{"assess", "--answers", out}, "cannot write " + out},
+		{"scan new answers", []string{"scan", ragARM, "--propose", "--answers", out}, "cannot write " + out},
 		{"scan baseline output", []string{"scan", ragARM, "--write-baseline", out, "--baseline-reason", "r"}, "cannot write " + out},
 		{"eval output", []string{"eval", "--config", filepath.Join(evalExamples, "classification", "awaf-eval.yaml"), "-o", out}, "cannot write " + out},
 		{"lens new output", []string{"lens", "new", "team-x", "-o", out}, "cannot write " + out},
@@ -321,11 +343,11 @@ func TestScanSaysWhatItRead(t *testing.T) {
 	for _, want := range []string{
 		"awaf: read " + dir + "/main.json as arm",
 		"awaf: skipped " + dir + "/package.json: JSON, but not an ARM template",
-		"awaf: skipped " + dir + "/broken.json: not valid JSON (line 3, column 1",
+		"awaf: skipped " + dir + "/broken.json: not valid JSON (line 2, column",
 		"awaf: skipped " + dir + "/blob.json: a binary file, not JSON",
 		"awaf: left alone 1 file of other types",
-		"awaf: warning: skipped " + dir + "/broken.json (not valid JSON",
-		"awaf: warning: skipped " + dir + "/blob.json (a binary file",
+		"awaf: warning: skipped " + dir + "/broken.json: not valid JSON",
+		"awaf: warning: skipped " + dir + "/blob.json: a binary file",
 	} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)
@@ -338,7 +360,7 @@ func TestScanSaysWhatItRead(t *testing.T) {
 	}
 	// A file named on the command line says what it is instead of "JSON but not ...".
 	out, _, _ := runScanCmd(t, filepath.Join(dir, "blob.json"), filepath.Join(dir, "broken.json"))
-	if !strings.Contains(out, "blob.json is a binary file, not JSON; skipped") || !strings.Contains(out, "broken.json is not valid JSON (line 3") {
+	if !strings.Contains(out, "blob.json is a binary file, not JSON; skipped") || !strings.Contains(out, "broken.json is not valid JSON (line 2") {
 		t.Errorf("diagnostics:\n%s", out)
 	}
 	// A broken template and findings: the input error wins, and the message says both.
@@ -405,5 +427,50 @@ func TestBackupPostgres(t *testing.T) {
 	_, errOut, code = runExit(t, "", "backup", "--db", "sqlite:"+filepath.Join(t.TempDir(), "none.db"), filepath.Join(t.TempDir(), "b.db"))
 	if code != 2 || !strings.Contains(errOut, "does not exist: want an SQLite database") {
 		t.Errorf("missing database: exit %d, %q", code, errOut)
+	}
+}
+
+// TestEnvFlags: AWAF_* variables stand in for flags left off the command line, the
+// command line wins, and their values never appear in help (a token, a password).
+func TestEnvFlags(t *testing.T) {
+	t.Setenv("AWAF_TOKEN", "awaf_secret_token_value")
+	t.Setenv("AWAF_DB", "postgres://awaf:hunter2@192.0.2.1/awaf")
+	for _, args := range [][]string{{"push", "--help"}, {"serve", "--help"}, {"backup", "--help"}, {"user", "add", "--help"}} {
+		out, _, code := runExit(t, "", args...)
+		if code != 0 || strings.Contains(out, "secret") || strings.Contains(out, "hunter2") || !strings.Contains(out, "AWAF_") {
+			t.Errorf("%v: exit %d, help shows a variable's value or lacks its name:\n%s", args, code, out)
+		}
+	}
+	// backup reads AWAF_DB: PostgreSQL is refused at once, with the password hidden.
+	_, errOut, code := runExit(t, "", "backup", filepath.Join(t.TempDir(), "b.db"))
+	if code != 2 || !strings.Contains(errOut, "pg_dump") || strings.Contains(errOut, "hunter2") {
+		t.Errorf("backup with AWAF_DB: exit %d, %q", code, errOut)
+	}
+	// The flag wins over the variable.
+	_, errOut, code = runExit(t, "", "backup", "--db", "sqlite:"+filepath.Join(t.TempDir(), "none.db"), filepath.Join(t.TempDir(), "b.db"))
+	if code != 2 || !strings.Contains(errOut, "none.db does not exist") {
+		t.Errorf("--db over AWAF_DB: exit %d, %q", code, errOut)
+	}
+	t.Setenv("AWAF_SECURE_COOKIES", "perhaps")
+	_, errOut, code = runExit(t, "", "serve", "--addr", "127.0.0.1:0")
+	if code != 2 || !strings.Contains(errOut, `AWAF_SECURE_COOKIES="perhaps" (for --secure-cookies)`) {
+		t.Errorf("bad AWAF_SECURE_COOKIES: exit %d, %q", code, errOut)
+	}
+}
+
+// TestLensValueSuggestions (item 9): pillar and area ids, which depend on the lens,
+// are checked against it with a suggestion.
+func TestLensValueSuggestions(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "awaf.yaml")
+	_, errOut, code := runExit(t, "", "assess", "--answers", path, "--pillar", "securty")
+	if code != 2 || !strings.Contains(errOut, `--pillar "securty": lens azure-ai-workload has pillars security, `) || !strings.Contains(errOut, `did you mean "security"?`) {
+		t.Errorf("exit %d, %q", code, errOut)
+	}
+	_, errOut, code = runExit(t, "", "assess", "--answers", path, "--area", "grounding-dat")
+	if code != 2 || !strings.Contains(errOut, `did you mean "grounding-data"?`) {
+		t.Errorf("exit %d, %q", code, errOut)
+	}
+	if _, err := os.Stat(path); err == nil {
+		t.Error("a refused assess wrote the answers file")
 	}
 }

@@ -113,7 +113,7 @@ func runEval(cmd *cobra.Command, ef *evalFlags, s *streams) error {
 		opt.Judge = client
 		opt.JudgeWorkers = cfg.Judge.Concurrency
 		opt.ConfirmJudge = func(e judge.Estimate) error {
-			fmt.Fprintf(stderr, "judge %s: %d calls to make (%d cached), about %d input + %d output tokens, estimated cost %.4f\n",
+			fmt.Fprintf(stderr, "awaf: judge %s: %d calls to make (%d cached), about %d input + %d output tokens, estimated cost %.4f\n",
 				client.Model(), e.Calls, e.Cached, e.InputTokens, e.OutputTokens, e.Cost)
 			if *estimate {
 				return errEstimateOnly

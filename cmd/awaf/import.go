@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 
 	"github.com/spf13/cobra"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/answers"
@@ -48,6 +47,7 @@ profile; --profile takes one from an existing answers file.`,
 	fl.StringVar(&f.lens, "lens", "", "lens `ID|FILE` to match questions against (default: the built-in lens)")
 	fl.StringVar(&f.profile, "profile", "", "answers `FILE` whose workload profile the import keeps")
 	fl.StringVar(&f.lensID, "lens-id", "", "`ID` of the lens made from the CSV (default: from the export's title)")
+	fl.BoolVar(&f.force, "force", false, "replace an answers file that holds another lens's or workload's answers (same lens: merged)")
 	_ = ms.RegisterFlagCompletionFunc("lens", completeLens(0))
 	cmd.AddCommand(ms)
 	return cmd
@@ -56,6 +56,7 @@ profile; --profile takes one from an existing answers file.`,
 // importFlags are the flags of awaf import ms-csv.
 type importFlags struct {
 	out, lens, profile, lensID string
+	force                      bool
 }
 
 func runImportMSCSV(ctx context.Context, in string, fl *importFlags, s *streams) error {
@@ -96,7 +97,9 @@ func runImportMSCSV(ctx context.Context, in string, fl *importFlags, s *streams)
 	// Plan every file first and check each; write only when all are good.
 	type file struct {
 		path string
-		data []byte
+		data []byte // a lens
+		a    *awaf.Assessment
+		lens string // the lens file the answers a are given against, if not built in
 		what string
 	}
 	var files []file
@@ -111,7 +114,7 @@ func runImportMSCSV(ctx context.Context, in string, fl *importFlags, s *streams)
 		if made, err = lens.Parse(lensPath, y); err != nil {
 			return fmt.Errorf("the lens made from the CSV does not validate (a bug in the importer): %w", err)
 		}
-		files = append(files, file{lensPath, y, fmt.Sprintf("lens %s made from the CSV: %s in %s", made.ID, plural(len(made.Questions), "question"), plural(len(made.Areas), "area"))})
+		files = append(files, file{path: lensPath, data: y, what: fmt.Sprintf("lens %s made from the CSV: %s in %s", made.ID, plural(len(made.Questions), "question"), plural(len(made.Areas), "area"))})
 	}
 	type scored struct {
 		a    *awaf.Assessment
@@ -119,6 +122,15 @@ func runImportMSCSV(ctx context.Context, in string, fl *importFlags, s *streams)
 		path string
 	}
 	var sets []scored
+	lensFileOf := func(l *awaf.Lens) string {
+		if l == made {
+			return filepath.Join(dir, mscsv.LensFile(made.ID))
+		}
+		if lens.IsFileRef(*lensRef) {
+			return *lensRef
+		}
+		return ""
+	}
 	if res.Matched != nil {
 		sets = append(sets, scored{res.Matched, target, *out})
 	}
@@ -140,22 +152,31 @@ func runImportMSCSV(ctx context.Context, in string, fl *importFlags, s *streams)
 			return fmt.Errorf("%s: %w", s.path, err)
 		}
 		results = append(results, r)
-		var buf bytes.Buffer
-		if err := saveTo(&buf, s.a); err != nil {
+		data, err := answers.Encode(s.a)
+		if err != nil {
 			return err
 		}
 		// The answers must read back and fit their lens, as `awaf report` will check.
-		f, err := answers.Parse(s.path, buf.Bytes())
+		f, err := answers.Parse(s.path, data)
 		if err != nil {
 			return fmt.Errorf("the imported answers do not read back (a bug in the importer): %w", err)
 		}
 		if err := f.Check(s.l); err != nil {
 			return fmt.Errorf("the imported answers do not fit lens %s (a bug in the importer): %w", s.l.ID, err)
 		}
-		files = append(files, file{s.path, buf.Bytes(), fmt.Sprintf("%s to lens %s %s", plural(len(s.a.Answers), "answer"), s.l.ID, s.l.Version)})
+		// An existing answers file is merged into, never replaced by another
+		// assessment (without --force): checked for every file before the first write.
+		if err := answers.CheckWrite(s.path, s.a, answers.WriteOptions{Mode: answers.Merge, Force: fl.force}); err != nil {
+			return err
+		}
+		files = append(files, file{path: s.path, a: s.a, lens: lensFileOf(s.l), what: fmt.Sprintf("%s to lens %s %s", plural(len(s.a.Answers), "answer"), s.l.ID, s.l.Version)})
 	}
 	for _, f := range files {
-		if err := answers.WriteFileAtomic(f.path, f.data, 0o644); err != nil {
+		if f.a == nil {
+			if err := answers.WriteFileAtomic(f.path, f.data, 0o644); err != nil {
+				return err
+			}
+		} else if _, err := answers.Write(f.path, f.a, answers.WriteOptions{Mode: answers.Merge, Force: fl.force, LensFile: f.lens}); err != nil {
 			return err
 		}
 		wrote(s, f.path, f.what)
@@ -170,16 +191,4 @@ func runImportMSCSV(ctx context.Context, in string, fl *importFlags, s *streams)
 	}
 	fmt.Fprintf(stderr, "awaf: report it with: awaf report --answers %s\n", sets[len(sets)-1].path)
 	return nil
-}
-
-// saveTo encodes an assessment the way answers.Save writes it, so the import can be
-// checked before anything is written.
-func saveTo(w *bytes.Buffer, a *awaf.Assessment) error {
-	w.WriteString("# awaf answers file: edit by hand or with `awaf assess`; score with `awaf report`.\n")
-	enc := yaml.NewEncoder(w)
-	enc.SetIndent(2)
-	if err := enc.Encode(a); err != nil {
-		return fmt.Errorf("encode answers: %w", err)
-	}
-	return enc.Close()
 }

@@ -27,6 +27,7 @@ type lensImportFlags struct {
 	answers          string
 	schema           string // checklist
 	lenient, verbose bool   // checklist
+	force            bool   // replace an answers file of another lens or workload
 }
 
 func newLensImportCmd(s *streams) *cobra.Command {
@@ -59,6 +60,7 @@ standard output. With --answers and -o, the answers name the lens file, so
 		fl.StringVar(&f.id, "id", "", "lens `ID` (default: derived from the source's name)")
 		fl.StringVar(&f.version, "version", "", "lens `version` (default "+awslens.DefaultVersion+")")
 		fl.StringVar(&f.answers, "answers", "", "also write an answers `FILE` that names the lens (checklist: with the items' statuses)")
+		fl.BoolVar(&f.force, "force", false, "replace an --answers file that holds another lens's or workload's answers (same lens: merged)")
 		cmd.AddCommand(c)
 		return c, &f
 	}
@@ -139,11 +141,18 @@ func lensImport(cmd *cobra.Command, kind, in string, f *lensImportFlags, s *stre
 	if _, err := lens.Parse(orStdout(f.out), y); err != nil {
 		return fmt.Errorf("imported lens does not validate (a bug in the importer): %w", err)
 	}
+	// An existing answers file of the same lens is merged into; one of another lens or
+	// workload is never replaced without --force.
+	wopt := answers.WriteOptions{Mode: answers.Merge, Force: f.force}
 	if f.answers != "" {
 		// Both files or neither: the answers' folder must exist before the lens is
-		// written.
+		// written, and the answers file rule is checked first, so a refusal leaves
+		// nothing behind.
 		if fi, err := os.Stat(filepath.Dir(f.answers)); err != nil || !fi.IsDir() {
 			return awaf.Errorf(awaf.ENOTFOUND, "--answers %s: no folder %s", f.answers, filepath.Dir(f.answers))
+		}
+		if err := answers.CheckWrite(f.answers, a, wopt); err != nil {
+			return err
 		}
 		if a.Lens.File == "" {
 			fmt.Fprintf(stderr, "awaf: note: the lens goes to standard output, so %s cannot name it; pass -o FILE, or --lens to later commands\n", f.answers)
@@ -153,10 +162,16 @@ func lensImport(cmd *cobra.Command, kind, in string, f *lensImportFlags, s *stre
 		return err
 	}
 	if f.answers != "" {
-		if err := answers.Save(f.answers, a); err != nil {
+		n := len(a.Answers)
+		w, err := answers.Write(f.answers, a, wopt)
+		if err != nil {
 			return err
 		}
-		wrote(s, f.answers, plural(len(a.Answers), "answer")+" to lens "+l.ID)
+		what := plural(n, "answer") + " to lens " + l.ID
+		if !w.Created {
+			what += fmt.Sprintf(", merged: %d new, %d changed", w.Added, w.Replaced)
+		}
+		wrote(s, f.answers, what)
 	}
 	if f.out != "" {
 		choices := 0
@@ -437,6 +452,9 @@ func lensUpgrade(f *lensUpgradeFlags, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := lensdiff.CheckUpgrade(af.Lens, target); err != nil {
+		return err
+	}
 	var from *awaf.Lens
 	if f.from != "" {
 		if from, err = resolveLens(f.from); err != nil {
@@ -470,7 +488,11 @@ func lensUpgrade(f *lensUpgradeFlags, stdout io.Writer) error {
 	if err := answers.WriteFileAtomic(milestone, raw, 0o644); err != nil {
 		return err
 	}
-	if err := answers.Save(path, upgraded); err != nil {
+	var lensFile string // a lens file is recorded, so the next command needs no --lens
+	if lens.IsFileRef(f.to) && !strings.HasSuffix(strings.ToLower(f.to), ".json") {
+		lensFile = f.to
+	}
+	if _, err := answers.Write(path, upgraded, answers.WriteOptions{Mode: answers.Replace, LensFile: lensFile}); err != nil {
 		return fmt.Errorf("%w (the old answers are safe in %s)", err, milestone)
 	}
 	fmt.Fprintf(stdout, "saved the old answers as %s\n", milestone)

@@ -92,7 +92,7 @@ func TestLensValidateListsEveryProblem(t *testing.T) {
 	if cmd.ProcessState.ExitCode() != 2 {
 		t.Fatalf("exit %d: %s %v", cmd.ProcessState.ExitCode(), out, err)
 	}
-	for _, w := range []string{"2 problem(s)", bad + ":26:17:", `effort "trivial"`, "undeclared reference to 'id_bogus'"} {
+	for _, w := range []string{"2 problems:", bad + ":26:17:", `effort "trivial"`, "undeclared reference to 'id_bogus'"} {
 		if !strings.Contains(string(out), w) {
 			t.Errorf("output lacks %q:\n%s", w, out)
 		}

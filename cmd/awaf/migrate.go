@@ -25,10 +25,11 @@ func newMigrateCmd(s *streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(s.out, "applied %d migration(s)\n", n)
+			fmt.Fprintf(s.out, "applied %s\n", plural(n, "migration"))
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&dsn, "db", env("AWAF_DB", defaultDB), "database: `sqlite:FILE|postgres://...` (AWAF_DB)")
+	cmd.Flags().StringVar(&dsn, "db", defaultDB, "database: `sqlite:FILE|postgres://...` (AWAF_DB)")
+	envFlag(cmd, "db", "AWAF_DB")
 	return cmd
 }

@@ -45,8 +45,10 @@ belongs to. The file is the source of truth: each answer overwrites the server's
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.server, "server", env("AWAF_SERVER", ""), "server base `URL`, e.g. https://awaf.example.com (AWAF_SERVER)")
-	fl.StringVar(&f.token, "token", env("AWAF_TOKEN", ""), "API `token` with the contributor role on the workload (AWAF_TOKEN)")
+	fl.StringVar(&f.server, "server", "", "server base `URL`, e.g. https://awaf.example.com (AWAF_SERVER)")
+	fl.StringVar(&f.token, "token", "", "API `token` with the contributor role on the workload (AWAF_TOKEN)")
+	envFlag(cmd, "server", "AWAF_SERVER")
+	envFlag(cmd, "token", "AWAF_TOKEN")
 	fl.StringVar(&f.answers, "answers", "awaf.yaml", "answers `FILE` to send")
 	fl.BoolVar(&f.profile, "profile", true, "also send the workload's name and profile")
 	fl.StringVar(&f.evidence, "evidence", "", "also upload this `FILE`, the output of awaf scan --format json, as evidence")
@@ -89,7 +91,7 @@ func runPush(ctx context.Context, f *pushFlags, s *streams) error {
 		return err
 	}
 	if len(list.Workloads) != 1 {
-		return awaf.Errorf(awaf.EINVALID, "the token reaches %d workloads; use a workload's API token", len(list.Workloads))
+		return awaf.Errorf(awaf.EINVALID, "the token reaches %s; use a workload's API token", plural(len(list.Workloads), "workload"))
 	}
 	w := list.Workloads[0]
 	if *profile {
@@ -109,7 +111,7 @@ func runPush(ctx context.Context, f *pushFlags, s *streams) error {
 			return fmt.Errorf("answer %s: %w", ans.Question, err)
 		}
 	}
-	fmt.Fprintf(stdout, "pushed %d answers to %q (workload %d)\n", len(a.Answers), w.Name, w.ID)
+	fmt.Fprintf(stdout, "pushed %s to %q (workload %d)\n", plural(len(a.Answers), "answer"), w.Name, w.ID)
 	if scanJSON != nil {
 		var up struct {
 			Recorded  int   `json:"recorded"`
@@ -119,7 +121,7 @@ func runPush(ctx context.Context, f *pushFlags, s *streams) error {
 		if err := c.send(ctx, "POST", p, scanJSON, "application/json", &up); err != nil {
 			return fmt.Errorf("evidence: %w", err)
 		}
-		fmt.Fprintf(stdout, "recorded scan evidence on %d questions; %d proposed answers wait for confirmation on the server\n", up.Recorded, len(up.Proposals))
+		fmt.Fprintf(stdout, "recorded scan evidence on %s; %s for confirmation on the server\n", plural(up.Recorded, "question"), plural(len(up.Proposals), "proposed answer")+" wait")
 	}
 	return nil
 }

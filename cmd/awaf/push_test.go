@@ -84,6 +84,11 @@ func TestPush(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("push error = %v, want %q", err, tt.want)
 			}
+			// A token the server refuses is the user's to fix: exit 2, no internal code.
+			var msg bytes.Buffer
+			if code := exitCode(err, &msg); code != 2 || strings.Contains(msg.String(), "unauthorized:") || strings.Contains(msg.String(), "forbidden:") {
+				t.Errorf("exit %d, %q", code, msg.String())
+			}
 		})
 	}
 	got, err := db.Assessment(ctx, w.ID)

@@ -46,7 +46,12 @@ infrastructure code for evidence.`,
 	})
 	root.SetHelpTemplate(helpTemplate)
 	root.SetUsageTemplate(helpTemplate)
-	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return checkEnums(cmd) }
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if err := applyEnv(cmd); err != nil {
+			return err
+		}
+		return checkEnums(cmd)
+	}
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetHelpCommand(newHelpCmd(root))
 	pf := root.PersistentFlags()
@@ -208,7 +213,7 @@ func noArgs(cmd *cobra.Command, args []string) error {
 func argsExactly(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return &usageError{cmd: cmd, msg: fmt.Sprintf("%s takes %s (got %d arguments)", cmd.CommandPath(), what, len(args))}
+			return &usageError{cmd: cmd, msg: fmt.Sprintf("%s takes %s (got %s)", cmd.CommandPath(), what, plural(len(args), "argument"))}
 		}
 		return nil
 	}
@@ -218,7 +223,7 @@ func argsExactly(n int, what string) cobra.PositionalArgs {
 func argsAtMost(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) > n {
-			return &usageError{cmd: cmd, msg: fmt.Sprintf("%s takes at most %s (got %d arguments)", cmd.CommandPath(), what, len(args))}
+			return &usageError{cmd: cmd, msg: fmt.Sprintf("%s takes at most %s (got %s)", cmd.CommandPath(), what, plural(len(args), "argument"))}
 		}
 		return nil
 	}

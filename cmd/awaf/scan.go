@@ -149,6 +149,10 @@ func runScan(ctx context.Context, f *scanFlags, paths []string, s *streams) erro
 		if err := checkInput(f.answers, "an answers file (YAML)"); err != nil {
 			return err
 		}
+	} else if f.answers != "" {
+		if err := checkOutput(f.answers); err != nil { // --propose starts it
+			return err
+		}
 	}
 	cat, err := rules.Builtin()
 	if err != nil {
@@ -327,7 +331,7 @@ func reportInputs(root string, paths []string, res *scan.Result, verbose bool, s
 				}
 				what = scan.Describe(data)
 				if !strings.HasPrefix(what, "JSON,") {
-					broken = append(broken, show(name)+" ("+what+")")
+					broken = append(broken, show(name)+": "+what)
 				}
 			}
 			if verbose {
@@ -366,6 +370,16 @@ func recordEvidence(path string, a *awaf.Assessment, res *scan.Result, propose b
 		return fmt.Errorf("lens of %s: %w", path, err)
 	}
 	props := scan.Attach(a, l, res.Outcomes(), time.Now().UTC().Truncate(time.Second))
+	// Evidence names templates relative to the answers file, which moves with them.
+	for i := range a.Answers {
+		for j := range a.Answers[i].Evidence {
+			if e := &a.Answers[i].Evidence[j]; e.Source == scan.EvidenceSource && e.Location != nil && e.Location.File != "" {
+				loc := *e.Location
+				loc.File = answers.RelTo(path, filepath.FromSlash(loc.File))
+				e.Location = &loc
+			}
+		}
+	}
 	if propose {
 		comps := res.Components()
 		if len(a.Profile.Components) == 0 {
@@ -392,8 +406,13 @@ func recordEvidence(path string, a *awaf.Assessment, res *scan.Result, propose b
 		}
 	}
 	a.Updated = time.Now().UTC().Truncate(time.Second)
-	if err := answers.Save(path, a); err != nil {
+	w, err := answers.Write(path, a, answers.WriteOptions{Mode: answers.Replace})
+	if err != nil {
 		return err
+	}
+	if !w.Changed {
+		fmt.Fprintf(s.err, "awaf: %s unchanged: the scan evidence is the same as before\n", path)
+		return nil
 	}
 	wrote(s, path, "scan evidence recorded")
 	return nil

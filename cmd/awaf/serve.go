@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -25,14 +24,6 @@ import (
 
 // defaultDB is where the server keeps its data when neither --db nor AWAF_DB says.
 const defaultDB = "sqlite:awaf.db"
-
-// env returns the AWAF_* variable name, or def when it is unset.
-func env(name, def string) string {
-	if v, ok := os.LookupEnv(name); ok {
-		return v
-	}
-	return def
-}
 
 // database is an opened store and, for SQLite, its backup.
 type database struct {
@@ -92,14 +83,17 @@ On a new database, open the address in a browser to create the first administrat
 			return runServe(cmd.Context(), &f, s)
 		},
 	}
-	secure, _ := strconv.ParseBool(env("AWAF_SECURE_COOKIES", "false"))
 	fl := cmd.Flags()
-	fl.StringVar(&f.addr, "addr", env("AWAF_ADDR", "127.0.0.1:8080"), "`address` to listen on (AWAF_ADDR)")
-	fl.StringVar(&f.dsn, "db", env("AWAF_DB", defaultDB), "database: `sqlite:FILE|postgres://...` (AWAF_DB)")
-	fl.BoolVar(&f.secureCookies, "secure-cookies", secure, "mark cookies Secure when TLS ends at a proxy in front (AWAF_SECURE_COOKIES)")
-	fl.StringVar(&f.logFormat, "log-format", env("AWAF_LOG_FORMAT", "text"), "log `format`: text or json (AWAF_LOG_FORMAT)")
-	fl.StringVar(&f.lens, "lens", env("AWAF_LENS", lens.BuiltinID), "built-in lens `ID` for new workloads (AWAF_LENS)")
-	fl.StringVar(&f.metricsFile, "metrics-token-file", env("AWAF_METRICS_TOKEN_FILE", ""), "`FILE` holding the bearer token a scraper reads /metrics with; without it only signed-in administrators can (AWAF_METRICS_TOKEN_FILE)")
+	fl.StringVar(&f.addr, "addr", "127.0.0.1:8080", "`address` to listen on (AWAF_ADDR)")
+	fl.StringVar(&f.dsn, "db", defaultDB, "database: `sqlite:FILE|postgres://...` (AWAF_DB)")
+	fl.BoolVar(&f.secureCookies, "secure-cookies", false, "mark cookies Secure when TLS ends at a proxy in front (AWAF_SECURE_COOKIES)")
+	fl.StringVar(&f.logFormat, "log-format", "text", "log `format`: text or json (AWAF_LOG_FORMAT)")
+	fl.StringVar(&f.lens, "lens", lens.BuiltinID, "built-in lens `ID` for new workloads (AWAF_LENS)")
+	for flag, env := range map[string]string{"addr": "AWAF_ADDR", "db": "AWAF_DB", "secure-cookies": "AWAF_SECURE_COOKIES", "log-format": "AWAF_LOG_FORMAT", "lens": "AWAF_LENS"} {
+		envFlag(cmd, flag, env)
+	}
+	fl.StringVar(&f.metricsFile, "metrics-token-file", "", "`FILE` holding the bearer token a scraper reads /metrics with; without it only signed-in administrators can (AWAF_METRICS_TOKEN_FILE)")
+	envFlag(cmd, "metrics-token-file", "AWAF_METRICS_TOKEN_FILE")
 	enumFlag(cmd, "log-format", false, []string{"text", "json"})
 	_ = cmd.RegisterFlagCompletionFunc("lens", completeValues(false, func(*cobra.Command) []string { return lens.BuiltinIDs() }))
 	return cmd

@@ -48,11 +48,11 @@ func TestUserMigrateBackup(t *testing.T) {
 	if err != nil || len(ms) == 0 {
 		t.Fatalf("embedded migrations: %v %v", ms, err)
 	}
-	if err := run(ctx, []string{"migrate", "--db", dsn}, nil, &out, &errb); err != nil || out.String() != fmt.Sprintf("applied %d migration(s)\n", len(ms)) {
+	if err := run(ctx, []string{"migrate", "--db", dsn}, nil, &out, &errb); err != nil || out.String() != fmt.Sprintf("applied %s\n", plural(len(ms), "migration")) {
 		t.Fatalf("migrate: %v %q %q", err, out.String(), errb.String())
 	}
 	out.Reset()
-	if err := run(ctx, []string{"migrate", "--db", dsn}, nil, &out, &errb); err != nil || out.String() != "applied 0 migration(s)\n" {
+	if err := run(ctx, []string{"migrate", "--db", dsn}, nil, &out, &errb); err != nil || out.String() != "applied 0 migrations\n" {
 		t.Fatalf("second migrate: %v %q", err, out.String())
 	}
 	tests := []struct {

@@ -26,7 +26,6 @@ func newUserCmd(s *streams) *cobra.Command {
 		RunE: showHelp,
 	}
 	var dsn string
-	cmd.PersistentFlags().StringVar(&dsn, "db", env("AWAF_DB", defaultDB), "database: `sqlite:FILE|postgres://...` (AWAF_DB)")
 
 	var admin, addStdin bool
 	var name string
@@ -76,7 +75,11 @@ an administrator who forgot their password gets back in.`,
 			},
 		}
 	}
-	cmd.AddCommand(add, passwd, toggle(true), toggle(false))
+	for _, c := range []*cobra.Command{add, passwd, toggle(true), toggle(false)} {
+		c.Flags().StringVar(&dsn, "db", defaultDB, "database: `sqlite:FILE|postgres://...` (AWAF_DB)")
+		envFlag(c, "db", "AWAF_DB")
+		cmd.AddCommand(c)
+	}
 	return cmd
 }
 

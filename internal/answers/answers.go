@@ -238,21 +238,13 @@ func yamlProblems(name string, data []byte, err error) awaf.Problems {
 	return ps
 }
 
-// Save writes the assessment to path atomically: to a temporary file in the same
-// directory, flushed to disk, then renamed over the old file. A crash or Ctrl-C leaves
-// either the old file or the new one, never a partial one.
+// Save writes the assessment to path under Write's rule, as the file's whole new
+// content (Replace): comments and layout of an existing file stay, a file of another
+// lens is refused. The write is atomic: a crash or Ctrl-C leaves either the old file
+// or the new one, never a partial one.
 func Save(path string, a *awaf.Assessment) error {
-	var buf bytes.Buffer
-	buf.WriteString("# awaf answers file: edit by hand or with `awaf assess`; score with `awaf report`.\n")
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(a); err != nil {
-		return fmt.Errorf("encode answers: %w", err)
-	}
-	if err := enc.Close(); err != nil {
-		return fmt.Errorf("encode answers: %w", err)
-	}
-	return WriteFileAtomic(path, buf.Bytes(), 0o644)
+	_, err := Write(path, a, WriteOptions{Mode: Replace})
+	return err
 }
 
 // WriteFileAtomic writes data to path through a temporary file and a rename; see

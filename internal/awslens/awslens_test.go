@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -463,4 +464,78 @@ func FuzzImport(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestRoundTripAwafLens (issue 11 item 13): an awaf lens exported to AWS and imported
+// back keeps its id, version, areas, question and choice ids, pillars, weights and
+// efforts, through the file's "_awaf" key; without the key the import derives them.
+func TestRoundTripAwafLens(t *testing.T) {
+	l, err := lens.LoadFile("../lens/testdata/small.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	builtin, err := lens.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []*awaf.Lens{l, builtin} {
+		t.Run(l.ID, func(t *testing.T) {
+			out, err := ExportJSON(l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, err := ParseImport("x.json", out, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			y, err := lens.MarshalYAML(back)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := lens.Parse("back.yaml", y); err != nil {
+				t.Fatalf("the imported lens does not validate: %v", err)
+			}
+			if back.ID != l.ID || back.Version != l.Version {
+				t.Errorf("lens %s %s came back as %s %s", l.ID, l.Version, back.ID, back.Version)
+			}
+			if len(back.Questions) != len(l.Questions) {
+				t.Fatalf("%d questions back, want %d", len(back.Questions), len(l.Questions))
+			}
+			for _, q := range l.Questions {
+				// AWS groups questions by pillar, so order may change; ids may not.
+				b, ok := back.Question(q.ID)
+				if !ok {
+					t.Errorf("question %s lost", q.ID)
+					continue
+				}
+				if b.ID != q.ID || b.Area != q.Area || !slices.Equal(b.Pillars, q.Pillars) {
+					t.Errorf("question %s (area %s, %v) came back as %s (area %s, %v)", q.ID, q.Area, q.Pillars, b.ID, b.Area, b.Pillars)
+				}
+				for _, c := range q.Choices {
+					bc, ok := b.Choice(c.ID)
+					if !ok {
+						t.Errorf("question %s: choice %s lost", q.ID, c.ID)
+						continue
+					}
+					if !c.None && (bc.Weight != c.Weight || bc.Effort != c.Effort || !slices.Equal(bc.Pillars, c.Pillars)) {
+						t.Errorf("choice %s: weight %d effort %s %v came back as %d %s %v", c.ID, c.Weight, c.Effort, c.Pillars, bc.Weight, bc.Effort, bc.Pillars)
+					}
+				}
+			}
+			// --id and --version on the command line win over the file.
+			again, err := ParseImport("x.json", out, Options{ID: "renamed", Version: "9.9.9"})
+			if err != nil || again.ID != "renamed" || again.Version != "9.9.9" {
+				t.Errorf("options: %v %v", again, err)
+			}
+		})
+	}
+}
+
+// TestAwafKeyBroken: a "_awaf" value that does not decode is a located problem.
+func TestAwafKeyBroken(t *testing.T) {
+	data := []byte(`{"schemaVersion":"2021-11-01","name":"Tiny lens","_awaf":{"id":7},"pillars":[{"id":"ops","name":"Operations","questions":[{"id":"q01","title":"Q?","choices":[{"id":"q01_a","title":"A"},{"id":"q01_no","title":"None of these"}],"riskRules":[{"condition":"default","risk":"HIGH_RISK"}]}]}]}`)
+	_, err := ParseImport("t.json", data, Options{})
+	if err == nil || !strings.Contains(err.Error(), "t.json:1:") || !strings.Contains(err.Error(), "_awaf") {
+		t.Fatalf("got %v", err)
+	}
 }

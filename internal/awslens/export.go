@@ -19,6 +19,7 @@ import (
 func Export(l *awaf.Lens) (*File, error) {
 	ex := &exporter{lens: l, srcs: map[string]awaf.Location{}}
 	f := ex.file()
+	ex.recordAwaf(f)
 	if len(ex.problems) == 0 {
 		ex.limits(f)
 	}

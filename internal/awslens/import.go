@@ -220,6 +220,7 @@ type importer struct {
 	name     string
 	problems awaf.Problems
 	ix       *jsonpos.Index
+	meta     awafMeta // what an awaf export recorded under AwafKey
 }
 
 func (im *importer) errorf(path, format string, args ...any) {
@@ -246,7 +247,8 @@ func ParseImport(name string, data []byte, opt Options) (*awaf.Lens, error) {
 }
 
 func (im *importer) lens(f *File, opt Options) *awaf.Lens {
-	l := &awaf.Lens{ID: opt.ID, Name: f.Name, Version: opt.Version, Description: f.Description,
+	im.meta = im.readAwaf(f)
+	l := &awaf.Lens{ID: orText(opt.ID, im.meta.ID), Name: f.Name, Version: orText(opt.Version, im.meta.Version), Description: f.Description,
 		Metadata: map[string]string{MetaSchemaVersion: f.SchemaVersion}}
 	if l.ID == "" {
 		l.ID = slug(f.Name)
@@ -285,6 +287,9 @@ func (im *importer) lens(f *File, opt Options) *awaf.Lens {
 		for n := 2; areas[area]; n++ {
 			area = awaf.AreaID(slug(p.ID) + "-" + strconv.Itoa(n))
 		}
+		if a := awaf.AreaID(im.meta.Areas[p.ID]); a != "" && awaflensIDRe.MatchString(string(a)) && !areas[a] {
+			area = a
+		}
 		areas[area] = true
 		l.Areas = append(l.Areas, awaf.Area{ID: area, Name: orText(p.Name, p.ID)})
 		if len(p.Questions) == 0 {
@@ -305,6 +310,17 @@ func (im *importer) lens(f *File, opt Options) *awaf.Lens {
 			l.Questions = append(l.Questions, aq)
 		}
 	}
+	// Pillars that "_awaf" gave questions and choices are declared too.
+	for _, q := range l.Questions {
+		for _, x := range q.Pillars {
+			used[x] = true
+		}
+		for _, c := range q.Choices {
+			for _, x := range c.Pillars {
+				used[x] = true
+			}
+		}
+	}
 	for _, x := range awaf.Pillars {
 		if used[x] {
 			l.Pillars = append(l.Pillars, awaf.Pillar{ID: x, Name: pillarNames[x]})
@@ -317,8 +333,12 @@ func (im *importer) question(q Question, p Pillar, area awaf.AreaID, pillars []a
 	if !awsIDRe.MatchString(q.ID) {
 		im.errorf(jsonpos.Key(q.path, "id"), "%s.id %q does not match AWS's pattern %s", q.path, q.ID, idPatternText)
 	}
+	qm := im.meta.Questions[q.ID]
+	if validPillars(qm.Pillars) {
+		pillars = qm.Pillars
+	}
 	out := awaf.Question{
-		ID: qids.make(q.ID), Title: q.Title, Description: q.Description, Area: area, Pillars: pillars,
+		ID: im.useID(qids, qm.ID, q.ID), Title: q.Title, Description: q.Description, Area: area, Pillars: pillars,
 		Metadata: map[string]string{MetaID: q.ID, MetaPillarID: p.ID, MetaPillarName: p.Name},
 	}
 	if strings.TrimSpace(q.Title) == "" {
@@ -344,7 +364,7 @@ func (im *importer) question(q Question, p Pillar, area awaf.AreaID, pillars []a
 			im.errorf(jsonpos.Key(c.path, "id"), "question %s: choice %q is declared twice", q.ID, c.ID)
 			continue
 		}
-		ch := im.choice(c, cids, pillars)
+		ch := im.choice(c, cids, pillars, im.meta.Choices[q.ID+"/"+c.ID])
 		toAwaf[c.ID] = ch.ID
 		if ch.None {
 			if none != nil {
@@ -400,8 +420,8 @@ func (im *importer) question(q Question, p Pillar, area awaf.AreaID, pillars []a
 	return out
 }
 
-func (im *importer) choice(c Choice, cids ids, pillars []awaf.PillarID) awaf.Choice {
-	ch := awaf.Choice{ID: cids.make(c.ID), Title: c.Title, Description: c.Description, Metadata: map[string]string{MetaID: c.ID}}
+func (im *importer) choice(c Choice, cids ids, pillars []awaf.PillarID, cm choiceMeta) awaf.Choice {
+	ch := awaf.Choice{ID: im.useID(cids, cm.ID, c.ID), Title: c.Title, Description: c.Description, Metadata: map[string]string{MetaID: c.ID}}
 	if strings.TrimSpace(c.Title) == "" {
 		im.errorf(jsonpos.Key(c.path, "title"), "choice %s: title must not be empty", c.ID)
 	}
@@ -422,6 +442,15 @@ func (im *importer) choice(c Choice, cids ids, pillars []awaf.PillarID) awaf.Cho
 		return ch
 	}
 	ch.Weight, ch.Effort, ch.Pillars = DefaultWeight, DefaultEffort, pillars
+	if cm.Weight > 0 {
+		ch.Weight = cm.Weight
+	}
+	if cm.Effort != "" {
+		ch.Effort = cm.Effort
+	}
+	if validPillars(cm.Pillars) {
+		ch.Pillars = cm.Pillars
+	}
 	ch.Guidance = awaf.Guidance{What: c.Title, Why: defaultWhy, Verify: defaultVerify}
 	var roles []string
 	link := func(title, url, role string) {

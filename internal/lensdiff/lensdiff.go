@@ -286,3 +286,21 @@ func Carry(a *awaf.Assessment, from, to *awaf.Lens) (*awaf.Assessment, *Upgrade)
 	}
 	return &out, u
 }
+
+// CheckUpgrade refuses an upgrade that is not one: answers move between versions of
+// one lens. Answers to another lens id would lose every answer (its questions are
+// different), so that needs a new answers file instead.
+func CheckUpgrade(cur awaf.LensRef, to *awaf.Lens) error {
+	if cur.ID != "" && cur.ID != to.ID {
+		return awaf.Errorf(awaf.ECONFLICT, "the answers are for lens %s and %s is lens %s: an upgrade moves answers between versions of one lens; "+
+			"to assess against lens %s, start a new answers file (awaf assess --answers other.yaml --lens %s)", cur.ID, orID(to), to.ID, to.ID, orID(to))
+	}
+	return nil
+}
+
+func orID(l *awaf.Lens) string {
+	if l.Source.File != "" {
+		return l.Source.File
+	}
+	return l.ID
+}

@@ -177,3 +177,16 @@ func assessFits(l *awaf.Lens, a *awaf.Assessment) (bool, error) {
 	}
 	return true, nil
 }
+
+// TestCheckUpgrade (issue 11 item 3): another lens id is refused; the same id, any
+// version, passes.
+func TestCheckUpgrade(t *testing.T) {
+	to := &awaf.Lens{ID: "azure-review-checklist", Version: "2.0.0"}
+	err := CheckUpgrade(awaf.LensRef{ID: "azure-ai-workload", Version: "1.0.0"}, to)
+	if awaf.ErrorCode(err) != awaf.ECONFLICT || !strings.Contains(err.Error(), "versions of one lens") {
+		t.Errorf("another lens: %v", err)
+	}
+	if err := CheckUpgrade(awaf.LensRef{ID: "azure-review-checklist", Version: "1.0.0"}, to); err != nil {
+		t.Errorf("same lens: %v", err)
+	}
+}

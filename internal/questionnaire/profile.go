@@ -38,49 +38,79 @@ var (
 )
 
 // askProfile asks for the workload's name and profile, offering the current values as
-// defaults so a second sitting can keep them with Enter.
-func (s *Session) askProfile(ctx context.Context) error {
+// defaults so a second sitting can keep them with Enter. Every field is saved as soon
+// as it is given, so an interrupted profile is not asked again from the start; with
+// onlyMissing, fields the file already has are not asked.
+func (s *Session) askProfile(ctx context.Context, onlyMissing bool) error {
 	a := s.Assessment
+	ask := func(have bool) bool { return !onlyMissing || !have }
 	s.printf("Workload profile: it decides which questions apply and how the plan ranks.\n")
-	s.printf("Press Enter to keep the value in brackets.\n\n")
-	name, err := s.readLine(ctx, fmt.Sprintf("Workload name [%s]: ", a.Workload.Name))
-	if err != nil {
-		return err
-	}
-	if name != "" {
-		a.Workload.Name = name
-	}
-	for a.Workload.Name == "" {
-		if a.Workload.Name, err = s.readLine(ctx, "A name is needed: "); err != nil {
+	s.printf("Press Enter to keep the value in brackets, q to stop (what is given is saved).\n\n")
+	if ask(a.Workload.Name != "") {
+		name, err := s.readLine(ctx, fmt.Sprintf("Workload name [%s]: ", a.Workload.Name))
+		if err != nil {
+			return err
+		}
+		if name != "" {
+			a.Workload.Name = name
+		}
+		for a.Workload.Name == "" {
+			if a.Workload.Name, err = s.readLine(ctx, "A name is needed: "); err != nil {
+				return err
+			}
+		}
+		if err := s.save(); err != nil {
 			return err
 		}
 	}
-	kinds, err := s.pickMany(ctx, "Which kinds of AI work does it do?", strs(awaf.Kinds), describe(awaf.Kinds, kindHelp), strs(a.Profile.Kinds), true)
-	if err != nil {
+	if ask(len(a.Profile.Kinds) > 0) {
+		kinds, err := s.pickMany(ctx, "Which kinds of AI work does it do?", strs(awaf.Kinds), describe(awaf.Kinds, kindHelp), strs(a.Profile.Kinds), true)
+		if err != nil {
+			return err
+		}
+		a.Profile.Kinds = typed[awaf.Kind](kinds)
+		if err := s.save(); err != nil {
+			return err
+		}
+	}
+	if ask(len(a.Profile.Components) > 0) {
+		comps, err := s.pickMany(ctx, "Which reference-architecture components does it have?", strs(awaf.Components), describe(awaf.Components, componentHelp), strs(a.Profile.Components), false)
+		if err != nil {
+			return err
+		}
+		a.Profile.Components = typed[awaf.Component](comps)
+		if err := s.save(); err != nil {
+			return err
+		}
+	}
+	for _, f := range []struct {
+		title   string
+		options []string
+		value   *string
+	}{
+		{"How critical is it to the business?", strs(awaf.Criticalities), (*string)(&a.Profile.Criticality)},
+		{"How sensitive is the data it handles?", strs(awaf.Sensitivities), (*string)(&a.Profile.Sensitivity)},
+		{"Who uses it?", strs(awaf.Exposures), (*string)(&a.Profile.Exposure)},
+	} {
+		if !ask(*f.value != "") {
+			continue
+		}
+		v, err := s.pickOneDefault(ctx, f.title, f.options, *f.value)
+		if err != nil {
+			return err
+		}
+		*f.value = v
+		if err := s.save(); err != nil {
+			return err
+		}
+	}
+	if !ask(len(a.Profile.Priorities) > 0) {
+		return nil
+	}
+	if err := s.askPriorities(ctx); err != nil {
 		return err
 	}
-	a.Profile.Kinds = typed[awaf.Kind](kinds)
-	comps, err := s.pickMany(ctx, "Which reference-architecture components does it have?", strs(awaf.Components), describe(awaf.Components, componentHelp), strs(a.Profile.Components), false)
-	if err != nil {
-		return err
-	}
-	a.Profile.Components = typed[awaf.Component](comps)
-	crit, err := s.pickOneDefault(ctx, "How critical is it to the business?", strs(awaf.Criticalities), string(a.Profile.Criticality))
-	if err != nil {
-		return err
-	}
-	a.Profile.Criticality = awaf.Criticality(crit)
-	sens, err := s.pickOneDefault(ctx, "How sensitive is the data it handles?", strs(awaf.Sensitivities), string(a.Profile.Sensitivity))
-	if err != nil {
-		return err
-	}
-	a.Profile.Sensitivity = awaf.Sensitivity(sens)
-	exp, err := s.pickOneDefault(ctx, "Who uses it?", strs(awaf.Exposures), string(a.Profile.Exposure))
-	if err != nil {
-		return err
-	}
-	a.Profile.Exposure = awaf.Exposure(exp)
-	return s.askPriorities(ctx)
+	return s.save()
 }
 
 func (s *Session) askPriorities(ctx context.Context) error {
@@ -97,6 +127,9 @@ func (s *Session) askPriorities(ctx context.Context) error {
 		line, err := s.readLine(ctx, fmt.Sprintf("Most important first, e.g. 1,2,4 [%s]: ", strings.Join(cur, ",")))
 		if err != nil {
 			return err
+		}
+		if strings.EqualFold(line, "q") {
+			return ErrQuit
 		}
 		if line == "" {
 			return nil
@@ -133,6 +166,9 @@ func (s *Session) pickMany(ctx context.Context, title string, options, help, cur
 		if err != nil {
 			return nil, err
 		}
+		if strings.EqualFold(line, "q") {
+			return nil, ErrQuit
+		}
 		if line == "" {
 			if len(current) > 0 || !required {
 				return current, nil
@@ -166,6 +202,9 @@ func (s *Session) pickOneDefault(ctx context.Context, title string, options []st
 		line, err := s.readLine(ctx, fmt.Sprintf("Number [%s]: ", current))
 		if err != nil {
 			return "", err
+		}
+		if strings.EqualFold(line, "q") {
+			return "", ErrQuit
 		}
 		if line == "" && current != "" {
 			return current, nil

@@ -14,12 +14,18 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/awaf/awaf"
 )
 
-// ErrQuit is returned when the user stops; everything answered so far is saved.
-var ErrQuit = errors.New("stopped; answers so far are saved")
+// ErrQuit is returned when the user stops or the input ends; everything answered so
+// far has gone through Save.
+var ErrQuit = errors.New("stopped")
+
+// ErrInterrupted is returned when ctx is cancelled (Ctrl-C) while a question waits.
+// It wraps ErrQuit: the answers given so far have gone through Save.
+var ErrInterrupted = fmt.Errorf("interrupted: %w", ErrQuit)
 
 // Session is one sitting of the questionnaire.
 type Session struct {
@@ -35,9 +41,25 @@ type Session struct {
 	Profile bool
 	In      io.Reader
 	Out     io.Writer
+	// Width and Height are the terminal's size: text wraps to Width (80 when 0) and
+	// long text (guidance, the review) is shown a page of Height lines at a time
+	// (all at once when 0).
+	Width, Height int
 
 	lines <-chan string
 	errs  <-chan error
+	saves int
+}
+
+// Saved reports whether any Save of this sitting succeeded.
+func (s *Session) Saved() bool { return s.saves > 0 }
+
+func (s *Session) save() error {
+	if err := s.Save(s.Assessment); err != nil {
+		return fmt.Errorf("save answers: %w", err)
+	}
+	s.saves++
+	return nil
 }
 
 // Run asks until every question in scope is answered, the user quits, the input ends
@@ -64,10 +86,8 @@ func (s *Session) Run(ctx context.Context) error {
 	}()
 
 	if s.Profile || !s.Assessment.Profile.Complete() || s.Assessment.Workload.Name == "" {
-		if err := s.askProfile(ctx); err != nil {
-			return err
-		}
-		if err := s.Save(s.Assessment); err != nil {
+		// Each field is saved as it is given; a later sitting asks only what is missing.
+		if err := s.askProfile(ctx, !s.Profile); err != nil {
 			return err
 		}
 	}
@@ -79,28 +99,140 @@ func (s *Session) Run(ctx context.Context) error {
 		s.printf("No question applies in this scope for this profile.\n")
 		return nil
 	}
-	i := s.firstUnanswered(qs)
+	skipped := map[string]bool{} // skipped in this sitting: not offered again until the end
+	i := s.nextOpen(qs, -1, skipped)
 	if i > 0 && i < len(qs) {
-		s.printf("Resuming at question %d of %d.\n", i+1, len(qs))
+		s.printf("Resuming at question %d of %d, the first unanswered one.\n", i+1, len(qs))
 	}
-	for i < len(qs) {
-		step, err := s.ask(ctx, qs, i)
+	for {
+		if i >= len(qs) {
+			open := s.unanswered(qs)
+			if len(open) == 0 {
+				s.printf("\nAll %d questions in scope are answered. Run `awaf report` to see the results.\n", len(qs))
+				return nil
+			}
+			if i, err = s.atEnd(ctx, qs, open); err != nil {
+				return err
+			}
+			clear(skipped)
+			continue
+		}
+		m, err := s.ask(ctx, qs, i)
 		if err != nil {
 			return err
 		}
-		i += step
-		if i < 0 {
-			i = 0
+		switch {
+		case m.jump:
+			i = m.to
+		case m.back:
+			i = max(i-1, 0)
+		default:
+			if m.skip {
+				skipped[qs[i].ID] = true
+			}
+			i = s.nextOpen(qs, i, skipped)
 		}
 	}
-	done := 0
-	for _, q := range qs {
-		if a, ok := s.Assessment.Answer(q.ID); ok && a.Answered() {
-			done++
+}
+
+// move says where to go after a question: the next open one (skip marks this one
+// skipped for the sitting), the previous one, or question to.
+type move struct {
+	skip, back, jump bool
+	to               int
+}
+
+// nextOpen gives the first question after i that is unanswered and was not skipped in
+// this sitting, or len(qs).
+func (s *Session) nextOpen(qs []*awaf.Question, i int, skipped map[string]bool) int {
+	for j := i + 1; j < len(qs); j++ {
+		if a, ok := s.Assessment.Answer(qs[j].ID); (!ok || !a.Answered()) && !skipped[qs[j].ID] {
+			return j
 		}
 	}
-	s.printf("\nAll %d questions in scope are answered (%d). Run `awaf report` to see the results.\n", len(qs), done)
-	return nil
+	return len(qs)
+}
+
+// unanswered lists the indexes of the questions without an answer.
+func (s *Session) unanswered(qs []*awaf.Question) []int {
+	var out []int
+	for i, q := range qs {
+		if a, ok := s.Assessment.Answer(q.ID); !ok || !a.Answered() {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// atEnd lists the questions still unanswered once the sitting has been through every
+// question, and asks where to go.
+func (s *Session) atEnd(ctx context.Context, qs []*awaf.Question, open []int) (int, error) {
+	s.printf("\n%d of %d questions in scope are answered; %d still open:\n", len(qs)-len(open), len(qs), len(open))
+	for _, k := range open {
+		s.para(fmt.Sprintf("  %d) ", k+1), qs[k].Title)
+	}
+	for {
+		line, err := s.readLine(ctx, "Enter answers them in turn, g N goes to question N, r reviews, q saves and stops: ")
+		if err != nil {
+			return 0, err
+		}
+		lower := strings.ToLower(line)
+		switch {
+		case lower == "":
+			return open[0], nil
+		case lower == "q":
+			return 0, ErrQuit
+		case lower == "r":
+			if err := s.review(ctx, qs); err != nil {
+				return 0, err
+			}
+		case strings.HasPrefix(lower, "g"):
+			if n, ok := s.goTo(lower, len(qs)); ok {
+				return n, nil
+			}
+		default:
+			s.printf("Press Enter, or type g N, r or q.\n")
+		}
+	}
+}
+
+// goTo reads "g N" (or "g") into a 0-based question index.
+func (s *Session) goTo(cmd string, n int) (int, bool) {
+	arg := strings.TrimSpace(strings.TrimPrefix(cmd, "g"))
+	k, err := strconv.Atoi(arg)
+	if err != nil || k < 1 || k > n {
+		s.printf("Type g and a question number from 1 to %d, e.g. g 3.\n", n)
+		return 0, false
+	}
+	return k - 1, true
+}
+
+// review lists every question in scope with its answer so far, a page at a time.
+func (s *Session) review(ctx context.Context, qs []*awaf.Question) error {
+	var lines []string
+	for i, q := range qs {
+		lines = append(lines, s.wrap(fmt.Sprintf("%3d) ", i+1), q.Title)...)
+		a, ok := s.Assessment.Answer(q.ID)
+		var what string
+		switch {
+		case !ok || !a.Answered():
+			what = "(unanswered)"
+		case a.NotApplicable != nil:
+			what = "not applicable: " + string(a.NotApplicable.Reason)
+		default:
+			var titles []string
+			for _, id := range a.Selected {
+				if c, ok := q.Choice(id); ok {
+					titles = append(titles, c.Title)
+				} else {
+					titles = append(titles, id)
+				}
+			}
+			what = strings.Join(titles, "; ")
+		}
+		lines = append(lines, s.wrap("     -> ", what)...)
+	}
+	return s.page(ctx, lines)
 }
 
 // scope lists the questions of this sitting in asking order: area by area, in the
@@ -138,15 +270,6 @@ func applies(c awaf.ProfileCondition, p awaf.Profile) (bool, error) {
 	return c.Match(p)
 }
 
-func (s *Session) firstUnanswered(qs []*awaf.Question) int {
-	for i, q := range qs {
-		if a, ok := s.Assessment.Answer(q.ID); !ok || !a.Answered() {
-			return i
-		}
-	}
-	return len(qs)
-}
-
 func (s *Session) printf(format string, args ...any) {
 	fmt.Fprintf(s.Out, format, args...)
 }
@@ -157,7 +280,7 @@ func (s *Session) readLine(ctx context.Context, prompt string) (string, error) {
 	select {
 	case <-ctx.Done():
 		s.printf("\n")
-		return "", ErrQuit
+		return "", ErrInterrupted
 	case line := <-s.lines:
 		return strings.TrimSpace(line), nil
 	case err := <-s.errs:
@@ -169,17 +292,97 @@ func (s *Session) readLine(ctx context.Context, prompt string) (string, error) {
 	}
 }
 
+func (s *Session) width() int {
+	if s.Width >= 20 {
+		return s.Width
+	}
+	return 80
+}
+
+// wrap breaks text into lines that fit the terminal: the first starts with prefix,
+// the others are indented to line up under the text.
+func (s *Session) wrap(prefix, text string) []string {
+	return Wrap(prefix, text, s.width())
+}
+
+// para prints text wrapped under prefix.
+func (s *Session) para(prefix, text string) {
+	for _, l := range s.wrap(prefix, text) {
+		s.printf("%s\n", l)
+	}
+}
+
+// Wrap breaks text into lines of at most width characters (a longer word stands on
+// its own line): the first line starts with prefix, the rest with as many spaces.
+func Wrap(prefix, text string, width int) []string {
+	indent := strings.Repeat(" ", utf8.RuneCountInString(prefix))
+	var out []string
+	line, n := prefix, utf8.RuneCountInString(prefix)
+	empty := true
+	for _, w := range strings.Fields(text) {
+		wn := utf8.RuneCountInString(w)
+		if !empty && n+1+wn > width {
+			out = append(out, line)
+			line, n, empty = indent, len(indent), true
+		}
+		if !empty {
+			line += " "
+			n++
+		}
+		line += w
+		n += wn
+		empty = false
+	}
+	return append(out, strings.TrimRight(line, " "))
+}
+
+// page prints lines a screen at a time, waiting for Enter between screens, so that
+// long text does not scroll the question away; q ends it early.
+func (s *Session) page(ctx context.Context, lines []string) error {
+	size := s.Height - 2
+	if s.Height <= 0 || len(lines) <= size+1 {
+		for _, l := range lines {
+			s.printf("%s\n", l)
+		}
+		return nil
+	}
+	for len(lines) > 0 {
+		n := min(size, len(lines))
+		if len(lines)-n == 1 {
+			n++ // a page for one line is not worth a key press
+		}
+		for _, l := range lines[:n] {
+			s.printf("%s\n", l)
+		}
+		lines = lines[n:]
+		if len(lines) == 0 {
+			return nil
+		}
+		line, err := s.readLine(ctx, fmt.Sprintf("-- %d more lines: Enter shows the next page, q stops --", len(lines)))
+		if err != nil {
+			return err
+		}
+		if strings.EqualFold(line, "q") {
+			return nil
+		}
+	}
+	return nil
+}
+
 const questionHelp = `  numbers   select practices, e.g. 1,3,4 or 1-3
   n         none of these
   p         accept the practices that scan or eval evidence proposes
   ?         guidance for every practice; ?2 for practice 2 only
   na        mark the question not applicable, with a reason
   note      add or replace a note
-  s         skip for now      b  back      q  save and quit
+  s         skip for now (offered again at the end)
+  b         back              g N  go to question N
+  r         review the answers so far
+  q         save and quit
 `
 
-// ask asks one question and returns how far to move: 1 forward, -1 back.
-func (s *Session) ask(ctx context.Context, qs []*awaf.Question, i int) (int, error) {
+// ask asks one question and says where to go next.
+func (s *Session) ask(ctx context.Context, qs []*awaf.Question, i int) (move, error) {
 	q := qs[i]
 	area, _ := s.Lens.Area(q.Area)
 	var pillars []string
@@ -189,13 +392,14 @@ func (s *Session) ask(ctx context.Context, qs []*awaf.Question, i int) (int, err
 		}
 	}
 	s.printf("\n[%d/%d] %s %3.0f%%  %s · %s\n", i+1, len(qs), bar(i, len(qs), 20), 100*float64(i)/float64(len(qs)), area.Name, strings.Join(pillars, ", "))
-	s.printf("Question %d of %d: %s\n", i+1, len(qs), q.Title)
+	title := fmt.Sprintf("Question %d of %d: ", i+1, len(qs))
+	s.para(title, q.Title)
 	if q.Description != "" {
-		s.printf("  %s\n", q.Description)
+		s.para("  ", q.Description)
 	}
 	choices, err := s.visibleChoices(q)
 	if err != nil {
-		return 0, err
+		return move{}, err
 	}
 	ans, _ := s.Assessment.Answer(q.ID)
 	current := awaf.Answer{Question: q.ID}
@@ -209,10 +413,10 @@ func (s *Session) ask(ctx context.Context, qs []*awaf.Question, i int) (int, err
 		if slices.Contains(current.Selected, c.ID) {
 			mark = "x"
 		}
-		s.printf("  [%s] %d) %s\n", mark, n+1, c.Title)
+		s.para(fmt.Sprintf("  [%s] %d) ", mark, n+1), c.Title)
 		for _, e := range current.Evidence {
 			if e.Choice == c.ID {
-				s.printf("         %s\n", evidenceLine(e))
+				s.para("         ", evidenceLine(e))
 			}
 		}
 		if proposedBy(current, c.ID) {
@@ -225,57 +429,76 @@ func (s *Session) ask(ctx context.Context, qs []*awaf.Question, i int) (int, err
 		if slices.Contains(current.Selected, none.ID) {
 			mark = "x"
 		}
-		s.printf("  [%s] n) %s\n", mark, none.Title)
+		s.para(fmt.Sprintf("  [%s] n) ", mark), none.Title)
 	}
 	if current.NotApplicable != nil {
 		s.printf("  (marked not applicable: %s)\n", current.NotApplicable.Reason)
 	}
 	if current.Note != "" {
-		s.printf("  Note: %s\n", current.Note)
+		s.para("  Note: ", current.Note)
 	}
 	if len(proposed) > 0 {
 		s.printf("  Evidence proposes %s; type p to accept, or answer as usual.\n", numbers(proposed))
 	}
+	// After text that may have pushed the question off the screen, name it again.
+	remind := func() {
+		s.printf("\n")
+		s.para(title, q.Title)
+	}
 	for {
-		line, err := s.readLine(ctx, "Select (e.g. 1,3), n, ?, na, note, s, b, q: ")
+		line, err := s.readLine(ctx, "Select (e.g. 1,3), n, ?, na, note, s, b, g N, r, q: ")
 		if err != nil {
-			return 0, err
+			return move{}, err
 		}
 		lower := strings.ToLower(line)
 		switch {
 		case lower == "q":
-			return 0, ErrQuit
-		case lower == "s" || (lower == "" && current.Answered()):
-			return 1, nil
+			return move{}, ErrQuit
+		case lower == "" && current.Answered():
+			return move{}, nil
+		case lower == "s":
+			return move{skip: !current.Answered()}, nil
 		case lower == "b":
-			return -1, nil
+			return move{back: true}, nil
+		case lower == "r":
+			if err := s.review(ctx, qs); err != nil {
+				return move{}, err
+			}
+			remind()
+		case lower == "g" || strings.HasPrefix(lower, "g ") || (strings.HasPrefix(lower, "g") && isDigits(lower[1:])):
+			if n, ok := s.goTo(lower, len(qs)); ok {
+				return move{jump: true, to: n}, nil
+			}
 		case lower == "":
-			s.printf("Type the numbers of the practices in place, or n for none of these; ? shows help.\n")
+			s.printf("Type the numbers of the practices in place, or n for none of these; h shows help.\n")
 		case lower == "help" || lower == "h":
 			s.printf("%s", questionHelp)
 		case strings.HasPrefix(lower, "?"):
-			s.guidance(choices, strings.TrimSpace(lower[1:]))
+			if err := s.guidance(ctx, choices, strings.TrimSpace(lower[1:])); err != nil {
+				return move{}, err
+			}
+			remind()
 		case lower == "note":
 			note, err := s.readLine(ctx, "Note (one line; empty clears it): ")
 			if err != nil {
-				return 0, err
+				return move{}, err
 			}
 			current.Note = note
 			if err := s.store(current); err != nil {
-				return 0, err
+				return move{}, err
 			}
 			s.printf("Note saved.\n")
 		case lower == "na":
 			reason, err := s.pickOne(ctx, "Why does it not apply?", strs(awaf.NAReasons))
 			if err != nil {
-				return 0, err
+				return move{}, err
 			}
 			current.Selected = nil
 			current.NotApplicable = &awaf.NotApplicable{Reason: awaf.NAReason(reason)}
 			if current.NotApplicable.Note, err = s.readLine(ctx, "Explain in a few words (optional): "); err != nil {
-				return 0, err
+				return move{}, err
 			}
-			return 1, s.store(current)
+			return move{}, s.store(current)
 		case lower == "p":
 			if len(proposed) == 0 {
 				s.printf("No evidence proposes a practice here.\n")
@@ -294,7 +517,7 @@ func (s *Session) ask(ctx context.Context, qs []*awaf.Question, i int) (int, err
 			}
 			current.Selected = sel
 			current.NotApplicable = nil
-			return 1, s.store(current)
+			return move{}, s.store(current)
 		case lower == "n":
 			if none == nil {
 				s.printf("This question has no \"none of these\" answer.\n")
@@ -302,7 +525,7 @@ func (s *Session) ask(ctx context.Context, qs []*awaf.Question, i int) (int, err
 			}
 			current.Selected = []string{none.ID}
 			current.NotApplicable = nil
-			return 1, s.store(current)
+			return move{}, s.store(current)
 		default:
 			idx, err := parseSelection(lower, len(choices))
 			if err != nil {
@@ -314,18 +537,28 @@ func (s *Session) ask(ctx context.Context, qs []*awaf.Question, i int) (int, err
 				current.Selected = append(current.Selected, choices[k].ID)
 			}
 			current.NotApplicable = nil
-			return 1, s.store(current)
+			return move{}, s.store(current)
 		}
 	}
+}
+
+func isDigits(s string) bool {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Session) store(a awaf.Answer) error {
 	s.Assessment.SetAnswer(a)
 	orderAnswers(s.Lens, s.Assessment)
-	if err := s.Save(s.Assessment); err != nil {
-		return fmt.Errorf("save answers: %w", err)
-	}
-	return nil
+	return s.save()
 }
 
 // orderAnswers keeps answers in the lens's question order so that files diff well.
@@ -364,28 +597,33 @@ func noneChoice(q *awaf.Question) *awaf.Choice {
 	return nil
 }
 
-func (s *Session) guidance(choices []*awaf.Choice, which string) {
-	show := func(n int, c *awaf.Choice) {
-		s.printf("\n  %d) %s\n", n+1, c.Title)
-		s.printf("     What:   %s\n", c.Guidance.What)
-		s.printf("     Why:    %s\n", c.Guidance.Why)
-		s.printf("     Verify: %s\n", c.Guidance.Verify)
+// guidance shows what, why and how to verify each practice (or practice which), a
+// page at a time and wrapped to the terminal.
+func (s *Session) guidance(ctx context.Context, choices []*awaf.Choice, which string) error {
+	var lines []string
+	add := func(n int, c *awaf.Choice) {
+		lines = append(lines, "")
+		lines = append(lines, s.wrap(fmt.Sprintf("  %d) ", n+1), c.Title)...)
+		lines = append(lines, s.wrap("     What:   ", c.Guidance.What)...)
+		lines = append(lines, s.wrap("     Why:    ", c.Guidance.Why)...)
+		lines = append(lines, s.wrap("     Verify: ", c.Guidance.Verify)...)
 		for _, l := range c.Links {
-			s.printf("     More:   %s\n", l.URL)
+			lines = append(lines, "     More:   "+l.URL)
 		}
 	}
 	if which == "" {
 		for n, c := range choices {
-			show(n, c)
+			add(n, c)
 		}
-		return
+		return s.page(ctx, lines)
 	}
 	n, err := strconv.Atoi(which)
 	if err != nil || n < 1 || n > len(choices) {
 		s.printf("No practice %q; use ? or ?1 to ?%d.\n", which, len(choices))
-		return
+		return nil
 	}
-	show(n-1, choices[n-1])
+	add(n-1, choices[n-1])
+	return s.page(ctx, lines)
 }
 
 // parseSelection reads "1,3", "1 3" or "2-4" into 0-based indexes, sorted and unique.

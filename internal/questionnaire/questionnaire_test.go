@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/lens"
@@ -78,9 +79,9 @@ func TestFullSitting(t *testing.T) {
 			t.Errorf("answer %d: got %+v, want %+v", i, g, w)
 		}
 	}
-	// profile + identity + note + safety + grounding
-	if len(*saves) != 5 {
-		t.Errorf("%d saves, want one after the profile and after every answer", len(*saves))
+	// 7 profile fields + identity + note + safety + grounding
+	if len(*saves) != 11 {
+		t.Errorf("%d saves, want one after every profile field and after every answer", len(*saves))
 	}
 	text := out.String()
 	for _, w := range []string{"Question 1 of 3", "[1/3]", "What:", "Verify:", `"7" is not a practice number from 1 to 3`, "Question 3 of 3", "All 3 questions in scope are answered"} {
@@ -200,5 +201,147 @@ func TestEvidenceProposals(t *testing.T) {
 	got, _ := a.Answer("identity")
 	if !slices.Equal(got.Selected, []string{"id_retry", "id_no_keys"}) {
 		t.Errorf("selected %v, want the team's choice plus the accepted proposal", got.Selected)
+	}
+}
+
+func completeProfile() *awaf.Assessment {
+	return &awaf.Assessment{Workload: awaf.Workload{Name: "w"}, Profile: awaf.Profile{
+		Kinds: []awaf.Kind{awaf.KindGenerative}, Criticality: awaf.Standard, Sensitivity: awaf.Internal, Exposure: awaf.ExposureInternal}}
+}
+
+// TestProfileSavedFieldByField (issue 11 item 1): a profile left half way is saved up to
+// the last field given, Saved says so, and the next sitting asks only what is missing.
+func TestProfileSavedFieldByField(t *testing.T) {
+	a := &awaf.Assessment{}
+	s, _, saves := session(t, a, "Claims bot\n1\n") // name and kinds, then the input ends
+	if err := s.Run(context.Background()); !errors.Is(err, questionnaire.ErrQuit) {
+		t.Fatalf("got %v", err)
+	}
+	if len(*saves) != 2 || !s.Saved() {
+		t.Fatalf("%d saves, Saved %t", len(*saves), s.Saved())
+	}
+	last := (*saves)[1]
+	if last.Workload.Name != "Claims bot" || len(last.Profile.Kinds) != 1 {
+		t.Errorf("saved %+v", last)
+	}
+	s, out, _ := session(t, a, "\n2\n3\n2\n\nq\n")
+	if err := s.Run(context.Background()); !errors.Is(err, questionnaire.ErrQuit) {
+		t.Fatalf("second sitting: %v", err)
+	}
+	if strings.Contains(out.String(), "Workload name") || strings.Contains(out.String(), "Which kinds") {
+		t.Errorf("the second sitting asked again for what was saved:\n%s", out)
+	}
+	if a.Profile.Exposure != awaf.ExposureExternal || !a.Profile.Complete() {
+		t.Errorf("profile %+v", a.Profile)
+	}
+
+	// Nothing given, nothing saved: Saved reports it.
+	s, _, saves = session(t, &awaf.Assessment{}, "")
+	s.Run(context.Background())
+	if s.Saved() || len(*saves) != 0 {
+		t.Errorf("Saved %t after no input", s.Saved())
+	}
+}
+
+// TestSkippedOfferedAtEnd (issue 11 item 6): a skipped question comes back at the end,
+// which lists it, and the closing line counts only what is answered.
+func TestSkippedOfferedAtEnd(t *testing.T) {
+	a := completeProfile()
+	s, out, _ := session(t, a, "s\n1\n1\n\n2\n")
+	if err := s.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	for _, w := range []string{"2 of 3 questions in scope are answered; 1 still open:", "  1) How do callers authenticate", "All 3 questions in scope are answered."} {
+		if !strings.Contains(text, w) {
+			t.Errorf("output lacks %q:\n%s", w, text)
+		}
+	}
+	if got, _ := a.Answer("identity"); got == nil || !slices.Equal(got.Selected, []string{"id_managed_identity"}) {
+		t.Errorf("identity: %+v", got)
+	}
+	// q at the end stops with the question still open.
+	a = completeProfile()
+	s, out, _ = session(t, a, "s\n1\n1\nq\n")
+	if err := s.Run(context.Background()); !errors.Is(err, questionnaire.ErrQuit) {
+		t.Fatalf("got %v", err)
+	}
+	if strings.Contains(out.String(), "All 3 questions") {
+		t.Errorf("claims all answered:\n%s", out)
+	}
+}
+
+// TestResumeStopsAfterGap (issue 11 item 6): resuming goes to the first unanswered
+// question and, once it is answered, does not walk through the answered ones.
+func TestResumeStopsAfterGap(t *testing.T) {
+	a := completeProfile()
+	a.SetAnswer(awaf.Answer{Question: "identity", Selected: []string{"id_retry"}})
+	a.SetAnswer(awaf.Answer{Question: "grounding", Selected: []string{"gr_alias"}})
+	s, out, _ := session(t, a, "1\n")
+	if err := s.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	if !strings.Contains(text, "Resuming at question 2 of 3") || strings.Contains(text, "Question 3 of 3") || !strings.Contains(text, "All 3 questions in scope are answered.") {
+		t.Errorf("output:\n%s", text)
+	}
+}
+
+// TestGoToAndReview (issue 11 item 6): g N jumps to a question, r lists the answers so
+// far.
+func TestGoToAndReview(t *testing.T) {
+	a := completeProfile()
+	a.SetAnswer(awaf.Answer{Question: "identity", Selected: []string{"id_retry"}})
+	s, out, _ := session(t, a, "g 3\nr\ng9\nq\n")
+	if err := s.Run(context.Background()); !errors.Is(err, questionnaire.ErrQuit) {
+		t.Fatalf("got %v", err)
+	}
+	text := out.String()
+	for _, w := range []string{"Question 3 of 3: How is the grounding index kept current?", "-> Clients retry throttled calls with backoff", "-> (unanswered)",
+		"Type g and a question number from 1 to 3"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("output lacks %q:\n%s", w, text)
+		}
+	}
+}
+
+// TestGuidancePagedAndWrapped (issue 11 item 7): guidance wraps to the terminal width,
+// waits between pages, and names the question again afterwards.
+func TestGuidancePagedAndWrapped(t *testing.T) {
+	a := completeProfile()
+	s, out, _ := session(t, a, "?\n\n\n\nq\n")
+	s.Width, s.Height = 40, 8
+	if err := s.Run(context.Background()); !errors.Is(err, questionnaire.ErrQuit) {
+		t.Fatalf("got %v", err)
+	}
+	text := out.String()
+	if !strings.Contains(text, "more lines: Enter shows the next page") {
+		t.Errorf("guidance not paged:\n%s", text)
+	}
+	for _, l := range strings.Split(text, "\n") {
+		// prompts are not wrapped; everything else fits
+		if utf8.RuneCountInString(l) > 40 && !strings.Contains(l, "Select (e.g.") && !strings.Contains(l, "more lines") && !strings.Contains(l, "https://") && !strings.HasPrefix(l, "[1/") {
+			t.Errorf("line wider than 40: %q", l)
+		}
+	}
+	if strings.Count(text, "Question 1 of 3: How do callers") != 2 {
+		t.Errorf("the question is not named again after the guidance:\n%s", text)
+	}
+}
+
+func TestWrap(t *testing.T) {
+	for _, tt := range []struct {
+		prefix, text string
+		width        int
+		want         []string
+	}{
+		{"  1) ", "Key-based access is disabled on every account", 20, []string{"  1) Key-based", "     access is", "     disabled on", "     every account"}},
+		{"", "short", 80, []string{"short"}},
+		{"> ", "averyveryverylongword x", 10, []string{"> averyveryverylongword", "  x"}},
+		{"x ", "", 10, []string{"x"}},
+	} {
+		if got := questionnaire.Wrap(tt.prefix, tt.text, tt.width); !slices.Equal(got, tt.want) {
+			t.Errorf("Wrap(%q, %q, %d) = %q, want %q", tt.prefix, tt.text, tt.width, got, tt.want)
+		}
 	}
 }

@@ -17,19 +17,27 @@ func Describe(data []byte) string {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return "empty"
 	}
+	const other = "JSON, but not an ARM template, parameter file, Terraform plan or Azure export"
+	if json.Valid(data) {
+		return other
+	}
 	clean := stripJSONComments(data)
+	if json.Valid(clean) {
+		return other
+	}
 	var raw json.RawMessage
 	if err := json.Unmarshal(clean, &raw); err != nil {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			off := int(min(se.Offset, int64(len(data))))
+			// Offset counts the bytes read, the offending one included.
+			off := int(min(max(se.Offset-1, 0), int64(len(data))))
 			line := 1 + bytes.Count(data[:off], []byte{'\n'})
 			col := off - bytes.LastIndexByte(data[:off], '\n')
 			return fmt.Sprintf("not valid JSON (line %d, column %d: %s)", line, col, se.Error())
 		}
 		return "not valid JSON (" + err.Error() + ")"
 	}
-	return "JSON, but not an ARM template, parameter file, Terraform plan or Azure export"
+	return other
 }
 
 // SkipDir reports whether a scan never walks into a directory of this name.

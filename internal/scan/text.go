@@ -71,10 +71,18 @@ func writeText(w io.Writer, r *Result, opt WriteOptions) error {
 		b.WriteString("\n")
 	}
 	c := r.Count()
-	fmt.Fprintf(&b, "%d files, %d resources, %d rules: %s, %s (%d high, %d medium, %d low), %s, %d suppressed, %d diagnostics\n",
-		len(r.Files), len(r.Resources), len(r.Catalog.Rules),
+	fmt.Fprintf(&b, "%s, %s, %s: %s, %s (%d high, %d medium, %d low), %s, %d suppressed, %s\n",
+		count(len(r.Files), "file"), count(len(r.Resources), "resource"), count(len(r.Catalog.Rules), "rule"),
 		paint(ansiGreen, fmt.Sprintf("%d pass", c.Pass)), paint(ansiRed, fmt.Sprintf("%d fail", c.Fail)), c.High, c.Medium, c.Low,
-		paint(ansiBlue, fmt.Sprintf("%d unknown", c.Unknown)), c.Suppressed, len(r.Diagnostics))
+		paint(ansiBlue, fmt.Sprintf("%d unknown", c.Unknown)), c.Suppressed, count(len(r.Diagnostics), "diagnostic"))
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// count writes "1 file" or "2 files".
+func count(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

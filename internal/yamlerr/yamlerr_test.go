@@ -39,3 +39,25 @@ func TestLocate(t *testing.T) {
 		t.Error("an error the data does not produce was located")
 	}
 }
+
+// FuzzLocate checks that a located error is always inside the document.
+func FuzzLocate(f *testing.F) {
+	for _, s := range []string{"a: [1,\n", "a:\n\tb: 1\n", "x: \"open\n", "- a\nb: c\n", "{a: 1", "a: b: c\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		if len(doc) > 4096 {
+			return
+		}
+		var n yaml.Node
+		err := yaml.Unmarshal([]byte(doc), &n)
+		line, col, msg, ok := Locate([]byte(doc), err)
+		if !ok {
+			return
+		}
+		lines := strings.SplitAfter(doc, "\n")
+		if line < 1 || line > len(lines) || col < 1 || col > len(lines[line-1])+1 || msg == "" {
+			t.Fatalf("Locate = %d:%d %q for %d lines (yaml.v3: %v)", line, col, msg, len(lines), err)
+		}
+	})
+}

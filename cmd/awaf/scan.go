@@ -18,6 +18,7 @@ import (
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/answers"
+	"github.com/awaf/awaf/internal/fileout"
 	"github.com/awaf/awaf/internal/iac"
 	"github.com/awaf/awaf/internal/lens"
 	"github.com/awaf/awaf/internal/rules"
@@ -422,22 +423,10 @@ func recordEvidence(path string, a *awaf.Assessment, res *scan.Result, propose b
 	return nil
 }
 
-// writeScanOutput writes a report or baseline file. A regular file (or a new one) is
-// replaced atomically; anything else, such as /dev/null, /dev/stdout or a named pipe,
-// is written in place: renaming over it would replace the device itself.
+// writeScanOutput writes a report or baseline file (fileout.Write: a regular file is
+// replaced atomically, a device or pipe such as /dev/null is written in place).
 func writeScanOutput(path string, write func(io.Writer) error) error {
-	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
-		if err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-		if err := write(f); err != nil {
-			f.Close()
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-		return f.Close()
-	}
-	return answers.WriteAtomic(path, 0o644, write)
+	return fileout.Write(path, 0o644, write)
 }
 
 func joinStrings[T ~string](xs []T) string {

@@ -64,6 +64,22 @@ func NewUnknown(why string, loc awaf.Location) *Value {
 	return &Value{Kind: Unknown, Why: why, Loc: loc}
 }
 
+// NewRef returns an Unknown whose value is not known before deployment but which
+// identifies the resource whose Resource.ID is ref, such as the id of a resource
+// whose name is generated at deployment.
+func NewRef(why, ref string, loc awaf.Location) *Value {
+	return &Value{Kind: Unknown, Why: why, Str: ref, Loc: loc}
+}
+
+// Ref returns the Resource.ID of the resource an Unknown identifies, or "" when v is
+// not such a value. Links between resources are resolved by it before their values.
+func (v *Value) Ref() string {
+	if v == nil || v.Kind != Unknown {
+		return ""
+	}
+	return v.Str
+}
+
 // IsUnknown reports whether v itself is Unknown. A nil v is not unknown: it is absent.
 func (v *Value) IsUnknown() bool { return v != nil && v.Kind == Unknown }
 

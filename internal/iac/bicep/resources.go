@@ -268,6 +268,9 @@ func (e *env) newInstance(rd *resDecl, body *ObjectLit, loc *locals, parent *ins
 		if in.fullName.Kind != iac.Unknown {
 			in.id = e.unknown(rd.decl.P, "name of %s is not a string", rd.key)
 		}
+		// The id is not known before deployment, but which resource it names is:
+		// links through it resolve by the symbolic name.
+		in.id.Str = in.symbolicID()
 	}
 	ref := iac.NewObject(at)
 	ref.Set("id", in.id)

@@ -143,6 +143,9 @@ type Severity string
 const (
 	DiagError   Severity = "error"
 	DiagWarning Severity = "warning"
+	// DiagInfo is a note that changes nothing read, such as a resource type no
+	// rule reads yet.
+	DiagInfo Severity = "info"
 )
 
 // Diagnostic is something a front end could not read or resolve: a syntax error, an

@@ -253,7 +253,9 @@ func (in *instance) stableID(d *resourceDecl, ri *resInst) cty.Value {
 	attrs := in.attrs(d, ri)
 	id, ok := armID(d.typ, func(a string) (string, bool) { return knownString(attrs[a]) })
 	if !ok {
-		return unknown("%s.id is known only after apply", ri.addr)
+		// The id is known only after apply, but which resource it names is known:
+		// links through it resolve by the address.
+		return unknown("%s.id is known only after apply", ri.addr).Mark(refTo(ri.addr))
 	}
 	return cty.StringVal(id)
 }

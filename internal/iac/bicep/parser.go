@@ -336,6 +336,8 @@ func (p *parser) stmt() Stmt {
 func (p *parser) resource(decs []*Decorator) *Resource {
 	t := p.next()
 	s := &Resource{P: t.Pos, Decorators: decs}
+	errs := len(p.errs)
+	defer func() { s.Broken = len(p.errs) > errs || errs >= maxErrors }()
 	s.Name, _ = p.ident("resource symbolic name")
 	s.TypeRef, s.TypePos = p.plainString("resource type 'Namespace/type@version'")
 	if p.isKeyword("existing") {

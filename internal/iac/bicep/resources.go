@@ -318,6 +318,11 @@ var skipBody = map[string]bool{"name": true, "parent": true, "scope": true, "dep
 
 // emitResource turns every live copy of a declaration into iac.Resources.
 func (e *env) emitResource(rd *resDecl) {
+	if rd.decl.Broken {
+		// Half a declaration would be judged on the properties the error cut off.
+		e.diag("warning", rd.decl.P, "resource %s is not checked: its declaration has a syntax error", rd.key)
+		return
+	}
 	for _, in := range e.instances(rd) {
 		if in.dropped {
 			continue

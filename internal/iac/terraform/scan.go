@@ -395,6 +395,11 @@ func (s *scanner) collect(ctx context.Context, in *instance, out *[]iac.Resource
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if d.broken {
+			// Half a block would be judged on the arguments the error cut off.
+			s.warn(d.rng, fmt.Sprintf("resource %s%s.%s is not checked: its block has a syntax error", in.prefix, d.typ, d.name))
+			continue
+		}
 		st := in.state(d.typ + "." + d.name)
 		for _, ri := range st.instances {
 			attrs := in.attrs(d, ri)

@@ -353,6 +353,13 @@ func (p *parser) resource(decs []*Decorator) *Resource {
 // "[for ...: ...]".
 func (p *parser) declBody() Expr {
 	t := p.peek()
+	if t.Kind == tNewline {
+		// "=" may end a line: `module m 'm.bicep' =\n  if (c) {`.
+		if u, _ := p.peekPastNL(); (u.Kind == tIdent && u.Text == "if") || (u.Kind == tPunct && (u.Text == "{" || u.Text == "[")) {
+			p.skipNewlines()
+			t = u
+		}
+	}
 	switch {
 	case t.Kind == tIdent && t.Text == "if":
 		return p.ifExpr()

@@ -111,6 +111,12 @@ func newGraph(res []iac.Resource) *graph {
 		if j, ok := g.byID[idKey[i]]; t < 0 && res[i].ID != "" && ok && !res[j].Existing {
 			t = j
 		}
+		if ref := res[i].Name.Ref(); t < 0 && ref != "" {
+			// The name is not known, but which resource's name it is, is.
+			if j, ok := g.byID[lowerASCII(ref)]; ok && !res[j].Existing && g.ltype[j] == g.ltype[i] {
+				t = j
+			}
+		}
 		if t >= 0 {
 			if g.twin == nil {
 				g.twin = map[int]int{}
@@ -238,6 +244,7 @@ func (g *graph) linkTarget(v *iac.Value) (t int, found, unresolved bool) {
 		t, found = g.resolve(s)
 	}
 	if found && g.res[t].Existing {
+		// resolve already gave the twin of an existing declaration that has one.
 		if _, named := g.res[t].NameString(); !named {
 			return -1, false, true
 		}

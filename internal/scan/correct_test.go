@@ -525,3 +525,47 @@ module "again" {
 		})
 	}
 }
+
+// TestCompiledTemplateBesideItsBicepIsReadOnce: azd repositories commit main.json,
+// compiled by Bicep, next to main.bicep; reading both reported every finding twice.
+func TestCompiledTemplateBesideItsBicepIsReadOnce(t *testing.T) {
+	bicep := `resource kv 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: 'kv1'
+  location: 'eastus'
+  properties: { tenantId: 't', sku: { family: 'A', name: 'standard' } }
+}
+`
+	compiled := func(generator string) string {
+		return `{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "metadata": { "_generator": { "name": "` + generator + `", "version": "0.34.44.8038" } },
+  "resources": [ { "type": "Microsoft.KeyVault/vaults", "apiVersion": "2023-07-01", "name": "kv1", "location": "eastus",
+    "properties": { "tenantId": "t", "sku": { "family": "A", "name": "standard" } } } ]
+}`
+	}
+	cases := []struct {
+		name  string
+		files map[string]string
+		times int
+	}{
+		{"compiled beside its source", map[string]string{"infra/main.bicep": bicep, "infra/main.json": compiled("bicep")}, 1},
+		{"written by hand beside a bicep file", map[string]string{"infra/main.bicep": bicep, "infra/main.json": compiled("hand")}, 2},
+		{"compiled, source elsewhere", map[string]string{"a/main.bicep": bicep, "b/main.json": compiled("bicep")}, 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res := scanFiles(t, tc.files)
+			if _, n := status(res, "AWAF-KV-002", "kv1"); n != tc.times {
+				t.Errorf("judged %d times, want %d", n, tc.times)
+			}
+			noted := false
+			for _, d := range res.Diagnostics {
+				noted = noted || strings.Contains(d.Message, "is compiled from infra/main.bicep")
+			}
+			if noted != (tc.times == 1) {
+				t.Errorf("note about the compiled file: %v, want %v (%v)", noted, tc.times == 1, res.Diagnostics)
+			}
+		})
+	}
+}

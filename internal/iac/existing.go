@@ -5,7 +5,7 @@ import "strings"
 // Twins maps each existing declaration in res (Resource.Existing) to the index of
 // the declared resource it refers to, one with the same resource id or the same type
 // and name, or whose name is the very value of the declared resource's name though
-// unknown before deployment (Value.Ref): a Bicep `existing` in one file for a resource another file declares.
+// unknown before deployment (Value.MarkName): a Bicep `existing` in one file for a resource another file declares.
 // Such a declaration is a reference, not a second resource. Declarations with no
 // twin (deployed elsewhere, or named by a value unknown before deployment) are
 // absent from the map. It costs one pass over res when it holds no existing one.
@@ -22,9 +22,9 @@ func Twins(res []Resource) map[int]int {
 	keys := make(map[string]int, len(want)*2)
 	for _, i := range want {
 		keys[strings.ToLower(res[i].ID)] = -1
-		if ref := res[i].Name.Ref(); ref != "" {
+		if ref := res[i].Name.NameOf(); ref != "" {
 			// A name unknown before deployment that is the name of a declared
-			// resource (Value.Ref) refers to it.
+			// resource (Value.MarkName) refers to it.
 			keys[strings.ToLower(ref)] = -1
 		}
 		if name, ok := res[i].NameString(); ok {
@@ -55,7 +55,7 @@ func Twins(res []Resource) map[int]int {
 			t = keys[strings.ToLower(res[i].ID)]
 		}
 		if t < 0 {
-			if ref := res[i].Name.Ref(); ref != "" {
+			if ref := res[i].Name.NameOf(); ref != "" {
 				t = keys[strings.ToLower(ref)]
 				if t >= 0 && !SameType(res[t].Type, res[i].Type) {
 					t = -1

@@ -332,8 +332,9 @@ func (g *graph) alertsOf(i int) []int {
 }
 
 func (g *graph) resolveValue(v *iac.Value) (int, bool) {
-	if ref := v.Ref(); ref != "" {
-		return g.resolve(ref)
+	if v.Ref() != "" {
+		t, found, _ := g.linkTarget(v)
+		return t, found
 	}
 	s, known, ok := v.AsString()
 	if !ok || !known {

@@ -111,7 +111,7 @@ func newGraph(res []iac.Resource) *graph {
 		if j, ok := g.byID[idKey[i]]; t < 0 && res[i].ID != "" && ok && !res[j].Existing {
 			t = j
 		}
-		if ref := res[i].Name.Ref(); t < 0 && ref != "" {
+		if ref := res[i].Name.NameOf(); t < 0 && ref != "" {
 			// The name is not known, but which resource's name it is, is.
 			if j, ok := g.byID[lowerASCII(ref)]; ok && !res[j].Existing && g.ltype[j] == g.ltype[i] {
 				t = j
@@ -237,7 +237,11 @@ func (g *graph) canon(i int) int {
 // with an unknown name that matches no declared resource.
 func (g *graph) linkTarget(v *iac.Value) (t int, found, unresolved bool) {
 	if ref := v.Ref(); ref != "" {
-		t, found = g.resolve(ref)
+		typ, id := iac.SplitRef(ref)
+		t, found = g.resolve(id)
+		if found && typ != "" && !strings.EqualFold(g.res[t].Type, typ) {
+			found = false // resourceId() of another type with the same name
+		}
 	} else if v.IsUnknown() {
 		return -1, false, true
 	} else if s, _, ok := v.AsString(); ok {
@@ -391,8 +395,9 @@ func (g *graph) link(i int) (f linksFound) {
 // vaultFor finds the Key Vault a key URI (https://name.vault.azure.net/keys/...) or a
 // vault resource id names.
 func (g *graph) vaultFor(v *iac.Value) (int, bool) {
-	if ref := v.Ref(); ref != "" {
-		return g.resolve(ref)
+	if v.Ref() != "" {
+		t, found, _ := g.linkTarget(v)
+		return t, found
 	}
 	s, known, ok := v.AsString()
 	if !ok || !known {

@@ -235,6 +235,32 @@ resource other 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
 	}
 }
 
+// bicepByName is an AI account named by a parameter, and a private endpoint whose
+// target is the expression target; the diagnostic setting is scoped by symbol.
+func bicepByName(target string) string {
+	return `param accountName string
+param subnetId string
+resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: accountName
+  location: 'eastus'
+  kind: 'AIServices'
+  sku: { name: 'S0' }
+}
+resource pe 'Microsoft.Network/privateEndpoints@2024-05-01' = {
+  name: 'pe'
+  location: 'eastus'
+  properties: {
+    subnet: { id: subnetId }
+    privateLinkServiceConnections: [ { name: 'c', properties: { privateLinkServiceId: ` + target + ` } } ]
+  }
+}
+resource diag 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'diag'
+  scope: account
+  properties: { workspaceId: 'ws', logs: [ { categoryGroup: 'allLogs', enabled: true } ] }
+}`
+}
+
 // TestLinksResolveByReference: a link whose target's name or id is unknown before
 // deployment still names its resource; it is unknown only when the reference is.
 func TestLinksResolveByReference(t *testing.T) {
@@ -304,6 +330,24 @@ resource diag 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
 			},
 		},
 		{
+			name:  "bicep resourceId() with the account's unknown name",
+			files: map[string]string{"main.bicep": bicepByName("resourceId('Microsoft.CognitiveServices/accounts', accountName)")},
+			want: map[string]string{
+				"AWAF-AOAI-004 account (name not known before deployment)": "pass",
+				"AWAF-AOAI-011 account (name not known before deployment)": "pass",
+			},
+		},
+		{
+			// Same name, another type: not the account; which resource it is stays
+			// unknown before deployment.
+			name:  "bicep resourceId() of another type with the same name",
+			files: map[string]string{"main.bicep": bicepByName("resourceId('Microsoft.Storage/storageAccounts', accountName)")},
+			want: map[string]string{
+				"AWAF-AOAI-004 account (name not known before deployment)": "unknown",
+				"AWAF-AOAI-011 account (name not known before deployment)": "pass",
+			},
+		},
+		{
 			name:  "terraform azurerm_x.y.id, name from a variable",
 			files: map[string]string{"main.tf": tfAccount + tfPE("azurerm_cognitive_account.ai.id")},
 			want:  map[string]string{"AWAF-AOAI-004 " + unnamed: "pass", "AWAF-AOAI-011 " + unnamed: "pass"},
@@ -335,9 +379,9 @@ resource diag 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
 		{
 			// An id built on the reference names another resource (a child of it):
 			// it does not link the account.
-			name: "terraform id built on a reference is not the reference",
+			name:  "terraform id built on a reference is not the reference",
 			files: map[string]string{"main.tf": tfAccount + tfPE(`"${azurerm_cognitive_account.ai.id}/x"`)},
-			want: map[string]string{"AWAF-AOAI-004 " + unnamed: "unknown", "AWAF-AOAI-011 " + unnamed: "unknown"},
+			want:  map[string]string{"AWAF-AOAI-004 " + unnamed: "unknown", "AWAF-AOAI-011 " + unnamed: "unknown"},
 		},
 		{
 			// The reference itself is unresolved: the link stays unknown.

@@ -235,11 +235,11 @@ func (e *env) newInstance(rd *resDecl, body *ObjectLit, loc *locals, parent *ins
 		in.name = e.unknown(body.P, "resource %s has no name", rd.key)
 	}
 	in.fullName = in.name
-	if in.name.IsUnknown() && in.name.Str == "" && in.parent == nil && !rd.decl.Existing {
+	if in.parent == nil && !rd.decl.Existing {
 		// A name not known before deployment still names this resource: an
 		// existing declaration given the same value (through module parameters
-		// and outputs) refers to it (iac.Twins).
-		in.name.Str = in.symbolicID()
+		// and outputs) refers to it (iac.Twins), and so does resourceId().
+		in.name.MarkName(in.symbolicID())
 	}
 	if in.parent != nil {
 		pn, cn := in.parent.fullName, in.name

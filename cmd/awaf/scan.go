@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -369,6 +371,7 @@ func recordEvidence(path string, a *awaf.Assessment, res *scan.Result, propose b
 	if err != nil {
 		return fmt.Errorf("lens of %s: %w", path, err)
 	}
+	before, _ := json.Marshal(a)
 	props := scan.Attach(a, l, res.Outcomes(), time.Now().UTC().Truncate(time.Second))
 	// Evidence names templates relative to the answers file, which moves with them.
 	for i := range a.Answers {
@@ -408,6 +411,13 @@ func recordEvidence(path string, a *awaf.Assessment, res *scan.Result, propose b
 			for _, p := range props {
 				fmt.Fprintf(s.err, "  %s: %s (%s)\n", p.Question, p.Choice, scan.Where(p.Evidence, 3))
 			}
+		}
+	}
+	if after, _ := json.Marshal(a); bytes.Equal(before, after) {
+		if _, err := os.Stat(path); err == nil {
+			// Same evidence: the file stays byte for byte as it was, no new time.
+			fmt.Fprintf(s.err, "awaf: %s: scan evidence unchanged\n", path)
+			return nil
 		}
 	}
 	a.Updated = time.Now().UTC().Truncate(time.Second)

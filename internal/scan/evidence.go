@@ -107,7 +107,22 @@ func Attach(a *awaf.Assessment, l *awaf.Lens, findings []Outcome, at time.Time) 
 			}
 		}
 	}
-	// Earlier scan evidence goes, whatever question it sat on.
+	// Earlier scan evidence goes, whatever question it sat on. An item that comes
+	// back unchanged keeps its time, so scanning unchanged templates again leaves
+	// the answers file as it was.
+	type same struct {
+		choice, summary string
+		passed          bool
+		loc             awaf.Location
+	}
+	before := map[same]time.Time{}
+	for i := range a.Answers {
+		for _, e := range a.Answers[i].Evidence {
+			if e.Source == EvidenceSource && e.Location != nil {
+				before[same{e.Choice, e.Summary, e.Passed, *e.Location}] = e.At
+			}
+		}
+	}
 	for i := range a.Answers {
 		a.Answers[i].Evidence = slices.DeleteFunc(a.Answers[i].Evidence, func(e awaf.Evidence) bool { return e.Source == EvidenceSource })
 	}
@@ -146,6 +161,9 @@ func Attach(a *awaf.Assessment, l *awaf.Lens, findings []Outcome, at time.Time) 
 		}
 		loc := first.Loc
 		ev := awaf.Evidence{Choice: k.choice, Source: EvidenceSource, Passed: passed, Summary: summary, Location: &loc, At: at}
+		if t, ok := before[same{k.choice, summary, passed, loc}]; ok {
+			ev.At = t
+		}
 		q := questionOf[k.choice]
 		ans, ok := a.Answer(q)
 		if !ok {

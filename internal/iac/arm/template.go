@@ -604,6 +604,15 @@ func (x *expander) deploymentParams(ev *evaluator, props *iac.Value, sc *scope) 
 	}
 	for _, name := range ps.Keys {
 		p := ps.Fields[name]
+		if p.Kind == iac.String {
+			// Bicep compiles a conditional module parameter to one expression that
+			// gives the whole {"value": ...} object.
+			p = ev.tree(p, sc)
+			if p.IsUnknown() {
+				params[name] = p
+				continue
+			}
+		}
 		switch {
 		case p.Field("value") != nil:
 			params[name] = ev.tree(p.Field("value"), sc)

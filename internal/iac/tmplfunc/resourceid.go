@@ -29,7 +29,7 @@ func resourceID(k idKind) Func {
 	return func(c Call) (*iac.Value, error) {
 		id, err := buildID(c, k)
 		if u, ok := err.(unknownName); ok {
-			return u.v, nil
+			return refID(c, k, u.v), nil
 		}
 		if err != nil {
 			return nil, err
@@ -154,3 +154,21 @@ func IsResourceType(s string) bool {
 type unknownName struct{ v *iac.Value }
 
 func (e unknownName) Error() string { return e.v.Why }
+
+// refID is the value of an id whose name is the Unknown u. When u is the name of a
+// declared resource (iac.Value.MarkName) and the id is of a top-level resource
+// group type with that one name, the id is still unknown but names that resource,
+// if it has the type (iac.TypedRef). The name itself is never returned as the id.
+func refID(c Call, k idKind, u *iac.Value) *iac.Value {
+	out := &iac.Value{Kind: iac.Unknown, Why: u.Why, Loc: u.Loc}
+	owner := u.NameOf()
+	if owner == "" || k != groupID || len(c.Args) < 2 || c.Args[len(c.Args)-1] != u {
+		return out
+	}
+	typ, known, ok := c.Args[len(c.Args)-2].AsString()
+	if !ok || !known || !IsResourceType(typ) || strings.Count(typ, "/") != 1 {
+		return out
+	}
+	out.Str = iac.TypedRef(typ, owner)
+	return out
+}

@@ -83,7 +83,7 @@ type portfolioRisk struct {
 func newPortfolioPage(in Portfolio) portfolioPage {
 	p := portfolioPage{Title: in.Title, Generated: in.Generated, View: in.View}
 	if p.Title == "" {
-		p.Title = "Portfolio"
+		p.Title = "Well-Architected portfolio"
 	}
 	for _, r := range in.View.Rows {
 		pr := portfolioRow{Row: r}

@@ -19,12 +19,12 @@ import (
 
 // Entry is one workload, evaluated.
 type Entry struct {
-	ID     int64  // the server's workload id; 0 for files
-	Link   string // where the workload lives (a server path or a file name)
+	ID   int64  // the server's workload id; 0 for files
+	Link string // where the workload lives (a server path or a file name)
 	// PlanLink is its plan page; a common risk links to the item there, at
 	// PlanLink#question-choice. Empty: common risks link to Link.
 	PlanLink string
-	Result *awaf.Result
+	Result   *awaf.Result
 	// Updated is the last change of its answers.
 	Updated time.Time
 	// LatestLens is the newest version of its lens the caller knows, for "outdated".

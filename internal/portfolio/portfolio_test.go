@@ -139,7 +139,6 @@ func TestCommonRisks(t *testing.T) {
 	}
 }
 
-
 func TestFilter(t *testing.T) {
 	cases := []struct {
 		name string
@@ -178,7 +177,7 @@ func TestSort(t *testing.T) {
 		{"owner", false, "TEAM-A,team-a,team-b"},
 		{"criticality", false, "Agents,chat,batch"},
 		{"overall", true, "batch,chat,Agents"},
-		{"high", false, "chat,Agents,batch"}, // all 1: stable, entries' order
+		{"high", false, "chat,Agents,batch"},  // all 1: stable, entries' order
 		{"medium", true, "Agents,batch,chat"}, // 2, 2 (kept in order), 1
 		{"updated", true, "Agents,batch,chat"},
 		{"security", false, "Agents,chat,batch"},

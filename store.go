@@ -308,6 +308,7 @@ type Store interface {
 	PlanStore
 	AuditStore
 	LensStore
+	StampStore
 
 	Ping(ctx context.Context) error
 	Close() error
@@ -434,4 +435,33 @@ type LensStore interface {
 	Lenses(ctx context.Context) ([]StoredLens, error)
 	Lens(ctx context.Context, id, version string) (*StoredLens, error)
 	LatestLens(ctx context.Context, id string) (*StoredLens, error)
+}
+
+// Stamp tells a cached evaluation of a workload from a stale one without reading its
+// answers: it changes whenever the workload's record or any of its answers changes.
+type Stamp struct {
+	WorkloadID int64
+	Version    int64 // the record's version
+	// Answers counts the answers and AnswerVersions sums their versions; answers are
+	// never deleted and their versions only grow, so any change moves the sum.
+	Answers        int
+	AnswerVersions int64
+	Updated        time.Time // the last change of the record or of an answer
+}
+
+// MilestoneStamp is a milestone without its assessment. Milestones never change, so
+// the id alone tells a cached evaluation of one.
+type MilestoneStamp struct {
+	ID         int64
+	WorkloadID int64
+	Created    time.Time
+}
+
+// StampStore tells what changed, cheaply, so that views over many workloads (the
+// portfolio) evaluate only those.
+type StampStore interface {
+	// Stamps gives every workload's stamp, by workload id.
+	Stamps(ctx context.Context) ([]Stamp, error)
+	// MilestoneStamps lists every milestone, by workload and then creation.
+	MilestoneStamps(ctx context.Context) ([]MilestoneStamp, error)
 }

@@ -132,6 +132,10 @@ var (
 	}).ParseFS(templates, "templates/portfolio.md.tmpl"))
 )
 
+// TrendSVG is the portfolio's trend chart as inline SVG, for pages that show it
+// (the team server's portfolio page); empty with fewer than two month ends.
+func TrendSVG(v *portfolio.View) htmltemplate.HTML { return trendSVG(v) }
+
 // trendSVG draws the portfolio's overall score and each pillar at month ends as lines.
 func trendSVG(v *portfolio.View) htmltemplate.HTML {
 	if len(v.Trend) < 2 {

@@ -59,6 +59,8 @@ type Server struct {
 	mux     *http.ServeMux
 	metrics *metrics
 	lenses  lensCache // uploaded lenses, parsed
+	// portfolio caches evaluated workloads and milestones (portfolio.go).
+	portfolio portfolioCache
 	// metricsHash is the hash of Config.MetricsToken, "" when none was set.
 	metricsHash string
 	gates       map[routeClass]*gate // load shedding per class of route
@@ -155,6 +157,8 @@ func (s *Server) register() {
 	s.handle("POST /admin/lenses", Admin, s.uploadLensForm)
 
 	// Workloads in the browser.
+	s.handle("GET /portfolio", SignedIn, s.portfolioPage)
+	s.handle("GET /portfolio/export/{format}", SignedIn, s.portfolioExport)
 	s.handle("GET /workloads", SignedIn, s.workloadsPage)
 	s.handle("POST /workloads", SignedIn, s.createWorkload)
 	s.handle("GET /w/{id}", Member(awaf.RoleReader), s.workloadPage)
@@ -188,6 +192,7 @@ func (s *Server) register() {
 	s.handle("GET /api/v1/openapi.json", Public, s.openAPI)
 	s.handle("GET /api/v1/lenses", Caller, s.apiLenses)
 	s.handle("POST /api/v1/lenses", Admin, s.apiUploadLens)
+	s.handle("GET /api/v1/portfolio", Caller, s.apiPortfolio)
 	s.handle("GET /api/v1/workloads", Caller, s.apiWorkloads)
 	s.handle("POST /api/v1/workloads", SignedIn, s.apiCreateWorkload)
 	s.handle("GET /api/v1/workloads/{id}", Member(awaf.RoleReader), s.apiWorkload)

@@ -26,7 +26,7 @@ import (
 // portfolioCache holds evaluated workloads and milestones for the portfolio.
 type portfolioCache struct {
 	mu         sync.Mutex
-	results    map[int64]cachedResult        // by workload id
+	results    map[int64]cachedResult       // by workload id
 	milestones map[int64]portfolio.Snapshot // by milestone id
 }
 

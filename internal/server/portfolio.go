@@ -3,13 +3,18 @@ package server
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"encoding/json"
 	"fmt"
+	"hash/fnv"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/portfolio"
@@ -28,6 +33,55 @@ type portfolioCache struct {
 	mu         sync.Mutex
 	results    map[int64]cachedResult       // by workload id
 	milestones map[int64]portfolio.Snapshot // by milestone id
+	// views are built portfolios by fingerprint: everything they were built from
+	// (the workloads seen, their keys, their milestones). Outputs are rendered pages
+	// and documents by fingerprint, kind and query. Both start again empty when full.
+	views   map[uint64]builtView
+	outputs map[outputKey][]byte
+}
+
+// builtView is a portfolio and when it was built: its data is as of then.
+type builtView struct {
+	view  *portfolio.View
+	built time.Time
+}
+
+type outputKey struct {
+	fingerprint uint64
+	kind, query string
+}
+
+const maxPortfolioViews, maxPortfolioOutputs = 32, 128
+
+func (c *portfolioCache) view(fp uint64) (builtView, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.views[fp]
+	return v, ok
+}
+
+func (c *portfolioCache) putView(fp uint64, v builtView) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.views == nil || len(c.views) >= maxPortfolioViews {
+		c.views = map[uint64]builtView{}
+	}
+	c.views[fp] = v
+}
+
+func (c *portfolioCache) output(k outputKey) []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.outputs[k]
+}
+
+func (c *portfolioCache) putOutput(k outputKey, b []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.outputs == nil || len(c.outputs) >= maxPortfolioOutputs {
+		c.outputs = map[outputKey][]byte{}
+	}
+	c.outputs[k] = b
 }
 
 // resultKey is what a cached result was evaluated from.
@@ -97,16 +151,23 @@ func (s *Server) visibleWorkloads(ctx context.Context, q *request) ([]awaf.Workl
 	return s.cfg.Store.Workloads(ctx, uid)
 }
 
-// portfolioView builds the portfolio of the workloads q may see, with its trend.
-func (s *Server) portfolioView(ctx context.Context, q *request) (*portfolio.View, error) {
+// portfolioView builds the portfolio of the workloads q may see, with its trend, and
+// its fingerprint: the same fingerprint means the same portfolio.
+func (s *Server) portfolioView(ctx context.Context, q *request) (builtView, uint64, error) {
 	ws, err := s.visibleWorkloads(ctx, q)
 	if err != nil {
-		return nil, err
+		return builtView{}, 0, err
 	}
 	stamps, err := s.cfg.Store.Stamps(ctx)
 	if err != nil {
-		return nil, err
+		return builtView{}, 0, err
 	}
+	ms, err := s.cfg.Store.MilestoneStamps(ctx)
+	if err != nil {
+		return builtView{}, 0, err
+	}
+	h := fnv.New64a()
+	word := func(x int64) { _ = binary.Write(h, binary.LittleEndian, x) }
 	byID := make(map[int64]awaf.Stamp, len(stamps))
 	for _, st := range stamps {
 		byID[st.WorkloadID] = st
@@ -129,12 +190,17 @@ func (s *Server) portfolioView(ctx context.Context, q *request) (*portfolio.View
 		}
 		st := byID[wl.ID]
 		k := resultKey{version: wl.Version, answerVersions: st.AnswerVersions, answers: st.Answers, lens: wl.Lens, latest: v}
+		word(wl.ID)
+		word(k.version)
+		word(k.answerVersions)
+		word(int64(k.answers))
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", k.lens.ID, k.lens.Version, k.latest)
 		res := s.portfolio.result(wl.ID, k)
 		if res == nil {
 			ev, err := s.evaluateWorkload(ctx, wl.ID)
 			if err != nil {
 				if ctx.Err() != nil {
-					return nil, ctx.Err()
+					return builtView{}, 0, ctx.Err()
 				}
 				// One workload that cannot be scored (its lens was removed) does not
 				// hide the others.
@@ -153,9 +219,14 @@ func (s *Server) portfolioView(ctx context.Context, q *request) (*portfolio.View
 		visible[wl.ID] = true
 		snaps = append(snaps, portfolio.SnapshotOf(strconv.FormatInt(wl.ID, 10), updated, res))
 	}
-	ms, err := s.cfg.Store.MilestoneStamps(ctx)
-	if err != nil {
-		return nil, err
+	for _, m := range ms {
+		if visible[m.WorkloadID] {
+			word(m.ID)
+		}
+	}
+	fp := h.Sum64()
+	if bv, ok := s.portfolio.view(fp); ok {
+		return bv, fp, nil
 	}
 	for _, m := range ms {
 		if !visible[m.WorkloadID] {
@@ -165,7 +236,7 @@ func (s *Server) portfolioView(ctx context.Context, q *request) (*portfolio.View
 		if !ok {
 			full, err := s.cfg.Store.Milestone(ctx, m.WorkloadID, m.ID)
 			if err != nil {
-				return nil, err
+				return builtView{}, 0, err
 			}
 			ev, err := s.evaluate(ctx, &full.Assessment)
 			if err != nil {
@@ -179,7 +250,9 @@ func (s *Server) portfolioView(ctx context.Context, q *request) (*portfolio.View
 	}
 	v := portfolio.Build(entries)
 	v.Trend = portfolio.Trend(snaps)
-	return v, nil
+	bv := builtView{view: v, built: s.cfg.Now().UTC().Truncate(time.Second)}
+	s.portfolio.putView(fp, bv)
+	return bv, fp, nil
 }
 
 // portfolioQuery is the filter and order a portfolio request asks for.
@@ -243,19 +316,33 @@ func joinAny[T ~string](xs []T) string {
 }
 
 // filteredPortfolio is the portfolio q may see, filtered and sorted as r asks.
-// The unfiltered view comes too: the page offers its owners as filters.
-func (s *Server) filteredPortfolio(r *http.Request, q *request) (v, all *portfolio.View, pq portfolioQuery, err error) {
-	if pq, err = parsePortfolioQuery(r.URL.Query()); err != nil {
-		return nil, nil, pq, err
+// The unfiltered view comes too (the page offers its owners as filters), and the
+// key its renderings are cached under.
+type filtered struct {
+	view, all *portfolio.View
+	built     time.Time
+	query     portfolioQuery
+	fp        uint64
+}
+
+func (f *filtered) key(kind string) outputKey {
+	return outputKey{fingerprint: f.fp, kind: kind, query: filterQuery(f.query, f.query.Sort, f.query.Desc).Encode()}
+}
+
+func (s *Server) filteredPortfolio(r *http.Request, q *request) (*filtered, error) {
+	pq, err := parsePortfolioQuery(r.URL.Query())
+	if err != nil {
+		return nil, err
 	}
-	if all, err = s.portfolioView(r.Context(), q); err != nil {
-		return nil, nil, pq, err
+	bv, fp, err := s.portfolioView(r.Context(), q)
+	if err != nil {
+		return nil, err
 	}
-	v = all.Apply(pq.Filter)
+	v := bv.view.Apply(pq.Filter)
 	if err := v.Sort(pq.Sort, pq.Desc); err != nil {
-		return nil, nil, pq, awaf.Errorf(awaf.EINVALID, "%s", err)
+		return nil, awaf.Errorf(awaf.EINVALID, "%s", err)
 	}
-	return v, all, pq, nil
+	return &filtered{view: v, all: bv.view, built: bv.built, query: pq, fp: fp}, nil
 }
 
 // portfolioPageRisks is how many common risks the page lists; the exports have all.
@@ -287,7 +374,13 @@ type portfolioRow struct {
 type portfolioRisk struct {
 	portfolio.CommonRisk
 	Share string
+	More  int    // affected workloads beyond those listed
+	Link  string // the page that lists them all
 }
+
+// portfolioRiskWorkloads is how many affected workloads the page lists per risk; the
+// risk's own page lists all of them.
+const portfolioRiskWorkloads = 10
 
 type portfolioColumn struct {
 	Name, Link string
@@ -295,10 +388,27 @@ type portfolioColumn struct {
 }
 
 func (s *Server) portfolioPage(w http.ResponseWriter, r *http.Request, q *request) error {
-	v, all, pq, err := s.filteredPortfolio(r, q)
+	fv, err := s.filteredPortfolio(r, q)
 	if err != nil {
 		return err
 	}
+	k := fv.key("page")
+	body := s.portfolio.output(k)
+	if body == nil {
+		if body, err = s.portfolioBody(fv); err != nil {
+			return err
+		}
+		s.portfolio.putOutput(k, body)
+	}
+	p := pageFor(q, "Portfolio", "portfolio")
+	p.Data = template.HTML(body) // rendered by html/template in portfolioBody
+	return s.render(w, r, "portfolio", p)
+}
+
+// portfolioBody renders the page's content, which is the same for everyone who sees
+// the same portfolio with the same query; the layout around it is per person.
+func (s *Server) portfolioBody(fv *filtered) ([]byte, error) {
+	v, all, pq := fv.view, fv.all, fv.query
 	d := portfolioData{View: v, Query: pq, Criticality: awaf.Criticalities, Kinds: awaf.Kinds,
 		Exports: []report.Format{report.HTML, report.Markdown, report.JSON, report.XLSX}, QueryString: filterQuery(pq, pq.Sort, pq.Desc).Encode()}
 	owners := map[string]bool{}
@@ -333,7 +443,12 @@ func (s *Server) portfolioPage(w http.ResponseWriter, r *http.Request, q *reques
 			d.MoreRisks = len(v.CommonRisks) - i
 			break
 		}
-		d.Risks = append(d.Risks, portfolioRisk{CommonRisk: cr, Share: v.Share(cr)})
+		pr := portfolioRisk{CommonRisk: cr, Share: v.Share(cr),
+			Link: "/portfolio/risks/" + url.PathEscape(cr.Question) + "/" + url.PathEscape(cr.Choice) + "?" + filterQuery(pq, "", false).Encode()}
+		if n := len(cr.Workloads); n > portfolioRiskWorkloads {
+			pr.Workloads, pr.More = cr.Workloads[:portfolioRiskWorkloads], n-portfolioRiskWorkloads
+		}
+		d.Risks = append(d.Risks, pr)
 	}
 	d.Trend = report.TrendSVG(v)
 	d.SortLinks = map[string]string{}
@@ -355,9 +470,11 @@ func (s *Server) portfolioPage(w http.ResponseWriter, r *http.Request, q *reques
 		}
 		d.PillarSortBy = append(d.PillarSortBy, col)
 	}
-	p := pageFor(q, "Portfolio", "portfolio")
-	p.Data = d
-	return s.render(w, r, "portfolio", p)
+	var buf bytes.Buffer
+	if err := s.pages["portfolio"].ExecuteTemplate(&buf, "portfolio-body", d); err != nil {
+		return nil, fmt.Errorf("render portfolio: %w", err)
+	}
+	return buf.Bytes(), nil
 }
 
 // filterQuery is the query string of pq's filter with an order.
@@ -391,12 +508,12 @@ func (s *Server) portfolioExport(w http.ResponseWriter, r *http.Request, q *requ
 	if err != nil {
 		return err
 	}
-	v, _, _, err := s.filteredPortfolio(r, q)
+	fv, err := s.filteredPortfolio(r, q)
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := report.RenderPortfolio(&buf, f, report.Portfolio{View: v, Generated: s.cfg.Now().UTC()}); err != nil {
+	if err := report.RenderPortfolio(&buf, f, report.Portfolio{View: fv.view, Generated: fv.built}); err != nil {
 		return err
 	}
 	ct := contentTypes[f]
@@ -414,16 +531,48 @@ func (s *Server) portfolioExport(w http.ResponseWriter, r *http.Request, q *requ
 
 // apiPortfolio is the portfolio as the JSON report document.
 func (s *Server) apiPortfolio(w http.ResponseWriter, r *http.Request, q *request) error {
-	v, _, _, err := s.filteredPortfolio(r, q)
+	fv, err := s.filteredPortfolio(r, q)
 	if err != nil {
 		return err
 	}
-	if v.Rows == nil {
-		v.Rows = []portfolio.Row{}
+	k := fv.key("json")
+	body := s.portfolio.output(k)
+	if body == nil {
+		v := fv.view
+		if v.Rows == nil {
+			v.Rows = []portfolio.Row{}
+		}
+		if v.CommonRisks == nil {
+			v.CommonRisks = []portfolio.CommonRisk{}
+		}
+		// Compact: the document is large, and indenting it doubles the work.
+		if body, err = json.Marshal(report.PortfolioDocument{SchemaVersion: "1", Generated: fv.built, View: v}); err != nil {
+			return fmt.Errorf("encode portfolio: %w", err)
+		}
+		body = append(body, '\n')
+		s.portfolio.putOutput(k, body)
 	}
-	if v.CommonRisks == nil {
-		v.CommonRisks = []portfolio.CommonRisk{}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_, err = w.Write(body)
+	return err
+}
+
+// portfolioRiskPage lists every workload a common risk affects, each with its plan item.
+func (s *Server) portfolioRiskPage(w http.ResponseWriter, r *http.Request, q *request) error {
+	fv, err := s.filteredPortfolio(r, q)
+	if err != nil {
+		return err
 	}
-	writeJSON(w, http.StatusOK, report.PortfolioDocument{SchemaVersion: "1", Generated: s.cfg.Now().UTC(), View: v})
-	return nil
+	qid, cid := r.PathValue("question"), r.PathValue("choice")
+	d := portfolioRisk{CommonRisk: portfolio.CommonRisk{Question: qid, Choice: cid}, Link: "/portfolio?" + filterQuery(fv.query, fv.query.Sort, fv.query.Desc).Encode()}
+	for _, cr := range fv.view.CommonRisks {
+		if cr.Question == qid && cr.Choice == cid {
+			d.CommonRisk, d.Share = cr, fv.view.Share(cr)
+		}
+	}
+	// A risk fewer than two of these workloads share (fixed since, or filtered out)
+	// is not an error: the page says so.
+	p := pageFor(q, "Common risk", "portfolio")
+	p.Data = d
+	return s.render(w, r, "portfolio_risk", p)
 }

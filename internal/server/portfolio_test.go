@@ -124,6 +124,11 @@ func TestPortfolioCommonRisksAndCache(t *testing.T) {
 				t.Errorf("link %q rank %d, want the plan item", w.Link, w.Rank)
 			}
 		}
+		// The risk's page lists every affected workload with its plan item.
+		rp := f.do(call{method: "GET", path: "/portfolio/risks/" + cr.Question + "/" + cr.Choice, as: "admin"})
+		if body := readBody(t, rp); rp.StatusCode != 200 || !strings.Contains(body, "2 of 2 workloads lack") || strings.Count(body, "/plan#"+cr.Question+"-"+cr.Choice) != 2 {
+			t.Errorf("risk page %d:\n%s", rp.StatusCode, body)
+		}
 		// The link leads the owner to that item on the plan page.
 		link := cr.Workloads[1].Link // Support chat, sorted by name
 		path, frag, _ := strings.Cut(link, "#")

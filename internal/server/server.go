@@ -159,6 +159,7 @@ func (s *Server) register() {
 	// Workloads in the browser.
 	s.handle("GET /portfolio", SignedIn, s.portfolioPage)
 	s.handle("GET /portfolio/export/{format}", SignedIn, s.portfolioExport)
+	s.handle("GET /portfolio/risks/{question}/{choice}", SignedIn, s.portfolioRiskPage)
 	s.handle("GET /workloads", SignedIn, s.workloadsPage)
 	s.handle("POST /workloads", SignedIn, s.createWorkload)
 	s.handle("GET /w/{id}", Member(awaf.RoleReader), s.workloadPage)

@@ -442,11 +442,10 @@ type LensStore interface {
 type Stamp struct {
 	WorkloadID int64
 	Version    int64 // the record's version
-	// Answers counts the answers and AnswerVersions sums their versions; answers are
-	// never deleted and their versions only grow, so any change moves the sum.
-	Answers        int
-	AnswerVersions int64
-	Updated        time.Time // the last change of the record or of an answer
+	// AnswerSaves counts every save of one of its answers (answers saved before the
+	// count was kept count by their versions), so any change of an answer moves it.
+	AnswerSaves int64
+	Updated     time.Time // the last change of the record or of an answer
 }
 
 // MilestoneStamp is a milestone without its assessment. Milestones never change, so

@@ -86,10 +86,9 @@ func (c *portfolioCache) putOutput(k outputKey, b []byte) {
 
 // resultKey is what a cached result was evaluated from.
 type resultKey struct {
-	version, answerVersions int64
-	answers                 int
-	lens                    awaf.LensRef
-	latest                  string // the server's newest version of the lens then
+	version, answerSaves int64
+	lens                 awaf.LensRef
+	latest               string // the server's newest version of the lens then
 }
 
 type cachedResult struct {
@@ -189,11 +188,10 @@ func (s *Server) portfolioView(ctx context.Context, q *request) (builtView, uint
 			latest[id] = v
 		}
 		st := byID[wl.ID]
-		k := resultKey{version: wl.Version, answerVersions: st.AnswerVersions, answers: st.Answers, lens: wl.Lens, latest: v}
+		k := resultKey{version: wl.Version, answerSaves: st.AnswerSaves, lens: wl.Lens, latest: v}
 		word(wl.ID)
 		word(k.version)
-		word(k.answerVersions)
-		word(int64(k.answers))
+		word(k.answerSaves)
 		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", k.lens.ID, k.lens.Version, k.latest)
 		res := s.portfolio.result(wl.ID, k)
 		if res == nil {

@@ -9,14 +9,13 @@ import (
 // Stamps.
 
 func (s *Store) Stamps(ctx context.Context) ([]awaf.Stamp, error) {
-	rows, err := s.c.Query(ctx, `SELECT w.id, w.version, w.updated, COUNT(a.question),
-		CAST(COALESCE(SUM(a.version), 0) AS BIGINT), COALESCE(MAX(a.updated), 0)
-		FROM workloads w LEFT JOIN answers a ON a.workload_id = w.id
-		GROUP BY w.id, w.version, w.updated ORDER BY w.id`)
+	// putAnswer keeps answer_saves and answers_updated (migration 0005), so this
+	// reads one row per workload and no answer.
+	rows, err := s.c.Query(ctx, `SELECT id, version, updated, answer_saves, answers_updated FROM workloads ORDER BY id`)
 	st, err := all(rows, err, func(r scanner) (*awaf.Stamp, error) {
 		var st awaf.Stamp
 		var updated, answered int64
-		if err := r.Scan(&st.WorkloadID, &st.Version, &updated, &st.Answers, &st.AnswerVersions, &answered); err != nil {
+		if err := r.Scan(&st.WorkloadID, &st.Version, &updated, &st.AnswerSaves, &answered); err != nil {
 			return nil, err
 		}
 		st.Updated = fromMicro(max(updated, answered))

@@ -203,6 +203,12 @@ func (f Filter) Keep(r Row) bool {
 // Apply filters the rows and drops common risks left with fewer than two workloads.
 func (v *View) Apply(f Filter) *View {
 	out := &View{Pillars: v.Pillars, Trend: v.Trend, Average: v.Average}
+	if f == (Filter{}) {
+		// Nothing filtered: the rows are copied so that sorting them leaves v alone;
+		// the common risks are shared, as neither Apply nor Sort changes them.
+		out.Rows, out.CommonRisks = slices.Clone(v.Rows), v.CommonRisks
+		return out
+	}
 	// Workloads are told apart by id and name: files have no id, and two servers'
 	// workloads may share a name.
 	type key struct {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -38,6 +39,25 @@ type portfolioCache struct {
 	// and documents by fingerprint, kind and query. Both start again empty when full.
 	views   map[uint64]builtView
 	outputs map[outputKey][]byte
+	records map[int64]*awaf.WorkloadRecord // by id, at their version
+}
+
+func (c *portfolioCache) record(id, version int64) *awaf.WorkloadRecord {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if r := c.records[id]; r != nil && r.Version == version {
+		return r
+	}
+	return nil
+}
+
+func (c *portfolioCache) putRecord(r *awaf.WorkloadRecord) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.records == nil || len(c.records) >= maxPortfolioCache {
+		c.records = map[int64]*awaf.WorkloadRecord{}
+	}
+	c.records[r.ID] = r
 }
 
 // builtView is a portfolio and when it was built: its data is as of then.
@@ -134,8 +154,28 @@ func (c *portfolioCache) putMilestone(id int64, s portfolio.Snapshot) {
 }
 
 // visibleWorkloads are the workloads q may see: a token its own, a site
-// administrator all, anyone else those they are a member of.
-func (s *Server) visibleWorkloads(ctx context.Context, q *request) ([]awaf.WorkloadRecord, error) {
+// administrator all, anyone else those they are a member of. An administrator's are
+// read from the stamps, and each record from the store only when its version moved.
+func (s *Server) visibleWorkloads(ctx context.Context, q *request, stamps []awaf.Stamp) ([]awaf.WorkloadRecord, error) {
+	if q.user != nil && q.user.Admin && q.token == nil {
+		out := make([]awaf.WorkloadRecord, 0, len(stamps))
+		for _, st := range stamps {
+			wl := s.portfolio.record(st.WorkloadID, st.Version)
+			if wl == nil {
+				var err error
+				if wl, err = s.cfg.Store.Workload(ctx, st.WorkloadID); err != nil {
+					return nil, err
+				}
+				s.portfolio.putRecord(wl)
+			}
+			out = append(out, *wl)
+		}
+		// In the store's order for lists: by name, then id.
+		slices.SortFunc(out, func(a, b awaf.WorkloadRecord) int {
+			return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
+		})
+		return out, nil
+	}
 	if q.token != nil {
 		wl, err := s.cfg.Store.Workload(ctx, q.token.WorkloadID)
 		if err != nil {
@@ -153,11 +193,11 @@ func (s *Server) visibleWorkloads(ctx context.Context, q *request) ([]awaf.Workl
 // portfolioView builds the portfolio of the workloads q may see, with its trend, and
 // its fingerprint: the same fingerprint means the same portfolio.
 func (s *Server) portfolioView(ctx context.Context, q *request) (builtView, uint64, error) {
-	ws, err := s.visibleWorkloads(ctx, q)
+	stamps, err := s.cfg.Store.Stamps(ctx)
 	if err != nil {
 		return builtView{}, 0, err
 	}
-	stamps, err := s.cfg.Store.Stamps(ctx)
+	ws, err := s.visibleWorkloads(ctx, q, stamps)
 	if err != nil {
 		return builtView{}, 0, err
 	}

@@ -174,7 +174,7 @@ func FromAnswers(name string, a *awaf.Assessment, questions []string) (*Template
 			missing = append(missing, q)
 			continue
 		}
-		ans := *p // a copy: the workload's answer stays as it is
+		ans := *p                             // a copy: the workload's answer stays as it is
 		ans.Template, ans.Evidence = nil, nil // the template is the source now; evidence stays with the workload
 		ans.Selected = slices.Clone(ans.Selected)
 		t.Answers = append(t.Answers, ans)

@@ -148,6 +148,8 @@ const (
 	AuditUserDisable   = "user.disable"
 	AuditUserEnable    = "user.enable"
 	AuditLensUpload    = "lens.upload"
+	AuditTemplateSave  = "template.save"
+	AuditTemplateApply = "template.apply"
 )
 
 // StoredLens is a lens version a site administrator uploaded to the server. An
@@ -309,6 +311,7 @@ type Store interface {
 	AuditStore
 	LensStore
 	StampStore
+	TemplateStore
 
 	Ping(ctx context.Context) error
 	Close() error
@@ -463,4 +466,30 @@ type StampStore interface {
 	Stamps(ctx context.Context) ([]Stamp, error)
 	// MilestoneStamps lists every milestone, by workload and then creation.
 	MilestoneStamps(ctx context.Context) ([]MilestoneStamp, error)
+}
+
+// StoredTemplate is one version of a review template kept by the server: the YAML
+// file as given (internal/reviewtemplate reads it) and who owns the template. Its
+// first version's maker owns it; site administrators and the owner add versions.
+type StoredTemplate struct {
+	Name    string `json:"name"`
+	Version int    `json:"version"`
+	// OwnerID is the person who made the template's first version.
+	OwnerID   int64  `json:"ownerId"`
+	Owner     string `json:"owner"`
+	Questions int    `json:"questions"`
+	// Source is the YAML file. Lists leave it empty.
+	Source    []byte    `json:"-"`
+	CreatedBy string    `json:"createdBy"`
+	Created   time.Time `json:"created"`
+}
+
+// TemplateStore keeps review templates. SaveTemplate stores a new version (ECONFLICT
+// when the name and version exist); Templates lists the latest version of each, without
+// sources; Template reads one version, LatestTemplate the highest, with its source.
+type TemplateStore interface {
+	SaveTemplate(ctx context.Context, by Actor, t *StoredTemplate) error
+	Templates(ctx context.Context) ([]StoredTemplate, error)
+	Template(ctx context.Context, name string, version int) (*StoredTemplate, error)
+	LatestTemplate(ctx context.Context, name string) (*StoredTemplate, error)
 }

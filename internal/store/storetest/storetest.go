@@ -71,6 +71,7 @@ func Run(t *testing.T, open Opener) {
 		{"ErrorsNameTheOperation", testErrorsNameTheOperation},
 		{"PutAnswersAllOrNothing", testPutAnswersAllOrNothing},
 		{"Stamps", testStamps},
+		{"Templates", testTemplates},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -983,6 +984,12 @@ func testErrorsNameTheOperation(t *testing.T, s awaf.Store, c *Clock) {
 		{"read latest lens l", func() error { return e(s.LatestLens(ctx, "l")) }},
 		{"list workload stamps", func() error { return e(s.Stamps(ctx)) }},
 		{"list milestone stamps", func() error { return e(s.MilestoneStamps(ctx)) }},
+		{"save template t 1", func() error {
+			return s.SaveTemplate(ctx, by, &awaf.StoredTemplate{Name: "t", Version: 1, Source: []byte("x")})
+		}},
+		{"list templates", func() error { return e(s.Templates(ctx)) }},
+		{"read template t 1", func() error { return e(s.Template(ctx, "t", 1)) }},
+		{"read latest template t", func() error { return e(s.LatestTemplate(ctx, "t")) }},
 	} {
 		err := tc.call()
 		if awaf.ErrorCode(err) != awaf.EINTERNAL || !strings.HasPrefix(err.Error(), tc.want) {
@@ -1159,5 +1166,59 @@ func testStamps(t *testing.T, s awaf.Store, c *Clock) {
 		if ms[i].ID != want[i].ID || ms[i].WorkloadID != want[i].WorkloadID || !ms[i].Created.Equal(want[i].Created) {
 			t.Errorf("milestone stamp %d = %+v, want %+v", i, ms[i], want[i])
 		}
+	}
+}
+
+// testTemplates: versions are kept apart, the first version's maker stays the owner,
+// lists show the latest version of each without its source, saves are audited.
+func testTemplates(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	ada := MustUser(t, s, "ada@example.com", false)
+	bob := MustUser(t, s, "bob@example.com", true)
+	_, err := s.LatestTemplate(ctx, "zone")
+	code(t, err, awaf.ENOTFOUND)
+	v1 := &awaf.StoredTemplate{Name: " zone ", Version: 1, OwnerID: ada.ID, Owner: ada.Email, Questions: 3, Source: []byte("template: v1")}
+	must(t, s.SaveTemplate(ctx, ActorOf(ada), v1))
+	if v1.Name != "zone" || v1.CreatedBy != ada.Email || !v1.Created.Equal(c.Now()) {
+		t.Errorf("saved %+v", v1)
+	}
+	code(t, s.SaveTemplate(ctx, ActorOf(ada), &awaf.StoredTemplate{Name: "zone", Version: 1, Source: []byte("again")}), awaf.ECONFLICT)
+	code(t, s.SaveTemplate(ctx, ActorOf(ada), &awaf.StoredTemplate{Name: "zone", Version: 0, Source: []byte("x")}), awaf.EINVALID)
+	code(t, s.SaveTemplate(ctx, ActorOf(ada), &awaf.StoredTemplate{Name: "zone", Version: 5}), awaf.EINVALID)
+	c.Advance(time.Minute)
+	// An administrator adds version 2: ada stays the owner, whatever the caller says.
+	v2 := &awaf.StoredTemplate{Name: "zone", Version: 2, OwnerID: bob.ID, Owner: bob.Email, Questions: 4, Source: []byte("template: v2")}
+	must(t, s.SaveTemplate(ctx, ActorOf(bob), v2))
+	if v2.OwnerID != ada.ID || v2.Owner != ada.Email {
+		t.Errorf("version 2 owner %d %s, want the first version's", v2.OwnerID, v2.Owner)
+	}
+	must(t, s.SaveTemplate(ctx, ActorOf(bob), &awaf.StoredTemplate{Name: "another", Version: 7, OwnerID: bob.ID, Owner: bob.Email, Source: []byte("x")}))
+	list, err := s.Templates(ctx)
+	must(t, err)
+	if len(list) != 2 || list[0].Name != "another" || list[1].Name != "zone" || list[1].Version != 2 || list[1].Source != nil || list[1].Questions != 4 {
+		t.Errorf("templates %+v", list)
+	}
+	got, err := s.Template(ctx, "zone", 1)
+	must(t, err)
+	if string(got.Source) != "template: v1" || got.Owner != ada.Email {
+		t.Errorf("version 1 %+v", got)
+	}
+	latest, err := s.LatestTemplate(ctx, "zone")
+	must(t, err)
+	if latest.Version != 2 || string(latest.Source) != "template: v2" || !latest.Created.Equal(c.Now()) {
+		t.Errorf("latest %+v", latest)
+	}
+	_, err = s.Template(ctx, "zone", 3)
+	code(t, err, awaf.ENOTFOUND)
+	evs, err := s.AuditEvents(ctx, awaf.AuditFilter{})
+	must(t, err)
+	saves := 0
+	for _, e := range evs {
+		if e.Action == awaf.AuditTemplateSave {
+			saves++
+		}
+	}
+	if saves != 3 {
+		t.Errorf("%d template saves audited, want 3", saves)
 	}
 }

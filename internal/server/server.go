@@ -194,6 +194,9 @@ func (s *Server) register() {
 	s.handle("GET /api/v1/lenses", Caller, s.apiLenses)
 	s.handle("POST /api/v1/lenses", Admin, s.apiUploadLens)
 	s.handle("GET /api/v1/portfolio", Caller, s.apiPortfolio)
+	s.handle("GET /api/v1/templates", Caller, s.apiTemplates)
+	s.handle("POST /api/v1/templates", SignedIn, s.apiSaveTemplate)
+	s.handle("GET /api/v1/templates/{name}", Caller, s.apiTemplateFile)
 	s.handle("GET /api/v1/workloads", Caller, s.apiWorkloads)
 	s.handle("POST /api/v1/workloads", SignedIn, s.apiCreateWorkload)
 	s.handle("GET /api/v1/workloads/{id}", Member(awaf.RoleReader), s.apiWorkload)
@@ -218,6 +221,8 @@ func (s *Server) register() {
 	s.handle("DELETE /api/v1/workloads/{id}/tokens/{token}", Member(awaf.RoleOwner), s.apiRevokeToken)
 	s.handle("GET /api/v1/workloads/{id}/audit", Member(awaf.RoleContributor), s.apiAudit)
 	s.handle("POST /api/v1/workloads/{id}/evidence", Member(awaf.RoleContributor), s.apiUploadEvidence)
+	s.handle("GET /api/v1/workloads/{id}/templates", Member(awaf.RoleReader), s.apiWorkloadTemplates)
+	s.handle("POST /api/v1/workloads/{id}/templates/{name}", Member(awaf.RoleOwner), s.apiApplyTemplate)
 }
 
 func (s *Server) handle(pattern string, a Access, h handlerFunc) {

@@ -102,4 +102,3 @@ func TestTemplatesOverTheAPI(t *testing.T) {
 		t.Errorf("export: %d %q", res.StatusCode, body)
 	}
 }
-

@@ -10,6 +10,7 @@ import (
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/answers"
 	"github.com/awaf/awaf/internal/assess"
+	"github.com/awaf/awaf/internal/goldenfile"
 	"github.com/awaf/awaf/internal/lens"
 	"github.com/awaf/awaf/internal/portfolio"
 )
@@ -93,7 +94,7 @@ func TestGoldenPortfolio(t *testing.T) {
 				if f == XLSX {
 					got, name = dumpXLSX(t, got), name+".txt"
 				}
-				golden(t, name, got)
+				goldenfile.Check(t, filepath.Join("testdata", name), got)
 			})
 		}
 	}

@@ -28,6 +28,9 @@ AI landing zone). It is a YAML file, NAME.template.yaml, kept next to the answer
 Applied answers are marked with the template's name and version; a workload's own
 answers are never replaced unless you say so, and a newer version is applied only when
 you apply it.`,
+		Example: `  awaf template create ai-landing-zone --from awaf.yaml --question platform_network --question ai_gateway
+  awaf template apply ai-landing-zone.template.yaml --answers team.yaml --dry-run
+  awaf template list --answers team.yaml`,
 		Args: noArgs,
 	}
 	cmd.AddCommand(newTemplateCreateCmd(s), newTemplateApplyCmd(s), newTemplateListCmd(s))

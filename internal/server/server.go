@@ -176,6 +176,8 @@ func (s *Server) register() {
 	s.handle("GET /w/{id}/dashboard", Member(awaf.RoleReader), s.dashboardPage)
 	s.handle("GET /w/{id}/plan", Member(awaf.RoleReader), s.planPage)
 	s.handle("POST /w/{id}/plan", Member(awaf.RoleContributor), s.savePlanItem)
+	s.handle("GET /w/{id}/templates", Member(awaf.RoleReader), s.templatesPage)
+	s.handle("POST /w/{id}/templates", Member(awaf.RoleOwner), s.templatesForm)
 	s.handle("GET /w/{id}/milestones", Member(awaf.RoleReader), s.milestonesPage)
 	s.handle("POST /w/{id}/milestones", Member(awaf.RoleContributor), s.createMilestone)
 	s.handle("GET /w/{id}/compare", Member(awaf.RoleReader), s.comparePage)

@@ -112,34 +112,35 @@ type templateChange struct {
 	From     *awaf.TemplateRef     `json:"from,omitempty"` // the template version it came from
 }
 
-// apiApplyTemplate previews (?dryRun=true) or applies a template to the workload.
-func (s *Server) apiApplyTemplate(w http.ResponseWriter, r *http.Request, q *request) error {
-	dry, err := flag(r.URL.Query(), "dryRun")
-	if err != nil {
-		return err
-	}
-	force, err := flag(r.URL.Query(), "force")
-	if err != nil {
-		return err
-	}
+// templateResult is what applying a template did, or would do.
+type templateResult struct {
+	Template string           `json:"template"`
+	Version  int              `json:"version"`
+	DryRun   bool             `json:"dryRun"`
+	Applied  int              `json:"applied"`
+	Changes  []templateChange `json:"changes"`
+}
+
+// applyTemplate previews (dry) or applies the template r names to q's workload.
+func (s *Server) applyTemplate(r *http.Request, q *request, dry, force bool) (*templateResult, error) {
 	st, t, err := s.storedTemplate(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ctx := r.Context()
 	ev, err := s.evaluateWorkload(ctx, q.workload.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if t.Lens.ID != "" && t.Lens.ID != ev.Lens.ID {
-		return awaf.Errorf(awaf.EINVALID, "template %s is for lens %s; this workload is assessed on %s", t.Name, t.Lens.ID, ev.Lens.ID)
+		return nil, awaf.Errorf(awaf.EINVALID, "template %s is for lens %s; this workload is assessed on %s", t.Name, t.Lens.ID, ev.Lens.ID)
 	}
 	if err := t.Check(t.Name, ev.Lens); err != nil {
-		return awaf.Errorf(awaf.EINVALID, "%s", err.Error())
+		return nil, awaf.Errorf(awaf.EINVALID, "%s", err.Error())
 	}
 	stored, err := s.cfg.Store.Answers(ctx, q.workload.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	a := &awaf.Assessment{}
 	versions := map[string]int64{}
@@ -148,13 +149,7 @@ func (s *Server) apiApplyTemplate(w http.ResponseWriter, r *http.Request, q *req
 		versions[sa.Question] = sa.Version
 	}
 	plan := reviewtemplate.Plan(t, a, force)
-	out := struct {
-		Template string           `json:"template"`
-		Version  int              `json:"version"`
-		DryRun   bool             `json:"dryRun"`
-		Applied  int              `json:"applied"`
-		Changes  []templateChange `json:"changes"`
-	}{Template: st.Name, Version: st.Version, DryRun: dry, Changes: []templateChange{}}
+	out := &templateResult{Template: st.Name, Version: st.Version, DryRun: dry, Changes: []templateChange{}}
 	var puts []awaf.AnswerPut
 	for _, c := range plan {
 		tc := templateChange{Question: c.Question, Action: c.Action}
@@ -169,14 +164,31 @@ func (s *Server) apiApplyTemplate(w http.ResponseWriter, r *http.Request, q *req
 	}
 	if !dry && len(puts) > 0 {
 		if _, err := s.cfg.Store.PutAnswers(ctx, q.actor(), q.workload.ID, puts); err != nil {
-			return err
+			return nil, err
 		}
 		out.Applied = len(puts)
 		summary := map[string]any{"template": st.Name, "version": st.Version, "applied": len(puts), "force": force}
 		if err := s.cfg.Store.AppendAudit(ctx, awaf.AuditEvent{Actor: q.actor(), WorkloadID: q.workload.ID, Action: awaf.AuditTemplateApply,
 			Target: fmt.Sprintf("template:%s@%d", st.Name, st.Version), After: mustJSON(summary)}); err != nil {
-			return err
+			return nil, err
 		}
+	}
+	return out, nil
+}
+
+// apiApplyTemplate previews (?dryRun=true) or applies a template to the workload.
+func (s *Server) apiApplyTemplate(w http.ResponseWriter, r *http.Request, q *request) error {
+	dry, err := flag(r.URL.Query(), "dryRun")
+	if err != nil {
+		return err
+	}
+	force, err := flag(r.URL.Query(), "force")
+	if err != nil {
+		return err
+	}
+	out, err := s.applyTemplate(r, q, dry, force)
+	if err != nil {
+		return err
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -223,4 +235,59 @@ func mustJSON(v any) json.RawMessage {
 		return nil
 	}
 	return b
+}
+
+// templateUse is a template as a workload page shows it: applied versions and the latest.
+type templateUse struct {
+	awaf.StoredTemplate
+	Applied []int
+	Update  bool
+}
+
+type templatesData struct {
+	Templates []templateUse
+	Result    *templateResult
+}
+
+// templatesPage lists the server's templates with what the workload applied; owners
+// preview and apply them.
+func (s *Server) templatesPage(w http.ResponseWriter, r *http.Request, q *request) error {
+	return s.showTemplates(w, r, q, http.StatusOK, nil, "")
+}
+
+func (s *Server) showTemplates(w http.ResponseWriter, r *http.Request, q *request, st int, res *templateResult, msg string) error {
+	ctx := r.Context()
+	ts, err := s.cfg.Store.Templates(ctx)
+	if err != nil {
+		return err
+	}
+	a, err := s.cfg.Store.Assessment(ctx, q.workload.ID)
+	if err != nil {
+		return err
+	}
+	uses := reviewtemplate.Uses(a)
+	d := templatesData{Result: res}
+	for _, t := range ts {
+		u := templateUse{StoredTemplate: t, Applied: uses[t.Name]}
+		u.Update = len(u.Applied) > 0 && slices.Max(u.Applied) < t.Version
+		d.Templates = append(d.Templates, u)
+	}
+	p := pageFor(q, "Templates", "templates")
+	p.Data, p.Error = d, msg
+	if res != nil && !res.DryRun {
+		p.Flash = fmt.Sprintf("Applied %s version %d: %d answers.", res.Template, res.Version, res.Applied)
+	}
+	return s.renderStatus(w, r, st, "templates", p)
+}
+
+// templatesForm previews (action=preview) or applies a template from the page.
+func (s *Server) templatesForm(w http.ResponseWriter, r *http.Request, q *request) error {
+	r.SetPathValue("name", r.PostFormValue("template"))
+	res, err := s.applyTemplate(r, q, r.PostFormValue("action") != "apply", r.PostFormValue("force") == "1")
+	if code := awaf.ErrorCode(err); code == awaf.EINVALID || code == awaf.ENOTFOUND || code == awaf.ECONFLICT {
+		return s.showTemplates(w, r, q, http.StatusBadRequest, nil, awaf.ErrorMessage(err))
+	} else if err != nil {
+		return err
+	}
+	return s.showTemplates(w, r, q, http.StatusOK, res, "")
 }

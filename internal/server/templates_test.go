@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -100,5 +101,42 @@ func TestTemplatesOverTheAPI(t *testing.T) {
 	res = f.do(call{method: "GET", path: "/api/v1/templates/zone?version=2", as: "token:reader"})
 	if body := readBody(t, res); res.StatusCode != 200 || body != v2 {
 		t.Errorf("export: %d %q", res.StatusCode, body)
+	}
+}
+
+// TestTemplatesPage: the owner previews (nothing changes), then applies from the
+// workload's templates page; a reader sees the list but no form.
+func TestTemplatesPage(t *testing.T) {
+	f := newFixture(t)
+	path := "/w/" + strconv.FormatInt(f.w.ID, 10) + "/templates"
+	res := f.do(call{method: "GET", path: path, as: "reader"})
+	if body := readBody(t, res); res.StatusCode != 200 || !strings.Contains(body, `<th scope="row"><a href="/api/v1/templates/zone">zone</a>`) || strings.Contains(body, `name="action"`) {
+		t.Fatalf("reader's page %d:\n%s", res.StatusCode, body)
+	}
+	res = f.do(call{method: "POST", path: path, as: "owner", form: url.Values{"template": {"zone"}, "action": {"preview"}}})
+	body := readBody(t, res)
+	if res.StatusCode != 200 || !strings.Contains(body, "Preview: zone version 1") || !strings.Contains(body, "<td>update</td>") {
+		t.Fatalf("preview %d:\n%s", res.StatusCode, body)
+	}
+	a, err := f.store.Assessment(context.Background(), f.w.ID)
+	must(t, err)
+	if ans, _ := a.Answer(f.question); ans.Template != nil {
+		t.Fatal("a preview changed the answer")
+	}
+	res = f.do(call{method: "POST", path: path, as: "owner", form: url.Values{"template": {"zone"}, "action": {"apply"}}})
+	if body := readBody(t, res); res.StatusCode != 200 || !strings.Contains(body, "Applied zone version 1: 1 answers.") || !strings.Contains(body, "version 1</td>") {
+		t.Fatalf("apply %d:\n%s", res.StatusCode, body)
+	}
+	a, err = f.store.Assessment(context.Background(), f.w.ID)
+	must(t, err)
+	if ans, _ := a.Answer(f.question); ans.Template == nil || ans.Template.Name != "zone" {
+		t.Errorf("answer after apply: %+v", ans)
+	}
+	res = f.do(call{method: "POST", path: path, as: "owner", form: url.Values{"template": {"<nope>"}, "action": {"apply"}}})
+	if body := readBody(t, res); res.StatusCode != 400 || strings.Contains(body, "<nope>") {
+		t.Errorf("unknown template: %d, name unescaped: %v", res.StatusCode, strings.Contains(body, "<nope>"))
+	}
+	if res := f.do(call{method: "POST", path: path, as: "owner", noCSRF: true, form: url.Values{"template": {"zone"}, "action": {"apply"}}}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("a form without its CSRF token: %d, want 403", res.StatusCode)
 	}
 }

@@ -259,6 +259,8 @@ func (f *fixture) bodyFor(method, path string) (url.Values, string) {
 		return nil, `{"name":"renamed","version":-5}`
 	case strings.HasSuffix(path, "/milestones"):
 		return url.Values{"name": {"m"}}, ""
+	case strings.HasSuffix(path, "/templates") && strings.HasPrefix(path, "/api/"):
+		return nil, `{"name":"from-workload","questions":["` + f.question + `"]}`
 	case strings.HasSuffix(path, "/templates") && !strings.HasPrefix(path, "/api/"):
 		return url.Values{"template": {"zone"}, "action": {"preview"}}, ""
 	case strings.HasSuffix(path, "/evidence/confirm"):

@@ -224,6 +224,7 @@ func (s *Server) register() {
 	s.handle("GET /api/v1/workloads/{id}/audit", Member(awaf.RoleContributor), s.apiAudit)
 	s.handle("POST /api/v1/workloads/{id}/evidence", Member(awaf.RoleContributor), s.apiUploadEvidence)
 	s.handle("GET /api/v1/workloads/{id}/templates", Member(awaf.RoleReader), s.apiWorkloadTemplates)
+	s.handle("POST /api/v1/workloads/{id}/templates", Member(awaf.RoleContributor), s.apiTemplateFromWorkload)
 	s.handle("POST /api/v1/workloads/{id}/templates/{name}", Member(awaf.RoleOwner), s.apiApplyTemplate)
 }
 

@@ -291,3 +291,54 @@ func (s *Server) templatesForm(w http.ResponseWriter, r *http.Request, q *reques
 	}
 	return s.showTemplates(w, r, q, http.StatusOK, res, "")
 }
+
+// apiTemplateFromWorkload makes a template from the workload's answers to the
+// questions given: version 1 of a new name, or the next version of a name the caller
+// owns (or any, for a site administrator).
+func (s *Server) apiTemplateFromWorkload(w http.ResponseWriter, r *http.Request, q *request) error {
+	var b struct {
+		Name        string   `json:"name"`
+		Description string   `json:"description"`
+		Questions   []string `json:"questions"`
+	}
+	if err := decode(r, &b); err != nil {
+		return err
+	}
+	if len(b.Questions) == 0 || len(b.Questions) > 500 {
+		return awaf.Errorf(awaf.EINVALID, "questions: pick 1 to 500 questions")
+	}
+	ctx := r.Context()
+	a, err := s.cfg.Store.Assessment(ctx, q.workload.ID)
+	if err != nil {
+		return err
+	}
+	t, err := reviewtemplate.FromAnswers(b.Name, a, b.Questions)
+	if err != nil {
+		return awaf.Errorf(awaf.EINVALID, "%s", err.Error())
+	}
+	t.Description = b.Description
+	var ownerID int64
+	if q.user != nil {
+		ownerID = q.user.ID
+	}
+	prev, err := s.cfg.Store.LatestTemplate(ctx, t.Name)
+	switch {
+	case err == nil:
+		if (q.user == nil || !q.user.Admin) && (ownerID == 0 || prev.OwnerID != ownerID) {
+			return awaf.Errorf(awaf.EFORBIDDEN, "template %s belongs to %s: only its owner or a site administrator adds versions", t.Name, prev.Owner)
+		}
+		t.Version = prev.Version + 1
+	case awaf.ErrorCode(err) != awaf.ENOTFOUND:
+		return err
+	}
+	src, err := t.Marshal()
+	if err != nil {
+		return err
+	}
+	st := &awaf.StoredTemplate{Name: t.Name, Version: t.Version, OwnerID: ownerID, Owner: q.actor().Name, Questions: len(t.Answers), Source: src}
+	if err := s.cfg.Store.SaveTemplate(ctx, q.actor(), st); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, st)
+	return nil
+}

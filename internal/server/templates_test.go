@@ -140,3 +140,31 @@ func TestTemplatesPage(t *testing.T) {
 		t.Errorf("a form without its CSRF token: %d, want 403", res.StatusCode)
 	}
 }
+
+// TestTemplateFromWorkload: a contributor makes a template from the workload's
+// answers; the same name again is the next version for its owner, refused to others.
+func TestTemplateFromWorkload(t *testing.T) {
+	f := newFixture(t)
+	path := "/api/v1/workloads/" + strconv.FormatInt(f.w.ID, 10) + "/templates"
+	post := func(as, body string) (int, string) {
+		res := f.do(call{method: "POST", path: path, as: as, json: body})
+		return res.StatusCode, readBody(t, res)
+	}
+	body := `{"name":"chat-basics","questions":["` + f.question + `"]}`
+	if st, b := post("contributor", body); st != http.StatusCreated || !strings.Contains(b, `"version": 1`) || !strings.Contains(b, `"owner": "contributor@example.com"`) {
+		t.Fatalf("create: %d %s", st, b)
+	}
+	if st, b := post("contributor", body); st != http.StatusCreated || !strings.Contains(b, `"version": 2`) {
+		t.Errorf("owner's second save: %d %s", st, b)
+	}
+	if st, b := post("owner", body); st != http.StatusForbidden {
+		t.Errorf("someone else's template: %d %s", st, b)
+	}
+	if st, b := post("contributor", `{"name":"x","questions":["`+f.lens.Questions[5].ID+`"]}`); st != http.StatusBadRequest || !strings.Contains(b, f.lens.Questions[5].ID) {
+		t.Errorf("an unanswered question: %d %s", st, b)
+	}
+	res := f.do(call{method: "GET", path: "/api/v1/templates/chat-basics", as: "reader"})
+	if b := readBody(t, res); !strings.Contains(b, "version: 2") || !strings.Contains(b, "question: "+f.question) {
+		t.Errorf("export: %s", b)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"syscall"
@@ -18,7 +17,6 @@ import (
 	"github.com/awaf/awaf/internal/auth"
 	"github.com/awaf/awaf/internal/lens"
 	"github.com/awaf/awaf/internal/server"
-	"github.com/awaf/awaf/internal/store/sqlite"
 	"github.com/awaf/awaf/internal/store/storetest"
 )
 
@@ -97,13 +95,7 @@ func cpuTime() time.Duration {
 
 // loadStoreWithClock is loadStore on the given clock.
 func loadStoreWithClock(t *testing.T, c *storetest.Clock) awaf.Store {
-	if os.Getenv("AWAF_LOAD_DB") != "postgres" {
-		db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "portfolio.db"), sqlite.Options{Now: c.Now})
-		must(t, err)
-		t.Cleanup(func() { db.Close() })
-		return db
-	}
-	return loadPostgres(t, c.Now)
+	return openStore(t, os.Getenv("AWAF_LOAD_DB"), c.Now)
 }
 
 // seedPortfolio makes n workloads answered like the example, each a little

@@ -245,8 +245,8 @@ func (f *fixture) bodyFor(method, path string) (url.Values, string) {
 	case path == "/api/v1/workloads":
 		return nil, `{"name":"api made"}`
 	case path == "/api/v1/templates":
-		// A new name, which anyone signed in may start; YAML, read whatever its type.
-		return nil, "template:\n  name: fresh\n  version: 1\n  answers:\n    - question: " + f.question + "\n      selected: [" + f.choice + "]\n"
+		// A new name, which anyone signed in may start; JSON is YAML too.
+		return nil, `{"template":{"name":"fresh","version":1,"answers":[{"question":"` + f.question + `","selected":["` + f.choice + `"]}]}}`
 	case strings.HasSuffix(path, "/access") && strings.HasPrefix(path, "/api/"):
 		return nil, `{"email":"victim@example.com","role":"reader"}`
 	case strings.HasSuffix(path, "/tokens") && strings.HasPrefix(path, "/api/"):

@@ -54,6 +54,15 @@ type Answer struct {
 	Note          string         `yaml:"note,omitempty" json:"note,omitempty"`
 	// Evidence backs selected choices with machine findings (scan, eval).
 	Evidence []Evidence `yaml:"evidence,omitempty" json:"evidence,omitempty"`
+	// Template marks an answer applied from a review template, with its version;
+	// an answer changed by hand after that carries no mark.
+	Template *TemplateRef `yaml:"template,omitempty" json:"template,omitempty"`
+}
+
+// TemplateRef names a review template and one of its versions.
+type TemplateRef struct {
+	Name    string `yaml:"name" json:"name"`
+	Version int    `yaml:"version" json:"version"`
 }
 
 // NotApplicable records why a question was left out.

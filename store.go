@@ -148,6 +148,8 @@ const (
 	AuditUserDisable   = "user.disable"
 	AuditUserEnable    = "user.enable"
 	AuditLensUpload    = "lens.upload"
+	AuditTemplateSave  = "template.save"
+	AuditTemplateApply = "template.apply"
 )
 
 // StoredLens is a lens version a site administrator uploaded to the server. An
@@ -308,6 +310,8 @@ type Store interface {
 	PlanStore
 	AuditStore
 	LensStore
+	StampStore
+	TemplateStore
 
 	Ping(ctx context.Context) error
 	Close() error
@@ -434,4 +438,58 @@ type LensStore interface {
 	Lenses(ctx context.Context) ([]StoredLens, error)
 	Lens(ctx context.Context, id, version string) (*StoredLens, error)
 	LatestLens(ctx context.Context, id string) (*StoredLens, error)
+}
+
+// Stamp tells a cached evaluation of a workload from a stale one without reading its
+// answers: it changes whenever the workload's record or any of its answers changes.
+type Stamp struct {
+	WorkloadID int64
+	Version    int64 // the record's version
+	// AnswerSaves counts every save of one of its answers (answers saved before the
+	// count was kept count by their versions), so any change of an answer moves it.
+	AnswerSaves int64
+	Updated     time.Time // the last change of the record or of an answer
+}
+
+// MilestoneStamp is a milestone without its assessment. Milestones never change, so
+// the id alone tells a cached evaluation of one.
+type MilestoneStamp struct {
+	ID         int64
+	WorkloadID int64
+	Created    time.Time
+}
+
+// StampStore tells what changed, cheaply, so that views over many workloads (the
+// portfolio) evaluate only those.
+type StampStore interface {
+	// Stamps gives every workload's stamp, by workload id.
+	Stamps(ctx context.Context) ([]Stamp, error)
+	// MilestoneStamps lists every milestone, by workload and then creation.
+	MilestoneStamps(ctx context.Context) ([]MilestoneStamp, error)
+}
+
+// StoredTemplate is one version of a review template kept by the server: the YAML
+// file as given (internal/reviewtemplate reads it) and who owns the template. Its
+// first version's maker owns it; site administrators and the owner add versions.
+type StoredTemplate struct {
+	Name    string `json:"name"`
+	Version int    `json:"version"`
+	// OwnerID is the person who made the template's first version.
+	OwnerID   int64  `json:"ownerId"`
+	Owner     string `json:"owner"`
+	Questions int    `json:"questions"`
+	// Source is the YAML file. Lists leave it empty.
+	Source    []byte    `json:"-"`
+	CreatedBy string    `json:"createdBy"`
+	Created   time.Time `json:"created"`
+}
+
+// TemplateStore keeps review templates. SaveTemplate stores a new version (ECONFLICT
+// when the name and version exist); Templates lists the latest version of each, without
+// sources; Template reads one version, LatestTemplate the highest, with its source.
+type TemplateStore interface {
+	SaveTemplate(ctx context.Context, by Actor, t *StoredTemplate) error
+	Templates(ctx context.Context) ([]StoredTemplate, error)
+	Template(ctx context.Context, name string, version int) (*StoredTemplate, error)
+	LatestTemplate(ctx context.Context, name string) (*StoredTemplate, error)
 }

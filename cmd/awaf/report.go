@@ -29,6 +29,10 @@ type reportFlags struct {
 	format, out     string
 	mixed           bool
 	failOn          string
+	// portfolio: one answers file per workload, reported across them.
+	portfolio   bool
+	title, sort string
+	desc        bool
 }
 
 func newReportCmd(s *streams) *cobra.Command {
@@ -44,11 +48,18 @@ Several lenses on one workload: give one --answers per lens. Each answers file i
 scored against the --lens whose id it records, else the built-in lens of that id; a
 file that records no lens id takes the --lens in its own position. The report then
 shows each lens's scores and one plan across them (md, html, json, xlsx; csv holds
-one lens, so write it per lens).`,
+one lens, so write it per lens).
+
+Several workloads: --portfolio reads one --answers per workload and writes the view
+across them: each workload's scores by pillar with their bands, high and medium risks,
+Top 10 status, lens version and last change; the risks two or more workloads share,
+with each one's plan item; and the average scores at each month end, from the files'
+updated dates.`,
 		Example: `  awaf report
   awaf report --answers team.yaml -o report.html
   awaf report --format json --fail-on high > report.json
-  awaf report --answers ai.yaml --answers policy.yaml --lens policy.lens.yaml -o all.md`,
+  awaf report --answers ai.yaml --answers policy.yaml --lens policy.lens.yaml -o all.md
+  awaf report --portfolio --answers chat.yaml --answers fraud.yaml -o portfolio.html`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runReport(cmd, &f, s)
@@ -61,6 +72,10 @@ one lens, so write it per lens).`,
 	fl.StringArrayVar(&f.lenses, "lens", nil, "lens `ID|FILE` to score against (default: the lens the answers name); repeatable, matched to answers files by the lens id they record")
 	fl.BoolVar(&f.mixed, "mixed-workloads", false, "with several --answers, combine them even when they name different workloads")
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 after writing the report if any question has this `risk` or worse: high or medium")
+	fl.BoolVar(&f.portfolio, "portfolio", false, "one --answers per workload: report across the workloads (md, html, json, xlsx)")
+	fl.StringVar(&f.title, "title", "", "with --portfolio, the report's `title` (default Portfolio)")
+	fl.StringVar(&f.sort, "sort", "", "with --portfolio, order workloads by `column`: name, owner, criticality, overall, high, medium, updated or a pillar id (default: argument order)")
+	fl.BoolVar(&f.desc, "desc", false, "with --portfolio and --sort, highest first")
 	enumFlag(cmd, "format", false, []string{"md", "html", "json", "csv", "xlsx"}, "markdown")
 	enumFlag(cmd, "fail-on", false, []string{"high", "medium"})
 	_ = cmd.RegisterFlagCompletionFunc("lens", completeLens(0))
@@ -96,6 +111,13 @@ func runReport(cmd *cobra.Command, rf *reportFlags, s *streams) error {
 
 	if len(paths) == 0 {
 		paths = []string{"awaf.yaml"}
+	}
+	if !rf.portfolio && (rf.title != "" || rf.sort != "" || rf.desc) {
+		return usagef(cmd, "--title, --sort and --desc go with --portfolio")
+	}
+	if rf.portfolio {
+		rf.answers = paths
+		return reportPortfolio(ctx, rf, f, s)
 	}
 	if len(paths) > 1 || len(lensRefs) > 1 {
 		if f == report.CSV {

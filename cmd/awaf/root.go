@@ -73,7 +73,7 @@ infrastructure code for evidence.`,
 			root.AddCommand(c)
 		}
 	}
-	add("assess", newAssessCmd(s), newReportCmd(s), newBacklogCmd(s), newCompareCmd(s), newLensCmd(s), newImportCmd(s))
+	add("assess", newAssessCmd(s), newReportCmd(s), newBacklogCmd(s), newCompareCmd(s), newLensCmd(s), newImportCmd(s), newTemplateCmd(s))
 	add("evidence", newScanCmd(s), newEvalCmd(s))
 	add("server", newServeCmd(s), newMigrateCmd(s), newUserCmd(s), newBackupCmd(s), newRestoreCmd(s), newPushCmd(s))
 	add("other", newCompletionCmd(root, s), &cobra.Command{

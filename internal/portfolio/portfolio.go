@@ -19,9 +19,12 @@ import (
 
 // Entry is one workload, evaluated.
 type Entry struct {
-	ID     int64  // the server's workload id; 0 for files
-	Link   string // where its report or plan lives (a server path or a file name)
-	Result *awaf.Result
+	ID   int64  // the server's workload id; 0 for files
+	Link string // where the workload lives (a server path or a file name)
+	// PlanLink is its plan page; a common risk links to the item there, at
+	// PlanLink#question-choice. Empty: common risks link to Link.
+	PlanLink string
+	Result   *awaf.Result
 	// Updated is the last change of its answers.
 	Updated time.Time
 	// LatestLens is the newest version of its lens the caller knows, for "outdated".
@@ -65,7 +68,7 @@ type CommonRisk struct {
 type RiskAt struct {
 	Name string    `json:"name"`
 	ID   int64     `json:"id,omitempty"`
-	Link string    `json:"link,omitempty"`
+	Link string    `json:"link,omitempty"` // its plan item, or the workload
 	Risk awaf.Risk `json:"risk"`
 	Rank int       `json:"rank"` // the plan item's rank in that workload's plan
 }
@@ -142,7 +145,11 @@ func Build(entries []Entry) *View {
 			if risk == awaf.RiskHigh {
 				cr.High++
 			}
-			cr.Workloads = append(cr.Workloads, RiskAt{Name: row.Name, ID: e.ID, Link: e.Link, Risk: risk, Rank: rec.Rank})
+			link := e.Link
+			if e.PlanLink != "" {
+				link = e.PlanLink + "#" + rec.Question + "-" + rec.Choice
+			}
+			cr.Workloads = append(cr.Workloads, RiskAt{Name: row.Name, ID: e.ID, Link: link, Risk: risk, Rank: rec.Rank})
 		}
 		v.Rows = append(v.Rows, row)
 	}
@@ -196,17 +203,29 @@ func (f Filter) Keep(r Row) bool {
 // Apply filters the rows and drops common risks left with fewer than two workloads.
 func (v *View) Apply(f Filter) *View {
 	out := &View{Pillars: v.Pillars, Trend: v.Trend, Average: v.Average}
-	names := map[string]bool{}
+	if f == (Filter{}) {
+		// Nothing filtered: the rows are copied so that sorting them leaves v alone;
+		// the common risks are shared, as neither Apply nor Sort changes them.
+		out.Rows, out.CommonRisks = slices.Clone(v.Rows), v.CommonRisks
+		return out
+	}
+	// Workloads are told apart by id and name: files have no id, and two servers'
+	// workloads may share a name.
+	type key struct {
+		id   int64
+		name string
+	}
+	kept := map[key]bool{}
 	for _, r := range v.Rows {
 		if f.Keep(r) {
 			out.Rows = append(out.Rows, r)
-			names[r.Name] = true
+			kept[key{r.ID, r.Name}] = true
 		}
 	}
 	for _, cr := range v.CommonRisks {
 		var at []RiskAt
 		for _, w := range cr.Workloads {
-			if names[w.Name] {
+			if kept[key{w.ID, w.Name}] {
 				at = append(at, w)
 			}
 		}
@@ -324,4 +343,15 @@ func Trend(snaps []Snapshot) []Point {
 		}
 	}
 	return out
+}
+
+// SnapshotOf is a workload's scores from one evaluated result, taken at at.
+func SnapshotOf(workload string, at time.Time, r *awaf.Result) Snapshot {
+	s := Snapshot{Workload: workload, At: at, Overall: r.Overall.Score, Pillars: map[awaf.PillarID]float64{}}
+	for _, p := range r.Pillars {
+		if p.Band != awaf.BandNotAssessed {
+			s.Pillars[p.Pillar] = p.Score.Score
+		}
+	}
+	return s
 }

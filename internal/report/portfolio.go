@@ -83,7 +83,7 @@ type portfolioRisk struct {
 func newPortfolioPage(in Portfolio) portfolioPage {
 	p := portfolioPage{Title: in.Title, Generated: in.Generated, View: in.View}
 	if p.Title == "" {
-		p.Title = "Portfolio"
+		p.Title = "Well-Architected portfolio"
 	}
 	for _, r := range in.View.Rows {
 		pr := portfolioRow{Row: r}
@@ -131,6 +131,10 @@ var (
 		"md": mdCell,
 	}).ParseFS(templates, "templates/portfolio.md.tmpl"))
 )
+
+// TrendSVG is the portfolio's trend chart as inline SVG, for pages that show it
+// (the team server's portfolio page); empty with fewer than two month ends.
+func TrendSVG(v *portfolio.View) htmltemplate.HTML { return trendSVG(v) }
 
 // trendSVG draws the portfolio's overall score and each pillar at month ends as lines.
 func trendSVG(v *portfolio.View) htmltemplate.HTML {

@@ -132,6 +132,9 @@ func newFixtureOn(t *testing.T, database string, mod ...func(*server.Config)) *f
 	must(t, err)
 	f.mile, err = db.CreateMilestone(ctx, owner, f.w.ID, "Baseline")
 	must(t, err)
+	// A review template the owner made, for the template routes.
+	zone := "template:\n  name: zone\n  version: 1\n  answers:\n    - question: " + f.question + "\n      selected: [" + f.choice + "]\n"
+	must(t, db.SaveTemplate(ctx, owner, &awaf.StoredTemplate{Name: "zone", Version: 1, OwnerID: f.users["owner"].ID, Owner: "owner@example.com", Questions: 1, Source: []byte(zone)}))
 	return f
 }
 
@@ -215,6 +218,7 @@ func (f *fixture) fill(pattern string) (method, path string) {
 		"{choice}", f.choice,
 		"{user}", strconv.FormatInt(f.users["victim"].ID, 10),
 		"{token}", strconv.FormatInt(f.tokenID, 10),
+		"{name}", "zone",
 	)
 	path = r.Replace(path)
 	if strings.HasSuffix(path, "/") && path != "/" {
@@ -240,6 +244,9 @@ func (f *fixture) bodyFor(method, path string) (url.Values, string) {
 		return nil, teamLens("1.0.0") // YAML; the handler reads the body whatever its type
 	case path == "/api/v1/workloads":
 		return nil, `{"name":"api made"}`
+	case path == "/api/v1/templates":
+		// A new name, which anyone signed in may start; JSON is YAML too.
+		return nil, `{"template":{"name":"fresh","version":1,"answers":[{"question":"` + f.question + `","selected":["` + f.choice + `"]}]}}`
 	case strings.HasSuffix(path, "/access") && strings.HasPrefix(path, "/api/"):
 		return nil, `{"email":"victim@example.com","role":"reader"}`
 	case strings.HasSuffix(path, "/tokens") && strings.HasPrefix(path, "/api/"):
@@ -252,6 +259,10 @@ func (f *fixture) bodyFor(method, path string) (url.Values, string) {
 		return nil, `{"name":"renamed","version":-5}`
 	case strings.HasSuffix(path, "/milestones"):
 		return url.Values{"name": {"m"}}, ""
+	case strings.HasSuffix(path, "/templates") && strings.HasPrefix(path, "/api/"):
+		return nil, `{"name":"from-workload","questions":["` + f.question + `"]}`
+	case strings.HasSuffix(path, "/templates") && !strings.HasPrefix(path, "/api/"):
+		return url.Values{"template": {"zone"}, "action": {"preview"}}, ""
 	case strings.HasSuffix(path, "/evidence/confirm"):
 		return url.Values{"question": {f.question}, "choice": {f.choice}, "version": {"1"}}, ""
 	case strings.HasSuffix(path, "/plan"):

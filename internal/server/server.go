@@ -59,6 +59,8 @@ type Server struct {
 	mux     *http.ServeMux
 	metrics *metrics
 	lenses  lensCache // uploaded lenses, parsed
+	// portfolio caches evaluated workloads and milestones (portfolio.go).
+	portfolio portfolioCache
 	// metricsHash is the hash of Config.MetricsToken, "" when none was set.
 	metricsHash string
 	gates       map[routeClass]*gate // load shedding per class of route
@@ -155,6 +157,9 @@ func (s *Server) register() {
 	s.handle("POST /admin/lenses", Admin, s.uploadLensForm)
 
 	// Workloads in the browser.
+	s.handle("GET /portfolio", SignedIn, s.portfolioPage)
+	s.handle("GET /portfolio/export/{format}", SignedIn, s.portfolioExport)
+	s.handle("GET /portfolio/risks/{question}/{choice}", SignedIn, s.portfolioRiskPage)
 	s.handle("GET /workloads", SignedIn, s.workloadsPage)
 	s.handle("POST /workloads", SignedIn, s.createWorkload)
 	s.handle("GET /w/{id}", Member(awaf.RoleReader), s.workloadPage)
@@ -171,6 +176,8 @@ func (s *Server) register() {
 	s.handle("GET /w/{id}/dashboard", Member(awaf.RoleReader), s.dashboardPage)
 	s.handle("GET /w/{id}/plan", Member(awaf.RoleReader), s.planPage)
 	s.handle("POST /w/{id}/plan", Member(awaf.RoleContributor), s.savePlanItem)
+	s.handle("GET /w/{id}/templates", Member(awaf.RoleReader), s.templatesPage)
+	s.handle("POST /w/{id}/templates", Member(awaf.RoleOwner), s.templatesForm)
 	s.handle("GET /w/{id}/milestones", Member(awaf.RoleReader), s.milestonesPage)
 	s.handle("POST /w/{id}/milestones", Member(awaf.RoleContributor), s.createMilestone)
 	s.handle("GET /w/{id}/compare", Member(awaf.RoleReader), s.comparePage)
@@ -188,6 +195,10 @@ func (s *Server) register() {
 	s.handle("GET /api/v1/openapi.json", Public, s.openAPI)
 	s.handle("GET /api/v1/lenses", Caller, s.apiLenses)
 	s.handle("POST /api/v1/lenses", Admin, s.apiUploadLens)
+	s.handle("GET /api/v1/portfolio", Caller, s.apiPortfolio)
+	s.handle("GET /api/v1/templates", Caller, s.apiTemplates)
+	s.handle("POST /api/v1/templates", SignedIn, s.apiSaveTemplate)
+	s.handle("GET /api/v1/templates/{name}", Caller, s.apiTemplateFile)
 	s.handle("GET /api/v1/workloads", Caller, s.apiWorkloads)
 	s.handle("POST /api/v1/workloads", SignedIn, s.apiCreateWorkload)
 	s.handle("GET /api/v1/workloads/{id}", Member(awaf.RoleReader), s.apiWorkload)
@@ -212,6 +223,9 @@ func (s *Server) register() {
 	s.handle("DELETE /api/v1/workloads/{id}/tokens/{token}", Member(awaf.RoleOwner), s.apiRevokeToken)
 	s.handle("GET /api/v1/workloads/{id}/audit", Member(awaf.RoleContributor), s.apiAudit)
 	s.handle("POST /api/v1/workloads/{id}/evidence", Member(awaf.RoleContributor), s.apiUploadEvidence)
+	s.handle("GET /api/v1/workloads/{id}/templates", Member(awaf.RoleReader), s.apiWorkloadTemplates)
+	s.handle("POST /api/v1/workloads/{id}/templates", Member(awaf.RoleContributor), s.apiTemplateFromWorkload)
+	s.handle("POST /api/v1/workloads/{id}/templates/{name}", Member(awaf.RoleOwner), s.apiApplyTemplate)
 }
 
 func (s *Server) handle(pattern string, a Access, h handlerFunc) {

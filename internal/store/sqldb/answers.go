@@ -113,6 +113,10 @@ func (s *Store) putAnswer(ctx context.Context, c Conn, by awaf.Actor, workloadID
 		}
 		out = &awaf.StoredAnswer{WorkloadID: workloadID, Answer: ans, Version: before.Version + 1, UpdatedBy: by.Name, Updated: now}
 	}
+	// The workload's stamp (awaf.Stamp) moves with every save.
+	if _, err := c.Exec(ctx, `UPDATE workloads SET answer_saves = answer_saves + 1, answers_updated = ? WHERE id = ?`, micro(now), workloadID); err != nil {
+		return nil, fmt.Errorf("stamp workload: %w", err)
+	}
 	var prev any
 	if before != nil {
 		prev = before.Answer

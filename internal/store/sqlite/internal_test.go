@@ -82,3 +82,46 @@ func TestTokenCreatorMigration(t *testing.T) {
 		t.Error("a migrated token of someone without access works")
 	}
 }
+
+// TestAnswerStampMigration: workloads answered before migration 0005 get stamps that
+// count their answers' versions and their last answer's time; an unanswered workload
+// starts at zero.
+func TestAnswerStampMigration(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "old.db"), Options{NoMigrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	old := fstest.MapFS{}
+	for _, name := range []string{"0001_init.sql", "0002_lenses.sql", "0003_users_disabled.sql", "0004_token_creator.sql"} {
+		b, err := fs.ReadFile(Migrations(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old[name] = &fstest.MapFile{Data: b}
+	}
+	if _, err := sqldb.Migrate(ctx, db.conn, dialect, old); err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{
+		`INSERT INTO workloads (id, name, created, updated) VALUES (1, 'chat', 1, 5)`,
+		`INSERT INTO workloads (id, name, created, updated) VALUES (2, 'empty', 1, 3)`,
+		`INSERT INTO answers (workload_id, question, body, version, updated_by, updated) VALUES (1, 'q1', '{"question":"q1"}', 3, 'ada', 9000000)`,
+		`INSERT INTO answers (workload_id, question, body, version, updated_by, updated) VALUES (1, 'q2', '{"question":"q2"}', 1, 'ada', 7000000)`,
+	} {
+		if err := db.ExecRaw(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st, err := db.Stamps(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st) != 2 || st[0].AnswerSaves != 4 || st[0].Updated.UnixMicro() != 9000000 || st[1].AnswerSaves != 0 || st[1].Updated.UnixMicro() != 3 {
+		t.Errorf("stamps after migration: %+v", st)
+	}
+}

@@ -70,6 +70,8 @@ func Run(t *testing.T, open Opener) {
 		{"ConcurrentLensUploads", testConcurrentLensUploads},
 		{"ErrorsNameTheOperation", testErrorsNameTheOperation},
 		{"PutAnswersAllOrNothing", testPutAnswersAllOrNothing},
+		{"Stamps", testStamps},
+		{"Templates", testTemplates},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -980,6 +982,14 @@ func testErrorsNameTheOperation(t *testing.T, s awaf.Store, c *Clock) {
 		{"list lenses", func() error { return e(s.Lenses(ctx)) }},
 		{"read lens l 1", func() error { return e(s.Lens(ctx, "l", "1")) }},
 		{"read latest lens l", func() error { return e(s.LatestLens(ctx, "l")) }},
+		{"list workload stamps", func() error { return e(s.Stamps(ctx)) }},
+		{"list milestone stamps", func() error { return e(s.MilestoneStamps(ctx)) }},
+		{"save template t 1", func() error {
+			return s.SaveTemplate(ctx, by, &awaf.StoredTemplate{Name: "t", Version: 1, Source: []byte("x")})
+		}},
+		{"list templates", func() error { return e(s.Templates(ctx)) }},
+		{"read template t 1", func() error { return e(s.Template(ctx, "t", 1)) }},
+		{"read latest template t", func() error { return e(s.LatestTemplate(ctx, "t")) }},
 	} {
 		err := tc.call()
 		if awaf.ErrorCode(err) != awaf.EINTERNAL || !strings.HasPrefix(err.Error(), tc.want) {
@@ -1074,5 +1084,141 @@ func testTokensFollowCreator(t *testing.T, s awaf.Store, c *Clock) {
 	must(t, s.CreateToken(ctx, ActorOf(admin), at))
 	if live, why := state("h4"); !live {
 		t.Fatalf("administrator's token: %q", why)
+	}
+}
+
+// testStamps: a workload's stamp moves with every change of its record or answers and
+// with nothing else; milestone stamps list milestones without reading them.
+func testStamps(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	ada := MustUser(t, s, "ada@example.com", false)
+	by := ActorOf(ada)
+	a := MustWorkload(t, s, ada, "a")
+	b := MustWorkload(t, s, ada, "b")
+	stamp := func(id int64) awaf.Stamp {
+		t.Helper()
+		st, err := s.Stamps(ctx)
+		must(t, err)
+		if len(st) != 2 || st[0].WorkloadID != a.ID || st[1].WorkloadID != b.ID {
+			t.Fatalf("stamps %+v, want workloads %d and %d in order", st, a.ID, b.ID)
+		}
+		for _, x := range st {
+			if x.WorkloadID == id {
+				return x
+			}
+		}
+		panic("unreachable")
+	}
+	empty := stamp(a.ID)
+	if empty.AnswerSaves != 0 || empty.Version != a.Version || !empty.Updated.Equal(a.Updated) {
+		t.Errorf("a workload without answers: %+v (record version %d, updated %v)", empty, a.Version, a.Updated)
+	}
+	seen := map[awaf.Stamp]string{empty: "empty"}
+	step := func(name string) {
+		t.Helper()
+		st := stamp(a.ID)
+		if prev, ok := seen[st]; ok {
+			t.Errorf("after %s the stamp is the one after %s: %+v", name, prev, st)
+		}
+		seen[st] = name
+	}
+	c.Advance(time.Second)
+	_, err := s.PutAnswer(ctx, by, a.ID, awaf.Answer{Question: "q1", Selected: []string{"c1"}}, 0)
+	must(t, err)
+	step("first answer")
+	c.Advance(time.Second)
+	_, err = s.PutAnswer(ctx, by, a.ID, awaf.Answer{Question: "q2", Selected: []string{"c1"}}, 0)
+	must(t, err)
+	step("second answer")
+	// Same second (a fast client): the versions still move the stamp.
+	_, err = s.PutAnswer(ctx, by, a.ID, awaf.Answer{Question: "q1", Selected: []string{"c2"}}, awaf.AnyVersion)
+	must(t, err)
+	step("changed answer in the same second")
+	if st := stamp(a.ID); st.AnswerSaves != 3 || !st.Updated.Equal(c.Now()) {
+		t.Errorf("stamp %+v, want 3 saves, updated now", st)
+	}
+	w, err := s.Workload(ctx, a.ID)
+	must(t, err)
+	w.Profile.Criticality = awaf.MissionCritical
+	must(t, s.UpdateWorkload(ctx, by, w))
+	step("profile change")
+	before := stamp(b.ID)
+	m1, err := s.CreateMilestone(ctx, by, a.ID, "m1")
+	must(t, err)
+	if stamp(b.ID) != before {
+		t.Error("a change to workload a moved b's stamp")
+	}
+	if _, ok := seen[stamp(a.ID)]; !ok {
+		t.Error("a milestone changed the stamp: it changes no answer")
+	}
+	c.Advance(time.Hour)
+	m2, err := s.CreateMilestone(ctx, by, b.ID, "m2")
+	must(t, err)
+	m3, err := s.CreateMilestone(ctx, by, a.ID, "m3")
+	must(t, err)
+	ms, err := s.MilestoneStamps(ctx)
+	must(t, err)
+	want := []awaf.MilestoneStamp{{ID: m1.ID, WorkloadID: a.ID, Created: m1.Created}, {ID: m3.ID, WorkloadID: a.ID, Created: m3.Created}, {ID: m2.ID, WorkloadID: b.ID, Created: m2.Created}}
+	if len(ms) != 3 {
+		t.Fatalf("milestone stamps %+v, want %+v", ms, want)
+	}
+	for i := range ms {
+		if ms[i].ID != want[i].ID || ms[i].WorkloadID != want[i].WorkloadID || !ms[i].Created.Equal(want[i].Created) {
+			t.Errorf("milestone stamp %d = %+v, want %+v", i, ms[i], want[i])
+		}
+	}
+}
+
+// testTemplates: versions are kept apart, the first version's maker stays the owner,
+// lists show the latest version of each without its source, saves are audited.
+func testTemplates(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	ada := MustUser(t, s, "ada@example.com", false)
+	bob := MustUser(t, s, "bob@example.com", true)
+	_, err := s.LatestTemplate(ctx, "zone")
+	code(t, err, awaf.ENOTFOUND)
+	v1 := &awaf.StoredTemplate{Name: " zone ", Version: 1, OwnerID: ada.ID, Owner: ada.Email, Questions: 3, Source: []byte("template: v1")}
+	must(t, s.SaveTemplate(ctx, ActorOf(ada), v1))
+	if v1.Name != "zone" || v1.CreatedBy != ada.Email || !v1.Created.Equal(c.Now()) {
+		t.Errorf("saved %+v", v1)
+	}
+	code(t, s.SaveTemplate(ctx, ActorOf(ada), &awaf.StoredTemplate{Name: "zone", Version: 1, Source: []byte("again")}), awaf.ECONFLICT)
+	code(t, s.SaveTemplate(ctx, ActorOf(ada), &awaf.StoredTemplate{Name: "zone", Version: 0, Source: []byte("x")}), awaf.EINVALID)
+	code(t, s.SaveTemplate(ctx, ActorOf(ada), &awaf.StoredTemplate{Name: "zone", Version: 5}), awaf.EINVALID)
+	c.Advance(time.Minute)
+	// An administrator adds version 2: ada stays the owner, whatever the caller says.
+	v2 := &awaf.StoredTemplate{Name: "zone", Version: 2, OwnerID: bob.ID, Owner: bob.Email, Questions: 4, Source: []byte("template: v2")}
+	must(t, s.SaveTemplate(ctx, ActorOf(bob), v2))
+	if v2.OwnerID != ada.ID || v2.Owner != ada.Email {
+		t.Errorf("version 2 owner %d %s, want the first version's", v2.OwnerID, v2.Owner)
+	}
+	must(t, s.SaveTemplate(ctx, ActorOf(bob), &awaf.StoredTemplate{Name: "another", Version: 7, OwnerID: bob.ID, Owner: bob.Email, Source: []byte("x")}))
+	list, err := s.Templates(ctx)
+	must(t, err)
+	if len(list) != 2 || list[0].Name != "another" || list[1].Name != "zone" || list[1].Version != 2 || list[1].Source != nil || list[1].Questions != 4 {
+		t.Errorf("templates %+v", list)
+	}
+	got, err := s.Template(ctx, "zone", 1)
+	must(t, err)
+	if string(got.Source) != "template: v1" || got.Owner != ada.Email {
+		t.Errorf("version 1 %+v", got)
+	}
+	latest, err := s.LatestTemplate(ctx, "zone")
+	must(t, err)
+	if latest.Version != 2 || string(latest.Source) != "template: v2" || !latest.Created.Equal(c.Now()) {
+		t.Errorf("latest %+v", latest)
+	}
+	_, err = s.Template(ctx, "zone", 3)
+	code(t, err, awaf.ENOTFOUND)
+	evs, err := s.AuditEvents(ctx, awaf.AuditFilter{})
+	must(t, err)
+	saves := 0
+	for _, e := range evs {
+		if e.Action == awaf.AuditTemplateSave {
+			saves++
+		}
+	}
+	if saves != 3 {
+		t.Errorf("%d template saves audited, want 3", saves)
 	}
 }

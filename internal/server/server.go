@@ -46,6 +46,10 @@ type Config struct {
 	// MetricsToken, when set, lets a scraper read /metrics with it as a bearer token;
 	// site administrators may read it signed in. The server keeps only its hash.
 	MetricsToken string
+	// SSO, when set, offers sign-in with the company identity (OpenID Connect);
+	// NoLocalSignIn then turns password sign-in and set-up off.
+	SSO           SSO
+	NoLocalSignIn bool
 }
 
 // Server serves the UI and the API.
@@ -73,6 +77,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Store == nil || cfg.Auth == nil || cfg.Lens == nil {
 		return nil, fmt.Errorf("server: Store, Auth and Lens are required")
+	}
+	if cfg.NoLocalSignIn && cfg.SSO == nil {
+		return nil, fmt.Errorf("server: local accounts can only be turned off when OpenID Connect sign-in is set up")
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
@@ -134,12 +141,14 @@ func (s *Server) register() {
 	// Signing in.
 	s.handle("GET /{$}", Public, s.home)
 	s.handle("GET /setup", Public, s.setupPage)
-	s.handle("POST /setup", Public, s.setup)
+	s.handle("POST /setup", Public, s.localOnly(s.setup))
 	s.handle("GET /signin", Public, s.signInPage)
-	s.handle("POST /signin", Public, s.signIn)
+	s.handle("POST /signin", Public, s.localOnly(s.signIn))
+	s.handle("GET /signin/oidc", Public, s.oidcStart)
+	s.handle("GET "+oidcCallback, Public, s.oidcFinish)
 	s.handle("POST /signout", SignedIn, s.signOut)
 	s.handle("GET /account", SignedIn, s.accountPage)
-	s.handle("POST /account/password", SignedIn, s.changePassword)
+	s.handle("POST /account/password", SignedIn, s.localOnly(s.changePassword))
 
 	// Site administration.
 	s.handle("GET /admin/users", Admin, s.usersPage)

@@ -70,6 +70,7 @@ func Run(t *testing.T, open Opener) {
 		{"ConcurrentLensUploads", testConcurrentLensUploads},
 		{"ErrorsNameTheOperation", testErrorsNameTheOperation},
 		{"PutAnswersAllOrNothing", testPutAnswersAllOrNothing},
+		{"Trackers", testTrackers},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -37,10 +37,7 @@ func (s *Server) localOnly(h handlerFunc) handlerFunc {
 
 // oidcStart sends the browser to the provider.
 func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request, q *request) error {
-	if s.cfg.SSO == nil {
-		return awaf.Errorf(awaf.ENOTFOUND, "sign-in with a company account is not set up on this server")
-	}
-	if q.user != nil {
+	if q.user != nil || s.cfg.SSO == nil {
 		http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return nil
 	}
@@ -57,7 +54,8 @@ func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request, q *request) e
 // the address; site administration follows the admin groups when they are set.
 func (s *Server) oidcFinish(w http.ResponseWriter, r *http.Request, q *request) error {
 	if s.cfg.SSO == nil {
-		return awaf.Errorf(awaf.ENOTFOUND, "sign-in with a company account is not set up on this server")
+		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		return nil
 	}
 	ctx := r.Context()
 	refuse := func(msg string, err error) error {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/auth"
+	"github.com/awaf/awaf/internal/tracker"
 )
 
 //go:embed templates/*.html
@@ -50,6 +51,10 @@ type Config struct {
 	// NoLocalSignIn then turns password sign-in and set-up off.
 	SSO           SSO
 	NoLocalSignIn bool
+	// Sealer encrypts tracker tokens at rest; without it backlog sync is refused.
+	Sealer *auth.Sealer
+	// TrackerHTTP sends requests to trackers; nil means a default client.
+	TrackerHTTP tracker.HTTPDoer
 }
 
 // Server serves the UI and the API.
@@ -187,6 +192,11 @@ func (s *Server) register() {
 	s.handle("GET /w/{id}/audit.csv", Member(awaf.RoleContributor), s.auditCSV)
 	s.handle("GET /w/{id}/export/{format}", Member(awaf.RoleReader), s.export)
 	s.handle("GET /w/{id}/backlog/{target}", Member(awaf.RoleReader), s.exportBacklog)
+	s.handle("GET /w/{id}/sync", Member(awaf.RoleContributor), s.syncPage)
+	s.handle("POST /w/{id}/sync/connections", Member(awaf.RoleOwner), s.connectForm)
+	s.handle("POST /w/{id}/sync/connections/{conn}/delete", Member(awaf.RoleOwner), s.disconnectForm)
+	s.handle("POST /w/{id}/sync/push", Member(awaf.RoleOwner), s.pushForm)
+	s.handle("POST /w/{id}/sync/pull", Member(awaf.RoleContributor), s.pullForm)
 
 	// JSON API.
 	s.handle("GET /api/v1/openapi.json", Public, s.openAPI)
@@ -203,6 +213,12 @@ func (s *Server) register() {
 	s.handle("GET /api/v1/workloads/{id}/result", Member(awaf.RoleReader), s.apiResult)
 	s.handle("GET /api/v1/workloads/{id}/reports/{format}", Member(awaf.RoleReader), s.export)
 	s.handle("GET /api/v1/workloads/{id}/backlog/{target}", Member(awaf.RoleReader), s.exportBacklog)
+	s.handle("GET /api/v1/workloads/{id}/connections", Member(awaf.RoleContributor), s.apiConnections)
+	s.handle("POST /api/v1/workloads/{id}/connections", Member(awaf.RoleOwner), s.apiConnect)
+	s.handle("DELETE /api/v1/workloads/{id}/connections/{conn}", Member(awaf.RoleOwner), s.apiDisconnect)
+	s.handle("GET /api/v1/workloads/{id}/workitems", Member(awaf.RoleReader), s.apiWorkItems)
+	s.handle("POST /api/v1/workloads/{id}/push", Member(awaf.RoleOwner), s.apiPush)
+	s.handle("POST /api/v1/workloads/{id}/pull", Member(awaf.RoleContributor), s.apiPull)
 	s.handle("GET /api/v1/workloads/{id}/milestones", Member(awaf.RoleReader), s.apiMilestones)
 	s.handle("POST /api/v1/workloads/{id}/milestones", Member(awaf.RoleContributor), s.apiCreateMilestone)
 	s.handle("GET /api/v1/workloads/{id}/milestones/{milestone}", Member(awaf.RoleReader), s.apiMilestone)

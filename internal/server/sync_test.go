@@ -223,3 +223,38 @@ func TestSyncNeedsSealKey(t *testing.T) {
 		t.Error("the sync page does not say sync is off")
 	}
 }
+
+// TestScheduledPull: the pull serve runs on a ticker moves plan items and is audited
+// as the scheduler.
+func TestScheduledPull(t *testing.T) {
+	f := newFixture(t, withSealer(t))
+	fk := trackertest.New(t, trackertest.GitHub)
+	conn := connectFake(t, f, fk)
+	js, _ := json.Marshal(map[string]any{"connection": conn, "items": planKeys(t, f)[:1]})
+	if res := f.do(call{method: "POST", path: fmt.Sprintf("/api/v1/workloads/%d/push", f.w.ID), as: "token:owner", json: string(js)}); res.StatusCode != http.StatusOK {
+		t.Fatalf("push: %d", res.StatusCode)
+	}
+	links, err := f.store.WorkItemLinks(t.Context(), f.w.ID)
+	must(t, err)
+	fk.SetState(links[0].ItemID, "closed", "completed")
+	must(t, f.srv.PullAll(t.Context()))
+	its, err := f.store.PlanItems(t.Context(), f.w.ID)
+	must(t, err)
+	if len(its) != 1 || its[0].Status != awaf.PlanDone || its[0].UpdatedBy != "sync:scheduled" {
+		t.Fatalf("plan after the scheduled pull: %+v", its)
+	}
+	// A second pull with nothing new writes nothing.
+	before, err := f.store.AuditEvents(t.Context(), awaf.AuditFilter{WorkloadID: f.w.ID, Limit: 500})
+	must(t, err)
+	must(t, f.srv.PullAll(t.Context()))
+	after, err := f.store.AuditEvents(t.Context(), awaf.AuditFilter{WorkloadID: f.w.ID, Limit: 500})
+	must(t, err)
+	if len(after) != len(before) {
+		t.Errorf("an idle pull wrote %d audit events", len(after)-len(before))
+	}
+	// An expired token is reported and the other connections still run.
+	fk.Expire(true)
+	if err := f.srv.PullAll(t.Context()); err == nil || !strings.Contains(err.Error(), "reconnect") {
+		t.Errorf("scheduled pull with an expired token: %v", err)
+	}
+}

@@ -84,6 +84,9 @@ func TestOIDCSignInCreatesAccount(t *testing.T) {
 	if !u.Admin || u.Name != "Ana" || u.PasswordHash != "" {
 		t.Errorf("account %+v: want an administrator named Ana without a password", u)
 	}
+	if _, page := get(t, c, s.ts.URL+"/account"); strings.Contains(page, `type="password"`) || !strings.Contains(page, "company account") {
+		t.Errorf("the account page of an OIDC account offers a password change:\n%s", page)
+	}
 	// Signing in again reuses the account.
 	c2 := ssoBrowser(t)
 	if res, _ := get(t, c2, s.ts.URL+"/signin/oidc"); res.Request.URL.Path != "/workloads" {

@@ -348,7 +348,13 @@ func makeLens(e *Export, qs []Question, id string) (*awaf.Lens, []int) {
 			}
 			usedArea[area] = true
 			areas[q.Category] = area
-			l.Areas = append(l.Areas, awaf.Area{ID: area, Name: q.Category})
+			name := strings.TrimSpace(q.Category)
+			if name == "" {
+				// An answers row without a category still needs a named area to
+				// land in; found by FuzzImport.
+				name = "No category"
+			}
+			l.Areas = append(l.Areas, awaf.Area{ID: area, Name: name})
 		}
 		p := PillarOf(q.Category)
 		usedPillar[p] = true

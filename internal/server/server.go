@@ -55,6 +55,9 @@ type Config struct {
 	Sealer *auth.Sealer
 	// TrackerHTTP sends requests to trackers; nil means a default client.
 	TrackerHTTP tracker.HTTPDoer
+	// Limits bound the requests in flight per class of route (shed.go); zero values
+	// take defaults scaled to GOMAXPROCS.
+	Limits Limits
 }
 
 // Server serves the UI and the API.
@@ -67,6 +70,7 @@ type Server struct {
 	lenses  lensCache // uploaded lenses, parsed
 	// metricsHash is the hash of Config.MetricsToken, "" when none was set.
 	metricsHash string
+	gates       map[routeClass]*gate // load shedding per class of route
 }
 
 // Route is one registered pattern and who may call it.
@@ -109,6 +113,7 @@ func New(cfg Config) (*Server, error) {
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
 	}
+	s.newGates()
 	s.register()
 	return s, nil
 }
@@ -236,5 +241,5 @@ func (s *Server) register() {
 
 func (s *Server) handle(pattern string, a Access, h handlerFunc) {
 	s.routes = append(s.routes, Route{Pattern: pattern, Access: a})
-	s.mux.Handle(pattern, s.measure(pattern, s.guard(a, h)))
+	s.mux.Handle(pattern, s.measure(pattern, s.shed(pattern, s.guard(a, wildcards(pattern), h))))
 }

@@ -300,6 +300,7 @@ type ThrottlePolicy struct {
 // operation that failed and wraps the driver's error.
 type Store interface {
 	UserStore
+	TrackerStore
 	SessionStore
 	ThrottleStore
 	WorkloadStore

@@ -66,6 +66,8 @@ func newLogger(w io.Writer, format string) (*slog.Logger, error) {
 type serveFlags struct {
 	addr, dsn, logFormat, lens, metricsFile string
 	secureCookies                           bool
+	oidc                                    oidcFlags
+	sync                                    syncFlags
 }
 
 func newServeCmd(s *streams) *cobra.Command {
@@ -94,6 +96,8 @@ On a new database, open the address in a browser to create the first administrat
 	}
 	fl.StringVar(&f.metricsFile, "metrics-token-file", "", "`FILE` holding the bearer token a scraper reads /metrics with; without it only signed-in administrators can (AWAF_METRICS_TOKEN_FILE)")
 	envFlag(cmd, "metrics-token-file", "AWAF_METRICS_TOKEN_FILE")
+	addOIDCFlags(cmd, &f.oidc)
+	addSyncFlags(cmd, &f.sync)
 	enumFlag(cmd, "log-format", false, []string{"text", "json"})
 	_ = cmd.RegisterFlagCompletionFunc("lens", completeValues(false, func(*cobra.Command) []string { return lens.BuiltinIDs() }))
 	return cmd
@@ -119,6 +123,17 @@ func runServe(ctx context.Context, f *serveFlags, s *streams) error {
 			return awaf.Errorf(awaf.EINVALID, "metrics token in %s: want at least 16 characters", *metricsFile)
 		}
 	}
+	sso, err := openSSO(ctx, &f.oidc)
+	if err != nil {
+		return err
+	}
+	sealer, err := openSealer(&f.sync)
+	if err != nil {
+		return err
+	}
+	if sealer == nil {
+		log.Info("backlog sync is off: no seal key (--seal-key-file or AWAF_SEAL_KEY)")
+	}
 	db, err := openDB(ctx, *dsn, true)
 	if err != nil {
 		return err
@@ -128,7 +143,7 @@ func runServe(ctx context.Context, f *serveFlags, s *streams) error {
 	a.Warm()
 	srv, err := server.New(server.Config{
 		Store: db, Auth: a, Lens: lens.BuiltinByID, DefaultLens: *lensID, Log: log, SecureCookies: *secureCookies,
-		MetricsToken: metricsToken,
+		MetricsToken: metricsToken, SSO: sso, NoLocalSignIn: f.oidc.noLocal, Sealer: sealer,
 	})
 	if err != nil {
 		return err
@@ -147,6 +162,9 @@ func runServe(ctx context.Context, f *serveFlags, s *streams) error {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	go sweepSessions(ctx, db, log)
+	if sealer != nil {
+		go pullOnSchedule(ctx, srv, f.sync.interval, log)
+	}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("db", redact(*dsn)))

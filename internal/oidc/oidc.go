@@ -49,10 +49,12 @@ type Config struct {
 type Identity struct {
 	Issuer, Subject string
 	Email           string
-	Name            string
-	TenantID        string
-	Groups          []string
-	Admin           bool
+	// EmailVerified is false when the provider says the address is unverified.
+	EmailVerified bool
+	Name          string
+	TenantID      string
+	Groups        []string
+	Admin         bool
 }
 
 // Provider is a configured provider, discovered once at start.
@@ -164,7 +166,8 @@ func (p *Provider) Finish(ctx context.Context, q url.Values) (id *Identity, next
 		}
 	}
 	verified, hasVerified := claims["email_verified"].(bool)
-	if err := p.admit(ident, !hasVerified || verified); err != nil {
+	ident.EmailVerified = !hasVerified || verified
+	if err := p.admit(ident, ident.EmailVerified); err != nil {
 		return nil, "", err
 	}
 	return ident, f.Next, nil

@@ -12,6 +12,7 @@ import (
 var publicRoutes = map[string]bool{
 	"GET /healthz": true, "GET /readyz": true, "GET /api/v1/openapi.json": true, "GET /static/": true, "GET /{$}": true,
 	"GET /setup": true, "POST /setup": true, "GET /signin": true, "POST /signin": true,
+	"GET /signin/oidc": true, "GET /auth/oidc/callback": true,
 }
 
 // TestEveryRouteRefusesAnonymous walks every registered route: anonymous calls are

@@ -16,6 +16,7 @@ import (
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/auth"
+	"github.com/awaf/awaf/internal/tracker"
 )
 
 //go:embed templates/*.html
@@ -46,6 +47,14 @@ type Config struct {
 	// MetricsToken, when set, lets a scraper read /metrics with it as a bearer token;
 	// site administrators may read it signed in. The server keeps only its hash.
 	MetricsToken string
+	// SSO, when set, offers sign-in with the company identity (OpenID Connect);
+	// NoLocalSignIn then turns password sign-in and set-up off.
+	SSO           SSO
+	NoLocalSignIn bool
+	// Sealer encrypts tracker tokens at rest; without it backlog sync is refused.
+	Sealer *auth.Sealer
+	// TrackerHTTP sends requests to trackers; nil means a default client.
+	TrackerHTTP tracker.HTTPDoer
 	// Limits bound the requests in flight per class of route (shed.go); zero values
 	// take defaults scaled to GOMAXPROCS.
 	Limits Limits
@@ -79,6 +88,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Store == nil || cfg.Auth == nil || cfg.Lens == nil {
 		return nil, fmt.Errorf("server: Store, Auth and Lens are required")
+	}
+	if cfg.NoLocalSignIn && cfg.SSO == nil {
+		return nil, fmt.Errorf("server: local accounts can only be turned off when OpenID Connect sign-in is set up")
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
@@ -141,12 +153,14 @@ func (s *Server) register() {
 	// Signing in.
 	s.handle("GET /{$}", Public, s.home)
 	s.handle("GET /setup", Public, s.setupPage)
-	s.handle("POST /setup", Public, s.setup)
+	s.handle("POST /setup", Public, s.localOnly(s.setup))
 	s.handle("GET /signin", Public, s.signInPage)
-	s.handle("POST /signin", Public, s.signIn)
+	s.handle("POST /signin", Public, s.localOnly(s.signIn))
+	s.handle("GET /signin/oidc", Public, s.oidcStart)
+	s.handle("GET "+oidcCallback, Public, s.oidcFinish)
 	s.handle("POST /signout", SignedIn, s.signOut)
 	s.handle("GET /account", SignedIn, s.accountPage)
-	s.handle("POST /account/password", SignedIn, s.changePassword)
+	s.handle("POST /account/password", SignedIn, s.localOnly(s.changePassword))
 
 	// Site administration.
 	s.handle("GET /admin/users", Admin, s.usersPage)
@@ -190,6 +204,11 @@ func (s *Server) register() {
 	s.handle("GET /w/{id}/audit.csv", Member(awaf.RoleContributor), s.auditCSV)
 	s.handle("GET /w/{id}/export/{format}", Member(awaf.RoleReader), s.export)
 	s.handle("GET /w/{id}/backlog/{target}", Member(awaf.RoleReader), s.exportBacklog)
+	s.handle("GET /w/{id}/sync", Member(awaf.RoleContributor), s.syncPage)
+	s.handle("POST /w/{id}/sync/connections", Member(awaf.RoleOwner), s.connectForm)
+	s.handle("POST /w/{id}/sync/connections/{conn}/delete", Member(awaf.RoleOwner), s.disconnectForm)
+	s.handle("POST /w/{id}/sync/push", Member(awaf.RoleOwner), s.pushForm)
+	s.handle("POST /w/{id}/sync/pull", Member(awaf.RoleContributor), s.pullForm)
 
 	// JSON API.
 	s.handle("GET /api/v1/openapi.json", Public, s.openAPI)
@@ -210,6 +229,12 @@ func (s *Server) register() {
 	s.handle("GET /api/v1/workloads/{id}/result", Member(awaf.RoleReader), s.apiResult)
 	s.handle("GET /api/v1/workloads/{id}/reports/{format}", Member(awaf.RoleReader), s.export)
 	s.handle("GET /api/v1/workloads/{id}/backlog/{target}", Member(awaf.RoleReader), s.exportBacklog)
+	s.handle("GET /api/v1/workloads/{id}/connections", Member(awaf.RoleContributor), s.apiConnections)
+	s.handle("POST /api/v1/workloads/{id}/connections", Member(awaf.RoleOwner), s.apiConnect)
+	s.handle("DELETE /api/v1/workloads/{id}/connections/{conn}", Member(awaf.RoleOwner), s.apiDisconnect)
+	s.handle("GET /api/v1/workloads/{id}/workitems", Member(awaf.RoleReader), s.apiWorkItems)
+	s.handle("POST /api/v1/workloads/{id}/push", Member(awaf.RoleOwner), s.apiPush)
+	s.handle("POST /api/v1/workloads/{id}/pull", Member(awaf.RoleContributor), s.apiPull)
 	s.handle("GET /api/v1/workloads/{id}/milestones", Member(awaf.RoleReader), s.apiMilestones)
 	s.handle("POST /api/v1/workloads/{id}/milestones", Member(awaf.RoleContributor), s.apiCreateMilestone)
 	s.handle("GET /api/v1/workloads/{id}/milestones/{milestone}", Member(awaf.RoleReader), s.apiMilestone)

@@ -84,7 +84,8 @@ func classify(pattern string) routeClass {
 		return classHashing
 	case strings.Contains(path, "/export/") || strings.Contains(path, "/reports/") || strings.Contains(path, "/backlog/") ||
 		strings.HasSuffix(path, "/audit.csv") || (method == http.MethodPost && strings.HasSuffix(path, "/evidence")) || strings.HasSuffix(path, "/lens/upgrade") ||
-		(method == http.MethodPost && strings.HasSuffix(path, "/lenses")):
+		(method == http.MethodPost && strings.HasSuffix(path, "/lenses")) ||
+		(method == http.MethodPost && (strings.HasSuffix(path, "/push") || strings.HasSuffix(path, "/pull"))): // calls a tracker
 		return classHeavy
 	case method == http.MethodGet || method == http.MethodHead:
 		return classRead

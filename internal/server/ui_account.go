@@ -48,6 +48,8 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, q *request) error 
 type credentialsForm struct {
 	Email string
 	Next  string
+	// SSO offers the company sign-in; Local the password form.
+	SSO, Local bool
 }
 
 func (s *Server) setupPage(w http.ResponseWriter, r *http.Request, q *request) error {
@@ -55,7 +57,7 @@ func (s *Server) setupPage(w http.ResponseWriter, r *http.Request, q *request) e
 	if err != nil {
 		return err
 	}
-	if n > 0 {
+	if n > 0 || s.cfg.NoLocalSignIn {
 		http.Redirect(w, r, "/signin", http.StatusSeeOther)
 		return nil
 	}
@@ -164,7 +166,7 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request, q *request) 
 	}
 	p := pageFor(q, "Sign in", "")
 	p.CSRF = s.preCSRF(w, r)
-	p.Data = credentialsForm{Next: r.URL.Query().Get("next")}
+	p.Data = s.signInForm("", r.URL.Query().Get("next"))
 	return s.render(w, r, "signin", p)
 }
 
@@ -182,7 +184,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request, q *request) erro
 			return err
 		}
 		p := pageFor(q, "Sign in", "")
-		p.CSRF, p.Error, p.Data = s.preCSRF(w, r), awaf.ErrorMessage(err), credentialsForm{Email: email, Next: next}
+		p.CSRF, p.Error, p.Data = s.preCSRF(w, r), awaf.ErrorMessage(err), s.signInForm(email, next)
 		if errors.Is(err, auth.ErrLocked) {
 			p.Error = auth.ErrLocked.Error()
 		}

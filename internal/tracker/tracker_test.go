@@ -9,6 +9,7 @@ import (
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/backlog"
+	"github.com/awaf/awaf/internal/tracker/trackertest"
 )
 
 func planItem(title string) backlog.Item {
@@ -27,7 +28,7 @@ func planItem(title string) backlog.Item {
 // client builds a client against a fake and makes its retries wait no real time.
 func client(t *testing.T, f *fake) (Client, *caller) {
 	t.Helper()
-	c, err := New(f.config(), f.srv.Client())
+	c, err := New(f.config(), f.Client())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,26 +60,26 @@ func TestPushCreatesThenUpdates(t *testing.T) {
 			if ref.Kind != k || ref.ID == "" || !strings.HasPrefix(ref.URL, "http") {
 				t.Fatalf("ref = %+v", ref)
 			}
-			it := f.item(ref.ID)
-			if it == nil || it.title != "Trim results by the caller's identity" {
+			it := f.Item(ref.ID)
+			if it == nil || it.Title != "Trim results by the caller's identity" {
 				t.Fatalf("stored item %+v", it)
 			}
-			if !strings.Contains(it.body, "Why this rank") || !strings.Contains(it.body, "awaf:grounding_retrieval/gr_security_trimming") {
-				t.Errorf("body lacks the rank reason or the external id:\n%s", it.body)
+			if !strings.Contains(it.Body, "Why this rank") || !strings.Contains(it.Body, "awaf:grounding_retrieval/gr_security_trimming") {
+				t.Errorf("body lacks the rank reason or the external id:\n%s", it.Body)
 			}
-			if !containsAll(it.labels, "awaf", "security", "horizon:now", "risk:high") {
-				t.Errorf("labels = %v", it.labels)
+			if !containsAll(it.Labels, "awaf", "security", "horizon:now", "risk:high") {
+				t.Errorf("labels = %v", it.Labels)
 			}
 			// Pushing again with the reference updates the same work item.
 			again, err := c.Push(ctx, planItem("Trim results by identity (updated)"), &ref)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if again.ID != ref.ID || len(f.items) != 1 {
-				t.Errorf("second push made %+v, %d items; want an update of %s", again, len(f.items), ref.ID)
+			if again.ID != ref.ID || f.Len() != 1 {
+				t.Errorf("second push made %+v, %d items; want an update of %s", again, f.Len(), ref.ID)
 			}
-			if f.item(ref.ID).title != "Trim results by identity (updated)" {
-				t.Errorf("title not updated: %q", f.item(ref.ID).title)
+			if f.Item(ref.ID).Title != "Trim results by identity (updated)" {
+				t.Errorf("title not updated: %q", f.Item(ref.ID).Title)
 			}
 		})
 	}
@@ -100,19 +101,19 @@ func containsAll(have []string, want ...string) bool {
 func TestStates(t *testing.T) {
 	tests := []struct {
 		kind Kind
-		set  func(*fakeItem)
+		set  func(*trackertest.Item)
 		want State
 	}{
-		{AzureDevOps, func(i *fakeItem) { i.state = "Doing" }, Doing},
-		{AzureDevOps, func(i *fakeItem) { i.state = "Closed" }, Done},
-		{AzureDevOps, func(i *fakeItem) { i.state = "Removed" }, Dropped},
-		{AzureDevOps, func(i *fakeItem) { i.state = "New" }, Todo},
-		{GitHub, func(i *fakeItem) { i.state, i.reason = "closed", "completed" }, Done},
-		{GitHub, func(i *fakeItem) { i.state, i.reason = "closed", "not_planned" }, Dropped},
-		{GitHub, func(i *fakeItem) { i.state = "open" }, Todo},
-		{Jira, func(i *fakeItem) { i.state, i.category = "In Review", "indeterminate" }, Doing},
-		{Jira, func(i *fakeItem) { i.state, i.category = "Won't Do", "done" }, Done},
-		{Jira, func(i *fakeItem) { i.state, i.category = "Backlog", "new" }, Todo},
+		{AzureDevOps, func(i *trackertest.Item) { i.State = "Doing" }, Doing},
+		{AzureDevOps, func(i *trackertest.Item) { i.State = "Closed" }, Done},
+		{AzureDevOps, func(i *trackertest.Item) { i.State = "Removed" }, Dropped},
+		{AzureDevOps, func(i *trackertest.Item) { i.State = "New" }, Todo},
+		{GitHub, func(i *trackertest.Item) { i.State, i.Reason = "closed", "completed" }, Done},
+		{GitHub, func(i *trackertest.Item) { i.State, i.Reason = "closed", "not_planned" }, Dropped},
+		{GitHub, func(i *trackertest.Item) { i.State = "open" }, Todo},
+		{Jira, func(i *trackertest.Item) { i.State, i.Category = "In Review", "indeterminate" }, Doing},
+		{Jira, func(i *trackertest.Item) { i.State, i.Category = "Won't Do", "done" }, Done},
+		{Jira, func(i *trackertest.Item) { i.State, i.Category = "Backlog", "new" }, Todo},
 	}
 	for _, tt := range tests {
 		f := newFake(t, tt.kind)
@@ -121,7 +122,7 @@ func TestStates(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tt.set(f.item(ref.ID))
+		tt.set(f.Item(ref.ID))
 		gone := Ref{Kind: tt.kind, ID: "999"}
 		if tt.kind == Jira {
 			gone.ID = "AIP-999"
@@ -144,7 +145,7 @@ func TestRateLimitHonoursRetryAfter(t *testing.T) {
 		t.Run(string(k), func(t *testing.T) {
 			f := newFake(t, k)
 			c, cl := client(t, f)
-			f.limit = 2
+			f.RateLimit(2)
 			if _, err := c.Push(context.Background(), planItem("x"), nil); err != nil {
 				t.Fatal(err)
 			}
@@ -155,11 +156,11 @@ func TestRateLimitHonoursRetryAfter(t *testing.T) {
 			if len(cl.waits) != 2 || cl.waits[0] != want || cl.waits[1] != want {
 				t.Errorf("waits = %v, want two of %v (the Retry-After)", cl.waits, want)
 			}
-			if f.reqs != 3 || len(f.items) != 1 {
-				t.Errorf("%d requests, %d items; want 3 and 1", f.reqs, len(f.items))
+			if f.Requests() != 3 || f.Len() != 1 {
+				t.Errorf("%d requests, %d items; want 3 and 1", f.Requests(), f.Len())
 			}
 			// A limit that outlasts the attempts is an error, not a loop.
-			f.limit = 10
+			f.RateLimit(10)
 			if _, err := c.Push(context.Background(), planItem("y"), nil); err == nil || !strings.Contains(err.Error(), "rate limited") {
 				t.Errorf("err = %v, want a rate-limit error", err)
 			}
@@ -171,13 +172,13 @@ func TestExpiredToken(t *testing.T) {
 	for _, k := range kinds {
 		f := newFake(t, k)
 		c, _ := client(t, f)
-		f.expire = true
+		f.Expire(true)
 		_, err := c.Push(context.Background(), planItem("x"), nil)
 		if !errors.Is(err, ErrAuth) {
 			t.Errorf("%s: err = %v, want ErrAuth", k, err)
 		}
-		if f.reqs != 1 {
-			t.Errorf("%s: %d requests; an expired token must not be retried", k, f.reqs)
+		if f.Requests() != 1 {
+			t.Errorf("%s: %d requests; an expired token must not be retried", k, f.Requests())
 		}
 	}
 }

@@ -72,6 +72,7 @@ func Run(t *testing.T, open Opener) {
 		{"PutAnswersAllOrNothing", testPutAnswersAllOrNothing},
 		{"Stamps", testStamps},
 		{"Templates", testTemplates},
+		{"Trackers", testTrackers},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

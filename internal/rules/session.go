@@ -169,6 +169,7 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) ([]Finding, er
 	views.Go(func() { shared["workload"] = workloadView(res, s.wreg) })
 	g := newGraph(res)
 	views.Wait()
+	shared["pending"] = g.pendingView(s.wreg) // after the workload view: both add to wreg
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)

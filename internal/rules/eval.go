@@ -119,6 +119,9 @@ type Finding struct {
 	Message string
 	// Unresolved lists what made an unknown outcome unknown.
 	Unresolved []Unresolved
+	// Workload names the workload the resource belongs to (Options.WorkloadOf).
+	// A rule of scope workload reports on it once.
+	Workload string
 	// Suppression, when set, says why the finding is accepted: an inline comment,
 	// resource metadata or a baseline entry. Evaluate leaves it nil.
 	Suppression *Suppression
@@ -153,8 +156,16 @@ type Options struct {
 	// once and must be cheap.
 	Evaluated func(done, total int)
 
+	// WorkloadOf names the workload a resource belongs to. The workload facts
+	// (workload.* in CEL) are gathered per workload and rules of scope workload are
+	// judged once per workload. Nil: the whole scan is one workload, named "".
+	WorkloadOf func(r *iac.Resource) string
+
 	slow bool // judge every rule through CEL, for tests of the fast path
 }
+
+// ScopeWorkload is the Scope of a rule about the workload as a whole.
+const ScopeWorkload = "workload"
 
 // workloadBase offsets the unknown ids of the shared workload view from the ids of
 // one resource's own values.
@@ -268,14 +279,14 @@ func describe(r *iac.Resource) string {
 //	aiRegions      distinct regions of OpenAI and AI Services accounts
 //
 // Each becomes unknown when an unknown kind or location could change its answer.
-func workloadView(res []iac.Resource, reg *registry) map[string]any {
+func workloadView(res []iac.Resource, idx []int, reg *registry) map[string]any {
 	byType := map[string]int64{} // as written; a scan has few distinct types
 	var safety any = false
 	var safetyUnknown []*iac.Value
 	var regions []any
 	seen := map[string]bool{}
 	var regionUnknown []*iac.Value
-	for i := range res {
+	for _, i := range idx {
 		r := &res[i]
 		byType[r.Type]++
 		if !strings.EqualFold(r.Type, "microsoft.cognitiveservices/accounts") {

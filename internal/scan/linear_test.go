@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/awaf/awaf/internal/rules"
 )
 
 // Corpus of the shape that made findings grow with the scan (issue 18): many AI
@@ -96,5 +98,58 @@ func TestFindingsBounded(t *testing.T) {
 	}
 	if r := perRes[10000] / perRes[1000]; r < 0.9 || r > 1.1 {
 		t.Errorf("JSON bytes per resource: %.0f at 1k, %.0f at 10k (ratio %.2f), want within 10%%", perRes[1000], perRes[10000], r)
+	}
+}
+
+// TestWorkloadScope checks that rules about the workload as a whole are judged once
+// per workload: each ARM entry point is one, unless a directory or a single name
+// groups them.
+func TestWorkloadScope(t *testing.T) {
+	fsys := aiARMCorpus(200) // 4 files
+	for _, tc := range []struct {
+		name      string
+		dirs      []string
+		one       string
+		workloads int
+	}{
+		{"entry points", nil, "", 4},
+		{"--workload ai", []string{"ai"}, "", 1},
+		{"--workload ai/t0001", []string{"ai/t0001/"}, "", 4},
+		{"answers file", nil, "awaf.yaml", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := Run(context.Background(), fsys, nil, Options{Frontends: realFrontends(), Catalog: catalog(t), Workloads: tc.dirs, Workload: tc.one})
+			if err != nil {
+				t.Fatal(err)
+			}
+			perRule := map[string]map[string]int{}
+			names := map[string]bool{}
+			for i := range res.Findings {
+				f := &res.Findings[i]
+				if f.Workload == "" {
+					t.Fatalf("%s on %s has no workload", f.Rule.ID, displayName(f.Resource))
+				}
+				names[f.Workload] = true
+				if f.Rule.Scope == rules.ScopeWorkload {
+					if perRule[f.Rule.ID] == nil {
+						perRule[f.Rule.ID] = map[string]int{}
+					}
+					perRule[f.Rule.ID][f.Workload]++
+				}
+			}
+			if len(names) != tc.workloads {
+				t.Errorf("%d workloads %v, want %d", len(names), names, tc.workloads)
+			}
+			for _, id := range []string{"AWAF-AOAI-013", "AWAF-AOAI-015"} {
+				if len(perRule[id]) != tc.workloads {
+					t.Errorf("%s judged on %d workloads, want %d", id, len(perRule[id]), tc.workloads)
+				}
+				for w, n := range perRule[id] {
+					if n != 1 {
+						t.Errorf("%s: %d findings on workload %s, want 1", id, n, w)
+					}
+				}
+			}
+		})
 	}
 }

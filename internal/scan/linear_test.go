@@ -153,3 +153,248 @@ func TestWorkloadScope(t *testing.T) {
 		})
 	}
 }
+
+// aiBicepCorpus is aiARMCorpus in Bicep: a for loop of 4 accounts, a location and a
+// private endpoint target that are parameters without defaults.
+func aiBicepCorpus(n int) fstest.MapFS {
+	fsys := fstest.MapFS{}
+	for f := 0; f*perFile < n; f++ {
+		var b strings.Builder
+		b.WriteString("param location string\nparam pna string\nparam replicas int\nparam targetId string\nparam subnetId string\n\n")
+		for g := f * perFile / 10; g < min(n, (f+1)*perFile)/10; g++ {
+			fmt.Fprintf(&b, `resource oai%[1]d 'Microsoft.CognitiveServices/accounts@2024-10-01' = [for i in range(0, 4): {
+  name: 'oai%[1]d-${i}'
+  location: location
+  kind: 'OpenAI'
+  sku: {
+    name: 'S0'
+  }
+  properties: {
+    customSubDomainName: 'oai%[1]d-${i}'
+    disableLocalAuth: %[2]v
+    publicNetworkAccess: pna
+  }
+}]
+
+resource chat%[1]d 'Microsoft.CognitiveServices/accounts/deployments@2024-10-01' = {
+  parent: oai%[1]d[0]
+  name: 'chat'
+  sku: {
+    name: 'GlobalStandard'
+    capacity: 10
+  }
+  properties: {
+    model: {
+      format: 'OpenAI'
+      name: 'gpt-4o'
+      version: '2024-11-20'
+    }
+  }
+}
+
+resource pe%[1]d 'Microsoft.Network/privateEndpoints@2024-05-01' = {
+  name: 'pe%[1]d'
+  location: location
+  properties: {
+    subnet: {
+      id: subnetId
+    }
+    privateLinkServiceConnections: [
+      {
+        name: 'c'
+        properties: {
+          privateLinkServiceId: oai%[1]d[1].id
+          groupIds: [
+            'account'
+          ]
+        }
+      }
+    ]
+  }
+}
+
+resource pex%[1]d 'Microsoft.Network/privateEndpoints@2024-05-01' = {
+  name: 'pex%[1]d'
+  location: location
+  properties: {
+    subnet: {
+      id: subnetId
+    }
+    privateLinkServiceConnections: [
+      {
+        name: 'c'
+        properties: {
+          privateLinkServiceId: targetId
+          groupIds: [
+            'account'
+          ]
+        }
+      }
+    ]
+  }
+}
+
+resource diag%[1]d 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'diag%[1]d'
+  scope: oai%[1]d[2]
+  properties: {
+    logs: [
+      {
+        categoryGroup: 'allLogs'
+        enabled: true
+      }
+    ]
+  }
+}
+
+resource srch%[1]d 'Microsoft.Search/searchServices@2023-11-01' = {
+  name: 'srch%[1]d'
+  location: location
+  sku: {
+    name: 'standard'
+  }
+  properties: {
+    replicaCount: replicas
+  }
+}
+
+resource st%[1]d 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: 'st%[1]d'
+  location: location
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_LRS'
+  }
+  properties: {
+    minimumTlsVersion: 'TLS1_2'
+    allowBlobPublicAccess: %[3]v
+  }
+}
+
+`, g, g%3 != 0, g%4 == 0)
+		}
+		fsys[fmt.Sprintf("aibicep/f%04d.bicep", f)] = &fstest.MapFile{Data: []byte(b.String())}
+	}
+	return fsys
+}
+
+// aiTFCorpus is aiARMCorpus in Terraform: accounts with count = 4, variables without
+// defaults, one root module per 500 resources.
+func aiTFCorpus(n int) fstest.MapFS {
+	fsys := fstest.MapFS{}
+	for f := 0; f*perFile < n; f++ {
+		dir := fmt.Sprintf("aitf/m%03d", f/10)
+		if f%10 == 0 {
+			fsys[dir+"/variables.tf"] = &fstest.MapFile{Data: []byte("variable \"location\" {}\nvariable \"rg\" {}\nvariable \"subnet_id\" {}\nvariable \"target_id\" {}\nvariable \"law_id\" {}\nvariable \"replicas\" {}\n")}
+		}
+		var b strings.Builder
+		for g := f * perFile / 10; g < min(n, (f+1)*perFile)/10; g++ {
+			fmt.Fprintf(&b, `resource "azurerm_cognitive_account" "oai%[1]d" {
+  count                         = 4
+  name                          = "oai%[1]d-${count.index}"
+  location                      = var.location
+  resource_group_name           = var.rg
+  kind                          = "OpenAI"
+  sku_name                      = "S0"
+  custom_subdomain_name         = "oai%[1]d-${count.index}"
+  local_auth_enabled            = %[2]v
+}
+
+resource "azurerm_cognitive_deployment" "chat%[1]d" {
+  name                 = "chat%[1]d"
+  cognitive_account_id = azurerm_cognitive_account.oai%[1]d[0].id
+  model {
+    format  = "OpenAI"
+    name    = "gpt-4o"
+    version = "2024-11-20"
+  }
+  sku {
+    name     = "GlobalStandard"
+    capacity = 10
+  }
+}
+
+resource "azurerm_private_endpoint" "pe%[1]d" {
+  name                = "pe%[1]d"
+  location            = var.location
+  resource_group_name = var.rg
+  subnet_id           = var.subnet_id
+  private_service_connection {
+    name                           = "c"
+    private_connection_resource_id = azurerm_cognitive_account.oai%[1]d[1].id
+    subresource_names              = ["account"]
+    is_manual_connection           = false
+  }
+}
+
+resource "azurerm_private_endpoint" "pex%[1]d" {
+  name                = "pex%[1]d"
+  location            = var.location
+  resource_group_name = var.rg
+  subnet_id           = var.subnet_id
+  private_service_connection {
+    name                           = "c"
+    private_connection_resource_id = var.target_id
+    subresource_names              = ["account"]
+    is_manual_connection           = false
+  }
+}
+
+resource "azurerm_monitor_diagnostic_setting" "diag%[1]d" {
+  name                       = "diag%[1]d"
+  target_resource_id         = azurerm_cognitive_account.oai%[1]d[2].id
+  log_analytics_workspace_id = var.law_id
+  enabled_log {
+    category_group = "allLogs"
+  }
+}
+
+resource "azurerm_search_service" "srch%[1]d" {
+  name                = "srch%[1]d"
+  location            = var.location
+  resource_group_name = var.rg
+  sku                 = "standard"
+  replica_count       = var.replicas
+}
+
+resource "azurerm_storage_account" "st%[1]d" {
+  name                            = "st%[1]d"
+  location                        = var.location
+  resource_group_name             = var.rg
+  account_tier                    = "Standard"
+  account_replication_type        = "LRS"
+  min_tls_version                 = "TLS1_2"
+  allow_nested_items_to_be_public = %[3]v
+}
+
+`, g, g%3 == 0, g%4 == 0)
+		}
+		fsys[fmt.Sprintf("%s/r%04d.tf", dir, f)] = &fstest.MapFile{Data: []byte(b.String())}
+	}
+	return fsys
+}
+
+// TestAICorpora makes sure the corpora of the whole-process benchmark read without
+// diagnostics into the number of resources asked for, with unknowns and failures.
+func TestAICorpora(t *testing.T) {
+	for name, fsys := range map[string]fstest.MapFS{"arm": aiARMCorpus(200), "bicep": aiBicepCorpus(200), "terraform": aiTFCorpus(1000)} {
+		want := 200
+		if name == "terraform" {
+			want = 1000
+		}
+		res, err := Run(context.Background(), fsys, nil, Options{Frontends: realFrontends(), Catalog: catalog(t)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range res.Diagnostics {
+			t.Errorf("%s: diagnostic %+v", name, d)
+			break
+		}
+		if len(res.Resources) != want {
+			t.Errorf("%s: %d resources, want %d", name, len(res.Resources), want)
+		}
+		if c := res.Count(); c.Fail == 0 || c.Unknown == 0 || c.Pass == 0 {
+			t.Errorf("%s: counts %+v", name, c)
+		}
+	}
+}

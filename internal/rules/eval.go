@@ -30,8 +30,12 @@ type Unresolved struct {
 	More []awaf.Location `json:"more,omitempty"`
 }
 
-// maxExamples bounds the places an Unresolved names.
-const maxExamples = 3
+// maxExamples bounds the places an Unresolved names, maxCauses the distinct causes a
+// finding lists: the causes past the first maxCauses-1 are folded into one entry.
+const (
+	maxExamples = 3
+	maxCauses   = 4
+)
 
 // N is the number of values the Unresolved stands for.
 func (u *Unresolved) N() int { return max(u.Count, 1) }
@@ -95,6 +99,19 @@ func groupUnresolved(list []Unresolved) []Unresolved {
 				g.More = append(g.More[:len(g.More):len(g.More)], l)
 			}
 		}
+	}
+	if len(out) > maxCauses {
+		rest := out[maxCauses-1:]
+		agg := Unresolved{Why: fmt.Sprintf("%s other causes, the first: %s", thousands(len(rest)), rest[0].Why), Loc: rest[0].Loc}
+		for _, u := range rest {
+			agg.Count += u.N()
+			for _, l := range append([]awaf.Location{u.Loc}, u.More...) {
+				if 1+len(agg.More) < maxExamples && l != agg.Loc && !slicesContains(agg.More, l) {
+					agg.More = append(agg.More, l)
+				}
+			}
+		}
+		out = append(out[:maxCauses-1:maxCauses-1], agg)
 	}
 	return out
 }

@@ -59,9 +59,15 @@ func TestFindingsBounded(t *testing.T) {
 	if testing.Short() {
 		t.Skip("scans 11,000 resources")
 	}
+	for name, corpus := range map[string]func(int) fstest.MapFS{"arm": aiARMCorpus, "terraform": aiTFCorpus} {
+		t.Run(name, func(t *testing.T) { findingsBounded(t, corpus) })
+	}
+}
+
+func findingsBounded(t *testing.T, corpus func(int) fstest.MapFS) {
 	perRes := map[int]float64{}
 	for _, n := range []int{1000, 10000} {
-		res, err := Run(context.Background(), aiARMCorpus(n), nil, Options{Frontends: realFrontends(), Catalog: catalog(t)})
+		res, err := Run(context.Background(), corpus(n), nil, Options{Frontends: realFrontends(), Catalog: catalog(t)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -366,7 +366,7 @@ func TestScanSaysWhatItRead(t *testing.T) {
 	// A broken template and findings: the input error wins, and the message says both.
 	writeFile(t, filepath.Join(dir, "bad.json"), `{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": [`)
 	_, errOut, code = runScanCmd(t, dir)
-	if code != 2 || !strings.Contains(errOut, "see the diagnostics; also 8 findings at or above low") {
+	if code != 2 || !strings.Contains(errOut, "see the diagnostics; also 14 findings at or above low") {
 		t.Errorf("broken template with findings: exit %d, %q", code, errOut)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/eval"
 	"github.com/awaf/awaf/internal/eval/judge"
+	"github.com/awaf/awaf/internal/fileout"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -178,23 +179,11 @@ func newJudge(cfg *eval.Config, needKey bool) (*judge.Client, *judge.Cache, erro
 	return c, cache, nil
 }
 
-// writeReport writes to stdout, or to a temporary file renamed over path so a reader
-// never sees half a report.
+// writeReport writes to stdout, or to path through fileout, so a reader never sees
+// half a report.
 func writeReport(rep *eval.Report, format, path string, stdout io.Writer) error {
 	if path == "" {
 		return eval.Write(stdout, rep, format)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("write report: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := eval.Write(tmp, rep, format); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write report: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write report: %w", err)
-	}
-	return os.Rename(tmp.Name(), path)
+	return fileout.Write(path, 0o644, func(w io.Writer) error { return eval.Write(w, rep, format) })
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +20,7 @@ import (
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/answers"
+	"github.com/awaf/awaf/internal/fileout"
 	"github.com/awaf/awaf/internal/iac"
 	"github.com/awaf/awaf/internal/lens"
 	"github.com/awaf/awaf/internal/rules"
@@ -380,6 +383,7 @@ func recordEvidence(path string, a *awaf.Assessment, res *scan.Result, propose b
 	if err != nil {
 		return fmt.Errorf("lens of %s: %w", path, err)
 	}
+	before, _ := json.Marshal(a)
 	props := scan.Attach(a, l, res.Outcomes(), time.Now().UTC().Truncate(time.Second))
 	// Evidence names templates relative to the answers file, which moves with them.
 	for i := range a.Answers {
@@ -409,11 +413,23 @@ func recordEvidence(path string, a *awaf.Assessment, res *scan.Result, propose b
 				fmt.Fprintf(s.err, "awaf: the resources also show components the profile leaves out (not changed): %s\n", joinStrings(extra))
 			}
 		}
+		kinds, hints := res.ProposeProfile()
+		for _, line := range scan.ProfileLines(&a.Profile, kinds, hints) {
+			fmt.Fprintf(s.err, "awaf: %s\n", line)
+		}
 		if len(props) > 0 {
-			fmt.Fprintf(s.err, "awaf: %s proposed from evidence; confirm them with `awaf assess`:\n", plural(len(props), "answer"))
+			n, of := scan.ProposalShare(l, a.Profile, props)
+			fmt.Fprintf(s.err, "awaf: %s proposed from evidence (%d of the %d practices that apply to the profile); confirm them with `awaf assess`:\n", plural(len(props), "answer"), n, of)
 			for _, p := range props {
-				fmt.Fprintf(s.err, "  %s: %s (%s)\n", p.Question, p.Choice, strings.Join(p.Rules, ", "))
+				fmt.Fprintf(s.err, "  %s: %s (%s)\n", p.Question, p.Choice, scan.Where(p.Evidence, 3))
 			}
+		}
+	}
+	if after, _ := json.Marshal(a); bytes.Equal(before, after) {
+		if _, err := os.Stat(path); err == nil {
+			// Same evidence: the file stays byte for byte as it was, no new time.
+			fmt.Fprintf(s.err, "awaf: %s: scan evidence unchanged\n", path)
+			return nil
 		}
 	}
 	a.Updated = time.Now().UTC().Truncate(time.Second)
@@ -429,22 +445,10 @@ func recordEvidence(path string, a *awaf.Assessment, res *scan.Result, propose b
 	return nil
 }
 
-// writeScanOutput writes a report or baseline file. A regular file (or a new one) is
-// replaced atomically; anything else, such as /dev/null, /dev/stdout or a named pipe,
-// is written in place: renaming over it would replace the device itself.
+// writeScanOutput writes a report or baseline file (fileout.Write: a regular file is
+// replaced atomically, a device or pipe such as /dev/null is written in place).
 func writeScanOutput(path string, write func(io.Writer) error) error {
-	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
-		if err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-		if err := write(f); err != nil {
-			f.Close()
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-		return f.Close()
-	}
-	return answers.WriteAtomic(path, 0o644, write)
+	return fileout.Write(path, 0o644, write)
 }
 
 func joinStrings[T ~string](xs []T) string {

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/creack/pty"
 
@@ -357,4 +359,49 @@ func TestWantProgress(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestScanTwiceLeavesAnswersAlone: scanning unchanged templates again leaves the
+// answers file byte for byte as it was (no new evidence times, no new "updated");
+// changed evidence is written.
+func TestScanTwiceLeavesAnswersAlone(t *testing.T) {
+	dir := t.TempDir()
+	tmpl := filepath.Join(dir, "main.bicep")
+	src := "resource kv 'Microsoft.KeyVault/vaults@2023-07-01' = {\n  name: 'kv1'\n  location: 'eastus'\n  properties: { tenantId: 't', sku: { family: 'A', name: 'standard' } }\n}\n"
+	if err := os.WriteFile(tmpl, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "awaf.yaml")
+	scanOnce := func() []byte {
+		t.Helper()
+		if _, errs, code := runScanCmd(t, tmpl, "--answers", path, "--propose", "--fail-on", "none"); code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	first := scanOnce()
+	time.Sleep(1100 * time.Millisecond) // times are kept to the second
+	if again := scanOnce(); !bytes.Equal(first, again) {
+		t.Errorf("a second scan of the same templates changed the answers file:\n%s", firstDiffLine(first, again))
+	}
+	if err := os.WriteFile(tmpl, []byte(strings.Replace(src, "tenantId: 't',", "tenantId: 't', enablePurgeProtection: true,", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if changed := scanOnce(); bytes.Equal(first, changed) {
+		t.Error("changed evidence was not written")
+	}
+}
+
+func firstDiffLine(a, b []byte) string {
+	al, bl := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
+	for i := range min(len(al), len(bl)) {
+		if al[i] != bl[i] {
+			return fmt.Sprintf("line %d: %q became %q", i+1, al[i], bl[i])
+		}
+	}
+	return "lengths differ"
 }

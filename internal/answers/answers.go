@@ -11,13 +11,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/fileout"
 	"github.com/awaf/awaf/internal/yamlerr"
 )
 
@@ -247,42 +247,17 @@ func Save(path string, a *awaf.Assessment) error {
 	return err
 }
 
-// WriteFileAtomic writes data to path through a temporary file and a rename.
+// WriteFileAtomic writes data to path through a temporary file and a rename; see
+// fileout.Write, which it is.
 func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
-	return WriteAtomic(path, perm, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
+	return fileout.WriteFile(path, data, perm)
 }
 
-// WriteAtomic is WriteFileAtomic for content written as it is made: write fills a
-// temporary file beside path, which replaces path only when write succeeds. A failed
-// or interrupted write leaves the old file as it was.
+// WriteAtomic is WriteFileAtomic for content written as it is made. A regular file is
+// replaced only when write succeeds; a link is followed, a device or pipe written in
+// place (fileout.Write).
 func WriteAtomic(path string, perm os.FileMode, write func(io.Writer) error) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), perm); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return fileout.Write(path, perm, write)
 }
 
 func join[T ~string](xs []T) string {

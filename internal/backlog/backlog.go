@@ -266,17 +266,6 @@ func JiraPriority(score float64) string {
 	return "Lowest"
 }
 
-// Cell neutralizes a CSV cell that a spreadsheet would run as a formula: a leading
-// apostrophe makes Excel, LibreOffice and Google Sheets show it as text (OWASP's
-// advice for CSV injection). Trackers that import the file keep the apostrophe,
-// which is the price of opening it safely.
-func Cell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
 // safeURL reports whether a link may be rendered as a link: only web addresses, never
 // javascript: or data: ones.
 func safeURL(u string) bool {

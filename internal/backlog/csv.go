@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/awaf/awaf/internal/sheetcell"
 )
 
 // writeCSV writes a header and rows, neutralizing every data cell. The header is ours
@@ -18,7 +20,7 @@ func writeCSV(w io.Writer, header []string, rows [][]string) error {
 	for _, row := range rows {
 		out := make([]string, len(row))
 		for i, c := range row {
-			out[i] = Cell(c)
+			out[i] = sheetcell.Text(c)
 		}
 		if err := cw.Write(out); err != nil {
 			return fmt.Errorf("write backlog csv: %w", err)

@@ -536,6 +536,33 @@ func (c *Config) check() {
 	if c.Task == DriftOnly && (c.Drift == nil || len(c.Drift.columns()) == 0) {
 		c.problem(c.lines["task"], "task drift compares columns: add drift: {columns: [column, ...]}")
 	}
+	c.checkMetrics()
+	if c.Fairness != nil {
+		if len(c.Segments) == 0 {
+			c.problem(c.lines["fairness"], "fairness needs segment columns: add segments: [column, ...]")
+		}
+		if c.Task != Classification && (c.Fairness.DemographicParityMax != nil || c.Fairness.EqualizedOddsMax != nil) {
+			c.problem(c.lines["fairness"], "demographic parity and equalized odds apply to classification only")
+		}
+		if c.Fairness.MinRows <= 0 {
+			c.Fairness.MinRows = 1
+		}
+	}
+	c.checkDrift()
+	c.checkBootstrap()
+	if c.Bins == 0 {
+		c.Bins = 10
+	}
+	if c.Bins < 2 || c.Bins > 100 {
+		c.problem(c.lines["calibrationBins"], "calibrationBins %d out of range 2..100", c.Bins)
+	}
+	if j := c.Judge; j != nil {
+		c.checkJudge(j)
+	}
+}
+
+// checkMetrics checks every metric against the catalogue and the task.
+func (c *Config) checkMetrics() {
 	seen := map[string]int{}
 	for i := range c.Metrics {
 		m := &c.Metrics[i]
@@ -578,50 +605,47 @@ func (c *Config) check() {
 		}
 		seen[m.ID()] = m.Line
 	}
-	if c.Fairness != nil {
-		if len(c.Segments) == 0 {
-			c.problem(c.lines["fairness"], "fairness needs segment columns: add segments: [column, ...]")
-		}
-		if c.Task != Classification && (c.Fairness.DemographicParityMax != nil || c.Fairness.EqualizedOddsMax != nil) {
-			c.problem(c.lines["fairness"], "demographic parity and equalized odds apply to classification only")
-		}
-		if c.Fairness.MinRows <= 0 {
-			c.Fairness.MinRows = 1
-		}
+}
+
+// checkDrift fills the drift defaults and checks its settings.
+func (c *Config) checkDrift() {
+	if c.Drift == nil {
+		return
 	}
-	if c.Drift != nil {
-		if c.Baseline == nil {
-			c.problem(c.lines["drift"], "drift compares with a baseline: add baseline: <prediction file>")
-		}
-		if c.Drift.Bins == 0 {
-			c.Drift.Bins = 10
-		}
-		if c.Drift.Bins < 2 || c.Drift.Bins > 1000 {
-			c.problem(c.lines["drift"], "drift bins %d out of range 2..1000", c.Drift.Bins)
-		}
-		if c.Drift.Scores == nil {
-			t := c.Task != DriftOnly
-			c.Drift.Scores = &t
-		}
-		switch c.Drift.Quantiles {
-		case "":
-			c.Drift.Quantiles = "linear"
-		case "linear", "higher":
-		default:
-			c.problem(c.line("drift.quantiles"), "drift quantiles %q is unknown: want linear or higher", c.Drift.Quantiles)
-		}
-		seen := map[string]bool{}
-		for i, col := range c.Drift.columns() {
-			if seen[col] {
-				c.problem(c.line("drift"), "drift column %q is listed twice", col)
-			}
-			seen[col] = true
-			_ = i
-		}
-		if c.Drift.ChiSquarePMin != nil && (*c.Drift.ChiSquarePMin <= 0 || *c.Drift.ChiSquarePMin >= 1) {
-			c.problem(c.line("drift.chiSquarePMin"), "chiSquarePMin %g must be between 0 and 1", *c.Drift.ChiSquarePMin)
-		}
+	if c.Baseline == nil {
+		c.problem(c.lines["drift"], "drift compares with a baseline: add baseline: <prediction file>")
 	}
+	if c.Drift.Bins == 0 {
+		c.Drift.Bins = 10
+	}
+	if c.Drift.Bins < 2 || c.Drift.Bins > 1000 {
+		c.problem(c.lines["drift"], "drift bins %d out of range 2..1000", c.Drift.Bins)
+	}
+	if c.Drift.Scores == nil {
+		t := c.Task != DriftOnly
+		c.Drift.Scores = &t
+	}
+	switch c.Drift.Quantiles {
+	case "":
+		c.Drift.Quantiles = "linear"
+	case "linear", "higher":
+	default:
+		c.problem(c.line("drift.quantiles"), "drift quantiles %q is unknown: want linear or higher", c.Drift.Quantiles)
+	}
+	seen := map[string]bool{}
+	for _, col := range c.Drift.columns() {
+		if seen[col] {
+			c.problem(c.line("drift"), "drift column %q is listed twice", col)
+		}
+		seen[col] = true
+	}
+	if c.Drift.ChiSquarePMin != nil && (*c.Drift.ChiSquarePMin <= 0 || *c.Drift.ChiSquarePMin >= 1) {
+		c.problem(c.line("drift.chiSquarePMin"), "chiSquarePMin %g must be between 0 and 1", *c.Drift.ChiSquarePMin)
+	}
+}
+
+// checkBootstrap fills the interval defaults and checks them.
+func (c *Config) checkBootstrap() {
 	if c.Bootstrap == nil {
 		c.Bootstrap = &BootstrapSpec{}
 	}
@@ -645,15 +669,6 @@ func (c *Config) check() {
 	}
 	if c.Bootstrap.Level <= 0 || c.Bootstrap.Level >= 1 {
 		c.problem(c.lines["bootstrap"], "bootstrap level %g must be between 0 and 1", c.Bootstrap.Level)
-	}
-	if c.Bins == 0 {
-		c.Bins = 10
-	}
-	if c.Bins < 2 || c.Bins > 100 {
-		c.problem(c.lines["calibrationBins"], "calibrationBins %d out of range 2..100", c.Bins)
-	}
-	if j := c.Judge; j != nil {
-		c.checkJudge(j)
 	}
 }
 

@@ -32,6 +32,10 @@ type Value struct {
 	Kind   Kind
 	Bool   bool
 	Number float64
+	// Str is the string of a String. On an Unknown it may hold the stable id
+	// (Resource.ID) of the resource the value identifies: a Bicep symbolic name's .id,
+	// a Terraform azurerm_x.y.id, whose value is not known before deployment but
+	// whose resource is (see Ref and NewRef).
 	Str    string
 	Items  []*Value          // Array
 	Fields map[string]*Value // Object; keys as written in the source
@@ -139,6 +143,9 @@ type Severity string
 const (
 	DiagError   Severity = "error"
 	DiagWarning Severity = "warning"
+	// DiagInfo is a note that changes nothing read, such as a resource type no
+	// rule reads yet.
+	DiagInfo Severity = "info"
 )
 
 // Diagnostic is something a front end could not read or resolve: a syntax error, an

@@ -64,6 +64,62 @@ func NewUnknown(why string, loc awaf.Location) *Value {
 	return &Value{Kind: Unknown, Why: why, Loc: loc}
 }
 
+// NewRef returns an Unknown whose value is not known before deployment but which
+// identifies the resource whose Resource.ID is ref, such as the id of a resource
+// whose name is generated at deployment. TypedRef gives a ref that names the
+// resource only if it has a given type.
+func NewRef(why, ref string, loc awaf.Location) *Value {
+	return &Value{Kind: Unknown, Why: why, Str: ref, Loc: loc}
+}
+
+// namePrefix marks, in Str, an Unknown that is the name of a resource rather than
+// an id: an existing declaration given it refers to that resource (Twins), but a
+// link given it is still unresolved.
+const namePrefix = "name:"
+
+// TypedRef is a ref to the resource whose Resource.ID is id, valid only when that
+// resource is of type typ (resourceId('<type>', name) with the name of a resource).
+func TypedRef(typ, id string) string { return typ + "|" + id }
+
+// Ref returns the resource an Unknown identifies: the Resource.ID, or a TypedRef,
+// or "" when v is not such a value. Links between resources are resolved by it
+// before their values.
+func (v *Value) Ref() string {
+	if v == nil || v.Kind != Unknown || strings.HasPrefix(v.Str, namePrefix) {
+		return ""
+	}
+	return v.Str
+}
+
+// SplitRef splits a ref into the type it requires ("" for any) and the Resource.ID.
+func SplitRef(ref string) (typ, id string) {
+	if t, i, ok := strings.Cut(ref, "|"); ok {
+		return t, i
+	}
+	return "", ref
+}
+
+// MarkName records on an Unknown name that it is the name of the resource whose
+// Resource.ID is id, unless it already names one. Other Unknowns are left alone.
+func (v *Value) MarkName(id string) {
+	if v != nil && v.Kind == Unknown && v.Str == "" {
+		v.Str = namePrefix + id
+	}
+}
+
+// NameOf returns the Resource.ID of the resource an Unknown is the name of (see
+// MarkName), or "".
+func (v *Value) NameOf() string {
+	if v == nil || v.Kind != Unknown {
+		return ""
+	}
+	id, _ := strings.CutPrefix(v.Str, namePrefix)
+	if id == v.Str {
+		return ""
+	}
+	return id
+}
+
 // IsUnknown reports whether v itself is Unknown. A nil v is not unknown: it is absent.
 func (v *Value) IsUnknown() bool { return v != nil && v.Kind == Unknown }
 

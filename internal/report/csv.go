@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/sheetcell"
 )
 
 // The layout of Microsoft's assessment export, as the Azure Well-Architected Review
@@ -40,8 +41,17 @@ func renderCSV(w io.Writer, in Input) error {
 	cw := csv.NewWriter(w)
 	row := func(fields ...string) {
 		padded := make([]string, max(msColumns, len(fields)))
-		copy(padded, fields)
+		for i, f := range fields {
+			padded[i] = sheetcell.Text(f) // notes and lens text may start like a formula
+		}
 		_ = cw.Write(padded) // the error sticks in cw and is read by Flush below
+	}
+	// separator is the layout's own line of dashes, which is not a formula and must
+	// stay as the reader expects it.
+	separator := func() {
+		padded := make([]string, msColumns)
+		padded[0] = msSeparator
+		_ = cw.Write(padded)
 	}
 	name := l.Name
 	if name == "" {
@@ -88,7 +98,7 @@ func renderCSV(w io.Writer, in Input) error {
 		row(category, rec.Title, link, msPriority(rec), string(rec.Area), rec.Question,
 			strconv.Itoa(int(math.Round(rec.Priority))), rec.Why, msCompleteNo, notes[rec.Question])
 	}
-	row(msSeparator)
+	separator()
 	row()
 	row(msAnswerHeader...)
 	results := map[string]awaf.QuestionResult{}

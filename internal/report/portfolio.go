@@ -197,7 +197,7 @@ func renderPortfolioXLSX(w io.Writer, in Portfolio) error {
 	}
 	rows := [][]any{head}
 	for _, r := range newPortfolioPage(in).Rows {
-		row := []any{sheetText(r.Name), sheetText(r.Owner), string(r.Criticality), joinIDs(r.Kinds), sheetText(r.Lens.ID), sheetText(r.Lens.Version),
+		row := []any{r.Name, r.Owner, string(r.Criticality), joinIDs(r.Kinds), r.Lens.ID, r.Lens.Version,
 			r.Outdated, dateCell(r.Updated), r.Overall.Score, string(r.Overall.Band), r.Overall.High, r.Overall.Medium, fmt.Sprintf("%d of %d", r.Met, r.Total)}
 		for _, c := range r.Cells {
 			if c.Band == awaf.BandNotAssessed {
@@ -221,7 +221,7 @@ func renderPortfolioXLSX(w io.Writer, in Portfolio) error {
 		for _, wl := range cr.Workloads {
 			at = append(at, fmt.Sprintf("%s (#%d, %s)", wl.Name, wl.Rank, wl.Risk))
 		}
-		rr = append(rr, []any{sheetText(cr.Title), cr.Question, cr.Choice, len(cr.Workloads), len(v.Rows), cr.High, sheetText(strings.Join(at, "; "))})
+		rr = append(rr, []any{cr.Title, cr.Question, cr.Choice, len(cr.Workloads), len(v.Rows), cr.High, strings.Join(at, "; ")})
 	}
 	if err := writeSheet(f, risks, rr); err != nil {
 		return err
@@ -251,14 +251,6 @@ func renderPortfolioXLSX(w io.Writer, in Portfolio) error {
 	return err
 }
 
-// sheetText keeps a text cell from being read as a formula by a spreadsheet.
-func sheetText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
 func dateCell(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -268,6 +260,9 @@ func dateCell(t time.Time) string {
 
 func writeSheet(f *excelize.File, sheet string, rows [][]any) error {
 	for i, r := range rows {
+		for j, v := range r {
+			r[j] = textCell(v) // ids and choices come from uploaded lenses too
+		}
 		cell, err := excelize.CoordinatesToCellName(1, i+1)
 		if err != nil {
 			return err

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,6 +35,9 @@ type view struct {
 	NotApplicable []questionView
 	// Disputed holds questions where failing evidence disputes a selected practice.
 	Disputed []questionView
+	// Evidenced holds the selected practices that passing scan or eval evidence, and
+	// no failing evidence, backs: the answers that came from evidence.
+	Evidenced []evidencedView
 
 	Radar radar
 }
@@ -68,6 +72,13 @@ type horizonView struct {
 	Title   string
 	Blurb   string
 	Items   []recView
+}
+
+// evidencedView is one selected practice with the passing evidence behind it.
+type evidencedView struct {
+	Question, QuestionTitle, Choice, ChoiceTitle string
+	Sources                                      []string
+	Locations                                    []awaf.Location
 }
 
 type questionView struct {
@@ -150,6 +161,7 @@ func newView(in Input) *view {
 		if len(qv.Disputed) > 0 {
 			v.Disputed = append(v.Disputed, qv)
 		}
+		v.Evidenced = append(v.Evidenced, evidenced(l, q)...)
 		switch q.Risk {
 		case awaf.RiskHigh:
 			high = append(high, qv)
@@ -435,3 +447,36 @@ func wrapWords(s string, width int) []string {
 }
 
 func round1(f float64) float64 { return math.Round(f*10) / 10 }
+
+// evidenced lists the selected choices of q that passing evidence, and no failing
+// evidence, supports.
+func evidenced(l *awaf.Lens, q awaf.QuestionResult) []evidencedView {
+	var out []evidencedView
+	for _, c := range q.Selected {
+		ev := evidencedView{Question: q.Question, QuestionTitle: q.Title, Choice: c}
+		failed := false
+		for _, e := range q.Evidence {
+			if e.Choice != c {
+				continue
+			}
+			if !e.Passed {
+				failed = true
+				break
+			}
+			if !slices.Contains(ev.Sources, e.Source) {
+				ev.Sources = append(ev.Sources, e.Source)
+			}
+			if e.Location != nil && len(ev.Locations) < 3 {
+				ev.Locations = append(ev.Locations, *e.Location)
+			}
+		}
+		if failed || len(ev.Sources) == 0 {
+			continue
+		}
+		if t := choiceTitles(l, q.Question, []string{c}); len(t) == 1 {
+			ev.ChoiceTitle = t[0]
+		}
+		out = append(out, ev)
+	}
+	return out
+}

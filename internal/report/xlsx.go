@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/sheetcell"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -143,6 +144,9 @@ func (x *xlsx) init() {
 }
 
 func (x *xlsx) row(sheet string, r int, values ...any) {
+	for i, v := range values {
+		values[i] = textCell(v)
+	}
 	cell, err := excelize.CoordinatesToCellName(1, r)
 	x.fail(err)
 	x.fail(x.f.SetSheetRow(sheet, cell, &values))
@@ -203,6 +207,17 @@ func (x *xlsx) summary(v *view) {
 	x.fail(x.f.SetColWidth(s, "B", "G", 14))
 }
 
+// textCell neutralizes a text value that would start like a formula, as every CSV
+// export does (sheetcell.Text); numbers and other values pass as they are. Excel
+// stores strings as text, but a sheet saved again as CSV, or copied into another
+// program, would run them.
+func textCell(v any) any {
+	if s, ok := v.(string); ok {
+		return sheetcell.Text(s)
+	}
+	return v
+}
+
 // table writes a sheet of rows under a header as an Excel table: filter buttons, banded
 // rows, a frozen header. The stream writer keeps this fast for long plans.
 func (x *xlsx) table(sheet string, cols []column, rows [][]any) {
@@ -223,6 +238,7 @@ func (x *xlsx) table(sheet string, cols []column, rows [][]any) {
 	cells := make([]any, len(cols))
 	for i, r := range rows {
 		for j, v := range r {
+			v = textCell(v)
 			if cols[j].Wrap {
 				v = excelize.Cell{StyleID: x.wrap, Value: v}
 			}

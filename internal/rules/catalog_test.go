@@ -37,9 +37,8 @@ func TestChoicesExistInBuiltinLens(t *testing.T) {
 	}
 	mapped := 0
 	for _, r := range c.Rules {
-		if len(r.Choices) == 0 {
-			t.Errorf("%s names no lens choice", r.ID)
-		}
+		// A rule may name no choice: a hygiene check whose pass does not establish any
+		// practice of the lens (a paid SKU, a custom subdomain) proposes nothing.
 		for _, id := range r.Choices {
 			if !choices[id] {
 				t.Errorf("%s names choice %q, which the built-in lens %s does not have", r.ID, id, l.ID)

@@ -475,6 +475,10 @@ func (g *graph) alertsOf(i int) []int {
 }
 
 func (g *graph) resolveValue(v *iac.Value) (int, bool) {
+	if v.Ref() != "" {
+		t, found, _ := g.linkTarget(v)
+		return t, found
+	}
 	s, known, ok := v.AsString()
 	if !ok || !known {
 		return -1, false
@@ -489,6 +493,11 @@ func (g *graph) refView(reg *registry, noun string, find func(*iac.Value) (int, 
 	for _, v := range refs {
 		if v == nil || v.Kind == iac.Null {
 			continue
+		}
+		if v.IsUnknown() && v.Ref() != "" {
+			if k, ok := find(v); ok {
+				return resourceView(&g.res[k], reg)
+			}
 		}
 		if v.IsUnknown() {
 			return reg.add(fmt.Sprintf("the %s reference is not known before deployment (%s)", noun, v.Why), v.Loc)

@@ -26,6 +26,8 @@ type graph struct {
 	// resource group or subscription watches every resource of that type in it.
 	typeAlerts map[string][]int
 	children   map[int][]int // parent -> children, in scan order
+	// twin maps an existing declaration to the declared resource it refers to.
+	twin map[int]int
 }
 
 type links struct {
@@ -80,12 +82,46 @@ func newGraph(res []iac.Resource) *graph {
 			}
 		}
 	})
-	for i := range res {
-		if res[i].ID != "" {
-			g.byID[idKey[i]] = i
+	// An existing declaration is a reference, not a second resource: a declared
+	// resource with the same id or type and name wins its keys, whatever the order,
+	// and the declaration resolves to it (twin).
+	for _, existing := range []bool{true, false} {
+		for i := range res {
+			if res[i].Existing != existing {
+				continue
+			}
+			if res[i].ID != "" {
+				g.byID[idKey[i]] = i
+			}
+			if named[i] {
+				g.byName[nameKey[i]] = i
+			}
 		}
+	}
+	for i := range res {
+		if !res[i].Existing {
+			continue
+		}
+		t := -1
 		if named[i] {
-			g.byName[nameKey[i]] = i
+			if j, ok := g.byName[nameKey[i]]; ok && !res[j].Existing {
+				t = j
+			}
+		}
+		if j, ok := g.byID[idKey[i]]; t < 0 && res[i].ID != "" && ok && !res[j].Existing {
+			t = j
+		}
+		if ref := res[i].Name.NameOf(); t < 0 && ref != "" {
+			// The name is not known, but which resource's name it is, is.
+			if j, ok := g.byID[lowerASCII(ref)]; ok && !res[j].Existing && g.ltype[j] == g.ltype[i] {
+				t = j
+			}
+		}
+		if t >= 0 {
+			if g.twin == nil {
+				g.twin = map[int]int{}
+			}
+			g.twin[i] = t
 		}
 	}
 	// Links are found on all cores and applied in resource order, so the lists come
@@ -173,17 +209,54 @@ func (g *graph) resolve(ref string) (int, bool) {
 		return -1, false
 	}
 	if i, ok := g.byID[low]; ok {
-		return i, true
+		return g.canon(i), true
 	}
 	if i, ok := g.byID[strings.TrimSuffix(low, ".id")]; ok {
-		return i, true
+		return g.canon(i), true
 	}
 	if typ, name, ok := iac.ParseResourceID(ref); ok {
 		if i, ok := g.byName[strings.ToLower(typ)+"|"+strings.ToLower(name)]; ok {
-			return i, true
+			return g.canon(i), true
 		}
 	}
 	return -1, false
+}
+
+// canon gives the declared resource an existing declaration refers to, or i.
+func (g *graph) canon(i int) int {
+	if t, ok := g.twin[i]; ok {
+		return t
+	}
+	return i
+}
+
+// linkTarget finds the resource a link value names: by the reference the front
+// end carried on it (a symbolic name, a Terraform address), else by its string value.
+// unresolved is true when the value or the reference cannot tell which resource it
+// is before deployment: an unknown without a reference, or an existing declaration
+// with an unknown name that matches no declared resource.
+func (g *graph) linkTarget(v *iac.Value) (t int, found, unresolved bool) {
+	if ref := v.Ref(); ref != "" {
+		typ, id := iac.SplitRef(ref)
+		t, found = g.resolve(id)
+		if found && typ != "" && !strings.EqualFold(g.res[t].Type, typ) {
+			found = false // resourceId() of another type with the same name
+		}
+	} else if v.IsUnknown() {
+		return -1, false, true
+	} else if s, _, ok := v.AsString(); ok {
+		t, found = g.resolve(s)
+	}
+	if found && g.res[t].Existing {
+		// resolve already gave the twin of an existing declaration that has one.
+		if _, named := g.res[t].NameString(); !named {
+			return -1, false, true
+		}
+	}
+	if !found && v.IsUnknown() {
+		return -1, false, true
+	}
+	return t, found, false
 }
 
 // linksFound is what link finds for one resource: the resources it points at (as a
@@ -233,15 +306,11 @@ func (g *graph) target(f *linksFound, kind string, i int, ref *iac.Value) {
 	if ref == nil {
 		return
 	}
-	if ref.IsUnknown() {
+	t, found, unresolved := g.linkTarget(ref)
+	if unresolved {
 		f.pending = append(f.pending, linkPending{kind, ref})
 		return
 	}
-	s, _, ok := ref.AsString()
-	if !ok {
-		return
-	}
-	t, found := g.resolve(s)
 	if !found || t == i {
 		return
 	}
@@ -326,6 +395,10 @@ func (g *graph) link(i int) (f linksFound) {
 // vaultFor finds the Key Vault a key URI (https://name.vault.azure.net/keys/...) or a
 // vault resource id names.
 func (g *graph) vaultFor(v *iac.Value) (int, bool) {
+	if v.Ref() != "" {
+		t, found, _ := g.linkTarget(v)
+		return t, found
+	}
 	s, known, ok := v.AsString()
 	if !ok || !known {
 		return -1, false

@@ -21,6 +21,8 @@ type Proposal struct {
 	Question string
 	Choice   string
 	Rules    []string
+	// Evidence is where the passing evidence is (file, line, column), in order.
+	Evidence []awaf.Location
 }
 
 // Outcome is what Attach reads of one finding: the rule and the lens choices it is
@@ -65,6 +67,7 @@ func Attach(a *awaf.Assessment, l *awaf.Lens, findings []Outcome, at time.Time) 
 		title                      string
 		pass, fail, unknown, suppr int
 		firstFail, firstPass       *Outcome
+		passLocs                   []awaf.Location
 	}
 	titleOf := map[string]string{}
 	tallies := map[key]*tally{}
@@ -91,6 +94,7 @@ func Attach(a *awaf.Assessment, l *awaf.Lens, findings []Outcome, at time.Time) 
 				if t.firstPass == nil {
 					t.firstPass = f
 				}
+				t.passLocs = append(t.passLocs, f.Loc)
 			case rules.Fail:
 				t.fail++
 				if t.firstFail == nil {
@@ -103,7 +107,22 @@ func Attach(a *awaf.Assessment, l *awaf.Lens, findings []Outcome, at time.Time) 
 			}
 		}
 	}
-	// Earlier scan evidence goes, whatever question it sat on.
+	// Earlier scan evidence goes, whatever question it sat on. An item that comes
+	// back unchanged keeps its time, so scanning unchanged templates again leaves
+	// the answers file as it was.
+	type same struct {
+		choice, summary string
+		passed          bool
+		loc             awaf.Location
+	}
+	before := map[same]time.Time{}
+	for i := range a.Answers {
+		for _, e := range a.Answers[i].Evidence {
+			if e.Source == EvidenceSource && e.Location != nil {
+				before[same{e.Choice, e.Summary, e.Passed, *e.Location}] = e.At
+			}
+		}
+	}
 	for i := range a.Answers {
 		a.Answers[i].Evidence = slices.DeleteFunc(a.Answers[i].Evidence, func(e awaf.Evidence) bool { return e.Source == EvidenceSource })
 	}
@@ -115,10 +134,14 @@ func Attach(a *awaf.Assessment, l *awaf.Lens, findings []Outcome, at time.Time) 
 	})
 	passedAll := map[string]bool{}
 	rulesOf := map[string][]string{}
+	locsOf := map[string][]awaf.Location{}
 	for _, k := range keys {
 		t := tallies[k]
 		if t.pass+t.fail == 0 {
-			continue // only unknowns or accepted findings: no evidence either way
+			// Only unknowns or accepted findings: no evidence either way. (Such a rule
+			// does not withhold the choice's proposal either: the stored evidence has no
+			// "unknown" state, and the server and awaf assess derive proposals from it.)
+			continue
 		}
 		passed := t.fail == 0 && t.unknown == 0 && t.suppr == 0
 		var parts []string
@@ -138,6 +161,9 @@ func Attach(a *awaf.Assessment, l *awaf.Lens, findings []Outcome, at time.Time) 
 		}
 		loc := first.Loc
 		ev := awaf.Evidence{Choice: k.choice, Source: EvidenceSource, Passed: passed, Summary: summary, Location: &loc, At: at}
+		if t, ok := before[same{k.choice, summary, passed, loc}]; ok {
+			ev.At = t
+		}
 		q := questionOf[k.choice]
 		ans, ok := a.Answer(q)
 		if !ok {
@@ -149,6 +175,7 @@ func Attach(a *awaf.Assessment, l *awaf.Lens, findings []Outcome, at time.Time) 
 			passedAll[k.choice] = passed
 		}
 		rulesOf[k.choice] = append(rulesOf[k.choice], k.rule)
+		locsOf[k.choice] = append(locsOf[k.choice], t.passLocs...)
 	}
 	var props []Proposal
 	for _, q := range l.Questions {
@@ -157,7 +184,7 @@ func Attach(a *awaf.Assessment, l *awaf.Lens, findings []Outcome, at time.Time) 
 		}
 		for _, c := range q.Choices {
 			if passedAll[c.ID] {
-				props = append(props, Proposal{Question: q.ID, Choice: c.ID, Rules: rulesOf[c.ID]})
+				props = append(props, Proposal{Question: q.ID, Choice: c.ID, Rules: rulesOf[c.ID], Evidence: sortedLocs(locsOf[c.ID])})
 			}
 		}
 	}
@@ -224,4 +251,18 @@ func Components(res []iac.Resource) []awaf.Component {
 		}
 	}
 	return out
+}
+
+// sortedLocs orders locations by file, line and column without repeats.
+func sortedLocs(ls []awaf.Location) []awaf.Location {
+	slices.SortFunc(ls, func(a, b awaf.Location) int {
+		if c := strings.Compare(a.File, b.File); c != 0 {
+			return c
+		}
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		return a.Column - b.Column
+	})
+	return slices.Compact(ls)
 }

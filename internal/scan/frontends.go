@@ -2,9 +2,15 @@ package scan
 
 import (
 	"github.com/awaf/awaf/internal/iac"
+	"github.com/awaf/awaf/internal/iac/aml"
+	"github.com/awaf/awaf/internal/iac/apim"
 	"github.com/awaf/awaf/internal/iac/arm"
 	"github.com/awaf/awaf/internal/iac/bicep"
+	"github.com/awaf/awaf/internal/iac/evalcfg"
 	"github.com/awaf/awaf/internal/iac/export"
+	"github.com/awaf/awaf/internal/iac/pipeline"
+	"github.com/awaf/awaf/internal/iac/prompt"
+	"github.com/awaf/awaf/internal/iac/search"
 	"github.com/awaf/awaf/internal/iac/terraform"
 )
 
@@ -28,9 +34,10 @@ type Frontend struct {
 	Format  Format
 	Scanner iac.Scanner
 	// Claims picks the front end's files among those the built-in formats leave: by
-	// name (the slash path in the scanned tree), and for a JSON file not told apart as
-	// one of them, by its content (head holds at least its first 8 KiB; nil for other
-	// files). Nil for the built-in formats, which the scan tells apart itself.
+	// name (the slash path in the scanned tree), and by content for a JSON file not
+	// told apart as one of them and for a YAML or XML file no front end claimed by name
+	// (head holds at least its first 8 KiB; nil when only the name is asked about). Nil
+	// for the built-in formats, which the scan tells apart itself.
 	Claims func(name string, head []byte) bool
 }
 
@@ -48,6 +55,12 @@ func DefaultFrontends() Frontends {
 		{Format: FormatTerraform, Scanner: terraform.Scanner{}},
 		{Format: FormatPlan, Scanner: terraform.PlanScanner{}},
 		{Format: FormatExport, Scanner: export.Scanner{}},
+		{Format: FormatPipeline, Scanner: pipeline.Scanner{}, Claims: claimPipeline},
+		{Format: FormatAPIM, Scanner: apim.Scanner{}, Claims: claimAPIM},
+		{Format: FormatSearch, Scanner: search.Scanner{}, Claims: claimSearch},
+		{Format: FormatAML, Scanner: aml.Scanner{}, Claims: claimAML},
+		{Format: FormatPrompt, Scanner: prompt.Scanner{}, Claims: claimPrompt},
+		{Format: FormatEval, Scanner: evalcfg.Scanner{}, Claims: claimEval},
 	}
 }
 

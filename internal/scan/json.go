@@ -46,6 +46,9 @@ type DocResource struct {
 	Source   iac.Source      `json:"source"`
 	Location awaf.Location   `json:"location"`
 	Via      []awaf.Location `json:"via,omitempty"`
+	// Existing marks a declaration of a resource deployed elsewhere that matched
+	// no declared resource of the scan; one that matched is not listed apart.
+	Existing bool `json:"existing,omitempty"`
 }
 
 // DocRef names the resource of a finding.
@@ -82,10 +85,11 @@ type DocDiag struct {
 
 func writeJSON(w io.Writer, r *Result, opt WriteOptions) error {
 	tool := DocTool{Name: "awaf", Version: opt.Version, Rules: len(r.Catalog.Rules)}
-	summary := DocSummary{Files: len(r.Files), Resources: len(r.Resources), Counts: r.Count(), Diagnostics: len(r.Diagnostics)}
+	listed := r.listed()
+	summary := DocSummary{Files: len(r.Files), Resources: len(listed), Counts: r.Count(), Diagnostics: len(r.Diagnostics)}
 	resource := func(i int) any {
-		x := &r.Resources[i]
-		return DocResource{Type: x.Type, Name: displayName(x), ID: x.ID, Source: x.Source, Location: x.Loc, Via: x.Via}
+		x := &r.Resources[listed[i]]
+		return DocResource{Type: x.Type, Name: displayName(x), ID: x.ID, Source: x.Source, Location: x.Loc, Via: x.Via, Existing: x.Existing}
 	}
 	finding := func(i int) any {
 		f := &r.Findings[i]
@@ -106,7 +110,7 @@ func writeJSON(w io.Writer, r *Result, opt WriteOptions) error {
 		return DocDiag{Severity: d.Severity, Message: d.Message, Location: d.Loc}
 	}
 	return writeJSONLines(w, tool, summary, []docList{
-		{"resources", len(r.Resources), resource},
+		{"resources", len(listed), resource},
 		{"findings", len(r.Findings), finding},
 		{"diagnostics", len(r.Diagnostics), diag},
 	})

@@ -16,7 +16,7 @@ func writeMarkdown(w io.Writer, r *Result, opt WriteOptions) error {
 	var b strings.Builder
 	c := r.Count()
 	b.WriteString("# awaf scan\n\n")
-	fmt.Fprintf(&b, "%s, %s, %s.\n\n", count(len(r.Files), "file"), count(len(r.Resources), "resource"), count(len(r.Catalog.Rules), "rule"))
+	fmt.Fprintf(&b, "%s, %s, %s.\n\n", count(len(r.Files), "file"), count(len(r.listed()), "resource"), count(len(r.Catalog.Rules), "rule"))
 	b.WriteString("| pass | fail | high | medium | low | unknown | suppressed | diagnostics |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	fmt.Fprintf(&b, "| %d | %d | %d | %d | %d | %d | %d | %d |\n\n", c.Pass, c.Fail, c.High, c.Medium, c.Low, c.Unknown, c.Suppressed, len(r.Diagnostics))
 	for _, g := range groups(r, func(f *Finding) bool { return opt.ShowPass || f.Status != rules.Pass }) {

@@ -47,6 +47,19 @@ func Write(w io.Writer, r *Result, format string, opt WriteOptions) error {
 	return awaf.Errorf(awaf.EINVALID, "unknown format %q (want %s)", format, strings.Join(Formats, ", "))
 }
 
+// listed gives the indexes of the resources a report lists: all but the existing
+// declarations that refer to a declared resource of the scan (iac.Twins).
+func (r *Result) listed() []int {
+	twins := iac.Twins(r.Resources)
+	out := make([]int, 0, len(r.Resources)-len(twins))
+	for i := range r.Resources {
+		if _, ok := twins[i]; !ok {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
 func displayName(r *iac.Resource) string {
 	if n, ok := r.NameString(); ok {
 		return n

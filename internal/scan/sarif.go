@@ -228,8 +228,11 @@ func writeSARIF(w io.Writer, r *Result, opt WriteOptions) error {
 	inv := sarifInvocation{ExecutionSuccessful: true}
 	for _, d := range r.Diagnostics {
 		n := sarifNotification{Level: "warning", Message: sarifText{Text: d.Message}}
-		if d.Severity == iac.DiagError {
+		switch d.Severity {
+		case iac.DiagError:
 			n.Level = "error"
+		case iac.DiagInfo:
+			n.Level = "note"
 		}
 		if p := sarifPhysicalLoc(d.Loc); p != nil {
 			n.Locations = []sarifLocation{{PhysicalLocation: p}}

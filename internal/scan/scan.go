@@ -71,6 +71,7 @@ type Result struct {
 
 	mu         sync.Mutex
 	components map[awaf.Component]bool // seen as units were read
+	profile    profileFacts            // workload kinds and hints seen as units were read
 }
 
 func (r *Result) addComponents(cs []awaf.Component) {
@@ -171,6 +172,7 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 			return nil, ctx.Err()
 		}
 	}
+	res.dropCompiled(fsys, groups, head)
 	// Rules that read only the resource they judge run as each unit is read; what
 	// the rest needs of it is kept, not every file's values (see rules.Session).
 	ropt := rules.Options{Profile: opt.Profile, WorkloadOf: WorkloadOf(opt.Workloads)}
@@ -186,6 +188,7 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 	var sink iac.Sink
 	if !opt.retain {
 		sink = func(rs []iac.Resource) []iac.Resource {
+			res.enrich(rs)
 			res.addComponents(Components(rs))
 			return sess.Sink(rs)
 		}
@@ -243,6 +246,9 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 			res.Resources = append(res.Resources, o.res...)
 		}
 		res.Diagnostics = append(res.Diagnostics, o.diags...)
+	}
+	if opt.retain {
+		res.enrich(res.Resources)
 	}
 	fs0, err := sess.Finish(ctx, res.Resources)
 	if err != nil {
@@ -310,12 +316,78 @@ func (r *Result) classify(fsys fs.FS, name string, groups map[Format][]string, e
 			r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: iac.DiagWarning, Message: fmt.Sprintf("%s is %s; skipped", name, Describe(data)), Loc: awaf.Location{File: name}})
 		}
 	default:
-		if f, ok := opt.Frontends.claim(name, nil); ok {
+		// A front end may claim a file by its name alone; YAML and XML files it may
+		// also claim by their head (a $schema, a <policies> root, top-level keys).
+		f, ok := opt.Frontends.claim(name, nil)
+		if !ok && wantsHead(name) {
+			data, _, err := readHead(fsys, name, head)
+			if err != nil {
+				r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: iac.DiagError, Message: fmt.Sprintf("cannot read %s: %v", name, unwrapPathErr(err)), Loc: awaf.Location{File: name}})
+				return
+			}
+			f, ok = opt.Frontends.claim(name, data)
+		}
+		if ok {
 			add(f)
 		} else if explicit {
 			r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: iac.DiagWarning, Message: fmt.Sprintf("%s: unknown file type (want .bicep, .bicepparam, .tf, .tfvars or .json); skipped", name), Loc: awaf.Location{File: name}})
 		}
 	}
+}
+
+// dropCompiled leaves out an ARM template that Bicep compiled from a .bicep file of
+// the same name beside it, when that file is scanned too (azd templates commit both
+// main.bicep and main.json): the deployment would be read, and every finding
+// reported, twice. A note says which file was left out.
+func (r *Result) dropCompiled(fsys fs.FS, groups map[Format][]string, head []byte) {
+	arms, bicep := groups[FormatARM], groups[FormatBicep]
+	if len(arms) == 0 || len(bicep) == 0 {
+		return
+	}
+	sources := make(map[string]bool, len(bicep))
+	for _, b := range bicep {
+		sources[b] = true
+	}
+	dropped := map[string]bool{}
+	kept := arms[:0]
+	for _, a := range arms {
+		src := strings.TrimSuffix(a, path.Ext(a)) + ".bicep"
+		if sources[src] {
+			data, _, err := readHead(fsys, a, head)
+			if err == nil && compiledByBicep(data) {
+				dropped[a] = true
+				r.Diagnostics = append(r.Diagnostics, iac.Diagnostic{Severity: iac.DiagInfo,
+					Message: fmt.Sprintf("%s is compiled from %s, which is scanned; not read twice", a, src), Loc: awaf.Location{File: a}})
+				continue
+			}
+		}
+		kept = append(kept, a)
+	}
+	if len(dropped) == 0 {
+		return
+	}
+	groups[FormatARM] = kept
+	files := r.Files[:0]
+	for _, f := range r.Files {
+		if !dropped[f.Path] {
+			files = append(files, f)
+		}
+	}
+	r.Files = files
+}
+
+// compiledByBicep reports whether the head of an ARM template names Bicep as its
+// generator ("metadata": {"_generator": {"name": "bicep", ...}}).
+func compiledByBicep(head []byte) bool {
+	i := bytes.Index(head, []byte(`"_generator"`))
+	if i < 0 {
+		return false
+	}
+	rest := head[i:]
+	if j := bytes.IndexByte(rest, '}'); j > 0 {
+		rest = rest[:j]
+	}
+	return bytes.Contains(rest, []byte(`"bicep"`))
 }
 
 // sniffHead is how much of a JSON file is read to tell its format.

@@ -83,7 +83,7 @@ func writeText(w io.Writer, r *Result, opt WriteOptions) error {
 	}
 	c := r.Count()
 	fmt.Fprintf(&b, "%s, %s, %s: %s, %s (%d high, %d medium, %d low), %s, %d suppressed, %s\n",
-		count(len(r.Files), "file"), count(len(r.Resources), "resource"), count(len(r.Catalog.Rules), "rule"),
+		count(len(r.Files), "file"), count(len(r.listed()), "resource"), count(len(r.Catalog.Rules), "rule"),
 		paint(ansiGreen, fmt.Sprintf("%d pass", c.Pass)), paint(ansiRed, fmt.Sprintf("%d fail", c.Fail)), c.High, c.Medium, c.Low,
 		paint(ansiBlue, fmt.Sprintf("%d unknown", c.Unknown)), c.Suppressed, count(len(r.Diagnostics), "diagnostic"))
 	_, err := io.WriteString(w, b.String())

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -12,9 +13,16 @@ import (
 )
 
 // decode reads one JSON value from the body, refusing unknown fields and trailing
-// data so that typos do not pass silently.
+// data so that typos do not pass silently, and text that is not text (checkJSONText).
 func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
+	raw, err := io.ReadAll(r.Body) // bounded by limitBody
+	if err != nil {
+		return err
+	}
+	if err := checkJSONText(raw); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var mbe *http.MaxBytesError
@@ -340,11 +348,8 @@ func (s *Server) apiGrant(w http.ResponseWriter, r *http.Request, q *request) er
 	if err := decode(r, &b); err != nil {
 		return err
 	}
-	u, err := s.cfg.Store.UserByEmail(r.Context(), b.Email)
-	if err != nil {
-		return err
-	}
-	if err := s.cfg.Store.Grant(r.Context(), q.actor(), q.workload.ID, u.ID, b.Role); err != nil {
+	// The same answer whether or not the email has an account (grantByEmail).
+	if err := s.grantByEmail(r.Context(), q, b.Email, b.Role); err != nil {
 		return err
 	}
 	return s.apiAccess(w, r, q)

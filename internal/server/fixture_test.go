@@ -2,13 +2,16 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,8 +19,10 @@ import (
 	"github.com/awaf/awaf/internal/auth"
 	"github.com/awaf/awaf/internal/lens"
 	"github.com/awaf/awaf/internal/server"
+	"github.com/awaf/awaf/internal/store/postgres"
 	"github.com/awaf/awaf/internal/store/sqlite"
 	"github.com/awaf/awaf/internal/store/storetest"
+	"github.com/jackc/pgx/v5"
 )
 
 var fastParams = auth.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
@@ -35,7 +40,7 @@ type fixture struct {
 	t        *testing.T
 	srv      *server.Server
 	h        http.Handler
-	store    *sqlite.DB
+	store    awaf.Store
 	auth     *auth.Auth
 	clock    *storetest.Clock
 	lens     *awaf.Lens
@@ -51,13 +56,16 @@ type fixture struct {
 
 func newFixture(t *testing.T, mod ...func(*server.Config)) *fixture {
 	t.Helper()
+	return newFixtureOn(t, "sqlite", mod...)
+}
+
+// newFixtureOn is newFixture on a database: "sqlite", or "postgres" (a schema of its
+// own in AWAF_TEST_POSTGRES; the test is skipped without it).
+func newFixtureOn(t *testing.T, database string, mod ...func(*server.Config)) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	c := storetest.NewClock()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "awaf.db"), sqlite.Options{Now: c.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openStore(t, database, c.Now)
 	a := auth.New(db, c.Now)
 	a.Params = fastParams
 	l, err := lens.Builtin()
@@ -259,6 +267,47 @@ func (f *fixture) bodyFor(method, path string) (url.Values, string) {
 }
 
 func (f *fixture) advance(d time.Duration) { f.clock.Advance(d) }
+
+// openStore opens an empty store on database ("sqlite" or "postgres"), closed when
+// the test ends.
+func openStore(t *testing.T, database string, now func() time.Time) awaf.Store {
+	t.Helper()
+	ctx := context.Background()
+	if database != "postgres" {
+		db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "awaf.db"), sqlite.Options{Now: now})
+		must(t, err)
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	base := os.Getenv("AWAF_TEST_POSTGRES")
+	if base == "" {
+		t.Skip("AWAF_TEST_POSTGRES is not set")
+	}
+	schema := fmt.Sprintf("awaf_server_%d_%d", os.Getpid(), schemaSeq.Add(1))
+	c, err := pgx.Connect(ctx, base)
+	must(t, err)
+	_, err = c.Exec(ctx, "CREATE SCHEMA "+schema)
+	c.Close(ctx)
+	must(t, err)
+	t.Cleanup(func() {
+		c, err := pgx.Connect(context.Background(), base)
+		if err == nil {
+			c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+			c.Close(context.Background())
+		}
+	})
+	u, err := url.Parse(base)
+	must(t, err)
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	db, err := postgres.Open(ctx, u.String(), postgres.Options{Now: now})
+	must(t, err)
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+var schemaSeq atomic.Int64
 
 // newEmptyServer is a server with no users yet.
 func newEmptyServer(t *testing.T) http.Handler {

@@ -8,11 +8,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -20,25 +22,45 @@ import (
 	"github.com/awaf/awaf/internal/auth"
 	"github.com/awaf/awaf/internal/lens"
 	"github.com/awaf/awaf/internal/server"
-	"github.com/awaf/awaf/internal/store/postgres"
-	"github.com/awaf/awaf/internal/store/sqlite"
-	"github.com/jackc/pgx/v5"
 )
 
 // TestLoad is a bounded load generator on loopback: AWAF_LOAD_USERS simulated people
 // (default 200), each signed in with their own session, for AWAF_LOAD_SECONDS
 // (default 20), with about one action per second each: half read the dashboard, four
 // in ten save an answer, one in ten renders a report. AWAF_LOAD_DB picks the database:
-// "sqlite" (default) or "postgres" (uses AWAF_TEST_POSTGRES). It only runs when
-// AWAF_LOAD is set:
+// "sqlite" (default) or "postgres" (uses AWAF_TEST_POSTGRES). AWAF_LOAD_BUSY=n starts
+// n goroutines that spin for the whole run, so that with GOMAXPROCS=1 the server gets
+// only part of a core; AWAF_LOAD_NOSHED=1 lifts the load-shedding limits, to compare.
+// It reports percentiles as the clients saw them and as the server spent them (time
+// inside the handler), and counts requests shed with 503 or 429 apart from errors.
+// It only runs when AWAF_LOAD is set:
 //
 //	AWAF_LOAD=1 go test -run TestLoad -v ./internal/server/
+//	AWAF_LOAD=1 AWAF_LOAD_BUSY=1 GOMAXPROCS=1 go test -run TestLoad -v ./internal/server/
 func TestLoad(t *testing.T) {
 	if os.Getenv("AWAF_LOAD") == "" {
 		t.Skip("AWAF_LOAD is not set")
 	}
 	users := envInt("AWAF_LOAD_USERS", 200)
 	seconds := envInt("AWAF_LOAD_SECONDS", 20)
+	busy := envInt("AWAF_LOAD_BUSY", 0)
+	stopBusy := make(chan struct{})
+	defer close(stopBusy)
+	var spins atomic.Int64
+	for range busy {
+		go func() {
+			for n := int64(0); ; n++ {
+				if n%(1<<20) == 0 {
+					spins.Add(1)
+					select {
+					case <-stopBusy:
+						return
+					default:
+					}
+				}
+			}
+		}()
+	}
 	ctx := context.Background()
 	store := loadStore(t)
 	a := auth.New(store, nil)
@@ -47,11 +69,37 @@ func TestLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(server.Config{Store: store, Auth: a, Lens: lens.BuiltinByID, DefaultLens: lens.BuiltinID})
+	cfg := server.Config{Store: store, Auth: a, Lens: lens.BuiltinByID, DefaultLens: lens.BuiltinID}
+	if os.Getenv("AWAF_LOAD_NOSHED") != "" {
+		no := server.Limit{InFlight: 1 << 20, Queue: 1 << 20, Wait: time.Minute}
+		cfg.Limits = server.Limits{Hashing: no, Read: no, Write: no, Heavy: no}
+	}
+	srv, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv.Handler())
+	var serverMu sync.Mutex
+	serverSide := map[string][]time.Duration{}
+	h := srv.Handler()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, code: 200}
+		h.ServeHTTP(sw, r)
+		d := time.Since(start)
+		if sw.code == 503 || sw.code == 429 {
+			return // shed: counted by the clients
+		}
+		op := "report"
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/dashboard"):
+			op = "dashboard"
+		case strings.Contains(r.URL.Path, "/answers/"):
+			op = "save answer"
+		}
+		serverMu.Lock()
+		serverSide[op] = append(serverSide[op], d)
+		serverMu.Unlock()
+	}))
 	defer ts.Close()
 
 	// Ten workloads, each shared by a tenth of the people.
@@ -90,12 +138,14 @@ func TestLoad(t *testing.T) {
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConns: users * 2, MaxIdleConnsPerHost: users * 2}, Timeout: 30 * time.Second}
 	type sample struct {
-		op  string
-		d   time.Duration
-		err string
+		op   string
+		d    time.Duration
+		err  string
+		shed bool // 503 or 429 with Retry-After
 	}
 	var mu sync.Mutex
 	var samples []sample
+	cpuStart := processCPU()
 	deadline := time.Now().Add(time.Duration(seconds) * time.Second)
 	var wg sync.WaitGroup
 	for i := range people {
@@ -133,7 +183,10 @@ func TestLoad(t *testing.T) {
 				} else {
 					io.Copy(io.Discard, res.Body)
 					res.Body.Close()
-					if res.StatusCode != 200 {
+					switch {
+					case (res.StatusCode == 503 || res.StatusCode == 429) && res.Header.Get("Retry-After") != "":
+						s.shed = true
+					case res.StatusCode != 200:
 						s.err = res.Status
 					}
 				}
@@ -146,28 +199,67 @@ func TestLoad(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	cpu := processCPU() - cpuStart
 
 	byOp := map[string][]time.Duration{}
 	errs := map[string]int{}
+	shed := map[string]int{}
 	for _, s := range samples {
+		if s.shed {
+			shed[s.op]++
+			continue // refused at once: not a latency of the work
+		}
 		byOp[s.op] = append(byOp[s.op], s.d)
 		if s.err != "" {
 			errs[s.op+": "+s.err]++
 		}
 	}
-	t.Logf("%d users, %d s, %d requests (%.0f/s), database %s", users, seconds, len(samples), float64(len(samples))/float64(seconds), os.Getenv("AWAF_LOAD_DB"))
-	for _, op := range []string{"dashboard", "save answer", "report"} {
-		ds := byOp[op]
+	db := os.Getenv("AWAF_LOAD_DB")
+	if db == "" {
+		db = "sqlite"
+	}
+	t.Logf("%d users, %d s, %d requests (%.0f/s), database %s, GOMAXPROCS %d, %d busy goroutines (%d Mi spins), shedding %v; process CPU %.1f s (%.1f ms a request, clients, server and spinning together)",
+		users, seconds, len(samples), float64(len(samples))/float64(seconds), db, runtime.GOMAXPROCS(0), busy, spins.Load(), os.Getenv("AWAF_LOAD_NOSHED") == "",
+		cpu.Seconds(), float64(cpu.Milliseconds())/float64(max(1, len(samples))))
+	pct := func(side, op string, ds []time.Duration, shed int) {
 		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
 		if len(ds) == 0 {
-			continue
+			return
 		}
 		q := func(p float64) time.Duration { return ds[int(p*float64(len(ds)-1))] }
-		t.Logf("%-12s n=%-6d p50=%-8v p95=%-8v p99=%-8v max=%v", op, len(ds), q(.5).Round(time.Millisecond/10), q(.95).Round(time.Millisecond/10), q(.99).Round(time.Millisecond/10), ds[len(ds)-1].Round(time.Millisecond))
+		t.Logf("%-6s %-12s n=%-6d shed=%-5d p50=%-8v p95=%-8v p99=%-8v max=%v", side, op, len(ds), shed, q(.5).Round(time.Millisecond/10), q(.95).Round(time.Millisecond/10), q(.99).Round(time.Millisecond/10), ds[len(ds)-1].Round(time.Millisecond))
 	}
+	for _, op := range []string{"dashboard", "save answer", "report"} {
+		pct("client", op, byOp[op], shed[op])
+	}
+	serverMu.Lock()
+	for _, op := range []string{"dashboard", "save answer", "report"} {
+		pct("server", op, serverSide[op], 0)
+	}
+	serverMu.Unlock()
 	for e, n := range errs {
 		t.Errorf("%d × %s", n, e)
 	}
+}
+
+// processCPU is the CPU time the process has used, user and system.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// statusWriter remembers the status of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.code = code
+	w.ResponseWriter.WriteHeader(code)
 }
 
 func envInt(name string, def int) int {
@@ -178,36 +270,8 @@ func envInt(name string, def int) int {
 }
 
 func loadStore(t *testing.T) awaf.Store {
-	ctx := context.Background()
-	if os.Getenv("AWAF_LOAD_DB") != "postgres" {
-		db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "load.db"), sqlite.Options{})
-		must(t, err)
-		t.Cleanup(func() { db.Close() })
-		return db
+	if os.Getenv("AWAF_LOAD_DB") == "postgres" {
+		return openStore(t, "postgres", nil)
 	}
-	base := os.Getenv("AWAF_TEST_POSTGRES")
-	if base == "" {
-		t.Skip("AWAF_TEST_POSTGRES is not set")
-	}
-	schema := fmt.Sprintf("awaf_load_%d", time.Now().UnixNano())
-	c, err := pgx.Connect(ctx, base)
-	must(t, err)
-	_, err = c.Exec(ctx, "CREATE SCHEMA "+schema)
-	must(t, err)
-	c.Close(ctx)
-	t.Cleanup(func() {
-		c, err := pgx.Connect(context.Background(), base)
-		if err == nil {
-			c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-			c.Close(context.Background())
-		}
-	})
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	db, err := postgres.Open(ctx, base+sep+"search_path="+schema, postgres.Options{})
-	must(t, err)
-	t.Cleanup(func() { db.Close() })
-	return db
+	return openStore(t, "sqlite", nil)
 }

@@ -119,9 +119,9 @@ func unsafeMethod(m string) bool {
 	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions
 }
 
-// guard authenticates the caller, checks the route's access and CSRF, and maps the
-// handler's error to a response.
-func (s *Server) guard(a Access, h handlerFunc) http.Handler {
+// guard authenticates the caller, checks the route's access, CSRF and the text of
+// the path wildcards names, query and form, and maps the handler's error to a response.
+func (s *Server) guard(a Access, names []string, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q, err := s.identify(r)
 		if err == nil {
@@ -129,6 +129,9 @@ func (s *Server) guard(a Access, h handlerFunc) http.Handler {
 		}
 		if err == nil && unsafeMethod(r.Method) {
 			err = s.checkCSRF(r, q)
+		}
+		if err == nil {
+			err = checkText(r, names)
 		}
 		if err == nil {
 			err = h(w, r, q)

@@ -46,6 +46,9 @@ type Config struct {
 	// MetricsToken, when set, lets a scraper read /metrics with it as a bearer token;
 	// site administrators may read it signed in. The server keeps only its hash.
 	MetricsToken string
+	// Limits bound the requests in flight per class of route (shed.go); zero values
+	// take defaults scaled to GOMAXPROCS.
+	Limits Limits
 }
 
 // Server serves the UI and the API.
@@ -58,6 +61,7 @@ type Server struct {
 	lenses  lensCache // uploaded lenses, parsed
 	// metricsHash is the hash of Config.MetricsToken, "" when none was set.
 	metricsHash string
+	gates       map[routeClass]*gate // load shedding per class of route
 }
 
 // Route is one registered pattern and who may call it.
@@ -97,6 +101,7 @@ func New(cfg Config) (*Server, error) {
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
 	}
+	s.newGates()
 	s.register()
 	return s, nil
 }
@@ -211,5 +216,5 @@ func (s *Server) register() {
 
 func (s *Server) handle(pattern string, a Access, h handlerFunc) {
 	s.routes = append(s.routes, Route{Pattern: pattern, Access: a})
-	s.mux.Handle(pattern, s.measure(pattern, s.guard(a, h)))
+	s.mux.Handle(pattern, s.measure(pattern, s.shed(pattern, s.guard(a, wildcards(pattern), h))))
 }

@@ -3,8 +3,12 @@ package server
 import (
 	"errors"
 	"net/http"
+	"net/url"
+	"path"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/auth"
@@ -104,12 +108,53 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request, q *request) error
 	return nil
 }
 
-// localPath keeps a redirect target on this server.
+// defaultPage is where sign-in leads when no usable next page was asked for.
+const defaultPage = "/workloads"
+
+// localPath keeps a redirect target on this server: it returns next as a clean
+// absolute path (with its query) when it is one, else the default page. Browsers read
+// a backslash as a slash and drop tabs and newlines, so "/\evil.example" and
+// "/%09/evil.example" lead to another host: anything with a backslash or a control
+// character, raw or percent-encoded, is refused, as is a scheme, a host or a leading
+// "//".
 func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || len(next) > 500 {
-		return "/workloads"
+	if next == "" || len(next) > 500 || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || !safeChars(next) {
+		return defaultPage
 	}
-	return next
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !safeChars(u.Path) {
+		return defaultPage
+	}
+	if q, err := url.QueryUnescape(u.RawQuery); err != nil || !safeChars(q) {
+		return defaultPage
+	}
+	p := path.Clean(u.Path)
+	if strings.HasSuffix(u.Path, "/") && p != "/" {
+		p += "/"
+	}
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
+		return defaultPage
+	}
+	out := (&url.URL{Path: p, RawQuery: u.RawQuery}).String()
+	// The result must read back as the same local path.
+	if back, err := url.Parse(out); err != nil || back.Host != "" || back.Scheme != "" || strings.HasPrefix(out, "//") {
+		return defaultPage
+	}
+	return out
+}
+
+// safeChars reports whether s is valid UTF-8 without backslashes or control
+// characters.
+func safeChars(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if r == '\\' || unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Server) signInPage(w http.ResponseWriter, r *http.Request, q *request) error {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"github.com/awaf/awaf/internal/backlog"
 	"github.com/awaf/awaf/internal/compare"
 	"github.com/awaf/awaf/internal/report"
+	"github.com/awaf/awaf/internal/sheetcell"
 )
 
 // Dashboard.
@@ -386,23 +388,41 @@ func (s *Server) admins(r *http.Request) ([]awaf.User, error) {
 }
 
 func (s *Server) grant(w http.ResponseWriter, r *http.Request, q *request) error {
-	ctx := r.Context()
-	email := r.PostFormValue("email")
-	role := awaf.Role(r.PostFormValue("role"))
-	u, err := s.cfg.Store.UserByEmail(ctx, email)
-	if awaf.ErrorCode(err) == awaf.ENOTFOUND {
-		return s.showAccess(w, r, q, http.StatusBadRequest, "", "No account for "+email+"; a site administrator adds people first.", "")
+	err := s.grantByEmail(r.Context(), q, r.PostFormValue("email"), awaf.Role(r.PostFormValue("role")))
+	if awaf.ErrorCode(err) == awaf.EINVALID {
+		return s.showAccess(w, r, q, http.StatusBadRequest, "", awaf.ErrorMessage(err), "")
 	} else if err != nil {
-		return err
-	}
-	if err := s.cfg.Store.Grant(ctx, q.actor(), q.workload.ID, u.ID, role); err != nil {
-		if awaf.ErrorCode(err) == awaf.EINVALID {
-			return s.showAccess(w, r, q, http.StatusBadRequest, "", awaf.ErrorMessage(err), "")
-		}
 		return err
 	}
 	http.Redirect(w, r, fmt.Sprintf("/w/%d/access", q.workload.ID), http.StatusSeeOther)
 	return nil
+}
+
+// auditGrantNoAccount records a grant to an email that has no account.
+const auditGrantNoAccount = "access.grant.no-account"
+
+// grantByEmail gives the person with email a role on the request's workload. Any
+// signed-in person owns the workloads they create, so the answer must not tell them
+// which emails have accounts: an unknown email gets the same answer as a known one,
+// and the attempt is audited so that a site administrator can see someone probing.
+// The role is checked first, for the same reason.
+func (s *Server) grantByEmail(ctx context.Context, q *request, email string, role awaf.Role) error {
+	if !role.Valid() {
+		return awaf.Errorf(awaf.EINVALID, "unknown role %q", role)
+	}
+	email = strings.TrimSpace(email)
+	if email == "" || len(email) > 320 {
+		return awaf.Errorf(awaf.EINVALID, "an email address is needed")
+	}
+	u, err := s.cfg.Store.UserByEmail(ctx, email)
+	if awaf.ErrorCode(err) == awaf.ENOTFOUND {
+		after, _ := json.Marshal(map[string]string{"role": string(role)})
+		return s.cfg.Store.AppendAudit(ctx, awaf.AuditEvent{Actor: q.actor(), WorkloadID: q.workload.ID,
+			Action: auditGrantNoAccount, Target: email, After: after})
+	} else if err != nil {
+		return err
+	}
+	return s.cfg.Store.Grant(ctx, q.actor(), q.workload.ID, u.ID, role)
 }
 
 func (s *Server) revoke(w http.ResponseWriter, r *http.Request, q *request) error {
@@ -472,14 +492,6 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, q *request) e
 	return s.render(w, r, "audit", p)
 }
 
-// csvSafe keeps spreadsheet programs from running a cell as a formula.
-func csvSafe(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
-}
-
 func (s *Server) auditCSV(w http.ResponseWriter, r *http.Request, q *request) error {
 	ctx := r.Context()
 	var buf bytes.Buffer
@@ -492,8 +504,8 @@ func (s *Server) auditCSV(w http.ResponseWriter, r *http.Request, q *request) er
 			return err
 		}
 		for _, e := range es {
-			cw.Write([]string{strconv.FormatInt(e.ID, 10), e.At.UTC().Format(time.RFC3339Nano), csvSafe(e.Actor.Name),
-				e.Action, csvSafe(e.Target), csvSafe(string(e.Before)), csvSafe(string(e.After))})
+			cw.Write([]string{strconv.FormatInt(e.ID, 10), e.At.UTC().Format(time.RFC3339Nano), sheetcell.Text(e.Actor.Name),
+				e.Action, sheetcell.Text(e.Target), sheetcell.Text(string(e.Before)), sheetcell.Text(string(e.After))})
 		}
 		if len(es) < 1000 {
 			break

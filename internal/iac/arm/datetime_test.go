@@ -7,6 +7,7 @@ import (
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/iac"
+	"github.com/awaf/awaf/internal/iac/tmplfunc"
 )
 
 func TestDateFunctions(t *testing.T) {
@@ -104,13 +105,13 @@ func FuzzDateTimeAdd(f *testing.F) {
 	f.Add("0001-01-01", "-PT1S", "")
 	f.Add("9999-12-31T23:59:59Z", "P0,5D", "o")
 	f.Fuzz(func(t *testing.T, base, duration, format string) {
-		out, err := DateTimeAdd(base, duration, nil)
+		out, err := tmplfunc.DateTimeAdd(base, duration, nil)
 		if err != nil {
 			return
 		}
-		if _, err := ParseTimestamp(out); err != nil {
+		if _, err := tmplfunc.ParseTimestamp(out); err != nil {
 			t.Fatalf("dateTimeAdd(%q, %q) = %q, which does not read back: %v", base, duration, out, err)
 		}
-		_, _ = DateTimeAdd(base, duration, &format)
+		_, _ = tmplfunc.DateTimeAdd(base, duration, &format)
 	})
 }

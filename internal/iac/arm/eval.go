@@ -23,6 +23,10 @@ type evaluator struct {
 	// by lower-case deployment name, for reference(...).outputs.
 	deployments map[string]*iac.Value
 	sink        *sink
+	// argStack holds the arguments of the function calls being evaluated, innermost
+	// last, so that a call does not allocate a slice of its own. No function keeps
+	// its argument slice, only the values in it.
+	argStack []*iac.Value
 }
 
 // sink collects diagnostics for a whole Expand call, without repeats, and caches parsed

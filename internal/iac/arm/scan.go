@@ -246,7 +246,8 @@ func ReadParameters(file string, data []byte) (map[string]*iac.Value, []iac.Diag
 		case p.Kind != iac.Object:
 			bad(p.Loc, "parameter %q: expected an object with \"value\" or \"reference\", found %s", name, p.Kind)
 		case p.Field("value") != nil:
-			out[name] = p.Field("value")
+			// azd fills "${NAME=default}" from its environment: unknown here.
+			out[name] = iac.EnvPlaceholders(p.Field("value"))
 		case p.Field("reference") != nil:
 			out[name] = iac.NewUnknown(fmt.Sprintf("parameter '%s' is read from Key Vault at deployment", name), p.Loc)
 		default:

@@ -19,6 +19,7 @@ import (
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/iac"
+	"github.com/awaf/awaf/internal/iac/tmplfunc"
 )
 
 // maxNesting bounds nested deployments within one template.
@@ -343,7 +344,7 @@ func (x *expander) instance(ev *evaluator, sym string, r *iac.Value, parent *par
 		x.sink.errorf(r.Loc, "resource %s: expected a \"name\"", typ)
 		return
 	}
-	if parent != nil && !looksLikeType(typ) {
+	if parent != nil && !tmplfunc.IsResourceType(typ) {
 		typ = parent.typ + "/" + typ
 		nameV = joinName(parent.name, nameV)
 	}
@@ -603,6 +604,15 @@ func (x *expander) deploymentParams(ev *evaluator, props *iac.Value, sc *scope) 
 	}
 	for _, name := range ps.Keys {
 		p := ps.Fields[name]
+		if p.Kind == iac.String {
+			// Bicep compiles a conditional module parameter to one expression that
+			// gives the whole {"value": ...} object.
+			p = ev.tree(p, sc)
+			if p.IsUnknown() {
+				params[name] = p
+				continue
+			}
+		}
 		switch {
 		case p.Field("value") != nil:
 			params[name] = ev.tree(p.Field("value"), sc)
@@ -667,7 +677,7 @@ func resourceID(typ string, name *iac.Value, at awaf.Location) string {
 		segs := strings.Split(typ, "/")
 		names := strings.Split(n, "/")
 		if len(segs)-1 == len(names) {
-			return "/subscriptions/" + subscriptionPlaceholder + "/resourceGroups/" + resourceGroupPlaceholder + providerPath(segs, names)
+			return tmplfunc.ResourceGroupScope + tmplfunc.ProviderPath(segs, names)
 		}
 	}
 	return fmt.Sprintf("%s@%s:%d:%d", typ, at.File, at.Line, at.Column)
@@ -690,7 +700,7 @@ func parentID(typ string, name *iac.Value) string {
 // normalizeScope turns the relative form "Microsoft.X/type/name" into a full id.
 func normalizeScope(v *iac.Value) *iac.Value {
 	s, ok := plainString(v)
-	if !ok || !looksLikeType(s) {
+	if !ok || !tmplfunc.IsResourceType(s) {
 		return v
 	}
 	segs := strings.Split(s, "/")
@@ -709,7 +719,7 @@ func normalizeScope(v *iac.Value) *iac.Value {
 // normalizeDependency turns "Microsoft.X/type/name" dependsOn entries into ids; full
 // ids and symbolic names pass through.
 func normalizeDependency(s string) string {
-	if looksLikeType(s) {
+	if tmplfunc.IsResourceType(s) {
 		if n := normalizeScope(iac.NewString(s, awaf.Location{})); n.Str != s {
 			return n.Str
 		}

@@ -64,6 +64,9 @@ type (
 		TypePos    Pos
 		Existing   bool
 		Body       Expr
+		// Broken is set when a syntax error fell inside the declaration: what was
+		// parsed of it is cut short, so it is not judged.
+		Broken bool
 	}
 	Module struct {
 		P          Pos

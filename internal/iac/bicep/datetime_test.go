@@ -33,13 +33,13 @@ func TestDateFunctionErrors(t *testing.T) {
 	tests := []struct {
 		name, src, wantDiag string
 	}{
-		{"bad timestamp", "var x = dateTimeAdd('soon', 'P1D')", `main.bicep:1:9: error: dateTimeAdd(): "soon" is not an ISO 8601 date and time`},
-		{"bad duration", "var x = dateTimeAdd('2020-01-01', '1 day')", `main.bicep:1:9: error: dateTimeAdd(): "1 day" is not an ISO 8601 duration (such as P1D or PT1H)`},
-		{"bad format", "var x = dateTimeAdd('2020-01-01', 'P1D', 'q')", `main.bicep:1:9: error: dateTimeAdd(): "q" is not a standard date and time format`},
-		{"not strings", "var x = dateTimeAdd('2020-01-01', 1)", `main.bicep:1:9: error: dateTimeAdd() needs strings: a timestamp, a duration and optionally a format`},
-		{"epoch from a string", "var x = dateTimeFromEpoch('1')", `main.bicep:1:9: error: dateTimeFromEpoch() needs an int, not string`},
-		{"epoch out of range", "var x = dateTimeFromEpoch(999999999999)", `main.bicep:1:9: error: dateTimeFromEpoch(): epoch 999999999999 is outside the years 1 to 9999`},
-		{"toEpoch of a non-date", "\nvar x = dateTimeToEpoch('x')", `main.bicep:2:9: error: dateTimeToEpoch(): "x" is not an ISO 8601 date and time`},
+		{"bad timestamp", "var x = dateTimeAdd('soon', 'P1D')", `main.bicep:1:9: error: dateTimeAdd: "soon" is not an ISO 8601 date and time`},
+		{"bad duration", "var x = dateTimeAdd('2020-01-01', '1 day')", `main.bicep:1:9: error: dateTimeAdd: "1 day" is not an ISO 8601 duration (such as P1D or PT1H)`},
+		{"bad format", "var x = dateTimeAdd('2020-01-01', 'P1D', 'q')", `main.bicep:1:9: error: dateTimeAdd: "q" is not a standard date and time format`},
+		{"not strings", "var x = dateTimeAdd('2020-01-01', 1)", `main.bicep:1:9: error: dateTimeAdd: argument 2 must be a string, found number`},
+		{"epoch from a string", "var x = dateTimeFromEpoch('1')", `main.bicep:1:9: error: dateTimeFromEpoch: argument 1 must be an integer, found string`},
+		{"epoch out of range", "var x = dateTimeFromEpoch(999999999999)", `main.bicep:1:9: error: dateTimeFromEpoch: epoch 999999999999 is outside the years 1 to 9999`},
+		{"toEpoch of a non-date", "\nvar x = dateTimeToEpoch('x')", `main.bicep:2:9: error: dateTimeToEpoch: "x" is not an ISO 8601 date and time`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,8 +12,8 @@
 // a base file named by "extends", or an ARM parameters file <name>.parameters.json
 // beside the template), variables, user-defined functions, imported variables and
 // functions (from Bicep files, and exported variables from ARM JSON files compiled from
-// Bicep), the common built-in functions including the date functions, loops and
-// conditions. Assert statements are evaluated: one known to fail is a warning naming
+// Bicep), the built-in functions (those ARM also has come from package tmplfunc, so
+// both front ends give the same results), loops and conditions. Assert statements are evaluated: one known to fail is a warning naming
 // it; one that depends on the deployment says nothing. Local modules are evaluated
 // with the caller's values; their resources report the module file as Loc and the
 // module calls in Via. Registry modules are read from the Bicep module cache ("bicep

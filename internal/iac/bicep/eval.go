@@ -116,6 +116,11 @@ type env struct {
 	modOrder []*modDecl
 	stmtDecl map[Stmt]any // statement -> *resDecl or *modDecl, for emission order
 	callDep  int
+	// argStack holds the arguments of the built-in calls being evaluated, innermost
+	// last, so that a call does not allocate a slice of its own (a slice handed to a
+	// function of the shared table would escape). No function keeps its argument
+	// slice, only the values in it.
+	argStack []*iac.Value
 	emitted  bool
 	// parentEnv is the template that called this one as a module; cycles are found
 	// by walking it.

@@ -459,8 +459,9 @@ module ms 'm.bicep' = [for n in ['two', 'three']: {
 				"bad.bicep":  "resource r 'Microsoft.Search/searchServices@2023-11-01' = {\n  name: 'broken'\n  sku: {\n}\n",
 				"good.bicep": "resource r 'Microsoft.Search/searchServices@2023-11-01' = {\n  name: 'good'\n}",
 			},
-			wantNames: "broken,good",
-			wantDiags: []string{"bad.bicep:5:1: error: syntax error: expected \"}\""},
+			// The broken declaration is cut short by the error: it is named, not judged.
+			wantNames: "good",
+			wantDiags: []string{"bad.bicep:5:1: error: syntax error: expected \"}\"", "bad.bicep:1:1: warning: resource r is not checked: its declaration has a syntax error"},
 		},
 		{
 			name: "module scope moves ids, resource references pass into modules",

@@ -336,6 +336,8 @@ func (p *parser) stmt() Stmt {
 func (p *parser) resource(decs []*Decorator) *Resource {
 	t := p.next()
 	s := &Resource{P: t.Pos, Decorators: decs}
+	errs := len(p.errs)
+	defer func() { s.Broken = len(p.errs) > errs || errs >= maxErrors }()
 	s.Name, _ = p.ident("resource symbolic name")
 	s.TypeRef, s.TypePos = p.plainString("resource type 'Namespace/type@version'")
 	if p.isKeyword("existing") {
@@ -351,6 +353,13 @@ func (p *parser) resource(decs []*Decorator) *Resource {
 // "[for ...: ...]".
 func (p *parser) declBody() Expr {
 	t := p.peek()
+	if t.Kind == tNewline {
+		// "=" may end a line: `module m 'm.bicep' =\n  if (c) {`.
+		if u, _ := p.peekPastNL(); (u.Kind == tIdent && u.Text == "if") || (u.Kind == tPunct && (u.Text == "{" || u.Text == "[")) {
+			p.skipNewlines()
+			t = u
+		}
+	}
 	switch {
 	case t.Kind == tIdent && t.Text == "if":
 		return p.ifExpr()

@@ -54,10 +54,11 @@ func (e *env) scopePrefix() string {
 	if e.prefix != "" {
 		return e.prefix
 	}
-	switch strings.ToLower(e.scope) {
-	case "subscription":
+	// EqualFold, not ToLower: this runs for every function call and must not allocate.
+	switch {
+	case strings.EqualFold(e.scope, "subscription"):
 		return "/subscriptions/" + subPlaceholder
-	case "managementgroup", "tenant":
+	case strings.EqualFold(e.scope, "managementGroup"), strings.EqualFold(e.scope, "tenant"):
 		return ""
 	}
 	return "/subscriptions/" + subPlaceholder + "/resourceGroups/" + rgPlaceholder
@@ -234,6 +235,12 @@ func (e *env) newInstance(rd *resDecl, body *ObjectLit, loc *locals, parent *ins
 		in.name = e.unknown(body.P, "resource %s has no name", rd.key)
 	}
 	in.fullName = in.name
+	if in.parent == nil && !rd.decl.Existing {
+		// A name not known before deployment still names this resource: an
+		// existing declaration given the same value (through module parameters
+		// and outputs) refers to it (iac.Twins), and so does resourceId().
+		in.name.MarkName(in.symbolicID())
+	}
 	if in.parent != nil {
 		pn, cn := in.parent.fullName, in.name
 		switch {
@@ -267,6 +274,9 @@ func (e *env) newInstance(rd *resDecl, body *ObjectLit, loc *locals, parent *ins
 		if in.fullName.Kind != iac.Unknown {
 			in.id = e.unknown(rd.decl.P, "name of %s is not a string", rd.key)
 		}
+		// The id is not known before deployment, but which resource it names is:
+		// links through it resolve by the symbolic name.
+		in.id.Str = in.symbolicID()
 	}
 	ref := iac.NewObject(at)
 	ref.Set("id", in.id)
@@ -314,6 +324,11 @@ var skipBody = map[string]bool{"name": true, "parent": true, "scope": true, "dep
 
 // emitResource turns every live copy of a declaration into iac.Resources.
 func (e *env) emitResource(rd *resDecl) {
+	if rd.decl.Broken {
+		// Half a declaration would be judged on the properties the error cut off.
+		e.diag("warning", rd.decl.P, "resource %s is not checked: its declaration has a syntax error", rd.key)
+		return
+	}
 	for _, in := range e.instances(rd) {
 		if in.dropped {
 			continue

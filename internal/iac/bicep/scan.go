@@ -7,7 +7,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"sort"
@@ -820,7 +819,7 @@ func (sc *scanState) parametersJSON(tmpl string) (map[string]*iac.Value, string)
 			entry := ps.Fields[k]
 			switch {
 			case entry.Field("value") != nil:
-				inputs[k] = envPlaceholders(entry.Field("value"))
+				inputs[k] = iac.EnvPlaceholders(entry.Field("value"))
 			case entry.Field("reference") != nil:
 				inputs[k] = iac.NewUnknown(fmt.Sprintf("parameter '%s' is a Key Vault reference", k), entry.Loc)
 			}
@@ -828,40 +827,6 @@ func (sc *scanState) parametersJSON(tmpl string) (map[string]*iac.Value, string)
 		return inputs, cand
 	}
 	return nil, ""
-}
-
-// envVar matches the "${NAME}" and "${NAME=default}" placeholders that the Azure
-// Developer CLI (azd) fills in parameter files from its environment.
-var envVar = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(=[^}]*)?\}`)
-
-// envPlaceholders replaces strings holding azd placeholders with Unknowns: their value
-// comes from the environment of whoever deploys.
-func envPlaceholders(v *iac.Value) *iac.Value {
-	switch v.Kind {
-	case iac.String:
-		m := envVar.FindStringSubmatch(v.Str)
-		if m == nil {
-			return v
-		}
-		why := fmt.Sprintf("set from environment variable %s when deployed", m[1])
-		if m[2] != "" {
-			why += fmt.Sprintf(" (default %q)", m[2][1:])
-		}
-		return iac.NewUnknown(why, v.Loc)
-	case iac.Array:
-		out := iac.NewArray(v.Loc)
-		for _, it := range v.Items {
-			out.Items = append(out.Items, envPlaceholders(it))
-		}
-		return out
-	case iac.Object:
-		out := iac.NewObject(v.Loc)
-		for _, k := range v.Keys {
-			out.Set(k, envPlaceholders(v.Fields[k]))
-		}
-		return out
-	}
-	return v
 }
 
 // importEnv returns the environment of a file named by "import ... from", for its

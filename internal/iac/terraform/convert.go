@@ -28,7 +28,13 @@ func convertValue(v cty.Value, expr hcl.Expression, depth int) *iac.Value {
 	}
 	v, marks := v.Unmark()
 	if !v.IsKnown() {
-		return &iac.Value{Kind: iac.Unknown, Why: orDefault(whyOf(marks), "known only after apply"), Loc: loc}
+		u := &iac.Value{Kind: iac.Unknown, Why: orDefault(whyOf(marks), "known only after apply"), Loc: loc}
+		if isReference(expr) {
+			// Only a plain reference (azurerm_x.y.id, module.m.id, x["k"].id) names
+			// the resource itself; "${x.id}/blobServices/default" does not.
+			u.Str = refOf(marks)
+		}
+		return u
 	}
 	if v.IsNull() {
 		return &iac.Value{Kind: iac.Null, Loc: loc}
@@ -154,4 +160,18 @@ func fromJSON(x any, loc iacLoc, depth int) *iac.Value {
 		}
 	}
 	return &iac.Value{Kind: iac.Unknown, Why: fmt.Sprintf("unsupported JSON value %T", x), Loc: loc}
+}
+
+// isReference reports whether expr is a traversal (possibly indexed), not a template,
+// call or operation built on one.
+func isReference(expr hcl.Expression) bool {
+	switch e := expr.(type) {
+	case *hclsyntax.ScopeTraversalExpr, *hclsyntax.RelativeTraversalExpr:
+		return true
+	case *hclsyntax.IndexExpr:
+		return isReference(e.Collection)
+	case *hclsyntax.ParenthesesExpr:
+		return isReference(e.Expression)
+	}
+	return false
 }

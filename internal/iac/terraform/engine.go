@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/awaf/awaf/internal/iac"
@@ -35,6 +36,25 @@ func mapResource(tfType string, tf *iac.Value, loc iacLoc) (iac.Resource, bool) 
 		childName(arm, tf.Field(tm.ParentNameAttr), arm.Field("name"))
 	}
 	return armResource(tm.ARMType, "", arm, loc), true
+}
+
+// mapped reports whether the mapping table (or azapi_resource) turns tfType into
+// an ARM resource.
+func mapped(tfType string) bool {
+	_, ok := typeMaps[tfType]
+	return ok || tfType == "azapi_resource"
+}
+
+// unmapped is what a resource of a type the mapping table does not know becomes: it
+// is listed under its Terraform type and name, and no rule reads it.
+func unmapped(tfType string, tf *iac.Value, loc iacLoc) iac.Resource {
+	return iac.Resource{Type: tfType, Name: tf.Field("name"), Properties: iac.NewObject(loc), Loc: loc}
+}
+
+// unmappedDiag is the one informational diagnostic per unmapped type.
+func unmappedDiag(tfType string, loc iacLoc) iac.Diagnostic {
+	return iac.Diagnostic{Severity: iac.DiagInfo, Loc: loc,
+		Message: fmt.Sprintf("%s: no rules read this type yet; its resources are listed but not checked", tfType)}
 }
 
 // applyAttrs runs the attribute table of a type.

@@ -27,6 +27,24 @@ func unknown(format string, args ...any) cty.Value {
 	return cty.DynamicVal.Mark(why(fmt.Sprintf(format, args...)))
 }
 
+// refTo marks an unknown id with the address of the resource it is the id of.
+type refTo string
+
+// refOf returns the address a value marked by refTo names, or "" when it carries
+// none or several (an expression that combines the ids of different resources).
+func refOf(marks cty.ValueMarks) string {
+	ref := ""
+	for m := range marks {
+		if r, ok := m.(refTo); ok {
+			if ref != "" && ref != string(r) {
+				return ""
+			}
+			ref = string(r)
+		}
+	}
+	return ref
+}
+
 // whyOf returns the reasons marked on v, sorted and joined.
 func whyOf(marks cty.ValueMarks) string {
 	var out []string

@@ -6,63 +6,27 @@ import (
 	"math/big"
 	"net"
 
+	"github.com/awaf/awaf/internal/iac/cidr"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/gocty"
 )
 
-// Terraform's IP network functions, for IPv4 and IPv6, with its error messages.
-// Addresses are handled as big integers of 32 or 128 bits.
+// Terraform's IP network functions, for IPv4 and IPv6, with its error messages. The
+// arithmetic is package cidr's; Terraform's own rules (relative prefix lengths, the
+// 32-bit cap on one extension, hosts counted back from the end) are kept here.
 
-// prefix is a parsed CIDR block: the network address (host bits cleared), its prefix
-// length and the address width.
-type prefix struct {
-	addr *big.Int
-	ones int
-	bits int
-}
-
-func parsePrefix(s string) (prefix, error) {
+// parsePrefix reads a block the way Terraform does, through net.ParseCIDR.
+func parsePrefix(s string) (cidr.Prefix, error) {
 	_, n, err := net.ParseCIDR(s)
 	if err != nil {
-		return prefix{}, fmt.Errorf("invalid CIDR expression: %w", err)
+		return cidr.Prefix{}, fmt.Errorf("invalid CIDR expression: %w", err)
 	}
-	ones, bits := n.Mask.Size()
-	return prefix{addr: new(big.Int).SetBytes(n.IP), ones: ones, bits: bits}, nil
+	return cidr.FromIPNet(n), nil
 }
 
-// ip renders an address of p's width.
-func (p prefix) ip(a *big.Int) net.IP {
-	b := make([]byte, p.bits/8)
-	a.FillBytes(b)
-	return net.IP(b)
-}
-
-func (p prefix) String() string {
-	return (&net.IPNet{IP: p.ip(p.addr), Mask: net.CIDRMask(p.ones, p.bits)}).String()
-}
-
-// hostMask is the value of the host bits of a prefix of length ones: 2^(bits-ones)-1.
-func hostMask(ones, bits int) *big.Int {
-	m := new(big.Int).Lsh(big.NewInt(1), uint(bits-ones))
-	return m.Sub(m, big.NewInt(1))
-}
-
-// last is the last address of p.
-func (p prefix) last() *big.Int {
-	return new(big.Int).Or(p.addr, hostMask(p.ones, p.bits))
-}
-
-// contains reports whether address a is inside p.
-func (p prefix) contains(a *big.Int) bool {
-	return a.Cmp(p.addr) >= 0 && a.Cmp(p.last()) <= 0
-}
-
-// withLength returns the prefix of length ones that holds address a.
-func withLength(a *big.Int, ones, bits int) prefix {
-	net := new(big.Int).AndNot(a, hostMask(ones, bits))
-	return prefix{addr: net, ones: ones, bits: bits}
-}
+// text is p in CIDR notation as Terraform writes it.
+func text(p cidr.Prefix) string { return p.IPNet().String() }
 
 func wholeNumber(v cty.Value, what string) (*big.Int, error) {
 	var n big.Int
@@ -85,16 +49,14 @@ func cidrSubnet(s string, newbits int, netnum *big.Int) (string, error) {
 	if newbits > 32 {
 		return "", fmt.Errorf("may not extend prefix by more than 32 bits")
 	}
-	ones := p.ones + newbits
-	if ones > p.bits {
-		return "", fmt.Errorf("insufficient address space to extend prefix of %d by %d", p.ones, newbits)
+	if p.Ones+newbits > p.Bits {
+		return "", fmt.Errorf("insufficient address space to extend prefix of %d by %d", p.Ones, newbits)
 	}
-	if netnum.Sign() < 0 || netnum.BitLen() > newbits {
+	sub, ok := p.Subnet(p.Ones+newbits, netnum)
+	if !ok {
 		return "", fmt.Errorf("prefix extension of %d does not accommodate a subnet numbered %s", newbits, netnum)
 	}
-	addr := new(big.Int).Lsh(netnum, uint(p.bits-ones))
-	addr.Or(addr, p.addr)
-	return prefix{addr: addr, ones: ones, bits: p.bits}.String(), nil
+	return text(sub), nil
 }
 
 // cidrHost is cidrhost(prefix, hostnum); a negative hostnum counts back from the
@@ -104,16 +66,16 @@ func cidrHost(s string, hostnum *big.Int) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	limit := hostMask(p.ones, p.bits)
 	off := new(big.Int).Set(hostnum)
 	if hostnum.Sign() < 0 {
-		off.Add(limit, hostnum)
+		off.Add(p.HostMask(), hostnum)
 		off.Add(off, big.NewInt(1))
 	}
-	if off.Sign() < 0 || off.Cmp(limit) > 0 {
-		return "", fmt.Errorf("prefix of %d does not accommodate a host numbered %s", p.ones, hostnum)
+	addr, ok := p.Host(off)
+	if !ok {
+		return "", fmt.Errorf("prefix of %d does not accommodate a host numbered %s", p.Ones, hostnum)
 	}
-	return p.ip(new(big.Int).Or(p.addr, off)).String(), nil
+	return p.IP(addr).String(), nil
 }
 
 // cidrNetmask is cidrnetmask(prefix), for IPv4 only.
@@ -122,10 +84,10 @@ func cidrNetmask(s string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if p.bits != 32 {
+	if !p.Is4() {
 		return "", fmt.Errorf("IPv6 addresses cannot have a netmask: %s", s)
 	}
-	return net.IP(net.CIDRMask(p.ones, 32)).String(), nil
+	return p.IP(p.Netmask()).String(), nil
 }
 
 // cidrSubnets is cidrsubnets(prefix, newbits...): consecutive subnets, each aligned
@@ -138,14 +100,14 @@ func cidrSubnets(s string, newbits []int) ([]string, int, error) {
 	if len(newbits) == 0 {
 		return nil, -1, nil
 	}
-	family := map[int]string{32: "IPv4", 128: "IPv6"}[p.bits]
+	family := map[int]string{32: "IPv4", 128: "IPv6"}[p.Bits]
 	// The allocation starts just before the prefix: the address before it,
 	// wrapping around at zero, in a block of the first size.
-	before := new(big.Int).Sub(p.addr, big.NewInt(1))
+	before := new(big.Int).Sub(p.Addr, big.NewInt(1))
 	if before.Sign() < 0 {
-		before = hostMask(0, p.bits)
+		before = cidr.Prefix{Bits: p.Bits}.HostMask()
 	}
-	cur := withLength(before, min(p.ones+max(newbits[0], 0), p.bits), p.bits)
+	cur := cidr.Block(before, min(p.Ones+max(newbits[0], 0), p.Bits), p.Bits)
 	out := make([]string, len(newbits))
 	for i, nb := range newbits {
 		if nb < 1 {
@@ -154,19 +116,19 @@ func cidrSubnets(s string, newbits []int) ([]string, int, error) {
 		if nb > 32 {
 			return nil, i, errors.New("may not extend prefix by more than 32 bits")
 		}
-		ones := p.ones + nb
-		if ones > p.bits {
+		ones := p.Ones + nb
+		if ones > p.Bits {
 			return nil, i, fmt.Errorf("would extend prefix to %d bits, which is too long for an %s address", ones, family)
 		}
 		// The block of the new size that holds the end of the current one,
 		// then the block right after it.
-		end := withLength(cur.last(), ones, p.bits).last()
+		end := cidr.Block(cur.Last(), ones, p.Bits).Last()
 		next := new(big.Int).Add(end, big.NewInt(1))
-		if next.BitLen() > p.bits || !p.contains(next) {
-			return nil, i, fmt.Errorf("not enough remaining address space for a subnet with a prefix of %d bits after %s", ones, cur)
+		if next.BitLen() > p.Bits || !p.Contains(next) {
+			return nil, i, fmt.Errorf("not enough remaining address space for a subnet with a prefix of %d bits after %s", ones, text(cur))
 		}
-		cur = prefix{addr: next, ones: ones, bits: p.bits}
-		out[i] = cur.String()
+		cur = cidr.Prefix{Addr: next, Ones: ones, Bits: p.Bits}
+		out[i] = text(cur)
 	}
 	return out, -1, nil
 }

@@ -253,7 +253,9 @@ func (in *instance) stableID(d *resourceDecl, ri *resInst) cty.Value {
 	attrs := in.attrs(d, ri)
 	id, ok := armID(d.typ, func(a string) (string, bool) { return knownString(attrs[a]) })
 	if !ok {
-		return unknown("%s.id is known only after apply", ri.addr)
+		// The id is known only after apply, but which resource it names is known:
+		// links through it resolve by the address.
+		return unknown("%s.id is known only after apply", ri.addr).Mark(refTo(ri.addr))
 	}
 	return cty.StringVal(id)
 }
@@ -363,7 +365,9 @@ func (in *instance) instantiate(c *moduleCall) childResult {
 }
 
 func (in *instance) instantiateDir(c *moduleCall, dir string) childResult {
-	for _, d := range in.stack {
+	// The stack holds the callers; the module itself counts too, or a root module
+	// that calls its own directory would be expanded a second time.
+	for _, d := range append(in.stack[:len(in.stack):len(in.stack)], in.mod.dir) {
 		if d == dir {
 			return childResult{why: fmt.Sprintf("module %q calls %s, which is already being expanded (cycle)", c.name, dir)}
 		}

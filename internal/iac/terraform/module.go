@@ -30,8 +30,9 @@ type module struct {
 	outputs   map[string]*hcl.Attribute
 	data      map[string]*hclsyntax.Body // "type.name" of data sources without count/for_each
 	diags     []iac.Diagnostic
-	pending   []pendingBlock // top-level blocks of the primary files, while overrides merge
-	size      int64          // bytes of configuration read
+	pending   []pendingBlock            // top-level blocks of the primary files, while overrides merge
+	broken    map[*hclsyntax.Block]bool // blocks a syntax error fell inside
+	size      int64                     // bytes of configuration read
 }
 
 // pendingBlock is a top-level block of a primary file, waiting for the overrides.
@@ -52,6 +53,9 @@ type resourceDecl struct {
 	count     *hclsyntax.Attribute
 	forEach   *hclsyntax.Attribute
 	rng       hcl.Range // the block header
+	// broken is set when a syntax error fell inside the block: what was parsed of
+	// it is cut short, so it is not judged.
+	broken bool
 }
 
 type moduleCall struct {
@@ -226,7 +230,24 @@ func (m *module) addParsed(body *hclsyntax.Body, diags hcl.Diagnostics) {
 	m.topLevelArgs(body)
 	for _, b := range body.Blocks {
 		m.pending = append(m.pending, pendingBlock{block: b})
+		if b.Type == "resource" && hasErrorIn(diags, b.Range()) {
+			if m.broken == nil {
+				m.broken = map[*hclsyntax.Block]bool{}
+			}
+			m.broken[b] = true
+		}
 	}
+}
+
+// hasErrorIn reports whether an error of diags starts inside rng.
+func hasErrorIn(diags hcl.Diagnostics, rng hcl.Range) bool {
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError && d.Subject != nil && d.Subject.Filename == rng.Filename &&
+			d.Subject.Start.Byte >= rng.Start.Byte && d.Subject.Start.Byte < rng.End.Byte {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *module) topLevelArgs(body *hclsyntax.Body) {
@@ -267,7 +288,7 @@ func (m *module) addBlock(b *hclsyntax.Block) {
 			m.diag("error", b.DefRange(), "resource block needs two labels (type and name)")
 			return
 		}
-		r := &resourceDecl{typ: b.Labels[0], name: b.Labels[1], body: b.Body, rng: b.DefRange()}
+		r := &resourceDecl{typ: b.Labels[0], name: b.Labels[1], body: b.Body, rng: b.DefRange(), broken: m.broken[b]}
 		r.count = b.Body.Attributes["count"]
 		r.forEach = b.Body.Attributes["for_each"]
 		addr := r.typ + "." + r.name

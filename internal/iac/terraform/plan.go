@@ -137,6 +137,8 @@ type planReader struct {
 	values  map[string]*iac.Value            // address -> Terraform-shaped values, unknowns resolved
 	busy    map[string]bool
 	src     *planSources // the .tf files beside the plan, when there are any
+	// unmapped holds the resource types reported as read by no rule.
+	unmapped map[string]bool
 }
 
 func (p *planReader) index(m *tfjson.StateModule) {
@@ -163,7 +165,17 @@ func (p *planReader) walk(m *tfjson.StateModule, via []iacLoc, out *[]iac.Resour
 		}
 		res, ok := mapResource(r.Type, tf, loc)
 		if !ok {
-			continue
+			if mapped(r.Type) {
+				continue
+			}
+			res = unmapped(r.Type, tf, loc)
+			if !p.unmapped[r.Type] {
+				if p.unmapped == nil {
+					p.unmapped = map[string]bool{}
+				}
+				p.unmapped[r.Type] = true
+				*diags = append(*diags, unmappedDiag(r.Type, loc))
+			}
 		}
 		res.ID = r.Address
 		res.Source = PlanSource

@@ -129,9 +129,11 @@ type scanner struct {
 	out     []iac.Resource
 	diags   []iac.Diagnostic
 	warned  map[string]bool
-	loaded  map[string]map[string]string // root dir -> installed module key -> dir
-	spent   int                          // instances expanded, against limit
-	limit   int
+	// unmapped holds the resource types reported as read by no rule.
+	unmapped map[string]bool
+	loaded   map[string]map[string]string // root dir -> installed module key -> dir
+	spent    int                          // instances expanded, against limit
+	limit    int
 	// read marks the module directories whose diagnostics are reported; a module
 	// parsed again after a release does not report them twice.
 	read map[string]bool
@@ -144,15 +146,16 @@ type scanner struct {
 
 func newScanner(fsys fs.FS) *scanner {
 	return &scanner{
-		fsys:    fsys,
-		funcs:   functions(),
-		modules: map[string]*module{},
-		kids:    map[*instance]map[string]childResult{},
-		warned:  map[string]bool{},
-		loaded:  map[string]map[string]string{},
-		read:    map[string]bool{},
-		lastUse: map[string]int{},
-		held:    maxHeldBytes,
+		fsys:     fsys,
+		funcs:    functions(),
+		modules:  map[string]*module{},
+		kids:     map[*instance]map[string]childResult{},
+		warned:   map[string]bool{},
+		unmapped: map[string]bool{},
+		loaded:   map[string]map[string]string{},
+		read:     map[string]bool{},
+		lastUse:  map[string]int{},
+		held:     maxHeldBytes,
 	}
 }
 
@@ -392,13 +395,25 @@ func (s *scanner) collect(ctx context.Context, in *instance, out *[]iac.Resource
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if d.broken {
+			// Half a block would be judged on the arguments the error cut off.
+			s.warn(d.rng, fmt.Sprintf("resource %s%s.%s is not checked: its block has a syntax error", in.prefix, d.typ, d.name))
+			continue
+		}
 		st := in.state(d.typ + "." + d.name)
 		for _, ri := range st.instances {
 			attrs := in.attrs(d, ri)
 			tf := in.bodyValue(d.body, ri.iter, attrs)
 			r, ok := mapResource(d.typ, tf, locOf(d.rng))
 			if !ok {
-				continue
+				if mapped(d.typ) {
+					continue
+				}
+				r = unmapped(d.typ, tf, locOf(d.rng))
+				if !s.unmapped[d.typ] {
+					s.unmapped[d.typ] = true
+					s.diags = append(s.diags, unmappedDiag(d.typ, r.Loc))
+				}
 			}
 			r.ID = ri.addr
 			r.Via = in.via

@@ -1,4 +1,4 @@
-package arm
+package tmplfunc
 
 import (
 	"fmt"
@@ -7,11 +7,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/awaf/awaf/internal/iac"
 )
 
 // The date functions of ARM and Bicep: dateTimeAdd, dateTimeToEpoch and
 // dateTimeFromEpoch. utcNow() is not here: its value is the deployment's time.
-// Bicep reads them from this file too, so both front ends agree on every result.
+// The table in table.go binds them; both front ends reach them through it.
 
 // timestampLayouts are the ISO 8601 forms a base timestamp may take, including
 // those utcNow() gives with its default format and with 'u' and 's'. A timestamp
@@ -173,119 +175,173 @@ func FormatTime(t time.Time, format string) (string, error) {
 	t = t.UTC()
 	var b strings.Builder
 	for i := 0; i < len(format); {
-		c := format[i]
-		n := 1
-		for i+n < len(format) && format[i+n] == c {
-			n++
-		}
-		switch c {
-		case 'y':
-			y := t.Year()
-			switch {
-			case n <= 2:
-				y %= 100
-				if n == 1 {
-					b.WriteString(strconv.Itoa(y))
-				} else {
-					fmt.Fprintf(&b, "%02d", y)
-				}
-			default:
-				fmt.Fprintf(&b, "%0*d", n, y)
-			}
-		case 'M':
-			switch {
-			case n == 1:
-				b.WriteString(strconv.Itoa(int(t.Month())))
-			case n == 2:
-				fmt.Fprintf(&b, "%02d", int(t.Month()))
-			case n == 3:
-				b.WriteString(t.Month().String()[:3])
-			default:
-				b.WriteString(t.Month().String())
-			}
-		case 'd':
-			switch {
-			case n == 1:
-				b.WriteString(strconv.Itoa(t.Day()))
-			case n == 2:
-				fmt.Fprintf(&b, "%02d", t.Day())
-			case n == 3:
-				b.WriteString(t.Weekday().String()[:3])
-			default:
-				b.WriteString(t.Weekday().String())
-			}
-		case 'H', 'h', 'm', 's':
-			var v int
-			switch c {
-			case 'H':
-				v = t.Hour()
-			case 'h':
-				v = t.Hour() % 12
-				if v == 0 {
-					v = 12
-				}
-			case 'm':
-				v = t.Minute()
-			default:
-				v = t.Second()
-			}
-			if n == 1 {
-				b.WriteString(strconv.Itoa(v))
-			} else {
-				fmt.Fprintf(&b, "%02d", v)
-			}
-		case 'f', 'F':
-			if n > 7 {
-				return "", fmt.Errorf("format %q has more than 7 %c", format, c)
-			}
-			frac := fmt.Sprintf("%09d", t.Nanosecond())[:n]
-			if c == 'F' {
-				frac = strings.TrimRight(frac, "0")
-			}
-			b.WriteString(frac)
-		case 't':
-			ampm := "AM"
-			if t.Hour() >= 12 {
-				ampm = "PM"
-			}
-			if n == 1 {
-				ampm = ampm[:1]
-			}
-			b.WriteString(ampm)
-		case 'K':
-			b.WriteString("Z")
-			n = 1
-		case 'z':
-			switch {
-			case n == 1:
-				b.WriteString("+0")
-			case n == 2:
-				b.WriteString("+00")
-			default:
-				b.WriteString("+00:00")
-			}
-		case 'g':
-			b.WriteString("A.D.")
-		case '\'', '"':
-			end := strings.IndexByte(format[i+1:], c)
-			if end < 0 {
-				return "", fmt.Errorf("format %q has an unclosed quote", format)
-			}
-			b.WriteString(format[i+1 : i+1+end])
-			n = end + 2
-		case '\\':
-			if i+1 >= len(format) {
-				return "", fmt.Errorf("format %q ends with a lone backslash", format)
-			}
-			b.WriteByte(format[i+1])
-			n = 2
-		case '%':
-			// "%d" is the custom specifier d on its own; the % writes nothing.
-			n = 1
-		default:
-			b.WriteString(format[i : i+n])
+		n, err := writeSpecifier(&b, t, format, i)
+		if err != nil {
+			return "", err
 		}
 		i += n
 	}
 	return b.String(), nil
+}
+
+// writeSpecifier writes the custom specifier (a run of one letter, such as "yyyy")
+// or the literal at format[i:] and returns how many bytes of format it used.
+func writeSpecifier(b *strings.Builder, t time.Time, format string, i int) (int, error) {
+	c := format[i]
+	n := 1
+	for i+n < len(format) && format[i+n] == c {
+		n++
+	}
+	switch c {
+	case 'y':
+		writeYear(b, t.Year(), n)
+	case 'M':
+		writeNamed(b, int(t.Month()), t.Month().String(), n)
+	case 'd':
+		writeNamed(b, t.Day(), t.Weekday().String(), n)
+	case 'H':
+		writeNumber(b, t.Hour(), n)
+	case 'h':
+		writeNumber(b, (t.Hour()+11)%12+1, n)
+	case 'm':
+		writeNumber(b, t.Minute(), n)
+	case 's':
+		writeNumber(b, t.Second(), n)
+	case 'f', 'F':
+		return n, writeFraction(b, t, format, c, n)
+	case 't':
+		writeAMPM(b, t, n)
+	case 'K':
+		b.WriteString("Z")
+		return 1, nil
+	case 'z':
+		b.WriteString([]string{"+0", "+00", "+00:00"}[min(n, 3)-1])
+	case 'g':
+		b.WriteString("A.D.")
+	case '\'', '"':
+		end := strings.IndexByte(format[i+1:], c)
+		if end < 0 {
+			return 0, fmt.Errorf("format %q has an unclosed quote", format)
+		}
+		b.WriteString(format[i+1 : i+1+end])
+		return end + 2, nil
+	case '\\':
+		if i+1 >= len(format) {
+			return 0, fmt.Errorf("format %q ends with a lone backslash", format)
+		}
+		b.WriteByte(format[i+1])
+		return 2, nil
+	case '%':
+		// "%d" is the custom specifier d on its own; the % writes nothing.
+		return 1, nil
+	default:
+		b.WriteString(format[i : i+n])
+	}
+	return n, nil
+}
+
+// writeYear writes the year for "y" (last two digits, unpadded), "yy" (last two
+// digits) or "yyy..." (at least as many digits as letters).
+func writeYear(b *strings.Builder, y, n int) {
+	switch n {
+	case 1:
+		b.WriteString(strconv.Itoa(y % 100))
+	case 2:
+		fmt.Fprintf(b, "%02d", y%100)
+	default:
+		fmt.Fprintf(b, "%0*d", n, y)
+	}
+}
+
+// writeNumber writes v unpadded for one letter, on two digits for more.
+func writeNumber(b *strings.Builder, v, n int) {
+	if n == 1 {
+		b.WriteString(strconv.Itoa(v))
+		return
+	}
+	fmt.Fprintf(b, "%02d", v)
+}
+
+// writeNamed writes a month or day: its number for one or two letters, the first
+// three letters of its name for three, the whole name for more.
+func writeNamed(b *strings.Builder, v int, name string, n int) {
+	switch {
+	case n <= 2:
+		writeNumber(b, v, n)
+	case n == 3:
+		b.WriteString(name[:3])
+	default:
+		b.WriteString(name)
+	}
+}
+
+// writeFraction writes n digits of the second's fraction; F drops trailing zeros.
+func writeFraction(b *strings.Builder, t time.Time, format string, c byte, n int) error {
+	if n > 7 {
+		return fmt.Errorf("format %q has more than 7 %c", format, c)
+	}
+	frac := fmt.Sprintf("%09d", t.Nanosecond())[:n]
+	if c == 'F' {
+		frac = strings.TrimRight(frac, "0")
+	}
+	b.WriteString(frac)
+	return nil
+}
+
+func writeAMPM(b *strings.Builder, t time.Time, n int) {
+	ampm := "AM"
+	if t.Hour() >= 12 {
+		ampm = "PM"
+	}
+	if n == 1 {
+		ampm = ampm[:1]
+	}
+	b.WriteString(ampm)
+}
+
+func dateTimeAdd(c Call) (*iac.Value, error) {
+	base, err := c.str1()
+	if err != nil {
+		return nil, err
+	}
+	dur, err := c.str(1)
+	if err != nil {
+		return nil, err
+	}
+	var format *string
+	if len(c.Args) == 3 {
+		f, err := c.str(2)
+		if err != nil {
+			return nil, err
+		}
+		format = &f
+	}
+	out, err := DateTimeAdd(base, dur, format)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.Name, err)
+	}
+	return c.newString(out), nil
+}
+
+func dateTimeToEpoch(c Call) (*iac.Value, error) {
+	s, err := c.str1()
+	if err != nil {
+		return nil, err
+	}
+	n, err := DateTimeToEpoch(s)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.Name, err)
+	}
+	return c.newNumber(float64(n)), nil
+}
+
+func dateTimeFromEpoch(c Call) (*iac.Value, error) {
+	if c.Args[0].Kind != iac.Number {
+		return nil, fmt.Errorf("%s: argument 1 must be an integer, found %s", c.Name, c.Args[0].Kind)
+	}
+	out, err := DateTimeFromEpoch(c.Args[0].Number)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.Name, err)
+	}
+	return c.newString(out), nil
 }

@@ -1,0 +1,150 @@
+// Package fileout writes the files a user names on the command line: answers,
+// reports, baselines, exports. A regular file (or a new one) is replaced atomically
+// through a temporary file beside it and a rename, so a crash leaves the old file or
+// the new one, never half of one; the new file keeps the old one's mode and owner. A
+// symbolic link is followed to the file it names. Anything else is written in place:
+// a device such as /dev/null, a named pipe, or "-" for standard output, since renaming
+// over them would replace the device or pipe itself.
+package fileout
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/awaf/awaf"
+)
+
+// maxLinks bounds how many symbolic links are followed, as the kernel does.
+const maxLinks = 40
+
+// WriteFile writes data to path; see Write.
+func WriteFile(path string, data []byte, perm fs.FileMode) error {
+	return Write(path, perm, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// Write calls write with a writer for path. perm is the mode of a new file; a file that
+// exists keeps its own. When write fails, a regular file is left as it was. Errors name
+// path, never the temporary file.
+func Write(path string, perm fs.FileMode, write func(io.Writer) error) error {
+	if path == "-" {
+		return wrap(path, write(os.Stdout))
+	}
+	target, st, err := resolve(path)
+	if err != nil {
+		return osErr(path, err)
+	}
+	switch {
+	case st == nil:
+		return replace(path, target, perm, nil, write)
+	case st.IsDir():
+		return awaf.Errorf(awaf.EINVALID, "cannot write %s: it is a folder; give a file name", path)
+	case st.Mode().IsRegular():
+		return replace(path, target, st.Mode().Perm(), st, write)
+	}
+	// A device, pipe or socket: write through it.
+	f, err := os.OpenFile(target, os.O_WRONLY, 0)
+	if err != nil {
+		return osErr(path, err)
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return wrap(path, err)
+	}
+	return osErr(path, f.Close())
+}
+
+// resolve follows symbolic links from path to the name that is finally written, and
+// returns its Lstat (nil when nothing is there yet: a new file, or a link to one).
+func resolve(path string) (string, fs.FileInfo, error) {
+	target := path
+	for range maxLinks {
+		st, err := os.Lstat(target)
+		if errors.Is(err, fs.ErrNotExist) {
+			return target, nil, nil
+		} else if err != nil {
+			return "", nil, err
+		}
+		if st.Mode()&fs.ModeSymlink == 0 {
+			return target, st, nil
+		}
+		link, err := os.Readlink(target)
+		if err != nil {
+			return "", nil, err
+		}
+		if !filepath.IsAbs(link) {
+			link = filepath.Join(filepath.Dir(target), link)
+		}
+		target = link
+	}
+	return "", nil, errors.New("too many levels of symbolic links")
+}
+
+// replace writes target through a temporary file in its folder and renames it over
+// target, with mode perm and, when old is the file it replaces, old's owner. path is
+// the user's name for it, used in errors.
+func replace(path, target string, perm fs.FileMode, old fs.FileInfo, write func(io.Writer) error) error {
+	dir := filepath.Dir(target)
+	if st, err := os.Stat(dir); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return awaf.Errorf(awaf.EINVALID, "cannot write %s: folder %s does not exist", path, dir)
+		}
+		return osErr(path, err)
+	} else if !st.IsDir() {
+		return awaf.Errorf(awaf.EINVALID, "cannot write %s: %s is not a folder", path, dir)
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(target)+".tmp-*")
+	if err != nil {
+		return osErr(path, err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return wrap(path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return osErr(path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return osErr(path, err)
+	}
+	if old != nil {
+		keepOwner(tmp.Name(), old) // before the mode: chown clears set-id bits
+	}
+	if err := os.Chmod(tmp.Name(), perm); err != nil {
+		return osErr(path, err)
+	}
+	return osErr(path, os.Rename(tmp.Name(), target))
+}
+
+// wrap names path in an error of write.
+func wrap(path string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("write %s: %w", path, err)
+}
+
+// osErr names path in an error of the file system, dropping the name of the temporary
+// file or link target it carries.
+func osErr(path string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		err = pe.Err
+	case errors.As(err, &le):
+		err = le.Err
+	}
+	return fmt.Errorf("write %s: %w", path, err)
+}

@@ -73,6 +73,13 @@ func writeText(w io.Writer, r *Result, opt WriteOptions) error {
 			}
 		}
 		b.WriteString("\n")
+		// Hand the report on as it grows, not as one string of every finding.
+		if b.Len() >= 64<<10 {
+			if _, err := io.WriteString(w, b.String()); err != nil {
+				return err
+			}
+			b.Reset()
+		}
 	}
 	if len(r.Diagnostics) > 0 {
 		fmt.Fprintf(&b, "%s\n", paint(ansiBold, "Diagnostics"))

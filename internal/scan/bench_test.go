@@ -453,6 +453,9 @@ func TestWriteCorpus(t *testing.T) {
 		// The whole-process benchmark's corpora (scripts/bench.sh): ai/, aibicep/, aitf/.
 		sets = []fstest.MapFS{aiARMCorpus(n), aiBicepCorpus(n), aiTFCorpus(n)}
 	}
+	if os.Getenv("AWAF_CORPUS_SET") == "ai-single" {
+		sets = []fstest.MapFS{aiARMFiles(n, n)} // one ARM file of n resources: ai/t0000
+	}
 	for _, fsys := range sets {
 		for name, f := range fsys {
 			p := filepath.Join(dir, filepath.FromSlash(name))

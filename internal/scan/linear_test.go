@@ -32,7 +32,10 @@ func aiGroupARM(g int) string {
 }
 
 // aiARMCorpus gives n resources (a multiple of 10) in files of 50.
-func aiARMCorpus(n int) fstest.MapFS {
+func aiARMCorpus(n int) fstest.MapFS { return aiARMFiles(n, perFile) }
+
+// aiARMFiles gives n resources in files of per resources.
+func aiARMFiles(n, perFile int) fstest.MapFS {
 	fsys := fstest.MapFS{}
 	for f := 0; f*perFile < n; f++ {
 		var b strings.Builder

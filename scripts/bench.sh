@@ -6,3 +6,33 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(go version) $(nproc) cores"
 go test -run '^$' -bench . -benchmem "$@" ./... 2>&1 | grep -E '^(Benchmark|pkg:|ok|FAIL)' | grep -v '^ok'
+
+# Whole process: the awaf binary end to end (start-up, rules, the report written to a
+# file, once per format: json, sarif, text) beside a bare read-and-parse of the same
+# files (scripts/parseonly), on generated corpora with four AI accounts per loop,
+# parameters without defaults and links (internal/scan/linear_test.go). Seconds and peak
+# resident KB from /usr/bin/time. Skip with AWAF_BENCH_WHOLE=0; sizes in
+# AWAF_BENCH_SIZES (default "1000 10000 40000").
+[ "${AWAF_BENCH_WHOLE:-1}" = 0 ] && exit 0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+go build -o "$tmp/awaf" ./cmd/awaf
+go build -o "$tmp/parseonly" ./scripts/parseonly
+t() { /usr/bin/time -f '%e %M' -o "$tmp/t" "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }; cat "$tmp/t"; }
+echo "# whole process: corpus n | parse s KB | json s KB | sarif s KB | text s KB | json/parse  (json/sarif/text bytes)"
+for n in ${AWAF_BENCH_SIZES:-1000 10000 40000}; do
+	AWAF_CORPUS_SET=ai AWAF_CORPUS_DIR="$tmp/c$n" AWAF_CORPUS_N=$n go test ./internal/scan -run '^TestWriteCorpus$' -count=1 >/dev/null
+	for c in ai aibicep aitf; do
+		p=$(t "$tmp/parseonly" "$tmp/c$n/$c")
+		row="$c $n | $p"
+		sizes=""
+		for f in json sarif text; do
+			w=$(t "$tmp/awaf" scan "$tmp/c$n/$c" --fail-on none --format $f -o "$tmp/out.$f")
+			row="$row | $w"
+			[ $f = json ] && ratio=$(awk -v a="${w%% *}" -v b="${p%% *}" 'BEGIN{printf "%.1f", a/b}')
+			sizes="$sizes $(stat -c %s "$tmp/out.$f")"
+		done
+		echo "$row | ${ratio}x ($sizes)"
+	done
+	rm -rf "$tmp/c$n"
+done

@@ -35,6 +35,7 @@ type scanFlags struct {
 	format, out, failOn                              string
 	failUnknown, propose, showPass                   bool
 	rulesDir, answers                                string
+	workloads                                        []string
 	baseline, writeBaseline, baselineReason, expires string
 	verbose                                          bool
 	color, progress                                  string // the global flags
@@ -83,6 +84,7 @@ report is written in every case.`,
 	fl.StringVar(&f.writeBaseline, "write-baseline", "", "write every current failure and unknown to this baseline `FILE`")
 	fl.StringVar(&f.baselineReason, "baseline-reason", "", "`reason` recorded with --write-baseline entries (required with it)")
 	fl.StringVar(&f.expires, "baseline-expires", "", "expiry `date` (YYYY-MM-DD) for --write-baseline entries")
+	fl.StringArrayVar(&f.workloads, "workload", nil, "group every deployment entry point under `DIR` into one workload (repeatable); by default each entry point (a Bicep or ARM file no scanned file calls as a module, a Terraform root module, an export file) is one, and an answers file makes the whole scan one")
 	fl.StringVar(&f.answers, "answers", "", "answers `FILE` (awaf.yaml): its profile informs the rules, and findings are recorded in it as evidence (created by --propose when missing)")
 	fl.BoolVar(&f.propose, "propose", false, "with --answers: fill an empty profile's components from the resources and list the answers the evidence supports")
 	fl.BoolVar(&f.showPass, "show-pass", false, "list passing checks too (text, md)")
@@ -199,6 +201,16 @@ func runScan(ctx context.Context, f *scanFlags, paths []string, s *streams) erro
 	if err != nil {
 		return err
 	}
+	if opt.Profile != nil {
+		opt.Workload = f.answers // an answers file describes one workload
+	}
+	for _, d := range f.workloads {
+		w, err := workloadDir(root, d)
+		if err != nil {
+			return err
+		}
+		opt.Workloads = append(opt.Workloads, w)
+	}
 	var bar *scan.Bar
 	if wantProgress(f.progress, stderr) {
 		// On auto the bar waits half a second, so quick scans print nothing extra.
@@ -219,7 +231,7 @@ func runScan(ctx context.Context, f *scanFlags, paths []string, s *streams) erro
 		return err
 	}
 	if root != "." {
-		relocate(res, root)
+		relocate(res, root, opt.Workload)
 	}
 
 	wopt := scan.WriteOptions{ShowPass: f.showPass, Version: version}
@@ -503,7 +515,23 @@ func scanRoot(paths []string) (string, []string, error) {
 
 // relocate prefixes locations with the scan root when it is not the working
 // directory, so that every printed location can be opened as it is.
-func relocate(res *scan.Result, root string) {
+// workloadDir gives a --workload directory relative to the scan root, as resource
+// locations are.
+func workloadDir(root, dir string) (string, error) {
+	if root == "." && !filepath.IsAbs(dir) {
+		return filepath.ToSlash(filepath.Clean(dir)), nil
+	}
+	a, err := filepath.Abs(dir)
+	if err == nil {
+		var r string
+		if r, err = filepath.Rel(root, a); err == nil {
+			return filepath.ToSlash(r), nil
+		}
+	}
+	return "", awaf.Errorf(awaf.EINVALID, "--workload %s: %v", dir, err)
+}
+
+func relocate(res *scan.Result, root, answersWorkload string) {
 	fix := func(l *awaf.Location) {
 		if l.File != "" && !filepath.IsAbs(l.File) {
 			l.File = filepath.ToSlash(filepath.Join(root, filepath.FromSlash(l.File)))
@@ -512,6 +540,12 @@ func relocate(res *scan.Result, root string) {
 	for i := range res.Findings {
 		f := &res.Findings[i]
 		fix(&f.Loc)
+		if f.Workload != "" && f.Workload != answersWorkload {
+			var w awaf.Location
+			w.File = f.Workload
+			fix(&w)
+			f.Workload = w.File
+		}
 		for j := range f.Unresolved {
 			fix(&f.Unresolved[j].Loc)
 		}

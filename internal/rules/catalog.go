@@ -130,7 +130,7 @@ func (c *Catalog) add(r *Rule) {
 var (
 	idPattern   = regexp.MustCompile(`^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$`)
 	knownFields = []string{"id", "title", "severity", "pillars", "types", "when", "condition", "path", "message",
-		"default", "rationale", "remediation", "links", "choices", "row"}
+		"default", "rationale", "remediation", "links", "choices", "row", "scope"}
 )
 
 // parseFile decodes one rule file: a mapping with a "rules" sequence.
@@ -242,6 +242,9 @@ func parseRule(env *cel.Env, n *yaml.Node, at func(*yaml.Node) awaf.Location, li
 	}
 	if r.Path != "" {
 		r.pathGet = pathReader(r.Path)
+	}
+	if r.Scope != "" && r.Scope != ScopeWorkload {
+		bad(n, "%s: scope %q is not %q (or empty, for every resource)", id, r.Scope, ScopeWorkload)
 	}
 	var err error
 	var condAST, whenAST *cel.Ast

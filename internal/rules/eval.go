@@ -17,9 +17,112 @@ import (
 
 // Unresolved names an input a rule's outcome depends on that cannot be known before
 // deployment, and where it is.
+//
+// Values that share a cause (the same parameter read by a thousand accounts) are one
+// Unresolved: Count says how many there are and More gives a few further places, so
+// that a finding stays small whatever the size of the scan.
 type Unresolved struct {
 	Why string        `json:"why"`
 	Loc awaf.Location `json:"location"`
+	// Count is the number of values with this cause when more than one.
+	Count int `json:"count,omitempty"`
+	// More gives up to maxExamples-1 further places of those values.
+	More []awaf.Location `json:"more,omitempty"`
+}
+
+// maxExamples bounds the places an Unresolved names, maxCauses the distinct causes a
+// finding lists: the causes past the first maxCauses-1 are folded into one entry.
+const (
+	maxExamples = 3
+	maxCauses   = 4
+)
+
+// N is the number of values the Unresolved stands for.
+func (u *Unresolved) N() int { return max(u.Count, 1) }
+
+// String gives the cause with its count and places: "x is not known (p): 1,199
+// values, e.g. a.json:98, b.json:293, c.json:4".
+func (u *Unresolved) String() string {
+	var b strings.Builder
+	b.WriteString(u.Why)
+	var locs []string
+	for _, l := range append([]awaf.Location{u.Loc}, u.More...) {
+		if l.File != "" && l.Line > 0 {
+			locs = append(locs, fmt.Sprintf("%s:%d", l.File, l.Line))
+		}
+	}
+	switch {
+	case u.N() > 1 && len(locs) > 0:
+		fmt.Fprintf(&b, ": %s values, e.g. %s", thousands(u.N()), strings.Join(locs, ", "))
+	case u.N() > 1:
+		fmt.Fprintf(&b, ": %s values", thousands(u.N()))
+	case len(locs) > 0:
+		b.WriteString(" at " + locs[0])
+	}
+	return b.String()
+}
+
+// thousands writes n with comma separators.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// groupUnresolved folds the entries that share a Why into one, in order of first
+// appearance, summing counts and keeping at most maxExamples places.
+func groupUnresolved(list []Unresolved) []Unresolved {
+	if len(list) < 2 {
+		return list
+	}
+	at := make(map[string]int, len(list))
+	out := make([]Unresolved, 0, len(list))
+	for _, u := range list {
+		i, ok := at[u.Why]
+		if !ok {
+			at[u.Why] = len(out)
+			out = append(out, u)
+			continue
+		}
+		g := &out[i]
+		if len(g.More) == 0 && g.Count == 0 {
+			g.More = nil // never share the backing array of an input entry
+		}
+		g.Count = g.N() + u.N()
+		for _, l := range append([]awaf.Location{u.Loc}, u.More...) {
+			if 1+len(g.More) >= maxExamples {
+				break
+			}
+			if l != g.Loc && !slicesContains(g.More, l) {
+				g.More = append(g.More[:len(g.More):len(g.More)], l)
+			}
+		}
+	}
+	if len(out) > maxCauses {
+		rest := out[maxCauses-1:]
+		agg := Unresolved{Why: fmt.Sprintf("%s other causes, the first: %s", thousands(len(rest)), rest[0].Why), Loc: rest[0].Loc}
+		for _, u := range rest {
+			agg.Count += u.N()
+			for _, l := range append([]awaf.Location{u.Loc}, u.More...) {
+				if 1+len(agg.More) < maxExamples && l != agg.Loc && !slicesContains(agg.More, l) {
+					agg.More = append(agg.More, l)
+				}
+			}
+		}
+		out = append(out[:maxCauses-1:maxCauses-1], agg)
+	}
+	return out
+}
+
+func slicesContains(ls []awaf.Location, l awaf.Location) bool {
+	for _, x := range ls {
+		if x == l {
+			return true
+		}
+	}
+	return false
 }
 
 // Finding is the outcome of one rule on one resource.
@@ -33,6 +136,9 @@ type Finding struct {
 	Message string
 	// Unresolved lists what made an unknown outcome unknown.
 	Unresolved []Unresolved
+	// Workload names the workload the resource belongs to (Options.WorkloadOf).
+	// A rule of scope workload reports on it once.
+	Workload string
 	// Suppression, when set, says why the finding is accepted: an inline comment,
 	// resource metadata or a baseline entry. Evaluate leaves it nil.
 	Suppression *Suppression
@@ -67,8 +173,16 @@ type Options struct {
 	// once and must be cheap.
 	Evaluated func(done, total int)
 
+	// WorkloadOf names the workload a resource belongs to. The workload facts
+	// (workload.* in CEL) are gathered per workload and rules of scope workload are
+	// judged once per workload. Nil: the whole scan is one workload, named "".
+	WorkloadOf func(r *iac.Resource) string
+
 	slow bool // judge every rule through CEL, for tests of the fast path
 }
+
+// ScopeWorkload is the Scope of a rule about the workload as a whole.
+const ScopeWorkload = "workload"
 
 // workloadBase offsets the unknown ids of the shared workload view from the ids of
 // one resource's own values.
@@ -135,6 +249,34 @@ func resourceView(r *iac.Resource, reg *registry) *resourceObj {
 	return newResourceObj(r, reg)
 }
 
+// pendingView registers, once per evaluation, the unknown each link kind gives a
+// resource with no known link of that kind: the links anywhere in the scan whose target
+// is unknown, grouped by cause.
+func (g *graph) pendingView(reg *registry) map[string]ref.Val {
+	m := map[string]ref.Val{}
+	kinds := make([]string, 0, len(g.pending))
+	for kind := range g.pending {
+		kinds = append(kinds, kind)
+	}
+	sort.Strings(kinds) // ids in a fixed order, for reproducible messages
+	for _, kind := range kinds {
+		ps := g.pending[kind]
+		if len(ps) == 0 {
+			continue
+		}
+		list := make([]Unresolved, len(ps))
+		for j, p := range ps {
+			why := p.Why
+			if why == "" {
+				why = "target not known before deployment"
+			}
+			list[j] = Unresolved{Why: fmt.Sprintf("a %s link whose target is not known before deployment (%s)", kindNoun(kind), why), Loc: p.Loc}
+		}
+		m[kind] = reg.addAll(list)
+	}
+	return m
+}
+
 // describe names a resource for messages: its type and name when known, else its id.
 func describe(r *iac.Resource) string {
 	if name, ok := r.NameString(); ok {
@@ -154,14 +296,14 @@ func describe(r *iac.Resource) string {
 //	aiRegions      distinct regions of OpenAI and AI Services accounts
 //
 // Each becomes unknown when an unknown kind or location could change its answer.
-func workloadView(res []iac.Resource, reg *registry) map[string]any {
+func workloadView(res []iac.Resource, idx []int, reg *registry) map[string]any {
 	byType := map[string]int64{} // as written; a scan has few distinct types
 	var safety any = false
 	var safetyUnknown []*iac.Value
 	var regions []any
 	seen := map[string]bool{}
 	var regionUnknown []*iac.Value
-	for i := range res {
+	for _, i := range idx {
 		r := &res[i]
 		byType[r.Type]++
 		if !strings.EqualFold(r.Type, "microsoft.cognitiveservices/accounts") {
@@ -205,12 +347,22 @@ func workloadView(res []iac.Resource, reg *registry) map[string]any {
 
 func normRegion(s string) string { return strings.ReplaceAll(strings.ToLower(s), " ", "") }
 
-// merge registers several unknown values as one CEL unknown.
+// merge registers several unknown values as one CEL unknown. Values that share a
+// cause are registered once, with their count and a few places.
 func (g *registry) merge(what string, vs []*iac.Value) ref.Val {
+	list := make([]Unresolved, len(vs))
+	for i, v := range vs {
+		list[i] = Unresolved{Why: fmt.Sprintf("%s is not known before deployment (%s)", what, v.Why), Loc: v.Loc}
+	}
+	return g.addAll(list)
+}
+
+// addAll registers a list of unknown values, grouped by cause, as one CEL unknown.
+func (g *registry) addAll(list []Unresolved) *types.Unknown {
 	var unk *types.Unknown
-	for _, v := range vs {
-		u := g.add(fmt.Sprintf("%s is not known before deployment (%s)", what, v.Why), v.Loc).(*types.Unknown)
-		unk = types.MergeUnknowns(unk, u)
+	for _, u := range groupUnresolved(list) {
+		g.items = append(g.items, u)
+		unk = types.MergeUnknowns(unk, types.NewUnknown(g.base+int64(len(g.items)), nil))
 	}
 	return unk
 }
@@ -249,23 +401,14 @@ func profileView(p *awaf.Profile, reg *registry) map[string]any {
 
 // relatedView gives the resources linked to resource i. A link list with no known
 // member but with links anywhere in the scan whose target is unknown becomes an
-// unknown itself: one of those may point here.
-func (g *graph) relatedView(i int, reg *registry) map[string]any {
+// unknown itself (pending, by link kind): one of those may point here.
+func (g *graph) relatedView(i int, reg *registry, pending map[string]ref.Val) map[string]any {
 	l := g.links[i]
 	r := &g.res[i]
 	m := map[string]any{}
 	list := func(kind string, idx []int) {
-		if len(idx) == 0 && len(g.pending[kind]) > 0 {
-			var unk *types.Unknown
-			for _, p := range g.pending[kind] {
-				why := p.Why
-				if why == "" {
-					why = "target not known before deployment"
-				}
-				u := reg.add(fmt.Sprintf("a %s link whose target is not known before deployment (%s)", kindNoun(kind), why), p.Loc)
-				unk = types.MergeUnknowns(unk, u.(*types.Unknown))
-			}
-			m[kind] = unk
+		if len(idx) == 0 && pending[kind] != nil {
+			m[kind] = pending[kind]
 			return
 		}
 		out := make([]any, len(idx))
@@ -407,7 +550,8 @@ func (c *Catalog) evalResource(g *graph, i int, shared map[string]any, wreg *reg
 		reg = &registry{}
 		var related any = map[string]any{}
 		if linked && c.related[g.ltype[i]] {
-			related = g.relatedView(i, reg)
+			pending, _ := shared["pending"].(map[string]ref.Val)
+			related = g.relatedView(i, reg, pending)
 		}
 		var err error
 		vars, err = interpreter.NewActivation(map[string]any{
@@ -573,6 +717,7 @@ func (rule *Rule) unknown(f Finding, reg, wreg *registry, out ref.Val, err error
 				shared = false
 			}
 		}
+		f.Unresolved = groupUnresolved(f.Unresolved)
 		// An outcome whose unknowns all come from the shared views reads the same on
 		// every resource of a source kind: its message is built once per evaluation.
 		if shared && len(f.Unresolved) > 0 {
@@ -590,13 +735,10 @@ func (rule *Rule) unknown(f Finding, reg, wreg *registry, out ref.Val, err error
 	if len(f.Unresolved) == 0 {
 		f.Unresolved = []Unresolved{{Why: "a value the rule reads is not known before deployment", Loc: f.Loc}}
 	}
+	f.Unresolved = groupUnresolved(f.Unresolved)
 	whys := make([]string, 0, len(f.Unresolved))
-	for _, u := range f.Unresolved {
-		s := u.Why
-		if u.Loc.File != "" && u.Loc.Line > 0 {
-			s += fmt.Sprintf(" at %s:%d", u.Loc.File, u.Loc.Line)
-		}
-		whys = append(whys, s)
+	for i := range f.Unresolved {
+		whys = append(whys, f.Unresolved[i].String())
 	}
 	lead := "could not be resolved before deployment"
 	if f.Resource.Source == iac.SourceExport {

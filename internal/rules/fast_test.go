@@ -78,7 +78,7 @@ func sameBothWays(t *testing.T, rule *Rule, c ruleCase, p *awaf.Profile) int {
 	}
 	g := newGraph(res)
 	wreg := &registry{base: workloadBase}
-	fc := &fastCtx{g: g, profile: profileView(p, wreg), workload: workloadView(res, wreg)}
+	fc := &fastCtx{g: g, profile: profileView(p, wreg), workload: workloadView(res, allIdx(len(res)), wreg)}
 	n := 0
 	for i := range res {
 		fc.i = i
@@ -270,4 +270,12 @@ func strip(fs []Finding) []outcome {
 		out[i] = outcome{f.Status, f.Message, f.Loc, f.Unresolved}
 	}
 	return out
+}
+
+func allIdx(n int) []int {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	return idx
 }

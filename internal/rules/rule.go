@@ -85,6 +85,10 @@ type Rule struct {
 	Choices []string `yaml:"choices,omitempty" json:"choices,omitempty"`
 	// Row is the row of the research table the rule covers, for traceability.
 	Row int `yaml:"row,omitempty" json:"row,omitempty"`
+	// Scope is "workload" for a rule about the workload as a whole (two regions, a
+	// Content Safety account): it is judged once per workload, on the first resource
+	// of the workload it selects, and reports on the workload. Empty: every resource.
+	Scope string `yaml:"scope,omitempty" json:"scope,omitempty"`
 
 	Source awaf.Location `yaml:"-" json:"-"`
 

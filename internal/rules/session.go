@@ -164,11 +164,21 @@ func (c *Catalog) lowerType(t string) string {
 func (s *Session) Finish(ctx context.Context, res []iac.Resource) ([]Finding, error) {
 	c, opt := s.c, s.opt
 	// The workload facts and the link graph are independent: build them side by side.
-	shared := map[string]any{"profile": s.profile}
+	// Each workload has its own facts; the pending links span the scan.
+	wk, names, members := workloadsOf(res, opt.WorkloadOf)
+	shareds := make([]map[string]any, len(names))
 	var views sync.WaitGroup
-	views.Go(func() { shared["workload"] = workloadView(res, s.wreg) })
+	views.Go(func() {
+		for w := range names {
+			shareds[w] = map[string]any{"profile": s.profile, "workload": workloadView(res, members[w], s.wreg)}
+		}
+	})
 	g := newGraph(res)
 	views.Wait()
+	pending := g.pendingView(s.wreg) // after the workload views: both add to wreg
+	for _, sh := range shareds {
+		sh["pending"] = pending
+	}
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -223,12 +233,12 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) ([]Finding, er
 					window := buf[off[k]:off[k]:off[k+1]]
 					j := judgement(i)
 					if j == nil {
-						got[k] = len(c.evalResource(g, i, shared, s.wreg, opt.slow, true, nil, window, nil))
+						got[k] = len(c.evalResource(g, i, shareds[wk[i]], s.wreg, opt.slow, true, nil, window, nil))
 						continue
 					}
 					lateAt, late = lateAt[:0], late[:0]
 					if len(j.pending) > 0 {
-						late = c.evalResource(g, i, shared, s.wreg, opt.slow, true, j.pending, late, &lateAt)
+						late = c.evalResource(g, i, shareds[wk[i]], s.wreg, opt.slow, true, j.pending, late, &lateAt)
 					}
 					got[k] = len(merge(window, j, late, lateAt, &res[i]))
 					// Its findings are in buf now: let go of the note and the record, so
@@ -249,12 +259,56 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) ([]Finding, er
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// Close up the windows; name each finding's workload and keep only the first
+	// finding of a workload-scope rule in each workload.
+	type once struct {
+		rule *Rule
+		w    int
+	}
+	seen := map[once]bool{}
 	n := 0
-	for k := range todo {
-		n += copy(buf[n:], buf[off[k]:off[k]+got[k]])
+	for k, i := range todo {
+		for _, f := range buf[off[k] : off[k]+got[k]] {
+			if f.Rule.Scope == ScopeWorkload {
+				key := once{f.Rule, wk[i]}
+				if seen[key] {
+					continue
+				}
+				seen[key] = true
+			}
+			f.Workload = names[wk[i]]
+			buf[n] = f
+			n++
+		}
 	}
 	clear(buf[n:]) // drop the references the unused cells still hold
 	return buf[:n:n], nil
+}
+
+// workloadsOf numbers the workloads of res: wk[i] is resource i's, names[w] the name
+// of workload w and members[w] its resources, in order of first appearance.
+func workloadsOf(res []iac.Resource, of func(*iac.Resource) string) (wk []int, names []string, members [][]int) {
+	wk = make([]int, len(res))
+	at := map[string]int{}
+	for i := range res {
+		name := ""
+		if of != nil {
+			name = of(&res[i])
+		}
+		w, ok := at[name]
+		if !ok {
+			w = len(names)
+			at[name] = w
+			names = append(names, name)
+			members = append(members, nil)
+		}
+		wk[i] = w
+		members[w] = append(members[w], i)
+	}
+	if len(names) == 0 {
+		names, members = []string{""}, [][]int{nil}
+	}
+	return wk, names, members
 }
 
 // merge appends to out the findings judged when the resource was read and those

@@ -437,6 +437,8 @@ func BenchmarkRulesOnly10k(b *testing.B) {
 //
 //	AWAF_CORPUS_DIR=/tmp/corpus AWAF_CORPUS_N=10000 go test ./internal/scan -run TestWriteCorpus
 //	awaf scan /tmp/corpus/arm --format json -o /dev/null --fail-on none
+//
+// With AWAF_CORPUS_SET=ai it writes the corpora of linear_test.go instead.
 func TestWriteCorpus(t *testing.T) {
 	dir := os.Getenv("AWAF_CORPUS_DIR")
 	if dir == "" {
@@ -446,7 +448,15 @@ func TestWriteCorpus(t *testing.T) {
 	if err != nil || n <= 0 {
 		n = 1000
 	}
-	for _, fsys := range []fstest.MapFS{armCorpus(n), tfCorpus(n), bicepCorpus(n)} {
+	sets := []fstest.MapFS{armCorpus(n), tfCorpus(n), bicepCorpus(n)}
+	if os.Getenv("AWAF_CORPUS_SET") == "ai" {
+		// The whole-process benchmark's corpora (scripts/bench.sh): ai/, aibicep/, aitf/.
+		sets = []fstest.MapFS{aiARMCorpus(n), aiBicepCorpus(n), aiTFCorpus(n)}
+	}
+	if os.Getenv("AWAF_CORPUS_SET") == "ai-single" {
+		sets = []fstest.MapFS{aiARMFiles(n, n)} // one ARM file of n resources: ai/t0000
+	}
+	for _, fsys := range sets {
 		for name, f := range fsys {
 			p := filepath.Join(dir, filepath.FromSlash(name))
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {

@@ -67,6 +67,7 @@ type DocFinding struct {
 	Pillars     []awaf.PillarID    `json:"pillars"`
 	Choices     []string           `json:"choices"`
 	Resource    DocRef             `json:"resource"`
+	Workload    string             `json:"workload"`
 	Location    awaf.Location      `json:"location"`
 	Via         []awaf.Location    `json:"via,omitempty"`
 	Message     string             `json:"message"`
@@ -99,7 +100,7 @@ func writeJSON(w io.Writer, r *Result, opt WriteOptions) error {
 		return DocFinding{
 			Rule: f.Rule.ID, Title: f.Rule.Title, Status: f.Effective(), Outcome: f.Status,
 			Severity: f.Rule.Severity, Pillars: f.Rule.Pillars, Choices: choices,
-			Resource: DocRef{Type: f.Resource.Type, Name: displayName(f.Resource)},
+			Resource: DocRef{Type: f.Resource.Type, Name: displayName(f.Resource)}, Workload: f.Workload,
 			Location: f.Loc, Via: f.Resource.Via, Message: f.Message, Unresolved: f.Unresolved,
 			Suppression: f.Suppression, HelpURI: f.Rule.HelpURI(),
 		}

@@ -48,7 +48,7 @@ func TestReadJSONRoundTrip(t *testing.T) {
 			t.Errorf("findings[%d] = %+v, want %+v", i, f, *w)
 		}
 		for j := range f.Unresolved {
-			if f.Unresolved[j] != w.Unresolved[j] {
+			if !reflect.DeepEqual(f.Unresolved[j], w.Unresolved[j]) {
 				t.Errorf("findings[%d].unresolved[%d] = %+v, want %+v", i, j, f.Unresolved[j], w.Unresolved[j])
 			}
 		}

@@ -286,8 +286,12 @@ func writeSARIF(w io.Writer, r *Result, opt WriteOptions) error {
 			}
 			res.Suppressions = []sarifSupp{{Kind: kind, Status: "accepted", Justification: s.Reason}}
 		}
+		res.Properties = map[string]any{"workload": f.Workload}
+		if f.Rule.Scope == rules.ScopeWorkload {
+			res.Properties["scope"] = rules.ScopeWorkload
+		}
 		if len(f.Rule.Choices) > 0 {
-			res.Properties = map[string]any{"lensChoices": f.Rule.Choices}
+			res.Properties["lensChoices"] = f.Rule.Choices
 		}
 		return res, true
 	}

@@ -32,6 +32,12 @@ type Options struct {
 	Catalog   *rules.Catalog
 	// Profile, when known, lets profile-dependent rules decide.
 	Profile *awaf.Profile
+	// Workloads are directories that each group the entry points under them into one
+	// workload (--workload); see WorkloadOf.
+	Workloads []string
+	// Workload, when set, names the one workload the whole scan is (an answers file
+	// describes one workload); it overrides Workloads.
+	Workload string
 	// Baseline accepts known findings.
 	Baseline *Baseline
 	// Now is the clock for baseline expiry.
@@ -169,7 +175,10 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 	res.dropCompiled(fsys, groups, head)
 	// Rules that read only the resource they judge run as each unit is read; what
 	// the rest needs of it is kept, not every file's values (see rules.Session).
-	ropt := rules.Options{Profile: opt.Profile}
+	ropt := rules.Options{Profile: opt.Profile, WorkloadOf: WorkloadOf(opt.Workloads)}
+	if opt.Workload != "" {
+		ropt.WorkloadOf = func(*iac.Resource) string { return opt.Workload }
+	}
 	if opt.Progress != nil {
 		ropt.Evaluated = func(done, total int) {
 			opt.Progress(Progress{Stage: StageEvaluate, Done: done, Total: total})

@@ -44,13 +44,24 @@ func writeText(w io.Writer, r *Result, opt WriteOptions) error {
 		return paint(ansiGreen, fmt.Sprintf("%-14s", "PASS"))
 	}
 	var b strings.Builder
+	workload := "\x00"
 	for _, g := range groups(r, func(f *Finding) bool { return opt.ShowPass || f.Status != rules.Pass }) {
+		if w := g.findings[0].Workload; w != workload {
+			workload = w
+			if w == "" {
+				w = "(the scan)"
+			}
+			fmt.Fprintf(&b, "%s\n", paint(ansiBold, "workload "+w))
+		}
 		fmt.Fprintf(&b, "%s %s %s\n", paint(ansiBold, g.res.Type), paint(ansiBold, "'"+displayName(g.res)+"'"), paint(ansiDim, locString(g.res.Loc)))
 		for _, via := range g.res.Via {
 			fmt.Fprintf(&b, "  %s\n", paint(ansiDim, "via "+locString(via)))
 		}
 		for _, f := range g.findings {
 			fmt.Fprintf(&b, "  %s %s  %s\n", label(f), f.Rule.ID, f.Message)
+			if f.Rule.Scope == rules.ScopeWorkload {
+				fmt.Fprintf(&b, "  %14s %s\n", "", paint(ansiDim, "about the whole workload, judged once"))
+			}
 			if f.Loc != g.res.Loc && f.Loc.Line > 0 {
 				fmt.Fprintf(&b, "  %14s %s\n", "", paint(ansiDim, "at "+locString(f.Loc)))
 			}
@@ -62,6 +73,13 @@ func writeText(w io.Writer, r *Result, opt WriteOptions) error {
 			}
 		}
 		b.WriteString("\n")
+		// Hand the report on as it grows, not as one string of every finding.
+		if b.Len() >= 64<<10 {
+			if _, err := io.WriteString(w, b.String()); err != nil {
+				return err
+			}
+			b.Reset()
+		}
 	}
 	if len(r.Diagnostics) > 0 {
 		fmt.Fprintf(&b, "%s\n", paint(ansiBold, "Diagnostics"))

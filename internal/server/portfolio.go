@@ -40,6 +40,43 @@ type portfolioCache struct {
 	views   map[uint64]builtView
 	outputs map[outputKey][]byte
 	records map[int64]*awaf.WorkloadRecord // by id, at their version
+	// parts are each workload's share of a view, by id: a change to one workload
+	// makes its part again and leaves the other parts, and their rendered rows, be.
+	parts map[int64]*cachedPart
+}
+
+// partKey is what a part was made from.
+type partKey struct {
+	result  resultKey
+	updated time.Time
+}
+
+// cachedPart is a workload's part of the view with its renderings, made once.
+type cachedPart struct {
+	key  partKey
+	part *portfolio.Part
+	mu   sync.Mutex
+	html map[string]template.HTML // the table row, by the view's pillar columns
+	json []byte                   // the row in the JSON document
+	snap portfolio.Snapshot       // its current scores, for the trend
+}
+
+func (c *portfolioCache) part(id int64, k partKey) *cachedPart {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cp := c.parts[id]; cp != nil && cp.key == k {
+		return cp
+	}
+	return nil
+}
+
+func (c *portfolioCache) putPart(id int64, cp *cachedPart) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.parts == nil || len(c.parts) >= maxPortfolioCache {
+		c.parts = map[int64]*cachedPart{}
+	}
+	c.parts[id] = cp
 }
 
 func (c *portfolioCache) record(id, version int64) *awaf.WorkloadRecord {
@@ -64,6 +101,7 @@ func (c *portfolioCache) putRecord(r *awaf.WorkloadRecord) {
 type builtView struct {
 	view  *portfolio.View
 	built time.Time
+	parts map[int64]*cachedPart // by workload id, the parts it was assembled from
 }
 
 type outputKey struct {
@@ -212,7 +250,8 @@ func (s *Server) portfolioView(ctx context.Context, q *request) (builtView, uint
 		byID[st.WorkloadID] = st
 	}
 	latest := map[string]string{} // lens id -> the server's newest version
-	entries := make([]portfolio.Entry, 0, len(ws))
+	parts := make([]*portfolio.Part, 0, len(ws))
+	used := make(map[int64]*cachedPart, len(ws))
 	var snaps []portfolio.Snapshot
 	visible := make(map[int64]bool, len(ws))
 	for _, wl := range ws {
@@ -233,29 +272,37 @@ func (s *Server) portfolioView(ctx context.Context, q *request) (builtView, uint
 		word(k.version)
 		word(k.answerSaves)
 		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", k.lens.ID, k.lens.Version, k.latest)
-		res := s.portfolio.result(wl.ID, k)
-		if res == nil {
-			ev, err := s.evaluateWorkload(ctx, wl.ID)
-			if err != nil {
-				if ctx.Err() != nil {
-					return builtView{}, 0, ctx.Err()
-				}
-				// One workload that cannot be scored (its lens was removed) does not
-				// hide the others.
-				s.cfg.Log.Warn("portfolio: evaluate workload", "workload", wl.ID, "err", err)
-				continue
-			}
-			res = ev.Result
-			s.portfolio.putResult(wl.ID, k, res)
-		}
 		updated := st.Updated
 		if updated.IsZero() {
 			updated = wl.Updated
 		}
-		entries = append(entries, portfolio.Entry{ID: wl.ID, Link: fmt.Sprintf("/w/%d", wl.ID), PlanLink: fmt.Sprintf("/w/%d/plan", wl.ID),
-			Result: res, Updated: updated, LatestLens: v})
+		pk := partKey{result: k, updated: updated}
+		cp := s.portfolio.part(wl.ID, pk)
+		if cp == nil {
+			res := s.portfolio.result(wl.ID, k)
+			if res == nil {
+				ev, err := s.evaluateWorkload(ctx, wl.ID)
+				if err != nil {
+					if ctx.Err() != nil {
+						return builtView{}, 0, ctx.Err()
+					}
+					// One workload that cannot be scored (its lens was removed) does not
+					// hide the others.
+					s.cfg.Log.Warn("portfolio: evaluate workload", "workload", wl.ID, "err", err)
+					continue
+				}
+				res = ev.Result
+				s.portfolio.putResult(wl.ID, k, res)
+			}
+			cp = &cachedPart{key: pk, part: portfolio.PartOf(portfolio.Entry{ID: wl.ID, Link: fmt.Sprintf("/w/%d", wl.ID), PlanLink: fmt.Sprintf("/w/%d/plan", wl.ID),
+				Result: res, Updated: updated, LatestLens: v})}
+			cp.snap = portfolio.SnapshotOf(strconv.FormatInt(wl.ID, 10), updated, res)
+			s.portfolio.putPart(wl.ID, cp)
+		}
+		parts = append(parts, cp.part)
+		used[wl.ID] = cp
 		visible[wl.ID] = true
-		snaps = append(snaps, portfolio.SnapshotOf(strconv.FormatInt(wl.ID, 10), updated, res))
+		snaps = append(snaps, cp.snap)
 	}
 	for _, m := range ms {
 		if visible[m.WorkloadID] {
@@ -286,9 +333,9 @@ func (s *Server) portfolioView(ctx context.Context, q *request) (builtView, uint
 		}
 		snaps = append(snaps, sn)
 	}
-	v := portfolio.Build(entries)
+	v := portfolio.Assemble(parts)
 	v.Trend = portfolio.Trend(snaps)
-	bv := builtView{view: v, built: s.cfg.Now().UTC().Truncate(time.Second)}
+	bv := builtView{view: v, built: s.cfg.Now().UTC().Truncate(time.Second), parts: used}
 	s.portfolio.putView(fp, bv)
 	return bv, fp, nil
 }
@@ -361,6 +408,7 @@ type filtered struct {
 	built     time.Time
 	query     portfolioQuery
 	fp        uint64
+	parts     map[int64]*cachedPart
 }
 
 func (f *filtered) key(kind string) outputKey {
@@ -380,7 +428,7 @@ func (s *Server) filteredPortfolio(r *http.Request, q *request) (*filtered, erro
 	if err := v.Sort(pq.Sort, pq.Desc); err != nil {
 		return nil, awaf.Errorf(awaf.EINVALID, "%s", err)
 	}
-	return &filtered{view: v, all: bv.view, built: bv.built, query: pq, fp: fp}, nil
+	return &filtered{view: v, all: bv.view, built: bv.built, query: pq, fp: fp, parts: bv.parts}, nil
 }
 
 // portfolioPageRisks is how many common risks the page lists; the exports have all.
@@ -389,7 +437,7 @@ const portfolioPageRisks = 20
 type portfolioData struct {
 	View         *portfolio.View
 	Query        portfolioQuery
-	Rows         []portfolioRow
+	RowHTML      []template.HTML
 	Risks        []portfolioRisk
 	MoreRisks    int
 	Trend        any
@@ -457,24 +505,17 @@ func (s *Server) portfolioBody(fv *filtered) ([]byte, error) {
 		}
 	}
 	slices.Sort(d.Owners)
+	var colKey strings.Builder
+	for _, p := range v.Pillars {
+		colKey.WriteString(string(p.ID))
+		colKey.WriteByte(0)
+	}
 	for _, r := range v.Rows {
-		pr := portfolioRow{Row: r}
-		for _, p := range v.Pillars {
-			c, ok := r.Pillars[p.ID]
-			if !ok {
-				c.Band = awaf.BandNotAssessed
-			}
-			pr.Cells = append(pr.Cells, c)
+		h, err := s.portfolioRowHTML(fv.parts[r.ID], r, v.Pillars, colKey.String())
+		if err != nil {
+			return nil, err
 		}
-		for st, n := range r.Top10 {
-			if st != awaf.Top10NotApplicable {
-				pr.Total += n
-			}
-			if st == awaf.Top10Met {
-				pr.Met += n
-			}
-		}
-		d.Rows = append(d.Rows, pr)
+		d.RowHTML = append(d.RowHTML, h)
 	}
 	for i, cr := range v.CommonRisks {
 		if i == portfolioPageRisks {
@@ -513,6 +554,46 @@ func (s *Server) portfolioBody(fv *filtered) ([]byte, error) {
 		return nil, fmt.Errorf("render portfolio: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// portfolioRowHTML is a row of the table, rendered once per workload change and set
+// of pillar columns: a change to one workload renders only its row again.
+func (s *Server) portfolioRowHTML(cp *cachedPart, r portfolio.Row, pillars []portfolio.Pillar, cols string) (template.HTML, error) {
+	if cp != nil {
+		cp.mu.Lock()
+		defer cp.mu.Unlock()
+		if h, ok := cp.html[cols]; ok {
+			return h, nil
+		}
+	}
+	pr := portfolioRow{Row: r}
+	for _, p := range pillars {
+		c, ok := r.Pillars[p.ID]
+		if !ok {
+			c.Band = awaf.BandNotAssessed
+		}
+		pr.Cells = append(pr.Cells, c)
+	}
+	for st, n := range r.Top10 {
+		if st != awaf.Top10NotApplicable {
+			pr.Total += n
+		}
+		if st == awaf.Top10Met {
+			pr.Met += n
+		}
+	}
+	var buf bytes.Buffer
+	if err := s.pages["portfolio"].ExecuteTemplate(&buf, "portfolio-row", pr); err != nil {
+		return "", fmt.Errorf("render portfolio row: %w", err)
+	}
+	h := template.HTML(buf.String()) // rendered by html/template
+	if cp != nil {
+		if cp.html == nil || len(cp.html) >= 4 {
+			cp.html = map[string]template.HTML{}
+		}
+		cp.html[cols] = h
+	}
+	return h, nil
 }
 
 // filterQuery is the query string of pq's filter with an order.
@@ -576,15 +657,7 @@ func (s *Server) apiPortfolio(w http.ResponseWriter, r *http.Request, q *request
 	k := fv.key("json")
 	body := s.portfolio.output(k)
 	if body == nil {
-		v := fv.view
-		if v.Rows == nil {
-			v.Rows = []portfolio.Row{}
-		}
-		if v.CommonRisks == nil {
-			v.CommonRisks = []portfolio.CommonRisk{}
-		}
-		// Compact: the document is large, and indenting it doubles the work.
-		if body, err = json.Marshal(report.PortfolioDocument{SchemaVersion: "1", Generated: fv.built, View: v}); err != nil {
+		if body, err = s.portfolioJSON(fv); err != nil {
 			return fmt.Errorf("encode portfolio: %w", err)
 		}
 		body = append(body, '\n')
@@ -593,6 +666,77 @@ func (s *Server) apiPortfolio(w http.ResponseWriter, r *http.Request, q *request
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	_, err = w.Write(body)
 	return err
+}
+
+// portfolioJSON is the JSON report document of fv, compact: the same bytes as
+// encoding report.PortfolioDocument, with each workload's row encoded once per change.
+func (s *Server) portfolioJSON(fv *filtered) ([]byte, error) {
+	v := fv.view
+	var b bytes.Buffer
+	put := func(name string, x any) error {
+		j, err := json.Marshal(x)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, ",%q:", name)
+		b.Write(j)
+		return nil
+	}
+	gen, err := json.Marshal(fv.built)
+	if err != nil {
+		return nil, err
+	}
+	b.WriteString(`{"schemaVersion":"1","generated":`)
+	b.Write(gen)
+	if err := put("pillars", v.Pillars); err != nil {
+		return nil, err
+	}
+	b.WriteString(`,"workloads":[`)
+	for i, r := range v.Rows {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		j, err := rowJSON(fv.parts[r.ID], r)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(j)
+	}
+	b.WriteByte(']')
+	risks := v.CommonRisks
+	if risks == nil {
+		risks = []portfolio.CommonRisk{}
+	}
+	if err := put("commonRisks", risks); err != nil {
+		return nil, err
+	}
+	if len(v.Trend) > 0 {
+		if err := put("trend", v.Trend); err != nil {
+			return nil, err
+		}
+	}
+	if err := put("average", v.Average); err != nil {
+		return nil, err
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// rowJSON is a row encoded, once per workload change.
+func rowJSON(cp *cachedPart, r portfolio.Row) ([]byte, error) {
+	if cp == nil {
+		return json.Marshal(r)
+	}
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
+	if cp.json == nil {
+		j, err := json.Marshal(r)
+		if err != nil {
+			return nil, err
+		}
+		cp.json = j
+	}
+	return cp.json, nil
 }
 
 // portfolioRiskPage lists every workload a common risk affects, each with its plan item.

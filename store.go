@@ -467,6 +467,9 @@ type StampStore interface {
 	Stamps(ctx context.Context) ([]Stamp, error)
 	// MilestoneStamps lists every milestone, by workload and then creation.
 	MilestoneStamps(ctx context.Context) ([]MilestoneStamp, error)
+	// MemberWorkloadIDs lists the ids of the workloads userID is a member of, in
+	// order, without reading the workloads.
+	MemberWorkloadIDs(ctx context.Context, userID int64) ([]int64, error)
 }
 
 // StoredTemplate is one version of a review template kept by the server: the YAML

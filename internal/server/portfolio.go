@@ -192,28 +192,10 @@ func (c *portfolioCache) putMilestone(id int64, s portfolio.Snapshot) {
 }
 
 // visibleWorkloads are the workloads q may see: a token its own, a site
-// administrator all, anyone else those they are a member of. An administrator's are
-// read from the stamps, and each record from the store only when its version moved.
+// administrator all, anyone else those they are a member of. They are read from the
+// stamps (and the member's workload ids), each record from the store only when its
+// version moved: no request decodes every record.
 func (s *Server) visibleWorkloads(ctx context.Context, q *request, stamps []awaf.Stamp) ([]awaf.WorkloadRecord, error) {
-	if q.user != nil && q.user.Admin && q.token == nil {
-		out := make([]awaf.WorkloadRecord, 0, len(stamps))
-		for _, st := range stamps {
-			wl := s.portfolio.record(st.WorkloadID, st.Version)
-			if wl == nil {
-				var err error
-				if wl, err = s.cfg.Store.Workload(ctx, st.WorkloadID); err != nil {
-					return nil, err
-				}
-				s.portfolio.putRecord(wl)
-			}
-			out = append(out, *wl)
-		}
-		// In the store's order for lists: by name, then id.
-		slices.SortFunc(out, func(a, b awaf.WorkloadRecord) int {
-			return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
-		})
-		return out, nil
-	}
 	if q.token != nil {
 		wl, err := s.cfg.Store.Workload(ctx, q.token.WorkloadID)
 		if err != nil {
@@ -221,11 +203,37 @@ func (s *Server) visibleWorkloads(ctx context.Context, q *request, stamps []awaf
 		}
 		return []awaf.WorkloadRecord{*wl}, nil
 	}
-	uid := q.user.ID
-	if q.user.Admin {
-		uid = 0
+	if !q.user.Admin {
+		ids, err := s.cfg.Store.MemberWorkloadIDs(ctx, q.user.ID)
+		if err != nil {
+			return nil, err
+		}
+		mine := make(map[int64]bool, len(ids))
+		for _, id := range ids {
+			mine[id] = true
+		}
+		stamps = slices.DeleteFunc(slices.Clone(stamps), func(st awaf.Stamp) bool { return !mine[st.WorkloadID] })
 	}
-	return s.cfg.Store.Workloads(ctx, uid)
+	out := make([]awaf.WorkloadRecord, 0, len(stamps))
+	for _, st := range stamps {
+		wl := s.portfolio.record(st.WorkloadID, st.Version)
+		if wl == nil {
+			var err error
+			if wl, err = s.cfg.Store.Workload(ctx, st.WorkloadID); err != nil {
+				if awaf.ErrorCode(err) == awaf.ENOTFOUND {
+					continue // removed since the stamps were read
+				}
+				return nil, err
+			}
+			s.portfolio.putRecord(wl)
+		}
+		out = append(out, *wl)
+	}
+	// In the store's order for lists: by name, then id.
+	slices.SortFunc(out, func(a, b awaf.WorkloadRecord) int {
+		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
+	})
+	return out, nil
 }
 
 // portfolioView builds the portfolio of the workloads q may see, with its trend, and

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -985,6 +986,7 @@ func testErrorsNameTheOperation(t *testing.T, s awaf.Store, c *Clock) {
 		{"read latest lens l", func() error { return e(s.LatestLens(ctx, "l")) }},
 		{"list workload stamps", func() error { return e(s.Stamps(ctx)) }},
 		{"list milestone stamps", func() error { return e(s.MilestoneStamps(ctx)) }},
+		{f("list workloads of user %d", ada.ID), func() error { return e(s.MemberWorkloadIDs(ctx, ada.ID)) }},
 		{"save template t 1", func() error {
 			return s.SaveTemplate(ctx, by, &awaf.StoredTemplate{Name: "t", Version: 1, Source: []byte("x")})
 		}},
@@ -1167,6 +1169,25 @@ func testStamps(t *testing.T, s awaf.Store, c *Clock) {
 		if ms[i].ID != want[i].ID || ms[i].WorkloadID != want[i].WorkloadID || !ms[i].Created.Equal(want[i].Created) {
 			t.Errorf("milestone stamp %d = %+v, want %+v", i, ms[i], want[i])
 		}
+	}
+	// A member's workloads by id: the creator's both, a reader's one, a stranger's none,
+	// and a revoked grant is gone.
+	bob := MustUser(t, s, "bob@example.com", false)
+	eve := MustUser(t, s, "eve@example.com", false)
+	must(t, s.Grant(ctx, by, b.ID, bob.ID, awaf.RoleReader))
+	for _, c := range []struct {
+		who  *awaf.User
+		want []int64
+	}{{ada, []int64{a.ID, b.ID}}, {bob, []int64{b.ID}}, {eve, nil}} {
+		ids, err := s.MemberWorkloadIDs(ctx, c.who.ID)
+		must(t, err)
+		if !slices.Equal(ids, c.want) {
+			t.Errorf("workloads of %s: %v, want %v", c.who.Email, ids, c.want)
+		}
+	}
+	must(t, s.Revoke(ctx, by, b.ID, bob.ID))
+	if ids, err := s.MemberWorkloadIDs(ctx, bob.ID); err != nil || len(ids) != 0 {
+		t.Errorf("after revoking: %v, %v", ids, err)
 	}
 }
 

@@ -147,6 +147,7 @@ const (
 	AuditPasswordReset = "user.password"
 	AuditUserDisable   = "user.disable"
 	AuditUserEnable    = "user.enable"
+	AuditUserAdmin     = "user.admin"
 	AuditLensUpload    = "lens.upload"
 	AuditTemplateSave  = "template.save"
 	AuditTemplateApply = "template.apply"
@@ -334,6 +335,10 @@ type UserStore interface {
 	// SetDisabled disables or enables an account. Disabling ends its sessions, in the
 	// same transaction, and refuses the last enabled administrator (EINVALID).
 	SetDisabled(ctx context.Context, by Actor, userID int64, disabled bool) error
+	// SetAdmin makes a user a site administrator or not, audited (AuditUserAdmin);
+	// unchanged, it does nothing. It refuses (EINVALID) to demote the last enabled
+	// administrator.
+	SetAdmin(ctx context.Context, by Actor, userID int64, admin bool) error
 }
 
 // SessionStore keeps signed-in browsers.

@@ -102,6 +102,20 @@ func (s *Server) oidcFinish(w http.ResponseWriter, r *http.Request, q *request) 
 	if u.Disabled {
 		return refuse("This account is disabled.", errors.New("disabled account "+u.Email))
 	}
+	// With admin groups set, the groups decide at every sign-in: joining one promotes
+	// the person, leaving every one demotes them, except the last enabled
+	// administrator, who stays one (the store refuses) so that the server keeps one.
+	if id.AdminGroups && u.Admin != id.Admin {
+		err := s.cfg.Store.SetAdmin(ctx, awaf.Actor{Name: "oidc:" + id.Issuer}, u.ID, id.Admin)
+		switch {
+		case err == nil:
+			u.Admin = id.Admin
+		case awaf.ErrorCode(err) == awaf.EINVALID:
+			s.cfg.Log.Warn("oidc: not demoted: the last administrator", "user", u.Email)
+		default:
+			return err
+		}
+	}
 	se, secret, err := s.cfg.Auth.OpenSession(ctx, u.ID)
 	if err != nil {
 		return err

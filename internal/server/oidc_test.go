@@ -218,3 +218,49 @@ func TestLocalAccountsOff(t *testing.T) {
 		t.Error("a server without OIDC accepted NoLocalSignIn")
 	}
 }
+
+// With admin groups set, every sign-in follows them: joining promotes an existing
+// account, leaving demotes it, each audited; without them nothing changes.
+func TestOIDCAdminGroupsFollowedAtEverySignIn(t *testing.T) {
+	ctx := context.Background()
+	isAdmin := func(s *ssoServer) bool {
+		t.Helper()
+		u, err := s.store.UserByEmail(ctx, "owner@example.com")
+		must(t, err)
+		return u.Admin
+	}
+	signIn := func(s *ssoServer, groups []string) {
+		t.Helper()
+		s.p.SetClaims(map[string]any{"email": "owner@example.com", "groups": groups})
+		if res, page := get(t, ssoBrowser(t), s.ts.URL+"/signin/oidc"); res.StatusCode != http.StatusOK {
+			t.Fatalf("sign-in: %d\n%s", res.StatusCode, page)
+		}
+	}
+	s := newSSOServer(t, func(c *oidc.Config) { c.AdminGroups = []string{"g-ai"} })
+	signIn(s, []string{"g-ai"})
+	if !isAdmin(s) {
+		t.Fatal("joining the admin group did not promote an existing account")
+	}
+	signIn(s, []string{"g-other"})
+	if isAdmin(s) {
+		t.Fatal("leaving the admin group did not demote the account")
+	}
+	evs, err := s.store.AuditEvents(ctx, awaf.AuditFilter{Limit: 1000})
+	must(t, err)
+	var seen []string
+	for _, e := range evs {
+		if e.Action == awaf.AuditUserAdmin && e.Target == "owner@example.com" && strings.HasPrefix(e.Actor.Name, "oidc:") {
+			seen = append(seen, string(e.After))
+		}
+	}
+	if len(seen) != 2 {
+		t.Errorf("admin changes audited: %q, want a promotion and a demotion", seen)
+	}
+	// Without admin groups the provider has no say on administration.
+	s2 := newSSOServer(t, nil)
+	must(t, s2.store.SetAdmin(ctx, awaf.Actor{Name: "test"}, s2.users["owner"].ID, true))
+	signIn(s2, nil)
+	if !isAdmin(s2) {
+		t.Error("a sign-in without admin groups configured demoted an administrator")
+	}
+}

@@ -44,5 +44,5 @@ func (s *Store) MemberWorkloadIDs(ctx context.Context, userID int64) ([]int64, e
 		var id int64
 		return &id, r.Scan(&id)
 	})
-	return ids, wrap(err, "list workloads of user %d", userID)
+	return ids, wrap(err, "list workload ids of user %d", userID)
 }

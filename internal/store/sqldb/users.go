@@ -157,6 +157,32 @@ func (s *Store) SetDisabled(ctx context.Context, by awaf.Actor, userID int64, di
 	return wrap(err, "set disabled=%t on user %d", disabled, userID)
 }
 
+func (s *Store) SetAdmin(ctx context.Context, by awaf.Actor, userID int64, admin bool) error {
+	err := s.tx(ctx, func(c Conn) error {
+		u, err := scanUser(c.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, userID))
+		if err != nil {
+			return notFound(err, "user %d not found", userID)
+		}
+		if u.Admin == admin {
+			return nil
+		}
+		if !admin && !u.Disabled {
+			var others int
+			if err := c.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE admin = ? AND disabled = ? AND id <> ?`, true, false, userID).Scan(&others); err != nil {
+				return fmt.Errorf("count administrators: %w", err)
+			}
+			if others == 0 {
+				return awaf.Errorf(awaf.EINVALID, "%s is the last enabled administrator", u.Email)
+			}
+		}
+		if _, err := c.Exec(ctx, `UPDATE users SET admin = ? WHERE id = ?`, admin, userID); err != nil {
+			return fmt.Errorf("update user: %w", err)
+		}
+		return s.audit(ctx, c, by, 0, awaf.AuditUserAdmin, u.Email, map[string]bool{"admin": u.Admin}, map[string]bool{"admin": admin})
+	})
+	return wrap(err, "set admin=%t on user %d", admin, userID)
+}
+
 // Sessions.
 
 func (s *Store) CreateSession(ctx context.Context, se *awaf.Session) error {

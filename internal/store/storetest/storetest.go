@@ -72,6 +72,7 @@ func Run(t *testing.T, open Opener) {
 		{"ErrorsNameTheOperation", testErrorsNameTheOperation},
 		{"PutAnswersAllOrNothing", testPutAnswersAllOrNothing},
 		{"Stamps", testStamps},
+		{"SetAdmin", testSetAdmin},
 		{"Templates", testTemplates},
 		{"Trackers", testTrackers},
 	}
@@ -986,7 +987,8 @@ func testErrorsNameTheOperation(t *testing.T, s awaf.Store, c *Clock) {
 		{"read latest lens l", func() error { return e(s.LatestLens(ctx, "l")) }},
 		{"list workload stamps", func() error { return e(s.Stamps(ctx)) }},
 		{"list milestone stamps", func() error { return e(s.MilestoneStamps(ctx)) }},
-		{f("list workloads of user %d", ada.ID), func() error { return e(s.MemberWorkloadIDs(ctx, ada.ID)) }},
+		{f("list workload ids of user %d", ada.ID), func() error { return e(s.MemberWorkloadIDs(ctx, ada.ID)) }},
+		{f("set admin=true on user %d", ada.ID), func() error { return s.SetAdmin(ctx, by, ada.ID, true) }},
 		{"save template t 1", func() error {
 			return s.SaveTemplate(ctx, by, &awaf.StoredTemplate{Name: "t", Version: 1, Source: []byte("x")})
 		}},
@@ -1189,6 +1191,53 @@ func testStamps(t *testing.T, s awaf.Store, c *Clock) {
 	if ids, err := s.MemberWorkloadIDs(ctx, bob.ID); err != nil || len(ids) != 0 {
 		t.Errorf("after revoking: %v, %v", ids, err)
 	}
+}
+
+// testSetAdmin: promotion and demotion are saved and audited, a repeat does
+// nothing, and the last enabled administrator stays one.
+func testSetAdmin(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	root := MustUser(t, s, "root@example.com", true)
+	ada := MustUser(t, s, "ada@example.com", false)
+	by := awaf.Actor{Name: "oidc:https://issuer.example"}
+	admin := func(u *awaf.User) bool {
+		t.Helper()
+		got, err := s.User(ctx, u.ID)
+		must(t, err)
+		return got.Admin
+	}
+	count := func() int {
+		t.Helper()
+		es, err := s.AuditEvents(ctx, awaf.AuditFilter{})
+		must(t, err)
+		n := 0
+		for _, e := range es {
+			if e.Action == awaf.AuditUserAdmin {
+				n++
+				if e.Target != ada.Email && e.Target != root.Email {
+					t.Errorf("audit target %q", e.Target)
+				}
+			}
+		}
+		return n
+	}
+	must(t, s.SetAdmin(ctx, by, ada.ID, true))
+	if !admin(ada) || count() != 1 {
+		t.Fatalf("promoted: admin %t, %d events, want true and 1", admin(ada), count())
+	}
+	must(t, s.SetAdmin(ctx, by, ada.ID, true))
+	if count() != 1 {
+		t.Errorf("a repeated promotion was audited again")
+	}
+	must(t, s.SetAdmin(ctx, by, root.ID, false))
+	if admin(root) || count() != 2 {
+		t.Errorf("demoted: admin %t, %d events", admin(root), count())
+	}
+	code(t, s.SetAdmin(ctx, by, ada.ID, false), awaf.EINVALID)
+	if !admin(ada) {
+		t.Error("the last administrator was demoted")
+	}
+	code(t, s.SetAdmin(ctx, by, 999999, true), awaf.ENOTFOUND)
 }
 
 // testTemplates: versions are kept apart, the first version's maker stays the owner,

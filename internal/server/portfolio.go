@@ -424,6 +424,16 @@ func (f *filtered) key(kind string) outputKey {
 }
 
 func (s *Server) filteredPortfolio(r *http.Request, q *request) (*filtered, error) {
+	fv, err := s.portfolioFor(r, q)
+	if err != nil {
+		return nil, err
+	}
+	return fv, fv.apply()
+}
+
+// portfolioFor is the portfolio q may see with r's query, not yet filtered: a
+// rendering cached under its key needs neither filter nor sort (apply).
+func (s *Server) portfolioFor(r *http.Request, q *request) (*filtered, error) {
 	pq, err := parsePortfolioQuery(r.URL.Query())
 	if err != nil {
 		return nil, err
@@ -432,11 +442,17 @@ func (s *Server) filteredPortfolio(r *http.Request, q *request) (*filtered, erro
 	if err != nil {
 		return nil, err
 	}
-	v := bv.view.Apply(pq.Filter)
-	if err := v.Sort(pq.Sort, pq.Desc); err != nil {
-		return nil, awaf.Errorf(awaf.EINVALID, "%s", err)
+	return &filtered{all: bv.view, built: bv.built, query: pq, fp: fp, parts: bv.parts}, nil
+}
+
+// apply filters and sorts the view as the query asks.
+func (f *filtered) apply() error {
+	v := f.all.Apply(f.query.Filter)
+	if err := v.Sort(f.query.Sort, f.query.Desc); err != nil {
+		return awaf.Errorf(awaf.EINVALID, "%s", err)
 	}
-	return &filtered{view: v, all: bv.view, built: bv.built, query: pq, fp: fp, parts: bv.parts}, nil
+	f.view = v
+	return nil
 }
 
 // portfolioPageRisks is how many common risks the page lists; the exports have all.
@@ -482,13 +498,16 @@ type portfolioColumn struct {
 }
 
 func (s *Server) portfolioPage(w http.ResponseWriter, r *http.Request, q *request) error {
-	fv, err := s.filteredPortfolio(r, q)
+	fv, err := s.portfolioFor(r, q)
 	if err != nil {
 		return err
 	}
 	k := fv.key("page")
 	body := s.portfolio.output(k)
 	if body == nil {
+		if err := fv.apply(); err != nil {
+			return err
+		}
 		if body, err = s.portfolioBody(fv); err != nil {
 			return err
 		}
@@ -658,13 +677,16 @@ func (s *Server) portfolioExport(w http.ResponseWriter, r *http.Request, q *requ
 
 // apiPortfolio is the portfolio as the JSON report document.
 func (s *Server) apiPortfolio(w http.ResponseWriter, r *http.Request, q *request) error {
-	fv, err := s.filteredPortfolio(r, q)
+	fv, err := s.portfolioFor(r, q)
 	if err != nil {
 		return err
 	}
 	k := fv.key("json")
 	body := s.portfolio.output(k)
 	if body == nil {
+		if err := fv.apply(); err != nil {
+			return err
+		}
 		if body, err = s.portfolioJSON(fv); err != nil {
 			return fmt.Errorf("encode portfolio: %w", err)
 		}

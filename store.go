@@ -55,6 +55,10 @@ type User struct {
 	Created      time.Time `json:"created"`
 	// Disabled accounts cannot sign in (people who left); their history stays.
 	Disabled bool `json:"disabled,omitempty"`
+	// OIDCIssuer and OIDCSubject are the company identity the account first signed in
+	// with; later company sign-ins must name the same (SetOIDCIdentity).
+	OIDCIssuer  string `json:"oidcIssuer,omitempty"`
+	OIDCSubject string `json:"-"`
 }
 
 // WorkloadRecord is a workload the server keeps: what is assessed, against which lens,
@@ -148,6 +152,7 @@ const (
 	AuditUserDisable   = "user.disable"
 	AuditUserEnable    = "user.enable"
 	AuditUserAdmin     = "user.admin"
+	AuditUserOIDC      = "user.oidc"
 	AuditLensUpload    = "lens.upload"
 	AuditTemplateSave  = "template.save"
 	AuditTemplateApply = "template.apply"
@@ -339,6 +344,12 @@ type UserStore interface {
 	// unchanged, it does nothing. It refuses (EINVALID) to demote the last enabled
 	// administrator.
 	SetAdmin(ctx context.Context, by Actor, userID int64, admin bool) error
+	// UserByOIDC finds the account bound to a company identity, ENOTFOUND if none.
+	UserByOIDC(ctx context.Context, issuer, subject string) (*User, error)
+	// SetOIDCIdentity binds an account to a company identity, once: it refuses
+	// (ECONFLICT) an account bound to another one, and an identity bound to another
+	// account.
+	SetOIDCIdentity(ctx context.Context, by Actor, userID int64, issuer, subject string) error
 }
 
 // SessionStore keeps signed-in browsers.

@@ -264,3 +264,33 @@ func TestOIDCAdminGroupsFollowedAtEverySignIn(t *testing.T) {
 		t.Error("a sign-in without admin groups configured demoted an administrator")
 	}
 }
+
+// The first company sign-in binds the account to the issuer and subject; a later
+// sign-in with the same address under another subject is refused with a reason, and
+// the bound person still gets in after their address changed.
+func TestOIDCMatchesBySubject(t *testing.T) {
+	ctx := context.Background()
+	s := newSSOServer(t, nil)
+	s.p.SetClaims(map[string]any{"sub": "user-1", "email": "owner@example.com"})
+	if res, page := get(t, ssoBrowser(t), s.ts.URL+"/signin/oidc"); res.StatusCode != http.StatusOK {
+		t.Fatalf("first sign-in: %d\n%s", res.StatusCode, page)
+	}
+	u, err := s.store.UserByEmail(ctx, "owner@example.com")
+	must(t, err)
+	if u.OIDCIssuer != s.p.URL() || u.OIDCSubject != "user-1" {
+		t.Fatalf("account bound to %q at %q, want user-1 at %s", u.OIDCSubject, u.OIDCIssuer, s.p.URL())
+	}
+	s.p.SetClaims(map[string]any{"sub": "user-2", "email": "owner@example.com"})
+	res, page := get(t, ssoBrowser(t), s.ts.URL+"/signin/oidc")
+	if res.StatusCode != http.StatusForbidden || !strings.Contains(page, "signs in with another company identity") {
+		t.Fatalf("another subject with the same address: %d, want 403 saying why:\n%s", res.StatusCode, page)
+	}
+	s.p.SetClaims(map[string]any{"sub": "user-1", "email": "renamed@example.com"})
+	c := ssoBrowser(t)
+	if res, _ := get(t, c, s.ts.URL+"/signin/oidc"); res.StatusCode != http.StatusOK {
+		t.Fatalf("bound subject with a new address: %d", res.StatusCode)
+	}
+	if _, page := get(t, c, s.ts.URL+"/account"); !strings.Contains(page, "owner@example.com") {
+		t.Error("the bound subject did not sign in to its own account")
+	}
+}

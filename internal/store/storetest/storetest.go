@@ -73,6 +73,7 @@ func Run(t *testing.T, open Opener) {
 		{"PutAnswersAllOrNothing", testPutAnswersAllOrNothing},
 		{"Stamps", testStamps},
 		{"SetAdmin", testSetAdmin},
+		{"OIDCIdentity", testOIDCIdentity},
 		{"Templates", testTemplates},
 		{"Trackers", testTrackers},
 	}
@@ -1238,6 +1239,43 @@ func testSetAdmin(t *testing.T, s awaf.Store, c *Clock) {
 		t.Error("the last administrator was demoted")
 	}
 	code(t, s.SetAdmin(ctx, by, 999999, true), awaf.ENOTFOUND)
+}
+
+// testOIDCIdentity: an account is bound to one company identity once, found by it,
+// and neither side can be bound twice.
+func testOIDCIdentity(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	ada := MustUser(t, s, "ada@example.com", false)
+	bob := MustUser(t, s, "bob@example.com", false)
+	by := awaf.Actor{Name: "oidc:https://issuer.example"}
+	const iss = "https://issuer.example"
+	_, err := s.UserByOIDC(ctx, iss, "sub-ada")
+	code(t, err, awaf.ENOTFOUND)
+	must(t, s.SetOIDCIdentity(ctx, by, ada.ID, iss, "sub-ada"))
+	must(t, s.SetOIDCIdentity(ctx, by, ada.ID, iss, "sub-ada")) // the same again: nothing to do
+	u, err := s.UserByOIDC(ctx, iss, "sub-ada")
+	must(t, err)
+	if u.ID != ada.ID || u.OIDCIssuer != iss || u.OIDCSubject != "sub-ada" {
+		t.Errorf("found %+v, want ada bound to sub-ada", u)
+	}
+	code(t, s.SetOIDCIdentity(ctx, by, ada.ID, iss, "sub-other"), awaf.ECONFLICT)
+	code(t, s.SetOIDCIdentity(ctx, by, bob.ID, iss, "sub-ada"), awaf.ECONFLICT)
+	code(t, s.SetOIDCIdentity(ctx, by, bob.ID, "", "x"), awaf.EINVALID)
+	// The same subject at another issuer is another identity.
+	must(t, s.SetOIDCIdentity(ctx, by, bob.ID, "https://other.example", "sub-ada"))
+	_, err = s.UserByOIDC(ctx, "https://other.example", "sub-other")
+	code(t, err, awaf.ENOTFOUND)
+	es, err := s.AuditEvents(ctx, awaf.AuditFilter{})
+	must(t, err)
+	n := 0
+	for _, e := range es {
+		if e.Action == awaf.AuditUserOIDC {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d bindings audited, want 2", n)
+	}
 }
 
 // testTemplates: versions are kept apart, the first version's maker stays the owner,

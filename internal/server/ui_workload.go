@@ -12,9 +12,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/awaf/awaf"
-	"github.com/awaf/awaf/internal/reviewtemplate"
 	"github.com/awaf/awaf/internal/assess"
 	"github.com/awaf/awaf/internal/lensdiff"
+	"github.com/awaf/awaf/internal/reviewtemplate"
 )
 
 // evaluation is a workload's assessment scored against its lens.

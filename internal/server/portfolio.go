@@ -53,12 +53,13 @@ type partKey struct {
 
 // cachedPart is a workload's part of the view with its renderings, made once.
 type cachedPart struct {
-	key  partKey
-	part *portfolio.Part
-	mu   sync.Mutex
-	html map[string]template.HTML // the table row, by the view's pillar columns
-	json []byte                   // the row in the JSON document
-	snap portfolio.Snapshot       // its current scores, for the trend
+	key   partKey
+	part  *portfolio.Part
+	mu    sync.Mutex
+	html  map[string]template.HTML // the table row, by the view's pillar columns
+	json  []byte                   // the row in the JSON document
+	risks map[string][]byte        // its entries in common risks, encoded, by question and choice
+	snap  portfolio.Snapshot       // its current scores, for the trend
 }
 
 func (c *portfolioCache) part(id int64, k partKey) *cachedPart {
@@ -733,13 +734,44 @@ func (s *Server) portfolioJSON(fv *filtered) ([]byte, error) {
 		b.Write(j)
 	}
 	b.WriteByte(']')
-	risks := v.CommonRisks
-	if risks == nil {
-		risks = []portfolio.CommonRisk{}
+	// Common risks list every affected workload: their entries come encoded from the
+	// workloads' parts, so a change encodes only the changed workload's.
+	b.WriteString(`,"commonRisks":[`)
+	for i, cr := range v.CommonRisks {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		head, err := json.Marshal(struct {
+			Question string          `json:"question"`
+			Choice   string          `json:"choice"`
+			Title    string          `json:"title"`
+			Pillars  []awaf.PillarID `json:"pillars"`
+			High     int             `json:"high"`
+		}{cr.Question, cr.Choice, cr.Title, cr.Pillars, cr.High})
+		if err != nil {
+			return nil, err
+		}
+		b.Write(head[:len(head)-1])
+		b.WriteString(`,"workloads":`)
+		if cr.Workloads == nil {
+			b.WriteString("null")
+		} else {
+			b.WriteByte('[')
+			for j, at := range cr.Workloads {
+				if j > 0 {
+					b.WriteByte(',')
+				}
+				e, err := riskJSON(fv.parts[at.ID], cr.Question, cr.Choice, at)
+				if err != nil {
+					return nil, err
+				}
+				b.Write(e)
+			}
+			b.WriteByte(']')
+		}
+		b.WriteByte('}')
 	}
-	if err := put("commonRisks", risks); err != nil {
-		return nil, err
-	}
+	b.WriteByte(']')
 	if len(v.Trend) > 0 {
 		if err := put("trend", v.Trend); err != nil {
 			return nil, err
@@ -750,6 +782,28 @@ func (s *Server) portfolioJSON(fv *filtered) ([]byte, error) {
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
+}
+
+// riskJSON is a workload's entry in a common risk encoded, once per workload change.
+func riskJSON(cp *cachedPart, question, choice string, at portfolio.RiskAt) ([]byte, error) {
+	if cp == nil {
+		return json.Marshal(at)
+	}
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
+	k := question + "\x00" + choice
+	if e, ok := cp.risks[k]; ok {
+		return e, nil
+	}
+	e, err := json.Marshal(at)
+	if err != nil {
+		return nil, err
+	}
+	if cp.risks == nil {
+		cp.risks = map[string][]byte{}
+	}
+	cp.risks[k] = e
+	return e, nil
 }
 
 // rowJSON is a row encoded, once per workload change.

@@ -153,6 +153,9 @@ func (p *Provider) Finish(ctx context.Context, q url.Values) (id *Identity, next
 	if err := idt.Claims(&claims); err != nil {
 		return nil, "", fmt.Errorf("oidc: claims: %w", err)
 	}
+	if idt.Subject == "" {
+		return nil, "", errors.New("oidc: ID token: no subject (sub)")
+	}
 	ident := &Identity{Issuer: idt.Issuer, Subject: idt.Subject}
 	ident.Email, _ = claims["email"].(string)
 	if ident.Email == "" {

@@ -55,6 +55,10 @@ type User struct {
 	Created      time.Time `json:"created"`
 	// Disabled accounts cannot sign in (people who left); their history stays.
 	Disabled bool `json:"disabled,omitempty"`
+	// OIDCIssuer and OIDCSubject are the company identity the account first signed in
+	// with; later company sign-ins must name the same (SetOIDCIdentity).
+	OIDCIssuer  string `json:"oidcIssuer,omitempty"`
+	OIDCSubject string `json:"-"`
 }
 
 // WorkloadRecord is a workload the server keeps: what is assessed, against which lens,
@@ -147,6 +151,8 @@ const (
 	AuditPasswordReset = "user.password"
 	AuditUserDisable   = "user.disable"
 	AuditUserEnable    = "user.enable"
+	AuditUserAdmin     = "user.admin"
+	AuditUserOIDC      = "user.oidc"
 	AuditLensUpload    = "lens.upload"
 	AuditTemplateSave  = "template.save"
 	AuditTemplateApply = "template.apply"
@@ -334,6 +340,16 @@ type UserStore interface {
 	// SetDisabled disables or enables an account. Disabling ends its sessions, in the
 	// same transaction, and refuses the last enabled administrator (EINVALID).
 	SetDisabled(ctx context.Context, by Actor, userID int64, disabled bool) error
+	// SetAdmin makes a user a site administrator or not, audited (AuditUserAdmin);
+	// unchanged, it does nothing. It refuses (EINVALID) to demote the last enabled
+	// administrator.
+	SetAdmin(ctx context.Context, by Actor, userID int64, admin bool) error
+	// UserByOIDC finds the account bound to a company identity, ENOTFOUND if none.
+	UserByOIDC(ctx context.Context, issuer, subject string) (*User, error)
+	// SetOIDCIdentity binds an account to a company identity, once: it refuses
+	// (ECONFLICT) an account bound to another one, and an identity bound to another
+	// account.
+	SetOIDCIdentity(ctx context.Context, by Actor, userID int64, issuer, subject string) error
 }
 
 // SessionStore keeps signed-in browsers.
@@ -467,6 +483,9 @@ type StampStore interface {
 	Stamps(ctx context.Context) ([]Stamp, error)
 	// MilestoneStamps lists every milestone, by workload and then creation.
 	MilestoneStamps(ctx context.Context) ([]MilestoneStamp, error)
+	// MemberWorkloadIDs lists the ids of the workloads userID is a member of, in
+	// order, without reading the workloads.
+	MemberWorkloadIDs(ctx context.Context, userID int64) ([]int64, error)
 }
 
 // StoredTemplate is one version of a review template kept by the server: the YAML

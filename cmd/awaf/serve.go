@@ -143,7 +143,7 @@ func runServe(ctx context.Context, f *serveFlags, s *streams) error {
 	a.Warm()
 	srv, err := server.New(server.Config{
 		Store: db, Auth: a, Lens: lens.BuiltinByID, DefaultLens: *lensID, Log: log, SecureCookies: *secureCookies,
-		MetricsToken: metricsToken, SSO: sso, NoLocalSignIn: f.oidc.noLocal, Sealer: sealer,
+		MetricsToken: metricsToken, SSO: sso, NoLocalSignIn: f.oidc.noLocal, Sealer: sealer, SyncAllowPrivate: f.sync.allowPrivate,
 	})
 	if err != nil {
 		return err

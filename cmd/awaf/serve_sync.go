@@ -15,8 +15,9 @@ import (
 
 // syncFlags configure backlog sync.
 type syncFlags struct {
-	sealKeyFile string
-	interval    time.Duration
+	sealKeyFile  string
+	interval     time.Duration
+	allowPrivate bool
 }
 
 func addSyncFlags(cmd *cobra.Command, f *syncFlags) {
@@ -24,7 +25,9 @@ func addSyncFlags(cmd *cobra.Command, f *syncFlags) {
 	fl.StringVar(&f.sealKeyFile, "seal-key-file", "", "`FILE` with the 32-byte key (hex or base64) tracker tokens are encrypted with; AWAF_SEAL_KEY may hold the key itself. Without a key, backlog sync is off (AWAF_SEAL_KEY_FILE)")
 	fl.DurationVar(&f.interval, "sync-interval", time.Hour, "how often every tracker connection is pulled; 0 turns the scheduled pull off (AWAF_SYNC_INTERVAL)")
 	envFlag(cmd, "seal-key-file", "AWAF_SEAL_KEY_FILE")
+	fl.BoolVar(&f.allowPrivate, "sync-allow-private", false, "let tracker base URLs resolve to private, loopback and link-local addresses (a tracker inside your network); off, they are refused (AWAF_SYNC_ALLOW_PRIVATE)")
 	envFlag(cmd, "sync-interval", "AWAF_SYNC_INTERVAL")
+	envFlag(cmd, "sync-allow-private", "AWAF_SYNC_ALLOW_PRIVATE")
 }
 
 // openSealer reads the seal key; nil (sync off) when none is given.

@@ -54,7 +54,9 @@ type Identity struct {
 	Name          string
 	TenantID      string
 	Groups        []string
-	Admin         bool
+	// Admin: the person is in one of the admin groups. AdminGroups: admin groups are
+	// configured, so Admin is their word on site administration.
+	Admin, AdminGroups bool
 }
 
 // Provider is a configured provider, discovered once at start.
@@ -151,6 +153,9 @@ func (p *Provider) Finish(ctx context.Context, q url.Values) (id *Identity, next
 	if err := idt.Claims(&claims); err != nil {
 		return nil, "", fmt.Errorf("oidc: claims: %w", err)
 	}
+	if idt.Subject == "" {
+		return nil, "", errors.New("oidc: ID token: no subject (sub)")
+	}
 	ident := &Identity{Issuer: idt.Issuer, Subject: idt.Subject}
 	ident.Email, _ = claims["email"].(string)
 	if ident.Email == "" {
@@ -194,6 +199,7 @@ func (p *Provider) admit(id *Identity, emailVerified bool) error {
 		return fmt.Errorf("%w: not in a required group", ErrPolicy)
 	}
 	id.Admin = slices.ContainsFunc(id.Groups, func(g string) bool { return slices.Contains(c.AdminGroups, g) })
+	id.AdminGroups = len(c.AdminGroups) > 0
 	return nil
 }
 

@@ -91,67 +91,115 @@ type View struct {
 
 // Build arranges evaluated workloads into a view. Rows keep the entries' order.
 func Build(entries []Entry) *View {
-	v := &View{Average: map[string]float64{}}
+	parts := make([]*Part, 0, len(entries))
+	for _, e := range entries {
+		if p := PartOf(e); p != nil {
+			parts = append(parts, p)
+		}
+	}
+	return Assemble(parts)
+}
+
+// Part is one workload's share of a view: its row, its pillar scores and the plan
+// items it contributes to common risks. A server keeps parts between requests and
+// makes a new one only for the workload that changed; Assemble then adds them up.
+type Part struct {
+	Row     Row
+	Pillars []Pillar // in the result's order
+	Risks   []PartRisk
+	// Extra is the caller's, kept with the part (a server's rendered row).
+	Extra any
+}
+
+// PartRisk is one plan item of a workload at high or medium risk.
+type PartRisk struct {
+	Question, Choice, Title string
+	Pillars                 []awaf.PillarID
+	At                      RiskAt
+}
+
+// PartOf is e's part of a view; nil without a result.
+func PartOf(e Entry) *Part {
+	r := e.Result
+	if r == nil {
+		return nil
+	}
+	p := &Part{}
+	row := Row{ID: e.ID, Link: e.Link, Name: r.Workload.Name, Owner: r.Workload.Owner,
+		Criticality: r.Profile.Criticality, Kinds: r.Profile.Kinds, Lens: r.Lens, Updated: e.Updated,
+		Overall: r.Overall, Pillars: map[awaf.PillarID]Cell{}, Top10: map[awaf.Top10Status]int{},
+		Top10Items: map[string]awaf.Top10Status{}}
+	row.Outdated = e.LatestLens != "" && e.LatestLens != r.Lens.Version
+	for _, pl := range r.Pillars {
+		p.Pillars = append(p.Pillars, Pillar{ID: pl.Pillar, Name: pl.Name})
+		row.Pillars[pl.Pillar] = Cell{Score: pl.Score.Score, Band: pl.Band}
+	}
+	for _, t := range r.Top10 {
+		row.Top10[t.Status]++
+		row.Top10Items[t.ID] = t.Status
+	}
+	qrisk := make(map[string]awaf.Risk, len(r.Questions))
+	for _, q := range r.Questions {
+		qrisk[q.Question] = q.Risk
+	}
+	for _, rec := range r.Plan {
+		risk := qrisk[rec.Question]
+		if risk != awaf.RiskHigh && risk != awaf.RiskMedium {
+			continue
+		}
+		link := e.Link
+		if e.PlanLink != "" {
+			link = e.PlanLink + "#" + rec.Question + "-" + rec.Choice
+		}
+		p.Risks = append(p.Risks, PartRisk{Question: rec.Question, Choice: rec.Choice, Title: rec.Title, Pillars: rec.Pillars,
+			At: RiskAt{Name: row.Name, ID: e.ID, Link: link, Risk: risk, Rank: rec.Rank}})
+	}
+	p.Row = row
+	return p
+}
+
+// Assemble adds parts up into a view: rows in the parts' order, averages, and the
+// risks at least two of them share. Parts are not changed.
+func Assemble(parts []*Part) *View {
+	v := &View{Average: map[string]float64{}, Rows: make([]Row, 0, len(parts))}
 	seen := map[awaf.PillarID]bool{}
 	type riskKey struct{ q, c string }
 	risks := map[riskKey]*CommonRisk{}
 	var riskOrder []riskKey
 	sums, counts := map[string]float64{}, map[string]int{}
-	for _, e := range entries {
-		r := e.Result
-		if r == nil {
-			continue
-		}
-		row := Row{ID: e.ID, Link: e.Link, Name: r.Workload.Name, Owner: r.Workload.Owner,
-			Criticality: r.Profile.Criticality, Kinds: r.Profile.Kinds, Lens: r.Lens, Updated: e.Updated,
-			Overall: r.Overall, Pillars: map[awaf.PillarID]Cell{}, Top10: map[awaf.Top10Status]int{},
-			Top10Items: map[string]awaf.Top10Status{}}
-		row.Outdated = e.LatestLens != "" && e.LatestLens != r.Lens.Version
-		if r.Overall.Band != awaf.BandNotAssessed {
-			sums["overall"] += r.Overall.Score
+	for _, p := range parts {
+		row := p.Row
+		if row.Overall.Band != awaf.BandNotAssessed {
+			sums["overall"] += row.Overall.Score
 			counts["overall"]++
 		}
-		for _, p := range r.Pillars {
-			if !seen[p.Pillar] {
-				seen[p.Pillar] = true
-				v.Pillars = append(v.Pillars, Pillar{ID: p.Pillar, Name: p.Name})
+		for _, pl := range p.Pillars {
+			if !seen[pl.ID] {
+				seen[pl.ID] = true
+				v.Pillars = append(v.Pillars, pl)
 			}
-			row.Pillars[p.Pillar] = Cell{Score: p.Score.Score, Band: p.Band}
-			if p.Band != awaf.BandNotAssessed {
-				sums[string(p.Pillar)] += p.Score.Score
-				counts[string(p.Pillar)]++
+			if c := row.Pillars[pl.ID]; c.Band != awaf.BandNotAssessed {
+				sums[string(pl.ID)] += c.Score
+				counts[string(pl.ID)]++
 			}
 		}
-		for _, t := range r.Top10 {
-			row.Top10[t.Status]++
-			row.Top10Items[t.ID] = t.Status
-		}
-		qrisk := map[string]awaf.Risk{}
-		for _, q := range r.Questions {
-			qrisk[q.Question] = q.Risk
-		}
-		for _, rec := range r.Plan {
-			risk := qrisk[rec.Question]
-			if risk != awaf.RiskHigh && risk != awaf.RiskMedium {
-				continue
-			}
-			k := riskKey{rec.Question, rec.Choice}
+		for _, pr := range p.Risks {
+			k := riskKey{pr.Question, pr.Choice}
 			cr := risks[k]
 			if cr == nil {
-				cr = &CommonRisk{Question: rec.Question, Choice: rec.Choice, Title: rec.Title, Pillars: rec.Pillars}
+				cr = &CommonRisk{Question: pr.Question, Choice: pr.Choice, Title: pr.Title, Pillars: pr.Pillars}
 				risks[k] = cr
 				riskOrder = append(riskOrder, k)
 			}
-			if risk == awaf.RiskHigh {
+			if pr.At.Risk == awaf.RiskHigh {
 				cr.High++
 			}
-			link := e.Link
-			if e.PlanLink != "" {
-				link = e.PlanLink + "#" + rec.Question + "-" + rec.Choice
-			}
-			cr.Workloads = append(cr.Workloads, RiskAt{Name: row.Name, ID: e.ID, Link: link, Risk: risk, Rank: rec.Rank})
+			cr.Workloads = append(cr.Workloads, pr.At)
 		}
 		v.Rows = append(v.Rows, row)
+	}
+	if len(v.Rows) == 0 {
+		v.Rows = nil
 	}
 	for k, s := range sums {
 		v.Average[k] = round1(s / float64(counts[k]))

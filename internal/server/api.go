@@ -44,6 +44,9 @@ type workloadBody struct {
 	// Lens picks the lens of a new workload by id (its current version); updates
 	// ignore it, since a workload moves to another version only by an upgrade.
 	Lens awaf.LensRef `json:"lens"`
+	// Template names a review template whose latest version a new workload starts
+	// from; updates ignore it.
+	Template string `json:"template,omitempty"`
 }
 
 // apiWorkloads lists what the caller may see: a token its one workload, a person
@@ -81,7 +84,7 @@ func (s *Server) apiCreateWorkload(w http.ResponseWriter, r *http.Request, q *re
 	if err := checkProfile(b.Profile); err != nil {
 		return err
 	}
-	rec, err := s.newWorkload(r.Context(), q, b.Workload, b.Lens.ID)
+	rec, applied, err := s.newWorkloadFrom(r.Context(), q, b.Workload, b.Lens.ID, b.Template)
 	if err != nil {
 		return err
 	}
@@ -91,7 +94,14 @@ func (s *Server) apiCreateWorkload(w http.ResponseWriter, r *http.Request, q *re
 			return err
 		}
 	}
-	writeJSON(w, http.StatusCreated, rec)
+	if applied == nil {
+		writeJSON(w, http.StatusCreated, rec)
+		return nil
+	}
+	writeJSON(w, http.StatusCreated, struct {
+		*awaf.WorkloadRecord
+		Template *templateResult `json:"template"`
+	}{rec, applied})
 	return nil
 }
 

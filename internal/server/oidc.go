@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 
@@ -77,30 +78,62 @@ func (s *Server) oidcFinish(w http.ResponseWriter, r *http.Request, q *request) 
 	if !id.EmailVerified {
 		return refuse("Your identity provider does not vouch for your e-mail address.", errors.New("unverified e-mail "+id.Email))
 	}
-	u, err := s.cfg.Store.UserByEmail(ctx, id.Email)
-	switch {
-	case awaf.ErrorCode(err) == awaf.ENOTFOUND:
-		u = &awaf.User{Email: id.Email, Name: id.Name, Admin: id.Admin}
-		by := awaf.Actor{Name: "oidc:" + id.Issuer}
-		// The first account of a new server is its administrator, as with set-up.
-		if n, cerr := s.cfg.Store.CountUsers(ctx); cerr == nil && n == 0 {
-			u.Admin = true
-			err = s.cfg.Store.CreateFirstUser(ctx, by, u)
-			if awaf.ErrorCode(err) == awaf.ECONFLICT {
-				u.Admin = id.Admin
+	by := awaf.Actor{Name: "oidc:" + id.Issuer}
+	// An account bound to this identity (issuer and subject) is the person's, whatever
+	// their address is now. Otherwise the address finds an unbound account, which is
+	// bound now; an account bound to another identity is refused: the provider may
+	// have given the address to someone else.
+	u, err := s.cfg.Store.UserByOIDC(ctx, id.Issuer, id.Subject)
+	if awaf.ErrorCode(err) == awaf.ENOTFOUND {
+		u, err = s.cfg.Store.UserByEmail(ctx, id.Email)
+		switch {
+		case awaf.ErrorCode(err) == awaf.ENOTFOUND:
+			u = &awaf.User{Email: id.Email, Name: id.Name, Admin: id.Admin}
+			// The first account of a new server is its administrator, as with set-up.
+			if n, cerr := s.cfg.Store.CountUsers(ctx); cerr == nil && n == 0 {
+				u.Admin = true
+				err = s.cfg.Store.CreateFirstUser(ctx, by, u)
+				if awaf.ErrorCode(err) == awaf.ECONFLICT {
+					u.Admin = id.Admin
+					err = s.cfg.Store.CreateUser(ctx, by, u)
+				}
+			} else {
 				err = s.cfg.Store.CreateUser(ctx, by, u)
 			}
-		} else {
-			err = s.cfg.Store.CreateUser(ctx, by, u)
+			if err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		case u.OIDCSubject != "":
+			return refuse("The account for "+u.Email+" signs in with another company identity; ask a site administrator.",
+				fmt.Errorf("%s is bound to subject %q at %s, not %q at %s", u.Email, u.OIDCSubject, u.OIDCIssuer, id.Subject, id.Issuer))
 		}
-		if err != nil {
+		if err := s.cfg.Store.SetOIDCIdentity(ctx, by, u.ID, id.Issuer, id.Subject); err != nil {
+			if awaf.ErrorCode(err) == awaf.ECONFLICT {
+				return refuse("The account for "+u.Email+" signs in with another company identity; ask a site administrator.", err)
+			}
 			return err
 		}
-	case err != nil:
+	} else if err != nil {
 		return err
 	}
 	if u.Disabled {
 		return refuse("This account is disabled.", errors.New("disabled account "+u.Email))
+	}
+	// With admin groups set, the groups decide at every sign-in: joining one promotes
+	// the person, leaving every one demotes them, except the last enabled
+	// administrator, who stays one (the store refuses) so that the server keeps one.
+	if id.AdminGroups && u.Admin != id.Admin {
+		err := s.cfg.Store.SetAdmin(ctx, by, u.ID, id.Admin)
+		switch {
+		case err == nil:
+			u.Admin = id.Admin
+		case awaf.ErrorCode(err) == awaf.EINVALID:
+			s.cfg.Log.Warn("oidc: not demoted: the last administrator", "user", u.Email)
+		default:
+			return err
+		}
 	}
 	se, secret, err := s.cfg.Auth.OpenSession(ctx, u.ID)
 	if err != nil {

@@ -218,3 +218,79 @@ func TestLocalAccountsOff(t *testing.T) {
 		t.Error("a server without OIDC accepted NoLocalSignIn")
 	}
 }
+
+// With admin groups set, every sign-in follows them: joining promotes an existing
+// account, leaving demotes it, each audited; without them nothing changes.
+func TestOIDCAdminGroupsFollowedAtEverySignIn(t *testing.T) {
+	ctx := context.Background()
+	isAdmin := func(s *ssoServer) bool {
+		t.Helper()
+		u, err := s.store.UserByEmail(ctx, "owner@example.com")
+		must(t, err)
+		return u.Admin
+	}
+	signIn := func(s *ssoServer, groups []string) {
+		t.Helper()
+		s.p.SetClaims(map[string]any{"email": "owner@example.com", "groups": groups})
+		if res, page := get(t, ssoBrowser(t), s.ts.URL+"/signin/oidc"); res.StatusCode != http.StatusOK {
+			t.Fatalf("sign-in: %d\n%s", res.StatusCode, page)
+		}
+	}
+	s := newSSOServer(t, func(c *oidc.Config) { c.AdminGroups = []string{"g-ai"} })
+	signIn(s, []string{"g-ai"})
+	if !isAdmin(s) {
+		t.Fatal("joining the admin group did not promote an existing account")
+	}
+	signIn(s, []string{"g-other"})
+	if isAdmin(s) {
+		t.Fatal("leaving the admin group did not demote the account")
+	}
+	evs, err := s.store.AuditEvents(ctx, awaf.AuditFilter{Limit: 1000})
+	must(t, err)
+	var seen []string
+	for _, e := range evs {
+		if e.Action == awaf.AuditUserAdmin && e.Target == "owner@example.com" && strings.HasPrefix(e.Actor.Name, "oidc:") {
+			seen = append(seen, string(e.After))
+		}
+	}
+	if len(seen) != 2 {
+		t.Errorf("admin changes audited: %q, want a promotion and a demotion", seen)
+	}
+	// Without admin groups the provider has no say on administration.
+	s2 := newSSOServer(t, nil)
+	must(t, s2.store.SetAdmin(ctx, awaf.Actor{Name: "test"}, s2.users["owner"].ID, true))
+	signIn(s2, nil)
+	if !isAdmin(s2) {
+		t.Error("a sign-in without admin groups configured demoted an administrator")
+	}
+}
+
+// The first company sign-in binds the account to the issuer and subject; a later
+// sign-in with the same address under another subject is refused with a reason, and
+// the bound person still gets in after their address changed.
+func TestOIDCMatchesBySubject(t *testing.T) {
+	ctx := context.Background()
+	s := newSSOServer(t, nil)
+	s.p.SetClaims(map[string]any{"sub": "user-1", "email": "owner@example.com"})
+	if res, page := get(t, ssoBrowser(t), s.ts.URL+"/signin/oidc"); res.StatusCode != http.StatusOK {
+		t.Fatalf("first sign-in: %d\n%s", res.StatusCode, page)
+	}
+	u, err := s.store.UserByEmail(ctx, "owner@example.com")
+	must(t, err)
+	if u.OIDCIssuer != s.p.URL() || u.OIDCSubject != "user-1" {
+		t.Fatalf("account bound to %q at %q, want user-1 at %s", u.OIDCSubject, u.OIDCIssuer, s.p.URL())
+	}
+	s.p.SetClaims(map[string]any{"sub": "user-2", "email": "owner@example.com"})
+	res, page := get(t, ssoBrowser(t), s.ts.URL+"/signin/oidc")
+	if res.StatusCode != http.StatusForbidden || !strings.Contains(page, "signs in with another company identity") {
+		t.Fatalf("another subject with the same address: %d, want 403 saying why:\n%s", res.StatusCode, page)
+	}
+	s.p.SetClaims(map[string]any{"sub": "user-1", "email": "renamed@example.com"})
+	c := ssoBrowser(t)
+	if res, _ := get(t, c, s.ts.URL+"/signin/oidc"); res.StatusCode != http.StatusOK {
+		t.Fatalf("bound subject with a new address: %d", res.StatusCode)
+	}
+	if _, page := get(t, c, s.ts.URL+"/account"); !strings.Contains(page, "owner@example.com") {
+		t.Error("the bound subject did not sign in to its own account")
+	}
+}

@@ -40,6 +40,44 @@ type portfolioCache struct {
 	views   map[uint64]builtView
 	outputs map[outputKey][]byte
 	records map[int64]*awaf.WorkloadRecord // by id, at their version
+	// parts are each workload's share of a view, by id: a change to one workload
+	// makes its part again and leaves the other parts, and their rendered rows, be.
+	parts map[int64]*cachedPart
+}
+
+// partKey is what a part was made from.
+type partKey struct {
+	result  resultKey
+	updated time.Time
+}
+
+// cachedPart is a workload's part of the view with its renderings, made once.
+type cachedPart struct {
+	key   partKey
+	part  *portfolio.Part
+	mu    sync.Mutex
+	html  map[string]template.HTML // the table row, by the view's pillar columns
+	json  []byte                   // the row in the JSON document
+	risks map[string][]byte        // its entries in common risks, encoded, by question and choice
+	snap  portfolio.Snapshot       // its current scores, for the trend
+}
+
+func (c *portfolioCache) part(id int64, k partKey) *cachedPart {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cp := c.parts[id]; cp != nil && cp.key == k {
+		return cp
+	}
+	return nil
+}
+
+func (c *portfolioCache) putPart(id int64, cp *cachedPart) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.parts == nil || len(c.parts) >= maxPortfolioCache {
+		c.parts = map[int64]*cachedPart{}
+	}
+	c.parts[id] = cp
 }
 
 func (c *portfolioCache) record(id, version int64) *awaf.WorkloadRecord {
@@ -64,6 +102,7 @@ func (c *portfolioCache) putRecord(r *awaf.WorkloadRecord) {
 type builtView struct {
 	view  *portfolio.View
 	built time.Time
+	parts map[int64]*cachedPart // by workload id, the parts it was assembled from
 }
 
 type outputKey struct {
@@ -154,28 +193,10 @@ func (c *portfolioCache) putMilestone(id int64, s portfolio.Snapshot) {
 }
 
 // visibleWorkloads are the workloads q may see: a token its own, a site
-// administrator all, anyone else those they are a member of. An administrator's are
-// read from the stamps, and each record from the store only when its version moved.
+// administrator all, anyone else those they are a member of. They are read from the
+// stamps (and the member's workload ids), each record from the store only when its
+// version moved: no request decodes every record.
 func (s *Server) visibleWorkloads(ctx context.Context, q *request, stamps []awaf.Stamp) ([]awaf.WorkloadRecord, error) {
-	if q.user != nil && q.user.Admin && q.token == nil {
-		out := make([]awaf.WorkloadRecord, 0, len(stamps))
-		for _, st := range stamps {
-			wl := s.portfolio.record(st.WorkloadID, st.Version)
-			if wl == nil {
-				var err error
-				if wl, err = s.cfg.Store.Workload(ctx, st.WorkloadID); err != nil {
-					return nil, err
-				}
-				s.portfolio.putRecord(wl)
-			}
-			out = append(out, *wl)
-		}
-		// In the store's order for lists: by name, then id.
-		slices.SortFunc(out, func(a, b awaf.WorkloadRecord) int {
-			return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
-		})
-		return out, nil
-	}
 	if q.token != nil {
 		wl, err := s.cfg.Store.Workload(ctx, q.token.WorkloadID)
 		if err != nil {
@@ -183,11 +204,37 @@ func (s *Server) visibleWorkloads(ctx context.Context, q *request, stamps []awaf
 		}
 		return []awaf.WorkloadRecord{*wl}, nil
 	}
-	uid := q.user.ID
-	if q.user.Admin {
-		uid = 0
+	if !q.user.Admin {
+		ids, err := s.cfg.Store.MemberWorkloadIDs(ctx, q.user.ID)
+		if err != nil {
+			return nil, err
+		}
+		mine := make(map[int64]bool, len(ids))
+		for _, id := range ids {
+			mine[id] = true
+		}
+		stamps = slices.DeleteFunc(slices.Clone(stamps), func(st awaf.Stamp) bool { return !mine[st.WorkloadID] })
 	}
-	return s.cfg.Store.Workloads(ctx, uid)
+	out := make([]awaf.WorkloadRecord, 0, len(stamps))
+	for _, st := range stamps {
+		wl := s.portfolio.record(st.WorkloadID, st.Version)
+		if wl == nil {
+			var err error
+			if wl, err = s.cfg.Store.Workload(ctx, st.WorkloadID); err != nil {
+				if awaf.ErrorCode(err) == awaf.ENOTFOUND {
+					continue // removed since the stamps were read
+				}
+				return nil, err
+			}
+			s.portfolio.putRecord(wl)
+		}
+		out = append(out, *wl)
+	}
+	// In the store's order for lists: by name, then id.
+	slices.SortFunc(out, func(a, b awaf.WorkloadRecord) int {
+		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
+	})
+	return out, nil
 }
 
 // portfolioView builds the portfolio of the workloads q may see, with its trend, and
@@ -212,7 +259,8 @@ func (s *Server) portfolioView(ctx context.Context, q *request) (builtView, uint
 		byID[st.WorkloadID] = st
 	}
 	latest := map[string]string{} // lens id -> the server's newest version
-	entries := make([]portfolio.Entry, 0, len(ws))
+	parts := make([]*portfolio.Part, 0, len(ws))
+	used := make(map[int64]*cachedPart, len(ws))
 	var snaps []portfolio.Snapshot
 	visible := make(map[int64]bool, len(ws))
 	for _, wl := range ws {
@@ -233,29 +281,37 @@ func (s *Server) portfolioView(ctx context.Context, q *request) (builtView, uint
 		word(k.version)
 		word(k.answerSaves)
 		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", k.lens.ID, k.lens.Version, k.latest)
-		res := s.portfolio.result(wl.ID, k)
-		if res == nil {
-			ev, err := s.evaluateWorkload(ctx, wl.ID)
-			if err != nil {
-				if ctx.Err() != nil {
-					return builtView{}, 0, ctx.Err()
-				}
-				// One workload that cannot be scored (its lens was removed) does not
-				// hide the others.
-				s.cfg.Log.Warn("portfolio: evaluate workload", "workload", wl.ID, "err", err)
-				continue
-			}
-			res = ev.Result
-			s.portfolio.putResult(wl.ID, k, res)
-		}
 		updated := st.Updated
 		if updated.IsZero() {
 			updated = wl.Updated
 		}
-		entries = append(entries, portfolio.Entry{ID: wl.ID, Link: fmt.Sprintf("/w/%d", wl.ID), PlanLink: fmt.Sprintf("/w/%d/plan", wl.ID),
-			Result: res, Updated: updated, LatestLens: v})
+		pk := partKey{result: k, updated: updated}
+		cp := s.portfolio.part(wl.ID, pk)
+		if cp == nil {
+			res := s.portfolio.result(wl.ID, k)
+			if res == nil {
+				ev, err := s.evaluateWorkload(ctx, wl.ID)
+				if err != nil {
+					if ctx.Err() != nil {
+						return builtView{}, 0, ctx.Err()
+					}
+					// One workload that cannot be scored (its lens was removed) does not
+					// hide the others.
+					s.cfg.Log.Warn("portfolio: evaluate workload", "workload", wl.ID, "err", err)
+					continue
+				}
+				res = ev.Result
+				s.portfolio.putResult(wl.ID, k, res)
+			}
+			cp = &cachedPart{key: pk, part: portfolio.PartOf(portfolio.Entry{ID: wl.ID, Link: fmt.Sprintf("/w/%d", wl.ID), PlanLink: fmt.Sprintf("/w/%d/plan", wl.ID),
+				Result: res, Updated: updated, LatestLens: v})}
+			cp.snap = portfolio.SnapshotOf(strconv.FormatInt(wl.ID, 10), updated, res)
+			s.portfolio.putPart(wl.ID, cp)
+		}
+		parts = append(parts, cp.part)
+		used[wl.ID] = cp
 		visible[wl.ID] = true
-		snaps = append(snaps, portfolio.SnapshotOf(strconv.FormatInt(wl.ID, 10), updated, res))
+		snaps = append(snaps, cp.snap)
 	}
 	for _, m := range ms {
 		if visible[m.WorkloadID] {
@@ -286,9 +342,9 @@ func (s *Server) portfolioView(ctx context.Context, q *request) (builtView, uint
 		}
 		snaps = append(snaps, sn)
 	}
-	v := portfolio.Build(entries)
+	v := portfolio.Assemble(parts)
 	v.Trend = portfolio.Trend(snaps)
-	bv := builtView{view: v, built: s.cfg.Now().UTC().Truncate(time.Second)}
+	bv := builtView{view: v, built: s.cfg.Now().UTC().Truncate(time.Second), parts: used}
 	s.portfolio.putView(fp, bv)
 	return bv, fp, nil
 }
@@ -361,6 +417,7 @@ type filtered struct {
 	built     time.Time
 	query     portfolioQuery
 	fp        uint64
+	parts     map[int64]*cachedPart
 }
 
 func (f *filtered) key(kind string) outputKey {
@@ -368,6 +425,16 @@ func (f *filtered) key(kind string) outputKey {
 }
 
 func (s *Server) filteredPortfolio(r *http.Request, q *request) (*filtered, error) {
+	fv, err := s.portfolioFor(r, q)
+	if err != nil {
+		return nil, err
+	}
+	return fv, fv.apply()
+}
+
+// portfolioFor is the portfolio q may see with r's query, not yet filtered: a
+// rendering cached under its key needs neither filter nor sort (apply).
+func (s *Server) portfolioFor(r *http.Request, q *request) (*filtered, error) {
 	pq, err := parsePortfolioQuery(r.URL.Query())
 	if err != nil {
 		return nil, err
@@ -376,11 +443,17 @@ func (s *Server) filteredPortfolio(r *http.Request, q *request) (*filtered, erro
 	if err != nil {
 		return nil, err
 	}
-	v := bv.view.Apply(pq.Filter)
-	if err := v.Sort(pq.Sort, pq.Desc); err != nil {
-		return nil, awaf.Errorf(awaf.EINVALID, "%s", err)
+	return &filtered{all: bv.view, built: bv.built, query: pq, fp: fp, parts: bv.parts}, nil
+}
+
+// apply filters and sorts the view as the query asks.
+func (f *filtered) apply() error {
+	v := f.all.Apply(f.query.Filter)
+	if err := v.Sort(f.query.Sort, f.query.Desc); err != nil {
+		return awaf.Errorf(awaf.EINVALID, "%s", err)
 	}
-	return &filtered{view: v, all: bv.view, built: bv.built, query: pq, fp: fp}, nil
+	f.view = v
+	return nil
 }
 
 // portfolioPageRisks is how many common risks the page lists; the exports have all.
@@ -389,7 +462,7 @@ const portfolioPageRisks = 20
 type portfolioData struct {
 	View         *portfolio.View
 	Query        portfolioQuery
-	Rows         []portfolioRow
+	RowHTML      []template.HTML
 	Risks        []portfolioRisk
 	MoreRisks    int
 	Trend        any
@@ -426,13 +499,16 @@ type portfolioColumn struct {
 }
 
 func (s *Server) portfolioPage(w http.ResponseWriter, r *http.Request, q *request) error {
-	fv, err := s.filteredPortfolio(r, q)
+	fv, err := s.portfolioFor(r, q)
 	if err != nil {
 		return err
 	}
 	k := fv.key("page")
 	body := s.portfolio.output(k)
 	if body == nil {
+		if err := fv.apply(); err != nil {
+			return err
+		}
 		if body, err = s.portfolioBody(fv); err != nil {
 			return err
 		}
@@ -457,24 +533,17 @@ func (s *Server) portfolioBody(fv *filtered) ([]byte, error) {
 		}
 	}
 	slices.Sort(d.Owners)
+	var colKey strings.Builder
+	for _, p := range v.Pillars {
+		colKey.WriteString(string(p.ID))
+		colKey.WriteByte(0)
+	}
 	for _, r := range v.Rows {
-		pr := portfolioRow{Row: r}
-		for _, p := range v.Pillars {
-			c, ok := r.Pillars[p.ID]
-			if !ok {
-				c.Band = awaf.BandNotAssessed
-			}
-			pr.Cells = append(pr.Cells, c)
+		h, err := s.portfolioRowHTML(fv.parts[r.ID], r, v.Pillars, colKey.String())
+		if err != nil {
+			return nil, err
 		}
-		for st, n := range r.Top10 {
-			if st != awaf.Top10NotApplicable {
-				pr.Total += n
-			}
-			if st == awaf.Top10Met {
-				pr.Met += n
-			}
-		}
-		d.Rows = append(d.Rows, pr)
+		d.RowHTML = append(d.RowHTML, h)
 	}
 	for i, cr := range v.CommonRisks {
 		if i == portfolioPageRisks {
@@ -513,6 +582,46 @@ func (s *Server) portfolioBody(fv *filtered) ([]byte, error) {
 		return nil, fmt.Errorf("render portfolio: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// portfolioRowHTML is a row of the table, rendered once per workload change and set
+// of pillar columns: a change to one workload renders only its row again.
+func (s *Server) portfolioRowHTML(cp *cachedPart, r portfolio.Row, pillars []portfolio.Pillar, cols string) (template.HTML, error) {
+	if cp != nil {
+		cp.mu.Lock()
+		defer cp.mu.Unlock()
+		if h, ok := cp.html[cols]; ok {
+			return h, nil
+		}
+	}
+	pr := portfolioRow{Row: r}
+	for _, p := range pillars {
+		c, ok := r.Pillars[p.ID]
+		if !ok {
+			c.Band = awaf.BandNotAssessed
+		}
+		pr.Cells = append(pr.Cells, c)
+	}
+	for st, n := range r.Top10 {
+		if st != awaf.Top10NotApplicable {
+			pr.Total += n
+		}
+		if st == awaf.Top10Met {
+			pr.Met += n
+		}
+	}
+	var buf bytes.Buffer
+	if err := s.pages["portfolio"].ExecuteTemplate(&buf, "portfolio-row", pr); err != nil {
+		return "", fmt.Errorf("render portfolio row: %w", err)
+	}
+	h := template.HTML(buf.String()) // rendered by html/template
+	if cp != nil {
+		if cp.html == nil || len(cp.html) >= 4 {
+			cp.html = map[string]template.HTML{}
+		}
+		cp.html[cols] = h
+	}
+	return h, nil
 }
 
 // filterQuery is the query string of pq's filter with an order.
@@ -569,22 +678,17 @@ func (s *Server) portfolioExport(w http.ResponseWriter, r *http.Request, q *requ
 
 // apiPortfolio is the portfolio as the JSON report document.
 func (s *Server) apiPortfolio(w http.ResponseWriter, r *http.Request, q *request) error {
-	fv, err := s.filteredPortfolio(r, q)
+	fv, err := s.portfolioFor(r, q)
 	if err != nil {
 		return err
 	}
 	k := fv.key("json")
 	body := s.portfolio.output(k)
 	if body == nil {
-		v := fv.view
-		if v.Rows == nil {
-			v.Rows = []portfolio.Row{}
+		if err := fv.apply(); err != nil {
+			return err
 		}
-		if v.CommonRisks == nil {
-			v.CommonRisks = []portfolio.CommonRisk{}
-		}
-		// Compact: the document is large, and indenting it doubles the work.
-		if body, err = json.Marshal(report.PortfolioDocument{SchemaVersion: "1", Generated: fv.built, View: v}); err != nil {
+		if body, err = s.portfolioJSON(fv); err != nil {
 			return fmt.Errorf("encode portfolio: %w", err)
 		}
 		body = append(body, '\n')
@@ -593,6 +697,130 @@ func (s *Server) apiPortfolio(w http.ResponseWriter, r *http.Request, q *request
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	_, err = w.Write(body)
 	return err
+}
+
+// portfolioJSON is the JSON report document of fv, compact: the same bytes as
+// encoding report.PortfolioDocument, with each workload's row encoded once per change.
+func (s *Server) portfolioJSON(fv *filtered) ([]byte, error) {
+	v := fv.view
+	var b bytes.Buffer
+	put := func(name string, x any) error {
+		j, err := json.Marshal(x)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, ",%q:", name)
+		b.Write(j)
+		return nil
+	}
+	gen, err := json.Marshal(fv.built)
+	if err != nil {
+		return nil, err
+	}
+	b.WriteString(`{"schemaVersion":"1","generated":`)
+	b.Write(gen)
+	if err := put("pillars", v.Pillars); err != nil {
+		return nil, err
+	}
+	b.WriteString(`,"workloads":[`)
+	for i, r := range v.Rows {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		j, err := rowJSON(fv.parts[r.ID], r)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(j)
+	}
+	b.WriteByte(']')
+	// Common risks list every affected workload: their entries come encoded from the
+	// workloads' parts, so a change encodes only the changed workload's.
+	b.WriteString(`,"commonRisks":[`)
+	for i, cr := range v.CommonRisks {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		head, err := json.Marshal(struct {
+			Question string          `json:"question"`
+			Choice   string          `json:"choice"`
+			Title    string          `json:"title"`
+			Pillars  []awaf.PillarID `json:"pillars"`
+			High     int             `json:"high"`
+		}{cr.Question, cr.Choice, cr.Title, cr.Pillars, cr.High})
+		if err != nil {
+			return nil, err
+		}
+		b.Write(head[:len(head)-1])
+		b.WriteString(`,"workloads":`)
+		if cr.Workloads == nil {
+			b.WriteString("null")
+		} else {
+			b.WriteByte('[')
+			for j, at := range cr.Workloads {
+				if j > 0 {
+					b.WriteByte(',')
+				}
+				e, err := riskJSON(fv.parts[at.ID], cr.Question, cr.Choice, at)
+				if err != nil {
+					return nil, err
+				}
+				b.Write(e)
+			}
+			b.WriteByte(']')
+		}
+		b.WriteByte('}')
+	}
+	b.WriteByte(']')
+	if len(v.Trend) > 0 {
+		if err := put("trend", v.Trend); err != nil {
+			return nil, err
+		}
+	}
+	if err := put("average", v.Average); err != nil {
+		return nil, err
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// riskJSON is a workload's entry in a common risk encoded, once per workload change.
+func riskJSON(cp *cachedPart, question, choice string, at portfolio.RiskAt) ([]byte, error) {
+	if cp == nil {
+		return json.Marshal(at)
+	}
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
+	k := question + "\x00" + choice
+	if e, ok := cp.risks[k]; ok {
+		return e, nil
+	}
+	e, err := json.Marshal(at)
+	if err != nil {
+		return nil, err
+	}
+	if cp.risks == nil {
+		cp.risks = map[string][]byte{}
+	}
+	cp.risks[k] = e
+	return e, nil
+}
+
+// rowJSON is a row encoded, once per workload change.
+func rowJSON(cp *cachedPart, r portfolio.Row) ([]byte, error) {
+	if cp == nil {
+		return json.Marshal(r)
+	}
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
+	if cp.json == nil {
+		j, err := json.Marshal(r)
+		if err != nil {
+			return nil, err
+		}
+		cp.json = j
+	}
+	return cp.json, nil
 }
 
 // portfolioRiskPage lists every workload a common risk affects, each with its plan item.

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/report"
 	"github.com/awaf/awaf/internal/store/storetest"
 )
 
@@ -186,5 +187,36 @@ func TestPortfolioPageAndExports(t *testing.T) {
 	}
 	if res := f.do(call{method: "GET", path: "/portfolio?kind=agents", as: "owner"}); !strings.Contains(readBody(t, res), "No workloads match these filters") {
 		t.Error("an empty filter result is not explained")
+	}
+}
+
+// The API assembles its document from rows encoded once per change; it must be the
+// very bytes encoding/json makes of the report's document, before and after a change.
+func TestPortfolioJSONIsTheReportDocument(t *testing.T) {
+	f := newFixture(t)
+	check := func() report.PortfolioDocument {
+		t.Helper()
+		res := f.do(call{method: "GET", path: "/api/v1/portfolio?sort=overall", as: "admin"})
+		body := readBody(t, res)
+		var doc report.PortfolioDocument
+		if err := json.Unmarshal([]byte(body), &doc); err != nil {
+			t.Fatalf("%v\n%s", err, body)
+		}
+		want, err := json.Marshal(doc)
+		must(t, err)
+		if string(want)+"\n" != body {
+			t.Fatalf("the document differs from encoding/json's:\n got %s\nwant %s", body, want)
+		}
+		return doc
+	}
+	before := check()
+	f.answerNone(f.w.ID, "owner")
+	f.answerNone(f.other.ID, "outsider")
+	after := check()
+	if len(after.CommonRisks) == 0 {
+		t.Fatal("no common risk to compare")
+	}
+	if len(after.Rows) != 2 || after.Rows[0].Overall == before.Rows[0].Overall && after.Rows[1].Overall == before.Rows[1].Overall {
+		t.Fatalf("the changed workload's row was not made again: before %+v after %+v", before.Rows, after.Rows)
 	}
 }

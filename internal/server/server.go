@@ -55,6 +55,10 @@ type Config struct {
 	Sealer *auth.Sealer
 	// TrackerHTTP sends requests to trackers; nil means a default client.
 	TrackerHTTP tracker.HTTPDoer
+	// SyncAllowPrivate lets tracker base URLs point at private, loopback and
+	// link-local addresses (a tracker inside the company network); off, they are
+	// refused when connecting and at every call.
+	SyncAllowPrivate bool
 	// Limits bound the requests in flight per class of route (shed.go); zero values
 	// take defaults scaled to GOMAXPROCS.
 	Limits Limits
@@ -70,6 +74,8 @@ type Server struct {
 	lenses  lensCache // uploaded lenses, parsed
 	// portfolio caches evaluated workloads and milestones (portfolio.go).
 	portfolio portfolioCache
+	// publicClient calls trackers, connecting only to public addresses.
+	publicClient *http.Client
 	// metricsHash is the hash of Config.MetricsToken, "" when none was set.
 	metricsHash string
 	gates       map[routeClass]*gate // load shedding per class of route
@@ -107,7 +113,7 @@ func New(cfg Config) (*Server, error) {
 	if _, err := cfg.Lens(cfg.DefaultLens); err != nil {
 		return nil, fmt.Errorf("server: default lens: %w", err)
 	}
-	s := &Server{cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics()}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics(), publicClient: tracker.PublicClient()}
 	if cfg.MetricsToken != "" {
 		s.metricsHash = auth.HashSecret(cfg.MetricsToken)
 		s.cfg.MetricsToken = "" // only the hash is kept

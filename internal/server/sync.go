@@ -49,6 +49,9 @@ func (s *Server) connect(ctx context.Context, by awaf.Actor, workloadID int64, i
 		WorkItemType: in.WorkItemType, User: in.User, Token: in.Token}, nil); err != nil {
 		return nil, awaf.Errorf(awaf.EINVALID, "%s", strings.TrimPrefix(err.Error(), "tracker: "))
 	}
+	if err := s.publicTracker(ctx, in.BaseURL); err != nil {
+		return nil, err
+	}
 	c := &awaf.TrackerConnection{WorkloadID: workloadID, Kind: in.Kind, BaseURL: in.BaseURL, Project: in.Project,
 		WorkItemType: strings.TrimSpace(in.WorkItemType), User: strings.TrimSpace(in.User)}
 	sealed, err := s.cfg.Sealer.Seal([]byte(in.Token), sealContext(c))
@@ -63,20 +66,48 @@ func (s *Server) connect(ctx context.Context, by awaf.Actor, workloadID int64, i
 }
 
 // client opens a connection's token and returns its tracker client.
-func (s *Server) client(c *awaf.TrackerConnection) (tracker.Client, error) {
+func (s *Server) client(ctx context.Context, c *awaf.TrackerConnection) (tracker.Client, error) {
 	if s.cfg.Sealer == nil {
 		return nil, errNoSealKey
+	}
+	if err := s.publicTracker(ctx, c.BaseURL); err != nil {
+		return nil, err
 	}
 	tok, err := s.cfg.Sealer.Open(c.SealedToken, sealContext(c))
 	if err != nil {
 		return nil, awaf.Errorf(awaf.EINVALID, "connection %d: the token cannot be opened (%v); connect again", c.ID, err)
 	}
 	cl, err := tracker.New(tracker.Config{Kind: tracker.Kind(c.Kind), BaseURL: c.BaseURL, Project: c.Project,
-		WorkItemType: c.WorkItemType, User: c.User, Token: string(tok)}, s.cfg.TrackerHTTP)
+		WorkItemType: c.WorkItemType, User: c.User, Token: string(tok)}, s.trackerHTTP())
 	if err != nil {
 		return nil, awaf.Errorf(awaf.EINVALID, "connection %d: %v", c.ID, err)
 	}
 	return cl, nil
+}
+
+// publicTracker refuses a tracker base URL whose host is not on the public internet
+// (private, loopback, link-local...), unless the server allows them
+// (Config.SyncAllowPrivate): it is checked when a connection is made and before every
+// call, and the default client checks each address it connects to as well.
+func (s *Server) publicTracker(ctx context.Context, base string) error {
+	if s.cfg.SyncAllowPrivate {
+		return nil
+	}
+	if err := tracker.CheckPublic(ctx, base, nil); err != nil {
+		return awaf.Errorf(awaf.EINVALID, "%v: trackers must be on the public internet (start the server with --sync-allow-private to allow private addresses)", err)
+	}
+	return nil
+}
+
+// trackerHTTP is the client tracker calls go through.
+func (s *Server) trackerHTTP() tracker.HTTPDoer {
+	switch {
+	case s.cfg.TrackerHTTP != nil:
+		return s.cfg.TrackerHTTP
+	case s.cfg.SyncAllowPrivate:
+		return nil // the tracker package's default
+	}
+	return s.publicClient
 }
 
 // trackerError says what went wrong with a tracker in terms people can act on.
@@ -138,7 +169,7 @@ func (s *Server) push(ctx context.Context, by awaf.Actor, c *awaf.TrackerConnect
 	if len(keys) > 500 {
 		return nil, awaf.Errorf(awaf.EINVALID, "push at most 500 plan items at once")
 	}
-	cl, err := s.client(c)
+	cl, err := s.client(ctx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +233,7 @@ type pullResult struct {
 // is overwritten. Every change is audited: the plan item's (plan.save) and the link's
 // (tracker.pull).
 func (s *Server) pull(ctx context.Context, by awaf.Actor, c *awaf.TrackerConnection) (*pullResult, error) {
-	cl, err := s.client(c)
+	cl, err := s.client(ctx, c)
 	if err != nil {
 		return nil, err
 	}

@@ -11,16 +11,55 @@ import (
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/auth"
+	"github.com/awaf/awaf/internal/lens"
 	"github.com/awaf/awaf/internal/server"
 	"github.com/awaf/awaf/internal/tracker/trackertest"
 )
 
+// withSealer turns backlog sync on, with private addresses allowed: the fake
+// trackers listen on loopback (--sync-allow-private).
 func withSealer(t *testing.T) func(*server.Config) {
+	seal := withSealerOnly(t)
+	return func(c *server.Config) { seal(c); c.SyncAllowPrivate = true }
+}
+
+// withSealerOnly turns backlog sync on with the default guard: public trackers only.
+func withSealerOnly(t *testing.T) func(*server.Config) {
 	sealer, err := auth.NewSealer([]byte("0123456789abcdef0123456789abcdef"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return func(c *server.Config) { c.Sealer = sealer }
+}
+
+// Without --sync-allow-private a tracker on a private, loopback or link-local address
+// is refused when connecting, and a connection saved while they were allowed is
+// refused at call time.
+func TestSyncRefusesPrivateTrackers(t *testing.T) {
+	for _, base := range []string{"http://127.0.0.1:8080", "https://10.0.0.8", "https://169.254.169.254", "https://[::1]", "https://localhost"} {
+		f := newFixture(t, withSealerOnly(t))
+		in, _ := json.Marshal(map[string]string{"kind": "github", "baseUrl": base, "project": "o/r", "token": "t0ken"})
+		res := f.do(call{method: "POST", path: fmt.Sprintf("/api/v1/workloads/%d/connections", f.w.ID), as: "owner", json: string(in)})
+		if body := readBody(t, res); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "--sync-allow-private") {
+			t.Errorf("connect to %s: %d %s, want 400 naming the flag", base, res.StatusCode, body)
+		}
+	}
+	// Saved under the flag, then the server restarts without it: pushes are refused
+	// before any request leaves.
+	fk := trackertest.New(t, trackertest.GitHub)
+	f := newFixture(t, withSealer(t))
+	id := connectFake(t, f, fk)
+	keys := planKeys(t, f)
+	cfg := server.Config{Store: f.store, Auth: f.auth, Lens: lens.BuiltinByID, DefaultLens: lens.BuiltinID, Now: f.clock.Now}
+	withSealerOnly(t)(&cfg)
+	srv, err := server.New(cfg)
+	must(t, err)
+	strict := *f
+	strict.srv, strict.h = srv, srv.Handler()
+	res := strict.do(call{method: "POST", path: fmt.Sprintf("/api/v1/workloads/%d/push", f.w.ID), as: "owner", json: fmt.Sprintf(`{"connection": %d, "items": [%q]}`, id, keys[0])})
+	if body := readBody(t, res); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "loopback") {
+		t.Errorf("push to a loopback tracker without the flag: %d %s", res.StatusCode, body)
+	}
 }
 
 var pushBox = regexp.MustCompile(`name="item" value="([^"]+)"`)

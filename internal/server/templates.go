@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -127,8 +128,12 @@ func (s *Server) applyTemplate(r *http.Request, q *request, dry, force bool) (*t
 	if err != nil {
 		return nil, err
 	}
-	ctx := r.Context()
-	ev, err := s.evaluateWorkload(ctx, q.workload.ID)
+	return s.applyTemplateTo(r.Context(), q.actor(), q.workload.ID, st, t, dry, force)
+}
+
+// applyTemplateTo previews (dry) or applies template t to a workload, audited.
+func (s *Server) applyTemplateTo(ctx context.Context, by awaf.Actor, workloadID int64, st *awaf.StoredTemplate, t *reviewtemplate.Template, dry, force bool) (*templateResult, error) {
+	ev, err := s.evaluateWorkload(ctx, workloadID)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +143,7 @@ func (s *Server) applyTemplate(r *http.Request, q *request, dry, force bool) (*t
 	if err := t.Check(t.Name, ev.Lens); err != nil {
 		return nil, awaf.Errorf(awaf.EINVALID, "%s", err.Error())
 	}
-	stored, err := s.cfg.Store.Answers(ctx, q.workload.ID)
+	stored, err := s.cfg.Store.Answers(ctx, workloadID)
 	if err != nil {
 		return nil, err
 	}
@@ -163,12 +168,12 @@ func (s *Server) applyTemplate(r *http.Request, q *request, dry, force bool) (*t
 		}
 	}
 	if !dry && len(puts) > 0 {
-		if _, err := s.cfg.Store.PutAnswers(ctx, q.actor(), q.workload.ID, puts); err != nil {
+		if _, err := s.cfg.Store.PutAnswers(ctx, by, workloadID, puts); err != nil {
 			return nil, err
 		}
 		out.Applied = len(puts)
 		summary := map[string]any{"template": st.Name, "version": st.Version, "applied": len(puts), "force": force}
-		if err := s.cfg.Store.AppendAudit(ctx, awaf.AuditEvent{Actor: q.actor(), WorkloadID: q.workload.ID, Action: awaf.AuditTemplateApply,
+		if err := s.cfg.Store.AppendAudit(ctx, awaf.AuditEvent{Actor: by, WorkloadID: workloadID, Action: awaf.AuditTemplateApply,
 			Target: fmt.Sprintf("template:%s@%d", st.Name, st.Version), After: mustJSON(summary)}); err != nil {
 			return nil, err
 		}

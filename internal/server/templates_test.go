@@ -168,3 +168,70 @@ func TestTemplateFromWorkload(t *testing.T) {
 		t.Errorf("export: %s", b)
 	}
 }
+
+// TestNewWorkloadFromTemplate: one call, over the API or the new-workload form, makes
+// the workload and applies the template, audited; an unknown template makes nothing.
+func TestNewWorkloadFromTemplate(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	count := func() int {
+		ws, err := f.store.Workloads(ctx, 0)
+		must(t, err)
+		return len(ws)
+	}
+	answered := func(id int64) int {
+		as, err := f.store.Answers(ctx, id)
+		must(t, err)
+		return len(as)
+	}
+	before := count()
+	res := f.do(call{method: "POST", path: "/api/v1/workloads", as: "outsider", json: `{"name": "from a template", "template": "nope"}`})
+	if body := readBody(t, res); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `no template named`) {
+		t.Fatalf("unknown template: %d %s", res.StatusCode, body)
+	}
+	if count() != before {
+		t.Fatal("an unknown template still made a workload")
+	}
+	res = f.do(call{method: "POST", path: "/api/v1/workloads", as: "outsider", json: `{"name": "from a template", "template": "zone"}`})
+	body := readBody(t, res)
+	var got struct {
+		ID       int64 `json:"id"`
+		Template struct {
+			Template string `json:"template"`
+			Applied  int    `json:"applied"`
+		} `json:"template"`
+	}
+	if err := json.Unmarshal([]byte(body), &got); err != nil || res.StatusCode != http.StatusCreated || got.Template.Template != "zone" || got.Template.Applied == 0 {
+		t.Fatalf("create from template: %d %s (%v)", res.StatusCode, body, err)
+	}
+	if n := answered(got.ID); n != got.Template.Applied {
+		t.Errorf("%d answers stored, %d applied", n, got.Template.Applied)
+	}
+	evs, err := f.store.AuditEvents(ctx, awaf.AuditFilter{WorkloadID: got.ID})
+	must(t, err)
+	audited := false
+	for _, e := range evs {
+		audited = audited || e.Action == awaf.AuditTemplateApply && e.Actor.Name == "outsider@example.com"
+	}
+	if !audited {
+		t.Errorf("applying the template at creation is not audited: %+v", evs)
+	}
+	// The form offers the templates and does the same.
+	page := f.do(call{method: "GET", path: "/workloads", as: "outsider"})
+	if body := readBody(t, page); !strings.Contains(body, `name="template"`) || !strings.Contains(body, `<option value="zone">`) {
+		t.Errorf("the new-workload form offers no template:\n%s", body)
+	}
+	res = f.do(call{method: "POST", path: "/workloads", as: "outsider", form: url.Values{"name": {"form from a template"}, "template": {"zone"}}})
+	loc := res.Header.Get("Location")
+	id, err := strconv.ParseInt(strings.TrimPrefix(loc, "/w/"), 10, 64)
+	if res.StatusCode != http.StatusSeeOther || err != nil {
+		t.Fatalf("form: %d to %q", res.StatusCode, loc)
+	}
+	if answered(id) == 0 {
+		t.Error("the form made the workload without the template's answers")
+	}
+	res = f.do(call{method: "POST", path: "/workloads", as: "outsider", form: url.Values{"name": {"bad"}, "template": {"nope"}}})
+	if body := readBody(t, res); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "no template named") {
+		t.Errorf("form with an unknown template: %d", res.StatusCode)
+	}
+}

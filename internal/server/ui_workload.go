@@ -14,6 +14,7 @@ import (
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/assess"
 	"github.com/awaf/awaf/internal/lensdiff"
+	"github.com/awaf/awaf/internal/reviewtemplate"
 )
 
 // evaluation is a workload's assessment scored against its lens.
@@ -74,6 +75,7 @@ type workloadsData struct {
 	Name      string
 	Lenses    []lensRow // what a new workload may be assessed on
 	Default   string
+	Templates []awaf.StoredTemplate // what a new workload may start from
 }
 
 // workloadRow is a workload in the list, with the lens version it could upgrade to.
@@ -99,7 +101,11 @@ func (s *Server) showWorkloads(w http.ResponseWriter, r *http.Request, q *reques
 	if err != nil {
 		return err
 	}
-	d := workloadsData{Name: name, Lenses: choices, Default: s.cfg.DefaultLens}
+	ts, err := s.cfg.Store.Templates(r.Context())
+	if err != nil {
+		return err
+	}
+	d := workloadsData{Name: name, Lenses: choices, Default: s.cfg.DefaultLens, Templates: ts}
 	for _, wl := range ws {
 		st, _ := s.lensState(r.Context(), &wl)
 		d.Workloads = append(d.Workloads, workloadRow{WorkloadRecord: wl, Lens: st})
@@ -112,17 +118,50 @@ func (s *Server) showWorkloads(w http.ResponseWriter, r *http.Request, q *reques
 // newWorkload creates a workload on the current version of lens id (a built-in or an
 // uploaded lens; empty means the default).
 func (s *Server) newWorkload(ctx context.Context, q *request, wl awaf.Workload, lensID string) (*awaf.WorkloadRecord, error) {
+	rec, _, err := s.newWorkloadFrom(ctx, q, wl, lensID, "")
+	return rec, err
+}
+
+// newWorkloadFrom creates a workload and, when template names one, applies that
+// template's latest version to it, audited: one call. The template is read and its
+// lens checked before the workload is made, so a wrong name makes nothing.
+func (s *Server) newWorkloadFrom(ctx context.Context, q *request, wl awaf.Workload, lensID, template string) (*awaf.WorkloadRecord, *templateResult, error) {
 	l, err := s.latestLens(ctx, strings.TrimSpace(lensID))
 	if awaf.ErrorCode(err) == awaf.ENOTFOUND {
-		return nil, awaf.Errorf(awaf.EINVALID, "%s", awaf.ErrorMessage(err))
+		return nil, nil, awaf.Errorf(awaf.EINVALID, "%s", awaf.ErrorMessage(err))
 	} else if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	var st *awaf.StoredTemplate
+	var t *reviewtemplate.Template
+	if template = strings.TrimSpace(template); template != "" {
+		if len(template) > 200 {
+			return nil, nil, awaf.Errorf(awaf.EINVALID, "template name is longer than 200 characters")
+		}
+		if st, err = s.cfg.Store.LatestTemplate(ctx, template); awaf.ErrorCode(err) == awaf.ENOTFOUND {
+			return nil, nil, awaf.Errorf(awaf.EINVALID, "no template named %q", template)
+		} else if err != nil {
+			return nil, nil, err
+		}
+		if t, err = reviewtemplate.Parse(st.Name, st.Source); err != nil {
+			return nil, nil, fmt.Errorf("stored template %s %d: %w", st.Name, st.Version, err)
+		}
+		if t.Lens.ID != "" && t.Lens.ID != l.ID {
+			return nil, nil, awaf.Errorf(awaf.EINVALID, "template %s is for lens %s; the new workload is assessed on %s", t.Name, t.Lens.ID, l.ID)
+		}
 	}
 	rec := &awaf.WorkloadRecord{Workload: wl, Lens: awaf.LensRef{ID: l.ID, Version: l.Version}}
 	if err := s.cfg.Store.CreateWorkload(ctx, q.actor(), rec); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return rec, nil
+	if t == nil {
+		return rec, nil, nil
+	}
+	res, err := s.applyTemplateTo(ctx, q.actor(), rec.ID, st, t, false, false)
+	if err != nil {
+		return rec, nil, fmt.Errorf("workload %d was created, but template %s was not applied: %w", rec.ID, st.Name, err)
+	}
+	return rec, res, nil
 }
 
 func (s *Server) createWorkload(w http.ResponseWriter, r *http.Request, q *request) error {
@@ -131,7 +170,7 @@ func (s *Server) createWorkload(w http.ResponseWriter, r *http.Request, q *reque
 		Description: strings.TrimSpace(r.PostFormValue("description")),
 		Environment: strings.TrimSpace(r.PostFormValue("environment")),
 	}
-	rec, err := s.newWorkload(r.Context(), q, wl, r.PostFormValue("lens"))
+	rec, _, err := s.newWorkloadFrom(r.Context(), q, wl, r.PostFormValue("lens"), r.PostFormValue("template"))
 	if awaf.ErrorCode(err) == awaf.EINVALID {
 		return s.showWorkloads(w, r, q, http.StatusBadRequest, wl.Name, awaf.ErrorMessage(err))
 	} else if err != nil {

@@ -37,3 +37,12 @@ func (s *Store) MilestoneStamps(ctx context.Context) ([]awaf.MilestoneStamp, err
 	})
 	return ms, wrap(err, "list milestone stamps")
 }
+
+func (s *Store) MemberWorkloadIDs(ctx context.Context, userID int64) ([]int64, error) {
+	rows, err := s.c.Query(ctx, `SELECT workload_id FROM memberships WHERE user_id = ? ORDER BY workload_id`, userID)
+	ids, err := all(rows, err, func(r scanner) (*int64, error) {
+		var id int64
+		return &id, r.Scan(&id)
+	})
+	return ids, wrap(err, "list workload ids of user %d", userID)
+}

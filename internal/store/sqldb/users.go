@@ -11,12 +11,12 @@ import (
 
 // Users and sessions.
 
-const userCols = `id, email, name, admin, password_hash, created, disabled`
+const userCols = `id, email, name, admin, password_hash, created, disabled, oidc_issuer, oidc_subject`
 
 func scanUser(r scanner) (*awaf.User, error) {
 	var u awaf.User
 	var created int64
-	if err := r.Scan(&u.ID, &u.Email, &u.Name, &u.Admin, &u.PasswordHash, &created, &u.Disabled); err != nil {
+	if err := r.Scan(&u.ID, &u.Email, &u.Name, &u.Admin, &u.PasswordHash, &created, &u.Disabled, &u.OIDCIssuer, &u.OIDCSubject); err != nil {
 		return nil, err
 	}
 	u.Created = fromMicro(created)
@@ -155,6 +155,70 @@ func (s *Store) SetDisabled(ctx context.Context, by awaf.Actor, userID int64, di
 		return s.audit(ctx, c, by, 0, action, u.Email, nil, after)
 	})
 	return wrap(err, "set disabled=%t on user %d", disabled, userID)
+}
+
+func (s *Store) SetAdmin(ctx context.Context, by awaf.Actor, userID int64, admin bool) error {
+	err := s.tx(ctx, func(c Conn) error {
+		u, err := scanUser(c.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, userID))
+		if err != nil {
+			return notFound(err, "user %d not found", userID)
+		}
+		if u.Admin == admin {
+			return nil
+		}
+		if !admin && !u.Disabled {
+			var others int
+			if err := c.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE admin = ? AND disabled = ? AND id <> ?`, true, false, userID).Scan(&others); err != nil {
+				return fmt.Errorf("count administrators: %w", err)
+			}
+			if others == 0 {
+				return awaf.Errorf(awaf.EINVALID, "%s is the last enabled administrator", u.Email)
+			}
+		}
+		if _, err := c.Exec(ctx, `UPDATE users SET admin = ? WHERE id = ?`, admin, userID); err != nil {
+			return fmt.Errorf("update user: %w", err)
+		}
+		return s.audit(ctx, c, by, 0, awaf.AuditUserAdmin, u.Email, map[string]bool{"admin": u.Admin}, map[string]bool{"admin": admin})
+	})
+	return wrap(err, "set admin=%t on user %d", admin, userID)
+}
+
+func (s *Store) UserByOIDC(ctx context.Context, issuer, subject string) (*awaf.User, error) {
+	if subject == "" {
+		return nil, awaf.Errorf(awaf.ENOTFOUND, "no user for an empty subject")
+	}
+	u, err := scanUser(s.c.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE oidc_issuer = ? AND oidc_subject = ?`, issuer, subject))
+	return u, wrap(notFound(err, "no user signs in as %s at %s", subject, issuer), "read user %s at %s", subject, issuer)
+}
+
+func (s *Store) SetOIDCIdentity(ctx context.Context, by awaf.Actor, userID int64, issuer, subject string) error {
+	if issuer == "" || subject == "" || len(issuer) > 2048 || len(subject) > 255 {
+		return awaf.Errorf(awaf.EINVALID, "an identity needs an issuer (up to 2048 bytes) and a subject (up to 255)")
+	}
+	err := s.tx(ctx, func(c Conn) error {
+		u, err := scanUser(c.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, userID))
+		if err != nil {
+			return notFound(err, "user %d not found", userID)
+		}
+		if u.OIDCIssuer == issuer && u.OIDCSubject == subject {
+			return nil
+		}
+		if u.OIDCSubject != "" {
+			return awaf.Errorf(awaf.ECONFLICT, "%s is bound to another company identity", u.Email)
+		}
+		var other int
+		if err := c.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE oidc_issuer = ? AND oidc_subject = ?`, issuer, subject).Scan(&other); err != nil {
+			return fmt.Errorf("look up identity: %w", err)
+		}
+		if other > 0 {
+			return awaf.Errorf(awaf.ECONFLICT, "that company identity is bound to another account")
+		}
+		if _, err := c.Exec(ctx, `UPDATE users SET oidc_issuer = ?, oidc_subject = ? WHERE id = ?`, issuer, subject, userID); err != nil {
+			return s.conflict(err, "that company identity is bound to another account")
+		}
+		return s.audit(ctx, c, by, 0, awaf.AuditUserOIDC, u.Email, nil, map[string]string{"issuer": issuer, "subject": subject})
+	})
+	return wrap(err, "bind user %d to a company identity", userID)
 }
 
 // Sessions.

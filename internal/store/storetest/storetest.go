@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -71,6 +72,8 @@ func Run(t *testing.T, open Opener) {
 		{"ErrorsNameTheOperation", testErrorsNameTheOperation},
 		{"PutAnswersAllOrNothing", testPutAnswersAllOrNothing},
 		{"Stamps", testStamps},
+		{"SetAdmin", testSetAdmin},
+		{"OIDCIdentity", testOIDCIdentity},
 		{"Templates", testTemplates},
 		{"Trackers", testTrackers},
 	}
@@ -985,6 +988,8 @@ func testErrorsNameTheOperation(t *testing.T, s awaf.Store, c *Clock) {
 		{"read latest lens l", func() error { return e(s.LatestLens(ctx, "l")) }},
 		{"list workload stamps", func() error { return e(s.Stamps(ctx)) }},
 		{"list milestone stamps", func() error { return e(s.MilestoneStamps(ctx)) }},
+		{f("list workload ids of user %d", ada.ID), func() error { return e(s.MemberWorkloadIDs(ctx, ada.ID)) }},
+		{f("set admin=true on user %d", ada.ID), func() error { return s.SetAdmin(ctx, by, ada.ID, true) }},
 		{"save template t 1", func() error {
 			return s.SaveTemplate(ctx, by, &awaf.StoredTemplate{Name: "t", Version: 1, Source: []byte("x")})
 		}},
@@ -1167,6 +1172,109 @@ func testStamps(t *testing.T, s awaf.Store, c *Clock) {
 		if ms[i].ID != want[i].ID || ms[i].WorkloadID != want[i].WorkloadID || !ms[i].Created.Equal(want[i].Created) {
 			t.Errorf("milestone stamp %d = %+v, want %+v", i, ms[i], want[i])
 		}
+	}
+	// A member's workloads by id: the creator's both, a reader's one, a stranger's none,
+	// and a revoked grant is gone.
+	bob := MustUser(t, s, "bob@example.com", false)
+	eve := MustUser(t, s, "eve@example.com", false)
+	must(t, s.Grant(ctx, by, b.ID, bob.ID, awaf.RoleReader))
+	for _, c := range []struct {
+		who  *awaf.User
+		want []int64
+	}{{ada, []int64{a.ID, b.ID}}, {bob, []int64{b.ID}}, {eve, nil}} {
+		ids, err := s.MemberWorkloadIDs(ctx, c.who.ID)
+		must(t, err)
+		if !slices.Equal(ids, c.want) {
+			t.Errorf("workloads of %s: %v, want %v", c.who.Email, ids, c.want)
+		}
+	}
+	must(t, s.Revoke(ctx, by, b.ID, bob.ID))
+	if ids, err := s.MemberWorkloadIDs(ctx, bob.ID); err != nil || len(ids) != 0 {
+		t.Errorf("after revoking: %v, %v", ids, err)
+	}
+}
+
+// testSetAdmin: promotion and demotion are saved and audited, a repeat does
+// nothing, and the last enabled administrator stays one.
+func testSetAdmin(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	root := MustUser(t, s, "root@example.com", true)
+	ada := MustUser(t, s, "ada@example.com", false)
+	by := awaf.Actor{Name: "oidc:https://issuer.example"}
+	admin := func(u *awaf.User) bool {
+		t.Helper()
+		got, err := s.User(ctx, u.ID)
+		must(t, err)
+		return got.Admin
+	}
+	count := func() int {
+		t.Helper()
+		es, err := s.AuditEvents(ctx, awaf.AuditFilter{})
+		must(t, err)
+		n := 0
+		for _, e := range es {
+			if e.Action == awaf.AuditUserAdmin {
+				n++
+				if e.Target != ada.Email && e.Target != root.Email {
+					t.Errorf("audit target %q", e.Target)
+				}
+			}
+		}
+		return n
+	}
+	must(t, s.SetAdmin(ctx, by, ada.ID, true))
+	if !admin(ada) || count() != 1 {
+		t.Fatalf("promoted: admin %t, %d events, want true and 1", admin(ada), count())
+	}
+	must(t, s.SetAdmin(ctx, by, ada.ID, true))
+	if count() != 1 {
+		t.Errorf("a repeated promotion was audited again")
+	}
+	must(t, s.SetAdmin(ctx, by, root.ID, false))
+	if admin(root) || count() != 2 {
+		t.Errorf("demoted: admin %t, %d events", admin(root), count())
+	}
+	code(t, s.SetAdmin(ctx, by, ada.ID, false), awaf.EINVALID)
+	if !admin(ada) {
+		t.Error("the last administrator was demoted")
+	}
+	code(t, s.SetAdmin(ctx, by, 999999, true), awaf.ENOTFOUND)
+}
+
+// testOIDCIdentity: an account is bound to one company identity once, found by it,
+// and neither side can be bound twice.
+func testOIDCIdentity(t *testing.T, s awaf.Store, c *Clock) {
+	ctx := context.Background()
+	ada := MustUser(t, s, "ada@example.com", false)
+	bob := MustUser(t, s, "bob@example.com", false)
+	by := awaf.Actor{Name: "oidc:https://issuer.example"}
+	const iss = "https://issuer.example"
+	_, err := s.UserByOIDC(ctx, iss, "sub-ada")
+	code(t, err, awaf.ENOTFOUND)
+	must(t, s.SetOIDCIdentity(ctx, by, ada.ID, iss, "sub-ada"))
+	must(t, s.SetOIDCIdentity(ctx, by, ada.ID, iss, "sub-ada")) // the same again: nothing to do
+	u, err := s.UserByOIDC(ctx, iss, "sub-ada")
+	must(t, err)
+	if u.ID != ada.ID || u.OIDCIssuer != iss || u.OIDCSubject != "sub-ada" {
+		t.Errorf("found %+v, want ada bound to sub-ada", u)
+	}
+	code(t, s.SetOIDCIdentity(ctx, by, ada.ID, iss, "sub-other"), awaf.ECONFLICT)
+	code(t, s.SetOIDCIdentity(ctx, by, bob.ID, iss, "sub-ada"), awaf.ECONFLICT)
+	code(t, s.SetOIDCIdentity(ctx, by, bob.ID, "", "x"), awaf.EINVALID)
+	// The same subject at another issuer is another identity.
+	must(t, s.SetOIDCIdentity(ctx, by, bob.ID, "https://other.example", "sub-ada"))
+	_, err = s.UserByOIDC(ctx, "https://other.example", "sub-other")
+	code(t, err, awaf.ENOTFOUND)
+	es, err := s.AuditEvents(ctx, awaf.AuditFilter{})
+	must(t, err)
+	n := 0
+	for _, e := range es {
+		if e.Action == awaf.AuditUserOIDC {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d bindings audited, want 2", n)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"os"
 	"runtime/debug"
 	"runtime/metrics"
+	"sync"
 	"time"
 )
 
@@ -22,40 +23,63 @@ const (
 
 // BoundHeap applies the budget until the returned function is called, which puts
 // the previous limit back. It does nothing when GOMEMLIMIT is set: the user's limit
-// wins.
+// wins. Calls may overlap (tests run scans side by side): the budget holds until the
+// last of them stops.
 func BoundHeap() (stop func()) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return func() {}
 	}
-	prev := debug.SetMemoryLimit(HeapFloor)
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-		t := time.NewTicker(heapPoll)
-		defer t.Stop()
-		limit := int64(HeapFloor)
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-			metrics.Read(sample)
-			if sample[0].Value.Kind() != metrics.KindUint64 {
-				continue
-			}
-			if want := heapLimit(sample[0].Value.Uint64()); want != limit {
-				limit = want
-				debug.SetMemoryLimit(limit)
-			}
-		}
-	}()
+	bound.Lock()
+	defer bound.Unlock()
+	if bound.n == 0 {
+		bound.prev = debug.SetMemoryLimit(HeapFloor)
+		bound.done = make(chan struct{})
+		bound.finished = make(chan struct{})
+		go pollHeap(bound.done, bound.finished)
+	}
+	bound.n++
+	var once sync.Once
 	return func() {
-		close(done)
-		<-finished
-		debug.SetMemoryLimit(prev)
+		once.Do(func() {
+			bound.Lock()
+			defer bound.Unlock()
+			if bound.n--; bound.n == 0 {
+				close(bound.done)
+				<-bound.finished
+				debug.SetMemoryLimit(bound.prev)
+			}
+		})
+	}
+}
+
+var bound struct {
+	sync.Mutex
+	n              int
+	prev           int64
+	done, finished chan struct{}
+}
+
+// pollHeap moves the limit with the live heap until done is closed.
+func pollHeap(done <-chan struct{}, finished chan<- struct{}) {
+	defer close(finished)
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	t := time.NewTicker(heapPoll)
+	defer t.Stop()
+	limit := int64(HeapFloor)
+	for {
+		select {
+		case <-done:
+			return
+		case <-t.C:
+		}
+		metrics.Read(sample)
+		if sample[0].Value.Kind() != metrics.KindUint64 {
+			continue
+		}
+		if want := heapLimit(sample[0].Value.Uint64()); want != limit {
+			limit = want
+			debug.SetMemoryLimit(limit)
+		}
 	}
 }
 

@@ -28,7 +28,13 @@ func TestBoundHeap(t *testing.T) {
 	if got := debug.SetMemoryLimit(-1); got != HeapFloor {
 		t.Errorf("limit while bound = %d, want %d", got, HeapFloor)
 	}
+	stop2 := BoundHeap() // overlapping: the budget holds until both stop
 	stop()
+	stop() // a second call does nothing
+	if got := debug.SetMemoryLimit(-1); got != HeapFloor {
+		t.Errorf("limit after the first of two stops = %d, want %d", got, HeapFloor)
+	}
+	stop2()
 	if got := debug.SetMemoryLimit(-1); got != prev {
 		t.Errorf("limit after stop = %d, want %d", got, prev)
 	}

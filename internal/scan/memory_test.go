@@ -5,18 +5,19 @@ import (
 	"testing"
 )
 
-func TestHeapLimit(t *testing.T) {
+func TestUnderBudget(t *testing.T) {
 	for _, tc := range []struct {
 		live uint64
-		want int64
+		want bool
 	}{
-		{0, HeapFloor},
-		{100 << 20, HeapFloor},
-		{HeapFloor, HeapFloor * 5 / 4},
-		{1 << 30, 5 << 28},
+		{0, true},
+		{100 << 20, true},
+		{HeapFloor * 4 / 5, true},
+		{HeapFloor*4/5 + 1<<20, false},
+		{1 << 30, false},
 	} {
-		if got := heapLimit(tc.live); got != tc.want {
-			t.Errorf("heapLimit(%d) = %d, want %d", tc.live, got, tc.want)
+		if got := underBudget(tc.live); got != tc.want {
+			t.Errorf("underBudget(%d MB) = %v, want %v", tc.live>>20, got, tc.want)
 		}
 	}
 }

@@ -10,17 +10,18 @@ import (
 
 // Heap budget for a scan run by the command line. Go's collector lets the heap grow
 // to twice what is live before it collects (GOGC=100), so a 40,000-resource scan
-// whose live heap peaks under 200 MB reached 340 to 510 MB resident. BoundHeap sets a
-// soft memory limit of HeapFloor while the live heap stays under HeapFloor divided by
-// HeapFactor. A larger scan would pay for the limit with collection after collection
-// (an 80,000-resource ARM scan took twice as long with a limit of 1.25 times its live
-// heap), so past that point the limit is lifted and Go's own pacing applies. The
-// runtime caps the collector's share of CPU when the limit is tight, so the limit
-// trades some CPU for memory and never fails a scan.
+// whose live heap peaks near 200 MB reached 340 to 510 MB resident. BoundHeap sets a
+// soft memory limit instead: HeapFloor, or HeapFactor times the live heap once that
+// is larger. Past HeapCeiling of live heap the limit is lifted and Go's own pacing
+// applies: a larger scan would pay with collection after collection (an
+// 80,000-resource ARM scan took twice as long when the limit followed it all the
+// way). The runtime caps the collector's share of CPU when the limit is tight, so the
+// limit trades some CPU for memory and never fails a scan.
 const (
-	HeapFloor  = 240 << 20
-	HeapFactor = 1.25
-	heapPoll   = 50 * time.Millisecond
+	HeapFloor   = 240 << 20
+	HeapFactor  = 1.25
+	HeapCeiling = 256 << 20
+	heapPoll    = 50 * time.Millisecond
 )
 
 // BoundHeap applies the budget until the returned function is called, which puts
@@ -61,13 +62,14 @@ var bound struct {
 	done, finished chan struct{}
 }
 
-// pollHeap lifts the limit (puts prev back) once the live heap outgrows the budget,
-// or stops when done is closed.
+// pollHeap moves the limit with the live heap, lifts it (puts prev back) once the
+// live heap passes HeapCeiling, and stops when done is closed.
 func pollHeap(prev int64, done <-chan struct{}, finished chan<- struct{}) {
 	defer close(finished)
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	t := time.NewTicker(heapPoll)
 	defer t.Stop()
+	limit := int64(HeapFloor)
 	for {
 		select {
 		case <-done:
@@ -78,14 +80,23 @@ func pollHeap(prev int64, done <-chan struct{}, finished chan<- struct{}) {
 		if sample[0].Value.Kind() != metrics.KindUint64 {
 			continue
 		}
-		if !underBudget(sample[0].Value.Uint64()) {
+		want, ok := heapLimit(sample[0].Value.Uint64())
+		if !ok {
 			debug.SetMemoryLimit(prev)
 			return
+		}
+		if want != limit {
+			limit = want
+			debug.SetMemoryLimit(limit)
 		}
 	}
 }
 
-// underBudget reports whether a live heap of the given size is held to HeapFloor.
-func underBudget(live uint64) bool {
-	return float64(live)*HeapFactor <= HeapFloor
+// heapLimit is the soft limit for a live heap of the given size; false past
+// HeapCeiling, where no limit applies.
+func heapLimit(live uint64) (int64, bool) {
+	if live > HeapCeiling {
+		return 0, false
+	}
+	return max(HeapFloor, int64(float64(live)*HeapFactor)), true
 }

@@ -5,19 +5,22 @@ import (
 	"testing"
 )
 
-func TestUnderBudget(t *testing.T) {
+func TestHeapLimit(t *testing.T) {
 	for _, tc := range []struct {
 		live uint64
-		want bool
+		want int64
+		ok   bool
 	}{
-		{0, true},
-		{100 << 20, true},
-		{HeapFloor * 4 / 5, true},
-		{HeapFloor*4/5 + 1<<20, false},
-		{1 << 30, false},
+		{0, HeapFloor, true},
+		{100 << 20, HeapFloor, true},
+		{200 << 20, 250 << 20, true},
+		{HeapCeiling, HeapCeiling * 5 / 4, true},
+		{HeapCeiling + 1, 0, false},
+		{1 << 30, 0, false},
 	} {
-		if got := underBudget(tc.live); got != tc.want {
-			t.Errorf("underBudget(%d MB) = %v, want %v", tc.live>>20, got, tc.want)
+		got, ok := heapLimit(tc.live)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("heapLimit(%d MB) = %d, %v; want %d, %v", tc.live>>20, got, ok, tc.want, tc.ok)
 		}
 	}
 }

@@ -222,6 +222,9 @@ func runScan(ctx context.Context, f *scanFlags, paths []string, s *streams) erro
 		opt.Progress = bar.Update
 	}
 
+	// A soft heap limit keeps a large scan's peak memory near what it holds live
+	// (scan.BoundHeap); it lasts until the report is written.
+	defer scan.BoundHeap()()
 	res, err := scan.Run(ctx, os.DirFS(root), rel, opt)
 	if bar != nil {
 		// The line is cleared before any report or message reaches the terminal.

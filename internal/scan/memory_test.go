@@ -1,0 +1,51 @@
+package scan
+
+import (
+	"runtime/debug"
+	"testing"
+)
+
+func TestHeapLimit(t *testing.T) {
+	for _, tc := range []struct {
+		live uint64
+		want int64
+		ok   bool
+	}{
+		{0, HeapFloor, true},
+		{100 << 20, HeapFloor, true},
+		{200 << 20, 250 << 20, true},
+		{HeapCeiling, HeapCeiling * 5 / 4, true},
+		{HeapCeiling + 1, 0, false},
+		{1 << 30, 0, false},
+	} {
+		got, ok := heapLimit(tc.live)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("heapLimit(%d MB) = %d, %v; want %d, %v", tc.live>>20, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestBoundHeap(t *testing.T) {
+	t.Setenv("GOMEMLIMIT", "")
+	prev := debug.SetMemoryLimit(-1)
+	stop := BoundHeap()
+	if got := debug.SetMemoryLimit(-1); got != HeapFloor {
+		t.Errorf("limit while bound = %d, want %d", got, HeapFloor)
+	}
+	stop2 := BoundHeap() // overlapping: the budget holds until both stop
+	stop()
+	stop() // a second call does nothing
+	if got := debug.SetMemoryLimit(-1); got != HeapFloor {
+		t.Errorf("limit after the first of two stops = %d, want %d", got, HeapFloor)
+	}
+	stop2()
+	if got := debug.SetMemoryLimit(-1); got != prev {
+		t.Errorf("limit after stop = %d, want %d", got, prev)
+	}
+	t.Setenv("GOMEMLIMIT", "1GiB")
+	before := debug.SetMemoryLimit(-1)
+	BoundHeap()()
+	if got := debug.SetMemoryLimit(-1); got != before || got == HeapFloor {
+		t.Errorf("GOMEMLIMIT set: limit changed to %d", got)
+	}
+}

@@ -11,10 +11,8 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"sort"
 	"strings"
 
-	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/iac"
 )
 
@@ -51,7 +49,6 @@ func Sniff(head []byte) (string, bool) {
 	return "", false
 }
 
-// Scan reads the definition files among paths.
 // Scanner is the reader as an iac.Scanner.
 type Scanner struct{}
 
@@ -59,32 +56,9 @@ var _ iac.Scanner = Scanner{}
 
 // Scan hands the resources to sink (nil keeps them all) and returns what it keeps.
 func (Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string, sink iac.Sink) ([]iac.Resource, []iac.Diagnostic, error) {
-	var out []iac.Resource
-	var diags []iac.Diagnostic
-	sort.Strings(paths)
-	for _, p := range paths {
-		if err := ctx.Err(); err != nil {
-			return nil, nil, err
-		}
-		st, err := fs.Stat(fsys, p)
-		if err == nil && st.Size() > MaxFile {
-			diags = append(diags, iac.Diagnostic{Severity: "warning", Message: fmt.Sprintf("%s is %d bytes, over the %d-byte limit; not read", p, st.Size(), MaxFile), Loc: awaf.Location{File: p}})
-			continue
-		}
-		var data []byte
-		if err == nil {
-			data, err = fs.ReadFile(fsys, p)
-		}
-		if err != nil {
-			diags = append(diags, iac.Diagnostic{Severity: "error", Message: fmt.Sprintf("cannot read %s: %v", p, err), Loc: awaf.Location{File: p}})
-			continue
-		}
-		r, err := Read(p, data)
-		if err != nil {
-			diags = append(diags, iac.Diagnostic{Severity: "error", Message: err.Error(), Loc: awaf.Location{File: p}})
-			continue
-		}
-		out = append(out, r)
+	out, diags, err := iac.ReadEach(ctx, fsys, paths, MaxFile, Read)
+	if err != nil {
+		return nil, nil, err
 	}
 	return sink.Keep(out), diags, nil
 }

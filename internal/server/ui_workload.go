@@ -115,13 +115,6 @@ func (s *Server) showWorkloads(w http.ResponseWriter, r *http.Request, q *reques
 	return s.renderStatus(w, r, st, "workloads", p)
 }
 
-// newWorkload creates a workload on the current version of lens id (a built-in or an
-// uploaded lens; empty means the default).
-func (s *Server) newWorkload(ctx context.Context, q *request, wl awaf.Workload, lensID string) (*awaf.WorkloadRecord, error) {
-	rec, _, err := s.newWorkloadFrom(ctx, q, wl, lensID, "")
-	return rec, err
-}
-
 // newWorkloadFrom creates a workload and, when template names one, applies that
 // template's latest version to it, audited: one call. The template is read and its
 // lens checked before the workload is made, so a wrong name makes nothing.

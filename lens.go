@@ -96,11 +96,17 @@ type Question struct {
 	// NotApplicableReason explains, in the reader's words, why the question is skipped
 	// when Applies is false.
 	NotApplicableReason string
-	Choices             []Choice
-	RiskRules           []RiskRule
-	Links               []Link
-	Metadata            map[string]string
-	Source              Location
+	// Changes says, for readers of release notes, what this version changed in the
+	// question and why; empty when nothing changed.
+	Changes string
+	// Replaces lists ids of questions of earlier versions whose answers this question
+	// takes over when answers are upgraded.
+	Replaces  []string
+	Choices   []Choice
+	RiskRules []RiskRule
+	Links     []Link
+	Metadata  map[string]string
+	Source    Location
 }
 
 // Choice is one practice a question offers, or the "none of these" answer.
@@ -110,11 +116,18 @@ type Choice struct {
 	Description string
 	// None marks the "none of these" answer: it carries no weight and excludes the
 	// other choices.
-	None    bool
-	Weight  int // 1 to 100; how much the practice matters within its question
-	Effort  Effort
-	Pillars []PillarID
-	Top10   []string
+	None bool
+	// NotNeeded names the choice of the same question whose practice this choice
+	// declares unnecessary for the workload ("not needed because ..."). The two
+	// exclude each other, and an answer selecting it must give its reason in the note.
+	NotNeeded string
+	// Replaces lists choices of earlier versions whose selections this choice takes
+	// over on upgrade: "choice_id" in the same question or "question_id/choice_id".
+	Replaces []string
+	Weight   int // 1 to 100; how much the practice matters within its question
+	Effort   Effort
+	Pillars  []PillarID
+	Top10    []string
 	// Applies narrows the choice to some profiles, like Question.Applies.
 	Applies     string
 	AppliesWhen ProfileCondition

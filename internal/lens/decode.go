@@ -248,7 +248,7 @@ func (d *decoder) lens(root *yaml.Node) *awaf.Lens {
 
 func (d *decoder) question(l *awaf.Lens, n *yaml.Node, i int, top10 map[string]bool) awaf.Question {
 	c := fmt.Sprintf("questions[%d]", i)
-	f := d.fields(n, c, "id", "title", "description", "area", "pillars", "applies", "notApplicableReason", "links", "choices", "risk", "metadata")
+	f := d.fields(n, c, "id", "title", "description", "area", "pillars", "applies", "notApplicableReason", "changes", "replaces", "links", "choices", "risk", "metadata")
 	d.need(n, f, c, "id", "title", "area", "pillars", "choices")
 	q := awaf.Question{
 		ID:                  d.str(f["id"], c+".id", true),
@@ -257,6 +257,7 @@ func (d *decoder) question(l *awaf.Lens, n *yaml.Node, i int, top10 map[string]b
 		Area:                awaf.AreaID(d.str(f["area"], c+".area", true)),
 		Applies:             strings.TrimSpace(d.str(f["applies"], c+".applies", false)),
 		NotApplicableReason: d.str(f["notApplicableReason"], c+".notApplicableReason", false),
+		Changes:             d.str(f["changes"], c+".changes", false),
 		Links:               d.links(f["links"], c+".links"),
 		Metadata:            d.metadata(f["metadata"], c+".metadata"),
 		Source:              d.at(n),
@@ -282,6 +283,13 @@ func (d *decoder) question(l *awaf.Lens, n *yaml.Node, i int, top10 map[string]b
 	if f["pillars"] != nil && len(q.Pillars) == 0 {
 		d.errorf(f["pillars"], "%s: pillars must name at least one pillar", c)
 	}
+	replaces, rnodes := d.strs(f["replaces"], c+".replaces")
+	for j, r := range replaces {
+		if r != "" && !idRe.MatchString(r) {
+			d.errorf(rnodes[j], "%s: replaces: %q is not a question id", c, r)
+		}
+	}
+	q.Replaces = replaces
 	ids := map[string]bool{}
 	for j, cn := range d.seq(f["choices"], c+".choices") {
 		ch := d.choice(l, &q, cn, j, c, top10)
@@ -310,6 +318,7 @@ func (d *decoder) question(l *awaf.Lens, n *yaml.Node, i int, top10 map[string]b
 			d.errorf(f["choices"], "%s: needs exactly one \"none of these\" choice (none: true), found %d", c, nones)
 		}
 	}
+	d.notNeeded(&q, c)
 	for j, rn := range d.seq(f["risk"], c+".risk") {
 		rc := fmt.Sprintf("%s: risk rule %d", c, j+1)
 		rf := d.fields(rn, rc, "when", "risk")
@@ -327,13 +336,14 @@ func (d *decoder) question(l *awaf.Lens, n *yaml.Node, i int, top10 map[string]b
 
 func (d *decoder) choice(l *awaf.Lens, q *awaf.Question, n *yaml.Node, j int, qc string, top10 map[string]bool) awaf.Choice {
 	c := fmt.Sprintf("%s: choices[%d]", qc, j)
-	f := d.fields(n, c, "id", "title", "description", "none", "weight", "effort", "pillars", "top10", "applies", "guidance", "links", "metadata")
+	f := d.fields(n, c, "id", "title", "description", "none", "notNeeded", "replaces", "weight", "effort", "pillars", "top10", "applies", "guidance", "links", "metadata")
 	d.need(n, f, c, "id", "title")
 	ch := awaf.Choice{
 		ID:          d.str(f["id"], c+".id", true),
 		Title:       d.str(f["title"], c+".title", true),
 		Description: d.str(f["description"], c+".description", false),
 		None:        d.boolean(f["none"], c+".none"),
+		NotNeeded:   d.str(f["notNeeded"], c+".notNeeded", false),
 		Applies:     strings.TrimSpace(d.str(f["applies"], c+".applies", false)),
 		Metadata:    d.metadata(f["metadata"], c+".metadata"),
 		Source:      d.at(n),
@@ -347,8 +357,19 @@ func (d *decoder) choice(l *awaf.Lens, q *awaf.Question, n *yaml.Node, j int, qc
 			d.errorf(f["id"], "%s: id %q is a reserved word in risk rules", c, ch.ID)
 		}
 	}
+	refs, rnodes := d.strs(f["replaces"], c+".replaces")
+	for k, r := range refs {
+		qid, cid, two := strings.Cut(r, "/")
+		if !two {
+			qid, cid = "", qid
+		}
+		if (qid != "" && !idRe.MatchString(qid)) || !idRe.MatchString(cid) {
+			d.errorf(rnodes[k], "%s: replaces: %q is not a choice id or question_id/choice_id", c, r)
+		}
+	}
+	ch.Replaces = refs
 	if ch.None {
-		for _, k := range []string{"weight", "effort", "pillars", "top10", "guidance", "applies"} {
+		for _, k := range []string{"weight", "effort", "pillars", "top10", "guidance", "applies", "notNeeded"} {
 			if f[k] != nil {
 				d.errorf(f[k], "%s: a \"none of these\" choice takes no %s", c, k)
 			}
@@ -397,6 +418,26 @@ func (d *decoder) choice(l *awaf.Lens, q *awaf.Question, n *yaml.Node, j int, qc
 		d.errorf(f["links"], "%s: needs at least one link", c)
 	}
 	return ch
+}
+
+// notNeeded checks each "not needed because" choice of q: it names another practice of
+// the same question, which is neither "none of these" nor itself a not-needed choice.
+func (d *decoder) notNeeded(q *awaf.Question, qc string) {
+	for j := range q.Choices {
+		ch := &q.Choices[j]
+		if ch.NotNeeded == "" {
+			continue
+		}
+		at := ch.Source
+		c := qc + ": choice " + ch.ID
+		target, ok := q.Choice(ch.NotNeeded)
+		switch {
+		case !ok:
+			d.problems = append(d.problems, awaf.Problem{Location: at, Message: fmt.Sprintf("%s: notNeeded: %q is not a choice of this question", c, ch.NotNeeded)})
+		case target.ID == ch.ID || target.None || target.NotNeeded != "":
+			d.problems = append(d.problems, awaf.Problem{Location: at, Message: fmt.Sprintf("%s: notNeeded: %q must name a practice of this question, not itself, \"none of these\" or another not-needed choice", c, ch.NotNeeded)})
+		}
+	}
 }
 
 func kindName(n *yaml.Node) string {

@@ -53,6 +53,8 @@ type fileQuestion struct {
 	Pillars             []awaf.PillarID   `yaml:"pillars,flow" json:"pillars"`
 	Applies             string            `yaml:"applies,omitempty" json:"applies,omitempty"`
 	NotApplicableReason string            `yaml:"notApplicableReason,omitempty" json:"notApplicableReason,omitempty"`
+	Changes             string            `yaml:"changes,omitempty" json:"changes,omitempty"`
+	Replaces            []string          `yaml:"replaces,flow,omitempty" json:"replaces,omitempty"`
 	Links               []awaf.Link       `yaml:"links,omitempty" json:"links,omitempty"`
 	Choices             []fileChoice      `yaml:"choices" json:"choices"`
 	Risk                []fileRule        `yaml:"risk,omitempty" json:"risk,omitempty"`
@@ -64,6 +66,8 @@ type fileChoice struct {
 	Title       string            `yaml:"title" json:"title"`
 	Description string            `yaml:"description,omitempty" json:"description,omitempty"`
 	None        bool              `yaml:"none,omitempty" json:"none,omitempty"`
+	NotNeeded   string            `yaml:"notNeeded,omitempty" json:"notNeeded,omitempty"`
+	Replaces    []string          `yaml:"replaces,flow,omitempty" json:"replaces,omitempty"`
 	Weight      int               `yaml:"weight,omitempty" json:"weight"`
 	Effort      awaf.Effort       `yaml:"effort,omitempty" json:"effort,omitempty"`
 	Pillars     []awaf.PillarID   `yaml:"pillars,flow,omitempty" json:"pillars,omitempty"`
@@ -92,9 +96,9 @@ func toFile(l *awaf.Lens) fileLens {
 	}
 	for _, q := range l.Questions {
 		fq := fileQuestion{ID: q.ID, Title: q.Title, Description: q.Description, Area: q.Area, Pillars: q.Pillars,
-			Applies: q.Applies, NotApplicableReason: q.NotApplicableReason, Links: q.Links, Metadata: q.Metadata}
+			Applies: q.Applies, NotApplicableReason: q.NotApplicableReason, Changes: q.Changes, Replaces: q.Replaces, Links: q.Links, Metadata: q.Metadata}
 		for _, c := range q.Choices {
-			fc := fileChoice{ID: c.ID, Title: c.Title, Description: c.Description, None: c.None, Weight: c.Weight,
+			fc := fileChoice{ID: c.ID, Title: c.Title, Description: c.Description, None: c.None, NotNeeded: c.NotNeeded, Replaces: c.Replaces, Weight: c.Weight,
 				Effort: c.Effort, Pillars: c.Pillars, Top10: c.Top10, Applies: c.Applies, Links: c.Links, Metadata: c.Metadata}
 			if !c.None {
 				g := c.Guidance

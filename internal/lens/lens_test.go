@@ -153,6 +153,34 @@ questions:
 				`x:21:7: question q_one: needs at least one practice besides "none of these"`,
 			},
 		},
+		{
+			name: "upgrade mapping and not-needed choices",
+			yaml: `id: up
+name: Up
+version: 1.1.0
+pillars: [{id: security, name: S}]
+areas: [{id: app, name: A}]
+questions:
+  - id: q_one
+    title: Q
+    area: app
+    pillars: [security]
+    replaces: [Bad-Id]
+    changes: Merged two questions.
+    choices:
+      - {id: a_one, title: A, weight: 5, effort: low, pillars: [security], replaces: [old_q/old_c, "x/y/z"], guidance: {what: w, why: y, verify: v}, links: [{url: "https://learn.microsoft.com/x"}]}
+      - {id: a_skip, title: Not needed, notNeeded: a_missing, weight: 5, effort: low, pillars: [security], guidance: {what: w, why: y, verify: v}, links: [{url: "https://learn.microsoft.com/x"}]}
+      - {id: a_self, title: Not needed, notNeeded: a_self, weight: 5, effort: low, pillars: [security], guidance: {what: w, why: y, verify: v}, links: [{url: "https://learn.microsoft.com/x"}]}
+      - {id: a_none, title: None, none: true, notNeeded: a_one}
+`,
+			want: []string{
+				`x:11:16: question q_one: replaces: "Bad-Id" is not a question id`,
+				`x:14:100: question q_one: choice a_one: replaces: "x/y/z" is not a choice id or question_id/choice_id`,
+				`x:15:9: question q_one: choice a_skip: notNeeded: "a_missing" is not a choice of this question`,
+				`x:16:9: question q_one: choice a_self: notNeeded: "a_self" must name a practice of this question`,
+				`question q_one: choice a_none: a "none of these" choice takes no notNeeded`,
+			},
+		},
 		{name: "not YAML", yaml: "id: [unclosed\n", want: []string{`x:1:5: invalid YAML: did not find expected ',' or ']'; the [ here is not closed`}},
 		{name: "empty", yaml: "", want: []string{`x: invalid YAML: file is empty`}},
 		{name: "billion laughs", yaml: "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n", want: []string{"aliases and anchors are not allowed"}},

@@ -213,7 +213,7 @@ func TestBuiltin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l.ID != "azure-ai-workload" || l.Version != "1.0.0" {
+	if l.ID != "azure-ai-workload" || l.Version != "1.1.0" {
 		t.Errorf("built-in lens is %s %s", l.ID, l.Version)
 	}
 	if len(l.Questions) != 40 {

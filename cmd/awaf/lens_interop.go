@@ -460,8 +460,12 @@ func lensUpgrade(f *lensUpgradeFlags, stdout io.Writer) error {
 		if from, err = resolveLens(f.from); err != nil {
 			return err
 		}
-	} else if l, err := lens.Resolve(af.Lens.ID); err == nil && l.Version == af.Lens.Version {
-		from = l
+	} else if af.Lens.Version != "" && !lens.IsFileRef(af.Lens.ID) {
+		// The very version the answers were given on, when this binary holds it: its
+		// ids tell new questions apart from old ones left unanswered.
+		if l, err := lens.BuiltinVersion(af.Lens.ID, af.Lens.Version); err == nil {
+			from = l
+		}
 	}
 	if target.ID == af.Lens.ID && target.Version == af.Lens.Version {
 		fmt.Fprintf(stdout, "%s: already on lens %s %s; nothing to do\n", path, target.ID, target.Version)
@@ -506,12 +510,12 @@ func upgradeTarget(to string, cur awaf.LensRef) (*awaf.Lens, error) {
 		return resolveLens(to)
 	}
 	if semverish(to) {
-		l, err := lens.Resolve(cur.ID)
-		if err != nil {
+		if _, err := lens.BuiltinByID(cur.ID); err != nil {
 			return nil, awaf.Errorf(awaf.ENOTFOUND, "lens %s is not built in; pass the new version's file with --to", cur.ID)
 		}
-		if l.Version != to {
-			return nil, awaf.Errorf(awaf.ENOTFOUND, "lens %s %s is not available: this awaf has version %s built in; pass a lens file with --to", cur.ID, to, l.Version)
+		l, err := lens.BuiltinVersion(cur.ID, to)
+		if err != nil {
+			return nil, awaf.Errorf(awaf.ENOTFOUND, "lens %s %s is not available: this awaf has versions %s built in; pass a lens file with --to", cur.ID, to, strings.Join(lens.BuiltinVersions(cur.ID), ", "))
 		}
 		return l, nil
 	}

@@ -50,7 +50,6 @@ func TestLensDiffBuiltinVersions(t *testing.T) {
 	}
 }
 
-
 // TestLensUpgradeBuiltinMapping: answers on the built-in 1.0.0 upgrade to a next
 // version that renames a choice (replaces) and adds one. The old version is the
 // embedded 1.0.0, so no question counts as new and the new choice is named; the

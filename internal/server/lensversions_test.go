@@ -105,7 +105,9 @@ func TestBuiltinVersions(t *testing.T) {
 			var st struct {
 				Outdated bool
 				Preview  struct {
-					Moved        []struct{ From, To struct{ Question, Choice string } }
+					Moved []struct {
+						From, To struct{ Question, Choice string }
+					}
 					NewQuestions []string
 					NewChoices   []string
 				}
@@ -120,7 +122,9 @@ func TestBuiltinVersions(t *testing.T) {
 			// One step.
 			body := readBody(t, f.do(call{method: "POST", path: fmt.Sprintf("/api/v1/workloads/%d/lens/upgrade", f.w.ID), as: "token:owner"}))
 			var rep struct {
-				Moved []struct{ From, To struct{ Question, Choice string } }
+				Moved []struct {
+					From, To struct{ Question, Choice string }
+				}
 			}
 			if err := json.Unmarshal([]byte(body), &rep); err != nil || len(rep.Moved) != 1 || rep.Moved[0].From.Choice != n.renamed || rep.Moved[0].To.Choice != n.to {
 				t.Fatalf("upgrade report: %v %s", err, body)

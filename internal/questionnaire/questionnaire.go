@@ -506,9 +506,10 @@ func (s *Session) ask(ctx context.Context, qs []*awaf.Question, i int) (move, er
 			}
 			// Accepting adds the proposed practices to what the team already selected;
 			// evidence never removes a human answer.
+			// A "not needed" choice gives way when evidence shows its practice in place.
 			var sel []string
 			for _, id := range current.Selected {
-				if c, ok := q.Choice(id); ok && !c.None {
+				if c, ok := q.Choice(id); ok && !c.None && !slices.ContainsFunc(proposed, func(k int) bool { return choices[k].ID == c.NotNeeded }) {
 					sel = append(sel, id)
 				}
 			}

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/answers"
 )
 
@@ -126,9 +127,16 @@ func TestEvalAnswersEvidence(t *testing.T) {
 			t.Errorf("no evidence for %s: %+v", c, ans.Evidence)
 		}
 	}
+	// release_gates holds two pieces of evidence: the run was automated
+	// (rg_pipeline_enforced, passed) and its thresholds were checked
+	// (rg_numeric_thresholds, failed: two checks missed).
 	gates, _ := a.Answer("release_gates")
-	if len(gates.Evidence) != 1 || gates.Evidence[0].Passed {
-		t.Errorf("release gate evidence must record the failed gate: %+v", gates.Evidence)
+	byChoice := map[string]awaf.Evidence{}
+	for _, e := range gates.Evidence {
+		byChoice[e.Choice] = e
+	}
+	if len(gates.Evidence) != 2 || !byChoice["rg_pipeline_enforced"].Passed || byChoice["rg_numeric_thresholds"].Passed || byChoice["rg_numeric_thresholds"].Choice == "" {
+		t.Errorf("release gate evidence must record the automated run and the failed gate: %+v", gates.Evidence)
 	}
 }
 

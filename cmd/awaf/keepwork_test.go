@@ -187,7 +187,7 @@ func TestImportRefusesToClobber(t *testing.T) {
 	withStatus := filepath.Join(dir, "ailz.json")
 	writeFile(t, withStatus, data)
 	_, _, err = runCmd(t, "", "lens", "import", "checklist", withStatus, "-o", "ailz.yaml", "--answers", "awaf.yaml")
-	if awaf.ErrorCode(err) != awaf.ECONFLICT || !strings.Contains(err.Error(), "33 answers to lens azure-ai-workload") {
+	if awaf.ErrorCode(err) != awaf.ECONFLICT || !strings.Contains(err.Error(), "32 answers to lens azure-ai-workload") {
 		t.Fatalf("checklist: %v", err)
 	}
 	if mustReadFile(t, ans) != string(orig) {

@@ -281,14 +281,14 @@ func TestLensVersions(t *testing.T) {
 	high := firstWithRisk(t, before, awaf.RiskHigh)
 
 	l2 := *l
-	l2.Version = "1.1.0"
+	l2.Version = "1.2.0"
 	l2.Questions = slices.DeleteFunc(slices.Clone(l.Questions), func(q awaf.Question) bool { return q.ID == high.Question })
 	extra := l.Questions[0]
 	extra.ID, extra.Title = "new_question", "A question only the new version asks"
 	l2.Questions = append(l2.Questions, extra)
 	a := clone(base)
 	a.Answers = slices.DeleteFunc(a.Answers, func(x awaf.Answer) bool { return x.Question == high.Question })
-	a.Lens.Version = "1.1.0"
+	a.Lens.Version = "1.2.0"
 	after := evaluate(t, &l2, a)
 
 	c := Compare("v1", before, "v1.1", after)
@@ -313,7 +313,7 @@ func TestLensVersions(t *testing.T) {
 	if err := Render(&buf, Text, c); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(buf.String(), "only in old") || !strings.Contains(buf.String(), "1.0.0 -> azure-ai-workload 1.1.0") {
+	if !strings.Contains(buf.String(), "only in old") || !strings.Contains(buf.String(), "1.1.0 -> azure-ai-workload 1.2.0") {
 		t.Errorf("text does not note the lens versions:\n%s", buf.String())
 	}
 }

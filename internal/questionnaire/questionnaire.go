@@ -394,9 +394,10 @@ func (s *Session) ask(ctx context.Context, qs []*awaf.Question, i int) (move, er
 	s.printf("\n[%d/%d] %s %3.0f%%  %s · %s\n", i+1, len(qs), bar(i, len(qs), 20), 100*float64(i)/float64(len(qs)), area.Name, strings.Join(pillars, ", "))
 	title := fmt.Sprintf("Question %d of %d: ", i+1, len(qs))
 	s.para(title, q.Title)
-	if q.Description != "" {
-		s.para("  ", q.Description)
-	}
+	// The question's description (what it covers, when it does not apply) is shown
+	// with the guidance (?), as the web form keeps it under "Guidance": questions that
+	// do not apply to the profile are skipped already, and printing 40 descriptions
+	// inline adds a quarter to the reading time of an assessment.
 	choices, err := s.visibleChoices(q)
 	if err != nil {
 		return move{}, err
@@ -474,7 +475,7 @@ func (s *Session) ask(ctx context.Context, qs []*awaf.Question, i int) (move, er
 		case lower == "help" || lower == "h":
 			s.printf("%s", questionHelp)
 		case strings.HasPrefix(lower, "?"):
-			if err := s.guidance(ctx, choices, strings.TrimSpace(lower[1:])); err != nil {
+			if err := s.guidance(ctx, q, choices, strings.TrimSpace(lower[1:])); err != nil {
 				return move{}, err
 			}
 			remind()
@@ -637,8 +638,11 @@ func noneChoice(q *awaf.Question) *awaf.Choice {
 
 // guidance shows what, why and how to verify each practice (or practice which), a
 // page at a time and wrapped to the terminal.
-func (s *Session) guidance(ctx context.Context, choices []*awaf.Choice, which string) error {
+func (s *Session) guidance(ctx context.Context, q *awaf.Question, choices []*awaf.Choice, which string) error {
 	var lines []string
+	if which == "" && q.Description != "" {
+		lines = append(lines, s.wrap("  About: ", q.Description)...)
+	}
 	add := func(n int, c *awaf.Choice) {
 		lines = append(lines, "")
 		lines = append(lines, s.wrap(fmt.Sprintf("  %d) ", n+1), c.Title)...)

@@ -54,8 +54,17 @@ func TestFullSitting(t *testing.T) {
 		"n\n" + // safety: none of these
 		"na\n3\nIndex owned by another team\n" // grounding: not applicable
 	s, out, saves := session(t, a, input)
+	const about = "Asks how callers prove who they are; it applies to every workload."
+	s.Lens.Questions[0].Description = about
 	if err := s.Run(context.Background()); err != nil {
 		t.Fatal(err)
+	}
+	// The description is shown with the guidance (?), once, not inline with every question.
+	if n := strings.Count(out.String(), about); n != 1 {
+		t.Errorf("the description is shown %d times, want once (under ?)", n)
+	}
+	if !strings.Contains(out.String(), "About: "+about) {
+		t.Errorf("guidance lacks the question's description")
 	}
 	p := a.Profile
 	if a.Workload.Name != "RAG chat" || !slices.Equal(p.Kinds, []awaf.Kind{"generative", "agents"}) ||

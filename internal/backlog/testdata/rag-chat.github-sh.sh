@@ -29,12 +29,12 @@ gh label create 'performance' --color 1d76db --description 'Azure Well-Architect
 gh label create 'horizon:later' --color c2e0c6 --description 'Azure Well-Architected AI assessment (awaf)' --force >/dev/null
 gh label create 'risk:none' --color ededed --description 'Azure Well-Architected AI assessment (awaf)' --force >/dev/null
 
-# 1. Retired deployments, endpoints, indexes and caches are deleted and the deletion is checked
+# 1. Retired deployments, endpoints, indexes, caches, role assignments and private endpoints are deleted; a query shows none remain
 if awaf_exists 'awaf:decommissioning/dc_deletion_verified'; then
 	echo 'skip awaf:decommissioning/dc_deletion_verified: an issue exists' >&2
 else
 	gh issue create \
-		--title='Retired deployments, endpoints, indexes and caches are deleted and the deletion is checked' \
+		--title='Retired deployments, endpoints, indexes, caches, role assignments and private endpoints are deleted; a query shows none remain' \
 		--label='awaf,cost,security,horizon:now,risk:high' \
 		--body='**Why this rank:** high-risk question; Security is your #1 priority; weight 25; business-critical workload; confidential data; external users; low effort
 
@@ -49,30 +49,30 @@ else
 
 ### What to do
 
-Remove model deployments, endpoints, indexes, caches and their role assignments and private endpoints when an asset is retired, then confirm nothing remains.
+When an asset is retired, remove its model deployments, endpoints, indexes, caches, role assignments and private endpoints, then run a Resource Graph query for the asset'\''s names or tags to confirm nothing is left.
 
 ### Why it matters
 
-Leftover deployments consume quota and cost, and leftover indexes keep serving content.
+A leftover deployment holds quota and costs money, and a leftover index keeps serving content that was meant to be gone.
 
 ### How to verify
 
-The retirement record lists deleted resources; a Resource Graph query shows none of them left.
+The retirement record lists the deleted resources and the query result showing none of them remain.
 
 ### Links
 
-- [Operations for AI workloads](https://learn.microsoft.com/azure/well-architected/ai/operations)
+- [Starter Resource Graph query samples](https://learn.microsoft.com/azure/governance/resource-graph/samples/starter)
 
 awaf:decommissioning/dc_deletion_verified
 '
 fi
 
-# 2. User input and retrieved content are clearly marked as data, separate from instructions
+# 2. User input and retrieved content are passed as marked data blocks, never concatenated into the system message
 if awaf_exists 'awaf:prompt_security/ps_untrusted_delimited'; then
 	echo 'skip awaf:prompt_security/ps_untrusted_delimited: an issue exists' >&2
 else
 	gh issue create \
-		--title='User input and retrieved content are clearly marked as data, separate from instructions' \
+		--title='User input and retrieved content are passed as marked data blocks, never concatenated into the system message' \
 		--label='awaf,security,horizon:now,risk:high' \
 		--body='**Why this rank:** high-risk question; Security is your #1 priority; weight 25; business-critical workload; confidential data; external users; low effort
 
@@ -84,23 +84,22 @@ else
 - **Effort:** low
 - **Horizon:** now
 - **Priority score:** 53.6 (rank 2)
-- **Top 10:** Security controls in Responsible AI
 
 ### What to do
 
-Pass user input in user messages and retrieved content in delimited, labelled blocks (spotlighting, for example with markers or encoding), never by concatenating it into the system message.
+Pass user input in user messages and retrieved content in delimited, labelled blocks (spotlighting, for example with document markers or encoding), so that the model and the filters can tell data from instructions.
 
 ### Why it matters
 
-Mixing untrusted text into instructions makes injected commands indistinguishable from yours.
+Text mixed into the instructions makes an injected command indistinguishable from yours.
 
 ### How to verify
 
-Prompt templates show untrusted content placed in delimited sections outside the system message.
+The prompt templates put untrusted content in marked sections outside the system message.
 
 ### Links
 
-- [Prompt engineering techniques](https://learn.microsoft.com/azure/ai-services/openai/concepts/prompt-engineering)
+- [Embed documents in prompts for attack detection](https://learn.microsoft.com/azure/ai-foundry/openai/concepts/content-filter-document-embedding)
 
 awaf:prompt_security/ps_untrusted_delimited
 '
@@ -139,18 +138,18 @@ A release criteria document or pipeline configuration lists each metric and its 
 
 ### Links
 
-- [Test and evaluate AI workloads](https://learn.microsoft.com/azure/well-architected/ai/test)
+- [Use quality metrics as decision gates for deployment](https://learn.microsoft.com/azure/well-architected/ai/test#use-quality-metrics-for-model-evaluation)
 
 awaf:release_gates/rg_numeric_thresholds
 '
 fi
 
-# 4. An inventory lists every model, deployment, endpoint, index and dataset with owner and status
+# 4. An inventory lists every model, deployment, endpoint, agent, index and dataset with owner, status and planned end date
 if awaf_exists 'awaf:decommissioning/dc_inventory'; then
 	echo 'skip awaf:decommissioning/dc_inventory: an issue exists' >&2
 else
 	gh issue create \
-		--title='An inventory lists every model, deployment, endpoint, index and dataset with owner and status' \
+		--title='An inventory lists every model, deployment, endpoint, agent, index and dataset with owner, status and planned end date' \
 		--label='awaf,operations,security,horizon:now,risk:high' \
 		--body='**Why this rank:** high-risk question; Security is your #1 priority; weight 20; business-critical workload; confidential data; external users; low effort
 
@@ -165,25 +164,64 @@ else
 
 ### What to do
 
-Keep an inventory (Resource Graph query plus registry and index lists) with owner, purpose, status and planned end date for each AI asset.
+Keep an inventory built from AI security posture discovery or Resource Graph, plus the model registries, agent lists and index lists, with owner, purpose, status and planned end date of each AI asset.
 
 ### Why it matters
 
-Assets nobody owns are never retired and never patched.
+An asset nobody owns is never retired and never patched.
 
 ### How to verify
 
-The inventory exists and matches a fresh Resource Graph query of AI resources.
+The inventory exists and matches a fresh discovery of AI resources in the workload'\''s subscriptions; every entry has an owner.
 
 ### Links
 
-- [Operations for AI workloads](https://learn.microsoft.com/azure/well-architected/ai/operations)
+- [AI security posture management in Defender for Cloud](https://learn.microsoft.com/azure/defender-for-cloud/ai-security-posture)
 
 awaf:decommissioning/dc_inventory
 '
 fi
 
-# 5. Results are filtered by the caller's identity, groups or tenant at query time
+# 5. Every model, prompt, index or data change runs the evaluation suite in the pipeline; a missed threshold fails it
+if awaf_exists 'awaf:release_gates/rg_pipeline_enforced'; then
+	echo 'skip awaf:release_gates/rg_pipeline_enforced: an issue exists' >&2
+else
+	gh issue create \
+		--title='Every model, prompt, index or data change runs the evaluation suite in the pipeline; a missed threshold fails it' \
+		--label='awaf,operations,reliability,horizon:now,risk:high' \
+		--body='**Why this rank:** high-risk question; Reliability is your #2 priority; weight 30; business-critical workload; external users; medium effort
+
+- **Question:** Which of these release criteria must a model, prompt or index change meet before it reaches production? (release_gates)
+- **Practice:** rg_pipeline_enforced
+- **Design area:** MLOps and GenAIOps
+- **Pillars:** Operational Excellence, Reliability
+- **Risk:** high
+- **Effort:** medium
+- **Horizon:** now
+- **Priority score:** 48.2 (rank 5)
+- **Top 10:** Automated model evaluation in operations
+
+### What to do
+
+Trigger the evaluation stage on changes to prompt files, model versions and generation settings, orchestration code, chunking and index definitions, and training data versions (for example with the Microsoft Foundry evaluation GitHub Action or Azure DevOps task, or the evaluation SDK in a pipeline step); compare the results with the written thresholds and fail the pipeline when one is missed, with an override only by a named approver and a recorded reason.
+
+### Why it matters
+
+Prompt, model and data edits are the most frequent source of silent regressions, and thresholds nobody checks under deadline pressure are not gates.
+
+### How to verify
+
+Pipeline triggers cover prompt, configuration, index and data paths; recent changes of each kind link to an evaluation run; a run that missed a threshold shows a failed stage, and overrides are logged with their approver.
+
+### Links
+
+- [Run Microsoft Foundry evaluations in a GitHub Actions pipeline](https://learn.microsoft.com/azure/foundry/how-to/evaluation-github-action)
+
+awaf:release_gates/rg_pipeline_enforced
+'
+fi
+
+# 6. Results are filtered by the caller's identity, groups or tenant at query time
 if awaf_exists 'awaf:grounding_retrieval/gr_security_trimming'; then
 	echo 'skip awaf:grounding_retrieval/gr_security_trimming: an issue exists' >&2
 else
@@ -199,11 +237,11 @@ else
 - **Risk:** high
 - **Effort:** medium
 - **Horizon:** now
-- **Priority score:** 46.5 (rank 5)
+- **Priority score:** 46.5 (rank 6)
 
 ### What to do
 
-Store permitted users, groups or tenant on each chunk and apply a filter built from the caller'\''s token claims to every query (or use the service'\''s document-level access control where available).
+Store permitted users, groups or tenant on each chunk and apply a filter built from the caller'\''s token claims to every query, or use the service'\''s document-level access control where the source supports it.
 
 ### Why it matters
 
@@ -221,80 +259,43 @@ awaf:grounding_retrieval/gr_security_trimming
 '
 fi
 
-# 6. A reference baseline of inputs and quality is recorded for comparison
-if awaf_exists 'awaf:model_decay/dm_baseline'; then
-	echo 'skip awaf:model_decay/dm_baseline: an issue exists' >&2
+# 7. Retirement deletes fine-tuned models and their deployments, uploaded training files, and the files and vector stores of agents
+if awaf_exists 'awaf:decommissioning/dc_finetune_cleanup'; then
+	echo 'skip awaf:decommissioning/dc_finetune_cleanup: an issue exists' >&2
 else
 	gh issue create \
-		--title='A reference baseline of inputs and quality is recorded for comparison' \
-		--label='awaf,operations,reliability,horizon:now,risk:high' \
-		--body='**Why this rank:** high-risk question; Reliability is your #2 priority; weight 15; business-critical workload; external users; low effort
+		--title='Retirement deletes fine-tuned models and their deployments, uploaded training files, and the files and vector stores of agents' \
+		--label='awaf,security,cost,responsible-ai,horizon:now,risk:high' \
+		--body='**Why this rank:** high-risk question; Security is your #1 priority; weight 15; business-critical workload; confidential data; external users; low effort
 
-- **Question:** How do you detect model and answer quality decay and decide when to retrain or change the model? (model_decay)
-- **Practice:** dm_baseline
+- **Question:** Which of these practices do you apply when retiring models, deployments, indexes and data? (decommissioning)
+- **Practice:** dc_finetune_cleanup
 - **Design area:** Operations
-- **Pillars:** Operational Excellence, Reliability
+- **Pillars:** Security, Cost Optimization, Responsible AI
 - **Risk:** high
 - **Effort:** low
 - **Horizon:** now
-- **Priority score:** 46 (rank 6)
-
-### What to do
-
-Keep the training or launch-time distribution of inputs and the quality scores at release as the reference that monitoring compares against.
-
-### Why it matters
-
-Drift is only measurable against a fixed reference.
-
-### How to verify
-
-The baseline dataset or scores are stored and referenced by the monitor or evaluation job.
-
-### Links
-
-- [Azure Machine Learning model monitoring](https://learn.microsoft.com/azure/machine-learning/concept-model-monitoring)
-
-awaf:model_decay/dm_baseline
-'
-fi
-
-# 7. The pipeline fails the release automatically when a threshold is missed
-if awaf_exists 'awaf:release_gates/rg_pipeline_enforced'; then
-	echo 'skip awaf:release_gates/rg_pipeline_enforced: an issue exists' >&2
-else
-	gh issue create \
-		--title='The pipeline fails the release automatically when a threshold is missed' \
-		--label='awaf,operations,reliability,horizon:now,risk:high' \
-		--body='**Why this rank:** high-risk question; Reliability is your #2 priority; weight 25; business-critical workload; external users; medium effort
-
-- **Question:** Which of these release criteria must a model, prompt or index change meet before it reaches production? (release_gates)
-- **Practice:** rg_pipeline_enforced
-- **Design area:** MLOps and GenAIOps
-- **Pillars:** Operational Excellence, Reliability
-- **Risk:** high
-- **Effort:** medium
-- **Horizon:** now
 - **Priority score:** 44.4 (rank 7)
-- **Top 10:** Automated model evaluation in operations
+- **Top 10:** Data retention
 
 ### What to do
 
-Have the evaluation stage compare results with the thresholds and fail the pipeline, requiring a documented override to proceed.
+Make the retirement checklist delete fine-tuned (custom) models and their deployments, the training and validation files uploaded for fine-tuning, and the files, vector stores and conversation data uploaded to Foundry Agent Service for the retired agent or feature.
 
 ### Why it matters
 
-Thresholds that nobody checks under deadline pressure are not gates.
+These copies live inside the model service, outside the data platform'\''s retention rules; a fine-tuned model and its training file keep the data they were built from.
 
 ### How to verify
 
-A pipeline run that missed a threshold shows a failed stage; overrides are logged with approver.
+Listing custom models, uploaded files and vector stores in the Foundry project shows none belonging to retired features, and the checklist has these items ticked for the last retirement.
 
 ### Links
 
-- [MLOps and GenAIOps for AI workloads](https://learn.microsoft.com/azure/well-architected/ai/mlops-genaiops)
+- [Deploy and manage fine-tuned models in Microsoft Foundry](https://learn.microsoft.com/azure/foundry/openai/how-to/fine-tuning-deploy)
+- [Vector stores for agent file search](https://learn.microsoft.com/azure/foundry/agents/concepts/vector-stores)
 
-awaf:release_gates/rg_pipeline_enforced
+awaf:decommissioning/dc_finetune_cleanup
 '
 fi
 
@@ -319,7 +320,7 @@ else
 
 ### What to do
 
-Apply the same identity, network and encryption controls to dev and test, and use masked, synthetic or sampled data with approval instead of production copies.
+Apply the same identity, network and encryption controls to development and test, and use masked, synthetic or sampled data with approval instead of production copies.
 
 ### Why it matters
 
@@ -327,22 +328,22 @@ Data scientists often work in the least protected environment with the most sens
 
 ### How to verify
 
-Dev and test resources pass the same policy assignments; data assets in dev are synthetic or masked, with an approval record for any exception.
+Development and test resources pass the same policy assignments; data assets there are synthetic or masked, with an approval record for any exception.
 
 ### Links
 
-- [Data platform for AI workloads](https://learn.microsoft.com/azure/well-architected/ai/data-platform)
+- [Security requirements for workflows and the data they process](https://learn.microsoft.com/azure/well-architected/ai/data-platform#what-are-the-security-requirements-on-the-workflows-and-on-the-data-that-you-process)
 
 awaf:data_protection/dpt_nonprod_parity
 '
 fi
 
-# 9. A recurring check finds and removes orphaned AI resources
+# 9. A recurring check finds deployments, endpoints and indexes without traffic and compute without jobs, and removes them
 if awaf_exists 'awaf:decommissioning/dc_orphan_cleanup'; then
 	echo 'skip awaf:decommissioning/dc_orphan_cleanup: an issue exists' >&2
 else
 	gh issue create \
-		--title='A recurring check finds and removes orphaned AI resources' \
+		--title='A recurring check finds deployments, endpoints and indexes without traffic and compute without jobs, and removes them' \
 		--label='awaf,cost,security,horizon:next,risk:high' \
 		--body='**Why this rank:** high-risk question; Security is your #1 priority; weight 10; business-critical workload; confidential data; external users; low effort
 
@@ -357,30 +358,69 @@ else
 
 ### What to do
 
-Run a scheduled query (Resource Graph, Advisor cost recommendations) for deployments and endpoints without traffic, indexes without queries and compute without jobs.
+Run a scheduled query (Resource Graph plus usage metrics, Advisor cost recommendations) for model deployments and endpoints without traffic for 30 days, indexes without queries and compute without jobs, and remove them after the owner confirms.
 
 ### Why it matters
 
-Experiments and proofs of concept leave paid resources behind.
+Experiments and proofs of concept leave paid resources and open endpoints behind.
 
 ### How to verify
 
-The query and the latest cleanup record exist.
+The query and the latest cleanup record exist, and no deployment without traffic for 30 days remains.
 
 ### Links
 
-- [Design principles for AI workloads](https://learn.microsoft.com/azure/well-architected/ai/design-principles)
+- [Reduce service costs by using Azure Advisor](https://learn.microsoft.com/azure/advisor/advisor-cost-recommendations)
 
 awaf:decommissioning/dc_orphan_cleanup
 '
 fi
 
-# 10. Data tied to a retired asset is deleted or archived per retention, including logs and backups
+# 10. Models come from an approved catalog or registry with their source and version recorded
+if awaf_exists 'awaf:hosting_platform/hp_model_integrity'; then
+	echo 'skip awaf:hosting_platform/hp_model_integrity: an issue exists' >&2
+else
+	gh issue create \
+		--title='Models come from an approved catalog or registry with their source and version recorded' \
+		--label='awaf,security,operations,horizon:next,risk:high' \
+		--body='**Why this rank:** high-risk question; Security is your #1 priority; weight 20; business-critical workload; confidential data; external users; medium effort
+
+- **Question:** Which of these practices do you apply when choosing where and how models are hosted? (hosting_platform)
+- **Practice:** hp_model_integrity
+- **Design area:** Application platform
+- **Pillars:** Security, Operational Excellence
+- **Risk:** high
+- **Effort:** medium
+- **Horizon:** next
+- **Priority score:** 39.2 (rank 10)
+- **Top 10:** Hosting platform
+
+### What to do
+
+Deploy only models from the Microsoft Foundry model catalog or your own Azure Machine Learning registry, restrict other models with Azure Policy where possible, and record the publisher, version and licence of each.
+
+### Why it matters
+
+An unvetted model has an unknown licence and safety profile, and without a recorded source nobody can tell which model a deployment really runs.
+
+### How to verify
+
+An inventory lists each deployed model with source, version and licence; a policy assignment restricts the allowed models or registries.
+
+### Links
+
+- [Control AI model deployment with Azure Policy](https://learn.microsoft.com/azure/ai-foundry/how-to/built-in-policy-model-deployment)
+
+awaf:hosting_platform/hp_model_integrity
+'
+fi
+
+# 11. Data tied to a retired asset is deleted or archived under the retention rules, including logs and backups
 if awaf_exists 'awaf:decommissioning/dc_data_deletion'; then
 	echo 'skip awaf:decommissioning/dc_data_deletion: an issue exists' >&2
 else
 	gh issue create \
-		--title='Data tied to a retired asset is deleted or archived per retention, including logs and backups' \
+		--title='Data tied to a retired asset is deleted or archived under the retention rules, including logs and backups' \
 		--label='awaf,security,responsible-ai,cost,horizon:next,risk:high' \
 		--body='**Why this rank:** high-risk question; Security is your #1 priority; weight 20; business-critical workload; confidential data; external users; medium effort
 
@@ -391,73 +431,35 @@ else
 - **Risk:** high
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 39.2 (rank 10)
+- **Priority score:** 39.2 (rank 11)
 - **Top 10:** Data retention
 
 ### What to do
 
-Apply the retention decision to training sets, grounding sources, conversation history, evaluation outputs, logs and backups of the retired asset.
+Apply the retention decision to the training sets, grounding sources, conversation history, evaluation outputs, logs and backups of the retired asset, and record the date and method for each store.
 
 ### Why it matters
 
-Data outliving its purpose breaks privacy commitments and remains exposed.
+Data that outlives its purpose breaks privacy commitments and stays exposed to anyone who finds it.
 
 ### How to verify
 
-The retirement record shows each data store handled with date and method.
+The retirement record shows each data store handled, with date and method (deleted, archived, kept until a stated date).
 
 ### Links
 
-- [Training data design for AI workloads](https://learn.microsoft.com/azure/well-architected/ai/training-data-design)
+- [Manage personal data in Azure Monitor Logs](https://learn.microsoft.com/azure/azure-monitor/logs/personal-data-mgmt)
 
 awaf:decommissioning/dc_data_deletion
 '
 fi
 
-# 11. A suite of jailbreak and injection prompts runs before each release
-if awaf_exists 'awaf:prompt_security/ps_jailbreak_tests'; then
-	echo 'skip awaf:prompt_security/ps_jailbreak_tests: an issue exists' >&2
-else
-	gh issue create \
-		--title='A suite of jailbreak and injection prompts runs before each release' \
-		--label='awaf,security,responsible-ai,horizon:next,risk:high' \
-		--body='**Why this rank:** high-risk question; Security is your #1 priority; weight 20; business-critical workload; confidential data; external users; medium effort
-
-- **Question:** Which of these practices protect your prompts and the application against prompt injection? (prompt_security)
-- **Practice:** ps_jailbreak_tests
-- **Design area:** Responsible AI
-- **Pillars:** Security, Responsible AI
-- **Risk:** high
-- **Effort:** medium
-- **Horizon:** next
-- **Priority score:** 39.2 (rank 11)
-
-### What to do
-
-Keep a growing set of direct and indirect attack prompts and run it, or an automated red teaming scan, in the pipeline, tracking attack success rate.
-
-### Why it matters
-
-Prompt and model changes reopen attacks that were blocked before.
-
-### How to verify
-
-The pipeline shows an attack test stage with a success rate below the release threshold.
-
-### Links
-
-- [Run AI Red Teaming Agent scans](https://learn.microsoft.com/azure/ai-foundry/how-to/develop/run-scans-ai-red-teaming-agent)
-
-awaf:prompt_security/ps_jailbreak_tests
-'
-fi
-
-# 12. Retirement criteria for each model or AI feature are defined before launch
+# 12. Retirement criteria and the person who decides are written down for each model or AI feature before launch
 if awaf_exists 'awaf:decommissioning/dc_retirement_criteria'; then
 	echo 'skip awaf:decommissioning/dc_retirement_criteria: an issue exists' >&2
 else
 	gh issue create \
-		--title='Retirement criteria for each model or AI feature are defined before launch' \
+		--title='Retirement criteria and the person who decides are written down for each model or AI feature before launch' \
 		--label='awaf,operations,responsible-ai,horizon:next,risk:high' \
 		--body='**Why this rank:** high-risk question; Responsible AI is your #3 priority; weight 15; business-critical workload; confidential data; external users; low effort
 
@@ -472,19 +474,19 @@ else
 
 ### What to do
 
-Document the conditions for retiring a model or feature (sustained quality below threshold, unacceptable harm, replacement available, end of business need) and who decides.
+Document when a model or feature is retired (quality below threshold for a set period, harm that cannot be mitigated, a replacement that passed evaluation, end of the business need) and who takes the decision.
 
 ### Why it matters
 
-Without criteria a failing model stays live because nobody is entitled to switch it off.
+Without criteria a failing model stays live because nobody feels entitled to switch it off.
 
 ### How to verify
 
-The release documentation of the model or feature contains the criteria and the decision owner.
+The release record of each production model or feature contains the criteria and names the decision owner.
 
 ### Links
 
-- [Responsible AI in AI workloads](https://learn.microsoft.com/azure/well-architected/ai/responsible-ai)
+- [Manage AI in the Cloud Adoption Framework](https://learn.microsoft.com/azure/cloud-adoption-framework/scenarios/ai/manage)
 
 awaf:decommissioning/dc_retirement_criteria
 '
@@ -510,7 +512,7 @@ else
 
 ### What to do
 
-Run risk and safety evaluators and adversarial test sets and require defect rates below set limits (for example under 1% harmful responses) before release.
+Run the risk and safety evaluators and adversarial test sets (including automated red-team scans), set the severity threshold per evaluator, and require the defect rate (share of failed items) to stay below a set limit, for example under 1% harmful responses, before release.
 
 ### Why it matters
 
@@ -522,56 +524,18 @@ The release report includes safety metrics with thresholds and pass or fail.
 
 ### Links
 
-- [Evaluate generative AI apps with the Azure AI Evaluation SDK](https://learn.microsoft.com/azure/ai-foundry/how-to/develop/evaluate-sdk)
+- [Severity thresholds and pass or fail results of risk and safety evaluators](https://learn.microsoft.com/azure/foundry/concepts/evaluation-evaluators/risk-safety-evaluators#example-output)
 
 awaf:release_gates/rg_safety_gate
 '
 fi
 
-# 14. Generative answer quality is re-evaluated on a schedule and its trend reviewed
-if awaf_exists 'awaf:model_decay/dm_genai_quality_trend'; then
-	echo 'skip awaf:model_decay/dm_genai_quality_trend: an issue exists' >&2
-else
-	gh issue create \
-		--title='Generative answer quality is re-evaluated on a schedule and its trend reviewed' \
-		--label='awaf,operations,responsible-ai,horizon:next,risk:high' \
-		--body='**Why this rank:** high-risk question; Responsible AI is your #3 priority; weight 25; business-critical workload; confidential data; external users; medium effort
-
-- **Question:** How do you detect model and answer quality decay and decide when to retrain or change the model? (model_decay)
-- **Practice:** dm_genai_quality_trend
-- **Design area:** Operations
-- **Pillars:** Operational Excellence, Responsible AI
-- **Risk:** high
-- **Effort:** medium
-- **Horizon:** next
-- **Priority score:** 37.1 (rank 14)
-
-### What to do
-
-Run the golden dataset and a sample of recent production questions through the evaluators weekly, and review groundedness and relevance trends.
-
-### Why it matters
-
-Content changes, new question types and provider updates shift quality without any release on your side.
-
-### How to verify
-
-Scheduled evaluation runs exist with results for recent weeks.
-
-### Links
-
-- [Operations for AI workloads](https://learn.microsoft.com/azure/well-architected/ai/operations)
-
-awaf:model_decay/dm_genai_quality_trend
-'
-fi
-
-# 15. Per-consumer or per-tenant token quotas are enforced at the gateway
+# 14. Per-consumer or per-tenant token limits are enforced at the gateway
 if awaf_exists 'awaf:ai_gateway/gw_token_quotas'; then
 	echo 'skip awaf:ai_gateway/gw_token_quotas: an issue exists' >&2
 else
 	gh issue create \
-		--title='Per-consumer or per-tenant token quotas are enforced at the gateway' \
+		--title='Per-consumer or per-tenant token limits are enforced at the gateway' \
 		--label='awaf,reliability,cost,horizon:next,risk:medium' \
 		--body='**Why this rank:** medium-risk question; Reliability is your #2 priority; weight 25; business-critical workload; external users; low effort
 
@@ -582,11 +546,11 @@ else
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 36.1 (rank 15)
+- **Priority score:** 36.1 (rank 14)
 
 ### What to do
 
-Apply a token limit policy (llm-token-limit or azure-openai-token-limit in API Management) keyed by subscription, tenant or user, with tokens-per-minute and a token quota per period.
+Apply a token limit policy (llm-token-limit, or azure-openai-token-limit for Azure OpenAI APIs, in API Management) keyed by subscription, tenant or user, with a tokens-per-minute rate and, where spend must be capped, a token quota per period.
 
 ### Why it matters
 
@@ -594,13 +558,52 @@ Without per-consumer limits one noisy tenant or a runaway agent exhausts the sha
 
 ### How to verify
 
-The API policy contains a token-limit element with counter-key set to a tenant or subscription identifier; gateway logs show 429 responses attributed to the consumer that exceeded its limit.
+The API policy contains the token limit element with counter-key set to a tenant or subscription identifier; gateway logs show 429 with a Retry-After header for consumers over their per-minute rate and 403 for consumers whose token quota for the period is used up, each attributed to that consumer.
 
 ### Links
 
-- [Limit large language model API token usage](https://learn.microsoft.com/azure/api-management/azure-openai-token-limit-policy)
+- [Limit large language model API token usage](https://learn.microsoft.com/azure/api-management/llm-token-limit-policy)
 
 awaf:ai_gateway/gw_token_quotas
+'
+fi
+
+# 15. Model files match the publisher's hash or signature, load via safe formats or after a scan, and serving images are signed
+if awaf_exists 'awaf:hosting_platform/hp_model_supply_chain'; then
+	echo 'skip awaf:hosting_platform/hp_model_supply_chain: an issue exists' >&2
+else
+	gh issue create \
+		--title='Model files match the publisher'\''s hash or signature, load via safe formats or after a scan, and serving images are signed' \
+		--label='awaf,security,horizon:next,risk:high' \
+		--body='**Why this rank:** high-risk question; Security is your #1 priority; weight 15; business-critical workload; confidential data; external users; medium effort
+
+- **Question:** Which of these practices do you apply when choosing where and how models are hosted? (hosting_platform)
+- **Practice:** hp_model_supply_chain
+- **Design area:** Application platform
+- **Pillars:** Security
+- **Risk:** high
+- **Effort:** medium
+- **Horizon:** next
+- **Priority score:** 35.5 (rank 15)
+
+### What to do
+
+Before a model file is registered or loaded, compare it with the checksum or signature its publisher gives; prefer safetensors or ONNX over pickle-based formats and scan any other format (for example with AI model security scanning in Defender for Cloud); build serving containers in your pipeline, sign them (for example with Notation) and let deployments pull only signed images from your own container registry.
+
+### Why it matters
+
+Pickle-based model files run code when they are loaded, and a swapped file or image gives an attacker code execution under the endpoint'\''s identity before any prompt filter sees a request.
+
+### How to verify
+
+The model registration pipeline records the hash check and scan result for each model version; registered models are safetensors or ONNX or carry a clean scan; images in the registry have signatures and deployment policy rejects unsigned ones.
+
+### Links
+
+- [AI model security scanning in Defender for Cloud](https://learn.microsoft.com/azure/defender-for-cloud/ai-model-security)
+- [Sign container images with Notation and Azure Key Vault](https://learn.microsoft.com/azure/container-registry/container-registry-tutorial-sign-build-push)
+
+awaf:hosting_platform/hp_model_supply_chain
 '
 fi
 
@@ -613,7 +616,7 @@ else
 		--label='awaf,reliability,performance,horizon:next,risk:medium' \
 		--body='**Why this rank:** medium-risk question; Reliability is your #2 priority; weight 20; business-critical workload; external users; low effort
 
-- **Question:** How do you plan for model quotas and handle throttling? (quotas_throughput)
+- **Question:** How do you plan model quotas and serving capacity, and handle throttling? (quotas_throughput)
 - **Practice:** qt_quota_alerts
 - **Design area:** Application platform
 - **Pillars:** Reliability, Performance Efficiency
@@ -624,30 +627,30 @@ else
 
 ### What to do
 
-Alert when 429 responses exceed a share of requests (for example 5% over 5 minutes) and when provisioned-managed utilization or TPM usage stays above about 80%.
+Alert when 429 answers exceed a share of requests (for example 5% over 5 minutes), when provisioned utilization or TPM usage stays above about 80%, and, behind a gateway, on 403 answers from exhausted consumer token quotas, which need a quota decision rather than more capacity.
 
 ### Why it matters
 
-Throttling shows up first as slow or failed answers for users; alerts give time to raise quota or shift load.
+Throttling first shows up as slow or failed answers for users; alerts give time to raise quota, add capacity or shift load before users notice.
 
 ### How to verify
 
-Azure Monitor alert rules exist on the model account for requests with status 429 and on Provisioned-managed Utilization V2 (or token usage), routed to an action group.
+Azure Monitor alert rules exist on the model account for requests with status 429 and on Provisioned-managed Utilization V2 (or token usage), and gateway alerts split 429 and 403 answers, all routed to an action group.
 
 ### Links
 
-- [Monitor Azure OpenAI](https://learn.microsoft.com/azure/ai-services/openai/how-to/monitor-openai)
+- [Monitor Azure OpenAI in Microsoft Foundry Models](https://learn.microsoft.com/azure/ai-foundry/openai/how-to/monitor-openai)
 
 awaf:quotas_throughput/qt_quota_alerts
 '
 fi
 
-# 17. Residency requirements are mapped to regions and model deployment types
+# 17. Residency rules are mapped to each store's region and each model deployment's processing location
 if awaf_exists 'awaf:data_governance/dg_residency'; then
 	echo 'skip awaf:data_governance/dg_residency: an issue exists' >&2
 else
 	gh issue create \
-		--title='Residency requirements are mapped to regions and model deployment types' \
+		--title='Residency rules are mapped to each store'\''s region and each model deployment'\''s processing location' \
 		--label='awaf,security,responsible-ai,horizon:next,risk:medium' \
 		--body='**Why this rank:** medium-risk question; Security is your #1 priority; weight 20; business-critical workload; confidential data; external users; low effort
 
@@ -663,19 +666,19 @@ else
 
 ### What to do
 
-Document where each class of data may be stored and processed and choose regions and deployment types (Regional, Data Zone or Global) accordingly.
+Document where each class of data may be stored and processed, then choose store regions and model deployment types to match: Global types may process prompts in any Azure region, Data Zone types only inside the US or EU data zone, Standard and Regional types in the deployment'\''s region. Enforce the choice with policy.
 
 ### Why it matters
 
-Prompts contain the same data as the stores they come from; a global deployment may process them outside the allowed geography.
+Prompts carry the same data as the stores they come from; a Global deployment may process them outside the allowed geography even when the resource sits inside it.
 
 ### How to verify
 
-The residency map lists each store and model deployment with its region and type; an allowed-locations policy is assigned.
+The residency map lists each store and model deployment with region and deployment type; an allowed-locations policy is assigned, and a policy denies disallowed deployment SKU names (Microsoft.CognitiveServices/accounts/deployments/sku.name).
 
 ### Links
 
-- [Azure OpenAI deployment types](https://learn.microsoft.com/azure/ai-services/openai/how-to/deployment-types)
+- [Data processing locations of Foundry Models deployment types](https://learn.microsoft.com/azure/foundry/foundry-models/concepts/deployment-types#data-processing-locations)
 
 awaf:data_governance/dg_residency
 '
@@ -720,12 +723,12 @@ awaf:data_governance/dg_policy_enforcement
 '
 fi
 
-# 19. Logs that contain prompts and responses are access-restricted and have personal data redacted
+# 19. Logs that hold prompts and responses are readable only by named roles, through table-level or workspace access control
 if awaf_exists 'awaf:tracing_audit/ta_log_access_control'; then
 	echo 'skip awaf:tracing_audit/ta_log_access_control: an issue exists' >&2
 else
 	gh issue create \
-		--title='Logs that contain prompts and responses are access-restricted and have personal data redacted' \
+		--title='Logs that hold prompts and responses are readable only by named roles, through table-level or workspace access control' \
 		--label='awaf,security,horizon:next,risk:medium' \
 		--body='**Why this rank:** medium-risk question; Security is your #1 priority; weight 20; business-critical workload; confidential data; external users; low effort
 
@@ -740,19 +743,19 @@ else
 
 ### What to do
 
-Store prompt content in separate tables or workspaces with table-level RBAC, redact personal data before logging where possible, and set retention to the minimum needed.
+Keep prompt and response content in separate tables or a separate workspace, grant read access through table-level or workspace RBAC to the few roles that need it, and keep operational metrics readable more widely. Removing personal data before logging is asked in the privacy question.
 
 ### Why it matters
 
-Prompt logs concentrate sensitive data from every user.
+Prompt logs collect sensitive text from every user in one place; broad read access turns them into the easiest way to leak it.
 
 ### How to verify
 
-Workspace or table permissions limit who can read prompt tables; sample records show redaction.
+The role assignments on the workspace or on the prompt tables list only the named roles, and an account outside them cannot query the tables.
 
 ### Links
 
-- [Manage access to Log Analytics workspaces](https://learn.microsoft.com/azure/azure-monitor/logs/manage-access)
+- [Set table-level read access in Log Analytics](https://learn.microsoft.com/azure/azure-monitor/logs/manage-access#set-table-level-read-access)
 
 awaf:tracing_audit/ta_log_access_control
 '
@@ -778,7 +781,7 @@ else
 
 ### What to do
 
-Set availability, RTO and RPO targets for the user flow and check that the model, index, memory store and gateway can each meet them.
+Set availability, RTO and RPO targets for the user flow, and check that the model, index, memory store, gateway and firewall can each meet them.
 
 ### Why it matters
 
@@ -790,18 +793,18 @@ A reliability target table lists each dependency'\''s SLA or design target again
 
 ### Links
 
-- [Design principles for AI workloads](https://learn.microsoft.com/azure/well-architected/ai/design-principles)
+- [Recommendations for defining reliability targets](https://learn.microsoft.com/azure/well-architected/reliability/metrics)
 
 awaf:platform_ha/ha_matching_targets
 '
 fi
 
-# 21. Load tests use a simulator or spare provisioned capacity, not shared pay-as-you-go quota
+# 21. Load tests target a simulator, a mocked API or spare provisioned capacity, never the shared pay-as-you-go deployment
 if awaf_exists 'awaf:load_testing/lt_no_paid_endpoints'; then
 	echo 'skip awaf:load_testing/lt_no_paid_endpoints: an issue exists' >&2
 else
 	gh issue create \
-		--title='Load tests use a simulator or spare provisioned capacity, not shared pay-as-you-go quota' \
+		--title='Load tests target a simulator, a mocked API or spare provisioned capacity, never the shared pay-as-you-go deployment' \
 		--label='awaf,cost,reliability,horizon:next,risk:medium' \
 		--body='**Why this rank:** medium-risk question; Reliability is your #2 priority; weight 15; business-critical workload; external users; low effort
 
@@ -816,19 +819,19 @@ else
 
 ### What to do
 
-Point load tests at a model API simulator or unused provisioned capacity in a test environment.
+Point load tests at a model API simulator, a mocked API in the gateway or unused provisioned capacity in a test environment.
 
 ### Why it matters
 
-Load testing standard deployments costs per token and can throttle production users who share the quota.
+Load against a standard deployment costs per token and can throttle production users who share its quota.
 
 ### How to verify
 
-The load test configuration targets a simulator or dedicated test deployment.
+The load test configuration targets a simulator, a mock or a dedicated test deployment, not a production endpoint.
 
 ### Links
 
-- [Design principles for AI workloads](https://learn.microsoft.com/azure/well-architected/ai/design-principles)
+- [Mock API responses in Azure API Management](https://learn.microsoft.com/azure/api-management/mock-api-responses)
 
 awaf:load_testing/lt_no_paid_endpoints
 '
@@ -851,6 +854,7 @@ else
 - **Effort:** medium
 - **Horizon:** next
 - **Priority score:** 28.9 (rank 22)
+- **Top 10:** Hosting platform
 
 ### What to do
 
@@ -866,13 +870,91 @@ Deployment SKUs are GlobalStandard, DataZoneStandard or their provisioned versio
 
 ### Links
 
-- [Azure OpenAI business continuity and disaster recovery](https://learn.microsoft.com/azure/ai-services/openai/how-to/business-continuity-disaster-recovery)
+- [Business continuity and disaster recovery for Azure OpenAI in Microsoft Foundry Models](https://learn.microsoft.com/azure/ai-foundry/openai/how-to/business-continuity-disaster-recovery)
 
 awaf:platform_ha/ha_multi_region_models
 '
 fi
 
-# 23. Latency and cost per request are checked against limits before release
+# 23. Repositories run secret scanning with push protection, and no keys sit in code, pipelines or app settings
+if awaf_exists 'awaf:platform_identity/id_secret_scanning'; then
+	echo 'skip awaf:platform_identity/id_secret_scanning: an issue exists' >&2
+else
+	gh issue create \
+		--title='Repositories run secret scanning with push protection, and no keys sit in code, pipelines or app settings' \
+		--label='awaf,security,horizon:next,risk:medium' \
+		--body='**Why this rank:** medium-risk question; Security is your #1 priority; weight 15; business-critical workload; confidential data; external users; low effort
+
+- **Question:** Which of these identity and access practices do you apply to models, indexes and data stores? (platform_identity)
+- **Practice:** id_secret_scanning
+- **Design area:** Application platform
+- **Pillars:** Security
+- **Risk:** medium
+- **Effort:** low
+- **Horizon:** next
+- **Priority score:** 28.8 (rank 23)
+
+### What to do
+
+Turn on secret scanning and push protection (GitHub Advanced Security, or GitHub Advanced Security for Azure DevOps) for every repository of the workload, give pipelines workload identity federation instead of stored secrets, and replace secret values in app settings with Key Vault references.
+
+### Why it matters
+
+A model or search key committed once stays in history and forks; anyone holding it can run up token bills or read indexes regardless of network rules.
+
+### How to verify
+
+Repository security settings show secret scanning and push protection on with no open alerts; app settings hold @Microsoft.KeyVault(...) references instead of secret values; pipeline service connections use workload identity federation.
+
+### Links
+
+- [Secret scanning in GitHub Advanced Security for Azure DevOps](https://learn.microsoft.com/azure/devops/repos/security/github-advanced-security-secret-scanning)
+- [Use Key Vault references as app settings](https://learn.microsoft.com/azure/app-service/app-service-key-vault-references)
+
+awaf:platform_identity/id_secret_scanning
+'
+fi
+
+# 24. Defender for Cloud threat protection for AI services is on, and its alerts reach the security operations team
+if awaf_exists 'awaf:monitoring_alerting/mo_defender_ai'; then
+	echo 'skip awaf:monitoring_alerting/mo_defender_ai: an issue exists' >&2
+else
+	gh issue create \
+		--title='Defender for Cloud threat protection for AI services is on, and its alerts reach the security operations team' \
+		--label='awaf,security,operations,horizon:next,risk:medium' \
+		--body='**Why this rank:** medium-risk question; Security is your #1 priority; weight 15; business-critical workload; confidential data; external users; low effort
+
+- **Question:** Which of these practices do you apply to monitor availability, answer quality and threats in production? (monitoring_alerting)
+- **Practice:** mo_defender_ai
+- **Design area:** Operations
+- **Pillars:** Security, Operational Excellence
+- **Risk:** medium
+- **Effort:** low
+- **Horizon:** next
+- **Priority score:** 28.8 (rank 24)
+
+### What to do
+
+Turn on the AI services plan of Microsoft Defender for Cloud for the subscriptions that host Foundry resources, enable suspicious prompt evidence where policy allows, and route its alerts to Defender XDR or Microsoft Sentinel where the security operations team works.
+
+### Why it matters
+
+Jailbreak attempts, credential theft through prompts and data leakage in responses are attacks; they belong in the same queue as other security incidents, not only in application logs.
+
+### How to verify
+
+The Defender plans page shows AI services set to On for each subscription that hosts model deployments, and a test or past AI alert appears in the security team'\''s incident queue.
+
+### Links
+
+- [Enable threat protection for AI services](https://learn.microsoft.com/azure/defender-for-cloud/ai-onboarding)
+- [AI threat protection in Defender for Cloud](https://learn.microsoft.com/azure/defender-for-cloud/ai-threat-protection)
+
+awaf:monitoring_alerting/mo_defender_ai
+'
+fi
+
+# 25. Latency and cost per request are checked against limits before release
 if awaf_exists 'awaf:release_gates/rg_perf_gate'; then
 	echo 'skip awaf:release_gates/rg_perf_gate: an issue exists' >&2
 else
@@ -888,11 +970,11 @@ else
 - **Risk:** high
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 28.3 (rank 23)
+- **Priority score:** 28.3 (rank 25)
 
 ### What to do
 
-Measure p95 latency and average tokens or cost per request for the candidate and fail if they exceed the limits.
+Measure p95 latency and average tokens or cost per request for the candidate and fail the release when they exceed the limits (for example as load test fail criteria).
 
 ### Why it matters
 
@@ -900,22 +982,22 @@ A more capable prompt or model can double latency or cost unnoticed.
 
 ### How to verify
 
-The release report includes latency and token figures with limits.
+The release report includes latency and token figures with limits and pass or fail.
 
 ### Links
 
-- [Test and evaluate AI workloads](https://learn.microsoft.com/azure/well-architected/ai/test)
+- [Define load test fail criteria in Azure Load Testing](https://learn.microsoft.com/azure/app-testing/load-testing/how-to-define-test-criteria)
 
 awaf:release_gates/rg_perf_gate
 '
 fi
 
-# 24. Users and dependent systems are told in advance and a replacement or fallback is ready
+# 26. Users and API consumers are told the retirement date in advance, and a replacement or fallback answers after it
 if awaf_exists 'awaf:decommissioning/dc_user_notice'; then
 	echo 'skip awaf:decommissioning/dc_user_notice: an issue exists' >&2
 else
 	gh issue create \
-		--title='Users and dependent systems are told in advance and a replacement or fallback is ready' \
+		--title='Users and API consumers are told the retirement date in advance, and a replacement or fallback answers after it' \
 		--label='awaf,operations,horizon:next,risk:high' \
 		--body='**Why this rank:** high-risk question; Operational Excellence is your #4 priority; weight 10; business-critical workload; low effort
 
@@ -926,29 +1008,29 @@ else
 - **Risk:** high
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 28.3 (rank 24)
+- **Priority score:** 28.3 (rank 26)
 
 ### What to do
 
-Announce retirements to users and API consumers with dates, and route calls to the replacement or return a clear message.
+Announce retirements to users and API consumers with dates, publish the replacement version, and after the date route calls to it or return a clear message.
 
 ### Why it matters
 
-Silent removal breaks integrations and user trust.
+Silent removal breaks integrations and the trust of the people who relied on the feature.
 
 ### How to verify
 
-A notice and a migration or fallback path are recorded for the last retirement.
+The last retirement has a dated notice and a recorded migration or fallback path.
 
 ### Links
 
-- [Operations for AI workloads](https://learn.microsoft.com/azure/well-architected/ai/operations)
+- [Versions in Azure API Management](https://learn.microsoft.com/azure/api-management/api-management-versions)
 
 awaf:decommissioning/dc_user_notice
 '
 fi
 
-# 25. Answers are scored for harmful content, protected material and indirect attack success
+# 27. Answers are scored for harmful content, protected material and indirect attack success
 if awaf_exists 'awaf:genai_evaluation/ge_safety_metrics'; then
 	echo 'skip awaf:genai_evaluation/ge_safety_metrics: an issue exists' >&2
 else
@@ -957,41 +1039,41 @@ else
 		--label='awaf,responsible-ai,horizon:next,risk:medium' \
 		--body='**Why this rank:** medium-risk question; Responsible AI is your #3 priority; weight 20; business-critical workload; confidential data; external users; low effort
 
-- **Question:** Which of these practices do you apply to evaluate generative answers before and after release? (genai_evaluation)
+- **Question:** Which of these practices do you apply to evaluate generative answers before release? (genai_evaluation)
 - **Practice:** ge_safety_metrics
 - **Design area:** Test and evaluate
 - **Pillars:** Responsible AI
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 27.6 (rank 25)
+- **Priority score:** 27.6 (rank 27)
 
 ### What to do
 
-Run risk and safety evaluators (hate and unfairness, sexual, violence, self-harm, protected material, indirect attack) on normal and adversarial sets.
+Run the risk and safety evaluators (hate and unfairness, sexual, violence, self-harm, protected material, indirect attack) on normal and adversarial sets.
 
 ### Why it matters
 
-Quality and safety fail independently; both must be measured.
+Quality and safety fail independently; measuring one says nothing about the other.
 
 ### How to verify
 
-Evaluation output includes defect rates per safety category.
+Evaluation output reports a defect rate per safety category for the current version.
 
 ### Links
 
-- [Evaluate generative AI apps with the Azure AI Evaluation SDK](https://learn.microsoft.com/azure/ai-foundry/how-to/develop/evaluate-sdk)
+- [Risk and safety evaluators in Microsoft Foundry](https://learn.microsoft.com/azure/foundry/concepts/evaluation-evaluators/risk-safety-evaluators)
 
 awaf:genai_evaluation/ge_safety_metrics
 '
 fi
 
-# 26. Users consent before conversations are kept for feedback, evaluation or training
+# 28. Users consent before their conversations are kept for review, evaluation or training, and can withdraw it
 if awaf_exists 'awaf:privacy_retention/pr_consent_logging'; then
 	echo 'skip awaf:privacy_retention/pr_consent_logging: an issue exists' >&2
 else
 	gh issue create \
-		--title='Users consent before conversations are kept for feedback, evaluation or training' \
+		--title='Users consent before their conversations are kept for review, evaluation or training, and can withdraw it' \
 		--label='awaf,responsible-ai,horizon:next,risk:medium' \
 		--body='**Why this rank:** medium-risk question; Responsible AI is your #3 priority; weight 20; business-critical workload; confidential data; external users; low effort
 
@@ -1002,29 +1084,29 @@ else
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 27.6 (rank 26)
+- **Priority score:** 27.6 (rank 28)
 
 ### What to do
 
-Ask for and record consent before storing conversation content beyond the session for review, evaluation or training, and honour withdrawal.
+Ask for and record consent before keeping conversation content beyond the session for review, evaluation or training, and honour a withdrawal in every store that holds it.
 
 ### Why it matters
 
-Reusing conversations without consent breaches privacy law and user trust.
+Reusing conversations without consent breaks privacy law and the trust of users.
 
 ### How to verify
 
-The UI shows the consent choice; stored conversations carry a consent flag.
+The interface shows the consent choice, stored conversations carry a consent flag, and a withdrawal test removes them from the evaluation and training stores.
 
 ### Links
 
-- [Design principles for AI workloads](https://learn.microsoft.com/azure/well-architected/ai/design-principles)
+- [Consent management in Microsoft Priva](https://learn.microsoft.com/privacy/priva/consent-management)
 
 awaf:privacy_retention/pr_consent_logging
 '
 fi
 
-# 27. A failure mode analysis covers each AI component with a mitigation for each failure
+# 29. A failure mode analysis covers each AI component with a mitigation for each failure
 if awaf_exists 'awaf:app_architecture/aa_failure_mode_analysis'; then
 	echo 'skip awaf:app_architecture/aa_failure_mode_analysis: an issue exists' >&2
 else
@@ -1040,101 +1122,25 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 26.4 (rank 27)
+- **Priority score:** 26.4 (rank 29)
 
 ### What to do
 
-List how each component can fail (model throttled or unavailable, index stale or down, tool timing out, memory store unavailable, filter blocking) and the designed response: retry, fallback model, cached answer, graceful message.
+List how each component can fail (model throttled or unavailable, index stale or down, tool timing out, memory store unavailable, content filter blocking) and the designed response: retry, fallback model, cached answer or a clear message to the user.
 
 ### Why it matters
 
-AI dependencies fail in ways classic apps do not (throttling, refusals, content filter blocks); without a plan these surface as generic errors or hangs.
+AI dependencies fail in ways classic applications do not (throttling, refusals, content filter blocks); without a plan these surface as generic errors or hangs.
 
 ### How to verify
 
-A failure mode table exists and is linked from the design; chaos or fault-injection tests exercise at least model throttling and index unavailability.
+A failure mode table exists and is linked from the design; fault-injection tests exercise at least model throttling and index unavailability.
 
 ### Links
 
 - [Failure mode analysis](https://learn.microsoft.com/azure/well-architected/reliability/failure-mode-analysis)
 
 awaf:app_architecture/aa_failure_mode_analysis
-'
-fi
-
-# 28. Model retirement dates are tracked and a tested migration is ready before each one
-if awaf_exists 'awaf:prompt_model_versioning/pv_deprecation_plan'; then
-	echo 'skip awaf:prompt_model_versioning/pv_deprecation_plan: an issue exists' >&2
-else
-	gh issue create \
-		--title='Model retirement dates are tracked and a tested migration is ready before each one' \
-		--label='awaf,reliability,operations,horizon:next,risk:medium' \
-		--body='**Why this rank:** medium-risk question; Reliability is your #2 priority; weight 20; business-critical workload; external users; medium effort
-
-- **Question:** How do you version prompts and models and prepare for model deprecation? (prompt_model_versioning)
-- **Practice:** pv_deprecation_plan
-- **Design area:** Application design
-- **Pillars:** Reliability, Operational Excellence
-- **Risk:** medium
-- **Effort:** medium
-- **Horizon:** next
-- **Priority score:** 26.4 (rank 28)
-
-### What to do
-
-Record the retirement date of every model version in use, subscribe to retirement notices, and evaluate and roll out the successor well before the date.
-
-### Why it matters
-
-Retired versions stop serving on a fixed date; a migration started in the last week skips evaluation.
-
-### How to verify
-
-A register lists each deployment, model version and retirement date with an owner; evaluation results exist for the planned successor.
-
-### Links
-
-- [Azure OpenAI model deprecations and retirements](https://learn.microsoft.com/azure/ai-services/openai/concepts/model-retirements)
-
-awaf:prompt_model_versioning/pv_deprecation_plan
-'
-fi
-
-# 29. Any prompt or model version change triggers an evaluation run before release
-if awaf_exists 'awaf:prompt_model_versioning/pv_eval_on_change'; then
-	echo 'skip awaf:prompt_model_versioning/pv_eval_on_change: an issue exists' >&2
-else
-	gh issue create \
-		--title='Any prompt or model version change triggers an evaluation run before release' \
-		--label='awaf,operations,reliability,horizon:next,risk:medium' \
-		--body='**Why this rank:** medium-risk question; Reliability is your #2 priority; weight 20; business-critical workload; external users; medium effort
-
-- **Question:** How do you version prompts and models and prepare for model deprecation? (prompt_model_versioning)
-- **Practice:** pv_eval_on_change
-- **Design area:** Application design
-- **Pillars:** Operational Excellence, Reliability
-- **Risk:** medium
-- **Effort:** medium
-- **Horizon:** next
-- **Priority score:** 26.4 (rank 29)
-
-### What to do
-
-Make the CI pipeline run the evaluation suite whenever a prompt file, model version or generation parameter changes, and block the release on a failed gate.
-
-### Why it matters
-
-Prompt and model edits are the most frequent source of silent quality regressions.
-
-### How to verify
-
-Pipeline definitions trigger on prompt and configuration paths; recent prompt changes link to evaluation run results.
-
-### Links
-
-- [Test and evaluate AI workloads](https://learn.microsoft.com/azure/well-architected/ai/test)
-
-awaf:prompt_model_versioning/pv_eval_on_change
 '
 fi
 
@@ -1176,7 +1182,45 @@ awaf:grounding_maintenance/gm_alias_swap
 '
 fi
 
-# 31. Traffic shifts progressively with canary or blue-green steps watched by metrics
+# 31. Each index version records its embedding model; a model change means a full re-embed into a new, evaluated index
+if awaf_exists 'awaf:grounding_maintenance/gm_embedding_reindex'; then
+	echo 'skip awaf:grounding_maintenance/gm_embedding_reindex: an issue exists' >&2
+else
+	gh issue create \
+		--title='Each index version records its embedding model; a model change means a full re-embed into a new, evaluated index' \
+		--label='awaf,reliability,operations,horizon:next,risk:medium' \
+		--body='**Why this rank:** medium-risk question; Reliability is your #2 priority; weight 20; business-critical workload; external users; medium effort
+
+- **Question:** Which of these practices keep the grounding index current, correct and safely changeable? (grounding_maintenance)
+- **Practice:** gm_embedding_reindex
+- **Design area:** Grounding data design
+- **Pillars:** Reliability, Operational Excellence
+- **Risk:** medium
+- **Effort:** medium
+- **Horizon:** next
+- **Priority score:** 26.4 (rank 31)
+
+### What to do
+
+Record the embedding deployment, model, version and dimensions with every index version (in its name, metadata or release record). When the embedding model changes or its retirement date is announced, re-embed all content into a new index with the model that queries will use, run the retrieval evaluation on it, and switch the alias only when it meets the thresholds; never mix vectors from two models in one index.
+
+### Why it matters
+
+Vectors from different embedding models are not comparable, so an upgraded or retired embedding deployment breaks retrieval for every query, and a partial re-embed degrades it without an error.
+
+### How to verify
+
+The live index'\''s release record names the embedding model and version; the runbook for an embedding change lists full re-embed, retrieval evaluation and alias switch; the embedding model'\''s retirement date is tracked.
+
+### Links
+
+- [Use the same embedding model for indexing and queries](https://learn.microsoft.com/azure/search/vector-search-how-to-generate-embeddings#how-embedding-models-are-used-in-vector-queries)
+
+awaf:grounding_maintenance/gm_embedding_reindex
+'
+fi
+
+# 32. Traffic shifts progressively with canary or blue-green steps watched by metrics
 if awaf_exists 'awaf:safe_deployment/sd_progressive'; then
 	echo 'skip awaf:safe_deployment/sd_progressive: an issue exists' >&2
 else
@@ -1192,7 +1236,7 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 26.4 (rank 31)
+- **Priority score:** 26.4 (rank 32)
 
 ### What to do
 
@@ -1208,18 +1252,18 @@ Endpoint traffic settings or gateway backend weights show staged percentages in 
 
 ### Links
 
-- [Safe rollout for online endpoints](https://learn.microsoft.com/azure/machine-learning/how-to-safely-rollout-online-endpoints)
+- [Allocate a small percentage of live traffic to the new deployment](https://learn.microsoft.com/azure/machine-learning/how-to-safely-rollout-online-endpoints#allocate-a-small-percentage-of-live-traffic-to-the-new-deployment)
 
 awaf:safe_deployment/sd_progressive
 '
 fi
 
-# 32. Tests inject 429 responses, timeouts and slow dependencies to verify resilience
+# 33. Tests inject 429 and 403 responses, timeouts and slow dependencies and check retries, fallback and user messages
 if awaf_exists 'awaf:load_testing/lt_throttling_sim'; then
 	echo 'skip awaf:load_testing/lt_throttling_sim: an issue exists' >&2
 else
 	gh issue create \
-		--title='Tests inject 429 responses, timeouts and slow dependencies to verify resilience' \
+		--title='Tests inject 429 and 403 responses, timeouts and slow dependencies and check retries, fallback and user messages' \
 		--label='awaf,reliability,horizon:next,risk:medium' \
 		--body='**Why this rank:** medium-risk question; Reliability is your #2 priority; weight 20; business-critical workload; external users; medium effort
 
@@ -1230,29 +1274,29 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 26.4 (rank 32)
+- **Priority score:** 26.4 (rank 33)
 
 ### What to do
 
-Use a simulator or fault injection (for example an API simulator or Azure Chaos Studio) to return 429s with retry-after, timeouts and latency spikes from model and search backends.
+With an API simulator or fault injection (for example Azure Chaos Studio), return 429 with Retry-After from model and search backends, the 403 that API Management returns once a consumer'\''s token quota for the period is used up, timeouts and latency spikes, and watch what the application does.
 
 ### Why it matters
 
-Retry, failover and user messaging code paths are otherwise only exercised in production incidents.
+Retry, failover and user-facing messages are otherwise first exercised during a production incident; a 403 quota answer must not be retried like a 429.
 
 ### How to verify
 
-Test reports show behaviour under injected throttling with error rates and latency.
+A test report shows error rates, latency and user-visible behaviour under injected 429, 403 and timeout faults.
 
 ### Links
 
-- [Test and evaluate AI workloads](https://learn.microsoft.com/azure/well-architected/ai/test)
+- [Azure Chaos Studio fault and action library](https://learn.microsoft.com/azure/chaos-studio/chaos-studio-fault-library)
 
 awaf:load_testing/lt_throttling_sim
 '
 fi
 
-# 33. Retrieval latency is tracked against its share of the end-to-end latency budget
+# 34. Retrieval latency is tracked against its share of the end-to-end latency budget
 if awaf_exists 'awaf:grounding_retrieval/gr_latency_budget'; then
 	echo 'skip awaf:grounding_retrieval/gr_latency_budget: an issue exists' >&2
 else
@@ -1268,7 +1312,7 @@ else
 - **Risk:** high
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 25.9 (rank 33)
+- **Priority score:** 25.9 (rank 34)
 
 ### What to do
 
@@ -1290,46 +1334,45 @@ awaf:grounding_retrieval/gr_latency_budget
 '
 fi
 
-# 34. Models come from an approved catalog or registry with their source and version recorded
-if awaf_exists 'awaf:hosting_platform/hp_model_integrity'; then
-	echo 'skip awaf:hosting_platform/hp_model_integrity: an issue exists' >&2
+# 35. Content filter blocks, Prompt Shields detections and repeat offenders are monitored and reviewed
+if awaf_exists 'awaf:monitoring_alerting/mo_safety_signals'; then
+	echo 'skip awaf:monitoring_alerting/mo_safety_signals: an issue exists' >&2
 else
 	gh issue create \
-		--title='Models come from an approved catalog or registry with their source and version recorded' \
-		--label='awaf,security,operations,horizon:next,risk:medium' \
-		--body='**Why this rank:** medium-risk question; Security is your #1 priority; weight 20; business-critical workload; confidential data; external users; medium effort
+		--title='Content filter blocks, Prompt Shields detections and repeat offenders are monitored and reviewed' \
+		--label='awaf,security,responsible-ai,horizon:next,risk:medium' \
+		--body='**Why this rank:** medium-risk question; Security is your #1 priority; weight 10; business-critical workload; confidential data; external users; low effort
 
-- **Question:** Which of these practices do you apply when choosing where and how models are hosted? (hosting_platform)
-- **Practice:** hp_model_integrity
-- **Design area:** Application platform
-- **Pillars:** Security, Operational Excellence
+- **Question:** Which of these practices do you apply to monitor availability, answer quality and threats in production? (monitoring_alerting)
+- **Practice:** mo_safety_signals
+- **Design area:** Operations
+- **Pillars:** Security, Responsible AI
 - **Risk:** medium
-- **Effort:** medium
+- **Effort:** low
 - **Horizon:** next
-- **Priority score:** 25.5 (rank 34)
-- **Top 10:** Hosting platform
+- **Priority score:** 25.9 (rank 35)
 
 ### What to do
 
-Deploy only models from the Azure AI Foundry catalog or your Azure Machine Learning registry, restrict others with Azure Policy where possible, and record publisher, version and licence of each.
+Review the risks and safety monitoring view (or the filter annotations in your own logs) for the share of blocked prompts and completions per category, jailbreak and indirect attack detections, and the users or tenants who trigger them repeatedly; alert on spikes.
 
 ### Why it matters
 
-A tampered or unvetted model file is a supply-chain risk and its licence or safety profile may be unknown.
+A rising block rate shows either an attack in progress or filters that stop legitimate users; both need a person to look.
 
 ### How to verify
 
-An inventory lists each deployed model with source, version and licence; a policy assignment restricts allowed models or registries.
+A review record or alert on filter and Prompt Shields detections exists for the last month, with the top offending users or tenants identified.
 
 ### Links
 
-- [Control AI model deployment with Azure Policy](https://learn.microsoft.com/azure/ai-foundry/how-to/built-in-policy-model-deployment)
+- [Use risks and safety monitoring in Microsoft Foundry](https://learn.microsoft.com/azure/ai-foundry/openai/how-to/risks-safety-monitor)
 
-awaf:hosting_platform/hp_model_integrity
+awaf:monitoring_alerting/mo_safety_signals
 '
 fi
 
-# 35. Outbound traffic from orchestrators, agents and compute goes through a firewall allow-list
+# 36. Outbound traffic from orchestrators, agents and compute goes through a firewall allow-list
 if awaf_exists 'awaf:platform_network/nw_egress_control'; then
 	echo 'skip awaf:platform_network/nw_egress_control: an issue exists' >&2
 else
@@ -1345,64 +1388,26 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 25.5 (rank 35)
+- **Priority score:** 25.5 (rank 36)
+- **Top 10:** Security and governance for data processing
 
 ### What to do
 
-Route egress from app, agent and training subnets through Azure Firewall (or an equivalent) with an FQDN allow-list of the services and sites the workload needs.
+Route egress from application, agent and training subnets through Azure Firewall (or an equivalent) with an FQDN allow-list of the services and sites the workload needs.
 
 ### Why it matters
 
-A manipulated agent or compromised package can exfiltrate data to any host when egress is open.
+A manipulated agent or a compromised package can send data to any host when egress is open.
 
 ### How to verify
 
-Subnet route tables send 0.0.0.0/0 to the firewall; firewall application rules list explicit FQDNs and deny the rest.
+Subnet route tables send 0.0.0.0/0 to the firewall, and firewall application rules list explicit FQDNs and deny the rest.
 
 ### Links
 
-- [Baseline Microsoft Foundry chat reference architecture](https://learn.microsoft.com/azure/architecture/ai-ml/architecture/baseline-microsoft-foundry-chat)
+- [Control traffic from the agent subnet in the baseline Foundry chat architecture](https://learn.microsoft.com/azure/architecture/ai-ml/architecture/baseline-microsoft-foundry-chat#control-traffic-from-the-foundry-agent-subnet)
 
 awaf:platform_network/nw_egress_control
-'
-fi
-
-# 36. Personal data not needed for answers is detected and removed or masked before indexing
-if awaf_exists 'awaf:grounding_preparation/gp_pii_removal'; then
-	echo 'skip awaf:grounding_preparation/gp_pii_removal: an issue exists' >&2
-else
-	gh issue create \
-		--title='Personal data not needed for answers is detected and removed or masked before indexing' \
-		--label='awaf,security,responsible-ai,horizon:next,risk:medium' \
-		--body='**Why this rank:** medium-risk question; Security is your #1 priority; weight 20; business-critical workload; confidential data; external users; medium effort
-
-- **Question:** Which of these practices do you apply when preparing content for the grounding index? (grounding_preparation)
-- **Practice:** gp_pii_removal
-- **Design area:** Grounding data design
-- **Pillars:** Security, Responsible AI
-- **Risk:** medium
-- **Effort:** medium
-- **Horizon:** next
-- **Priority score:** 25.5 (rank 36)
-- **Top 10:** Grounding index maintenance
-
-### What to do
-
-Run PII detection (for example the PII Detection skill in the indexing skillset) and drop or mask personal data the use case does not require.
-
-### Why it matters
-
-Anything in the index can appear in an answer to any user who can query it.
-
-### How to verify
-
-The skillset includes a PII step or the pipeline documents why personal data is required; spot checks of the index find no unneeded identifiers.
-
-### Links
-
-- [PII Detection cognitive skill](https://learn.microsoft.com/azure/search/cognitive-search-skill-pii-detection)
-
-awaf:grounding_preparation/gp_pii_removal
 '
 fi
 
@@ -1426,7 +1431,7 @@ else
 
 ### What to do
 
-Document how to delete a document by key from the index, invalidate cached answers that used it and remove it from chat memory, with a target time such as one hour.
+Document how to delete a document by key from the index (a delete action on the documents API), invalidate cached answers that used it and remove it from chat memory, with a target time such as one hour.
 
 ### Why it matters
 
@@ -1438,18 +1443,18 @@ The runbook exists and a drill record shows the purge done within the target.
 
 ### Links
 
-- [Grounding data design for AI workloads](https://learn.microsoft.com/azure/well-architected/ai/grounding-data-design)
+- [Delete documents from an index in Azure AI Search](https://learn.microsoft.com/azure/search/search-howto-reindex#update-content)
 
 awaf:grounding_maintenance/gm_emergency_purge
 '
 fi
 
-# 38. Harms and AI-specific threats are mapped to mitigations and owners
+# 38. Harms and AI-specific threats are mapped to mitigations and owners in a risk register
 if awaf_exists 'awaf:rai_governance/gov_harms_map'; then
 	echo 'skip awaf:rai_governance/gov_harms_map: an issue exists' >&2
 else
 	gh issue create \
-		--title='Harms and AI-specific threats are mapped to mitigations and owners' \
+		--title='Harms and AI-specific threats are mapped to mitigations and owners in a risk register' \
 		--label='awaf,responsible-ai,security,horizon:next,risk:medium' \
 		--body='**Why this rank:** medium-risk question; Security is your #1 priority; weight 20; business-critical workload; confidential data; external users; medium effort
 
@@ -1464,30 +1469,30 @@ else
 
 ### What to do
 
-Threat-model the system, including prompt injection, data poisoning, model theft and harmful output, and track each risk with its mitigation and owner.
+Threat-model the system including prompt injection, data and model poisoning, model theft, excessive agency and harmful output, and track each risk with its mitigation and owner.
 
 ### Why it matters
 
-Classic threat models miss AI attack paths; an unowned risk is an accepted one.
+Classic threat models miss AI attack paths, and a risk without an owner is an accepted risk.
 
 ### How to verify
 
-A threat model or risk register lists AI threats with mitigations and owners.
+The threat model or risk register lists the AI threats with a mitigation and an owner for each.
 
 ### Links
 
-- [Responsible AI in AI workloads](https://learn.microsoft.com/azure/well-architected/ai/responsible-ai)
+- [Threat modeling AI and ML systems and dependencies](https://learn.microsoft.com/security/engineering/threat-modeling-aiml)
 
 awaf:rai_governance/gov_harms_map
 '
 fi
 
-# 39. A user's deletion request removes their data from memory, indexes, logs and datasets
+# 39. A user's deletion request removes their data from memory, indexes, caches, logs and evaluation or training sets, and is tested
 if awaf_exists 'awaf:privacy_retention/pr_right_to_erasure'; then
 	echo 'skip awaf:privacy_retention/pr_right_to_erasure: an issue exists' >&2
 else
 	gh issue create \
-		--title='A user'\''s deletion request removes their data from memory, indexes, logs and datasets' \
+		--title='A user'\''s deletion request removes their data from memory, indexes, caches, logs and evaluation or training sets, and is tested' \
 		--label='awaf,security,responsible-ai,horizon:next,risk:medium' \
 		--body='**Why this rank:** medium-risk question; Security is your #1 priority; weight 20; business-critical workload; confidential data; external users; medium effort
 
@@ -1499,10 +1504,11 @@ else
 - **Effort:** medium
 - **Horizon:** next
 - **Priority score:** 25.5 (rank 39)
+- **Top 10:** Data retention
 
 ### What to do
 
-Implement deletion by user across conversation stores, indexed user content, caches, logs where possible, and evaluation or training sets.
+Implement deletion by user across conversation stores, indexed user content, caches, logs where the platform allows it, and evaluation and training sets, and record which copies cannot be deleted and why.
 
 ### Why it matters
 
@@ -1510,26 +1516,26 @@ Erasure obligations cover every copy, and AI systems make more copies than most.
 
 ### How to verify
 
-A deletion procedure exists and a test deletion shows the user'\''s data gone from each store.
+The deletion procedure exists, and a test deletion shows the user'\''s data gone from each store on the list.
 
 ### Links
 
-- [Responsible AI in AI workloads](https://learn.microsoft.com/azure/well-architected/ai/responsible-ai)
+- [Subject rights requests in Microsoft Priva](https://learn.microsoft.com/privacy/priva/subject-rights-requests)
 
 awaf:privacy_retention/pr_right_to_erasure
 '
 fi
 
-# 40. A procedure says what to do when a quality or safety metric drops
+# 40. Quality and safety metrics have alert thresholds and a runbook that says when to roll back or switch off
 if awaf_exists 'awaf:monitoring_alerting/mo_quality_alert_procedure'; then
 	echo 'skip awaf:monitoring_alerting/mo_quality_alert_procedure: an issue exists' >&2
 else
 	gh issue create \
-		--title='A procedure says what to do when a quality or safety metric drops' \
+		--title='Quality and safety metrics have alert thresholds and a runbook that says when to roll back or switch off' \
 		--label='awaf,operations,responsible-ai,horizon:next,risk:medium' \
 		--body='**Why this rank:** medium-risk question; Responsible AI is your #3 priority; weight 15; business-critical workload; confidential data; external users; low effort
 
-- **Question:** Which of these practices do you apply to monitor both availability and answer quality in production? (monitoring_alerting)
+- **Question:** Which of these practices do you apply to monitor availability, answer quality and threats in production? (monitoring_alerting)
 - **Practice:** mo_quality_alert_procedure
 - **Design area:** Operations
 - **Pillars:** Operational Excellence, Responsible AI
@@ -1540,102 +1546,25 @@ else
 
 ### What to do
 
-Define thresholds on quality and safety metrics that raise an alert and a procedure: who investigates, when to roll back a prompt or model, when to disable a feature.
+Put thresholds on the production quality and safety scores (for example groundedness or realized accuracy below the release threshold for a day) that raise an alert, and write the runbook: who investigates, when a prompt or model is rolled back, when the feature is switched off.
 
 ### Why it matters
 
-Quality incidents are new to most operations teams; without a procedure they are handled slowly or not at all.
+Operations teams know how to handle an outage but not a model that quietly got worse; without a procedure a quality incident waits for the next sprint.
 
 ### How to verify
 
-The procedure document exists and a quality alert rule points to it.
+An alert rule on a quality or safety metric exists and links to the runbook, and the runbook names the owner and the rollback and switch-off steps.
 
 ### Links
 
-- [Operations for AI workloads](https://learn.microsoft.com/azure/well-architected/ai/operations)
+- [Monitor agents with the Agent Monitoring Dashboard](https://learn.microsoft.com/azure/foundry/observability/how-to/how-to-monitor-agents-dashboard)
 
 awaf:monitoring_alerting/mo_quality_alert_procedure
 '
 fi
 
-# 41. Users can report wrong or harmful output and reports are triaged
-if awaf_exists 'awaf:transparency/tr_feedback_channel'; then
-	echo 'skip awaf:transparency/tr_feedback_channel: an issue exists' >&2
-else
-	gh issue create \
-		--title='Users can report wrong or harmful output and reports are triaged' \
-		--label='awaf,responsible-ai,operations,horizon:next,risk:medium' \
-		--body='**Why this rank:** medium-risk question; Responsible AI is your #3 priority; weight 15; business-critical workload; confidential data; external users; low effort
-
-- **Question:** Which of these practices make the AI system'\''s behaviour visible and understandable to its users? (transparency)
-- **Practice:** tr_feedback_channel
-- **Design area:** Responsible AI
-- **Pillars:** Responsible AI, Operational Excellence
-- **Risk:** medium
-- **Effort:** low
-- **Horizon:** next
-- **Priority score:** 25 (rank 41)
-
-### What to do
-
-Provide a report button or channel for incorrect or harmful output and route reports to an owner with a response time.
-
-### Why it matters
-
-Users see failures first; a channel turns them into fixes.
-
-### How to verify
-
-The report option is in the UI and the triage queue shows handled reports.
-
-### Links
-
-- [Responsible AI in AI workloads](https://learn.microsoft.com/azure/well-architected/ai/responsible-ai)
-
-awaf:transparency/tr_feedback_channel
-'
-fi
-
-# 42. Production answer or prediction quality is measured and charted, not only uptime
-if awaf_exists 'awaf:monitoring_alerting/mo_quality_dashboard'; then
-	echo 'skip awaf:monitoring_alerting/mo_quality_dashboard: an issue exists' >&2
-else
-	gh issue create \
-		--title='Production answer or prediction quality is measured and charted, not only uptime' \
-		--label='awaf,operations,responsible-ai,performance,horizon:next,risk:medium' \
-		--body='**Why this rank:** medium-risk question; Responsible AI is your #3 priority; weight 25; business-critical workload; confidential data; external users; medium effort
-
-- **Question:** Which of these practices do you apply to monitor both availability and answer quality in production? (monitoring_alerting)
-- **Practice:** mo_quality_dashboard
-- **Design area:** Operations
-- **Pillars:** Operational Excellence, Responsible AI, Performance Efficiency
-- **Risk:** medium
-- **Effort:** medium
-- **Horizon:** next
-- **Priority score:** 24.1 (rank 42)
-- **Top 10:** Model performance metrics
-
-### What to do
-
-Score a sample of production traffic with quality evaluators (groundedness, relevance) or compare predictions with ground truth, and chart the results next to availability.
-
-### Why it matters
-
-An AI workload can be fully available while giving wrong answers.
-
-### How to verify
-
-A chart of a quality metric over time exists with data from the last week.
-
-### Links
-
-- [Operations for AI workloads](https://learn.microsoft.com/azure/well-architected/ai/operations)
-
-awaf:monitoring_alerting/mo_quality_dashboard
-'
-fi
-
-# 43. Provisioned throughput covers the baseline and spills over to standard capacity for bursts
+# 41. Provisioned throughput covers the baseline and spills over to standard capacity for bursts
 if awaf_exists 'awaf:quotas_throughput/qt_ptu_spillover'; then
 	echo 'skip awaf:quotas_throughput/qt_ptu_spillover: an issue exists' >&2
 else
@@ -1644,23 +1573,23 @@ else
 		--label='awaf,performance,cost,reliability,horizon:next,risk:medium' \
 		--body='**Why this rank:** medium-risk question; Reliability is your #2 priority; weight 15; business-critical workload; external users; medium effort
 
-- **Question:** How do you plan for model quotas and handle throttling? (quotas_throughput)
+- **Question:** How do you plan model quotas and serving capacity, and handle throttling? (quotas_throughput)
 - **Practice:** qt_ptu_spillover
 - **Design area:** Application platform
 - **Pillars:** Performance Efficiency, Cost Optimization, Reliability
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 23.9 (rank 43)
+- **Priority score:** 23.9 (rank 41)
 - **Top 10:** Application platform performance
 
 ### What to do
 
-Where load is steady, buy provisioned throughput for the baseline and configure spillover (spilloverDeploymentName) or gateway routing to a standard deployment for overflow.
+Where load is steady, buy provisioned throughput for the baseline and configure spillover (spilloverDeploymentName) or gateway routing to a standard deployment for the overflow.
 
 ### Why it matters
 
-Provisioned capacity gives predictable latency at a lower unit cost when used; bursts above it would otherwise be rejected.
+Provisioned capacity gives predictable latency at a lower unit cost when it is used; bursts above it would otherwise be rejected.
 
 ### How to verify
 
@@ -1668,56 +1597,18 @@ A provisioned deployment has a spillover deployment configured, or a gateway poo
 
 ### Links
 
-- [Manage traffic with spillover for provisioned deployments](https://learn.microsoft.com/azure/ai-services/openai/how-to/spillover-traffic-management)
+- [Manage traffic with spillover for provisioned deployments](https://learn.microsoft.com/azure/ai-foundry/openai/how-to/spillover-traffic-management)
 
 awaf:quotas_throughput/qt_ptu_spillover
 '
 fi
 
-# 44. Sustained throttling or failure trips a circuit breaker to a fallback deployment or degraded mode
-if awaf_exists 'awaf:quotas_throughput/qt_circuit_breaker'; then
-	echo 'skip awaf:quotas_throughput/qt_circuit_breaker: an issue exists' >&2
-else
-	gh issue create \
-		--title='Sustained throttling or failure trips a circuit breaker to a fallback deployment or degraded mode' \
-		--label='awaf,reliability,horizon:next,risk:medium' \
-		--body='**Why this rank:** medium-risk question; Reliability is your #2 priority; weight 15; business-critical workload; external users; medium effort
-
-- **Question:** How do you plan for model quotas and handle throttling? (quotas_throughput)
-- **Practice:** qt_circuit_breaker
-- **Design area:** Application platform
-- **Pillars:** Reliability
-- **Risk:** medium
-- **Effort:** medium
-- **Horizon:** next
-- **Priority score:** 23.9 (rank 44)
-
-### What to do
-
-Stop sending to a deployment that keeps failing and switch to a secondary deployment, a smaller model or a degraded response, then probe for recovery.
-
-### Why it matters
-
-Hammering a throttled backend wastes the retry budget of every request; failing over keeps users served.
-
-### How to verify
-
-Gateway backend circuit breaker rules or application code with a breaker exist; a fault test shows the switch.
-
-### Links
-
-- [Circuit Breaker pattern](https://learn.microsoft.com/azure/architecture/patterns/circuit-breaker)
-
-awaf:quotas_throughput/qt_circuit_breaker
-'
-fi
-
-# 45. Failover to the secondary model capacity or region has been tested
+# 42. Recovery is rehearsed at least twice a year, failing over model capacity or restoring within the RTO
 if awaf_exists 'awaf:platform_ha/ha_dr_tested'; then
 	echo 'skip awaf:platform_ha/ha_dr_tested: an issue exists' >&2
 else
 	gh issue create \
-		--title='Failover to the secondary model capacity or region has been tested' \
+		--title='Recovery is rehearsed at least twice a year, failing over model capacity or restoring within the RTO' \
 		--label='awaf,reliability,horizon:next,risk:medium' \
 		--body='**Why this rank:** medium-risk question; Reliability is your #2 priority; weight 15; business-critical workload; external users; medium effort
 
@@ -1728,29 +1619,29 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 23.9 (rank 45)
+- **Priority score:** 23.9 (rank 42)
 
 ### What to do
 
-Exercise failover at least twice a year: disable the primary model backend or region and confirm traffic moves and the app keeps answering.
+Run a recovery drill at least twice a year: disable the primary model backend or region and confirm traffic moves and the application keeps answering, or, for a single-region design, rebuild or restore the deployment, index and state from code and backups and time it against the RTO.
 
 ### Why it matters
 
-Untested failover paths usually fail on DNS, quota or identity gaps in the secondary.
+Untested failover and restore paths usually fail on DNS, quota, identity or missing configuration in the secondary.
 
 ### How to verify
 
-A dated drill report shows the failover, the time it took and the fixes made.
+A dated drill report shows the failover or restore, the time it took against the RTO, and the fixes made afterwards.
 
 ### Links
 
-- [Azure OpenAI business continuity and disaster recovery](https://learn.microsoft.com/azure/ai-services/openai/how-to/business-continuity-disaster-recovery)
+- [Develop a disaster recovery plan](https://learn.microsoft.com/azure/well-architected/reliability/disaster-recovery)
 
 awaf:platform_ha/ha_dr_tested
 '
 fi
 
-# 46. Content safety checks and prompt and response logging run centrally at the gateway
+# 43. Content safety checks and prompt and response logging run centrally at the gateway
 if awaf_exists 'awaf:ai_gateway/gw_central_safety'; then
 	echo 'skip awaf:ai_gateway/gw_central_safety: an issue exists' >&2
 else
@@ -1766,12 +1657,12 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 23.1 (rank 46)
+- **Priority score:** 23.1 (rank 43)
 - **Top 10:** Security controls in Responsible AI
 
 ### What to do
 
-Call Azure AI Content Safety (for example with the llm-content-safety policy) and log requests and responses at the gateway, so every consumer gets the same checks.
+Send prompts (and, where supported, completions) to Azure AI Content Safety at the gateway with the llm-content-safety policy, including prompt attack detection, and log requests and responses there, so every consumer gets the same checks.
 
 ### Why it matters
 
@@ -1779,22 +1670,22 @@ Checks copied into each client drift apart and some get skipped; one enforcement
 
 ### How to verify
 
-The gateway policy calls a Content Safety backend or the LLM logging settings are on for the API; sample logs show prompts and responses with the consumer identity.
+The API policy contains llm-content-safety with a Content Safety backend and shield-prompt enabled; a test prompt in a blocked category gets 403 from the gateway; sample gateway logs show prompts and responses with the consumer identity.
 
 ### Links
 
-- [AI gateway capabilities in Azure API Management](https://learn.microsoft.com/azure/api-management/genai-gateway-capabilities)
+- [Enforce content safety checks on language model requests](https://learn.microsoft.com/azure/api-management/llm-content-safety-policy)
 
 awaf:ai_gateway/gw_central_safety
 '
 fi
 
-# 47. Documents are scanned for embedded instructions before or at retrieval time
+# 44. Documents are scanned for embedded instructions at ingestion, and flagged ones are quarantined, not indexed
 if awaf_exists 'awaf:grounding_preparation/gp_injection_scan'; then
 	echo 'skip awaf:grounding_preparation/gp_injection_scan: an issue exists' >&2
 else
 	gh issue create \
-		--title='Documents are scanned for embedded instructions before or at retrieval time' \
+		--title='Documents are scanned for embedded instructions at ingestion, and flagged ones are quarantined, not indexed' \
 		--label='awaf,security,responsible-ai,horizon:next,risk:medium' \
 		--body='**Why this rank:** medium-risk question; Security is your #1 priority; weight 15; business-critical workload; confidential data; external users; medium effort
 
@@ -1805,29 +1696,29 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 23.1 (rank 47)
+- **Priority score:** 23.1 (rank 44)
 
 ### What to do
 
-Screen documents during ingestion or retrieved chunks at query time with Prompt Shields document attack detection, and quarantine flagged content.
+In the ingestion pipeline, send each new or changed document or chunk to Prompt Shields for documents and move flagged items to a quarantine location for review instead of indexing them. Checking prompts and retrieved documents on every request is asked in the content safety question.
 
 ### Why it matters
 
-Indirect prompt injection hides instructions in content the model reads as context.
+Indirect prompt injection hides instructions in content the model later reads as context; stopping it at ingestion keeps it out of every future answer.
 
 ### How to verify
 
-The pipeline or orchestrator calls Prompt Shields with the documents parameter; flagged items are logged.
+The pipeline has a scan step whose attackDetected result per document is logged, and a quarantine list shows flagged items with the reviewer'\''s decision.
 
 ### Links
 
-- [Prompt Shields in Azure AI Content Safety](https://learn.microsoft.com/azure/ai-services/content-safety/concepts/jailbreak-detection)
+- [Prompt Shields for documents in Azure AI Content Safety](https://learn.microsoft.com/azure/ai-services/content-safety/concepts/jailbreak-detection#prompt-shields-for-documents)
 
 awaf:grounding_preparation/gp_injection_scan
 '
 fi
 
-# 48. Retrieval quality is measured on its own, separately from answer quality
+# 45. Retrieval quality is measured on its own, separately from answer quality
 if awaf_exists 'awaf:grounding_retrieval/gr_retrieval_metrics'; then
 	echo 'skip awaf:grounding_retrieval/gr_retrieval_metrics: an issue exists' >&2
 else
@@ -1843,7 +1734,7 @@ else
 - **Risk:** high
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 23.1 (rank 48)
+- **Priority score:** 23.1 (rank 45)
 
 ### What to do
 
@@ -1865,12 +1756,12 @@ awaf:grounding_retrieval/gr_retrieval_metrics
 '
 fi
 
-# 49. Applicable AI regulations and internal policies are mapped to controls
+# 46. Applicable AI regulations and internal policies are mapped to controls and evidence
 if awaf_exists 'awaf:rai_governance/gov_regulatory_mapping'; then
 	echo 'skip awaf:rai_governance/gov_regulatory_mapping: an issue exists' >&2
 else
 	gh issue create \
-		--title='Applicable AI regulations and internal policies are mapped to controls' \
+		--title='Applicable AI regulations and internal policies are mapped to controls and evidence' \
 		--label='awaf,responsible-ai,security,horizon:next,risk:medium' \
 		--body='**Why this rank:** medium-risk question; Security is your #1 priority; weight 15; business-critical workload; confidential data; external users; medium effort
 
@@ -1881,29 +1772,67 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 23.1 (rank 49)
+- **Priority score:** 23.1 (rank 46)
 
 ### What to do
 
-Determine which laws and standards apply (for example the EU AI Act risk category, sector rules, internal AI policy) and map each obligation to a control and evidence.
+Determine which laws and standards apply (for example the EU AI Act risk category, sector rules, the internal AI policy) and map each obligation to a control and the place its evidence is kept.
 
 ### Why it matters
 
-Obligations discovered after launch force expensive changes or withdrawal.
+Obligations discovered after launch force expensive changes or a withdrawal.
 
 ### How to verify
 
-A compliance mapping lists obligations, controls and evidence locations.
+A compliance mapping or Compliance Manager assessment lists the obligations, controls and evidence locations.
 
 ### Links
 
-- [Responsible AI in AI workloads](https://learn.microsoft.com/azure/well-architected/ai/responsible-ai)
+- [Compliance Manager regulations list](https://learn.microsoft.com/purview/compliance-manager-regulations-list)
 
 awaf:rai_governance/gov_regulatory_mapping
 '
 fi
 
-# 50. Candidates are compared with the production version on the same data before promotion
+# 47. An AI incident response plan covers harmful output, data leakage and misuse, with severity levels, owners and notice duties
+if awaf_exists 'awaf:rai_governance/gov_incident_response'; then
+	echo 'skip awaf:rai_governance/gov_incident_response: an issue exists' >&2
+else
+	gh issue create \
+		--title='An AI incident response plan covers harmful output, data leakage and misuse, with severity levels, owners and notice duties' \
+		--label='awaf,responsible-ai,security,operations,horizon:next,risk:medium' \
+		--body='**Why this rank:** medium-risk question; Security is your #1 priority; weight 15; business-critical workload; confidential data; external users; medium effort
+
+- **Question:** Which of these governance practices do you apply to identify and manage the risks of the AI system? (rai_governance)
+- **Practice:** gov_incident_response
+- **Design area:** Responsible AI
+- **Pillars:** Responsible AI, Security, Operational Excellence
+- **Risk:** medium
+- **Effort:** medium
+- **Horizon:** next
+- **Priority score:** 23.1 (rank 47)
+
+### What to do
+
+Extend the incident process to AI incidents (harmful or biased output, leaked data, jailbreak campaigns, a misbehaving agent) with severity levels, containment steps such as switching a feature off, who informs affected people and regulators, and a review that feeds the risk register.
+
+### Why it matters
+
+AI incidents look different from outages, and notification duties have deadlines that an improvised response misses.
+
+### How to verify
+
+The plan is documented with AI incident types and owners, and a drill or past incident record shows it was followed.
+
+### Links
+
+- [Secure AI in the Cloud Adoption Framework](https://learn.microsoft.com/azure/cloud-adoption-framework/scenarios/ai/secure)
+
+awaf:rai_governance/gov_incident_response
+'
+fi
+
+# 48. Candidates are compared with the production version on the same data before promotion
 if awaf_exists 'awaf:experiment_tracking/et_compare_baseline'; then
 	echo 'skip awaf:experiment_tracking/et_compare_baseline: an issue exists' >&2
 else
@@ -1919,11 +1848,11 @@ else
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 22.6 (rank 50)
+- **Priority score:** 22.6 (rank 48)
 
 ### What to do
 
-Evaluate the candidate and the current production model or prompt side by side on the same test set and report the difference per metric.
+Evaluate the candidate and the current production model or prompt side by side on the same test set, with production as the baseline run, and report the difference per metric and whether it is significant.
 
 ### Why it matters
 
@@ -1931,17 +1860,17 @@ An absolute score says little; the decision is whether the candidate is better t
 
 ### How to verify
 
-Promotion records show a comparison table of candidate versus production.
+Promotion records show a comparison of candidate versus production per metric.
 
 ### Links
 
-- [Test and evaluate AI workloads](https://learn.microsoft.com/azure/well-architected/ai/test)
+- [Compare evaluation runs against a baseline in Microsoft Foundry](https://learn.microsoft.com/azure/foundry/how-to/evaluate-results#compare-the-evaluation-results)
 
 awaf:experiment_tracking/et_compare_baseline
 '
 fi
 
-# 51. A catalog records each data source's owner, refresh frequency and permitted uses
+# 49. A catalog records each data source's owner, refresh frequency and permitted uses
 if awaf_exists 'awaf:data_governance/dg_ownership_catalog'; then
 	echo 'skip awaf:data_governance/dg_ownership_catalog: an issue exists' >&2
 else
@@ -1957,11 +1886,11 @@ else
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 22.4 (rank 51)
+- **Priority score:** 22.4 (rank 49)
 
 ### What to do
 
-Record owner, refresh schedule, quality expectations and allowed purposes for every data source that feeds training or grounding.
+Record owner, refresh schedule, quality expectations and allowed purposes for every data source that feeds training or grounding, in a data catalog such as Microsoft Purview.
 
 ### Why it matters
 
@@ -1973,13 +1902,13 @@ The catalog has an entry per source with these fields filled.
 
 ### Links
 
-- [Operations for AI workloads](https://learn.microsoft.com/azure/well-architected/ai/operations)
+- [Data catalogs and governance features of the data platform](https://learn.microsoft.com/azure/well-architected/ai/data-platform#does-the-platform-support-data-governance-features)
 
 awaf:data_governance/dg_ownership_catalog
 '
 fi
 
-# 52. Synthetic and adversarial questions extend coverage beyond the golden dataset
+# 50. Synthetic and adversarial questions extend coverage beyond the golden dataset
 if awaf_exists 'awaf:genai_evaluation/ge_synthetic_data'; then
 	echo 'skip awaf:genai_evaluation/ge_synthetic_data: an issue exists' >&2
 else
@@ -1988,41 +1917,41 @@ else
 		--label='awaf,operations,responsible-ai,horizon:next,risk:medium' \
 		--body='**Why this rank:** medium-risk question; Responsible AI is your #3 priority; weight 10; business-critical workload; confidential data; external users; low effort
 
-- **Question:** Which of these practices do you apply to evaluate generative answers before and after release? (genai_evaluation)
+- **Question:** Which of these practices do you apply to evaluate generative answers before release? (genai_evaluation)
 - **Practice:** ge_synthetic_data
 - **Design area:** Test and evaluate
 - **Pillars:** Operational Excellence, Responsible AI
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 22.4 (rank 52)
+- **Priority score:** 22.4 (rank 50)
 
 ### What to do
 
-Generate additional questions from the grounding content and adversarial prompts with a simulator, reviewing a sample for realism.
+Generate extra questions from the grounding content and adversarial prompts with a simulator, and have a person review a sample for realism before they are used.
 
 ### Why it matters
 
-Hand-written sets are small and miss phrasing and topics users will bring.
+Hand-written sets are small and miss the phrasings and topics users bring.
 
 ### How to verify
 
-Evaluation runs include a synthetic set whose generation method is documented.
+Evaluation runs include a synthetic set whose generation method and review are documented.
 
 ### Links
 
-- [Generate synthetic and simulated data for evaluation](https://learn.microsoft.com/azure/ai-foundry/how-to/develop/simulator-interaction-data)
+- [Generate synthetic evaluation datasets](https://learn.microsoft.com/azure/foundry/observability/how-to/evaluation-dataset-synthetic)
 
 awaf:genai_evaluation/ge_synthetic_data
 '
 fi
 
-# 53. Key technical decisions affecting behaviour are recorded and auditable
+# 51. Decisions that shape behaviour, such as model choice, filter thresholds, data sources and autonomy, are kept as decision records
 if awaf_exists 'awaf:rai_governance/gov_decision_log'; then
 	echo 'skip awaf:rai_governance/gov_decision_log: an issue exists' >&2
 else
 	gh issue create \
-		--title='Key technical decisions affecting behaviour are recorded and auditable' \
+		--title='Decisions that shape behaviour, such as model choice, filter thresholds, data sources and autonomy, are kept as decision records' \
 		--label='awaf,operations,responsible-ai,horizon:next,risk:medium' \
 		--body='**Why this rank:** medium-risk question; Responsible AI is your #3 priority; weight 10; business-critical workload; confidential data; external users; low effort
 
@@ -2033,29 +1962,67 @@ else
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 22.4 (rank 53)
+- **Priority score:** 22.4 (rank 51)
 
 ### What to do
 
-Record decisions such as model choice, filter thresholds, data sources and autonomy levels as architecture decision records with rationale.
+Record decisions such as model choice, filter thresholds, data sources and autonomy levels as architecture decision records with their rationale.
 
 ### Why it matters
 
-Auditors and future maintainers need to know why the system behaves as it does.
+Auditors and future maintainers need to know why the system behaves the way it does.
 
 ### How to verify
 
-Decision records for these topics exist in the repository.
+Decision records on these topics are in the repository, dated and with rationale.
 
 ### Links
 
-- [Responsible AI in AI workloads](https://learn.microsoft.com/azure/well-architected/ai/responsible-ai)
+- [Maintain an architecture decision record](https://learn.microsoft.com/azure/well-architected/architect-role/architecture-decision-record)
 
 awaf:rai_governance/gov_decision_log
 '
 fi
 
-# 54. New versions can receive mirrored production traffic without answering users
+# 52. People affected by an AI outcome can contest it and reach a person who can review and override it
+if awaf_exists 'awaf:transparency/tr_contest_human'; then
+	echo 'skip awaf:transparency/tr_contest_human: an issue exists' >&2
+else
+	gh issue create \
+		--title='People affected by an AI outcome can contest it and reach a person who can review and override it' \
+		--label='awaf,responsible-ai,operations,horizon:next,risk:medium' \
+		--body='**Why this rank:** medium-risk question; Responsible AI is your #3 priority; weight 20; business-critical workload; confidential data; external users; medium effort
+
+- **Question:** Which of these practices make the AI system'\''s behaviour visible to its users and let them question it? (transparency)
+- **Practice:** tr_contest_human
+- **Design area:** Responsible AI
+- **Pillars:** Responsible AI, Operational Excellence
+- **Risk:** medium
+- **Effort:** medium
+- **Horizon:** next
+- **Priority score:** 22.1 (rank 52)
+
+### What to do
+
+Offer a visible way, in the product and in any notice of a decision, to contest an AI outcome or leave the AI flow, hand the case with its context to a person who has the authority to change the outcome, and record the result.
+
+### Why it matters
+
+An AI outcome nobody can appeal turns every error into harm, and being trapped with an AI that cannot help destroys trust; several regulations require human review on request.
+
+### How to verify
+
+The interface or the decision notice shows the contest or hand-over path, tests show the hand-over with context, and the log shows contested cases with their final human decision.
+
+### Links
+
+- [Hand off conversations to a live agent](https://learn.microsoft.com/microsoft-copilot-studio/advanced-hand-off)
+
+awaf:transparency/tr_contest_human
+'
+fi
+
+# 53. New versions can receive mirrored production traffic without answering users
 if awaf_exists 'awaf:safe_deployment/sd_shadow'; then
 	echo 'skip awaf:safe_deployment/sd_shadow: an issue exists' >&2
 else
@@ -2071,7 +2038,7 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 21.5 (rank 54)
+- **Priority score:** 21.5 (rank 53)
 
 ### What to do
 
@@ -2087,18 +2054,18 @@ Endpoint mirror_traffic settings or shadow-call code and comparison reports exis
 
 ### Links
 
-- [Safe rollout for online endpoints](https://learn.microsoft.com/azure/machine-learning/how-to-safely-rollout-online-endpoints)
+- [Test a deployment with mirrored traffic](https://learn.microsoft.com/azure/machine-learning/how-to-safely-rollout-online-endpoints#test-the-deployment-with-mirrored-traffic)
 
 awaf:safe_deployment/sd_shadow
 '
 fi
 
-# 55. The system is red teamed before release and after major changes
+# 54. Red teaming runs on a stated cadence, and automated red-team scans run on a schedule and on every release
 if awaf_exists 'awaf:rai_governance/gov_red_teaming'; then
 	echo 'skip awaf:rai_governance/gov_red_teaming: an issue exists' >&2
 else
 	gh issue create \
-		--title='The system is red teamed before release and after major changes' \
+		--title='Red teaming runs on a stated cadence, and automated red-team scans run on a schedule and on every release' \
 		--label='awaf,security,responsible-ai,horizon:next,risk:medium' \
 		--body='**Why this rank:** medium-risk question; Security is your #1 priority; weight 25; business-critical workload; confidential data; external users; high effort
 
@@ -2109,30 +2076,30 @@ else
 - **Risk:** medium
 - **Effort:** high
 - **Horizon:** next
-- **Priority score:** 20.9 (rank 55)
+- **Priority score:** 20.9 (rank 54)
 
 ### What to do
 
-Run manual and automated red teaming (for example the AI Red Teaming Agent or PyRIT) against the full application, covering harmful content, jailbreaks and data leakage, and fix findings before release.
+Write down a red-teaming cadence (for example each quarter and before each major change) for manual exercises against the whole application, and run automated scans (the AI Red Teaming Agent or PyRIT, or adversarial test sets for predictive models) on a schedule and in the release pipeline, tracking attack success rate against a threshold.
 
 ### Why it matters
 
-Adversaries probe the whole system, not the model alone; red teaming finds combined failures tests miss.
+Attacks and models change after launch; a one-off exercise before release says nothing about the version running today.
 
 ### How to verify
 
-A red team report for the current major version exists with findings and their status.
+The cadence is documented, the last manual report is within it, and scan results exist from the schedule and from the latest release, with findings and their status.
 
 ### Links
 
-- [Planning red teaming for large language models](https://learn.microsoft.com/azure/ai-services/openai/concepts/red-teaming)
-- [AI Red Teaming Agent](https://learn.microsoft.com/azure/ai-foundry/concepts/ai-red-teaming-agent)
+- [AI Red Teaming Agent in Microsoft Foundry](https://learn.microsoft.com/azure/foundry/concepts/ai-red-teaming-agent)
+- [Planning red teaming for large language models](https://learn.microsoft.com/azure/foundry/openai/concepts/red-teaming)
 
 awaf:rai_governance/gov_red_teaming
 '
 fi
 
-# 56. Search indexers and skills reach data and models over shared private links
+# 55. Search indexers and skills reach data and models over shared private links
 if awaf_exists 'awaf:platform_network/nw_shared_private_link'; then
 	echo 'skip awaf:platform_network/nw_shared_private_link: an issue exists' >&2
 else
@@ -2148,7 +2115,8 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 20.7 (rank 56)
+- **Priority score:** 20.7 (rank 55)
+- **Top 10:** Security and governance for data processing
 
 ### What to do
 
@@ -2170,7 +2138,7 @@ awaf:platform_network/nw_shared_private_link
 '
 fi
 
-# 57. Vector compression and storage options reduce index size
+# 56. Vector compression and storage options reduce index size
 if awaf_exists 'awaf:vector_store_cost/vc_compression'; then
 	echo 'skip awaf:vector_store_cost/vc_compression: an issue exists' >&2
 else
@@ -2186,7 +2154,7 @@ else
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 20.7 (rank 57)
+- **Priority score:** 20.7 (rank 56)
 
 ### What to do
 
@@ -2208,45 +2176,7 @@ awaf:vector_store_cost/vc_compression
 '
 fi
 
-# 58. The gateway emits token usage per consumer for showback or chargeback
-if awaf_exists 'awaf:ai_gateway/gw_usage_chargeback'; then
-	echo 'skip awaf:ai_gateway/gw_usage_chargeback: an issue exists' >&2
-else
-	gh issue create \
-		--title='The gateway emits token usage per consumer for showback or chargeback' \
-		--label='awaf,cost,operations,horizon:next,risk:medium' \
-		--body='**Why this rank:** medium-risk question; Operational Excellence is your #4 priority; weight 15; business-critical workload; low effort
-
-- **Question:** Which of these gateway practices do you apply to traffic between your application and the models? (ai_gateway)
-- **Practice:** gw_usage_chargeback
-- **Design area:** Application design
-- **Pillars:** Cost Optimization, Operational Excellence
-- **Risk:** medium
-- **Effort:** low
-- **Horizon:** next
-- **Priority score:** 20.5 (rank 58)
-
-### What to do
-
-Emit prompt and completion token counts as metrics with consumer, tenant and deployment dimensions (llm-emit-token-metric or azure-openai-emit-token-metric) and report them per cost owner.
-
-### Why it matters
-
-Token spend is the largest variable cost of a generative workload; without attribution nobody owns it.
-
-### How to verify
-
-Application Insights custom metrics show token counts split by a consumer dimension; a monthly report or workbook allocates cost per tenant or team.
-
-### Links
-
-- [Emit metrics for consumption of large language model tokens](https://learn.microsoft.com/azure/api-management/azure-openai-emit-token-metric-policy)
-
-awaf:ai_gateway/gw_usage_chargeback
-'
-fi
-
-# 59. Every response is logged with the prompt version and model version that produced it
+# 57. Every response is logged with the prompt version and model version that produced it
 if awaf_exists 'awaf:prompt_model_versioning/pv_version_tagged_telemetry'; then
 	echo 'skip awaf:prompt_model_versioning/pv_version_tagged_telemetry: an issue exists' >&2
 else
@@ -2255,18 +2185,18 @@ else
 		--label='awaf,operations,horizon:next,risk:medium' \
 		--body='**Why this rank:** medium-risk question; Operational Excellence is your #4 priority; weight 15; business-critical workload; low effort
 
-- **Question:** How do you version prompts and models and prepare for model deprecation? (prompt_model_versioning)
+- **Question:** How do you version prompts and models and prepare for model retirement? (prompt_model_versioning)
 - **Practice:** pv_version_tagged_telemetry
 - **Design area:** Application design
 - **Pillars:** Operational Excellence
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 20.5 (rank 59)
+- **Priority score:** 20.5 (rank 57)
 
 ### What to do
 
-Add prompt version, model name, model version and deployment to the trace attributes of every model call.
+Add the prompt version, model name, model version and deployment name to the trace attributes of every model call, using the OpenTelemetry generative AI conventions.
 
 ### Why it matters
 
@@ -2274,56 +2204,94 @@ Quality regressions can only be tied to a change when each answer carries the ve
 
 ### How to verify
 
-A trace in Application Insights shows attributes such as gen_ai.request.model and a prompt version field for each model call.
+A trace in Application Insights or the Foundry tracing view shows gen_ai.request.model, the response model version and a prompt version attribute for each model call.
 
 ### Links
 
-- [Azure OpenAI monitoring](https://learn.microsoft.com/azure/ai-services/openai/how-to/monitor-openai)
+- [Add client-side tracing to Foundry agents and applications](https://learn.microsoft.com/azure/foundry/observability/how-to/trace-agent-client-side)
 
 awaf:prompt_model_versioning/pv_version_tagged_telemetry
 '
 fi
 
-# 60. A sample of production traffic is evaluated continuously with the same evaluators
-if awaf_exists 'awaf:genai_evaluation/ge_online_evaluation'; then
-	echo 'skip awaf:genai_evaluation/ge_online_evaluation: an issue exists' >&2
+# 58. Quality and safety scores are broken down by language, locale and user group, and a maximum allowed gap is a release threshold
+if awaf_exists 'awaf:genai_evaluation/ge_segment_gaps'; then
+	echo 'skip awaf:genai_evaluation/ge_segment_gaps: an issue exists' >&2
 else
 	gh issue create \
-		--title='A sample of production traffic is evaluated continuously with the same evaluators' \
-		--label='awaf,operations,responsible-ai,horizon:next,risk:medium' \
+		--title='Quality and safety scores are broken down by language, locale and user group, and a maximum allowed gap is a release threshold' \
+		--label='awaf,responsible-ai,performance,horizon:next,risk:medium' \
 		--body='**Why this rank:** medium-risk question; Responsible AI is your #3 priority; weight 15; business-critical workload; confidential data; external users; medium effort
 
-- **Question:** Which of these practices do you apply to evaluate generative answers before and after release? (genai_evaluation)
-- **Practice:** ge_online_evaluation
+- **Question:** Which of these practices do you apply to evaluate generative answers before release? (genai_evaluation)
+- **Practice:** ge_segment_gaps
 - **Design area:** Test and evaluate
-- **Pillars:** Operational Excellence, Responsible AI
+- **Pillars:** Responsible AI, Performance Efficiency
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 20 (rank 60)
-- **Top 10:** Model performance metrics
+- **Priority score:** 20 (rank 58)
 
 ### What to do
 
-Evaluate a sampled share of live interactions (for example 1 to 5%) on a schedule for groundedness, relevance and safety, respecting privacy rules.
+Tag evaluation items with the segments the workload serves (language, locale, user group, accessibility needs), report every quality and safety score per segment, and set the largest gap allowed between the best and the worst segment (for example 5 points of groundedness) as a release threshold.
 
 ### Why it matters
 
-Production questions drift away from the test set; continuous evaluation notices.
+A good average can hide a language or group that gets far worse answers; fairness for generative answers has to be measured, not assumed.
 
 ### How to verify
 
-Scheduled or continuous evaluation results from production samples exist for recent days.
+The latest evaluation report shows per-segment scores, the gap threshold is written next to the other release thresholds, and the current gap is within it.
 
 ### Links
 
-- [Observability in generative AI](https://learn.microsoft.com/azure/ai-foundry/concepts/observability)
+- [Analyze evaluation results by cluster](https://learn.microsoft.com/azure/foundry/observability/how-to/cluster-analysis)
 
-awaf:genai_evaluation/ge_online_evaluation
+awaf:genai_evaluation/ge_segment_gaps
 '
 fi
 
-# 61. Cost per request or per conversation is measured and has a target
+# 59. Each deployment traces to its commit, data or index version, model run and evaluation, recorded in the registry
+if awaf_exists 'awaf:mlops_automation/ml_lineage'; then
+	echo 'skip awaf:mlops_automation/ml_lineage: an issue exists' >&2
+else
+	gh issue create \
+		--title='Each deployment traces to its commit, data or index version, model run and evaluation, recorded in the registry' \
+		--label='awaf,operations,horizon:later,risk:medium' \
+		--body='**Why this rank:** medium-risk question; Operational Excellence is your #4 priority; weight 25; business-critical workload; medium effort
+
+- **Question:** Which of these automation practices do you apply to build and release models, prompts, flows and indexes? (mlops_automation)
+- **Practice:** ml_lineage
+- **Design area:** MLOps and GenAIOps
+- **Pillars:** Operational Excellence
+- **Risk:** medium
+- **Effort:** medium
+- **Horizon:** later
+- **Priority score:** 19.8 (rank 59)
+- **Top 10:** Automated model evaluation in operations
+
+### What to do
+
+Register models from the job that trained them, so the registry links the run and its input data asset versions, and tag each model version with its dataset version, evaluation results and responsible AI review status. Tag every deployment of a model, prompt, flow or index with the commit, pipeline run, versions and the evaluation run that approved it, and follow data back to its sources with the Microsoft Purview lineage of Azure Machine Learning.
+
+### Why it matters
+
+When a source turns out bad, a person asks to be forgotten or an incident starts, you must know exactly what is running and find every model built from that data.
+
+### How to verify
+
+For the live deployment, tags or release notes name the commit, data or index version, model or prompt version and evaluation run; the production model'\''s registry entry links to its job, its input data versions and its metrics.
+
+### Links
+
+- [Model management, lineage and deployment in Azure Machine Learning](https://learn.microsoft.com/azure/machine-learning/concept-model-management-and-deployment)
+
+awaf:mlops_automation/ml_lineage
+'
+fi
+
+# 60. Cost per request or per conversation is measured and has a target
 if awaf_exists 'awaf:inference_cost/ic_cost_per_request'; then
 	echo 'skip awaf:inference_cost/ic_cost_per_request: an issue exists' >&2
 else
@@ -2339,11 +2307,11 @@ else
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** later
-- **Priority score:** 18.9 (rank 61)
+- **Priority score:** 18.9 (rank 60)
 
 ### What to do
 
-Compute tokens and cost per request, conversation or business transaction from telemetry and compare it with a target from the cost model.
+Compute tokens and cost per request, conversation or business transaction from telemetry and compare it with a target taken from the cost model.
 
 ### Why it matters
 
@@ -2351,17 +2319,17 @@ A unit cost is the number that shows whether a prompt change, a new model or an 
 
 ### How to verify
 
-A dashboard or report shows cost or tokens per request over time with a target line.
+A dashboard or report shows cost or tokens per request over time against a target line.
 
 ### Links
 
-- [Plan to manage costs for Azure OpenAI](https://learn.microsoft.com/azure/ai-services/openai/how-to/manage-costs)
+- [Plan and manage costs for Azure OpenAI in Microsoft Foundry Models](https://learn.microsoft.com/azure/ai-foundry/openai/how-to/manage-costs)
 
 awaf:inference_cost/ic_cost_per_request
 '
 fi
 
-# 62. Index storage and vector quota growth are tracked with an alert before limits are reached
+# 61. Index storage and vector quota growth are tracked with an alert before limits are reached
 if awaf_exists 'awaf:vector_store_cost/vc_growth_tracking'; then
 	echo 'skip awaf:vector_store_cost/vc_growth_tracking: an issue exists' >&2
 else
@@ -2377,7 +2345,7 @@ else
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** later
-- **Priority score:** 18.8 (rank 62)
+- **Priority score:** 18.8 (rank 61)
 
 ### What to do
 
@@ -2399,12 +2367,12 @@ awaf:vector_store_cost/vc_growth_tracking
 '
 fi
 
-# 63. Load test results decide SKUs, instance counts and provisioned units
+# 62. Load test results set SKUs, instance counts and provisioned units, with the calculation written down
 if awaf_exists 'awaf:load_testing/lt_sku_selection'; then
 	echo 'skip awaf:load_testing/lt_sku_selection: an issue exists' >&2
 else
 	gh issue create \
-		--title='Load test results decide SKUs, instance counts and provisioned units' \
+		--title='Load test results set SKUs, instance counts and provisioned units, with the calculation written down' \
 		--label='awaf,performance,cost,horizon:later,risk:medium' \
 		--body='**Why this rank:** medium-risk question; Performance Efficiency is your #5 priority; weight 15; business-critical workload; low effort
 
@@ -2415,30 +2383,30 @@ else
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** later
-- **Priority score:** 18.8 (rank 63)
+- **Priority score:** 18.8 (rank 62)
 - **Top 10:** Application platform performance
 
 ### What to do
 
-Use measured throughput per instance, per replica and per provisioned unit to set capacity, documenting the calculation.
+Use the measured throughput per instance, replica and provisioned unit to set capacity, and keep the calculation with the test results.
 
 ### Why it matters
 
-Capacity chosen from guesses is either too small for peaks or paid for and idle.
+Capacity chosen by guess is either too small for the peak or paid for and idle.
 
 ### How to verify
 
-The capacity decision references the load test results.
+The capacity decision record cites the load test results and the calculation.
 
 ### Links
 
-- [Provisioned throughput capacity planning](https://learn.microsoft.com/azure/ai-services/openai/how-to/provisioned-throughput-onboarding)
+- [Size provisioned throughput deployments](https://learn.microsoft.com/azure/foundry/openai/how-to/provisioned-throughput-sizing)
 
 awaf:load_testing/lt_sku_selection
 '
 fi
 
-# 64. Components talk through standard interfaces such as OpenAPI, ONNX and OpenTelemetry
+# 63. Components talk through standard interfaces such as OpenAPI, ONNX and OpenTelemetry
 if awaf_exists 'awaf:app_architecture/aa_standard_interfaces'; then
 	echo 'skip awaf:app_architecture/aa_standard_interfaces: an issue exists' >&2
 else
@@ -2454,11 +2422,11 @@ else
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** later
-- **Priority score:** 18.4 (rank 64)
+- **Priority score:** 18.4 (rank 63)
 
 ### What to do
 
-Describe tools and internal APIs with OpenAPI, export classic models to ONNX where the runtime allows, and emit telemetry with OpenTelemetry semantic conventions.
+Describe tools and internal APIs with OpenAPI, export classic models to ONNX where the runtime allows, and emit telemetry through OpenTelemetry with its semantic conventions.
 
 ### Why it matters
 
@@ -2466,17 +2434,18 @@ Standard contracts let you swap a model, a runtime or an observability backend w
 
 ### How to verify
 
-OpenAPI documents exist in the repository for each tool; the application uses an OpenTelemetry exporter (for example the Azure Monitor OpenTelemetry distro).
+An OpenAPI document exists in the repository for each tool, and the application configures an OpenTelemetry exporter such as the Azure Monitor OpenTelemetry distro.
 
 ### Links
 
-- [Application design for AI workloads on Azure](https://learn.microsoft.com/azure/well-architected/ai/application-design)
+- [Describe agent tools with OpenAPI specifications in Foundry Agent Service](https://learn.microsoft.com/azure/ai-foundry/agents/how-to/tools/openapi-spec)
+- [Enable Azure Monitor OpenTelemetry for applications](https://learn.microsoft.com/azure/azure-monitor/app/opentelemetry-enable)
 
 awaf:app_architecture/aa_standard_interfaces
 '
 fi
 
-# 65. Unanswered and poorly rated questions are reviewed to add or fix content
+# 64. Unanswered and poorly rated questions are reviewed to add or fix content
 if awaf_exists 'awaf:grounding_maintenance/gm_coverage_review'; then
 	echo 'skip awaf:grounding_maintenance/gm_coverage_review: an issue exists' >&2
 else
@@ -2492,12 +2461,12 @@ else
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** later
-- **Priority score:** 18.4 (rank 65)
+- **Priority score:** 18.4 (rank 64)
 - **Top 10:** Grounding index maintenance
 
 ### What to do
 
-Review no-answer responses and negative feedback regularly and route content gaps to source owners.
+Review no-answer responses and negative feedback regularly, route content gaps to source owners, and add fields or filters when new kinds of questions appear.
 
 ### Why it matters
 
@@ -2509,56 +2478,18 @@ A recurring review produces a list of content gaps with owners and dates.
 
 ### Links
 
-- [Grounding data design for AI workloads](https://learn.microsoft.com/azure/well-architected/ai/grounding-data-design)
+- [Updating the index when new questions are asked](https://learn.microsoft.com/azure/well-architected/ai/grounding-data-design#maintenance-criteria)
 
 awaf:grounding_maintenance/gm_coverage_review
 '
 fi
 
-# 66. Each production deployment traces back to its commit, data version, parameters and evaluation run
-if awaf_exists 'awaf:mlops_automation/ml_lineage'; then
-	echo 'skip awaf:mlops_automation/ml_lineage: an issue exists' >&2
-else
-	gh issue create \
-		--title='Each production deployment traces back to its commit, data version, parameters and evaluation run' \
-		--label='awaf,operations,horizon:later,risk:medium' \
-		--body='**Why this rank:** medium-risk question; Operational Excellence is your #4 priority; weight 20; business-critical workload; medium effort
-
-- **Question:** Which of these automation practices do you apply to build and release models, prompts, flows and indexes? (mlops_automation)
-- **Practice:** ml_lineage
-- **Design area:** MLOps and GenAIOps
-- **Pillars:** Operational Excellence
-- **Risk:** medium
-- **Effort:** medium
-- **Horizon:** later
-- **Priority score:** 18.1 (rank 66)
-
-### What to do
-
-Tag deployments with the commit, pipeline run, model or prompt version, dataset or index version, and the evaluation run that approved them.
-
-### Why it matters
-
-Incident analysis and audits start with what exactly is running.
-
-### How to verify
-
-For the live deployment, these tags or release notes identify all five items.
-
-### Links
-
-- [MLOps model management and deployment](https://learn.microsoft.com/azure/machine-learning/concept-model-management-and-deployment)
-
-awaf:mlops_automation/ml_lineage
-'
-fi
-
-# 67. Costs are attributed to tenants, teams or use cases that own them
+# 65. Shared model and search costs are split by tenant, team or use case from per-consumer token usage and cost tags
 if awaf_exists 'awaf:cost_management/cm_tenant_accountability'; then
 	echo 'skip awaf:cost_management/cm_tenant_accountability: an issue exists' >&2
 else
 	gh issue create \
-		--title='Costs are attributed to tenants, teams or use cases that own them' \
+		--title='Shared model and search costs are split by tenant, team or use case from per-consumer token usage and cost tags' \
 		--label='awaf,cost,operations,horizon:later,risk:medium' \
 		--body='**Why this rank:** medium-risk question; Operational Excellence is your #4 priority; weight 20; business-critical workload; medium effort
 
@@ -2569,73 +2500,35 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** later
-- **Priority score:** 18.1 (rank 67)
+- **Priority score:** 18.1 (rank 65)
 
 ### What to do
 
-Tag resources with cost owner and use token usage per consumer from the gateway or telemetry to allocate shared model and search costs.
+Emit token usage per consumer from the gateway (llm-emit-token-metric with a subscription, tenant or use-case dimension) or from telemetry, tag resources with their cost owner, and allocate shared model and search costs from those numbers.
 
 ### Why it matters
 
-Shared AI platforms grow without limit when no consumer sees its own bill.
+A shared AI platform keeps growing when no consumer sees its own bill.
 
 ### How to verify
 
-A showback or chargeback report splits AI spend by tenant or team.
+A monthly showback or chargeback report splits AI spend by tenant or team, and the gateway policy or telemetry query that feeds it is in source control.
 
 ### Links
 
-- [Emit metrics for consumption of large language model tokens](https://learn.microsoft.com/azure/api-management/azure-openai-emit-token-metric-policy)
+- [Emit metrics for consumption of language model tokens](https://learn.microsoft.com/azure/api-management/llm-emit-token-metric-policy)
+- [Allocate Azure costs](https://learn.microsoft.com/azure/cost-management-billing/costs/allocate-costs)
 
 awaf:cost_management/cm_tenant_accountability
 '
 fi
 
-# 68. Evaluations run automatically in the delivery pipeline on every relevant change
-if awaf_exists 'awaf:genai_evaluation/ge_automated_pipeline'; then
-	echo 'skip awaf:genai_evaluation/ge_automated_pipeline: an issue exists' >&2
-else
-	gh issue create \
-		--title='Evaluations run automatically in the delivery pipeline on every relevant change' \
-		--label='awaf,operations,horizon:later,risk:medium' \
-		--body='**Why this rank:** medium-risk question; Operational Excellence is your #4 priority; weight 20; business-critical workload; medium effort
-
-- **Question:** Which of these practices do you apply to evaluate generative answers before and after release? (genai_evaluation)
-- **Practice:** ge_automated_pipeline
-- **Design area:** Test and evaluate
-- **Pillars:** Operational Excellence
-- **Risk:** medium
-- **Effort:** medium
-- **Horizon:** later
-- **Priority score:** 18.1 (rank 68)
-- **Top 10:** Automated model evaluation in operations
-
-### What to do
-
-Call the evaluation SDK or Azure AI Foundry evaluation from CI for changes to prompts, models, orchestration code, chunking or index settings.
-
-### Why it matters
-
-Manual evaluations are skipped or run on a handful of questions.
-
-### How to verify
-
-The pipeline has an evaluation stage and its results are attached to recent runs.
-
-### Links
-
-- [MLOps and GenAIOps for AI workloads](https://learn.microsoft.com/azure/well-architected/ai/mlops-genaiops)
-
-awaf:genai_evaluation/ge_automated_pipeline
-'
-fi
-
-# 69. Provisioned throughput utilization is reviewed and steady capacity is covered by reservations
+# 66. Provisioned throughput utilization is reviewed monthly and steady capacity is covered by reservations
 if awaf_exists 'awaf:cost_management/cm_ptu_utilization'; then
 	echo 'skip awaf:cost_management/cm_ptu_utilization: an issue exists' >&2
 else
 	gh issue create \
-		--title='Provisioned throughput utilization is reviewed and steady capacity is covered by reservations' \
+		--title='Provisioned throughput utilization is reviewed monthly and steady capacity is covered by reservations' \
 		--label='awaf,cost,horizon:later,risk:medium' \
 		--body='**Why this rank:** medium-risk question; Cost Optimization is your #6 priority; weight 15; business-critical workload; low effort
 
@@ -2646,29 +2539,29 @@ else
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** later
-- **Priority score:** 17.1 (rank 69)
+- **Priority score:** 17.1 (rank 66)
 
 ### What to do
 
-Review provisioned deployment utilization monthly, shrink underused deployments, and buy monthly or yearly reservations for the stable part.
+Review the utilization of each provisioned deployment every month, shrink the ones that stay underused, and buy monthly or yearly reservations for the stable part.
 
 ### Why it matters
 
-Idle provisioned units are paid for by the hour; reservations discount capacity that is used anyway.
+Provisioned units are billed by the hour whether used or not, and a reservation discounts capacity that runs anyway.
 
 ### How to verify
 
-Utilization charts are reviewed in a monthly record; reservations match steady provisioned units.
+A monthly record shows the utilization reviewed, and the reservation quantity matches the steady number of provisioned units.
 
 ### Links
 
-- [Azure OpenAI provisioned throughput](https://learn.microsoft.com/azure/ai-services/openai/concepts/provisioned-throughput)
+- [Save costs with Microsoft Foundry provisioned throughput reservations](https://learn.microsoft.com/azure/cost-management-billing/reservations/azure-openai)
 
 awaf:cost_management/cm_ptu_utilization
 '
 fi
 
-# 70. Prompts put static content first so provider prompt caching discounts repeated prefixes
+# 67. Prompts put static content first so provider prompt caching discounts repeated prefixes
 if awaf_exists 'awaf:inference_cost/ic_prompt_prefix'; then
 	echo 'skip awaf:inference_cost/ic_prompt_prefix: an issue exists' >&2
 else
@@ -2684,29 +2577,29 @@ else
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** later
-- **Priority score:** 16.9 (rank 70)
+- **Priority score:** 16.9 (rank 67)
 
 ### What to do
 
-Order prompts so the system message, tool definitions and examples form a stable prefix and variable content comes last, to benefit from prompt caching on supported models.
+Order prompts so the system message, tool definitions and examples form a stable prefix and variable content comes last, so supported models can reuse cached input tokens.
 
 ### Why it matters
 
-Cached input tokens cost less on standard deployments, use less provisioned capacity, and shorten the time to first token.
+Cached input tokens cost less on standard deployments, use less provisioned capacity and shorten the time to first token.
 
 ### How to verify
 
-Usage data shows cached_tokens in prompt_tokens_details greater than zero for repeated requests.
+Usage data shows cached_tokens in prompt_tokens_details above zero for repeated requests.
 
 ### Links
 
-- [Prompt caching with Azure OpenAI](https://learn.microsoft.com/azure/ai-services/openai/how-to/prompt-caching)
+- [Prompt caching in Azure OpenAI in Microsoft Foundry Models](https://learn.microsoft.com/azure/ai-foundry/openai/how-to/prompt-caching)
 
 awaf:inference_cost/ic_prompt_prefix
 '
 fi
 
-# 71. The team has assessed its MLOps or GenAIOps maturity and keeps an improvement plan
+# 68. The team has assessed its MLOps or GenAIOps maturity and keeps an improvement plan
 if awaf_exists 'awaf:mlops_automation/ml_maturity'; then
 	echo 'skip awaf:mlops_automation/ml_maturity: an issue exists' >&2
 else
@@ -2722,7 +2615,7 @@ else
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** later
-- **Priority score:** 16.3 (rank 71)
+- **Priority score:** 16.3 (rank 68)
 
 ### What to do
 
@@ -2744,45 +2637,7 @@ awaf:mlops_automation/ml_maturity
 '
 fi
 
-# 72. Non-interactive bulk work uses the Batch API or off-peak processing instead of real-time calls
-if awaf_exists 'awaf:inference_cost/ic_batch_api'; then
-	echo 'skip awaf:inference_cost/ic_batch_api: an issue exists' >&2
-else
-	gh issue create \
-		--title='Non-interactive bulk work uses the Batch API or off-peak processing instead of real-time calls' \
-		--label='awaf,cost,horizon:later,risk:medium' \
-		--body='**Why this rank:** medium-risk question; Cost Optimization is your #6 priority; weight 10; business-critical workload; low effort
-
-- **Question:** Which of these practices do you apply to keep the token cost of each request in check? (inference_cost)
-- **Practice:** ic_batch_api
-- **Design area:** Application design
-- **Pillars:** Cost Optimization
-- **Risk:** medium
-- **Effort:** low
-- **Horizon:** later
-- **Priority score:** 15.3 (rank 72)
-
-### What to do
-
-Send document processing, offline summarization and evaluation jobs through a Global Batch deployment or schedule them in off-peak windows.
-
-### Why it matters
-
-Batch pricing is about half the standard rate and batch jobs do not compete with interactive traffic for quota.
-
-### How to verify
-
-A batch deployment exists and bulk jobs reference it; interactive deployments show no large nightly spikes from bulk jobs.
-
-### Links
-
-- [Azure OpenAI batch deployments](https://learn.microsoft.com/azure/ai-services/openai/how-to/batch)
-
-awaf:inference_cost/ic_batch_api
-'
-fi
-
-# 73. Indexing and embedding costs are estimated and incremental enrichment avoids reprocessing
+# 69. Indexing and embedding costs are estimated and incremental enrichment avoids reprocessing
 if awaf_exists 'awaf:vector_store_cost/vc_skillset_cost'; then
 	echo 'skip awaf:vector_store_cost/vc_skillset_cost: an issue exists' >&2
 else
@@ -2798,7 +2653,7 @@ else
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** later
-- **Priority score:** 15.3 (rank 73)
+- **Priority score:** 15.3 (rank 69)
 
 ### What to do
 
@@ -2820,7 +2675,7 @@ awaf:vector_store_cost/vc_skillset_cost
 '
 fi
 
-# 74. Repeated answers are served from a cache keyed by tenant, policy, model and prompt version
+# 70. Repeated answers are served from a cache keyed by tenant, policy, model and prompt version
 if awaf_exists 'awaf:inference_cost/ic_caching'; then
 	echo 'skip awaf:inference_cost/ic_caching: an issue exists' >&2
 else
@@ -2836,29 +2691,105 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** later
-- **Priority score:** 15 (rank 74)
+- **Priority score:** 15 (rank 70)
 
 ### What to do
 
-Cache exact or semantically similar requests (for example the API Management semantic cache policies with Azure Managed Redis) with keys that include tenant, security context, model and prompt version, and a TTL.
+Cache exact or semantically similar requests (for example with the API Management semantic cache policies and Azure Managed Redis) with keys that include the tenant, security context, model and prompt version, and a time to live.
 
 ### Why it matters
 
-Frequently asked questions need not hit the model each time; a key without tenant or permission context would leak answers across users.
+Frequent questions need not hit the model each time; a key without tenant or permission context would leak answers across users.
 
 ### How to verify
 
-The cache key definition includes tenant and prompt version; cache hit rate and TTL are visible in metrics or configuration.
+The cache key definition includes tenant and prompt version; the cache hit rate and time to live are visible in metrics or configuration.
 
 ### Links
 
-- [Enable semantic caching for LLM APIs in Azure API Management](https://learn.microsoft.com/azure/api-management/azure-openai-enable-semantic-caching)
+- [Enable semantic caching for language model APIs in API Management](https://learn.microsoft.com/azure/api-management/azure-openai-enable-semantic-caching)
 
 awaf:inference_cost/ic_caching
 '
 fi
 
-# 75. Embedding dimensions are no larger than retrieval quality needs
+# 71. Text extraction from PDFs, scans and tables is checked on samples, using a layout-aware extractor
+if awaf_exists 'awaf:grounding_preparation/gp_extraction_quality'; then
+	echo 'skip awaf:grounding_preparation/gp_extraction_quality: an issue exists' >&2
+else
+	gh issue create \
+		--title='Text extraction from PDFs, scans and tables is checked on samples, using a layout-aware extractor' \
+		--label='awaf,performance,horizon:later,risk:medium' \
+		--body='**Why this rank:** medium-risk question; Performance Efficiency is your #5 priority; weight 15; business-critical workload; medium effort
+
+- **Question:** Which of these practices do you apply when preparing content for the grounding index? (grounding_preparation)
+- **Practice:** gp_extraction_quality
+- **Design area:** Grounding data design
+- **Pillars:** Performance Efficiency
+- **Risk:** medium
+- **Effort:** medium
+- **Horizon:** later
+- **Priority score:** 15 (rank 71)
+
+### What to do
+
+Use a layout-aware extractor (for example the Document Layout skill backed by Azure AI Document Intelligence) for PDFs, scans and tables so headings and table structure survive, and compare extracted text with the source for a sample of each content type.
+
+### Why it matters
+
+Lost tables, merged columns and OCR errors produce chunks that look fine but cannot answer the question.
+
+### How to verify
+
+The skillset or pipeline uses a layout or OCR step for these formats, and a sample comparison per content type is recorded.
+
+### Links
+
+- [Document Layout skill in Azure AI Search](https://learn.microsoft.com/azure/search/cognitive-search-skill-document-intelligence-layout)
+
+awaf:grounding_preparation/gp_extraction_quality
+'
+fi
+
+# 72. The vector store was chosen by comparing the cost of candidate stores at the expected size and load
+if awaf_exists 'awaf:vector_store_cost/vc_store_choice'; then
+	echo 'skip awaf:vector_store_cost/vc_store_choice: an issue exists' >&2
+else
+	gh issue create \
+		--title='The vector store was chosen by comparing the cost of candidate stores at the expected size and load' \
+		--label='awaf,cost,performance,horizon:later,risk:medium' \
+		--body='**Why this rank:** medium-risk question; Performance Efficiency is your #5 priority; weight 15; business-critical workload; medium effort
+
+- **Question:** Which of these practices do you apply to control the cost of the vector store and search index? (vector_store_cost)
+- **Practice:** vc_store_choice
+- **Design area:** Data platform
+- **Pillars:** Cost Optimization, Performance Efficiency
+- **Risk:** medium
+- **Effort:** medium
+- **Horizon:** later
+- **Priority score:** 15 (rank 72)
+
+### What to do
+
+Before committing, estimate the monthly cost of the expected number of vectors, dimensions, replicas and queries in each store that fits (Azure AI Search, vector search in Azure Cosmos DB or Azure Database for PostgreSQL, or a store the application already runs), together with the features you need such as hybrid search, semantic ranking and filters.
+
+### Why it matters
+
+A search service is billed per unit-hour whether queried or not; for small corpora vector search in an existing database can cost a fraction, while large hybrid workloads need the search service'\''s features.
+
+### How to verify
+
+A decision record compares at least two stores with cost estimates and required features.
+
+### Links
+
+- [Choose an Azure service for vector search](https://learn.microsoft.com/azure/architecture/guide/technology-choices/vector-search)
+
+awaf:vector_store_cost/vc_store_choice
+'
+fi
+
+# 73. Embedding dimensions are no larger than retrieval quality needs
 if awaf_exists 'awaf:vector_store_cost/vc_dimensions'; then
 	echo 'skip awaf:vector_store_cost/vc_dimensions: an issue exists' >&2
 else
@@ -2874,7 +2805,7 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** later
-- **Priority score:** 15 (rank 75)
+- **Priority score:** 15 (rank 73)
 
 ### What to do
 
@@ -2896,7 +2827,7 @@ awaf:vector_store_cost/vc_dimensions
 '
 fi
 
-# 76. Competing versions are A/B tested in production on quality and business metrics
+# 74. Competing versions are A/B tested in production on quality and business metrics
 if awaf_exists 'awaf:safe_deployment/sd_ab_testing'; then
 	echo 'skip awaf:safe_deployment/sd_ab_testing: an issue exists' >&2
 else
@@ -2912,11 +2843,11 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** later
-- **Priority score:** 14.7 (rank 76)
+- **Priority score:** 14.7 (rank 74)
 
 ### What to do
 
-Split users between versions for a set period and compare feedback, task completion and quality metrics with enough volume to decide.
+Split users between versions for a set period (for example with variant feature flags) and compare feedback, task completion and quality metrics with enough volume to decide.
 
 ### Why it matters
 
@@ -2928,13 +2859,13 @@ An experiment record shows variants, metrics, sample size and decision.
 
 ### Links
 
-- [Operations for AI workloads](https://learn.microsoft.com/azure/well-architected/ai/operations)
+- [Experimentation with variant feature flags in Azure App Configuration](https://learn.microsoft.com/azure/azure-app-configuration/concept-experimentation)
 
 awaf:safe_deployment/sd_ab_testing
 '
 fi
 
-# 77. Duplicate and near-duplicate content is removed, and sources are mapped to one schema
+# 75. Duplicate and near-duplicate content is removed, and sources are mapped to one schema
 if awaf_exists 'awaf:grounding_preparation/gp_dedupe'; then
 	echo 'skip awaf:grounding_preparation/gp_dedupe: an issue exists' >&2
 else
@@ -2950,11 +2881,11 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** later
-- **Priority score:** 13.5 (rank 77)
+- **Priority score:** 13.5 (rank 75)
 
 ### What to do
 
-Detect duplicates across sources and versions before indexing and map every source to a common document schema.
+Detect duplicates across sources and versions before indexing, drop content that no question needs, and map every source to a common document schema.
 
 ### Why it matters
 
@@ -2966,51 +2897,13 @@ The ingestion pipeline reports duplicates dropped per run; all sources share one
 
 ### Links
 
-- [Grounding data design for AI workloads](https://learn.microsoft.com/azure/well-architected/ai/grounding-data-design)
+- [Rescoping grounding data before indexing](https://learn.microsoft.com/azure/well-architected/ai/grounding-data-design#data-volume-rescoping)
 
 awaf:grounding_preparation/gp_dedupe
 '
 fi
 
-# 78. Identities are separate per component and per environment
-if awaf_exists 'awaf:platform_identity/id_segmented_identities'; then
-	echo 'skip awaf:platform_identity/id_segmented_identities: an issue exists' >&2
-else
-	gh issue create \
-		--title='Identities are separate per component and per environment' \
-		--label='awaf,security,horizon:later,risk:none' \
-		--body='**Why this rank:** question otherwise in good shape; Security is your #1 priority; weight 10; business-critical workload; confidential data; external users; low effort
-
-- **Question:** Which of these identity and access practices do you apply to models, indexes and data stores? (platform_identity)
-- **Practice:** id_segmented_identities
-- **Design area:** Application platform
-- **Pillars:** Security
-- **Risk:** none
-- **Effort:** low
-- **Horizon:** later
-- **Priority score:** 11.9 (rank 78)
-
-### What to do
-
-Use different identities for the front end, orchestrator, indexer and pipelines, and never share an identity between development and production.
-
-### Why it matters
-
-Shared identities widen the blast radius and blur audit trails.
-
-### How to verify
-
-Production and non-production resources use different principal IDs; no identity holds roles in both.
-
-### Links
-
-- [Application design for AI workloads on Azure](https://learn.microsoft.com/azure/well-architected/ai/application-design)
-
-awaf:platform_identity/id_segmented_identities
-'
-fi
-
-# 79. Whether to use one index with filters or separate indexes per tenant or domain was decided deliberately
+# 76. Whether to use one index with filters or separate indexes per tenant or domain was decided deliberately
 if awaf_exists 'awaf:grounding_index_design/gd_index_topology'; then
 	echo 'skip awaf:grounding_index_design/gd_index_topology: an issue exists' >&2
 else
@@ -3026,11 +2919,11 @@ else
 - **Risk:** none
 - **Effort:** low
 - **Horizon:** later
-- **Priority score:** 11.9 (rank 79)
+- **Priority score:** 11.9 (rank 76)
 
 ### What to do
 
-Decide between a shared index with tenant or domain filters and separate indexes or services, weighing isolation, cost, limits and relevance tuning.
+Decide between a shared index with tenant or domain filters and separate indexes or services, weighing isolation, cost, service limits and relevance tuning.
 
 ### Why it matters
 
@@ -3048,12 +2941,12 @@ awaf:grounding_index_design/gd_index_topology
 '
 fi
 
-# 80. Protected material detection is on for text and code outputs
+# 77. Protected material detection for text and code is on for completions
 if awaf_exists 'awaf:content_safety/cs_protected_material'; then
 	echo 'skip awaf:content_safety/cs_protected_material: an issue exists' >&2
 else
 	gh issue create \
-		--title='Protected material detection is on for text and code outputs' \
+		--title='Protected material detection for text and code is on for completions' \
 		--label='awaf,responsible-ai,horizon:later,risk:none' \
 		--body='**Why this rank:** question otherwise in good shape; Responsible AI is your #3 priority; weight 10; business-critical workload; confidential data; external users; low effort
 
@@ -3064,34 +2957,34 @@ else
 - **Risk:** none
 - **Effort:** low
 - **Horizon:** later
-- **Priority score:** 10.3 (rank 80)
+- **Priority score:** 10.3 (rank 77)
 
 ### What to do
 
-Enable protected material filters for text and code on completions.
+Enable the protected material filters for text and for code on completions.
 
 ### Why it matters
 
-Reproducing copyrighted text or licensed code creates legal exposure for the operator.
+Reproducing copyrighted text or licensed code creates legal exposure for whoever runs the application.
 
 ### How to verify
 
-The RAI policy includes protected material text and code filters enabled.
+The RAI policy lists protected material text and code filters as enabled.
 
 ### Links
 
-- [Content filtering in Azure OpenAI](https://learn.microsoft.com/azure/ai-services/openai/concepts/content-filter)
+- [Protected material detection in Microsoft Foundry](https://learn.microsoft.com/azure/foundry/openai/concepts/content-filter-protected-material)
 
 awaf:content_safety/cs_protected_material
 '
 fi
 
-# 81. Images, audio and files are screened as well as text
+# 78. Images, audio and files are screened as well as text, on upload and on generation
 if awaf_exists 'awaf:content_safety/cs_multimodal'; then
 	echo 'skip awaf:content_safety/cs_multimodal: an issue exists' >&2
 else
 	gh issue create \
-		--title='Images, audio and files are screened as well as text' \
+		--title='Images, audio and files are screened as well as text, on upload and on generation' \
 		--label='awaf,security,responsible-ai,horizon:later,risk:none' \
 		--body='**Why this rank:** question otherwise in good shape; Security is your #1 priority; weight 10; business-critical workload; confidential data; external users; medium effort
 
@@ -3102,12 +2995,12 @@ else
 - **Risk:** none
 - **Effort:** medium
 - **Horizon:** later
-- **Priority score:** 9.5 (rank 81)
+- **Priority score:** 9.5 (rank 78)
 - **Top 10:** Security controls in Responsible AI
 
 ### What to do
 
-Apply image moderation to uploaded and generated images, and filter transcripts of audio and text extracted from files, through the same safety checks as text.
+Run image moderation on uploaded and generated images, and pass audio transcripts and text extracted from files through the same checks as typed text.
 
 ### Why it matters
 
@@ -3115,17 +3008,17 @@ Attackers move to the modality nobody inspects.
 
 ### How to verify
 
-The upload and generation paths call image analysis or content filters; tests with unsafe images are blocked.
+The upload and generation paths call image analysis or the content filters, and tests with unsafe images are blocked.
 
 ### Links
 
-- [What is Azure AI Content Safety](https://learn.microsoft.com/azure/ai-services/content-safety/overview)
+- [Analyze image content with Azure AI Content Safety](https://learn.microsoft.com/azure/ai-services/content-safety/quickstart-image)
 
 awaf:content_safety/cs_multimodal
 '
 fi
 
-# 82. Ungrounded answers are detected and blocked or corrected before users see them
+# 79. Ungrounded answers are detected and blocked or corrected before users see them
 if awaf_exists 'awaf:content_safety/cs_groundedness_detection'; then
 	echo 'skip awaf:content_safety/cs_groundedness_detection: an issue exists' >&2
 else
@@ -3141,29 +3034,29 @@ else
 - **Risk:** none
 - **Effort:** medium
 - **Horizon:** later
-- **Priority score:** 9.2 (rank 82)
+- **Priority score:** 9.2 (rank 79)
 
 ### What to do
 
-Check completions against their grounding sources with groundedness detection and block, regenerate or flag ungrounded answers.
+Check each completion against its grounding sources with groundedness detection, and block, regenerate or flag the answers that the sources do not support.
 
 ### Why it matters
 
-In RAG, a confident answer not supported by sources is the most damaging failure.
+In a RAG application a confident answer that the sources do not support is the most damaging failure.
 
 ### How to verify
 
-The orchestrator or filter calls groundedness detection and logs the outcome.
+The guardrail policy or the orchestrator runs groundedness detection and logs the outcome for each answer.
 
 ### Links
 
-- [Groundedness detection](https://learn.microsoft.com/azure/ai-services/content-safety/concepts/groundedness)
+- [Groundedness detection in Microsoft Foundry](https://learn.microsoft.com/azure/foundry/openai/concepts/content-filter-groundedness)
 
 awaf:content_safety/cs_groundedness_detection
 '
 fi
 
-# 83. Custom blocklists cover terms specific to your domain and brand
+# 80. Custom blocklists cover terms specific to your domain and brand
 if awaf_exists 'awaf:content_safety/cs_blocklists'; then
 	echo 'skip awaf:content_safety/cs_blocklists: an issue exists' >&2
 else
@@ -3179,34 +3072,34 @@ else
 - **Risk:** none
 - **Effort:** low
 - **Horizon:** later
-- **Priority score:** 9.1 (rank 83)
+- **Priority score:** 9.1 (rank 80)
 
 ### What to do
 
-Add blocklists for terms the default categories do not cover (competitor names, internal code names, regulated terms) and attach them to the filter policy.
+Add blocklists for terms the default categories do not cover (competitor names, internal code names, regulated terms) and attach them to the guardrail policy.
 
 ### Why it matters
 
-Category filters target general harms, not organization-specific risks.
+Category filters target general harms, not the risks of one organization.
 
 ### How to verify
 
-The RAI policy references custom blocklists with reviewed entries.
+The RAI policy references custom blocklists whose entries have been reviewed.
 
 ### Links
 
-- [Use blocklists with Azure OpenAI](https://learn.microsoft.com/azure/ai-services/openai/how-to/use-blocklists)
+- [Use blocklists with Azure OpenAI in Foundry Models](https://learn.microsoft.com/azure/foundry/openai/how-to/use-blocklists)
 
 awaf:content_safety/cs_blocklists
 '
 fi
 
-# 84. Data moves to cheaper tiers as it ages and is deleted at the end of its retention
+# 81. Data moves to cooler access tiers by lifecycle rules as it is read less
 if awaf_exists 'awaf:data_platform_design/dp_storage_tiering'; then
 	echo 'skip awaf:data_platform_design/dp_storage_tiering: an issue exists' >&2
 else
 	gh issue create \
-		--title='Data moves to cheaper tiers as it ages and is deleted at the end of its retention' \
+		--title='Data moves to cooler access tiers by lifecycle rules as it is read less' \
 		--label='awaf,cost,horizon:later,risk:none' \
 		--body='**Why this rank:** question otherwise in good shape; Cost Optimization is your #6 priority; weight 10; business-critical workload; low effort
 
@@ -3217,23 +3110,23 @@ else
 - **Risk:** none
 - **Effort:** low
 - **Horizon:** later
-- **Priority score:** 7.1 (rank 84)
+- **Priority score:** 7.1 (rank 81)
 
 ### What to do
 
-Apply storage lifecycle rules that move raw and historical data to cool, cold or archive tiers and delete it after retention.
+Apply lifecycle rules that move raw, historical and superseded data to the cool, cold or archive tier once it is rarely read. How long data is kept at all is asked in the retention questions.
 
 ### Why it matters
 
-Raw training and log data grows quickly and is rarely read after processing.
+Raw training and log data grows quickly and is rarely read after processing, while the hot tier charges the most for storage.
 
 ### How to verify
 
-Lifecycle management policies exist on data lake accounts with tier and delete actions.
+Lifecycle management policies on the data lake accounts have tierToCool, tierToCold or tierToArchive actions.
 
 ### Links
 
-- [Azure Blob Storage lifecycle management](https://learn.microsoft.com/azure/storage/blobs/lifecycle-management-overview)
+- [Access tiers for blob data](https://learn.microsoft.com/azure/storage/blobs/access-tiers-overview)
 
 awaf:data_platform_design/dp_storage_tiering
 '

@@ -102,11 +102,17 @@ func LoadFS(fsys fs.FS, dir string) ([]*Catalogue, error) {
 func Parse(name string, data []byte) (*Catalogue, error) {
 	var root yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&root); err != nil {
+		p := awaf.Problem{Location: awaf.Location{File: name}}
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		if _, scanErr := fmt.Sscanf(msg, "line %d:", &p.Line); scanErr == nil {
+			_, msg, _ = strings.Cut(msg, ":")
+			msg = strings.TrimSpace(msg)
+		}
 		if errors.Is(err, io.EOF) {
 			msg = "file is empty"
 		}
-		return nil, awaf.Problems{{Location: awaf.Location{File: name}, Message: "invalid YAML: " + msg}}
+		p.Message = "invalid YAML: " + msg
+		return nil, awaf.Problems{p}
 	}
 	d := &decoder{file: name}
 	c := d.catalogue(&root)

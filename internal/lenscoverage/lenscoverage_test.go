@@ -160,6 +160,8 @@ func TestParseProblems(t *testing.T) {
 			[]string{`1: catalogue id "x" differs from the file name y.yaml`}},
 		{"not https", "x.yaml", strings.Replace(head, "https:", "http:", 1) + "  - {id: A, source: S, practice: P, omitted: r}\n",
 			[]string{`3: url: expected an https:// address`}},
+		{"invalid YAML", "x.yaml", head + "  - id: A\n    omitted: reason: with a colon\n",
+			[]string{"6: invalid YAML: mapping values are not allowed in this context"}},
 		{"choice twice", "x.yaml", head + "  - {id: A, source: S, practice: P, covered: [{choice: c, terms: [t]}, {choice: c, terms: [u]}]}\n",
 			[]string{"5: item A: choice c listed twice"}},
 	}

@@ -213,3 +213,33 @@ func assertProblems(t *testing.T, err error, want []string) {
 		}
 	}
 }
+
+func TestRenderSmall(t *testing.T) {
+	parse := func(id, items string) *Catalogue {
+		c, err := Parse(id+".yaml", []byte("catalogue: "+id+"\ntitle: Cat "+id+"\nurl: https://example.org/"+id+"\nitems:\n"+items))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	a := parse("a", "  - {id: A1, source: S, practice: P a|b, covered: [{choice: kv_purge, terms: [purge protection]}]}\n"+
+		"  - {id: A2, source: S, practice: Q, omitted: not ours}\n")
+	b := parse("b", "  - {id: A1, source: S, practice: R, covered: [{choice: kv_gone, terms: [x]}]}\n")
+	l := small()
+	l.Top10 = []awaf.Top10Item{{ID: "secrets-top", Title: "Secrets"}}
+	l.Questions[0].Choices[0].Top10 = []string{"secrets-top"}
+	got := string(Render(l, []*Catalogue{a, b}))
+	for _, want := range []string{
+		"| [Cat a](#cat-a) | 2 | 1 | 1 |\n",
+		"| [Cat b](#cat-b) | 1 | 1 | 0 |\n",
+		"| all | 3 | 2 | 1 |\n",
+		"| A1 | S | P a\\|b | `secrets/kv_purge` (purge protection) |\n",
+		"| A2 | S | Q | left out: not ours |\n",
+		"`kv_gone` (not in the lens)",
+		"| `secrets/kv_purge` | Every Key Vault has purge protection | a/A1 |\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("Render output lacks %q:\n%s", want, got)
+		}
+	}
+}

@@ -40,8 +40,15 @@ func Render(l *awaf.Lens, cats []*Catalogue) []byte {
 	}
 	fmt.Fprintf(&b, "| all | %d | %d | %d |\n", all, allCovered, all-allCovered)
 
-	// byChoice lists, per choice id, the catalogue items it covers.
+	// byChoice lists, per choice id, the catalogue items it covers; an item id that two
+	// catalogues share is qualified by its catalogue.
 	byChoice := map[string][]string{}
+	seen := map[string]int{}
+	for _, c := range cats {
+		for _, it := range c.Items {
+			seen[it.ID]++
+		}
+	}
 	for _, c := range cats {
 		fmt.Fprintf(&b, "\n## %s\n\n", c.Title)
 		fmt.Fprintf(&b, "Source: <%s> (file `%s.yaml`).\n\n", c.URL, c.ID)
@@ -53,7 +60,11 @@ func Render(l *awaf.Lens, cats []*Catalogue) []byte {
 			} else {
 				var refs []string
 				for _, cv := range it.Covered {
-					byChoice[cv.Choice] = append(byChoice[cv.Choice], it.ID)
+					name := it.ID
+					if seen[it.ID] > 1 {
+						name = c.ID + "/" + it.ID
+					}
+					byChoice[cv.Choice] = append(byChoice[cv.Choice], name)
 					refs = append(refs, fmt.Sprintf("%s (%s)", ref(choices, cv.Choice), cell(strings.Join(cv.Terms, "; "))))
 				}
 				by = strings.Join(refs, "<br>")

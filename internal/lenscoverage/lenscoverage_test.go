@@ -20,8 +20,9 @@ var planned110 = []string{
 	"ag_isolated_setup", "hp_autoscale", "mo_defender_ai", "pv_upgrade_policy",
 	"gov_red_teaming", "id_key_vault", "id_no_anonymous", "ho_approval_high_impact", "me_fairness",
 	"rg_pipeline_enforced", "pr_pii_redaction", "ml_lineage", "dpt_backup", "dg_residency",
+	"gw_token_quotas", "aa_layered_identities", "qt_retry_backoff", "ag_tool_allowlist",
 	// verify texts sharpened for coverage once 1.1.0 is in
-	"ta_audit_log", "ag_tool_allowlist",
+	"ta_audit_log", "ag_least_privilege_tools",
 }
 
 // TestBuiltinCovered holds every embedded catalogue against the built-in lens.

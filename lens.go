@@ -4,6 +4,11 @@
 // every other package depends on it, never the other way round.
 package awaf
 
+import (
+	"fmt"
+	"strings"
+)
+
 // PillarID names one of the six columns the assessment scores by.
 type PillarID string
 
@@ -217,4 +222,33 @@ func (c *Choice) HasPillar(p PillarID) bool {
 		}
 	}
 	return false
+}
+
+// IsPractice reports whether the choice is a practice a team can adopt: neither "none
+// of these" nor a "not needed" declaration.
+func (c *Choice) IsPractice() bool { return !c.None && c.NotNeeded == "" }
+
+// SelectionProblems lists what is wrong, for the lens, with selecting ids on q with
+// the given note: a "not needed" choice selected together with the practice it stands
+// in for, or selected without its reason in the note. Unknown ids and "none of these"
+// are checked by the callers, which know where the answer came from.
+func (q *Question) SelectionProblems(ids []string, note string) []string {
+	var out []string
+	picked := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		picked[id] = true
+	}
+	for _, id := range ids {
+		c, ok := q.Choice(id)
+		if !ok || c.NotNeeded == "" {
+			continue
+		}
+		if picked[c.NotNeeded] {
+			out = append(out, fmt.Sprintf("question %s: %s says %s is not needed, so the two cannot both be selected", q.ID, c.ID, c.NotNeeded))
+		}
+		if strings.TrimSpace(note) == "" {
+			out = append(out, fmt.Sprintf("question %s: %s (not needed) needs its reason in the answer's note: why %s does not apply to this workload", q.ID, c.ID, c.NotNeeded))
+		}
+	}
+	return out
 }

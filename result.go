@@ -114,6 +114,17 @@ type QuestionResult struct {
 	// Contradicted lists selected choices that failing evidence disputes: the team
 	// says the practice is in place, a machine check says otherwise.
 	Contradicted []string `json:"contradicted,omitempty"`
+	// NotNeeded lists the practices the answer declares not needed, with the reason
+	// from its note; they leave the score's total and count as met in risk rules.
+	NotNeeded []NotNeededResult `json:"notNeeded,omitempty"`
+}
+
+// NotNeededResult is one practice an answer declares not needed for the workload.
+type NotNeededResult struct {
+	Choice   string `json:"choice"`   // the "not needed" choice selected
+	Practice string `json:"practice"` // the practice it stands in for
+	Title    string `json:"title"`    // the practice's title
+	Reason   string `json:"reason"`   // the answer's note
 }
 
 // Top10Result is how the workload does on one Top 10 item.
@@ -123,6 +134,9 @@ type Top10Result struct {
 	Status Top10Status `json:"status"`
 	Met    int         `json:"met"`   // supporting practices in place
 	Total  int         `json:"total"` // applicable supporting practices
+	// NotNeeded counts the supporting practices declared not needed (with a reason);
+	// they are included in Met.
+	NotNeeded int `json:"notNeeded,omitempty"`
 }
 
 // Recommendation is one practice to adopt, ranked by business impact.

@@ -165,7 +165,11 @@ func openAssessment(path, lensRef string, create bool) (*awaf.Assessment, *awaf.
 		return nil, nil, err
 	}
 	var l *awaf.Lens
-	if ref := lensRef; ref != "" || f.Lens.File == "" {
+	if lensRef == "" && f.Lens.File == "" && f.Lens.ID != "" && !lens.IsFileRef(f.Lens.ID) && !exists(f.Lens.ID) {
+		if l, err = builtinFor(f.Lens); err != nil {
+			return nil, nil, fmt.Errorf("%s names lens %q; pass its file with --lens: %w", path, f.Lens.ID, err)
+		}
+	} else if ref := lensRef; ref != "" || f.Lens.File == "" {
 		if ref == "" {
 			ref = f.Lens.ID
 		}

@@ -208,6 +208,11 @@ func completeLens(max int) cobra.CompletionFunc {
 			if strings.HasPrefix(id, toComplete) {
 				out = append(out, id)
 			}
+			for _, v := range lens.BuiltinVersions(id) { // every version, as id@version
+				if ref := id + "@" + v; strings.HasPrefix(ref, toComplete) {
+					out = append(out, ref)
+				}
+			}
 		}
 		return out, cobra.ShellCompDirectiveDefault
 	}
@@ -537,6 +542,18 @@ func lensFrom(ref string) (*awaf.Lens, error) {
 		}
 	}
 	return lens.Resolve(ref)
+}
+
+// builtinFor returns the built-in lens an answers file names: the very version it
+// records when this binary still holds it (answers stay scored on the version they
+// were given on until they are upgraded), else the current one.
+func builtinFor(ref awaf.LensRef) (*awaf.Lens, error) {
+	if ref.Version != "" {
+		if l, err := lens.BuiltinVersion(ref.ID, ref.Version); err == nil {
+			return l, nil
+		}
+	}
+	return lens.BuiltinByID(ref.ID)
 }
 
 func exists(path string) bool {

@@ -231,7 +231,7 @@ func TestLensNewDiffUpgrade(t *testing.T) {
 	if err != nil {
 		t.Fatalf("upgrade: %v\n%s", err, stderr)
 	}
-	if !strings.Contains(out, "1 answer kept, 1 dropped") || !strings.Contains(out, "dropped secrets_handling: sh_rotation") {
+	if !strings.Contains(out, "1 answer kept, 0 moved, 1 dropped") || !strings.Contains(out, "dropped secrets_handling: sh_rotation") {
 		t.Errorf("upgrade report:\n%s", out)
 	}
 	f, err := answers.LoadFile(ans)

@@ -372,16 +372,24 @@ func newLensDiffCmd(s *streams) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "diff OLD NEW",
-		Short: "list added, removed and changed questions and choices",
-		Long: `Lists the questions and choices added, removed and changed between two lenses (built-in
-ids, lens files, or AWS custom lens JSON files).`,
-		Example: `  awaf lens diff team-v1.lens.yaml team-v2.lens.yaml
+		Short: "release notes between two lenses: added, removed, changed, moved and merged",
+		Long: `Lists the questions and choices added, removed, changed, moved and merged between two
+lenses, as release notes: each question's changes note (the lens's "changes" field)
+is printed under it, and a choice or question that takes over old ones (its "replaces"
+field) shows what it takes over instead of those being listed as removed.
+
+A lens is a built-in id ("azure-ai-workload", the current version), a built-in id at an
+earlier version this awaf still holds ("azure-ai-workload@1.0.0"), a lens YAML file, or
+an AWS custom lens JSON file.`,
+		Example: `  awaf lens diff azure-ai-workload@1.0.0 azure-ai-workload
+  awaf lens diff azure-ai-workload@1.0.0 azure-ai-workload --format markdown > notes.md
+  awaf lens diff team-v1.lens.yaml team-v2.lens.yaml
   awaf lens diff old-aws.json new-aws.json --format json`,
 		Args:              argsExactly(2, "two lenses: OLD NEW"),
 		ValidArgsFunction: completeLens(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return usagef(cmd, "unknown format %q (text or json)", format)
+			if format != "text" && format != "json" && format != "markdown" {
+				return usagef(cmd, "unknown format %q (text, markdown or json)", format)
 			}
 			old, err := resolveLens(args[0])
 			if err != nil {
@@ -392,14 +400,17 @@ ids, lens files, or AWS custom lens JSON files).`,
 				return err
 			}
 			d := lensdiff.Compare(old, nw)
-			if format == "json" {
+			switch format {
+			case "json":
 				return d.WriteJSON(s.out)
+			case "markdown":
+				return d.WriteMarkdown(s.out)
 			}
 			return d.WriteText(s.out)
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "output `format`: text or json")
-	enumFlag(cmd, "format", false, []string{"text", "json"})
+	cmd.Flags().StringVar(&format, "format", "text", "output `format`: text, markdown or json")
+	enumFlag(cmd, "format", false, []string{"text", "markdown", "json"})
 	return cmd
 }
 
@@ -415,10 +426,17 @@ func newLensUpgradeCmd(s *streams) *cobra.Command {
 		Use:   "upgrade --to VERSION|ID|FILE",
 		Short: "move answers to a new lens version (keeps a milestone)",
 		Long: `Moves an answers file to another version of its lens. Answers whose question and
-choice ids exist in the new version are kept; the rest are listed as dropped, and new
-questions start unanswered. The old answers are first saved as a milestone next to
-the file: awaf.yaml.milestone-<old version>-<date>.yaml.`,
-		Example: `  awaf lens upgrade --to team-v2.lens.yaml --dry-run
+choice ids exist in the new version are kept; selections of choices the new version
+merged or moved (its "replaces" fields) go to the choices that take them over, with
+their evidence, even in another question, and notes of merged questions are kept. The
+rest are listed as dropped, with why; new questions start unanswered and new choices
+unselected. The old answers are first saved as a milestone next to the file:
+awaf.yaml.milestone-<old version>-<date>.yaml.
+
+For a built-in lens the old version is the one the answers record, when this awaf
+still holds it (awaf lens diff ID@VERSION ID shows what changed).`,
+		Example: `  awaf lens upgrade --to 1.1.0 --dry-run
+  awaf lens upgrade --to team-v2.lens.yaml --dry-run
   awaf lens upgrade --answers awaf.yaml --to team-v2.lens.yaml --from team-v1.lens.yaml`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -460,26 +478,19 @@ func lensUpgrade(f *lensUpgradeFlags, stdout io.Writer) error {
 		if from, err = resolveLens(f.from); err != nil {
 			return err
 		}
-	} else if l, err := lens.Resolve(af.Lens.ID); err == nil && l.Version == af.Lens.Version {
-		from = l
+	} else if af.Lens.Version != "" && !lens.IsFileRef(af.Lens.ID) {
+		// The very version the answers were given on, when this binary holds it: its
+		// ids tell new questions apart from old ones left unanswered.
+		if l, err := lens.BuiltinVersion(af.Lens.ID, af.Lens.Version); err == nil {
+			from = l
+		}
 	}
 	if target.ID == af.Lens.ID && target.Version == af.Lens.Version {
 		fmt.Fprintf(stdout, "%s: already on lens %s %s; nothing to do\n", path, target.ID, target.Version)
 		return nil
 	}
 	upgraded, u := lensdiff.Carry(af.Assessment, from, target)
-	fmt.Fprintf(stdout, "%s: lens %s %s -> %s %s: %s kept, %d dropped, %s\n",
-		path, u.From.ID, orText(u.From.Version, "(no version)"), u.To.ID, u.To.Version, plural(u.Kept, "answer"), len(u.Dropped), plural(len(u.NewQuestions), "new question"))
-	for _, d := range u.Dropped {
-		what := "answer to " + d.Question
-		if len(d.Choices) > 0 {
-			what = d.Question + ": " + strings.Join(d.Choices, ", ")
-		}
-		fmt.Fprintf(stdout, "  dropped %s (%s)\n", what, d.Reason)
-	}
-	for _, q := range u.NewQuestions {
-		fmt.Fprintf(stdout, "  new question %s (unanswered)\n", q)
-	}
+	writeUpgrade(stdout, path, u)
 	if f.dryRun {
 		fmt.Fprintln(stdout, "dry run: nothing written")
 		return nil
@@ -499,6 +510,29 @@ func lensUpgrade(f *lensUpgradeFlags, stdout io.Writer) error {
 	return nil
 }
 
+// writeUpgrade prints what an upgrade kept, moved, dropped and added.
+func writeUpgrade(w io.Writer, path string, u *lensdiff.Upgrade) {
+	fmt.Fprintf(w, "%s: lens %s %s -> %s %s: %s kept, %d moved, %d dropped, %s, %s\n",
+		path, u.From.ID, orText(u.From.Version, "(no version)"), u.To.ID, u.To.Version, plural(u.Kept, "answer"), len(u.Moved), len(u.Dropped),
+		plural(len(u.NewQuestions), "new question"), plural(len(u.NewChoices), "new choice"))
+	for _, m := range u.Moved {
+		fmt.Fprintf(w, "  moved %s\n", m)
+	}
+	for _, d := range u.Dropped {
+		what := "answer to " + d.Question
+		if len(d.Choices) > 0 {
+			what = d.Question + ": " + strings.Join(d.Choices, ", ")
+		}
+		fmt.Fprintf(w, "  dropped %s (%s)\n", what, d.Reason)
+	}
+	for _, q := range u.NewQuestions {
+		fmt.Fprintf(w, "  new question %s (unanswered)\n", q)
+	}
+	for _, c := range u.NewChoices {
+		fmt.Fprintf(w, "  new choice %s (unselected; review the question)\n", c)
+	}
+}
+
 // upgradeTarget finds the lens to upgrade to: a file, a version of the answers' own
 // built-in lens, or another lens id.
 func upgradeTarget(to string, cur awaf.LensRef) (*awaf.Lens, error) {
@@ -506,12 +540,12 @@ func upgradeTarget(to string, cur awaf.LensRef) (*awaf.Lens, error) {
 		return resolveLens(to)
 	}
 	if semverish(to) {
-		l, err := lens.Resolve(cur.ID)
-		if err != nil {
+		if _, err := lens.BuiltinByID(cur.ID); err != nil {
 			return nil, awaf.Errorf(awaf.ENOTFOUND, "lens %s is not built in; pass the new version's file with --to", cur.ID)
 		}
-		if l.Version != to {
-			return nil, awaf.Errorf(awaf.ENOTFOUND, "lens %s %s is not available: this awaf has version %s built in; pass a lens file with --to", cur.ID, to, l.Version)
+		l, err := lens.BuiltinVersion(cur.ID, to)
+		if err != nil {
+			return nil, awaf.Errorf(awaf.ENOTFOUND, "lens %s %s is not available: this awaf has versions %s built in; pass a lens file with --to", cur.ID, to, strings.Join(lens.BuiltinVersions(cur.ID), ", "))
 		}
 		return l, nil
 	}

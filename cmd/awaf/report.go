@@ -286,7 +286,7 @@ func openParts(paths, lensRefs []string) ([]multilens.Part, error) {
 				continue
 			}
 		case file.Lens.ID != "":
-			l, err = lens.BuiltinByID(file.Lens.ID)
+			l, err = builtinFor(file.Lens)
 			if err != nil {
 				errs = append(errs, awaf.Errorf(awaf.EINVALID, "%s names lens %q, which is not built in and no --lens has: pass its file with --lens", path, file.Lens.ID))
 				continue

@@ -142,7 +142,7 @@ func runServe(ctx context.Context, f *serveFlags, s *streams) error {
 	a := auth.New(db, nil)
 	a.Warm()
 	srv, err := server.New(server.Config{
-		Store: db, Auth: a, Lens: lens.BuiltinByID, DefaultLens: *lensID, Log: log, SecureCookies: *secureCookies,
+		Store: db, Auth: a, Lens: lens.BuiltinByID, LensVersion: lens.BuiltinVersion, DefaultLens: *lensID, Log: log, SecureCookies: *secureCookies,
 		MetricsToken: metricsToken, SSO: sso, NoLocalSignIn: f.oidc.noLocal, Sealer: sealer, SyncAllowPrivate: f.sync.allowPrivate,
 	})
 	if err != nil {

@@ -116,7 +116,8 @@ func (f *File) checkProfile() awaf.Problems {
 }
 
 // Check tests the answers against the lens they are given for: the lens id, and that
-// every question and choice id exists, with "none of these" standing alone.
+// every question and choice id exists, with "none of these" standing alone, and a
+// "not needed" choice selected without its practice and with its reason in the note.
 func (f *File) Check(l *awaf.Lens) error {
 	var ps awaf.Problems
 	if f.Lens.ID != "" && f.Lens.ID != l.ID {
@@ -139,6 +140,9 @@ func (f *File) Check(l *awaf.Lens) error {
 		}
 		if none && len(a.Selected) > 1 {
 			ps = append(ps, awaf.Problem{Location: f.loc(fmt.Sprintf("answers[%d].selected", i)), Message: fmt.Sprintf("question %s: \"none of these\" cannot be selected with other choices", q.ID)})
+		}
+		for _, msg := range q.SelectionProblems(a.Selected, a.Note) {
+			ps = append(ps, awaf.Problem{Location: f.loc(fmt.Sprintf("answers[%d].selected", i)), Message: msg})
 		}
 		for _, e := range a.Evidence {
 			if _, ok := q.Choice(e.Choice); !ok {

@@ -148,3 +148,54 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestCheckNotNeeded(t *testing.T) {
+	l, err := lens.Parse("nn.yaml", []byte(`id: nn
+name: NN
+version: 1.0.0
+pillars: [{id: security, name: S}]
+areas: [{id: app, name: A}]
+questions:
+  - id: retrieval
+    title: Q
+    area: app
+    pillars: [security]
+    choices:
+      - {id: gr_trimming, title: Trimming, weight: 5, effort: low, pillars: [security], guidance: {what: w, why: y, verify: v}, links: [{url: "https://learn.microsoft.com/a/b"}]}
+      - {id: gr_trimming_not_needed, title: Not needed, notNeeded: gr_trimming, guidance: {what: w, why: y, verify: v}, links: [{url: "https://learn.microsoft.com/a/c"}]}
+      - {id: gr_none, title: None, none: true}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, answers string
+		want          []string
+	}{
+		{"reason given", "answers:\n  - question: retrieval\n    selected: [gr_trimming_not_needed]\n    note: Public manual only.\n", nil},
+		{"no reason", "answers:\n  - question: retrieval\n    selected: [gr_trimming_not_needed]\n",
+			[]string{`a.yaml:3:15: question retrieval: gr_trimming_not_needed (not needed) needs its reason in the answer's note: why gr_trimming does not apply to this workload`}},
+		{"with its practice", "answers:\n  - question: retrieval\n    selected: [gr_trimming, gr_trimming_not_needed]\n    note: both\n",
+			[]string{`a.yaml:3:15: question retrieval: gr_trimming_not_needed says gr_trimming is not needed, so the two cannot both be selected`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := answers.Parse("a.yaml", []byte(tt.answers))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = f.Check(l)
+			if tt.want == nil {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			for _, w := range tt.want {
+				if err == nil || !strings.Contains(err.Error(), w) {
+					t.Errorf("error lacks %q:\n%v", w, err)
+				}
+			}
+		})
+	}
+}

@@ -6,6 +6,8 @@ package assess
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/awaf/awaf"
 )
@@ -69,12 +71,21 @@ type questionEval struct {
 	result     awaf.QuestionResult
 	applicable bool // the question counts in scores
 	answered   bool
-	choices    []*awaf.Choice // applicable practices, "none of these" excluded
-	selected   map[string]bool
+	// practices are the practices that apply to the profile, those declared not
+	// needed included; choices are the ones scored (practices minus those declared
+	// not needed).
+	practices []*awaf.Choice
+	choices   []*awaf.Choice
+	selected  map[string]bool
+	notNeeded map[string]bool // practices the answer declares not needed, with a reason
+	// countsForTop10 is set when the question's practices count in the Top 10 even
+	// though the question is not scored: the team marked it not applicable for a
+	// reason other than "out of scope", so what the items ask for is not covered.
+	countsForTop10 bool
 }
 
 func evalQuestion(q *awaf.Question, ans *awaf.Answer, p awaf.Profile) (questionEval, error) {
-	e := questionEval{q: q, selected: map[string]bool{}}
+	e := questionEval{q: q, selected: map[string]bool{}, notNeeded: map[string]bool{}}
 	e.result = awaf.QuestionResult{Question: q.ID, Title: q.Title, Area: q.Area, Pillars: q.Pillars}
 	if ans != nil {
 		e.result.Note = ans.Note
@@ -89,15 +100,13 @@ func evalQuestion(q *awaf.Question, ans *awaf.Answer, p awaf.Profile) (questionE
 		e.result.Reason = awaf.NAProfile
 		return e, nil
 	}
-	if ans != nil && ans.NotApplicable != nil {
-		e.result.Risk = awaf.RiskNotApplicable
-		e.result.Reason = ans.NotApplicable.Reason
-		return e, nil
-	}
-	e.applicable = true
+	// met is what the risk rules read: the selected choices, the practices declared
+	// not needed, and the practices that do not apply to this profile (a rule such as
+	// "tr_citations && ..." must not fail a workload the practice is not for).
+	met := map[string]bool{}
 	for i := range q.Choices {
 		c := &q.Choices[i]
-		if c.None {
+		if !c.IsPractice() {
 			continue
 		}
 		ok, err := applies(c.AppliesWhen, p)
@@ -105,11 +114,21 @@ func evalQuestion(q *awaf.Question, ans *awaf.Answer, p awaf.Profile) (questionE
 			return e, fmt.Errorf("question %s: choice %s: %w", q.ID, c.ID, err)
 		}
 		if ok {
-			e.choices = append(e.choices, c)
+			e.practices = append(e.practices, c)
+		} else {
+			met[c.ID] = true
 		}
 	}
+	if ans != nil && ans.NotApplicable != nil {
+		e.result.Risk = awaf.RiskNotApplicable
+		e.result.Reason = ans.NotApplicable.Reason
+		e.countsForTop10 = ans.NotApplicable.Reason != awaf.NAOutOfScope
+		return e, nil
+	}
+	e.applicable = true
 	if ans == nil || len(ans.Selected) == 0 {
 		e.result.Risk = awaf.RiskUnanswered
+		e.choices = e.practices
 		for _, c := range e.choices {
 			e.result.Missing = append(e.result.Missing, c.ID)
 		}
@@ -118,6 +137,30 @@ func evalQuestion(q *awaf.Question, ans *awaf.Answer, p awaf.Profile) (questionE
 	e.answered = true
 	for _, id := range ans.Selected {
 		e.selected[id] = true
+		met[id] = true
+	}
+	// A "not needed" choice takes its practice out of the question when the answer
+	// gives the reason and does not also claim the practice; validation refuses the
+	// other cases, and evaluation does not reward them.
+	if reason := strings.TrimSpace(ans.Note); reason != "" {
+		for _, id := range ans.Selected {
+			c, ok := q.Choice(id)
+			if !ok || c.NotNeeded == "" || e.selected[c.NotNeeded] {
+				continue
+			}
+			practice, ok := q.Choice(c.NotNeeded)
+			if !ok || !slices.Contains(e.practices, practice) {
+				continue
+			}
+			e.notNeeded[practice.ID] = true
+			met[practice.ID] = true
+			e.result.NotNeeded = append(e.result.NotNeeded, awaf.NotNeededResult{Choice: c.ID, Practice: practice.ID, Title: practice.Title, Reason: reason})
+		}
+	}
+	for _, c := range e.practices {
+		if !e.notNeeded[c.ID] {
+			e.choices = append(e.choices, c)
+		}
 	}
 	e.result.Selected = append([]string(nil), ans.Selected...)
 	got, total := 0, 0
@@ -130,8 +173,11 @@ func evalQuestion(q *awaf.Question, ans *awaf.Answer, p awaf.Profile) (questionE
 		}
 	}
 	e.result.Score = percent(got, total)
+	if total == 0 && len(e.result.NotNeeded) > 0 {
+		e.result.Score = 100 // every practice that applies is declared not needed
+	}
 	e.result.Contradicted = contradicted(ans)
-	risk, err := riskOf(q, e.selected, e.result.Score)
+	risk, err := riskOf(q, met, e.result.Score)
 	if err != nil {
 		return e, err
 	}
@@ -253,24 +299,32 @@ func hasPillar(ps []awaf.PillarID, id awaf.PillarID) bool {
 	return false
 }
 
-// top10 rates each checklist item by the applicable practices that support it.
+// top10 rates each checklist item by the practices that support it. An item is met
+// only when every supporting practice that applies to the workload is in place or
+// declared not needed with a reason. Practices of unanswered questions, and of
+// questions the team marked not applicable for any reason but "out of scope", count as
+// not in place: nothing says the item is covered. Questions the profile rules out, or
+// that the team marked out of scope, and practices that do not apply to the profile,
+// do not count.
 func top10(l *awaf.Lens, evals []questionEval) []awaf.Top10Result {
 	out := make([]awaf.Top10Result, 0, len(l.Top10))
 	for _, item := range l.Top10 {
 		t := awaf.Top10Result{ID: item.ID, Title: item.Title}
 		for _, e := range evals {
-			if !e.applicable {
+			if !e.applicable && !e.countsForTop10 {
 				continue
 			}
-			for _, c := range e.choices {
-				for _, id := range c.Top10 {
-					if id != item.ID {
-						continue
-					}
-					t.Total++
-					if e.selected[c.ID] {
-						t.Met++
-					}
+			for _, c := range e.practices {
+				if !slices.Contains(c.Top10, item.ID) {
+					continue
+				}
+				t.Total++
+				switch {
+				case e.notNeeded[c.ID]:
+					t.Met++
+					t.NotNeeded++
+				case e.selected[c.ID]:
+					t.Met++
 				}
 			}
 		}

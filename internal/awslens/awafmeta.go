@@ -36,6 +36,9 @@ type choiceMeta struct {
 	Weight  int             `json:"weight,omitempty"`
 	Effort  awaf.Effort     `json:"effort,omitempty"`
 	Pillars []awaf.PillarID `json:"pillars,omitempty"`
+	// NotNeeded is the awaf id of the practice a "not needed" choice stands in for;
+	// AWS has no such choice, so it travels as an ordinary one.
+	NotNeeded string `json:"notNeeded,omitempty"`
 }
 
 func (m *awafMeta) empty() bool {
@@ -104,7 +107,9 @@ func (ex *exporter) recordAwaf(f *File) {
 				if made := cids.make(awsID); made != c.ID {
 					cm.ID = c.ID
 				}
-				if !c.None {
+				if c.NotNeeded != "" {
+					cm.NotNeeded = c.NotNeeded
+				} else if !c.None {
 					if c.Weight != DefaultWeight {
 						cm.Weight = c.Weight
 					}
@@ -115,7 +120,7 @@ func (ex *exporter) recordAwaf(f *File) {
 						cm.Pillars = c.Pillars
 					}
 				}
-				if cm.ID != "" || cm.Weight != 0 || cm.Effort != "" || cm.Pillars != nil {
+				if cm.ID != "" || cm.Weight != 0 || cm.Effort != "" || cm.Pillars != nil || cm.NotNeeded != "" {
 					m.Choices[aq.ID+"/"+awsID] = cm
 				}
 			}

@@ -478,7 +478,25 @@ func TestRoundTripAwafLens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, l := range []*awaf.Lens{l, builtin} {
+	notNeeded, err := lens.Parse("nn.yaml", []byte(`id: not-needed
+name: Not needed
+version: 1.0.0
+pillars: [{id: security, name: Security}]
+areas: [{id: app, name: App}]
+questions:
+  - id: retrieval
+    title: How is retrieval secured?
+    area: app
+    pillars: [security]
+    choices:
+      - {id: gr_trimming, title: Security trimming, weight: 60, effort: medium, pillars: [security], guidance: {what: w, why: y, verify: v}, links: [{url: "https://learn.microsoft.com/a/b/c"}]}
+      - {id: gr_trimming_not_needed, title: "Not needed: every document is public", notNeeded: gr_trimming, guidance: {what: w, why: y, verify: v}, links: [{url: "https://learn.microsoft.com/a/d/e"}]}
+      - {id: gr_none, title: None of these, none: true}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []*awaf.Lens{l, builtin, notNeeded} {
 		t.Run(l.ID, func(t *testing.T) {
 			out, err := ExportJSON(l)
 			if err != nil {
@@ -516,6 +534,9 @@ func TestRoundTripAwafLens(t *testing.T) {
 					if !ok {
 						t.Errorf("question %s: choice %s lost", q.ID, c.ID)
 						continue
+					}
+					if bc.NotNeeded != c.NotNeeded {
+						t.Errorf("choice %s: notNeeded %q came back as %q", c.ID, c.NotNeeded, bc.NotNeeded)
 					}
 					if !c.None && (bc.Weight != c.Weight || bc.Effort != c.Effort || !slices.Equal(bc.Pillars, c.Pillars)) {
 						t.Errorf("choice %s: weight %d effort %s %v came back as %d %s %v", c.ID, c.Weight, c.Effort, c.Pillars, bc.Weight, bc.Effort, bc.Pillars)

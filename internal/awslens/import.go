@@ -442,6 +442,10 @@ func (im *importer) choice(c Choice, cids ids, pillars []awaf.PillarID, cm choic
 		return ch
 	}
 	ch.Weight, ch.Effort, ch.Pillars = DefaultWeight, DefaultEffort, pillars
+	if cm.NotNeeded != "" {
+		// A "not needed" choice exported by awaf: its practice carries the weight.
+		ch.NotNeeded, ch.Weight, ch.Effort, ch.Pillars = cm.NotNeeded, 0, "", nil
+	}
 	if cm.Weight > 0 {
 		ch.Weight = cm.Weight
 	}

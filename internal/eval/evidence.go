@@ -42,7 +42,7 @@ var ml = []Task{Classification, Regression}
 // edit here.
 var EvidenceTargets = []EvidenceTarget{
 	{AspectAutomated, "experiment_tracking", "et_eval_results_stored", nil},
-	{AspectAutomated, "genai_evaluation", "ge_automated_pipeline", []Task{RAG}},
+	{AspectAutomated, "release_gates", "rg_pipeline_enforced", nil},
 	{AspectMetrics, "ml_evaluation", "me_task_metrics", ml},
 	{AspectMetrics, "genai_evaluation", "ge_quality_metrics", []Task{RAG}},
 	{AspectGates, "release_gates", "rg_numeric_thresholds", nil},

@@ -33,7 +33,7 @@ func TestImportResults(t *testing.T) {
 			cfg:            "name: support-bot\nimport: aieval.json\nmetrics:\n  - {name: groundedness.groundedness, min: 4}\n  - {name: relevance.relevance, min: 4}\n  - {name: violence.violence_defect_rate, max: 0}\n  - {name: hate_unfairness.hate_unfairness_defect_rate, max: 0}\n",
 			want:           map[string]float64{"groundedness.groundedness": 4, "relevance.relevance": 4.666666666666667, "violence.violence_defect_rate": 0, "hate_unfairness.hate_unfairness_defect_rate": 1.0 / 3},
 			failed:         []string{"hate_unfairness.hate_unfairness_defect_rate"},
-			evidence:       []string{"et_eval_results_stored", "ge_automated_pipeline", "ge_quality_metrics", "rg_numeric_thresholds", "ge_safety_metrics", "rg_safety_gate"},
+			evidence:       []string{"et_eval_results_stored", "rg_pipeline_enforced", "ge_quality_metrics", "rg_numeric_thresholds", "ge_safety_metrics", "rg_safety_gate"},
 			passedEvidence: map[string]bool{"ge_safety_metrics": true, "rg_safety_gate": false, "rg_numeric_thresholds": false},
 		},
 		{

@@ -376,6 +376,19 @@ func (d *decoder) choice(l *awaf.Lens, q *awaf.Question, n *yaml.Node, j int, qc
 		}
 		return ch
 	}
+	if ch.NotNeeded != "" {
+		// It stands in for its practice, which carries the weight, effort, pillars and
+		// Top 10 items; what it needs is guidance saying when the practice
+		// legitimately does not apply and how a reviewer checks the reason.
+		for _, k := range []string{"weight", "effort", "pillars", "top10"} {
+			if f[k] != nil {
+				d.errorf(f[k], "%s: a \"not needed\" choice takes no %s (it stands in for %s, which has them)", c, k, ch.NotNeeded)
+			}
+		}
+		d.need(n, f, c, "guidance", "links")
+		ch.Guidance, ch.Links = d.guidance(f, c)
+		return ch
+	}
 	d.need(n, f, c, "weight", "effort", "pillars", "guidance", "links")
 	ch.Weight = d.integer(f["weight"], c+".weight")
 	if f["weight"] != nil && (ch.Weight < 1 || ch.Weight > 100) {
@@ -404,20 +417,26 @@ func (d *decoder) choice(l *awaf.Lens, q *awaf.Question, n *yaml.Node, j int, qc
 		}
 	}
 	ch.Top10 = items
+	ch.Guidance, ch.Links = d.guidance(f, c)
+	return ch
+}
+
+// guidance reads a choice's guidance (what, why, verify) and links.
+func (d *decoder) guidance(f map[string]*yaml.Node, c string) (awaf.Guidance, []awaf.Link) {
 	gf := d.fields(f["guidance"], c+".guidance", "what", "why", "verify")
 	if f["guidance"] != nil {
 		d.need(f["guidance"], gf, c+".guidance", "what", "why", "verify")
 	}
-	ch.Guidance = awaf.Guidance{
+	g := awaf.Guidance{
 		What:   d.str(gf["what"], c+".guidance.what", gf["what"] != nil),
 		Why:    d.str(gf["why"], c+".guidance.why", gf["why"] != nil),
 		Verify: d.str(gf["verify"], c+".guidance.verify", gf["verify"] != nil),
 	}
-	ch.Links = d.links(f["links"], c+".links")
-	if f["links"] != nil && len(ch.Links) == 0 {
+	links := d.links(f["links"], c+".links")
+	if f["links"] != nil && len(links) == 0 {
 		d.errorf(f["links"], "%s: needs at least one link", c)
 	}
-	return ch
+	return g, links
 }
 
 // notNeeded checks each "not needed because" choice of q: it names another practice of

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -29,7 +30,11 @@ const MaxSize = 2 << 20
 // maxDepth bounds nesting; a lens is never deeper than a dozen levels.
 const maxDepth = 32
 
-//go:embed builtin
+// builtin holds the current version of each built-in lens; history holds earlier
+// versions, named <id>-<version>.yaml, so that answers given on them are still scored
+// on the version they were given on and upgrade with the new version's mapping.
+//
+//go:embed builtin history
 var builtinFS embed.FS
 
 // BuiltinID is the id of the lens awaf uses when an answers file names none.
@@ -248,13 +253,100 @@ func BuiltinIDs() []string {
 	return ids
 }
 
-// Resolve returns the lens named by ref: a built-in id, or the path of a lens file.
+var history = sync.OnceValues(func() (map[awaf.LensRef]*awaf.Lens, error) {
+	out := map[awaf.LensRef]*awaf.Lens{}
+	entries, err := fs.ReadDir(builtinFS, "history")
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		if path.Ext(e.Name()) != ".yaml" {
+			continue
+		}
+		l, err := Load(builtinFS, path.Join("history", e.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("earlier built-in lens %s: %w", e.Name(), err)
+		}
+		if want := l.ID + "-" + l.Version + ".yaml"; e.Name() != want {
+			return nil, fmt.Errorf("earlier built-in lens %s holds %s %s; name it %s", e.Name(), l.ID, l.Version, want)
+		}
+		out[awaf.LensRef{ID: l.ID, Version: l.Version}] = l
+	}
+	return out, nil
+})
+
+// BuiltinVersion returns a version of a built-in lens: the current one, or an earlier
+// version kept in the binary. Callers must not modify it.
+func BuiltinVersion(id, version string) (*awaf.Lens, error) {
+	cur, err := BuiltinByID(id)
+	if err != nil {
+		return nil, err
+	}
+	if version == "" || version == cur.Version {
+		return cur, nil
+	}
+	old, err := history()
+	if err != nil {
+		return nil, err
+	}
+	if l, ok := old[awaf.LensRef{ID: id, Version: version}]; ok {
+		return l, nil
+	}
+	return nil, awaf.Errorf(awaf.ENOTFOUND, "built-in lens %s has no version %s (built in: %s)", id, version, strings.Join(BuiltinVersions(id), ", "))
+}
+
+// BuiltinVersions lists the versions of built-in lens id this binary holds, oldest
+// first; the last is the current one.
+func BuiltinVersions(id string) []string {
+	cur, err := BuiltinByID(id)
+	if err != nil {
+		return nil
+	}
+	var vs []string
+	if old, err := history(); err == nil {
+		for ref := range old {
+			if ref.ID == id && ref.Version != cur.Version {
+				vs = append(vs, ref.Version)
+			}
+		}
+	}
+	sort.Slice(vs, func(i, j int) bool { return semverLess(vs[i], vs[j]) })
+	return append(vs, cur.Version)
+}
+
+// semverLess orders versions by their numeric major, minor and patch parts (a
+// pre-release suffix is ignored: built-in versions have none).
+func semverLess(a, b string) bool {
+	pa, pb := versionParts(a), versionParts(b)
+	for i := range pa {
+		if pa[i] != pb[i] {
+			return pa[i] < pb[i]
+		}
+	}
+	return a < b
+}
+
+func versionParts(v string) [3]int {
+	var p [3]int
+	v, _, _ = strings.Cut(v, "-")
+	v, _, _ = strings.Cut(v, "+")
+	for i, s := range strings.SplitN(v, ".", 3) {
+		p[i], _ = strconv.Atoi(s)
+	}
+	return p
+}
+
+// Resolve returns the lens named by ref: a built-in id, a built-in id at one of its
+// versions ("azure-ai-workload@1.0.0"), or the path of a lens file.
 func Resolve(ref string) (*awaf.Lens, error) {
 	if ref == "" {
 		return Builtin()
 	}
 	if IsFileRef(ref) {
 		return LoadFile(ref)
+	}
+	if id, version, ok := strings.Cut(ref, "@"); ok {
+		return BuiltinVersion(id, version)
 	}
 	return BuiltinByID(ref)
 }

@@ -169,9 +169,11 @@ questions:
     changes: Merged two questions.
     choices:
       - {id: a_one, title: A, weight: 5, effort: low, pillars: [security], replaces: [old_q/old_c, "x/y/z"], guidance: {what: w, why: y, verify: v}, links: [{url: "https://learn.microsoft.com/x"}]}
-      - {id: a_skip, title: Not needed, notNeeded: a_missing, weight: 5, effort: low, pillars: [security], guidance: {what: w, why: y, verify: v}, links: [{url: "https://learn.microsoft.com/x"}]}
-      - {id: a_self, title: Not needed, notNeeded: a_self, weight: 5, effort: low, pillars: [security], guidance: {what: w, why: y, verify: v}, links: [{url: "https://learn.microsoft.com/x"}]}
+      - {id: a_skip, title: Not needed, notNeeded: a_missing, guidance: {what: w, why: y, verify: v}, links: [{url: "https://learn.microsoft.com/x"}]}
+      - {id: a_self, title: Not needed, notNeeded: a_self, guidance: {what: w, why: y, verify: v}, links: [{url: "https://learn.microsoft.com/x"}]}
       - {id: a_none, title: None, none: true, notNeeded: a_one}
+      - {id: a_weighed, title: Not needed, notNeeded: a_one, weight: 5, effort: low, pillars: [security], top10: [x], guidance: {what: w, why: y, verify: v}, links: [{url: "https://learn.microsoft.com/x"}]}
+      - {id: a_bare, title: Not needed, notNeeded: a_one}
 `,
 			want: []string{
 				`x:11:16: question q_one: replaces: "Bad-Id" is not a question id`,
@@ -179,6 +181,10 @@ questions:
 				`x:15:9: question q_one: choice a_skip: notNeeded: "a_missing" is not a choice of this question`,
 				`x:16:9: question q_one: choice a_self: notNeeded: "a_self" must name a practice of this question`,
 				`question q_one: choice a_none: a "none of these" choice takes no notNeeded`,
+				`question q_one: choice a_weighed: a "not needed" choice takes no weight (it stands in for a_one, which has them)`,
+				`question q_one: choice a_weighed: a "not needed" choice takes no top10`,
+				`x:19:9: question q_one: choice a_bare: "guidance" is required`,
+				`x:19:9: question q_one: choice a_bare: "links" is required`,
 			},
 		},
 		{name: "not YAML", yaml: "id: [unclosed\n", want: []string{`x:1:5: invalid YAML: did not find expected ',' or ']'; the [ here is not closed`}},
@@ -213,7 +219,7 @@ func TestBuiltin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l.ID != "azure-ai-workload" || l.Version != "1.0.0" {
+	if l.ID != "azure-ai-workload" || l.Version != "1.1.0" {
 		t.Errorf("built-in lens is %s %s", l.ID, l.Version)
 	}
 	if len(l.Questions) != 40 {

@@ -506,9 +506,10 @@ func (s *Session) ask(ctx context.Context, qs []*awaf.Question, i int) (move, er
 			}
 			// Accepting adds the proposed practices to what the team already selected;
 			// evidence never removes a human answer.
+			// A "not needed" choice gives way when evidence shows its practice in place.
 			var sel []string
 			for _, id := range current.Selected {
-				if c, ok := q.Choice(id); ok && !c.None {
+				if c, ok := q.Choice(id); ok && !c.None && !slices.ContainsFunc(proposed, func(k int) bool { return choices[k].ID == c.NotNeeded }) {
 					sel = append(sel, id)
 				}
 			}
@@ -532,14 +533,51 @@ func (s *Session) ask(ctx context.Context, qs []*awaf.Question, i int) (move, er
 				s.printf("%v\n", err)
 				continue
 			}
-			current.Selected = nil
+			var sel []string
 			for _, k := range idx {
-				current.Selected = append(current.Selected, choices[k].ID)
+				sel = append(sel, choices[k].ID)
 			}
+			note, ok, err := s.notNeededReason(ctx, q, sel, current.Note)
+			if err != nil {
+				return move{}, err
+			}
+			if !ok {
+				continue
+			}
+			current.Selected, current.Note = sel, note
 			current.NotApplicable = nil
 			return move{}, s.store(current)
 		}
 	}
+}
+
+// notNeededReason checks a selection that holds a "not needed" choice: it may not
+// come with the practice it stands in for, and it needs its reason, which is asked
+// for when the note is empty. ok is false when the selection is to be typed again.
+func (s *Session) notNeededReason(ctx context.Context, q *awaf.Question, sel []string, note string) (string, bool, error) {
+	for _, id := range sel {
+		c, _ := q.Choice(id)
+		if c == nil || c.NotNeeded == "" {
+			continue
+		}
+		practice, _ := q.Choice(c.NotNeeded)
+		if slices.Contains(sel, c.NotNeeded) {
+			s.printf("%q says %q is not needed; select one of the two.\n", c.Title, practice.Title)
+			return note, false, nil
+		}
+		for strings.TrimSpace(note) == "" {
+			line, err := s.readLine(ctx, fmt.Sprintf("Why is %q not needed for this workload? (required; empty cancels): ", practice.Title))
+			if err != nil {
+				return "", false, err
+			}
+			if strings.TrimSpace(line) == "" {
+				s.printf("Not saved: a \"not needed\" answer needs its reason.\n")
+				return note, false, nil
+			}
+			note = strings.TrimSpace(line)
+		}
+	}
+	return note, true, nil
 }
 
 func isDigits(s string) bool {

@@ -38,6 +38,8 @@ type view struct {
 	// Evidenced holds the selected practices that passing scan or eval evidence, and
 	// no failing evidence, backs: the answers that came from evidence.
 	Evidenced []evidencedView
+	// NotNeeded holds the practices the team declared not needed, with the reason.
+	NotNeeded []notNeededView
 
 	Radar radar
 }
@@ -72,6 +74,12 @@ type horizonView struct {
 	Title   string
 	Blurb   string
 	Items   []recView
+}
+
+// notNeededView is one practice declared not needed: "not needed: <practice> — <reason>".
+type notNeededView struct {
+	Question, QuestionTitle string
+	awaf.NotNeededResult
 }
 
 // evidencedView is one selected practice with the passing evidence behind it.
@@ -162,6 +170,9 @@ func newView(in Input) *view {
 			v.Disputed = append(v.Disputed, qv)
 		}
 		v.Evidenced = append(v.Evidenced, evidenced(l, q)...)
+		for _, n := range q.NotNeeded {
+			v.NotNeeded = append(v.NotNeeded, notNeededView{Question: q.Question, QuestionTitle: q.Title, NotNeededResult: n})
+		}
 		switch q.Risk {
 		case awaf.RiskHigh:
 			high = append(high, qv)

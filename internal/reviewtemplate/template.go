@@ -125,6 +125,9 @@ func (t *Template) Check(name string, l *awaf.Lens) error {
 				ps = append(ps, awaf.Problem{Location: awaf.Location{File: name}, Message: fmt.Sprintf("template.answers[%d]: question %s has no choice %s", i, a.Question, c)})
 			}
 		}
+		for _, msg := range q.SelectionProblems(a.Selected, a.Note) {
+			ps = append(ps, awaf.Problem{Location: awaf.Location{File: name}, Message: fmt.Sprintf("template.answers[%d]: %s", i, msg)})
+		}
 	}
 	if len(ps) > 0 {
 		return ps

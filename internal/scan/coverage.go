@@ -8,8 +8,8 @@ import (
 	"github.com/awaf/awaf/internal/rules"
 )
 
-// AreaCoverage counts, for one design area of a lens, the choices (other than "none of
-// these") that some rule or evaluation metric can establish.
+// AreaCoverage counts, for one design area of a lens, the practices (choices other than
+// "none of these" and "not needed") that some rule or evaluation metric can establish.
 type AreaCoverage struct {
 	Area    string
 	Name    string
@@ -45,7 +45,7 @@ func Coverage(l *awaf.Lens, c *rules.Catalog, evalChoices []string) []AreaCovera
 			out = append(out, AreaCoverage{Area: string(q.Area), Name: string(q.Area)})
 		}
 		for _, ch := range q.Choices {
-			if ch.None {
+			if !ch.IsPractice() {
 				continue
 			}
 			out[i].Choices++

@@ -104,14 +104,19 @@ func (s *Server) latestLens(ctx context.Context, id string) (*awaf.Lens, error) 
 	return s.parsed(ctx, sl)
 }
 
-// lensFor returns the lens to evaluate ref on: the very version when it was uploaded,
-// else the server's current lens of that id (built-in lenses keep one version, and
-// answers given on another are carried onto it).
+// lensFor returns the lens to evaluate ref on: the very version when the server has
+// it (uploaded, or an earlier built-in version the binary holds), else the server's
+// current lens of that id (answers given on another version are carried onto it).
 func (s *Server) lensFor(ctx context.Context, ref awaf.LensRef) (*awaf.Lens, error) {
 	if ref.ID == "" {
 		ref.ID = s.cfg.DefaultLens
 	}
 	if l, ok := s.builtin(ref.ID); ok {
+		if ref.Version != "" && ref.Version != l.Version && s.cfg.LensVersion != nil {
+			if old, err := s.cfg.LensVersion(ref.ID, ref.Version); err == nil && old != nil {
+				return old, nil
+			}
+		}
 		return l, nil
 	}
 	if ref.Version != "" {

@@ -13,8 +13,9 @@ import (
 
 // A workload records the lens id and version it was assessed on. When the server's
 // lens of that id has another version, the workload is outdated: its owner may
-// upgrade it, which keeps the answers whose ids survive, drops the others, and first
-// takes a milestone of the answers as they were, as the AWS tool does.
+// upgrade it, which keeps the answers whose ids survive, moves the selections of
+// choices the new version merged or moved (its replaces mapping), drops the others,
+// and first takes a milestone of the answers as they were, as the AWS tool does.
 
 // auditLensUpgrade is the audit action of an upgrade; the store also records the
 // milestone, every changed answer and the workload's new lens on their own.
@@ -47,8 +48,10 @@ type upgradeReport struct {
 	From         awaf.LensRef       `json:"from"`
 	To           awaf.LensRef       `json:"to"`
 	Kept         int                `json:"kept"`
+	Moved        []lensdiff.Move    `json:"moved"`
 	Dropped      []lensdiff.Dropped `json:"dropped"`
 	NewQuestions []string           `json:"newQuestions"`
+	NewChoices   []string           `json:"newChoices"`
 	Milestone    *milestoneRef      `json:"milestone,omitempty"`
 }
 
@@ -58,12 +61,18 @@ type milestoneRef struct {
 }
 
 func reportOf(u *lensdiff.Upgrade) *upgradeReport {
-	r := &upgradeReport{From: u.From, To: u.To, Kept: u.Kept, Dropped: u.Dropped, NewQuestions: u.NewQuestions}
+	r := &upgradeReport{From: u.From, To: u.To, Kept: u.Kept, Moved: u.Moved, Dropped: u.Dropped, NewQuestions: u.NewQuestions, NewChoices: u.NewChoices}
+	if r.Moved == nil {
+		r.Moved = []lensdiff.Move{}
+	}
 	if r.Dropped == nil {
 		r.Dropped = []lensdiff.Dropped{}
 	}
 	if r.NewQuestions == nil {
 		r.NewQuestions = []string{}
+	}
+	if r.NewChoices == nil {
+		r.NewChoices = []string{}
 	}
 	return r
 }
@@ -170,8 +179,8 @@ func (s *Server) upgradeLensForm(w http.ResponseWriter, r *http.Request, q *requ
 		}
 		return err
 	}
-	flash := fmt.Sprintf("Upgraded to %s %s: kept %d answer(s), dropped %d, %d question(s) to answer. The answers before the upgrade are in milestone %q.",
-		rep.To.ID, rep.To.Version, rep.Kept, len(rep.Dropped), len(rep.NewQuestions), rep.Milestone.Name)
+	flash := fmt.Sprintf("Upgraded to %s %s: kept %d answer(s), moved %d selection(s), dropped %d, %d question(s) to answer. The answers before the upgrade are in milestone %q.",
+		rep.To.ID, rep.To.Version, rep.Kept, len(rep.Moved), len(rep.Dropped), len(rep.NewQuestions), rep.Milestone.Name)
 	return s.showWorkloadWith(w, r, q, http.StatusOK, "", flash, rep)
 }
 

@@ -33,7 +33,11 @@ type Config struct {
 	Store awaf.Store
 	Auth  *auth.Auth
 	// Lens returns a lens by id; new workloads use DefaultLens.
-	Lens        func(id string) (*awaf.Lens, error)
+	Lens func(id string) (*awaf.Lens, error)
+	// LensVersion, when set, returns an earlier version of a built-in lens
+	// (lens.BuiltinVersion): workloads assessed on it are scored on it, shown as
+	// outdated, and upgraded from it with the new version's mapping.
+	LensVersion func(id, version string) (*awaf.Lens, error)
 	DefaultLens string
 	Log         *slog.Logger
 	Now         func() time.Time

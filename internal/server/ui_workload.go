@@ -505,6 +505,9 @@ func checkAnswer(l *awaf.Lens, a *awaf.Answer) error {
 	if none && len(a.Selected) > 1 {
 		return awaf.Errorf(awaf.EINVALID, "“none of these” cannot be combined with other choices")
 	}
+	if ps := q.SelectionProblems(a.Selected, a.Note); len(ps) > 0 {
+		return awaf.Errorf(awaf.EINVALID, "%s", strings.Join(ps, "; "))
+	}
 	if na := a.NotApplicable; na != nil {
 		if !slices.Contains(awaf.NAReasons, na.Reason) {
 			return awaf.Errorf(awaf.EINVALID, "unknown not-applicable reason %q", na.Reason)

@@ -97,7 +97,7 @@ func TestReportPortfolio(t *testing.T) {
 	}{
 		{"sorted by security, highest first", append(cloneArgs(portfolioArgs), "--sort", "security", "--desc"), 0,
 			[]string{"| Contoso claims-help chat |", "| Claims fraud scoring |"}},
-		{"gate: any workload with a high risk", append(cloneArgs(portfolioArgs), "--fail-on", "high"), 1, []string{"20 high-risk questions (gate: --fail-on high)"}},
+		{"gate: any workload with a high risk", append(cloneArgs(portfolioArgs), "--fail-on", "high"), 1, []string{"18 high-risk questions (gate: --fail-on high)"}},
 		{"csv refused", append(cloneArgs(portfolioArgs), "--format", "csv"), 2, []string{"write a portfolio as md, html, json or xlsx"}},
 		{"unknown sort", append(cloneArgs(portfolioArgs), "--sort", "colour"), 2, []string{`sort by "colour"`}},
 		{"sort without portfolio", []string{"--answers", exampleAnswers, "--sort", "name"}, 2, []string{"--title, --sort and --desc go with --portfolio"}},

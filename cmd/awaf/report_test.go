@@ -129,8 +129,8 @@ func TestReportFailOn(t *testing.T) {
 		code          int
 		msg           string
 	}{
-		{"high", exampleAnswers, 1, "6 high-risk questions (gate: --fail-on high)"},
-		{"medium", exampleAnswers, 1, "6 high-risk and 23 medium-risk questions (gate: --fail-on medium)"},
+		{"high", exampleAnswers, 1, "5 high-risk questions (gate: --fail-on high)"},
+		{"medium", exampleAnswers, 1, "5 high-risk and 24 medium-risk questions (gate: --fail-on medium)"},
 		{"", exampleAnswers, 0, ""},
 		{"high", writeAnswers(t, dir, "clean.yaml"), 0, ""},
 		{"medium", writeAnswers(t, dir, "clean.yaml"), 0, ""},
@@ -245,7 +245,7 @@ func TestReportCombined(t *testing.T) {
 		{"md", two, "", func(t *testing.T, out []byte) {
 			for _, want := range []string{
 				"# Well-Architected review: Contoso claims-help chat\n\n2 lenses · generated 28 November 2026 09:30 UTC",
-				"**All lenses: 58.1/100, Moderate** · 7 high and 26 medium risks · 38 of 38 applicable questions answered",
+				"**All lenses: 58.1/100, Moderate** · 6 high and 27 medium risks · 38 of 38 applicable questions answered",
 				"| 2 | Contoso AI policy (`contoso-ai-policy`) | 1.2.0 | 52 | Moderate | 1 | 3 | 5/5 | 6 |",
 				"| Rank | Lens | Lens # | Recommendation |",
 				"| 1 | Contoso AI policy | 1 | AI incidents are reported to the review board within five working days",
@@ -295,7 +295,7 @@ func TestReportCombined(t *testing.T) {
 			}
 			out := []byte(stdout)
 			if c.file != "" {
-				want := "awaf: wrote " + filepath.Join(dir, c.file) + ": " + strings.TrimPrefix(filepath.Ext(c.file), ".") + " report, 2 lenses, 58.1/100 Moderate across them, 7 high and 26 medium risks, 90 recommendations"
+				want := "awaf: wrote " + filepath.Join(dir, c.file) + ": " + strings.TrimPrefix(filepath.Ext(c.file), ".") + " report, 2 lenses, 58.1/100 Moderate across them, 6 high and 27 medium risks, 90 recommendations"
 				if !strings.Contains(stderr, want) {
 					t.Errorf("stderr %q, want %q", stderr, want)
 				}
@@ -396,8 +396,8 @@ func TestReportCombinedFailOn(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "r.md")
 	_, _, err := runCmd(t, "", "report", "--answers", exampleAnswers, "--answers", policyAnswers, "--lens", policyLens, "-o", out, "--fail-on", "high")
 	var msg bytes.Buffer
-	if code := exitCode(err, &msg); code != 1 || !strings.Contains(msg.String(), "7 high-risk questions") {
-		t.Errorf("exit %d %q, want 1 and the 6 + 1 high risks of both lenses", code, msg.String())
+	if code := exitCode(err, &msg); code != 1 || !strings.Contains(msg.String(), "6 high-risk questions") {
+		t.Errorf("exit %d %q, want 1 and the 5 + 1 high risks of both lenses", code, msg.String())
 	}
 	if _, err := os.Stat(out); err != nil {
 		t.Errorf("the report must be written before the gate fails: %v", err)

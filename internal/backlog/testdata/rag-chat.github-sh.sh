@@ -221,45 +221,7 @@ awaf:grounding_retrieval/gr_security_trimming
 '
 fi
 
-# 6. A reference baseline of inputs and quality is recorded for comparison
-if awaf_exists 'awaf:model_decay/dm_baseline'; then
-	echo 'skip awaf:model_decay/dm_baseline: an issue exists' >&2
-else
-	gh issue create \
-		--title='A reference baseline of inputs and quality is recorded for comparison' \
-		--label='awaf,operations,reliability,horizon:now,risk:high' \
-		--body='**Why this rank:** high-risk question; Reliability is your #2 priority; weight 15; business-critical workload; external users; low effort
-
-- **Question:** How do you detect model and answer quality decay and decide when to retrain or change the model? (model_decay)
-- **Practice:** dm_baseline
-- **Design area:** Operations
-- **Pillars:** Operational Excellence, Reliability
-- **Risk:** high
-- **Effort:** low
-- **Horizon:** now
-- **Priority score:** 46 (rank 6)
-
-### What to do
-
-Keep the training or launch-time distribution of inputs and the quality scores at release as the reference that monitoring compares against.
-
-### Why it matters
-
-Drift is only measurable against a fixed reference.
-
-### How to verify
-
-The baseline dataset or scores are stored and referenced by the monitor or evaluation job.
-
-### Links
-
-- [Azure Machine Learning model monitoring](https://learn.microsoft.com/azure/machine-learning/concept-model-monitoring)
-
-awaf:model_decay/dm_baseline
-'
-fi
-
-# 7. The pipeline fails the release automatically when a threshold is missed
+# 6. The pipeline fails the release automatically when a threshold is missed
 if awaf_exists 'awaf:release_gates/rg_pipeline_enforced'; then
 	echo 'skip awaf:release_gates/rg_pipeline_enforced: an issue exists' >&2
 else
@@ -275,7 +237,7 @@ else
 - **Risk:** high
 - **Effort:** medium
 - **Horizon:** now
-- **Priority score:** 44.4 (rank 7)
+- **Priority score:** 44.4 (rank 6)
 - **Top 10:** Automated model evaluation in operations
 
 ### What to do
@@ -298,7 +260,7 @@ awaf:release_gates/rg_pipeline_enforced
 '
 fi
 
-# 8. Development and test environments are secured like production and hold no raw production data
+# 7. Development and test environments are secured like production and hold no raw production data
 if awaf_exists 'awaf:data_protection/dpt_nonprod_parity'; then
 	echo 'skip awaf:data_protection/dpt_nonprod_parity: an issue exists' >&2
 else
@@ -314,7 +276,7 @@ else
 - **Risk:** high
 - **Effort:** medium
 - **Horizon:** now
-- **Priority score:** 42.8 (rank 8)
+- **Priority score:** 42.8 (rank 7)
 - **Top 10:** Data at rest and in transit
 
 ### What to do
@@ -337,7 +299,7 @@ awaf:data_protection/dpt_nonprod_parity
 '
 fi
 
-# 9. A recurring check finds and removes orphaned AI resources
+# 8. A recurring check finds and removes orphaned AI resources
 if awaf_exists 'awaf:decommissioning/dc_orphan_cleanup'; then
 	echo 'skip awaf:decommissioning/dc_orphan_cleanup: an issue exists' >&2
 else
@@ -353,7 +315,7 @@ else
 - **Risk:** high
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 39.8 (rank 9)
+- **Priority score:** 39.8 (rank 8)
 
 ### What to do
 
@@ -375,7 +337,7 @@ awaf:decommissioning/dc_orphan_cleanup
 '
 fi
 
-# 10. Data tied to a retired asset is deleted or archived per retention, including logs and backups
+# 9. Data tied to a retired asset is deleted or archived per retention, including logs and backups
 if awaf_exists 'awaf:decommissioning/dc_data_deletion'; then
 	echo 'skip awaf:decommissioning/dc_data_deletion: an issue exists' >&2
 else
@@ -391,7 +353,7 @@ else
 - **Risk:** high
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 39.2 (rank 10)
+- **Priority score:** 39.2 (rank 9)
 - **Top 10:** Data retention
 
 ### What to do
@@ -414,7 +376,7 @@ awaf:decommissioning/dc_data_deletion
 '
 fi
 
-# 11. A suite of jailbreak and injection prompts runs before each release
+# 10. A suite of jailbreak and injection prompts runs before each release
 if awaf_exists 'awaf:prompt_security/ps_jailbreak_tests'; then
 	echo 'skip awaf:prompt_security/ps_jailbreak_tests: an issue exists' >&2
 else
@@ -430,7 +392,7 @@ else
 - **Risk:** high
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 39.2 (rank 11)
+- **Priority score:** 39.2 (rank 10)
 
 ### What to do
 
@@ -452,7 +414,7 @@ awaf:prompt_security/ps_jailbreak_tests
 '
 fi
 
-# 12. Retirement criteria for each model or AI feature are defined before launch
+# 11. Retirement criteria for each model or AI feature are defined before launch
 if awaf_exists 'awaf:decommissioning/dc_retirement_criteria'; then
 	echo 'skip awaf:decommissioning/dc_retirement_criteria: an issue exists' >&2
 else
@@ -468,7 +430,7 @@ else
 - **Risk:** high
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 38.5 (rank 12)
+- **Priority score:** 38.5 (rank 11)
 
 ### What to do
 
@@ -490,7 +452,7 @@ awaf:decommissioning/dc_retirement_criteria
 '
 fi
 
-# 13. Safety results gate release, such as harmful-content defect rate and jailbreak success rate
+# 12. Safety results gate release, such as harmful-content defect rate and jailbreak success rate
 if awaf_exists 'awaf:release_gates/rg_safety_gate'; then
 	echo 'skip awaf:release_gates/rg_safety_gate: an issue exists' >&2
 else
@@ -506,7 +468,7 @@ else
 - **Risk:** high
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 37.1 (rank 13)
+- **Priority score:** 37.1 (rank 12)
 
 ### What to do
 
@@ -528,45 +490,7 @@ awaf:release_gates/rg_safety_gate
 '
 fi
 
-# 14. Generative answer quality is re-evaluated on a schedule and its trend reviewed
-if awaf_exists 'awaf:model_decay/dm_genai_quality_trend'; then
-	echo 'skip awaf:model_decay/dm_genai_quality_trend: an issue exists' >&2
-else
-	gh issue create \
-		--title='Generative answer quality is re-evaluated on a schedule and its trend reviewed' \
-		--label='awaf,operations,responsible-ai,horizon:next,risk:high' \
-		--body='**Why this rank:** high-risk question; Responsible AI is your #3 priority; weight 25; business-critical workload; confidential data; external users; medium effort
-
-- **Question:** How do you detect model and answer quality decay and decide when to retrain or change the model? (model_decay)
-- **Practice:** dm_genai_quality_trend
-- **Design area:** Operations
-- **Pillars:** Operational Excellence, Responsible AI
-- **Risk:** high
-- **Effort:** medium
-- **Horizon:** next
-- **Priority score:** 37.1 (rank 14)
-
-### What to do
-
-Run the golden dataset and a sample of recent production questions through the evaluators weekly, and review groundedness and relevance trends.
-
-### Why it matters
-
-Content changes, new question types and provider updates shift quality without any release on your side.
-
-### How to verify
-
-Scheduled evaluation runs exist with results for recent weeks.
-
-### Links
-
-- [Operations for AI workloads](https://learn.microsoft.com/azure/well-architected/ai/operations)
-
-awaf:model_decay/dm_genai_quality_trend
-'
-fi
-
-# 15. Per-consumer or per-tenant token quotas are enforced at the gateway
+# 13. Per-consumer or per-tenant token quotas are enforced at the gateway
 if awaf_exists 'awaf:ai_gateway/gw_token_quotas'; then
 	echo 'skip awaf:ai_gateway/gw_token_quotas: an issue exists' >&2
 else
@@ -582,7 +506,7 @@ else
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 36.1 (rank 15)
+- **Priority score:** 36.1 (rank 13)
 
 ### What to do
 
@@ -604,7 +528,7 @@ awaf:ai_gateway/gw_token_quotas
 '
 fi
 
-# 16. Alerts fire on throttling rate and on quota or provisioned utilization nearing the limit
+# 14. Alerts fire on throttling rate and on quota or provisioned utilization nearing the limit
 if awaf_exists 'awaf:quotas_throughput/qt_quota_alerts'; then
 	echo 'skip awaf:quotas_throughput/qt_quota_alerts: an issue exists' >&2
 else
@@ -620,7 +544,7 @@ else
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 33 (rank 16)
+- **Priority score:** 33 (rank 14)
 
 ### What to do
 
@@ -642,7 +566,7 @@ awaf:quotas_throughput/qt_quota_alerts
 '
 fi
 
-# 17. Residency requirements are mapped to regions and model deployment types
+# 15. Residency requirements are mapped to regions and model deployment types
 if awaf_exists 'awaf:data_governance/dg_residency'; then
 	echo 'skip awaf:data_governance/dg_residency: an issue exists' >&2
 else
@@ -658,7 +582,7 @@ else
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 31.8 (rank 17)
+- **Priority score:** 31.8 (rank 15)
 - **Top 10:** Security and governance for data processing
 
 ### What to do
@@ -681,7 +605,7 @@ awaf:data_governance/dg_residency
 '
 fi
 
-# 18. Azure Policy enforces the data rules on AI resources
+# 16. Azure Policy enforces the data rules on AI resources
 if awaf_exists 'awaf:data_governance/dg_policy_enforcement'; then
 	echo 'skip awaf:data_governance/dg_policy_enforcement: an issue exists' >&2
 else
@@ -697,7 +621,7 @@ else
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 31.8 (rank 18)
+- **Priority score:** 31.8 (rank 16)
 - **Top 10:** Security and governance for data processing
 
 ### What to do
@@ -720,7 +644,7 @@ awaf:data_governance/dg_policy_enforcement
 '
 fi
 
-# 19. Logs that contain prompts and responses are access-restricted and have personal data redacted
+# 17. Logs that contain prompts and responses are access-restricted and have personal data redacted
 if awaf_exists 'awaf:tracing_audit/ta_log_access_control'; then
 	echo 'skip awaf:tracing_audit/ta_log_access_control: an issue exists' >&2
 else
@@ -736,7 +660,7 @@ else
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 31.8 (rank 19)
+- **Priority score:** 31.8 (rank 17)
 
 ### What to do
 
@@ -758,7 +682,7 @@ awaf:tracing_audit/ta_log_access_control
 '
 fi
 
-# 20. Reliability targets of the endpoint and every dependency match, with RTO and RPO written down
+# 18. Reliability targets of the endpoint and every dependency match, with RTO and RPO written down
 if awaf_exists 'awaf:platform_ha/ha_matching_targets'; then
 	echo 'skip awaf:platform_ha/ha_matching_targets: an issue exists' >&2
 else
@@ -774,7 +698,7 @@ else
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 29.9 (rank 20)
+- **Priority score:** 29.9 (rank 18)
 
 ### What to do
 
@@ -796,7 +720,45 @@ awaf:platform_ha/ha_matching_targets
 '
 fi
 
-# 21. Load tests use a simulator or spare provisioned capacity, not shared pay-as-you-go quota
+# 19. A reference baseline of inputs and quality is recorded for comparison
+if awaf_exists 'awaf:model_decay/dm_baseline'; then
+	echo 'skip awaf:model_decay/dm_baseline: an issue exists' >&2
+else
+	gh issue create \
+		--title='A reference baseline of inputs and quality is recorded for comparison' \
+		--label='awaf,operations,reliability,horizon:next,risk:medium' \
+		--body='**Why this rank:** medium-risk question; Reliability is your #2 priority; weight 15; business-critical workload; external users; low effort
+
+- **Question:** How do you detect model and answer quality decay and decide when to retrain or change the model? (model_decay)
+- **Practice:** dm_baseline
+- **Design area:** Operations
+- **Pillars:** Operational Excellence, Reliability
+- **Risk:** medium
+- **Effort:** low
+- **Horizon:** next
+- **Priority score:** 29.9 (rank 19)
+
+### What to do
+
+Keep the training or launch-time distribution of inputs and the quality scores at release as the reference that monitoring compares against.
+
+### Why it matters
+
+Drift is only measurable against a fixed reference.
+
+### How to verify
+
+The baseline dataset or scores are stored and referenced by the monitor or evaluation job.
+
+### Links
+
+- [Azure Machine Learning model monitoring](https://learn.microsoft.com/azure/machine-learning/concept-model-monitoring)
+
+awaf:model_decay/dm_baseline
+'
+fi
+
+# 20. Load tests use a simulator or spare provisioned capacity, not shared pay-as-you-go quota
 if awaf_exists 'awaf:load_testing/lt_no_paid_endpoints'; then
 	echo 'skip awaf:load_testing/lt_no_paid_endpoints: an issue exists' >&2
 else
@@ -812,7 +774,7 @@ else
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 29.9 (rank 21)
+- **Priority score:** 29.9 (rank 20)
 
 ### What to do
 
@@ -834,7 +796,7 @@ awaf:load_testing/lt_no_paid_endpoints
 '
 fi
 
-# 22. Model capacity spans regions through Global or Data Zone deployments or deployments in two regions
+# 21. Model capacity spans regions through Global or Data Zone deployments or deployments in two regions
 if awaf_exists 'awaf:platform_ha/ha_multi_region_models'; then
 	echo 'skip awaf:platform_ha/ha_multi_region_models: an issue exists' >&2
 else
@@ -850,7 +812,7 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 28.9 (rank 22)
+- **Priority score:** 28.9 (rank 21)
 
 ### What to do
 
@@ -872,7 +834,7 @@ awaf:platform_ha/ha_multi_region_models
 '
 fi
 
-# 23. Latency and cost per request are checked against limits before release
+# 22. Latency and cost per request are checked against limits before release
 if awaf_exists 'awaf:release_gates/rg_perf_gate'; then
 	echo 'skip awaf:release_gates/rg_perf_gate: an issue exists' >&2
 else
@@ -888,7 +850,7 @@ else
 - **Risk:** high
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 28.3 (rank 23)
+- **Priority score:** 28.3 (rank 22)
 
 ### What to do
 
@@ -910,7 +872,7 @@ awaf:release_gates/rg_perf_gate
 '
 fi
 
-# 24. Users and dependent systems are told in advance and a replacement or fallback is ready
+# 23. Users and dependent systems are told in advance and a replacement or fallback is ready
 if awaf_exists 'awaf:decommissioning/dc_user_notice'; then
 	echo 'skip awaf:decommissioning/dc_user_notice: an issue exists' >&2
 else
@@ -926,7 +888,7 @@ else
 - **Risk:** high
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 28.3 (rank 24)
+- **Priority score:** 28.3 (rank 23)
 
 ### What to do
 
@@ -948,7 +910,7 @@ awaf:decommissioning/dc_user_notice
 '
 fi
 
-# 25. Answers are scored for harmful content, protected material and indirect attack success
+# 24. Answers are scored for harmful content, protected material and indirect attack success
 if awaf_exists 'awaf:genai_evaluation/ge_safety_metrics'; then
 	echo 'skip awaf:genai_evaluation/ge_safety_metrics: an issue exists' >&2
 else
@@ -964,7 +926,7 @@ else
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 27.6 (rank 25)
+- **Priority score:** 27.6 (rank 24)
 
 ### What to do
 
@@ -986,7 +948,7 @@ awaf:genai_evaluation/ge_safety_metrics
 '
 fi
 
-# 26. Users consent before conversations are kept for feedback, evaluation or training
+# 25. Users consent before conversations are kept for feedback, evaluation or training
 if awaf_exists 'awaf:privacy_retention/pr_consent_logging'; then
 	echo 'skip awaf:privacy_retention/pr_consent_logging: an issue exists' >&2
 else
@@ -1002,7 +964,7 @@ else
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 27.6 (rank 26)
+- **Priority score:** 27.6 (rank 25)
 
 ### What to do
 
@@ -1024,7 +986,7 @@ awaf:privacy_retention/pr_consent_logging
 '
 fi
 
-# 27. A failure mode analysis covers each AI component with a mitigation for each failure
+# 26. A failure mode analysis covers each AI component with a mitigation for each failure
 if awaf_exists 'awaf:app_architecture/aa_failure_mode_analysis'; then
 	echo 'skip awaf:app_architecture/aa_failure_mode_analysis: an issue exists' >&2
 else
@@ -1040,7 +1002,7 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 26.4 (rank 27)
+- **Priority score:** 26.4 (rank 26)
 
 ### What to do
 
@@ -1062,7 +1024,7 @@ awaf:app_architecture/aa_failure_mode_analysis
 '
 fi
 
-# 28. Model retirement dates are tracked and a tested migration is ready before each one
+# 27. Model retirement dates are tracked and a tested migration is ready before each one
 if awaf_exists 'awaf:prompt_model_versioning/pv_deprecation_plan'; then
 	echo 'skip awaf:prompt_model_versioning/pv_deprecation_plan: an issue exists' >&2
 else
@@ -1078,7 +1040,7 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 26.4 (rank 28)
+- **Priority score:** 26.4 (rank 27)
 
 ### What to do
 
@@ -1100,7 +1062,7 @@ awaf:prompt_model_versioning/pv_deprecation_plan
 '
 fi
 
-# 29. Any prompt or model version change triggers an evaluation run before release
+# 28. Any prompt or model version change triggers an evaluation run before release
 if awaf_exists 'awaf:prompt_model_versioning/pv_eval_on_change'; then
 	echo 'skip awaf:prompt_model_versioning/pv_eval_on_change: an issue exists' >&2
 else
@@ -1116,7 +1078,7 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 26.4 (rank 29)
+- **Priority score:** 26.4 (rank 28)
 
 ### What to do
 
@@ -1138,7 +1100,7 @@ awaf:prompt_model_versioning/pv_eval_on_change
 '
 fi
 
-# 30. Rebuilds go to a new index side by side and traffic moves by switching an alias
+# 29. Rebuilds go to a new index side by side and traffic moves by switching an alias
 if awaf_exists 'awaf:grounding_maintenance/gm_alias_swap'; then
 	echo 'skip awaf:grounding_maintenance/gm_alias_swap: an issue exists' >&2
 else
@@ -1154,7 +1116,7 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 26.4 (rank 30)
+- **Priority score:** 26.4 (rank 29)
 
 ### What to do
 
@@ -1176,7 +1138,7 @@ awaf:grounding_maintenance/gm_alias_swap
 '
 fi
 
-# 31. Traffic shifts progressively with canary or blue-green steps watched by metrics
+# 30. Traffic shifts progressively with canary or blue-green steps watched by metrics
 if awaf_exists 'awaf:safe_deployment/sd_progressive'; then
 	echo 'skip awaf:safe_deployment/sd_progressive: an issue exists' >&2
 else
@@ -1192,7 +1154,7 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 26.4 (rank 31)
+- **Priority score:** 26.4 (rank 30)
 
 ### What to do
 
@@ -1214,7 +1176,7 @@ awaf:safe_deployment/sd_progressive
 '
 fi
 
-# 32. Tests inject 429 responses, timeouts and slow dependencies to verify resilience
+# 31. Tests inject 429 responses, timeouts and slow dependencies to verify resilience
 if awaf_exists 'awaf:load_testing/lt_throttling_sim'; then
 	echo 'skip awaf:load_testing/lt_throttling_sim: an issue exists' >&2
 else
@@ -1230,7 +1192,7 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 26.4 (rank 32)
+- **Priority score:** 26.4 (rank 31)
 
 ### What to do
 
@@ -1252,7 +1214,7 @@ awaf:load_testing/lt_throttling_sim
 '
 fi
 
-# 33. Retrieval latency is tracked against its share of the end-to-end latency budget
+# 32. Retrieval latency is tracked against its share of the end-to-end latency budget
 if awaf_exists 'awaf:grounding_retrieval/gr_latency_budget'; then
 	echo 'skip awaf:grounding_retrieval/gr_latency_budget: an issue exists' >&2
 else
@@ -1268,7 +1230,7 @@ else
 - **Risk:** high
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 25.9 (rank 33)
+- **Priority score:** 25.9 (rank 32)
 
 ### What to do
 
@@ -1290,7 +1252,7 @@ awaf:grounding_retrieval/gr_latency_budget
 '
 fi
 
-# 34. Models come from an approved catalog or registry with their source and version recorded
+# 33. Models come from an approved catalog or registry with their source and version recorded
 if awaf_exists 'awaf:hosting_platform/hp_model_integrity'; then
 	echo 'skip awaf:hosting_platform/hp_model_integrity: an issue exists' >&2
 else
@@ -1306,7 +1268,7 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 25.5 (rank 34)
+- **Priority score:** 25.5 (rank 33)
 - **Top 10:** Hosting platform
 
 ### What to do
@@ -1329,7 +1291,7 @@ awaf:hosting_platform/hp_model_integrity
 '
 fi
 
-# 35. Outbound traffic from orchestrators, agents and compute goes through a firewall allow-list
+# 34. Outbound traffic from orchestrators, agents and compute goes through a firewall allow-list
 if awaf_exists 'awaf:platform_network/nw_egress_control'; then
 	echo 'skip awaf:platform_network/nw_egress_control: an issue exists' >&2
 else
@@ -1345,7 +1307,7 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 25.5 (rank 35)
+- **Priority score:** 25.5 (rank 34)
 
 ### What to do
 
@@ -1367,7 +1329,7 @@ awaf:platform_network/nw_egress_control
 '
 fi
 
-# 36. Personal data not needed for answers is detected and removed or masked before indexing
+# 35. Personal data not needed for answers is detected and removed or masked before indexing
 if awaf_exists 'awaf:grounding_preparation/gp_pii_removal'; then
 	echo 'skip awaf:grounding_preparation/gp_pii_removal: an issue exists' >&2
 else
@@ -1383,7 +1345,7 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 25.5 (rank 36)
+- **Priority score:** 25.5 (rank 35)
 - **Top 10:** Grounding index maintenance
 
 ### What to do
@@ -1406,7 +1368,7 @@ awaf:grounding_preparation/gp_pii_removal
 '
 fi
 
-# 37. A tested runbook purges a leaked or harmful document from index, caches and memory quickly
+# 36. A tested runbook purges a leaked or harmful document from index, caches and memory quickly
 if awaf_exists 'awaf:grounding_maintenance/gm_emergency_purge'; then
 	echo 'skip awaf:grounding_maintenance/gm_emergency_purge: an issue exists' >&2
 else
@@ -1422,7 +1384,7 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 25.5 (rank 37)
+- **Priority score:** 25.5 (rank 36)
 
 ### What to do
 
@@ -1444,7 +1406,7 @@ awaf:grounding_maintenance/gm_emergency_purge
 '
 fi
 
-# 38. Harms and AI-specific threats are mapped to mitigations and owners
+# 37. Harms and AI-specific threats are mapped to mitigations and owners
 if awaf_exists 'awaf:rai_governance/gov_harms_map'; then
 	echo 'skip awaf:rai_governance/gov_harms_map: an issue exists' >&2
 else
@@ -1460,7 +1422,7 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 25.5 (rank 38)
+- **Priority score:** 25.5 (rank 37)
 
 ### What to do
 
@@ -1482,7 +1444,7 @@ awaf:rai_governance/gov_harms_map
 '
 fi
 
-# 39. A user's deletion request removes their data from memory, indexes, logs and datasets
+# 38. A user's deletion request removes their data from memory, indexes, logs and datasets
 if awaf_exists 'awaf:privacy_retention/pr_right_to_erasure'; then
 	echo 'skip awaf:privacy_retention/pr_right_to_erasure: an issue exists' >&2
 else
@@ -1498,7 +1460,7 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 25.5 (rank 39)
+- **Priority score:** 25.5 (rank 38)
 
 ### What to do
 
@@ -1520,7 +1482,7 @@ awaf:privacy_retention/pr_right_to_erasure
 '
 fi
 
-# 40. A procedure says what to do when a quality or safety metric drops
+# 39. A procedure says what to do when a quality or safety metric drops
 if awaf_exists 'awaf:monitoring_alerting/mo_quality_alert_procedure'; then
 	echo 'skip awaf:monitoring_alerting/mo_quality_alert_procedure: an issue exists' >&2
 else
@@ -1536,7 +1498,7 @@ else
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 25 (rank 40)
+- **Priority score:** 25 (rank 39)
 
 ### What to do
 
@@ -1558,7 +1520,7 @@ awaf:monitoring_alerting/mo_quality_alert_procedure
 '
 fi
 
-# 41. Users can report wrong or harmful output and reports are triaged
+# 40. Users can report wrong or harmful output and reports are triaged
 if awaf_exists 'awaf:transparency/tr_feedback_channel'; then
 	echo 'skip awaf:transparency/tr_feedback_channel: an issue exists' >&2
 else
@@ -1574,7 +1536,7 @@ else
 - **Risk:** medium
 - **Effort:** low
 - **Horizon:** next
-- **Priority score:** 25 (rank 41)
+- **Priority score:** 25 (rank 40)
 
 ### What to do
 
@@ -1596,7 +1558,7 @@ awaf:transparency/tr_feedback_channel
 '
 fi
 
-# 42. Production answer or prediction quality is measured and charted, not only uptime
+# 41. Production answer or prediction quality is measured and charted, not only uptime
 if awaf_exists 'awaf:monitoring_alerting/mo_quality_dashboard'; then
 	echo 'skip awaf:monitoring_alerting/mo_quality_dashboard: an issue exists' >&2
 else
@@ -1612,7 +1574,7 @@ else
 - **Risk:** medium
 - **Effort:** medium
 - **Horizon:** next
-- **Priority score:** 24.1 (rank 42)
+- **Priority score:** 24.1 (rank 41)
 - **Top 10:** Model performance metrics
 
 ### What to do
@@ -1632,6 +1594,44 @@ A chart of a quality metric over time exists with data from the last week.
 - [Operations for AI workloads](https://learn.microsoft.com/azure/well-architected/ai/operations)
 
 awaf:monitoring_alerting/mo_quality_dashboard
+'
+fi
+
+# 42. Generative answer quality is re-evaluated on a schedule and its trend reviewed
+if awaf_exists 'awaf:model_decay/dm_genai_quality_trend'; then
+	echo 'skip awaf:model_decay/dm_genai_quality_trend: an issue exists' >&2
+else
+	gh issue create \
+		--title='Generative answer quality is re-evaluated on a schedule and its trend reviewed' \
+		--label='awaf,operations,responsible-ai,horizon:next,risk:medium' \
+		--body='**Why this rank:** medium-risk question; Responsible AI is your #3 priority; weight 25; business-critical workload; confidential data; external users; medium effort
+
+- **Question:** How do you detect model and answer quality decay and decide when to retrain or change the model? (model_decay)
+- **Practice:** dm_genai_quality_trend
+- **Design area:** Operations
+- **Pillars:** Operational Excellence, Responsible AI
+- **Risk:** medium
+- **Effort:** medium
+- **Horizon:** next
+- **Priority score:** 24.1 (rank 42)
+
+### What to do
+
+Run the golden dataset and a sample of recent production questions through the evaluators weekly, and review groundedness and relevance trends.
+
+### Why it matters
+
+Content changes, new question types and provider updates shift quality without any release on your side.
+
+### How to verify
+
+Scheduled evaluation runs exist with results for recent weeks.
+
+### Links
+
+- [Operations for AI workloads](https://learn.microsoft.com/azure/well-architected/ai/operations)
+
+awaf:model_decay/dm_genai_quality_trend
 '
 fi
 

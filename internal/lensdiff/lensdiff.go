@@ -52,13 +52,20 @@ type Diff struct {
 	Old     awaf.LensRef `json:"old"`
 	New     awaf.LensRef `json:"new"`
 	Changes []Change     `json:"changes"`
+	// titles holds every question's title (new version, else old) for headings.
+	titles map[string]string
 }
 
 // Compare lists the changes from old to new. It reads new's upgrade mapping: a
 // question or choice that replaces old ones is moved or merged rather than added, and
 // the old items it takes over are not listed as removed.
 func Compare(old, new *awaf.Lens) *Diff {
-	d := &Diff{Old: ref(old), New: ref(new), Changes: []Change{}}
+	d := &Diff{Old: ref(old), New: ref(new), Changes: []Change{}, titles: map[string]string{}}
+	for _, l := range []*awaf.Lens{old, new} {
+		for _, q := range l.Questions {
+			d.titles[q.ID] = q.Title
+		}
+	}
 	var lensFields []string
 	field := func(fields *[]string, name string, changed bool) {
 		if changed {
@@ -379,7 +386,11 @@ func (d *Diff) WriteMarkdown(w io.Writer) error {
 				}
 				continue
 			}
-			fmt.Fprintf(&b, "\n## `%s`\n\n", ch.Question)
+			if t := d.titles[ch.Question]; t != "" {
+				fmt.Fprintf(&b, "\n## %s (`%s`)\n\n", md(t), ch.Question)
+			} else {
+				fmt.Fprintf(&b, "\n## `%s`\n\n", ch.Question)
+			}
 		}
 		if ch.Choice == "" {
 			continue

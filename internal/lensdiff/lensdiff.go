@@ -509,7 +509,7 @@ func Carry(a *awaf.Assessment, from, to *awaf.Lens) (*awaf.Assessment, *Upgrade)
 		if len(homes) > 0 {
 			home = homes[0]
 		}
-		gave := false
+		gave, movedAny := false, false
 		var lost []string
 		var firstTarget string
 		for _, id := range ans.Selected {
@@ -536,6 +536,7 @@ func Carry(a *awaf.Assessment, from, to *awaf.Lens) (*awaf.Assessment, *Upgrade)
 				}
 				if t != (ChoiceRef{ans.Question, id}) {
 					u.Moved = append(u.Moved, Move{From: ChoiceRef{ans.Question, id}, To: t})
+					movedAny = true
 				}
 				if firstTarget == "" {
 					firstTarget = t.Question
@@ -571,8 +572,8 @@ func Carry(a *awaf.Assessment, from, to *awaf.Lens) (*awaf.Assessment, *Upgrade)
 				c.na = &na
 				gave = true
 			}
-			if home == ans.Question {
-				c.template = ans.Template
+			if home == ans.Question && !movedAny && len(lost) == 0 {
+				c.template = ans.Template // still the template's answer as applied
 			}
 		}
 		switch {

@@ -148,7 +148,8 @@ func TestCarryMapping(t *testing.T) {
 		{
 			name: "renamed, moved across questions, dropped",
 			answers: []awaf.Answer{
-				{Question: "network", Selected: []string{"n_private", "n_audit", "n_legacy"}, Evidence: []awaf.Evidence{ev("n_audit")}},
+				{Question: "network", Selected: []string{"n_private", "n_audit", "n_legacy"}, Evidence: []awaf.Evidence{ev("n_audit")},
+					Template: &awaf.TemplateRef{Name: "zone", Version: 1}}, // no longer the template's answer
 			},
 			want: []awaf.Answer{
 				{Question: "network", Selected: []string{"n_private_endpoints"}},

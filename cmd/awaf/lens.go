@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -25,7 +26,7 @@ has the Azure AI workload lens built in; teams write their own in YAML.`,
 	cmd.AddCommand(
 		&cobra.Command{
 			Use:     "list",
-			Short:   "list the built-in lenses",
+			Short:   "list the built-in lenses and the earlier versions this awaf holds",
 			Example: "  awaf lens list",
 			Args:    noArgs,
 			RunE:    func(cmd *cobra.Command, _ []string) error { return lensList(s.out) },
@@ -38,13 +39,17 @@ has the Azure AI workload lens built in; teams write their own in YAML.`,
 
 func lensList(stdout io.Writer) error {
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tVERSION\tQUESTIONS\tNAME")
+	fmt.Fprintln(tw, "ID\tVERSION\tQUESTIONS\tNAME\tEARLIER (ID@VERSION)")
 	for _, id := range lens.BuiltinIDs() {
 		l, err := lens.BuiltinByID(id)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", l.ID, l.Version, len(l.Questions), l.Name)
+		earlier := "-"
+		if vs := lens.BuiltinVersions(id); len(vs) > 1 {
+			earlier = strings.Join(vs[:len(vs)-1], ", ")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", l.ID, l.Version, len(l.Questions), l.Name, earlier)
 	}
 	return tw.Flush()
 }

@@ -52,13 +52,20 @@ type Diff struct {
 	Old     awaf.LensRef `json:"old"`
 	New     awaf.LensRef `json:"new"`
 	Changes []Change     `json:"changes"`
+	// titles holds every question's title (new version, else old) for headings.
+	titles map[string]string
 }
 
 // Compare lists the changes from old to new. It reads new's upgrade mapping: a
 // question or choice that replaces old ones is moved or merged rather than added, and
 // the old items it takes over are not listed as removed.
 func Compare(old, new *awaf.Lens) *Diff {
-	d := &Diff{Old: ref(old), New: ref(new), Changes: []Change{}}
+	d := &Diff{Old: ref(old), New: ref(new), Changes: []Change{}, titles: map[string]string{}}
+	for _, l := range []*awaf.Lens{old, new} {
+		for _, q := range l.Questions {
+			d.titles[q.ID] = q.Title
+		}
+	}
 	var lensFields []string
 	field := func(fields *[]string, name string, changed bool) {
 		if changed {
@@ -379,7 +386,11 @@ func (d *Diff) WriteMarkdown(w io.Writer) error {
 				}
 				continue
 			}
-			fmt.Fprintf(&b, "\n## `%s`\n\n", ch.Question)
+			if t := d.titles[ch.Question]; t != "" {
+				fmt.Fprintf(&b, "\n## %s (`%s`)\n\n", md(t), ch.Question)
+			} else {
+				fmt.Fprintf(&b, "\n## `%s`\n\n", ch.Question)
+			}
 		}
 		if ch.Choice == "" {
 			continue
@@ -498,7 +509,7 @@ func Carry(a *awaf.Assessment, from, to *awaf.Lens) (*awaf.Assessment, *Upgrade)
 		if len(homes) > 0 {
 			home = homes[0]
 		}
-		gave := false
+		gave, movedAny := false, false
 		var lost []string
 		var firstTarget string
 		for _, id := range ans.Selected {
@@ -525,6 +536,7 @@ func Carry(a *awaf.Assessment, from, to *awaf.Lens) (*awaf.Assessment, *Upgrade)
 				}
 				if t != (ChoiceRef{ans.Question, id}) {
 					u.Moved = append(u.Moved, Move{From: ChoiceRef{ans.Question, id}, To: t})
+					movedAny = true
 				}
 				if firstTarget == "" {
 					firstTarget = t.Question
@@ -560,8 +572,8 @@ func Carry(a *awaf.Assessment, from, to *awaf.Lens) (*awaf.Assessment, *Upgrade)
 				c.na = &na
 				gave = true
 			}
-			if home == ans.Question {
-				c.template = ans.Template
+			if home == ans.Question && !movedAny && len(lost) == 0 {
+				c.template = ans.Template // still the template's answer as applied
 			}
 		}
 		switch {

@@ -148,7 +148,8 @@ func TestCarryMapping(t *testing.T) {
 		{
 			name: "renamed, moved across questions, dropped",
 			answers: []awaf.Answer{
-				{Question: "network", Selected: []string{"n_private", "n_audit", "n_legacy"}, Evidence: []awaf.Evidence{ev("n_audit")}},
+				{Question: "network", Selected: []string{"n_private", "n_audit", "n_legacy"}, Evidence: []awaf.Evidence{ev("n_audit")},
+					Template: &awaf.TemplateRef{Name: "zone", Version: 1}}, // no longer the template's answer
 			},
 			want: []awaf.Answer{
 				{Question: "network", Selected: []string{"n_private_endpoints"}},
@@ -212,5 +213,20 @@ func TestMapUnresolved(t *testing.T) {
 	m := NewMap(mustLens(t, m1), mustLens(t, bad))
 	if got := m.Unresolved(); !reflect.DeepEqual(got, []string{"identity/i_audit replaces network/n_gone"}) {
 		t.Errorf("unresolved %v", got)
+	}
+}
+
+// TestMarkdownChoiceOnly: a question whose only changes are in its choices is headed by
+// its title.
+func TestMarkdownChoiceOnly(t *testing.T) {
+	changed := strings.Replace(strings.Replace(v1, "version: 1.0.0", "version: 1.0.1", 1), "title: Rotation, weight: 50", "title: Rotation, weight: 40", 1)
+	var b bytes.Buffer
+	if err := Compare(mustLens(t, v1), mustLens(t, changed)).WriteMarkdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"# team 1.0.0 → 1.0.1\n", "## How are secrets kept? (`secrets`)\n", "- Changed: Rotation (`s_rotate`); weight 50->40\n"} {
+		if !strings.Contains(b.String(), w) {
+			t.Errorf("markdown lacks %q:\n%s", w, b.String())
+		}
 	}
 }

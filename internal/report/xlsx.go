@@ -39,7 +39,7 @@ var (
 	answerColumns = []column{
 		{"Question id", 22, false}, {"Question", 48, true}, {"Design area", 20, false}, {"Pillars", 22, true},
 		{"Risk", 14, false}, {"Score", 8, false}, {"Selected", 50, true}, {"Missing", 50, true},
-		{"Note", 40, true}, {"Not applicable reason", 36, true},
+		{"Note", 40, true}, {"Not applicable reason", 36, true}, {"Not needed", 50, true},
 	}
 )
 
@@ -292,8 +292,18 @@ func (x *xlsx) answers(in Input, v *view) {
 			q.Question, q.Title, areaName(l, q.Area), pillarNames(l, q.Pillars), riskTitle(q.Risk), score,
 			strings.Join(choiceTitles(l, q.Question, q.Selected), "\n"),
 			strings.Join(choiceTitles(l, q.Question, q.Missing), "\n"),
-			q.Note, reason,
+			q.Note, reason, notNeededText(q.NotNeeded),
 		})
 	}
 	x.table(sheetAnswers, answerColumns, rows)
+}
+
+// notNeededText lists the practices an answer declares not needed, one a line:
+// "not needed: <practice> — <reason>".
+func notNeededText(ns []awaf.NotNeededResult) string {
+	lines := make([]string, len(ns))
+	for i, n := range ns {
+		lines[i] = "not needed: " + n.Title + " — " + n.Reason
+	}
+	return strings.Join(lines, "\n")
 }

@@ -194,6 +194,19 @@ func (s *Server) lensRows(ctx context.Context) ([]lensRow, error) {
 			continue
 		}
 		rows = append(rows, lensRow{ID: l.ID, Version: l.Version, Name: l.Name, Builtin: true, Latest: true})
+		if s.cfg.LensVersion == nil {
+			continue
+		}
+		// Earlier versions the binary holds: workloads on them are scored on them
+		// until upgraded; new workloads get the latest.
+		for _, v := range lens.BuiltinVersions(id) {
+			if v == l.Version {
+				continue
+			}
+			if old, err := s.cfg.LensVersion(id, v); err == nil && old != nil {
+				rows = append(rows, lensRow{ID: id, Version: v, Name: old.Name, Builtin: true})
+			}
+		}
 	}
 	up, err := s.cfg.Store.Lenses(ctx)
 	if err != nil {

@@ -119,6 +119,22 @@ func TestBuiltinVersions(t *testing.T) {
 				t.Fatalf("lens state = %+v", st)
 			}
 
+			// The Lenses list shows the earlier built-in version, not as the latest.
+			var list struct {
+				Lenses []struct {
+					ID, Version     string
+					Builtin, Latest bool
+				}
+			}
+			must(t, json.NewDecoder(f.do(call{method: "GET", path: "/api/v1/lenses", as: "token:reader"}).Body).Decode(&list))
+			var rows []string
+			for _, l := range list.Lenses {
+				rows = append(rows, fmt.Sprintf("%s@%s builtin=%t latest=%t", l.ID, l.Version, l.Builtin, l.Latest))
+			}
+			if got := strings.Join(rows, "; "); !strings.Contains(got, "azure-ai-workload@1.0.1 builtin=true latest=true; azure-ai-workload@1.0.0 builtin=true latest=false") {
+				t.Errorf("lenses: %s", got)
+			}
+
 			// One step.
 			body := readBody(t, f.do(call{method: "POST", path: fmt.Sprintf("/api/v1/workloads/%d/lens/upgrade", f.w.ID), as: "token:owner"}))
 			var rep struct {

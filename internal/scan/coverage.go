@@ -8,8 +8,9 @@ import (
 	"github.com/awaf/awaf/internal/rules"
 )
 
-// AreaCoverage counts, for one design area of a lens, the choices (other than "none of
-// these") that some rule or evaluation metric can establish.
+// AreaCoverage counts, for one design area of a lens, the practices (choices other than
+// "none of these" and "not needed because ...") that some rule or evaluation metric can
+// establish.
 type AreaCoverage struct {
 	Area    string
 	Name    string
@@ -17,9 +18,11 @@ type AreaCoverage struct {
 	Choices int
 }
 
-// Coverage counts the choices of l that a rule of c or one of evalChoices (the choice
+// Coverage counts the practices of l that a rule of c or one of evalChoices (the choice
 // ids awaf eval records evidence for) links to, per design area and in total (the
-// last row, Area "").
+// last row, Area ""). A not-needed choice declares that the workload does without a
+// practice; it is the team's statement, not something a file can show, so it is not
+// counted.
 func Coverage(l *awaf.Lens, c *rules.Catalog, evalChoices []string) []AreaCoverage {
 	linked := map[string]bool{}
 	for _, r := range c.Rules {
@@ -45,7 +48,7 @@ func Coverage(l *awaf.Lens, c *rules.Catalog, evalChoices []string) []AreaCovera
 			out = append(out, AreaCoverage{Area: string(q.Area), Name: string(q.Area)})
 		}
 		for _, ch := range q.Choices {
-			if ch.None {
+			if ch.None || ch.NotNeeded != "" {
 				continue
 			}
 			out[i].Choices++
@@ -62,7 +65,7 @@ func Coverage(l *awaf.Lens, c *rules.Catalog, evalChoices []string) []AreaCovera
 // CoverageMarkdown renders the coverage as a table.
 func CoverageMarkdown(cov []AreaCoverage) string {
 	var b strings.Builder
-	b.WriteString("| design area | choices with evidence | choices | share |\n|---|---|---|---|\n")
+	b.WriteString("| design area | practices with evidence | practices | share |\n|---|---|---|---|\n")
 	for _, a := range cov {
 		name := a.Name
 		if a.Area == "" {

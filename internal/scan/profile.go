@@ -277,8 +277,9 @@ func Where(locs []awaf.Location, max int) string {
 	return strings.Join(parts, ", ")
 }
 
-// ProposalShare counts the proposals against the choices (other than "none of these")
-// that apply to the profile: questions and choices whose applies condition holds.
+// ProposalShare counts the proposals against the practices that apply to the profile:
+// choices of questions and choices whose applies condition holds, other than "none of
+// these" and the not-needed declarations, which no file can show and no scan proposes.
 func ProposalShare(l *awaf.Lens, p awaf.Profile, props []Proposal) (proposed, applicable int) {
 	ok := func(c awaf.ProfileCondition) bool {
 		if c == nil {
@@ -293,7 +294,7 @@ func ProposalShare(l *awaf.Lens, p awaf.Profile, props []Proposal) (proposed, ap
 			continue
 		}
 		for _, c := range q.Choices {
-			if !c.None && ok(c.AppliesWhen) {
+			if !c.None && c.NotNeeded == "" && ok(c.AppliesWhen) {
 				open[c.ID] = true
 				applicable++
 			}

@@ -1,7 +1,8 @@
 // Package pipeline reads CI/CD definitions (GitHub Actions workflows and Azure
 // Pipelines YAML) as evidence of how a workload is delivered: whether an evaluation or
 // red-teaming step runs and gates the release, whether infrastructure is deployed from
-// code, and whether there are progressive or approval stages. All pipelines of a scan
+// code, whether there are progressive or approval stages, and whether a secret scanner
+// runs. All pipelines of a scan
 // become one resource of type Awaf.CI/delivery, since the practices belong to the
 // repository, not to any single workflow file.
 package pipeline
@@ -156,6 +157,7 @@ var kindPatterns = []struct {
 	{"approval", regexp.MustCompile(`(?i)manualvalidation@|trstringer/manual-approval|manual-approval`)},
 	{"synthetic", regexp.MustCompile(`(?i)adversarialsimulator|\bsimulat(or|ors|e|ion)\b.*(question|conversation|data|adversarial)|synthetic[-_ ]?(data|questions)`)},
 	{"loadtest", regexp.MustCompile(`(?i)azure/load-testing@|azureloadtest@|\baz\s+load\s+test(-run)?\s+create\b`)},
+	{"secretscan", regexp.MustCompile(`(?i)gitleaks|trufflehog|\bdetect-secrets\b|\bggshield\b|\bgit[-\s]secrets\s+--scan|\bcredscan@|secret[-_ ]?scan(ning|ner)?\b`)},
 }
 
 func classify(s *step) {
@@ -513,6 +515,7 @@ func (d *delivery) resource() iac.Resource {
 	order := []struct{ key, kind string }{
 		{"evaluations", "evaluation"}, {"redTeams", "redteam"}, {"infraDeployments", "infra"},
 		{"appDeployments", "app"}, {"progressive", "progressive"}, {"approvals", "approval"}, {"loadTests", "loadtest"}, {"simulations", "synthetic"},
+		{"secretScans", "secretscan"},
 	}
 	for _, o := range order {
 		lists[o.key] = iac.NewArray(d.first)

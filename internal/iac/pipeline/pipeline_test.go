@@ -72,6 +72,30 @@ stages:
                   inputs: {csmFile: infra/main.json}
 `
 
+const ghSecrets = `name: secrets
+on: [push, pull_request]
+jobs:
+  gitleaks:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with: {fetch-depth: 0}
+      - uses: gitleaks/gitleaks-action@v2
+  trufflehog:
+    runs-on: ubuntu-latest
+    steps:
+      - name: TruffleHog OSS
+        uses: trufflesecurity/trufflehog@main
+      - name: Upload the secret scan report
+        uses: actions/upload-artifact@v4
+`
+
+const azdoSecrets = `trigger: none
+steps:
+  - script: pip install detect-secrets && detect-secrets scan --baseline .secrets.baseline
+    displayName: Look for committed keys
+`
+
 func scanOne(t *testing.T, files map[string]string) (*iac.Resource, []iac.Diagnostic) {
 	t.Helper()
 	fsys := fstest.MapFS{}
@@ -116,7 +140,9 @@ func TestScan(t *testing.T) {
 		{"github manual, tolerant", map[string]string{".github/workflows/eval.yaml": ghManual},
 			map[string][2]int{"evaluations": {1, 0}, "infraDeployments": {0, 0}}, 0},
 		{"azure pipelines stages", map[string]string{"azure-pipelines.yml": azdo},
-			map[string][2]int{"evaluations": {1, 1}, "approvals": {1, 1}, "infraDeployments": {1, 0}}, 1},
+			map[string][2]int{"evaluations": {1, 1}, "approvals": {1, 1}, "infraDeployments": {1, 0}, "secretScans": {0, 0}}, 1},
+		{"secret scanners, not a stock action named after them", map[string]string{".github/workflows/secrets.yml": ghSecrets, "azure-pipelines.yml": azdoSecrets},
+			map[string][2]int{"secretScans": {3, 0}, "evaluations": {0, 0}}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -71,6 +71,28 @@ var (
 		}
 		return nil
 	}
+	// autoscaleRules turns the rule blocks of an autoscale profile into ARM rules with
+	// their metric and scale direction.
+	autoscaleRules conv = func(v *iac.Value) *iac.Value {
+		if v.Kind != iac.Array {
+			return nil
+		}
+		out := iac.NewArray(v.Loc)
+		for _, r := range v.Items {
+			rule := iac.NewObject(r.Loc)
+			if r.Kind == iac.Object {
+				applyAttrs([]attrMap{
+					{From: "metric_trigger.metric_name", To: "metricTrigger.metricName"},
+					{From: "metric_trigger.metric_resource_id", To: "metricTrigger.metricResourceUri"},
+					{From: "metric_trigger.operator", To: "metricTrigger.operator"},
+					{From: "metric_trigger.threshold", To: "metricTrigger.threshold"},
+					{From: "scale_action.direction", To: "scaleAction.direction"},
+				}, r, rule)
+			}
+			out.Items = append(out.Items, rule)
+		}
+		return out
+	}
 	// present gives a constant when a block or value is declared at all.
 	present = func(s string) conv {
 		return func(v *iac.Value) *iac.Value {
@@ -227,6 +249,8 @@ var typeMaps = map[string]typeMap{
 			{From: "sku_name", To: "sku.name"},
 			{From: "local_auth_enabled", To: "properties.disableLocalAuth", Conv: not},
 			{From: "public_network_access_enabled", To: "properties.publicNetworkAccess", Conv: enabledDisabled},
+			{From: "network_injection[].scenario", To: "properties.networkInjections[].scenario"},
+			{From: "network_injection[].subnet_id", To: "properties.networkInjections[].subnetArmId"},
 		}),
 	},
 	"azurerm_ai_services": {
@@ -562,6 +586,31 @@ var typeMaps = map[string]typeMap{
 			{From: "action[].action_group_id", To: "properties.actions[].actionGroupId"},
 		},
 		Defaults: []providerDefault{{To: "location", Value: "global"}},
+	},
+	"azurerm_monitor_autoscale_setting": {
+		ARMType: "Microsoft.Insights/autoscalesettings",
+		Attrs: join(commonAttrs, []attrMap{
+			{From: "target_resource_id", To: "properties.targetResourceUri"},
+			{From: "enabled", To: "properties.enabled"},
+			{From: "profile[].name", To: "properties.profiles[].name"},
+			{From: "profile[].capacity.default", To: "properties.profiles[].capacity.default"},
+			{From: "profile[].capacity.minimum", To: "properties.profiles[].capacity.minimum"},
+			{From: "profile[].capacity.maximum", To: "properties.profiles[].capacity.maximum"},
+			{From: "profile[].rule", To: "properties.profiles[].rules", Conv: autoscaleRules},
+		}),
+		// The provider sends enabled = true when the argument is left out; ARM's
+		// default is false.
+		Defaults: []providerDefault{{When: "enabled", To: "properties.enabled", Value: true}},
+	},
+	"azurerm_security_center_subscription_pricing": {
+		ARMType: "Microsoft.Security/pricings",
+		Attrs: []attrMap{
+			// The ARM name of a pricing is the plan it switches (AI, VirtualMachines, ...).
+			{From: "resource_type", To: "name"},
+			{From: "tier", To: "properties.pricingTier"},
+			{From: "subplan", To: "properties.subPlan"},
+		},
+		Defaults: []providerDefault{{When: "resource_type", To: "name", Value: "VirtualMachines"}},
 	},
 	// Companions without rules of their own: they give the workload's shape and the
 	// targets of cross-resource links.

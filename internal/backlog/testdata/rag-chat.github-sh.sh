@@ -134,7 +134,7 @@ Without a number, a release decision becomes a debate and a regression becomes a
 
 ### How to verify
 
-A release criteria document or pipeline configuration lists each metric and its threshold.
+A release criteria document or pipeline configuration lists each metric, its threshold and the confidence required (for example a minimum sample size or a confidence interval), and the criteria are reviewed before each major release.
 
 ### Links
 
@@ -1058,7 +1058,7 @@ Quality and safety fail independently; measuring one says nothing about the othe
 
 ### How to verify
 
-Evaluation output reports a defect rate per safety category for the current version.
+Evaluation output reports a defect rate per safety category for the current version, including answers that leak personal data.
 
 ### Links
 
@@ -1822,7 +1822,7 @@ AI incidents look different from outages, and notification duties have deadlines
 
 ### How to verify
 
-The plan is documented with AI incident types and owners, and a drill or past incident record shows it was followed.
+The plan is documented with AI incident types and owners, and a drill or past incident record shows it was followed. Each incident ends with a post-incident review whose remediation actions are tracked to closure.
 
 ### Links
 
@@ -2088,7 +2088,7 @@ Attacks and models change after launch; a one-off exercise before release says n
 
 ### How to verify
 
-The cadence is documented, the last manual report is within it, and scan results exist from the schedule and from the latest release, with findings and their status.
+The cadence is documented, the last manual report is within it, and scan results exist from the schedule and from the latest release, with findings and their status. At least one person in each manual exercise did not build the system.
 
 ### Links
 

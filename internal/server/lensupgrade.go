@@ -133,7 +133,9 @@ func (s *Server) upgradeLens(ctx context.Context, q *request) (*upgradeReport, e
 		keep[a.Question] = a
 	}
 	var puts []awaf.AnswerPut
+	had := map[string]bool{}
 	for _, sa := range stored {
+		had[sa.Question] = true
 		next, ok := keep[sa.Question]
 		if !ok {
 			if empty(sa.Answer) {
@@ -145,6 +147,13 @@ func (s *Server) upgradeLens(ctx context.Context, q *request) (*upgradeReport, e
 			continue
 		}
 		puts = append(puts, awaf.AnswerPut{Answer: next, Version: sa.Version})
+	}
+	// Selections the mapping moved into a question the workload had not answered make
+	// a new answer there (version 0: a colleague answering it meanwhile is a conflict).
+	for _, a := range carried.Answers {
+		if !had[a.Question] {
+			puts = append(puts, awaf.AnswerPut{Answer: a, Version: 0})
+		}
 	}
 	// The milestone, the answers and the new lens are stored in one transaction: a
 	// concurrent edit stops the upgrade with nothing changed.

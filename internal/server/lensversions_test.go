@@ -182,3 +182,73 @@ func TestBuiltinVersions(t *testing.T) {
 		})
 	}
 }
+
+// TestUpgradeTo110: the real step the server ships, built-in 1.0.0 to the current
+// built-in version. A workload stored at 1.0.0 with answers on choices that 1.1.0
+// merged or moved shows as outdated and upgrades in one call: the selections land on
+// the choices that took them over, across questions, and nothing is dropped.
+func TestUpgradeTo110(t *testing.T) {
+	for _, database := range []string{"sqlite", "postgres"} {
+		t.Run(database, func(t *testing.T) {
+			cur, err := lens.Builtin()
+			must(t, err)
+			if cur.Version == "1.0.0" {
+				t.Skip("the built-in lens is still 1.0.0")
+			}
+			f := newFixtureOn(t, database, func(c *server.Config) { c.LensVersion = lens.BuiltinVersion })
+			ctx := context.Background()
+			owner := storetest.ActorOf(f.users["owner"])
+			w, err := f.store.Workload(ctx, f.w.ID)
+			must(t, err)
+			w.Lens = awaf.LensRef{ID: lens.BuiltinID, Version: "1.0.0"}
+			must(t, f.store.UpdateWorkload(ctx, owner, w))
+			for _, a := range []awaf.Answer{
+				{Question: "prompt_model_versioning", Selected: []string{"pv_prompts_in_git", "pv_pinned_model_versions"}},
+				{Question: "platform_ha", Selected: []string{"ha_zone_redundancy", "ha_state_backup"},
+					Evidence: []awaf.Evidence{{Choice: "ha_state_backup", Source: "scan", Passed: true, Summary: "continuous backup on"}}},
+				{Question: "model_decay", Selected: []string{"dm_model_update_watch"}, Note: "reviewed monthly"},
+			} {
+				_, err = f.store.PutAnswer(ctx, owner, f.w.ID, a, awaf.AnyVersion)
+				must(t, err)
+			}
+			page := readBody(t, f.do(call{method: "GET", path: fmt.Sprintf("/w/%d", f.w.ID), as: "owner"}))
+			for _, want := range []string{"Outdated lens: azure-ai-workload 1.0.0", "This server has version " + cur.Version} {
+				if !strings.Contains(page, want) {
+					t.Errorf("workload page lacks %q", want)
+				}
+			}
+			body := readBody(t, f.do(call{method: "POST", path: fmt.Sprintf("/api/v1/workloads/%d/lens/upgrade", f.w.ID), as: "token:owner"}))
+			var rep struct {
+				Dropped []any
+				Moved   []struct {
+					From, To struct{ Question, Choice string }
+				}
+			}
+			if err := json.Unmarshal([]byte(body), &rep); err != nil || len(rep.Dropped) != 0 || len(rep.Moved) != 3 {
+				t.Fatalf("upgrade report: %v %s", err, body)
+			}
+			a, err := f.store.Assessment(ctx, f.w.ID)
+			must(t, err)
+			if a.Lens.Version != cur.Version {
+				t.Errorf("lens after the upgrade: %v", a.Lens)
+			}
+			want := map[string][]string{
+				"prompt_model_versioning": {"pv_prompts_in_git", "pv_upgrade_policy", "pv_deprecation_plan"},
+				"platform_ha":             {"ha_zone_redundancy"},
+				"data_protection":         {"dpt_backup"},
+			}
+			for q, sel := range want {
+				got, _ := a.Answer(q)
+				if got == nil || strings.Join(got.Selected, ",") != strings.Join(sel, ",") {
+					t.Errorf("%s after the upgrade: %+v, want %v", q, got, sel)
+				}
+			}
+			if dp, _ := a.Answer("data_protection"); dp == nil || len(dp.Evidence) != 1 || dp.Evidence[0].Choice != "dpt_backup" {
+				t.Errorf("the backup evidence did not follow its choice: %+v", dp)
+			}
+			if md, _ := a.Answer("model_decay"); md != nil && len(md.Selected) != 0 {
+				t.Errorf("model_decay keeps a moved selection: %+v", md)
+			}
+		})
+	}
+}

@@ -132,6 +132,9 @@ func patchMapping(old, want *yaml.Node) {
 			prev = j
 			continue
 		}
+		if emptyNode(want.Content[i+1]) {
+			continue // an absent key and an empty value read the same: add no noise
+		}
 		pos := prev + 2
 		if prev < 0 {
 			pos = 0
@@ -139,6 +142,18 @@ func patchMapping(old, want *yaml.Node) {
 		old.Content = append(old.Content[:pos], append([]*yaml.Node{want.Content[i], want.Content[i+1]}, old.Content[pos:]...)...)
 		prev = pos
 	}
+}
+
+// emptyNode reports whether n holds nothing: an empty or null scalar, or an empty list
+// or mapping.
+func emptyNode(n *yaml.Node) bool {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		return n.Value == "" || n.ShortTag() == "!!null"
+	case yaml.SequenceNode, yaml.MappingNode:
+		return len(n.Content) == 0
+	}
+	return false
 }
 
 func indexKey(m *yaml.Node, k string) int {

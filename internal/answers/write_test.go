@@ -285,3 +285,25 @@ func TestEditNewFileStaysPlain(t *testing.T) {
 		t.Errorf("%s %v", out, err)
 	}
 }
+
+// TestEditAddsNoEmptyKeys: a hand-written short profile keeps its shape when the file
+// is rewritten with nothing new in it (lens upgrade, merge): the fields it leaves out
+// are not added back as empty values.
+func TestEditAddsNoEmptyKeys(t *testing.T) {
+	raw := []byte("lens: {id: azure-ai-workload, version: 1.0.0}\nworkload: {name: x}\nprofile: {kinds: [generative]}\nanswers: []\n")
+	a, err := answers.Parse("awaf.yaml", raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Lens.Version = "1.1.0"
+	out, err := answers.Edit(raw, a.Assessment)
+	want := "lens: {id: azure-ai-workload, version: 1.1.0}\nworkload: {name: x}\nprofile: {kinds: [generative]}\nanswers: []\n"
+	if err != nil || string(out) != want {
+		t.Errorf("got\n%s(%v), want\n%s", out, err, want)
+	}
+	a.Profile.Criticality = "standard"
+	out, _ = answers.Edit(raw, a.Assessment)
+	if !strings.Contains(string(out), "criticality: standard") || strings.Contains(string(out), "components") {
+		t.Errorf("a filled field is added, an empty one is not:\n%s", out)
+	}
+}

@@ -59,14 +59,15 @@ type grouped struct {
 	files  []string
 }
 
-// cachedGroup is what one group gave, from the cache or read now.
+// cachedGroup is what one group gave, from the cache or read now. What the scan
+// notes of its units as they are read (Result.enrich, the components) is noted in a
+// Result of its own, merged into the scan's once the group is used.
 type cachedGroup struct {
 	kept   []iac.Resource
-	notes  []*rules.Note // set when cached: replayed into the session if the cachedGroup is used
+	notes  []*rules.Note // set when cached: replayed into the session if the group is used
 	cached bool
 	diags  []iac.Diagnostic
-	facts  *profileFacts
-	comps  []awaf.Component
+	noted  *Result
 	reads  []scancache.Read
 }
 
@@ -122,8 +123,7 @@ func (g *grouped) run(ctx context.Context) ([]iac.Resource, []iac.Diagnostic, er
 		if gr.cached {
 			g.sess.Replay(gr.kept, gr.notes)
 		}
-		g.r.profile.absorb(gr.facts)
-		g.r.addComponents(gr.comps)
+		g.r.absorb(gr.noted)
 		kept = append(kept, gr.kept...)
 		diags = append(diags, gr.diags...)
 	}
@@ -190,58 +190,63 @@ func join(spans []span, done map[span]*cachedGroup, at map[string]int) []span {
 func (g *grouped) one(ctx context.Context, names []string) (*cachedGroup, error) {
 	key := g.cache.Key(string(g.format), names)
 	if ent, ok := g.cache.Get(key, g.cat); ok && scancache.Unchanged(g.fsys, ent.Reads) {
-		facts := &profileFacts{}
-		facts.restore(ent.Signals)
-		comps := make([]awaf.Component, len(ent.Components))
+		g.cache.Used()
+		noted := &Result{Diagnostics: ent.ScanDiags}
+		noted.profile.restore(ent.Signals)
+		cs := make([]awaf.Component, len(ent.Components))
 		for i, c := range ent.Components {
-			comps[i] = awaf.Component(c)
+			cs[i] = awaf.Component(c)
 		}
-		return &cachedGroup{kept: ent.Resources, notes: ent.Notes, cached: true, diags: ent.Diags, facts: facts, comps: comps, reads: ent.Reads}, nil
+		noted.addComponents(cs)
+		return &cachedGroup{kept: ent.Resources, notes: ent.Notes, cached: true, diags: ent.Diags, noted: noted, reads: ent.Reads}, nil
 	}
+	g.cache.Read()
 	tr := scancache.Track(g.readFS)
-	gr := &cachedGroup{facts: &profileFacts{}}
-	var mu sync.Mutex
-	seen := map[awaf.Component]bool{}
+	noted := &Result{}
+	// The same notes as the scan's own sink takes (Run), into the group's Result.
 	sink := func(rs []iac.Resource) []iac.Resource {
-		gr.facts.add(rs)
-		cs := Components(rs)
-		mu.Lock()
-		for _, c := range cs {
-			seen[c] = true
-		}
-		mu.Unlock()
+		noted.enrich(rs)
+		noted.addComponents(Components(rs))
 		return g.sess.Sink(rs)
 	}
 	kept, diags, err := g.sc.Scan(ctx, tr, names, sink)
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range awaf.Components {
-		if seen[c] {
-			gr.comps = append(gr.comps, c)
-		}
-	}
-	gr.kept, gr.diags = kept, diags
+	gr := &cachedGroup{kept: kept, diags: diags, noted: noted}
 	reads := tr.Reads()
 	for _, n := range names {
 		if _, found := slices.BinarySearchFunc(reads, n, func(r scancache.Read, p string) int { return strings.Compare(r.Path, p) }); !found {
 			reads = append(reads, scancache.Read{Path: n, State: scancache.Current(g.fsys, n)})
 		}
 	}
+	slices.SortFunc(reads, func(a, b scancache.Read) int { return strings.Compare(a.Path, b.Path) })
 	gr.reads = reads
 	if tr.Cacheable() {
-		ent := &scancache.Entry{Reads: reads, Resources: kept, Notes: make([]*rules.Note, len(kept)), Diags: diags, Signals: gr.facts.signals()}
+		ent := &scancache.Entry{Reads: reads, Resources: kept, Notes: make([]*rules.Note, len(kept)), Diags: diags,
+			ScanDiags: noted.Diagnostics, Signals: noted.profile.signals()}
 		for i := range kept {
 			if n, ok := g.sess.Note(kept[i].Judgement); ok {
 				ent.Notes[i] = &n
 			}
 		}
-		for _, c := range gr.comps {
+		for _, c := range noted.Components() {
 			ent.Components = append(ent.Components, string(c))
 		}
 		g.cache.Put(key, ent, g.cat)
 	}
 	return gr, nil
+}
+
+// absorb merges what was noted of a group's units into the scan's result.
+func (r *Result) absorb(o *Result) {
+	r.profile.absorb(&o.profile)
+	r.addComponents(o.Components())
+	if len(o.Diagnostics) > 0 {
+		r.mu.Lock()
+		r.Diagnostics = append(r.Diagnostics, o.Diagnostics...)
+		r.mu.Unlock()
+	}
 }
 
 // signals lists the facts for a cache entry, in a fixed order.

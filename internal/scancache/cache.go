@@ -29,6 +29,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/awaf/awaf"
@@ -50,6 +51,9 @@ type Entry struct {
 	Resources []iac.Resource
 	Notes     []*rules.Note
 	Diags     []iac.Diagnostic
+	// ScanDiags are the diagnostics the scan itself added while the units were read
+	// (e.g. API Management policy XML inside templates).
+	ScanDiags []iac.Diagnostic
 	// Signals and Components are what the units showed of the workload's profile
 	// (scan.ProposeProfile) and reference-architecture components, read from the
 	// full resources before the sink cut them down.
@@ -87,10 +91,23 @@ const DefaultMaxBytes = 1 << 30
 // Cache is one cache directory. Its methods may be called from several goroutines,
 // and several processes may share the directory.
 type Cache struct {
-	dir  string
-	opt  Options
-	salt [32]byte
+	dir   string
+	opt   Options
+	salt  [32]byte
+	stats *stats // shared by the salted copies
 }
+
+type stats struct{ used, read atomic.Int64 }
+
+// Stats gives how many groups were taken from the cache and how many were read
+// (and written to it) since Open.
+func (c *Cache) Stats() (used, read int64) { return c.stats.used.Load(), c.stats.read.Load() }
+
+// Read counts a group the scan read itself.
+func (c *Cache) Read() { c.stats.read.Add(1) }
+
+// Used counts a group taken from the cache.
+func (c *Cache) Used() { c.stats.used.Add(1) }
 
 // entryExt names entry files; tmpExt the temporary files they are written through.
 const (
@@ -116,7 +133,7 @@ func Open(dir string, opt Options) (*Cache, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("cache directory %s: not a directory", dir)
 	}
-	return &Cache{dir: dir, opt: opt}, nil
+	return &Cache{dir: dir, opt: opt, stats: &stats{}}, nil
 }
 
 // Salted returns a cache whose keys also depend on the catalog and the profile the

@@ -257,11 +257,13 @@ func Encode(key Key, ent *Entry, cat *rules.Catalog) ([]byte, error) {
 		e.resource(&ent.Resources[i])
 		e.note(ent.Notes[i])
 	}
-	e.count(len(ent.Diags), ent.Diags == nil)
-	for _, d := range ent.Diags {
-		e.str(string(d.Severity))
-		e.str(d.Message)
-		e.loc(d.Loc)
+	for _, ds := range [][]iac.Diagnostic{ent.Diags, ent.ScanDiags} {
+		e.count(len(ds), ds == nil)
+		for _, d := range ds {
+			e.str(string(d.Severity))
+			e.str(d.Message)
+			e.loc(d.Loc)
+		}
 	}
 	e.count(len(ent.Signals), false)
 	for _, s := range ent.Signals {
@@ -648,10 +650,12 @@ func decodeBody(body []byte, cat *rules.Catalog) (*Entry, error) {
 			}
 		}
 	}
-	if n := d.count(3); n >= 0 {
-		ent.Diags = make([]iac.Diagnostic, n)
-		for i := range n {
-			ent.Diags[i] = iac.Diagnostic{Severity: iac.Severity(d.str()), Message: d.str(), Loc: d.loc()}
+	for _, ds := range []*[]iac.Diagnostic{&ent.Diags, &ent.ScanDiags} {
+		if n := d.count(3); n >= 0 {
+			*ds = make([]iac.Diagnostic, n)
+			for i := range n {
+				(*ds)[i] = iac.Diagnostic{Severity: iac.Severity(d.str()), Message: d.str(), Loc: d.loc()}
+			}
 		}
 	}
 	if n := d.count(5); n >= 0 {

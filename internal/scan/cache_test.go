@@ -1,0 +1,441 @@
+package scan
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/lens"
+	"github.com/awaf/awaf/internal/rules"
+	"github.com/awaf/awaf/internal/scancache"
+	"github.com/awaf/awaf/internal/sharedtest"
+)
+
+// A scan through the cache must give, byte for byte, what a scan without it gives:
+// every report format, the evidence an answers file gets, the proposed profile.
+// These tests scan each corpus without a cache, then with one in every state a
+// cache can be in (empty, warm, files changed, deleted or added, another catalog,
+// another build, damaged entries, shared by scans running at once, trimmed), and
+// compare everything a user can see.
+
+// outputs renders everything a scan gives a user, by name.
+func outputs(t testing.TB, res *Result) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, f := range Formats {
+		var b bytes.Buffer
+		if err := Write(&b, res, f, WriteOptions{ShowPass: true, Version: "test"}); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		out[f] = b.String()
+	}
+	l, err := lens.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &awaf.Assessment{Lens: awaf.LensRef{ID: l.ID, Version: l.Version}}
+	props := Attach(a, l, res.Outcomes(), fixedNow())
+	ev, err := json.Marshal(struct {
+		A     *awaf.Assessment
+		P     []Proposal
+		C     []awaf.Component
+		Kinds []KindProposal
+		Hints []Hint
+	}{a, props, res.Components(), nil, nil})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out["answers"] = string(ev)
+	kinds, hints := res.ProposeProfile()
+	pp, _ := json.Marshal(struct {
+		K []KindProposal
+		H []Hint
+	}{kinds, hints})
+	out["profile"] = string(pp)
+	return out
+}
+
+// sameOutputs fails on the first output that differs, naming where.
+func sameOutputs(t *testing.T, what string, got, want map[string]string) {
+	t.Helper()
+	for _, k := range slices.Sorted(maps.Keys(want)) {
+		g, w := got[k], want[k]
+		if g == w {
+			continue
+		}
+		i := 0
+		for i < len(g) && i < len(w) && g[i] == w[i] {
+			i++
+		}
+		lo := max(0, i-200)
+		t.Fatalf("%s: %s output differs at byte %d (%d vs %d bytes):\ngot  ...%s\nwant ...%s", what, k, i, len(g), len(w), g[lo:min(len(g), i+200)], w[lo:min(len(w), i+200)])
+	}
+}
+
+func cacheScan(t testing.TB, fsys fs.FS, cat *rules.Catalog, c *scancache.Cache, profile *awaf.Profile) *Result {
+	t.Helper()
+	res, err := Run(context.Background(), fsys, nil, Options{Frontends: realFrontends(), Catalog: cat, Cache: c, Now: fixedNow, Profile: profile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// dirFS reads a directory of the repository into a map.
+func dirFS(t testing.TB, dir, prefix string) fstest.MapFS {
+	t.Helper()
+	out := fstest.MapFS{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		out[prefix+filepath.ToSlash(rel)] = &fstest.MapFile{Data: data}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// linkedARM has templates that link to templates in other directories (groups that
+// the cache must join), two templates in one directory with a shared parameter
+// file, and a template alone with azuredeploy.parameters.json.
+func linkedARM() fstest.MapFS {
+	tmpl := func(resources string) *fstest.MapFile {
+		return &fstest.MapFile{Data: []byte(`{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0",
+  "parameters": {"location": {"type": "string", "defaultValue": "westeurope"}, "local": {"type": "bool", "defaultValue": false}},
+  "resources": [` + resources + `]}
+`)}
+	}
+	acct := func(name string) string {
+		return fmt.Sprintf(`{"type": "Microsoft.CognitiveServices/accounts", "apiVersion": "2024-10-01", "name": "%s", "location": "[parameters('location')]", "kind": "OpenAI", "sku": {"name": "S0"}, "properties": {"disableLocalAuth": "[parameters('local')]", "publicNetworkAccess": "Disabled"}}`, name)
+	}
+	link := func(name, rel string) string {
+		return fmt.Sprintf(`{"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "%s", "properties": {"mode": "Incremental", "templateLink": {"relativePath": "%s"}, "parameters": {"location": {"value": "eastus"}}}}`, name, rel)
+	}
+	params := &fstest.MapFile{Data: []byte(`{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "contentVersion": "1.0.0.0", "parameters": {"local": {"value": true}}}`)}
+	return fstest.MapFS{
+		"a/main/azuredeploy.json":                 tmpl(acct("a-main") + "," + link("shared", "../shared/ai.json")),
+		"a/shared/ai.json":                        tmpl(acct("shared-ai")),
+		"b/one.json":                              tmpl(acct("b-one")),
+		"b/two.json":                              tmpl(acct("b-two")),
+		"b/azuredeploy.parameters.json":           params,
+		"c/azuredeploy.json":                      tmpl(acct("c-alone")),
+		"c/azuredeploy.parameters.json":           params,
+		"d/x/deep.json":                           tmpl(acct("d-deep") + "," + link("up", "../../z/leaf.json")),
+		"z/leaf.json":                             tmpl(acct("z-leaf")),
+		"z/broken.json":                           {Data: []byte(`{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": [`)},
+		"z/policy/apim.bicep":                     {Data: []byte("resource p 'Microsoft.ApiManagement/service/apis/policies@2023-05-01-preview' = {\n  name: 'svc/api/policy'\n  properties: {\n    format: 'rawxml'\n    value: '<policies><inbound><base /></inbound></policies>'\n  }\n}\n")},
+		"z/tf/main.tf":                            {Data: []byte("resource \"azurerm_cognitive_account\" \"a\" {\n  name = \"tf-a\"\n  location = \"westeurope\"\n  resource_group_name = \"rg\"\n  kind = \"OpenAI\"\n  sku_name = \"S0\"\n}\n")},
+		"z/tf/unmapped.tf":                        {Data: []byte("resource \"azurerm_resource_group\" \"rg\" {\n  name = \"rg\"\n  location = \"westeurope\"\n}\n")},
+		"z/prompts/chat.prompty":                  {Data: []byte("---\nname: a\nmodel:\n  parameters:\n    max_tokens: 200\n---\nsystem:\nHelp.\n")},
+		"z/export/resources.json":                 {Data: []byte(`[{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/exp", "type": "Microsoft.CognitiveServices/accounts", "name": "exp", "kind": "OpenAI", "location": "eastus", "properties": {"disableLocalAuth": true}}]`)},
+		"z/plan/.keep":                            {Data: []byte("")},
+		"z/ignored/readme.md":                     {Data: []byte("# not scanned\n")},
+		"a/shared/not-a-template.parameters.json": params,
+	}
+}
+
+// cacheCorpora are the inputs every cache test runs over: the repository's test
+// data, the real repositories in ../shared/testdata (skipped when absent) and
+// generated corpora.
+func cacheCorpora() map[string]func(t testing.TB) fstest.MapFS {
+	return map[string]func(t testing.TB) fstest.MapFS{
+		"testdata": func(t testing.TB) fstest.MapFS { return dirFS(t, "testdata/rag", "rag/") },
+		"contoso-chat": func(t testing.TB) fstest.MapFS {
+			return dirFS(t, sharedtest.Dir(t, "repos/contoso-chat"), "")
+		},
+		"get-started-with-ai-agents": func(t testing.TB) fstest.MapFS {
+			return dirFS(t, sharedtest.Dir(t, "repos/get-started-with-ai-agents"), "")
+		},
+		"linked":    func(testing.TB) fstest.MapFS { return linkedARM() },
+		"ai-arm":    func(testing.TB) fstest.MapFS { return aiARMCorpus(300) },
+		"ai-bicep":  func(testing.TB) fstest.MapFS { return aiBicepCorpus(200) },
+		"ai-tf":     func(testing.TB) fstest.MapFS { return aiTFCorpus(200) },
+		"arm-mixed": func(testing.TB) fstest.MapFS { return merged(armCorpus(200), bicepCorpus(100), tfCorpus(100)) },
+	}
+}
+
+func merged(fss ...fstest.MapFS) fstest.MapFS {
+	out := fstest.MapFS{}
+	for _, f := range fss {
+		maps.Copy(out, f)
+	}
+	return out
+}
+
+func clone(m fstest.MapFS) fstest.MapFS {
+	out := fstest.MapFS{}
+	for k, v := range m {
+		c := *v
+		c.Data = bytes.Clone(v.Data)
+		out[k] = &c
+	}
+	return out
+}
+
+// firstOf gives the first file (by name) whose name has the suffix.
+func firstOf(m fstest.MapFS, suffix string) string {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if strings.HasSuffix(k, suffix) {
+			return k
+		}
+	}
+	return ""
+}
+
+// change gives the corpus with one scanned file's content changed: a resource name
+// or value altered where one is found, else a comment line added.
+func change(m fstest.MapFS) fstest.MapFS {
+	out := clone(m)
+	for _, suffix := range []string{".json", ".bicep", ".tf", ".prompty"} {
+		if k := firstOf(out, suffix); k != "" && !strings.HasSuffix(k, "parameters.json") {
+			d := out[k].Data
+			switch {
+			case bytes.Contains(d, []byte(`"S0"`)):
+				out[k].Data = bytes.Replace(d, []byte(`"S0"`), []byte(`"S1"`), 1)
+			case bytes.Contains(d, []byte(`'S0'`)):
+				out[k].Data = bytes.Replace(d, []byte(`'S0'`), []byte(`'S1'`), 1)
+			case bytes.Contains(d, []byte(`"Disabled"`)):
+				out[k].Data = bytes.Replace(d, []byte(`"Disabled"`), []byte(`"Enabled"`), 1)
+			default:
+				out[k].Data = append(bytes.Clone(d), '\n')
+			}
+			return out
+		}
+	}
+	return out
+}
+
+func removeOne(m fstest.MapFS) fstest.MapFS {
+	out := clone(m)
+	keys := slices.Sorted(maps.Keys(out))
+	delete(out, keys[len(keys)/2])
+	return out
+}
+
+// addOne adds a template, a Bicep file and a Terraform file the corpus did not have.
+func addOne(m fstest.MapFS) fstest.MapFS {
+	out := clone(m)
+	out["zz-new/azuredeploy.json"] = &fstest.MapFile{Data: []byte(`{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0", "resources": [{"type": "Microsoft.Search/searchServices", "apiVersion": "2023-11-01", "name": "new-srch", "location": "westeurope", "sku": {"name": "basic"}, "properties": {"replicaCount": 1}}]}`)}
+	return out
+}
+
+func TestCacheSameResult(t *testing.T) {
+	cat := catalog(t)
+	profile := &awaf.Profile{Criticality: awaf.MissionCritical, Sensitivity: awaf.Confidential}
+	for name, load := range cacheCorpora() {
+		t.Run(name, func(t *testing.T) {
+			corpus := load(t)
+			dir := t.TempDir()
+			var warnings []string
+			var mu sync.Mutex
+			open := func(build string) *scancache.Cache {
+				c, err := scancache.Open(dir, scancache.Options{Build: build, Warn: func(m string) { mu.Lock(); warnings = append(warnings, m); mu.Unlock() }})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return c
+			}
+			check := func(what string, fsys fstest.MapFS, cat *rules.Catalog, c *scancache.Cache, p *awaf.Profile) {
+				t.Helper()
+				want := outputs(t, cacheScan(t, fsys, cat, nil, p))
+				sameOutputs(t, what, outputs(t, cacheScan(t, fsys, cat, c, p)), want)
+			}
+
+			c := open("build-1")
+			check("cold", corpus, cat, c, nil)
+			_, coldRead := c.Stats()
+			if coldRead == 0 {
+				t.Fatal("a cold scan read no group")
+			}
+			c = open("build-1")
+			check("warm", corpus, cat, c, nil)
+			if used, read := c.Stats(); read != 0 || used == 0 {
+				t.Errorf("warm scan: %d groups from the cache, %d read; want all from the cache", used, read)
+			}
+			check("one file changed", change(corpus), cat, open("build-1"), nil)
+			check("back to the first content", corpus, cat, open("build-1"), nil)
+			check("one file deleted", removeOne(corpus), cat, open("build-1"), nil)
+			check("one file added", addOne(corpus), cat, open("build-1"), nil)
+			check("with a profile", corpus, cat, open("build-1"), profile)
+
+			// Another catalog: nothing judged under the old one may come back.
+			other := withRule(t)
+			c = open("build-1")
+			check("another catalog", corpus, other, c, nil)
+			if used, _ := c.Stats(); used != 0 {
+				t.Errorf("another catalog: %d groups from the cache, want none", used)
+			}
+			c = open("build-2")
+			check("another build", corpus, cat, c, nil)
+			if used, _ := c.Stats(); used != 0 {
+				t.Errorf("another build: %d groups from the cache, want none", used)
+			}
+
+			// Damaged entries: each one ignored with a warning, the result unchanged.
+			for _, damage := range []struct {
+				name string
+				fn   func([]byte) []byte
+			}{
+				{"truncated", func(b []byte) []byte { return b[:len(b)/2] }},
+				{"one byte flipped", func(b []byte) []byte {
+					b = bytes.Clone(b)
+					if len(b) > 0 {
+						b[len(b)/2] ^= 0x40
+					}
+					return b
+				}},
+				{"empty", func([]byte) []byte { return nil }},
+				{"another format version", func(b []byte) []byte {
+					b = bytes.Clone(b)
+					if len(b) > 8 {
+						b[8]++
+					}
+					return b
+				}},
+			} {
+				check("before "+damage.name, corpus, cat, open("build-1"), nil)
+				entries, _ := filepath.Glob(filepath.Join(dir, "*.awc"))
+				if len(entries) == 0 {
+					t.Fatal("no entries written")
+				}
+				for _, e := range entries {
+					data, err := os.ReadFile(e)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(e, damage.fn(data), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				mu.Lock()
+				warnings = nil
+				mu.Unlock()
+				c = open("build-1")
+				check(damage.name, corpus, cat, c, nil)
+				mu.Lock()
+				n := len(warnings)
+				mu.Unlock()
+				if n == 0 {
+					t.Errorf("%s entries: no warning", damage.name)
+				}
+				if used, _ := c.Stats(); used != 0 {
+					t.Errorf("%s entries: %d used", damage.name, used)
+				}
+			}
+
+			// Scans sharing the directory at once, on two versions of the files.
+			want := outputs(t, cacheScan(t, corpus, cat, nil, nil))
+			changed := change(corpus)
+			wantChanged := outputs(t, cacheScan(t, changed, cat, nil, nil))
+			var wg sync.WaitGroup
+			results := make([]map[string]string, 6)
+			for i := range results {
+				wg.Go(func() {
+					fsys := corpus
+					if i%2 == 1 {
+						fsys = changed
+					}
+					results[i] = outputs(t, cacheScan(t, fsys, cat, open("build-1"), nil))
+				})
+			}
+			wg.Wait()
+			for i, r := range results {
+				w := want
+				if i%2 == 1 {
+					w = wantChanged
+				}
+				sameOutputs(t, fmt.Sprintf("concurrent scan %d", i), r, w)
+			}
+		})
+	}
+}
+
+// withRule gives the built-in catalog with one more rule, loaded as --rules loads
+// one: a changed catalog.
+func withRule(t testing.TB) *rules.Catalog {
+	t.Helper()
+	base, err := rules.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	extra := fstest.MapFS{"extra.yaml": {Data: []byte(`rules:
+  - id: TEAM-001
+    title: AI accounts are on the S1 tier
+    severity: low
+    pillars: [cost]
+    types: [Microsoft.CognitiveServices/accounts]
+    condition: get(resource, "sku.name", "") == "S1"
+    path: sku.name
+    default:
+      value: none
+      meaning: the tier is always given
+    rationale: A team rule for the test.
+    remediation:
+      text: Use S1.
+    links:
+      - https://learn.microsoft.com/azure/ai-services/openai/quotas-limits
+`)}}
+	cat, err := rules.LoadDir(extra, ".", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat
+}
+
+// TestCacheTrim: the directory never grows past its bound; the most recently used
+// entries stay.
+func TestCacheTrim(t *testing.T) {
+	cat := catalog(t)
+	dir := t.TempDir()
+	corpus := aiARMCorpus(500) // 10 groups
+	c, err := scancache.Open(dir, scancache.Options{Build: "b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cacheScan(t, corpus, cat, c, nil)
+	full, err := c.Size()
+	if err != nil || full == 0 {
+		t.Fatalf("size %d, %v", full, err)
+	}
+	bound := full / 2
+	old := time.Now().Add(-time.Hour)
+	entries, _ := filepath.Glob(filepath.Join(dir, "*.awc"))
+	for _, e := range entries {
+		_ = os.Chtimes(e, old, old)
+	}
+	c, err = scancache.Open(dir, scancache.Options{Build: "b", MaxBytes: bound})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameOutputs(t, "scan under a bound", outputs(t, cacheScan(t, corpus, cat, c, nil)), outputs(t, cacheScan(t, corpus, cat, nil, nil)))
+	if err := c.Trim(); err != nil {
+		t.Fatal(err)
+	}
+	size, _ := c.Size()
+	if size > bound {
+		t.Errorf("after Trim the entries take %d bytes, bound %d", size, bound)
+	}
+	if size == 0 {
+		t.Error("Trim removed every entry")
+	}
+}

@@ -226,6 +226,9 @@ func (c *Cache) Put(k Key, ent *Entry, cat *rules.Catalog) {
 		return
 	}
 	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Chmod(0o644)
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}

@@ -246,13 +246,13 @@ func Encode(key Key, ent *Entry, cat *rules.Catalog) ([]byte, error) {
 		return nil, fmt.Errorf("%d notes for %d resources", len(ent.Notes), len(ent.Resources))
 	}
 	e := &encoder{strs: map[string]uint64{}, rules: ruleIndex(cat)}
-	e.count(len(ent.Reads), false)
+	e.count(len(ent.Reads), ent.Reads == nil)
 	for _, r := range ent.Reads {
 		e.str(r.Path)
 		e.byte1(byte(r.State.Kind))
 		e.b = append(e.b, r.State.Sum[:]...)
 	}
-	e.count(len(ent.Resources), false)
+	e.count(len(ent.Resources), ent.Resources == nil)
 	for i := range ent.Resources {
 		e.resource(&ent.Resources[i])
 		e.note(ent.Notes[i])
@@ -265,7 +265,7 @@ func Encode(key Key, ent *Entry, cat *rules.Catalog) ([]byte, error) {
 			e.loc(d.Loc)
 		}
 	}
-	e.count(len(ent.Signals), false)
+	e.count(len(ent.Signals), ent.Signals == nil)
 	for _, s := range ent.Signals {
 		e.boolean(s.Region)
 		e.str(s.Key)

@@ -23,15 +23,27 @@ import (
 // diagnostics come from the entry, and only the rules left for Finish run on them.
 //
 // Groups must give, side by side, exactly what the front end gives on all the files
-// at once: the same units in the same order. So a group is a run of the front end's
-// files in the scan's order, and:
+// at once: the same units, diagnostics and notes, in the same order. So a group is a
+// run of the front end's files in the order the front end reports them, groups that
+// read one another's files are joined and read again, and per format (policies):
 //   - ARM: a group holds whole directories (a template alone in its directory pairs
 //     with azuredeploy.parameters.json, so the front end counts a directory's
-//     templates), and groups that read one another's files (linked templates, which
-//     the front end then reports only through their link) are joined and read again;
-//   - every other format is one group: Bicep entry files, parameter files and
-//     modules, Terraform root modules and their var files are told apart across the
-//     whole set of files, so any change reads all of that format again.
+//     templates); a template another group links to is then reported only through
+//     its link, as without the cache;
+//   - Bicep: groups of at least two files, in path order; groups that read one file
+//     (a module, an imported file) are joined, since the front end reports a file's
+//     problems once. Parameter files (.bicepparam) are evaluated before every entry
+//     file, so a scan with any is one group; so is a group that ran out of its
+//     evaluation budget (which grows with the files scanned together) or a scan past
+//     bicepWhole resources;
+//   - Terraform: one group per directory (a module), in directory order; groups that
+//     read one file are joined (a shared local module). Explicit var files apply to
+//     every root module, so a scan with any is one group; so is a scan that reached
+//     the instance budget or holds more than terraformWhole resources. A type no rule
+//     reads is noted once per scan: the notes after the first are dropped;
+//   - every other format is one group.
+// A format read as one group is still taken whole from the cache when none of its
+// files changed.
 
 // read runs one front end over its files: through the cache when the scan has one.
 func (r *Result) read(ctx context.Context, opt Options, cache *scancache.Cache, sess *rules.Session, f Format, sc iac.Scanner,
@@ -72,11 +84,19 @@ type cachedGroup struct {
 }
 
 func (g *grouped) run(ctx context.Context) ([]iac.Resource, []iac.Diagnostic, error) {
-	at := make(map[string]int, len(g.files))
-	for i, f := range g.files {
+	pol := policyOf(g.format)
+	files := g.files
+	if pol.order != nil {
+		files = pol.order(files)
+	}
+	at := make(map[string]int, len(files))
+	for i, f := range files {
 		at[f] = i
 	}
-	spans := g.base()
+	spans := pol.base(files)
+	if pol.oneGroup != nil && pol.oneGroup(files) {
+		spans = []span{{0, len(files)}}
+	}
 	done := map[span]*cachedGroup{}
 	for {
 		var todo []span
@@ -96,7 +116,7 @@ func (g *grouped) run(ctx context.Context) ([]iac.Resource, []iac.Diagnostic, er
 					if k >= len(todo) || ctx.Err() != nil {
 						return
 					}
-					outs[k], errs[k] = g.one(ctx, g.files[todo[k].lo:todo[k].hi])
+					outs[k], errs[k] = g.one(ctx, files[todo[k].lo:todo[k].hi])
 				}
 			})
 		}
@@ -110,7 +130,16 @@ func (g *grouped) run(ctx context.Context) ([]iac.Resource, []iac.Diagnostic, er
 			}
 			done[s] = outs[k]
 		}
-		joined := join(spans, done, at)
+		joined := join(spans, done, at, pol.shared)
+		if len(spans) > 1 && pol.whole != nil {
+			groups := make([]*cachedGroup, len(spans))
+			for k, s := range spans {
+				groups[k] = done[s]
+			}
+			if pol.whole(groups) {
+				joined = []span{{0, len(files)}}
+			}
+		}
 		if slices.Equal(joined, spans) {
 			break
 		}
@@ -127,48 +156,171 @@ func (g *grouped) run(ctx context.Context) ([]iac.Resource, []iac.Diagnostic, er
 		kept = append(kept, gr.kept...)
 		diags = append(diags, gr.diags...)
 	}
+	if pol.tidy != nil && len(spans) > 1 {
+		diags = pol.tidy(diags)
+	}
 	return kept, diags, nil
 }
 
-// base gives the groups before any are joined: for ARM, runs of files closed over
-// directories; for the other formats, all the files.
-func (g *grouped) base() []span {
-	n := len(g.files)
-	if n == 0 {
-		return nil
-	}
-	if g.format != FormatARM {
-		return []span{{0, n}}
-	}
-	first, last := map[string]int{}, map[string]int{}
-	for i, f := range g.files {
-		d := path.Dir(f)
-		if _, ok := first[d]; !ok {
-			first[d] = i
+// policy is how one format's files are grouped (see the top of this file).
+type policy struct {
+	// order gives the files in the order the front end reports them; nil: as given.
+	order func([]string) []string
+	// base gives the groups before any are joined.
+	base func([]string) []span
+	// shared joins groups that read one existing file, not only one another's.
+	shared bool
+	// oneGroup tells from the files alone, and whole from the groups read apart,
+	// that the files must be read as one group.
+	oneGroup func([]string) bool
+	whole    func([]*cachedGroup) bool
+	// tidy makes the joined groups' diagnostics what one read would give.
+	tidy func([]iac.Diagnostic) []iac.Diagnostic
+}
+
+// Bounds past which a format is read as one group: the front ends' budgets span all
+// the files they are given (bicep's 200,000 resources, terraform's 100,000
+// instances), so groups read apart could each stay under one that the whole
+// reaches. The bounds leave room for what the groups do not show (module and
+// resource copies, instances that make no resource).
+const (
+	bicepWhole     = 100_000
+	terraformWhole = 25_000
+)
+
+func policyOf(f Format) policy {
+	switch f {
+	case FormatARM:
+		return policy{base: runsBy(path.Dir, 1)}
+	case FormatBicep:
+		return policy{
+			order:    sorted,
+			base:     runsBy(func(p string) string { return p }, 2),
+			shared:   true,
+			oneGroup: anyWith(".bicepparam"),
+			whole: func(gs []*cachedGroup) bool {
+				return total(gs) > bicepWhole || anyDiag(gs, "evaluation stopped after")
+			},
 		}
-		last[d] = i
-	}
-	var out []span
-	for i := 0; i < n; {
-		hi := last[path.Dir(g.files[i])] + 1
-		for j := i; j < hi; j++ {
-			hi = max(hi, last[path.Dir(g.files[j])]+1)
+	case FormatTerraform:
+		return policy{
+			order:    byDir,
+			base:     runsBy(path.Dir, 1),
+			shared:   true,
+			oneGroup: anyWith(".tfvars", ".tfvars.json"),
+			whole: func(gs []*cachedGroup) bool {
+				return total(gs) > terraformWhole || anyDiag(gs, "instances in one scan")
+			},
+			tidy: onceByMessage("no rules read this type yet"),
 		}
-		out = append(out, span{i, hi})
-		i = hi
 	}
+	return policy{base: func(fs []string) []span { return []span{{0, len(fs)}} }}
+}
+
+func sorted(files []string) []string { return slices.Sorted(slices.Values(files)) }
+
+// byDir orders files by directory, as the Terraform front end reads its modules.
+func byDir(files []string) []string {
+	out := slices.Clone(files)
+	slices.SortStableFunc(out, func(a, b string) int { return strings.Compare(path.Dir(a), path.Dir(b)) })
 	return out
 }
 
+// runsBy gives runs of files closed over key (all files with one key in one run)
+// of at least least files (the last run may take the remainder).
+func runsBy(key func(string) string, least int) func([]string) []span {
+	return func(files []string) []span {
+		n := len(files)
+		last := map[string]int{}
+		for i, f := range files {
+			last[key(f)] = i
+		}
+		var out []span
+		for i := 0; i < n; {
+			hi := last[key(files[i])] + 1
+			for j := i; j < hi || j-i < least && j < n; j++ {
+				hi = max(hi, last[key(files[j])]+1)
+			}
+			if n-hi < least {
+				hi = n
+			}
+			out = append(out, span{i, hi})
+			i = hi
+		}
+		return out
+	}
+}
+
+// anyWith tells whether a file's name ends in one of the suffixes.
+func anyWith(suffixes ...string) func([]string) bool {
+	return func(files []string) bool {
+		for _, f := range files {
+			for _, suf := range suffixes {
+				if strings.HasSuffix(strings.ToLower(f), suf) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+}
+
+func total(gs []*cachedGroup) int {
+	n := 0
+	for _, g := range gs {
+		n += len(g.kept)
+	}
+	return n
+}
+
+func anyDiag(gs []*cachedGroup, part string) bool {
+	for _, g := range gs {
+		for _, d := range g.diags {
+			if strings.Contains(d.Message, part) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// onceByMessage keeps the first of the diagnostics whose message holds part and is
+// the same.
+func onceByMessage(part string) func([]iac.Diagnostic) []iac.Diagnostic {
+	return func(ds []iac.Diagnostic) []iac.Diagnostic {
+		seen := map[string]bool{}
+		out := ds[:0]
+		for _, d := range ds {
+			if strings.Contains(d.Message, part) {
+				if seen[d.Message] {
+					continue
+				}
+				seen[d.Message] = true
+			}
+			out = append(out, d)
+		}
+		return out
+	}
+}
+
 // join widens every group that read a file of another group to take it in, with
-// the groups between (groups stay runs of files), and merges overlapping groups.
-func join(spans []span, done map[span]*cachedGroup, at map[string]int) []span {
+// the groups between (groups stay runs of files), and, when shared, every two
+// groups that read one existing file; then it merges overlapping groups.
+func join(spans []span, done map[span]*cachedGroup, at map[string]int, shared bool) []span {
 	wide := make([]span, len(spans))
+	readBy := map[string]int{} // an existing file -> the first group that read it
 	for k, s := range spans {
 		w := s
 		for _, rd := range done[s].reads {
 			if j, ok := at[rd.Path]; ok {
 				w.lo, w.hi = min(w.lo, j), max(w.hi, j+1)
+			}
+			if shared && rd.State.Kind == scancache.File {
+				if o, ok := readBy[rd.Path]; ok && o != k {
+					w.lo = min(w.lo, spans[o].lo)
+				} else {
+					readBy[rd.Path] = k
+				}
 			}
 		}
 		wide[k] = w

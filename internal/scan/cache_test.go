@@ -9,6 +9,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -145,12 +146,26 @@ func linkedARM() fstest.MapFS {
 		"z/broken.json":                           {Data: []byte(`{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": [`)},
 		"z/policy/apim.bicep":                     {Data: []byte("resource p 'Microsoft.ApiManagement/service/apis/policies@2023-05-01-preview' = {\n  name: 'svc/api/policy'\n  properties: {\n    format: 'rawxml'\n    value: '<policies><inbound><base /></inbound></policies>'\n  }\n}\n")},
 		"z/tf/main.tf":                            {Data: []byte("resource \"azurerm_cognitive_account\" \"a\" {\n  name = \"tf-a\"\n  location = \"westeurope\"\n  resource_group_name = \"rg\"\n  kind = \"OpenAI\"\n  sku_name = \"S0\"\n}\n")},
-		"z/tf/unmapped.tf":                        {Data: []byte("resource \"azurerm_resource_group\" \"rg\" {\n  name = \"rg\"\n  location = \"westeurope\"\n}\n")},
+		"z/tf/unmapped.tf":                        {Data: []byte("resource \"azurerm_storage_share\" \"s\" {\n  name = \"share\"\n}\n")},
 		"z/prompts/chat.prompty":                  {Data: []byte("---\nname: a\nmodel:\n  parameters:\n    max_tokens: 200\n---\nsystem:\nHelp.\n")},
 		"z/export/resources.json":                 {Data: []byte(`[{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/exp", "type": "Microsoft.CognitiveServices/accounts", "name": "exp", "kind": "OpenAI", "location": "eastus", "properties": {"disableLocalAuth": true}}]`)},
 		"z/plan/.keep":                            {Data: []byte("")},
 		"z/ignored/readme.md":                     {Data: []byte("# not scanned\n")},
 		"a/shared/not-a-template.parameters.json": params,
+		// Bicep: two entry files share a module (their groups are joined), one
+		// stands alone, one has a syntax error, one reads a parameters file.
+		"bi/one.bicep":               {Data: []byte("module s 'mod/shared.bicep' = {\n  name: 's1'\n  params: {\n    name: 'one'\n  }\n}\n")},
+		"bi/two.bicep":               {Data: []byte("module s 'mod/shared.bicep' = {\n  name: 's2'\n  params: {\n    name: 'two'\n  }\n}\n")},
+		"bi/mod/shared.bicep":        {Data: []byte("param name string\nresource a 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: name\n  location: 'westeurope'\n  kind: 'OpenAI'\n  sku: {\n    name: 'S0'\n  }\n  properties: {\n    disableLocalAuth: false\n  }\n}\n")},
+		"bi/x-alone.bicep":           {Data: []byte("param loc string\nresource s 'Microsoft.Search/searchServices@2023-11-01' = {\n  name: 'srch'\n  location: loc\n  sku: {\n    name: 'basic'\n  }\n}\n")},
+		"bi/x-alone.parameters.json": {Data: []byte(`{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "contentVersion": "1.0.0.0", "parameters": {"loc": {"value": "eastus"}}}`)},
+		"bi/y-broken.bicep":          {Data: []byte("resource x 'Microsoft.Storage/storageAccounts@2023-05-01' = {\n  name: \n")},
+		// Terraform: two roots with a type no rule reads (noted once), two roots
+		// that call one module.
+		"z/tf2/main.tf":  {Data: []byte("resource \"azurerm_storage_share\" \"s2\" {\n  name = \"share2\"\n}\n")},
+		"z/tf3/main.tf":  {Data: []byte("module \"m\" {\n  source = \"../tfmod\"\n  name = \"three\"\n}\n")},
+		"z/tf4/main.tf":  {Data: []byte("module \"m\" {\n  source = \"../tfmod\"\n  name = \"four\"\n}\n")},
+		"z/tfmod/mod.tf": {Data: []byte("variable \"name\" {}\nresource \"azurerm_search_service\" \"s\" {\n  name = var.name\n  location = \"westeurope\"\n  resource_group_name = \"rg\"\n  sku = \"basic\"\n}\n")},
 	}
 }
 
@@ -166,11 +181,22 @@ func cacheCorpora() map[string]func(t testing.TB) fstest.MapFS {
 		"get-started-with-ai-agents": func(t testing.TB) fstest.MapFS {
 			return dirFS(t, sharedtest.Dir(t, "repos/get-started-with-ai-agents"), "")
 		},
-		"linked":    func(testing.TB) fstest.MapFS { return linkedARM() },
-		"ai-arm":    func(testing.TB) fstest.MapFS { return aiARMCorpus(300) },
-		"ai-bicep":  func(testing.TB) fstest.MapFS { return aiBicepCorpus(200) },
-		"ai-tf":     func(testing.TB) fstest.MapFS { return aiTFCorpus(200) },
-		"arm-mixed": func(testing.TB) fstest.MapFS { return merged(armCorpus(200), bicepCorpus(100), tfCorpus(100)) },
+		"linked": func(testing.TB) fstest.MapFS { return linkedARM() },
+		"bicepparam": func(testing.TB) fstest.MapFS {
+			// A parameter file is evaluated before every entry file: one group.
+			return fstest.MapFS{
+				"a.bicep":      {Data: []byte("param sku string = 'S0'\nresource a 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: 'a'\n  location: 'westeurope'\n  kind: 'OpenAI'\n  sku: {\n    name: sku\n  }\n}\n")},
+				"b.bicep":      {Data: []byte("resource s 'Microsoft.Search/searchServices@2023-11-01' = {\n  name: 'srch'\n  location: 'westeurope'\n  sku: {\n    name: 'basic'\n  }\n}\n")},
+				"c.bicep":      {Data: []byte("resource st 'Microsoft.Storage/storageAccounts@2023-05-01' = {\n  name: 'st'\n  location: 'westeurope'\n  kind: 'StorageV2'\n  sku: {\n    name: 'Standard_LRS'\n  }\n}\n")},
+				"d.bicep":      {Data: []byte("resource k 'Microsoft.KeyVault/vaults@2023-07-01' = {\n  name: 'kv'\n  location: 'westeurope'\n  properties: {\n    tenantId: subscription().tenantId\n    sku: {\n      family: 'A'\n      name: 'standard'\n    }\n  }\n}\n")},
+				"p.bicepparam": {Data: []byte("using 'q.bicep'\nparam sku = 'S1'\n")},
+				"q.bicep":      {Data: []byte("param sku string = 'S0'\nresource q 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: 'q'\n  location: 'westeurope'\n  kind: 'OpenAI'\n  sku: {\n    name: sku\n  }\n}\n")},
+			}
+		},
+		"ai-arm":    func(testing.TB) fstest.MapFS { return aiARMCorpus(200) },
+		"ai-bicep":  func(testing.TB) fstest.MapFS { return aiBicepCorpus(100) },
+		"ai-tf":     func(testing.TB) fstest.MapFS { return aiTFCorpus(100) },
+		"arm-mixed": func(testing.TB) fstest.MapFS { return merged(armCorpus(100), bicepCorpus(50), tfCorpus(50)) },
 	}
 }
 
@@ -203,10 +229,14 @@ func firstOf(m fstest.MapFS, suffix string) string {
 }
 
 // change gives the corpus with one scanned file's content changed: a resource name
-// or value altered where one is found, else a comment line added.
-func change(m fstest.MapFS) fstest.MapFS {
+// or value altered where one is found, else a line added. The file is the first
+// (by name) with the first of the suffixes the corpus has.
+func change(m fstest.MapFS, suffixes ...string) fstest.MapFS {
 	out := clone(m)
-	for _, suffix := range []string{".json", ".bicep", ".tf", ".prompty"} {
+	if len(suffixes) == 0 {
+		suffixes = []string{".json", ".bicep", ".tf", ".prompty"}
+	}
+	for _, suffix := range suffixes {
 		if k := firstOf(out, suffix); k != "" && !strings.HasSuffix(k, "parameters.json") {
 			d := out[k].Data
 			switch {
@@ -255,9 +285,21 @@ func TestCacheSameResult(t *testing.T) {
 				}
 				return c
 			}
+			// What a scan without the cache gives, once per input.
+			type input struct {
+				fsys    uintptr
+				cat     *rules.Catalog
+				profile *awaf.Profile
+			}
+			wants := map[input]map[string]string{}
 			check := func(what string, fsys fstest.MapFS, cat *rules.Catalog, c *scancache.Cache, p *awaf.Profile) {
 				t.Helper()
-				want := outputs(t, cacheScan(t, fsys, cat, nil, p))
+				in := input{reflect.ValueOf(fsys).Pointer(), cat, p}
+				want := wants[in]
+				if want == nil {
+					want = outputs(t, cacheScan(t, fsys, cat, nil, p))
+					wants[in] = want
+				}
 				sameOutputs(t, what, outputs(t, cacheScan(t, fsys, cat, c, p)), want)
 			}
 
@@ -272,8 +314,14 @@ func TestCacheSameResult(t *testing.T) {
 			if used, read := c.Stats(); read != 0 || used == 0 {
 				t.Errorf("warm scan: %d groups from the cache, %d read; want all from the cache", used, read)
 			}
-			check("one file changed", change(corpus), cat, open("build-1"), nil)
+			changed := change(corpus)
+			check("one file changed", changed, cat, open("build-1"), nil)
 			check("back to the first content", corpus, cat, open("build-1"), nil)
+			for _, suffix := range []string{".bicep", "shared.bicep", ".tf", "mod.tf", "leaf.json"} {
+				if firstOf(corpus, suffix) != "" {
+					check("one "+suffix+" file changed", change(corpus, suffix), cat, open("build-1"), nil)
+				}
+			}
 			check("one file deleted", removeOne(corpus), cat, open("build-1"), nil)
 			check("one file added", addOne(corpus), cat, open("build-1"), nil)
 			check("with a profile", corpus, cat, open("build-1"), profile)
@@ -344,9 +392,8 @@ func TestCacheSameResult(t *testing.T) {
 			}
 
 			// Scans sharing the directory at once, on two versions of the files.
-			want := outputs(t, cacheScan(t, corpus, cat, nil, nil))
-			changed := change(corpus)
-			wantChanged := outputs(t, cacheScan(t, changed, cat, nil, nil))
+			want := wants[input{reflect.ValueOf(corpus).Pointer(), cat, nil}]
+			wantChanged := wants[input{reflect.ValueOf(changed).Pointer(), cat, nil}]
 			var wg sync.WaitGroup
 			results := make([]map[string]string, 6)
 			for i := range results {
@@ -437,5 +484,44 @@ func TestCacheTrim(t *testing.T) {
 	}
 	if size == 0 {
 		t.Error("Trim removed every entry")
+	}
+}
+
+// TestCacheReadsOnlyWhatChanged: with one file changed, the scan reads its group
+// only: one ARM template, one pair of Bicep files, one Terraform root module.
+func TestCacheReadsOnlyWhatChanged(t *testing.T) {
+	cat := catalog(t)
+	for _, tt := range []struct {
+		name         string
+		corpus       fstest.MapFS
+		suffix       string
+		groups, read int64
+	}{
+		{"arm", aiARMCorpus(500), ".json", 10, 1},
+		{"bicep", aiBicepCorpus(500), ".bicep", 5, 1},
+		{"terraform", aiTFCorpus(1500), ".tf", 3, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			open := func() *scancache.Cache {
+				c, err := scancache.Open(dir, scancache.Options{Build: "b"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return c
+			}
+			c := open()
+			cacheScan(t, tt.corpus, cat, c, nil)
+			if used, read := c.Stats(); used != 0 || read != tt.groups {
+				t.Errorf("cold: %d used, %d read; want %d read", used, read, tt.groups)
+			}
+			c = open()
+			changed := change(tt.corpus, tt.suffix)
+			got := outputs(t, cacheScan(t, changed, cat, c, nil))
+			if used, read := c.Stats(); used != tt.groups-tt.read || read != tt.read {
+				t.Errorf("one file changed: %d used, %d read; want %d, %d", used, read, tt.groups-tt.read, tt.read)
+			}
+			sameOutputs(t, "one file changed", got, outputs(t, cacheScan(t, changed, cat, nil, nil)))
+		})
 	}
 }

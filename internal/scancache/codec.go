@@ -302,6 +302,17 @@ type decoder struct {
 	strs []string
 	cat  *rules.Catalog
 	err  error
+	slab []iac.Value // values are handed out of blocks, not allocated one by one
+}
+
+// newValue gives a zero value from the current block.
+func (d *decoder) newValue() *iac.Value {
+	if len(d.slab) == 0 {
+		d.slab = make([]iac.Value, 256)
+	}
+	v := &d.slab[0]
+	d.slab = d.slab[1:]
+	return v
 }
 
 func (d *decoder) fail(err error) {
@@ -449,7 +460,8 @@ func (d *decoder) value(depth int) *iac.Value {
 		d.fail(fmt.Errorf("unknown value kind %d", tag-1))
 		return nil
 	}
-	v := &iac.Value{Kind: iac.Kind(tag - 1)}
+	v := d.newValue()
+	v.Kind = iac.Kind(tag - 1)
 	flags := d.byte1()
 	if flags >= fWhy<<1 {
 		d.fail(fmt.Errorf("unknown value flags %#x", flags))

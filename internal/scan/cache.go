@@ -2,6 +2,7 @@ package scan
 
 import (
 	"context"
+	"hash/fnv"
 	"io/fs"
 	"path"
 	"runtime"
@@ -227,7 +228,9 @@ func byDir(files []string) []string {
 }
 
 // runsBy gives runs of files closed over key (all files with one key in one run)
-// of at least least files (the last run may take the remainder).
+// of at least least files. With least above one, a run ends only after a file whose
+// name's hash is even, so that adding or removing a file changes the runs around it
+// and not every run after it; the last run takes a short remainder.
 func runsBy(key func(string) string, least int) func([]string) []span {
 	return func(files []string) []span {
 		n := len(files)
@@ -237,9 +240,12 @@ func runsBy(key func(string) string, least int) func([]string) []span {
 		}
 		var out []span
 		for i := 0; i < n; {
-			hi := last[key(files[i])] + 1
-			for j := i; j < hi || j-i < least && j < n; j++ {
+			hi := i + 1
+			for j := i; j < hi; j++ {
 				hi = max(hi, last[key(files[j])]+1)
+				if j+1 == hi && (hi-i < least || least > 1 && !evenName(files[j])) {
+					hi = min(n, hi+1)
+				}
 			}
 			if n-hi < least {
 				hi = n
@@ -249,6 +255,12 @@ func runsBy(key func(string) string, least int) func([]string) []span {
 		}
 		return out
 	}
+}
+
+func evenName(name string) bool {
+	h := fnv.New32a()
+	h.Write([]byte(name))
+	return h.Sum32()%2 == 0
 }
 
 // anyWith tells whether a file's name ends in one of the suffixes.

@@ -298,6 +298,7 @@ func ruleIndex(cat *rules.Catalog) map[*rules.Rule]uint64 {
 // decoder reads one entry body. The first error sticks; reads after it give zeros.
 type decoder struct {
 	b    []byte
+	s    string // b as a string: strings read are slices of it, not copies
 	off  int
 	strs []string
 	cat  *rules.Catalog
@@ -436,10 +437,12 @@ func (d *decoder) str() string {
 		return d.strs[v-1]
 	}
 	n := d.size(1)
-	s := string(d.bytes(n))
-	if d.err == nil {
-		d.strs = append(d.strs, s)
+	if d.err != nil {
+		return ""
 	}
+	s := d.s[d.off : d.off+n]
+	d.off += n
+	d.strs = append(d.strs, s)
 	return s
 }
 
@@ -637,7 +640,7 @@ func Decode(data []byte, key Key, cat *rules.Catalog) (*Entry, error) {
 }
 
 func decodeBody(body []byte, cat *rules.Catalog) (*Entry, error) {
-	d := &decoder{b: body, cat: cat}
+	d := &decoder{b: body, s: string(body), cat: cat}
 	ent := &Entry{}
 	if n := d.count(2); n >= 0 {
 		ent.Reads = make([]Read, n)

@@ -27,7 +27,7 @@ for c in $corpora; do
 	dir="$tmp/c/$c"
 	# The file changed: the first one of the corpus; its first "S0" becomes "S1", so a
 	# rule outcome changes too.
-	first=$(find "$dir" -type f \( -name '*.json' -o -name '*.bicep' -o -name '*.tf' \) | sort | head -1)
+	first=$(find "$dir" -type f \( -name '*.json' -o -name '*.bicep' -o -name '*.tf' \) | sort | sed -n 1p)
 	cp "$first" "$tmp/orig"
 	sed '0,/S0/s//S1/' "$tmp/orig" >"$tmp/alt"
 	"$tmp/awaf" scan "$dir" --fail-on none --format json -o "$tmp/want.json" 2>/dev/null

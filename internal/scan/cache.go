@@ -152,6 +152,9 @@ func (g *grouped) run(ctx context.Context) ([]iac.Resource, []iac.Diagnostic, er
 		gr := done[s]
 		if gr.cached {
 			g.sess.Replay(gr.kept, gr.notes)
+			g.cache.Used()
+		} else {
+			g.cache.Read()
 		}
 		g.r.absorb(gr.noted)
 		kept = append(kept, gr.kept...)
@@ -354,7 +357,6 @@ func join(spans []span, done map[span]*cachedGroup, at map[string]int, shared bo
 func (g *grouped) one(ctx context.Context, names []string) (*cachedGroup, error) {
 	key := g.cache.Key(string(g.format), names)
 	if ent, ok := g.cache.Get(key, g.cat); ok && scancache.Unchanged(g.fsys, ent.Reads) {
-		g.cache.Used()
 		noted := &Result{Diagnostics: ent.ScanDiags}
 		noted.profile.restore(ent.Signals)
 		cs := make([]awaf.Component, len(ent.Components))
@@ -364,7 +366,6 @@ func (g *grouped) one(ctx context.Context, names []string) (*cachedGroup, error)
 		noted.addComponents(cs)
 		return &cachedGroup{kept: ent.Resources, notes: ent.Notes, cached: true, diags: ent.Diags, noted: noted, reads: ent.Reads}, nil
 	}
-	g.cache.Read()
 	tr := scancache.Track(g.readFS)
 	noted := &Result{}
 	// The same notes as the scan's own sink takes (Run), into the group's Result.

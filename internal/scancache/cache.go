@@ -99,8 +99,8 @@ type Cache struct {
 
 type stats struct{ used, read atomic.Int64 }
 
-// Stats gives how many groups were taken from the cache and how many were read
-// (and written to it) since Open.
+// Stats gives how many of the groups a scan used were taken from the cache and how
+// many were read, since Open.
 func (c *Cache) Stats() (used, read int64) { return c.stats.used.Load(), c.stats.read.Load() }
 
 // Read counts a group the scan read itself.

@@ -368,13 +368,7 @@ func (g *grouped) one(ctx context.Context, names []string) (*cachedGroup, error)
 	}
 	tr := scancache.Track(g.readFS)
 	noted := &Result{}
-	// The same notes as the scan's own sink takes (Run), into the group's Result.
-	sink := func(rs []iac.Resource) []iac.Resource {
-		noted.enrich(rs)
-		noted.addComponents(Components(rs))
-		return g.sess.Sink(rs)
-	}
-	kept, diags, err := g.sc.Scan(ctx, tr, names, sink)
+	kept, diags, err := g.sc.Scan(ctx, tr, names, noted.unitSink(g.sess))
 	if err != nil {
 		return nil, err
 	}
@@ -403,7 +397,8 @@ func (g *grouped) one(ctx context.Context, names []string) (*cachedGroup, error)
 	return gr, nil
 }
 
-// absorb merges what was noted of a group's units into the scan's result.
+// absorb merges what was noted of a group's units into the scan's result: what
+// unitSink notes (enrich, addComponents), each part as they merge a unit's.
 func (r *Result) absorb(o *Result) {
 	r.profile.absorb(&o.profile)
 	r.addComponents(o.Components())

@@ -525,3 +525,17 @@ func TestCacheReadsOnlyWhatChanged(t *testing.T) {
 		})
 	}
 }
+
+// TestCacheKnowsResult fails when Result gains a field: what unitSink notes in a
+// group's Result must reach the scan's through absorb and be kept in the cache entry
+// (cache.go), or a cached scan would lose it.
+func TestCacheKnowsResult(t *testing.T) {
+	rt := reflect.TypeOf(Result{})
+	var names []string
+	for i := range rt.NumField() {
+		names = append(names, rt.Field(i).Name)
+	}
+	if got, want := strings.Join(names, " "), "Files Resources Findings Diagnostics Catalog mu components profile"; got != want {
+		t.Errorf("Result has fields %s, the cache knows %s: teach absorb and the entry (cache.go) the new ones", got, want)
+	}
+}

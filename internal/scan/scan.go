@@ -198,11 +198,7 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 	}
 	var sink iac.Sink
 	if !opt.retain {
-		sink = func(rs []iac.Resource) []iac.Resource {
-			res.enrich(rs)
-			res.addComponents(Components(rs))
-			return sess.Sink(rs)
-		}
+		sink = res.unitSink(sess)
 	}
 	readFS := fsys
 	if opt.Progress != nil {
@@ -273,6 +269,17 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 	}
 	sortDiagnostics(res.Diagnostics)
 	return res, nil
+}
+
+// unitSink is the sink the front ends hand each unit to: it notes what the unit shows
+// in r (see enrich) and gives the unit to the session. A cached scan (cache.go) gives
+// each group a Result of its own, kept with the group's entry.
+func (r *Result) unitSink(sess *rules.Session) iac.Sink {
+	return func(rs []iac.Resource) []iac.Resource {
+		r.enrich(rs)
+		r.addComponents(Components(rs))
+		return sess.Sink(rs)
+	}
 }
 
 // classify picks the front end for one file by its name and, for JSON, its content.

@@ -49,10 +49,13 @@ const headerSize = len(magic) + 2 + 32
 
 // encoder writes one entry body.
 type encoder struct {
-	b     []byte
-	strs  map[string]uint64
-	rules map[*rules.Rule]uint64
-	err   error
+	b []byte
+	// values and findings count what the body holds, written ahead of it so that
+	// the decoder allocates them in one block each.
+	values, findings int
+	strs             map[string]uint64
+	rules            map[*rules.Rule]uint64
+	err              error
 }
 
 func (e *encoder) uvarint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
@@ -113,6 +116,7 @@ func (e *encoder) value(v *iac.Value, depth int) {
 		e.byte1(0)
 		return
 	}
+	e.values++
 	e.byte1(byte(v.Kind) + 1)
 	var flags byte
 	if v.Bool {
@@ -211,6 +215,7 @@ func (e *encoder) note(n *rules.Note) {
 		return
 	}
 	e.byte1(1)
+	e.findings += len(n.Local)
 	e.count(len(n.Local), n.Local == nil)
 	for i := range n.Local {
 		f := &n.Local[i]
@@ -277,13 +282,21 @@ func Encode(key Key, ent *Entry, cat *rules.Catalog) ([]byte, error) {
 	if e.err != nil {
 		return nil, e.err
 	}
-	out := make([]byte, 0, headerSize+binary.MaxVarintLen64+len(e.b)+sha256.Size)
+	// The body starts with how many strings, values and findings follow: sizes for
+	// the decoder's first allocations, which it bounds by the bytes left.
+	var pre []byte
+	pre = binary.AppendUvarint(pre, uint64(len(e.strs)))
+	pre = binary.AppendUvarint(pre, uint64(e.values))
+	pre = binary.AppendUvarint(pre, uint64(e.findings))
+	out := make([]byte, 0, headerSize+binary.MaxVarintLen64+len(pre)+len(e.b)+sha256.Size)
 	out = append(out, magic[:]...)
 	out = binary.LittleEndian.AppendUint16(out, Version)
 	out = append(out, key[:]...)
-	out = binary.AppendUvarint(out, uint64(len(e.b)))
+	out = binary.AppendUvarint(out, uint64(len(pre)+len(e.b)))
+	bodyAt := len(out)
+	out = append(out, pre...)
 	out = append(out, e.b...)
-	sum := sha256.Sum256(e.b)
+	sum := sha256.Sum256(out[bodyAt:])
 	return append(out, sum[:]...), nil
 }
 
@@ -304,6 +317,18 @@ type decoder struct {
 	cat  *rules.Catalog
 	err  error
 	slab []iac.Value // values are handed out of blocks, not allocated one by one
+	// found is the block findings are handed out of.
+	found []rules.Finding
+}
+
+// findingsOf gives k zero findings from the current block.
+func (d *decoder) findingsOf(k int) []rules.Finding {
+	if k > len(d.found) {
+		return make([]rules.Finding, k)
+	}
+	out := d.found[:k:k]
+	d.found = d.found[k:]
+	return out
 }
 
 // newValue gives a zero value from the current block.
@@ -571,7 +596,7 @@ func (d *decoder) note() *rules.Note {
 	}
 	n := &rules.Note{}
 	if k := d.count(4); k >= 0 {
-		n.Local = make([]rules.Finding, k)
+		n.Local = d.findingsOf(k)
 		for i := range k {
 			f := &n.Local[i]
 			idx := d.uvarint()
@@ -641,6 +666,20 @@ func Decode(data []byte, key Key, cat *rules.Catalog) (*Entry, error) {
 
 func decodeBody(body []byte, cat *rules.Catalog) (*Entry, error) {
 	d := &decoder{b: body, s: string(body), cat: cat}
+	// The sizes ahead of the body are hints: each is bounded by the bytes that
+	// could hold that many (a string takes at least 1, a value 4, a finding 6), and
+	// decoding does not depend on them.
+	nStrs, nValues, nFound := d.uvarint(), d.uvarint(), d.uvarint()
+	left := uint64(len(d.b) - d.off)
+	if d.err == nil && (nStrs > left || nValues > left/4 || nFound > left/6) {
+		d.fail(fmt.Errorf("sizes %d, %d, %d larger than the entry", nStrs, nValues, nFound))
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	d.strs = make([]string, 0, nStrs)
+	d.slab = make([]iac.Value, nValues)
+	d.found = make([]rules.Finding, nFound)
 	ent := &Entry{}
 	if n := d.count(2); n >= 0 {
 		ent.Reads = make([]Read, n)

@@ -356,7 +356,7 @@ func join(spans []span, done map[span]*cachedGroup, at map[string]int, shared bo
 // read now (and stored).
 func (g *grouped) one(ctx context.Context, names []string) (*cachedGroup, error) {
 	key := g.cache.Key(string(g.format), names)
-	if ent, ok := g.cache.Get(key, g.cat); ok && scancache.Unchanged(g.fsys, ent.Reads) {
+	if ent, ok := g.cache.Get(key, g.cat); ok && readsAll(ent.Reads, names) && scancache.Unchanged(g.fsys, ent.Reads) {
 		noted := &Result{Diagnostics: ent.ScanDiags}
 		noted.profile.restore(ent.Signals)
 		cs := make([]awaf.Component, len(ent.Components))
@@ -395,6 +395,21 @@ func (g *grouped) one(ctx context.Context, names []string) (*cachedGroup, error)
 		g.cache.Put(key, ent, g.cat)
 	}
 	return gr, nil
+}
+
+// readsAll tells whether an entry lists every file of its group among its reads, as
+// every entry written does: one that does not is not trusted.
+func readsAll(reads []scancache.Read, names []string) bool {
+	have := make(map[string]bool, len(reads))
+	for _, r := range reads {
+		have[r.Path] = true
+	}
+	for _, n := range names {
+		if !have[n] {
+			return false
+		}
+	}
+	return true
 }
 
 // absorb merges what was noted of a group's units into the scan's result: what

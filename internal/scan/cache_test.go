@@ -274,6 +274,9 @@ func TestCacheSameResult(t *testing.T) {
 	profile := &awaf.Profile{Criticality: awaf.MissionCritical, Sensitivity: awaf.Confidential}
 	for name, load := range cacheCorpora() {
 		t.Run(name, func(t *testing.T) {
+			if testing.Short() && strings.HasPrefix(name, "ai-") || testing.Short() && name == "arm-mixed" {
+				t.Skip("generated corpus; run without -short")
+			}
 			corpus := load(t)
 			dir := t.TempDir()
 			var warnings []string

@@ -31,7 +31,8 @@ import (
 //     with azuredeploy.parameters.json, so the front end counts a directory's
 //     templates); a template another group links to is then reported only through
 //     its link, as without the cache;
-//   - Bicep: groups of at least two files, in path order; groups that read one file
+//   - Bicep: runs of two or more files in path order (see runsBy: a group of one
+//     file would place its syntax errors apart from the rest); groups that read one file
 //     (a module, an imported file) are joined, since the front end reports a file's
 //     problems once. Parameter files (.bicepparam) are evaluated before every entry
 //     file, so a scan with any is one group; so is a group that ran out of its

@@ -501,7 +501,7 @@ func TestCacheReadsOnlyWhatChanged(t *testing.T) {
 		groups, read int64
 	}{
 		{"arm", aiARMCorpus(500), ".json", 10, 1},
-		{"bicep", aiBicepCorpus(500), ".bicep", 4, 1}, // runs of 2 to 4 files
+		{"bicep", aiBicepCorpus(500), ".bicep", 4, 1}, // 10 files in 4 runs
 		{"terraform", aiTFCorpus(1500), ".tf", 3, 1},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

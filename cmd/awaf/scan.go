@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,8 +13,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -25,6 +29,7 @@ import (
 	"github.com/awaf/awaf/internal/lens"
 	"github.com/awaf/awaf/internal/rules"
 	"github.com/awaf/awaf/internal/scan"
+	"github.com/awaf/awaf/internal/scancache"
 )
 
 // scanFrontends wires every front end the scan knows.
@@ -38,6 +43,8 @@ type scanFlags struct {
 	workloads                                        []string
 	baseline, writeBaseline, baselineReason, expires string
 	verbose                                          bool
+	cache                                            string
+	cacheMaxMB                                       int64
 	color, progress                                  string // the global flags
 
 	minSev rules.Severity // from failOn by validate; "" for none
@@ -88,6 +95,8 @@ report is written in every case.`,
 	fl.StringVar(&f.answers, "answers", "", "answers `FILE` (awaf.yaml): its profile informs the rules, and findings are recorded in it as evidence (created by --propose when missing)")
 	fl.BoolVar(&f.propose, "propose", false, "with --answers: fill an empty profile's components from the resources and list the answers the evidence supports")
 	fl.BoolVar(&f.showPass, "show-pass", false, "list passing checks too (text, md)")
+	fl.StringVar(&f.cache, "cache", "", "keep what each group of files gave in `DIR` and reuse it while the files are unchanged (same report as without it)")
+	fl.Int64Var(&f.cacheMaxMB, "cache-max-mb", scancache.DefaultMaxBytes>>20, "with --cache: trim DIR to this many `MB`, least recently used entries first")
 	fl.BoolVar(&f.verbose, "verbose", false, "list every file read and what it was taken for, and every .json file skipped and why, on standard error")
 	enumFlag(cmd, "format", false, scan.Formats, "markdown")
 	enumFlag(cmd, "fail-on", false, []string{"high", "medium", "low", "none"})
@@ -122,6 +131,9 @@ func (f *scanFlags) validate() error {
 	}
 	if f.writeBaseline != "" && strings.TrimSpace(f.baselineReason) == "" {
 		return errors.New("--write-baseline needs --baseline-reason \"why these findings are accepted\"")
+	}
+	if f.cacheMaxMB <= 0 {
+		return fmt.Errorf("--cache-max-mb %d: want a size above 0", f.cacheMaxMB)
 	}
 	if f.expires != "" {
 		if _, err := time.Parse(time.DateOnly, f.expires); err != nil {
@@ -210,6 +222,24 @@ func runScan(ctx context.Context, f *scanFlags, paths []string, s *streams) erro
 			return err
 		}
 		opt.Workloads = append(opt.Workloads, w)
+	}
+	if f.cache != "" {
+		var warnMu sync.Mutex // entries are read side by side
+		c, err := scancache.Open(f.cache, scancache.Options{Build: buildID(), MaxBytes: f.cacheMaxMB << 20,
+			Warn: func(msg string) { warnMu.Lock(); defer warnMu.Unlock(); warn(s, "%s", msg) }})
+		if err != nil {
+			return err
+		}
+		opt.Cache = c
+		defer func() {
+			if err := c.Trim(); err != nil {
+				warn(s, "%v", err)
+			}
+			if f.verbose {
+				used, read := c.Stats()
+				fmt.Fprintf(stderr, "awaf: cache %s: %s reused, %s read\n", f.cache, plural(int(used), "group"), plural(int(read), "group"))
+			}
+		}()
 	}
 	var bar *scan.Bar
 	if wantProgress(f.progress, stderr) {
@@ -612,4 +642,29 @@ func wantProgress(mode string, w io.Writer) bool {
 	}
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// buildID names this build for the scan cache, so that a cache written by another
+// build, even one with the same version string, is never read back: the version,
+// what Go recorded of the build (toolchain, module sums, VCS revision), and the
+// executable's size and modification time, which any rebuild changes. (Hashing the
+// executable would be surer and costs a tenth of a second on every scan.)
+func buildID() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00", version)
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		fmt.Fprintf(h, "%s\x00", bi.String())
+	}
+	exe, err := os.Executable()
+	if err == nil {
+		var st os.FileInfo
+		if st, err = os.Stat(exe); err == nil {
+			fmt.Fprintf(h, "%s\x00%d\x00%d", exe, st.Size(), st.ModTime().UnixNano())
+		}
+	}
+	if err != nil {
+		// Nothing names the build: never match an entry written before.
+		fmt.Fprintf(h, "%d", time.Now().UnixNano())
+	}
+	return version + "+" + hex.EncodeToString(h.Sum(nil))
 }

@@ -726,3 +726,47 @@ func project(v *iac.Value, rests []string) *iac.Value {
 	}
 	return out
 }
+
+// Note is what Sink recorded on one kept resource, for a scan cache to store and
+// give back to a later session (Replay): the findings of the rules judged when its
+// unit was read (Resource nil), each one's rule position among its type's rules, and
+// the positions of the rules left for Finish. The positions hold only for the
+// catalog the note was made with.
+type Note struct {
+	Local   []Finding
+	LocalAt []uint16
+	Pending []uint16
+}
+
+// Note returns what Sink recorded on a kept resource; ok is false when the resource
+// carries no note of this session. Call it before Finish, which lets notes go.
+func (s *Session) Note(j iac.Judgement) (n Note, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if j.Sink != s.id || int(j.Unit) >= len(s.units) || int(j.Index) >= len(s.units[j.Unit]) {
+		return Note{}, false
+	}
+	r := &s.units[j.Unit][j.Index]
+	return Note{Local: r.local, LocalAt: r.localAt, Pending: r.pending}, true
+}
+
+// Replay records, as one unit, notes read back from a cache for resources kept by an
+// earlier session's Sink, and leaves this session's note on each resource, as Sink
+// would have: Finish then treats them alike. notes[i] nil means resource i carried no
+// note. The notes must come from a session on the same catalog and profile.
+func (s *Session) Replay(kept []iac.Resource, notes []*Note) {
+	js := make([]judged, len(kept))
+	s.mu.Lock()
+	unit := uint32(len(s.units))
+	s.units = append(s.units, js)
+	s.mu.Unlock()
+	for i := range kept {
+		n := notes[i]
+		if n == nil {
+			kept[i].Judgement = iac.Judgement{}
+			continue
+		}
+		js[i] = judged{local: n.Local, localAt: n.LocalAt, pending: n.Pending}
+		kept[i].Judgement = iac.Judgement{Sink: s.id, Unit: unit, Index: uint32(i)}
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/iac"
 	"github.com/awaf/awaf/internal/rules"
+	"github.com/awaf/awaf/internal/scancache"
 )
 
 // Options configure a scan.
@@ -49,6 +50,9 @@ type Options struct {
 	// Sniff decides whether JSON content is a format; the defaults recognise ARM
 	// templates and parameter files, plan JSON and exports.
 	Sniff func(data []byte) (Format, bool)
+	// Cache, when set, gives the front ends' results on files unchanged since an
+	// earlier scan and keeps new ones (awaf scan --cache; see cache.go).
+	Cache *scancache.Cache
 
 	retain bool // hold resources whole and judge them at the end, for tests
 }
@@ -185,13 +189,16 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 		}
 	}
 	sess := opt.Catalog.Start(ropt)
+	var cache *scancache.Cache
+	if opt.Cache != nil {
+		var err error
+		if cache, err = opt.Cache.Salted(opt.Catalog, opt.Profile); err != nil {
+			return nil, err
+		}
+	}
 	var sink iac.Sink
 	if !opt.retain {
-		sink = func(rs []iac.Resource) []iac.Resource {
-			res.enrich(rs)
-			res.addComponents(Components(rs))
-			return sess.Sink(rs)
-		}
+		sink = res.unitSink(sess)
 	}
 	readFS := fsys
 	if opt.Progress != nil {
@@ -221,7 +228,7 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 			continue
 		}
 		wg.Go(func() {
-			r, d, err := sc.Scan(ctx, readFS, files, sink)
+			r, d, err := res.read(ctx, opt, cache, sess, f, sc, readFS, fsys, files, sink)
 			outs[i] = out{r, d, err}
 		})
 	}
@@ -262,6 +269,17 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 	}
 	sortDiagnostics(res.Diagnostics)
 	return res, nil
+}
+
+// unitSink is the sink the front ends hand each unit to: it notes what the unit shows
+// in r (see enrich) and gives the unit to the session. A cached scan (cache.go) gives
+// each group a Result of its own, kept with the group's entry.
+func (r *Result) unitSink(sess *rules.Session) iac.Sink {
+	return func(rs []iac.Resource) []iac.Resource {
+		r.enrich(rs)
+		r.addComponents(Components(rs))
+		return sess.Sink(rs)
+	}
 }
 
 // classify picks the front end for one file by its name and, for JSON, its content.

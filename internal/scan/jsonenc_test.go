@@ -138,13 +138,13 @@ func awkwardFindings(t *testing.T) []Finding {
 	for i := range 400 {
 		rule := cat.Rules[i%len(cat.Rules)]
 		if i%7 == 0 {
-			r := *rule
-			r.Title, r.Choices, r.Pillars, r.Links = pick(i), nil, nil, nil
+			r := &rules.Rule{ID: rule.ID, Title: pick(i), Severity: rule.Severity}
 			if i%14 == 0 {
 				r.Scope = rules.ScopeWorkload
 				r.Choices = []string{pick(i + 1), "b"}
+				r.Links = []string{pick(i + 2)}
 			}
-			rule = &r
+			rule = r
 		}
 		res := &iac.Resource{Type: pick(i + 2), ID: pick(i + 3), Source: iac.Source(pick(i + 4)), Loc: locs[i%len(locs)], Existing: i%5 == 0}
 		if i%3 == 0 {

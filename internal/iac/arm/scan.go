@@ -116,10 +116,11 @@ func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string, sink iac
 				return
 			}
 			params, pd := s.params(fsys, t.path, dirTemplates[path.Dir(t.path)] == 1)
-			res, d, linked := expandFS(ctx, fsys, t.path, data, params)
-			// One template (with what it nests and links) is one unit for the sink;
-			// a template another one links to is dropped below, kept results and all.
-			results[i] = result{sink.Keep(res), append(pd, d...), linked}
+			// One template (with what it nests and links) is one unit for the sink,
+			// or several for a large one (see deferFrom); a template another one
+			// links to is dropped below, kept results and all.
+			res, d, linked := expandFS(ctx, fsys, t.path, data, params, sink)
+			results[i] = result{res, append(pd, d...), linked}
 		}()
 	}
 	wg.Wait()

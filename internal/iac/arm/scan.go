@@ -156,11 +156,27 @@ func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string, sink iac
 			}
 		}
 	}
-	total := 0
+	total, from := 0, 0
 	for i, r := range results {
 		if shown[i] {
 			total += len(r.res)
+			if len(r.res) > 0 {
+				from++
+			}
 		}
+	}
+	if from == 1 {
+		// One template holds every resource (a single large file): no copy.
+		var out []iac.Resource
+		for i, r := range results {
+			if shown[i] {
+				if len(r.res) > 0 {
+					out = r.res
+				}
+				diags = append(diags, r.diags...)
+			}
+		}
+		return out, diags, nil
 	}
 	out := make([]iac.Resource, 0, total)
 	for i, r := range results {

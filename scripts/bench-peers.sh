@@ -16,6 +16,7 @@
 #   AWAF_PEERS_N        resources in the corpus (default 10000)
 #   AWAF_PEERS_ROUNDS   rounds (default 3)
 #   AWAF_PEERS_CORPORA  corpora: ai (ARM), aibicep (Bicep), aitf (Terraform); default ai
+#   AWAF_PEERS          which peers to build and run (default "kics trivy")
 #   KICS_VERSION, TRIVY_VERSION  module versions (default v2.2.0, v0.74.0)
 #
 # Notes on the peers, as run here: KICS needs its assets/queries and assets/libraries,
@@ -48,12 +49,13 @@ build() { # name module env...
 	fi
 }
 have_kics=0 have_trivy=0
-if build console "github.com/Checkmarx/kics/v2/cmd/console@$kics_version"; then
+want=" ${AWAF_PEERS:-kics trivy} "
+if [[ $want == *" kics "* ]] && build console "github.com/Checkmarx/kics/v2/cmd/console@$kics_version"; then
 	kics_assets=$(cd "$peers" && GOFLAGS=-mod=mod go mod download -json "github.com/Checkmarx/kics/v2@$kics_version" |
 		sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')/assets
 	[ -d "$kics_assets/queries" ] && have_kics=1 || echo "# KICS: no assets/queries under $kics_assets" >&2
 fi
-if build trivy "github.com/aquasecurity/trivy/cmd/trivy@$trivy_version" GOEXPERIMENT=jsonv2; then
+if [[ $want == *" trivy "* ]] && build trivy "github.com/aquasecurity/trivy/cmd/trivy@$trivy_version" GOEXPERIMENT=jsonv2; then
 	have_trivy=1
 fi
 

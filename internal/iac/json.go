@@ -100,10 +100,14 @@ func DecodeJSONDeferred(file string, data []byte, key string) (*Value, *Deferred
 	if d.err == nil {
 		d.skipSpace()
 	}
-	if d.err != nil || d.pos < len(d.data) || d.deferred == nil || d.deferSeen != 1 {
-		// Errors are found and worded by the plain decoder.
+	if d.err != nil || d.pos < len(d.data) || (d.deferred != nil && d.deferSeen != 1) {
+		// Errors are found and worded by the plain decoder, and a key given twice
+		// is settled by it.
 		v, err := DecodeJSON(file, data)
 		return v, nil, err
+	}
+	if d.deferred == nil {
+		return v, nil, nil // nothing was deferred: v is whole
 	}
 	a := d.deferred
 	a.dec = decoder{file: file, data: data}

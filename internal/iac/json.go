@@ -52,6 +52,118 @@ func DecodeJSON(file string, data []byte) (*Value, error) {
 	return v, nil
 }
 
+// Deferred is a top-level array of a JSON document whose items are decoded one at a
+// time, when asked for, rather than with the document: a template of tens of
+// thousands of resources is then never held whole as values, only as its bytes.
+// DecodeJSONDeferred gives it.
+type Deferred struct {
+	dec   decoder
+	items []itemStart
+	// Array is the placeholder the root holds for the array: its place, no items.
+	Array *Value
+}
+
+// itemStart is the decoder's state at an item's first byte.
+type itemStart struct {
+	pos, line, lineStart, colLine, colPos, col int
+}
+
+// Len is the number of items.
+func (a *Deferred) Len() int { return len(a.items) }
+
+// Item decodes item i. The document was checked whole, so it cannot fail; the
+// values come from a slab of their own, as DecodeJSON's do.
+func (a *Deferred) Item(i int) *Value {
+	s := a.items[i]
+	d := &a.dec
+	d.pos, d.line, d.lineStart, d.colLine, d.colPos, d.col = s.pos, s.line, s.lineStart, s.colLine, s.colPos, s.col
+	d.err = nil
+	return d.value(2)
+}
+
+// DecodeJSONDeferred is DecodeJSON for a document that may be one large object
+// whose member key (matched case-insensitively, as Value.Field does) holds a long
+// array: its items are checked, their places noted, and not decoded. The root holds
+// the Deferred's Array placeholder under key. When the document is not such an
+// object (no such member, not an array, the key given twice) or holds an error,
+// it is decoded whole and the Deferred is nil: the caller reads the root as usual.
+func DecodeJSONDeferred(file string, data []byte, key string) (*Value, *Deferred, error) {
+	d := &decoder{file: file, data: data, line: 1, deferKey: key}
+	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
+		d.pos, d.lineStart = 3, 3
+	}
+	d.skipSpace()
+	var v *Value
+	if d.err == nil {
+		v = d.value(0)
+	}
+	if d.err == nil {
+		d.skipSpace()
+	}
+	if d.err != nil || d.pos < len(d.data) || (d.deferred != nil && d.deferSeen != 1) {
+		// Errors are found and worded by the plain decoder, and a key given twice
+		// is settled by it.
+		v, err := DecodeJSON(file, data)
+		return v, nil, err
+	}
+	if d.deferred == nil {
+		return v, nil, nil // nothing was deferred: v is whole
+	}
+	a := d.deferred
+	a.dec = decoder{file: file, data: data}
+	return v, a, nil
+}
+
+// deferArray checks the array at the current place item by item, noting where
+// each starts, without building them.
+func (d *decoder) deferArray(loc awaf.Location, depth int) *Value {
+	a := &Deferred{}
+	d.pos++ // [
+	d.skipSpace()
+	if d.err != nil {
+		return nil
+	}
+	if d.pos < len(d.data) && d.data[d.pos] == ']' {
+		d.pos++
+	} else {
+		for {
+			d.loc() // brings the column cache to the item's start
+			a.items = append(a.items, itemStart{d.pos, d.line, d.lineStart, d.colLine, d.colPos, d.col})
+			d.discard = true
+			d.value(depth + 1)
+			d.discard = false
+			if d.err != nil {
+				return nil
+			}
+			d.skipSpace()
+			if d.err != nil {
+				return nil
+			}
+			if d.pos >= len(d.data) {
+				d.fail("expected ',' or ']' to continue the array opened at line %d, found end of input", loc.Line)
+				return nil
+			}
+			if d.data[d.pos] == ']' {
+				d.pos++
+				break
+			}
+			if d.data[d.pos] != ',' {
+				d.fail("expected ',' or ']' in array, found %s", d.found())
+				return nil
+			}
+			d.pos++
+			d.skipSpace()
+			if d.err != nil {
+				return nil
+			}
+		}
+	}
+	a.Array = d.newValue(Array, loc)
+	a.Array.Items = []*Value{}
+	d.deferred = a
+	return a.Array
+}
+
 type decoder struct {
 	file      string
 	data      []byte
@@ -65,9 +177,23 @@ type decoder struct {
 	// kept after the file is done holds its whole chunk, so whoever keeps a few
 	// values of a file copies them (Value.Clone).
 	slab []Value
+	// discard checks syntax without building values (the items of a deferred
+	// array): every value is the one scratch value, objects get no fields, arrays
+	// no items.
+	discard bool
+	scratch Value
+	// deferKey names the top-level member whose array is deferred; deferred
+	// collects its items' places, deferSeen counts the members so named.
+	deferKey  string
+	deferred  *Deferred
+	deferSeen int
 }
 
 func (d *decoder) newValue(kind Kind, loc awaf.Location) *Value {
+	if d.discard {
+		d.scratch = Value{Kind: kind, Loc: loc}
+		return &d.scratch
+	}
 	if len(d.slab) == 0 {
 		d.slab = make([]Value, 128)
 	}
@@ -213,7 +339,9 @@ func isIdentByte(c byte) bool {
 
 func (d *decoder) object(loc awaf.Location, depth int) *Value {
 	v := d.newValue(Object, loc)
-	v.Fields, v.Keys = map[string]*Value{}, make([]string, 0, 4)
+	if !d.discard {
+		v.Fields, v.Keys = map[string]*Value{}, make([]string, 0, 4)
+	}
 	d.pos++ // {
 	d.skipSpace()
 	if d.err != nil {
@@ -245,14 +373,26 @@ func (d *decoder) object(loc awaf.Location, depth int) *Value {
 		if d.err != nil {
 			return nil
 		}
-		f := d.value(depth + 1)
+		var f *Value
+		if depth == 0 && d.deferKey != "" && strings.EqualFold(key, d.deferKey) {
+			d.deferSeen++
+			if d.deferSeen == 1 && d.pos < len(d.data) && d.data[d.pos] == '[' {
+				f = d.deferArray(d.loc(), depth+1)
+			} else {
+				f = d.value(depth + 1)
+			}
+		} else {
+			f = d.value(depth + 1)
+		}
 		if d.err != nil {
 			return nil
 		}
-		if _, dup := v.Fields[key]; !dup {
-			v.Keys = append(v.Keys, key)
+		if !d.discard {
+			if _, dup := v.Fields[key]; !dup {
+				v.Keys = append(v.Keys, key)
+			}
+			v.Fields[key] = f
 		}
-		v.Fields[key] = f
 		d.skipSpace()
 		if d.err != nil {
 			return nil
@@ -280,7 +420,9 @@ func (d *decoder) object(loc awaf.Location, depth int) *Value {
 
 func (d *decoder) array(loc awaf.Location, depth int) *Value {
 	v := d.newValue(Array, loc)
-	v.Items = []*Value{}
+	if !d.discard {
+		v.Items = []*Value{}
+	}
 	d.pos++ // [
 	d.skipSpace()
 	if d.err != nil {
@@ -295,7 +437,9 @@ func (d *decoder) array(loc awaf.Location, depth int) *Value {
 		if d.err != nil {
 			return nil
 		}
-		v.Items = append(v.Items, it)
+		if !d.discard {
+			v.Items = append(v.Items, it)
+		}
 		d.skipSpace()
 		if d.err != nil {
 			return nil
@@ -383,6 +527,10 @@ func (d *decoder) str() (string, bool) {
 	for d.pos < len(d.data) {
 		c := d.data[d.pos]
 		if c == '"' {
+			if d.discard {
+				d.pos++
+				return "", true
+			}
 			s := string(d.data[start:d.pos])
 			d.pos++
 			if !ascii && !utf8.ValidString(s) {

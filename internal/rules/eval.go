@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -42,24 +43,42 @@ func (u *Unresolved) N() int { return max(u.Count, 1) }
 
 // String gives the cause with its count and places: "x is not known (p): 1,199
 // values, e.g. a.json:98, b.json:293, c.json:4".
-func (u *Unresolved) String() string {
-	var b strings.Builder
-	b.WriteString(u.Why)
-	var locs []string
-	for _, l := range append([]awaf.Location{u.Loc}, u.More...) {
-		if l.File != "" && l.Line > 0 {
-			locs = append(locs, fmt.Sprintf("%s:%d", l.File, l.Line))
+func (u *Unresolved) String() string { return string(u.appendTo(nil)) }
+
+// appendTo appends String's text to b.
+func (u *Unresolved) appendTo(b []byte) []byte {
+	b = append(b, u.Why...)
+	many := u.N() > 1
+	if many {
+		b = append(b, ": "...)
+		b = append(b, thousands(u.N())...)
+		b = append(b, " values"...)
+	}
+	places := 0
+	for i := -1; i < len(u.More); i++ {
+		l := u.Loc
+		if i >= 0 {
+			l = u.More[i]
+		}
+		if l.File == "" || l.Line <= 0 {
+			continue
+		}
+		switch {
+		case !many:
+			b = append(b, " at "...)
+		case places == 0:
+			b = append(b, ", e.g. "...)
+		default:
+			b = append(b, ", "...)
+		}
+		b = append(b, l.File...)
+		b = append(b, ':')
+		b = strconv.AppendInt(b, int64(l.Line), 10)
+		if places++; !many {
+			break
 		}
 	}
-	switch {
-	case u.N() > 1 && len(locs) > 0:
-		fmt.Fprintf(&b, ": %s values, e.g. %s", thousands(u.N()), strings.Join(locs, ", "))
-	case u.N() > 1:
-		fmt.Fprintf(&b, ": %s values", thousands(u.N()))
-	case len(locs) > 0:
-		b.WriteString(" at " + locs[0])
-	}
-	return b.String()
+	return b
 }
 
 // thousands writes n with comma separators.
@@ -736,15 +755,24 @@ func (rule *Rule) unknown(f Finding, reg, wreg *registry, out ref.Val, err error
 		f.Unresolved = []Unresolved{{Why: "a value the rule reads is not known before deployment", Loc: f.Loc}}
 	}
 	f.Unresolved = groupUnresolved(f.Unresolved)
-	whys := make([]string, 0, len(f.Unresolved))
-	for i := range f.Unresolved {
-		whys = append(whys, f.Unresolved[i].String())
-	}
-	lead := "could not be resolved before deployment"
+	// "Unknown: <lead>: <cause>; <cause> — <title>", built in one buffer: a large
+	// scan has hundreds of thousands of unknowns.
+	var buf [512]byte
+	b := append(buf[:0], "Unknown: "...)
 	if f.Resource.Source == iac.SourceExport {
-		lead = "could not be determined from the export"
+		b = append(b, "could not be determined from the export: "...)
+	} else {
+		b = append(b, "could not be resolved before deployment: "...)
 	}
-	f.Message = fmt.Sprintf("Unknown: %s: %s — %s", lead, strings.Join(whys, "; "), rule.Title)
+	for i := range f.Unresolved {
+		if i > 0 {
+			b = append(b, "; "...)
+		}
+		b = f.Unresolved[i].appendTo(b)
+	}
+	b = append(b, " — "...)
+	b = append(b, rule.Title...)
+	f.Message = string(b)
 	return f
 }
 

@@ -87,27 +87,16 @@ func writeJSON(w io.Writer, r *Result, opt WriteOptions) error {
 	tool := DocTool{Name: "awaf", Version: opt.Version, Rules: len(r.Catalog.Rules)}
 	listed := r.listed()
 	summary := DocSummary{Files: len(r.Files), Resources: len(listed), Counts: r.Count(), Diagnostics: len(r.Diagnostics)}
-	resource := func(i int) any {
-		x := &r.Resources[listed[i]]
-		return DocResource{Type: x.Type, Name: displayName(x), ID: x.ID, Source: x.Source, Location: x.Loc, Via: x.Via, Existing: x.Existing}
+	resource := func(dst []byte, i int) ([]byte, error) {
+		return appendResource(dst, &r.Resources[listed[i]]), nil
 	}
-	finding := func(i int) any {
-		f := &r.Findings[i]
-		choices := f.Rule.Choices
-		if choices == nil {
-			choices = []string{}
-		}
-		return DocFinding{
-			Rule: f.Rule.ID, Title: f.Rule.Title, Status: f.Effective(), Outcome: f.Status,
-			Severity: f.Rule.Severity, Pillars: f.Rule.Pillars, Choices: choices,
-			Resource: DocRef{Type: f.Resource.Type, Name: displayName(f.Resource)}, Workload: f.Workload,
-			Location: f.Loc, Via: f.Resource.Via, Message: f.Message, Unresolved: f.Unresolved,
-			Suppression: f.Suppression, HelpURI: f.Rule.HelpURI(),
-		}
+	enc := newFindingEncoder()
+	finding := func(dst []byte, i int) ([]byte, error) {
+		return enc.appendFinding(dst, &r.Findings[i]), nil
 	}
-	diag := func(i int) any {
+	diag := func(dst []byte, i int) ([]byte, error) {
 		d := &r.Diagnostics[i]
-		return DocDiag{Severity: d.Severity, Message: d.Message, Location: d.Loc}
+		return appendEncoded(dst, DocDiag{Severity: d.Severity, Message: d.Message, Location: d.Loc})
 	}
 	return writeJSONLines(w, tool, summary, []docList{
 		{"resources", len(listed), resource},
@@ -116,11 +105,23 @@ func writeJSON(w io.Writer, r *Result, opt WriteOptions) error {
 	})
 }
 
+// appendEncoded appends v as json.Encoder writes it without HTML escaping, for the
+// items too rare to have an appender of their own.
+func appendEncoded(dst []byte, v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return dst, err
+	}
+	return append(dst, bytes.TrimSuffix(b.Bytes(), []byte("\n"))...), nil
+}
+
 // docList is one array of a Document, made an item at a time.
 type docList struct {
 	name string
 	n    int
-	item func(i int) any
+	item func(dst []byte, i int) ([]byte, error)
 }
 
 // writeJSONLines writes a Document with one resource, finding or diagnostic per
@@ -129,34 +130,30 @@ type docList struct {
 // made and written one at a time, so the report is never held in memory whole.
 func writeJSONLines(w io.Writer, tool DocTool, summary DocSummary, lists []docList) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
-	var line bytes.Buffer
-	enc := json.NewEncoder(&line)
-	enc.SetEscapeHTML(false)
-	put := func(v any) error {
-		line.Reset()
-		if err := enc.Encode(v); err != nil {
-			return err
-		}
-		_, err := bw.Write(bytes.TrimSuffix(line.Bytes(), []byte("\n")))
-		return err
-	}
 	fmt.Fprintf(bw, "{\n  \"version\": %d,\n  \"tool\": ", 1)
-	if err := put(tool); err != nil {
+	line, err := appendEncoded(nil, tool)
+	if err != nil {
 		return err
 	}
+	bw.Write(line)
 	bw.WriteString(",\n  \"summary\": ")
-	if err := put(summary); err != nil {
+	if line, err = appendEncoded(line[:0], summary); err != nil {
 		return err
 	}
+	bw.Write(line)
 	bw.WriteString(",\n")
 	for k, l := range lists {
 		fmt.Fprintf(bw, "  %q: [", l.name)
 		for i := 0; i < l.n; i++ {
+			line = line[:0]
 			if i > 0 {
-				bw.WriteString(",")
+				line = append(line, ',')
 			}
-			bw.WriteString("\n    ")
-			if err := put(l.item(i)); err != nil {
+			line = append(line, "\n    "...)
+			if line, err = l.item(line, i); err != nil {
+				return err
+			}
+			if _, err := bw.Write(line); err != nil {
 				return err
 			}
 		}

@@ -27,10 +27,16 @@ func TestHeapLimit(t *testing.T) {
 
 func TestBoundHeap(t *testing.T) {
 	t.Setenv("GOMEMLIMIT", "")
+	t.Setenv("GOGC", "")
 	prev := debug.SetMemoryLimit(-1)
+	prevGC := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(prevGC)
 	stop := BoundHeap()
 	if got := debug.SetMemoryLimit(-1); got != HeapFloor {
 		t.Errorf("limit while bound = %d, want %d", got, HeapFloor)
+	}
+	if got := debug.SetGCPercent(-1); got != -1 {
+		t.Errorf("GOGC while bound = %d, want off (-1)", got)
 	}
 	stop2 := BoundHeap() // overlapping: the budget holds until both stop
 	stop()
@@ -42,6 +48,20 @@ func TestBoundHeap(t *testing.T) {
 	if got := debug.SetMemoryLimit(-1); got != prev {
 		t.Errorf("limit after stop = %d, want %d", got, prev)
 	}
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GOGC after stop = %d, want 100 again", got)
+	}
+	t.Setenv("GOGC", "50") // the user's GOGC is left alone, the limit still applies
+	debug.SetGCPercent(50)
+	stop = BoundHeap()
+	if got := debug.SetGCPercent(50); got != 50 {
+		t.Errorf("GOGC=50 set: GOGC while bound = %d", got)
+	}
+	if got := debug.SetMemoryLimit(-1); got != HeapFloor {
+		t.Errorf("GOGC=50 set: limit while bound = %d, want %d", got, HeapFloor)
+	}
+	stop()
+	debug.SetGCPercent(100)
 	t.Setenv("GOMEMLIMIT", "1GiB")
 	before := debug.SetMemoryLimit(-1)
 	BoundHeap()()

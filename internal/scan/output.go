@@ -33,12 +33,22 @@ type WriteOptions struct {
 // Write renders the result in one format.
 func Write(w io.Writer, r *Result, format string, opt WriteOptions) error {
 	switch format {
-	case Text, "":
-		return writeText(w, r, opt)
-	case JSON:
-		return writeJSON(w, r, opt)
-	case SARIF:
-		return writeSARIF(w, r, opt)
+	case Text, "", JSON, SARIF:
+		// The large reports are made on one core and written on the other.
+		a := newAsyncWriter(w)
+		var err error
+		switch format {
+		case JSON:
+			err = writeJSON(a, r, opt)
+		case SARIF:
+			err = writeSARIF(a, r, opt)
+		default:
+			err = writeText(a, r, opt)
+		}
+		if cerr := a.Close(); err == nil {
+			err = cerr
+		}
+		return err
 	case Markdown, "markdown":
 		return writeMarkdown(w, r, opt)
 	case JUnit:

@@ -183,9 +183,10 @@ func sarifPhysicalLoc(l awaf.Location) *sarifPhysical {
 // uriPath writes a slash path as a relative URI reference, escaping what a URI may
 // not hold.
 func uriPath(p string) string {
-	r := strings.NewReplacer("%", "%25", " ", "%20", "#", "%23", "?", "%3F", "[", "%5B", "]", "%5D")
-	return r.Replace(strings.TrimPrefix(p, "./"))
+	return uriEscaper.Replace(strings.TrimPrefix(p, "./"))
 }
+
+var uriEscaper = strings.NewReplacer("%", "%25", " ", "%20", "#", "%23", "?", "%3F", "[", "%5B", "]", "%5D")
 
 // writeSARIF writes failures, unknowns and suppressed findings as results; passes are
 // left out, as code scanning shows only problems. Unknowns are results of kind
@@ -240,61 +241,6 @@ func writeSARIF(w io.Writer, r *Result, opt WriteOptions) error {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
 	}
 	run.Invocations = []sarifInvocation{inv}
-	result := func(i int) (sarifResult, bool) {
-		f := &r.Findings[i]
-		if f.Status == rules.Pass {
-			return sarifResult{}, false
-		}
-		name := displayName(f.Resource)
-		res := sarifResult{
-			RuleID: f.Rule.ID, RuleIndex: index[f.Rule.ID],
-			Kind: "fail", Level: sarifLevel(f.Rule.Severity),
-			Message: sarifText{Text: fmt.Sprintf("%s '%s': %s", f.Resource.Type, name, f.Message)},
-			PartialFingerprints: map[string]string{
-				"awafFinding/v1": strings.ToLower(f.Rule.ID + "|" + f.Resource.Type + "|" + name),
-			},
-		}
-		if f.Status == rules.Unknown {
-			res.Kind, res.Level = "review", "none"
-		}
-		loc := sarifLocation{
-			LogicalLocations: []sarifLogicalLoc{{Name: name, FullyQualifiedName: f.Resource.Type + "/" + name, Kind: "resource"}},
-			PhysicalLocation: sarifPhysicalLoc(f.Loc),
-		}
-		if loc.PhysicalLocation == nil {
-			// Results need a file for code scanning; fall back to the resource.
-			loc.PhysicalLocation = sarifPhysicalLoc(f.Resource.Loc)
-		}
-		res.Locations = []sarifLocation{loc}
-		id := 1
-		for _, u := range f.Unresolved {
-			if p := sarifPhysicalLoc(u.Loc); p != nil && u.Loc != f.Loc {
-				res.RelatedLocations = append(res.RelatedLocations, sarifLocation{ID: id, PhysicalLocation: p, Message: &sarifText{Text: u.Why}})
-				id++
-			}
-		}
-		for _, via := range f.Resource.Via {
-			if p := sarifPhysicalLoc(via); p != nil {
-				res.RelatedLocations = append(res.RelatedLocations, sarifLocation{ID: id, PhysicalLocation: p, Message: &sarifText{Text: "module call that declares the resource"}})
-				id++
-			}
-		}
-		if s := f.Suppression; s != nil {
-			kind := "inSource"
-			if s.Kind == "baseline" {
-				kind = "external"
-			}
-			res.Suppressions = []sarifSupp{{Kind: kind, Status: "accepted", Justification: s.Reason}}
-		}
-		res.Properties = map[string]any{"workload": f.Workload}
-		if f.Rule.Scope == rules.ScopeWorkload {
-			res.Properties["scope"] = rules.ScopeWorkload
-		}
-		if len(f.Rule.Choices) > 0 {
-			res.Properties["lensChoices"] = f.Rule.Choices
-		}
-		return res, true
-	}
 	doc := sarifLog{
 		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
 		Version: "2.1.0",
@@ -317,24 +263,24 @@ func writeSARIF(w io.Writer, r *Result, opt WriteOptions) error {
 	cut += len(marker) - 1 // at the closing bracket
 	bw := bufio.NewWriterSize(w, 1<<16)
 	bw.Write(head.Bytes()[:cut])
-	var item bytes.Buffer
-	ienc := json.NewEncoder(&item)
-	ienc.SetEscapeHTML(false)
+	// Failures, unknowns and suppressed findings are results; passes are not.
+	results := newSARIFEncoder(index)
+	var item []byte
 	first := true
 	for i := range r.Findings {
-		res, ok := result(i)
-		if !ok {
+		f := &r.Findings[i]
+		if f.Status == rules.Pass {
 			continue
 		}
-		item.Reset()
-		if err := ienc.Encode(res); err != nil {
-			return err
-		}
+		item = item[:0]
 		if !first {
-			bw.WriteByte(',')
+			item = append(item, ',')
 		}
 		first = false
-		bw.Write(bytes.TrimSuffix(item.Bytes(), []byte("\n")))
+		item = results.appendResult(item, f)
+		if _, err := bw.Write(item); err != nil {
+			return err
+		}
 	}
 	bw.Write(head.Bytes()[cut:])
 	return bw.Flush()

@@ -31,6 +31,8 @@ func TestStreamingMatchesWholeScan(t *testing.T) {
 		"arm corpus":         armCorpus(500),
 		"bicep corpus":       bicepCorpus(500),
 		"terraform corpus":   tfCorpus(500),
+		// 1.4 MB: read one resource at a time and judged in chunks (arm deferFrom)
+		"one large ARM file": aiARMFiles(6000, 6000),
 	}
 	profiles := []*awaf.Profile{nil, {Criticality: "mission-critical", Sensitivity: "regulated", Exposure: "external"}}
 	for name, fsys := range trees {

@@ -1,9 +1,9 @@
 package scan
 
 import (
+	"bytes"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/awaf/awaf/internal/rules"
 )
@@ -25,7 +25,19 @@ func writeText(w io.Writer, r *Result, opt WriteOptions) error {
 		}
 		return code + s + ansiReset
 	}
+	// A label depends only on the status and the severity: made once each.
+	labels := map[[2]string]string{}
+	var makeLabel func(*Finding) string
 	label := func(f *Finding) string {
+		key := [2]string{string(f.Effective()), string(f.Rule.Severity)}
+		l, ok := labels[key]
+		if !ok {
+			l = makeLabel(f)
+			labels[key] = l
+		}
+		return l
+	}
+	makeLabel = func(f *Finding) string {
 		switch f.Effective() {
 		case rules.Fail:
 			code := ansiBlue
@@ -43,7 +55,7 @@ func writeText(w io.Writer, r *Result, opt WriteOptions) error {
 		}
 		return paint(ansiGreen, fmt.Sprintf("%-14s", "PASS"))
 	}
-	var b strings.Builder
+	var b bytes.Buffer // reused: Reset keeps its room
 	workload := "\x00"
 	for _, g := range groups(r, func(f *Finding) bool { return opt.ShowPass || f.Status != rules.Pass }) {
 		if w := g.findings[0].Workload; w != workload {
@@ -75,7 +87,7 @@ func writeText(w io.Writer, r *Result, opt WriteOptions) error {
 		b.WriteString("\n")
 		// Hand the report on as it grows, not as one string of every finding.
 		if b.Len() >= 64<<10 {
-			if _, err := io.WriteString(w, b.String()); err != nil {
+			if _, err := w.Write(b.Bytes()); err != nil {
 				return err
 			}
 			b.Reset()
@@ -93,7 +105,7 @@ func writeText(w io.Writer, r *Result, opt WriteOptions) error {
 		count(len(r.Files), "file"), count(len(r.listed()), "resource"), count(len(r.Catalog.Rules), "rule"),
 		paint(ansiGreen, fmt.Sprintf("%d pass", c.Pass)), paint(ansiRed, fmt.Sprintf("%d fail", c.Fail)), c.High, c.Medium, c.Low,
 		paint(ansiBlue, fmt.Sprintf("%d unknown", c.Unknown)), c.Suppressed, count(len(r.Diagnostics), "diagnostic"))
-	_, err := io.WriteString(w, b.String())
+	_, err := w.Write(b.Bytes())
 	return err
 }
 

@@ -116,10 +116,11 @@ func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string, sink iac
 				return
 			}
 			params, pd := s.params(fsys, t.path, dirTemplates[path.Dir(t.path)] == 1)
-			res, d, linked := expandFS(ctx, fsys, t.path, data, params)
-			// One template (with what it nests and links) is one unit for the sink;
-			// a template another one links to is dropped below, kept results and all.
-			results[i] = result{sink.Keep(res), append(pd, d...), linked}
+			// One template (with what it nests and links) is one unit for the sink,
+			// or several for a large one (see deferFrom); a template another one
+			// links to is dropped below, kept results and all.
+			res, d, linked := expandFS(ctx, fsys, t.path, data, params, sink)
+			results[i] = result{res, append(pd, d...), linked}
 		}()
 	}
 	wg.Wait()
@@ -155,11 +156,27 @@ func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string, sink iac
 			}
 		}
 	}
-	total := 0
+	total, from := 0, 0
 	for i, r := range results {
 		if shown[i] {
 			total += len(r.res)
+			if len(r.res) > 0 {
+				from++
+			}
 		}
+	}
+	if from == 1 {
+		// One template holds every resource (a single large file): no copy.
+		var out []iac.Resource
+		for i, r := range results {
+			if shown[i] {
+				if len(r.res) > 0 {
+					out = r.res
+				}
+				diags = append(diags, r.diags...)
+			}
+		}
+		return out, diags, nil
 	}
 	out := make([]iac.Resource, 0, total)
 	for i, r := range results {

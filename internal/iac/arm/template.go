@@ -46,28 +46,47 @@ func ExpandValue(ctx context.Context, root *iac.Value, params map[string]*iac.Va
 // ExpandFS is Expand for a template inside fsys at the slash path file: linked
 // templates with a relativePath are read from fsys too.
 func ExpandFS(ctx context.Context, fsys fs.FS, file string, data []byte, params map[string]*iac.Value) ([]iac.Resource, []iac.Diagnostic) {
-	res, diags, _ := expandFS(ctx, fsys, file, data, params)
+	res, diags, _ := expandFS(ctx, fsys, file, data, params, nil)
 	return res, diags
 }
 
 // expandFS also returns the linked templates it read, so that Scan does not report
 // them a second time on their own.
-func expandFS(ctx context.Context, fsys fs.FS, file string, data []byte, params map[string]*iac.Value) ([]iac.Resource, []iac.Diagnostic, []string) {
-	root, err := iac.DecodeJSON(file, data)
+func expandFS(ctx context.Context, fsys fs.FS, file string, data []byte, params map[string]*iac.Value, sink iac.Sink) ([]iac.Resource, []iac.Diagnostic, []string) {
+	var root *iac.Value
+	var lazy *iac.Deferred
+	var err error
+	if sink != nil && len(data) >= deferFrom {
+		// A large template's resources are decoded, expanded and handed to the sink
+		// a few at a time (see expander.flush), so memory holds the file's bytes and
+		// what the sink keeps, not the whole file as values.
+		root, lazy, err = iac.DecodeJSONDeferred(file, data, "resources")
+	} else {
+		root, err = iac.DecodeJSON(file, data)
+	}
 	if err != nil {
 		return nil, []iac.Diagnostic{iac.DiagnosticFromError(file, err)}, nil
 	}
 	var loaded []string
-	res, diags := expandWith(ctx, root, params, func(p string) ([]byte, error) {
+	x := &expander{ctx: ctx, file: root.Loc.File, sink: newSink(), lazy: lazy, keep: sink, load: func(p string) ([]byte, error) {
 		d, diag := readFile(fsys, p)
 		if diag != nil {
 			return nil, fmt.Errorf("%s", diag.Message)
 		}
 		loaded = append(loaded, p)
 		return d, nil
-	})
-	return res, diags, loaded
+	}}
+	r := x.evaluate(root, params)
+	return x.flush(r.Resources, true), r.Diagnostics, loaded
 }
+
+// deferFrom is the size from which a template's resources are decoded one at a time
+// and handed to the sink in chunks of flushEvery or more; smaller templates are
+// decoded whole and handed over as one unit. Variables so tests can lower them.
+var (
+	deferFrom  = 1 << 20
+	flushEvery = 512
+)
 
 func expandWith(ctx context.Context, root *iac.Value, params map[string]*iac.Value, load func(string) ([]byte, error)) ([]iac.Resource, []iac.Diagnostic) {
 	r := evaluate(ctx, root, params, load)
@@ -95,6 +114,10 @@ func Evaluate(ctx context.Context, file string, data []byte, params map[string]*
 
 func evaluate(ctx context.Context, root *iac.Value, params map[string]*iac.Value, load func(string) ([]byte, error)) Result {
 	x := &expander{ctx: ctx, file: root.Loc.File, sink: newSink(), load: load}
+	return x.evaluate(root, params)
+}
+
+func (x *expander) evaluate(root *iac.Value, params map[string]*iac.Value) Result {
 	if root.Kind != iac.Object {
 		x.sink.errorf(root.Loc, "expected a template object, found %s", root.Kind)
 		return Result{Diagnostics: x.sink.diags, Outputs: iac.NewObject(root.Loc)}
@@ -113,6 +136,30 @@ type expander struct {
 	load func(path string) ([]byte, error)
 	// linkedFiles holds the linked templates decoded so far, by path.
 	linkedFiles map[string]*iac.Value
+	// lazy, when set, holds the root template's resources, decoded one at a time;
+	// keep then receives the expanded resources in chunks as they are made
+	// (flush): out[:kept] are what it kept, dropped counts what it did not.
+	lazy          *iac.Deferred
+	keep          iac.Sink
+	kept, dropped int
+}
+
+// made is the number of resources expanded so far, kept or not.
+func (x *expander) made() int { return len(x.out) + x.dropped }
+
+// flush hands the resources made since the last flush to the sink and keeps what it
+// keeps; with all set, whatever is left (the end of the expansion). Without a sink
+// it keeps everything.
+func (x *expander) flush(out []iac.Resource, all bool) []iac.Resource {
+	if x.keep == nil || (!all && len(out)-x.kept < flushEvery) {
+		return out
+	}
+	n := len(out) - x.kept
+	kept := x.keep.Keep(out[x.kept:])
+	out = append(out[:x.kept], kept...)
+	x.dropped += n - len(kept)
+	x.kept = len(out)
+	return out
 }
 
 // parentInfo is what a nested child resource inherits.
@@ -137,6 +184,22 @@ func (x *expander) template(t *iac.Value, params map[string]*iac.Value, outer *e
 	res := t.Field("resources")
 	switch {
 	case res == nil:
+	case x.lazy != nil && res == x.lazy.Array:
+		// The root template's resources, one at a time. Between two of them every
+		// resource made so far is final (a deployment sets its resources'
+		// condition when it ends), so they go to the sink in chunks. Symbolic
+		// names, which rewrite dependsOn and scope after the loop, come only from
+		// a nested template of languageVersion 2.0 here: from the first one on,
+		// nothing more is handed over before the end.
+		for i := range x.lazy.Len() {
+			if x.ctx.Err() != nil {
+				return ev
+			}
+			x.resource(ev, "", x.lazy.Item(i), nil, nil, via)
+			if len(ev.symbols) == 0 {
+				x.out = x.flush(x.out, false)
+			}
+		}
 	case res.Kind == iac.Array:
 		for _, r := range res.Items {
 			if x.ctx.Err() != nil {
@@ -303,7 +366,7 @@ func (x *expander) resource(ev *evaluator, sym string, r *iac.Value, parent *par
 var maxResources = 200000
 
 func (x *expander) instance(ev *evaluator, sym string, r *iac.Value, parent *parentInfo, sc *scope, via []awaf.Location) {
-	if x.sink.instances++; len(x.out) >= maxResources || x.sink.instances > 4*maxResources {
+	if x.sink.instances++; x.made() >= maxResources || x.sink.instances > 4*maxResources {
 		if !x.sink.truncated {
 			x.sink.truncated = true
 			x.sink.errorf(r.Loc, "more than %d resources (or %d resource copies); the rest are not read", maxResources, 4*maxResources)
@@ -406,7 +469,7 @@ func (x *expander) instance(ev *evaluator, sym string, r *iac.Value, parent *par
 		res.ID = strings.TrimSuffix(scopeID, "/") + res.ID[strings.Index(res.ID, "/providers/"):]
 	}
 	if sc != nil && res.ID[0] != '/' {
-		res.ID += "#" + strconv.Itoa(len(x.out))
+		res.ID += "#" + strconv.Itoa(x.made())
 	}
 	if parent != nil {
 		res.Parent = parent.id

@@ -197,6 +197,15 @@ func cacheCorpora() map[string]func(t testing.TB) fstest.MapFS {
 		"ai-bicep":  func(testing.TB) fstest.MapFS { return aiBicepCorpus(100) },
 		"ai-tf":     func(testing.TB) fstest.MapFS { return aiTFCorpus(100) },
 		"arm-mixed": func(testing.TB) fstest.MapFS { return merged(armCorpus(100), bicepCorpus(50), tfCorpus(50)) },
+		// One template over 1 MB reaches the sink in chunks (internal/iac.DecodeJSONDeferred):
+		// its entry must hold every chunk.
+		"ai-arm-large-file": func(t testing.TB) fstest.MapFS {
+			m := merged(aiARMFiles(5000, 5000), bicepCorpus(20))
+			if n := len(m["ai/t0000/azuredeploy.json"].Data); n < 1<<20 {
+				t.Fatalf("the large template is %d bytes, under the 1 MB that makes it stream", n)
+			}
+			return m
+		},
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/yamlerr"
 )
 
 // decoder walks a YAML node tree into a lens, collecting every problem with its place
@@ -33,26 +34,7 @@ func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
 // fields checks that n is a mapping, reports unknown and duplicate keys, and returns the
 // value node of each known key.
 func (d *decoder) fields(n *yaml.Node, ctx string, known ...string) map[string]*yaml.Node {
-	out := map[string]*yaml.Node{}
-	if n == nil {
-		return out
-	}
-	if n.Kind != yaml.MappingNode {
-		d.errorf(n, "%s: expected a mapping, found %s", ctx, kindName(n))
-		return out
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		switch {
-		case !slices.Contains(known, k.Value):
-			d.errorf(k, "%s: unknown key %q (expected one of %s)", ctx, k.Value, strings.Join(known, ", "))
-		case out[k.Value] != nil:
-			d.errorf(k, "%s: duplicate key %q", ctx, k.Value)
-		default:
-			out[k.Value] = v
-		}
-	}
-	return out
+	return yamlerr.Fields(n, ctx, known, func(at *yaml.Node, msg string) { d.errorf(at, "%s", msg) })
 }
 
 func (d *decoder) str(n *yaml.Node, ctx string, required bool) string {
@@ -459,20 +441,7 @@ func (d *decoder) notNeeded(q *awaf.Question, qc string) {
 	}
 }
 
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.AliasNode:
-		return "an alias"
-	}
-	if n.Tag == "!!null" {
-		return "nothing"
-	}
-	return fmt.Sprintf("%q", n.Value)
-}
+func kindName(n *yaml.Node) string { return yamlerr.KindName(n) }
 
 func joinIDs[T ~string](ids []T) string {
 	s := make([]string, len(ids))

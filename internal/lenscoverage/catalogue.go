@@ -14,13 +14,13 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"slices"
 	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/yamlerr"
 )
 
 //go:embed catalogues/*.yaml
@@ -146,21 +146,9 @@ func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
 // fields checks that n is a mapping with only known keys, each once, and that the
 // required ones are there; it returns the value node of each key.
 func (d *decoder) fields(n *yaml.Node, ctx string, known, required []string) map[string]*yaml.Node {
-	out := map[string]*yaml.Node{}
+	out := yamlerr.Fields(n, ctx, known, func(at *yaml.Node, msg string) { d.errorf(at, "%s", msg) })
 	if n.Kind != yaml.MappingNode {
-		d.errorf(n, "%s: expected a mapping, found %s", ctx, kind(n))
 		return out
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		switch {
-		case !slices.Contains(known, k.Value):
-			d.errorf(k, "%s: unknown key %q (expected one of %s)", ctx, k.Value, strings.Join(known, ", "))
-		case out[k.Value] != nil:
-			d.errorf(k, "%s: duplicate key %q", ctx, k.Value)
-		default:
-			out[k.Value] = v
-		}
 	}
 	for _, k := range required {
 		if out[k] == nil {
@@ -267,17 +255,4 @@ func (d *decoder) item(n *yaml.Node, i int) Item {
 	return it
 }
 
-func kind(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		if n.Tag == "!!null" {
-			return "nothing"
-		}
-		return fmt.Sprintf("%q", n.Value)
-	}
-	return "an alias"
-}
+func kind(n *yaml.Node) string { return yamlerr.KindName(n) }

@@ -255,6 +255,7 @@ func runScan(ctx context.Context, f *scanFlags, paths []string, s *streams) erro
 	// A soft heap limit keeps a large scan's peak memory near what it holds live
 	// (scan.BoundHeap); it lasts until the report is written.
 	defer scan.BoundHeap()()
+	scan.TmpPhase("start")
 	res, err := scan.Run(ctx, os.DirFS(root), rel, opt)
 	if bar != nil {
 		// The line is cleared before any report or message reaches the terminal.
@@ -266,6 +267,7 @@ func runScan(ctx context.Context, f *scanFlags, paths []string, s *streams) erro
 	if root != "." {
 		relocate(res, root, opt.Workload)
 	}
+	scan.TmpPhase("relocate")
 
 	wopt := scan.WriteOptions{ShowPass: f.showPass, Version: version}
 	wopt.Color = f.format == "text" && f.out == "" && wantColor(f.color, stdout)
@@ -286,6 +288,7 @@ func runScan(ctx context.Context, f *scanFlags, paths []string, s *streams) erro
 		return err
 	}
 
+	scan.TmpPhase("write")
 	if f.out != "" && f.out != "-" {
 		wrote(s, f.out, f.format+" report")
 	}
@@ -565,11 +568,25 @@ func workloadDir(root, dir string) (string, error) {
 }
 
 func relocate(res *scan.Result, root, answersWorkload string) {
+	// A scan names few files and every finding of a resource names the same one:
+	// each name is joined once and the joined string shared.
+	joined := map[string]string{}
 	fix := func(l *awaf.Location) {
-		if l.File != "" && !filepath.IsAbs(l.File) {
-			l.File = filepath.ToSlash(filepath.Join(root, filepath.FromSlash(l.File)))
+		if l.File == "" {
+			return
 		}
+		if j, ok := joined[l.File]; ok {
+			l.File = j
+			return
+		}
+		j := l.File
+		if !filepath.IsAbs(j) {
+			j = filepath.ToSlash(filepath.Join(root, filepath.FromSlash(j)))
+		}
+		joined[l.File] = j
+		l.File = j
 	}
+	fixed := map[*rules.Unresolved]bool{}
 	for i := range res.Findings {
 		f := &res.Findings[i]
 		fix(&f.Loc)
@@ -579,8 +596,12 @@ func relocate(res *scan.Result, root, answersWorkload string) {
 			fix(&w)
 			f.Workload = w.File
 		}
-		for j := range f.Unresolved {
-			fix(&f.Unresolved[j].Loc)
+		// Findings with the same shared causes share one list: fix it once.
+		if len(f.Unresolved) > 0 && !fixed[&f.Unresolved[0]] {
+			fixed[&f.Unresolved[0]] = true
+			for j := range f.Unresolved {
+				fix(&f.Unresolved[j].Loc)
+			}
 		}
 	}
 	for i := range res.Resources {

@@ -3,6 +3,7 @@ package rules
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -153,7 +154,8 @@ type Finding struct {
 	// else at the resource.
 	Loc     awaf.Location
 	Message string
-	// Unresolved lists what made an unknown outcome unknown.
+	// Unresolved lists what made an unknown outcome unknown. Findings whose causes
+	// are the same shared facts share one slice: change it by copying, not in place.
 	Unresolved []Unresolved
 	// Workload names the workload the resource belongs to (Options.WorkloadOf).
 	// A rule of scope workload reports on it once.
@@ -224,6 +226,12 @@ type registry struct {
 	// msgs caches the messages of unknown outcomes that depend only on this (shared)
 	// registry's values, by unknownKey.
 	msgs sync.Map
+}
+
+// sharedUnknown is what the findings of one unknownKey share.
+type sharedUnknown struct {
+	msg    string
+	causes []Unresolved
 }
 
 // unknownKey names an unknown outcome that depends only on shared values.
@@ -721,31 +729,37 @@ func (rule *Rule) unknown(f Finding, reg, wreg *registry, out ref.Val, err error
 	var key unknownKey
 	if u, ok := out.(*types.Unknown); ok {
 		ids := u.IDs()
+		// An outcome whose unknowns all come from the shared views reads the same on
+		// every resource of a source kind: its causes and message are made once per
+		// evaluation and shared by its findings (read-only: see Finding.Unresolved).
+		shared := err == nil && len(ids) > 0 && len(ids) <= len(key.ids)
+		for k := 0; shared && k < len(ids); k++ {
+			if _, ok := reg.lookup(ids[k]); ok {
+				shared = false
+			} else if _, ok := wreg.lookup(ids[k]); !ok {
+				shared = false
+			}
+			key.ids[k] = ids[k]
+		}
+		if shared {
+			key.rule, key.export, key.n = rule, f.Resource.Source == iac.SourceExport, len(ids)
+			if m, ok := wreg.msgs.Load(key); ok {
+				made := m.(*sharedUnknown)
+				f.Message, f.Unresolved = made.msg, made.causes
+				return f
+			}
+		}
 		f.Unresolved = make([]Unresolved, 0, len(ids))
-		shared := err == nil && len(ids) <= len(key.ids)
-		for k, id := range ids {
+		for _, id := range ids {
 			if x, ok := reg.lookup(id); ok {
 				f.Unresolved = append(f.Unresolved, x)
-				shared = false
 			} else if x, ok := wreg.lookup(id); ok {
 				f.Unresolved = append(f.Unresolved, x)
-				if shared {
-					key.ids[k] = id
-				}
-			} else {
-				shared = false
 			}
 		}
 		f.Unresolved = groupUnresolved(f.Unresolved)
-		// An outcome whose unknowns all come from the shared views reads the same on
-		// every resource of a source kind: its message is built once per evaluation.
 		if shared && len(f.Unresolved) > 0 {
-			key.rule, key.export, key.n = rule, f.Resource.Source == iac.SourceExport, len(ids)
-			if m, ok := wreg.msgs.Load(key); ok {
-				f.Message = m.(string)
-				return f
-			}
-			defer func() { wreg.msgs.Store(key, f.Message) }()
+			defer func() { wreg.msgs.Store(key, &sharedUnknown{msg: f.Message, causes: slices.Clip(f.Unresolved)}) }()
 		}
 	}
 	if err != nil {

@@ -175,6 +175,7 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) ([]Finding, er
 	})
 	g := newGraph(res)
 	views.Wait()
+	tmpPhase("views")
 	pending := g.pendingView(s.wreg) // after the workload views: both add to wreg
 	for _, sh := range shareds {
 		sh["pending"] = pending
@@ -240,7 +241,7 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) ([]Finding, er
 					if len(j.pending) > 0 {
 						late = c.evalResource(g, i, shareds[wk[i]], s.wreg, opt.slow, true, j.pending, late, &lateAt)
 					}
-					got[k] = len(merge(window, j, late, lateAt, &res[i]))
+					got[k] = len(merge(window, j, late, lateAt))
 					// Its findings are in buf now: let go of the note and the record, so
 					// a unit's block of findings goes once all of its resources are done.
 					res[i].Judgement, *j = iac.Judgement{}, judged{}
@@ -256,6 +257,7 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) ([]Finding, er
 		})
 	}
 	wg.Wait()
+	tmpPhase("late")
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -276,12 +278,13 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) ([]Finding, er
 				}
 				seen[key] = true
 			}
-			f.Workload = names[wk[i]]
+			f.Resource, f.Workload = &res[i], names[wk[i]]
 			buf[n] = f
 			n++
 		}
 	}
 	clear(buf[n:]) // drop the references the unused cells still hold
+	tmpPhase("merged")
 	return buf[:n:n], nil
 }
 
@@ -314,8 +317,7 @@ func workloadsOf(res []iac.Resource, of func(*iac.Resource) string) (wk []int, n
 // merge appends to out the findings judged when the resource was read and those
 // judged late, in the order of their rules, pointing them at r. Runs of early
 // findings are copied whole: there are few late ones.
-func merge(out []Finding, j *judged, late []Finding, lateAt []uint16, r *iac.Resource) []Finding {
-	start := len(out)
+func merge(out []Finding, j *judged, late []Finding, lateAt []uint16) []Finding {
 	a := 0
 	for b := range late {
 		k := a
@@ -327,9 +329,6 @@ func merge(out []Finding, j *judged, late []Finding, lateAt []uint16, r *iac.Res
 		a = k
 	}
 	out = append(out, j.local[a:]...)
-	for k := start; k < len(out); k++ {
-		out[k].Resource = r
-	}
 	return out
 }
 

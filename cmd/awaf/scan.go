@@ -255,7 +255,6 @@ func runScan(ctx context.Context, f *scanFlags, paths []string, s *streams) erro
 	// A soft heap limit keeps a large scan's peak memory near what it holds live
 	// (scan.BoundHeap); it lasts until the report is written.
 	defer scan.BoundHeap()()
-	scan.TmpPhase("start")
 	res, err := scan.Run(ctx, os.DirFS(root), rel, opt)
 	if bar != nil {
 		// The line is cleared before any report or message reaches the terminal.
@@ -267,7 +266,6 @@ func runScan(ctx context.Context, f *scanFlags, paths []string, s *streams) erro
 	if root != "." {
 		relocate(res, root, opt.Workload)
 	}
-	scan.TmpPhase("relocate")
 
 	wopt := scan.WriteOptions{ShowPass: f.showPass, Version: version}
 	wopt.Color = f.format == "text" && f.out == "" && wantColor(f.color, stdout)
@@ -288,7 +286,6 @@ func runScan(ctx context.Context, f *scanFlags, paths []string, s *streams) erro
 		return err
 	}
 
-	scan.TmpPhase("write")
 	if f.out != "" && f.out != "-" {
 		wrote(s, f.out, f.format+" report")
 	}

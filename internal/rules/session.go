@@ -175,7 +175,6 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) ([]Finding, er
 	})
 	g := newGraph(res)
 	views.Wait()
-	tmpPhase("views")
 	pending := g.pendingView(s.wreg) // after the workload views: both add to wreg
 	for _, sh := range shareds {
 		sh["pending"] = pending
@@ -257,7 +256,6 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) ([]Finding, er
 		})
 	}
 	wg.Wait()
-	tmpPhase("late")
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -284,7 +282,6 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) ([]Finding, er
 		}
 	}
 	clear(buf[n:]) // drop the references the unused cells still hold
-	tmpPhase("merged")
 	return buf[:n:n], nil
 }
 

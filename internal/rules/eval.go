@@ -631,6 +631,10 @@ func (rule *Rule) eval(fc *fastCtx, cel func() (interpreter.Activation, *registr
 			return rule.unknown(f, noRegistry, wreg, v.unk, nil), true
 		}
 		out = types.Bool(v.b)
+	} else if u := rule.fastUnknown(fc, slow); u != nil {
+		// What CEL would give: the one unknown value, registered as its view does.
+		reg := &registry{}
+		return rule.unknown(f, reg, wreg, reg.val(u), nil), true
 	} else if rule.gated != nil {
 		vars, reg := cel()
 		out, _, err = rule.gated.Eval(vars)
@@ -694,6 +698,45 @@ func (rule *Rule) evalFast(fc *fastCtx, slow bool) (v fastVal, selected, ok bool
 	}
 	v, ok = rule.fastCond.eval(fc)
 	return v, true, ok
+}
+
+// fastUnknown gives the unknown resource value that makes the rule's outcome unknown
+// when the fast path left the rule to CEL for that reason alone: a condition that is
+// one comparison (possibly negated) of one resource property, the When (if any)
+// known and true, and the property, or an object or list on its way, Unknown. CEL
+// gives that value's unknown unchanged (its functions are strict), so the finding is
+// made here from the same cause, without the resource's CEL views. Nil otherwise.
+func (rule *Rule) fastUnknown(fc *fastCtx, slow bool) *iac.Value {
+	r := &fc.g.res[fc.i]
+	if slow || rule.fastCond == nil || r.Existing || (rule.When != "" && rule.fastWhen == nil) {
+		return nil
+	}
+	e := rule.fastCond
+	for e.op == fastNot {
+		e = e.sub[0]
+	}
+	switch e.op {
+	case fastIeq, fastIin, fastIprefix, fastIcontains, fastNumCmp, fastSizeCmp, fastTruthy, fastNe, fastIn, fastBoolEq:
+	default:
+		return nil
+	}
+	g := e.get
+	if g == nil || g.src != srcResource || e.link != "" {
+		return nil
+	}
+	v := partOf(r, g.head)
+	if v != nil && g.rest != "" {
+		v = v.Get(g.rest)
+	}
+	if v == nil || v.Kind != iac.Unknown {
+		return nil
+	}
+	if rule.fastWhen != nil {
+		if w, ok := rule.fastWhen.eval(fc); !ok || w.unk != nil || !w.b {
+			return nil
+		}
+	}
+	return v
 }
 
 // noRegistry stands for a resource's own registry when an outcome's unknowns all come

@@ -701,17 +701,50 @@ func (rule *Rule) evalFast(fc *fastCtx, slow bool) (v fastVal, selected, ok bool
 }
 
 // fastUnknown gives the unknown resource value that makes the rule's outcome unknown
-// when the fast path left the rule to CEL for that reason alone: a condition that is
-// one comparison (possibly negated) of one resource property, the When (if any)
-// known and true, and the property, or an object or list on its way, Unknown. CEL
-// gives that value's unknown unchanged (its functions are strict), so the finding is
-// made here from the same cause, without the resource's CEL views. Nil otherwise.
+// when the fast path left the rule to CEL for that reason alone: the When (if any)
+// known and true, and a condition that is, possibly negated, one comparison of one
+// resource property, or such a comparison || a known false (&& a known true), with
+// the property, an object or list on its way, or its part Unknown. CEL gives that
+// value's unknown unchanged (its functions are strict, false || x and true && x are
+// x), so the finding is made here from the same cause, without the resource's CEL
+// views. Nil otherwise.
 func (rule *Rule) fastUnknown(fc *fastCtx, slow bool) *iac.Value {
 	r := &fc.g.res[fc.i]
 	if slow || rule.fastCond == nil || r.Existing || (rule.When != "" && rule.fastWhen == nil) {
 		return nil
 	}
 	e := rule.fastCond
+	for e.op == fastNot {
+		e = e.sub[0]
+	}
+	v := unknownOperand(e, r)
+	if v == nil && (e.op == fastOr || e.op == fastAnd) && len(e.sub) == 2 {
+		for k := range 2 {
+			known, other := e.sub[k], e.sub[1-k]
+			if v = unknownOperand(other, r); v == nil {
+				continue
+			}
+			if x, ok := known.eval(fc); !ok || x.unk != nil || x.b != (e.op == fastAnd) {
+				v = nil
+			}
+			break
+		}
+	}
+	if v == nil {
+		return nil
+	}
+	if rule.fastWhen != nil {
+		if w, ok := rule.fastWhen.eval(fc); !ok || w.unk != nil || !w.b {
+			return nil
+		}
+	}
+	return v
+}
+
+// unknownOperand gives, for a comparison (possibly negated) of one resource property,
+// the Unknown value that property reads as: itself, an object or list on its way, or
+// its part. Nil for any other expression or value.
+func unknownOperand(e *fastExpr, r *iac.Resource) *iac.Value {
 	for e.op == fastNot {
 		e = e.sub[0]
 	}
@@ -730,11 +763,6 @@ func (rule *Rule) fastUnknown(fc *fastCtx, slow bool) *iac.Value {
 	}
 	if v == nil || v.Kind != iac.Unknown {
 		return nil
-	}
-	if rule.fastWhen != nil {
-		if w, ok := rule.fastWhen.eval(fc); !ok || w.unk != nil || !w.b {
-			return nil
-		}
 	}
 	return v
 }

@@ -281,7 +281,7 @@ func allIdx(n int) []int {
 }
 
 // TestFastUnknownMatchesCEL: for every rule whose condition is one comparison of one
-// resource property, a resource whose property (or the object holding it, or the whole
+// resource property (alone, or beside another operand of || or &&), a resource whose property (or the object holding it, or the whole
 // part) is unknown gets the same finding from the fast path (fastUnknown) as from CEL
 // alone: status, message, location and causes.
 func TestFastUnknownMatchesCEL(t *testing.T) {
@@ -294,6 +294,18 @@ func TestFastUnknownMatchesCEL(t *testing.T) {
 		e := rule.fastCond
 		for e != nil && e.op == fastNot {
 			e = e.sub[0]
+		}
+		if e != nil && (e.op == fastOr || e.op == fastAnd) && len(e.sub) == 2 {
+			// The comparison of a resource property beside a known operand.
+			for _, x := range e.sub {
+				for x.op == fastNot {
+					x = x.sub[0]
+				}
+				if x.get != nil && x.get.src == srcResource {
+					e = x
+					break
+				}
+			}
 		}
 		if e == nil || e.get == nil || e.get.src != srcResource || e.link != "" || strings.ContainsAny(e.get.rest, "[]") {
 			continue

@@ -565,11 +565,25 @@ func workloadDir(root, dir string) (string, error) {
 }
 
 func relocate(res *scan.Result, root, answersWorkload string) {
+	// A scan names few files and every finding of a resource names the same one:
+	// each name is joined once and the joined string shared.
+	joined := map[string]string{}
 	fix := func(l *awaf.Location) {
-		if l.File != "" && !filepath.IsAbs(l.File) {
-			l.File = filepath.ToSlash(filepath.Join(root, filepath.FromSlash(l.File)))
+		if l.File == "" {
+			return
 		}
+		if j, ok := joined[l.File]; ok {
+			l.File = j
+			return
+		}
+		j := l.File
+		if !filepath.IsAbs(j) {
+			j = filepath.ToSlash(filepath.Join(root, filepath.FromSlash(j)))
+		}
+		joined[l.File] = j
+		l.File = j
 	}
+	fixed := map[*rules.Unresolved]bool{}
 	for i := range res.Findings {
 		f := &res.Findings[i]
 		fix(&f.Loc)
@@ -579,8 +593,12 @@ func relocate(res *scan.Result, root, answersWorkload string) {
 			fix(&w)
 			f.Workload = w.File
 		}
-		for j := range f.Unresolved {
-			fix(&f.Unresolved[j].Loc)
+		// Findings with the same shared causes share one list: fix it once.
+		if len(f.Unresolved) > 0 && !fixed[&f.Unresolved[0]] {
+			fixed[&f.Unresolved[0]] = true
+			for j := range f.Unresolved {
+				fix(&f.Unresolved[j].Loc)
+			}
 		}
 	}
 	for i := range res.Resources {

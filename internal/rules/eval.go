@@ -3,6 +3,7 @@ package rules
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -153,7 +154,8 @@ type Finding struct {
 	// else at the resource.
 	Loc     awaf.Location
 	Message string
-	// Unresolved lists what made an unknown outcome unknown.
+	// Unresolved lists what made an unknown outcome unknown. Findings whose causes
+	// are the same shared facts share one slice: change it by copying, not in place.
 	Unresolved []Unresolved
 	// Workload names the workload the resource belongs to (Options.WorkloadOf).
 	// A rule of scope workload reports on it once.
@@ -224,6 +226,12 @@ type registry struct {
 	// msgs caches the messages of unknown outcomes that depend only on this (shared)
 	// registry's values, by unknownKey.
 	msgs sync.Map
+}
+
+// sharedUnknown is what the findings of one unknownKey share.
+type sharedUnknown struct {
+	msg    string
+	causes []Unresolved
 }
 
 // unknownKey names an unknown outcome that depends only on shared values.
@@ -623,6 +631,10 @@ func (rule *Rule) eval(fc *fastCtx, cel func() (interpreter.Activation, *registr
 			return rule.unknown(f, noRegistry, wreg, v.unk, nil), true
 		}
 		out = types.Bool(v.b)
+	} else if u := rule.fastUnknown(fc, slow); u != nil {
+		// What CEL would give: the one unknown value, registered as its view does.
+		reg := &registry{}
+		return rule.unknown(f, reg, wreg, reg.val(u), nil), true
 	} else if rule.gated != nil {
 		vars, reg := cel()
 		out, _, err = rule.gated.Eval(vars)
@@ -688,6 +700,73 @@ func (rule *Rule) evalFast(fc *fastCtx, slow bool) (v fastVal, selected, ok bool
 	return v, true, ok
 }
 
+// fastUnknown gives the unknown resource value that makes the rule's outcome unknown
+// when the fast path left the rule to CEL for that reason alone: the When (if any)
+// known and true, and a condition that is, possibly negated, one comparison of one
+// resource property, or such a comparison || a known false (&& a known true), with
+// the property, an object or list on its way, or its part Unknown. CEL gives that
+// value's unknown unchanged (its functions are strict, false || x and true && x are
+// x), so the finding is made here from the same cause, without the resource's CEL
+// views. Nil otherwise.
+func (rule *Rule) fastUnknown(fc *fastCtx, slow bool) *iac.Value {
+	r := &fc.g.res[fc.i]
+	if slow || rule.fastCond == nil || r.Existing || (rule.When != "" && rule.fastWhen == nil) {
+		return nil
+	}
+	e := rule.fastCond
+	for e.op == fastNot {
+		e = e.sub[0]
+	}
+	v := unknownOperand(e, r)
+	if v == nil && (e.op == fastOr || e.op == fastAnd) && len(e.sub) == 2 {
+		for k := range 2 {
+			known, other := e.sub[k], e.sub[1-k]
+			if v = unknownOperand(other, r); v == nil {
+				continue
+			}
+			if x, ok := known.eval(fc); !ok || x.unk != nil || x.b != (e.op == fastAnd) {
+				v = nil
+			}
+			break
+		}
+	}
+	if v == nil {
+		return nil
+	}
+	if rule.fastWhen != nil {
+		if w, ok := rule.fastWhen.eval(fc); !ok || w.unk != nil || !w.b {
+			return nil
+		}
+	}
+	return v
+}
+
+// unknownOperand gives, for a comparison (possibly negated) of one resource property,
+// the Unknown value that property reads as: itself, an object or list on its way, or
+// its part. Nil for any other expression or value.
+func unknownOperand(e *fastExpr, r *iac.Resource) *iac.Value {
+	for e.op == fastNot {
+		e = e.sub[0]
+	}
+	switch e.op {
+	case fastIeq, fastIin, fastIprefix, fastIcontains, fastNumCmp, fastSizeCmp, fastTruthy, fastNe, fastIn, fastBoolEq:
+	default:
+		return nil
+	}
+	g := e.get
+	if g == nil || g.src != srcResource || e.link != "" {
+		return nil
+	}
+	v := partOf(r, g.head)
+	if v != nil && g.rest != "" {
+		v = v.Get(g.rest)
+	}
+	if v == nil || v.Kind != iac.Unknown {
+		return nil
+	}
+	return v
+}
+
 // noRegistry stands for a resource's own registry when an outcome's unknowns all come
 // from the shared workload and profile views.
 var noRegistry = &registry{}
@@ -721,31 +800,37 @@ func (rule *Rule) unknown(f Finding, reg, wreg *registry, out ref.Val, err error
 	var key unknownKey
 	if u, ok := out.(*types.Unknown); ok {
 		ids := u.IDs()
+		// An outcome whose unknowns all come from the shared views reads the same on
+		// every resource of a source kind: its causes and message are made once per
+		// evaluation and shared by its findings (read-only: see Finding.Unresolved).
+		shared := err == nil && len(ids) > 0 && len(ids) <= len(key.ids)
+		for k := 0; shared && k < len(ids); k++ {
+			if _, ok := reg.lookup(ids[k]); ok {
+				shared = false
+			} else if _, ok := wreg.lookup(ids[k]); !ok {
+				shared = false
+			}
+			key.ids[k] = ids[k]
+		}
+		if shared {
+			key.rule, key.export, key.n = rule, f.Resource.Source == iac.SourceExport, len(ids)
+			if m, ok := wreg.msgs.Load(key); ok {
+				made := m.(*sharedUnknown)
+				f.Message, f.Unresolved = made.msg, made.causes
+				return f
+			}
+		}
 		f.Unresolved = make([]Unresolved, 0, len(ids))
-		shared := err == nil && len(ids) <= len(key.ids)
-		for k, id := range ids {
+		for _, id := range ids {
 			if x, ok := reg.lookup(id); ok {
 				f.Unresolved = append(f.Unresolved, x)
-				shared = false
 			} else if x, ok := wreg.lookup(id); ok {
 				f.Unresolved = append(f.Unresolved, x)
-				if shared {
-					key.ids[k] = id
-				}
-			} else {
-				shared = false
 			}
 		}
 		f.Unresolved = groupUnresolved(f.Unresolved)
-		// An outcome whose unknowns all come from the shared views reads the same on
-		// every resource of a source kind: its message is built once per evaluation.
 		if shared && len(f.Unresolved) > 0 {
-			key.rule, key.export, key.n = rule, f.Resource.Source == iac.SourceExport, len(ids)
-			if m, ok := wreg.msgs.Load(key); ok {
-				f.Message = m.(string)
-				return f
-			}
-			defer func() { wreg.msgs.Store(key, f.Message) }()
+			defer func() { wreg.msgs.Store(key, &sharedUnknown{msg: f.Message, causes: slices.Clip(f.Unresolved)}) }()
 		}
 	}
 	if err != nil {

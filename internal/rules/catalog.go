@@ -8,10 +8,12 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"cel.dev/cel-go/cel"
 	"go.yaml.in/yaml/v3"
@@ -158,13 +160,30 @@ func parseFile(env *cel.Env, name string, data []byte, limit bool) ([]*Rule, awa
 	if seq == nil || seq.Kind != yaml.SequenceNode {
 		return nil, awaf.Problems{{Location: at(top), Message: "expected 'rules' to be a list"}}
 	}
+	// Compiling a rule's CEL is most of a scan's start-up: the rules compile side by
+	// side (a cel.Env is safe for concurrent use) and are taken in file order.
+	type parsed struct {
+		r  *Rule
+		ps awaf.Problems
+	}
+	got := make([]parsed, len(seq.Content))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(got)) {
+		wg.Go(func() {
+			for k := int(next.Add(1)) - 1; k < len(got); k = int(next.Add(1)) - 1 {
+				r, ps := parseRule(env, seq.Content[k], at, limit)
+				got[k] = parsed{r, ps}
+			}
+		})
+	}
+	wg.Wait()
 	var out []*Rule
 	var probs awaf.Problems
-	for _, n := range seq.Content {
-		r, ps := parseRule(env, n, at, limit)
-		probs = append(probs, ps...)
-		if r != nil && len(ps) == 0 {
-			out = append(out, r)
+	for _, p := range got {
+		probs = append(probs, p.ps...)
+		if p.r != nil && len(p.ps) == 0 {
+			out = append(out, p.r)
 		}
 	}
 	return out, probs
@@ -258,8 +277,11 @@ func parseRule(env *cel.Env, n *yaml.Node, at func(*yaml.Node) awaf.Location, li
 			bad(n, "%s: when: %v", id, err)
 		} else if r.condition != nil {
 			expr := "(" + r.When + ") ? ((" + r.Condition + ") ? 1 : 0) : 2"
-			if r.gated, err = program(env, expr, limit); err != nil {
-				bad(n, "%s: when and condition together: %v", id, err)
+			r.gatedSrc = func() (cel.Program, error) { return program(env, expr, limit) }
+			if limit { // a user's rule: say now if the two do not compile together
+				if _, err := r.gatedProgram(); err != nil {
+					bad(n, "%s: when and condition together: %v", id, err)
+				}
 			}
 		}
 	}

@@ -91,3 +91,26 @@ func FuzzParseRules(f *testing.F) {
 		}
 	})
 }
+
+// The built-in catalog compiles a rule's When and condition together only when CEL
+// needs it; every such program must still compile.
+func TestBuiltinGatedProgramsCompile(t *testing.T) {
+	c, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range c.Rules {
+		if r.When == "" {
+			continue
+		}
+		p, err := r.gatedProgram()
+		if err != nil || p == nil {
+			t.Errorf("%s: when and condition together: %v", r.ID, err)
+		}
+		n++
+	}
+	if n == 0 {
+		t.Fatal("no built-in rule has a when")
+	}
+}

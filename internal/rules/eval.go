@@ -635,9 +635,12 @@ func (rule *Rule) eval(fc *fastCtx, cel func() (interpreter.Activation, *registr
 		// What CEL would give: the one unknown value, registered as its view does.
 		reg := &registry{}
 		return rule.unknown(f, reg, wreg, reg.val(u), nil), true
-	} else if rule.gated != nil {
+	} else if gated, gerr := rule.gatedProgram(); gated != nil || gerr != nil {
 		vars, reg := cel()
-		out, _, err = rule.gated.Eval(vars)
+		if gerr != nil {
+			return rule.unknown(f, reg, wreg, nil, gerr), true
+		}
+		out, _, err = gated.Eval(vars)
 		switch {
 		case err != nil || types.IsUnknown(out):
 			return rule.unknown(f, reg, wreg, out, err), true

@@ -95,8 +95,13 @@ type Rule struct {
 	when      cel.Program
 	condition cel.Program
 	// gated is When and Condition as one program giving 1 (pass), 0 (fail) or 2 (not
-	// selected): one evaluation instead of two for rules with a When.
-	gated cel.Program
+	// selected): one evaluation instead of two for rules with a When. It is compiled
+	// on first use (gatedProgram): most rules are judged on the fast path and never
+	// need it, and compiling it was a quarter of a scan's start-up.
+	gated     cel.Program
+	gatedErr  error
+	gatedOnce sync.Once
+	gatedSrc  func() (cel.Program, error)
 	// fastCond (and fastWhen, for rules with a When) judge simple conditions without
 	// CEL; nil when the rule needs CEL.
 	fastCond, fastWhen *fastExpr
@@ -145,3 +150,14 @@ func (s Status) IsOutcome() bool { return s == Pass || s == Fail || s == Unknown
 // IsEffective reports whether s is a status a finding can count as: an outcome, or
 // suppressed.
 func (s Status) IsEffective() bool { return s.IsOutcome() || s == Suppressed }
+
+// gatedProgram gives the rule's gated program, compiling it the first time; nil when
+// the rule has no When or no condition.
+func (r *Rule) gatedProgram() (cel.Program, error) {
+	r.gatedOnce.Do(func() {
+		if r.gatedSrc != nil {
+			r.gated, r.gatedErr = r.gatedSrc()
+		}
+	})
+	return r.gated, r.gatedErr
+}

@@ -27,10 +27,39 @@ func appendJSONString(dst []byte, s string) []byte {
 	return append(dst, '"')
 }
 
-// appendEscaped appends the inside of the JSON string s, without quotes.
+// Masks for plainWord: each byte of a word set to 0x01, 0x20, '"', '\\', 0x80.
+const (
+	ones      = 0x0101010101010101
+	spaces    = 0x20 * ones
+	quotes    = '"' * ones
+	backslash = '\\' * ones
+	highs     = 0x80 * ones
+)
+
+// plainWord tells whether none of the eight bytes of w needs a look: no control
+// byte, quote, backslash or byte past ASCII. A zero byte of x is found by
+// (x-ones) &^ x & highs, and a byte under 0x20 by (w-spaces) &^ w & highs.
+func plainWord(w uint64) bool {
+	q, b := w^quotes, w^backslash
+	return (w|(w-spaces)|((q-ones)&^q)|((b-ones)&^b))&highs == 0
+}
+
+// appendEscaped appends the inside of the JSON string s, without quotes. Messages
+// and paths are mostly plain ASCII: eight bytes at a time are checked at once.
 func appendEscaped(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
+		for i+8 <= len(s) {
+			w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			if !plainWord(w) {
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		if b := s[i]; b < utf8.RuneSelf {
 			if b >= 0x20 && b != '"' && b != '\\' {
 				i++
@@ -96,12 +125,18 @@ func appendJSONStrings[S ~string](dst []byte, list []S) []byte {
 // appendLocation appends an awaf.Location: every field omitted when empty.
 func appendLocation(dst []byte, l awaf.Location) []byte {
 	dst = append(dst, '{')
-	sep := false
-	if l.File != "" {
-		dst = append(dst, `"file":`...)
-		dst = appendJSONString(dst, l.File)
-		sep = true
+	if l.File == "" {
+		return appendLineColumn(dst, l)
 	}
+	dst = append(dst, `"file":`...)
+	dst = appendJSONString(dst, l.File)
+	return appendLineColumn(dst, l)
+}
+
+// appendLineColumn ends a location whose start, up to the file if it has one, is
+// in dst: the line and column when set, then the closing brace.
+func appendLineColumn(dst []byte, l awaf.Location) []byte {
+	sep := l.File != ""
 	if l.Line != 0 {
 		if sep {
 			dst = append(dst, ',')
@@ -211,6 +246,9 @@ type findingEncoder struct {
 	lastRes *iac.Resource
 	resPart []byte // "…type…","name":"…"}
 	via     []byte // ,"via":[…] or nothing
+	// The last workload and location file, escaped: a resource's findings share them.
+	lastWork, lastFile string
+	workPart, filePart []byte
 }
 
 func newFindingEncoder() *findingEncoder {
@@ -243,9 +281,20 @@ func (e *findingEncoder) appendFinding(dst []byte, f *Finding) []byte {
 	dst = append(dst, jr.severity...)
 	dst = append(dst, e.resPart...)
 	dst = append(dst, `,"workload":`...)
-	dst = appendJSONString(dst, f.Workload)
+	if e.workPart == nil || f.Workload != e.lastWork {
+		e.lastWork, e.workPart = f.Workload, appendJSONString(e.workPart[:0], f.Workload)
+	}
+	dst = append(dst, e.workPart...)
 	dst = append(dst, `,"location":`...)
-	dst = appendLocation(dst, f.Loc)
+	if f.Loc.File == "" {
+		dst = appendLocation(dst, f.Loc)
+	} else {
+		if e.filePart == nil || f.Loc.File != e.lastFile {
+			e.lastFile = f.Loc.File
+			e.filePart = append(append(e.filePart[:0], `{"file":`...), appendJSONString(nil, f.Loc.File)...)
+		}
+		dst = appendLineColumn(append(dst, e.filePart...), f.Loc)
+	}
 	dst = append(dst, e.via...)
 	dst = append(dst, `,"message":`...)
 	dst = appendJSONString(dst, f.Message)

@@ -48,10 +48,20 @@ func FuzzAppendJSONString(f *testing.F) {
 
 func TestAppendJSONStringRandom(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	for range 20000 {
-		b := make([]byte, r.IntN(12))
+	// Mostly plain ASCII, with the odd byte that needs escaping anywhere in an
+	// eight-byte word, as messages and paths are.
+	special := []byte{0, 0x1f, 0x20, '"', '\\', 0x7f, 0x80, 0xe2, 0xff, '\n'}
+	for range 40000 {
+		b := make([]byte, r.IntN(40))
 		for i := range b {
-			b[i] = byte(r.IntN(256))
+			switch k := r.IntN(10); {
+			case k < 2:
+				b[i] = byte(r.IntN(256))
+			case k < 3:
+				b[i] = special[r.IntN(len(special))]
+			default:
+				b[i] = byte(0x20 + r.IntN(0x5f))
+			}
 		}
 		s := string(b)
 		if got, want := appendJSONString(nil, s), encodeStd(t, s); !bytes.Equal(got, want) {

@@ -596,6 +596,9 @@ func (c *Catalog) evalResource(g *graph, i int, shared map[string]any, wreg *reg
 	fc := &fastCtx{g: g, i: i, vars: vars0[:0]}
 	fc.profile, _ = shared["profile"].(map[string]any)
 	fc.workload, _ = shared["workload"].(map[string]any)
+	if linked {
+		fc.pending, _ = shared["pending"].(map[string]ref.Val)
+	}
 	judge := func(j int) {
 		if f, ok := byType[j].eval(fc, cel, wreg, slow); ok {
 			out = append(out, f)

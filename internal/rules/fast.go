@@ -129,7 +129,11 @@ type fastCtx struct {
 	i        int
 	profile  map[string]any
 	workload map[string]any
-	vars     []fastVar
+	// pending holds, by link kind, the unknown a related list with no known member
+	// gives when links of that kind anywhere in the scan have unknown targets (see
+	// relatedView); nil where the graph is not built.
+	pending map[string]ref.Val
+	vars    []fastVar
 }
 
 // maxFastDepth bounds nested exists/all; deeper ones go to CEL.
@@ -664,26 +668,30 @@ func (g *fastGet) items(c *fastCtx) ([]*iac.Value, bool) {
 	return v.Items, true
 }
 
-// related gives the resources of a related list as relatedView has them; ok is false
-// when relatedView would give an unknown (CEL then explains it).
-func (c *fastCtx) related(kind string) ([]int, bool) {
+// related gives the resources of a related list as relatedView has them. When
+// relatedView gives the scan's pending unknown for the list instead, unk is that
+// unknown (registered once per scan, like the workload facts); ok is false for any
+// other unknown (CEL then explains it).
+func (c *fastCtx) related(kind string) (idx []int, unk *types.Unknown, ok bool) {
 	g, i := c.g, c.i
-	var idx []int
 	switch kind {
 	case linkPE:
 		idx = g.links[i].privateEndpoints
 	case linkDiag:
 		idx = g.links[i].diagnosticSettings
 		if len(idx) == 0 && g.res[i].Source == iac.SourceExport {
-			return nil, false
+			return nil, nil, false
 		}
 	case linkAlert:
 		idx = g.alertsOf(i)
 	}
 	if len(idx) == 0 && len(g.pending[kind]) > 0 {
-		return nil, false
+		if u, isUnk := c.pending[kind].(*types.Unknown); isUnk {
+			return nil, u, true
+		}
+		return nil, nil, false
 	}
-	return idx, true
+	return idx, nil, true
 }
 
 // eval gives the expression's value on the context's resource; ok false sends the
@@ -722,9 +730,10 @@ func (e *fastExpr) eval(c *fastCtx) (fastVal, bool) {
 		return e.evalLoop(c)
 	case fastSizeCmp:
 		if e.link != "" {
-			idx, ok := c.related(e.link)
-			if !ok {
-				return fastVal{}, false
+			idx, unk, ok := c.related(e.link)
+			if !ok || unk != nil {
+				// size() of an unknown list is that unknown, and so is the comparison.
+				return fastVal{unk: unk}, ok
 			}
 			return fastVal{b: compare(e.cmp, float64(len(idx)), e.num)}, true
 		}
@@ -761,9 +770,10 @@ func (e *fastExpr) evalLoop(c *fastCtx) (fastVal, bool) {
 		return false, fastVal{}, true
 	}
 	if e.link != "" {
-		idx, ok := c.related(e.link)
-		if !ok {
-			return fastVal{}, false
+		idx, lunk, ok := c.related(e.link)
+		if !ok || lunk != nil {
+			// A macro over an unknown list gives that unknown.
+			return fastVal{unk: lunk}, ok
 		}
 		for _, k := range idx {
 			if done, out, ok := judge(fastVar{res: &c.g.res[k]}); done {

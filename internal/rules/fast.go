@@ -54,6 +54,7 @@ const (
 	fastOr                      // e || e
 	fastExists                  // list.exists(v, e)
 	fastAll                     // list.all(v, e)
+	fastHas                     // "c" in profile.f, "c" in get(workload, "f", {})
 )
 
 type fastExpr struct {
@@ -68,6 +69,9 @@ type fastExpr struct {
 	// link names the related list (linkPE, linkDiag, linkAlert) that size() counts or
 	// exists/all range over; "" when get gives the value.
 	link string
+	// viaGet tells that a fastHas fact is read through get(), whose default (an
+	// empty list or map) stands in for a missing field.
+	viaGet bool
 }
 
 // fastSrc is where an operand comes from.
@@ -223,6 +227,9 @@ func fastFrom(e celast.Expr, sc scope) *fastExpr {
 		op := map[string]fastOp{"ieq": fastIeq, "iprefix": fastIprefix, "icontains": fastIcontains, operators.NotEquals: fastNe}[fn]
 		return &fastExpr{op: op, get: g, consts: []string{c}, lower: strings.ToLower(c)}
 	case "iin", operators.In:
+		if fn == operators.In && len(args) == 2 && args[1].Kind() != celast.ListKind {
+			return hasFrom(args[0], args[1], sc)
+		}
 		if len(args) != 2 || args[1].Kind() != celast.ListKind {
 			return nil
 		}
@@ -249,6 +256,89 @@ func fastFrom(e celast.Expr, sc scope) *fastExpr {
 		return &fastExpr{op: op, get: g, consts: cs}
 	}
 	return nil
+}
+
+// hasFrom reads "c" in X, X being a list or map fact of the profile or workload:
+// profile.f, workload.f, or get(profile or workload, "f", [] or {}).
+func hasFrom(elem, coll celast.Expr, sc scope) *fastExpr {
+	c, ok := stringConst(elem)
+	if !ok {
+		return nil
+	}
+	if g := operandFrom(coll, sc); g != nil && (g.src == srcProfile || g.src == srcWorkload) {
+		return &fastExpr{op: fastHas, get: g, consts: []string{c}}
+	}
+	if coll.Kind() != celast.CallKind {
+		return nil
+	}
+	call := coll.AsCall()
+	args := call.Args()
+	if call.IsMemberFunction() || call.FunctionName() != "get" || len(args) != 3 || args[0].Kind() != celast.IdentKind {
+		return nil
+	}
+	name := args[0].AsIdent()
+	if _, _, bound := sc.lookup(name); bound || (name != "profile" && name != "workload") {
+		return nil
+	}
+	field, ok := stringConst(args[1])
+	if !ok || field == "" || strings.ContainsAny(field, ".[") || !emptyCollection(args[2]) {
+		return nil
+	}
+	g := &fastGet{src: srcProfile, field: field}
+	if name == "workload" {
+		g.src = srcWorkload
+	}
+	return &fastExpr{op: fastHas, get: g, consts: []string{c}, viaGet: true}
+}
+
+// emptyCollection tells whether e is the literal [] or {}.
+func emptyCollection(e celast.Expr) bool {
+	switch e.Kind() {
+	case celast.ListKind:
+		return len(e.AsList().Elements()) == 0
+	case celast.MapKind:
+		return len(e.AsMap().Entries()) == 0
+	}
+	return false
+}
+
+// has judges a fastHas: CEL's in over the fact's list (equal strings) or map (a key).
+func (e *fastExpr) has(c *fastCtx) (fastVal, bool) {
+	m := c.profile
+	if e.get.src == srcWorkload {
+		m = c.workload
+	}
+	v, found := m[e.get.field]
+	if !found && e.viaGet {
+		// get() looks a key up exactly, then without regard to case.
+		for k, x := range m {
+			if strings.EqualFold(k, e.get.field) {
+				v, found = x, true
+				break
+			}
+		}
+	}
+	switch {
+	case !found && !e.viaGet:
+		return fastVal{}, false // a CEL error: no such key
+	case !found || v == nil:
+		return fastVal{}, true // get's default: an empty list or map
+	}
+	switch x := v.(type) {
+	case *types.Unknown:
+		return fastVal{unk: x}, true
+	case []any:
+		for _, it := range x {
+			if s, ok := it.(string); ok && s == e.consts[0] {
+				return fastVal{b: true}, true
+			}
+		}
+		return fastVal{}, true
+	case map[string]any:
+		_, in := x[e.consts[0]]
+		return fastVal{b: in}, true
+	}
+	return fastVal{}, false
 }
 
 // comprehensionFrom recognises the expansions of the exists and all macros: an
@@ -728,6 +818,8 @@ func (e *fastExpr) eval(c *fastCtx) (fastVal, bool) {
 		return b, true
 	case fastExists, fastAll:
 		return e.evalLoop(c)
+	case fastHas:
+		return e.has(c)
 	case fastSizeCmp:
 		if e.link != "" {
 			idx, unk, ok := c.related(e.link)

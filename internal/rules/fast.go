@@ -449,6 +449,24 @@ func cmpFrom(fn string, left, right celast.Expr, sc scope) *fastExpr {
 // relatedList matches related.privateEndpoints, related.diagnosticSettings and
 // related.metricAlerts (with "related" not rebound by a macro variable).
 func relatedList(e celast.Expr, sc scope) (string, bool) {
+	if e.Kind() == celast.CallKind {
+		// get(related, "metricAlerts", []) reads what related.metricAlerts does: the
+		// related view always holds the three lists.
+		call := e.AsCall()
+		args := call.Args()
+		if call.IsMemberFunction() || call.FunctionName() != "get" || len(args) != 3 ||
+			args[0].Kind() != celast.IdentKind || args[0].AsIdent() != "related" || !emptyCollection(args[2]) {
+			return "", false
+		}
+		if _, _, bound := sc.lookup("related"); bound {
+			return "", false
+		}
+		switch f, _ := stringConst(args[1]); f {
+		case linkPE, linkDiag, linkAlert:
+			return f, true
+		}
+		return "", false
+	}
 	if e.Kind() != celast.SelectKind {
 		return "", false
 	}

@@ -265,24 +265,42 @@ func parseRule(env *cel.Env, n *yaml.Node, at func(*yaml.Node) awaf.Location, li
 	if r.Scope != "" && r.Scope != ScopeWorkload {
 		bad(n, "%s: scope %q is not %q (or empty, for every resource)", id, r.Scope, ScopeWorkload)
 	}
-	var err error
+	// A user's rule is compiled now, so that every problem is reported when the file
+	// is loaded. A built-in rule (tested to compile) is only parsed here, for its
+	// fast path and for what it reads; its programs are built on first use.
 	var condAST, whenAST *cel.Ast
 	if r.Condition != "" {
-		if r.condition, condAST, err = compile(env, r.Condition, limit); err != nil {
+		expr := r.Condition
+		if prg, ast, err := parseOrCompile(env, expr, limit); err != nil {
 			bad(n, "%s: condition: %v", id, err)
+		} else {
+			condAST = ast
+			r.condition.build = func() (cel.Program, error) {
+				if prg != nil {
+					return prg, nil
+				}
+				prg, _, err := compile(env, expr, limit)
+				return prg, err
+			}
 		}
 	}
 	if r.When != "" {
-		if r.when, whenAST, err = compile(env, r.When, limit); err != nil {
+		if _, ast, err := parseOrCompile(env, r.When, limit); err != nil {
 			bad(n, "%s: when: %v", id, err)
-		} else if r.condition != nil {
-			expr := "(" + r.When + ") ? ((" + r.Condition + ") ? 1 : 0) : 2"
-			r.gatedSrc = func() (cel.Program, error) { return program(env, expr, limit) }
-			if limit { // a user's rule: say now if the two do not compile together
-				if _, err := r.gatedProgram(); err != nil {
-					bad(n, "%s: when and condition together: %v", id, err)
-				}
+		} else {
+			whenAST = ast
+			if condAST != nil {
+				expr := "(" + r.When + ") ? ((" + r.Condition + ") ? 1 : 0) : 2"
+				r.gated.build = func() (cel.Program, error) { return program(env, expr, limit) }
 			}
+		}
+	}
+	if limit && condAST != nil {
+		if _, err := r.condition.get(); err != nil {
+			bad(n, "%s: condition: %v", id, err)
+		}
+		if _, err := r.gatedProgram(); err != nil {
+			bad(n, "%s: when and condition together: %v", id, err)
 		}
 	}
 	if condAST != nil {
@@ -302,7 +320,7 @@ func parseRule(env *cel.Env, n *yaml.Node, at func(*yaml.Node) awaf.Location, li
 		}
 	}
 	r.deferred = r.reads.related || r.reads.workload
-	if r.condition != nil {
+	if condAST != nil {
 		r.fastCond = compileFast(condAST)
 		if r.When != "" {
 			// A fast When alone still settles the resources it leaves out.
@@ -313,6 +331,19 @@ func parseRule(env *cel.Env, n *yaml.Node, at func(*yaml.Node) awaf.Location, li
 	}
 	r.self = selfPlan(r)
 	return r, probs
+}
+
+// parseOrCompile gives expr's syntax tree: checked (types and all) when limit is set,
+// for a user's rule, else only parsed.
+func parseOrCompile(env *cel.Env, expr string, limit bool) (cel.Program, *cel.Ast, error) {
+	if limit {
+		return compile(env, expr, limit)
+	}
+	ast, iss := env.Parse(expr)
+	if iss != nil && iss.Err() != nil {
+		return nil, nil, iss.Err()
+	}
+	return nil, ast, nil
 }
 
 func compile(env *cel.Env, expr string, limit bool) (cel.Program, *cel.Ast, error) {

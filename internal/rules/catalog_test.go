@@ -85,27 +85,40 @@ func FuzzParseRules(f *testing.F) {
 			}
 		}
 		for _, r := range rs {
-			if r.condition == nil {
-				t.Errorf("rule %s accepted without a compiled condition", r.ID)
+			if prg, err := r.condition.get(); prg == nil || err != nil {
+				t.Errorf("rule %s accepted without a compiled condition: %v", r.ID, err)
 			}
 		}
 	})
 }
 
-// The built-in catalog compiles a rule's When and condition together only when CEL
-// needs it; every such program must still compile.
-func TestBuiltinGatedProgramsCompile(t *testing.T) {
+// The built-in catalog only parses its rules when it loads and builds their programs
+// when CEL first needs them; every one must still type-check as a boolean and build,
+// as a user's rule must when it is loaded.
+func TestBuiltinProgramsCompile(t *testing.T) {
 	c, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := newEnv()
 	if err != nil {
 		t.Fatal(err)
 	}
 	n := 0
 	for _, r := range c.Rules {
+		if p, err := r.condition.get(); err != nil || p == nil {
+			t.Errorf("%s: condition: %v", r.ID, err)
+		}
+		if _, _, err := compile(env, r.Condition, true); err != nil {
+			t.Errorf("%s: condition: %v", r.ID, err)
+		}
 		if r.When == "" {
 			continue
 		}
-		p, err := r.gatedProgram()
-		if err != nil || p == nil {
+		if _, _, err := compile(env, r.When, true); err != nil {
+			t.Errorf("%s: when: %v", r.ID, err)
+		}
+		if p, err := r.gatedProgram(); err != nil || p == nil {
 			t.Errorf("%s: when and condition together: %v", r.ID, err)
 		}
 		n++

@@ -654,9 +654,11 @@ func (rule *Rule) eval(fc *fastCtx, cel func() (interpreter.Activation, *registr
 		default:
 			out = types.False
 		}
+	} else if prg, perr := rule.condition.get(); perr != nil {
+		err = perr
 	} else {
 		vars, _ := cel()
-		out, _, err = rule.condition.Eval(vars)
+		out, _, err = prg.Eval(vars)
 	}
 	var at *iac.Value
 	if rule.Path != "" {

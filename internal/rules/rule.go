@@ -92,16 +92,13 @@ type Rule struct {
 
 	Source awaf.Location `yaml:"-" json:"-"`
 
-	when      cel.Program
-	condition cel.Program
-	// gated is When and Condition as one program giving 1 (pass), 0 (fail) or 2 (not
-	// selected): one evaluation instead of two for rules with a When. It is compiled
-	// on first use (gatedProgram): most rules are judged on the fast path and never
-	// need it, and compiling it was a quarter of a scan's start-up.
-	gated     cel.Program
-	gatedErr  error
-	gatedOnce sync.Once
-	gatedSrc  func() (cel.Program, error)
+	// condition is the condition's program. gated is When and Condition as one
+	// program giving 1 (pass), 0 (fail) or 2 (not selected): one evaluation instead
+	// of two for rules with a When. Both are built on first use: most rules are
+	// judged on the fast path and never need them, and building them was most of a
+	// scan's start-up.
+	condition lazyProgram
+	gated     lazyProgram
 	// fastCond (and fastWhen, for rules with a When) judge simple conditions without
 	// CEL; nil when the rule needs CEL.
 	fastCond, fastWhen *fastExpr
@@ -151,13 +148,23 @@ func (s Status) IsOutcome() bool { return s == Pass || s == Fail || s == Unknown
 // suppressed.
 func (s Status) IsEffective() bool { return s.IsOutcome() || s == Suppressed }
 
-// gatedProgram gives the rule's gated program, compiling it the first time; nil when
-// the rule has no When or no condition.
-func (r *Rule) gatedProgram() (cel.Program, error) {
-	r.gatedOnce.Do(func() {
-		if r.gatedSrc != nil {
-			r.gated, r.gatedErr = r.gatedSrc()
+// gatedProgram gives the rule's gated program; nil when the rule has no When.
+func (r *Rule) gatedProgram() (cel.Program, error) { return r.gated.get() }
+
+// A lazyProgram is a CEL program built the first time it is needed; rules are
+// judged side by side, so the first use may come from several goroutines at once.
+type lazyProgram struct {
+	once  sync.Once
+	build func() (cel.Program, error) // nil: no program
+	prg   cel.Program
+	err   error
+}
+
+func (l *lazyProgram) get() (cel.Program, error) {
+	l.once.Do(func() {
+		if l.build != nil {
+			l.prg, l.err = l.build()
 		}
 	})
-	return r.gated, r.gatedErr
+	return l.prg, l.err
 }

@@ -60,7 +60,7 @@ func whyOf(marks cty.ValueMarks) string {
 // instance is one instantiation of a module: the root, or one call (one per count or
 // for_each key) with the caller's input values.
 type instance struct {
-	s      *scanner
+	s      *rootScan
 	mod    *module
 	prefix string // address prefix, "" for the root or "module.app." / `module.app["a"].`
 	vars   map[string]cty.Value
@@ -104,7 +104,7 @@ type resInst struct {
 	done  bool
 }
 
-func newInstance(s *scanner, mod *module, prefix string, vars map[string]cty.Value) *instance {
+func newInstance(s *rootScan, mod *module, prefix string, vars map[string]cty.Value) *instance {
 	return &instance{
 		s: s, mod: mod, prefix: prefix, vars: vars,
 		locals: map[string]cty.Value{}, inLocals: map[string]bool{},

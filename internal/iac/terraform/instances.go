@@ -419,7 +419,7 @@ func (in *instance) instantiateDir(c *moduleCall, dir string) childResult {
 
 // evalConst evaluates an expression that may not refer to anything, such as a
 // variable default.
-func evalConst(s *scanner, expr hcl.Expression) cty.Value {
+func evalConst(s *rootScan, expr hcl.Expression) cty.Value {
 	v, diags := expr.Value(&hcl.EvalContext{Functions: s.funcs})
 	if diags.HasErrors() {
 		s.warn(expr.Range(), diags.Errs()[0].Error())
@@ -485,16 +485,18 @@ const maxInstances = 100000
 
 // spend takes an expansion's instances from the scan's budget; past the budget the
 // expansion becomes one unresolved instance, with a warning.
-func (s *scanner) spend(e expansion, rng hcl.Range, addr string) expansion {
+func (r *rootScan) spend(e expansion, rng hcl.Range, addr string) expansion {
 	n := len(e.keys)
 	if e.why != "" || (!e.counted && !e.keyed) {
 		n = 1
 	}
-	if s.spent+n <= s.limit {
-		s.spent += n
+	limit := r.s.limit
+	if r.base+r.spent+n <= limit {
+		r.spent += n
 		return e
 	}
-	s.spent++
-	s.warn(rng, fmt.Sprintf("%s: more than %d instances in one scan; the rest are reported once each", addr, s.limit))
-	return expansion{counted: e.counted, keyed: e.keyed || !e.counted, why: fmt.Sprintf("over the limit of %d instances", s.limit)}
+	r.spent++
+	r.over = true
+	r.warn(rng, fmt.Sprintf("%s: more than %d instances in one scan; the rest are reported once each", addr, limit))
+	return expansion{counted: e.counted, keyed: e.keyed || !e.counted, why: fmt.Sprintf("over the limit of %d instances", limit)}
 }

@@ -107,11 +107,12 @@ func (s *scanner) readInOrder(ctx context.Context, roots, varFiles []string) err
 	return nil
 }
 
-// readSideBySide reads up to s.workers root modules at once and hands each to the
-// sink as soon as it is read; what they give is added in root order, so that the
-// result is the one readInOrder gives. Each root is read as if the roots before it
-// had spent none of the instance budget; when that turns out to matter, the root
-// is read again with what they spent, before the sink sees it.
+// readSideBySide reads up to s.workers root modules at once. The sink sees them in
+// root order, each as soon as it is read and the one before it is judged, and what
+// they give is added in root order: the result is the one readInOrder gives. Each
+// root is read as if the roots before it had spent none of the instance budget;
+// when that turns out to matter, the root is read again with what they spent,
+// before the sink sees it.
 func (s *scanner) readSideBySide(ctx context.Context, roots, varFiles []string) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -120,16 +121,16 @@ func (s *scanner) readSideBySide(ctx context.Context, roots, varFiles []string) 
 		kept []iac.Resource
 		err  error
 		done chan struct{}
-		// budget is closed once spentAfter holds the instances spent up to and
-		// including this root.
-		budget     chan struct{}
+		// turn is closed once the sink has seen this root and spentAfter holds the
+		// instances spent up to and including it.
+		turn       chan struct{}
 		spentAfter int
 	}
 	slots := make([]slot, len(roots))
 	start := s.spent
 	for i := range slots {
 		slots[i].done = make(chan struct{})
-		slots[i].budget = make(chan struct{})
+		slots[i].turn = make(chan struct{})
 	}
 	read := func(i int) {
 		sl := &slots[i]
@@ -137,7 +138,7 @@ func (s *scanner) readSideBySide(ctx context.Context, roots, varFiles []string) 
 		r, err := s.readRoot(ctx, roots[i], varFiles, 0)
 		base := start
 		if i > 0 {
-			<-slots[i-1].budget // always closed: root i-1 started before root i
+			<-slots[i-1].turn // always closed: root i-1 started before root i
 			base = slots[i-1].spentAfter
 		}
 		if err == nil && base != r.base && (r.over || base+r.spent > s.limit) {
@@ -145,13 +146,13 @@ func (s *scanner) readSideBySide(ctx context.Context, roots, varFiles []string) 
 		}
 		if err != nil {
 			sl.spentAfter = base
-			close(sl.budget)
+			close(sl.turn)
 			sl.err = err
 			return
 		}
 		sl.spentAfter = base + r.spent
-		close(sl.budget)
 		sl.kept = s.sink.Keep(r.unit)
+		close(sl.turn)
 		r.unit = nil
 		sl.r = r
 	}

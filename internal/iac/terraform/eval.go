@@ -72,6 +72,7 @@ type instance struct {
 	rootDir  string   // the root module's directory, where .terraform/modules lives
 	callPath []string // module call names from the root, for modules.json keys
 
+	varObj   cty.Value // the object of vars, once built
 	locals   map[string]cty.Value
 	inLocals map[string]bool
 	children map[string]cty.Value // module name -> outputs (object, tuple or map)
@@ -149,16 +150,23 @@ func (in *instance) variablesFor(expr hcl.Expression, iter map[string]cty.Value)
 	if len(trs) == 0 {
 		return nil
 	}
-	vars := map[string]cty.Value{}
-	nested := map[string]map[string]cty.Value{}
+	vars := make(map[string]cty.Value, 2)
+	var nested map[string]map[string]cty.Value
 	put := func(root, name string, v cty.Value) {
+		if nested == nil {
+			nested = map[string]map[string]cty.Value{}
+		}
 		if nested[root] == nil {
 			nested[root] = map[string]cty.Value{}
 		}
 		nested[root][name] = v
 	}
-	resAttrs := map[string]map[string]bool{}  // "type.name" -> attributes read
-	dataAttrs := map[string]map[string]bool{} // data "type.name" -> attributes read
+	var resAttrs map[string]map[string]bool  // "type.name" -> attributes read
+	var dataAttrs map[string]map[string]bool // data "type.name" -> attributes read
+	// var.NAME references of declared variables read the instance's object of all
+	// its variables: only the named attributes can be read through such
+	// references, so the value is the one an object of just those gives.
+	wholeVar := in.allVarsNamed(trs, iter)
 	for _, tr := range trs {
 		root := tr.RootName()
 		if v, ok := iter[root]; ok {
@@ -168,6 +176,10 @@ func (in *instance) variablesFor(expr hcl.Expression, iter map[string]cty.Value)
 		name, ok := stepName(tr, 1)
 		switch root {
 		case "var":
+			if wholeVar {
+				vars[root] = in.varObject()
+				continue
+			}
 			if !ok {
 				continue
 			}
@@ -204,6 +216,9 @@ func (in *instance) variablesFor(expr hcl.Expression, iter map[string]cty.Value)
 			nm, ok2 := stepName(tr, 2)
 			if ok1 && ok2 {
 				key := typ + "." + nm
+				if dataAttrs == nil {
+					dataAttrs = map[string]map[string]bool{}
+				}
 				if dataAttrs[key] == nil {
 					dataAttrs[key] = map[string]bool{}
 				}
@@ -223,6 +238,9 @@ func (in *instance) variablesFor(expr hcl.Expression, iter map[string]cty.Value)
 			if _, declared := in.mod.byAddr[addr]; !declared {
 				put(root, name, unknown("%s%s is not declared in %s", in.prefix, addr, in.mod.dir))
 				continue
+			}
+			if resAttrs == nil {
+				resAttrs = map[string]map[string]bool{}
 			}
 			if resAttrs[addr] == nil {
 				resAttrs[addr] = map[string]bool{}
@@ -257,6 +275,37 @@ func (in *instance) variablesFor(expr hcl.Expression, iter map[string]cty.Value)
 		vars[root] = cty.ObjectVal(m)
 	}
 	return vars
+}
+
+// allVarsNamed reports whether every reference to var in trs names a declared
+// variable, var.NAME (and iter does not hide var).
+func (in *instance) allVarsNamed(trs []hcl.Traversal, iter map[string]cty.Value) bool {
+	if _, ok := iter["var"]; ok {
+		return false
+	}
+	found := false
+	for _, tr := range trs {
+		if tr.RootName() != "var" {
+			continue
+		}
+		name, ok := stepName(tr, 1)
+		if !ok {
+			return false
+		}
+		if _, ok := in.vars[name]; !ok {
+			return false
+		}
+		found = true
+	}
+	return found
+}
+
+// varObject is the object of every variable of the instance, built once.
+func (in *instance) varObject() cty.Value {
+	if in.varObj == cty.NilVal {
+		in.varObj = cty.ObjectVal(in.vars)
+	}
+	return in.varObj
 }
 
 // dataRef is the value of a reference to a data source. Its arguments are known, and

@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"fmt"
+	"math/big"
 	"path"
 	"sort"
 	"strconv"
@@ -100,7 +101,11 @@ func instanceKey(k cty.Value) string {
 		return ""
 	}
 	if k.Type().Equals(cty.Number) {
-		return "[" + k.AsBigFloat().Text('f', -1) + "]"
+		f := k.AsBigFloat()
+		if i, acc := f.Int64(); acc == big.Exact {
+			return "[" + strconv.FormatInt(i, 10) + "]" // as Text('f', -1) writes it
+		}
+		return "[" + f.Text('f', -1) + "]"
 	}
 	return "[" + strconv.Quote(k.AsString()) + "]"
 }
@@ -165,8 +170,8 @@ func (in *instance) attrs(d *resourceDecl, ri *resInst) map[string]cty.Value {
 		return ri.attrs
 	}
 	ri.busy = true
-	ri.attrs = map[string]cty.Value{}
-	for _, name := range sortedAttrNames(d.body) {
+	ri.attrs = make(map[string]cty.Value, len(d.body.Attributes))
+	for _, name := range in.s.attrNames(d.body) {
 		if metaArgs[name] {
 			continue
 		}

@@ -85,7 +85,7 @@ func (s *scanner) run(ctx context.Context, paths []string) ([]iac.Resource, []ia
 		return nil, nil, err
 	}
 	sortDiags(s.diags)
-	return s.out, s.diags, nil
+	return s.resources(), s.diags, nil
 }
 
 // readInOrder reads the root modules one after another.
@@ -217,7 +217,9 @@ func (s *scanner) readRoot(ctx context.Context, dir string, varFiles []string, b
 // commit adds what the sink kept of root module r and its diagnostics, reporting
 // each once across the scan as a scan of the roots in order would.
 func (s *scanner) commit(r *rootScan, kept []iac.Resource) {
-	s.out = append(s.out, kept...)
+	if len(kept) > 0 {
+		s.kept = append(s.kept, kept)
+	}
 	for _, e := range r.events {
 		var seen map[string]bool
 		switch e.kind {
@@ -236,6 +238,23 @@ func (s *scanner) commit(r *rootScan, kept []iac.Resource) {
 		}
 		s.diags = append(s.diags, e.diags...)
 	}
+}
+
+// resources joins what the sink kept of the root modules.
+func (s *scanner) resources() []iac.Resource {
+	n := 0
+	for _, k := range s.kept {
+		n += len(k)
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]iac.Resource, 0, n)
+	for _, k := range s.kept {
+		out = append(out, k...)
+	}
+	s.kept = nil
+	return out
 }
 
 // release drops the parsed modules that no root module after root i calls. A
@@ -258,7 +277,7 @@ type scanner struct {
 	workers int // root modules read at once
 	mu      sync.Mutex
 	modules map[string]*parsedModule // by directory, under mu
-	out     []iac.Resource
+	kept    [][]iac.Resource // what the sink kept of each root module, in root order
 	diags   []iac.Diagnostic
 	warned  map[string]bool
 	// unmapped holds the resource types reported as read by no rule.
@@ -338,6 +357,17 @@ type rootScan struct {
 	warned      map[string]bool // keys of the warnings in events
 	unmapped    map[string]bool // types of the unmapped-type notes in events
 	mods        map[string]bool // module directories whose diagnostics are in events
+	names       map[*hclsyntax.Body][]string
+}
+
+// attrNames is sortedAttrNames(b), once per body.
+func (r *rootScan) attrNames(b *hclsyntax.Body) []string {
+	if names, ok := r.names[b]; ok {
+		return names
+	}
+	names := sortedAttrNames(b)
+	r.names[b] = names
+	return names
 }
 
 // diagEvent is diagnostics one root module reports; the scan keeps those of the
@@ -363,6 +393,7 @@ func (s *scanner) newRoot(base int) *rootScan {
 		warned:   map[string]bool{},
 		unmapped: map[string]bool{},
 		mods:     map[string]bool{},
+		names:    map[*hclsyntax.Body][]string{},
 	}
 }
 

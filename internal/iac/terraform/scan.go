@@ -277,7 +277,7 @@ type scanner struct {
 	workers int // root modules read at once
 	mu      sync.Mutex
 	modules map[string]*parsedModule // by directory, under mu
-	kept    [][]iac.Resource // what the sink kept of each root module, in root order
+	kept    [][]iac.Resource         // what the sink kept of each root module, in root order
 	diags   []iac.Diagnostic
 	warned  map[string]bool
 	// unmapped holds the resource types reported as read by no rule.

@@ -78,6 +78,7 @@ type instance struct {
 	children map[string]cty.Value // module name -> outputs (object, tuple or map)
 	inChild  map[string]bool
 	res      map[string]*resourceState
+	refs     map[string]cty.Value // resourceRef values by refKey
 	dataVals map[string]map[string]cty.Value
 	inData   map[string]bool
 }
@@ -121,6 +122,8 @@ func newInstance(s *rootScan, mod *module, prefix string, vars map[string]cty.Va
 func (in *instance) eval(expr hcl.Expression, iter map[string]cty.Value) cty.Value {
 	ctx := &hcl.EvalContext{Variables: in.variablesFor(expr, iter), Functions: in.s.funcs}
 	v, diags := expr.Value(ctx)
+	// The value holds nothing of the map: it serves the next expression.
+	in.s.putVars(ctx.Variables)
 	if diags.HasErrors() {
 		d := diags.Errs()[0].(*hcl.Diagnostic)
 		if d.Summary == "Unsupported attribute" && refersToResource(expr) {
@@ -150,7 +153,7 @@ func (in *instance) variablesFor(expr hcl.Expression, iter map[string]cty.Value)
 	if len(trs) == 0 {
 		return nil
 	}
-	vars := make(map[string]cty.Value, 2)
+	vars := in.s.takeVars()
 	var nested map[string]map[string]cty.Value
 	put := func(root, name string, v cty.Value) {
 		if nested == nil {

@@ -200,13 +200,29 @@ func sortedAttrNames(b *hclsyntax.Body) []string {
 // set in configuration are passed through (Terraform plans them as written); `id` is a
 // stable ARM-style id when the name and resource group are known; anything else is
 // known only after apply.
-func (in *instance) resourceRef(addr string, read map[string]bool) cty.Value {
+func (in *instance) resourceRef(addr string, read map[string]bool) (v cty.Value) {
 	st := in.state(addr)
 	if st.unknownN != "" {
 		return unknown("%s%s has an unresolved count or for_each: %s", in.prefix, addr, st.unknownN)
 	}
+	// The value depends only on the instances' arguments, evaluated once, unless an
+	// instance is being evaluated right now: then it is made again next time.
+	key := refKey(addr, read)
+	if v, ok := in.refs[key]; ok {
+		return v
+	}
+	settled := true
+	defer func() {
+		if settled {
+			if in.refs == nil {
+				in.refs = map[string]cty.Value{}
+			}
+			in.refs[key] = v
+		}
+	}()
 	one := func(ri *resInst) cty.Value {
 		if ri.busy {
+			settled = false
 			return unknown("%s refers to itself", ri.addr)
 		}
 		attrs := in.attrs(st.decl, ri)
@@ -250,6 +266,22 @@ func (in *instance) resourceRef(addr string, read map[string]bool) cty.Value {
 		return cty.ObjectVal(m)
 	}
 	return one(st.instances[0])
+}
+
+// refKey names a reference to the resource at addr that reads the attributes read.
+func refKey(addr string, read map[string]bool) string {
+	if len(read) == 1 {
+		for a := range read {
+			return addr + "\x00" + a
+		}
+	}
+	keys := make([]string, 0, len(read)+1)
+	keys = append(keys, addr)
+	for a := range read {
+		keys = append(keys, a)
+	}
+	sort.Strings(keys[1:])
+	return strings.Join(keys, "\x00")
 }
 
 // stableID builds an ARM resource id for a reference such as azurerm_x.y.id, so that

@@ -358,6 +358,25 @@ type rootScan struct {
 	unmapped    map[string]bool // types of the unmapped-type notes in events
 	mods        map[string]bool // module directories whose diagnostics are in events
 	names       map[*hclsyntax.Body][]string
+	freeVars    []map[string]cty.Value // see takeVars
+}
+
+// takeVars returns an empty map for the variables of one expression.
+func (r *rootScan) takeVars() map[string]cty.Value {
+	if n := len(r.freeVars); n > 0 {
+		m := r.freeVars[n-1]
+		r.freeVars = r.freeVars[:n-1]
+		return m
+	}
+	return make(map[string]cty.Value, 2)
+}
+
+// putVars hands back a map takeVars gave once its expression is evaluated.
+func (r *rootScan) putVars(m map[string]cty.Value) {
+	if m != nil {
+		clear(m)
+		r.freeVars = append(r.freeVars, m)
+	}
 }
 
 // attrNames is sortedAttrNames(b), once per body.

@@ -115,7 +115,6 @@ func (s *scanner) readInOrder(ctx context.Context, roots, varFiles []string) err
 // before the sink sees it.
 func (s *scanner) readSideBySide(ctx context.Context, roots, varFiles []string) error {
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	type slot struct {
 		r    *rootScan
 		kept []iac.Resource
@@ -176,7 +175,12 @@ func (s *scanner) readSideBySide(ctx context.Context, roots, varFiles []string) 
 			}()
 		}
 	}()
-	defer wg.Wait()
+	// On an early return the roots still being read stop, and the scan returns
+	// only once none is left.
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
 	for i := range roots {
 		sl := &slots[i]
 		select {

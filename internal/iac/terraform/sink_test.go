@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"os"
 	"reflect"
@@ -352,5 +353,24 @@ func TestReleaseDropsFinishedModules(t *testing.T) {
 	}
 	if len(s.modules) != 0 {
 		t.Errorf("after the scan: %d modules held", len(s.modules))
+	}
+}
+
+// TestCancelledWhileReading cancels the scan from the sink, with roots read one at
+// a time and side by side: the scan ends with the context's error.
+func TestCancelledWhileReading(t *testing.T) {
+	fsys, _ := rootsCorpus(8)
+	for _, workers := range []int{1, 2, 4} {
+		ctx, cancel := context.WithCancel(context.Background())
+		s := newScanner(fsys)
+		s.limit, s.workers = maxInstances, workers
+		s.sink = func(res []iac.Resource) []iac.Resource {
+			cancel()
+			return res
+		}
+		res, _, err := s.run(ctx, []string{"."})
+		if !errors.Is(err, context.Canceled) || res != nil {
+			t.Errorf("%d workers: err = %v and %d resources, want context.Canceled and none", workers, err, len(res))
+		}
 	}
 }

@@ -14,7 +14,7 @@ import (
 // arguments, or nil for nested bodies.
 func (in *instance) bodyValue(b *hclsyntax.Body, iter map[string]cty.Value, top map[string]cty.Value) *iac.Value {
 	out := &iac.Value{Kind: iac.Object, Fields: map[string]*iac.Value{}, Loc: locOf(b.SrcRange)}
-	for _, name := range sortedAttrNames(b) {
+	for _, name := range in.s.attrNames(b) {
 		if metaArgs[name] && top != nil {
 			continue
 		}

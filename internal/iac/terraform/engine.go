@@ -133,7 +133,9 @@ func applyList(m attrMap, tf, arm *iac.Value, i int) {
 // single instance. An Unknown on the way is returned as is.
 func getTF(tf *iac.Value, p string) *iac.Value {
 	cur := tf
-	for _, seg := range strings.Split(p, ".") {
+	for rest, more := p, true; more; {
+		var seg string
+		seg, rest, more = strings.Cut(rest, ".")
 		if cur.Kind == iac.Array {
 			cur = first(cur)
 			if cur == nil {
@@ -158,9 +160,14 @@ func getTF(tf *iac.Value, p string) *iac.Value {
 // setPath sets a dotted ARM path, creating objects on the way with v's location. It
 // does not overwrite a value that is not an object on the way.
 func setPath(root *iac.Value, p string, v *iac.Value) {
-	segs := strings.Split(p, ".")
 	cur := root
-	for _, seg := range segs[:len(segs)-1] {
+	for {
+		seg, rest, more := strings.Cut(p, ".")
+		if !more {
+			cur.Set(seg, v)
+			return
+		}
+		p = rest
 		next := cur.Field(seg)
 		if next == nil {
 			next = iac.NewObject(v.Loc)
@@ -171,7 +178,6 @@ func setPath(root *iac.Value, p string, v *iac.Value) {
 		}
 		cur = next
 	}
-	cur.Set(segs[len(segs)-1], v)
 }
 
 // setIndexed sets element k of the ARM array at arrPath (created when missing), or a

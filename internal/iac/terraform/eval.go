@@ -60,7 +60,7 @@ func whyOf(marks cty.ValueMarks) string {
 // instance is one instantiation of a module: the root, or one call (one per count or
 // for_each key) with the caller's input values.
 type instance struct {
-	s      *scanner
+	s      *rootScan
 	mod    *module
 	prefix string // address prefix, "" for the root or "module.app." / `module.app["a"].`
 	vars   map[string]cty.Value
@@ -72,11 +72,13 @@ type instance struct {
 	rootDir  string   // the root module's directory, where .terraform/modules lives
 	callPath []string // module call names from the root, for modules.json keys
 
+	varObj   cty.Value // the object of vars, once built
 	locals   map[string]cty.Value
 	inLocals map[string]bool
 	children map[string]cty.Value // module name -> outputs (object, tuple or map)
 	inChild  map[string]bool
 	res      map[string]*resourceState
+	refs     map[string]cty.Value // resourceRef values by refKey
 	dataVals map[string]map[string]cty.Value
 	inData   map[string]bool
 }
@@ -104,7 +106,7 @@ type resInst struct {
 	done  bool
 }
 
-func newInstance(s *scanner, mod *module, prefix string, vars map[string]cty.Value) *instance {
+func newInstance(s *rootScan, mod *module, prefix string, vars map[string]cty.Value) *instance {
 	return &instance{
 		s: s, mod: mod, prefix: prefix, vars: vars,
 		locals: map[string]cty.Value{}, inLocals: map[string]bool{},
@@ -120,6 +122,8 @@ func newInstance(s *scanner, mod *module, prefix string, vars map[string]cty.Val
 func (in *instance) eval(expr hcl.Expression, iter map[string]cty.Value) cty.Value {
 	ctx := &hcl.EvalContext{Variables: in.variablesFor(expr, iter), Functions: in.s.funcs}
 	v, diags := expr.Value(ctx)
+	// The value holds nothing of the map: it serves the next expression.
+	in.s.putVars(ctx.Variables)
 	if diags.HasErrors() {
 		d := diags.Errs()[0].(*hcl.Diagnostic)
 		if d.Summary == "Unsupported attribute" && refersToResource(expr) {
@@ -149,16 +153,23 @@ func (in *instance) variablesFor(expr hcl.Expression, iter map[string]cty.Value)
 	if len(trs) == 0 {
 		return nil
 	}
-	vars := map[string]cty.Value{}
-	nested := map[string]map[string]cty.Value{}
+	vars := in.s.takeVars()
+	var nested map[string]map[string]cty.Value
 	put := func(root, name string, v cty.Value) {
+		if nested == nil {
+			nested = map[string]map[string]cty.Value{}
+		}
 		if nested[root] == nil {
 			nested[root] = map[string]cty.Value{}
 		}
 		nested[root][name] = v
 	}
-	resAttrs := map[string]map[string]bool{}  // "type.name" -> attributes read
-	dataAttrs := map[string]map[string]bool{} // data "type.name" -> attributes read
+	var resAttrs map[string]map[string]bool  // "type.name" -> attributes read
+	var dataAttrs map[string]map[string]bool // data "type.name" -> attributes read
+	// var.NAME references of declared variables read the instance's object of all
+	// its variables: only the named attributes can be read through such
+	// references, so the value is the one an object of just those gives.
+	wholeVar := in.allVarsNamed(trs, iter)
 	for _, tr := range trs {
 		root := tr.RootName()
 		if v, ok := iter[root]; ok {
@@ -168,6 +179,10 @@ func (in *instance) variablesFor(expr hcl.Expression, iter map[string]cty.Value)
 		name, ok := stepName(tr, 1)
 		switch root {
 		case "var":
+			if wholeVar {
+				vars[root] = in.varObject()
+				continue
+			}
 			if !ok {
 				continue
 			}
@@ -204,6 +219,9 @@ func (in *instance) variablesFor(expr hcl.Expression, iter map[string]cty.Value)
 			nm, ok2 := stepName(tr, 2)
 			if ok1 && ok2 {
 				key := typ + "." + nm
+				if dataAttrs == nil {
+					dataAttrs = map[string]map[string]bool{}
+				}
 				if dataAttrs[key] == nil {
 					dataAttrs[key] = map[string]bool{}
 				}
@@ -223,6 +241,9 @@ func (in *instance) variablesFor(expr hcl.Expression, iter map[string]cty.Value)
 			if _, declared := in.mod.byAddr[addr]; !declared {
 				put(root, name, unknown("%s%s is not declared in %s", in.prefix, addr, in.mod.dir))
 				continue
+			}
+			if resAttrs == nil {
+				resAttrs = map[string]map[string]bool{}
 			}
 			if resAttrs[addr] == nil {
 				resAttrs[addr] = map[string]bool{}
@@ -257,6 +278,37 @@ func (in *instance) variablesFor(expr hcl.Expression, iter map[string]cty.Value)
 		vars[root] = cty.ObjectVal(m)
 	}
 	return vars
+}
+
+// allVarsNamed reports whether every reference to var in trs names a declared
+// variable, var.NAME (and iter does not hide var).
+func (in *instance) allVarsNamed(trs []hcl.Traversal, iter map[string]cty.Value) bool {
+	if _, ok := iter["var"]; ok {
+		return false
+	}
+	found := false
+	for _, tr := range trs {
+		if tr.RootName() != "var" {
+			continue
+		}
+		name, ok := stepName(tr, 1)
+		if !ok {
+			return false
+		}
+		if _, ok := in.vars[name]; !ok {
+			return false
+		}
+		found = true
+	}
+	return found
+}
+
+// varObject is the object of every variable of the instance, built once.
+func (in *instance) varObject() cty.Value {
+	if in.varObj == cty.NilVal {
+		in.varObj = cty.ObjectVal(in.vars)
+	}
+	return in.varObj
 }
 
 // dataRef is the value of a reference to a data source. Its arguments are known, and

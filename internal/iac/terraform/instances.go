@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"fmt"
+	"math/big"
 	"path"
 	"sort"
 	"strconv"
@@ -100,7 +101,11 @@ func instanceKey(k cty.Value) string {
 		return ""
 	}
 	if k.Type().Equals(cty.Number) {
-		return "[" + k.AsBigFloat().Text('f', -1) + "]"
+		f := k.AsBigFloat()
+		if i, acc := f.Int64(); acc == big.Exact {
+			return "[" + strconv.FormatInt(i, 10) + "]" // as Text('f', -1) writes it
+		}
+		return "[" + f.Text('f', -1) + "]"
 	}
 	return "[" + strconv.Quote(k.AsString()) + "]"
 }
@@ -165,8 +170,8 @@ func (in *instance) attrs(d *resourceDecl, ri *resInst) map[string]cty.Value {
 		return ri.attrs
 	}
 	ri.busy = true
-	ri.attrs = map[string]cty.Value{}
-	for _, name := range sortedAttrNames(d.body) {
+	ri.attrs = make(map[string]cty.Value, len(d.body.Attributes))
+	for _, name := range in.s.attrNames(d.body) {
 		if metaArgs[name] {
 			continue
 		}
@@ -195,13 +200,29 @@ func sortedAttrNames(b *hclsyntax.Body) []string {
 // set in configuration are passed through (Terraform plans them as written); `id` is a
 // stable ARM-style id when the name and resource group are known; anything else is
 // known only after apply.
-func (in *instance) resourceRef(addr string, read map[string]bool) cty.Value {
+func (in *instance) resourceRef(addr string, read map[string]bool) (v cty.Value) {
 	st := in.state(addr)
 	if st.unknownN != "" {
 		return unknown("%s%s has an unresolved count or for_each: %s", in.prefix, addr, st.unknownN)
 	}
+	// The value depends only on the instances' arguments, evaluated once, unless an
+	// instance is being evaluated right now: then it is made again next time.
+	key := refKey(addr, read)
+	if v, ok := in.refs[key]; ok {
+		return v
+	}
+	settled := true
+	defer func() {
+		if settled {
+			if in.refs == nil {
+				in.refs = map[string]cty.Value{}
+			}
+			in.refs[key] = v
+		}
+	}()
 	one := func(ri *resInst) cty.Value {
 		if ri.busy {
+			settled = false
 			return unknown("%s refers to itself", ri.addr)
 		}
 		attrs := in.attrs(st.decl, ri)
@@ -245,6 +266,22 @@ func (in *instance) resourceRef(addr string, read map[string]bool) cty.Value {
 		return cty.ObjectVal(m)
 	}
 	return one(st.instances[0])
+}
+
+// refKey names a reference to the resource at addr that reads the attributes read.
+func refKey(addr string, read map[string]bool) string {
+	if len(read) == 1 {
+		for a := range read {
+			return addr + "\x00" + a
+		}
+	}
+	keys := make([]string, 0, len(read)+1)
+	keys = append(keys, addr)
+	for a := range read {
+		keys = append(keys, a)
+	}
+	sort.Strings(keys[1:])
+	return strings.Join(keys, "\x00")
 }
 
 // stableID builds an ARM resource id for a reference such as azurerm_x.y.id, so that
@@ -419,7 +456,7 @@ func (in *instance) instantiateDir(c *moduleCall, dir string) childResult {
 
 // evalConst evaluates an expression that may not refer to anything, such as a
 // variable default.
-func evalConst(s *scanner, expr hcl.Expression) cty.Value {
+func evalConst(s *rootScan, expr hcl.Expression) cty.Value {
 	v, diags := expr.Value(&hcl.EvalContext{Functions: s.funcs})
 	if diags.HasErrors() {
 		s.warn(expr.Range(), diags.Errs()[0].Error())
@@ -485,16 +522,18 @@ const maxInstances = 100000
 
 // spend takes an expansion's instances from the scan's budget; past the budget the
 // expansion becomes one unresolved instance, with a warning.
-func (s *scanner) spend(e expansion, rng hcl.Range, addr string) expansion {
+func (r *rootScan) spend(e expansion, rng hcl.Range, addr string) expansion {
 	n := len(e.keys)
 	if e.why != "" || (!e.counted && !e.keyed) {
 		n = 1
 	}
-	if s.spent+n <= s.limit {
-		s.spent += n
+	limit := r.s.limit
+	if r.base+r.spent+n <= limit {
+		r.spent += n
 		return e
 	}
-	s.spent++
-	s.warn(rng, fmt.Sprintf("%s: more than %d instances in one scan; the rest are reported once each", addr, s.limit))
-	return expansion{counted: e.counted, keyed: e.keyed || !e.counted, why: fmt.Sprintf("over the limit of %d instances", s.limit)}
+	r.spent++
+	r.over = true
+	r.warn(rng, fmt.Sprintf("%s: more than %d instances in one scan; the rest are reported once each", addr, limit))
+	return expansion{counted: e.counted, keyed: e.keyed || !e.counted, why: fmt.Sprintf("over the limit of %d instances", limit)}
 }

@@ -16,8 +16,10 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -73,46 +75,198 @@ const maxHeldBytes = 4 << 20
 func (s *scanner) run(ctx context.Context, paths []string) ([]iac.Resource, []iac.Diagnostic, error) {
 	dirs, varFiles := s.inputs(paths)
 	roots := s.roots(dirs)
-	for i, dir := range roots {
-		if err := ctx.Err(); err != nil {
-			return nil, nil, err
-		}
-		unit, err := s.scanRoot(ctx, dir, varFiles)
-		if err != nil {
-			return nil, nil, err
-		}
-		// The root module is done: the sink judges its resources and the scan holds
-		// only what it keeps, not the evaluation behind them.
-		s.out = append(s.out, s.sink.Keep(unit)...)
-		s.release(i)
+	var err error
+	if s.workers <= 1 || len(roots) <= 1 {
+		err = s.readInOrder(ctx, roots, varFiles)
+	} else {
+		err = s.readSideBySide(ctx, roots, varFiles)
+	}
+	if err != nil {
+		return nil, nil, err
 	}
 	sortDiags(s.diags)
-	return s.out, s.diags, nil
+	return s.resources(), s.diags, nil
 }
 
-// scanRoot evaluates one root module with the local modules it calls and returns
-// their resources.
-func (s *scanner) scanRoot(ctx context.Context, dir string, varFiles []string) ([]iac.Resource, error) {
-	mod := s.module(dir)
-	if mod == nil {
-		return nil, nil
+// readInOrder reads the root modules one after another.
+func (s *scanner) readInOrder(ctx context.Context, roots, varFiles []string) error {
+	for i, dir := range roots {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		r, err := s.readRoot(ctx, dir, varFiles, s.spent)
+		if err != nil {
+			return err
+		}
+		s.spent += r.spent
+		// The root module is done: the sink judges its resources and the scan holds
+		// only what it keeps, not the evaluation behind them.
+		s.commit(r, s.sink.Keep(r.unit))
+		s.release(i)
 	}
-	in := newInstance(s, mod, "", s.rootVars(mod, varFiles))
+	return nil
+}
+
+// readSideBySide reads up to s.workers root modules at once. The sink sees them in
+// root order, each as soon as it is read and the one before it is judged, and what
+// they give is added in root order: the result is the one readInOrder gives. Each
+// root is read as if the roots before it had spent none of the instance budget;
+// when that turns out to matter, the root is read again with what they spent,
+// before the sink sees it.
+func (s *scanner) readSideBySide(ctx context.Context, roots, varFiles []string) error {
+	ctx, cancel := context.WithCancel(ctx)
+	type slot struct {
+		r    *rootScan
+		kept []iac.Resource
+		err  error
+		done chan struct{}
+		// turn is closed once the sink has seen this root and spentAfter holds the
+		// instances spent up to and including it.
+		turn       chan struct{}
+		spentAfter int
+	}
+	slots := make([]slot, len(roots))
+	start := s.spent
+	for i := range slots {
+		slots[i].done = make(chan struct{})
+		slots[i].turn = make(chan struct{})
+	}
+	read := func(i int) {
+		sl := &slots[i]
+		defer close(sl.done)
+		r, err := s.readRoot(ctx, roots[i], varFiles, 0)
+		base := start
+		if i > 0 {
+			<-slots[i-1].turn // always closed: root i-1 started before root i
+			base = slots[i-1].spentAfter
+		}
+		if err == nil && base != r.base && (r.over || base+r.spent > s.limit) {
+			r, err = s.readRoot(ctx, roots[i], varFiles, base)
+		}
+		if err != nil {
+			sl.spentAfter = base
+			close(sl.turn)
+			sl.err = err
+			return
+		}
+		sl.spentAfter = base + r.spent
+		sl.kept = s.sink.Keep(r.unit)
+		close(sl.turn)
+		r.unit = nil
+		sl.r = r
+	}
+	// At most s.workers roots are between their start and their commit, so that
+	// memory holds the evaluation of that many at a time.
+	sem := make(chan struct{}, s.workers)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := range roots {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				read(i)
+			}()
+		}
+	}()
+	// On an early return the roots still being read stop, and the scan returns
+	// only once none is left.
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+	for i := range roots {
+		sl := &slots[i]
+		select {
+		case <-sl.done:
+		case <-ctx.Done():
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if sl.err != nil {
+			return sl.err
+		}
+		s.commit(sl.r, sl.kept)
+		sl.r, sl.kept = nil, nil
+		s.release(i)
+		<-sem
+	}
+	s.spent = slots[len(slots)-1].spentAfter
+	return nil
+}
+
+// readRoot evaluates one root module with the local modules it calls; base is the
+// instance budget the roots before it spent.
+func (s *scanner) readRoot(ctx context.Context, dir string, varFiles []string, base int) (*rootScan, error) {
+	r := s.newRoot(base)
+	mod := r.module(dir)
+	if mod == nil {
+		return r, nil
+	}
+	in := newInstance(r, mod, "", r.rootVars(mod, varFiles))
 	in.rootDir = dir
-	var unit []iac.Resource
-	if err := s.collect(ctx, in, &unit); err != nil {
+	if err := r.collect(ctx, in, &r.unit); err != nil {
 		return nil, err
 	}
-	return unit, nil
+	return r, nil
 }
 
-// release drops what root module i leaves behind: the instances evaluated for it, its
-// installed-module index, and the parsed modules that no later root module calls. A
+// commit adds what the sink kept of root module r and its diagnostics, reporting
+// each once across the scan as a scan of the roots in order would.
+func (s *scanner) commit(r *rootScan, kept []iac.Resource) {
+	if len(kept) > 0 {
+		s.kept = append(s.kept, kept)
+	}
+	for _, e := range r.events {
+		var seen map[string]bool
+		switch e.kind {
+		case eventWarn:
+			seen = s.warned
+		case eventUnmapped:
+			seen = s.unmapped
+		case eventModule:
+			seen = s.read
+		}
+		if seen != nil {
+			if seen[e.key] {
+				continue
+			}
+			seen[e.key] = true
+		}
+		s.diags = append(s.diags, e.diags...)
+	}
+}
+
+// resources joins what the sink kept of the root modules.
+func (s *scanner) resources() []iac.Resource {
+	n := 0
+	for _, k := range s.kept {
+		n += len(k)
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]iac.Resource, 0, n)
+	for _, k := range s.kept {
+		out = append(out, k...)
+	}
+	s.kept = nil
+	return out
+}
+
+// release drops the parsed modules that no root module after root i calls. A
 // module dropped too early is parsed again when needed; its diagnostics were
 // reported the first time.
 func (s *scanner) release(i int) {
-	clear(s.kids)
-	clear(s.loaded)
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	for dir := range s.modules {
 		if last, ok := s.lastUse[dir]; !ok || last <= i {
 			delete(s.modules, dir)
@@ -124,15 +278,15 @@ type scanner struct {
 	fsys    fs.FS
 	sink    iac.Sink
 	funcs   map[string]function.Function
-	modules map[string]*module                   // by directory; nil entry: no .tf files
-	kids    map[*instance]map[string]childResult // of the root module being read
-	out     []iac.Resource
+	workers int // root modules read at once
+	mu      sync.Mutex
+	modules map[string]*parsedModule // by directory, under mu
+	kept    [][]iac.Resource         // what the sink kept of each root module, in root order
 	diags   []iac.Diagnostic
 	warned  map[string]bool
 	// unmapped holds the resource types reported as read by no rule.
 	unmapped map[string]bool
-	loaded   map[string]map[string]string // root dir -> installed module key -> dir
-	spent    int                          // instances expanded, against limit
+	spent    int // instances expanded, against limit
 	limit    int
 	// read marks the module directories whose diagnostics are reported; a module
 	// parsed again after a release does not report them twice.
@@ -144,49 +298,157 @@ type scanner struct {
 	held int64
 }
 
+// parsedModule is a module directory parsed once for every root module reading it
+// at the time, with the diagnostics of its files.
+type parsedModule struct {
+	once  sync.Once
+	m     *module // nil: no .tf files
+	diags []iac.Diagnostic
+}
+
 func newScanner(fsys fs.FS) *scanner {
 	return &scanner{
 		fsys:     fsys,
 		funcs:    functions(),
-		modules:  map[string]*module{},
-		kids:     map[*instance]map[string]childResult{},
+		workers:  runtime.GOMAXPROCS(0),
+		modules:  map[string]*parsedModule{},
 		warned:   map[string]bool{},
 		unmapped: map[string]bool{},
-		loaded:   map[string]map[string]string{},
 		read:     map[string]bool{},
 		lastUse:  map[string]int{},
 		held:     maxHeldBytes,
 	}
 }
 
-// warn records a warning once per place and message: a module called ten times
-// reports its problems once.
-func (s *scanner) warn(rng hcl.Range, msg string) {
-	key := rangeString(rng) + "\x00" + msg
-	if s.warned[key] {
-		return
+// load returns the parsed module of dir, parsing it unless it is held, and the
+// diagnostics of its files.
+func (s *scanner) load(dir string) (*module, []iac.Diagnostic) {
+	s.mu.Lock()
+	p := s.modules[dir]
+	if p == nil {
+		p = &parsedModule{}
+		s.modules[dir] = p
 	}
-	s.warned[key] = true
-	s.diags = append(s.diags, iac.Diagnostic{Severity: "warning", Message: msg, Loc: locOf(rng)})
+	s.mu.Unlock()
+	p.once.Do(func() {
+		m := loadModule(s.fsys, dir, nil)
+		p.diags, m.diags = m.diags, nil
+		if len(m.resources) == 0 && len(m.calls) == 0 && len(m.variables) == 0 && len(m.locals) == 0 && len(m.outputs) == 0 {
+			if !hasTF(s.fsys, dir) {
+				m = nil
+			}
+		}
+		p.m = m
+	})
+	return p.m, p.diags
 }
 
-// module loads the .tf files of dir once.
-func (s *scanner) module(dir string) *module {
-	if m, ok := s.modules[dir]; ok {
+// rootScan is the reading of one root module: its instances and what it reports.
+// Root modules are read side by side, each with its own; the scanner adds their
+// diagnostics in root order.
+type rootScan struct {
+	s      *scanner
+	fsys   fs.FS
+	funcs  map[string]function.Function
+	unit   []iac.Resource
+	kids   map[*instance]map[string]childResult
+	loaded map[string]map[string]string // root dir -> installed module key -> dir
+	// base is the instance budget spent before this root; spent is what it spends,
+	// and over is set when an expansion did not fit.
+	base, spent int
+	over        bool
+	events      []diagEvent
+	warned      map[string]bool // keys of the warnings in events
+	unmapped    map[string]bool // types of the unmapped-type notes in events
+	mods        map[string]bool // module directories whose diagnostics are in events
+	names       map[*hclsyntax.Body][]string
+	freeVars    []map[string]cty.Value // see takeVars
+}
+
+// takeVars returns an empty map for the variables of one expression.
+func (r *rootScan) takeVars() map[string]cty.Value {
+	if n := len(r.freeVars); n > 0 {
+		m := r.freeVars[n-1]
+		r.freeVars = r.freeVars[:n-1]
 		return m
 	}
-	m := loadModule(s.fsys, dir, nil)
-	if !s.read[dir] {
-		s.read[dir] = true
-		s.diags = append(s.diags, m.diags...)
+	return make(map[string]cty.Value, 2)
+}
+
+// putVars hands back a map takeVars gave once its expression is evaluated.
+func (r *rootScan) putVars(m map[string]cty.Value) {
+	if m != nil {
+		clear(m)
+		r.freeVars = append(r.freeVars, m)
 	}
-	m.diags = nil
-	if len(m.resources) == 0 && len(m.calls) == 0 && len(m.variables) == 0 && len(m.locals) == 0 && len(m.outputs) == 0 {
-		if !hasTF(s.fsys, dir) {
-			m = nil
+}
+
+// attrNames is sortedAttrNames(b), once per body.
+func (r *rootScan) attrNames(b *hclsyntax.Body) []string {
+	if names, ok := r.names[b]; ok {
+		return names
+	}
+	names := sortedAttrNames(b)
+	r.names[b] = names
+	return names
+}
+
+// diagEvent is diagnostics one root module reports; the scan keeps those of the
+// kinds reported once per scan only the first time their key comes.
+type diagEvent struct {
+	kind  uint8
+	key   string
+	diags []iac.Diagnostic
+}
+
+const (
+	eventPlain    uint8 = iota
+	eventWarn           // once per place and message
+	eventUnmapped       // once per resource type
+	eventModule         // once per module directory
+)
+
+func (s *scanner) newRoot(base int) *rootScan {
+	return &rootScan{
+		s: s, fsys: s.fsys, funcs: s.funcs, base: base,
+		kids:     map[*instance]map[string]childResult{},
+		loaded:   map[string]map[string]string{},
+		warned:   map[string]bool{},
+		unmapped: map[string]bool{},
+		mods:     map[string]bool{},
+		names:    map[*hclsyntax.Body][]string{},
+	}
+}
+
+// diag reports diagnostics of this root module.
+func (r *rootScan) diag(d ...iac.Diagnostic) {
+	if len(d) > 0 {
+		r.events = append(r.events, diagEvent{diags: d})
+	}
+}
+
+// warn records a warning once per place and message: a module called ten times
+// reports its problems once.
+func (r *rootScan) warn(rng hcl.Range, msg string) {
+	key := rangeString(rng) + "\x00" + msg
+	if r.warned[key] {
+		return
+	}
+	r.warned[key] = true
+	r.events = append(r.events, diagEvent{kind: eventWarn, key: key,
+		diags: []iac.Diagnostic{{Severity: "warning", Message: msg, Loc: locOf(rng)}}})
+}
+
+// module returns the parsed module of dir; its diagnostics are reported by the
+// first root module that reads it.
+func (r *rootScan) module(dir string) *module {
+	m, diags := r.s.load(dir)
+	if !r.mods[dir] {
+		r.mods[dir] = true
+		if len(diags) > 0 {
+			r.events = append(r.events, diagEvent{kind: eventModule, key: dir, diags: diags})
 		}
 	}
-	s.modules[dir] = m
 	return m
 }
 
@@ -252,7 +514,11 @@ func (s *scanner) roots(dirs []string) []string {
 	calls := map[string][]string{} // dir -> local module directories it calls
 	var held int64
 	for _, d := range dirs {
-		m := s.module(d)
+		m, diags := s.load(d)
+		if !s.read[d] {
+			s.read[d] = true
+			s.diags = append(s.diags, diags...)
+		}
 		if m == nil {
 			continue
 		}
@@ -297,7 +563,7 @@ func markUses(lastUse map[string]int, calls map[string][]string, dir string, i i
 
 // rootVars gives each root variable its value: default, then terraform.tfvars, then
 // *.auto.tfvars in name order, then explicit var files in the order given; later wins.
-func (s *scanner) rootVars(mod *module, varFiles []string) map[string]cty.Value {
+func (s *rootScan) rootVars(mod *module, varFiles []string) map[string]cty.Value {
 	vals := map[string]cty.Value{}
 	for name, v := range mod.variables {
 		if v.dflt != nil {
@@ -346,13 +612,13 @@ type varValue struct {
 
 // readVarFile reads a .tfvars (HCL) or .tfvars.json file. Values are literal, as
 // Terraform requires.
-func (s *scanner) readVarFile(name string) map[string]varValue {
+func (s *rootScan) readVarFile(name string) map[string]varValue {
 	src, d := readFile(s.fsys, name)
 	if d == nil {
 		d = checkNesting(name, src)
 	}
 	if d != nil {
-		s.diags = append(s.diags, *d)
+		s.diag(*d)
 		return nil
 	}
 	var body hcl.Body
@@ -370,17 +636,17 @@ func (s *scanner) readVarFile(name string) map[string]varValue {
 			body = f.Body
 		}
 	}
-	s.diags = append(s.diags, hclDiags(diags)...)
+	s.diag(hclDiags(diags)...)
 	if body == nil {
 		return nil
 	}
 	attrs, dd := body.JustAttributes()
-	s.diags = append(s.diags, hclDiags(dd)...)
+	s.diag(hclDiags(dd)...)
 	out := map[string]varValue{}
 	for n, a := range attrs {
 		v, dd := a.Expr.Value(nil)
 		if dd.HasErrors() {
-			s.diags = append(s.diags, hclDiags(dd)...)
+			s.diag(hclDiags(dd)...)
 			v = unknown("%s: value of %q is not a literal", name, n)
 		}
 		out[n] = varValue{val: v, rng: a.Range}
@@ -390,7 +656,7 @@ func (s *scanner) readVarFile(name string) map[string]varValue {
 
 // collect turns the resources of a module instance, and of the local modules it
 // calls, into iac.Resources.
-func (s *scanner) collect(ctx context.Context, in *instance, out *[]iac.Resource) error {
+func (s *rootScan) collect(ctx context.Context, in *instance, out *[]iac.Resource) error {
 	for _, d := range in.mod.resources {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -412,7 +678,8 @@ func (s *scanner) collect(ctx context.Context, in *instance, out *[]iac.Resource
 				r = unmapped(d.typ, tf, locOf(d.rng))
 				if !s.unmapped[d.typ] {
 					s.unmapped[d.typ] = true
-					s.diags = append(s.diags, unmappedDiag(d.typ, r.Loc))
+					s.events = append(s.events, diagEvent{kind: eventUnmapped, key: d.typ,
+						diags: []iac.Diagnostic{unmappedDiag(d.typ, r.Loc)}})
 				}
 			}
 			r.ID = ri.addr
@@ -564,7 +831,7 @@ func (in *instance) refInstanceAddr(e hclsyntax.Expression, ri *resInst, addr st
 
 // installed finds a remote module that `terraform init` has downloaded, through
 // .terraform/modules/modules.json in the root module directory.
-func (s *scanner) installed(in *instance, c *moduleCall) (string, bool) {
+func (s *rootScan) installed(in *instance, c *moduleCall) (string, bool) {
 	root := in.rootDir
 	m, ok := s.loaded[root]
 	if !ok {

@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"os"
 	"reflect"
@@ -283,9 +284,9 @@ func TestReleaseKeepsOutput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			run := func(held int64, sink bool) ([]iac.Resource, []iac.Diagnostic) {
+			run := func(held int64, sink bool, workers, limit int) ([]iac.Resource, []iac.Diagnostic) {
 				s := newScanner(tt.fsys)
-				s.limit, s.held = maxInstances, held
+				s.limit, s.held, s.workers = limit, held, workers
 				if sink {
 					s.sink = func(res []iac.Resource) []iac.Resource { return res }
 				}
@@ -295,18 +296,32 @@ func TestReleaseKeepsOutput(t *testing.T) {
 				}
 				return res, diags
 			}
-			res, diags := run(maxHeldBytes, false)
+			res, diags := run(maxHeldBytes, false, 1, maxInstances)
 			if len(res) == 0 {
 				t.Fatal("no resources")
 			}
 			want := string(dump(t, res, diags))
 			for _, v := range []struct {
-				held int64
-				sink bool
-			}{{maxHeldBytes, true}, {0, false}, {0, true}, {1500, false}} {
-				res, diags := run(v.held, v.sink)
+				held    int64
+				sink    bool
+				workers int
+			}{{maxHeldBytes, true, 1}, {0, false, 1}, {0, true, 1}, {1500, false, 1},
+				{maxHeldBytes, false, 2}, {maxHeldBytes, true, 4}, {0, true, 3}, {1500, false, 8}} {
+				res, diags := run(v.held, v.sink, v.workers, maxInstances)
 				if got := string(dump(t, res, diags)); got != want {
-					t.Errorf("held %d, sink %v: output differs:\n%s\nwant:\n%s", v.held, v.sink, got, want)
+					t.Errorf("held %d, sink %v, %d workers: output differs:\n%s\nwant:\n%s", v.held, v.sink, v.workers, got, want)
+				}
+			}
+			// A small instance budget runs out part way: roots read side by side
+			// must spend it as roots read in order do.
+			for _, limit := range []int{0, 1, 3, 5, 8, 13} {
+				res, diags := run(maxHeldBytes, true, 1, limit)
+				want := string(dump(t, res, diags))
+				for _, workers := range []int{2, 3, 8} {
+					res, diags := run(maxHeldBytes, true, workers, limit)
+					if got := string(dump(t, res, diags)); got != want {
+						t.Errorf("limit %d, %d workers: output differs:\n%s\nwant:\n%s", limit, workers, got, want)
+					}
 				}
 			}
 		})
@@ -319,6 +334,7 @@ func TestReleaseDropsFinishedModules(t *testing.T) {
 	fsys, _ := rootsCorpus(3)
 	s := newScanner(fsys)
 	s.limit = maxInstances
+	s.workers = 1 // the sink sees the roots one at a time
 	var held []string
 	s.sink = func(res []iac.Resource) []iac.Resource {
 		held = append(held, strings.Join(sortedKeys(s.modules), ","))
@@ -335,7 +351,26 @@ func TestReleaseDropsFinishedModules(t *testing.T) {
 	if !slices.Equal(held, want) {
 		t.Errorf("parsed modules while each root was judged:\n%s\nwant:\n%s", strings.Join(held, "\n"), strings.Join(want, "\n"))
 	}
-	if len(s.modules) != 0 || len(s.kids) != 0 || len(s.loaded) != 0 {
-		t.Errorf("after the scan: %d modules, %d instances, %d module indexes held", len(s.modules), len(s.kids), len(s.loaded))
+	if len(s.modules) != 0 {
+		t.Errorf("after the scan: %d modules held", len(s.modules))
+	}
+}
+
+// TestCancelledWhileReading cancels the scan from the sink, with roots read one at
+// a time and side by side: the scan ends with the context's error.
+func TestCancelledWhileReading(t *testing.T) {
+	fsys, _ := rootsCorpus(8)
+	for _, workers := range []int{1, 2, 4} {
+		ctx, cancel := context.WithCancel(context.Background())
+		s := newScanner(fsys)
+		s.limit, s.workers = maxInstances, workers
+		s.sink = func(res []iac.Resource) []iac.Resource {
+			cancel()
+			return res
+		}
+		res, _, err := s.run(ctx, []string{"."})
+		if !errors.Is(err, context.Canceled) || res != nil {
+			t.Errorf("%d workers: err = %v and %d resources, want context.Canceled and none", workers, err, len(res))
+		}
 	}
 }

@@ -11,6 +11,7 @@
 package terraform
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -514,6 +515,11 @@ func (s *scanner) roots(dirs []string) []string {
 	calls := map[string][]string{} // dir -> local module directories it calls
 	var held int64
 	for _, d := range dirs {
+		if !mayCall(s.fsys, d) {
+			// It calls nothing, so it is a root unless another calls it; it is parsed
+			// once, when it is read (and reports its problems then).
+			continue
+		}
 		m, diags := s.load(d)
 		if !s.read[d] {
 			s.read[d] = true
@@ -545,6 +551,32 @@ func (s *scanner) roots(dirs []string) []string {
 		markUses(s.lastUse, calls, d, i, map[string]bool{})
 	}
 	return out
+}
+
+// mayCall tells whether a configuration file of dir mentions "module", as every
+// module call does (a block in native syntax, a key in JSON). Finding the root
+// modules parses only the directories that may call one: past maxHeldBytes, every
+// directory parsed here was parsed again when read, so a large tree of root
+// modules that call nothing was parsed twice.
+func mayCall(fsys fs.FS, dir string) bool {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return true // the parse reports it
+	}
+	for _, e := range entries {
+		if ok, _ := configFile(e.Name()); !ok || e.IsDir() {
+			continue
+		}
+		name := path.Join(dir, e.Name())
+		if st, err := fs.Stat(fsys, name); err != nil || st.Size() > maxFileSize {
+			return true
+		}
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil || bytes.Contains(src, []byte("module")) {
+			return true
+		}
+	}
+	return false
 }
 
 // markUses records root module i as the last user so far of dir and of the local

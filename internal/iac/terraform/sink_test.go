@@ -3,9 +3,11 @@ package terraform
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -343,9 +345,11 @@ func TestReleaseDropsFinishedModules(t *testing.T) {
 	if _, _, err := s.run(context.Background(), []string{"."}); err != nil {
 		t.Fatal(err)
 	}
+	// The roots and the shared module are parsed while the roots are found (they call
+	// modules); a store module calls none, so it is parsed when its root reads it.
 	want := []string{
-		"roots/r0000,roots/r0000/store,roots/r0001,roots/r0001/store,roots/r0002,roots/r0002/store,shared/kv",
-		"roots/r0001,roots/r0001/store,roots/r0002,roots/r0002/store,shared/kv",
+		"roots/r0000,roots/r0000/store,roots/r0001,roots/r0002,shared/kv",
+		"roots/r0001,roots/r0001/store,roots/r0002,shared/kv",
 		"roots/r0002,roots/r0002/store,shared/kv",
 	}
 	if !slices.Equal(held, want) {
@@ -372,5 +376,49 @@ func TestCancelledWhileReading(t *testing.T) {
 		if !errors.Is(err, context.Canceled) || res != nil {
 			t.Errorf("%d workers: err = %v and %d resources, want context.Canceled and none", workers, err, len(res))
 		}
+	}
+}
+
+// TestManyRootsLinear scans trees of root modules that call no module, past the
+// source held parsed while the roots are found: what the scan allocates per root
+// must not grow with the tree. (Every module past the bound was parsed twice, so 80
+// roots allocated 5 times what 20 did, not 4.)
+func TestManyRootsLinear(t *testing.T) {
+	corpus := func(n int) fstest.MapFS {
+		fsys := fstest.MapFS{}
+		for i := range n {
+			var b strings.Builder
+			for j := range 20 {
+				fmt.Fprintf(&b, "resource \"azurerm_storage_account\" \"st%d\" {\n  name = \"st%d%d\"\n  location = var.location\n  min_tls_version = \"TLS1_2\"\n}\n\n", j, i, j)
+			}
+			b.WriteString("variable \"location\" {\n  default = \"westeurope\"\n}\n")
+			fsys[fmt.Sprintf("r%03d/main.tf", i)] = &fstest.MapFile{Data: []byte(b.String())}
+		}
+		return fsys
+	}
+	perRoot := func(n int) float64 {
+		fsys := corpus(n)
+		var best uint64
+		for range 3 {
+			s := newScanner(fsys)
+			s.limit, s.held, s.workers = maxInstances, 16<<10, 1 // about 8 roots' source held
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			res, _, err := s.run(context.Background(), []string{"."})
+			runtime.ReadMemStats(&after)
+			if err != nil || len(res) != 20*n {
+				t.Fatalf("%d roots: %d resources, %v", n, len(res), err)
+			}
+			if a := after.TotalAlloc - before.TotalAlloc; best == 0 || a < best {
+				best = a
+			}
+		}
+		return float64(best) / float64(n)
+	}
+	small, large := perRoot(10), perRoot(80)
+	t.Logf("bytes allocated per root: %.0f with 10 roots, %.0f with 80", small, large)
+	if large > 1.15*small {
+		t.Errorf("80 roots allocate %.0f bytes per root, 10 roots %.0f: more than 15%% apart", large, small)
 	}
 }

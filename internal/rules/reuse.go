@@ -48,8 +48,10 @@ type Span struct {
 	// nothing. It is used when its context is this scan's.
 	Prior *Late
 	// Now is set by Finish when it judged the span's resources itself and they may
-	// be kept: what a later scan's Prior is to be.
-	Now *Late
+	// be kept: what a later scan's Prior is to be. Reused is set when Finish took
+	// them from Prior.
+	Now    *Late
+	Reused bool
 }
 
 // Late is what Finish judged of a span's resources by the rules left for it, and in
@@ -98,7 +100,7 @@ func (s *Session) reuser(res []iac.Resource, g *graph, wk []int, shareds []map[s
 	for k, sp := range spans {
 		ru.lo[k] = n
 		n += sp.N
-		sp.Now = nil
+		sp.Now, sp.Reused = nil, false
 	}
 	if n != len(res) {
 		return nil
@@ -156,7 +158,7 @@ func (s *Session) reuser(res []iac.Resource, g *graph, wk []int, shareds []map[s
 		switch {
 		case sp.Volatile || tainted[k]:
 		case sp.Prior != nil && sp.Prior.Context == ctx[k] && len(sp.Prior.Res) == sp.N:
-			ru.use[k] = true
+			ru.use[k], sp.Reused = true, true
 		default:
 			sp.Now = &Late{Context: ctx[k], Res: make([]LateOf, sp.N)}
 			ru.keep[k] = true

@@ -94,11 +94,16 @@ func (ls *lateSpans) store(cache *scancache.Cache, cat *rules.Catalog) {
 		return
 	}
 	var todo []int
+	reused := 0
 	for k, sp := range ls.spans {
 		if sp.Now != nil {
 			todo = append(todo, k)
 		}
+		if sp.Reused {
+			reused++
+		}
 	}
+	cache.CountLate(reused, len(todo))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(todo)) {

@@ -97,7 +97,7 @@ type Cache struct {
 	stats *stats // shared by the salted copies
 }
 
-type stats struct{ used, read atomic.Int64 }
+type stats struct{ used, read, lateUsed, lateJudged atomic.Int64 }
 
 // Stats gives how many of the groups a scan used were taken from the cache and how
 // many were read, since Open.
@@ -108,6 +108,19 @@ func (c *Cache) Read() { c.stats.read.Add(1) }
 
 // Used counts a group taken from the cache.
 func (c *Cache) Used() { c.stats.used.Add(1) }
+
+// CountLate counts groups whose late findings (GetLate) were reused and groups whose
+// were judged again.
+func (c *Cache) CountLate(reused, judged int) {
+	c.stats.lateUsed.Add(int64(reused))
+	c.stats.lateJudged.Add(int64(judged))
+}
+
+// LateStats gives how many groups' late findings were reused and how many judged
+// again, since Open.
+func (c *Cache) LateStats() (reused, judged int64) {
+	return c.stats.lateUsed.Load(), c.stats.lateJudged.Load()
+}
 
 // entryExt names entry files; tmpExt the temporary files they are written through.
 const (

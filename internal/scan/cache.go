@@ -232,7 +232,14 @@ func (g *grouped) run(ctx context.Context) ([]iac.Resource, []iac.Diagnostic, *l
 		}
 		spans = joined
 	}
+	n := 0
+	for _, s := range spans {
+		n += len(done[s].kept)
+	}
 	var kept []iac.Resource
+	if len(spans) > 1 && n > 0 {
+		kept = make([]iac.Resource, 0, n)
+	}
 	var diags []iac.Diagnostic
 	late := &lateSpans{}
 	for _, s := range spans {

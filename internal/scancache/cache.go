@@ -195,7 +195,7 @@ func (c *Cache) warn(format string, args ...any) {
 func (c *Cache) Get(k Key, cat *rules.Catalog) (*Entry, bool) {
 	var ent *Entry
 	ok := c.get(k, func(data []byte) (err error) {
-		ent, err = Decode(data, k, cat)
+		ent, err = decode(data, k, cat, true) // data is read for it alone
 		return err
 	})
 	return ent, ok
@@ -212,7 +212,8 @@ func (c *Cache) get(k Key, decode func([]byte) error) bool {
 		return false
 	}
 	var data []byte
-	if st, serr := f.Stat(); serr == nil && st.Size() > 0 && st.Size() <= c.opt.MaxBytes {
+	st, serr := f.Stat()
+	if serr == nil && st.Size() > 0 && st.Size() <= c.opt.MaxBytes {
 		// Read in one call when the size is known.
 		data = make([]byte, 0, st.Size()+1)
 	}
@@ -229,10 +230,16 @@ func (c *Cache) get(k Key, decode func([]byte) error) bool {
 		_ = os.Remove(p)
 		return false
 	}
-	now := c.opt.Now()
-	_ = os.Chtimes(p, now, now) // marks it recently used, for Trim
+	// Mark it recently used, for Trim; to the minute is recent enough, so scans run
+	// one after another do not touch every entry each time.
+	if now := c.opt.Now(); serr != nil || now.Sub(st.ModTime()) > touchAfter || st.ModTime().After(now) {
+		_ = os.Chtimes(p, now, now)
+	}
 	return true
 }
+
+// touchAfter is how old an entry's time must be for a read to set it again.
+const touchAfter = time.Minute
 
 // readAll reads r to its end, appending to buf.
 func readAll(r io.Reader, buf []byte) ([]byte, error) {
@@ -262,7 +269,7 @@ func (c *Cache) GetLate(k Key, id [32]byte, cat *rules.Catalog) (*rules.Late, bo
 	var late *rules.Late
 	var was [32]byte
 	if !c.get(k, func(data []byte) (err error) {
-		was, late, err = DecodeLate(data, k, cat)
+		was, late, err = decodeLate(data, k, cat, true)
 		return err
 	}) || was != id {
 		return nil, false

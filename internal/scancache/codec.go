@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"unsafe"
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/iac"
@@ -661,11 +662,17 @@ func (d *decoder) findingList() []rules.Finding {
 // Decode reads an entry file written by Encode under key, with the catalog the notes
 // were judged with. Any damage is an error, never a partial entry.
 func Decode(data []byte, key Key, cat *rules.Catalog) (*Entry, error) {
+	return decode(data, key, cat, false)
+}
+
+// decode is Decode; owned says that data is the decoder's to keep: the strings of
+// the entry then point into it instead of into a copy.
+func decode(data []byte, key Key, cat *rules.Catalog, owned bool) (*Entry, error) {
 	body, err := unframe(data, key)
 	if err != nil {
 		return nil, err
 	}
-	return decodeBody(body, cat)
+	return decodeBody(body, cat, owned)
 }
 
 // unframe checks an entry file written under key and gives its body.
@@ -697,8 +704,13 @@ func unframe(data []byte, key Key) ([]byte, error) {
 // newDecoder starts reading a body: the sizes ahead of it are hints, each bounded
 // by the bytes that could hold that many (a string takes at least 1, a value 4, a
 // finding 6); decoding does not depend on them.
-func newDecoder(body []byte, cat *rules.Catalog) (*decoder, error) {
-	d := &decoder{b: body, s: string(body), cat: cat}
+func newDecoder(body []byte, cat *rules.Catalog, owned bool) (*decoder, error) {
+	d := &decoder{b: body, cat: cat}
+	if owned && len(body) > 0 {
+		d.s = unsafe.String(&body[0], len(body)) // never written again
+	} else {
+		d.s = string(body)
+	}
 	nStrs, nValues, nFound := d.uvarint(), d.uvarint(), d.uvarint()
 	left := uint64(len(d.b) - d.off)
 	if d.err == nil && (nStrs > left || nValues > left/4 || nFound > left/6) {
@@ -721,8 +733,8 @@ func (d *decoder) end() error {
 	return d.err
 }
 
-func decodeBody(body []byte, cat *rules.Catalog) (*Entry, error) {
-	d, err := newDecoder(body, cat)
+func decodeBody(body []byte, cat *rules.Catalog, owned bool) (*Entry, error) {
+	d, err := newDecoder(body, cat, owned)
 	if err != nil {
 		return nil, err
 	}
@@ -792,11 +804,16 @@ func EncodeLate(key Key, id [32]byte, late *rules.Late, cat *rules.Catalog) ([]b
 // DecodeLate reads a late entry written by EncodeLate under key, and the ID of the
 // content it was judged on.
 func DecodeLate(data []byte, key Key, cat *rules.Catalog) (id [32]byte, late *rules.Late, err error) {
+	return decodeLate(data, key, cat, false)
+}
+
+// decodeLate is DecodeLate; owned as for decode.
+func decodeLate(data []byte, key Key, cat *rules.Catalog, owned bool) (id [32]byte, late *rules.Late, err error) {
 	body, err := unframe(data, key)
 	if err != nil {
 		return id, nil, err
 	}
-	d, err := newDecoder(body, cat)
+	d, err := newDecoder(body, cat, owned)
 	if err != nil {
 		return id, nil, err
 	}

@@ -38,6 +38,8 @@ type Session struct {
 	// a resource's note names its entry.
 	mu    sync.Mutex
 	units [][]judged
+	// spans, when set (Reuse), say where Finish's resources come from.
+	spans []*Span
 }
 
 // judged is what a Session records on a resource when its unit is read: the findings
@@ -214,6 +216,7 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) ([]Finding, er
 		}
 		return &units[n.Unit][n.Index]
 	}
+	ru := s.reuser(res, g, wk, shareds, judgement) // nil without spans
 	var todo []int
 	for i := range res {
 		if !res[i].Existing && len(c.byType[g.ltype[i]]) > 0 {
@@ -257,10 +260,15 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) ([]Finding, er
 						continue
 					}
 					lateAt, late = lateAt[:0], late[:0]
-					if len(j.pending) > 0 {
+					lf, la := late, lateAt
+					if p, ok := ru.prior(i); ok {
+						lf, la = p.Findings, p.At // judged by an earlier scan in this context
+					} else if len(j.pending) > 0 {
 						late = c.evalResource(g, i, shareds[wk[i]], s.wreg, opt.slow, true, j.pending, late, &lateAt)
+						lf, la = late, lateAt
+						ru.record(i, late, lateAt)
 					}
-					got[k] = len(merge(window, j, late, lateAt))
+					got[k] = len(merge(window, j, lf, la))
 					// Its findings are in buf now: let go of the note and the record, so
 					// a unit's block of findings goes once all of its resources are done.
 					res[i].Judgement, *j = iac.Judgement{}, judged{}

@@ -2,6 +2,8 @@ package scan
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"hash/fnv"
 	"io/fs"
 	"path"
@@ -47,14 +49,92 @@ import (
 // A format read as one group is still taken whole from the cache when none of its
 // files changed.
 
-// read runs one front end over its files: through the cache when the scan has one.
+// read runs one front end over its files: through the cache when the scan has one,
+// then also giving the groups its resources come from (nil without the cache).
 func (r *Result) read(ctx context.Context, opt Options, cache *scancache.Cache, sess *rules.Session, f Format, sc iac.Scanner,
-	readFS, fsys fs.FS, files []string, sink iac.Sink) ([]iac.Resource, []iac.Diagnostic, error) {
+	readFS, fsys fs.FS, files []string, sink iac.Sink) ([]iac.Resource, []iac.Diagnostic, *lateSpans, error) {
 	if cache == nil || opt.retain {
-		return sc.Scan(ctx, readFS, files, sink)
+		kept, diags, err := sc.Scan(ctx, readFS, files, sink)
+		return kept, diags, nil, err
 	}
 	gr := &grouped{r: r, cache: cache, cat: opt.Catalog, sess: sess, format: f, sc: sc, readFS: readFS, fsys: fsys, files: files}
 	return gr.run(ctx)
+}
+
+// lateSpans are the groups a scan's resources come from, in order, for Finish to
+// take the findings of the rules that read other resources from the cache
+// (rules.Session.Reuse), and the keys of their entries.
+type lateSpans struct {
+	spans []*rules.Span
+	keys  []scancache.Key
+}
+
+// reuseLate hands the session the groups of every front end's resources, in the
+// order the scan joins them; nothing when one front end's resources did not come
+// through the cache.
+func reuseLate(sess *rules.Session, parts []*lateSpans, counts []int) *lateSpans {
+	all := &lateSpans{}
+	for k, p := range parts {
+		if p == nil {
+			if counts[k] > 0 {
+				return nil
+			}
+			continue
+		}
+		all.spans = append(all.spans, p.spans...)
+		all.keys = append(all.keys, p.keys...)
+	}
+	sess.Reuse(all.spans)
+	return all
+}
+
+// store keeps what Finish judged of each group it judged itself.
+func (ls *lateSpans) store(cache *scancache.Cache, cat *rules.Catalog) {
+	if ls == nil {
+		return
+	}
+	var todo []int
+	reused := 0
+	for k, sp := range ls.spans {
+		if sp.Now != nil {
+			todo = append(todo, k)
+		}
+		if sp.Reused {
+			reused++
+		}
+	}
+	cache.CountLate(reused, len(todo))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(todo)) {
+		wg.Go(func() {
+			for {
+				n := int(next.Add(1)) - 1
+				if n >= len(todo) {
+					return
+				}
+				k := todo[n]
+				cache.PutLate(scancache.LateKey(ls.keys[k]), ls.spans[k].ID, ls.spans[k].Now, cat)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// contentID names what a group's entry holds: its key (the salt, the format, the
+// files) and the state of every path its front end read.
+func contentID(key scancache.Key, reads []scancache.Read) [32]byte {
+	h := sha256.New()
+	h.Write(key[:])
+	var n [8]byte
+	for _, r := range reads {
+		binary.LittleEndian.PutUint64(n[:], uint64(len(r.Path)))
+		h.Write(n[:])
+		h.Write([]byte(r.Path))
+		h.Write([]byte{byte(r.State.Kind)})
+		h.Write(r.State.Sum[:])
+	}
+	return [32]byte(h.Sum(nil))
 }
 
 // span is a run of files, [lo, hi).
@@ -77,15 +157,20 @@ type grouped struct {
 // notes of its units as they are read (Result.enrich, the components) is noted in a
 // Result of its own, merged into the scan's once the group is used.
 type cachedGroup struct {
-	kept   []iac.Resource
-	notes  []*rules.Note // set when cached: replayed into the session if the group is used
-	cached bool
-	diags  []iac.Diagnostic
-	noted  *Result
-	reads  []scancache.Read
+	key scancache.Key
+	id  [32]byte // contentID
+	// volatile: the group's result depends on more than the paths it read.
+	volatile bool
+	prior    *rules.Late // what Finish judged of it in an earlier scan, if kept
+	kept     []iac.Resource
+	notes    []*rules.Note // set when cached: replayed into the session if the group is used
+	cached   bool
+	diags    []iac.Diagnostic
+	noted    *Result
+	reads    []scancache.Read
 }
 
-func (g *grouped) run(ctx context.Context) ([]iac.Resource, []iac.Diagnostic, error) {
+func (g *grouped) run(ctx context.Context) ([]iac.Resource, []iac.Diagnostic, *lateSpans, error) {
 	pol := policyOf(g.format)
 	files := g.files
 	if pol.order != nil {
@@ -124,11 +209,11 @@ func (g *grouped) run(ctx context.Context) ([]iac.Resource, []iac.Diagnostic, er
 		}
 		wg.Wait()
 		if err := ctx.Err(); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		for k, s := range todo {
 			if errs[k] != nil {
-				return nil, nil, errs[k]
+				return nil, nil, nil, errs[k]
 			}
 			done[s] = outs[k]
 		}
@@ -147,10 +232,20 @@ func (g *grouped) run(ctx context.Context) ([]iac.Resource, []iac.Diagnostic, er
 		}
 		spans = joined
 	}
+	n := 0
+	for _, s := range spans {
+		n += len(done[s].kept)
+	}
 	var kept []iac.Resource
+	if len(spans) > 1 && n > 0 {
+		kept = make([]iac.Resource, 0, n)
+	}
 	var diags []iac.Diagnostic
+	late := &lateSpans{}
 	for _, s := range spans {
 		gr := done[s]
+		late.spans = append(late.spans, &rules.Span{N: len(gr.kept), ID: gr.id, Volatile: gr.volatile, Prior: gr.prior})
+		late.keys = append(late.keys, gr.key)
 		if gr.cached {
 			g.sess.Replay(gr.kept, gr.notes)
 			g.cache.Used()
@@ -164,7 +259,7 @@ func (g *grouped) run(ctx context.Context) ([]iac.Resource, []iac.Diagnostic, er
 	if pol.tidy != nil && len(spans) > 1 {
 		diags = pol.tidy(diags)
 	}
-	return kept, diags, nil
+	return kept, diags, late, nil
 }
 
 // policy is how one format's files are grouped (see the top of this file).
@@ -365,7 +460,9 @@ func (g *grouped) one(ctx context.Context, names []string) (*cachedGroup, error)
 			cs[i] = awaf.Component(c)
 		}
 		noted.addComponents(cs)
-		return &cachedGroup{kept: ent.Resources, notes: ent.Notes, cached: true, diags: ent.Diags, noted: noted, reads: ent.Reads}, nil
+		gr := &cachedGroup{key: key, id: contentID(key, ent.Reads), kept: ent.Resources, notes: ent.Notes, cached: true, diags: ent.Diags, noted: noted, reads: ent.Reads}
+		gr.prior, _ = g.cache.GetLate(scancache.LateKey(key), gr.id, g.cat)
+		return gr, nil
 	}
 	tr := scancache.Track(g.readFS)
 	noted := &Result{}
@@ -373,7 +470,7 @@ func (g *grouped) one(ctx context.Context, names []string) (*cachedGroup, error)
 	if err != nil {
 		return nil, err
 	}
-	gr := &cachedGroup{kept: kept, diags: diags, noted: noted}
+	gr := &cachedGroup{key: key, kept: kept, diags: diags, noted: noted}
 	reads := tr.Reads()
 	for _, n := range names {
 		if _, found := slices.BinarySearchFunc(reads, n, func(r scancache.Read, p string) int { return strings.Compare(r.Path, p) }); !found {
@@ -382,6 +479,7 @@ func (g *grouped) one(ctx context.Context, names []string) (*cachedGroup, error)
 	}
 	slices.SortFunc(reads, func(a, b scancache.Read) int { return strings.Compare(a.Path, b.Path) })
 	gr.reads = reads
+	gr.id, gr.volatile = contentID(key, reads), !tr.Cacheable()
 	if tr.Cacheable() {
 		ent := &scancache.Entry{Reads: reads, Resources: kept, Notes: make([]*rules.Note, len(kept)), Diags: diags,
 			ScanDiags: noted.Diagnostics, Signals: noted.profile.signals()}

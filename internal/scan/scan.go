@@ -210,6 +210,7 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 	type out struct {
 		res   []iac.Resource
 		diags []iac.Diagnostic
+		late  *lateSpans // the cache's groups of res
 		err   error
 	}
 	order := opt.Frontends.order()
@@ -228,8 +229,8 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 			continue
 		}
 		wg.Go(func() {
-			r, d, err := res.read(ctx, opt, cache, sess, f, sc, readFS, fsys, files, sink)
-			outs[i] = out{r, d, err}
+			r, d, l, err := res.read(ctx, opt, cache, sess, f, sc, readFS, fsys, files, sink)
+			outs[i] = out{r, d, l, err}
 		})
 	}
 	wg.Wait()
@@ -257,10 +258,19 @@ func Run(ctx context.Context, fsys fs.FS, paths []string, opt Options) (*Result,
 	if opt.retain {
 		res.enrich(res.Resources)
 	}
+	var late *lateSpans
+	if cache != nil {
+		parts, counts := make([]*lateSpans, len(outs)), make([]int, len(outs))
+		for i, o := range outs {
+			parts[i], counts[i] = o.late, len(o.res)
+		}
+		late = reuseLate(sess, parts, counts)
+	}
 	fs0, err := sess.Finish(ctx, res.Resources)
 	if err != nil {
 		return nil, err
 	}
+	late.store(cache, opt.Catalog)
 	res.Findings = fs0
 	sup := newSuppressor(fsys)
 	res.Diagnostics = append(res.Diagnostics, sup.apply(res.Findings)...)

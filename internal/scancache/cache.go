@@ -97,7 +97,7 @@ type Cache struct {
 	stats *stats // shared by the salted copies
 }
 
-type stats struct{ used, read atomic.Int64 }
+type stats struct{ used, read, lateUsed, lateJudged atomic.Int64 }
 
 // Stats gives how many of the groups a scan used were taken from the cache and how
 // many were read, since Open.
@@ -108,6 +108,19 @@ func (c *Cache) Read() { c.stats.read.Add(1) }
 
 // Used counts a group taken from the cache.
 func (c *Cache) Used() { c.stats.used.Add(1) }
+
+// CountLate counts groups whose late findings (GetLate) were reused and groups whose
+// were judged again.
+func (c *Cache) CountLate(reused, judged int) {
+	c.stats.lateUsed.Add(int64(reused))
+	c.stats.lateJudged.Add(int64(judged))
+}
+
+// LateStats gives how many groups' late findings were reused and how many judged
+// again, since Open.
+func (c *Cache) LateStats() (reused, judged int64) {
+	return c.stats.lateUsed.Load(), c.stats.lateJudged.Load()
+}
 
 // entryExt names entry files; tmpExt the temporary files they are written through.
 const (
@@ -180,31 +193,98 @@ func (c *Cache) warn(format string, args ...any) {
 // Get reads the entry under k. A missing entry is a miss; a damaged one too, with a
 // warning, and it is removed so that the next write replaces it.
 func (c *Cache) Get(k Key, cat *rules.Catalog) (*Entry, bool) {
+	var ent *Entry
+	ok := c.get(k, func(data []byte) (err error) {
+		ent, err = decode(data, k, cat, true) // data is read for it alone
+		return err
+	})
+	return ent, ok
+}
+
+// get reads the file under k and decodes it; see Get.
+func (c *Cache) get(k Key, decode func([]byte) error) bool {
 	p := c.path(k)
 	f, err := os.Open(p)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			c.warn("scan cache: cannot read %s: %v; scanning without it", p, err)
 		}
-		return nil, false
+		return false
 	}
-	data, err := io.ReadAll(io.LimitReader(f, c.opt.MaxBytes+1))
+	var data []byte
+	st, serr := f.Stat()
+	if serr == nil && st.Size() > 0 && st.Size() <= c.opt.MaxBytes {
+		// Read in one call when the size is known.
+		data = make([]byte, 0, st.Size()+1)
+	}
+	data, err = readAll(io.LimitReader(f, c.opt.MaxBytes+1), data)
 	f.Close()
 	if err == nil && int64(len(data)) > c.opt.MaxBytes {
 		err = fmt.Errorf("larger than the cache's %d-byte bound", c.opt.MaxBytes)
 	}
-	var ent *Entry
 	if err == nil {
-		ent, err = Decode(data, k, cat)
+		err = decode(data)
 	}
 	if err != nil {
 		c.warn("scan cache: entry %s is damaged (%v); ignored, it will be written again", p, err)
 		_ = os.Remove(p)
+		return false
+	}
+	// Mark it recently used, for Trim; to the minute is recent enough, so scans run
+	// one after another do not touch every entry each time.
+	if now := c.opt.Now(); serr != nil || now.Sub(st.ModTime()) > touchAfter || st.ModTime().After(now) {
+		_ = os.Chtimes(p, now, now)
+	}
+	return true
+}
+
+// touchAfter is how old an entry's time must be for a read to set it again.
+const touchAfter = time.Minute
+
+// readAll reads r to its end, appending to buf.
+func readAll(r io.Reader, buf []byte) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+}
+
+// LateKey gives the key of what Finish judged of the group under k (GetLate, PutLate).
+func LateKey(k Key) Key {
+	return Key(sha256.Sum256(append([]byte("awaf late\x00"), k[:]...)))
+}
+
+// GetLate reads what Finish judged of a group, kept under LateKey of its key, when
+// it was judged on the group's content id; as Get for a missing or damaged entry.
+func (c *Cache) GetLate(k Key, id [32]byte, cat *rules.Catalog) (*rules.Late, bool) {
+	var late *rules.Late
+	var was [32]byte
+	if !c.get(k, func(data []byte) (err error) {
+		was, late, err = decodeLate(data, k, cat, true)
+		return err
+	}) || was != id {
 		return nil, false
 	}
-	now := c.opt.Now()
-	_ = os.Chtimes(p, now, now) // marks it recently used, for Trim
-	return ent, true
+	return late, true
+}
+
+// PutLate keeps what Finish judged of a group whose content is id under k, as Put.
+func (c *Cache) PutLate(k Key, id [32]byte, late *rules.Late, cat *rules.Catalog) {
+	data, err := EncodeLate(k, id, late, cat)
+	if err != nil {
+		c.warn("scan cache: entry %s not written: %v", k, err)
+		return
+	}
+	c.write(k, data)
 }
 
 // Put writes ent under k: to a temporary file in the directory, then renamed into
@@ -217,6 +297,11 @@ func (c *Cache) Put(k Key, ent *Entry, cat *rules.Catalog) {
 		c.warn("scan cache: entry %s not written: %v", k, err)
 		return
 	}
+	c.write(k, data)
+}
+
+// write puts an entry file's data under k.
+func (c *Cache) write(k Key, data []byte) {
 	if int64(len(data)) > c.opt.MaxBytes/4 {
 		return // an entry that would crowd out the rest is not kept
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"unsafe"
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/iac"
@@ -215,13 +216,20 @@ func (e *encoder) note(n *rules.Note) {
 		return
 	}
 	e.byte1(1)
-	e.findings += len(n.Local)
-	e.count(len(n.Local), n.Local == nil)
-	for i := range n.Local {
-		f := &n.Local[i]
+	e.findingList(n.Local)
+	e.positions(n.LocalAt)
+	e.positions(n.Pending)
+}
+
+// findingList writes findings judged before Finish names their resource and
+// workload and suppressions apply: a note's, or what Finish judged of a resource.
+func (e *encoder) findingList(fs []rules.Finding) {
+	e.findings += len(fs)
+	e.count(len(fs), fs == nil)
+	for i := range fs {
+		f := &fs[i]
 		idx, ok := e.rules[f.Rule]
 		if !ok || f.Resource != nil || f.Suppression != nil || f.Workload != "" {
-			// A note is made before Finish names workloads and suppressions apply.
 			e.err = fmt.Errorf("finding of rule %v cannot be stored", f.Rule)
 			return
 		}
@@ -240,8 +248,6 @@ func (e *encoder) note(n *rules.Note) {
 			}
 		}
 	}
-	e.positions(n.LocalAt)
-	e.positions(n.Pending)
 }
 
 // Encode writes e as an entry file under key. The catalog is the one the notes'
@@ -279,6 +285,11 @@ func Encode(key Key, ent *Entry, cat *rules.Catalog) ([]byte, error) {
 		e.loc(s.Loc)
 	}
 	e.strings(ent.Components)
+	return e.frame(key)
+}
+
+// frame gives the entry file of the body e wrote, under key.
+func (e *encoder) frame(key Key) ([]byte, error) {
 	if e.err != nil {
 		return nil, e.err
 	}
@@ -595,51 +606,77 @@ func (d *decoder) note() *rules.Note {
 		return nil
 	}
 	n := &rules.Note{}
-	if k := d.count(4); k >= 0 {
-		n.Local = d.findingsOf(k)
-		for i := range k {
-			f := &n.Local[i]
-			idx := d.uvarint()
-			if d.err == nil && idx >= uint64(len(d.cat.Rules)) {
-				d.fail(fmt.Errorf("rule %d not in the catalog", idx))
-				return nil
-			}
-			if d.err != nil {
-				return nil
-			}
-			f.Rule = d.cat.Rules[idx]
-			f.Status = rules.Status(d.str())
-			if d.err == nil && !f.Status.IsOutcome() {
-				d.fail(fmt.Errorf("status %q", f.Status))
-				return nil
-			}
-			f.Loc = d.loc()
-			f.Message = d.str()
-			if u := d.count(4); u >= 0 {
-				f.Unresolved = make([]rules.Unresolved, u)
-				for j := range u {
-					x := &f.Unresolved[j]
-					x.Why = d.str()
-					x.Loc = d.loc()
-					x.Count = d.int()
-					if m := d.count(3); m >= 0 {
-						x.More = make([]awaf.Location, m)
-						for k := range m {
-							x.More[k] = d.loc()
-						}
-					}
-				}
-			}
-		}
+	n.Local = d.findingList()
+	if d.err != nil {
+		return nil
 	}
 	n.LocalAt = d.positions()
 	n.Pending = d.positions()
 	return n
 }
 
+// findingList reads what encoder.findingList wrote.
+func (d *decoder) findingList() []rules.Finding {
+	k := d.count(4)
+	if k < 0 {
+		return nil
+	}
+	out := d.findingsOf(k)
+	for i := range k {
+		f := &out[i]
+		idx := d.uvarint()
+		if d.err == nil && idx >= uint64(len(d.cat.Rules)) {
+			d.fail(fmt.Errorf("rule %d not in the catalog", idx))
+			return nil
+		}
+		if d.err != nil {
+			return nil
+		}
+		f.Rule = d.cat.Rules[idx]
+		f.Status = rules.Status(d.str())
+		if d.err == nil && !f.Status.IsOutcome() {
+			d.fail(fmt.Errorf("status %q", f.Status))
+			return nil
+		}
+		f.Loc = d.loc()
+		f.Message = d.str()
+		if u := d.count(4); u >= 0 {
+			f.Unresolved = make([]rules.Unresolved, u)
+			for j := range u {
+				x := &f.Unresolved[j]
+				x.Why = d.str()
+				x.Loc = d.loc()
+				x.Count = d.int()
+				if m := d.count(3); m >= 0 {
+					x.More = make([]awaf.Location, m)
+					for k := range m {
+						x.More[k] = d.loc()
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
 // Decode reads an entry file written by Encode under key, with the catalog the notes
 // were judged with. Any damage is an error, never a partial entry.
 func Decode(data []byte, key Key, cat *rules.Catalog) (*Entry, error) {
+	return decode(data, key, cat, false)
+}
+
+// decode is Decode; owned says that data is the decoder's to keep: the strings of
+// the entry then point into it instead of into a copy.
+func decode(data []byte, key Key, cat *rules.Catalog, owned bool) (*Entry, error) {
+	body, err := unframe(data, key)
+	if err != nil {
+		return nil, err
+	}
+	return decodeBody(body, cat, owned)
+}
+
+// unframe checks an entry file written under key and gives its body.
+func unframe(data []byte, key Key) ([]byte, error) {
 	if len(data) < headerSize {
 		return nil, errShort
 	}
@@ -661,14 +698,19 @@ func Decode(data []byte, key Key, cat *rules.Catalog) (*Entry, error) {
 	if sha256.Sum256(body) != [32]byte(rest[k+int(n):]) {
 		return nil, errChecksum
 	}
-	return decodeBody(body, cat)
+	return body, nil
 }
 
-func decodeBody(body []byte, cat *rules.Catalog) (*Entry, error) {
-	d := &decoder{b: body, s: string(body), cat: cat}
-	// The sizes ahead of the body are hints: each is bounded by the bytes that
-	// could hold that many (a string takes at least 1, a value 4, a finding 6), and
-	// decoding does not depend on them.
+// newDecoder starts reading a body: the sizes ahead of it are hints, each bounded
+// by the bytes that could hold that many (a string takes at least 1, a value 4, a
+// finding 6); decoding does not depend on them.
+func newDecoder(body []byte, cat *rules.Catalog, owned bool) (*decoder, error) {
+	d := &decoder{b: body, cat: cat}
+	if owned && len(body) > 0 {
+		d.s = unsafe.String(&body[0], len(body)) // never written again
+	} else {
+		d.s = string(body)
+	}
 	nStrs, nValues, nFound := d.uvarint(), d.uvarint(), d.uvarint()
 	left := uint64(len(d.b) - d.off)
 	if d.err == nil && (nStrs > left || nValues > left/4 || nFound > left/6) {
@@ -680,6 +722,22 @@ func decodeBody(body []byte, cat *rules.Catalog) (*Entry, error) {
 	d.strs = make([]string, 0, nStrs)
 	d.slab = make([]iac.Value, nValues)
 	d.found = make([]rules.Finding, nFound)
+	return d, nil
+}
+
+// end checks that the whole body was read.
+func (d *decoder) end() error {
+	if d.err == nil && d.off != len(d.b) {
+		d.fail(fmt.Errorf("%d bytes left over", len(d.b)-d.off))
+	}
+	return d.err
+}
+
+func decodeBody(body []byte, cat *rules.Catalog, owned bool) (*Entry, error) {
+	d, err := newDecoder(body, cat, owned)
+	if err != nil {
+		return nil, err
+	}
 	ent := &Entry{}
 	if n := d.count(2); n >= 0 {
 		ent.Reads = make([]Read, n)
@@ -719,11 +777,64 @@ func decodeBody(body []byte, cat *rules.Catalog) (*Entry, error) {
 		}
 	}
 	ent.Components = d.strings()
-	if d.err == nil && d.off != len(d.b) {
-		d.fail(fmt.Errorf("%d bytes left over", len(d.b)-d.off))
-	}
-	if d.err != nil {
-		return nil, d.err
+	if err := d.end(); err != nil {
+		return nil, err
 	}
 	return ent, nil
+}
+
+// A late entry (EncodeLate) holds what Finish judged of one group's resources by the
+// rules left for it: the ID of the group's content it was judged on, then
+// rules.Late (its context, then per resource its findings and their positions).
+
+// EncodeLate writes what Finish judged of the resources of a group whose content
+// is id, under key (LateKey of the group's).
+func EncodeLate(key Key, id [32]byte, late *rules.Late, cat *rules.Catalog) ([]byte, error) {
+	e := &encoder{strs: map[string]uint64{}, rules: ruleIndex(cat)}
+	e.b = append(e.b, id[:]...)
+	e.b = append(e.b, late.Context[:]...)
+	e.count(len(late.Res), late.Res == nil)
+	for _, r := range late.Res {
+		e.findingList(r.Findings)
+		e.positions(r.At)
+	}
+	return e.frame(key)
+}
+
+// DecodeLate reads a late entry written by EncodeLate under key, and the ID of the
+// content it was judged on.
+func DecodeLate(data []byte, key Key, cat *rules.Catalog) (id [32]byte, late *rules.Late, err error) {
+	return decodeLate(data, key, cat, false)
+}
+
+// decodeLate is DecodeLate; owned as for decode.
+func decodeLate(data []byte, key Key, cat *rules.Catalog, owned bool) (id [32]byte, late *rules.Late, err error) {
+	body, err := unframe(data, key)
+	if err != nil {
+		return id, nil, err
+	}
+	d, err := newDecoder(body, cat, owned)
+	if err != nil {
+		return id, nil, err
+	}
+	copy(id[:], d.bytes(32))
+	late = &rules.Late{}
+	copy(late.Context[:], d.bytes(32))
+	if n := d.count(2); n >= 0 {
+		late.Res = make([]rules.LateOf, n)
+		for i := range n {
+			r := rules.LateOf{Findings: d.findingList(), At: d.positions()}
+			if d.err == nil && len(r.At) != len(r.Findings) {
+				d.fail(fmt.Errorf("%d positions for %d findings", len(r.At), len(r.Findings)))
+			}
+			if d.err != nil {
+				break
+			}
+			late.Res[i] = r
+		}
+	}
+	if err := d.end(); err != nil {
+		return id, nil, err
+	}
+	return id, late, nil
 }

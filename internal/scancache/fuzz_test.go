@@ -24,7 +24,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte{0, 0, 0, 0, 0})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_, _ = Decode(b, key, cat)
-		got, err := decodeBody(b, cat)
+		got, err := decodeBody(b, cat, false)
 		if err != nil {
 			return
 		}

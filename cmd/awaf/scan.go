@@ -237,7 +237,9 @@ func runScan(ctx context.Context, f *scanFlags, paths []string, s *streams) erro
 			}
 			if f.verbose {
 				used, read := c.Stats()
-				fmt.Fprintf(stderr, "awaf: cache %s: %s reused, %s read\n", f.cache, plural(int(used), "group"), plural(int(read), "group"))
+				lateUsed, lateJudged := c.LateStats()
+				fmt.Fprintf(stderr, "awaf: cache %s: %s reused, %s read; cross-resource findings of %s reused, %d judged again\n",
+					f.cache, plural(int(used), "group"), plural(int(read), "group"), plural(int(lateUsed), "group"), lateJudged)
 			}
 		}()
 	}

@@ -55,7 +55,7 @@ func TestScanCache(t *testing.T) {
 		scanBoth("warm", ".", "--format", f, "--show-pass")
 	}
 	_, errOut, _ := runScanCmd(t, ".", "--fail-on", "none", "--cache", cache, "--verbose")
-	if !strings.Contains(errOut, "awaf: cache "+cache+": 3 groups reused, 0 groups read") {
+	if !strings.Contains(errOut, "awaf: cache "+cache+": 3 groups reused, 0 groups read; cross-resource findings of 3 groups reused, 0 judged again\n") {
 		t.Errorf("verbose: %s", errOut)
 	}
 

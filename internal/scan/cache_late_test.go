@@ -114,13 +114,6 @@ func TestCacheLateFollowsOtherFiles(t *testing.T) {
 				}
 				return res
 			}
-			open := func() *scancache.Cache {
-				c, err := scancache.Open(dir, scancache.Options{Build: "b"})
-				if err != nil {
-					t.Fatal(err)
-				}
-				return c
-			}
 			before, after := scan(tt.before, nil), scan(tt.after, nil)
 			if slices.Equal(ofB(before), ofB(after)) {
 				t.Fatalf("the change does not change b's findings:\n%s", strings.Join(ofB(after), "\n"))
@@ -131,7 +124,7 @@ func TestCacheLateFollowsOtherFiles(t *testing.T) {
 				want  *Result
 				fresh bool
 			}{{"cold", tt.before, before, true}, {"warm", tt.before, before, false}, {"changed", tt.after, after, false}, {"changed back", tt.before, before, false}} {
-				c := open()
+				c := openCache(t, dir)
 				got := scan(way.fsys, c)
 				sameOutputs(t, way.name, outputs(t, got), outputs(t, way.want))
 				reused, judged := c.LateStats()
@@ -158,24 +151,17 @@ func TestCacheLateReusedWhenUnaffected(t *testing.T) {
 	for name, corpus := range map[string]fstest.MapFS{"arm": aiARMCorpus(500), "bicep": aiBicepCorpus(500), "terraform": aiTFCorpus(1500)} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
-			open := func() *scancache.Cache {
-				c, err := scancache.Open(dir, scancache.Options{Build: "b"})
-				if err != nil {
-					t.Fatal(err)
-				}
-				return c
-			}
-			c := open()
+			c := openCache(t, dir)
 			cacheScan(t, corpus, cat, c, nil)
 			if reused, judged := c.LateStats(); reused != 0 || judged == 0 {
 				t.Errorf("cold: %d reused, %d judged", reused, judged)
 			}
-			c = open()
+			c = openCache(t, dir)
 			cacheScan(t, corpus, cat, c, nil)
 			if reused, judged := c.LateStats(); reused == 0 || judged != 0 {
 				t.Errorf("warm: %d reused, %d judged", reused, judged)
 			}
-			c = open()
+			c = openCache(t, dir)
 			changed := change(corpus)
 			got := outputs(t, cacheScan(t, changed, cat, c, nil))
 			if reused, judged := c.LateStats(); reused == 0 || judged != 1 {

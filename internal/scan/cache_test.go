@@ -467,10 +467,7 @@ func TestCacheTrim(t *testing.T) {
 	cat := catalog(t)
 	dir := t.TempDir()
 	corpus := aiARMCorpus(500) // 10 groups
-	c, err := scancache.Open(dir, scancache.Options{Build: "b"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := openCache(t, dir)
 	cacheScan(t, corpus, cat, c, nil)
 	full, err := c.Size()
 	if err != nil || full == 0 {
@@ -515,19 +512,12 @@ func TestCacheReadsOnlyWhatChanged(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			open := func() *scancache.Cache {
-				c, err := scancache.Open(dir, scancache.Options{Build: "b"})
-				if err != nil {
-					t.Fatal(err)
-				}
-				return c
-			}
-			c := open()
+			c := openCache(t, dir)
 			cacheScan(t, tt.corpus, cat, c, nil)
 			if used, read := c.Stats(); used != 0 || read != tt.groups {
 				t.Errorf("cold: %d used, %d read; want %d read", used, read, tt.groups)
 			}
-			c = open()
+			c = openCache(t, dir)
 			changed := change(tt.corpus, tt.suffix)
 			got := outputs(t, cacheScan(t, changed, cat, c, nil))
 			if used, read := c.Stats(); used != tt.groups-tt.read || read != tt.read {
@@ -550,4 +540,14 @@ func TestCacheKnowsResult(t *testing.T) {
 	if got, want := strings.Join(names, " "), "Files Resources Findings Diagnostics Catalog mu components profile"; got != want {
 		t.Errorf("Result has fields %s, the cache knows %s: teach absorb and the entry (cache.go) the new ones", got, want)
 	}
+}
+
+// openCache opens the scan cache in dir as the tests' one build.
+func openCache(t *testing.T, dir string) *scancache.Cache {
+	t.Helper()
+	c, err := scancache.Open(dir, scancache.Options{Build: "b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

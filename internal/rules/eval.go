@@ -213,7 +213,11 @@ const workloadBase = 1 << 40
 // marked Existing are linked but not judged: their properties are declared elsewhere.
 // Findings come in resource order, then catalog order, whatever the parallelism.
 func (c *Catalog) Evaluate(ctx context.Context, res []iac.Resource, opt Options) ([]Finding, error) {
-	return c.Start(opt).Finish(ctx, res)
+	fs, err := c.Start(opt).Finish(ctx, res)
+	if err != nil {
+		return nil, err
+	}
+	return fs.Slice(), nil
 }
 
 // registry numbers the unknown values of one evaluation so that the unknown a CEL

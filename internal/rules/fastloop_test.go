@@ -143,7 +143,8 @@ func TestFastPathLoopsMatchCEL(t *testing.T) {
 				for i := range w.res {
 					kept = append(kept, s.Sink([]iac.Resource{w.res[i]})...) // a copy: the sink may change it
 				}
-				late, err := s.Finish(context.Background(), kept)
+				fs, err := s.Finish(context.Background(), kept)
+				late := fs.Slice()
 				if err != nil {
 					t.Fatal(err)
 				}

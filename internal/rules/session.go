@@ -9,7 +9,6 @@ import (
 
 	celast "cel.dev/cel-go/common/ast"
 
-	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/iac"
 )
 
@@ -42,34 +41,45 @@ type Session struct {
 	spans []*Span
 }
 
-// judged is what a Session records on a resource when its unit is read: the findings
-// of the rules judged then, each with its rule's position among its type's rules,
-// and the positions of the rules left for Finish.
+// judged is what a Session records on a resource when its unit is read: its window
+// in the unit's block of findings, one cell per rule that may still give it a
+// finding, in rule order (the findings of the rules judged then, and an empty cell,
+// nil Rule, for each rule left for Finish), each cell's rule position among its
+// type's rules, and the positions of the rules left. Finish judges the rules left
+// into their cells and closes the windows up in place: the blocks Sink fills are the
+// findings Finish gives, with no second copy of them all.
 type judged struct {
-	local   []early
-	localAt []uint16
+	blk     []Finding // the unit's block; the window is blk[off:off+len(at)]
+	off     int
+	at      []uint16
 	pending []uint16
 }
 
-// early is a finding judged when its unit was read, without what only Finish gives
-// it (its resource, so that the full resource is not held, and its workload) and
-// what Evaluate never sets (a suppression): 96 bytes instead of 128, for the
-// hundreds of thousands of findings a large scan holds until Finish.
-type early struct {
-	rule       *Rule
-	status     Status
-	loc        awaf.Location
-	message    string
-	unresolved []Unresolved
+func (j *judged) window() []Finding {
+	return j.blk[j.off : j.off+len(j.at) : j.off+len(j.at)]
 }
 
-func earlyOf(f *Finding) early {
-	return early{rule: f.Rule, status: f.Status, loc: f.Loc, message: f.Message, unresolved: f.Unresolved}
+// bare gives f without what only Finish gives it (its resource, so that the full
+// resource is not held, and its workload) and what Evaluate never sets (a
+// suppression).
+func bare(f *Finding) Finding {
+	return Finding{Rule: f.Rule, Status: f.Status, Loc: f.Loc, Message: f.Message, Unresolved: f.Unresolved}
 }
 
-// finding gives the Finding e stands for, with no resource or workload.
-func (e *early) finding() Finding {
-	return Finding{Rule: e.rule, Status: e.status, Loc: e.loc, Message: e.message, Unresolved: e.unresolved}
+// lay fills a window and its cells' positions: the local findings (bare) at their
+// rules' places and an empty cell for each pending rule; both lists are in rule
+// order and win holds exactly their cells.
+func lay(win []Finding, at []uint16, local []Finding, localAt, pending []uint16) {
+	a, b := 0, 0
+	for c := range win {
+		if b == len(pending) || (a < len(local) && localAt[a] < pending[b]) {
+			win[c], at[c] = bare(&local[a]), localAt[a]
+			a++
+		} else {
+			at[c] = pending[b]
+			b++
+		}
+	}
 }
 
 // sessions numbers the sessions, so that a note on a resource is read only by the
@@ -149,11 +159,13 @@ func (s *Session) Sink(res []iac.Resource) []iac.Resource {
 		}
 	}
 	*sp = scratch
-	block := make([]early, len(scratch))
-	for k := range scratch {
-		block[k] = earlyOf(&scratch[k])
+	cells := len(scratch)
+	for i := range js {
+		cells += len(js[i].pending)
 	}
-	at = at[:len(at):len(at)]
+	block := make([]Finding, cells)
+	cellAt := make([]uint16, cells)
+	off := 0
 	for i := range res {
 		lt := g.ltype[i]
 		if res[i].Existing || len(c.byType[lt]) == 0 {
@@ -161,8 +173,10 @@ func (s *Session) Sink(res []iac.Resource) []iac.Resource {
 			continue
 		}
 		j := &js[i]
-		j.local = block[ends[i]:ends[i+1]:ends[i+1]]
-		j.localAt = at[ends[i]:ends[i+1]:ends[i+1]]
+		n := ends[i+1] - ends[i] + len(j.pending)
+		lay(block[off:off+n], cellAt[off:off+n], scratch[ends[i]:ends[i+1]], at[ends[i]:ends[i+1]], j.pending)
+		j.blk, j.off, j.at = block, off, cellAt[off:off+n:off+n]
+		off += n
 		out[i] = c.keep(&res[i], lt, j, iac.Judgement{Sink: s.id, Unit: unit, Index: uint32(i)})
 	}
 	return out
@@ -183,7 +197,7 @@ func (c *Catalog) lowerType(t string) string {
 // Finish judges the resources by the rules left and returns every finding, in
 // resource order, then catalog order. Resources that did not pass through this
 // session's Sink are judged by every rule.
-func (s *Session) Finish(ctx context.Context, res []iac.Resource) ([]Finding, error) {
+func (s *Session) Finish(ctx context.Context, res []iac.Resource) (Findings, error) {
 	c, opt := s.c, s.opt
 	// The workload facts and the link graph are independent: build them side by side.
 	// Each workload has its own facts; the pending links span the scan.
@@ -223,19 +237,31 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) ([]Finding, er
 			todo = append(todo, i)
 		}
 	}
-	// Every finding goes into one slice: resource k of todo owns the window
-	// off[k]:off[k+1], one cell per finding it may get, and the windows are closed
-	// up at the end. No per-resource slices, no second copy.
-	off := make([]int, len(todo)+1)
-	for k, i := range todo {
-		if j := judgement(i); j != nil {
-			off[k+1] = off[k] + len(j.local) + len(j.pending)
-		} else {
-			off[k+1] = off[k] + len(c.byType[g.ltype[i]])
+	// Resource k of todo owns a window, one cell per finding it may get: the one Sink
+	// laid out for it in its unit's block, or, for a resource Sink did not judge, one in
+	// a block for all of those. The rules left are judged into the empty cells, and
+	// the windows are closed up in place at the end: no second copy of the findings.
+	var spare int
+	for _, i := range todo {
+		if judgement(i) == nil {
+			spare += len(c.byType[g.ltype[i]])
 		}
 	}
-	buf := make([]Finding, off[len(todo)])
-	got := make([]int, len(todo))
+	wins := make([]window, len(todo))
+	var ubuf []Finding
+	if spare > 0 {
+		ubuf = make([]Finding, spare)
+	}
+	spare = 0
+	for k, i := range todo {
+		if j := judgement(i); j != nil {
+			wins[k] = window{blk: j.blk, off: j.off, n: len(j.at), unit: int(res[i].Judgement.Unit)}
+		} else {
+			n := len(c.byType[g.ltype[i]])
+			wins[k] = window{blk: ubuf, off: spare, n: n, unit: -1}
+			spare += n
+		}
+	}
 	// Workers take resources in chunks from a shared counter: one atomic add per
 	// chunk instead of a channel hand-off per resource.
 	const chunk = 64
@@ -253,10 +279,11 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) ([]Finding, er
 				hi := min(lo+chunk, len(todo))
 				for k := lo; k < hi; k++ {
 					i := todo[k]
-					window := buf[off[k]:off[k]:off[k+1]]
+					win := &wins[k]
 					j := judgement(i)
 					if j == nil {
-						got[k] = len(c.evalResource(g, i, shareds[wk[i]], s.wreg, opt.slow, true, nil, window, nil))
+						cells := win.blk[win.off : win.off : win.off+win.n]
+						win.n = len(c.evalResource(g, i, shareds[wk[i]], s.wreg, opt.slow, true, nil, cells, nil))
 						continue
 					}
 					lateAt, late = lateAt[:0], late[:0]
@@ -268,9 +295,12 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) ([]Finding, er
 						lf, la = late, lateAt
 						ru.record(i, late, lateAt)
 					}
-					got[k] = len(merge(window, j, lf, la))
-					// Its findings are in buf now: let go of the note and the record, so
-					// a unit's block of findings goes once all of its resources are done.
+					if !fill(j.window(), j.at, lf, la) {
+						// Positions that are not the window's (not from this catalog's
+						// judgement): merge by position into a window of their own.
+						*win = window{blk: mergeWindow(j.window(), j.at, lf, la), unit: -2 - k}
+						win.n = len(win.blk)
+					}
 					res[i].Judgement, *j = iac.Judgement{}, judged{}
 				}
 				clear(late)
@@ -285,18 +315,37 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) ([]Finding, er
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return Findings{}, err
 	}
-	// Close up the windows; name each finding's workload and keep only the first
-	// finding of a workload-scope rule in each workload.
+	// Close up the windows in place; name each finding's workload and keep only the
+	// first finding of a workload-scope rule in each workload. Windows next to each
+	// other in one block make one run of findings.
 	type once struct {
 		rule *Rule
 		w    int
 	}
 	seen := map[once]bool{}
-	n := 0
+	var out Findings
+	var run window // the run being closed up: blk[off:n] are its findings so far
+	end := -1      // where in run.blk the last window closed up ends
+	flush := func() {
+		if run.blk != nil {
+			out.add(run.blk[run.off:run.n])
+			clear(run.blk[run.n:end]) // drop the references the unused cells still hold
+		}
+	}
 	for k, i := range todo {
-		for _, f := range buf[off[k] : off[k]+got[k]] {
+		win := wins[k]
+		if win.unit != run.unit || win.off != end || run.blk == nil {
+			flush()
+			run = window{blk: win.blk, off: win.off, n: win.off, unit: win.unit}
+		}
+		end = win.off + win.n
+		for c := win.off; c < end; c++ {
+			f := &win.blk[c]
+			if f.Rule == nil {
+				continue // a rule left for Finish that gave no finding
+			}
 			if f.Rule.Scope == ScopeWorkload {
 				key := once{f.Rule, wk[i]}
 				if seen[key] {
@@ -305,12 +354,47 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) ([]Finding, er
 				seen[key] = true
 			}
 			f.Resource, f.Workload = &res[i], names[wk[i]]
-			buf[n] = f
-			n++
+			if run.n != c {
+				win.blk[run.n] = *f
+			}
+			run.n++
 		}
 	}
-	clear(buf[n:]) // drop the references the unused cells still hold
-	return buf[:n:n], nil
+	flush()
+	return out, nil
+}
+
+// window is where one resource's findings are in Finish: blk[off:off+n]. unit tells
+// blocks apart (-1 for the block of resources Sink did not judge).
+type window struct {
+	blk  []Finding
+	off  int
+	n    int
+	unit int
+}
+
+// fill puts the late findings into the empty cells of their rules' positions; it
+// tells whether each had one.
+func fill(win []Finding, at []uint16, late []Finding, lateAt []uint16) bool {
+	c := 0
+	for b := range late {
+		for c < len(at) && at[c] != lateAt[b] {
+			c++
+		}
+		if c == len(at) || win[c].Rule != nil {
+			return false
+		}
+		c++
+	}
+	c = 0
+	for b := range late {
+		for at[c] != lateAt[b] {
+			c++
+		}
+		win[c] = late[b]
+		c++
+	}
+	return true
 }
 
 // workloadsOf numbers the workloads of res: wk[i] is resource i's, names[w] the name
@@ -339,22 +423,23 @@ func workloadsOf(res []iac.Resource, of func(*iac.Resource) string) (wk []int, n
 	return wk, names, members
 }
 
-// merge appends to out the findings judged when the resource was read and those
-// judged late, in the order of their rules. They point at no resource and name no
-// workload yet: Finish sets both as it closes up the windows, in the one pass that
-// copies every finding.
-func merge(out []Finding, j *judged, late []Finding, lateAt []uint16) []Finding {
-	a := 0
-	for b := range late {
-		for a < len(j.local) && j.localAt[a] < lateAt[b] {
-			out = append(out, j.local[a].finding())
-			a++
+// mergeWindow gives the findings of a window (whose cells' positions are at) and
+// late ones, in the order of their rules.
+func mergeWindow(win []Finding, at []uint16, late []Finding, lateAt []uint16) []Finding {
+	out := make([]Finding, 0, len(win)+len(late))
+	c := 0
+	local := func(stop func() bool) {
+		for ; c < len(win) && !stop(); c++ {
+			if win[c].Rule != nil {
+				out = append(out, win[c])
+			}
 		}
+	}
+	for b := range late {
+		local(func() bool { return at[c] >= lateAt[b] })
 		out = append(out, late[b])
 	}
-	for ; a < len(j.local); a++ {
-		out = append(out, j.local[a].finding())
-	}
+	local(func() bool { return false })
 	return out
 }
 
@@ -772,11 +857,11 @@ func (s *Session) Note(j iac.Judgement) (n Note, ok bool) {
 		return Note{}, false
 	}
 	r := &s.units[j.Unit][j.Index]
-	n = Note{LocalAt: r.localAt, Pending: r.pending}
-	if len(r.local) > 0 {
-		n.Local = make([]Finding, len(r.local))
-		for k := range r.local {
-			n.Local[k] = r.local[k].finding()
+	n = Note{LocalAt: make([]uint16, 0, len(r.at)-len(r.pending)), Pending: r.pending}
+	for c, f := range r.window() {
+		if f.Rule != nil {
+			n.Local = append(n.Local, f)
+			n.LocalAt = append(n.LocalAt, r.at[c])
 		}
 	}
 	return n, true
@@ -792,19 +877,25 @@ func (s *Session) Replay(kept []iac.Resource, notes []*Note) {
 	unit := uint32(len(s.units))
 	s.units = append(s.units, js)
 	s.mu.Unlock()
+	cells := 0
+	for _, n := range notes {
+		if n != nil {
+			cells += len(n.Local) + len(n.Pending)
+		}
+	}
+	block := make([]Finding, cells)
+	cellAt := make([]uint16, cells)
+	off := 0
 	for i := range kept {
 		n := notes[i]
 		if n == nil {
 			kept[i].Judgement = iac.Judgement{}
 			continue
 		}
-		js[i] = judged{localAt: n.LocalAt, pending: n.Pending}
-		if len(n.Local) > 0 {
-			js[i].local = make([]early, len(n.Local))
-			for k := range n.Local {
-				js[i].local[k] = earlyOf(&n.Local[k])
-			}
-		}
+		k := len(n.Local) + len(n.Pending)
+		lay(block[off:off+k], cellAt[off:off+k], n.Local, n.LocalAt, n.Pending)
+		js[i] = judged{blk: block, off: off, at: cellAt[off : off+k : off+k], pending: n.Pending}
+		off += k
 		kept[i].Judgement = iac.Judgement{Sink: s.id, Unit: unit, Index: uint32(i)}
 	}
 }

@@ -51,7 +51,8 @@ func TestSessionMatchesEvaluate(t *testing.T) {
 							projected++
 						}
 					}
-					got, err := s.Finish(context.Background(), kept)
+					fs, err := s.Finish(context.Background(), kept)
+					got := fs.Slice()
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -137,7 +138,8 @@ func TestSessionReadsOnlyItsOwnNotes(t *testing.T) {
 			for i := range in {
 				in[i].Judgement = c.note(s, i)
 			}
-			got, err := s.Finish(context.Background(), in)
+			fs, err := s.Finish(context.Background(), in)
+			got := fs.Slice()
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -586,8 +586,7 @@ func relocate(res *scan.Result, root, answersWorkload string) {
 		l.File = j
 	}
 	fixed := map[*rules.Unresolved]bool{}
-	for i := range res.Findings {
-		f := &res.Findings[i]
+	for _, f := range res.Findings.All() {
 		fix(&f.Loc)
 		if f.Workload != "" && f.Workload != answersWorkload {
 			var w awaf.Location

@@ -76,7 +76,7 @@ func lateCorpus(a string, c ...string) fstest.MapFS {
 // ofB gives the findings on b/'s resources, as text.
 func ofB(res *Result) []string {
 	var out []string
-	for _, f := range res.Findings {
+	for _, f := range res.Findings.Slice() {
 		if f.Resource != nil && f.Resource.Loc.File == "b/azuredeploy.json" {
 			out = append(out, fmt.Sprintf("%s %s %s %v", f.Rule.ID, f.Status, f.Message, f.Unresolved))
 		}

@@ -32,8 +32,7 @@ func scanFiles(t *testing.T, files map[string]string) *Result {
 // not judge it), and how many times it was judged.
 func status(r *Result, rule, name string) (string, int) {
 	got, n := "", 0
-	for i := range r.Findings {
-		f := &r.Findings[i]
+	for _, f := range r.Findings.All() {
 		if f.Rule.ID == rule && displayName(f.Resource) == name {
 			got, n = string(f.Status), n+1
 		}
@@ -52,8 +51,7 @@ func checkStatus(t *testing.T, r *Result, want map[string]string) {
 		}
 	}
 	if t.Failed() {
-		for i := range r.Findings {
-			f := &r.Findings[i]
+		for _, f := range r.Findings.All() {
 			t.Logf("  %s %s %s: %s", f.Status, f.Rule.ID, displayName(f.Resource), f.Message)
 		}
 		for _, d := range r.Diagnostics {
@@ -527,8 +525,8 @@ resource "azurerm_cognitive_account" "ai" {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			res := scanFiles(t, map[string]string{tc.file: tc.src})
-			for i := range res.Findings {
-				if f := &res.Findings[i]; f.Resource.Type == "Microsoft.CognitiveServices/accounts" {
+			for _, f := range res.Findings.All() {
+				if f.Resource.Type == "Microsoft.CognitiveServices/accounts" {
 					t.Errorf("the broken account was judged: %s %s", f.Status, f.Rule.ID)
 				}
 			}

@@ -41,9 +41,8 @@ type Outcome struct {
 
 // Outcomes gives what Attach reads of the scan's findings.
 func (r *Result) Outcomes() []Outcome {
-	out := make([]Outcome, 0, len(r.Findings))
-	for i := range r.Findings {
-		f := &r.Findings[i]
+	out := make([]Outcome, 0, r.Findings.Len())
+	for _, f := range r.Findings.All() {
 		out = append(out, Outcome{Rule: f.Rule.ID, Title: f.Rule.Title, Choices: f.Rule.Choices, Status: f.Effective(),
 			ResourceType: f.Resource.Type, ResourceName: displayName(f.Resource), Loc: f.Loc})
 	}

@@ -290,8 +290,7 @@ func TestRuleCasesInEveryFormat(t *testing.T) {
 					}
 					want := strings.ToLower(rs[0]["type"].(string) + "|" + fmt.Sprint(rs[0]["name"]))
 					got := "skip"
-					for i := range res.Findings {
-						f := &res.Findings[i]
+					for _, f := range res.Findings.All() {
 						if f.Rule.ID == id && strings.ToLower(f.Resource.Type+"|"+displayName(f.Resource)) == want {
 							got = string(f.Status)
 						}

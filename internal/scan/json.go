@@ -92,7 +92,7 @@ func writeJSON(w io.Writer, r *Result, opt WriteOptions) error {
 	}
 	enc := newFindingEncoder()
 	finding := func(dst []byte, i int) ([]byte, error) {
-		return enc.appendFinding(dst, &r.Findings[i]), nil
+		return enc.appendFinding(dst, r.Findings.At(i)), nil
 	}
 	diag := func(dst []byte, i int) ([]byte, error) {
 		d := &r.Diagnostics[i]
@@ -100,7 +100,7 @@ func writeJSON(w io.Writer, r *Result, opt WriteOptions) error {
 	}
 	return writeJSONLines(w, tool, summary, []docList{
 		{"resources", len(listed), resource},
-		{"findings", len(r.Findings), finding},
+		{"findings", r.Findings.Len(), finding},
 		{"diagnostics", len(r.Diagnostics), diag},
 	})
 }

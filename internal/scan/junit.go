@@ -44,8 +44,7 @@ type junitMessage struct {
 func writeJUnit(w io.Writer, r *Result) error {
 	doc := junitSuites{Name: "awaf scan"}
 	idx := map[string]int{}
-	for i := range r.Findings {
-		f := &r.Findings[i]
+	for _, f := range r.Findings.All() {
 		s, ok := idx[f.Rule.ID]
 		if !ok {
 			s = len(doc.Suites)

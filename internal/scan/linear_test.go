@@ -89,8 +89,8 @@ func findingsBounded(t *testing.T, corpus func(int) fstest.MapFS) {
 			if err := Write(&b, res, format, WriteOptions{}); err != nil {
 				t.Fatal(err)
 			}
-			per := float64(b.Len()) / float64(len(res.Findings))
-			t.Logf("%s n=%d: %d findings, %d bytes, %.0f bytes/finding, %.0f bytes/resource", format, n, len(res.Findings), b.Len(), per, float64(b.Len())/float64(n))
+			per := float64(b.Len()) / float64(res.Findings.Len())
+			t.Logf("%s n=%d: %d findings, %d bytes, %.0f bytes/finding, %.0f bytes/resource", format, n, res.Findings.Len(), b.Len(), per, float64(b.Len())/float64(n))
 			if format == JSON {
 				if per >= 1024 {
 					t.Errorf("n=%d: %.0f bytes per finding in JSON, want under 1 KB", n, per)
@@ -98,8 +98,8 @@ func findingsBounded(t *testing.T, corpus func(int) fstest.MapFS) {
 				perRes[n] = float64(b.Len()) / float64(n)
 			}
 		}
-		for i := range res.Findings {
-			if f := &res.Findings[i]; len(f.Unresolved) > 10 || len(f.Message) > 2000 {
+		for _, f := range res.Findings.All() {
+			if len(f.Unresolved) > 10 || len(f.Message) > 2000 {
 				t.Errorf("%s on %s: %d causes, %d-byte message: %.300s", f.Rule.ID, displayName(f.Resource), len(f.Unresolved), len(f.Message), f.Message)
 				break
 			}
@@ -133,8 +133,7 @@ func TestWorkloadScope(t *testing.T) {
 			}
 			perRule := map[string]map[string]int{}
 			names := map[string]bool{}
-			for i := range res.Findings {
-				f := &res.Findings[i]
+			for _, f := range res.Findings.All() {
 				if f.Workload == "" {
 					t.Fatalf("%s on %s has no workload", f.Rule.ID, displayName(f.Resource))
 				}

@@ -57,7 +57,7 @@ func TestOneLargeFileLinear(t *testing.T) {
 			if c.live == 0 || after.HeapAlloc < c.live {
 				c.live = after.HeapAlloc
 			}
-			c.findings = len(res.Findings)
+			c.findings = res.Findings.Len()
 			runtime.KeepAlive(res)
 		}
 		return c

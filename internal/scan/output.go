@@ -92,8 +92,7 @@ type group struct {
 func groups(r *Result, keep func(*Finding) bool) []group {
 	idx := map[*iac.Resource]int{}
 	var out []group
-	for i := range r.Findings {
-		f := &r.Findings[i]
+	for _, f := range r.Findings.All() {
 		if !keep(f) {
 			continue
 		}

@@ -20,7 +20,7 @@ func TestReadJSONRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A suppression and a diagnostic, so that every part of the document is used.
-	res.Findings[0].Suppression = &Suppression{Kind: "baseline", Reason: "accepted until the cut-over", Expires: "2027-01-31"}
+	res.Findings.At(0).Suppression = &Suppression{Kind: "baseline", Reason: "accepted until the cut-over", Expires: "2027-01-31"}
 	res.Diagnostics = append(res.Diagnostics, res.Diagnostics...)
 	var buf bytes.Buffer
 	if err := Write(&buf, res, JSON, WriteOptions{Version: "1.2.3"}); err != nil {
@@ -36,13 +36,13 @@ func TestReadJSONRoundTrip(t *testing.T) {
 	if doc.Summary.Counts != res.Count() || doc.Summary.Files != len(res.Files) || doc.Summary.Resources != len(res.Resources) {
 		t.Errorf("summary %+v, want counts %+v", doc.Summary, res.Count())
 	}
-	if len(doc.Resources) != len(res.Resources) || len(doc.Findings) != len(res.Findings) || len(doc.Diagnostics) != len(res.Diagnostics) {
+	if len(doc.Resources) != len(res.Resources) || len(doc.Findings) != res.Findings.Len() || len(doc.Diagnostics) != len(res.Diagnostics) {
 		t.Fatalf("read %d resources, %d findings, %d diagnostics; wrote %d, %d, %d",
-			len(doc.Resources), len(doc.Findings), len(doc.Diagnostics), len(res.Resources), len(res.Findings), len(res.Diagnostics))
+			len(doc.Resources), len(doc.Findings), len(doc.Diagnostics), len(res.Resources), res.Findings.Len(), len(res.Diagnostics))
 	}
 
 	for i, f := range doc.Findings {
-		w := &res.Findings[i]
+		w := res.Findings.At(i)
 		if f.Rule != w.Rule.ID || f.Status != w.Effective() || f.Outcome != w.Status || f.Message != w.Message ||
 			f.Location != w.Loc || f.Severity != w.Rule.Severity || f.Resource.Type != w.Resource.Type || len(f.Unresolved) != len(w.Unresolved) {
 			t.Errorf("findings[%d] = %+v, want %+v", i, f, *w)
@@ -139,7 +139,7 @@ func TestOutcomesRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res.Findings[0].Suppression = &Suppression{Kind: "baseline", Reason: "accepted"}
+	res.Findings.At(0).Suppression = &Suppression{Kind: "baseline", Reason: "accepted"}
 	var buf bytes.Buffer
 	if err := Write(&buf, res, JSON, WriteOptions{}); err != nil {
 		t.Fatal(err)

@@ -72,8 +72,7 @@ func TestRealRepositories(t *testing.T) {
 			}
 			sort.Strings(absent)
 			var lines []string
-			for i := range res.Findings {
-				f := &res.Findings[i]
+			for _, f := range res.Findings.All() {
 				if f.Status == "pass" {
 					continue
 				}

@@ -267,8 +267,7 @@ func writeSARIF(w io.Writer, r *Result, opt WriteOptions) error {
 	results := newSARIFEncoder(index)
 	var item []byte
 	first := true
-	for i := range r.Findings {
-		f := &r.Findings[i]
+	for _, f := range r.Findings.All() {
 		if f.Status == rules.Pass {
 			continue
 		}

@@ -69,7 +69,7 @@ type File struct {
 type Result struct {
 	Files       []File
 	Resources   []iac.Resource
-	Findings    []Finding
+	Findings    rules.Findings
 	Diagnostics []iac.Diagnostic
 	Catalog     *rules.Catalog
 
@@ -501,8 +501,7 @@ type Counts struct {
 // Count summarises the findings.
 func (r *Result) Count() Counts {
 	var c Counts
-	for i := range r.Findings {
-		f := &r.Findings[i]
+	for _, f := range r.Findings.All() {
 		switch f.Effective() {
 		case rules.Pass:
 			c.Pass++
@@ -529,8 +528,7 @@ func (r *Result) Count() Counts {
 // gate: failures, and unknowns too when failUnknown is set.
 func (r *Result) Gate(min rules.Severity, failUnknown bool) []*Finding {
 	var out []*Finding
-	for i := range r.Findings {
-		f := &r.Findings[i]
+	for _, f := range r.Findings.All() {
 		if f.Suppression != nil || f.Rule.Severity.Rank() < min.Rank() {
 			continue
 		}

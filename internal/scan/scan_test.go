@@ -39,8 +39,7 @@ func fixedNow() time.Time { return time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
 // outcomes lists "status rule type name" for every finding, sorted.
 func outcomes(r *Result) []string {
 	var out []string
-	for i := range r.Findings {
-		f := &r.Findings[i]
+	for _, f := range r.Findings.All() {
 		out = append(out, fmt.Sprintf("%s %s %s %s", f.Effective(), f.Rule.ID, f.Resource.Type, displayName(f.Resource)))
 	}
 	sort.Strings(out)
@@ -227,8 +226,7 @@ resource c 'Microsoft.Storage/storageAccounts@2023-05-01' = {
 		t.Fatal(err)
 	}
 	get := func(name, rule string) *Finding {
-		for i := range res.Findings {
-			f := &res.Findings[i]
+		for _, f := range res.Findings.All() {
 			if displayName(f.Resource) == name && f.Rule.ID == rule {
 				return f
 			}
@@ -361,8 +359,8 @@ func TestJSONShape(t *testing.T) {
 func TestSARIFValid(t *testing.T) {
 	res := ragResult(t)
 	// A suppressed and an unknown result, so that every kind of result is validated.
-	res.Findings = append(res.Findings, res.Findings[0])
-	last := &res.Findings[len(res.Findings)-1]
+	res.Findings = rules.FindingsOf(append(res.Findings.Slice(), *res.Findings.At(0)))
+	last := res.Findings.At(res.Findings.Len() - 1)
 	last.Status = rules.Fail
 	last.Suppression = &Suppression{Kind: "baseline", Reason: "accepted", Loc: awaf.Location{File: "b.yaml", Line: 2}}
 	var buf bytes.Buffer

@@ -48,7 +48,7 @@ func TestStreamingMatchesWholeScan(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if len(whole.Findings) == 0 {
+				if whole.Findings.Len() == 0 {
 					t.Fatalf("profile %d: no findings: the tree was not scanned", pi)
 				}
 				for _, format := range []string{JSON, SARIF, Text} {
@@ -87,9 +87,9 @@ func TestStreamingKeepsLess(t *testing.T) {
 			t.Fatal(err)
 		}
 		h := held{live: u.Held}
-		h.findings = uint64(cap(res.Findings)) * uint64(unsafe.Sizeof(Finding{}))
-		for i := range res.Findings {
-			h.findings += uint64(len(res.Findings[i].Unresolved)) * uint64(unsafe.Sizeof(rules.Unresolved{}))
+		h.findings = uint64(res.Findings.Len()) * uint64(unsafe.Sizeof(Finding{}))
+		for _, f := range res.Findings.All() {
+			h.findings += uint64(len(f.Unresolved)) * uint64(unsafe.Sizeof(rules.Unresolved{}))
 		}
 		h.list = uint64(cap(res.Resources)) * uint64(unsafe.Sizeof(iac.Resource{}))
 		runtime.KeepAlive(res)
@@ -144,7 +144,7 @@ func TestMemoryGrowth(t *testing.T) {
 				}
 				t.Logf("%-9s %6d resources, %4d files, %-8s peak %7.1f MB (%5.0f B a resource), held %6.1f MB (%5.0f B a resource, %4.0f B a finding), %d findings",
 					c.name, n, len(fsys), mode, float64(u.Peak)/1e6, float64(u.Peak)/float64(n),
-					float64(u.Held)/1e6, float64(u.Held)/float64(n), float64(u.Held)/float64(len(res.Findings)), len(res.Findings))
+					float64(u.Held)/1e6, float64(u.Held)/float64(n), float64(u.Held)/float64(res.Findings.Len()), res.Findings.Len())
 				runtime.KeepAlive(res)
 			}
 		}

@@ -45,12 +45,11 @@ func newSuppressor(fsys fs.FS) *suppressor {
 	return &suppressor{fsys: fsys, lines: map[string][]string{}, warn: map[string]bool{}}
 }
 
-func (s *suppressor) apply(fs []Finding) []iac.Diagnostic {
+func (s *suppressor) apply(fs rules.Findings) []iac.Diagnostic {
 	// The files comments may be in are read on all cores first.
 	var names []string
 	seen := map[string]bool{}
-	for i := range fs {
-		f := &fs[i]
+	for _, f := range fs.All() {
 		if f.Status == rules.Pass || f.Suppression != nil {
 			continue
 		}
@@ -62,8 +61,7 @@ func (s *suppressor) apply(fs []Finding) []iac.Diagnostic {
 		}
 	}
 	s.preload(names)
-	for i := range fs {
-		f := &fs[i]
+	for _, f := range fs.All() {
 		if f.Status == rules.Pass || f.Suppression != nil {
 			continue
 		}
@@ -302,7 +300,7 @@ func ParseBaseline(name string, data []byte) (*Baseline, error) {
 	return b, nil
 }
 
-func (b *Baseline) apply(fs []Finding, now time.Time) []iac.Diagnostic {
+func (b *Baseline) apply(fs rules.Findings, now time.Time) []iac.Diagnostic {
 	var diags []iac.Diagnostic
 	today := now.UTC().Format(time.DateOnly)
 	for _, a := range b.Accepted {
@@ -310,8 +308,7 @@ func (b *Baseline) apply(fs []Finding, now time.Time) []iac.Diagnostic {
 			diags = append(diags, iac.Diagnostic{Severity: iac.DiagWarning, Message: fmt.Sprintf("baseline entry for %s on %s '%s' expired on %s; the finding counts again", a.Rule, a.Type, a.Name, a.Expires), Loc: awaf.Location{File: b.name, Line: a.line}})
 			continue
 		}
-		for i := range fs {
-			f := &fs[i]
+		for _, f := range fs.All() {
 			if f.Status == rules.Pass || f.Suppression != nil || !strings.EqualFold(f.Rule.ID, a.Rule) || !iac.SameType(f.Resource.Type, a.Type) {
 				continue
 			}
@@ -347,8 +344,7 @@ func resourceName(r *iac.Resource) string {
 func NewBaseline(r *Result, reason, expires string) *Baseline {
 	b := &Baseline{}
 	seen := map[string]bool{}
-	for i := range r.Findings {
-		f := &r.Findings[i]
+	for _, f := range r.Findings.All() {
 		if f.Status == rules.Pass || f.Suppression != nil {
 			continue
 		}

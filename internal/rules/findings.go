@@ -66,6 +66,11 @@ func (f Findings) All() iter.Seq2[int, *Finding] {
 	}
 }
 
+// Runs gives the findings as the runs they are held in, in order.
+func (f Findings) Runs() [][]Finding {
+	return f.runs
+}
+
 // Slice gives the findings in one new slice.
 func (f Findings) Slice() []Finding {
 	out := make([]Finding, 0, f.Len())

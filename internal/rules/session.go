@@ -3,6 +3,7 @@ package rules
 import (
 	"context"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -41,22 +42,21 @@ type Session struct {
 	spans []*Span
 }
 
-// judged is what a Session records on a resource when its unit is read: its window
-// in the unit's block of findings, one cell per rule that may still give it a
-// finding, in rule order (the findings of the rules judged then, and an empty cell,
-// nil Rule, for each rule left for Finish), each cell's rule position among its
-// type's rules, and the positions of the rules left. Finish judges the rules left
-// into their cells and closes the windows up in place: the blocks Sink fills are the
-// findings Finish gives, with no second copy of them all.
+// judged is what a Session records on a resource when its unit is read: the findings
+// of the rules judged then, each with its rule's position among its type's rules, and
+// the positions of the rules left for Finish. A unit's findings are in one block,
+// each resource's at blk[off:off+len(localAt)], held as Finish gives them but for
+// their resource and workload: Finish closes the blocks up in place, and the blocks
+// are the findings it gives, with no second copy of them all.
 type judged struct {
-	blk     []Finding // the unit's block; the window is blk[off:off+len(at)]
+	blk     []Finding
 	off     int
-	at      []uint16
+	localAt []uint16
 	pending []uint16
 }
 
-func (j *judged) window() []Finding {
-	return j.blk[j.off : j.off+len(j.at) : j.off+len(j.at)]
+func (j *judged) local() []Finding {
+	return j.blk[j.off : j.off+len(j.localAt) : j.off+len(j.localAt)]
 }
 
 // bare gives f without what only Finish gives it (its resource, so that the full
@@ -64,22 +64,6 @@ func (j *judged) window() []Finding {
 // suppression).
 func bare(f *Finding) Finding {
 	return Finding{Rule: f.Rule, Status: f.Status, Loc: f.Loc, Message: f.Message, Unresolved: f.Unresolved}
-}
-
-// lay fills a window and its cells' positions: the local findings (bare) at their
-// rules' places and an empty cell for each pending rule; both lists are in rule
-// order and win holds exactly their cells.
-func lay(win []Finding, at []uint16, local []Finding, localAt, pending []uint16) {
-	a, b := 0, 0
-	for c := range win {
-		if b == len(pending) || (a < len(local) && localAt[a] < pending[b]) {
-			win[c], at[c] = bare(&local[a]), localAt[a]
-			a++
-		} else {
-			at[c] = pending[b]
-			b++
-		}
-	}
 }
 
 // sessions numbers the sessions, so that a note on a resource is read only by the
@@ -114,7 +98,8 @@ func (s *Session) Sink(res []iac.Resource) []iac.Resource {
 	shared := map[string]any{"profile": s.profile, "workload": map[string]any{}}
 	out := res // kept resources replace the read ones in place
 	// The unit's findings are judged into one scratch slice, then copied into one
-	// exactly sized block that the resources' judgements share until Finish.
+	// exactly sized block that the resources' judgements share, and that Finish
+	// gives back as findings.
 	js := make([]judged, len(res))
 	s.mu.Lock()
 	unit := uint32(len(s.units))
@@ -159,13 +144,11 @@ func (s *Session) Sink(res []iac.Resource) []iac.Resource {
 		}
 	}
 	*sp = scratch
-	cells := len(scratch)
-	for i := range js {
-		cells += len(js[i].pending)
+	block := make([]Finding, len(scratch))
+	for k := range scratch {
+		block[k] = bare(&scratch[k])
 	}
-	block := make([]Finding, cells)
-	cellAt := make([]uint16, cells)
-	off := 0
+	at = at[:len(at):len(at)]
 	for i := range res {
 		lt := g.ltype[i]
 		if res[i].Existing || len(c.byType[lt]) == 0 {
@@ -173,10 +156,7 @@ func (s *Session) Sink(res []iac.Resource) []iac.Resource {
 			continue
 		}
 		j := &js[i]
-		n := ends[i+1] - ends[i] + len(j.pending)
-		lay(block[off:off+n], cellAt[off:off+n], scratch[ends[i]:ends[i+1]], at[ends[i]:ends[i+1]], j.pending)
-		j.blk, j.off, j.at = block, off, cellAt[off:off+n:off+n]
-		off += n
+		j.blk, j.off, j.localAt = block, ends[i], at[ends[i]:ends[i+1]:ends[i+1]]
 		out[i] = c.keep(&res[i], lt, j, iac.Judgement{Sink: s.id, Unit: unit, Index: uint32(i)})
 	}
 	return out
@@ -237,31 +217,32 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) (Findings, err
 			todo = append(todo, i)
 		}
 	}
-	// Resource k of todo owns a window, one cell per finding it may get: the one Sink
-	// laid out for it in its unit's block, or, for a resource Sink did not judge, one in
-	// a block for all of those. The rules left are judged into the empty cells, and
-	// the windows are closed up in place at the end: no second copy of the findings.
-	var spare int
-	for _, i := range todo {
-		if judgement(i) == nil {
-			spare += len(c.byType[g.ltype[i]])
-		}
-	}
+	// Resource k of todo has its findings in two windows: those judged when its unit
+	// was read in the unit's block (or, for a resource Sink did not judge, all of its
+	// findings in one block for all of those), and one cell per rule left for Finish in
+	// one block for the scan's late findings. The windows are closed up in place at
+	// the end: no second copy of the findings.
 	wins := make([]window, len(todo))
-	var ubuf []Finding
-	if spare > 0 {
-		ubuf = make([]Finding, spare)
-	}
-	spare = 0
+	var spare, nlate int
 	for k, i := range todo {
 		if j := judgement(i); j != nil {
-			wins[k] = window{blk: j.blk, off: j.off, n: len(j.at), unit: int(res[i].Judgement.Unit)}
+			wins[k] = window{blk: j.blk, off: j.off, n: len(j.localAt), at: j.localAt, unit: int(res[i].Judgement.Unit), lo: nlate}
+			nlate += len(j.pending)
 		} else {
 			n := len(c.byType[g.ltype[i]])
-			wins[k] = window{blk: ubuf, off: spare, n: n, unit: -1}
+			wins[k] = window{off: spare, n: n, unit: -1}
 			spare += n
 		}
 	}
+	if spare > 0 {
+		ubuf := make([]Finding, spare)
+		for k := range wins {
+			if wins[k].unit == -1 {
+				wins[k].blk = ubuf
+			}
+		}
+	}
+	lateBuf, lateAt := make([]Finding, nlate), make([]uint16, nlate)
 	// Workers take resources in chunks from a shared counter: one atomic add per
 	// chunk instead of a channel hand-off per resource.
 	const chunk = 64
@@ -269,8 +250,6 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) (Findings, err
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Go(func() {
-			var late []Finding
-			var lateAt []uint16
 			for {
 				lo := int(taken.Add(chunk)) - chunk
 				if lo >= len(todo) || ctx.Err() != nil {
@@ -286,24 +265,25 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) (Findings, err
 						win.n = len(c.evalResource(g, i, shareds[wk[i]], s.wreg, opt.slow, true, nil, cells, nil))
 						continue
 					}
-					lateAt, late = lateAt[:0], late[:0]
-					lf, la := late, lateAt
-					if p, ok := ru.prior(i); ok {
-						lf, la = p.Findings, p.At // judged by an earlier scan in this context
-					} else if len(j.pending) > 0 {
-						late = c.evalResource(g, i, shareds[wk[i]], s.wreg, opt.slow, true, j.pending, late, &lateAt)
-						lf, la = late, lateAt
-						ru.record(i, late, lateAt)
-					}
-					if !fill(j.window(), j.at, lf, la) {
-						// Positions that are not the window's (not from this catalog's
-						// judgement): merge by position into a window of their own.
-						*win = window{blk: mergeWindow(j.window(), j.at, lf, la), unit: -2 - k}
-						win.n = len(win.blk)
+					np := len(j.pending)
+					late, at := lateBuf[win.lo:win.lo:win.lo+np], lateAt[win.lo:win.lo:win.lo+np]
+					if p, ok := ru.prior(i); ok { // judged by an earlier scan in this context
+						if len(p.Findings) > np || len(p.At) != len(p.Findings) {
+							// Not this catalog's judgement: merge by position into a
+							// window of its own.
+							own := mergeLate(j.local(), j.localAt, p.Findings, p.At)
+							*win = window{blk: own, n: len(own), unit: -2 - k, lo: win.lo}
+						} else {
+							win.nl = copy(late[:len(p.Findings)], p.Findings)
+							copy(at[:len(p.At)], p.At)
+						}
+					} else if np > 0 {
+						late = c.evalResource(g, i, shareds[wk[i]], s.wreg, opt.slow, true, j.pending, late, &at)
+						win.nl = len(late)
+						ru.record(i, late, at)
 					}
 					res[i].Judgement, *j = iac.Judgement{}, judged{}
 				}
-				clear(late)
 				if opt.Evaluated != nil {
 					d := int(done.Add(int64(hi - lo)))
 					for k := d - (hi - lo) + 1; k <= d; k++ {
@@ -317,35 +297,45 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) (Findings, err
 	if err := ctx.Err(); err != nil {
 		return Findings{}, err
 	}
-	// Close up the windows in place; name each finding's workload and keep only the
-	// first finding of a workload-scope rule in each workload. Windows next to each
-	// other in one block make one run of findings.
+	// Close up the windows in place, merging each resource's early and late findings
+	// by rule position; name each finding's workload and keep only the first finding
+	// of a workload-scope rule in each workload. Findings next to each other in one
+	// block make one run.
 	type once struct {
 		rule *Rule
 		w    int
 	}
 	seen := map[once]bool{}
 	var out Findings
-	var run window // the run being closed up: blk[off:n] are its findings so far
-	end := -1      // where in run.blk the last window closed up ends
+	var early, late stream // where the next early and late findings go
+	late.blk = lateBuf
+	var cur *stream // the stream the current run is on: cur.blk[from:cur.w]
+	from := 0
 	flush := func() {
-		if run.blk != nil {
-			out.add(run.blk[run.off:run.n])
-			clear(run.blk[run.n:end]) // drop the references the unused cells still hold
+		if cur != nil {
+			out.add(cur.blk[from:cur.w])
+			cur = nil
 		}
 	}
 	for k, i := range todo {
-		win := wins[k]
-		if win.unit != run.unit || win.off != end || run.blk == nil {
-			flush()
-			run = window{blk: win.blk, off: win.off, n: win.off, unit: win.unit}
-		}
-		end = win.off + win.n
-		for c := win.off; c < end; c++ {
-			f := &win.blk[c]
-			if f.Rule == nil {
-				continue // a rule left for Finish that gave no finding
+		win := &wins[k]
+		if win.unit != early.unit || win.off != early.end || early.blk == nil {
+			if cur == &early {
+				flush()
 			}
+			early = stream{blk: win.blk, w: win.off, unit: win.unit}
+		}
+		early.end = win.off + win.n
+		a, b, aEnd, bEnd := win.off, win.lo, win.off+win.n, win.lo+win.nl
+		for a < aEnd || b < bEnd {
+			s, c := &late, b
+			if b == bEnd || (a < aEnd && win.at != nil && win.at[a-win.off] < lateAt[b]) {
+				s, c = &early, a
+				a++
+			} else {
+				b++
+			}
+			f := &s.blk[c]
 			if f.Rule.Scope == ScopeWorkload {
 				key := once{f.Rule, wk[i]}
 				if seen[key] {
@@ -354,47 +344,41 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) (Findings, err
 				seen[key] = true
 			}
 			f.Resource, f.Workload = &res[i], names[wk[i]]
-			if run.n != c {
-				win.blk[run.n] = *f
+			if cur != s {
+				flush()
+				cur, from = s, s.w
 			}
-			run.n++
+			if s.w != c {
+				s.blk[s.w] = *f
+			}
+			s.w++
 		}
+		// Drop the references the cells left behind still hold.
+		clear(early.blk[max(early.w, win.off):aEnd])
+		clear(lateBuf[max(late.w, win.lo):bEnd])
 	}
 	flush()
 	return out, nil
 }
 
-// window is where one resource's findings are in Finish: blk[off:off+n]. unit tells
-// blocks apart (-1 for the block of resources Sink did not judge).
+// window is where one resource's findings are in Finish: early ones at
+// blk[off:off+n], with their positions at (nil when there are no late ones to merge
+// them with), and late ones at lo:lo+nl of the late block. unit tells blocks apart
+// (-1 for the block of resources Sink did not judge).
 type window struct {
-	blk  []Finding
-	off  int
-	n    int
-	unit int
+	blk    []Finding
+	off, n int
+	at     []uint16
+	unit   int
+	lo, nl int
 }
 
-// fill puts the late findings into the empty cells of their rules' positions; it
-// tells whether each had one.
-func fill(win []Finding, at []uint16, late []Finding, lateAt []uint16) bool {
-	c := 0
-	for b := range late {
-		for c < len(at) && at[c] != lateAt[b] {
-			c++
-		}
-		if c == len(at) || win[c].Rule != nil {
-			return false
-		}
-		c++
-	}
-	c = 0
-	for b := range late {
-		for at[c] != lateAt[b] {
-			c++
-		}
-		win[c] = late[b]
-		c++
-	}
-	return true
+// stream is where closing up writes the next finding of a block: at w; end is where
+// the window last read from it ends.
+type stream struct {
+	blk    []Finding
+	w, end int
+	unit   int
 }
 
 // workloadsOf numbers the workloads of res: wk[i] is resource i's, names[w] the name
@@ -423,24 +407,18 @@ func workloadsOf(res []iac.Resource, of func(*iac.Resource) string) (wk []int, n
 	return wk, names, members
 }
 
-// mergeWindow gives the findings of a window (whose cells' positions are at) and
+// mergeLate gives the early findings of a resource (whose positions are at) and
 // late ones, in the order of their rules.
-func mergeWindow(win []Finding, at []uint16, late []Finding, lateAt []uint16) []Finding {
-	out := make([]Finding, 0, len(win)+len(late))
-	c := 0
-	local := func(stop func() bool) {
-		for ; c < len(win) && !stop(); c++ {
-			if win[c].Rule != nil {
-				out = append(out, win[c])
-			}
-		}
-	}
+func mergeLate(early []Finding, at []uint16, late []Finding, lateAt []uint16) []Finding {
+	out := make([]Finding, 0, len(early)+len(late))
+	a := 0
 	for b := range late {
-		local(func() bool { return at[c] >= lateAt[b] })
+		for ; a < len(early) && at[a] < lateAt[b]; a++ {
+			out = append(out, early[a])
+		}
 		out = append(out, late[b])
 	}
-	local(func() bool { return false })
-	return out
+	return append(out, early[a:]...)
 }
 
 // prepare works out, once per catalog, which rules of each type are judged when a
@@ -857,12 +835,9 @@ func (s *Session) Note(j iac.Judgement) (n Note, ok bool) {
 		return Note{}, false
 	}
 	r := &s.units[j.Unit][j.Index]
-	n = Note{LocalAt: make([]uint16, 0, len(r.at)-len(r.pending)), Pending: r.pending}
-	for c, f := range r.window() {
-		if f.Rule != nil {
-			n.Local = append(n.Local, f)
-			n.LocalAt = append(n.LocalAt, r.at[c])
-		}
+	n = Note{LocalAt: r.localAt, Pending: r.pending}
+	if len(r.localAt) > 0 {
+		n.Local = slices.Clone(r.local())
 	}
 	return n, true
 }
@@ -880,11 +855,10 @@ func (s *Session) Replay(kept []iac.Resource, notes []*Note) {
 	cells := 0
 	for _, n := range notes {
 		if n != nil {
-			cells += len(n.Local) + len(n.Pending)
+			cells += len(n.Local)
 		}
 	}
 	block := make([]Finding, cells)
-	cellAt := make([]uint16, cells)
 	off := 0
 	for i := range kept {
 		n := notes[i]
@@ -892,10 +866,12 @@ func (s *Session) Replay(kept []iac.Resource, notes []*Note) {
 			kept[i].Judgement = iac.Judgement{}
 			continue
 		}
-		k := len(n.Local) + len(n.Pending)
-		lay(block[off:off+k], cellAt[off:off+k], n.Local, n.LocalAt, n.Pending)
-		js[i] = judged{blk: block, off: off, at: cellAt[off : off+k : off+k], pending: n.Pending}
-		off += k
+		m := min(len(n.Local), len(n.LocalAt)) // equal in any note Note gave
+		for k := range m {
+			block[off+k] = bare(&n.Local[k])
+		}
+		js[i] = judged{blk: block, off: off, localAt: n.LocalAt[:m:m], pending: n.Pending}
+		off += m
 		kept[i].Judgement = iac.Judgement{Sink: s.id, Unit: unit, Index: uint32(i)}
 	}
 }

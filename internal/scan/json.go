@@ -91,8 +91,17 @@ func writeJSON(w io.Writer, r *Result, opt WriteOptions) error {
 		return appendResource(dst, &r.Resources[listed[i]]), nil
 	}
 	enc := newFindingEncoder()
+	// Findings are asked for in order: walk their runs rather than look each one up.
+	runs, run, start := r.Findings.Runs(), 0, 0
 	finding := func(dst []byte, i int) ([]byte, error) {
-		return enc.appendFinding(dst, r.Findings.At(i)), nil
+		if i < start {
+			run, start = 0, 0
+		}
+		for i-start >= len(runs[run]) {
+			start += len(runs[run])
+			run++
+		}
+		return enc.appendFinding(dst, &runs[run][i-start]), nil
 	}
 	diag := func(dst []byte, i int) ([]byte, error) {
 		d := &r.Diagnostics[i]

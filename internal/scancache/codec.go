@@ -612,6 +612,9 @@ func (d *decoder) note() *rules.Note {
 	}
 	n.LocalAt = d.positions()
 	n.Pending = d.positions()
+	if d.err == nil && len(n.LocalAt) != len(n.Local) {
+		d.fail(fmt.Errorf("%d positions for %d findings", len(n.LocalAt), len(n.Local)))
+	}
 	return n
 }
 

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"context"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -243,6 +244,17 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) (Findings, err
 		}
 	}
 	lateBuf, lateAt := make([]Finding, nlate), make([]uint16, nlate)
+	// name points a resource's findings at it and names its workload, and notes
+	// whether any is of a workload-scope rule; closing up reads no other finding.
+	name := func(win *window, i int, late []Finding) {
+		for _, fs := range [][]Finding{win.blk[win.off : win.off+win.n], late[win.lo : win.lo+win.nl]} {
+			for k := range fs {
+				f := &fs[k]
+				f.Resource, f.Workload = &res[i], names[wk[i]]
+				win.scoped = win.scoped || f.Rule.Scope == ScopeWorkload
+			}
+		}
+	}
 	// Workers take resources in chunks from a shared counter: one atomic add per
 	// chunk instead of a channel hand-off per resource.
 	const chunk = 64
@@ -263,6 +275,7 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) (Findings, err
 					if j == nil {
 						cells := win.blk[win.off : win.off : win.off+win.n]
 						win.n = len(c.evalResource(g, i, shareds[wk[i]], s.wreg, opt.slow, true, nil, cells, nil))
+						name(win, i, nil)
 						continue
 					}
 					np := len(j.pending)
@@ -282,6 +295,7 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) (Findings, err
 						win.nl = len(late)
 						ru.record(i, late, at)
 					}
+					name(win, i, lateBuf)
 					res[i].Judgement, *j = iac.Judgement{}, judged{}
 				}
 				if opt.Evaluated != nil {
@@ -297,88 +311,72 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) (Findings, err
 	if err := ctx.Err(); err != nil {
 		return Findings{}, err
 	}
-	// Close up the windows in place, merging each resource's early and late findings
-	// by rule position; name each finding's workload and keep only the first finding
-	// of a workload-scope rule in each workload. Findings next to each other in one
-	// block make one run.
+	// Gather the findings in order, merging each resource's early and late ones by
+	// rule position, and keep only the first finding of a workload-scope rule in each
+	// workload. Findings next to each other in one block make one run; nothing is
+	// copied.
 	type once struct {
 		rule *Rule
 		w    int
 	}
 	seen := map[once]bool{}
 	var out Findings
-	var early, late stream // where the next early and late findings go
-	late.blk = lateBuf
-	var cur *stream // the stream the current run is on: cur.blk[from:cur.w]
-	from := 0
-	flush := func() {
-		if cur != nil {
-			out.add(cur.blk[from:cur.w])
-			cur = nil
+	const lateID = math.MinInt // the late block's id; the early ones' are units
+	var cur struct {
+		blk      []Finding
+		id       int
+		from, to int
+	}
+	emit := func(blk []Finding, id, c int) {
+		if id != cur.id || c != cur.to || cur.blk == nil {
+			if cur.blk != nil {
+				out.add(cur.blk[cur.from:cur.to])
+			}
+			cur.blk, cur.id, cur.from = blk, id, c
 		}
+		cur.to = c + 1
 	}
 	for k, i := range todo {
 		win := &wins[k]
-		if win.unit != early.unit || win.off != early.end || early.blk == nil {
-			if cur == &early {
-				flush()
-			}
-			early = stream{blk: win.blk, w: win.off, unit: win.unit}
-		}
-		early.end = win.off + win.n
 		a, b, aEnd, bEnd := win.off, win.lo, win.off+win.n, win.lo+win.nl
 		for a < aEnd || b < bEnd {
-			s, c := &late, b
-			if b == bEnd || (a < aEnd && win.at != nil && win.at[a-win.off] < lateAt[b]) {
-				s, c = &early, a
+			blk, id, c := lateBuf, lateID, b
+			if b == bEnd || (a < aEnd && win.at[a-win.off] < lateAt[b]) {
+				blk, id, c = win.blk, win.unit, a
 				a++
 			} else {
 				b++
 			}
-			f := &s.blk[c]
-			if f.Rule.Scope == ScopeWorkload {
-				key := once{f.Rule, wk[i]}
-				if seen[key] {
-					continue
+			if win.scoped {
+				if f := &blk[c]; f.Rule.Scope == ScopeWorkload {
+					key := once{f.Rule, wk[i]}
+					if seen[key] {
+						*f = Finding{} // drop the references it holds
+						continue
+					}
+					seen[key] = true
 				}
-				seen[key] = true
 			}
-			f.Resource, f.Workload = &res[i], names[wk[i]]
-			if cur != s {
-				flush()
-				cur, from = s, s.w
-			}
-			if s.w != c {
-				s.blk[s.w] = *f
-			}
-			s.w++
+			emit(blk, id, c)
 		}
-		// Drop the references the cells left behind still hold.
-		clear(early.blk[max(early.w, win.off):aEnd])
-		clear(lateBuf[max(late.w, win.lo):bEnd])
 	}
-	flush()
+	if cur.blk != nil {
+		out.add(cur.blk[cur.from:cur.to])
+	}
 	return out, nil
 }
 
 // window is where one resource's findings are in Finish: early ones at
-// blk[off:off+n], with their positions at (nil when there are no late ones to merge
-// them with), and late ones at lo:lo+nl of the late block. unit tells blocks apart
-// (-1 for the block of resources Sink did not judge).
+// blk[off:off+n], with their positions at, and late ones at lo:lo+nl of the late
+// block. unit tells blocks apart (-1 for the block of resources Sink did not judge).
+// scoped tells whether any is of a workload-scope rule.
 type window struct {
 	blk    []Finding
 	off, n int
 	at     []uint16
 	unit   int
 	lo, nl int
-}
-
-// stream is where closing up writes the next finding of a block: at w; end is where
-// the window last read from it ends.
-type stream struct {
-	blk    []Finding
-	w, end int
-	unit   int
+	scoped bool
 }
 
 // workloadsOf numbers the workloads of res: wk[i] is resource i's, names[w] the name

@@ -227,7 +227,7 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) (Findings, err
 	var spare, nlate int
 	for k, i := range todo {
 		if j := judgement(i); j != nil {
-			wins[k] = window{blk: j.blk, off: j.off, n: len(j.localAt), at: j.localAt, unit: int(res[i].Judgement.Unit), lo: nlate}
+			wins[k] = window{blk: j.blk, off: j.off, n: len(j.localAt), at: j.localAt, unit: int(res[i].Judgement.Unit), lo: nlate, rules: c.byType[g.ltype[i]]}
 			nlate += len(j.pending)
 		} else {
 			n := len(c.byType[g.ltype[i]])
@@ -341,17 +341,30 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) (Findings, err
 		a, b, aEnd, bEnd := win.off, win.lo, win.off+win.n, win.lo+win.nl
 		for a < aEnd || b < bEnd {
 			blk, id, c := lateBuf, lateID, b
+			var pos uint16
 			if b == bEnd || (a < aEnd && win.at[a-win.off] < lateAt[b]) {
 				blk, id, c = win.blk, win.unit, a
+				if win.at != nil {
+					pos = win.at[a-win.off]
+				}
 				a++
 			} else {
+				blk, pos = lateBuf, lateAt[b]
 				b++
 			}
 			if win.scoped {
-				if f := &blk[c]; f.Rule.Scope == ScopeWorkload {
-					key := once{f.Rule, wk[i]}
+				// The rule by its position when there is one: the rules are few and
+				// stay in cache, the findings are many and would not.
+				var rule *Rule
+				if win.at != nil && int(pos) < len(win.rules) {
+					rule = win.rules[pos]
+				} else {
+					rule = blk[c].Rule
+				}
+				if rule.Scope == ScopeWorkload {
+					key := once{rule, wk[i]}
 					if seen[key] {
-						*f = Finding{} // drop the references it holds
+						blk[c] = Finding{} // drop the references it holds
 						continue
 					}
 					seen[key] = true
@@ -369,7 +382,8 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) (Findings, err
 // window is where one resource's findings are in Finish: early ones at
 // blk[off:off+n], with their positions at, and late ones at lo:lo+nl of the late
 // block. unit tells blocks apart (-1 for the block of resources Sink did not judge).
-// scoped tells whether any is of a workload-scope rule.
+// scoped tells whether any is of a workload-scope rule; rules are the resource
+// type's, which the positions index.
 type window struct {
 	blk    []Finding
 	off, n int
@@ -377,6 +391,7 @@ type window struct {
 	unit   int
 	lo, nl int
 	scoped bool
+	rules  []*Rule
 }
 
 // workloadsOf numbers the workloads of res: wk[i] is resource i's, names[w] the name

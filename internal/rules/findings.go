@@ -2,6 +2,7 @@ package rules
 
 import (
 	"iter"
+	"slices"
 	"sort"
 )
 
@@ -19,6 +20,12 @@ func FindingsOf(fs []Finding) Findings {
 	var f Findings
 	f.add(fs)
 	return f
+}
+
+// grow makes room for n more runs.
+func (f *Findings) grow(n int) {
+	f.runs = slices.Grow(f.runs, n)
+	f.ends = slices.Grow(f.ends, n)
 }
 
 // add appends a run.

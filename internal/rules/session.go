@@ -321,6 +321,13 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) (Findings, err
 	}
 	seen := map[once]bool{}
 	var out Findings
+	runs := 0 // about: a resource with late findings breaks its block's run twice
+	for k := range wins {
+		if wins[k].nl > 0 {
+			runs += 2
+		}
+	}
+	out.grow(runs + len(todo)/8 + 1)
 	const lateID = math.MinInt // the late block's id; the early ones' are units
 	var cur struct {
 		blk      []Finding

@@ -47,8 +47,8 @@ type Session struct {
 // of the rules judged then, each with its rule's position among its type's rules, and
 // the positions of the rules left for Finish. A unit's findings are in one block,
 // each resource's at blk[off:off+len(localAt)], held as Finish gives them but for
-// their resource and workload: Finish closes the blocks up in place, and the blocks
-// are the findings it gives, with no second copy of them all.
+// their resource and workload: Finish fills those in in place and gives the blocks
+// back as its findings, with no second copy of them all.
 type judged struct {
 	blk     []Finding
 	off     int
@@ -221,8 +221,8 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) (Findings, err
 	// Resource k of todo has its findings in two windows: those judged when its unit
 	// was read in the unit's block (or, for a resource Sink did not judge, all of its
 	// findings in one block for all of those), and one cell per rule left for Finish in
-	// one block for the scan's late findings. The windows are closed up in place at
-	// the end: no second copy of the findings.
+	// one block for the scan's late findings. The findings stay where they are: the
+	// result is made of runs of these blocks.
 	wins := make([]window, len(todo))
 	var spare, nlate int
 	for k, i := range todo {
@@ -356,7 +356,7 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) (Findings, err
 				}
 				a++
 			} else {
-				blk, pos = lateBuf, lateAt[b]
+				pos = lateAt[b]
 				b++
 			}
 			if win.scoped {

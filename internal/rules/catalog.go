@@ -8,17 +8,16 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"cel.dev/cel-go/cel"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/fanout"
 )
 
 //go:embed catalog/*.yaml
@@ -167,17 +166,10 @@ func parseFile(env *cel.Env, name string, data []byte, limit bool) ([]*Rule, awa
 		ps awaf.Problems
 	}
 	got := make([]parsed, len(seq.Content))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(got)) {
-		wg.Go(func() {
-			for k := int(next.Add(1)) - 1; k < len(got); k = int(next.Add(1)) - 1 {
-				r, ps := parseRule(env, seq.Content[k], at, limit)
-				got[k] = parsed{r, ps}
-			}
-		})
-	}
-	wg.Wait()
+	fanout.Each(len(got), func(k int) {
+		r, ps := parseRule(env, seq.Content[k], at, limit)
+		got[k] = parsed{r, ps}
+	})
 	var out []*Rule
 	var probs awaf.Problems
 	for _, p := range got {
@@ -295,11 +287,8 @@ func parseRule(env *cel.Env, n *yaml.Node, at func(*yaml.Node) awaf.Location, li
 			}
 		}
 	}
-	if limit && condAST != nil {
-		if _, err := r.condition.get(); err != nil {
-			bad(n, "%s: condition: %v", id, err)
-		}
-		if _, err := r.gatedProgram(); err != nil {
+	if limit { // a user's rule: its condition compiled above; so must the two together
+		if _, err := r.gated.get(); err != nil {
 			bad(n, "%s: when and condition together: %v", id, err)
 		}
 	}

@@ -118,7 +118,7 @@ func TestBuiltinProgramsCompile(t *testing.T) {
 		if _, _, err := compile(env, r.When, true); err != nil {
 			t.Errorf("%s: when: %v", r.ID, err)
 		}
-		if p, err := r.gatedProgram(); err != nil || p == nil {
+		if p, err := r.gated.get(); err != nil || p == nil {
 			t.Errorf("%s: when and condition together: %v", r.ID, err)
 		}
 		n++

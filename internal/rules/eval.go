@@ -642,7 +642,7 @@ func (rule *Rule) eval(fc *fastCtx, cel func() (interpreter.Activation, *registr
 		// What CEL would give: the one unknown value, registered as its view does.
 		reg := &registry{}
 		return rule.unknown(f, reg, wreg, reg.val(u), nil), true
-	} else if gated, gerr := rule.gatedProgram(); gated != nil || gerr != nil {
+	} else if gated, gerr := rule.gated.get(); gated != nil || gerr != nil {
 		vars, reg := cel()
 		if gerr != nil {
 			return rule.unknown(f, reg, wreg, nil, gerr), true

@@ -6,16 +6,14 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"sort"
-	"sync"
-	"sync/atomic"
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 
 	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/fanout"
 	"github.com/awaf/awaf/internal/iac"
 )
 
@@ -126,34 +124,22 @@ func (s *Session) reuser(res []iac.Resource, g *graph, wk []int, shareds []map[s
 	}
 	ctx := make([][32]byte, len(spans))
 	tainted := make([]bool, len(spans))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(max(1, len(spans)), runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			var b []byte
-			for {
-				k := int(next.Add(1)) - 1
-				if k >= len(spans) {
-					return
-				}
-				b = binary.AppendUvarint(b[:0], contextVersion)
-				for i := ru.lo[k]; i < ru.lo[k]+spans[k].N; i++ {
-					j := judgement(i)
-					if j == nil || len(j.pending) == 0 || res[i].Existing {
-						b = append(b, 0)
-						continue
-					}
-					b = append(b, 1)
-					b = append(b, wd[wk[i]][:]...)
-					if s.c.related[g.ltype[i]] {
-						b = ru.related(b, g, i, pd, &tainted[k])
-					}
-				}
-				ctx[k] = sha256.Sum256(b)
+	fanout.Each(len(spans), func(k int) {
+		b := binary.AppendUvarint(nil, contextVersion)
+		for i := ru.lo[k]; i < ru.lo[k]+spans[k].N; i++ {
+			j := judgement(i)
+			if j == nil || len(j.pending) == 0 || res[i].Existing {
+				b = append(b, 0)
+				continue
 			}
-		})
-	}
-	wg.Wait()
+			b = append(b, 1)
+			b = append(b, wd[wk[i]][:]...)
+			if s.c.related[g.ltype[i]] {
+				b = ru.related(b, g, i, pd, &tainted[k])
+			}
+		}
+		ctx[k] = sha256.Sum256(b)
+	})
 	for k, sp := range spans {
 		switch {
 		case sp.Volatile || tainted[k]:

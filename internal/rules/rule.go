@@ -148,9 +148,6 @@ func (s Status) IsOutcome() bool { return s == Pass || s == Fail || s == Unknown
 // suppressed.
 func (s Status) IsEffective() bool { return s.IsOutcome() || s == Suppressed }
 
-// gatedProgram gives the rule's gated program; nil when the rule has no When.
-func (r *Rule) gatedProgram() (cel.Program, error) { return r.gated.get() }
-
 // A lazyProgram is a CEL program built the first time it is needed; rules are
 // judged side by side, so the first use may come from several goroutines at once.
 type lazyProgram struct {

@@ -7,13 +7,11 @@ import (
 	"hash/fnv"
 	"io/fs"
 	"path"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/fanout"
 	"github.com/awaf/awaf/internal/iac"
 	"github.com/awaf/awaf/internal/rules"
 	"github.com/awaf/awaf/internal/scancache"
@@ -104,21 +102,10 @@ func (ls *lateSpans) store(cache *scancache.Cache, cat *rules.Catalog) {
 		}
 	}
 	cache.CountLate(reused, len(todo))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(todo)) {
-		wg.Go(func() {
-			for {
-				n := int(next.Add(1)) - 1
-				if n >= len(todo) {
-					return
-				}
-				k := todo[n]
-				cache.PutLate(scancache.LateKey(ls.keys[k]), ls.spans[k].ID, ls.spans[k].Now, cat)
-			}
-		})
-	}
-	wg.Wait()
+	fanout.Each(len(todo), func(n int) {
+		k := todo[n]
+		cache.PutLate(scancache.LateKey(ls.keys[k]), ls.spans[k].ID, ls.spans[k].Now, cat)
+	})
 }
 
 // contentID names what a group's entry holds: its key (the salt, the format, the
@@ -194,20 +181,11 @@ func (g *grouped) run(ctx context.Context) ([]iac.Resource, []iac.Diagnostic, *l
 		}
 		outs := make([]*cachedGroup, len(todo))
 		errs := make([]error, len(todo))
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for range min(runtime.GOMAXPROCS(0), len(todo)) {
-			wg.Go(func() {
-				for {
-					k := int(next.Add(1)) - 1
-					if k >= len(todo) || ctx.Err() != nil {
-						return
-					}
-					outs[k], errs[k] = g.one(ctx, files[todo[k].lo:todo[k].hi])
-				}
-			})
-		}
-		wg.Wait()
+		fanout.Each(len(todo), func(k int) {
+			if ctx.Err() == nil {
+				outs[k], errs[k] = g.one(ctx, files[todo[k].lo:todo[k].hi])
+			}
+		})
 		if err := ctx.Err(); err != nil {
 			return nil, nil, nil, err
 		}

@@ -291,7 +291,7 @@ func (e *findingEncoder) appendFinding(dst []byte, f *Finding) []byte {
 	} else {
 		if e.filePart == nil || f.Loc.File != e.lastFile {
 			e.lastFile = f.Loc.File
-			e.filePart = append(append(e.filePart[:0], `{"file":`...), appendJSONString(nil, f.Loc.File)...)
+			e.filePart = appendJSONString(append(e.filePart[:0], `{"file":`...), f.Loc.File)
 		}
 		dst = appendLineColumn(append(dst, e.filePart...), f.Loc)
 	}

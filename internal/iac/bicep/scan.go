@@ -7,7 +7,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"sync/atomic"
 
 	"github.com/awaf/awaf"
+	"github.com/awaf/awaf/internal/fanout"
 	"github.com/awaf/awaf/internal/iac"
 	"github.com/awaf/awaf/internal/iac/arm"
 )
@@ -278,24 +278,16 @@ func (sc *scanState) scan(paths []string) ([]iac.Resource, []iac.Diagnostic, err
 		diags []iac.Diagnostic
 	}
 	results := make([]result, len(jobs))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(jobs) || ctx.Err() != nil {
-					return
-				}
-				j := jobs[i]
-				js := sc.fork()
-				js.run(j.template, j.src, j.via)
-				results[i] = result{keep(sc.sink, js.out), js.diags}
-				sc.release(j.reads)
-			}
-		})
-	}
-	wg.Wait()
+	fanout.Each(len(jobs), func(i int) {
+		if ctx.Err() != nil {
+			return
+		}
+		j := jobs[i]
+		js := sc.fork()
+		js.run(j.template, j.src, j.via)
+		results[i] = result{keep(sc.sink, js.out), js.diags}
+		sc.release(j.reads)
+	})
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
@@ -606,24 +598,16 @@ func (sc *scanState) preparse(paths []string) {
 	batch := paths
 	for first := true; len(batch) > 0; first = false {
 		entries := make([]*fileEntry, len(batch))
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for range min(runtime.GOMAXPROCS(0), len(batch)) {
-			wg.Go(func() {
-				for {
-					i := int(next.Add(1)) - 1
-					if i >= len(batch) || sc.ctx.Err() != nil {
-						return
-					}
-					fe, f := readAndParse(sc.fsys, batch[i])
-					if f != nil && budget.Add(-int64(fe.size)) >= 0 {
-						fe.file = f
-					}
-					entries[i] = fe
-				}
-			})
-		}
-		wg.Wait()
+		fanout.Each(len(batch), func(i int) {
+			if sc.ctx.Err() != nil {
+				return
+			}
+			fe, f := readAndParse(sc.fsys, batch[i])
+			if f != nil && budget.Add(-int64(fe.size)) >= 0 {
+				fe.file = f
+			}
+			entries[i] = fe
+		})
 		sc.mu.Lock()
 		var more []string
 		for i, p := range batch {

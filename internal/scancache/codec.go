@@ -486,6 +486,19 @@ func (d *decoder) loc() awaf.Location {
 	return awaf.Location{File: d.str(), Line: d.int(), Column: d.int()}
 }
 
+// locs reads a list of locations; nil for a nil list (see count).
+func (d *decoder) locs() []awaf.Location {
+	n := d.count(3)
+	if n < 0 {
+		return nil
+	}
+	out := make([]awaf.Location, n)
+	for i := range n {
+		out[i] = d.loc()
+	}
+	return out
+}
+
 func (d *decoder) value(depth int) *iac.Value {
 	tag := d.byte1()
 	if tag == 0 || d.err != nil {
@@ -569,12 +582,7 @@ func (d *decoder) resource(r *iac.Resource) {
 	r.DependsOn = d.strings()
 	r.ID = d.str()
 	r.Loc = d.loc()
-	if n := d.count(3); n >= 0 {
-		r.Via = make([]awaf.Location, n)
-		for i := range n {
-			r.Via[i] = d.loc()
-		}
-	}
+	r.Via = d.locs()
 	r.Source = iac.Source(d.str())
 	r.Existing = d.boolean()
 }
@@ -650,12 +658,7 @@ func (d *decoder) findingList() []rules.Finding {
 				x.Why = d.str()
 				x.Loc = d.loc()
 				x.Count = d.int()
-				if m := d.count(3); m >= 0 {
-					x.More = make([]awaf.Location, m)
-					for k := range m {
-						x.More[k] = d.loc()
-					}
-				}
+				x.More = d.locs()
 			}
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"cel.dev/cel-go/cel"
+	celast "cel.dev/cel-go/common/ast"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/awaf/awaf"
@@ -53,8 +54,17 @@ func (c *Catalog) Rule(id string) (*Rule, bool) {
 // For returns the rules that select resources of type typ.
 func (c *Catalog) For(typ string) []*Rule { return c.byType[strings.ToLower(typ)] }
 
-// Builtin loads the embedded catalog.
+// Builtin loads the embedded catalog: from its parsed form compiled into the binary
+// (builtin_gen.go) while that matches the embedded files, else from the files.
 func Builtin() (*Catalog, error) {
+	if c := generatedCatalog(); c != nil {
+		return c, nil
+	}
+	return parseBuiltin()
+}
+
+// parseBuiltin reads and parses the embedded rule files.
+func parseBuiltin() (*Catalog, error) {
 	sub, err := fs.Sub(builtinFS, "catalog")
 	if err != nil {
 		return nil, err
@@ -236,12 +246,10 @@ func parseRule(env *cel.Env, n *yaml.Node, at func(*yaml.Node) awaf.Location, li
 	if len(r.Types) == 0 {
 		bad(n, "%s: types is required", id)
 	}
-	r.types = map[string]bool{}
 	for _, t := range r.Types {
 		if strings.Count(t, "/") < 1 || !strings.Contains(t, ".") {
 			bad(n, "%s: type %q is not an ARM resource type such as Microsoft.CognitiveServices/accounts", id, t)
 		}
-		r.types[strings.ToLower(t)] = true
 	}
 	if len(r.Links) == 0 {
 		bad(n, "%s: at least one Learn link is required", id)
@@ -251,53 +259,77 @@ func parseRule(env *cel.Env, n *yaml.Node, at func(*yaml.Node) awaf.Location, li
 			bad(n, "%s: link %q is not an https URL", id, l)
 		}
 	}
-	if r.Path != "" {
-		r.pathGet = pathReader(r.Path)
-	}
 	if r.Scope != "" && r.Scope != ScopeWorkload {
 		bad(n, "%s: scope %q is not %q (or empty, for every resource)", id, r.Scope, ScopeWorkload)
 	}
 	// A user's rule is compiled now, so that every problem is reported when the file
 	// is loaded. A built-in rule (tested to compile) is only parsed here, for its
 	// fast path and for what it reads; its programs are built on first use.
-	var condAST, whenAST *cel.Ast
+	var cond, when celast.Expr
+	var condPrg cel.Program
 	if r.Condition != "" {
-		expr := r.Condition
-		if prg, ast, err := parseOrCompile(env, expr, limit); err != nil {
+		if prg, ast, err := parseOrCompile(env, r.Condition, limit); err != nil {
 			bad(n, "%s: condition: %v", id, err)
 		} else {
-			condAST = ast
-			r.condition.build = func() (cel.Program, error) {
-				if prg != nil {
-					return prg, nil
-				}
-				prg, _, err := compile(env, expr, limit)
-				return prg, err
-			}
+			cond, condPrg = ast.NativeRep().Expr(), prg
 		}
 	}
 	if r.When != "" {
 		if _, ast, err := parseOrCompile(env, r.When, limit); err != nil {
 			bad(n, "%s: when: %v", id, err)
 		} else {
-			whenAST = ast
-			if condAST != nil {
-				expr := "(" + r.When + ") ? ((" + r.Condition + ") ? 1 : 0) : 2"
-				r.gated.build = func() (cel.Program, error) { return program(env, expr, limit) }
-			}
+			when = ast.NativeRep().Expr()
 		}
 	}
-	if limit { // a user's rule: its condition compiled above; so must the two together
+	r.ready(func() (*cel.Env, error) { return env, nil }, cond, when, condPrg, limit)
+	if limit && cond != nil && when != nil { // a user's rule: so must the two together
 		if _, err := r.gated.get(); err != nil {
 			bad(n, "%s: when and condition together: %v", id, err)
 		}
 	}
-	if condAST != nil {
-		readsOf(condAST.NativeRep().Expr(), &r.reads)
+	return r, probs
+}
+
+// ready works out what the evaluator needs of a rule read from its file: its types,
+// its path, its programs (built on first use unless condPrg is one already), what it
+// reads and its fast path. cond and when are the syntax trees of Condition and When,
+// nil when absent or when they did not parse.
+func (r *Rule) ready(env func() (*cel.Env, error), cond, when celast.Expr, condPrg cel.Program, limit bool) {
+	r.types = make(map[string]bool, len(r.Types))
+	for _, t := range r.Types {
+		r.types[strings.ToLower(t)] = true
 	}
-	if whenAST != nil {
+	if r.Path != "" {
+		r.pathGet = pathReader(r.Path)
+	}
+	if cond != nil {
+		expr := r.Condition
+		r.condition.build = func() (cel.Program, error) {
+			if condPrg != nil {
+				return condPrg, nil
+			}
+			e, err := env()
+			if err != nil {
+				return nil, err
+			}
+			prg, _, err := compile(e, expr, limit)
+			return prg, err
+		}
+		readsOf(cond, &r.reads)
+	}
+	if when != nil {
+		if cond != nil {
+			expr := "(" + r.When + ") ? ((" + r.Condition + ") ? 1 : 0) : 2"
+			r.gated.build = func() (cel.Program, error) {
+				e, err := env()
+				if err != nil {
+					return nil, err
+				}
+				return program(e, expr, limit)
+			}
+		}
 		var w reads
-		readsOf(whenAST.NativeRep().Expr(), &w)
+		readsOf(when, &w)
 		r.whenLocal = !w.related && !w.workload
 		r.reads.related = r.reads.related || w.related
 		r.reads.allRelated = r.reads.allRelated || w.allRelated
@@ -309,17 +341,18 @@ func parseRule(env *cel.Env, n *yaml.Node, at func(*yaml.Node) awaf.Location, li
 		}
 	}
 	r.deferred = r.reads.related || r.reads.workload
-	if condAST != nil {
-		r.fastCond = compileFast(condAST)
+	if cond != nil {
+		r.fastCond = fastFrom(cond, nil)
 		if r.When != "" {
 			// A fast When alone still settles the resources it leaves out.
-			if r.fastWhen = compileFast(whenAST); r.fastWhen == nil {
+			if when == nil {
+				r.fastCond = nil
+			} else if r.fastWhen = fastFrom(when, nil); r.fastWhen == nil {
 				r.fastCond = nil
 			}
 		}
 	}
 	r.self = selfPlan(r)
-	return r, probs
 }
 
 // parseOrCompile gives expr's syntax tree: checked (types and all) when limit is set,

@@ -7,6 +7,7 @@ import (
 	htmltemplate "html/template"
 	"io"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 	"time"
 
@@ -14,22 +15,26 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// The combined templates are clones of the single-lens sets, so they share their
-// functions, the score table and the page style, and are parsed once at start-up.
+// The combined templates extend the single-lens sets, so they share their functions,
+// the score table and the page style; each is parsed on first use.
 var (
-	combinedMarkdownTemplate = texttemplate.Must(texttemplate.Must(markdownTemplate.Clone()).ParseFS(templates, "templates/combined.md.tmpl"))
-	combinedHTMLTemplate     = htmltemplate.Must(htmltemplate.Must(htmlTemplate.Clone()).ParseFS(templates, "templates/combined.html.tmpl"))
+	combinedMarkdownTemplate = sync.OnceValue(func() *texttemplate.Template {
+		return parseMarkdown("templates/report.md.tmpl", "templates/combined.md.tmpl")
+	})
+	combinedHTMLTemplate = sync.OnceValue(func() *htmltemplate.Template {
+		return parseHTML("templates/report.html.tmpl", "templates/style.html.tmpl", "templates/combined.html.tmpl")
+	})
 )
 
 func renderCombinedMarkdown(w io.Writer, in Combined) error {
-	if err := combinedMarkdownTemplate.ExecuteTemplate(w, "combined.md.tmpl", newCombinedView(in)); err != nil {
+	if err := combinedMarkdownTemplate().ExecuteTemplate(w, "combined.md.tmpl", newCombinedView(in)); err != nil {
 		return fmt.Errorf("render markdown: %w", err)
 	}
 	return nil
 }
 
 func renderCombinedHTML(w io.Writer, in Combined) error {
-	if err := combinedHTMLTemplate.ExecuteTemplate(w, "combined.html.tmpl", newCombinedView(in)); err != nil {
+	if err := combinedHTMLTemplate().ExecuteTemplate(w, "combined.html.tmpl", newCombinedView(in)); err != nil {
 		return fmt.Errorf("render html: %w", err)
 	}
 	return nil

@@ -5,14 +5,14 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/awaf/awaf"
 )
 
-// htmlTemplate is parsed once; html/template escapes every value for its context, so
-// notes and titles cannot inject markup.
-var htmlTemplate = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
+// htmlFuncs are the functions of the HTML report templates, single-lens and combined.
+var htmlFuncs = template.FuncMap{
 	"num": num,
 	"inc": func(i int) int { return i + 1 },
 	"iso": func(t time.Time) string { return t.Format(time.RFC3339) },
@@ -39,10 +39,25 @@ var htmlTemplate = template.Must(template.New("report.html.tmpl").Funcs(template
 		}
 		return fmt.Sprint(v)
 	},
-}).ParseFS(templates, "templates/report.html.tmpl", "templates/style.html.tmpl"))
+}
+
+// htmlTemplate is parsed on first use, not at start-up, which every command would pay
+// for; TestTemplatesParse parses it, so a broken template still fails the tests.
+// html/template escapes every value for its context, so notes and titles cannot
+// inject markup.
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return parseHTML("templates/report.html.tmpl", "templates/style.html.tmpl")
+})
+
+// parseHTML parses an HTML template set whose first file is report.html.tmpl, with
+// the report's functions. The combined report parses its own set rather than cloning
+// htmlTemplate, as html/template refuses to clone a set that has been executed.
+func parseHTML(files ...string) *template.Template {
+	return template.Must(template.New("report.html.tmpl").Funcs(htmlFuncs).ParseFS(templates, files...))
+}
 
 func renderHTML(w io.Writer, in Input) error {
-	if err := htmlTemplate.Execute(w, newView(in)); err != nil {
+	if err := htmlTemplate().Execute(w, newView(in)); err != nil {
 		return fmt.Errorf("render html: %w", err)
 	}
 	return nil

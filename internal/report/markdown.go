@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/awaf/awaf"
@@ -13,8 +14,9 @@ import (
 //go:embed templates
 var templates embed.FS
 
-// markdownTemplate is parsed once; a broken template fails every test at start-up.
-var markdownTemplate = template.Must(template.New("report.md.tmpl").Funcs(template.FuncMap{
+// markdownFuncs are the functions of the Markdown report templates, single-lens and
+// combined.
+var markdownFuncs = template.FuncMap{
 	"cell":    mdCell,
 	"url":     mdURL.Replace,
 	"line":    mdLine,
@@ -30,10 +32,21 @@ var markdownTemplate = template.Must(template.New("report.md.tmpl").Funcs(templa
 	"rows": func(head string, rows []scoreRow) map[string]any {
 		return map[string]any{"Head": head, "Rows": rows}
 	},
-}).ParseFS(templates, "templates/report.md.tmpl"))
+}
+
+// markdownTemplate is parsed on first use, like htmlTemplate.
+var markdownTemplate = sync.OnceValue(func() *template.Template {
+	return parseMarkdown("templates/report.md.tmpl")
+})
+
+// parseMarkdown parses a Markdown template set whose first file is report.md.tmpl,
+// with the report's functions.
+func parseMarkdown(files ...string) *template.Template {
+	return template.Must(template.New("report.md.tmpl").Funcs(markdownFuncs).ParseFS(templates, files...))
+}
 
 func renderMarkdown(w io.Writer, in Input) error {
-	if err := markdownTemplate.Execute(w, newView(in)); err != nil {
+	if err := markdownTemplate().Execute(w, newView(in)); err != nil {
 		return fmt.Errorf("render markdown: %w", err)
 	}
 	return nil

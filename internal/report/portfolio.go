@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 	"time"
 
@@ -33,9 +34,9 @@ func RenderPortfolio(w io.Writer, f Format, in Portfolio) error {
 	}
 	switch f {
 	case HTML:
-		return portfolioHTML.ExecuteTemplate(w, "portfolio.html.tmpl", newPortfolioPage(in))
+		return portfolioHTML().ExecuteTemplate(w, "portfolio.html.tmpl", newPortfolioPage(in))
 	case Markdown:
-		return portfolioMarkdown.ExecuteTemplate(w, "portfolio.md.tmpl", newPortfolioPage(in))
+		return portfolioMarkdown().ExecuteTemplate(w, "portfolio.md.tmpl", newPortfolioPage(in))
 	case JSON:
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
@@ -124,12 +125,17 @@ var portfolioFuncs = map[string]any{
 	"assessed": func(b awaf.Band) bool { return b != awaf.BandNotAssessed },
 }
 
+// The portfolio templates are parsed on first use, like htmlTemplate.
 var (
-	portfolioHTML = htmltemplate.Must(htmltemplate.New("portfolio.html.tmpl").Funcs(portfolioFuncs).
+	portfolioHTML = sync.OnceValue(func() *htmltemplate.Template {
+		return htmltemplate.Must(htmltemplate.New("portfolio.html.tmpl").Funcs(portfolioFuncs).
 			ParseFS(templates, "templates/portfolio.html.tmpl", "templates/style.html.tmpl"))
-	portfolioMarkdown = texttemplate.Must(texttemplate.New("portfolio.md.tmpl").Funcs(portfolioFuncs).Funcs(texttemplate.FuncMap{
-		"md": mdCell,
-	}).ParseFS(templates, "templates/portfolio.md.tmpl"))
+	})
+	portfolioMarkdown = sync.OnceValue(func() *texttemplate.Template {
+		return texttemplate.Must(texttemplate.New("portfolio.md.tmpl").Funcs(portfolioFuncs).Funcs(texttemplate.FuncMap{
+			"md": mdCell,
+		}).ParseFS(templates, "templates/portfolio.md.tmpl"))
+	})
 )
 
 // TrendSVG is the portfolio's trend chart as inline SVG, for pages that show it

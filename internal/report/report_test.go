@@ -84,6 +84,27 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// TestTemplatesParse parses every template set, which the package does on first use
+// rather than at start-up, so a broken embedded template fails here. It renders a
+// single-lens report before the combined one in each format, the order a server meets
+// them in: the combined set must not be made from the executed single-lens set.
+func TestTemplatesParse(t *testing.T) {
+	for _, f := range []Format{HTML, Markdown} {
+		MustRender(t, f, tinyInput())
+		MustRenderCombined(t, f, tinyCombined(t))
+	}
+	for name, parse := range map[string]func(){
+		"html":               func() { htmlTemplate() },
+		"markdown":           func() { markdownTemplate() },
+		"combined html":      func() { combinedHTMLTemplate() },
+		"combined markdown":  func() { combinedMarkdownTemplate() },
+		"portfolio html":     func() { portfolioHTML() },
+		"portfolio markdown": func() { portfolioMarkdown() },
+	} {
+		t.Run(name, func(t *testing.T) { parse() })
+	}
+}
+
 func TestParseFormat(t *testing.T) {
 	cases := []struct {
 		in   string

@@ -3,6 +3,7 @@ package lens
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
@@ -10,9 +11,9 @@ import (
 	"github.com/awaf/awaf"
 )
 
-// profileEnv is the CEL environment of applicability conditions. It is built once;
-// cel.Env is safe for concurrent use.
-var profileEnv = func() *cel.Env {
+// profileEnv is the CEL environment of applicability conditions. It is built once, on
+// first use rather than at start-up; cel.Env is safe for concurrent use.
+var profileEnv = sync.OnceValue(func() *cel.Env {
 	env, err := cel.NewEnv(
 		cel.Variable("kinds", cel.ListType(cel.StringType)),
 		cel.Variable("components", cel.ListType(cel.StringType)),
@@ -24,7 +25,7 @@ var profileEnv = func() *cel.Env {
 		panic(fmt.Sprintf("lens: profile CEL environment: %v", err)) // programming error
 	}
 	return env
-}()
+})
 
 // costLimit bounds the work one condition may do, so a hostile lens cannot stall a
 // scan or a server.
@@ -61,7 +62,7 @@ func strs[T ~string](xs []T) []string {
 // compileProfile compiles an applicability condition; it returns the CEL issues as
 // one message when the expression is wrong.
 func compileProfile(expr string) (*profileCondition, error) {
-	prg, err := compileBool(profileEnv, expr)
+	prg, err := compileBool(profileEnv(), expr)
 	if err != nil {
 		return nil, err
 	}

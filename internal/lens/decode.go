@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -140,10 +141,14 @@ func (d *decoder) links(n *yaml.Node, ctx string) []awaf.Link {
 	return out
 }
 
+// The patterns are compiled on first use: the counted repetitions make large
+// programs, which commands that read no lens should not pay for at start-up.
 var (
-	slugRe    = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,63}$`)
-	idRe      = regexp.MustCompile(`^[a-z][a-z0-9_]{2,127}$`)
-	versionRe = regexp.MustCompile(`^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
+	slugRe    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,63}$`) })
+	idRe      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9_]{2,127}$`) })
+	versionRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
+	})
 )
 
 func (d *decoder) lens(root *yaml.Node) *awaf.Lens {
@@ -161,10 +166,10 @@ func (d *decoder) lens(root *yaml.Node) *awaf.Lens {
 		Metadata:    d.metadata(f["metadata"], "metadata"),
 		Source:      d.at(doc),
 	}
-	if l.ID != "" && !slugRe.MatchString(l.ID) {
-		d.errorf(f["id"], "id %q must match %s", l.ID, slugRe)
+	if l.ID != "" && !slugRe().MatchString(l.ID) {
+		d.errorf(f["id"], "id %q must match %s", l.ID, slugRe())
 	}
-	if l.Version != "" && !versionRe.MatchString(l.Version) {
+	if l.Version != "" && !versionRe().MatchString(l.Version) {
 		d.errorf(f["version"], "version %q is not a semantic version such as 1.0.0", l.Version)
 	}
 	for i, n := range d.seq(f["pillars"], "pillars") {
@@ -187,8 +192,8 @@ func (d *decoder) lens(root *yaml.Node) *awaf.Lens {
 		d.need(n, af, c, "id", "name")
 		a := awaf.Area{ID: awaf.AreaID(d.str(af["id"], c+".id", true)), Name: d.str(af["name"], c+".name", true),
 			Description: d.str(af["description"], c+".description", false), Links: d.links(af["links"], c+".links")}
-		if a.ID != "" && !slugRe.MatchString(string(a.ID)) {
-			d.errorf(af["id"], "%s: id %q must match %s", c, a.ID, slugRe)
+		if a.ID != "" && !slugRe().MatchString(string(a.ID)) {
+			d.errorf(af["id"], "%s: id %q must match %s", c, a.ID, slugRe())
 		}
 		if _, dup := l.Area(a.ID); dup {
 			d.errorf(af["id"], "%s: area %q is declared twice", c, a.ID)
@@ -202,8 +207,8 @@ func (d *decoder) lens(root *yaml.Node) *awaf.Lens {
 		d.need(n, tf, c, "id", "title")
 		t := awaf.Top10Item{ID: d.str(tf["id"], c+".id", true), Title: d.str(tf["title"], c+".title", true),
 			Description: d.str(tf["description"], c+".description", false), Links: d.links(tf["links"], c+".links")}
-		if t.ID != "" && !slugRe.MatchString(t.ID) {
-			d.errorf(tf["id"], "%s: id %q must match %s", c, t.ID, slugRe)
+		if t.ID != "" && !slugRe().MatchString(t.ID) {
+			d.errorf(tf["id"], "%s: id %q must match %s", c, t.ID, slugRe())
 		}
 		if top10[t.ID] {
 			d.errorf(tf["id"], "%s: item %q is declared twice", c, t.ID)
@@ -246,8 +251,8 @@ func (d *decoder) question(l *awaf.Lens, n *yaml.Node, i int, top10 map[string]b
 	}
 	if q.ID != "" {
 		c = "question " + q.ID
-		if !idRe.MatchString(q.ID) {
-			d.errorf(f["id"], "%s: id must match %s", c, idRe)
+		if !idRe().MatchString(q.ID) {
+			d.errorf(f["id"], "%s: id must match %s", c, idRe())
 		}
 	}
 	if q.Area != "" {
@@ -267,7 +272,7 @@ func (d *decoder) question(l *awaf.Lens, n *yaml.Node, i int, top10 map[string]b
 	}
 	replaces, rnodes := d.strs(f["replaces"], c+".replaces")
 	for j, r := range replaces {
-		if r != "" && !idRe.MatchString(r) {
+		if r != "" && !idRe().MatchString(r) {
 			d.errorf(rnodes[j], "%s: replaces: %q is not a question id", c, r)
 		}
 	}
@@ -332,8 +337,8 @@ func (d *decoder) choice(l *awaf.Lens, q *awaf.Question, n *yaml.Node, j int, qc
 	}
 	if ch.ID != "" {
 		c = qc + ": choice " + ch.ID
-		if !idRe.MatchString(ch.ID) {
-			d.errorf(f["id"], "%s: id must match %s", c, idRe)
+		if !idRe().MatchString(ch.ID) {
+			d.errorf(f["id"], "%s: id must match %s", c, idRe())
 		}
 		if ch.ID == "default" || ch.ID == "true" || ch.ID == "false" || ch.ID == "null" || ch.ID == "in" {
 			d.errorf(f["id"], "%s: id %q is a reserved word in risk rules", c, ch.ID)
@@ -345,7 +350,7 @@ func (d *decoder) choice(l *awaf.Lens, q *awaf.Question, n *yaml.Node, j int, qc
 		if !two {
 			qid, cid = "", qid
 		}
-		if (qid != "" && !idRe.MatchString(qid)) || !idRe.MatchString(cid) {
+		if (qid != "" && !idRe().MatchString(qid)) || !idRe().MatchString(cid) {
 			d.errorf(rnodes[k], "%s: replaces: %q is not a choice id or question_id/choice_id", c, r)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/awaf/awaf"
 )
@@ -134,10 +135,13 @@ func (e *Export) Questions() []Question {
 	return qs
 }
 
+// The patterns are compiled on first use: a letter class repeated forty times makes a
+// large program (about 1 ms and 1 MB to compile), which commands that read no export
+// should not pay for at start-up.
 var (
-	scorePattern = regexp.MustCompile(`^'(\d{1,9})/(\d{1,9})'$`)
+	scorePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^'(\d{1,9})/(\d{1,9})'$`) })
 	// Bands are words; Microsoft's assessments name their own levels.
-	bandPattern = regexp.MustCompile(`^\p{L}[\p{L} -]{0,39}$`)
+	bandPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\p{L}[\p{L} -]{0,39}$`) })
 )
 
 // Read reads an assessment export in Microsoft's CSV layout. It reports every
@@ -303,10 +307,10 @@ func parseScore(name, band, score string, line int) (Score, error) {
 	if band == msNotAssessed {
 		return s, nil
 	}
-	if !bandPattern.MatchString(band) {
+	if !bandPattern().MatchString(band) {
 		return s, fmt.Errorf("band %q of %q: expected a word such as Critical, Moderate or Excellent, or %s", band, name, msNotAssessed)
 	}
-	m := scorePattern.FindStringSubmatch(score)
+	m := scorePattern().FindStringSubmatch(score)
 	if m == nil {
 		return s, fmt.Errorf("score %q of %q: expected '<n>/<max>' in apostrophes", score, name)
 	}

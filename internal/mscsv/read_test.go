@@ -58,7 +58,7 @@ func checkExport(t *testing.T, e *Export, raw rawLayout) {
 		t.Error("no title")
 	}
 	for _, s := range append([]Score{e.Overall}, e.Categories...) {
-		if !bandPattern.MatchString(s.Band) {
+		if !bandPattern().MatchString(s.Band) {
 			t.Errorf("line %d: band %q", s.Line, s.Band)
 		}
 		if s.Assessed() && (s.Max <= 0 || s.Score < 0 || s.Score > s.Max) {

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/awaf/awaf"
 )
@@ -178,12 +179,13 @@ func validPillars(ps []awaf.PillarID) bool {
 	return true
 }
 
-var awafItemIDRe = regexp.MustCompile(`^[a-z][a-z0-9_]{2,119}$`)
+// awafItemIDRe is compiled on first use, like awsIDRe.
+var awafItemIDRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9_]{2,119}$`) })
 
 // useID gives the id the metadata names when it is a valid, unused awaf id (claiming
 // it in used), and otherwise made, the id derived from the AWS id.
 func (im *importer) useID(used ids, meta, aws string) string {
-	if meta != "" && awafItemIDRe.MatchString(meta) && !celReserved[meta] && !used[meta] {
+	if meta != "" && awafItemIDRe().MatchString(meta) && !celReserved[meta] && !used[meta] {
 		used[meta] = true
 		return meta
 	}

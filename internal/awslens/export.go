@@ -313,7 +313,7 @@ func (ex *exporter) limits(f *File) {
 		}
 	}
 	id := func(item, s string) {
-		if !awsIDRe.MatchString(s) {
+		if !awsIDRe().MatchString(s) {
 			ex.errorf(at, "%s: id %q does not match AWS's pattern %s", item, s, idPatternText)
 		}
 	}

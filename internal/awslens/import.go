@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/awaf/awaf"
@@ -132,10 +133,11 @@ func splitCamel(s string) string {
 	return b.String()
 }
 
+// The id patterns are compiled on first use: their counted repetitions make large
+// programs, which commands that import no lens should not pay for at start-up.
 var (
-	awaflensIDRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,63}$`)
-	awafIDRe     = regexp.MustCompile(`^[a-z][a-z0-9_]{2,127}$`)
-	awsIDRe      = regexp.MustCompile(idPatternText)
+	awaflensIDRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,63}$`) })
+	awsIDRe      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(idPatternText) })
 )
 
 // celReserved are words a CEL identifier may not be; awaf also reserves "default".
@@ -253,8 +255,8 @@ func (im *importer) lens(f *File, opt Options) *awaf.Lens {
 	if l.ID == "" {
 		l.ID = slug(f.Name)
 	}
-	if !awaflensIDRe.MatchString(l.ID) {
-		im.errorf("name", "lens id %q (from the name) must match %s; pass an id", l.ID, awaflensIDRe)
+	if !awaflensIDRe().MatchString(l.ID) {
+		im.errorf("name", "lens id %q (from the name) must match %s; pass an id", l.ID, awaflensIDRe())
 	}
 	if l.Version == "" {
 		l.Version = DefaultVersion
@@ -269,7 +271,7 @@ func (im *importer) lens(f *File, opt Options) *awaf.Lens {
 	pillarIDs := map[string]bool{}
 	awsQIDs := map[string]bool{}
 	for _, p := range f.Pillars {
-		if !awsIDRe.MatchString(p.ID) {
+		if !awsIDRe().MatchString(p.ID) {
 			im.errorf(jsonpos.Key(p.path, "id"), "%s.id %q does not match AWS's pattern %s", p.path, p.ID, idPatternText)
 		}
 		if pillarIDs[p.ID] {
@@ -287,7 +289,7 @@ func (im *importer) lens(f *File, opt Options) *awaf.Lens {
 		for n := 2; areas[area]; n++ {
 			area = awaf.AreaID(slug(p.ID) + "-" + strconv.Itoa(n))
 		}
-		if a := awaf.AreaID(im.meta.Areas[p.ID]); a != "" && awaflensIDRe.MatchString(string(a)) && !areas[a] {
+		if a := awaf.AreaID(im.meta.Areas[p.ID]); a != "" && awaflensIDRe().MatchString(string(a)) && !areas[a] {
 			area = a
 		}
 		areas[area] = true
@@ -330,7 +332,7 @@ func (im *importer) lens(f *File, opt Options) *awaf.Lens {
 }
 
 func (im *importer) question(q Question, p Pillar, area awaf.AreaID, pillars []awaf.PillarID, qids ids) awaf.Question {
-	if !awsIDRe.MatchString(q.ID) {
+	if !awsIDRe().MatchString(q.ID) {
 		im.errorf(jsonpos.Key(q.path, "id"), "%s.id %q does not match AWS's pattern %s", q.path, q.ID, idPatternText)
 	}
 	qm := im.meta.Questions[q.ID]
@@ -357,7 +359,7 @@ func (im *importer) question(q Question, p Pillar, area awaf.AreaID, pillars []a
 	toAwaf := map[string]string{}
 	var none *awaf.Choice
 	for i, c := range q.Choices {
-		if !awsIDRe.MatchString(c.ID) {
+		if !awsIDRe().MatchString(c.ID) {
 			im.errorf(jsonpos.Key(c.path, "id"), "%s.id %q does not match AWS's pattern %s", c.path, c.ID, idPatternText)
 		}
 		if _, dup := toAwaf[c.ID]; dup {

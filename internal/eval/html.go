@@ -8,31 +8,36 @@ import (
 	"io"
 	"math"
 	"strings"
+	"sync"
 )
 
 //go:embed report.html.tmpl
 var htmlSource string
 
-// htmlTemplate is parsed once; a broken template fails every test, not a user's run.
-var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"status":      status,
-	"pvalue":      pValue,
-	"ci":          ciString,
-	"bound":       bound,
-	"delta":       deltaString,
-	"input":       inputLine,
-	"pct":         func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
-	"confusion":   func(r *Report) template.HTML { return confusionSVG(r) },
-	"calibration": func(r *Report) template.HTML { return calibrationSVG(r) },
-	"scores":      func(r *Report) template.HTML { return scoresSVG(r) },
-	"segbars":     func(r *Report, t SegmentTable, i int) template.HTML { return segmentSVG(r, t, i) },
-	"charted":     charted,
-	"metricID":    func(r *Report, i int) string { return r.Metrics[i].ID },
-	"deref":       func(n *Num) Num { return *n },
-}).Parse(htmlSource))
+// htmlTemplate is parsed once, on first use rather than at start-up, which every
+// command would pay for; the HTML report tests use it, so a broken template fails the
+// tests, not a user's run.
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{
+		"status":      status,
+		"pvalue":      pValue,
+		"ci":          ciString,
+		"bound":       bound,
+		"delta":       deltaString,
+		"input":       inputLine,
+		"pct":         func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
+		"confusion":   func(r *Report) template.HTML { return confusionSVG(r) },
+		"calibration": func(r *Report) template.HTML { return calibrationSVG(r) },
+		"scores":      func(r *Report) template.HTML { return scoresSVG(r) },
+		"segbars":     func(r *Report, t SegmentTable, i int) template.HTML { return segmentSVG(r, t, i) },
+		"charted":     charted,
+		"metricID":    func(r *Report, i int) string { return r.Metrics[i].ID },
+		"deref":       func(n *Num) Num { return *n },
+	}).Parse(htmlSource))
+})
 
 func writeHTML(w io.Writer, rep *Report) error {
-	return htmlTemplate.Execute(w, rep)
+	return htmlTemplate().Execute(w, rep)
 }
 
 // svg accumulates SVG markup; every text it receives goes through esc.

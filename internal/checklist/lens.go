@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/lens"
@@ -91,7 +92,9 @@ var pillarNames = map[awaf.PillarID]string{
 	awaf.Operations: "Operational Excellence", awaf.Performance: "Performance Efficiency", awaf.ResponsibleAI: "Responsible AI",
 }
 
-var lensIDRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,63}$`)
+// lensIDRe is compiled on first use: its counted repetition makes a large program,
+// which commands that import no checklist should not pay for at start-up.
+var lensIDRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,63}$`) })
 
 // group is the items of one category and subcategory: one question.
 type group struct {
@@ -144,8 +147,8 @@ func Lens(f *File, opt Options) (*awaf.Lens, error) {
 			l.ID += "-checklist"
 		}
 	}
-	if !lensIDRe.MatchString(l.ID) {
-		return nil, awaf.Errorf(awaf.EINVALID, "lens id %q must match %s; pass an id", l.ID, lensIDRe)
+	if !lensIDRe().MatchString(l.ID) {
+		return nil, awaf.Errorf(awaf.EINVALID, "lens id %q must match %s; pass an id", l.ID, lensIDRe())
 	}
 	if l.Version == "" {
 		l.Version = defaultVersion

@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/iac"
@@ -143,26 +144,33 @@ type delivery struct {
 	first     awaf.Location
 }
 
-// Step kinds, recognised from the command text, the action or task, and the name.
-var kindPatterns = []struct {
+// kindPattern recognises a step kind from the command text, the action or task, and
+// the name.
+type kindPattern struct {
 	kind string
 	re   *regexp.Regexp
-}{
-	{"redteam", regexp.MustCompile(`(?i)red[-_ ]?team|\bpyrit\b|\bgarak\b|promptfoo\s+redteam`)},
-	{"evaluation", regexp.MustCompile(`(?i)\bawaf\s+eval\b|azure-ai-evaluation|ai-agent-evals|\bpf\s+run\b.*eval|\bevaluat(e|ion|ions|or|ors)\b|(?:^|[\s/._-])evals?(?:[\s/._-]|$)`)},
-	{"safety", regexp.MustCompile(`(?i)content[-_ ]?safety|\bsafety\b|jailbreak|\bharm(s|ful)?\b|red[-_ ]?team|indirect[-_ ]?attack`)},
-	{"infra", regexp.MustCompile(`(?i)\bazd\s+(provision|up)\b|\baz\s+deployment\s+(group|sub|mg|tenant)\s+create\b|\bterraform\s+apply\b|new-az(resourcegroup|subscription)?deployment|azure/arm-deploy|azure/bicep-deploy|azureresourcemanagertemplatedeployment@|terraformtask(v\d)?@.*apply|terraform-apply`)},
-	{"app", regexp.MustCompile(`(?i)\bazd\s+(deploy|up)\b|\baz\s+(webapp|functionapp)\s+deploy|\baz\s+containerapp\s+(update|up|create)\b|azure/webapps-deploy|azure/functions-action|azure/container-apps-deploy-action|\baz\s+ml\s+online-deployment\s+(create|update)\b|azurewebapp(container)?@|azurecontainerapps@|azurefunctionapp@|\bkubectl\s+apply\b|\bhelm\s+(upgrade|install)\b`)},
-	{"progressive", regexp.MustCompile(`(?i)\bslot\s+swap\b|ingress\s+traffic\s+set|--revision-weight|online-endpoint\s+update\b.*--traffic|--traffic\s+["']?\w+=\d+`)},
-	{"approval", regexp.MustCompile(`(?i)manualvalidation@|trstringer/manual-approval|manual-approval`)},
-	{"synthetic", regexp.MustCompile(`(?i)adversarialsimulator|\bsimulat(or|ors|e|ion)\b.*(question|conversation|data|adversarial)|synthetic[-_ ]?(data|questions)`)},
-	{"loadtest", regexp.MustCompile(`(?i)azure/load-testing@|azureloadtest@|\baz\s+load\s+test(-run)?\s+create\b`)},
-	{"secretscan", regexp.MustCompile(`(?i)gitleaks|trufflehog|\bdetect-secrets\b|\bggshield\b|\bgit[-\s]secrets\s+--scan|\bcredscan@|secret[-_ ]?scan(ning|ner)?\b`)},
 }
+
+// kindPatterns are compiled on first use, so a scan without pipelines (and every
+// other command) does not pay for them at start-up.
+var kindPatterns = sync.OnceValue(func() []kindPattern {
+	return []kindPattern{
+		{"redteam", regexp.MustCompile(`(?i)red[-_ ]?team|\bpyrit\b|\bgarak\b|promptfoo\s+redteam`)},
+		{"evaluation", regexp.MustCompile(`(?i)\bawaf\s+eval\b|azure-ai-evaluation|ai-agent-evals|\bpf\s+run\b.*eval|\bevaluat(e|ion|ions|or|ors)\b|(?:^|[\s/._-])evals?(?:[\s/._-]|$)`)},
+		{"safety", regexp.MustCompile(`(?i)content[-_ ]?safety|\bsafety\b|jailbreak|\bharm(s|ful)?\b|red[-_ ]?team|indirect[-_ ]?attack`)},
+		{"infra", regexp.MustCompile(`(?i)\bazd\s+(provision|up)\b|\baz\s+deployment\s+(group|sub|mg|tenant)\s+create\b|\bterraform\s+apply\b|new-az(resourcegroup|subscription)?deployment|azure/arm-deploy|azure/bicep-deploy|azureresourcemanagertemplatedeployment@|terraformtask(v\d)?@.*apply|terraform-apply`)},
+		{"app", regexp.MustCompile(`(?i)\bazd\s+(deploy|up)\b|\baz\s+(webapp|functionapp)\s+deploy|\baz\s+containerapp\s+(update|up|create)\b|azure/webapps-deploy|azure/functions-action|azure/container-apps-deploy-action|\baz\s+ml\s+online-deployment\s+(create|update)\b|azurewebapp(container)?@|azurecontainerapps@|azurefunctionapp@|\bkubectl\s+apply\b|\bhelm\s+(upgrade|install)\b`)},
+		{"progressive", regexp.MustCompile(`(?i)\bslot\s+swap\b|ingress\s+traffic\s+set|--revision-weight|online-endpoint\s+update\b.*--traffic|--traffic\s+["']?\w+=\d+`)},
+		{"approval", regexp.MustCompile(`(?i)manualvalidation@|trstringer/manual-approval|manual-approval`)},
+		{"synthetic", regexp.MustCompile(`(?i)adversarialsimulator|\bsimulat(or|ors|e|ion)\b.*(question|conversation|data|adversarial)|synthetic[-_ ]?(data|questions)`)},
+		{"loadtest", regexp.MustCompile(`(?i)azure/load-testing@|azureloadtest@|\baz\s+load\s+test(-run)?\s+create\b`)},
+		{"secretscan", regexp.MustCompile(`(?i)gitleaks|trufflehog|\bdetect-secrets\b|\bggshield\b|\bgit[-\s]secrets\s+--scan|\bcredscan@|secret[-_ ]?scan(ning|ner)?\b`)},
+	}
+})
 
 func classify(s *step) {
 	s.kinds = map[string]bool{}
-	for _, p := range kindPatterns {
+	for _, p := range kindPatterns() {
 		// Names count too (a step named "Evaluate" that runs a script), but not for a
 		// stock action such as actions/upload-artifact whose name mentions results.
 		byName := p.kind != "infra" && p.kind != "app" && !strings.HasPrefix(s.text, "actions/") && p.re.MatchString(s.name)

@@ -14,6 +14,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/iac"
@@ -104,12 +105,24 @@ func frontMatter(file, text string) (*iac.Value, string, int, error) {
 	return nil, "", 0, fmt.Errorf("%s:1:1: front matter opened with --- is never closed", file)
 }
 
+// The patterns are compiled on first use, so a scan without prompt files (and every
+// other command) does not pay for them at start-up.
 var (
-	roleRe    = regexp.MustCompile(`^\s*#?\s*(system|user|assistant|developer)\s*:\s*$`)
-	varRe     = regexp.MustCompile(`\{\{-?\s*([A-Za-z_][A-Za-z0-9_]*)|\{%-?\s*for\s+\w+\s+in\s+([A-Za-z_][A-Za-z0-9_]*)`)
-	openTag   = regexp.MustCompile(`^\s*<([A-Za-z][\w-]*)>\s*$`)
-	refusalRe = regexp.MustCompile(`(?i)\b(declin(e|es)|refus(e|es|al)|do not (answer|respond|reveal|discuss)|don't (answer|respond|reveal)|must not (answer|reveal)|only answer|off[- ]topic|outside (the|your) scope|respectfully)\b`)
-	secretRe  = regexp.MustCompile(`(?i)(AccountKey=[A-Za-z0-9+/=]{20,}|\bsk-[A-Za-z0-9]{20,}|\b(api[_-]?key|password|secret)\s*[:=]\s*["']?[A-Za-z0-9+/_\-]{16,}|-----BEGIN [A-Z ]*PRIVATE KEY-----)`)
+	roleRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^\s*#?\s*(system|user|assistant|developer)\s*:\s*$`)
+	})
+	varRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\{\{-?\s*([A-Za-z_][A-Za-z0-9_]*)|\{%-?\s*for\s+\w+\s+in\s+([A-Za-z_][A-Za-z0-9_]*)`)
+	})
+	openTag = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^\s*<([A-Za-z][\w-]*)>\s*$`)
+	})
+	refusalRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b(declin(e|es)|refus(e|es|al)|do not (answer|respond|reveal|discuss)|don't (answer|respond|reveal)|must not (answer|reveal)|only answer|off[- ]topic|outside (the|your) scope|respectfully)\b`)
+	})
+	secretRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)(AccountKey=[A-Za-z0-9+/=]{20,}|\bsk-[A-Za-z0-9]{20,}|\b(api[_-]?key|password|secret)\s*[:=]\s*["']?[A-Za-z0-9+/_\-]{16,}|-----BEGIN [A-Z ]*PRIVATE KEY-----)`)
+	})
 )
 
 // analyse records the facts of the body.
@@ -128,7 +141,7 @@ func analyse(file string, props *iac.Value, body string, firstLine int, template
 	var refusal *iac.Value
 	for i, line := range strings.Split(body, "\n") {
 		trim := strings.TrimSpace(line)
-		if m := roleRe.FindStringSubmatch(line); m != nil && !inFence && closeTag == "" {
+		if m := roleRe().FindStringSubmatch(line); m != nil && !inFence && closeTag == "" {
 			role = strings.ToLower(m[1])
 			if role == "system" && systemLoc == nil {
 				l := loc(i)
@@ -144,17 +157,17 @@ func analyse(file string, props *iac.Value, body string, firstLine int, template
 			if strings.Contains(trim, closeTag) {
 				closeTag = ""
 			}
-		} else if m := openTag.FindStringSubmatch(line); m != nil {
+		} else if m := openTag().FindStringSubmatch(line); m != nil {
 			closeTag = "</" + m[1] + ">"
 			continue
 		}
 		if role == "system" {
 			systemText += len(trim)
-			if refusal == nil && refusalRe.MatchString(line) {
+			if refusal == nil && refusalRe().MatchString(line) {
 				refusal = iac.NewBool(true, loc(i))
 			}
 			if !inFence && closeTag == "" {
-				for _, m := range varRe.FindAllStringSubmatch(line, -1) {
+				for _, m := range varRe().FindAllStringSubmatch(line, -1) {
 					name := m[1] + m[2]
 					l := loc(i)
 					if len(sysInputs.Items) == 0 {
@@ -164,7 +177,7 @@ func analyse(file string, props *iac.Value, body string, firstLine int, template
 				}
 			}
 		}
-		if secretRe.MatchString(line) {
+		if secretRe().MatchString(line) {
 			l := loc(i)
 			if len(secrets.Items) == 0 {
 				secrets.Loc = l

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/awaf/awaf/internal/iac"
@@ -44,7 +45,11 @@ func ParseTimestamp(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not an ISO 8601 date and time", s)
 }
 
-var durationRE = regexp.MustCompile(`^([-+])?P(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$`)
+// durationRE is compiled on first use, so commands and scans that never read a
+// duration do not pay for it at start-up.
+var durationRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^([-+])?P(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$`)
+})
 
 // durationUnits are the seconds of each part of an ISO 8601 duration, in the
 // regular expression's order. Like ARM, a year is 365 days and a month 30.
@@ -53,7 +58,7 @@ var durationUnits = [...]float64{365 * 86400, 30 * 86400, 7 * 86400, 86400, 3600
 // parseDuration reads an ISO 8601 duration such as "P1Y2M", "PT30M" or "-P9D" into
 // seconds.
 func parseDuration(s string) (float64, error) {
-	m := durationRE.FindStringSubmatch(strings.ToUpper(strings.TrimSpace(s)))
+	m := durationRE().FindStringSubmatch(strings.ToUpper(strings.TrimSpace(s)))
 	if m == nil || strings.HasSuffix(m[0], "P") || strings.HasSuffix(m[0], "T") {
 		return 0, fmt.Errorf("%q is not an ISO 8601 duration (such as P1D or PT1H)", s)
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -682,7 +683,9 @@ questions:
         risk: medium
 `
 
-var lensIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,63}$`)
+// lensIDPattern is compiled on first use: its counted repetition makes a large
+// program, which every other command would pay for at start-up.
+var lensIDPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,63}$`) })
 
 func newLensNewCmd(s *streams) *cobra.Command {
 	var out string
@@ -708,8 +711,8 @@ func lensNew(id, out string, force bool, s *streams) error {
 	if err := checkOutput(out); err != nil {
 		return err
 	}
-	if !lensIDPattern.MatchString(id) {
-		return awaf.Errorf(awaf.EINVALID, "lens id %q must match %s, e.g. team-ai-review", id, lensIDPattern)
+	if !lensIDPattern().MatchString(id) {
+		return awaf.Errorf(awaf.EINVALID, "lens id %q must match %s, e.g. team-ai-review", id, lensIDPattern())
 	}
 	name := strings.ToUpper(id[:1]) + strings.ReplaceAll(id[1:], "-", " ")
 	data := []byte(fmt.Sprintf(lensScaffold, id, name))

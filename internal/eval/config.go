@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/awaf/awaf"
@@ -297,10 +298,18 @@ func LoadConfig(path string) (*Config, error) {
 	return ParseConfig(path, b)
 }
 
+// The patterns read yaml's error messages; they are compiled on first use, when a
+// config has an error, not at start-up of every command.
 var (
-	lineRE   = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-	fieldRE  = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
-	typeRE   = regexp.MustCompile("^cannot unmarshal !!(\\w+) (?:`(.*)` )?into (\\S+)$")
+	lineRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	})
+	fieldRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	})
+	typeRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile("^cannot unmarshal !!(\\w+) (?:`(.*)` )?into (\\S+)$")
+	})
 	yamlKind = map[string]string{"str": "text", "int": "a whole number", "float": "a number",
 		"bool": "true or false", "seq": "a list", "map": "a mapping", "null": "nothing"}
 )
@@ -308,7 +317,7 @@ var (
 // plainTypeError turns yaml's "cannot unmarshal !!str `accuracy` into []eval.MetricSpec"
 // into the config's own words: "want a list, got text "accuracy"".
 func plainTypeError(msg string) string {
-	m := typeRE.FindStringSubmatch(msg)
+	m := typeRE().FindStringSubmatch(msg)
 	if m == nil {
 		return msg
 	}
@@ -356,11 +365,11 @@ func ParseConfig(name string, b []byte) (*Config, error) {
 		var ps awaf.Problems
 		for _, m := range msgs {
 			p := awaf.Problem{Location: awaf.Location{File: name}, Message: m}
-			if sm := lineRE.FindStringSubmatch(m); sm != nil {
+			if sm := lineRE().FindStringSubmatch(m); sm != nil {
 				p.Line, _ = strconv.Atoi(sm[1])
 				p.Message = sm[2]
 			}
-			if fm := fieldRE.FindStringSubmatch(p.Message); fm != nil {
+			if fm := fieldRE().FindStringSubmatch(p.Message); fm != nil {
 				p.Message = fmt.Sprintf("unknown key %q", fm[1])
 			}
 			if plain := plainTypeError(p.Message); plain != p.Message {

@@ -15,6 +15,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/iac"
@@ -44,7 +45,11 @@ var typeOf = map[string]string{
 	"computeinstance":                  ws + "computes",
 }
 
-var schemaRe = regexp.MustCompile(`(?i)\$schema:\s*["']?https://azuremlschemas?\.azureedge\.net/[^/\s]+/([A-Za-z]+)\.schema\.json|\$schema:\s*["']?https://azuremlsdk2\.blob\.core\.windows\.net/[^\s]*?/([A-Za-z]+)\.schema\.json`)
+// schemaRe is compiled on first use, so commands that read no YAML do not pay for it
+// at start-up.
+var schemaRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\$schema:\s*["']?https://azuremlschemas?\.azureedge\.net/[^/\s]+/([A-Za-z]+)\.schema\.json|\$schema:\s*["']?https://azuremlsdk2\.blob\.core\.windows\.net/[^\s]*?/([A-Za-z]+)\.schema\.json`)
+})
 
 // Sniff tells whether a YAML file is an Azure Machine Learning specification, by its
 // $schema.
@@ -53,7 +58,7 @@ func Sniff(name string, head []byte) bool {
 	if ext != ".yml" && ext != ".yaml" {
 		return false
 	}
-	m := schemaRe.FindSubmatch(head)
+	m := schemaRe().FindSubmatch(head)
 	if m == nil {
 		return false
 	}
@@ -77,7 +82,7 @@ func (Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string, sink iac.Si
 
 // Read decodes one specification.
 func Read(file string, data []byte) (iac.Resource, error) {
-	m := schemaRe.FindSubmatch(data)
+	m := schemaRe().FindSubmatch(data)
 	if m == nil {
 		return iac.Resource{}, fmt.Errorf("%s: no Azure Machine Learning $schema", file)
 	}

@@ -14,7 +14,8 @@ fi
 # file, once per format: json, sarif, text) beside a bare read-and-parse of the same
 # files (scripts/parseonly), on generated corpora with four AI accounts per loop,
 # parameters without defaults and links (internal/scan/linear_test.go). From
-# /usr/bin/time: wall seconds, CPU seconds (user + system) and peak resident MB. With
+# /usr/bin/time: wall seconds (from the clock around it, to the millisecond), CPU
+# seconds (user + system) and peak resident MB. With
 # AWAF_BENCH_ROUNDS=R (default 1) every cell is run R times, the rounds interleaved,
 # and the least wall and CPU time and the greatest peak are kept: on a shared machine
 # the least time is the one least disturbed. Skip with AWAF_BENCH_WHOLE=0; sizes in
@@ -29,8 +30,14 @@ rounds=${AWAF_BENCH_ROUNDS:-1}
 t() {
 	local key=$1
 	shift
+	local t0 t1
+	t0=$(date +%s%N)
 	/usr/bin/time -f '%e %U %S %M' -o "$tmp/t" "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
+	t1=$(date +%s%N)
 	read -r w u s k <"$tmp/t"
+	# The wall time in milliseconds from the clock around it (time's own is in
+	# hundredths, too coarse at 1k), /usr/bin/time's start-up included.
+	w=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", (b-a)/1e9}')
 	echo "$key $w $(awk -v u="$u" -v s="$s" 'BEGIN{print u+s}') $k" >>"$tmp/cells"
 }
 echo "# whole process, least of $rounds round(s): corpus n | parse | json | sarif | text (wall s / CPU s / peak MB) | json, sarif, text wall / parse wall | json/sarif/text bytes | load"
@@ -52,7 +59,7 @@ for n in ${AWAF_BENCH_SIZES:-1000 10000 40000}; do
 			END {
 				row = name
 				split("parse json sarif text", cell, " ")
-				for (i = 1; i <= 4; i++) { x = cell[i]; row = row sprintf(" | %.2f / %.2f / %.0f", w[x], u[x], k[x] / 1024) }
+				for (i = 1; i <= 4; i++) { x = cell[i]; row = row sprintf(" | %.3f / %.2f / %.0f", w[x], u[x], k[x] / 1024) }
 				row = row " |"
 				for (i = 2; i <= 4; i++) row = row sprintf(" %.1fx", w[cell[i]] / w["parse"])
 				print row " | " sizes " | " la

@@ -90,27 +90,31 @@ func writeJSON(w io.Writer, r *Result, opt WriteOptions) error {
 	resource := func(dst []byte, i int) ([]byte, error) {
 		return appendResource(dst, &r.Resources[listed[i]]), nil
 	}
-	enc := newFindingEncoder()
-	// Findings are asked for in order: walk their runs rather than look each one up.
-	runs, run, start := r.Findings.Runs(), 0, 0
-	finding := func(dst []byte, i int) ([]byte, error) {
-		if i < start {
-			run, start = 0, 0
+	// Findings are made in batches side by side, each batch in order: every maker
+	// walks the runs rather than look each finding up, and has an encoder of its own.
+	runs := r.Findings.Runs()
+	finding := func() itemFunc {
+		enc := newFindingEncoder()
+		run, start := 0, 0
+		return func(dst []byte, i int) ([]byte, error) {
+			if i < start {
+				run, start = 0, 0
+			}
+			for i-start >= len(runs[run]) {
+				start += len(runs[run])
+				run++
+			}
+			return enc.appendFinding(dst, &runs[run][i-start]), nil
 		}
-		for i-start >= len(runs[run]) {
-			start += len(runs[run])
-			run++
-		}
-		return enc.appendFinding(dst, &runs[run][i-start]), nil
 	}
 	diag := func(dst []byte, i int) ([]byte, error) {
 		d := &r.Diagnostics[i]
 		return appendEncoded(dst, DocDiag{Severity: d.Severity, Message: d.Message, Location: d.Loc})
 	}
 	return writeJSONLines(w, tool, summary, []docList{
-		{"resources", len(listed), resource},
-		{"findings", r.Findings.Len(), finding},
-		{"diagnostics", len(r.Diagnostics), diag},
+		{name: "resources", n: len(listed), item: resource},
+		{name: "findings", n: r.Findings.Len(), maker: finding},
+		{name: "diagnostics", n: len(r.Diagnostics), item: diag},
 	})
 }
 
@@ -126,11 +130,17 @@ func appendEncoded(dst []byte, v any) ([]byte, error) {
 	return append(dst, bytes.TrimSuffix(b.Bytes(), []byte("\n"))...), nil
 }
 
-// docList is one array of a Document, made an item at a time.
+// An itemFunc appends item i of a list to dst.
+type itemFunc func(dst []byte, i int) ([]byte, error)
+
+// docList is one array of a Document, made an item at a time: by item, or, for a
+// list long enough to be worth it, in batches side by side by makers from maker
+// (each one used by one goroutine at a time).
 type docList struct {
-	name string
-	n    int
-	item func(dst []byte, i int) ([]byte, error)
+	name  string
+	n     int
+	item  itemFunc
+	maker func() itemFunc
 }
 
 // writeJSONLines writes a Document with one resource, finding or diagnostic per
@@ -153,13 +163,26 @@ func writeJSONLines(w io.Writer, tool DocTool, summary DocSummary, lists []docLi
 	bw.WriteString(",\n")
 	for k, l := range lists {
 		fmt.Fprintf(bw, "  %q: [", l.name)
-		for i := 0; i < l.n; i++ {
-			line = line[:0]
-			if i > 0 {
-				line = append(line, ',')
+		item := l.item
+		if item == nil {
+			item = l.maker()
+		}
+		if l.maker != nil && l.n >= 2*pieceBatch {
+			lines := func() batchFunc {
+				item := l.maker()
+				return func(dst []byte, lo, hi int) (out []byte, err error) {
+					for i := lo; i < hi && err == nil; i++ {
+						dst, err = appendLine(dst, i, item)
+					}
+					return dst, err
+				}
 			}
-			line = append(line, "\n    "...)
-			if line, err = l.item(line, i); err != nil {
+			if err := writeSideBySide(bw, l.n, lines, 0); err != nil {
+				return err
+			}
+		}
+		for i := 0; i < l.n && (l.maker == nil || l.n < 2*pieceBatch); i++ {
+			if line, err = appendLine(line[:0], i, item); err != nil {
 				return err
 			}
 			if _, err := bw.Write(line); err != nil {
@@ -177,4 +200,14 @@ func writeJSONLines(w io.Writer, tool DocTool, summary DocSummary, lists []docLi
 	}
 	bw.WriteString("}\n")
 	return bw.Flush()
+}
+
+// appendLine appends item i as a line of its array: a comma after the item before,
+// a new line and the indent.
+func appendLine(dst []byte, i int, item itemFunc) ([]byte, error) {
+	if i > 0 {
+		dst = append(dst, ',')
+	}
+	dst = append(dst, "\n    "...)
+	return item(dst, i)
 }

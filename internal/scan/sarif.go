@@ -263,23 +263,31 @@ func writeSARIF(w io.Writer, r *Result, opt WriteOptions) error {
 	cut += len(marker) - 1 // at the closing bracket
 	bw := bufio.NewWriterSize(w, 1<<16)
 	bw.Write(head.Bytes()[:cut])
-	// Failures, unknowns and suppressed findings are results; passes are not.
-	results := newSARIFEncoder(index)
-	var item []byte
-	first := true
-	for _, f := range r.Findings.All() {
-		if f.Status == rules.Pass {
-			continue
+	// Failures, unknowns and suppressed findings are results; passes are not. Each
+	// result is made with a comma before it, and the first one's is left out.
+	runs := r.Findings.Runs()
+	results := func() batchFunc {
+		enc := newSARIFEncoder(index)
+		run, start := 0, 0
+		return func(dst []byte, lo, hi int) ([]byte, error) {
+			if lo < start {
+				run, start = 0, 0
+			}
+			for i := lo; i < hi; i++ {
+				for i-start >= len(runs[run]) {
+					start += len(runs[run])
+					run++
+				}
+				if f := &runs[run][i-start]; f.Status != rules.Pass {
+					dst = append(dst, ',')
+					dst = enc.appendResult(dst, f)
+				}
+			}
+			return dst, nil
 		}
-		item = item[:0]
-		if !first {
-			item = append(item, ',')
-		}
-		first = false
-		item = results.appendResult(item, f)
-		if _, err := bw.Write(item); err != nil {
-			return err
-		}
+	}
+	if err := writeSideBySide(bw, r.Findings.Len(), results, 1); err != nil {
+		return err
 	}
 	bw.Write(head.Bytes()[cut:])
 	return bw.Flush()

@@ -25,19 +25,7 @@ func writeText(w io.Writer, r *Result, opt WriteOptions) error {
 		}
 		return code + s + ansiReset
 	}
-	// A label depends only on the status and the severity: made once each.
-	labels := map[[2]string]string{}
-	var makeLabel func(*Finding) string
-	label := func(f *Finding) string {
-		key := [2]string{string(f.Effective()), string(f.Rule.Severity)}
-		l, ok := labels[key]
-		if !ok {
-			l = makeLabel(f)
-			labels[key] = l
-		}
-		return l
-	}
-	makeLabel = func(f *Finding) string {
+	makeLabel := func(f *Finding) string {
 		switch f.Effective() {
 		case rules.Fail:
 			code := ansiBlue
@@ -55,44 +43,64 @@ func writeText(w io.Writer, r *Result, opt WriteOptions) error {
 		}
 		return paint(ansiGreen, fmt.Sprintf("%-14s", "PASS"))
 	}
-	var b bytes.Buffer // reused: Reset keeps its room
-	workload := "\x00"
-	for _, g := range groups(r, func(f *Finding) bool { return opt.ShowPass || f.Status != rules.Pass }) {
-		if w := g.findings[0].Workload; w != workload {
-			workload = w
-			if w == "" {
-				w = "(the scan)"
+	gs := groups(r, func(f *Finding) bool { return opt.ShowPass || f.Status != rules.Pass })
+	// The resources are written in batches made side by side (writeSideBySide), each
+	// maker with labels of its own; a batch names the workload when it differs from
+	// the one of the resource before it.
+	resources := func() batchFunc {
+		// A label depends only on the status and the severity: made once each.
+		labels := map[[2]string]string{}
+		label := func(f *Finding) string {
+			key := [2]string{string(f.Effective()), string(f.Rule.Severity)}
+			l, ok := labels[key]
+			if !ok {
+				l = makeLabel(f)
+				labels[key] = l
 			}
-			fmt.Fprintf(&b, "%s\n", paint(ansiBold, "workload "+w))
+			return l
 		}
-		fmt.Fprintf(&b, "%s %s %s\n", paint(ansiBold, g.res.Type), paint(ansiBold, "'"+displayName(g.res)+"'"), paint(ansiDim, locString(g.res.Loc)))
-		for _, via := range g.res.Via {
-			fmt.Fprintf(&b, "  %s\n", paint(ansiDim, "via "+locString(via)))
-		}
-		for _, f := range g.findings {
-			fmt.Fprintf(&b, "  %s %s  %s\n", label(f), f.Rule.ID, f.Message)
-			if f.Rule.Scope == rules.ScopeWorkload {
-				fmt.Fprintf(&b, "  %14s %s\n", "", paint(ansiDim, "about the whole workload, judged once"))
+		return func(dst []byte, lo, hi int) ([]byte, error) {
+			b := bytes.NewBuffer(dst)
+			workload := "\x00"
+			if lo > 0 {
+				workload = gs[lo-1].findings[0].Workload
 			}
-			if f.Loc != g.res.Loc && f.Loc.Line > 0 {
-				fmt.Fprintf(&b, "  %14s %s\n", "", paint(ansiDim, "at "+locString(f.Loc)))
+			for _, g := range gs[lo:hi] {
+				if w := g.findings[0].Workload; w != workload {
+					workload = w
+					if w == "" {
+						w = "(the scan)"
+					}
+					fmt.Fprintf(b, "%s\n", paint(ansiBold, "workload "+w))
+				}
+				fmt.Fprintf(b, "%s %s %s\n", paint(ansiBold, g.res.Type), paint(ansiBold, "'"+displayName(g.res)+"'"), paint(ansiDim, locString(g.res.Loc)))
+				for _, via := range g.res.Via {
+					fmt.Fprintf(b, "  %s\n", paint(ansiDim, "via "+locString(via)))
+				}
+				for _, f := range g.findings {
+					fmt.Fprintf(b, "  %s %s  %s\n", label(f), f.Rule.ID, f.Message)
+					if f.Rule.Scope == rules.ScopeWorkload {
+						fmt.Fprintf(b, "  %14s %s\n", "", paint(ansiDim, "about the whole workload, judged once"))
+					}
+					if f.Loc != g.res.Loc && f.Loc.Line > 0 {
+						fmt.Fprintf(b, "  %14s %s\n", "", paint(ansiDim, "at "+locString(f.Loc)))
+					}
+					if s := f.Suppression; s != nil {
+						fmt.Fprintf(b, "  %14s %s\n", "", paint(ansiDim, fmt.Sprintf("suppressed (%s, %s): %s", s.Kind, locString(s.Loc), s.Reason)))
+					}
+					if f.Effective() == rules.Fail && f.Rule.HelpURI() != "" {
+						fmt.Fprintf(b, "  %14s %s\n", "", paint(ansiDim, f.Rule.HelpURI()))
+					}
+				}
+				b.WriteString("\n")
 			}
-			if s := f.Suppression; s != nil {
-				fmt.Fprintf(&b, "  %14s %s\n", "", paint(ansiDim, fmt.Sprintf("suppressed (%s, %s): %s", s.Kind, locString(s.Loc), s.Reason)))
-			}
-			if f.Effective() == rules.Fail && f.Rule.HelpURI() != "" {
-				fmt.Fprintf(&b, "  %14s %s\n", "", paint(ansiDim, f.Rule.HelpURI()))
-			}
-		}
-		b.WriteString("\n")
-		// Hand the report on as it grows, not as one string of every finding.
-		if b.Len() >= 64<<10 {
-			if _, err := w.Write(b.Bytes()); err != nil {
-				return err
-			}
-			b.Reset()
+			return b.Bytes(), nil
 		}
 	}
+	if err := writeSideBySide(w, len(gs), resources, 0); err != nil {
+		return err
+	}
+	var b bytes.Buffer
 	if len(r.Diagnostics) > 0 {
 		fmt.Fprintf(&b, "%s\n", paint(ansiBold, "Diagnostics"))
 		for _, d := range r.Diagnostics {

@@ -335,7 +335,7 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) (Findings, err
 		from, to int
 	}
 	emit := func(blk []Finding, id, c int) {
-		if id != cur.id || c != cur.to || cur.blk == nil {
+		if id != cur.id || c != cur.to || cur.blk == nil || &blk[0] != &cur.blk[0] {
 			if cur.blk != nil {
 				out.add(cur.blk[cur.from:cur.to])
 			}
@@ -866,19 +866,18 @@ func (s *Session) Note(j iac.Judgement) (n Note, ok bool) {
 // earlier session's Sink, and leaves this session's note on each resource, as Sink
 // would have: Finish then treats them alike. notes[i] nil means resource i carried no
 // note. The notes must come from a session on the same catalog and profile.
+//
+// Replay takes the notes' findings over: Finish completes them where they are, so the
+// caller must not read them after. Findings laid out back to back in one array (as a
+// cache entry is decoded: each note's cut from it with the array's capacity) make one
+// block, whose findings Finish gives in runs as it does Sink's.
 func (s *Session) Replay(kept []iac.Resource, notes []*Note) {
 	js := make([]judged, len(kept))
 	s.mu.Lock()
 	unit := uint32(len(s.units))
 	s.units = append(s.units, js)
 	s.mu.Unlock()
-	cells := 0
-	for _, n := range notes {
-		if n != nil {
-			cells += len(n.Local)
-		}
-	}
-	block := make([]Finding, cells)
+	var block []Finding
 	off := 0
 	for i := range kept {
 		n := notes[i]
@@ -887,8 +886,14 @@ func (s *Session) Replay(kept []iac.Resource, notes []*Note) {
 			continue
 		}
 		m := min(len(n.Local), len(n.LocalAt)) // equal in any note Note gave
-		for k := range m {
-			block[off+k] = bare(&n.Local[k])
+		local := n.Local[:m]
+		for k := range local {
+			if f := &local[k]; f.Resource != nil || f.Workload != "" || f.Suppression != nil {
+				*f = bare(f)
+			}
+		}
+		if m > 0 && (off >= len(block) || &block[off] != &local[0]) {
+			block, off = local[:cap(local)], 0 // not next in the block: a block of its own
 		}
 		js[i] = judged{blk: block, off: off, localAt: n.LocalAt[:m:m], pending: n.Pending}
 		off += m

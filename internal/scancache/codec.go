@@ -332,12 +332,14 @@ type decoder struct {
 	found []rules.Finding
 }
 
-// findingsOf gives k zero findings from the current block.
+// findingsOf gives k zero findings from the current block, cut with the block's
+// capacity: the findings of an entry's notes are then back to back in it, and
+// rules.Session.Replay uses the block as it is. Nothing appends to them.
 func (d *decoder) findingsOf(k int) []rules.Finding {
 	if k > len(d.found) {
 		return make([]rules.Finding, k)
 	}
-	out := d.found[:k:k]
+	out := d.found[:k]
 	d.found = d.found[k:]
 	return out
 }

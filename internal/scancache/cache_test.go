@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -326,5 +327,47 @@ func TestTrim(t *testing.T) {
 	}
 	if slices.Contains(names, "old"+tmpExt) || !slices.Contains(names, "new"+tmpExt) || !slices.Contains(names, "README") {
 		t.Errorf("temporary or foreign files handled wrongly: %v", names)
+	}
+}
+
+// Current, which Unchanged checks entries with, must give for every path what the
+// tracker noted of it when the entry was made.
+func TestCurrentAgreesWithTracker(t *testing.T) {
+	const anyKind = StateKind(255)
+	dir := t.TempDir()
+	big := bytes.Repeat([]byte("0123456789abcdef"), 10<<10) // past the hashing buffer
+	for name, data := range map[string][]byte{"t/big.json": big, "t/empty.json": {}, "t/sub/x.tf": []byte("x")} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, fsys := range []fs.FS{os.DirFS(dir), fstest.MapFS{"t/big.json": {Data: big}, "t/empty.json": {}, "t/sub/x.tf": {Data: []byte("x")}}} {
+		tr := Track(fsys)
+		for _, tt := range []struct {
+			name string
+			want StateKind
+		}{
+			{"t/big.json", File},
+			{"t/empty.json", File},
+			{"t", Dir},
+			{"t/sub", Dir},
+			{"t/missing.json", Missing},
+			{"t/big.json/inner", anyKind}, // a file is not a directory: as the FS says
+		} {
+			_, _ = tr.Stat(tt.name)
+			got := Current(fsys, tt.name)
+			if tt.want != anyKind && got.Kind != tt.want {
+				t.Errorf("%T %s: kind %d, want %d", fsys, tt.name, got.Kind, tt.want)
+			}
+			for _, r := range tr.Reads() {
+				if r.Path == tt.name && r.State != got {
+					t.Errorf("%T %s: tracker noted %v, Current gives %v", fsys, tt.name, r.State, got)
+				}
+			}
+		}
 	}
 }

@@ -606,7 +606,8 @@ func (d *decoder) positions() []uint16 {
 	return out
 }
 
-func (d *decoder) note() *rules.Note {
+// note reads a note into n, giving n, or nil for none.
+func (d *decoder) note(n *rules.Note) *rules.Note {
 	switch d.byte1() {
 	case 0:
 		return nil
@@ -615,7 +616,6 @@ func (d *decoder) note() *rules.Note {
 		d.fail(errors.New("bad note tag"))
 		return nil
 	}
-	n := &rules.Note{}
 	n.Local = d.findingList()
 	if d.err != nil {
 		return nil
@@ -762,9 +762,10 @@ func decodeBody(body []byte, cat *rules.Catalog, owned bool) (*Entry, error) {
 	if n := d.count(8); n >= 0 {
 		ent.Resources = make([]iac.Resource, n)
 		ent.Notes = make([]*rules.Note, n)
+		notes := make([]rules.Note, n) // the notes themselves, in one block
 		for i := range n {
 			d.resource(&ent.Resources[i])
-			ent.Notes[i] = d.note()
+			ent.Notes[i] = d.note(&notes[i])
 			if d.err != nil {
 				break
 			}

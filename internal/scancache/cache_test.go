@@ -371,3 +371,34 @@ func TestCurrentAgreesWithTracker(t *testing.T) {
 		}
 	}
 }
+
+// Any byte of an entry changed, or the entry cut short, makes it damaged: the header
+// by its checks, the body by its checksum.
+func TestDamageIsSeen(t *testing.T) {
+	cat := builtin(t)
+	key := Key{3}
+	data, err := Encode(key, sampleEntry(t, cat), cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Decode(data, key, cat); err != nil {
+		t.Fatal(err)
+	}
+	for i := range data {
+		for _, flip := range []byte{0x01, 0x80, 0xff} {
+			bad := slices.Clone(data)
+			bad[i] ^= flip
+			if _, err := Decode(bad, key, cat); err == nil {
+				t.Fatalf("byte %d of %d changed (^%#x): entry read", i, len(data), flip)
+			}
+		}
+	}
+	for _, n := range []int{0, headerSize, len(data) / 2, len(data) - 1} {
+		if _, err := Decode(data[:n], key, cat); err == nil {
+			t.Errorf("entry cut to %d bytes read", n)
+		}
+	}
+	if _, err := Decode(append(slices.Clone(data), 0), key, cat); err == nil {
+		t.Error("entry with a byte more read")
+	}
+}

@@ -223,6 +223,9 @@ func runScan(ctx context.Context, f *scanFlags, paths []string, s *streams) erro
 		}
 		opt.Workloads = append(opt.Workloads, w)
 	}
+	// trim bounds the cache directory; it starts once the scan has written its
+	// entries, beside the report, and is waited for before the command returns.
+	var trim func()
 	if f.cache != "" {
 		var warnMu sync.Mutex // entries are read side by side
 		c, err := scancache.Open(f.cache, scancache.Options{Build: buildID(), MaxBytes: f.cacheMaxMB << 20,
@@ -231,9 +234,19 @@ func runScan(ctx context.Context, f *scanFlags, paths []string, s *streams) erro
 			return err
 		}
 		opt.Cache = c
+		var trimErr error
+		var trimmed sync.WaitGroup
+		trim = func() {
+			trimmed.Go(func() { trimErr = c.Trim() })
+			trim = nil
+		}
 		defer func() {
-			if err := c.Trim(); err != nil {
-				warn(s, "%v", err)
+			if trim != nil {
+				trim()
+			}
+			trimmed.Wait()
+			if trimErr != nil {
+				warn(s, "%v", trimErr)
 			}
 			if f.verbose {
 				used, read := c.Stats()
@@ -264,6 +277,9 @@ func runScan(ctx context.Context, f *scanFlags, paths []string, s *streams) erro
 	}
 	if err != nil {
 		return err
+	}
+	if trim != nil {
+		trim()
 	}
 	if root != "." {
 		relocate(res, root, opt.Workload)

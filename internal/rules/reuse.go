@@ -125,8 +125,15 @@ func (s *Session) reuser(res []iac.Resource, g *graph, wk []int, shareds []map[s
 	ctx := make([][32]byte, len(spans))
 	tainted := make([]bool, len(spans))
 	fanout.Each(len(spans), func(k int) {
-		b := binary.AppendUvarint(nil, contextVersion)
+		// The digest of what is appended, written to the hash a few KB at a time so
+		// that one small buffer serves the whole span.
+		h := sha256.New()
+		b := binary.AppendUvarint(make([]byte, 0, 4<<10), contextVersion)
 		for i := ru.lo[k]; i < ru.lo[k]+spans[k].N; i++ {
+			if len(b) >= 3<<10 {
+				h.Write(b)
+				b = b[:0]
+			}
 			j := judgement(i)
 			if j == nil || len(j.pending) == 0 || res[i].Existing {
 				b = append(b, 0)
@@ -138,7 +145,8 @@ func (s *Session) reuser(res []iac.Resource, g *graph, wk []int, shareds []map[s
 				b = ru.related(b, g, i, pd, &tainted[k])
 			}
 		}
-		ctx[k] = sha256.Sum256(b)
+		h.Write(b)
+		ctx[k] = [32]byte(h.Sum(nil))
 	})
 	for k, sp := range spans {
 		switch {

@@ -221,13 +221,21 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) (Findings, err
 	// Resource k of todo has its findings in two windows: those judged when its unit
 	// was read in the unit's block (or, for a resource Sink did not judge, all of its
 	// findings in one block for all of those), and one cell per rule left for Finish in
-	// one block for the scan's late findings. The findings stay where they are: the
-	// result is made of runs of these blocks.
+	// one block for the scan's late findings, or those an earlier scan judged where
+	// they were read back (ru.prior). The findings stay where they are: the result is
+	// made of runs of these blocks.
 	wins := make([]window, len(todo))
 	var spare, nlate int
 	for k, i := range todo {
 		if j := judgement(i); j != nil {
-			wins[k] = window{blk: j.blk, off: j.off, n: len(j.localAt), at: j.localAt, unit: int(res[i].Judgement.Unit), lo: nlate, rules: c.byType[g.ltype[i]]}
+			wins[k] = window{blk: j.blk, off: j.off, n: len(j.localAt), at: j.localAt, unit: int(res[i].Judgement.Unit), rules: c.byType[g.ltype[i]]}
+			if p, ok := ru.prior(i); ok {
+				if len(p.Findings) <= len(j.pending) && len(p.At) == len(p.Findings) {
+					wins[k].late, wins[k].lateAt, wins[k].nl = p.Findings, p.At, len(p.Findings)
+				} // else the workers merge them into a window of their own
+				continue
+			}
+			wins[k].lo = nlate
 			nlate += len(j.pending)
 		} else {
 			n := len(c.byType[g.ltype[i]])
@@ -244,10 +252,15 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) (Findings, err
 		}
 	}
 	lateBuf, lateAt := make([]Finding, nlate), make([]uint16, nlate)
+	for k := range wins {
+		if wins[k].late == nil {
+			wins[k].late, wins[k].lateAt = lateBuf, lateAt
+		}
+	}
 	// name points a resource's findings at it and names its workload, and notes
 	// whether any is of a workload-scope rule; closing up reads no other finding.
-	name := func(win *window, i int, late []Finding) {
-		for _, fs := range [][]Finding{win.blk[win.off : win.off+win.n], late[win.lo : win.lo+win.nl]} {
+	name := func(win *window, i int) {
+		for _, fs := range [][]Finding{win.blk[win.off : win.off+win.n], win.late[win.lo : win.lo+win.nl]} {
 			for k := range fs {
 				f := &fs[k]
 				f.Resource, f.Workload = &res[i], names[wk[i]]
@@ -275,27 +288,24 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) (Findings, err
 					if j == nil {
 						cells := win.blk[win.off : win.off : win.off+win.n]
 						win.n = len(c.evalResource(g, i, shareds[wk[i]], s.wreg, opt.slow, true, nil, cells, nil))
-						name(win, i, nil)
+						name(win, i)
 						continue
 					}
 					np := len(j.pending)
-					late, at := lateBuf[win.lo:win.lo:win.lo+np], lateAt[win.lo:win.lo:win.lo+np]
 					if p, ok := ru.prior(i); ok { // judged by an earlier scan in this context
 						if len(p.Findings) > np || len(p.At) != len(p.Findings) {
 							// Not this catalog's judgement: merge by position into a
 							// window of its own.
 							own := mergeLate(j.local(), j.localAt, p.Findings, p.At)
-							*win = window{blk: own, n: len(own), unit: -2 - k, lo: win.lo}
-						} else {
-							win.nl = copy(late[:len(p.Findings)], p.Findings)
-							copy(at[:len(p.At)], p.At)
-						}
+							*win = window{blk: own, n: len(own), unit: -2 - k}
+						} // else the window holds them already
 					} else if np > 0 {
+						late, at := lateBuf[win.lo:win.lo:win.lo+np], lateAt[win.lo:win.lo:win.lo+np]
 						late = c.evalResource(g, i, shareds[wk[i]], s.wreg, opt.slow, true, j.pending, late, &at)
 						win.nl = len(late)
 						ru.record(i, late, at)
 					}
-					name(win, i, lateBuf)
+					name(win, i)
 					res[i].Judgement, *j = iac.Judgement{}, judged{}
 				}
 				if opt.Evaluated != nil {
@@ -335,7 +345,7 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) (Findings, err
 		from, to int
 	}
 	emit := func(blk []Finding, id, c int) {
-		if id != cur.id || c != cur.to || cur.blk == nil {
+		if id != cur.id || c != cur.to || cur.blk == nil || &blk[0] != &cur.blk[0] {
 			if cur.blk != nil {
 				out.add(cur.blk[cur.from:cur.to])
 			}
@@ -347,16 +357,16 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) (Findings, err
 		win := &wins[k]
 		a, b, aEnd, bEnd := win.off, win.lo, win.off+win.n, win.lo+win.nl
 		for a < aEnd || b < bEnd {
-			blk, id, c := lateBuf, lateID, b
+			blk, id, c := win.late, lateID, b
 			var pos uint16
-			if b == bEnd || (a < aEnd && win.at[a-win.off] < lateAt[b]) {
+			if b == bEnd || (a < aEnd && win.at[a-win.off] < win.lateAt[b]) {
 				blk, id, c = win.blk, win.unit, a
 				if win.at != nil {
 					pos = win.at[a-win.off]
 				}
 				a++
 			} else {
-				pos = lateAt[b]
+				pos = win.lateAt[b]
 				b++
 			}
 			if win.scoped {
@@ -387,8 +397,9 @@ func (s *Session) Finish(ctx context.Context, res []iac.Resource) (Findings, err
 }
 
 // window is where one resource's findings are in Finish: early ones at
-// blk[off:off+n], with their positions at, and late ones at lo:lo+nl of the late
-// block. unit tells blocks apart (-1 for the block of resources Sink did not judge).
+// blk[off:off+n], with their positions at, and late ones at late[lo:lo+nl], with
+// theirs at lateAt[lo:lo+nl] (the scan's late block, or what an earlier scan judged).
+// unit tells blocks apart (-1 for the block of resources Sink did not judge).
 // scoped tells whether any is of a workload-scope rule; rules are the resource
 // type's, which the positions index.
 type window struct {
@@ -396,6 +407,8 @@ type window struct {
 	off, n int
 	at     []uint16
 	unit   int
+	late   []Finding
+	lateAt []uint16
 	lo, nl int
 	scoped bool
 	rules  []*Rule
@@ -866,19 +879,18 @@ func (s *Session) Note(j iac.Judgement) (n Note, ok bool) {
 // earlier session's Sink, and leaves this session's note on each resource, as Sink
 // would have: Finish then treats them alike. notes[i] nil means resource i carried no
 // note. The notes must come from a session on the same catalog and profile.
+//
+// Replay takes the notes' findings over: Finish completes them where they are, so the
+// caller must not read them after. Findings laid out back to back in one array (as a
+// cache entry is decoded: each note's cut from it with the array's capacity) make one
+// block, whose findings Finish gives in runs as it does Sink's.
 func (s *Session) Replay(kept []iac.Resource, notes []*Note) {
 	js := make([]judged, len(kept))
 	s.mu.Lock()
 	unit := uint32(len(s.units))
 	s.units = append(s.units, js)
 	s.mu.Unlock()
-	cells := 0
-	for _, n := range notes {
-		if n != nil {
-			cells += len(n.Local)
-		}
-	}
-	block := make([]Finding, cells)
+	var block []Finding
 	off := 0
 	for i := range kept {
 		n := notes[i]
@@ -887,8 +899,14 @@ func (s *Session) Replay(kept []iac.Resource, notes []*Note) {
 			continue
 		}
 		m := min(len(n.Local), len(n.LocalAt)) // equal in any note Note gave
-		for k := range m {
-			block[off+k] = bare(&n.Local[k])
+		local := n.Local[:m]
+		for k := range local {
+			if f := &local[k]; f.Resource != nil || f.Workload != "" || f.Suppression != nil {
+				*f = bare(f)
+			}
+		}
+		if m > 0 && (off >= len(block) || &block[off] != &local[0]) {
+			block, off = local[:cap(local)], 0 // not next in the block: a block of its own
 		}
 		js[i] = judged{blk: block, off: off, localAt: n.LocalAt[:m:m], pending: n.Pending}
 		off += m

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/awaf/awaf"
 	"github.com/awaf/awaf/internal/iac"
@@ -446,7 +447,8 @@ func readHead(fsys fs.FS, name string, buf []byte) (data []byte, whole bool, err
 func SniffJSON(data []byte) (Format, bool) {
 	head := bytes.TrimLeft(data[:min(len(data), 8192)], " \t\r\n\ufeff")
 	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
-	low := bytes.ToLower(head)
+	var buf [8192]byte // an ASCII head is lowered here, not in a new slice per file
+	low := lowerInto(buf[:0], head)
 	switch {
 	case bytes.Contains(low, []byte(`"$schema"`)) &&
 		(bytes.Contains(low, []byte("deploymenttemplate")) || bytes.Contains(low, []byte("deploymentparameters"))):
@@ -461,6 +463,22 @@ func SniffJSON(data []byte) (Format, bool) {
 
 // looksLikeExport checks the start of a JSON document for an Azure resource: an "id"
 // with "/providers/" and a "type" with a provider namespace.
+// lowerInto gives bytes.ToLower(b), appended to dst when b is ASCII.
+func lowerInto(dst, b []byte) []byte {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return bytes.ToLower(b)
+		}
+	}
+	for _, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
 func looksLikeExport(low []byte) bool {
 	return bytes.Contains(low, []byte(`"id"`)) && bytes.Contains(low, []byte(`/providers/`)) &&
 		bytes.Contains(low, []byte(`"type"`)) && bytes.Contains(low, []byte(`"microsoft.`))

@@ -214,8 +214,9 @@ func (c *Cache) get(k Key, decode func([]byte) error) bool {
 	var data []byte
 	st, serr := f.Stat()
 	if serr == nil && st.Size() > 0 && st.Size() <= c.opt.MaxBytes {
-		// Read in one call when the size is known.
-		data = make([]byte, 0, st.Size()+1)
+		// Read in one call when the size is known: an entry file is renamed into
+		// place whole and never written again, so its size is where it ends.
+		data = make([]byte, 0, st.Size())
 	}
 	data, err = readAll(io.LimitReader(f, c.opt.MaxBytes+1), data)
 	f.Close()
@@ -241,10 +242,15 @@ func (c *Cache) get(k Key, decode func([]byte) error) bool {
 // touchAfter is how old an entry's time must be for a read to set it again.
 const touchAfter = time.Minute
 
-// readAll reads r to its end, appending to buf.
+// readAll reads r to its end, appending to buf; a buf made with room for all of it
+// is read into until full, without a last read to see the end.
 func readAll(r io.Reader, buf []byte) ([]byte, error) {
+	full := cap(buf) > 0
 	for {
 		if len(buf) == cap(buf) {
+			if full {
+				return buf, nil
+			}
 			buf = append(buf, 0)[:len(buf)]
 		}
 		n, err := r.Read(buf[len(buf):cap(buf)])

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -326,5 +327,78 @@ func TestTrim(t *testing.T) {
 	}
 	if slices.Contains(names, "old"+tmpExt) || !slices.Contains(names, "new"+tmpExt) || !slices.Contains(names, "README") {
 		t.Errorf("temporary or foreign files handled wrongly: %v", names)
+	}
+}
+
+// Current, which Unchanged checks entries with, must give for every path what the
+// tracker noted of it when the entry was made.
+func TestCurrentAgreesWithTracker(t *testing.T) {
+	const anyKind = StateKind(255)
+	dir := t.TempDir()
+	big := bytes.Repeat([]byte("0123456789abcdef"), 10<<10) // past the hashing buffer
+	for name, data := range map[string][]byte{"t/big.json": big, "t/empty.json": {}, "t/sub/x.tf": []byte("x")} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, fsys := range []fs.FS{os.DirFS(dir), fstest.MapFS{"t/big.json": {Data: big}, "t/empty.json": {}, "t/sub/x.tf": {Data: []byte("x")}}} {
+		tr := Track(fsys)
+		for _, tt := range []struct {
+			name string
+			want StateKind
+		}{
+			{"t/big.json", File},
+			{"t/empty.json", File},
+			{"t", Dir},
+			{"t/sub", Dir},
+			{"t/missing.json", Missing},
+			{"t/big.json/inner", anyKind}, // a file is not a directory: as the FS says
+		} {
+			_, _ = tr.Stat(tt.name)
+			got := Current(fsys, tt.name)
+			if tt.want != anyKind && got.Kind != tt.want {
+				t.Errorf("%T %s: kind %d, want %d", fsys, tt.name, got.Kind, tt.want)
+			}
+			for _, r := range tr.Reads() {
+				if r.Path == tt.name && r.State != got {
+					t.Errorf("%T %s: tracker noted %v, Current gives %v", fsys, tt.name, r.State, got)
+				}
+			}
+		}
+	}
+}
+
+// Any byte of an entry changed, or the entry cut short, makes it damaged: the header
+// by its checks, the body by its checksum.
+func TestDamageIsSeen(t *testing.T) {
+	cat := builtin(t)
+	key := Key{3}
+	data, err := Encode(key, sampleEntry(t, cat), cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Decode(data, key, cat); err != nil {
+		t.Fatal(err)
+	}
+	for i := range data {
+		for _, flip := range []byte{0x01, 0x80, 0xff} {
+			bad := slices.Clone(data)
+			bad[i] ^= flip
+			if _, err := Decode(bad, key, cat); err == nil {
+				t.Fatalf("byte %d of %d changed (^%#x): entry read", i, len(data), flip)
+			}
+		}
+	}
+	for _, n := range []int{0, headerSize, len(data) / 2, len(data) - 1} {
+		if _, err := Decode(data[:n], key, cat); err == nil {
+			t.Errorf("entry cut to %d bytes read", n)
+		}
+	}
+	if _, err := Decode(append(slices.Clone(data), 0), key, cat); err == nil {
+		t.Error("entry with a byte more read")
 	}
 }

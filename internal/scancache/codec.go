@@ -1,10 +1,10 @@
 package scancache
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"math"
 	"slices"
 	"unsafe"
@@ -17,7 +17,7 @@ import (
 // An entry file is:
 //
 //	magic (8 bytes) | format version (uint16, little endian) | key (32 bytes) |
-//	body length (uvarint) | body | SHA-256 of the body (32 bytes)
+//	body length (uvarint) | body | CRC-32C of the body (uint32, little endian)
 //
 // The body is a sequence of uvarints, varints, bytes and strings. A string is written
 // in full the first time (0, length, bytes) and as its number plus one after that,
@@ -31,7 +31,17 @@ var magic = [8]byte{'a', 'w', 'a', 'f', 's', 'c', 'c', '\n'}
 
 // Version is the entry format. It is part of every key, so entries of another
 // format are never looked up; one found under this format's key is damaged.
-const Version = 1
+// Version 2: the body's checksum is a CRC-32C, no longer a SHA-256. It is there to
+// tell a damaged file, which a CRC does several times faster; neither makes a file
+// from elsewhere trustworthy, which is why the decoder checks every bound anyway.
+const Version = 2
+
+// crcTable is the checksum's polynomial (Castagnoli: computed in hardware on most
+// CPUs).
+var crcTable = crc32.MakeTable(crc32.Castagnoli)
+
+// sumSize is the checksum's size.
+const sumSize = 4
 
 // maxDepth bounds how deep values nest in an entry.
 const maxDepth = 512
@@ -299,7 +309,7 @@ func (e *encoder) frame(key Key) ([]byte, error) {
 	pre = binary.AppendUvarint(pre, uint64(len(e.strs)))
 	pre = binary.AppendUvarint(pre, uint64(e.values))
 	pre = binary.AppendUvarint(pre, uint64(e.findings))
-	out := make([]byte, 0, headerSize+binary.MaxVarintLen64+len(pre)+len(e.b)+sha256.Size)
+	out := make([]byte, 0, headerSize+binary.MaxVarintLen64+len(pre)+len(e.b)+sumSize)
 	out = append(out, magic[:]...)
 	out = binary.LittleEndian.AppendUint16(out, Version)
 	out = append(out, key[:]...)
@@ -307,8 +317,7 @@ func (e *encoder) frame(key Key) ([]byte, error) {
 	bodyAt := len(out)
 	out = append(out, pre...)
 	out = append(out, e.b...)
-	sum := sha256.Sum256(out[bodyAt:])
-	return append(out, sum[:]...), nil
+	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out[bodyAt:], crcTable)), nil
 }
 
 func ruleIndex(cat *rules.Catalog) map[*rules.Rule]uint64 {
@@ -332,12 +341,14 @@ type decoder struct {
 	found []rules.Finding
 }
 
-// findingsOf gives k zero findings from the current block.
+// findingsOf gives k zero findings from the current block, cut with the block's
+// capacity: the findings of an entry's notes are then back to back in it, and
+// rules.Session.Replay uses the block as it is. Nothing appends to them.
 func (d *decoder) findingsOf(k int) []rules.Finding {
 	if k > len(d.found) {
 		return make([]rules.Finding, k)
 	}
-	out := d.found[:k:k]
+	out := d.found[:k]
 	d.found = d.found[k:]
 	return out
 }
@@ -604,7 +615,8 @@ func (d *decoder) positions() []uint16 {
 	return out
 }
 
-func (d *decoder) note() *rules.Note {
+// note reads a note into n, giving n, or nil for none.
+func (d *decoder) note(n *rules.Note) *rules.Note {
 	switch d.byte1() {
 	case 0:
 		return nil
@@ -613,7 +625,6 @@ func (d *decoder) note() *rules.Note {
 		d.fail(errors.New("bad note tag"))
 		return nil
 	}
-	n := &rules.Note{}
 	n.Local = d.findingList()
 	if d.err != nil {
 		return nil
@@ -697,11 +708,11 @@ func unframe(data []byte, key Key) ([]byte, error) {
 	}
 	rest := data[headerSize:]
 	n, k := binary.Uvarint(rest)
-	if k <= 0 || n > uint64(len(rest)-k) || uint64(len(rest)-k)-n != sha256.Size {
+	if k <= 0 || n > uint64(len(rest)-k) || uint64(len(rest)-k)-n != sumSize {
 		return nil, errShort
 	}
 	body := rest[k : k+int(n)]
-	if sha256.Sum256(body) != [32]byte(rest[k+int(n):]) {
+	if crc32.Checksum(body, crcTable) != binary.LittleEndian.Uint32(rest[k+int(n):]) {
 		return nil, errChecksum
 	}
 	return body, nil
@@ -760,9 +771,10 @@ func decodeBody(body []byte, cat *rules.Catalog, owned bool) (*Entry, error) {
 	if n := d.count(8); n >= 0 {
 		ent.Resources = make([]iac.Resource, n)
 		ent.Notes = make([]*rules.Note, n)
+		notes := make([]rules.Note, n) // the notes themselves, in one block
 		for i := range n {
 			d.resource(&ent.Resources[i])
-			ent.Notes[i] = d.note()
+			ent.Notes[i] = d.note(&notes[i])
 			if d.err != nil {
 				break
 			}

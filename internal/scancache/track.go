@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"errors"
+	"io"
 	"io/fs"
 	"slices"
 	"strings"
@@ -122,16 +123,7 @@ func look(fsys fs.FS, name string) (State, []byte, []fs.DirEntry, fs.FileInfo, e
 		if err != nil {
 			return State{Kind: Unreadable}, nil, nil, info, err
 		}
-		h := sha256.New()
-		for _, de := range des {
-			h.Write([]byte(de.Name()))
-			if de.IsDir() {
-				h.Write([]byte{0, 1})
-			} else {
-				h.Write([]byte{0, 0})
-			}
-		}
-		return State{Kind: Dir, Sum: [32]byte(h.Sum(nil))}, nil, des, info, nil
+		return State{Kind: Dir, Sum: dirSum(des)}, nil, des, info, nil
 	}
 	data, err := fs.ReadFile(fsys, name)
 	if err != nil {
@@ -140,11 +132,64 @@ func look(fsys fs.FS, name string) (State, []byte, []fs.DirEntry, fs.FileInfo, e
 	return State{Kind: File, Sum: sha256.Sum256(data)}, data, nil, info, nil
 }
 
-// Current gives the state of name in fsys now.
-func Current(fsys fs.FS, name string) State {
-	s, _, _, _, _ := look(fsys, name)
-	return s
+// dirSum gives a directory's Sum: of its entries' names and kinds, in name order.
+func dirSum(des []fs.DirEntry) [32]byte {
+	h := sha256.New()
+	for _, de := range des {
+		h.Write([]byte(de.Name()))
+		if de.IsDir() {
+			h.Write([]byte{0, 1})
+		} else {
+			h.Write([]byte{0, 0})
+		}
+	}
+	return [32]byte(h.Sum(nil))
 }
+
+// Current gives the state of name in fsys now, as look would, opening it once and
+// hashing a file as it is read instead of holding its content.
+func Current(fsys fs.FS, name string) State {
+	f, err := fsys.Open(name)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return State{Kind: Missing}
+		}
+		return State{Kind: Unreadable}
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return State{Kind: Unreadable}
+	}
+	if info.IsDir() {
+		d, ok := f.(fs.ReadDirFile)
+		if !ok {
+			return State{Kind: Unreadable}
+		}
+		des, err := d.ReadDir(-1)
+		if err != nil {
+			return State{Kind: Unreadable}
+		}
+		slices.SortFunc(des, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+		return State{Kind: Dir, Sum: dirSum(des)}
+	}
+	h := sha256.New()
+	bp := copyBufs.Get().(*[]byte)
+	_, err = io.CopyBuffer(h, onlyReader{f}, *bp)
+	copyBufs.Put(bp)
+	if err != nil {
+		return State{Kind: Unreadable}
+	}
+	return State{Kind: File, Sum: [32]byte(h.Sum(nil))}
+}
+
+// copyBufs are the buffers Current hashes files through.
+var copyBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+// onlyReader hides a file's WriterTo, so that io.CopyBuffer uses the pooled buffer.
+type onlyReader struct{ r io.Reader }
+
+func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
 
 // Unchanged reports whether every path read is as it was.
 func Unchanged(fsys fs.FS, reads []Read) bool {

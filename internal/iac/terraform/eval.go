@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 
@@ -120,10 +121,19 @@ func newInstance(s *rootScan, mod *module, prefix string, vars map[string]cty.Va
 // eval evaluates expr in this module instance. iter holds each/count and dynamic block
 // iterators. It never fails: what cannot be evaluated comes back unknown with a reason.
 func (in *instance) eval(expr hcl.Expression, iter map[string]cty.Value) cty.Value {
-	ctx := &hcl.EvalContext{Variables: in.variablesFor(expr, iter), Functions: in.s.funcs}
+	if v, ok := in.evalDirect(expr, iter); ok {
+		return v
+	}
+	// One context serves every expression of the root module: nothing evaluated
+	// while an expression's value is taken (functions, traversals) evaluates
+	// another, and no value holds on to it.
+	ctx := &in.s.ctx
+	ctx.Variables = in.variablesFor(expr, iter)
+	ctx.Functions = in.s.funcs
 	v, diags := expr.Value(ctx)
 	// The value holds nothing of the map: it serves the next expression.
 	in.s.putVars(ctx.Variables)
+	ctx.Variables = nil
 	if diags.HasErrors() {
 		d := diags.Errs()[0].(*hcl.Diagnostic)
 		if d.Summary == "Unsupported attribute" && refersToResource(expr) {
@@ -139,6 +149,109 @@ func (in *instance) eval(expr hcl.Expression, iter map[string]cty.Value) cty.Val
 		return unknown("%s at %s", msg, rangeString(expr.Range()))
 	}
 	return v
+}
+
+// evalDirect takes the value of the commonest expressions without an evaluation
+// context: a literal, a quoted string without interpolation, and a traversal of
+// var, local or an iterator (var.location, local.tags, each.value.model). The value
+// is the one expr.Value gives with the variables variablesFor builds; anything
+// else, and any traversal that meets an error, is left to eval (ok false).
+func (in *instance) evalDirect(expr hcl.Expression, iter map[string]cty.Value) (cty.Value, bool) {
+	switch e := expr.(type) {
+	case *hclsyntax.LiteralValueExpr:
+		return e.Val, true
+	case *hclsyntax.TemplateWrapExpr:
+		// "${x}" is the value of x itself.
+		return in.evalDirect(e.Wrapped, iter)
+	case *hclsyntax.TemplateExpr:
+		return in.templateDirect(e, iter)
+	case *hclsyntax.ScopeTraversalExpr:
+		tr := e.Traversal
+		if len(tr) < 2 {
+			return cty.NilVal, false
+		}
+		root, ok := tr[0].(hcl.TraverseRoot)
+		if !ok {
+			return cty.NilVal, false
+		}
+		var (
+			v    cty.Value
+			rest hcl.Traversal
+		)
+		if iv, ok := iter[root.Name]; ok {
+			v, rest = iv, tr[1:]
+		} else {
+			name, ok := stepName(tr, 1)
+			if !ok || !isASCII(name) {
+				return cty.NilVal, false
+			}
+			switch root.Name {
+			case "var":
+				if _, declared := in.vars[name]; !declared {
+					return cty.NilVal, false
+				}
+				v, rest = in.varObject(), tr[1:]
+			case "local":
+				// variablesFor passes local as an object of the locals read;
+				// reading name from it gives the local's value.
+				v, rest = in.local(name), tr[2:]
+			default:
+				return cty.NilVal, false
+			}
+		}
+		if len(rest) == 0 {
+			return v, true
+		}
+		out, diags := rest.TraverseRel(v)
+		if len(diags) > 0 {
+			return cty.NilVal, false
+		}
+		return out, true
+	}
+	return cty.NilVal, false
+}
+
+// templateDirect is the value of a template whose parts evalDirect takes and
+// whose values are known, not null and unmarked, such as "text" or
+// "oai-${count.index}": the parts converted to strings and joined, as
+// TemplateExpr.Value gives it. Any other template is left to eval.
+func (in *instance) templateDirect(e *hclsyntax.TemplateExpr, iter map[string]cty.Value) (cty.Value, bool) {
+	if len(e.Parts) == 1 {
+		// "text": the literal part is the value.
+		if lit, ok := e.Parts[0].(*hclsyntax.LiteralValueExpr); ok {
+			v := lit.Val
+			if v.Type() == cty.String && v.IsKnown() && !v.IsNull() && !v.IsMarked() {
+				return v, true
+			}
+			return cty.NilVal, false
+		}
+	}
+	var buf strings.Builder
+	for _, part := range e.Parts {
+		v, ok := in.evalDirect(part, iter)
+		if !ok || v.IsMarked() || !v.IsKnown() || v.IsNull() {
+			return cty.NilVal, false
+		}
+		if v.Type() != cty.String {
+			var err error
+			if v, err = convert.Convert(v, cty.String); err != nil {
+				return cty.NilVal, false
+			}
+		}
+		buf.WriteString(v.AsString())
+	}
+	return cty.StringVal(buf.String()), true
+}
+
+// isASCII reports whether s is plain ASCII, which cty's attribute names keep as
+// written.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func rangeString(r hcl.Range) string {

@@ -1,9 +1,11 @@
 package terraform
 
 import (
+	"cmp"
 	"fmt"
 	"math/big"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -181,18 +183,25 @@ func (in *instance) attrs(d *resourceDecl, ri *resInst) map[string]cty.Value {
 	return ri.attrs
 }
 
+// sortedAttrNames lists the attributes of b in source order.
 func sortedAttrNames(b *hclsyntax.Body) []string {
-	names := make([]string, 0, len(b.Attributes))
-	for n := range b.Attributes {
-		names = append(names, n)
+	attrs := make([]*hclsyntax.Attribute, 0, len(b.Attributes))
+	for _, a := range b.Attributes {
+		attrs = append(attrs, a)
 	}
-	sort.Slice(names, func(i, j int) bool {
-		ri, rj := b.Attributes[names[i]].SrcRange, b.Attributes[names[j]].SrcRange
-		if ri.Filename == rj.Filename && ri.Start.Byte == rj.Start.Byte {
-			return names[i] < names[j]
+	slices.SortFunc(attrs, func(x, y *hclsyntax.Attribute) int {
+		if c := strings.Compare(x.SrcRange.Filename, y.SrcRange.Filename); c != 0 {
+			return c
 		}
-		return rangeBefore(ri, rj)
+		if c := cmp.Compare(x.SrcRange.Start.Byte, y.SrcRange.Start.Byte); c != 0 {
+			return c
+		}
+		return strings.Compare(x.Name, y.Name)
 	})
+	names := make([]string, len(attrs))
+	for i, a := range attrs {
+		names[i] = a.Name
+	}
 	return names
 }
 

@@ -364,6 +364,7 @@ type rootScan struct {
 	mods        map[string]bool // module directories whose diagnostics are in events
 	names       map[*hclsyntax.Body][]string
 	freeVars    []map[string]cty.Value // see takeVars
+	ctx         hcl.EvalContext        // see instance.eval
 }
 
 // takeVars returns an empty map for the variables of one expression.

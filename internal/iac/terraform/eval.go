@@ -2,7 +2,9 @@ package terraform
 
 import (
 	"fmt"
+	"math/big"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -124,6 +126,11 @@ func (in *instance) eval(expr hcl.Expression, iter map[string]cty.Value) cty.Val
 	if v, ok := in.evalDirect(expr, iter); ok {
 		return v
 	}
+	return in.evalInContext(expr, iter)
+}
+
+// evalInContext is eval through expr.Value with the variables expr refers to.
+func (in *instance) evalInContext(expr hcl.Expression, iter map[string]cty.Value) cty.Value {
 	// One context serves every expression of the root module: nothing evaluated
 	// while an expression's value is taken (functions, traversals) evaluates
 	// another, and no value holds on to it.
@@ -187,10 +194,13 @@ func (in *instance) evalDirect(expr hcl.Expression, iter map[string]cty.Value) (
 			}
 			switch root.Name {
 			case "var":
-				if _, declared := in.vars[name]; !declared {
+				// variablesFor passes var as the object of every variable;
+				// reading name from it gives the variable's value.
+				var declared bool
+				if v, declared = in.vars[name]; !declared {
 					return cty.NilVal, false
 				}
-				v, rest = in.varObject(), tr[1:]
+				rest = tr[2:]
 			case "local":
 				// variablesFor passes local as an object of the locals read;
 				// reading name from it gives the local's value.
@@ -232,13 +242,26 @@ func (in *instance) templateDirect(e *hclsyntax.TemplateExpr, iter map[string]ct
 		if !ok || v.IsMarked() || !v.IsKnown() || v.IsNull() {
 			return cty.NilVal, false
 		}
-		if v.Type() != cty.String {
-			var err error
-			if v, err = convert.Convert(v, cty.String); err != nil {
-				return cty.NilVal, false
+		switch v.Type() {
+		case cty.String:
+			buf.WriteString(v.AsString())
+		case cty.Number:
+			// As cty's conversion to string writes it.
+			f := v.AsBigFloat()
+			if i, acc := f.Int64(); acc == big.Exact && (i != 0 || !f.Signbit()) {
+				buf.WriteString(strconv.FormatInt(i, 10))
+			} else {
+				buf.WriteString(f.Text('f', -1))
 			}
+		case cty.Bool:
+			if v.True() {
+				buf.WriteString("true")
+			} else {
+				buf.WriteString("false")
+			}
+		default:
+			return cty.NilVal, false
 		}
-		buf.WriteString(v.AsString())
 	}
 	return cty.StringVal(buf.String()), true
 }

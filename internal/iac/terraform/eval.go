@@ -33,31 +33,41 @@ func unknown(format string, args ...any) cty.Value {
 // refTo marks an unknown id with the address of the resource it is the id of.
 type refTo string
 
-// refOf returns the address a value marked by refTo names, or "" when it carries
-// none or several (an expression that combines the ids of different resources).
-func refOf(marks cty.ValueMarks) string {
+// refOf returns the address the refTo marks of v name, or "" when it carries none
+// or several (an expression that combines the ids of different resources).
+func refOf(v cty.Value) string {
 	ref := ""
-	for m := range marks {
-		if r, ok := m.(refTo); ok {
-			if ref != "" && ref != string(r) {
-				return ""
-			}
-			ref = string(r)
+	for r := range cty.ValueMarksOfType[refTo](v) {
+		if ref != "" && ref != string(r) {
+			return ""
 		}
+		ref = string(r)
 	}
 	return ref
 }
 
 // whyOf returns the reasons marked on v, sorted and joined.
-func whyOf(marks cty.ValueMarks) string {
-	var out []string
-	for m := range marks {
-		if w, ok := m.(why); ok {
-			out = append(out, string(w))
+func whyOf(v cty.Value) string {
+	// Most unknowns carry one reason: it is returned as is.
+	var first string
+	var all []string
+	n := 0
+	for w := range cty.ValueMarksOfType[why](v) {
+		switch n {
+		case 0:
+			first = string(w)
+		case 1:
+			all = append(all, first, string(w))
+		default:
+			all = append(all, string(w))
 		}
+		n++
 	}
-	sort.Strings(out)
-	return strings.Join(out, "; ")
+	if n <= 1 {
+		return first
+	}
+	sort.Strings(all)
+	return strings.Join(all, "; ")
 }
 
 // instance is one instantiation of a module: the root, or one call (one per count or

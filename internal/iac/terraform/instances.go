@@ -31,9 +31,10 @@ type expansion struct {
 func (in *instance) expand(count, forEach *hclsyntax.Attribute) expansion {
 	switch {
 	case count != nil:
-		v, marks := in.eval(count.Expr, nil).Unmark()
+		marked := in.eval(count.Expr, nil)
+		v, _ := marked.Unmark()
 		if !v.IsKnown() {
-			return expansion{counted: true, why: orDefault(whyOf(marks), "count is known only after apply")}
+			return expansion{counted: true, why: orDefault(whyOf(marked), "count is known only after apply")}
 		}
 		if v.IsNull() || !v.Type().Equals(cty.Number) {
 			in.s.warn(count.Expr.Range(), "count must be a whole number")
@@ -50,9 +51,10 @@ func (in *instance) expand(count, forEach *hclsyntax.Attribute) expansion {
 		}
 		return e
 	case forEach != nil:
-		v, marks := in.eval(forEach.Expr, nil).Unmark()
+		marked := in.eval(forEach.Expr, nil)
+		v, _ := marked.Unmark()
 		if !v.IsWhollyKnown() {
-			return expansion{keyed: true, why: orDefault(whyOf(marks), "for_each is known only after apply")}
+			return expansion{keyed: true, why: orDefault(whyOf(marked), "for_each is known only after apply")}
 		}
 		e := expansion{keyed: true}
 		ty := v.Type()

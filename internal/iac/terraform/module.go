@@ -49,6 +49,7 @@ type variable struct {
 
 type resourceDecl struct {
 	typ, name string
+	addr      string // "type.name"
 	body      *hclsyntax.Body
 	count     *hclsyntax.Attribute
 	forEach   *hclsyntax.Attribute
@@ -291,7 +292,8 @@ func (m *module) addBlock(b *hclsyntax.Block) {
 		r := &resourceDecl{typ: b.Labels[0], name: b.Labels[1], body: b.Body, rng: b.DefRange(), broken: m.broken[b]}
 		r.count = b.Body.Attributes["count"]
 		r.forEach = b.Body.Attributes["for_each"]
-		addr := r.typ + "." + r.name
+		r.addr = r.typ + "." + r.name
+		addr := r.addr
 		if prev, dup := m.byAddr[addr]; dup {
 			m.diag("error", b.DefRange(), "resource %s is also declared at %s", addr, prev.rng.String())
 			return

@@ -699,7 +699,7 @@ func (s *rootScan) collect(ctx context.Context, in *instance, out *[]iac.Resourc
 			s.warn(d.rng, fmt.Sprintf("resource %s%s.%s is not checked: its block has a syntax error", in.prefix, d.typ, d.name))
 			continue
 		}
-		st := in.state(d.typ + "." + d.name)
+		st := in.state(d.addr)
 		for _, ri := range st.instances {
 			attrs := in.attrs(d, ri)
 			tf := in.bodyValue(d.body, ri.iter, attrs)

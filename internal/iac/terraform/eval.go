@@ -105,7 +105,6 @@ type resourceState struct {
 	counted   bool       // count
 	unknownN  string     // count/for_each unresolvable: why
 	instances []*resInst // in key order
-	byKey     map[string]*resInst
 }
 
 // resInst is one instance of a resource: its address, iteration values, and the

@@ -130,13 +130,17 @@ func (e expansion) iterValues(i int) map[string]cty.Value {
 	return nil
 }
 
+// singleInstance is the instance keys of a resource or module without count or
+// for_each; callers only read it.
+var singleInstance = []string{""}
+
 // addresses lists the instance keys; an unresolvable expansion gives one "[*]" instance.
 func (e expansion) instanceKeys() []string {
 	switch {
 	case e.why != "":
 		return []string{"[*]"}
 	case !e.counted && !e.keyed:
-		return []string{""}
+		return singleInstance
 	}
 	out := make([]string, len(e.keys))
 	for i, k := range e.keys {
@@ -151,7 +155,7 @@ func (in *instance) state(addr string) *resourceState {
 		return st
 	}
 	d := in.mod.byAddr[addr]
-	st := &resourceState{decl: d, busy: true, byKey: map[string]*resInst{}}
+	st := &resourceState{decl: d, busy: true}
 	in.res[addr] = st
 	e := in.expand(d.count, d.forEach)
 	e = in.s.spend(e, d.rng, in.prefix+addr)
@@ -162,7 +166,6 @@ func (in *instance) state(addr string) *resourceState {
 			ri.key = e.keys[i]
 		}
 		st.instances = append(st.instances, ri)
-		st.byKey[k] = ri
 	}
 	st.busy, st.done = false, true
 	return st

@@ -213,6 +213,10 @@ func (s *scanner) readRoot(ctx context.Context, dir string, varFiles []string, b
 	}
 	in := newInstance(r, mod, "", r.rootVars(mod, varFiles))
 	in.rootDir = dir
+	if n := len(mod.resources); n > 0 {
+		// Room for one instance per declaration: the unit grows less often.
+		r.unit = make([]iac.Resource, 0, n)
+	}
 	if err := r.collect(ctx, in, &r.unit); err != nil {
 		return nil, err
 	}

@@ -168,19 +168,38 @@ func (in *instance) evalInContext(expr hcl.Expression, iter map[string]cty.Value
 }
 
 // evalDirect takes the value of the commonest expressions without an evaluation
-// context: a literal, a quoted string without interpolation, and a traversal of
-// var, local or an iterator (var.location, local.tags, each.value.model). The value
-// is the one expr.Value gives with the variables variablesFor builds; anything
-// else, and any traversal that meets an error, is left to eval (ok false).
+// context: a literal, a quoted string, a tuple of such, a traversal of var, local or
+// an iterator (var.location, local.tags, each.value.model), and an attribute of a
+// resource of the module (azurerm_x.y[0].id). The value is the one expr.Value
+// gives with the variables variablesFor builds; anything else, and any traversal
+// that meets an error, is left to evalInContext (ok false).
 func (in *instance) evalDirect(expr hcl.Expression, iter map[string]cty.Value) (cty.Value, bool) {
+	return in.direct(expr, iter, true)
+}
+
+// direct is evalDirect; top tells whether expr is the whole expression.
+// variablesFor reads the resources an expression refers to after everything else
+// it refers to, so a resource is read directly only when it is the whole
+// expression, and evaluation happens in the same order either way.
+func (in *instance) direct(expr hcl.Expression, iter map[string]cty.Value, top bool) (cty.Value, bool) {
 	switch e := expr.(type) {
 	case *hclsyntax.LiteralValueExpr:
 		return e.Val, true
 	case *hclsyntax.TemplateWrapExpr:
 		// "${x}" is the value of x itself.
-		return in.evalDirect(e.Wrapped, iter)
+		return in.direct(e.Wrapped, iter, top)
 	case *hclsyntax.TemplateExpr:
 		return in.templateDirect(e, iter)
+	case *hclsyntax.TupleConsExpr:
+		vals := make([]cty.Value, len(e.Exprs))
+		for i, x := range e.Exprs {
+			v, ok := in.direct(x, iter, false)
+			if !ok {
+				return cty.NilVal, false
+			}
+			vals[i] = v
+		}
+		return cty.TupleVal(vals), true
 	case *hclsyntax.ScopeTraversalExpr:
 		tr := e.Traversal
 		if len(tr) < 2 {
@@ -209,14 +228,29 @@ func (in *instance) evalDirect(expr hcl.Expression, iter map[string]cty.Value) (
 				if v, declared = in.vars[name]; !declared {
 					return cty.NilVal, false
 				}
-				rest = tr[2:]
 			case "local":
 				// variablesFor passes local as an object of the locals read;
 				// reading name from it gives the local's value.
-				v, rest = in.local(name), tr[2:]
-			default:
+				v = in.local(name)
+			case "module", "count", "each", "path", "terraform", "data", "self":
 				return cty.NilVal, false
+			default:
+				// A resource of the module: variablesFor passes its type as an
+				// object of the resources read, each with the attributes read.
+				if !top || !isASCII(root.Name) {
+					return cty.NilVal, false
+				}
+				addr := root.Name + "." + name
+				if _, declared := in.mod.byAddr[addr]; !declared {
+					return cty.NilVal, false
+				}
+				attr, ok := attrAfterResource(tr)
+				if !ok {
+					attr = allAttrs
+				}
+				v = in.resourceRef(addr, map[string]bool{attr: true})
 			}
+			rest = tr[2:]
 		}
 		if len(rest) == 0 {
 			return v, true
@@ -247,7 +281,7 @@ func (in *instance) templateDirect(e *hclsyntax.TemplateExpr, iter map[string]ct
 	}
 	var buf strings.Builder
 	for _, part := range e.Parts {
-		v, ok := in.evalDirect(part, iter)
+		v, ok := in.direct(part, iter, false)
 		if !ok || v.IsMarked() || !v.IsKnown() || v.IsNull() {
 			return cty.NilVal, false
 		}

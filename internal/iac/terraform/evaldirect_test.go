@@ -30,12 +30,26 @@ resource "azurerm_resource_group" "rg" {
   name     = local.rg
   location = "westeurope"
 }
+resource "azurerm_storage_account" "st" {
+  count               = 2
+  name                = "st${count.index}"
+  resource_group_name = azurerm_resource_group.rg.name
+}
+resource "azurerm_key_vault" "kv" {
+  for_each            = toset(["a", "b"])
+  name                = "kv-${each.key}"
+  resource_group_name = local.rg
+}
 `)}}
-	s := newScanner(fsys)
-	s.limit = maxInstances
-	r := s.newRoot(0)
-	mod := r.module(".")
-	in := newInstance(r, mod, "", r.rootVars(mod, nil))
+	// Each side gets an instance of its own, so that neither reads what the
+	// other cached.
+	newIn := func() *instance {
+		s := newScanner(fsys)
+		s.limit = maxInstances
+		r := s.newRoot(0)
+		mod := r.module(".")
+		return newInstance(r, mod, "", r.rootVars(mod, nil))
+	}
 	counted := map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(2)})}
 	keyed := map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{
 		"key": cty.StringVal("chat"), "value": cty.ObjectVal(map[string]cty.Value{"model": cty.StringVal("gpt-4o")})})}
@@ -69,7 +83,21 @@ resource "azurerm_resource_group" "rg" {
 		{"wrapped object", `"${var.obj}"`, nil, true},
 		{"object in template", `"x${var.obj}"`, nil, false},
 		{"count outside a counted resource", `count.index`, nil, false},
-		{"resource reference", `azurerm_resource_group.rg.name`, nil, false},
+		{"resource argument", `azurerm_resource_group.rg.name`, nil, true},
+		{"resource id", `azurerm_resource_group.rg.id`, nil, true},
+		{"resource attribute known after apply", `azurerm_resource_group.rg.zz`, nil, true},
+		{"whole resource", `azurerm_resource_group.rg`, nil, true},
+		{"wrapped resource id", `"${azurerm_resource_group.rg.id}"`, nil, true},
+		{"counted resource id", `azurerm_storage_account.st[1].id`, nil, true},
+		{"counted resource splat", `azurerm_storage_account.st[*].name`, nil, false},
+		{"keyed resource id", `azurerm_key_vault.kv["b"].id`, nil, true},
+		{"resource id in template", `"${azurerm_resource_group.rg.id}/x"`, nil, false},
+		{"resource id in tuple", `[azurerm_resource_group.rg.id]`, nil, false},
+		{"undeclared resource", `azurerm_nope.x.id`, nil, false},
+		{"out of range instance", `azurerm_storage_account.st[5].id`, nil, false},
+		{"tuple", `["a", var.name, 1, local.tags]`, nil, true},
+		{"empty tuple", `[]`, nil, true},
+		{"tuple with a call", `["a", upper(var.name)]`, nil, false},
 		{"function call", `upper(var.name)`, nil, false},
 		{"call in template", `"${upper(var.name)}"`, nil, false},
 	}
@@ -79,11 +107,11 @@ resource "azurerm_resource_group" "rg" {
 			if diags.HasErrors() {
 				t.Fatal(diags)
 			}
-			got, ok := in.evalDirect(e, tt.iter)
+			got, ok := newIn().evalDirect(e, tt.iter)
 			if ok != tt.direct {
 				t.Fatalf("evalDirect took it: %v, want %v", ok, tt.direct)
 			}
-			want := in.evalInContext(e, tt.iter)
+			want := newIn().evalInContext(e, tt.iter)
 			if ok && !got.RawEquals(want) {
 				t.Errorf("evalDirect gives %#v, want %#v", got, want)
 			}

@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -519,8 +520,9 @@ func (s *scanner) roots(dirs []string) []string {
 	called := map[string]bool{}
 	calls := map[string][]string{} // dir -> local module directories it calls
 	var held int64
-	for _, d := range dirs {
-		if !mayCall(s.fsys, d) {
+	may := s.mayCall(dirs)
+	for i, d := range dirs {
+		if !may[i] {
 			// It calls nothing, so it is a root unless another calls it; it is parsed
 			// once, when it is read (and reports its problems then).
 			continue
@@ -556,6 +558,23 @@ func (s *scanner) roots(dirs []string) []string {
 		markUses(s.lastUse, calls, d, i, map[string]bool{})
 	}
 	return out
+}
+
+// mayCall is mayCall of each of dirs, read on every processor: it reads every
+// configuration file, which would hold the scan up before its first root.
+func (s *scanner) mayCall(dirs []string) []bool {
+	may := make([]bool, len(dirs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(s.workers, len(dirs)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(dirs); i = int(next.Add(1)) - 1 {
+				may[i] = mayCall(s.fsys, dirs[i])
+			}
+		})
+	}
+	wg.Wait()
+	return may
 }
 
 // mayCall tells whether a configuration file of dir mentions "module", as every

@@ -287,9 +287,11 @@ type scanner struct {
 	workers int // root modules read at once
 	mu      sync.Mutex
 	modules map[string]*parsedModule // by directory, under mu
-	kept    [][]iac.Resource         // what the sink kept of each root module, in root order
-	diags   []iac.Diagnostic
-	warned  map[string]bool
+	// varFiles holds the var files read, by name, under mu.
+	varFiles map[string]*parsedVarFile
+	kept     [][]iac.Resource // what the sink kept of each root module, in root order
+	diags    []iac.Diagnostic
+	warned   map[string]bool
 	// unmapped holds the resource types reported as read by no rule.
 	unmapped map[string]bool
 	spent    int // instances expanded, against limit
@@ -318,6 +320,7 @@ func newScanner(fsys fs.FS) *scanner {
 		funcs:    functions(),
 		workers:  runtime.GOMAXPROCS(0),
 		modules:  map[string]*parsedModule{},
+		varFiles: map[string]*parsedVarFile{},
 		warned:   map[string]bool{},
 		unmapped: map[string]bool{},
 		read:     map[string]bool{},
@@ -667,16 +670,39 @@ type varValue struct {
 }
 
 // readVarFile reads a .tfvars (HCL) or .tfvars.json file. Values are literal, as
-// Terraform requires.
+// Terraform requires. An explicit var file applies to every root module: it is
+// parsed once, and each root reports its diagnostics.
 func (s *rootScan) readVarFile(name string) map[string]varValue {
-	src, d := readFile(s.fsys, name)
+	s.s.mu.Lock()
+	vf := s.s.varFiles[name]
+	if vf == nil {
+		vf = &parsedVarFile{}
+		s.s.varFiles[name] = vf
+	}
+	s.s.mu.Unlock()
+	vf.once.Do(func() { vf.vals, vf.diags = parseVarFile(s.fsys, name) })
+	s.diag(vf.diags...)
+	return vf.vals
+}
+
+// parsedVarFile is a var file parsed once for every root module reading it, with
+// the diagnostics of reading it. Its values are only read.
+type parsedVarFile struct {
+	once  sync.Once
+	vals  map[string]varValue
+	diags []iac.Diagnostic
+}
+
+// parseVarFile reads and parses a var file and takes the values of its arguments.
+func parseVarFile(fsys fs.FS, name string) (map[string]varValue, []iac.Diagnostic) {
+	src, d := readFile(fsys, name)
 	if d == nil {
 		d = checkNesting(name, src)
 	}
 	if d != nil {
-		s.diag(*d)
-		return nil
+		return nil, []iac.Diagnostic{*d}
 	}
+	var out []iac.Diagnostic
 	var body hcl.Body
 	var diags hcl.Diagnostics
 	if strings.HasSuffix(name, ".json") {
@@ -692,22 +718,22 @@ func (s *rootScan) readVarFile(name string) map[string]varValue {
 			body = f.Body
 		}
 	}
-	s.diag(hclDiags(diags)...)
+	out = append(out, hclDiags(diags)...)
 	if body == nil {
-		return nil
+		return nil, out
 	}
 	attrs, dd := body.JustAttributes()
-	s.diag(hclDiags(dd)...)
-	out := map[string]varValue{}
+	out = append(out, hclDiags(dd)...)
+	vals := map[string]varValue{}
 	for n, a := range attrs {
 		v, dd := a.Expr.Value(nil)
 		if dd.HasErrors() {
-			s.diag(hclDiags(dd)...)
+			out = append(out, hclDiags(dd)...)
 			v = unknown("%s: value of %q is not a literal", name, n)
 		}
-		out[n] = varValue{val: v, rng: a.Range}
+		vals[n] = varValue{val: v, rng: a.Range}
 	}
-	return out
+	return vals, out
 }
 
 // collect turns the resources of a module instance, and of the local modules it

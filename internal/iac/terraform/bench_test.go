@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -205,4 +206,32 @@ func reportRates(b *testing.B, n int, cpu time.Duration) {
 	if cpu > 0 {
 		b.ReportMetric(float64(n)*float64(b.N)/cpu.Seconds(), "resources/cpu-s")
 	}
+}
+
+// BenchmarkScanDir measures the front end on a corpus on disk, such as one
+// TestWriteCorpus in internal/scan writes (its aitf directory); it is skipped unless
+// AWAF_TF_BENCH_DIR names one.
+//
+//	AWAF_TF_BENCH_DIR=/tmp/corp/c10000/aitf go test -run '^$' -bench ScanDir ./internal/iac/terraform/
+func BenchmarkScanDir(b *testing.B) {
+	dir := os.Getenv("AWAF_TF_BENCH_DIR")
+	if dir == "" {
+		b.Skip("AWAF_TF_BENCH_DIR is not set")
+	}
+	fsys := os.DirFS(dir)
+	res, _, err := Scan(context.Background(), fsys, []string{"."})
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := len(res)
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := cpuTime()
+	for b.Loop() {
+		res, _, err := Scan(context.Background(), fsys, []string{"."})
+		if err != nil || len(res) != n {
+			b.Fatalf("got %d resources, err %v", len(res), err)
+		}
+	}
+	reportRates(b, n, cpuTime()-cpu)
 }

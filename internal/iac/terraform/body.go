@@ -13,8 +13,13 @@ import (
 // table serves both .tf sources and plans. top holds the already evaluated top-level
 // arguments, or nil for nested bodies.
 func (in *instance) bodyValue(b *hclsyntax.Body, iter map[string]cty.Value, top map[string]cty.Value) *iac.Value {
-	out := &iac.Value{Kind: iac.Object, Fields: map[string]*iac.Value{}, Loc: locOf(b.SrcRange)}
-	for _, name := range in.s.attrNames(b) {
+	names := in.s.attrNames(b)
+	n := len(names) + len(b.Blocks)
+	out := &iac.Value{Kind: iac.Object, Fields: make(map[string]*iac.Value, n), Loc: locOf(b.SrcRange)}
+	if n > 0 {
+		out.Keys = make([]string, 0, n)
+	}
+	for _, name := range names {
 		if metaArgs[name] && top != nil {
 			continue
 		}
@@ -79,9 +84,10 @@ func (in *instance) dynamicBlock(blk *hclsyntax.Block, iter map[string]cty.Value
 		in.s.warn(blk.DefRange(), "dynamic block needs for_each and a content block")
 		return
 	}
-	v, marks := in.eval(fe.Expr, iter).Unmark()
+	marked := in.eval(fe.Expr, iter)
+	v, _ := marked.Unmark()
 	if !v.IsWhollyKnown() || v.IsNull() || !v.CanIterateElements() {
-		add(typ, &iac.Value{Kind: iac.Unknown, Why: orDefault(whyOf(marks), "for_each of dynamic block "+typ+" cannot be resolved"), Loc: locOf(fe.Expr.Range())}, blk.DefRange())
+		add(typ, &iac.Value{Kind: iac.Unknown, Why: orDefault(whyOf(marked), "for_each of dynamic block "+typ+" cannot be resolved"), Loc: locOf(fe.Expr.Range())}, blk.DefRange())
 		return
 	}
 	add(typ, nil, blk.DefRange())

@@ -26,16 +26,16 @@ func convertValue(v cty.Value, expr hcl.Expression, depth int) *iac.Value {
 	if w, ok := expr.(*hclsyntax.TemplateWrapExpr); ok {
 		expr = w.Wrapped
 	}
-	v, marks := v.Unmark()
 	if !v.IsKnown() {
-		u := &iac.Value{Kind: iac.Unknown, Why: orDefault(whyOf(marks), "known only after apply"), Loc: loc}
+		u := &iac.Value{Kind: iac.Unknown, Why: orDefault(whyOf(v), "known only after apply"), Loc: loc}
 		if isReference(expr) {
 			// Only a plain reference (azurerm_x.y.id, module.m.id, x["k"].id) names
 			// the resource itself; "${x.id}/blobServices/default" does not.
-			u.Str = refOf(marks)
+			u.Str = refOf(v)
 		}
 		return u
 	}
+	v, _ = v.Unmark()
 	if v.IsNull() {
 		return &iac.Value{Kind: iac.Null, Loc: loc}
 	}

@@ -2,11 +2,14 @@ package terraform
 
 import (
 	"fmt"
+	"math/big"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 
@@ -30,31 +33,41 @@ func unknown(format string, args ...any) cty.Value {
 // refTo marks an unknown id with the address of the resource it is the id of.
 type refTo string
 
-// refOf returns the address a value marked by refTo names, or "" when it carries
-// none or several (an expression that combines the ids of different resources).
-func refOf(marks cty.ValueMarks) string {
+// refOf returns the address the refTo marks of v name, or "" when it carries none
+// or several (an expression that combines the ids of different resources).
+func refOf(v cty.Value) string {
 	ref := ""
-	for m := range marks {
-		if r, ok := m.(refTo); ok {
-			if ref != "" && ref != string(r) {
-				return ""
-			}
-			ref = string(r)
+	for r := range cty.ValueMarksOfType[refTo](v) {
+		if ref != "" && ref != string(r) {
+			return ""
 		}
+		ref = string(r)
 	}
 	return ref
 }
 
 // whyOf returns the reasons marked on v, sorted and joined.
-func whyOf(marks cty.ValueMarks) string {
-	var out []string
-	for m := range marks {
-		if w, ok := m.(why); ok {
-			out = append(out, string(w))
+func whyOf(v cty.Value) string {
+	// Most unknowns carry one reason: it is returned as is.
+	var first string
+	var all []string
+	n := 0
+	for w := range cty.ValueMarksOfType[why](v) {
+		switch n {
+		case 0:
+			first = string(w)
+		case 1:
+			all = append(all, first, string(w))
+		default:
+			all = append(all, string(w))
 		}
+		n++
 	}
-	sort.Strings(out)
-	return strings.Join(out, "; ")
+	if n <= 1 {
+		return first
+	}
+	sort.Strings(all)
+	return strings.Join(all, "; ")
 }
 
 // instance is one instantiation of a module: the root, or one call (one per count or
@@ -92,7 +105,6 @@ type resourceState struct {
 	counted   bool       // count
 	unknownN  string     // count/for_each unresolvable: why
 	instances []*resInst // in key order
-	byKey     map[string]*resInst
 }
 
 // resInst is one instance of a resource: its address, iteration values, and the
@@ -120,10 +132,24 @@ func newInstance(s *rootScan, mod *module, prefix string, vars map[string]cty.Va
 // eval evaluates expr in this module instance. iter holds each/count and dynamic block
 // iterators. It never fails: what cannot be evaluated comes back unknown with a reason.
 func (in *instance) eval(expr hcl.Expression, iter map[string]cty.Value) cty.Value {
-	ctx := &hcl.EvalContext{Variables: in.variablesFor(expr, iter), Functions: in.s.funcs}
+	if v, ok := in.evalDirect(expr, iter); ok {
+		return v
+	}
+	return in.evalInContext(expr, iter)
+}
+
+// evalInContext is eval through expr.Value with the variables expr refers to.
+func (in *instance) evalInContext(expr hcl.Expression, iter map[string]cty.Value) cty.Value {
+	// One context serves every expression of the root module: nothing evaluated
+	// while an expression's value is taken (functions, traversals) evaluates
+	// another, and no value holds on to it.
+	ctx := &in.s.ctx
+	ctx.Variables = in.variablesFor(expr, iter)
+	ctx.Functions = in.s.funcs
 	v, diags := expr.Value(ctx)
 	// The value holds nothing of the map: it serves the next expression.
 	in.s.putVars(ctx.Variables)
+	ctx.Variables = nil
 	if diags.HasErrors() {
 		d := diags.Errs()[0].(*hcl.Diagnostic)
 		if d.Summary == "Unsupported attribute" && refersToResource(expr) {
@@ -139,6 +165,159 @@ func (in *instance) eval(expr hcl.Expression, iter map[string]cty.Value) cty.Val
 		return unknown("%s at %s", msg, rangeString(expr.Range()))
 	}
 	return v
+}
+
+// evalDirect takes the value of the commonest expressions without an evaluation
+// context: a literal, a quoted string, a tuple of such, a traversal of var, local or
+// an iterator (var.location, local.tags, each.value.model), and an attribute of a
+// resource of the module (azurerm_x.y[0].id). The value is the one expr.Value
+// gives with the variables variablesFor builds; anything else, and any traversal
+// that meets an error, is left to evalInContext (ok false).
+func (in *instance) evalDirect(expr hcl.Expression, iter map[string]cty.Value) (cty.Value, bool) {
+	return in.direct(expr, iter, true)
+}
+
+// direct is evalDirect; top tells whether expr is the whole expression.
+// variablesFor reads the resources an expression refers to after everything else
+// it refers to, so a resource is read directly only when it is the whole
+// expression, and evaluation happens in the same order either way.
+func (in *instance) direct(expr hcl.Expression, iter map[string]cty.Value, top bool) (cty.Value, bool) {
+	switch e := expr.(type) {
+	case *hclsyntax.LiteralValueExpr:
+		return e.Val, true
+	case *hclsyntax.TemplateWrapExpr:
+		// "${x}" is the value of x itself.
+		return in.direct(e.Wrapped, iter, top)
+	case *hclsyntax.TemplateExpr:
+		return in.templateDirect(e, iter)
+	case *hclsyntax.TupleConsExpr:
+		vals := make([]cty.Value, len(e.Exprs))
+		for i, x := range e.Exprs {
+			v, ok := in.direct(x, iter, false)
+			if !ok {
+				return cty.NilVal, false
+			}
+			vals[i] = v
+		}
+		return cty.TupleVal(vals), true
+	case *hclsyntax.ScopeTraversalExpr:
+		tr := e.Traversal
+		if len(tr) < 2 {
+			return cty.NilVal, false
+		}
+		root, ok := tr[0].(hcl.TraverseRoot)
+		if !ok {
+			return cty.NilVal, false
+		}
+		var (
+			v    cty.Value
+			rest hcl.Traversal
+		)
+		if iv, ok := iter[root.Name]; ok {
+			v, rest = iv, tr[1:]
+		} else {
+			name, ok := stepName(tr, 1)
+			if !ok || !isASCII(name) {
+				return cty.NilVal, false
+			}
+			switch root.Name {
+			case "var":
+				// variablesFor passes var as the object of every variable;
+				// reading name from it gives the variable's value.
+				var declared bool
+				if v, declared = in.vars[name]; !declared {
+					return cty.NilVal, false
+				}
+			case "local":
+				// variablesFor passes local as an object of the locals read;
+				// reading name from it gives the local's value.
+				v = in.local(name)
+			case "module", "count", "each", "path", "terraform", "data", "self":
+				return cty.NilVal, false
+			default:
+				// A resource of the module: variablesFor passes its type as an
+				// object of the resources read, each with the attributes read.
+				if !top || !isASCII(root.Name) {
+					return cty.NilVal, false
+				}
+				addr := root.Name + "." + name
+				if _, declared := in.mod.byAddr[addr]; !declared {
+					return cty.NilVal, false
+				}
+				attr, ok := attrAfterResource(tr)
+				if !ok {
+					attr = allAttrs
+				}
+				v = in.resourceRef(addr, map[string]bool{attr: true})
+			}
+			rest = tr[2:]
+		}
+		if len(rest) == 0 {
+			return v, true
+		}
+		out, diags := rest.TraverseRel(v)
+		if len(diags) > 0 {
+			return cty.NilVal, false
+		}
+		return out, true
+	}
+	return cty.NilVal, false
+}
+
+// templateDirect is the value of a template whose parts evalDirect takes and
+// whose values are known, not null and unmarked, such as "text" or
+// "oai-${count.index}": the parts converted to strings and joined, as
+// TemplateExpr.Value gives it. Any other template is left to eval.
+func (in *instance) templateDirect(e *hclsyntax.TemplateExpr, iter map[string]cty.Value) (cty.Value, bool) {
+	if len(e.Parts) == 1 {
+		// "text": the literal part is the value.
+		if lit, ok := e.Parts[0].(*hclsyntax.LiteralValueExpr); ok {
+			v := lit.Val
+			if v.Type() == cty.String && v.IsKnown() && !v.IsNull() && !v.IsMarked() {
+				return v, true
+			}
+			return cty.NilVal, false
+		}
+	}
+	var buf strings.Builder
+	for _, part := range e.Parts {
+		v, ok := in.direct(part, iter, false)
+		if !ok || v.IsMarked() || !v.IsKnown() || v.IsNull() {
+			return cty.NilVal, false
+		}
+		switch v.Type() {
+		case cty.String:
+			buf.WriteString(v.AsString())
+		case cty.Number:
+			// As cty's conversion to string writes it.
+			f := v.AsBigFloat()
+			if i, acc := f.Int64(); acc == big.Exact && (i != 0 || !f.Signbit()) {
+				buf.WriteString(strconv.FormatInt(i, 10))
+			} else {
+				buf.WriteString(f.Text('f', -1))
+			}
+		case cty.Bool:
+			if v.True() {
+				buf.WriteString("true")
+			} else {
+				buf.WriteString("false")
+			}
+		default:
+			return cty.NilVal, false
+		}
+	}
+	return cty.StringVal(buf.String()), true
+}
+
+// isASCII reports whether s is plain ASCII, which cty's attribute names keep as
+// written.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func rangeString(r hcl.Range) string {

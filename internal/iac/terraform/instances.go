@@ -1,9 +1,11 @@
 package terraform
 
 import (
+	"cmp"
 	"fmt"
 	"math/big"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -29,9 +31,10 @@ type expansion struct {
 func (in *instance) expand(count, forEach *hclsyntax.Attribute) expansion {
 	switch {
 	case count != nil:
-		v, marks := in.eval(count.Expr, nil).Unmark()
+		marked := in.eval(count.Expr, nil)
+		v, _ := marked.Unmark()
 		if !v.IsKnown() {
-			return expansion{counted: true, why: orDefault(whyOf(marks), "count is known only after apply")}
+			return expansion{counted: true, why: orDefault(whyOf(marked), "count is known only after apply")}
 		}
 		if v.IsNull() || !v.Type().Equals(cty.Number) {
 			in.s.warn(count.Expr.Range(), "count must be a whole number")
@@ -48,9 +51,10 @@ func (in *instance) expand(count, forEach *hclsyntax.Attribute) expansion {
 		}
 		return e
 	case forEach != nil:
-		v, marks := in.eval(forEach.Expr, nil).Unmark()
+		marked := in.eval(forEach.Expr, nil)
+		v, _ := marked.Unmark()
 		if !v.IsWhollyKnown() {
-			return expansion{keyed: true, why: orDefault(whyOf(marks), "for_each is known only after apply")}
+			return expansion{keyed: true, why: orDefault(whyOf(marked), "for_each is known only after apply")}
 		}
 		e := expansion{keyed: true}
 		ty := v.Type()
@@ -126,13 +130,17 @@ func (e expansion) iterValues(i int) map[string]cty.Value {
 	return nil
 }
 
+// singleInstance is the instance keys of a resource or module without count or
+// for_each; callers only read it.
+var singleInstance = []string{""}
+
 // addresses lists the instance keys; an unresolvable expansion gives one "[*]" instance.
 func (e expansion) instanceKeys() []string {
 	switch {
 	case e.why != "":
 		return []string{"[*]"}
 	case !e.counted && !e.keyed:
-		return []string{""}
+		return singleInstance
 	}
 	out := make([]string, len(e.keys))
 	for i, k := range e.keys {
@@ -147,7 +155,7 @@ func (in *instance) state(addr string) *resourceState {
 		return st
 	}
 	d := in.mod.byAddr[addr]
-	st := &resourceState{decl: d, busy: true, byKey: map[string]*resInst{}}
+	st := &resourceState{decl: d, busy: true}
 	in.res[addr] = st
 	e := in.expand(d.count, d.forEach)
 	e = in.s.spend(e, d.rng, in.prefix+addr)
@@ -158,7 +166,6 @@ func (in *instance) state(addr string) *resourceState {
 			ri.key = e.keys[i]
 		}
 		st.instances = append(st.instances, ri)
-		st.byKey[k] = ri
 	}
 	st.busy, st.done = false, true
 	return st
@@ -181,18 +188,25 @@ func (in *instance) attrs(d *resourceDecl, ri *resInst) map[string]cty.Value {
 	return ri.attrs
 }
 
+// sortedAttrNames lists the attributes of b in source order.
 func sortedAttrNames(b *hclsyntax.Body) []string {
-	names := make([]string, 0, len(b.Attributes))
-	for n := range b.Attributes {
-		names = append(names, n)
+	attrs := make([]*hclsyntax.Attribute, 0, len(b.Attributes))
+	for _, a := range b.Attributes {
+		attrs = append(attrs, a)
 	}
-	sort.Slice(names, func(i, j int) bool {
-		ri, rj := b.Attributes[names[i]].SrcRange, b.Attributes[names[j]].SrcRange
-		if ri.Filename == rj.Filename && ri.Start.Byte == rj.Start.Byte {
-			return names[i] < names[j]
+	slices.SortFunc(attrs, func(x, y *hclsyntax.Attribute) int {
+		if c := strings.Compare(x.SrcRange.Filename, y.SrcRange.Filename); c != 0 {
+			return c
 		}
-		return rangeBefore(ri, rj)
+		if c := cmp.Compare(x.SrcRange.Start.Byte, y.SrcRange.Start.Byte); c != 0 {
+			return c
+		}
+		return strings.Compare(x.Name, y.Name)
 	})
+	names := make([]string, len(attrs))
+	for i, a := range attrs {
+		names[i] = a.Name
+	}
 	return names
 }
 

@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -213,6 +214,10 @@ func (s *scanner) readRoot(ctx context.Context, dir string, varFiles []string, b
 	}
 	in := newInstance(r, mod, "", r.rootVars(mod, varFiles))
 	in.rootDir = dir
+	if n := len(mod.resources); n > 0 {
+		// Room for one instance per declaration: the unit grows less often.
+		r.unit = make([]iac.Resource, 0, n)
+	}
 	if err := r.collect(ctx, in, &r.unit); err != nil {
 		return nil, err
 	}
@@ -282,9 +287,11 @@ type scanner struct {
 	workers int // root modules read at once
 	mu      sync.Mutex
 	modules map[string]*parsedModule // by directory, under mu
-	kept    [][]iac.Resource         // what the sink kept of each root module, in root order
-	diags   []iac.Diagnostic
-	warned  map[string]bool
+	// varFiles holds the var files read, by name, under mu.
+	varFiles map[string]*parsedVarFile
+	kept     [][]iac.Resource // what the sink kept of each root module, in root order
+	diags    []iac.Diagnostic
+	warned   map[string]bool
 	// unmapped holds the resource types reported as read by no rule.
 	unmapped map[string]bool
 	spent    int // instances expanded, against limit
@@ -313,6 +320,7 @@ func newScanner(fsys fs.FS) *scanner {
 		funcs:    functions(),
 		workers:  runtime.GOMAXPROCS(0),
 		modules:  map[string]*parsedModule{},
+		varFiles: map[string]*parsedVarFile{},
 		warned:   map[string]bool{},
 		unmapped: map[string]bool{},
 		read:     map[string]bool{},
@@ -364,6 +372,7 @@ type rootScan struct {
 	mods        map[string]bool // module directories whose diagnostics are in events
 	names       map[*hclsyntax.Body][]string
 	freeVars    []map[string]cty.Value // see takeVars
+	ctx         hcl.EvalContext        // see instance.eval
 }
 
 // takeVars returns an empty map for the variables of one expression.
@@ -514,8 +523,9 @@ func (s *scanner) roots(dirs []string) []string {
 	called := map[string]bool{}
 	calls := map[string][]string{} // dir -> local module directories it calls
 	var held int64
-	for _, d := range dirs {
-		if !mayCall(s.fsys, d) {
+	may := s.mayCall(dirs)
+	for i, d := range dirs {
+		if !may[i] {
 			// It calls nothing, so it is a root unless another calls it; it is parsed
 			// once, when it is read (and reports its problems then).
 			continue
@@ -551,6 +561,23 @@ func (s *scanner) roots(dirs []string) []string {
 		markUses(s.lastUse, calls, d, i, map[string]bool{})
 	}
 	return out
+}
+
+// mayCall is mayCall of each of dirs, read on every processor: it reads every
+// configuration file, which would hold the scan up before its first root.
+func (s *scanner) mayCall(dirs []string) []bool {
+	may := make([]bool, len(dirs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(s.workers, len(dirs)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(dirs); i = int(next.Add(1)) - 1 {
+				may[i] = mayCall(s.fsys, dirs[i])
+			}
+		})
+	}
+	wg.Wait()
+	return may
 }
 
 // mayCall tells whether a configuration file of dir mentions "module", as every
@@ -643,16 +670,39 @@ type varValue struct {
 }
 
 // readVarFile reads a .tfvars (HCL) or .tfvars.json file. Values are literal, as
-// Terraform requires.
+// Terraform requires. An explicit var file applies to every root module: it is
+// parsed once, and each root reports its diagnostics.
 func (s *rootScan) readVarFile(name string) map[string]varValue {
-	src, d := readFile(s.fsys, name)
+	s.s.mu.Lock()
+	vf := s.s.varFiles[name]
+	if vf == nil {
+		vf = &parsedVarFile{}
+		s.s.varFiles[name] = vf
+	}
+	s.s.mu.Unlock()
+	vf.once.Do(func() { vf.vals, vf.diags = parseVarFile(s.fsys, name) })
+	s.diag(vf.diags...)
+	return vf.vals
+}
+
+// parsedVarFile is a var file parsed once for every root module reading it, with
+// the diagnostics of reading it. Its values are only read.
+type parsedVarFile struct {
+	once  sync.Once
+	vals  map[string]varValue
+	diags []iac.Diagnostic
+}
+
+// parseVarFile reads and parses a var file and takes the values of its arguments.
+func parseVarFile(fsys fs.FS, name string) (map[string]varValue, []iac.Diagnostic) {
+	src, d := readFile(fsys, name)
 	if d == nil {
 		d = checkNesting(name, src)
 	}
 	if d != nil {
-		s.diag(*d)
-		return nil
+		return nil, []iac.Diagnostic{*d}
 	}
+	var out []iac.Diagnostic
 	var body hcl.Body
 	var diags hcl.Diagnostics
 	if strings.HasSuffix(name, ".json") {
@@ -668,22 +718,22 @@ func (s *rootScan) readVarFile(name string) map[string]varValue {
 			body = f.Body
 		}
 	}
-	s.diag(hclDiags(diags)...)
+	out = append(out, hclDiags(diags)...)
 	if body == nil {
-		return nil
+		return nil, out
 	}
 	attrs, dd := body.JustAttributes()
-	s.diag(hclDiags(dd)...)
-	out := map[string]varValue{}
+	out = append(out, hclDiags(dd)...)
+	vals := map[string]varValue{}
 	for n, a := range attrs {
 		v, dd := a.Expr.Value(nil)
 		if dd.HasErrors() {
-			s.diag(hclDiags(dd)...)
+			out = append(out, hclDiags(dd)...)
 			v = unknown("%s: value of %q is not a literal", name, n)
 		}
-		out[n] = varValue{val: v, rng: a.Range}
+		vals[n] = varValue{val: v, rng: a.Range}
 	}
-	return out
+	return vals, out
 }
 
 // collect turns the resources of a module instance, and of the local modules it
@@ -698,7 +748,7 @@ func (s *rootScan) collect(ctx context.Context, in *instance, out *[]iac.Resourc
 			s.warn(d.rng, fmt.Sprintf("resource %s%s.%s is not checked: its block has a syntax error", in.prefix, d.typ, d.name))
 			continue
 		}
-		st := in.state(d.typ + "." + d.name)
+		st := in.state(d.addr)
 		for _, ri := range st.instances {
 			attrs := in.attrs(d, ri)
 			tf := in.bodyValue(d.body, ri.iter, attrs)

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"cel.dev/cel-go/cel"
 	celast "cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/operators"
 	"cel.dev/cel-go/common/overloads"
@@ -159,14 +158,7 @@ func (s scope) lookup(name string) (int, bool, bool) {
 	return 0, false, false
 }
 
-// compileFast returns nil when the expression is not made of the shapes above.
-func compileFast(ast *cel.Ast) *fastExpr {
-	if ast == nil {
-		return nil
-	}
-	return fastFrom(ast.NativeRep().Expr(), nil)
-}
-
+// fastFrom returns nil when the expression is not made of the shapes above.
 func fastFrom(e celast.Expr, sc scope) *fastExpr {
 	if e.Kind() == celast.ComprehensionKind {
 		return comprehensionFrom(e.AsComprehension(), sc)

@@ -140,7 +140,7 @@ func TestFastPathShapes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := compileFast(ast) != nil; got != tc.fast {
+			if got := fastFrom(ast.NativeRep().Expr(), nil) != nil; got != tc.fast {
 				t.Errorf("fast path %v, want %v", got, tc.fast)
 			}
 		})

@@ -9,14 +9,16 @@ import (
 // results) to dst.
 type batchFunc func(dst []byte, lo, hi int) ([]byte, error)
 
-// pieceBatch is how many pieces writeSideBySide makes in one batch.
-const pieceBatch = 2048
+// pieceBatch is how many pieces writeSideBySide makes in one batch: a few hundred
+// kilobytes of report.
+const pieceBatch = 512
 
 // writeSideBySide writes the n pieces of a report part in batches of pieceBatch made
 // on every processor, each by a batchFunc of maker's used by one goroutine only, and
-// written in order as they are done. At most two batches per processor are ahead of
-// the writer, so the report is never held whole while its encoding overlaps its
-// writing. drop bytes are left out at the very start of what is written (a
+// written in order as they are done. At most one batch per processor is ahead of the
+// writer, and their buffers go round, so the report is never held whole while its
+// encoding overlaps its writing (a scan collects nothing below its heap budget: what
+// is allocated here stays until the process ends). drop bytes are left out at the very start of what is written (a
 // separator that every batch puts before each piece, when the first piece has none).
 func writeSideBySide(w io.Writer, n int, maker func() batchFunc, drop int) error {
 	type batch struct {
@@ -26,7 +28,7 @@ func writeSideBySide(w io.Writer, n int, maker func() batchFunc, drop int) error
 	}
 	nb := (n + pieceBatch - 1) / pieceBatch
 	workers := runtime.GOMAXPROCS(0)
-	ahead := make(chan struct{}, 2*workers) // handed out and not yet written
+	ahead := make(chan struct{}, workers) // handed out and not yet written
 	next := make(chan int)
 	stop := make(chan struct{})
 	defer close(stop)
@@ -34,7 +36,7 @@ func writeSideBySide(w io.Writer, n int, maker func() batchFunc, drop int) error
 	for k := range batches {
 		batches[k].done = make(chan struct{})
 	}
-	free := make(chan []byte, 2*workers+1)
+	free := make(chan []byte, workers+1)
 	go func() { // hands the batches out in order, one per free slot
 		defer close(next)
 		for k := range nb {

@@ -1,5 +1,7 @@
 package rules
 
+//go:generate go test -run ^TestBuiltinGenerated$ -update .
+
 import (
 	"crypto/sha256"
 	"encoding/hex"

@@ -4,6 +4,7 @@ package rules
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"io/fs"
 	"sort"
@@ -35,7 +36,7 @@ func generatedCatalog() *Catalog {
 		return nil
 	}
 	env := sync.OnceValues(newEnv)
-	c := &Catalog{byID: map[string]*Rule{}, byType: map[string][]*Rule{}, related: map[string]bool{}}
+	c := newCatalog()
 	for _, g := range generatedRules(&treeBuilder{fac: celast.NewExprFactory()}) {
 		g.rule.ready(env, g.cond, g.when, nil, false)
 		c.add(g.rule)
@@ -65,7 +66,7 @@ func catalogDigest(fsys fs.FS, dir string) string {
 		}
 		h.Write([]byte(name))
 		h.Write([]byte{0})
-		h.Write([]byte{byte(len(data) >> 24), byte(len(data) >> 16), byte(len(data) >> 8), byte(len(data))})
+		h.Write(binary.BigEndian.AppendUint32(nil, uint32(len(data))))
 		h.Write(data)
 	}
 	return hex.EncodeToString(h.Sum(nil))

@@ -97,7 +97,7 @@ func load(fsys fs.FS, limit bool, more []*Catalog) (*Catalog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rules CEL environment: %w", err)
 	}
-	c := &Catalog{byID: map[string]*Rule{}, byType: map[string][]*Rule{}, related: map[string]bool{}}
+	c := newCatalog()
 	var probs awaf.Problems
 	for _, base := range more {
 		for _, r := range base.Rules {
@@ -124,6 +124,10 @@ func load(fsys fs.FS, limit bool, more []*Catalog) (*Catalog, error) {
 		return nil, probs
 	}
 	return c, nil
+}
+
+func newCatalog() *Catalog {
+	return &Catalog{byID: map[string]*Rule{}, byType: map[string][]*Rule{}, related: map[string]bool{}}
 }
 
 func (c *Catalog) add(r *Rule) {

@@ -73,6 +73,25 @@ func (f Findings) All() iter.Seq2[int, *Finding] {
 	}
 }
 
+// Between yields findings lo to hi-1 with their indices, in order: a writer that
+// makes a report in batches walks its batch's runs, not each finding's place.
+func (f Findings) Between(lo, hi int) iter.Seq2[int, *Finding] {
+	return func(yield func(int, *Finding) bool) {
+		start := 0
+		for _, run := range f.runs {
+			if start >= hi {
+				return
+			}
+			for k := max(lo-start, 0); k < len(run) && start+k < hi; k++ {
+				if !yield(start+k, &run[k]) {
+					return
+				}
+			}
+			start += len(run)
+		}
+	}
+}
+
 // Runs gives the findings as the runs they are held in, in order.
 func (f Findings) Runs() [][]Finding {
 	return f.runs

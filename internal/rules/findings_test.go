@@ -40,6 +40,20 @@ func TestFindingsRuns(t *testing.T) {
 		}
 		n++
 	}
+	for lo := 0; lo <= len(want); lo++ {
+		for hi := lo; hi <= len(want)+1; hi++ {
+			var got []string
+			for i, x := range f.Between(lo, hi) {
+				if x != f.At(i) {
+					t.Errorf("Between(%d, %d): %d is not At's finding", lo, hi, i)
+				}
+				got = append(got, x.Message)
+			}
+			if exp := want[lo:min(hi, len(want))]; !reflect.DeepEqual(got, exp) && len(got)+len(exp) > 0 {
+				t.Errorf("Between(%d, %d) = %v, want %v", lo, hi, got, exp)
+			}
+		}
+	}
 	f.At(3).Message = "D" // findings are held, not copied
 	if f.Runs()[2][0].Message != "D" {
 		t.Error("At gave a copy")

@@ -90,21 +90,14 @@ func writeJSON(w io.Writer, r *Result, opt WriteOptions) error {
 	resource := func(dst []byte, i int) ([]byte, error) {
 		return appendResource(dst, &r.Resources[listed[i]]), nil
 	}
-	// Findings are made in batches side by side, each batch in order: every maker
-	// walks the runs rather than look each finding up, and has an encoder of its own.
-	runs := r.Findings.Runs()
-	finding := func() itemFunc {
+	// Findings are made in batches side by side, each maker with an encoder of its own.
+	findings := func() batchFunc {
 		enc := newFindingEncoder()
-		run, start := 0, 0
-		return func(dst []byte, i int) ([]byte, error) {
-			if i < start {
-				run, start = 0, 0
+		return func(dst []byte, lo, hi int) ([]byte, error) {
+			for i, f := range r.Findings.Between(lo, hi) {
+				dst = enc.appendFinding(lineStart(dst, i), f)
 			}
-			for i-start >= len(runs[run]) {
-				start += len(runs[run])
-				run++
-			}
-			return enc.appendFinding(dst, &runs[run][i-start]), nil
+			return dst, nil
 		}
 	}
 	diag := func(dst []byte, i int) ([]byte, error) {
@@ -113,7 +106,7 @@ func writeJSON(w io.Writer, r *Result, opt WriteOptions) error {
 	}
 	return writeJSONLines(w, tool, summary, []docList{
 		{name: "resources", n: len(listed), item: resource},
-		{name: "findings", n: r.Findings.Len(), maker: finding},
+		{name: "findings", n: r.Findings.Len(), batch: findings},
 		{name: "diagnostics", n: len(r.Diagnostics), item: diag},
 	})
 }
@@ -133,14 +126,13 @@ func appendEncoded(dst []byte, v any) ([]byte, error) {
 // An itemFunc appends item i of a list to dst.
 type itemFunc func(dst []byte, i int) ([]byte, error)
 
-// docList is one array of a Document, made an item at a time: by item, or, for a
-// list long enough to be worth it, in batches side by side by makers from maker
-// (each one used by one goroutine at a time).
+// docList is one array of a Document, made an item at a time, or in batches side by
+// side (writeSideBySide) by the batchFuncs batch makes.
 type docList struct {
 	name  string
 	n     int
 	item  itemFunc
-	maker func() itemFunc
+	batch func() batchFunc
 }
 
 // writeJSONLines writes a Document with one resource, finding or diagnostic per
@@ -163,26 +155,13 @@ func writeJSONLines(w io.Writer, tool DocTool, summary DocSummary, lists []docLi
 	bw.WriteString(",\n")
 	for k, l := range lists {
 		fmt.Fprintf(bw, "  %q: [", l.name)
-		item := l.item
-		if item == nil {
-			item = l.maker()
-		}
-		if l.maker != nil && l.n >= 2*pieceBatch {
-			lines := func() batchFunc {
-				item := l.maker()
-				return func(dst []byte, lo, hi int) (out []byte, err error) {
-					for i := lo; i < hi && err == nil; i++ {
-						dst, err = appendLine(dst, i, item)
-					}
-					return dst, err
-				}
-			}
-			if err := writeSideBySide(bw, l.n, lines, 0); err != nil {
+		if l.batch != nil {
+			if err := writeSideBySide(bw, l.n, l.batch, 0); err != nil {
 				return err
 			}
 		}
-		for i := 0; i < l.n && (l.maker == nil || l.n < 2*pieceBatch); i++ {
-			if line, err = appendLine(line[:0], i, item); err != nil {
+		for i := 0; i < l.n && l.batch == nil; i++ {
+			if line, err = l.item(lineStart(line[:0], i), i); err != nil {
 				return err
 			}
 			if _, err := bw.Write(line); err != nil {
@@ -202,12 +181,11 @@ func writeJSONLines(w io.Writer, tool DocTool, summary DocSummary, lists []docLi
 	return bw.Flush()
 }
 
-// appendLine appends item i as a line of its array: a comma after the item before,
-// a new line and the indent.
-func appendLine(dst []byte, i int, item itemFunc) ([]byte, error) {
+// lineStart appends what comes before item i of an array: a comma after the item
+// before, a new line and the indent.
+func lineStart(dst []byte, i int) []byte {
 	if i > 0 {
 		dst = append(dst, ',')
 	}
-	dst = append(dst, "\n    "...)
-	return item(dst, i)
+	return append(dst, "\n    "...)
 }

@@ -265,22 +265,12 @@ func writeSARIF(w io.Writer, r *Result, opt WriteOptions) error {
 	bw.Write(head.Bytes()[:cut])
 	// Failures, unknowns and suppressed findings are results; passes are not. Each
 	// result is made with a comma before it, and the first one's is left out.
-	runs := r.Findings.Runs()
 	results := func() batchFunc {
 		enc := newSARIFEncoder(index)
-		run, start := 0, 0
 		return func(dst []byte, lo, hi int) ([]byte, error) {
-			if lo < start {
-				run, start = 0, 0
-			}
-			for i := lo; i < hi; i++ {
-				for i-start >= len(runs[run]) {
-					start += len(runs[run])
-					run++
-				}
-				if f := &runs[run][i-start]; f.Status != rules.Pass {
-					dst = append(dst, ',')
-					dst = enc.appendResult(dst, f)
+			for _, f := range r.Findings.Between(lo, hi) {
+				if f.Status != rules.Pass {
+					dst = enc.appendResult(append(dst, ','), f)
 				}
 			}
 			return dst, nil

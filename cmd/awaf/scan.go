@@ -297,7 +297,8 @@ func runScan(ctx context.Context, f *scanFlags, paths []string, s *streams) erro
 		return bw.Flush()
 	}
 	if f.out != "" && f.out != "-" {
-		if err := writeScanOutput(f.out, report); err != nil {
+		// A report is made again by scanning again: replaced atomically, not flushed.
+		if err := fileout.WriteReport(f.out, 0o644, report); err != nil {
 			return err
 		}
 	} else if err := report(stdout); err != nil {
@@ -496,8 +497,8 @@ func recordEvidence(path string, a *awaf.Assessment, res *scan.Result, propose b
 	return nil
 }
 
-// writeScanOutput writes a report or baseline file (fileout.Write: a regular file is
-// replaced atomically, a device or pipe such as /dev/null is written in place).
+// writeScanOutput writes a baseline file (fileout.Write: a regular file is replaced
+// atomically and flushed, a device or pipe such as /dev/null is written in place).
 func writeScanOutput(path string, write func(io.Writer) error) error {
 	return fileout.Write(path, 0o644, write)
 }

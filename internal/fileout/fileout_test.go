@@ -264,3 +264,56 @@ func TestReplaceKeepsOwner(t *testing.T) {
 		t.Errorf("mode %v, want 0640", m)
 	}
 }
+
+// TestWriteReport runs the tests above through WriteReport: it replaces, follows
+// links, writes devices in place and names the user's path as Write does.
+func TestWriteReport(t *testing.T) {
+	for name, test := range map[string]func(*testing.T){
+		"NewAndRegularFiles":         TestNewAndRegularFiles,
+		"SymlinkIsWrittenThrough":    TestSymlinkIsWrittenThrough,
+		"FIFOIsWrittenInPlace":       TestFIFOIsWrittenInPlace,
+		"CharDeviceIsWrittenInPlace": TestCharDeviceIsWrittenInPlace,
+		"DevNullAsRoot":              TestDevNullAsRoot,
+		"ErrorsNameTheUsersPath":     TestErrorsNameTheUsersPath,
+		"ReplaceKeepsOwner":          TestReplaceKeepsOwner,
+	} {
+		t.Run(name, func(t *testing.T) {
+			write = fileout.WriteReport
+			defer func() { write = fileout.Write }()
+			test(t)
+		})
+	}
+}
+
+// TestFlush: Write flushes a regular file to disk before the rename, WriteReport
+// does not, and neither flushes a device.
+func TestFlush(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name  string
+		write func(string, fs.FileMode, func(io.Writer) error) error
+		path  string
+		want  int
+	}{
+		{"Write new file", fileout.Write, filepath.Join(dir, "a.json"), 1},
+		{"Write replaced file", fileout.Write, filepath.Join(dir, "a.json"), 1},
+		{"WriteReport new file", fileout.WriteReport, filepath.Join(dir, "b.json"), 0},
+		{"WriteReport replaced file", fileout.WriteReport, filepath.Join(dir, "b.json"), 0},
+		{"Write device", fileout.Write, os.DevNull, 0},
+	} {
+		n, restore := fileout.CountSyncs()
+		err := c.write(c.path, 0o644, text(c.name))
+		restore()
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if *n != c.want {
+			t.Errorf("%s: flushed %d files, want %d", c.name, *n, c.want)
+		}
+		if c.path != os.DevNull {
+			if got := readFile(t, c.path); got != c.name {
+				t.Errorf("%s: content %q", c.name, got)
+			}
+		}
+	}
+}

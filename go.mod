@@ -20,6 +20,7 @@ require (
 	go.yaml.in/yaml/v3 v3.0.6 // lens, answers and rule files with line and column for every problem
 	golang.org/x/crypto v0.59.0 // argon2id password hashes
 	golang.org/x/oauth2 v0.38.0 // the OAuth 2.0 authorization code exchange with PKCE for OpenID Connect sign-in
+	golang.org/x/sys v0.50.0 // renameat2 with RENAME_EXCHANGE: a scan report takes the old one's place without a forced write-out (internal/fileout)
 	golang.org/x/term v0.48.0 // terminal detection and password prompts without echo
 	modernc.org/sqlite v1.62.0 // embedded SQLite store in pure Go (no cgo)
 )
@@ -51,7 +52,6 @@ require (
 	golang.org/x/mod v0.42.0 // indirect
 	golang.org/x/net v0.62.0 // indirect
 	golang.org/x/sync v0.25.0 // indirect
-	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/text v0.44.0 // indirect
 	golang.org/x/tools v0.52.0 // indirect
 	google.golang.org/genproto/googleapis/api v0.0.0-20240826202546-f6391c0de4c7 // indirect

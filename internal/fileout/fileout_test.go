@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -315,5 +316,68 @@ func TestFlush(t *testing.T) {
 				t.Errorf("%s: content %q", c.name, got)
 			}
 		}
+	}
+}
+
+// TestWriteReportExchanges: on Linux a report takes the old one's place by an
+// exchange of names; the old file is gone after, except through another link to it,
+// as after a rename. A new file is renamed into place.
+func TestWriteReportExchanges(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("renameat2 is Linux's")
+	}
+	dir := t.TempDir()
+	p := filepath.Join(dir, "scan.json")
+	other := filepath.Join(dir, "kept.json")
+	n, restore := fileout.CountExchanges()
+	defer restore()
+	if err := fileout.WriteReport(p, 0o644, text("one")); err != nil {
+		t.Fatal(err)
+	}
+	if *n != 0 {
+		t.Errorf("a new file: %d exchanges, want 0", *n)
+	}
+	if err := os.Link(p, other); err != nil {
+		t.Fatal(err)
+	}
+	if err := fileout.WriteReport(p, 0o644, text("two")); err != nil {
+		t.Fatal(err)
+	}
+	if *n != 1 {
+		t.Errorf("a replaced file: %d exchanges, want 1", *n)
+	}
+	if got := readFile(t, p); got != "two" {
+		t.Errorf("report %q, want two", got)
+	}
+	if got := readFile(t, other); got != "one" {
+		t.Errorf("another link to the old report reads %q, want one", got)
+	}
+	if es, _ := os.ReadDir(dir); len(es) != 2 {
+		t.Errorf("left %d entries in the folder, want 2 (the report and the other link)", len(es))
+	}
+}
+
+// TestSwapPutsBackWhatIsNotAFile: when what took the report's name since it was
+// looked at is a folder, the exchange is undone and the caller renames (and fails).
+func TestSwapPutsBackWhatIsNotAFile(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("renameat2 is Linux's")
+	}
+	dir := t.TempDir()
+	tmp, target := filepath.Join(dir, ".scan.json.tmp-1"), filepath.Join(dir, "scan.json")
+	if err := os.WriteFile(tmp, []byte("new"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(target, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if fileout.Swap(tmp, target) {
+		t.Fatal("swap took a folder's place")
+	}
+	if !lstat(t, target).IsDir() {
+		t.Error("the folder is no longer at its name")
+	}
+	if got := readFile(t, tmp); got != "new" {
+		t.Errorf("the new file reads %q at its temporary name", got)
 	}
 }

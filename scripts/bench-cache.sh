@@ -50,6 +50,7 @@ for c in $corpora; do
 				if [ $((i % 2)) = 1 ]; then cp "$tmp/alt" "$first"; want="$tmp/want-alt.json"; else cp "$tmp/orig" "$first"; fi
 				args=(--cache "$tmp/warm") ;;
 			esac
+			sync # the run before's report goes to disk before this one starts
 			/usr/bin/time -f '%e %U %M' -o "$tmp/t" "$tmp/awaf" scan "$dir" --fail-on none --format json -o "$tmp/out.json" "${args[@]}" 2>/dev/null
 			cmp -s "$tmp/out.json" "$want" || { echo "report differs: $c $way run $i" >&2; exit 1; }
 			read -r w u m <"$tmp/t"

@@ -70,6 +70,7 @@ AWAF_CORPUS_SET=ai AWAF_CORPUS_DIR="$tmp/c" AWAF_CORPUS_N=$n go test ./internal/
 t() {
 	local label=$1
 	shift
+	sync # the run before's output goes to disk before this one starts
 	/usr/bin/time -f "$label %e %M" -a -o "$tmp/samples" "$@" >/dev/null 2>"$tmp/err" || true
 }
 check() { # file label

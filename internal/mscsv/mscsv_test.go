@@ -174,6 +174,9 @@ func FuzzImport(f *testing.F) {
 	// Found by the five-minute campaign (docs/fuzzing.md): an answers row without a
 	// category made an area without a name, which the lens loader refuses.
 	f.Add([]byte("0\nYour overall results,AAAAAAAA,'0/000' ,0000000000000000\nCategory,Link-Text,Link,Priority,ReportingCategory,ReportingSubcategory,Weight,Context,CompleteY/N,Note,000000000000000000000000000\n-----------\nCategory,Question,Answers,Selected Answer,Note\n,0,0"))
+	// Found by CI's eight-second run: a link that is not UTF-8 went into the lens as
+	// YAML's base64, which the lens loader then read as the address.
+	f.Add([]byte("T - x\n,\nYour overall results,Critical,'0/100'\nicalrity,Critical,'0/100'\nCategory,Link-Text,Link,Priority,ReportingCategory,ReportingSubcategory,Weight,Context,CompleteY/N,Note\nSecurity,Do,https://learn.microsoft.com/4e\x1b\xa9x,High,SE:01,,80,,N,\n-----------\n,\nCategory,Question,Answers,Selected Answer,Note\nSecurity,Q?,A.,A.,n\nSecurity,Q?,None of the above.,,\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res, err := Import("fuzz.csv", bytes.NewReader(data), Options{})
 		if err != nil || res.Lens == nil {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/awaf/awaf"
 )
@@ -179,6 +180,14 @@ func Read(r io.Reader) (*Export, error) {
 			break
 		}
 		line, _ := cr.FieldPos(0)
+		// An export is UTF-8 text: a field that is not would reach the lens and the
+		// answers as bytes no reader shows (YAML writes them as base64).
+		if i := slices.IndexFunc(rec, func(f string) bool { return !utf8.ValidString(f) }); i >= 0 {
+			l, c := cr.FieldPos(i)
+			problems = append(problems, awaf.Problem{Location: awaf.Location{Line: l, Column: c},
+				Message: fmt.Sprintf("field %d is not UTF-8 text; save the export as UTF-8", i+1)})
+			continue
+		}
 		if first {
 			rec[0] = strings.TrimPrefix(rec[0], "\ufeff")
 		}

@@ -160,6 +160,8 @@ func TestReadErrors(t *testing.T) {
 		{"stray header row", head + "just words\n" + recHead + tail, []string{":5: unexpected row \"just words\""}},
 		{"answer without option", head + recHead + tail + "Security,Q?,,,\n", []string{":11: answer row without"}},
 		{"malformed quotes", head + recHead + "Security,\"Do it,x\n", []string{"malformed CSV"}},
+		{"not UTF-8", head + recHead + "Security,Do it,https://x/\x1b\xa9,High,SE:01,,10,,N,\n" + tail,
+			[]string{":6:16: field 3 is not UTF-8 text; save the export as UTF-8"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

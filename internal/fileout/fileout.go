@@ -127,7 +127,14 @@ func replace(path, target string, perm fs.FileMode, old fs.FileInfo, flush bool,
 	if err != nil {
 		return osErr(path, err)
 	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
+	// Removed at the end unless renamed; after an exchange (swap) it is the old
+	// file. Only a regular file is removed: what an undone exchange left there is not
+	// this function's to remove.
+	defer func() {
+		if st, err := os.Lstat(tmp.Name()); err == nil && st.Mode().IsRegular() {
+			os.Remove(tmp.Name())
+		}
+	}()
 	if err := write(tmp); err != nil {
 		tmp.Close()
 		return wrap(path, err)
@@ -154,9 +161,10 @@ func replace(path, target string, perm fs.FileMode, old fs.FileInfo, flush bool,
 }
 
 // swap exchanges the names tmp and target where the system can, and tells whether
-// target now names the new file and tmp the old one. What it took from target must
-// be a regular file, as it was when looked at; anything else (a folder put there
-// since) is swapped back, and the rename then fails as it would have.
+// target now names the new file. What it took from target must be a regular file, as
+// it was when looked at; anything else (a folder put there since) is swapped back,
+// and the rename then fails as it would have. (Should swapping back fail, the new
+// file stays at target and what was there at tmp, where replace leaves it.)
 func swap(tmp, target string) bool {
 	if exchangeNames(tmp, target) != nil {
 		return false

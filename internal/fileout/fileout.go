@@ -110,9 +110,10 @@ func resolve(path string) (string, fs.FileInfo, error) {
 	return "", nil, errors.New("too many levels of symbolic links")
 }
 
-// replace writes target through a temporary file in its folder, flushed to disk when
-// flush is set, and renames it over target, with mode perm and, when old is the file
-// it replaces, old's owner. path is the user's name for it, used in errors.
+// replace writes target through a temporary file in its folder, with mode perm and,
+// when old is the file it replaces, old's owner. With flush it is flushed to disk and
+// renamed over target; without, it takes an old file's place by swap where it can.
+// path is the user's name for it, used in errors.
 func replace(path, target string, perm fs.FileMode, old fs.FileInfo, flush bool, write func(io.Writer) error) error {
 	dir := filepath.Dir(target)
 	if st, err := os.Stat(dir); err != nil {

@@ -9,6 +9,11 @@
 # Each row is the median of AWAF_BENCH_RUNS runs (default 5): wall seconds, user CPU
 # seconds, peak RSS MB (/usr/bin/time). Every report is compared with cmp to the
 # report of the scan without a cache.
+# Each cold run gets a directory never used before, and no cache is removed before
+# the end (the temporary directory goes on exit): on ext4, creating a file soon after
+# many were deleted costs about 30 times as much (the inode allocator passes over
+# recently freed inodes: ext4's recently_deleted, seen with perf), so removing the
+# last cold cache just before the next cold run timed the file system's clean-up.
 # Usage: scripts/bench-cache.sh [n resources, default 10000] [corpora, default "ai aibicep aitf"]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,21 +39,20 @@ for c in $corpora; do
 	cp "$tmp/alt" "$first"
 	"$tmp/awaf" scan "$dir" --fail-on none --format json -o "$tmp/want-alt.json" 2>/dev/null
 	cp "$tmp/orig" "$first"
-	rm -rf "$tmp/warm"
-	"$tmp/awaf" scan "$dir" --fail-on none --format json -o /dev/null --cache "$tmp/warm" 2>/dev/null
+	"$tmp/awaf" scan "$dir" --fail-on none --format json -o /dev/null --cache "$tmp/warm-$c" 2>/dev/null
 	declare -A wall=() user=() mem=()
 	for i in $(seq "$runs"); do
 		for way in none cold warm changed; do
 			args=()
 			want="$tmp/want.json"
 			case $way in
-			cold) rm -rf "$tmp/cold"; args=(--cache "$tmp/cold") ;;
-			warm) args=(--cache "$tmp/warm") ;;
+			cold) args=(--cache "$tmp/cold-$c-$i") ;;
+			warm) args=(--cache "$tmp/warm-$c") ;;
 			changed)
 				# Alternate between the two versions: the entry on disk is always the
 				# other one's, so the group is read every time.
 				if [ $((i % 2)) = 1 ]; then cp "$tmp/alt" "$first"; want="$tmp/want-alt.json"; else cp "$tmp/orig" "$first"; fi
-				args=(--cache "$tmp/warm") ;;
+				args=(--cache "$tmp/warm-$c") ;;
 			esac
 			sync # the run before's report goes to disk before this one starts
 			/usr/bin/time -f '%e %U %M' -o "$tmp/t" "$tmp/awaf" scan "$dir" --fail-on none --format json -o "$tmp/out.json" "${args[@]}" 2>/dev/null
@@ -65,7 +69,10 @@ for c in $corpora; do
 		u=$(tr ' ' '\n' <<<"${user[$way]}" | grep . | med)
 		m=$(tr ' ' '\n' <<<"${mem[$way]}" | grep . | med)
 		size=""
-		case $way in cold | warm | changed) size=$(du -sm "$tmp/${way/changed/warm}" | cut -f1) ;; esac
+		case $way in
+		cold) size=$(du -sm "$tmp/cold-$c-1" | cut -f1) ;;
+		warm | changed) size=$(du -sm "$tmp/warm-$c" | cut -f1) ;;
+		esac
 		echo "| $c | $way | $w | $u | $((m / 1024)) | $size |"
 	done
 	unset wall user mem

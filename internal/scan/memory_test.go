@@ -13,8 +13,9 @@ func TestHeapLimit(t *testing.T) {
 	}{
 		{0, HeapFloor, true},
 		{100 << 20, HeapFloor, true},
-		{200 << 20, 250 << 20, true},
-		{HeapCeiling, HeapCeiling * 5 / 4, true},
+		{160 << 20, HeapFloor, true},
+		{180 << 20, 270 << 20, true},
+		{HeapCeiling, HeapCeiling * 3 / 2, true},
 		{HeapCeiling + 1, 0, false},
 		{1 << 30, 0, false},
 	} {

@@ -1,7 +1,9 @@
-// Package sheetcell keeps text that reaches a spreadsheet from running as a formula.
-// Every CSV and Excel export (reports, backlogs, the audit log) passes its text cells
-// through Text, so one rule holds everywhere.
+// Package sheetcell keeps text that reaches a spreadsheet from running as a formula,
+// and keeps it UTF-8. Every CSV and Excel export (reports, backlogs, the audit log)
+// passes its text cells through Text, so one rule holds everywhere.
 package sheetcell
+
+import "strings"
 
 // triggers are the first characters that make Excel, LibreOffice or Google Sheets read
 // a cell as a formula (=, + and - start one, @ is Lotus's prefix, and a tab or carriage
@@ -13,7 +15,13 @@ const triggers = "=+-@\t\r"
 // A plain number such as -5 or +1.5e3 is left as it is: it cannot run anything, and a
 // numeric column must stay numeric. Programs that import the file keep the apostrophe,
 // which is the price of opening it safely.
+//
+// Bytes that are not UTF-8 become U+FFFD, one for each run of them: a CSV export is
+// read back as UTF-8 (awaf import refuses anything else) and an Excel cell is XML,
+// where such bytes corrupt the workbook. Text that came in through JSON, YAML or a
+// form is UTF-8 already; this holds for whatever else reaches a cell.
 func Text(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	if s == "" || !isTrigger(s[0]) || Number(s) {
 		return s
 	}

@@ -1,7 +1,9 @@
 package sheetcell_test
 
 import (
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/awaf/awaf/internal/sheetcell"
 )
@@ -35,6 +37,12 @@ func TestText(t *testing.T) {
 		{"+1.5e3", "+1.5e3"},
 		{"-2E-7", "-2E-7"},
 		{"42", "42"},
+		// Not UTF-8: each run of bad bytes becomes one U+FFFD, then the formula rule.
+		{"caf\xe9", "caf\uFFFD"},
+		{"\x92\x93 quote", "\uFFFD quote"},
+		{"=\xff", "'=\uFFFD"},
+		{"\xff=1", "\uFFFD=1"},
+		{"na\u00efve", "na\u00efve"},
 	}
 	for _, tt := range tests {
 		if got := sheetcell.Text(tt.in); got != tt.want {
@@ -43,15 +51,19 @@ func TestText(t *testing.T) {
 	}
 }
 
-// FuzzText checks that what Text returns never starts like a formula unless it is a
-// plain number, and that it only ever adds one apostrophe.
+// FuzzText checks that what Text returns is UTF-8, never starts like a formula unless
+// it is a plain number, and differs from the input made UTF-8 by one apostrophe at
+// most.
 func FuzzText(f *testing.F) {
-	for _, s := range []string{"=1", "+1", "-1", "-1e5", "@a", "\t", "\r\n", "-", ""} {
+	for _, s := range []string{"=1", "+1", "-1", "-1e5", "@a", "\t", "\r\n", "-", "", "=\xff"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		got := sheetcell.Text(s)
-		if got != s && got != "'"+s {
+		if !utf8.ValidString(got) {
+			t.Fatalf("Text(%q) = %q is not UTF-8", s, got)
+		}
+		if valid := strings.ToValidUTF8(s, "\uFFFD"); got != valid && got != "'"+valid {
 			t.Fatalf("Text(%q) = %q", s, got)
 		}
 		if got == "" {

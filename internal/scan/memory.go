@@ -20,10 +20,10 @@ import (
 // they were): a larger scan would pay with collection after collection. The room
 // above the live heap decides how often that is: with a quarter (1.25) and the lift
 // at 256 MB, a 90,000-resource scan was collected ten times in half a second while
-// its live heap went from 160 to 250 MB, and a 60,000-resource ARM scan took 1.4 s;
-// with half (1.5) and the lift at 200 MB it took 1.0 s and 90,000 resources 1.5 s
-// instead of 1.85, for at most 300 MB while the budget holds (docs/benchmarks.md,
-// seventh pass). Scans of 40,000 resources and fewer stay under the floor as before.
+// its live heap went from 160 to 250 MB, and a 60,000-resource ARM scan took 1.43 s;
+// with half (1.5) and the lift at 200 MB it took 1.09 s, and 90,000 resources 1.60 s
+// instead of 2.00, for a limit of at most 300 MB while the budget holds
+// (docs/benchmarks.md, seventh pass). Scans of 40,000 resources and fewer stay under the floor as before.
 // The runtime caps the collector's share of CPU when the limit is tight, so the
 // budget trades some CPU for memory and never fails a scan.
 const (

@@ -18,14 +18,14 @@ import (
 // more; a larger one is collected as the heap nears the budget. Past HeapCeiling of
 // live heap the budget is lifted and Go's own pacing applies (GOGC and the limit as
 // they were): a larger scan would pay with collection after collection. The room
-// above the live heap decides how often that is: with a quarter (1.25) and the lift
-// at 256 MB, a 90,000-resource scan was collected ten times in half a second while
-// its live heap went from 160 to 250 MB, and a 60,000-resource ARM scan took 1.43 s;
-// with half (1.5) and the lift at 200 MB it took 1.09 s, and 90,000 resources 1.60 s
-// instead of 2.00, for a limit of at most 300 MB while the budget holds
-// (docs/benchmarks.md, seventh pass). Scans of 40,000 resources and fewer stay under the floor as before.
-// The runtime caps the collector's share of CPU when the limit is tight, so the
-// budget trades some CPU for memory and never fails a scan.
+// above the live heap sets how often it collects: with a quarter, a 90,000-resource
+// scan was collected ten times in half a second while its live heap went from 160 to
+// 270 MB; with half, and the lift at 200 MB, 60,000 ARM resources took 1.09 s instead
+// of 1.43 and 90,000 took 1.60 s instead of 2.00 (docs/benchmarks.md, seventh pass).
+// The limit is then at most 300 MB while the budget holds, and scans of 40,000
+// resources and fewer stay under the floor as before. The runtime caps the
+// collector's share of CPU when the limit is tight, so the budget trades some CPU for
+// memory and never fails a scan.
 const (
 	HeapFloor   = 240 << 20
 	HeapFactor  = 1.5
